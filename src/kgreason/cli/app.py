@@ -1,0 +1,64 @@
+"""The ``kgr`` typer application: registers the command groups and maps errors to exit codes.
+
+Exit codes: 0 success, 1 runtime failure, 2 bad usage / bad input / refused query. A ``KgrError`` is
+printed as one line (plus a hint); ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kgreason.cli import graph_cmd, llm_cmd, neo4j_cmd
+from kgreason.cli.common import state
+from kgreason.errors import KgrError
+
+app = typer.Typer(
+    name="kgr",
+    help="kgreason: knowledge-graph + LLM reasoning. Start with `kgr graph load FILE --graph NAME`.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(graph_cmd.app, name="graph", help="Load, inspect, query, export and drop named graphs.")
+app.add_typer(neo4j_cmd.app, name="neo4j", help="Start, stop and inspect the local Neo4j instance.")
+app.add_typer(llm_cmd.app, name="llm", help="Language models: info, chat, bundled model install.")
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+) -> None:
+    state.debug = debug
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except KgrError as exc:
+        if state.debug:
+            raise
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

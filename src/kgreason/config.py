@@ -1,0 +1,83 @@
+"""Settings, read once at the edge (CLI callback, notebook helper) and passed down explicitly.
+
+Environment variables (all optional):
+
+- ``KGR_HOME``: where named graphs, models, caches and the local Neo4j live (default ``~/.kgreason``).
+- ``KGR_NEO4J_URI``, ``KGR_NEO4J_USER``, ``KGR_NEO4J_PASSWORD``, ``KGR_NEO4J_DATABASE``: a Neo4j to use;
+  with no URI, ``--store neo4j`` uses the local instance started by ``kgr neo4j start``.
+- ``KGR_LLM``: the default LLM backend name (``llamacpp``).
+
+Secrets (the Neo4j password, API keys) are only ever read from the environment and never printed:
+``repr`` of a ``Settings`` masks them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kgreason.errors import ConfigError
+
+GRAPH_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+
+
+def check_graph_name(name: str) -> str:
+    """Validate a graph name (letters, digits, underscore; starts with a letter)."""
+    if not GRAPH_NAME_RE.match(name):
+        raise ConfigError(
+            f"invalid graph name {name!r}",
+            hint="use letters, digits and '_' (start with a letter, at most 63 characters)",
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """How to reach Neo4j. ``uri=None`` means: the local instance from ``kgr neo4j start``."""
+
+    uri: str | None = None
+    user: str = "neo4j"
+    password: str | None = field(default=None, repr=False)
+    database: str = "neo4j"
+    query_timeout_s: float = 30.0
+    batch_size: int = 10_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings kgreason reads; build with ``Settings.from_env()``."""
+
+    home: Path
+    neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
+    llm: str = "llamacpp"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        e = os.environ if env is None else env
+        home = Path(e.get("KGR_HOME") or Path.home() / ".kgreason").expanduser()
+        neo = Neo4jSettings(
+            uri=e.get("KGR_NEO4J_URI") or None,
+            user=e.get("KGR_NEO4J_USER", "neo4j"),
+            password=e.get("KGR_NEO4J_PASSWORD") or None,
+            database=e.get("KGR_NEO4J_DATABASE", "neo4j"),
+        )
+        return cls(home=home, neo4j=neo, llm=e.get("KGR_LLM", "llamacpp"))
+
+    @property
+    def graphs_dir(self) -> Path:
+        return self.home / "graphs"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def neo4j_dir(self) -> Path:
+        return self.home / "neo4j"

@@ -1,0 +1,197 @@
+"""Value types shared by every layer: small, frozen, free of driver objects.
+
+A node is identified by its string id (for a triples file: the string as written). An edge is identified
+by ``edge_id(source, type, target)``, a short stable hash, so the same triple gets the same id on every
+store and across re-loads; that is what makes recorded evidence replayable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_LABEL = "Entity"
+"""Label given to nodes that arrive without one (e.g. from a triples file)."""
+
+def edge_id(source: str, type_: str, target: str) -> str:
+    """Stable id of the edge ``source -[type_]-> target``: ``"e"`` + 16 hex digits."""
+    raw = f"{source}\x1f{type_}\x1f{target}".encode()
+    return "e" + hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Triple:
+    """A ``head -[relation]-> tail`` statement."""
+
+    head: str
+    relation: str
+    tail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A graph node: string id, labels (sorted) and properties."""
+
+    id: str
+    labels: tuple[str, ...] = (DEFAULT_LABEL,)
+    properties: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def name(self) -> str:
+        """Human name: the ``name`` property when present, else the id."""
+        value = self.properties.get("name")
+        return str(value) if value is not None else self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "labels": list(self.labels), "properties": dict(self.properties)}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A directed, typed edge with properties; ``id`` is ``edge_id(source, type, target)``."""
+
+    source: str
+    type: str
+    target: str
+    properties: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def id(self) -> str:
+        return edge_id(self.source, self.type, self.target)
+
+    def triple(self) -> Triple:
+        return Triple(self.source, self.type, self.target)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "target": self.target,
+            "properties": dict(self.properties),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """An alternating walk: ``edges[i]`` joins ``nodes[i]`` and ``nodes[i+1]`` (in either direction)."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.nodes) != len(self.edges) + 1:
+            raise ValueError("a path has one more node than edges")
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes)
+
+    @property
+    def edge_ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.edges)
+
+    def __len__(self) -> int:
+        return len(self.edges)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodes": [n.to_dict() for n in self.nodes], "edges": [e.to_dict() for e in self.edges]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Path:
+        return cls(
+            nodes=tuple(
+                Node(n["id"], tuple(n.get("labels", (DEFAULT_LABEL,))), dict(n.get("properties", {})))
+                for n in data["nodes"]
+            ),
+            edges=tuple(
+                Edge(e["source"], e["type"], e["target"], dict(e.get("properties", {}))) for e in data["edges"]
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """A set of nodes and the edges among them."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodes": [n.to_dict() for n in self.nodes], "edges": [e.to_dict() for e in self.edges]}
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRecord:
+    """One query executed while answering: enough to run it again.
+
+    ``language`` is ``"cypher"`` for Cypher sent to Neo4j, or ``"op"`` for a store operation
+    (``text`` is the operation name, ``params`` its arguments) so memory-store evidence replays too.
+    """
+
+    language: str
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    store: str = ""
+    rows: int = 0
+    elapsed_ms: float = 0.0
+    refused: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "text": self.text,
+            "params": dict(self.params),
+            "store": self.store,
+            "rows": self.rows,
+            "elapsed_ms": self.elapsed_ms,
+            "refused": self.refused,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Links a span of the answer text (``marker``, e.g. ``"[T3]"``) to evidence edge ids."""
+
+    marker: str
+    edge_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What every strategy returns: text, answer entities, evidence and the full trace."""
+
+    question: str
+    text: str
+    entities: tuple[str, ...] = ()
+    evidence: tuple[Path, ...] = ()
+    queries: tuple[QueryRecord, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    unsupported: tuple[str, ...] = ()
+    strategy: str = ""
+    scores: Mapping[str, float] = field(default_factory=dict, hash=False)
+    trace: tuple[Mapping[str, Any], ...] = ()
+    timings_ms: Mapping[str, float] = field(default_factory=dict, hash=False)
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "entities": list(self.entities),
+            "evidence": [p.to_dict() for p in self.evidence],
+            "queries": [q.to_dict() for q in self.queries],
+            "citations": [{"marker": c.marker, "edge_ids": list(c.edge_ids)} for c in self.citations],
+            "unsupported": list(self.unsupported),
+            "strategy": self.strategy,
+            "scores": dict(self.scores),
+            "trace": [dict(t) for t in self.trace],
+            "timings_ms": dict(self.timings_ms),
+            "llm_calls": self.llm_calls,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }

@@ -15,6 +15,7 @@ from typing import Any
 DEFAULT_LABEL = "Entity"
 """Label given to nodes that arrive without one (e.g. from a triples file)."""
 
+
 def edge_id(source: str, type_: str, target: str) -> str:
     """Stable id of the edge ``source -[type_]-> target``: ``"e"`` + 16 hex digits."""
     raw = f"{source}\x1f{type_}\x1f{target}".encode()
@@ -107,7 +108,8 @@ class Path:
                 for n in data["nodes"]
             ),
             edges=tuple(
-                Edge(e["source"], e["type"], e["target"], dict(e.get("properties", {}))) for e in data["edges"]
+                Edge(e["source"], e["type"], e["target"], dict(e.get("properties", {})))
+                for e in data["edges"]
             ),
         )
 

@@ -1,0 +1,340 @@
+"""Loaders for triples TSV, node/edge CSV and JSONL files into any ``GraphStore``.
+
+Every load makes two passes over the file. The first parses and validates every record; a malformed row
+raises ``InputError`` naming the file, line and reason before anything is written. The second writes in
+batches through ``upsert_nodes``/``upsert_edges`` (each batch atomic on the store; every write is a merge,
+so re-running a load after a crash completes it and changes nothing already there).
+
+Formats (chosen by extension, or ``fmt``):
+
+- ``.tsv`` / ``.txt``: ``head<TAB>relation<TAB>tail`` per line (DESIGN.md); node id = the string as written.
+- ``.csv``: a header row. Node files have an ``id`` column (and optionally ``labels``, ``;``-separated);
+  edge files have ``source``, ``type`` and ``target`` columns. Other columns are properties; a header
+  ``name:int`` / ``:float`` / ``:bool`` / ``:list`` (``;``-separated strings) types the column; empty cells
+  are skipped.
+- ``.jsonl``: one object per line, a node ``{"id", "labels"?, "properties"?}`` or an edge
+  ``{"source", "type", "target", "properties"?}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kgreason.errors import InputError
+from kgreason.graph.properties import check_properties
+from kgreason.graph.store import GraphStore, WriteSummary
+from kgreason.types import Edge, Node
+
+Record = Node | Edge
+ProgressFn = Callable[[int], None]
+
+FORMATS = ("tsv", "csv", "jsonl")
+_EXT = {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did."""
+
+    file: str
+    records: int
+    nodes_created: int
+    edges_created: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "records": self.records,
+            "nodes_created": self.nodes_created,
+            "edges_created": self.edges_created,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def detect_format(path: Path, fmt: str | None = None) -> str:
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+        return fmt
+    found = _EXT.get(path.suffix.lower())
+    if found is None:
+        raise InputError(
+            f"cannot tell the format of {path.name}", path=str(path), hint="pass --format tsv|csv|jsonl"
+        )
+    return found
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    # Decode line by line (not in chunks) so a bad byte is reported on its own line.
+    try:
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    yield number, raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        f"not valid UTF-8 ({exc.reason} at column {exc.start + 1})", path=str(path), line=number
+                    ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
+
+
+def read_triples(path: Path) -> Iterator[Edge]:
+    """Edges from a ``head<TAB>relation<TAB>tail`` file; blank lines are skipped."""
+    for number, line in _lines(path):
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        parts = text.split("\t")
+        if len(parts) != 3:
+            raise InputError(
+                f"expected 3 tab-separated fields (head, relation, tail), found {len(parts)}",
+                path=str(path),
+                line=number,
+            )
+        head, rel, tail = (p.strip() for p in parts)
+        if not head or not rel or not tail:
+            raise InputError("empty head, relation or tail", path=str(path), line=number)
+        yield Edge(head, rel, tail)
+
+
+def _typed(value: str, kind: str, where: tuple[str, int], column: str) -> Any:
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            lowered = value.strip().lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(value)
+            return lowered in ("true", "1", "yes")
+        if kind == "list":
+            return [v for v in value.split(";") if v]
+    except ValueError as exc:
+        raise InputError(
+            f"column {column!r}: {value!r} is not a valid {kind}", path=where[0], line=where[1]
+        ) from exc
+    return value
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    """Nodes (``id`` column) or edges (``source``/``type``/``target`` columns) from a CSV file."""
+    rows = _lines(path)
+    try:
+        header_line = next(rows)
+    except StopIteration:
+        return
+    header = next(csv.reader([header_line[1]]))
+    columns: list[tuple[str, str]] = []
+    for raw in header:
+        name, _, kind = raw.strip().partition(":")
+        kind = kind.lower() or "string"
+        if kind not in ("string", "int", "float", "bool", "list"):
+            raise InputError(f"column {raw!r}: unknown type {kind!r}", path=str(path), line=1)
+        columns.append((name, kind))
+    names = [c[0] for c in columns]
+    is_edges = {"source", "type", "target"} <= set(names)
+    if not is_edges and "id" not in names:
+        raise InputError(
+            "a CSV needs an 'id' column (nodes) or 'source', 'type' and 'target' columns (edges)",
+            path=str(path),
+            line=1,
+        )
+    for number, line in rows:
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader([line]))
+        except csv.Error as exc:
+            raise InputError(f"bad CSV: {exc}", path=str(path), line=number) from exc
+        if len(cells) != len(columns):
+            raise InputError(
+                f"expected {len(columns)} fields as in the header, found {len(cells)}",
+                path=str(path),
+                line=number,
+            )
+        props: dict[str, Any] = {}
+        fixed: dict[str, str] = {}
+        for (name, kind), cell in zip(columns, cells, strict=True):
+            if name in ("id", "labels", "source", "type", "target"):
+                fixed[name] = cell.strip()
+            elif cell != "":
+                props[name] = _typed(cell, kind, (str(path), number), name)
+        yield _record(fixed, props, is_edges, str(path), number)
+
+
+def _record(fixed: dict[str, Any], props: dict[str, Any], is_edge: bool, path: str, line: int) -> Record:
+    try:
+        if is_edge:
+            source, type_, target = fixed.get("source"), fixed.get("type"), fixed.get("target")
+            if not (isinstance(source, str) and isinstance(type_, str) and isinstance(target, str)):
+                raise InputError("'source', 'type' and 'target' must be strings")
+            if not source or not type_ or not target:
+                raise InputError("empty source, type or target")
+            return Edge(source, type_, target, check_properties(props, what="edge"))
+        node_id = fixed.get("id")
+        if not isinstance(node_id, str) or not node_id:
+            raise InputError("'id' must be a non-empty string")
+        labels = fixed.get("labels") or []
+        if isinstance(labels, str):
+            labels = [s.strip() for s in labels.split(";") if s.strip()]
+        if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+            raise InputError("'labels' must be a list of non-empty strings")
+        return Node(node_id, tuple(sorted(set(labels))) or ("Entity",), check_properties(props, what="node"))
+    except InputError as exc:
+        raise InputError(exc.reason, path=path, line=line) from None
+
+
+def read_jsonl(path: Path) -> Iterator[Record]:
+    """Nodes and edges from a JSON-lines file (one object per line)."""
+    for number, line in _lines(path):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=number
+            ) from exc
+        if not isinstance(obj, dict):
+            raise InputError("each line must be a JSON object", path=str(path), line=number)
+        props = obj.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError("'properties' must be an object", path=str(path), line=number)
+        is_edge = "source" in obj or "target" in obj or "type" in obj
+        if not is_edge and "id" not in obj:
+            raise InputError(
+                "an object needs 'id' (a node) or 'source', 'type' and 'target' (an edge)",
+                path=str(path),
+                line=number,
+            )
+        yield _record(obj, props, is_edge, str(path), number)
+
+
+def read_records(path: Path, fmt: str | None = None) -> Iterator[Record]:
+    """Parse ``path`` lazily; raises ``InputError`` at the first bad record."""
+    kind = detect_format(path, fmt)
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    if kind == "tsv":
+        return read_triples(path)
+    if kind == "csv":
+        return read_csv(path)
+    return read_jsonl(path)
+
+
+def validate_file(path: Path, fmt: str | None = None) -> int:
+    """Parse the whole file and return the record count; raises ``InputError`` on the first bad row."""
+    return sum(1 for _ in read_records(path, fmt))
+
+
+def load_file(
+    store: GraphStore,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    batch_size: int = 10_000,
+    progress: ProgressFn | None = None,
+    validated: bool = False,
+) -> LoadReport:
+    """Validate ``path`` fully, then write it into ``store`` in batches and flush.
+
+    Args:
+        store: the target graph.
+        path: the data file.
+        fmt: ``tsv``, ``csv`` or ``jsonl``; by default from the extension.
+        batch_size: records per write batch (one transaction on Neo4j).
+        progress: called with the number of records written after each batch.
+        validated: skip the validation pass (the caller already ran ``validate_file``).
+    """
+    started = time.perf_counter()
+    if not validated:
+        validate_file(path, fmt)
+    total = WriteSummary()
+    count = 0
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+
+    def write() -> None:
+        nonlocal total
+        # Nodes first, so edges find their endpoints with the given labels.
+        if nodes:
+            total += store.upsert_nodes(nodes)
+        if edges:
+            total += store.upsert_edges(edges)
+        if progress is not None:
+            progress(len(nodes) + len(edges))
+        nodes.clear()
+        edges.clear()
+
+    for record in read_records(path, fmt):
+        (nodes if isinstance(record, Node) else edges).append(record)  # type: ignore[arg-type]
+        count += 1
+        if len(nodes) + len(edges) >= batch_size:
+            write()
+    write()
+    store.flush()
+    return LoadReport(
+        str(path), count, total.nodes_created, total.edges_created, time.perf_counter() - started
+    )
+
+
+def export(store: GraphStore, out: Path | None, fmt: str = "jsonl") -> int:
+    """Write ``store`` to ``out`` (stdout when ``None``) as ``jsonl`` (nodes then edges) or ``tsv``
+    triples; returns the number of records written. The file is written atomically."""
+    import os
+    import sys
+    import tempfile
+
+    if fmt not in ("jsonl", "tsv"):
+        raise InputError(f"cannot export as {fmt!r}", hint="use jsonl or tsv")
+
+    def lines() -> Iterator[str]:
+        if fmt == "jsonl":
+            for node in store.iter_nodes():
+                yield json.dumps(
+                    {"id": node.id, "labels": list(node.labels), "properties": dict(node.properties)},
+                    ensure_ascii=False,
+                )
+        for edge in store.iter_edges():
+            if fmt == "tsv":
+                yield f"{edge.source}\t{edge.type}\t{edge.target}"
+            else:
+                yield json.dumps(
+                    {
+                        "source": edge.source,
+                        "type": edge.type,
+                        "target": edge.target,
+                        "properties": dict(edge.properties),
+                    },
+                    ensure_ascii=False,
+                )
+
+    count = 0
+    if out is None:
+        for line in lines():
+            sys.stdout.write(line + "\n")
+            count += 1
+        return count
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in lines():
+                fh.write(line + "\n")
+                count += 1
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

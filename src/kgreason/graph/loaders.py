@@ -82,7 +82,9 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                     yield number, raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     raise InputError(
-                        f"not valid UTF-8 ({exc.reason} at column {exc.start + 1})", path=str(path), line=number
+                        f"not valid UTF-8 ({exc.reason} at column {exc.start + 1})",
+                        path=str(path),
+                        line=number,
                     ) from exc
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc

@@ -35,7 +35,7 @@ def test_load_stats_schema_paths_export_drop(tmp_path: Path) -> None:
     schema = json.loads(kgr("graph", "schema", "-g", "fam", "--json", home=home).stdout)
     assert schema["relationship_types"]["parent_of"] == 2
     paths = json.loads(kgr("graph", "paths", "alice", "france", "-g", "fam", "--json", home=home).stdout)
-    assert [[n["id"] for n in p["nodes"]] for p in paths][0] == ["alice", "acme", "paris", "france"]
+    assert [n["id"] for n in paths[0]["nodes"]] == ["alice", "acme", "paris", "france"]
 
     out = tmp_path / "fam.tsv"
     assert kgr("graph", "export", "-g", "fam", "--format", "tsv", "-o", str(out), home=home).returncode == 0

@@ -1,0 +1,152 @@
+"""A small Cypher lexer for the read-only guard: just enough to tell code from strings and comments.
+
+The guard must never mistake code for a string literal or a comment (that is how keywords get smuggled
+past naive filters), so this lexer follows Cypher's own rules: ``'...'`` and ``"..."`` strings with
+backslash escapes, backtick-escaped names with doubled backticks, ``//`` line comments and ``/* */`` block
+comments (not nested). Anything it cannot tokenize (an unterminated string or comment) is an error, and
+the guard refuses the query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+WORD, NAME, STRING, NUMBER, PARAM, SYMBOL = "word", "name", "string", "number", "param", "symbol"
+
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?")
+
+
+class LexError(ValueError):
+    """The text cannot be split into Cypher tokens."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: ``kind`` is word, name (backtick-escaped, unescaped here), string, number, param or
+    symbol; ``start``/``end`` are offsets into the text that was lexed."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+def normalise(text: str) -> str:
+    """NFKC-fold lookalikes (fullwidth ``ＣＲＥＡＴＥ`` -> ``CREATE``) and drop invisible format characters
+    (zero-width spaces and joiners, bidi controls, BOM), so checks see what a human reader would."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+def _is_word_start(ch: str) -> bool:
+    return ch.isalpha() or ch == "_"
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens, dropping whitespace and comments.
+
+    Raises:
+        LexError: an unterminated string, escaped name or block comment, or a stray backslash.
+    """
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif text.startswith("//", i):
+            while i < n and text[i] not in "\r\n":
+                i += 1
+        elif text.startswith("/*", i):
+            close = text.find("*/", i + 2)
+            if close < 0:
+                raise LexError("unterminated /* comment")
+            i = close + 2
+        elif ch in "'\"":
+            j = i + 1
+            while j < n and text[j] != ch:
+                j += 2 if text[j] == "\\" else 1
+            if j >= n:
+                raise LexError("unterminated string literal")
+            tokens.append(Token(STRING, text[i + 1 : j], i, j + 1))
+            i = j + 1
+        elif ch == "`":
+            j, parts = i + 1, []
+            while True:
+                close = text.find("`", j)
+                if close < 0:
+                    raise LexError("unterminated `escaped name`")
+                parts.append(text[j:close])
+                if text.startswith("``", close):
+                    parts.append("`")
+                    j = close + 2
+                    continue
+                break
+            tokens.append(Token(NAME, "".join(parts), i, close + 1))
+            i = close + 1
+        elif ch == "$":
+            j = i + 1
+            if j < n and text[j] == "`":
+                close = text.find("`", j + 1)
+                if close < 0:
+                    raise LexError("unterminated `escaped name`")
+                j = close + 1
+            else:
+                while j < n and _is_word_char(text[j]):
+                    j += 1
+            tokens.append(Token(PARAM, text[i:j], i, j))
+            i = j
+        elif ch.isdigit():
+            m = _NUMBER.match(text, i)
+            j = m.end() if m else i + 1
+            tokens.append(Token(NUMBER, text[i:j], i, j))
+            i = j
+        elif _is_word_start(ch):
+            j = i + 1
+            while j < n and _is_word_char(text[j]):
+                j += 1
+            tokens.append(Token(WORD, text[i:j], i, j))
+            i = j
+        elif ch == "\\":
+            raise LexError("backslash outside a string literal")
+        else:
+            tokens.append(Token(SYMBOL, ch, i, i + 1))
+            i += 1
+    return tokens
+
+
+def is_keyword_at(tokens: list[Token], k: int) -> bool:
+    """Whether ``tokens[k]`` (a word) stands where a keyword could: not a property key (``n.set``), label
+    or type (``:Set``), parameter, or map key (``{set: 1}``)."""
+    if tokens[k].kind != WORD:
+        return False
+    if k > 0 and tokens[k - 1].kind == SYMBOL and tokens[k - 1].text in ".:$":
+        return False
+    return not (k + 1 < len(tokens) and tokens[k + 1].kind == SYMBOL and tokens[k + 1].text == ":")
+
+
+def dotted_name(tokens: list[Token], k: int) -> tuple[str, int] | None:
+    """The dotted name (``db.schema.visualization``, backtick parts unescaped) starting at ``tokens[k]``,
+    and the index after it; ``None`` if no name starts there."""
+    parts: list[str] = []
+    j = k
+    while j < len(tokens) and tokens[j].kind in (WORD, NAME):
+        parts.append(tokens[j].text)
+        j += 1
+        if j + 1 < len(tokens) and tokens[j].kind == SYMBOL and tokens[j].text == ".":
+            if tokens[j + 1].kind not in (WORD, NAME):
+                break
+            j += 1
+        else:
+            break
+    return (".".join(parts), j) if parts else None

@@ -1,0 +1,145 @@
+"""The Cypher text the Neo4j store sends: writes, reads and the ``PathQuery`` compiler.
+
+Every query is parameterised; the only things spliced into the text are names (labels, relationship
+types, property keys), always backtick-escaped by ``quote_name``, and small integers (hop counts).
+Nodes of graph NAME carry the label ``KG_NAME`` and their id in the ``id`` property; relationships carry
+``Edge.id`` in ``id``. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kgreason.graph.neo4j_values import constraint_name, graph_label, label_expr, quote_name
+from kgreason.graph.path_query import PathQuery
+from kgreason.types import DEFAULT_LABEL
+
+
+class GraphQueries:
+    """The query texts for one named graph."""
+
+    def __init__(self, graph: str) -> None:
+        self.graph = graph
+        self.label = graph_label(graph)
+        self.kg = quote_name(self.label)
+        self.constraint = constraint_name(graph)
+
+    # -- schema and lifecycle ---------------------------------------------------------------------------
+    def create_constraint(self) -> str:
+        return (
+            f"CREATE CONSTRAINT {quote_name(self.constraint)} IF NOT EXISTS "
+            f"FOR (n:{self.kg}) REQUIRE n.id IS UNIQUE"
+        )
+
+    def drop_constraint(self) -> str:
+        return f"DROP CONSTRAINT {quote_name(self.constraint)} IF EXISTS"
+
+    def delete_batch(self) -> str:
+        """Delete up to ``$batch`` nodes (with their relationships); returns how many went."""
+        return f"MATCH (n:{self.kg}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+
+    # -- writes -----------------------------------------------------------------------------------------
+    def merge_nodes(self, labels: tuple[str, ...]) -> str:
+        """``$rows``: ``[{id, props}]``; all rows share ``labels``."""
+        set_labels = f" SET n{label_expr(labels)}" if labels else ""
+        return f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row.id}}){set_labels} SET n += row.props"
+
+    def merge_edges(self, type_: str) -> str:
+        """``$rows``: ``[{s, t, id, props}]``; all rows share the relationship type."""
+        default = quote_name(DEFAULT_LABEL)
+        return (
+            "UNWIND $rows AS row "
+            f"MERGE (s:{self.kg} {{id: row.s}}) ON CREATE SET s:{default} "
+            f"MERGE (t:{self.kg} {{id: row.t}}) ON CREATE SET t:{default} "
+            f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row.id "
+            "SET r += row.props"
+        )
+
+    # -- reads ------------------------------------------------------------------------------------------
+    def count_nodes(self) -> str:
+        return f"MATCH (n:{self.kg}) RETURN count(n) AS c"
+
+    def count_edges(self) -> str:
+        return f"MATCH (:{self.kg})-[r]->() RETURN count(r) AS c"
+
+    def get_nodes(self) -> str:
+        return f"UNWIND $ids AS id MATCH (n:{self.kg} {{id: id}}) RETURN n"
+
+    def neighbors(self, direction: str, typed: bool) -> str:
+        left, right = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[direction]
+        where = " WHERE type(r) IN $types" if typed else ""
+        return (
+            f"MATCH (n:{self.kg} {{id: $id}}){left}[r]{right}(m:{self.kg}){where} "
+            "RETURN r, m, startNode(r).id AS s, endNode(r).id AS e ORDER BY type(r), m.id, r.id"
+        )
+
+    def frontier(self) -> str:
+        """Ids next to ``$ids`` (either direction) not in ``$seen``, the first ``$room`` by id."""
+        return (
+            f"UNWIND $ids AS id MATCH (:{self.kg} {{id: id}})--(m:{self.kg}) "
+            "WITH DISTINCT m.id AS mid WHERE NOT mid IN $seen RETURN mid ORDER BY mid LIMIT $room"
+        )
+
+    def edges_among(self) -> str:
+        return (
+            f"UNWIND $ids AS id MATCH (a:{self.kg} {{id: id}})-[r]->(b:{self.kg}) "
+            "WHERE b.id IN $all RETURN r, a.id AS s, b.id AS e"
+        )
+
+    def paths_of_length(self, hops: int) -> str:
+        """Paths of exactly ``hops`` edges from ``$source`` to ``$target``, no node twice, sorted."""
+        return (
+            f"MATCH p = (s:{self.kg} {{id: $source}})-[*{hops}]-(t:{self.kg} {{id: $target}}) "
+            "WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..]) "
+            "RETURN p ORDER BY [x IN nodes(p) | x.id], [r IN relationships(p) | r.id] LIMIT $limit"
+        )
+
+    def schema_nodes(self) -> str:
+        return (
+            f"MATCH (n:{self.kg}) "
+            "WITH [l IN labels(n) WHERE l <> $kg] AS ls, [k IN keys(n) WHERE k <> 'id'] AS ks "
+            "RETURN ls, ks, count(*) AS c"
+        )
+
+    def schema_edges(self) -> str:
+        return (
+            f"MATCH (a:{self.kg})-[r]->(b) "
+            "WITH [l IN labels(a) WHERE l <> $kg] AS la, type(r) AS t, "
+            "[l IN labels(b) WHERE l <> $kg] AS lb, "
+            "[k IN keys(r) WHERE k <> 'id'] AS ks "
+            "RETURN la, t, lb, ks, count(*) AS c"
+        )
+
+    def node_page(self, first: bool) -> str:
+        where = "" if first else " WHERE n.id > $after"
+        return f"MATCH (n:{self.kg}){where} RETURN n ORDER BY n.id LIMIT $batch"
+
+    def edge_page(self, first: bool) -> str:
+        """Outgoing edges of the next ``$batch`` source nodes after ``$after``, and the last source id."""
+        where = "" if first else " WHERE a.id > $after"
+        return (
+            f"MATCH (a:{self.kg}){where} WITH a ORDER BY a.id LIMIT $batch "
+            f"OPTIONAL MATCH (a)-[r]->(b:{self.kg}) "
+            "RETURN a.id AS s, type(r) AS t, b.id AS e, r AS r ORDER BY s, e, t"
+        )
+
+    def path_query(self, query: PathQuery) -> tuple[str, dict[str, Any]]:
+        """Compile ``query`` to one parameterised Cypher query returning ``p`` sorted and limited."""
+        params: dict[str, Any] = {"start": list(dict.fromkeys(query.start)), "limit": query.limit}
+        pattern = [f"(n0:{self.kg})"]
+        where = ["n0.id IN $start"]
+        for k, step in enumerate(query.steps, start=1):
+            rel = f"r{k}" + (f":{quote_name(step.relation)}" if step.relation is not None else "")
+            left, right = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[step.direction]
+            pattern.append(f"{left}[{rel}]{right}(n{k}:{self.kg}{label_expr(step.labels)})")
+            for j, (key, value) in enumerate(step.where.items()):
+                if key == "id":  # ``id`` is reserved, never a property: no node matches (as in memory)
+                    where.append("false")
+                    continue
+                params[f"w{k}_{j}"] = value
+                where.append(f"n{k}.{quote_name(key)} = $w{k}_{j}")
+        text = (
+            f"MATCH p = {''.join(pattern)} WHERE {' AND '.join(where)} "
+            "RETURN p ORDER BY [x IN nodes(p) | x.id], [r IN relationships(p) | r.id] LIMIT $limit"
+        )
+        return text, params

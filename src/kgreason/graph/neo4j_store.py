@@ -101,7 +101,9 @@ class Neo4jStore:
 
             uri = self.uri
             try:
-                drv = neo4j.GraphDatabase.driver(uri, auth=self._auth)
+                # Notifications (deprecations, cartesian-product hints) would be logged as warnings on every
+                # query; nothing here surfaces them, so the server is asked not to send them.
+                drv = neo4j.GraphDatabase.driver(uri, auth=self._auth, notifications_min_severity="OFF")
                 drv.verify_connectivity()
             except Exception as exc:
                 raise _unavailable(uri, exc) from exc

@@ -1,0 +1,251 @@
+"""The read-only Cypher guard against the real Neo4j: escapes are refused and change nothing; reads work."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from kgreason.config import Settings
+from kgreason.errors import GraphError, InputError, QueryRefused
+from kgreason.graph.cypher_guard import DEFAULT_PROCEDURES, GuardPolicy, check_static, run_guarded
+from kgreason.graph.neo4j_store import Neo4jStore
+from kgreason.testing.graph_contract import load_sample
+
+pytestmark = pytest.mark.neo4j
+
+G = "guard"
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> str:
+    uri = os.environ.get("KGR_TEST_NEO4J_URI")
+    if not uri:
+        pytest.skip("no Neo4j")
+    return uri
+
+
+@pytest.fixture(scope="module")
+def store(neo4j_uri: str) -> Iterator[Neo4jStore]:
+    s = Neo4jStore(G, Settings.from_env({}), uri=neo4j_uri)
+    s.drop()
+    load_sample(s)
+    yield s
+    s.drop()
+    s.close()
+
+
+def database_checksum(store: Neo4jStore) -> tuple[int, int, str, tuple[str, ...]]:
+    """Counts and a sha256 over every node and relationship in the whole database, plus the schema."""
+    driver = store.driver()
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) RETURN elementId(n) AS e, labels(n) AS l, properties(n) AS p", database_=store.database
+    )
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN elementId(r) AS e, elementId(a) AS a, type(r) AS t, elementId(b) AS b, "
+        "properties(r) AS p",
+        database_=store.database,
+    )
+    schema, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN name", database_=store.database)
+    indexes, _, _ = driver.execute_query("SHOW INDEXES YIELD name RETURN name", database_=store.database)
+    h = hashlib.sha256()
+    for row in sorted(json.dumps([r["e"], sorted(r["l"]), r["p"]], sort_keys=True) for r in nodes):
+        h.update(row.encode())
+    for row in sorted(json.dumps([r["e"], r["a"], r["t"], r["b"], r["p"]], sort_keys=True) for r in rels):
+        h.update(row.encode())
+    names = tuple(sorted(str(r["name"]) for r in [*schema, *indexes]))
+    return len(nodes), len(rels), h.hexdigest(), names
+
+
+# (attack, a word the refusal reason must contain)
+ATTACKS: list[tuple[str, str]] = [
+    ("CREATE (n:Pwned {id: 'x'})", "CREATE"),
+    (f"MATCH (n:KG_{G}) MERGE (n)-[:PWNED]->(:Pwned)", "MERGE"),
+    (f"MATCH (n:KG_{G}) SET n.pwned = true", "SET"),
+    (f"MATCH (n:KG_{G}) SET n += {{pwned: 1}}", "SET"),
+    ("MATCH ()-[r]->() DELETE r", "DELETE"),
+    (f"MATCH (n:KG_{G}) DETACH DELETE n", "DETACH"),
+    (f"MATCH (n:KG_{G}) REMOVE n:Person", "REMOVE"),
+    ("CREATE INDEX pwned FOR (n:Pwned) ON (n.x)", "CREATE"),
+    ("CREATE CONSTRAINT pwned FOR (n:Pwned) REQUIRE n.x IS UNIQUE", "CREATE"),
+    (f"DROP CONSTRAINT kgr_graph_{G}", "DROP"),
+    ("CALL apoc.cypher.runTimeboxed('MATCH (n) DETACH DELETE n', {}, 1000)", "apoc.cypher.runTimeboxed"),
+    ("CALL apoc.cypher.doIt('CREATE (n:Pwned) RETURN n', {}) YIELD value RETURN value", "apoc.cypher.doIt"),
+    ("CALL apoc.create.node(['Pwned'], {}) YIELD node RETURN node", "apoc.create.node"),
+    ("CALL apoc.periodic.iterate('MATCH (n) RETURN n', 'DETACH DELETE n', {})", "apoc.periodic.iterate"),
+    ("CALL apoc.load.json('file:///etc/passwd') YIELD value RETURN value", "apoc.load.json"),
+    ("CALL apoc.trigger.add('t', 'CREATE (:Pwned)', {})", "apoc.trigger.add"),
+    ("RETURN apoc.cypher.runFirstColumnSingle('CREATE (n) RETURN n', {}) AS x", "apoc.cypher"),
+    ("CALL dbms.setConfigValue('db.transaction.timeout', '0')", "dbms.setConfigValue"),
+    ("CALL dbms.security.createUser('eve', 'password123', false)", "dbms.security.createUser"),
+    ("CALL db.createLabel('Pwned')", "db.createLabel"),
+    ("LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line", "LOAD CSV"),
+    ("USE system SHOW USERS", "USE"),
+    ("USE system MATCH (n) RETURN n", "USE"),
+    ("MATCH (n) RETURN count(n); MATCH (n) DETACH DELETE n", "multiple statements"),
+    ("RETURN 'a;b' AS s; CREATE (:Pwned)", "multiple statements"),
+    ("CALL { CREATE (:Pwned) } RETURN 1 AS one", "CREATE"),
+    (f"MATCH (n:KG_{G}) CALL (n) {{ SET n.pwned = 1 }} RETURN n", "SET"),
+    ("CALL { MATCH (n) DETACH DELETE n } IN TRANSACTIONS", "DETACH"),
+    (f"MATCH (n:KG_{G}) FOREACH (x IN [1] | SET n.pwned = x)", "FOREACH"),
+    ("MATCH (n) /* a harmless read */ DETACH DELETE n", "DETACH"),
+    ("MATCH (n) // only reading\nDETACH DELETE n", "DETACH"),
+    ("WITH '/*' AS a CREATE (:Pwned) WITH '*/' AS b RETURN b", "CREATE"),
+    ("WITH '//' AS a CREATE (:Pwned) RETURN a", "CREATE"),
+    ("MATCH (n) ＤＥＴＡＣＨ ＤＥＬＥＴＥ n", "DETACH"),
+    ("ＣＲＥＡＴＥ (:Pwned)", "CREATE"),
+    ("MATCH (n) DEL\u200bETE n", "DELETE"),
+    ("CRE\u200bATE (:Pwned)", "CREATE"),
+    ("\ufeffCREATE (:Pwned)", "CREATE"),
+    ("CALL `apoc`.`cypher`.`doIt`('CREATE (n) RETURN n', {}) YIELD value RETURN value", "apoc.cypher.doIt"),
+    ("CALL `apoc.create.node`(['Pwned'], {}) YIELD node RETURN node", "apoc.create.node"),
+    ("RETURN `apoc`.cypher.runFirstColumnMany('CREATE (n) RETURN n', {}) AS x", "apoc.cypher"),
+    ("\\u0043REATE (:Pwned)", "backslash"),
+    ("EXPLAIN MATCH (n) RETURN n", "EXPLAIN"),
+    ("PROFILE MATCH (n) DETACH DELETE n", "PROFILE"),
+    ("CYPHER runtime=interpreted MATCH (n) DETACH DELETE n", "CYPHER"),
+    ("CYPHER 5 MATCH (n) RETURN n", "CYPHER"),
+    ("  explain\nMATCH (n) RETURN n", "EXPLAIN"),
+    ("SHOW USERS", "SHOW"),
+    ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "TERMINATE"),
+    ("ALTER DATABASE neo4j SET ACCESS READ ONLY", "ALTER"),
+    ("MATCH (n:KG_other) RETURN n", "KG_other"),
+    ("MATCH (n) WHERE 'KG_other' IN labels(n) RETURN n", "KG_other"),
+    ("MATCH (n) RETURN n /* unterminated", "unterminated"),
+    ("RETURN 'unterminated AS s", "unterminated"),
+]
+
+
+@pytest.mark.parametrize(("query", "why"), ATTACKS, ids=[f"attack{i:02d}" for i in range(len(ATTACKS))])
+def test_static_check_refuses(query: str, why: str) -> None:
+    with pytest.raises(QueryRefused) as info:
+        check_static(query, GuardPolicy(graph=G))
+    assert why.lower() in info.value.reason.lower()
+    assert info.value.query == query
+
+
+def test_attacks_change_nothing_on_the_server(store: Neo4jStore) -> None:
+    before = database_checksum(store)
+    assert before[0] >= 6 and before[1] >= 11
+    for query, _ in ATTACKS:
+        with pytest.raises(QueryRefused) as info:
+            store.run_cypher(query)
+        assert info.value.reason
+    assert database_checksum(store) == before
+
+
+def test_server_explain_refuses_what_the_static_check_lets_through(store: Neo4jStore) -> None:
+    """Layer 2 alone: allow-list write procedures statically; EXPLAIN still says 'w' and refuses."""
+    before = database_checksum(store)
+    loose = GuardPolicy(allowed_procedures=DEFAULT_PROCEDURES | {"db.createLabel", "db.createProperty"})
+    for query in ("CALL db.createLabel('Pwned')", "CALL db.createProperty('pwned')"):
+        check_static(query, loose)  # passes the static layer
+        with pytest.raises(QueryRefused, match="'w'"):
+            run_guarded(store.driver(), store.database, query, None, loose)
+    assert database_checksum(store) == before
+
+
+def test_explain_plan_check_catches_disallowed_procedures(store: Neo4jStore) -> None:
+    """The plan walk refuses procedures outside the allow-list even if the static layer were fooled."""
+    from kgreason.graph.cypher_guard import _check_plan
+
+    plan = {
+        "operatorType": "ProduceResults@neo4j",
+        "args": {},
+        "children": [{"operatorType": "ProcedureCall@neo4j", "args": {"Details": "apoc.help($x) :: (a)"}}],
+    }
+    with pytest.raises(QueryRefused, match=r"apoc\.help"):
+        _check_plan(plan, GuardPolicy(), "q")
+    load = {"operatorType": "LoadCSV@neo4j", "args": {"Details": "line"}}
+    with pytest.raises(QueryRefused, match="LOAD CSV"):
+        _check_plan(load, GuardPolicy(), "q")
+
+
+READS: list[tuple[str, dict[str, object], int]] = [
+    (f"MATCH (n:KG_{G}:Person) RETURN n.name AS name ORDER BY name", {}, 4),
+    (f"MATCH (n:KG_{G} {{id: $id}}) RETURN n", {"id": "alice"}, 1),
+    (f"MATCH p = (:KG_{G} {{id: 'alice'}})-[:parent_of]->() RETURN p", {}, 2),
+    (f"MATCH (n:KG_{G}) RETURN count(n) AS c", {}, 1),
+    (f"MATCH (a:KG_{G})-[r]->(b) RETURN type(r) AS t, count(*) AS c ORDER BY t", {}, 6),
+    ("CALL db.labels() YIELD label RETURN label", {}, -1),
+    ("CALL db.relationshipTypes()", {}, -1),
+    ("CALL db.schema.visualization()", {}, 1),
+    ("RETURN apoc.text.join(['a', 'b'], '-') AS joined", {}, 1),
+    ("RETURN 'CREATE (n); DROP /* x */ // y' AS text", {}, 1),
+    ("RETURN {create: 1, delete: 2, set: 3} AS m", {}, 1),
+    (f"MATCH (n:KG_{G}) // DETACH DELETE n in a comment\nRETURN count(n) AS c;", {}, 1),
+    (f"MATCH (n:KG_{G}) WHERE n.name STARTS WITH 'A' RETURN n.name AS name", {}, 2),
+    (f"MATCH (n:KG_{G}) WHERE n.name = 'ＡＢＣ' RETURN n", {}, 0),
+    (f"MATCH (n:KG_{G}) CALL (n) {{ MATCH (n)-->(m) RETURN count(m) AS deg }} RETURN n.id, deg", {}, 6),
+    ("RETURN date('2020-01-02') AS d, duration('P1D') AS dur, point({x: 1, y: 2}) AS p", {}, 1),
+]
+
+
+@pytest.mark.parametrize(("query", "params", "n"), READS, ids=[f"read{i:02d}" for i in range(len(READS))])
+def test_reads_pass(store: Neo4jStore, query: str, params: dict[str, object], n: int) -> None:
+    result = store.run_cypher(query, params)
+    assert result.query_type == "r"
+    assert not result.truncated
+    if n >= 0:
+        assert len(result.rows) == n
+    else:
+        assert result.rows
+    assert result.record.text == query and result.record.rows == len(result.rows)
+    assert result.record.language == "cypher" and result.elapsed_ms > 0
+
+
+def test_read_values_are_plain_python(store: Neo4jStore) -> None:
+    result = store.run_cypher(
+        f"MATCH p = (a:KG_{G} {{id: 'alice'}})-[r:works_at]->(c) RETURN a, r, p, c.tags AS tags"
+    )
+    [row] = result.rows
+    assert result.columns == ("a", "r", "p", "tags")
+    assert row["a"] == {"id": "alice", "labels": ["Person"], "properties": {"name": "Alice", "born": 1970}}
+    assert row["r"]["type"] == "works_at" and row["r"]["source"] == "alice" and row["r"]["target"] == "acme"
+    assert row["r"]["properties"] == {"since": 2001}
+    assert [x["id"] for x in row["p"]] == ["alice", row["r"]["id"], "acme"]
+    assert row["tags"] == ["tools", "rockets"]
+    json.dumps(result.to_dict())
+
+
+def test_row_cap_truncates(store: Neo4jStore) -> None:
+    capped = store.run_cypher("UNWIND range(1, 50) AS x RETURN x", limit=10)
+    assert [r["x"] for r in capped.rows] == list(range(1, 11)) and capped.truncated
+    exact = store.run_cypher("UNWIND range(1, 50) AS x RETURN x", limit=50)
+    assert len(exact.rows) == 50 and not exact.truncated
+    uncapped = store.run_cypher("UNWIND range(1, 5000) AS x RETURN x", limit=None)
+    assert len(uncapped.rows) == 5000 and not uncapped.truncated
+
+
+def test_slow_query_times_out(store: Neo4jStore) -> None:
+    started = time.perf_counter()
+    with pytest.raises(GraphError, match="timed out") as info:
+        store.run_cypher(
+            f"MATCH (a:KG_{G}), (b:KG_{G}), (c:KG_{G}) UNWIND range(1, 100000000) AS x RETURN count(*) AS c",
+            timeout_s=1,
+        )
+    assert not isinstance(info.value, QueryRefused)
+    assert time.perf_counter() - started < 20
+
+
+def test_bad_cypher_is_an_input_error(store: Neo4jStore) -> None:
+    with pytest.raises(InputError, match="Cypher error"):
+        store.run_cypher("MATCH (n RETURN n")
+    with pytest.raises(InputError):
+        store.run_cypher("RETURN nosuch.fn(1) AS x".replace("nosuch.fn", "toUpperr"))
+
+
+def test_allow_write_lifts_the_guard(store: Neo4jStore) -> None:
+    result = store.run_cypher(
+        f"MATCH (n:KG_{G} {{id: 'dave'}}) SET n.note = 'written' RETURN n.note AS note", read_only=False
+    )
+    assert result.rows == ({"note": "written"},)
+    node = store.get_node("dave")
+    assert node is not None and node.properties["note"] == "written"
+    store.run_cypher(f"MATCH (n:KG_{G} {{id: 'dave'}}) REMOVE n.note", read_only=False)
+    node = store.get_node("dave")
+    assert node is not None and "note" not in node.properties

@@ -140,6 +140,8 @@ class QueryRecord:
     rows: int = 0
     elapsed_ms: float = 0.0
     refused: str | None = None
+    digest: str = ""
+    """sha256 of the canonical result, so a replay can tell whether it got the same answer."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -150,7 +152,21 @@ class QueryRecord:
             "rows": self.rows,
             "elapsed_ms": self.elapsed_ms,
             "refused": self.refused,
+            "digest": self.digest,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> QueryRecord:
+        return cls(
+            language=data["language"],
+            text=data["text"],
+            params=dict(data.get("params", {})),
+            store=data.get("store", ""),
+            rows=int(data.get("rows", 0)),
+            elapsed_ms=float(data.get("elapsed_ms", 0.0)),
+            refused=data.get("refused"),
+            digest=data.get("digest", ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)

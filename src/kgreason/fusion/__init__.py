@@ -1,0 +1,1 @@
+"""Fusion strategies: prompt retrieval, GNN fusion and multi-hop reasoning behind one interface."""

@@ -1,0 +1,200 @@
+"""The one template every strategy follows: check capabilities -> gather evidence -> generate -> verify.
+
+A strategy fills in ``gather`` (read the graph through a ``RecordingStore``, so every query is recorded)
+and ``generate`` (rank answers, optionally call the LLM). The base class owns the fixed steps: it
+refuses to start when the store lacks a capability the strategy needs, times each step, counts LLM calls
+and tokens, checks that every answer entity and every citation exists in the evidence, and assembles the
+``Answer``. Options are a pydantic model with ``extra="forbid"``: a typo is an error, not a default.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kgreason.errors import ConfigError
+from kgreason.fusion.recording import RecordingStore
+from kgreason.graph.store import GraphStore
+from kgreason.types import Answer, Citation, Path
+
+
+class StrategyOptions(BaseModel):
+    """Base of every strategy's options: unknown keys are rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChatLike(Protocol):
+    """What a strategy needs from an LLM backend (``kgreason.llm.ChatModel`` satisfies it)."""
+
+    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A linked topic entity: where reasoning starts."""
+
+    node_id: str
+    mention: str = ""
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked answer entity with the indexes of the evidence paths that support it."""
+
+    node_id: str
+    score: float
+    paths: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What ``gather`` found: paths (cited as T1.. by edge order), ranked candidates, a trace."""
+
+    paths: tuple[Path, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What ``generate`` produced."""
+
+    text: str
+    entities: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    scores: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """Per-question state: the recording store, the LLM with usage counters, the trace."""
+
+    question: str
+    seeds: tuple[Seed, ...]
+    store: RecordingStore
+    llm: ChatLike | None
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> Any:
+        """Call the LLM and count the call and its tokens."""
+        if self.llm is None:
+            raise ConfigError(
+                "this step needs an LLM", hint="pass --llm NAME (or use --llm none where offered)"
+            )
+        result = self.llm.chat(messages, **kwargs)
+        if not getattr(result, "cached", False):
+            self.llm_calls += 1
+        self.prompt_tokens += int(getattr(result, "prompt_tokens", 0) or 0)
+        self.completion_tokens += int(getattr(result, "completion_tokens", 0) or 0)
+        return result
+
+    def note(self, step: str, **data: Any) -> None:
+        self.trace.append({"step": step, **data})
+
+
+class Strategy(ABC):
+    """Base class of the fusion strategies."""
+
+    name: ClassVar[str]
+    needs_cypher: ClassVar[bool] = False
+    Options: ClassVar[type[StrategyOptions]] = StrategyOptions
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        llm: ChatLike | None = None,
+        options: StrategyOptions | Mapping[str, Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.llm = llm
+        if options is None or isinstance(options, StrategyOptions):
+            self.options = options or self.Options()
+        else:
+            try:
+                self.options = self.Options(**dict(options))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ConfigError(f"{self.name} option {where!r}: {first['msg']}") from None
+
+    def check(self) -> None:
+        """Fail before any work when the store lacks what this strategy needs."""
+        if self.needs_cypher and not self.store.capabilities.cypher:
+            raise ConfigError(
+                f"strategy {self.name!r} needs a store that runs Cypher; {self.store.backend!r} does not",
+                hint="use --store neo4j",
+            )
+
+    def answer(self, question: str, seeds: Sequence[Seed]) -> Answer:
+        """Answer ``question`` starting from the linked ``seeds``."""
+        self.check()
+        timings: dict[str, float] = {}
+        ctx = Context(question, tuple(seeds), RecordingStore(self.store), self.llm)
+        t0 = time.perf_counter()
+        evidence = self.gather(ctx)
+        t1 = time.perf_counter()
+        draft = self.generate(ctx, evidence)
+        t2 = time.perf_counter()
+        answer = self.verify(ctx, evidence, draft)
+        t3 = time.perf_counter()
+        timings.update(gather=(t1 - t0) * 1000, generate=(t2 - t1) * 1000, verify=(t3 - t2) * 1000)
+        timings["total"] = (t3 - t0) * 1000
+        return Answer(
+            question=answer.question,
+            text=answer.text,
+            entities=answer.entities,
+            evidence=answer.evidence,
+            queries=tuple(ctx.store.records),
+            citations=answer.citations,
+            unsupported=answer.unsupported,
+            strategy=self.name,
+            scores=answer.scores,
+            trace=tuple(ctx.trace),
+            timings_ms=timings,
+            llm_calls=ctx.llm_calls,
+            prompt_tokens=ctx.prompt_tokens,
+            completion_tokens=ctx.completion_tokens,
+        )
+
+    @abstractmethod
+    def gather(self, ctx: Context) -> Evidence:
+        """Read the graph (through ``ctx.store``) and return the evidence."""
+
+    @abstractmethod
+    def generate(self, ctx: Context, evidence: Evidence) -> Draft:
+        """Rank answers and write the text (optionally with ``ctx.chat``)."""
+
+    def verify(self, ctx: Context, evidence: Evidence, draft: Draft) -> Answer:
+        """Keep only answer entities and citations the evidence supports; flag the rest."""
+        in_evidence = {n.id for p in evidence.paths for n in p.nodes}
+        edge_ids = {e.id for p in evidence.paths for e in p.edges}
+        unsupported = [
+            f"answer entity {e!r} is not in the evidence" for e in draft.entities if e not in in_evidence
+        ]
+        citations = []
+        for c in draft.citations:
+            if all(i in edge_ids for i in c.edge_ids):
+                citations.append(c)
+            else:
+                unsupported.append(f"citation {c.marker} names an edge outside the evidence")
+        ctx.note("verify", unsupported=len(unsupported))
+        return Answer(
+            question=ctx.question,
+            text=draft.text,
+            entities=tuple(e for e in draft.entities if e in in_evidence),
+            evidence=evidence.paths,
+            citations=tuple(citations),
+            unsupported=tuple(unsupported),
+            scores=draft.scores,
+        )

@@ -1,0 +1,234 @@
+"""The prompt-retrieval strategy.
+
+gather: pull the k-hop subgraph around the linked entities (one recorded store query), enumerate the
+relation paths out of them, score each path *signature* (its relation sequence) against the question
+with sentence embeddings, and keep the best-scoring paths within a token budget as cited triples
+``[T1]``, ``[T2]``, ... The end nodes of the best signature are the answer set; the rest follow in order.
+
+generate: with ``--llm none`` the ranking is the answer. With an LLM, one constrained call: when the two
+best signatures score within ``tie_margin`` of each other the model chooses between them (a JSON-schema
+string enum of their readable relation paths), otherwise it picks the answer among the best signature's
+end nodes (an enum of their names). The model never writes a free-form entity: what it can say is what
+the evidence holds, and the answer text is composed from the cited triples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import Field
+
+from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
+from kgreason.fusion.retrieve.relation_paths import (
+    EmbeddingScorer,
+    LexicalScorer,
+    RelationScorer,
+    SignatureGroup,
+    enumerate_paths,
+    humanize,
+    signature_text,
+)
+from kgreason.types import Citation, Edge, Path
+
+
+class RetrieveOptions(StrategyOptions):
+    hops: int = Field(2, ge=1, le=3, description="k: how far from the linked entities to look.")
+    max_nodes: int = Field(3000, ge=10, description="Cap on the subgraph pulled from the store.")
+    token_budget: int = Field(1000, ge=50, description="Evidence tokens put in the prompt (estimated).")
+    scorer: Literal["embedding", "lexical"] = "embedding"
+    hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
+    tie_margin: float = Field(0.02, ge=0, description="Ask the LLM to choose between signatures this close.")
+    max_choices: int = Field(8, ge=2, description="At most this many options in one constrained choice.")
+    max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
+
+
+def verbalise(edge: Edge) -> str:
+    return f"{edge.source} -{humanize(edge.type)}-> {edge.target}"
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative token estimate for small-model tokenizers (about 3 characters a token)."""
+    return max(1, (len(text) + 2) // 3)
+
+
+class RetrieveStrategy(Strategy):
+    """Prompt retrieval over any store."""
+
+    name = "retrieve"
+    Options = RetrieveOptions
+    options: RetrieveOptions
+
+    def __init__(self, *args: Any, scorer: RelationScorer | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._scorer = scorer
+
+    @property
+    def scorer(self) -> RelationScorer:
+        if self._scorer is None:
+            if self.options.scorer == "lexical":
+                self._scorer = LexicalScorer()
+            else:
+                from kgreason.embed import default_encoder
+
+                self._scorer = EmbeddingScorer(default_encoder())
+        return self._scorer
+
+    # -- gather -----------------------------------------------------------------------------------------
+    def _ranked_groups(self, ctx: Context) -> list[SignatureGroup]:
+        opts = self.options
+        seeds = [s.node_id for s in ctx.seeds]
+        if not seeds:
+            ctx.note("gather", error="no entity linked")
+            return []
+        sub = ctx.store.subgraph(seeds, hops=opts.hops, max_nodes=opts.max_nodes)
+        groups = list(enumerate_paths(sub, seeds, hops=opts.hops).values())
+        if not groups:
+            return []
+        masked = ctx.question
+        for s in ctx.seeds:
+            if s.mention:
+                masked = re.sub(re.escape(s.mention), "X", masked, flags=re.IGNORECASE)
+        scores = self.scorer.score(masked, [signature_text(g.signature) for g in groups])
+        for g, sc in zip(groups, scores, strict=True):
+            g.score = sc - opts.hop_penalty * (len(g.signature) - 1)
+        groups.sort(key=lambda g: (-g.score, len(g.signature), g.signature))
+        ctx.note(
+            "rank_relation_paths",
+            subgraph_nodes=len(sub.nodes),
+            subgraph_edges=len(sub.edges),
+            signatures=len(groups),
+            top=[
+                {"path": signature_text(g.signature), "score": round(g.score, 4), "ends": len(g.ends)}
+                for g in groups[:5]
+            ],
+        )
+        return groups
+
+    def gather(self, ctx: Context) -> Evidence:
+        groups = self._ranked_groups(ctx)
+        candidates: list[Candidate] = []
+        seen: set[str] = set()
+        kept: list[Path] = []
+        budget = self.options.token_budget
+        used = 0
+        cited: set[str] = set()
+        for g in groups:
+            for p in sorted(g.paths, key=lambda p: (p.node_ids, p.edge_ids)):
+                new = [e for e in p.edges if e.id not in cited]
+                cost = sum(estimate_tokens(f"[T{len(cited) + 1}] {verbalise(e)}\n") for e in new)
+                if used + cost > budget:
+                    continue
+                used += cost
+                cited.update(e.id for e in new)
+                kept.append(p)
+                end = p.nodes[-1].id
+                if end not in seen:
+                    seen.add(end)
+                    candidates.append(Candidate(end, g.score, (len(kept) - 1,)))
+            if used >= budget:
+                break
+        ctx.note("gather", evidence_paths=len(kept), evidence_tokens=used, candidates=len(candidates))
+        top = groups[0] if groups else None
+        return Evidence(
+            paths=tuple(kept),
+            candidates=tuple(candidates),
+            notes={
+                "groups": groups[: self.options.max_choices],
+                "answer_set": [c for c in top.ends if c in seen] if top else [],
+                "evidence_tokens": used,
+            },
+        )
+
+    # -- generate ---------------------------------------------------------------------------------------
+    def generate(self, ctx: Context, evidence: Evidence) -> Draft:
+        groups: list[SignatureGroup] = list(evidence.notes.get("groups", []))
+        answer_set: list[str] = list(evidence.notes.get("answer_set", []))
+        ranked = [c.node_id for c in evidence.candidates]
+        if ctx.llm is not None and groups:
+            answer_set, ranked = self._ask_llm(ctx, evidence, groups, answer_set, ranked)
+        ranked = ranked[: self.options.max_answers]
+        answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
+        return self._compose(evidence, answer_set, ranked)
+
+    def _ask_llm(
+        self,
+        ctx: Context,
+        evidence: Evidence,
+        groups: list[SignatureGroup],
+        answer_set: list[str],
+        ranked: list[str],
+    ) -> tuple[list[str], list[str]]:
+        facts, _ = self._facts(evidence)
+        close = [g for g in groups if groups[0].score - g.score <= self.options.tie_margin]
+        if len(close) > 1:
+            options = list(dict.fromkeys(signature_text(g.signature) for g in close))[
+                : self.options.max_choices
+            ]
+            prompt = (
+                f"Facts:\n{facts}\n\nQuestion: {ctx.question}\n"
+                "Which chain of relations answers the question? Reply with one option."
+            )
+            choice = self._choose(ctx, prompt, options)
+            chosen = next(g for g in close if signature_text(g.signature) == choice)
+            ctx.note("llm_choose_relation_path", options=options, chosen=choice)
+            first = [e for e in chosen.ends if e in ranked]
+            return first, first + [r for r in ranked if r not in first]
+        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+        options = list(dict.fromkeys(names[a] for a in answer_set))[: self.options.max_choices]
+        if not options:
+            return answer_set, ranked
+        prompt = (
+            f"Facts:\n{facts}\n\nQuestion: {ctx.question}\n"
+            "Which entity answers the question? Reply with one option."
+        )
+        choice = self._choose(ctx, prompt, options)
+        ctx.note("llm_choose_answer", options=options, chosen=choice)
+        picked = [a for a in answer_set if names[a] == choice]
+        rest = [a for a in answer_set if a not in picked]
+        ordered_set = picked + rest
+        return ordered_set, ordered_set + [r for r in ranked if r not in ordered_set]
+
+    def _choose(self, ctx: Context, prompt: str, options: Sequence[str]) -> str:
+        schema = {"type": "string", "enum": list(options)}
+        messages = [
+            {"role": "system", "content": "You answer questions using only the given facts."},
+            {"role": "user", "content": prompt},
+        ]
+        result = ctx.chat(messages, json_schema=schema, max_tokens=64, temperature=0.0)
+        value = getattr(result, "json", None)
+        return value if isinstance(value, str) and value in options else options[0]
+
+    def _facts(self, evidence: Evidence) -> tuple[str, dict[str, str]]:
+        """The evidence as numbered triples, and edge id -> marker."""
+        markers: dict[str, str] = {}
+        lines = []
+        for p in evidence.paths:
+            for e in p.edges:
+                if e.id not in markers:
+                    markers[e.id] = f"T{len(markers) + 1}"
+                    lines.append(f"[{markers[e.id]}] {verbalise(e)}")
+        return "\n".join(lines), markers
+
+    def _compose(self, evidence: Evidence, answer_set: list[str], ranked: list[str]) -> Draft:
+        _, markers = self._facts(evidence)
+        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+        citations: list[Citation] = []
+        parts = []
+        for a in answer_set:
+            support = [p for p in evidence.paths if p.nodes[-1].id == a][:1]
+            ids = tuple(e.id for p in support for e in p.edges)
+            marks = "".join(f"[{markers[i]}]" for i in ids)
+            for i in ids:
+                citations.append(Citation(f"[{markers[i]}]", (i,)))
+            parts.append(f"{names.get(a, a)} {marks}".strip())
+        text = "; ".join(parts)
+        scores = {
+            "answer_set_size": float(len(answer_set)),
+            "evidence_tokens": float(evidence.notes.get("evidence_tokens", 0)),
+        }
+        by_id = {c.node_id: c.score for c in evidence.candidates}
+        scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})
+        unique = list(dict.fromkeys(citations))
+        return Draft(text=text, entities=tuple(ranked), citations=tuple(unique), scores=scores)

@@ -44,19 +44,29 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     "the a an of is are was were who what which where when whose did does do in on to for by".split()  # noqa: SIM905
 )
-    ["the", "a", "an", "of", "is", "are", "was", "were", "who", "what", "which", "where", "when", "whose", "did", "does", "do", "in", "on", "to", "for", "by"]
-)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 class LexicalScorer:
-    """Word overlap between question and relation text: free, no model (a baseline and a fallback)."""
+    """Stemmed word overlap between question and relation text: free, no model (a baseline, a fallback).
+
+    A path scores the number of its words found in the question, less a little for each word that is not,
+    so a two-hop path that names two things the question asks about beats either hop alone.
+    """
 
     def score(self, question: str, texts: Sequence[str]) -> list[float]:
-        q = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
+        q = {_stem(w) for w in _WORD.findall(question.lower()) if w not in _STOP}
         out = []
         for t in texts:
-            words = [w for w in _WORD.findall(t.lower()) if w not in _STOP and w != "inverse"]
-            out.append(sum(1 for w in words if w in q) / (len(words) or 1))
+            words = [_stem(w) for w in _WORD.findall(t.lower()) if w not in _STOP and w != "inverse"]
+            hits = sum(1 for w in words if w in q)
+            out.append(hits - 0.1 * (len(words) - hits))
         return out
 
 

@@ -24,7 +24,9 @@ _BUILTINS: dict[str, dict[str, str]] = {
         "neo4j": "kgreason.graph.neo4j_store:Neo4jStore",
     },
     "kgreason.llm_backends": {},
-    "kgreason.strategies": {},
+    "kgreason.strategies": {
+        "retrieve": "kgreason.fusion.retrieve:RetrieveStrategy",
+    },
     "kgreason.domains": {},
 }
 

@@ -13,6 +13,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path as FsPath
 from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -102,6 +103,14 @@ class Context:
         self.trace.append({"step": step, **data})
 
 
+@dataclass(frozen=True)
+class Resources:
+    """Shared, lazily built helpers a strategy may use: a sentence encoder and a cache directory."""
+
+    encoder: Any | None = None
+    cache_dir: FsPath | None = None
+
+
 class Strategy(ABC):
     """Base class of the fusion strategies."""
 
@@ -115,9 +124,11 @@ class Strategy(ABC):
         *,
         llm: ChatLike | None = None,
         options: StrategyOptions | Mapping[str, Any] | None = None,
+        resources: Resources | None = None,
     ) -> None:
         self.store = store
         self.llm = llm
+        self.resources = resources or Resources()
         if options is None or isinstance(options, StrategyOptions):
             self.options = options or self.Options()
         else:

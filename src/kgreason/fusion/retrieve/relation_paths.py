@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.types import Edge, Path, Subgraph
@@ -71,21 +72,63 @@ class LexicalScorer:
 
 
 class EmbeddingScorer:
-    """Cosine similarity of sentence embeddings; relation-text embeddings are cached per process."""
+    """Cosine similarity of sentence embeddings.
 
-    def __init__(self, encoder: object) -> None:
+    Relation-path texts repeat across questions, so their embeddings are cached in memory and, when
+    ``cache_path`` is given, in an ``.npz`` file (written atomically) that later processes reuse.
+    """
+
+    def __init__(self, encoder: Any, cache_path: FsPath | None = None) -> None:
         self.encoder = encoder
+        self.cache_path = cache_path
         self._cache: dict[str, Any] = {}
+        self._loaded = False
+        self._new = 0
+
+    def _load(self) -> None:
+        self._loaded = True
+        if self.cache_path is None or not self.cache_path.exists():
+            return
+        import numpy as np
+
+        try:
+            with np.load(self.cache_path, allow_pickle=False) as data:
+                texts, vectors = list(data["texts"]), data["vectors"]
+        except Exception:  # a damaged cache is rebuilt, never trusted
+            return
+        self._cache.update({str(t): v for t, v in zip(texts, vectors, strict=True)})
+
+    def save(self) -> None:
+        """Write the cache file if new embeddings were computed."""
+        if self.cache_path is None or not self._new:
+            return
+        import os
+        import tempfile
+
+        import numpy as np
+
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        texts = sorted(self._cache)
+        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=self.cache_path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, texts=np.array(texts), vectors=np.stack([self._cache[t] for t in texts]))
+        os.replace(tmp, self.cache_path)
+        self._new = 0
 
     def score(self, question: str, texts: Sequence[str]) -> list[float]:
         import numpy as np
 
+        if not self._loaded:
+            self._load()
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            vecs = self.encoder.encode(missing)  # type: ignore[attr-defined]
+            vecs = self.encoder.encode(missing)
             for t, v in zip(missing, vecs, strict=True):
                 self._cache[t] = v
-        q = self.encoder.encode([question])[0]  # type: ignore[attr-defined]
+            self._new += len(missing)
+            if self._new >= 256:
+                self.save()
+        q = self.encoder.encode([question])[0]
         matrix = np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, len(q)))
         return [float(x) for x in matrix @ q]
 

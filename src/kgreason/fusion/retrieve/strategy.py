@@ -70,9 +70,16 @@ class RetrieveStrategy(Strategy):
             if self.options.scorer == "lexical":
                 self._scorer = LexicalScorer()
             else:
-                from kgreason.embed import default_encoder
+                encoder = self.resources.encoder
+                if encoder is None:
+                    from kgreason.embed import default_encoder
 
-                self._scorer = EmbeddingScorer(default_encoder())
+                    encoder = default_encoder()
+                cache = self.resources.cache_dir
+                path = (
+                    cache / f"relation-paths-{self.store.backend}-{self.store.graph}.npz" if cache else None
+                )
+                self._scorer = EmbeddingScorer(encoder, path)
         return self._scorer
 
     # -- gather -----------------------------------------------------------------------------------------
@@ -148,6 +155,9 @@ class RetrieveStrategy(Strategy):
         ranked = [c.node_id for c in evidence.candidates]
         if ctx.llm is not None and groups:
             answer_set, ranked = self._ask_llm(ctx, evidence, groups, answer_set, ranked)
+        save = getattr(self._scorer, "save", None)
+        if save is not None:
+            save()
         ranked = ranked[: self.options.max_answers]
         answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
         return self._compose(evidence, answer_set, ranked)

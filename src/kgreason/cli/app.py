@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from kgreason.cli import graph_cmd, llm_cmd, neo4j_cmd
+from kgreason.cli import ask_cmd, graph_cmd, llm_cmd, neo4j_cmd
 from kgreason.cli.common import state
 from kgreason.errors import KgrError
 
@@ -24,6 +24,7 @@ app = typer.Typer(
 app.add_typer(graph_cmd.app, name="graph", help="Load, inspect, query, export and drop named graphs.")
 app.add_typer(neo4j_cmd.app, name="neo4j", help="Start, stop and inspect the local Neo4j instance.")
 app.add_typer(llm_cmd.app, name="llm", help="Language models: info, chat, bundled model install.")
+app.command("ask")(ask_cmd.ask)
 
 
 @app.callback()

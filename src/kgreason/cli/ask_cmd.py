@@ -1,0 +1,126 @@
+"""``kgr ask``: answer a question over a graph with a strategy, or replay a recorded answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from kgreason.cli.common import print_json, settings
+from kgreason.errors import InputError, NotFoundError, suggest
+from kgreason.graph.open import open_store
+from kgreason.types import Answer, QueryRecord
+from kgreason.types import Path as KgPath
+
+
+def parse_options(items: list[str]) -> dict[str, Any]:
+    """``--option key=value`` pairs; values are JSON when they parse, else strings."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, eq, raw = item.partition("=")
+        if not eq or not key:
+            raise InputError(f"bad --option {item!r}", hint="use KEY=VALUE, e.g. --option hops=2")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
+
+
+def open_llm(name: str, model: str | None) -> Any | None:
+    """The chat model named on the command line; ``none`` means no model."""
+    if name == "none":
+        return None
+    from kgreason.llm import open_model
+
+    return open_model(name, model=model, settings=settings())
+
+
+def _print_answer(answer: Answer) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{answer.text or ', '.join(answer.entities[:5]) or '(no answer)'}[/bold]")
+    if answer.entities:
+        console.print("answers: " + ", ".join(answer.entities[:10]))
+    table = Table(title="evidence", show_lines=False)
+    table.add_column("#")
+    table.add_column("path")
+    for i, p in enumerate(answer.evidence[:15], start=1):
+        parts = [p.nodes[0].id]
+        for e, n in zip(p.edges, p.nodes[1:], strict=True):
+            parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
+            parts.append(n.id)
+        table.add_row(str(i), " ".join(parts))
+    console.print(table)
+    for u in answer.unsupported:
+        console.print(f"[yellow]unsupported:[/yellow] {u}")
+    console.print(
+        f"strategy {answer.strategy}, {answer.llm_calls} LLM call(s), "
+        f"{answer.prompt_tokens}+{answer.completion_tokens} tokens, "
+        f"{answer.timings_ms.get('total', 0):.0f} ms"
+    )
+
+
+def answer_from_json(path: Path) -> tuple[dict[str, Any], tuple[KgPath, ...], tuple[QueryRecord, ...]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        evidence = tuple(KgPath.from_dict(p) for p in data["evidence"])
+        queries = tuple(QueryRecord.from_dict(q) for q in data["queries"])
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"not a kgr answer JSON ({exc})", path=str(path)) from None
+    return data, evidence, queries
+
+
+def ask(
+    question: str = typer.Argument("", help="The question (omit with --replay)."),
+    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
+    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve (more to come: gnn, multihop)."),
+    llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none' for ranked answers only."),
+    model: str | None = typer.Option(None, "--model", help="Model name or GGUF path for the backend."),
+    topic: str | None = typer.Option(None, "--topic", help="Start from this node id instead of linking."),
+    option: list[str] = typer.Option([], "--option", "-o", help="Strategy option KEY=VALUE (repeatable)."),
+    replay_file: Path | None = typer.Option(
+        None, "--replay", help="Re-run the queries of a saved --json answer."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
+) -> None:
+    """Answer a question with cited evidence from the graph."""
+    from kgreason.reasoning.engine import Engine
+
+    target = open_store(graph, store, settings())
+    if not target.exists():
+        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+    if replay_file is not None:
+        from kgreason.fusion.recording import replay
+
+        _, evidence, queries = answer_from_json(replay_file)
+        report = replay(target, queries, evidence)
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            verdict = "identical" if report.identical else f"CHANGED (queries {list(report.changed)})"
+            typer.echo(f"replayed {report.queries} queries: evidence {verdict}")
+        if not report.identical:
+            raise typer.Exit(1)
+        return
+    if not question.strip():
+        raise InputError("no question given", hint='kgr ask "QUESTION" --graph NAME')
+    engine = Engine(
+        target,
+        strategy=strategy,
+        llm=open_llm(llm, model),
+        options=parse_options(option),
+        settings=settings(),
+    )
+    answer = engine.ask(question, topic=topic)
+    if as_json:
+        print_json(answer.to_dict())
+    else:
+        _print_answer(answer)

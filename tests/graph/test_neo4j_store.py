@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import random
+import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path as FsPath
 
 import pytest
 
-from kgreason.config import Settings
+from kgreason.config import Neo4jSettings, Settings
+from kgreason.errors import BackendUnavailable, InputError, KgrError, QueryRefused
+from kgreason.graph.memory import MemoryStore
 from kgreason.graph.neo4j_store import Neo4jStore
-from kgreason.testing.graph_contract import GraphStoreContract
+from kgreason.testing.graph_contract import GraphStoreContract, checksum
+from kgreason.types import Edge, Node
 
 pytestmark = pytest.mark.neo4j
 
@@ -43,3 +50,126 @@ class TestNeo4jContract(GraphStoreContract):
     @pytest.fixture
     def store_factory(self, neo4j_store_factory: Callable[[str], Neo4jStore]) -> Callable[[str], Neo4jStore]:
         return neo4j_store_factory
+
+
+def sample_edges(n: int, *, nodes: int = 3000, types: int = 5, seed: int = 7) -> list[Edge]:
+    """``n`` distinct edges with a float property, deterministic."""
+    rng = random.Random(seed)
+    seen: dict[tuple[str, str, str], Edge] = {}
+    while len(seen) < n:
+        s, t, r = f"n{rng.randrange(nodes)}", f"n{rng.randrange(nodes)}", f"rel_{rng.randrange(types)}"
+        seen.setdefault((s, r, t), Edge(s, r, t, {"w": round(rng.random(), 6)}))
+    return list(seen.values())
+
+
+def load_in_batches(store: Neo4jStore | MemoryStore, edges: list[Edge], batch: int) -> None:
+    for start in range(0, len(edges), batch):
+        store.upsert_edges(edges[start : start + batch])
+    store.flush()
+
+
+def test_graphs_with_the_same_ids_stay_apart(neo4j_store_factory: Callable[[str], Neo4jStore]) -> None:
+    a, b = neo4j_store_factory("same_ids_a"), neo4j_store_factory("same_ids_b")
+    a.upsert_nodes([Node("x", ("Drug",), {"name": "in a"})])
+    b.upsert_nodes([Node("x", ("Gene",), {"name": "in b"})])
+    b.upsert_edges([Edge("x", "r", "x")])
+    assert a.get_node("x") == Node("x", ("Drug",), {"name": "in a"})
+    assert b.get_node("x") == Node("x", ("Gene",), {"name": "in b"})
+    assert a.neighbors("x") == [] and len(b.neighbors("x")) == 1
+    assert a.schema().labels == {"Drug": 1} and b.schema().labels == {"Gene": 1}
+    assert {"same_ids_a", "same_ids_b"} <= set(a.list_graphs()) and a.exists()
+    # a guarded query scoped to one graph may not name the other graph's label
+    with pytest.raises(QueryRefused, match="KG_same_ids_b"):
+        a.run_cypher("MATCH (n:KG_same_ids_b) RETURN n")
+    assert a.run_cypher("MATCH (n:KG_same_ids_a) RETURN n.id AS id").rows == ({"id": "x"},)
+
+
+def test_reload_in_many_batches_is_idempotent(neo4j_uri: str, tmp_path: FsPath) -> None:
+    settings = Settings(home=tmp_path, neo4j=Neo4jSettings(batch_size=300))
+    store = Neo4jStore("reload", settings, uri=neo4j_uri)
+    store.drop()
+    try:
+        edges = sample_edges(2000, nodes=400)
+        first = store.upsert_edges(edges)
+        ends = {e.source for e in edges} | {e.target for e in edges}
+        assert (first.nodes_created, first.edges_created, first.properties_set) == (len(ends), 2000, 2000)
+        before = checksum(store)
+        again = store.upsert_edges(edges)
+        assert (again.nodes_created, again.edges_created) == (0, 0)
+        assert store.stats().to_dict() == {"nodes": len(ends), "edges": 2000}
+        assert checksum(store) == before
+        mem = MemoryStore("reload", settings)
+        mem.upsert_edges(edges)
+        assert checksum(mem) == before  # same content as the memory store, edge ids included
+    finally:
+        store.drop()
+        store.close()
+
+
+def test_failing_batch_rolls_back(neo4j_store_factory: Callable[[str], Neo4jStore]) -> None:
+    s = neo4j_store_factory("rollback")
+    good = [Edge(f"a{i}", "first_type", f"b{i}") for i in range(50)]
+    # passes the property check but cannot be sent (int64 overflow): the failure comes after the
+    # first_type rows already ran inside the transaction, so the server really rolls them back
+    bad = [*good, Edge("c", "second_type", "d", {"big": 2**70})]
+    with pytest.raises(InputError, match="nothing written"):
+        s.upsert_edges(bad)
+    assert s.stats().to_dict() == {"nodes": 0, "edges": 0}
+    with pytest.raises(InputError):
+        s.upsert_nodes([Node("ok", ("A",), {}), Node("bad", ("A",), {"n": 2**64})])
+    assert s.stats().to_dict() == {"nodes": 0, "edges": 0}
+    with pytest.raises(InputError, match="reserved"):
+        s.upsert_nodes([Node("x", ("KG_other",), {})])
+    assert s.upsert_edges(good).edges_created == 50
+
+
+def test_unreachable_database_is_backend_unavailable(tmp_path: FsPath) -> None:
+    store = Neo4jStore("nowhere", Settings(home=tmp_path), uri="bolt://127.0.0.1:9")  # no I/O yet
+    with pytest.raises(BackendUnavailable) as info:
+        store.stats()
+    assert info.value.hint and "kgr neo4j start" in info.value.hint
+
+
+@pytest.mark.slow
+def test_sigkill_during_load_then_reload_equals_clean_load(tmp_path: FsPath) -> None:
+    """Kill -9 the server mid-load: committed batches survive whole, and re-running the load converges."""
+    from kgreason.graph.neo4j_local import LocalNeo4j
+
+    batch = 500
+    settings = Settings(home=tmp_path / "home", neo4j=Neo4jSettings(batch_size=batch))
+    local = LocalNeo4j(settings)
+    uri = local.start(attached=True)
+    try:
+        edges = sample_edges(150_000, nodes=20_000, types=8)
+        loader = Neo4jStore("crash", settings, uri=uri)
+        failures: list[BaseException] = []
+
+        def load() -> None:
+            try:
+                load_in_batches(loader, edges, batch)
+            except KgrError as exc:
+                failures.append(exc)
+
+        thread = threading.Thread(target=load, daemon=True)
+        thread.start()
+        with Neo4jStore("crash", settings, uri=uri) as watcher:
+            deadline = time.monotonic() + 120
+            while watcher.stats().edges < 10 * batch and time.monotonic() < deadline:
+                time.sleep(0.05)
+        assert local.kill()
+        thread.join(120)
+        assert not thread.is_alive() and failures, "the load should fail when the server dies"
+        loader.close()
+
+        uri = local.start(attached=True)  # Neo4j recovers from its transaction log
+        with Neo4jStore("crash", settings, uri=uri) as store:
+            partial = store.stats()
+            assert 0 < partial.edges < len(edges)
+            assert partial.edges % batch == 0  # every committed batch is whole, the rest is gone
+            load_in_batches(store, edges, batch)
+            mem = MemoryStore("crash", settings)
+            mem.upsert_edges(edges)
+            assert store.stats() == mem.stats()
+            assert checksum(store) == checksum(mem)
+    finally:
+        local.stop()

@@ -33,19 +33,20 @@ def open_llm(name: str, model: str | None) -> Any | None:
     """The chat model named on the command line; ``none`` means no model."""
     if name == "none":
         return None
-    from kgreason.llm import open_model
+    from kgreason.llm import create_chat_model
 
-    return open_model(name, model=model, settings=settings())
+    return create_chat_model(name, settings=settings(), model=model)
 
 
 def _print_answer(answer: Answer) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{answer.text or ', '.join(answer.entities[:5]) or '(no answer)'}[/bold]")
+    console.print(f"[bold]{escape(answer.text or ', '.join(answer.entities[:5]) or '(no answer)')}[/bold]")
     if answer.entities:
-        console.print("answers: " + ", ".join(answer.entities[:10]))
+        console.print("answers: " + escape(", ".join(answer.entities[:10])))
     table = Table(title="evidence", show_lines=False)
     table.add_column("#")
     table.add_column("path")
@@ -54,10 +55,10 @@ def _print_answer(answer: Answer) -> None:
         for e, n in zip(p.edges, p.nodes[1:], strict=True):
             parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
             parts.append(n.id)
-        table.add_row(str(i), " ".join(parts))
+        table.add_row(str(i), escape(" ".join(parts)))
     console.print(table)
     for u in answer.unsupported:
-        console.print(f"[yellow]unsupported:[/yellow] {u}")
+        console.print(f"[yellow]unsupported:[/yellow] {escape(u)}")
     console.print(
         f"strategy {answer.strategy}, {answer.llm_calls} LLM call(s), "
         f"{answer.prompt_tokens}+{answer.completion_tokens} tokens, "

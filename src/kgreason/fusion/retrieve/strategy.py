@@ -207,7 +207,7 @@ class RetrieveStrategy(Strategy):
             {"role": "user", "content": prompt},
         ]
         result = ctx.chat(messages, json_schema=schema, max_tokens=64, temperature=0.0)
-        value = getattr(result, "json", None)
+        value = getattr(result, "data", None)
         return value if isinstance(value, str) and value in options else options[0]
 
     def _facts(self, evidence: Evidence) -> tuple[str, dict[str, str]]:

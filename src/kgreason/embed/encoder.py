@@ -1,0 +1,144 @@
+"""Sentence encoders: the ``TextEncoder`` protocol and a torch-free all-MiniLM-L6-v2.
+
+``BertSentenceEncoder`` does what sentence-transformers does for this model (tokenise with the model's
+fast tokenizer, truncate to ``max_seq_length``, BERT forward, mean pooling over real tokens, L2
+normalisation) with numpy alone. Texts are sorted by token count and batched so padding stays small; the
+rows come back in input order. ``default_encoder()`` loads the bundled model once per process, on first
+call.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from kgreason.embed.bert import BertEncoder
+from kgreason.embed.model_files import DEFAULT_MODEL_NAME, bundled_model_dir, check_model_dir
+from kgreason.errors import ConfigError
+
+_TOKEN_BUDGET = 16_384
+"""Most (sentences x padded length) per forward pass, bounding the attention matrices' memory."""
+
+
+@runtime_checkable
+class TextEncoder(Protocol):
+    """Maps texts to unit-length float32 vectors of ``dim`` components (one row per text)."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]: ...
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+class BertSentenceEncoder:
+    """A sentence-transformers BERT model (mean pooling, normalised) run in numpy.
+
+    Args:
+        model_dir: a directory with ``config.json``, ``model.safetensors`` and ``tokenizer.json`` (as a
+            sentence-transformers model saves them); ``None`` means the bundled all-MiniLM-L6-v2.
+        max_seq_length: tokens kept per text (``[CLS]``/``[SEP]`` included); by default the model's
+            ``sentence_bert_config.json`` value (256 for MiniLM).
+
+    Loading reads the weights (~90 MB) and takes about a second; ``encoded`` counts texts encoded.
+    """
+
+    def __init__(self, model_dir: Path | None = None, *, max_seq_length: int | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        self.model_dir = check_model_dir(model_dir) if model_dir is not None else bundled_model_dir()
+        self.name = DEFAULT_MODEL_NAME if model_dir is None else self.model_dir.name
+        self._bert = BertEncoder.from_dir(self.model_dir)
+        self.dim: int = self._bert.config.hidden_size
+        st_config = _read_json(self.model_dir / "sentence_bert_config.json")
+        pooling = _read_json(self.model_dir / "1_Pooling" / "config.json")
+        if pooling and not pooling.get("pooling_mode_mean_tokens", False):
+            raise ConfigError(f"{self.model_dir}: only mean pooling is supported")
+        limit = max_seq_length or int(st_config.get("max_seq_length", 256))
+        self.max_seq_length = min(limit, self._bert.config.max_position_embeddings)
+        try:
+            tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+        except Exception as exc:
+            raise ConfigError(f"cannot read tokenizer {self.model_dir / 'tokenizer.json'}: {exc}") from exc
+        # tokenizer.json may fix padding/truncation for another use; pad ourselves, truncate as
+        # sentence-transformers does.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=self.max_seq_length)
+        self._tokenizer = tokenizer
+        self._lock = threading.Lock()
+        self.encoded = 0
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids per text, with special tokens, truncated to ``max_seq_length``."""
+        return [enc.ids for enc in self._tokenizer.encode_batch(list(texts))]
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
+        """Unit-length embeddings, ``len(texts) x dim`` float32, in input order."""
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string")
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        ids = self.tokenize(texts)
+        lengths = np.fromiter((len(t) for t in ids), dtype=np.int64, count=len(ids))
+        order = np.argsort(-lengths, kind="stable")
+        start = 0
+        with self._lock:
+            while start < len(order):
+                longest = int(lengths[order[start]])
+                size = max(1, min(batch_size, _TOKEN_BUDGET // max(longest, 1)))
+                chunk = order[start : start + size]
+                out[chunk] = self._encode_padded([ids[i] for i in chunk], lengths[chunk], longest)
+                start += size
+            self.encoded += len(texts)
+        return out
+
+    def _encode_padded(
+        self, ids: list[list[int]], lengths: npt.NDArray[np.int64], width: int
+    ) -> npt.NDArray[np.float32]:
+        batch = len(ids)
+        input_ids = np.zeros((batch, width), dtype=np.int64)
+        for row, token_ids in enumerate(ids):
+            input_ids[row, : len(token_ids)] = token_ids
+        mask = (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64)
+        hidden = self._bert.forward(input_ids, mask)
+        maskf = mask.astype(np.float32)[:, :, None]
+        summed = (hidden * maskf).sum(axis=1)
+        counts = np.maximum(maskf.sum(axis=1), np.float32(1e-9))
+        pooled = summed / counts
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), np.float32(1e-12))
+        unit: npt.NDArray[np.float32] = (pooled / norms).astype(np.float32, copy=False)
+        return unit
+
+    def __repr__(self) -> str:
+        return f"BertSentenceEncoder(model_dir={str(self.model_dir)!r}, dim={self.dim})"
+
+
+@functools.cache
+def default_encoder() -> TextEncoder:
+    """The bundled all-MiniLM-L6-v2 encoder, loaded on first call and shared by the process."""
+    return BertSentenceEncoder()
+
+
+def load_encoder(model_dir: Path | str | None = None) -> TextEncoder:
+    """An encoder for ``model_dir`` (a sentence-transformers BERT directory), or the default one."""
+    if model_dir is None:
+        return default_encoder()
+    return BertSentenceEncoder(Path(model_dir).expanduser())

@@ -1,0 +1,443 @@
+"""Entity linking: which graph nodes a question, or a single name, refers to.
+
+Matching runs in tiers, cheapest and most certain first, and a tier that finds something ends the search:
+
+1. exact: a node id, its ``name`` property, or an entry of its ``aliases``/``synonyms`` property;
+2. normalised: the same strings compared case-, accent-, underscore- and punctuation-insensitively, with
+   a possessive ``'s`` dropped (``"ALICE's"`` finds ``alice``) and camelCase split;
+3. fuzzy: edit similarity (optimal string alignment, so a swapped pair of letters is one edit) against
+   the normalised names, via rapidfuzz;
+4. embedding: cosine similarity between the text and each node's name plus ``description`` (a
+   paraphrase such as "the rocket maker"), through a ``VectorIndex``.
+
+In a question, mentions are n-gram spans of its tokens matched longest first, never overlapping; the
+embedding tier (whole question and its content spans) runs only when no span matched by name. The node
+index is built from ``GraphStore.iter_nodes`` on first use, the vector index only when the embedding tier
+is first reached; for the memory store it is persisted next to the graph file (``NAME.kgr.vec.npz``) and
+reloaded while the nodes' texts are unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kgreason.embed.encoder import TextEncoder
+from kgreason.errors import ConfigError, NotFoundError
+from kgreason.graph.store import GraphStore
+from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
+from kgreason.types import Node
+
+ALIAS_PROPERTIES = ("aliases", "synonyms")
+DESCRIPTION_PROPERTY = "description"
+METHOD_SCORES = {"id": 1.0, "name": 1.0, "alias": 0.98, "normalized": 0.95}
+FUZZY_WEIGHT = 0.9
+EMBEDDING_WEIGHT = 0.85
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "s",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "this",
+        "those",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "with",
+        "you",
+        "your",
+        "name",
+        "names",
+        "list",
+        "give",
+        "tell",
+        "show",
+        "find",
+        "all",
+        "any",
+        "also",
+        "than",
+        "then",
+    ]
+)
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedEntity:
+    """A node a text refers to.
+
+    Attributes:
+        node_id: the node.
+        mention: the span of the question (or the name) that refers to it.
+        score: confidence in [0, 1]; exact matches score 1.
+        method: ``id``, ``name``, ``alias``, ``normalized``, ``fuzzy`` or ``embedding``.
+        start, end: character offsets of ``mention`` in the question (``-1`` when it is not a span).
+    """
+
+    node_id: str
+    mention: str
+    score: float
+    method: str
+    start: int = -1
+    end: int = -1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node_id": self.node_id,
+            "mention": self.mention,
+            "score": round(self.score, 6),
+            "method": self.method,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def _fold(token: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", token)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _POSSESSIVE_RE.sub("", plain).replace("'", "").replace("’", "")
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Normalised word tokens of ``text`` with their character offsets in ``text``."""
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        folded = _fold(m.group())
+        if folded:
+            out.append((folded, m.start(), m.end()))
+    return out
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free form of ``text`` (words joined by single spaces)."""
+    return " ".join(t for t, _, _ in tokenize(text))
+
+
+def humanize(identifier: str) -> str:
+    """``"The_Godfather"`` -> ``"The Godfather"``, ``"starWars"`` -> ``"star Wars"``."""
+    spaced = _CAMEL_RE.sub(" ", identifier.replace("_", " ").replace("/", " "))
+    return " ".join(spaced.split())
+
+
+def _string_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def node_text(node: Node) -> str:
+    """The text embedded for ``node``: its name (or humanised id) and its description when present."""
+    name = node.name if "name" in node.properties else humanize(node.id)
+    description = node.properties.get(DESCRIPTION_PROPERTY)
+    if isinstance(description, str) and description.strip():
+        return f"{name}: {description.strip()}"
+    return name
+
+
+def default_index_path(store: GraphStore) -> Path | None:
+    """Where the node vector index of ``store`` is kept: next to the memory store's graph file."""
+    graph_file = getattr(store, "path", None)
+    if store.backend == "memory" and isinstance(graph_file, Path):
+        return graph_file.with_name(graph_file.name + ".vec.npz")
+    return None
+
+
+class EntityLinker:
+    """Links names and question mentions to nodes of one graph.
+
+    Args:
+        store: the graph.
+        encoder: sentence encoder for the embedding tier; the default MiniLM is loaded when first needed.
+        vector_index: a ready index over node texts (e.g. a backend's native one); built lazily if absent.
+        index_path: where to persist the built index; by default next to a memory store's file, else
+            nowhere (kept in memory).
+        use_embeddings: set ``False`` to skip the embedding tier (no model is ever loaded).
+        fuzzy_cutoff: least edit similarity (0..1) for a fuzzy match of a name.
+        embedding_cutoff: least cosine similarity for an embedding match.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        encoder: TextEncoder | None = None,
+        vector_index: VectorIndex | None = None,
+        index_path: Path | None = None,
+        use_embeddings: bool = True,
+        fuzzy_cutoff: float = 0.75,
+        embedding_cutoff: float = 0.55,
+    ) -> None:
+        self.store = store
+        self._encoder = encoder
+        self._vectors = vector_index
+        self.index_path = index_path if index_path is not None else default_index_path(store)
+        self.use_embeddings = use_embeddings
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self.embedding_cutoff = embedding_cutoff
+        self._exact: dict[str, dict[str, str]] | None = None  # surface string -> node id -> method
+        self._normal: dict[str, dict[str, str]] = {}  # normalised string -> node id -> method
+        self._keys: list[str] = []
+        self._names: dict[str, str] = {}
+        self._texts: list[tuple[str, str]] = []
+        self._max_tokens = 1
+
+    # -- indexes ----------------------------------------------------------------------------------------
+    def _build(self) -> dict[str, dict[str, str]]:
+        if self._exact is not None:
+            return self._exact
+        exact: dict[str, dict[str, str]] = {}
+        normal: dict[str, dict[str, str]] = {}
+        rank = {"id": 0, "name": 1, "alias": 2}
+
+        def add(table: dict[str, dict[str, str]], key: str, node_id: str, method: str) -> None:
+            if not key:
+                return
+            slot = table.setdefault(key, {})
+            old = slot.get(node_id)
+            if old is None or rank[method] < rank[old]:
+                slot[node_id] = method
+
+        for node in self.store.iter_nodes():
+            surfaces = [(node.id, "id")]
+            name = node.properties.get("name")
+            if isinstance(name, str) and name.strip():
+                surfaces.append((name, "name"))
+            for prop in ALIAS_PROPERTIES:
+                surfaces.extend((a, "alias") for a in _string_list(node.properties.get(prop)))
+            for surface, method in surfaces:
+                add(exact, surface, node.id, method)
+                for variant in {surface, humanize(surface)}:
+                    add(normal, normalize(variant), node.id, method)
+            self._names[node.id] = node.name
+            self._texts.append((node.id, node_text(node)))
+        self._normal = normal
+        self._keys = sorted(normal)
+        self._max_tokens = max((k.count(" ") + 1 for k in self._keys), default=1)
+        self._exact = exact
+        return exact
+
+    @property
+    def encoder(self) -> TextEncoder:
+        if self._encoder is None:
+            from kgreason.embed.encoder import default_encoder
+
+            self._encoder = default_encoder()
+        return self._encoder
+
+    @property
+    def vector_index(self) -> VectorIndex:
+        """The node-text index (built, or loaded from ``index_path``, on first use)."""
+        if self._vectors is None:
+            self._build()
+            self._vectors = build_node_index(self._texts, self.encoder, path=self.index_path)
+        return self._vectors
+
+    # -- tiers ------------------------------------------------------------------------------------------
+    def _exact_hits(self, text: str) -> list[tuple[str, str, float]]:
+        exact = self._build()
+        found = exact.get(text) or exact.get(text.strip()) or {}
+        hits = [(node_id, method, METHOD_SCORES[method]) for node_id, method in found.items()]
+        if hits:
+            return hits
+        nodes = self._normal.get(normalize(text), {})
+        return [
+            (node_id, "alias" if method == "alias" else "normalized", METHOD_SCORES["normalized"])
+            for node_id, method in nodes.items()
+        ]
+
+    def _fuzzy_keys(self, key: str, cutoff: float, limit: int) -> list[tuple[str, float]]:
+        self._build()
+        if not key or not self._keys:
+            return []
+        try:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+        except ImportError as exc:  # pragma: no cover - rapidfuzz is a declared dependency
+            raise ConfigError("fuzzy entity matching needs rapidfuzz", hint="pip install rapidfuzz") from exc
+        matches = process.extract(
+            # rapidfuzz compares the cutoff after rounding: 1 edit in 5 letters may come out below 0.8.
+            key,
+            self._keys,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=cutoff - 1e-6,
+            limit=limit,
+        )
+        return [(str(m[0]), float(m[1])) for m in matches]
+
+    def _fuzzy_hits(self, key: str, cutoff: float, limit: int) -> list[tuple[str, float]]:
+        best: dict[str, float] = {}
+        for matched, sim in self._fuzzy_keys(key, cutoff, limit):
+            for node_id in self._normal[matched]:
+                best[node_id] = max(best.get(node_id, 0.0), sim * FUZZY_WEIGHT)
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _embedding_hits(self, texts: Sequence[str], k: int) -> list[list[tuple[str, float]]]:
+        if not self.use_embeddings or not texts:
+            return [[] for _ in texts]
+        index = self.vector_index
+        if isinstance(index, NumpyVectorIndex) and len(index) == 0:
+            return [[] for _ in texts]
+        vectors = self.encoder.encode(list(texts))
+        return [
+            [(node_id, sim) for node_id, sim in index.search(vec, k) if sim >= self.embedding_cutoff]
+            for vec in vectors
+        ]
+
+    # -- public -----------------------------------------------------------------------------------------
+    def resolve(self, name: str, *, k: int = 5) -> list[LinkedEntity]:
+        """Nodes that ``name`` names, best first (all exact matches, else fuzzy and embedding ones).
+
+        Raises:
+            NotFoundError: nothing matched; ``suggestions`` lists near names.
+        """
+        hits = self._exact_hits(name)
+        if hits:
+            hits.sort(key=lambda h: (-h[2], h[0]))
+            return [LinkedEntity(node_id, name, score, method) for node_id, method, score in hits]
+        found: dict[str, LinkedEntity] = {}
+        for node_id, score in self._fuzzy_hits(normalize(name), self.fuzzy_cutoff, k):
+            found[node_id] = LinkedEntity(node_id, name, score, "fuzzy")
+        for node_id, sim in self._embedding_hits([name], k)[0]:
+            score = sim * EMBEDDING_WEIGHT
+            if node_id not in found or found[node_id].score < score:
+                found[node_id] = LinkedEntity(node_id, name, score, "embedding")
+        if not found:
+            raise NotFoundError("entity", name, self.suggest(name))
+        return sorted(found.values(), key=lambda e: (-e.score, e.node_id))[:k]
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """Up to ``n`` node names loosely like ``name`` (for error messages)."""
+        out: list[str] = []
+        for node_id, _ in self._fuzzy_hits(normalize(name), 0.4, n * 2):
+            label = self._names.get(node_id, node_id)
+            if label not in out:
+                out.append(label)
+        return out[:n]
+
+    def link(self, question: str, *, k: int = 5) -> list[LinkedEntity]:
+        """Entity mentions in ``question``, best first (at most ``k``; empty when none is found)."""
+        self._build()
+        tokens = tokenize(question)
+        taken = [False] * len(tokens)
+        found: dict[str, LinkedEntity] = {}
+
+        def keep(entity: LinkedEntity) -> None:
+            old = found.get(entity.node_id)
+            if old is None or entity.score > old.score:
+                found[entity.node_id] = entity
+
+        for start, end in self._spans(len(tokens), self._max_tokens):
+            if any(taken[start:end]) or _all_stopwords(tokens[start:end]):
+                continue
+            key = " ".join(t for t, _, _ in tokens[start:end])
+            nodes = self._normal.get(key)
+            if not nodes:
+                continue
+            s, e = tokens[start][1], tokens[end - 1][2]
+            mention = question[s:e]
+            exact = self._exact.get(mention, {}) if self._exact is not None else {}
+            for node_id, method in nodes.items():
+                if node_id in exact:
+                    keep(LinkedEntity(node_id, mention, METHOD_SCORES[exact[node_id]], exact[node_id], s, e))
+                else:
+                    m = "alias" if method == "alias" else "normalized"
+                    keep(LinkedEntity(node_id, mention, METHOD_SCORES["normalized"], m, s, e))
+            taken[start:end] = [True] * (end - start)
+
+        named = bool(found)
+        spans = [
+            (start, end)
+            for start, end in self._spans(len(tokens), min(4, self._max_tokens))
+            if not any(taken[start:end]) and _content_span(tokens[start:end])
+        ]
+        for start, end in spans:
+            if any(taken[start:end]):
+                continue
+            s, e = tokens[start][1], tokens[end - 1][2]
+            mention = question[s:e]
+            key = " ".join(t for t, _, _ in tokens[start:end])
+            # A fuzzy span next to exact matches must look like a name (capitalised or a number).
+            if len(key) < 4 or (named and not (mention[:1].isupper() or mention[:1].isdigit())):
+                continue
+            hits = self._fuzzy_hits(key, max(self.fuzzy_cutoff, 0.8), 3)
+            for node_id, score in hits:
+                keep(LinkedEntity(node_id, mention, score, "fuzzy", s, e))
+            if hits:
+                taken[start:end] = [True] * (end - start)
+
+        if not found and self.use_embeddings:
+            texts = [question] + [question[tokens[a][1] : tokens[b - 1][2]] for a, b in spans]
+            offsets = [(-1, -1)] + [(tokens[a][1], tokens[b - 1][2]) for a, b in spans]
+            for text, (s, e), hits in zip(texts, offsets, self._embedding_hits(texts, k), strict=True):
+                for node_id, sim in hits:
+                    keep(LinkedEntity(node_id, text, sim * EMBEDDING_WEIGHT, "embedding", s, e))
+        return sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
+
+    @staticmethod
+    def _spans(n: int, longest: int) -> Iterator[tuple[int, int]]:
+        """Token spans ``[start, end)``, longest first, left to right."""
+        for size in range(min(longest, n), 0, -1):
+            for start in range(n - size + 1):
+                yield start, start + size
+
+    def __repr__(self) -> str:
+        return f"EntityLinker(store={self.store!r}, index_path={self.index_path!s})"
+
+
+def _all_stopwords(tokens: Iterable[tuple[str, int, int]]) -> bool:
+    return all(t in STOPWORDS for t, _, _ in tokens)
+
+
+def _content_span(tokens: Sequence[tuple[str, int, int]]) -> bool:
+    """A span that neither starts nor ends with a stop word (so also not all stop words)."""
+    return tokens[0][0] not in STOPWORDS and tokens[-1][0] not in STOPWORDS

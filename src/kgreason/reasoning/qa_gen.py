@@ -1,0 +1,405 @@
+"""Templated multi-hop questions with gold answers from any graph, and the QA file format.
+
+``make_qa`` picks a topic entity, walks a random path of ``h`` outgoing edges, and keeps the relation
+sequence. The gold answers are every node the topic reaches by that exact relation sequence (through
+``GraphStore.run_path_query``), not just the walk's endpoint. A walk is dropped when its answer set is
+larger than ``max_answers``, contains the topic, or repeats a (topic, relations) pair already used.
+Questions are phrased from the relation names (``/people/person/nationality`` -> "nationality",
+``directed_by`` -> "directed by", ``parent_of`` -> "parent") with several templates per hop count and a
+few stock paraphrases. Everything is drawn from ``random.Random(seed)`` over sorted inputs, so a seed
+gives the same questions.
+
+The QA file (DESIGN.md contract) is JSON lines, one object per question::
+
+    {"question": str, "answers": [node id, ...], "topic_entity": node id, "hops": int, "relations": [str]}
+
+``topic_entity``, ``hops`` and ``relations`` are optional when reading; other keys are kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kgreason.errors import InputError
+from kgreason.graph.path_query import PathQuery, Step
+from kgreason.graph.store import GraphStore
+from kgreason.types import Node
+
+_PATH_LIMIT = 10_000
+_PREPOSITIONS = frozenset(["of", "by", "in", "at", "on", "to", "for", "with", "from", "into", "as", "about"])
+_PERSON_WORDS = frozenset(
+    [
+        "parent",
+        "parents",
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "son",
+        "daughter",
+        "mother",
+        "father",
+        "sibling",
+        "siblings",
+        "brother",
+        "sister",
+        "spouse",
+        "wife",
+        "husband",
+        "friend",
+        "friends",
+        "director",
+        "directors",
+        "actor",
+        "actors",
+        "actress",
+        "writer",
+        "writers",
+        "author",
+        "authors",
+        "person",
+        "people",
+        "knows",
+        "member",
+        "members",
+        "founder",
+        "employee",
+        "employees",
+        "starred",
+    ]
+)
+_ACTIVE_VERBS = frozenset(["knows", "likes", "loves", "follows", "influences", "contains", "includes"])
+_PARAPHRASES: Mapping[str, tuple[str, ...]] = {
+    "children": ("kids", "offspring"),
+    "child": ("kid", "offspring"),
+    "parent": ("mother or father", "parent"),
+    "parents": ("mother and father", "parents"),
+    "the parent of": ("the mother or father of",),
+    "the child of": ("the kid of", "the son or daughter of"),
+    "nationality": ("citizenship", "nation"),
+    "directed by": ("helmed by", "made by"),
+    "written by": ("penned by", "scripted by"),
+    "starred actors": ("stars", "cast members", "actors"),
+    "genre": ("type of film", "kind"),
+    "release year": ("year of release", "premiere year"),
+    "language": ("spoken language",),
+    "located in": ("situated in", "found in"),
+    "born in": ("native to",),
+    "works at": ("is employed at",),
+    "lives in": ("resides in",),
+    "the capital of": ("the capital city of",),
+    "the sibling of": ("a brother or sister of",),
+}
+
+
+@dataclass(frozen=True)
+class QAItem:
+    """One question with its gold answer node ids (sorted) and, when known, how it was made."""
+
+    question: str
+    answers: tuple[str, ...]
+    topic_entity: str | None = None
+    hops: int | None = None
+    relations: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"question": self.question, "answers": list(self.answers)}
+        if self.topic_entity is not None:
+            out["topic_entity"] = self.topic_entity
+        if self.hops is not None:
+            out["hops"] = self.hops
+        if self.relations:
+            out["relations"] = list(self.relations)
+        out.update({k: v for k, v in self.extra.items() if k not in out})
+        return out
+
+
+# -- the QA file ---------------------------------------------------------------------------------------
+def _item_from(obj: Any, path: str, line: int) -> QAItem:
+    def bad(reason: str) -> InputError:
+        return InputError(reason, path=path, line=line)
+
+    if not isinstance(obj, dict):
+        raise bad("each line must be a JSON object")
+    question = obj.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise bad("'question' must be a non-empty string")
+    answers = obj.get("answers")
+    if not isinstance(answers, list) or not all(isinstance(a, str) and a for a in answers):
+        raise bad("'answers' must be a list of node ids (non-empty strings)")
+    topic = obj.get("topic_entity")
+    if topic is not None and (not isinstance(topic, str) or not topic):
+        raise bad("'topic_entity' must be a node id (a non-empty string)")
+    hops = obj.get("hops")
+    if hops is not None and (isinstance(hops, bool) or not isinstance(hops, int) or hops < 0):
+        raise bad("'hops' must be a non-negative integer")
+    relations = obj.get("relations", [])
+    if not isinstance(relations, list) or not all(isinstance(r, str) and r for r in relations):
+        raise bad("'relations' must be a list of relation names")
+    known = {"question", "answers", "topic_entity", "hops", "relations"}
+    return QAItem(
+        question=question,
+        answers=tuple(dict.fromkeys(answers)),
+        topic_entity=topic,
+        hops=hops,
+        relations=tuple(relations),
+        extra={k: v for k, v in obj.items() if k not in known},
+    )
+
+
+def read_qa(path: Path) -> list[QAItem]:
+    """Read a QA JSONL file; blank lines are skipped.
+
+    Raises:
+        InputError: with the file and line of the first malformed entry.
+    """
+    items = []
+    try:
+        with path.open("r", encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(
+                        f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=number
+                    ) from exc
+                items.append(_item_from(obj, str(path), number))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
+    return items
+
+
+def write_qa(path: Path, items: Iterable[QAItem]) -> int:
+    """Write ``items`` as QA JSONL (atomically: temporary file, then rename); returns the count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+# -- phrasing ------------------------------------------------------------------------------------------
+Kind = Literal["noun", "passive", "active"]
+
+
+@dataclass(frozen=True)
+class RelationPhrase:
+    """How a relation reads in English.
+
+    ``noun``: "the <text> of X" (``nationality``, ``has_genre``, ``in_language``); ``passive``: "X is
+    <text> Y" (``directed_by``, ``located_in``, and ``parent_of`` as "the parent of"); ``active``:
+    "X <text> Y" (``works_at``, ``knows``).
+    ``person`` marks answers that are probably people ("who" rather than "what").
+    """
+
+    kind: Kind
+    text: str
+    person: bool
+
+
+def relation_words(relation: str) -> list[str]:
+    """Lower-case words of a relation name: last segment of a ``/a/b/c`` path, snake/camel case split."""
+    segment = relation.strip("/").rsplit("/", 1)[-1] or relation
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", segment)
+    return [w.lower() for w in re.split(r"[\s_.\-:]+", spaced) if w]
+
+
+def phrase(relation: str) -> RelationPhrase:
+    """Classify ``relation`` and phrase it (see ``RelationPhrase``)."""
+    words = relation_words(relation) or [relation]
+    person = any(w in _PERSON_WORDS for w in words) or words[-1] == "by"
+    if words[0] in ("has", "have") and len(words) > 1:
+        return RelationPhrase("noun", " ".join(words[1:]), person)
+    if words[0] in _PREPOSITIONS and len(words) > 1:  # in_language -> "language"
+        return RelationPhrase("noun", " ".join(words[1:]), person)
+    if words[-1] in _PREPOSITIONS and len(words) > 1:
+        head = words[0]
+        if words[-1] == "of":
+            # "X parent_of Y" says X is Y's parent: the answer Y is what X is "the parent of".
+            return RelationPhrase("passive", "the " + " ".join(words), person)
+        if head.endswith(("ed", "en")) or head in ("born", "made", "set", "shot", "built", "known"):
+            return RelationPhrase("passive", " ".join(words), person)
+        return RelationPhrase("active", " ".join(words), person)
+    if len(words) == 1 and words[0] in _ACTIVE_VERBS:
+        return RelationPhrase("active", words[0], person)
+    return RelationPhrase("noun", " ".join(words), person)
+
+
+def entity_name(node: Node | None, node_id: str) -> str:
+    """How a node is named in a question: its ``name`` property, else its id made readable."""
+    if node is not None and isinstance(node.properties.get("name"), str):
+        return str(node.properties["name"])
+    text = node_id.replace("_", " ").strip()
+    return text or node_id
+
+
+class _Phraser:
+    def __init__(self, rng: random.Random, paraphrase: float) -> None:
+        self.rng = rng
+        self.paraphrase = paraphrase
+
+    def text(self, rp: RelationPhrase) -> str:
+        options = _PARAPHRASES.get(rp.text)
+        if options and self.rng.random() < self.paraphrase:
+            return self.rng.choice(options)
+        return rp.text
+
+    def describe(self, subject: str, rp: RelationPhrase, *, possessive_ok: bool) -> str:
+        """A noun phrase for "the entity ``subject`` relates to by ``rp``"."""
+        t = self.text(rp)
+        if rp.kind == "noun":
+            if possessive_ok and self.rng.random() < 0.5:
+                return f"{subject}'s {t}"
+            return f"the {t} of {subject}"
+        one = "the person" if rp.person else "the one"
+        if rp.kind == "passive":
+            return f"{one} {subject} is {t}"
+        return f"{one} {subject} {t}"
+
+    def ask(self, subject: str, rp: RelationPhrase) -> str:
+        """A question about the entity ``subject`` relates to by ``rp``."""
+        t = self.text(rp)
+        who, whom = ("Who", "whom") if rp.person else ("What", "what")
+        if rp.kind == "noun":
+            be = "are" if _plural(t) else "is"
+            templates = [
+                f"{who} {be} the {t} of {subject}?",
+                f"{subject}'s {t} {be} {whom}?",
+                f"Tell me the {t} of {subject}.",
+                f"Name the {t} of {subject}.",
+                f"Which {'people are' if rp.person else 'entities are'} the {t} of {subject}?",
+            ]
+        elif rp.kind == "passive":
+            templates = [
+                f"{who} is {subject} {t}?",
+                f"{subject} is {t} {whom}?",
+                f"Tell me {whom} {subject} is {t}.",
+            ]
+        else:
+            templates = [
+                f"{subject} {t} {whom}?",
+                f"Tell me {whom} {subject} {t}.",
+                f"Name {'everyone' if rp.person else 'everything'} that {subject} {t}.",
+            ]
+        return _capitalise(self.rng.choice(templates))
+
+    def question(self, topic: str, relations: Sequence[str]) -> str:
+        phrases = [phrase(r) for r in relations]
+        subject = topic
+        for i, rp in enumerate(phrases[:-1]):
+            # Stacked possessives ("X's a's b") read badly: only the first step may use one.
+            subject = self.describe(subject, rp, possessive_ok=i == 0)
+        return self.ask(subject, phrases[-1])
+
+
+def _plural(noun_phrase: str) -> bool:
+    last = noun_phrase.rsplit(" ", 1)[-1]
+    return last in ("children", "people", "offspring") or (
+        last.endswith("s") and not last.endswith(("ss", "us", "is"))
+    )
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# -- generation ----------------------------------------------------------------------------------------
+def answers_for(store: GraphStore, topic: str, relations: Sequence[str]) -> tuple[str, ...] | None:
+    """Every node ``topic`` reaches by following ``relations`` forwards, sorted; ``None`` if there are
+    more paths than the query limit (the set could be incomplete)."""
+    query = PathQuery(start=(topic,), steps=tuple(Step(r, "out") for r in relations), limit=_PATH_LIMIT)
+    paths = store.run_path_query(query)
+    if len(paths) >= _PATH_LIMIT:
+        return None
+    return tuple(sorted({p.nodes[-1].id for p in paths}))
+
+
+def make_qa(
+    store: GraphStore,
+    *,
+    hops: Sequence[int],
+    n: int,
+    seed: int,
+    max_answers: int = 20,
+    paraphrase: float = 0.3,
+    max_attempts: int | None = None,
+) -> list[QAItem]:
+    """``n`` templated questions, shared round-robin among the hop counts in ``hops``.
+
+    Args:
+        store: any graph.
+        hops: path lengths to ask about (each >= 1), e.g. ``(1, 2)``.
+        n: how many questions in total (fewer come back if the graph cannot supply them).
+        seed: the random seed; the same seed, graph and arguments give the same questions.
+        max_answers: drop questions with more gold answers than this.
+        paraphrase: probability of replacing a relation's wording with a stock paraphrase.
+        max_attempts: walks to try before giving up (default ``50 * n + 100``).
+    """
+    if not hops or any(h < 1 for h in hops):
+        raise ValueError("hops must be a non-empty list of positive integers")
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    rng = random.Random(seed)
+    phraser = _Phraser(rng, paraphrase)
+    nodes = {node.id: node for node in store.iter_nodes()}
+    starts = sorted(node_id for node_id in nodes if store.neighbors(node_id, direction="out", limit=1))
+    items: list[QAItem] = []
+    if not starts:
+        return items
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    order = list(dict.fromkeys(hops))
+    attempts = 0
+    budget = max_attempts if max_attempts is not None else 50 * n + 100
+    slot = 0
+    while len(items) < n and attempts < budget:
+        attempts += 1
+        h = order[slot % len(order)]
+        topic = rng.choice(starts)
+        relations = _walk(store, topic, h, rng)
+        if relations is None or (topic, relations) in seen:
+            continue
+        seen.add((topic, relations))
+        answers = answers_for(store, topic, relations)
+        if not answers or len(answers) > max_answers or topic in answers:
+            continue
+        text = phraser.question(entity_name(nodes.get(topic), topic), relations)
+        items.append(QAItem(text, answers, topic, h, relations))
+        slot += 1
+    return items
+
+
+def _walk(store: GraphStore, topic: str, hops: int, rng: random.Random) -> tuple[str, ...] | None:
+    """Relation types of a random walk of ``hops`` outgoing edges from ``topic`` (``None``: dead end)."""
+    here = topic
+    relations: list[str] = []
+    for _ in range(hops):
+        out = store.neighbors(here, direction="out")
+        if not out:
+            return None
+        # Pick the relation type first, so a node's many edges of one type do not crowd out the rest.
+        types = sorted({edge.type for edge, _ in out})
+        rel = rng.choice(types)
+        here = rng.choice([other.id for edge, other in out if edge.type == rel])
+        relations.append(rel)
+    return tuple(relations)

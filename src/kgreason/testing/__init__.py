@@ -1,0 +1,1 @@
+"""Test helpers shipped for users and plugin authors: the graph-store contract suite, a real Neo4j."""

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from kgreason.cli import ask_cmd, graph_cmd, llm_cmd, neo4j_cmd
+from kgreason.cli import ask_cmd, eval_cmd, graph_cmd, llm_cmd, neo4j_cmd
 from kgreason.cli.common import state
 from kgreason.errors import KgrError
 
@@ -25,6 +25,9 @@ app.add_typer(graph_cmd.app, name="graph", help="Load, inspect, query, export an
 app.add_typer(neo4j_cmd.app, name="neo4j", help="Start, stop and inspect the local Neo4j instance.")
 app.add_typer(llm_cmd.app, name="llm", help="Language models: info, chat, bundled model install.")
 app.command("ask")(ask_cmd.ask)
+app.add_typer(
+    eval_cmd.app, name="eval", help="Evaluate strategies on QA sets; generate QA sets from a graph."
+)
 
 
 @app.callback()

@@ -1,0 +1,124 @@
+"""``kgr eval``: score a strategy on a QA set; write templated multi-hop QA sets from any graph."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from kgreason.cli.ask_cmd import parse_options
+from kgreason.cli.common import print_json, settings
+from kgreason.errors import InputError, NotFoundError, suggest
+from kgreason.graph.open import open_store
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def parse_hops(text: str) -> list[int]:
+    """``1-3`` -> [1, 2, 3]; ``1,3`` -> [1, 3]."""
+    try:
+        if "-" in text:
+            lo, hi = (int(x) for x in text.split("-", 1))
+            hops = list(range(lo, hi + 1))
+        else:
+            hops = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"bad --hops {text!r}", hint="use a range like 1-3 or a list like 1,2") from None
+    if not hops or min(hops) < 1:
+        raise InputError(f"bad --hops {text!r}", hint="hops start at 1")
+    return hops
+
+
+@app.command("qa")
+def qa(
+    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
+    questions: Path = typer.Option(..., "--questions", "-q", help="QA file (JSONL, DESIGN.md contract)."),
+    strategy: str = typer.Option("retrieve", "--strategy", help="Strategy to evaluate."),
+    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none'."),
+    model: str | None = typer.Option(None, "--model", help="Model name or GGUF path."),
+    option: list[str] = typer.Option([], "--option", "-o", help="Strategy option KEY=VALUE (repeatable)."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Evaluate a sample of this many questions."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed for the --limit sample."),
+    link: bool = typer.Option(False, "--link", help="Link entities from the text instead of topic_entity."),
+    out: Path | None = typer.Option(None, "--out", help="Write one JSON line per question here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+) -> None:
+    """Hits@1, Hits@5, F1, faithfulness, latency, LLM calls and tokens of a strategy on a QA set."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kgreason.llm import create_chat_model
+    from kgreason.reasoning.engine import Engine
+    from kgreason.reasoning.evaluation import evaluate, select
+    from kgreason.reasoning.qa_gen import read_qa
+
+    target = open_store(graph, store, settings())
+    if not target.exists():
+        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+    items = select(read_qa(questions), limit=limit, seed=seed)
+    # Evaluation caches LLM responses (same prompt, same reply), unlike interactive use.
+    chat = None if llm == "none" else create_chat_model(llm, settings=settings(), model=model, cache=True)
+    engine = Engine(target, strategy=strategy, llm=chat, options=parse_options(option), settings=settings())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task(f"eval {strategy}", total=len(items))
+        summary, records = evaluate(
+            engine, items, use_topic=not link, progress=lambda k: progress.advance(task, k)
+        )
+    summary.update({"graph": graph, "store": store, "llm": llm, "questions": str(questions)})
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    if as_json:
+        print_json(summary)
+        return
+    keys = (
+        "n",
+        "hits@1",
+        "hits@5",
+        "f1",
+        "faithfulness",
+        "latency_ms_p50",
+        "latency_ms_p95",
+        "llm_calls",
+        "tokens",
+    )
+    for k in keys:
+        v = summary.get(k)
+        typer.echo(f"{k:>16}: {v:.3f}" if isinstance(v, float) else f"{k:>16}: {v}")
+
+
+@app.command("make-qa")
+def make_qa_cmd(
+    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
+    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    hops: str = typer.Option("1-3", "--hops", help="Hop counts: a range 1-3 or a list 1,2."),
+    n: int = typer.Option(100, "--n", min=1, help="Number of questions."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same questions)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output JSONL (default: stdout)."),
+) -> None:
+    """Write templated multi-hop questions with gold answer sets from any graph."""
+    from kgreason.reasoning.qa_gen import make_qa, write_qa
+
+    target = open_store(graph, store, settings())
+    if not target.exists():
+        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+    items = make_qa(target, hops=parse_hops(hops), n=n, seed=seed)
+    if out is None:
+        for item in items:
+            sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        write_qa(out, items)
+        typer.echo(f"wrote {len(items)} questions to {out}", err=True)

@@ -91,7 +91,9 @@ def clear_database(uri: str, *, auth: tuple[str, str] | None = None, database: s
     import neo4j
 
     with neo4j.GraphDatabase.driver(uri, auth=auth if auth is not None else auth_for_tests()) as driver:
-        driver.execute_query("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS", database_=database)
+        # CALL ... IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query.
+        with driver.session(database=database) as session:
+            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         names, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=database)
         for rec in names:
             driver.execute_query(f"DROP CONSTRAINT `{rec['name']}` IF EXISTS", database_=database)

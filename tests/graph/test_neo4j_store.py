@@ -140,8 +140,9 @@ def test_sigkill_during_load_then_reload_equals_clean_load(tmp_path: FsPath) -> 
     local = LocalNeo4j(settings)
     uri = local.start(attached=True)
     try:
-        edges = sample_edges(150_000, nodes=20_000, types=8)
-        loader = Neo4jStore("crash", settings, uri=uri)
+        edges = sample_edges(40_000, nodes=8_000, types=8)
+        # fail fast once the server is gone instead of retrying for the driver's default 30 s
+        loader = Neo4jStore("crash", settings, uri=uri, driver_config={"max_transaction_retry_time": 2})
         failures: list[BaseException] = []
 
         def load() -> None:

@@ -40,19 +40,24 @@ class GraphQueries:
 
     # -- writes -----------------------------------------------------------------------------------------
     def merge_nodes(self, labels: tuple[str, ...]) -> str:
-        """``$rows``: ``[{id, props}]``; all rows share ``labels``."""
+        """``$rows``: ``[[id, props], ...]``; all rows share ``labels``."""
         set_labels = f" SET n{label_expr(labels)}" if labels else ""
-        return f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row.id}}){set_labels} SET n += row.props"
+        return f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row[0]}}){set_labels} SET n += row[1]"
+
+    def merge_endpoints(self) -> str:
+        """``$ids``: distinct node ids; the ones not there yet are created with the default label."""
+        return f"UNWIND $ids AS id MERGE (n:{self.kg} {{id: id}}) ON CREATE SET n:{quote_name(DEFAULT_LABEL)}"
 
     def merge_edges(self, type_: str) -> str:
-        """``$rows``: ``[{s, t, id, props}]``; all rows share the relationship type."""
-        default = quote_name(DEFAULT_LABEL)
+        """``$rows``: ``[[source, target, edge id, props], ...]`` of one type; both ends already exist.
+
+        Ends are MATCHed (not MERGEd) so the plan has no Eager barrier: rows stream through index seeks.
+        """
         return (
             "UNWIND $rows AS row "
-            f"MERGE (s:{self.kg} {{id: row.s}}) ON CREATE SET s:{default} "
-            f"MERGE (t:{self.kg} {{id: row.t}}) ON CREATE SET t:{default} "
-            f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row.id "
-            "SET r += row.props"
+            f"MATCH (s:{self.kg} {{id: row[0]}}) MATCH (t:{self.kg} {{id: row[1]}}) "
+            f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row[2] "
+            "SET r += row[3]"
         )
 
     # -- reads ------------------------------------------------------------------------------------------

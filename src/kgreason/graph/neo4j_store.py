@@ -50,6 +50,8 @@ class Neo4jStore:
         uri: overrides the settings' URI (else the local instance from ``kgr neo4j start``).
         auth: ``(user, password)``; else the settings' user and password (from the environment).
         database: overrides the settings' database.
+        driver_config: extra keyword arguments for ``neo4j.GraphDatabase.driver`` (pool size,
+            ``max_transaction_retry_time``, ...).
     """
 
     backend = "neo4j"
@@ -63,6 +65,7 @@ class Neo4jStore:
         uri: str | None = None,
         auth: tuple[str, str] | None = None,
         database: str | None = None,
+        driver_config: Mapping[str, Any] | None = None,
     ) -> None:
         self.graph = check_graph_name(graph)
         self._settings = settings or Settings.from_env()
@@ -75,6 +78,7 @@ class Neo4jStore:
         self.batch_size = max(1, neo.batch_size)
         self.timeout_s = neo.query_timeout_s
         self._q = GraphQueries(self.graph)
+        self._driver_config = dict(driver_config or {})
         self._driver: neo4j.Driver | None = None
 
     @property
@@ -103,7 +107,8 @@ class Neo4jStore:
             try:
                 # Notifications (deprecations, cartesian-product hints) would be logged as warnings on every
                 # query; nothing here surfaces them, so the server is asked not to send them.
-                drv = neo4j.GraphDatabase.driver(uri, auth=self._auth, notifications_min_severity="OFF")
+                config = {"notifications_min_severity": "OFF", **self._driver_config}
+                drv = neo4j.GraphDatabase.driver(uri, auth=self._auth, **config)
                 drv.verify_connectivity()
             except Exception as exc:
                 raise _unavailable(uri, exc) from exc
@@ -160,24 +165,23 @@ class Neo4jStore:
         Rows are checked first (a bad value writes nothing). Each batch of ``batch_size`` rows is one
         transaction, so a call of at most ``batch_size`` nodes is atomic.
         """
-        rows: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+        rows: list[tuple[tuple[str, ...], list[Any]]] = []
         for n in nodes:
             _check_id(n.id, "node id")
             labels = tuple(sorted(set(n.labels))) or (DEFAULT_LABEL,)
             for label in labels:
                 _check_label(label)
-            props = check_properties(n.properties, what=f"node {n.id!r}")
-            rows.append((labels, {"id": n.id, "props": props}))
+            rows.append((labels, [n.id, check_properties(n.properties, what=f"node {n.id!r}")]))
         self._ensure_graph()
         total = WriteSummary()
         for start in range(0, len(rows), self.batch_size):
             chunk = rows[start : start + self.batch_size]
-            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            groups: dict[tuple[str, ...], list[list[Any]]] = {}
             for labels, row in chunk:
                 groups.setdefault(labels, []).append(row)
-            work = [(self._q.merge_nodes(labels), group) for labels, group in groups.items()]
+            work = [(self._q.merge_nodes(labels), {"rows": group}) for labels, group in groups.items()]
             created, _ = self._write(work)
-            n_props = sum(len(row["props"]) for _, row in chunk)
+            n_props = sum(len(row[1]) for _, row in chunk)
             total = total + WriteSummary(nodes_created=created, properties_set=n_props)
         return total
 
@@ -185,35 +189,40 @@ class Neo4jStore:
         """Create or update edges by (source, type, target); missing endpoints get the default label.
 
         Rows are checked first (a bad value writes nothing). Each batch of ``batch_size`` rows is one
-        transaction, so a call of at most ``batch_size`` edges is atomic.
+        transaction (endpoints first, then one query per relationship type), so a call of at most
+        ``batch_size`` edges is atomic.
         """
-        rows: list[tuple[str, dict[str, Any]]] = []
+        rows: list[tuple[str, list[Any]]] = []
         for e in edges:
             _check_id(e.source, "edge source")
             _check_id(e.target, "edge target")
             _check_id(e.type, "edge type")
             props = check_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
-            rows.append((e.type, {"s": e.source, "t": e.target, "id": e.id, "props": props}))
+            rows.append((e.type, [e.source, e.target, e.id, props]))
         self._ensure_graph()
         total = WriteSummary()
         for start in range(0, len(rows), self.batch_size):
             chunk = rows[start : start + self.batch_size]
-            groups: dict[str, list[dict[str, Any]]] = {}
+            groups: dict[str, list[list[Any]]] = {}
+            ends: set[str] = set()
             for type_, row in chunk:
                 groups.setdefault(type_, []).append(row)
-            work = [(self._q.merge_edges(type_), group) for type_, group in groups.items()]
+                ends.add(row[0])
+                ends.add(row[1])
+            work: list[tuple[str, dict[str, Any]]] = [(self._q.merge_endpoints(), {"ids": sorted(ends)})]
+            work.extend((self._q.merge_edges(type_), {"rows": group}) for type_, group in groups.items())
             nodes_created, edges_created = self._write(work)
-            n_props = sum(len(row["props"]) for _, row in chunk)
+            n_props = sum(len(row[3]) for _, row in chunk)
             total = total + WriteSummary(nodes_created, edges_created, n_props)
         return total
 
-    def _write(self, work: list[tuple[str, list[dict[str, Any]]]]) -> tuple[int, int]:
-        """Run ``(query, rows)`` pairs in ONE managed write transaction; return (nodes, rels) created."""
+    def _write(self, work: list[tuple[str, dict[str, Any]]]) -> tuple[int, int]:
+        """Run ``(query, params)`` pairs in ONE managed write transaction; return (nodes, rels) created."""
 
         def unit(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
             nodes = rels = 0
-            for query, rows in work:
-                counters = tx.run(query, rows=rows).consume().counters
+            for query, params in work:
+                counters = tx.run(query, params).consume().counters
                 nodes += counters.nodes_created
                 rels += counters.relationships_created
             return nodes, rels

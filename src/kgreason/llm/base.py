@@ -1,0 +1,452 @@
+"""The chat-model interface every backend implements, and the shared request/validate/repair/cache loop.
+
+``ChatModel`` is the protocol strategies depend on. ``BaseChatModel`` is the ABC the built-in backends
+extend: a backend only turns a ``ChatRequest`` into a raw ``Completion`` (``_complete``, and optionally a
+batched ``_complete_many``); the base class owns caching, JSON parsing, schema validation, the single
+repair attempt and token accounting, so every backend behaves the same.
+
+``choose`` is the helper planners use to pick among real graph labels: it sends a bare string-enum
+schema, which makes the smallest models answer with one of the options and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from kgreason.errors import ConfigError, LLMError
+from kgreason.llm.cache import ResponseCache, cache_key
+from kgreason.llm.structured import InvalidOutput, check_schema, parse_and_validate, repair_prompt
+from kgreason.llm.usage import UsageMeter
+
+DEFAULT_MAX_TOKENS = 256
+ROLES = frozenset({"system", "user", "assistant"})
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat turn."""
+
+    role: str
+    content: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ConfigError(f"unknown chat role {self.role!r}", hint=f"use one of {sorted(ROLES)}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+MessagesLike = str | Sequence[Message | Mapping[str, str]]
+"""A prompt string (one user turn) or a list of turns (``Message`` or ``{"role", "content"}``)."""
+
+
+def to_messages(messages: MessagesLike, system: str | None = None) -> tuple[Message, ...]:
+    """Normalise ``messages``; ``system`` (if given) is put first."""
+    if isinstance(messages, str):
+        turns: list[Message] = [Message("user", messages)]
+    else:
+        turns = [
+            m if isinstance(m, Message) else Message(str(m["role"]), str(m["content"])) for m in messages
+        ]
+    if system is not None:
+        turns.insert(0, Message("system", system))
+    if not turns:
+        raise ConfigError("a chat request needs at least one message")
+    return tuple(turns)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """Everything that determines a reply (and the cache key).
+
+    Build with ``ChatRequest.create(...)`` to accept the loose message forms.
+    """
+
+    messages: tuple[Message, ...]
+    json_schema: Mapping[str, Any] | None = field(default=None, hash=False)
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    temperature: float = 0.0
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+
+    @classmethod
+    def create(
+        cls,
+        messages: MessagesLike,
+        *,
+        json_schema: Mapping[str, Any] | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] | None = None,
+        system: str | None = None,
+    ) -> ChatRequest:
+        if max_tokens < 1:
+            raise ConfigError(f"max_tokens must be >= 1, got {max_tokens}")
+        if temperature < 0:
+            raise ConfigError(f"temperature must be >= 0, got {temperature}")
+        if json_schema is not None:
+            check_schema(json_schema)
+        return cls(
+            messages=to_messages(messages, system),
+            json_schema=json_schema,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=tuple(stop or ()),
+        )
+
+    def message_dicts(self) -> list[dict[str, str]]:
+        return [m.to_dict() for m in self.messages]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "messages": self.message_dicts(),
+            "json_schema": dict(self.json_schema) if self.json_schema is not None else None,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "stop": list(self.stop),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """What a backend returns for one request, before validation."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reason: str | None = None
+    latency_ms: float = 0.0
+    timings: Mapping[str, float] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatResult:
+    """A validated reply.
+
+    Attributes:
+        text: the raw reply text.
+        data: the parsed JSON value when a schema was given (validated against it), else ``None``.
+        prompt_tokens: prompt tokens over every backend call made for this reply (repair included).
+        completion_tokens: generated tokens over those calls.
+        latency_ms: wall time of those calls (for a cache hit: the original latency).
+        backend: backend name (``llamacpp``, ``openai``, ...).
+        model: model identifier (path or name).
+        cached: served from the response cache (no backend call was made).
+        repaired: the first reply was invalid and the repair turn fixed it.
+        finish_reason: ``stop``, ``length``, ... as the backend reported it.
+    """
+
+    text: str
+    data: Any = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float = 0.0
+    backend: str = ""
+    model: str = ""
+    cached: bool = False
+    repaired: bool = False
+    finish_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "data": self.data,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "latency_ms": self.latency_ms,
+            "backend": self.backend,
+            "model": self.model,
+            "cached": self.cached,
+            "repaired": self.repaired,
+            "finish_reason": self.finish_reason,
+        }
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """What strategies and evaluation use. Implementations: ``BaseChatModel`` subclasses, or your own."""
+
+    backend: str
+    meter: UsageMeter
+
+    @property
+    def model_id(self) -> str:
+        """The model identifier (a path, a catalogue name or a remote model name)."""
+        ...
+
+    def chat(
+        self,
+        messages: MessagesLike,
+        *,
+        json_schema: Mapping[str, Any] | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> ChatResult:
+        """One reply; with ``json_schema`` the result's ``data`` is valid against it or ``LLMError``."""
+        ...
+
+    def chat_many(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
+        """Replies for several requests, in order, using the backend's batching where it has any."""
+        ...
+
+
+class BaseChatModel(ABC):
+    """Shared loop: cache -> backend -> parse/validate -> one repair -> meter.
+
+    Subclasses set ``backend`` and ``constrained`` (whether the backend enforces the JSON schema while
+    decoding) and implement ``model_id`` and ``_complete``; override ``_complete_many`` when the backend
+    can batch or run requests concurrently.
+
+    Args:
+        cache: a ``ResponseCache`` to read and fill, or ``None`` (the default for interactive use).
+        meter: where calls and tokens are counted (a new meter when omitted).
+    """
+
+    backend: ClassVar[str] = ""
+    constrained: ClassVar[bool] = False
+
+    def __init__(self, *, cache: ResponseCache | None = None, meter: UsageMeter | None = None) -> None:
+        self.cache = cache
+        self.meter = meter if meter is not None else UsageMeter()
+
+    @property
+    @abstractmethod
+    def model_id(self) -> str:
+        """The model identifier used in results and cache keys."""
+
+    @abstractmethod
+    def _complete(self, request: ChatRequest) -> Completion:
+        """Run one request on the backend (raise ``LLMError`` on failure)."""
+
+    def _complete_many(self, requests: Sequence[ChatRequest]) -> list[Completion]:
+        """Run several requests; the default is one after another."""
+        return [self._complete(r) for r in requests]
+
+    def info(self) -> dict[str, Any]:
+        """What ``kgr llm info`` shows; backends add their own keys."""
+        return {"backend": self.backend, "model": self.model_id, "constrained_json": self.constrained}
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (connections); the default has nothing to release."""
+
+    # -- public API ------------------------------------------------------------------------------
+
+    def chat(
+        self,
+        messages: MessagesLike,
+        *,
+        json_schema: Mapping[str, Any] | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] | None = None,
+        system: str | None = None,
+    ) -> ChatResult:
+        """Send one chat request.
+
+        Args:
+            messages: a prompt string or a list of turns.
+            json_schema: when given, the reply must be JSON valid against it; ``ChatResult.data`` holds it.
+            max_tokens: generation limit.
+            temperature: 0 for greedy decoding.
+            seed: sampling seed (``None``: the backend's default).
+            stop: stop strings.
+            system: an optional system turn put first.
+
+        Raises:
+            LLMError: the backend failed, or the reply stayed invalid after one repair attempt.
+        """
+        request = ChatRequest.create(
+            messages,
+            json_schema=json_schema,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            system=system,
+        )
+        return self.chat_many([request])[0]
+
+    def chat_many(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
+        """Replies for ``requests`` in order; cache hits are served first, misses go out as one batch."""
+        results: list[ChatResult | None] = [None] * len(requests)
+        keys: list[str | None] = [None] * len(requests)
+        pending: list[int] = []
+        for i, request in enumerate(requests):
+            if self.cache is not None:
+                keys[i] = key = cache_key(self.backend, self.model_id, request)
+                hit = self._from_cache(key)
+                if hit is not None:
+                    results[i] = hit
+                    self.meter.record_cache_hit()
+                    continue
+            pending.append(i)
+
+        if pending:
+            completions = self._run([requests[i] for i in pending])
+            checked = [self._check(requests[i], c) for i, c in zip(pending, completions, strict=True)]
+            retry = [(i, c, e) for i, (c, e) in zip(pending, checked, strict=True) if e is not None]
+            for i, (c, err) in zip(pending, checked, strict=True):
+                if err is None:
+                    results[i] = self._result(c, requests[i], [c])
+            if retry:
+                repairs = [self._repair_request(requests[i], c.text, err) for i, c, err in retry]
+                for _ in repairs:
+                    self.meter.record_repair()
+                second = self._run(repairs)
+                for (i, first, _err), c2 in zip(retry, second, strict=True):
+                    _, err2 = self._check(requests[i], c2)
+                    if err2 is not None:
+                        self.meter.record_failure()
+                        raise LLMError(
+                            f"{self.backend} model {self.model_id} returned invalid output after one "
+                            f"repair attempt: {err2}",
+                            hint="use a stronger model, a simpler schema or a larger --max-tokens",
+                        )
+                    results[i] = replace(self._result(c2, requests[i], [first, c2]), repaired=True)
+
+        final = [r for r in results if r is not None]
+        assert len(final) == len(requests)
+        if self.cache is not None:
+            for i in pending:
+                stored_key = keys[i]
+                if stored_key is not None:
+                    self._to_cache(stored_key, final[i])
+        return final
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _run(self, requests: Sequence[ChatRequest]) -> list[Completion]:
+        start = time.perf_counter()
+        try:
+            completions = self._complete_many(requests)
+        except LLMError:
+            self.meter.record_failure()
+            raise
+        wall_ms = (time.perf_counter() - start) * 1000
+        if len(completions) != len(requests):
+            raise LLMError(f"{self.backend} returned {len(completions)} replies for {len(requests)} requests")
+        out = []
+        for c in completions:
+            if c.latency_ms <= 0:
+                c = replace(c, latency_ms=wall_ms / max(1, len(requests)))
+            self.meter.record_call(c.prompt_tokens, c.completion_tokens, c.latency_ms)
+            out.append(c)
+        return out
+
+    @staticmethod
+    def _check(request: ChatRequest, completion: Completion) -> tuple[Completion, str | None]:
+        if request.json_schema is None:
+            return completion, None
+        try:
+            parse_and_validate(completion.text, request.json_schema)
+        except InvalidOutput as exc:
+            return completion, str(exc)
+        return completion, None
+
+    @staticmethod
+    def _repair_request(request: ChatRequest, bad_text: str, error: str) -> ChatRequest:
+        turns = (*request.messages, Message("assistant", bad_text), Message("user", repair_prompt(error)))
+        return replace(request, messages=turns)
+
+    def _result(self, last: Completion, request: ChatRequest, calls: Sequence[Completion]) -> ChatResult:
+        data = parse_and_validate(last.text, request.json_schema) if request.json_schema is not None else None
+        return ChatResult(
+            text=last.text,
+            data=data,
+            prompt_tokens=sum(c.prompt_tokens for c in calls),
+            completion_tokens=sum(c.completion_tokens for c in calls),
+            latency_ms=round(sum(c.latency_ms for c in calls), 3),
+            backend=self.backend,
+            model=self.model_id,
+            finish_reason=last.finish_reason,
+        )
+
+    def _from_cache(self, key: str) -> ChatResult | None:
+        assert self.cache is not None
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        try:
+            return ChatResult(
+                text=str(entry["text"]),
+                data=entry.get("data"),
+                prompt_tokens=int(entry.get("prompt_tokens", 0)),
+                completion_tokens=int(entry.get("completion_tokens", 0)),
+                latency_ms=float(entry.get("latency_ms", 0.0)),
+                backend=self.backend,
+                model=self.model_id,
+                cached=True,
+                repaired=bool(entry.get("repaired", False)),
+                finish_reason=entry.get("finish_reason"),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _to_cache(self, key: str, result: ChatResult) -> None:
+        assert self.cache is not None
+        entry = result.to_dict()
+        entry.pop("cached", None)
+        try:
+            self.cache.put(key, entry)
+        except OSError as exc:  # a full or read-only disk must not fail the answer
+            import logging
+
+            logging.getLogger(__name__).warning("could not write LLM cache entry: %s", exc)
+
+
+def enum_schema(options: Sequence[str]) -> dict[str, Any]:
+    """The bare string-enum schema ``{"type": "string", "enum": [...]}`` (about 3x fewer tokens than an
+    object wrapper for tiny models)."""
+    return {"type": "string", "enum": list(options)}
+
+
+def choose(
+    model: ChatModel,
+    prompt: MessagesLike,
+    options: Sequence[str],
+    *,
+    max_tokens: int | None = None,
+    temperature: float = 0.0,
+    seed: int | None = None,
+) -> str:
+    """Ask ``model`` to pick one of ``options`` and return the chosen option.
+
+    The reply is constrained by a bare string-enum schema, so it is always one of ``options`` (or
+    ``LLMError`` after the repair attempt). A single option is returned without calling the model.
+
+    Args:
+        model: any ``ChatModel``.
+        prompt: the question, typically listing what the options mean.
+        options: the real labels to choose among (duplicates are dropped, order kept).
+        max_tokens: generation limit; default: enough for the longest option.
+
+    Raises:
+        ConfigError: ``options`` is empty.
+        LLMError: the model failed.
+    """
+    unique = list(dict.fromkeys(options))
+    if not unique:
+        raise ConfigError("choose() needs at least one option")
+    if len(unique) == 1:
+        return unique[0]
+    if max_tokens is None:
+        # Worst case about one token per character, plus the quotes and some slack.
+        max_tokens = min(512, max(len(o) for o in unique) + 8)
+    result = model.chat(
+        prompt, json_schema=enum_schema(unique), max_tokens=max_tokens, temperature=temperature, seed=seed
+    )
+    choice = result.data
+    if not isinstance(choice, str) or choice not in unique:  # only a non-validating ChatModel gets here
+        raise LLMError(f"model chose {choice!r}, which is not one of the options")
+    return choice

@@ -1,0 +1,194 @@
+"""A local Hugging Face model directory through ``transformers`` (``--llm transformers``), CPU or GPU.
+
+transformers has no grammar-constrained decoding here, so a JSON schema is requested in the system
+prompt and the reply is parsed, validated and repaired by the base class. ``chat_many`` generates in
+left-padded batches of ``batch_size``. A ``.gguf`` file is also accepted (transformers dequantises it;
+slow to load). Only local files are read: ``local_files_only=True``, never a hub download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from kgreason.errors import ConfigError, LLMError
+from kgreason.llm.base import BaseChatModel, ChatRequest, Completion
+from kgreason.llm.options import BackendOptions, parse_options, require
+from kgreason.llm.structured import schema_instruction
+
+if TYPE_CHECKING:
+    from kgreason.config import Settings
+    from kgreason.llm.cache import ResponseCache
+    from kgreason.llm.usage import UsageMeter
+
+
+class TransformersOptions(BackendOptions):
+    """Options of the ``transformers`` backend."""
+
+    device: str = Field(default="auto", description="auto, cpu, cuda or cuda:N")
+    dtype: str = Field(default="auto", description="auto, float32, float16 or bfloat16")
+    batch_size: int = Field(default=8, ge=1, description="requests per generate() call in chat_many")
+    trust_remote_code: bool = False
+
+
+def with_schema_instruction(request: ChatRequest) -> list[dict[str, str]]:
+    """The request's messages, with the JSON instruction prepended when it has a schema."""
+    messages = request.message_dicts()
+    if request.json_schema is not None:
+        messages.insert(0, {"role": "system", "content": schema_instruction(request.json_schema)})
+    return messages
+
+
+def cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
+    """Truncate ``text`` at the first stop string; say whether one was found."""
+    cut = min((i for s in stop if s and (i := text.find(s)) >= 0), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+class TransformersChatModel(BaseChatModel):
+    """A causal LM from a local directory (or GGUF file) on CPU or GPU.
+
+    Args:
+        model: path of a Hugging Face model directory, or of a ``.gguf`` file.
+        options: ``TransformersOptions``.
+    """
+
+    backend = "transformers"
+    constrained = False
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        options: TransformersOptions | None = None,
+        cache: ResponseCache | None = None,
+        meter: UsageMeter | None = None,
+    ) -> None:
+        super().__init__(cache=cache, meter=meter)
+        self._model_path = Path(model).expanduser()
+        self.options = options or TransformersOptions()
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._device: str = "cpu"
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        settings: Settings,
+        model: str | None = None,
+        cache: ResponseCache | None = None,
+        meter: UsageMeter | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> TransformersChatModel:
+        if not model:
+            raise ConfigError("the transformers backend needs --model (a local model directory)")
+        opts = parse_options(TransformersOptions, cls.backend, options)
+        return cls(model, options=opts, cache=cache, meter=meter)
+
+    @property
+    def model_id(self) -> str:
+        return str(self._model_path)
+
+    def _load(self) -> tuple[Any, Any]:
+        if self._model is None:
+            if not self._model_path.exists():
+                raise ConfigError(f"model path not found: {self._model_path}")
+            transformers = require("transformers", "gnn")
+            torch = require("torch", "gnn")
+            o = self.options
+            device = o.device
+            if device == "auto":
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": o.trust_remote_code}
+            source = str(self._model_path)
+            if self._model_path.is_file() and self._model_path.suffix == ".gguf":
+                source, kwargs["gguf_file"] = str(self._model_path.parent), self._model_path.name
+            dtype = "auto" if o.dtype == "auto" else getattr(torch, o.dtype)
+            try:
+                tokenizer = transformers.AutoTokenizer.from_pretrained(source, **kwargs)
+                model = transformers.AutoModelForCausalLM.from_pretrained(source, dtype=dtype, **kwargs)
+            except Exception as exc:
+                raise LLMError(f"transformers could not load {self._model_path}: {exc}") from exc
+            tokenizer.padding_side = "left"
+            if tokenizer.pad_token is None:
+                tokenizer.pad_token = tokenizer.eos_token
+            self._model, self._tokenizer, self._device = model.to(device).eval(), tokenizer, device
+        return self._model, self._tokenizer
+
+    def _complete(self, request: ChatRequest) -> Completion:
+        return self._generate_batch([request])[0]
+
+    def _complete_many(self, requests: Sequence[ChatRequest]) -> list[Completion]:
+        out: list[Completion] = []
+        size = self.options.batch_size
+        for i in range(0, len(requests), size):
+            out.extend(self._generate_batch(requests[i : i + size]))
+        return out
+
+    def _generate_batch(self, requests: Sequence[ChatRequest]) -> list[Completion]:
+        import time
+
+        model, tokenizer = self._load()
+        torch = require("torch", "gnn")
+        # One generate() call shares its sampling settings, so mixed requests run in groups.
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, r in enumerate(requests):
+            groups.setdefault((r.max_tokens, r.temperature, r.seed), []).append(i)
+        results: list[Completion | None] = [None] * len(requests)
+        for (max_tokens, temperature, seed), idx in groups.items():
+            prompts = [
+                tokenizer.apply_chat_template(
+                    with_schema_instruction(requests[i]), tokenize=False, add_generation_prompt=True
+                )
+                for i in idx
+            ]
+            enc = tokenizer(prompts, return_tensors="pt", padding=True).to(self._device)
+            if seed is not None:
+                torch.manual_seed(seed)
+            start = time.perf_counter()
+            gen_kwargs: dict[str, Any] = {
+                "max_new_tokens": max_tokens,
+                "do_sample": temperature > 0,
+                "pad_token_id": tokenizer.pad_token_id,
+            }
+            if temperature > 0:
+                gen_kwargs["temperature"] = temperature
+            try:
+                with torch.no_grad():
+                    output = model.generate(**enc, **gen_kwargs)
+            except Exception as exc:
+                raise LLMError(f"transformers generation failed: {exc}") from exc
+            latency = (time.perf_counter() - start) * 1000 / len(idx)
+            width = enc["input_ids"].shape[1]
+            for row, i in enumerate(idx):
+                new = output[row, width:]
+                n_new = int((new != tokenizer.pad_token_id).sum().item())
+                text = tokenizer.decode(new, skip_special_tokens=True)
+                text, stopped = cut_at_stop(text, requests[i].stop)
+                results[i] = Completion(
+                    text=text,
+                    prompt_tokens=int(enc["attention_mask"][row].sum().item()),
+                    completion_tokens=n_new,
+                    finish_reason="stop" if stopped or n_new < max_tokens else "length",
+                    latency_ms=latency,
+                )
+        return [r for r in results if r is not None]
+
+    def info(self) -> dict[str, Any]:
+        from kgreason.llm.models import package_dir
+
+        out = super().info()
+        out.update(
+            {
+                "path": str(self._model_path),
+                "exists": self._model_path.exists(),
+                "runtime": "transformers" if package_dir("transformers") is not None else None,
+                "loadable": self._model_path.exists() and package_dir("transformers") is not None,
+                "options": self.options.model_dump(),
+            }
+        )
+        return out

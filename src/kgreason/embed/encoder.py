@@ -25,6 +25,34 @@ from kgreason.errors import ConfigError
 
 _TOKEN_BUDGET = 16_384
 """Most (sentences x padded length) per forward pass, bounding the attention matrices' memory."""
+_PAD_SLACK = 1.25
+"""A batch grows while its padded size stays within this factor of its real token count..."""
+_SMALL_BATCH = 512
+"""...or below this many padded tokens, where padding costs less than another forward pass."""
+
+
+def _length_batches(lengths: npt.NDArray[np.int64], batch_size: int) -> list[npt.NDArray[np.intp]]:
+    """Indices grouped into batches of similar token counts, longest first.
+
+    Sorting alone is not enough: one long text would pad a whole batch of short ones to its length.
+    """
+    order = np.argsort(-lengths, kind="stable")
+    batches: list[npt.NDArray[np.intp]] = []
+    start = 0
+    while start < len(order):
+        longest = int(lengths[order[start]])
+        limit = max(1, min(batch_size, _TOKEN_BUDGET // max(longest, 1)))
+        end, real = start + 1, longest
+        while end < len(order) and end - start < limit:
+            padded = (end - start + 1) * longest
+            real_next = real + int(lengths[order[end]])
+            if padded > _SMALL_BATCH and padded > _PAD_SLACK * real_next:
+                break
+            real = real_next
+            end += 1
+        batches.append(order[start:end])
+        start = end
+    return batches
 
 
 @runtime_checkable
@@ -98,15 +126,10 @@ class BertSentenceEncoder:
             return out
         ids = self.tokenize(texts)
         lengths = np.fromiter((len(t) for t in ids), dtype=np.int64, count=len(ids))
-        order = np.argsort(-lengths, kind="stable")
-        start = 0
         with self._lock:
-            while start < len(order):
-                longest = int(lengths[order[start]])
-                size = max(1, min(batch_size, _TOKEN_BUDGET // max(longest, 1)))
-                chunk = order[start : start + size]
+            for chunk in _length_batches(lengths, batch_size):
+                longest = int(lengths[chunk[0]])
                 out[chunk] = self._encode_padded([ids[i] for i in chunk], lengths[chunk], longest)
-                start += size
             self.encoded += len(texts)
         return out
 

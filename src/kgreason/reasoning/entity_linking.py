@@ -5,9 +5,11 @@ Matching runs in tiers, cheapest and most certain first, and a tier that finds s
 1. exact: a node id, its ``name`` property, or an entry of its ``aliases``/``synonyms`` property;
 2. normalised: the same strings compared case-, accent-, underscore- and punctuation-insensitively, with
    a possessive ``'s`` dropped (``"ALICE's"`` finds ``alice``) and camelCase split;
-3. fuzzy: edit similarity (optimal string alignment, so a swapped pair of letters is one edit) against
-   the normalised names, via rapidfuzz;
-4. embedding: cosine similarity between the text and each node's name plus ``description`` (a
+3. partial: the last word of a multi-word name on its own (a surname: ``"Tarantino"``), when few names
+   end with that word;
+4. fuzzy: edit similarity (optimal string alignment, so a swapped pair of letters is one edit) against
+   the normalised names and their last words, via rapidfuzz;
+5. embedding: cosine similarity between the text and each node's name plus ``description`` (a
    paraphrase such as "the rocket maker"), through a ``VectorIndex``.
 
 In a question, mentions are n-gram spans of its tokens matched longest first, never overlapping; the
@@ -34,76 +36,29 @@ from kgreason.types import Node
 
 ALIAS_PROPERTIES = ("aliases", "synonyms")
 DESCRIPTION_PROPERTY = "description"
-METHOD_SCORES = {"id": 1.0, "name": 1.0, "alias": 0.98, "normalized": 0.95}
+METHOD_SCORES = {"id": 1.0, "name": 1.0, "alias": 0.98, "normalized": 0.95, "partial": 0.85}
+MAX_PARTIAL_AMBIGUITY = 3
+"""A last word shared by more names than this is not used as a partial key."""
+# Last words that name a kind of thing, not the thing: never partial keys on their own.
+# fmt: off
+GENERIC_TAILS = frozenset((
+    "city", "town", "park", "state", "county", "river", "lake", "island", "street", "road",
+    "university", "college", "school", "company", "inc", "corp", "ltd", "group", "party", "film",
+    "movie", "story", "war", "fiction", "show", "series", "album", "song", "book", "world",
+))
+# fmt: on
 FUZZY_WEIGHT = 0.9
 EMBEDDING_WEIGHT = 0.85
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "s",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "these",
-        "this",
-        "those",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "with",
-        "you",
-        "your",
-        "name",
-        "names",
-        "list",
-        "give",
-        "tell",
-        "show",
-        "find",
-        "all",
-        "any",
-        "also",
-        "than",
-        "then",
-    ]
-)
+# fmt: off
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has",
+    "have", "how", "i", "in", "is", "it", "its", "me", "my", "of", "on", "or", "s", "that", "the",
+    "their", "them", "there", "these", "this", "those", "to", "was", "were", "what", "when", "where",
+    "which", "who", "whom", "whose", "why", "with", "you", "your", "name", "names", "list", "give",
+    "tell", "show", "find", "all", "any", "also", "than", "then",
+))
+# fmt: on
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -118,7 +73,7 @@ class LinkedEntity:
         node_id: the node.
         mention: the span of the question (or the name) that refers to it.
         score: confidence in [0, 1]; exact matches score 1.
-        method: ``id``, ``name``, ``alias``, ``normalized``, ``fuzzy`` or ``embedding``.
+        method: ``id``, ``name``, ``alias``, ``normalized``, ``partial``, ``fuzzy`` or ``embedding``.
         start, end: character offsets of ``mention`` in the question (``-1`` when it is not a span).
     """
 
@@ -226,6 +181,8 @@ class EntityLinker:
         self.embedding_cutoff = embedding_cutoff
         self._exact: dict[str, dict[str, str]] | None = None  # surface string -> node id -> method
         self._normal: dict[str, dict[str, str]] = {}  # normalised string -> node id -> method
+        self._partial: dict[str, set[str]] = {}  # last word of a multi-word name -> node ids
+        self._fuzzy: dict[str, dict[str, float]] = {}  # fuzzy key -> node id -> weight
         self._keys: list[str] = []
         self._names: dict[str, str] = {}
         self._texts: list[tuple[str, str]] = []
@@ -261,7 +218,21 @@ class EntityLinker:
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))
         self._normal = normal
-        self._keys = sorted(normal)
+        last: dict[str, set[str]] = {}
+        for key in normal:
+            words = key.split(" ")
+            if len(words) > 1 and len(words[-1]) >= 3 and words[-1] not in STOPWORDS | GENERIC_TAILS:
+                last.setdefault(words[-1], set()).add(key)
+        self._partial = {
+            word: {n for key in keys for n in normal[key]}
+            for word, keys in last.items()
+            if len(keys) <= MAX_PARTIAL_AMBIGUITY and word not in normal
+        }
+        fuzzy: dict[str, dict[str, float]] = {k: dict.fromkeys(v, 1.0) for k, v in normal.items()}
+        for word, nodes in self._partial.items():
+            fuzzy.setdefault(word, {}).update({n: METHOD_SCORES["partial"] for n in nodes})
+        self._fuzzy = fuzzy
+        self._keys = sorted(fuzzy)
         self._max_tokens = max((k.count(" ") + 1 for k in self._keys), default=1)
         self._exact = exact
         return exact
@@ -289,11 +260,14 @@ class EntityLinker:
         hits = [(node_id, method, METHOD_SCORES[method]) for node_id, method in found.items()]
         if hits:
             return hits
-        nodes = self._normal.get(normalize(text), {})
-        return [
-            (node_id, "alias" if method == "alias" else "normalized", METHOD_SCORES["normalized"])
-            for node_id, method in nodes.items()
-        ]
+        key = normalize(text)
+        nodes = self._normal.get(key, {})
+        if nodes:
+            return [
+                (node_id, "alias" if method == "alias" else "normalized", METHOD_SCORES["normalized"])
+                for node_id, method in nodes.items()
+            ]
+        return [(node_id, "partial", METHOD_SCORES["partial"]) for node_id in self._partial.get(key, ())]
 
     def _fuzzy_keys(self, key: str, cutoff: float, limit: int) -> list[tuple[str, float]]:
         self._build()
@@ -317,8 +291,8 @@ class EntityLinker:
     def _fuzzy_hits(self, key: str, cutoff: float, limit: int) -> list[tuple[str, float]]:
         best: dict[str, float] = {}
         for matched, sim in self._fuzzy_keys(key, cutoff, limit):
-            for node_id in self._normal[matched]:
-                best[node_id] = max(best.get(node_id, 0.0), sim * FUZZY_WEIGHT)
+            for node_id, weight in self._fuzzy[matched].items():
+                best[node_id] = max(best.get(node_id, 0.0), sim * weight * FUZZY_WEIGHT)
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _embedding_hits(self, texts: Sequence[str], k: int) -> list[list[tuple[str, float]]]:
@@ -393,6 +367,15 @@ class EntityLinker:
                     m = "alias" if method == "alias" else "normalized"
                     keep(LinkedEntity(node_id, mention, METHOD_SCORES["normalized"], m, s, e))
             taken[start:end] = [True] * (end - start)
+
+        for i, (word, s, e) in enumerate(tokens):
+            # A capitalised word that ends a multi-word name: a surname or a short title.
+            nodes_ending = self._partial.get(word)
+            if taken[i] or not nodes_ending or not question[s].isupper():
+                continue
+            for node_id in nodes_ending:
+                keep(LinkedEntity(node_id, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
+            taken[i] = True
 
         named = bool(found)
         spans = [

@@ -34,48 +34,17 @@ from kgreason.graph.store import GraphStore
 from kgreason.types import Node
 
 _PATH_LIMIT = 10_000
+_GIVE_UP = 200
+"""Failed walks in a row after which a hop count is taken out of the rotation."""
 _PREPOSITIONS = frozenset(["of", "by", "in", "at", "on", "to", "for", "with", "from", "into", "as", "about"])
-_PERSON_WORDS = frozenset(
-    [
-        "parent",
-        "parents",
-        "child",
-        "children",
-        "kid",
-        "kids",
-        "son",
-        "daughter",
-        "mother",
-        "father",
-        "sibling",
-        "siblings",
-        "brother",
-        "sister",
-        "spouse",
-        "wife",
-        "husband",
-        "friend",
-        "friends",
-        "director",
-        "directors",
-        "actor",
-        "actors",
-        "actress",
-        "writer",
-        "writers",
-        "author",
-        "authors",
-        "person",
-        "people",
-        "knows",
-        "member",
-        "members",
-        "founder",
-        "employee",
-        "employees",
-        "starred",
-    ]
-)
+# fmt: off
+_PERSON_WORDS = frozenset((
+    "parent", "parents", "child", "children", "kid", "kids", "son", "daughter", "mother", "father",
+    "sibling", "siblings", "brother", "sister", "spouse", "wife", "husband", "friend", "friends",
+    "director", "directors", "actor", "actors", "actress", "writer", "writers", "author", "authors",
+    "person", "people", "knows", "member", "members", "founder", "employee", "employees", "starred",
+))
+# fmt: on
 _ACTIVE_VERBS = frozenset(["knows", "likes", "loves", "follows", "influences", "contains", "includes"])
 _PARAPHRASES: Mapping[str, tuple[str, ...]] = {
     "children": ("kids", "offspring"),
@@ -369,24 +338,45 @@ def make_qa(
         return items
     seen: set[tuple[str, tuple[str, ...]]] = set()
     order = list(dict.fromkeys(hops))
+    failures = dict.fromkeys(order, 0)
     attempts = 0
     budget = max_attempts if max_attempts is not None else 50 * n + 100
     slot = 0
-    while len(items) < n and attempts < budget:
+    while len(items) < n and attempts < budget and order:
         attempts += 1
         h = order[slot % len(order)]
-        topic = rng.choice(starts)
-        relations = _walk(store, topic, h, rng)
-        if relations is None or (topic, relations) in seen:
+        item = _try_one(store, nodes, starts, h, rng, phraser, seen, max_answers)
+        if item is None:
+            failures[h] += 1
+            if failures[h] >= _GIVE_UP:  # this hop count has run dry: share the rest among the others
+                order.remove(h)
             continue
-        seen.add((topic, relations))
-        answers = answers_for(store, topic, relations)
-        if not answers or len(answers) > max_answers or topic in answers:
-            continue
-        text = phraser.question(entity_name(nodes.get(topic), topic), relations)
-        items.append(QAItem(text, answers, topic, h, relations))
+        failures[h] = 0
+        items.append(item)
         slot += 1
     return items
+
+
+def _try_one(
+    store: GraphStore,
+    nodes: Mapping[str, Node],
+    starts: Sequence[str],
+    h: int,
+    rng: random.Random,
+    phraser: _Phraser,
+    seen: set[tuple[str, tuple[str, ...]]],
+    max_answers: int,
+) -> QAItem | None:
+    topic = rng.choice(starts)
+    relations = _walk(store, topic, h, rng)
+    if relations is None or (topic, relations) in seen:
+        return None
+    seen.add((topic, relations))
+    answers = answers_for(store, topic, relations)
+    if not answers or len(answers) > max_answers or topic in answers:
+        return None
+    text = phraser.question(entity_name(nodes.get(topic), topic), relations)
+    return QAItem(text, answers, topic, h, relations)
 
 
 def _walk(store: GraphStore, topic: str, hops: int, rng: random.Random) -> tuple[str, ...] | None:

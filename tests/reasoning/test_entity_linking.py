@@ -1,0 +1,181 @@
+"""Entity linking with the real MiniLM encoder on real memory stores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from _reasoning_data import QA_DIR
+
+from kgreason.embed import TextEncoder, default_encoder
+from kgreason.errors import NotFoundError
+from kgreason.graph.memory import MemoryStore
+from kgreason.reasoning.entity_linking import EntityLinker, LinkedEntity, humanize, normalize
+from kgreason.reasoning.qa_gen import read_qa
+from kgreason.types import Edge, Node
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, inner: TextEncoder) -> None:
+        self.inner = inner
+        self.dim = inner.dim
+        self.name = "all-MiniLM-L6-v2"
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
+        self.texts.extend(texts)
+        return self.inner.encode(texts, batch_size=batch_size)
+
+
+NODES = [
+    Node("alice", ("Person",), {"name": "Alice", "aliases": ["Ally"]}),
+    Node("bob", ("Person",), {"name": "Bob"}),
+    Node("carol", ("Person",), {"name": "Carol"}),
+    Node("acme", ("Company",), {"name": "Acme", "description": "A maker of tools and space rockets",
+                               "synonyms": ["Acme Corporation"]}),
+    Node("paris", ("City",), {"name": "Paris"}),
+    Node("New_York", ("City",)),
+    Node("New_York_City", ("City",)),
+    Node("ChristopherNolan", ("Person",)),
+    Node("zola", ("Person",), {"name": "Émile Zola"}),
+]  # fmt: skip
+EDGES = [
+    Edge("alice", "parent_of", "bob"),
+    Edge("alice", "works_at", "acme"),
+    Edge("acme", "located_in", "paris"),
+]
+
+
+def make_store(directory: Path, extra: Sequence[Node] = ()) -> MemoryStore:
+    store = MemoryStore("people", directory=directory)
+    store.upsert_nodes([*NODES, *extra])
+    store.upsert_edges(EDGES)
+    store.flush()
+    return store
+
+
+@pytest.fixture
+def linker(tmp_path: Path) -> EntityLinker:
+    return EntityLinker(make_store(tmp_path), encoder=default_encoder())
+
+
+def first(found: list[LinkedEntity]) -> tuple[str, str, str]:
+    assert found, "nothing linked"
+    return found[0].node_id, found[0].mention, found[0].method
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is the parent of Alice?", ("alice", "Alice", "name")),
+        ("where does alice work", ("alice", "alice", "id")),
+        ("What did ALICE's son study?", ("alice", "ALICE's", "normalized")),
+        ("Who are the kids of Alcie?", ("alice", "Alcie", "fuzzy")),
+        ("Is Ally a parent?", ("alice", "Ally", "alias")),
+        ("Where is Acme Corporation located?", ("acme", "Acme Corporation", "alias")),
+        ("Who was born in new york city?", ("New_York_City", "new york city", "normalized")),
+        ("Films by christopher nolan", ("ChristopherNolan", "christopher nolan", "normalized")),
+        ("Books by Emile Zola", ("zola", "Emile Zola", "normalized")),
+        ("Which company builds space rockets?", ("acme", None, "embedding")),
+    ],
+)
+def test_link_finds_the_mention(
+    linker: EntityLinker, question: str, expected: tuple[str, str | None, str]
+) -> None:
+    node_id, mention, method = first(linker.link(question))
+    assert node_id == expected[0]
+    assert method == expected[2]
+    if expected[1] is not None:
+        assert mention == expected[1]
+
+
+def test_link_reports_offsets_and_longest_match_wins(linker: EntityLinker) -> None:
+    question = "Did Alice move from New York City to Paris?"
+    found = linker.link(question, k=5)
+    assert {e.node_id for e in found} == {"alice", "New_York_City", "paris"}  # not "New_York"
+    for e in found:
+        assert question[e.start : e.end] == e.mention
+        assert e.score == 1.0 or e.method == "normalized"
+
+
+def test_link_without_entities_is_empty(tmp_path: Path) -> None:
+    linker = EntityLinker(make_store(tmp_path), use_embeddings=False)
+    assert linker.link("What is the meaning of life?") == []
+
+
+def test_resolve_tiers(linker: EntityLinker) -> None:
+    assert [(e.node_id, e.method, e.score) for e in linker.resolve("Alice")] == [("alice", "name", 1.0)]
+    assert linker.resolve("alice")[0].method == "id"
+    assert linker.resolve("ALICE")[0].method == "normalized"
+    assert linker.resolve("Acme Corporation")[0].method == "alias"
+    typo = linker.resolve("Carrol")[0]
+    assert (typo.node_id, typo.method) == ("carol", "fuzzy")
+    assert 0.5 < typo.score < 1.0
+    paraphrase = linker.resolve("the rocket maker")[0]
+    assert (paraphrase.node_id, paraphrase.method) == ("acme", "embedding")
+
+
+def test_unknown_name_raises_not_found_with_suggestions(tmp_path: Path) -> None:
+    linker = EntityLinker(make_store(tmp_path), use_embeddings=False)
+    with pytest.raises(NotFoundError) as info:
+        linker.resolve("Carolyn")
+    assert info.value.name == "Carolyn"
+    assert "Carol" in info.value.suggestions
+    assert info.value.exit_code == 2
+
+
+def test_vector_index_is_persisted_and_reused(tmp_path: Path) -> None:
+    counting = CountingEncoder(default_encoder())
+    store = make_store(tmp_path)
+    first_linker = EntityLinker(store, encoder=counting)
+    assert first_linker.resolve("the rocket maker")[0].node_id == "acme"
+    index_file = tmp_path / "people.kgr.vec.npz"
+    assert first_linker.index_path == index_file and index_file.is_file()
+    assert len(counting.texts) == len(NODES) + 1  # every node text, then the query
+    stamp = index_file.stat().st_mtime_ns
+
+    # A fresh store object and linker on the same graph: the index file is loaded, no node is encoded.
+    counting.texts.clear()
+    second = EntityLinker(MemoryStore("people", directory=tmp_path), encoder=counting)
+    assert second.resolve("the rocket maker")[0].node_id == "acme"
+    assert counting.texts == ["the rocket maker"]
+    assert index_file.stat().st_mtime_ns == stamp
+
+    # The graph changed: only the new node's text is encoded, and the file is rewritten.
+    counting.texts.clear()
+    grown = make_store(
+        tmp_path, [Node("tesla", ("Company",), {"name": "Tesla", "description": "Electric cars"})]
+    )
+    third = EntityLinker(grown, encoder=counting)
+    assert third.resolve("an electric car maker")[0].node_id == "tesla"
+    assert counting.texts == ["Tesla: Electric cars", "an electric car maker"]
+    assert index_file.stat().st_mtime_ns != stamp
+
+
+def test_embeddings_can_be_switched_off(tmp_path: Path) -> None:
+    linker = EntityLinker(make_store(tmp_path), use_embeddings=False)
+    with pytest.raises(NotFoundError):
+        linker.resolve("the rocket maker")
+    assert not (tmp_path / "people.kgr.vec.npz").exists()
+
+
+def test_normalisation_helpers() -> None:
+    assert normalize("ALICE's  Café-au_lait!") == "alice cafe au lait"
+    assert normalize("O'Brien") == "obrien"
+    assert humanize("The_Godfather") == "The Godfather"
+    assert humanize("ChristopherNolan") == "Christopher Nolan"
+
+
+def test_linking_accuracy_on_handwritten_movie_questions(movies_store: MemoryStore) -> None:
+    linker = EntityLinker(movies_store, use_embeddings=False)
+    items = read_qa(QA_DIR / "movies_handwritten.jsonl")
+    top1 = [linker.link(i.question, k=3)[:1] for i in items]
+    correct = sum(
+        1 for found, i in zip(top1, items, strict=True) if found and found[0].node_id == i.topic_entity
+    )
+    assert correct / len(items) >= 0.9, [(i.question, f) for f, i in zip(top1, items, strict=True)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterator
 
@@ -15,23 +14,16 @@ from kgreason.errors import GraphError, InputError, QueryRefused
 from kgreason.graph.cypher_guard import DEFAULT_PROCEDURES, GuardPolicy, check_static, run_guarded
 from kgreason.graph.neo4j_store import Neo4jStore
 from kgreason.testing.graph_contract import load_sample
+from kgreason.testing.neo4j import auth_for_tests
 
 pytestmark = pytest.mark.neo4j
 
 G = "guard"
 
 
-@pytest.fixture(scope="session")
-def neo4j_uri() -> str:
-    uri = os.environ.get("KGR_TEST_NEO4J_URI")
-    if not uri:
-        pytest.skip("no Neo4j")
-    return uri
-
-
 @pytest.fixture(scope="module")
 def store(neo4j_uri: str) -> Iterator[Neo4jStore]:
-    s = Neo4jStore(G, Settings.from_env({}), uri=neo4j_uri)
+    s = Neo4jStore(G, Settings.from_env({}), uri=neo4j_uri, auth=auth_for_tests())
     s.drop()
     load_sample(s)
     yield s

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path as FsPath
 
 import pytest
@@ -19,31 +18,6 @@ from kgreason.testing.graph_contract import GraphStoreContract, checksum
 from kgreason.types import Edge, Node
 
 pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture(scope="session")
-def neo4j_uri() -> str:
-    uri = os.environ.get("KGR_TEST_NEO4J_URI")
-    if not uri:
-        pytest.skip("no Neo4j")
-    return uri
-
-
-@pytest.fixture
-def neo4j_store_factory(neo4j_uri: str, settings: Settings) -> Iterator[Callable[[str], Neo4jStore]]:
-    made: dict[str, Neo4jStore] = {}
-
-    def factory(name: str) -> Neo4jStore:
-        store = Neo4jStore(name, settings, uri=neo4j_uri)
-        if name not in made:
-            store.drop()
-        made[name] = store
-        return store
-
-    yield factory
-    for store in made.values():
-        store.drop()
-        store.close()
 
 
 class TestNeo4jContract(GraphStoreContract):
@@ -84,9 +58,11 @@ def test_graphs_with_the_same_ids_stay_apart(neo4j_store_factory: Callable[[str]
     assert a.run_cypher("MATCH (n:KG_same_ids_a) RETURN n.id AS id").rows == ({"id": "x"},)
 
 
-def test_reload_in_many_batches_is_idempotent(neo4j_uri: str, tmp_path: FsPath) -> None:
+def test_reload_in_many_batches_is_idempotent(
+    neo4j_uri: str, neo4j_auth: tuple[str, str] | None, tmp_path: FsPath
+) -> None:
     settings = Settings(home=tmp_path, neo4j=Neo4jSettings(batch_size=300))
-    store = Neo4jStore("reload", settings, uri=neo4j_uri)
+    store = Neo4jStore("reload", settings, uri=neo4j_uri, auth=neo4j_auth)
     store.drop()
     try:
         edges = sample_edges(2000, nodes=400)
@@ -133,14 +109,14 @@ def test_unreachable_database_is_backend_unavailable(tmp_path: FsPath) -> None:
 @pytest.mark.slow
 def test_sigkill_during_load_then_reload_equals_clean_load(tmp_path: FsPath) -> None:
     """Kill -9 the server mid-load: committed batches survive whole, and re-running the load converges."""
-    from kgreason.graph.neo4j_local import LocalNeo4j
+    from kgreason.graph.neo4j_local import LocalNeo4j, free_port
 
-    batch = 500
+    batch = 200
     settings = Settings(home=tmp_path / "home", neo4j=Neo4jSettings(batch_size=batch))
-    local = LocalNeo4j(settings)
+    local = LocalNeo4j(settings, port=free_port())
     uri = local.start(attached=True)
     try:
-        edges = sample_edges(40_000, nodes=8_000, types=8)
+        edges = sample_edges(12_000, nodes=4_000, types=8)
         # fail fast once the server is gone instead of retrying for the driver's default 30 s
         loader = Neo4jStore("crash", settings, uri=uri, driver_config={"max_transaction_retry_time": 2})
         failures: list[BaseException] = []

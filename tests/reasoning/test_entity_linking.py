@@ -106,6 +106,9 @@ def test_link_reports_offsets_and_longest_match_wins(linker: EntityLinker) -> No
 def test_link_without_entities_is_empty(tmp_path: Path) -> None:
     linker = EntityLinker(make_store(tmp_path), use_embeddings=False)
     assert linker.link("What is the meaning of life?") == []
+    assert linker.link("") == []
+    with pytest.raises(NotFoundError):
+        linker.resolve("  ")
 
 
 def test_resolve_tiers(linker: EntityLinker) -> None:

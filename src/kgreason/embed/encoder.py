@@ -90,7 +90,13 @@ class BertSentenceEncoder:
         from tokenizers import Tokenizer
 
         self.model_dir = check_model_dir(model_dir) if model_dir is not None else bundled_model_dir()
-        self.name = DEFAULT_MODEL_NAME if model_dir is None else self.model_dir.name
+        # The name keys persisted vector indexes: a user model is told apart by its weights file too.
+        weights = self.model_dir / "model.safetensors"
+        self.name = (
+            DEFAULT_MODEL_NAME
+            if model_dir is None
+            else f"{self.model_dir.name}:{weights.stat().st_size}:{weights.stat().st_mtime_ns}"
+        )
         self._bert = BertEncoder.from_dir(self.model_dir)
         self.dim: int = self._bert.config.hidden_size
         st_config = _read_json(self.model_dir / "sentence_bert_config.json")

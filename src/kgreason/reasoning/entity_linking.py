@@ -49,6 +49,8 @@ GENERIC_TAILS = frozenset((
 # fmt: on
 FUZZY_WEIGHT = 0.9
 EMBEDDING_WEIGHT = 0.85
+MAX_EMBEDDED_SPANS = 32
+"""Question spans embedded by the fallback tier (besides the whole question)."""
 
 # fmt: off
 STOPWORDS = frozenset((
@@ -314,6 +316,8 @@ class EntityLinker:
         Raises:
             NotFoundError: nothing matched; ``suggestions`` lists near names.
         """
+        if not name.strip():
+            raise NotFoundError("entity", name)
         hits = self._exact_hits(name)
         if hits:
             hits.sort(key=lambda h: (-h[2], h[0]))
@@ -398,9 +402,11 @@ class EntityLinker:
             if hits:
                 taken[start:end] = [True] * (end - start)
 
-        if not found and self.use_embeddings:
-            texts = [question] + [question[tokens[a][1] : tokens[b - 1][2]] for a, b in spans]
-            offsets = [(-1, -1)] + [(tokens[a][1], tokens[b - 1][2]) for a, b in spans]
+        if not found and self.use_embeddings and tokens:
+            # Shortest spans first (single content words, then pairs...), at most MAX_EMBEDDED_SPANS.
+            chosen = sorted(spans, key=lambda ab: (ab[1] - ab[0], ab[0]))[:MAX_EMBEDDED_SPANS]
+            texts = [question] + [question[tokens[a][1] : tokens[b - 1][2]] for a, b in chosen]
+            offsets = [(-1, -1)] + [(tokens[a][1], tokens[b - 1][2]) for a, b in chosen]
             for text, (s, e), hits in zip(texts, offsets, self._embedding_hits(texts, k), strict=True):
                 for node_id, sim in hits:
                     keep(LinkedEntity(node_id, text, sim * EMBEDDING_WEIGHT, "embedding", s, e))

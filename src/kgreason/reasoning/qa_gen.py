@@ -34,6 +34,8 @@ from kgreason.graph.store import GraphStore
 from kgreason.types import Node
 
 _PATH_LIMIT = 10_000
+_MAX_FRONTIER = 200
+"""Largest intermediate node set a generated question may pass through."""
 _GIVE_UP = 200
 """Failed walks in a row after which a hop count is taken out of the rotation."""
 _PREPOSITIONS = frozenset(["of", "by", "in", "at", "on", "to", "for", "with", "from", "into", "as", "about"])
@@ -294,6 +296,22 @@ def _capitalise(text: str) -> str:
 
 
 # -- generation ----------------------------------------------------------------------------------------
+def _frontier_sizes_ok(store: GraphStore, topic: str, relations: Sequence[str], max_answers: int) -> bool:
+    """Cheap set-wise pre-check: every intermediate frontier stays small and the last one is 1..max.
+
+    Keeps ``run_path_query`` (which enumerates every path) away from hubs where paths multiply.
+    """
+    frontier = {topic}
+    for i, rel in enumerate(relations):
+        nxt: set[str] = set()
+        for node in frontier:
+            nxt.update(other.id for _, other in store.neighbors(node, direction="out", types=[rel]))
+        frontier = nxt
+        if not frontier or len(frontier) > (max_answers if i == len(relations) - 1 else _MAX_FRONTIER):
+            return False
+    return True
+
+
 def answers_for(store: GraphStore, topic: str, relations: Sequence[str]) -> tuple[str, ...] | None:
     """Every node ``topic`` reaches by following ``relations`` forwards, sorted; ``None`` if there are
     more paths than the query limit (the set could be incomplete)."""
@@ -332,7 +350,7 @@ def make_qa(
     rng = random.Random(seed)
     phraser = _Phraser(rng, paraphrase)
     nodes = {node.id: node for node in store.iter_nodes()}
-    starts = sorted(node_id for node_id in nodes if store.neighbors(node_id, direction="out", limit=1))
+    starts = sorted({edge.source for edge in store.iter_edges()})  # one pass, not a query per node
     items: list[QAItem] = []
     if not starts:
         return items
@@ -372,6 +390,8 @@ def _try_one(
     if relations is None or (topic, relations) in seen:
         return None
     seen.add((topic, relations))
+    if not _frontier_sizes_ok(store, topic, relations, max_answers):
+        return None
     answers = answers_for(store, topic, relations)
     if not answers or len(answers) > max_answers or topic in answers:
         return None

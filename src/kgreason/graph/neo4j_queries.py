@@ -48,16 +48,17 @@ class GraphQueries:
         """``$ids``: distinct node ids; the ones not there yet are created with the default label."""
         return f"UNWIND $ids AS id MERGE (n:{self.kg} {{id: id}}) ON CREATE SET n:{quote_name(DEFAULT_LABEL)}"
 
-    def merge_edges(self, type_: str) -> str:
+    def merge_edges(self, type_: str, *, with_props: bool = True) -> str:
         """``$rows``: ``[[source, target, edge id, props], ...]`` of one type; both ends already exist.
 
         Ends are MATCHed (not MERGEd) so the plan has no Eager barrier: rows stream through index seeks.
+        Without properties in the batch the ``SET`` is left out (it costs about half the server time).
         """
         return (
             "UNWIND $rows AS row "
             f"MATCH (s:{self.kg} {{id: row[0]}}) MATCH (t:{self.kg} {{id: row[1]}}) "
-            f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row[2] "
-            "SET r += row[3]"
+            f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row[2]"
+            + (" SET r += row[3]" if with_props else "")
         )
 
     # -- reads ------------------------------------------------------------------------------------------

@@ -210,7 +210,9 @@ class Neo4jStore:
                 ends.add(row[0])
                 ends.add(row[1])
             work: list[tuple[str, dict[str, Any]]] = [(self._q.merge_endpoints(), {"ids": sorted(ends)})]
-            work.extend((self._q.merge_edges(type_), {"rows": group}) for type_, group in groups.items())
+            for type_, group in groups.items():
+                with_props = any(row[3] for row in group)
+                work.append((self._q.merge_edges(type_, with_props=with_props), {"rows": group}))
             nodes_created, edges_created = self._write(work)
             n_props = sum(len(row[3]) for _, row in chunk)
             total = total + WriteSummary(nodes_created, edges_created, n_props)

@@ -23,7 +23,7 @@ def _print_status(st: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(show_header=False, box=None)
-    for key in ("running", "uri", "pid", "port", "home", "log", "started_at", "start_s"):
+    for key in ("running", "uri", "pid", "port", "home", "log", "started_at", "start_s", "jit"):
         value = st.get(key)
         table.add_row(key, "" if value is None else str(value))
     Console().print(table)
@@ -35,13 +35,17 @@ def start(
         None, "--port", help="Bolt port (default 7687 if free, else any free one)."
     ),
     wait: float = typer.Option(120.0, "--wait", help="Seconds to wait for Bolt to accept connections."),
+    jit: str = typer.Option("full", "--jit", help="JVM JIT: full (peak speed) or quick (faster start)."),
     json_out: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
     """Start the local Neo4j (detached; fetches the jars on first use) and print its Bolt URI."""
+    from kgreason.errors import ConfigError
     from kgreason.graph.neo4j_local import LocalNeo4j
 
+    if jit not in ("full", "quick"):
+        raise ConfigError(f"unknown --jit {jit!r}", hint="use full or quick")
     local = LocalNeo4j(settings(), port=port)
-    uri = local.start(wait_s=wait)
+    uri = local.start(wait_s=wait, jit="quick" if jit == "quick" else "full")
     if json_out:
         print_json(local.status())
     else:

@@ -96,7 +96,7 @@ def test_round_trip_with_crash_and_cli(kgr_home: Path, settings: Settings) -> No
     import neo4j
 
     local = LocalNeo4j(settings, port=free_port())
-    uri = local.start(wait_s=240)
+    uri = local.start(wait_s=240, jit="quick")
     try:
         assert uri.startswith("bolt://127.0.0.1:")
         st = local.status()
@@ -121,7 +121,7 @@ def test_round_trip_with_crash_and_cli(kgr_home: Path, settings: Settings) -> No
 
         assert local.kill() is True
         assert local.status()["running"] is False
-        uri2 = local.start(wait_s=240)  # recovers the store after the crash
+        uri2 = local.start(wait_s=240, jit="quick")  # recovers the store after the crash
         with neo4j.GraphDatabase.driver(uri2) as driver:
             records, _, _ = driver.execute_query("MATCH (p:Probe) RETURN count(p) AS n")
             assert records[0]["n"] == 1

@@ -81,7 +81,9 @@ def evaluate(
         latency = (time.perf_counter() - started) * 1000
         linked = None
         if answer is not None and not use_topic and item.topic_entity is not None:
-            seeds = next((t.get("seeds") for t in answer.trace if t.get("step") == "link"), [])
+            seeds: list[dict[str, Any]] = next(
+                (list(t.get("seeds", [])) for t in answer.trace if t.get("step") == "link"), []
+            )
             linked = bool(seeds) and seeds[0].get("node_id") == item.topic_entity
         result = QuestionResult(
             predicted=answer.entities if answer else (),

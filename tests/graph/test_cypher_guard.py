@@ -174,6 +174,8 @@ READS: list[tuple[str, dict[str, object], int]] = [
     (f"MATCH (n:KG_{G}) WHERE n.name = 'ＡＢＣ' RETURN n", {}, 0),
     (f"MATCH (n:KG_{G}) CALL (n) {{ MATCH (n)-->(m) RETURN count(m) AS deg }} RETURN n.id, deg", {}, 6),
     ("RETURN date('2020-01-02') AS d, duration('P1D') AS dur, point({x: 1, y: 2}) AS p", {}, 1),
+    (f"MATCH p = (start:KG_{G} {{id: 'alice'}})-[:works_at]->(end) RETURN start.id, end.id", {}, 1),
+    ("WITH 'MY_KG_other' AS not_a_label RETURN not_a_label", {}, 1),
 ]
 
 

@@ -90,12 +90,14 @@ DEFAULT_FUNCTION_NAMESPACES = frozenset(
 )
 """Namespaces of pure functions a guarded query may call (built-ins without a namespace always pass)."""
 
+# START/STOP/ENABLE (database admin) are left out on purpose: they only run against the system database
+# (USE is refused) and ``start``/``end`` are common variable names in path queries.
 _WRITE_KEYWORDS = frozenset(
     {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "ALTER", "RENAME"}
-    | {"GRANT", "DENY", "REVOKE", "TERMINATE", "SHOW", "START", "STOP", "ENABLE", "DEALLOCATE", "REALLOCATE"}
+    | {"GRANT", "DENY", "REVOKE", "TERMINATE", "SHOW"}
 )
 _PREFIXES = frozenset({"EXPLAIN", "PROFILE", "CYPHER"})
-_GRAPH_LABEL = re.compile(re.escape(GRAPH_LABEL_PREFIX) + r"([A-Za-z][A-Za-z0-9_]*)")
+_GRAPH_LABEL = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(GRAPH_LABEL_PREFIX) + r"([A-Za-z][A-Za-z0-9_]*)")
 _PLAN_FUNCTION = re.compile(r"((?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 

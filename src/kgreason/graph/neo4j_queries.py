@@ -34,9 +34,13 @@ class GraphQueries:
     def drop_constraint(self) -> str:
         return f"DROP CONSTRAINT {quote_name(self.constraint)} IF EXISTS"
 
-    def delete_batch(self) -> str:
-        """Delete up to ``$batch`` nodes (with their relationships); returns how many went."""
-        return f"MATCH (n:{self.kg}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+    def delete_relationships(self) -> str:
+        """Delete the graph's relationships in transactions of ``$batch`` (needs an auto-commit run)."""
+        return f"MATCH (:{self.kg})-[r]->() CALL {{ WITH r DELETE r }} IN TRANSACTIONS OF $batch ROWS"
+
+    def delete_nodes(self) -> str:
+        """Delete the graph's (by now unconnected) nodes in transactions of ``$batch``."""
+        return f"MATCH (n:{self.kg}) CALL {{ WITH n DELETE n }} IN TRANSACTIONS OF $batch ROWS"
 
     # -- writes -----------------------------------------------------------------------------------------
     def merge_nodes(self, labels: tuple[str, ...]) -> str:

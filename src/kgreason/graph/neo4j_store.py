@@ -248,11 +248,10 @@ class Neo4jStore:
         """Nothing to do: every batch is committed when its call returns."""
 
     def drop(self) -> None:
-        """Delete this graph's nodes and relationships (in batches) and its constraint."""
-        while True:
-            [record] = self._auto(self._q.delete_batch(), batch=self.batch_size)
-            if record["deleted"] == 0:
-                break
+        """Delete this graph's relationships, then its nodes (each in bounded transactions, so a hub
+        with many relationships never needs one huge transaction), then its constraint."""
+        self._auto(self._q.delete_relationships(), batch=self.batch_size)
+        self._auto(self._q.delete_nodes(), batch=self.batch_size)
         self._auto(self._q.drop_constraint())
 
     # -- reads ------------------------------------------------------------------------------------------

@@ -60,9 +60,16 @@ class Engine:
 
     @cached_property
     def linker(self) -> Any:
-        from kgreason.reasoning.entity_linking import EntityLinker
+        """Entity linker; on Neo4j its embedding tier uses Neo4j's native vector index."""
+        from kgreason.reasoning.entity_linking import EntityLinker, node_text
 
-        return EntityLinker(self.store, encoder=self.encoder)
+        index = None
+        if self.store.capabilities.vector_index and self.store.backend == "neo4j":
+            from kgreason.reasoning.neo4j_vector_index import Neo4jVectorIndex
+
+            entries = ((n.id, node_text(n)) for n in self.store.iter_nodes())
+            index = Neo4jVectorIndex(self.store).build(entries, self.encoder)
+        return EntityLinker(self.store, encoder=self.encoder, vector_index=index)
 
     @cached_property
     def strategy(self) -> Strategy:

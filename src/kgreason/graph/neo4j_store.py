@@ -25,10 +25,11 @@ from kgreason.graph.cypher_guard import GuardPolicy, QueryResult, run_guarded
 from kgreason.graph.neo4j_queries import GraphQueries
 from kgreason.graph.neo4j_values import (
     CONSTRAINT_PREFIX,
-    GRAPH_LABEL_PREFIX,
+    check_id,
+    check_label,
+    record_edge,
     to_node,
     to_path,
-    user_properties,
 )
 from kgreason.graph.path_query import Direction, PathQuery, path_sort_key
 from kgreason.graph.properties import check_properties
@@ -167,10 +168,10 @@ class Neo4jStore:
         """
         rows: list[tuple[tuple[str, ...], list[Any]]] = []
         for n in nodes:
-            _check_id(n.id, "node id")
+            check_id(n.id, "node id")
             labels = tuple(sorted(set(n.labels))) or (DEFAULT_LABEL,)
             for label in labels:
-                _check_label(label)
+                check_label(label)
             rows.append((labels, [n.id, check_properties(n.properties, what=f"node {n.id!r}")]))
         self._ensure_graph()
         total = WriteSummary()
@@ -194,9 +195,9 @@ class Neo4jStore:
         """
         rows: list[tuple[str, list[Any]]] = []
         for e in edges:
-            _check_id(e.source, "edge source")
-            _check_id(e.target, "edge target")
-            _check_id(e.type, "edge type")
+            check_id(e.source, "edge source")
+            check_id(e.target, "edge target")
+            check_id(e.type, "edge type")
             props = check_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
             rows.append((e.type, [e.source, e.target, e.id, props]))
         self._ensure_graph()
@@ -296,7 +297,7 @@ class Neo4jStore:
         if limit is not None:
             query += " LIMIT $limit"
             params["limit"] = max(0, limit)
-        return [(_edge(r), to_node(r["m"])) for r in self._read(query, **params)]
+        return [(record_edge(r), to_node(r["m"])) for r in self._read(query, **params)]
 
     def subgraph(self, seeds: Sequence[str], *, hops: int = 1, max_nodes: int = 1000) -> Subgraph:
         """Breadth first from the seeds (each level in id order), then every edge among the nodes."""
@@ -315,7 +316,7 @@ class Neo4jStore:
         edges: list[Edge] = []
         for start in range(0, len(order), _PAGE):
             page = order[start : start + _PAGE]
-            edges.extend(_edge(r) for r in self._read(self._q.edges_among(), ids=page, all=order))
+            edges.extend(record_edge(r) for r in self._read(self._q.edges_among(), ids=page, all=order))
         edges.sort(key=lambda e: e.id)
         return Subgraph(nodes=tuple(nodes[i] for i in order), edges=tuple(edges))
 
@@ -382,7 +383,7 @@ class Neo4jStore:
             for r in records:
                 sources.add(str(r["s"]))
                 if r["r"] is not None:
-                    yield _edge(r)
+                    yield record_edge(r)
             if len(sources) < _PAGE:
                 return
             after = max(sources)
@@ -414,24 +415,6 @@ class Neo4jStore:
         )
         with self._errors():
             return run_guarded(self.driver(), self.database, query, params, policy, store=self.backend)
-
-
-def _edge(record: Any) -> Edge:
-    """An edge from a record with the relationship ``r`` and its end ids ``s`` and ``e``."""
-    rel = record["r"]
-    return Edge(str(record["s"]), str(rel.type), str(record["e"]), user_properties(dict(rel.items())))
-
-
-def _check_id(value: object, what: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise InputError(f"{what} must be a non-empty string, got {value!r}")
-
-
-def _check_label(label: object) -> None:
-    if not isinstance(label, str) or not label or "\x00" in label:
-        raise InputError(f"labels must be non-empty strings without NUL, got {label!r}")
-    if label.startswith(GRAPH_LABEL_PREFIX):
-        raise InputError(f"label {label!r}: labels starting with {GRAPH_LABEL_PREFIX!r} are reserved")
 
 
 def _unavailable(uri: str, exc: BaseException) -> BackendUnavailable:

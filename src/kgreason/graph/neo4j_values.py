@@ -12,6 +12,7 @@ from typing import Any
 
 from neo4j import graph as neo_graph
 
+from kgreason.errors import InputError
 from kgreason.types import Edge, Node, Path
 
 GRAPH_LABEL_PREFIX = "KG_"
@@ -119,3 +120,21 @@ def _plain_rel(rel: neo_graph.Relationship) -> dict[str, Any]:
         "target": _node_key(rel.end_node),
         "properties": {k: plain(v) for k, v in user_properties(dict(rel.items())).items()},
     }
+
+
+def record_edge(record: Any) -> Edge:
+    """An edge from a record with the relationship ``r`` and its end ids ``s`` and ``e``."""
+    rel = record["r"]
+    return Edge(str(record["s"]), str(rel.type), str(record["e"]), user_properties(dict(rel.items())))
+
+
+def check_id(value: object, what: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{what} must be a non-empty string, got {value!r}")
+
+
+def check_label(label: object) -> None:
+    if not isinstance(label, str) or not label or "\x00" in label:
+        raise InputError(f"labels must be non-empty strings without NUL, got {label!r}")
+    if label.startswith(GRAPH_LABEL_PREFIX):
+        raise InputError(f"label {label!r}: labels starting with {GRAPH_LABEL_PREFIX!r} are reserved")

@@ -54,7 +54,7 @@ def test_rows_are_unit_length_and_in_input_order(encoder: TextEncoder) -> None:
 def test_batch_size_does_not_change_results(
     encoder: TextEncoder, encoded: np.ndarray, reference: tuple[list[str], np.ndarray]
 ) -> None:
-    short = [i for i, s in enumerate(reference[0]) if len(s) < 100]
+    short = [i for i, s in enumerate(reference[0]) if len(s) < 100][:9]
     again = encoder.encode([reference[0][i] for i in short], batch_size=3)
     assert np.abs(again - encoded[short]).max() < 1e-5
 

@@ -182,3 +182,74 @@ def test_linking_accuracy_on_handwritten_movie_questions(movies_store: MemorySto
         1 for found, i in zip(top1, items, strict=True) if found and found[0].node_id == i.topic_entity
     )
     assert correct / len(items) >= 0.9, [(i.question, f) for f, i in zip(top1, items, strict=True)]
+
+
+def described_node(node_id: str, label: str, name: str, description: str = "", **extra: list[str]) -> Node:
+    props: dict[str, object] = {"name": name, **extra}
+    if description:
+        props["description"] = description
+    return Node(node_id, (label,), props)
+
+
+DESCRIBED = [
+    described_node("DB00682", "Drug", "Warfarin", "An anticoagulant used to prevent blood clots",
+                   synonyms=["Coumadin"]),
+    described_node("DB01050", "Drug", "Ibuprofen",
+                   "A nonsteroidal anti-inflammatory drug that relieves pain and fever", aliases=["Advil"]),
+    described_node("DB00641", "Drug", "Simvastatin", "A statin that lowers cholesterol"),
+    described_node("DB01026", "Drug", "Ketoconazole", "An azole antifungal medication"),
+    described_node("DB00316", "Drug", "Acetaminophen", "An analgesic and antipyretic",
+                   aliases=["Paracetamol", "Tylenol"]),
+    described_node("CYP3A4", "Enzyme", "Cytochrome P450 3A4", "A liver enzyme that metabolises many drugs"),
+    described_node("DB00945", "Drug", "Aspirin", "Acetylsalicylic acid, an antiplatelet pain reliever"),
+    described_node("godfather", "Movie", "The Godfather",
+                   "A 1972 film about an Italian-American mafia family"),
+    described_node("ridley", "Person", "Ridley Scott", "English film director"),
+    described_node("scifi", "Genre", "Science Fiction"),
+    described_node("alice", "Person", "Alice"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def described(tmp_path_factory: pytest.TempPathFactory) -> EntityLinker:
+    store = MemoryStore("described", directory=tmp_path_factory.mktemp("described"))
+    store.upsert_nodes(DESCRIBED)
+    store.flush()
+    return EntityLinker(store, encoder=default_encoder())
+
+
+@pytest.mark.parametrize(
+    ("question", "node_id", "method"),
+    [
+        ("Does Coumadin interact with Advil?", "DB00682", "alias"),
+        ("Does warfarn interact with asprin?", "DB00682", "fuzzy"),
+        ("Can I take paracetamol with it?", "DB00316", "alias"),
+        ("blood thinner", "DB00682", "embedding"),
+        ("Which drug is a fever reducer?", "DB01050", "embedding"),
+        ("cholesterol lowering drug", "DB00641", "embedding"),
+        ("an antifungal", "DB01026", "embedding"),
+        ("Which enzyme in the liver breaks down drugs?", "CYP3A4", "embedding"),
+        ("the italian mafia film", "godfather", "embedding"),
+        ("the English director", "ridley", "embedding"),
+    ],
+)
+def test_paraphrases_link_through_descriptions(
+    described: EntityLinker, question: str, node_id: str, method: str
+) -> None:
+    found = described.link(question)
+    assert found, question
+    assert (found[0].node_id, found[0].method) == (node_id, method)
+    assert question[found[0].start : found[0].end] == found[0].mention
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the meaning of life?", "what is the weather today", "How many hops are there?"]
+)
+def test_questions_without_entities_link_nothing(described: EntityLinker, question: str) -> None:
+    assert described.link(question) == []
+
+
+def test_not_found_suggests_by_meaning_too(described: EntityLinker) -> None:
+    with pytest.raises(NotFoundError) as info:
+        described.resolve("pain killer")
+    assert {"Acetaminophen", "Ibuprofen", "Aspirin"} & set(info.value.suggestions)

@@ -76,7 +76,8 @@ class LinkedEntity:
         mention: the span of the question (or the name) that refers to it.
         score: confidence in [0, 1]; exact matches score 1.
         method: ``id``, ``name``, ``alias``, ``normalized``, ``partial``, ``fuzzy`` or ``embedding``.
-        start, end: character offsets of ``mention`` in the question (``-1`` when it is not a span).
+        start, end: character offsets of ``mention`` in the question (the whole question for an
+            embedding match of the question itself; ``-1`` for ``resolve``).
     """
 
     node_id: str
@@ -160,7 +161,9 @@ class EntityLinker:
             nowhere (kept in memory).
         use_embeddings: set ``False`` to skip the embedding tier (no model is ever loaded).
         fuzzy_cutoff: least edit similarity (0..1) for a fuzzy match of a name.
-        embedding_cutoff: least cosine similarity for an embedding match.
+        embedding_cutoff: least cosine similarity for an embedding match...
+        embedding_margin: ...which must also lead the next candidate by this much...
+        embedding_sure: ...unless it reaches this similarity.
     """
 
     def __init__(
@@ -172,7 +175,9 @@ class EntityLinker:
         index_path: Path | None = None,
         use_embeddings: bool = True,
         fuzzy_cutoff: float = 0.75,
-        embedding_cutoff: float = 0.55,
+        embedding_cutoff: float = 0.45,
+        embedding_margin: float = 0.05,
+        embedding_sure: float = 0.65,
     ) -> None:
         self.store = store
         self._encoder = encoder
@@ -181,6 +186,8 @@ class EntityLinker:
         self.use_embeddings = use_embeddings
         self.fuzzy_cutoff = fuzzy_cutoff
         self.embedding_cutoff = embedding_cutoff
+        self.embedding_margin = embedding_margin
+        self.embedding_sure = embedding_sure
         self._exact: dict[str, dict[str, str]] | None = None  # surface string -> node id -> method
         self._normal: dict[str, dict[str, str]] = {}  # normalised string -> node id -> method
         self._partial: dict[str, set[str]] = {}  # last word of a multi-word name -> node ids
@@ -304,10 +311,25 @@ class EntityLinker:
         if isinstance(index, NumpyVectorIndex) and len(index) == 0:
             return [[] for _ in texts]
         vectors = self.encoder.encode(list(texts))
-        return [
-            [(node_id, sim) for node_id, sim in index.search(vec, k) if sim >= self.embedding_cutoff]
-            for vec in vectors
-        ]
+        return [self._confident(index.search(vec, max(k, 2))) for vec in vectors]
+
+    def _confident(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Embedding hits worth reporting: above ``embedding_cutoff`` and either clearly ahead of the
+        runner-up (by ``embedding_margin``) or very similar (``embedding_sure``).
+
+        Cosine scores of unrelated short texts sit around 0.3-0.55, so an absolute cutoff alone either
+        misses paraphrases ("blood thinner" -> warfarin, 0.49) or accepts near-ties ("Who directed the
+        movie?" -> two films at 0.56 and 0.54); a clear lead is what marks a real match.
+        """
+        kept = []
+        for i, (node_id, sim) in enumerate(ranked):
+            if sim < self.embedding_cutoff:
+                break
+            runner_up = ranked[i + 1][1] if i + 1 < len(ranked) else 0.0
+            leads = i == 0 and sim - runner_up >= self.embedding_margin
+            if leads or sim >= self.embedding_sure:
+                kept.append((node_id, sim))
+        return kept
 
     # -- public -----------------------------------------------------------------------------------------
     def resolve(self, name: str, *, k: int = 5) -> list[LinkedEntity]:
@@ -335,8 +357,12 @@ class EntityLinker:
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Up to ``n`` node names loosely like ``name`` (for error messages)."""
+        ids = [node_id for node_id, _ in self._fuzzy_hits(normalize(name), 0.4, n * 2)]
+        if self.use_embeddings and len(ids) < n and name.strip():
+            vector = self.encoder.encode([name])[0]
+            ids += [node_id for node_id, sim in self.vector_index.search(vector, n) if sim >= 0.3]
         out: list[str] = []
-        for node_id, _ in self._fuzzy_hits(normalize(name), 0.4, n * 2):
+        for node_id in ids:
             label = self._names.get(node_id, node_id)
             if label not in out:
                 out.append(label)
@@ -406,10 +432,16 @@ class EntityLinker:
             # Shortest spans first (single content words, then pairs...), at most MAX_EMBEDDED_SPANS.
             chosen = sorted(spans, key=lambda ab: (ab[1] - ab[0], ab[0]))[:MAX_EMBEDDED_SPANS]
             texts = [question] + [question[tokens[a][1] : tokens[b - 1][2]] for a, b in chosen]
-            offsets = [(-1, -1)] + [(tokens[a][1], tokens[b - 1][2]) for a, b in chosen]
-            for text, (s, e), hits in zip(texts, offsets, self._embedding_hits(texts, k), strict=True):
-                for node_id, sim in hits:
-                    keep(LinkedEntity(node_id, text, sim * EMBEDDING_WEIGHT, "embedding", s, e))
+            offsets = [(0, len(question))] + [(tokens[a][1], tokens[b - 1][2]) for a, b in chosen]
+            candidates = [
+                LinkedEntity(node_id, text, sim * EMBEDDING_WEIGHT, "embedding", s, e)
+                for text, (s, e), hits in zip(texts, offsets, self._embedding_hits(texts, k), strict=True)
+                for node_id, sim in hits
+            ]
+            # A word that matched weakly inside a span (or question) that matched better is noise.
+            for c in candidates:
+                if not any(o.score > c.score and o.start <= c.start and c.end <= o.end for o in candidates):
+                    keep(c)
         return sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
 
     @staticmethod

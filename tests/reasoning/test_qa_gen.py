@@ -156,3 +156,10 @@ def test_handwritten_question_sets_agree_with_the_graph(
         assert item.topic_entity is not None and item.hops == len(item.relations)
         assert store.get_node(item.topic_entity) is not None
         assert set(item.answers) == reachable(store, item.topic_entity, item.relations), item.question
+
+
+def test_bundled_generated_set_is_reproducible(movies_store: MemoryStore) -> None:
+    # examples/qa/movies_generated.jsonl = make_qa(movies, hops=[1, 2, 3], n=150, seed=0). After a
+    # deliberate change to generation or phrasing, regenerate it with write_qa and the same arguments.
+    bundled = read_qa(QA_DIR / "movies_generated.jsonl")
+    assert bundled == make_qa(movies_store, hops=[1, 2, 3], n=150, seed=0)

@@ -3,7 +3,8 @@
 ``make_qa`` picks a topic entity, walks a random path of ``h`` outgoing edges, and keeps the relation
 sequence. The gold answers are every node the topic reaches by that exact relation sequence (through
 ``GraphStore.run_path_query``), not just the walk's endpoint. A walk is dropped when its answer set is
-larger than ``max_answers``, contains the topic, or repeats a (topic, relations) pair already used.
+larger than ``max_answers``, when any of its paths visits a node twice (e.g. returns to the topic), or
+when it repeats a (topic, relations) pair already used.
 Questions are phrased from the relation names (``/people/person/nationality`` -> "nationality",
 ``directed_by`` -> "directed by", ``parent_of`` -> "parent") with several templates per hop count and a
 few stock paraphrases. Everything is drawn from ``random.Random(seed)`` over sorted inputs, so a seed
@@ -32,6 +33,7 @@ from kgreason.errors import InputError
 from kgreason.graph.path_query import PathQuery, Step
 from kgreason.graph.store import GraphStore
 from kgreason.types import Node
+from kgreason.types import Path as GraphPath
 
 _PATH_LIMIT = 10_000
 _MAX_FRONTIER = 200
@@ -248,19 +250,22 @@ class _Phraser:
             return f"{one} {subject} is {t}"
         return f"{one} {subject} {t}"
 
-    def ask(self, subject: str, rp: RelationPhrase) -> str:
-        """A question about the entity ``subject`` relates to by ``rp``."""
+    def ask(self, subject: str, rp: RelationPhrase, *, plain_subject: bool) -> str:
+        """A question about the entity ``subject`` relates to by ``rp``.
+
+        ``plain_subject``: ``subject`` is a bare name, so a possessive ("X's genre") reads well.
+        """
         t = self.text(rp)
         who, whom = ("Who", "whom") if rp.person else ("What", "what")
         if rp.kind == "noun":
             be = "are" if _plural(t) else "is"
             templates = [
                 f"{who} {be} the {t} of {subject}?",
-                f"{subject}'s {t} {be} {whom}?",
                 f"Tell me the {t} of {subject}.",
                 f"Name the {t} of {subject}.",
-                f"Which {'people are' if rp.person else 'entities are'} the {t} of {subject}?",
             ]
+            if plain_subject:
+                templates += [f"{subject}'s {t} {be} {whom}?", f"{who} {be} {subject}'s {t}?"]
         elif rp.kind == "passive":
             templates = [
                 f"{who} is {subject} {t}?",
@@ -281,7 +286,7 @@ class _Phraser:
         for i, rp in enumerate(phrases[:-1]):
             # Stacked possessives ("X's a's b") read badly: only the first step may use one.
             subject = self.describe(subject, rp, possessive_ok=i == 0)
-        return self.ask(subject, phrases[-1])
+        return self.ask(subject, phrases[-1], plain_subject=len(phrases) == 1)
 
 
 def _plural(noun_phrase: str) -> bool:
@@ -315,11 +320,14 @@ def _frontier_sizes_ok(store: GraphStore, topic: str, relations: Sequence[str], 
 def answers_for(store: GraphStore, topic: str, relations: Sequence[str]) -> tuple[str, ...] | None:
     """Every node ``topic`` reaches by following ``relations`` forwards, sorted; ``None`` if there are
     more paths than the query limit (the set could be incomplete)."""
+    paths = _relation_paths(store, topic, relations)
+    return None if paths is None else tuple(sorted({p.nodes[-1].id for p in paths}))
+
+
+def _relation_paths(store: GraphStore, topic: str, relations: Sequence[str]) -> list[GraphPath] | None:
     query = PathQuery(start=(topic,), steps=tuple(Step(r, "out") for r in relations), limit=_PATH_LIMIT)
     paths = store.run_path_query(query)
-    if len(paths) >= _PATH_LIMIT:
-        return None
-    return tuple(sorted({p.nodes[-1].id for p in paths}))
+    return None if len(paths) >= _PATH_LIMIT else paths
 
 
 def make_qa(
@@ -392,8 +400,11 @@ def _try_one(
     seen.add((topic, relations))
     if not _frontier_sizes_ok(store, topic, relations, max_answers):
         return None
-    answers = answers_for(store, topic, relations)
-    if not answers or len(answers) > max_answers or topic in answers:
+    paths = _relation_paths(store, topic, relations)
+    if paths is None or any(len(set(p.node_ids)) < len(p.nodes) for p in paths):
+        return None  # too many paths, or a path that returns to the topic or loops
+    answers = tuple(sorted({p.nodes[-1].id for p in paths}))
+    if not answers or len(answers) > max_answers:
         return None
     text = phraser.question(entity_name(nodes.get(topic), topic), relations)
     return QAItem(text, answers, topic, h, relations)

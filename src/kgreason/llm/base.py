@@ -23,6 +23,9 @@ from kgreason.llm.structured import InvalidOutput, check_schema, parse_and_valid
 from kgreason.llm.usage import UsageMeter
 
 DEFAULT_MAX_TOKENS = 256
+REPAIR_REPEAT_PENALTY = 1.15
+"""Repetition penalty of the repair turn: greedy decoding repeats its mistake (a number that never ends)
+unless the retry decodes differently."""
 ROLES = frozenset({"system", "user", "assistant"})
 
 
@@ -73,6 +76,7 @@ class ChatRequest:
     temperature: float = 0.0
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    repeat_penalty: float | None = None
 
     @classmethod
     def create(
@@ -85,6 +89,7 @@ class ChatRequest:
         seed: int | None = None,
         stop: Sequence[str] | None = None,
         system: str | None = None,
+        repeat_penalty: float | None = None,
     ) -> ChatRequest:
         if max_tokens < 1:
             raise ConfigError(f"max_tokens must be >= 1, got {max_tokens}")
@@ -99,13 +104,14 @@ class ChatRequest:
             temperature=temperature,
             seed=seed,
             stop=tuple(stop or ()),
+            repeat_penalty=repeat_penalty,
         )
 
     def message_dicts(self) -> list[dict[str, str]]:
         return [m.to_dict() for m in self.messages]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "messages": self.message_dicts(),
             "json_schema": dict(self.json_schema) if self.json_schema is not None else None,
             "max_tokens": self.max_tokens,
@@ -113,6 +119,9 @@ class ChatRequest:
             "seed": self.seed,
             "stop": list(self.stop),
         }
+        if self.repeat_penalty is not None:
+            out["repeat_penalty"] = self.repeat_penalty
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +309,7 @@ class BaseChatModel(ABC):
                 if err is None:
                     results[i] = self._result(c, requests[i], [c])
             if retry:
-                repairs = [self._repair_request(requests[i], c.text, err) for i, c, err in retry]
+                repairs = [self._repair_request(requests[i], c, err) for i, c, err in retry]
                 for _ in repairs:
                     self.meter.record_repair()
                 second = self._run(repairs)
@@ -355,9 +364,17 @@ class BaseChatModel(ABC):
         return completion, None
 
     @staticmethod
-    def _repair_request(request: ChatRequest, bad_text: str, error: str) -> ChatRequest:
-        turns = (*request.messages, Message("assistant", bad_text), Message("user", repair_prompt(error)))
-        return replace(request, messages=turns)
+    def _repair_request(request: ChatRequest, bad: Completion, error: str) -> ChatRequest:
+        """The single repair: quote the error and decode with a repetition penalty.
+
+        A reply cut off at the token limit is usually a loop (``0.0000...``); quoting it would prime the
+        same loop, so the original turns are asked again, with the penalty only.
+        """
+        penalty = request.repeat_penalty or REPAIR_REPEAT_PENALTY
+        if bad.finish_reason == "length":
+            return replace(request, repeat_penalty=penalty)
+        turns = (*request.messages, Message("assistant", bad.text), Message("user", repair_prompt(error)))
+        return replace(request, messages=turns, repeat_penalty=penalty)
 
     def _result(self, last: Completion, request: ChatRequest, calls: Sequence[Completion]) -> ChatResult:
         data = parse_and_validate(last.text, request.json_schema) if request.json_schema is not None else None

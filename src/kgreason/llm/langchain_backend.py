@@ -1,9 +1,16 @@
 """Wrap any LangChain ``BaseChatModel`` (``--llm langchain``) as a kgreason ``ChatModel``.
 
-With a JSON schema the wrapper uses ``with_structured_output(schema, method=..., include_raw=True)`` when
-the chat model supports it (object schemas only: providers reject bare scalar schemas); otherwise the
-schema is put in the system prompt and the reply is parsed. Either way the base class validates it with
-jsonschema and gives one repair attempt. Token counts come from ``AIMessage.usage_metadata``.
+With a JSON schema the wrapper, by ``structured`` mode:
+
+- ``native``: ``with_structured_output(schema, method=..., include_raw=True)`` (object schemas only:
+  providers reject bare scalar schemas);
+- ``response_format``: passes the OpenAI-style ``response_format={"type": "json_schema", ...}`` to
+  ``invoke`` (what ``ChatOpenAI`` and other OpenAI-compatible chat models accept), any schema;
+- ``prompt``: puts the schema in the system prompt and parses the reply;
+- ``auto`` (default): ``native`` for object schemas when the model implements it, else ``prompt``.
+
+Either way the base class validates the reply with jsonschema and gives one repair attempt. Token counts
+come from ``AIMessage.usage_metadata``.
 
 From the CLI, ``--opt factory=module:attr`` names a callable (or instance) that returns the chat model,
 and ``--opt kwargs=...`` (a JSON object) its keyword arguments.
@@ -30,7 +37,7 @@ if TYPE_CHECKING:
     from kgreason.llm.cache import ResponseCache
     from kgreason.llm.usage import UsageMeter
 
-Structured = Literal["auto", "native", "prompt"]
+Structured = Literal["auto", "native", "response_format", "prompt"]
 
 
 class LangChainOptions(BackendOptions):
@@ -38,9 +45,7 @@ class LangChainOptions(BackendOptions):
 
     factory: str | None = Field(default=None, description="module:attr returning a BaseChatModel")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="keyword arguments for the factory")
-    structured: Structured = Field(
-        default="auto", description="auto, native (with_structured_output) or prompt"
-    )
+    structured: Structured = Field(default="auto", description="auto, native, response_format or prompt")
     method: str = Field(default="json_schema", description="with_structured_output method")
     pass_params: bool = Field(default=True, description="pass max_tokens/temperature/seed to invoke()")
     concurrency: int = Field(default=4, ge=1, le=64, description="parallel invocations in chat_many")
@@ -76,8 +81,8 @@ class LangChainChatModel(BaseChatModel):
 
     Args:
         chat_model: a ``langchain_core.language_models.BaseChatModel`` instance.
-        structured: ``auto`` (native structured output when supported, else prompt), ``native`` or
-            ``prompt``.
+        structured: ``auto`` (native structured output when supported, else prompt), ``native``,
+            ``response_format`` or ``prompt`` (see the module docstring).
         method: the ``with_structured_output`` method (``json_schema``, ``function_calling``, ...).
         pass_params: pass ``max_tokens``, ``temperature`` and ``seed`` as ``invoke`` keyword arguments.
         concurrency: parallel invocations in ``chat_many``.
@@ -175,9 +180,8 @@ class LangChainChatModel(BaseChatModel):
             return None
         start = time.perf_counter()
         try:
-            out = runnable.invoke(
-                to_langchain_messages(request.message_dicts()), **self._invoke_kwargs(request)
-            )
+            # Sampling kwargs are not passed: structured-output chains do not forward them to the model.
+            out = runnable.invoke(to_langchain_messages(request.message_dicts()))
         except Exception as exc:
             raise LLMError(f"LangChain model failed: {exc}") from exc
         latency = (time.perf_counter() - start) * 1000
@@ -192,11 +196,17 @@ class LangChainChatModel(BaseChatModel):
         if native is not None:
             return native
         messages = request.message_dicts()
-        if request.json_schema is not None:
+        kwargs = self._invoke_kwargs(request)
+        if request.json_schema is not None and self.structured == "response_format":
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": dict(request.json_schema), "strict": True},
+            }
+        elif request.json_schema is not None:
             messages.insert(0, {"role": "system", "content": schema_instruction(request.json_schema)})
         start = time.perf_counter()
         try:
-            reply = self.chat_model.invoke(to_langchain_messages(messages), **self._invoke_kwargs(request))
+            reply = self.chat_model.invoke(to_langchain_messages(messages), **kwargs)
         except Exception as exc:
             raise LLMError(f"LangChain model failed: {exc}") from exc
         latency = (time.perf_counter() - start) * 1000

@@ -1,7 +1,9 @@
 """The default backend: GGUF models through ``xllamacpp`` (llama.cpp's server, in process).
 
-Structured output is grammar-constrained: the JSON schema goes into the OpenAI-shaped request as
-``response_format: {"type": "json_schema", ...}`` and llama.cpp only samples tokens the schema allows.
+Structured output is grammar-constrained: llama.cpp only samples tokens the JSON schema allows. By default
+the schema is compiled with ``xllamacpp.json_schema_to_grammar`` into an LLGuidance grammar and sent as
+``grammar``: LLGuidance also enforces ``minimum``/``maximum`` on numbers, which the
+``response_format: {"type": "json_schema", ...}`` path (``json_mode="response_format"``) does not.
 ``chat_many`` uses the server's parallel slots (``CommonParams.n_parallel``) with continuous batching:
 requests are submitted from several threads, and the server decodes them in one batch.
 
@@ -16,7 +18,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -43,6 +45,10 @@ class LlamaCppOptions(BackendOptions):
     gpu_layers: int = Field(default=0, ge=-1, description="layers offloaded to a GPU (-1: all)")
     poll: int = Field(default=0, ge=0, le=100, description="busy-wait level; 0 behaves best on shared CPUs")
     verbose: bool = Field(default=False, description="let llama.cpp log to stderr")
+    json_mode: Literal["grammar", "response_format"] = Field(
+        default="grammar",
+        description="grammar: LLGuidance grammar from the schema; response_format: OpenAI field",
+    )
 
 
 _SERVERS: dict[tuple[Any, ...], Any] = {}
@@ -105,7 +111,28 @@ def unload_all() -> None:
         _LOAD_MS.clear()
 
 
-def build_request(request: ChatRequest, *, stream: bool = False) -> dict[str, Any]:
+_GRAMMARS: dict[str, str] = {}
+
+
+def schema_grammar(schema: dict[str, Any]) -> str | None:
+    """The LLGuidance grammar for ``schema`` (memoised), or ``None`` when xllamacpp cannot compile it."""
+    import json
+
+    key = json.dumps(schema, sort_keys=True)
+    grammar = _GRAMMARS.get(key)
+    if grammar is None:
+        xllamacpp = require("xllamacpp", "llm")
+        try:
+            grammar = str(xllamacpp.json_schema_to_grammar(schema))
+        except Exception:  # fall back to response_format, which llama.cpp converts itself
+            return None
+        _GRAMMARS[key] = grammar
+    return grammar
+
+
+def build_request(
+    request: ChatRequest, *, stream: bool = False, json_mode: str = "response_format"
+) -> dict[str, Any]:
     """The OpenAI-shaped body ``handle_chat_completions`` takes."""
     body: dict[str, Any] = {
         "messages": request.message_dicts(),
@@ -116,7 +143,14 @@ def build_request(request: ChatRequest, *, stream: bool = False) -> dict[str, An
         body["seed"] = request.seed
     if request.stop:
         body["stop"] = list(request.stop)
-    if request.json_schema is not None:
+    if request.repeat_penalty is not None:
+        body["repeat_penalty"] = request.repeat_penalty
+    grammar = None
+    if request.json_schema is not None and json_mode == "grammar":
+        grammar = schema_grammar(dict(request.json_schema))
+    if grammar is not None:
+        body["grammar"] = grammar
+    elif request.json_schema is not None:
         body["response_format"] = {
             "type": "json_schema",
             "json_schema": {"name": "reply", "schema": dict(request.json_schema), "strict": True},
@@ -222,7 +256,9 @@ class LlamaCppChatModel(BaseChatModel):
         server = self.server()
         start = time.perf_counter()
         try:
-            response = server.handle_chat_completions(build_request(request))
+            response = server.handle_chat_completions(
+                build_request(request, json_mode=self.options.json_mode)
+            )
         except LLMError:
             raise
         except Exception as exc:

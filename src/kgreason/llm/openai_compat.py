@@ -72,6 +72,9 @@ def build_body(model: str, request: ChatRequest, json_mode: str) -> dict[str, An
         body["seed"] = request.seed
     if request.stop:
         body["stop"] = list(request.stop)
+    if request.repeat_penalty is not None:
+        # OpenAI has no multiplicative penalty; frequency_penalty is the nearest (-2..2).
+        body["frequency_penalty"] = round(min(2.0, (request.repeat_penalty - 1.0) * 4), 3)
     if request.json_schema is not None:
         if json_mode == "json_schema":
             body["response_format"] = {

@@ -44,9 +44,10 @@ def parse_json(text: str) -> Any:
             return json.loads(fence.group(1).strip())
         except json.JSONDecodeError:
             pass
+    # Prose around one object or array ("Sure! {...}"); a bare string inside cut-off JSON must not pass.
     decoder = json.JSONDecoder()
     for i, ch in enumerate(stripped):
-        if ch in '{["':
+        if ch in "{[":
             try:
                 value, _ = decoder.raw_decode(stripped, i)
                 return value

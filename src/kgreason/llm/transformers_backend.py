@@ -137,9 +137,9 @@ class TransformersChatModel(BaseChatModel):
         # One generate() call shares its sampling settings, so mixed requests run in groups.
         groups: dict[tuple[Any, ...], list[int]] = {}
         for i, r in enumerate(requests):
-            groups.setdefault((r.max_tokens, r.temperature, r.seed), []).append(i)
+            groups.setdefault((r.max_tokens, r.temperature, r.seed, r.repeat_penalty), []).append(i)
         results: list[Completion | None] = [None] * len(requests)
-        for (max_tokens, temperature, seed), idx in groups.items():
+        for (max_tokens, temperature, seed, penalty), idx in groups.items():
             prompts = [
                 tokenizer.apply_chat_template(
                     with_schema_instruction(requests[i]), tokenize=False, add_generation_prompt=True
@@ -157,6 +157,8 @@ class TransformersChatModel(BaseChatModel):
             }
             if temperature > 0:
                 gen_kwargs["temperature"] = temperature
+            if penalty is not None:
+                gen_kwargs["repetition_penalty"] = penalty
             try:
                 with torch.no_grad():
                     output = model.generate(**enc, **gen_kwargs)

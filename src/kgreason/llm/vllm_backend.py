@@ -44,6 +44,8 @@ def sampling_spec(request: ChatRequest) -> dict[str, Any]:
         spec["seed"] = request.seed
     if request.stop:
         spec["stop"] = list(request.stop)
+    if request.repeat_penalty is not None:
+        spec["repetition_penalty"] = request.repeat_penalty
     if request.json_schema is not None:
         spec["structured_outputs"] = {"json": dict(request.json_schema)}
     return spec

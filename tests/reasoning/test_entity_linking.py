@@ -253,3 +253,12 @@ def test_not_found_suggests_by_meaning_too(described: EntityLinker) -> None:
     with pytest.raises(NotFoundError) as info:
         described.resolve("pain killer")
     assert {"Acetaminophen", "Ibuprofen", "Aspirin"} & set(info.value.suggestions)
+
+
+def test_refresh_sees_new_nodes(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    linker = EntityLinker(store, use_embeddings=False)
+    assert linker.link("Who is Zed?") == []
+    store.upsert_nodes([Node("zed", ("Person",), {"name": "Zed"})])
+    linker.refresh()
+    assert [e.node_id for e in linker.link("Who is Zed?")] == ["zed"]

@@ -164,6 +164,8 @@ class EntityLinker:
         embedding_cutoff: least cosine similarity for an embedding match...
         embedding_margin: ...which must also lead the next candidate by this much...
         embedding_sure: ...unless it reaches this similarity.
+
+    The linker reads the graph once, on first use; call ``refresh()`` after writing to the graph.
     """
 
     def __init__(
@@ -196,8 +198,18 @@ class EntityLinker:
         self._names: dict[str, str] = {}
         self._texts: list[tuple[str, str]] = []
         self._max_tokens = 1
+        self._built_vectors = False
 
     # -- indexes ----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Forget what was read from the graph; the next call re-reads it (and re-checks the vector
+        index file, re-encoding only node texts that changed). An injected ``vector_index`` is kept."""
+        self._exact = None
+        self._names, self._texts = {}, []
+        if self._built_vectors:
+            self._vectors = None
+            self._built_vectors = False
+
     def _build(self) -> dict[str, dict[str, str]]:
         if self._exact is not None:
             return self._exact
@@ -260,6 +272,7 @@ class EntityLinker:
         if self._vectors is None:
             self._build()
             self._vectors = build_node_index(self._texts, self.encoder, path=self.index_path)
+            self._built_vectors = True
         return self._vectors
 
     # -- tiers ------------------------------------------------------------------------------------------

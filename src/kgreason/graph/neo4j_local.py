@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -373,7 +374,9 @@ class LocalNeo4j:
         if os.environ.get(CDS_ENV, "1") != "0":
             cds_dir = lib / "cds"
             cds_dir.mkdir(exist_ok=True)
-            archive = cds_dir / f"{jit}.jsa"
+            # An archive only fits the JVM and the jars it was made with: key it by both.
+            key = f"{os.path.realpath(java)}:{jar.stat().st_mtime_ns}"
+            archive = cds_dir / f"{jit}-{hashlib.sha1(key.encode()).hexdigest()[:10]}.jsa"
             flags.append("-Xlog:cds*=error")  # a stale archive is skipped; its warnings are noise
             if archive.is_file():
                 flags.append(f"-XX:SharedArchiveFile={archive}")
@@ -381,7 +384,7 @@ class LocalNeo4j:
                 for old in cds_dir.glob("*.tmp"):
                     if time.time() - old.stat().st_mtime > 3600:
                         old.unlink(missing_ok=True)
-                dump = cds_dir / f"{jit}.{uuid.uuid4().hex[:8]}.tmp"
+                dump = archive.with_name(f"{archive.stem}.{uuid.uuid4().hex[:8]}.tmp")
                 flags.append(f"-XX:ArchiveClassesAtExit={dump}")
         return [java, *flags, "-cp", f"{jar}{os.pathsep}{lib}{os.sep}*", "Launcher"], dump
 

@@ -7,11 +7,21 @@ on the second invalid reply); the real model is exercised in the other test modu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
 from kgreason.errors import ConfigError, LLMError
-from kgreason.llm import BaseChatModel, ChatRequest, Completion, Message, UsageMeter, choose, enum_schema
+from kgreason.llm import (
+    BaseChatModel,
+    ChatRequest,
+    Completion,
+    Message,
+    ResponseCache,
+    UsageMeter,
+    choose,
+    enum_schema,
+)
 from kgreason.llm.structured import InvalidOutput, parse_json, validate
 
 
@@ -131,3 +141,13 @@ def test_usage_meter_difference() -> None:
     used = meter.snapshot() - before
     assert (used.calls, used.prompt_tokens, used.completion_tokens, used.cache_hits) == (1, 7, 3, 1)
     assert used.total_tokens == 10
+
+
+def test_valid_replies_of_a_failing_batch_are_still_cached(tmp_path: Path) -> None:
+    m = Scripted(['{"n": 1}', "bad", "still bad"])
+    m.cache = ResponseCache(tmp_path)
+    reqs = [ChatRequest.create(f"q{i}", json_schema=SCHEMA) for i in range(2)]
+    with pytest.raises(LLMError):
+        m.chat_many(reqs)
+    assert len(m.cache) == 1
+    assert m.chat_many(reqs[:1])[0].cached

@@ -15,7 +15,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from kgreason.errors import ConfigError, LLMError
 from kgreason.llm.cache import ResponseCache, cache_key
@@ -221,8 +221,8 @@ class BaseChatModel(ABC):
         meter: where calls and tokens are counted (a new meter when omitted).
     """
 
-    backend: ClassVar[str] = ""
-    constrained: ClassVar[bool] = False
+    backend: str = ""
+    constrained: bool = False
 
     def __init__(self, *, cache: ResponseCache | None = None, meter: UsageMeter | None = None) -> None:
         self.cache = cache
@@ -287,14 +287,27 @@ class BaseChatModel(ABC):
         return self.chat_many([request])[0]
 
     def chat_many(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
-        """Replies for ``requests`` in order; cache hits are served first, misses go out as one batch."""
+        """Replies for ``requests`` in order; cache hits are served first, misses go out as one batch.
+
+        Raises:
+            LLMError: a request failed, or its reply stayed invalid after the repair (the replies that
+                were valid are cached before the error is raised).
+        """
         results: list[ChatResult | None] = [None] * len(requests)
         keys: list[str | None] = [None] * len(requests)
         pending: list[int] = []
+
+        def done(i: int, result: ChatResult) -> None:
+            results[i] = result
+            key = keys[i]
+            if key is not None:
+                self._to_cache(key, result)
+
         for i, request in enumerate(requests):
             if self.cache is not None:
-                keys[i] = key = cache_key(self.backend, self.model_id, request)
-                hit = self._from_cache(key)
+                request_key = cache_key(self.backend, self.model_id, request)
+                keys[i] = request_key
+                hit = self._from_cache(request_key)
                 if hit is not None:
                     results[i] = hit
                     self.meter.record_cache_hit()
@@ -307,7 +320,7 @@ class BaseChatModel(ABC):
             retry = [(i, c, e) for i, (c, e) in zip(pending, checked, strict=True) if e is not None]
             for i, (c, err) in zip(pending, checked, strict=True):
                 if err is None:
-                    results[i] = self._result(c, requests[i], [c])
+                    done(i, self._result(c, requests[i], [c]))
             if retry:
                 repairs = [self._repair_request(requests[i], c, err) for i, c, err in retry]
                 for _ in repairs:
@@ -322,15 +335,10 @@ class BaseChatModel(ABC):
                             f"repair attempt: {err2}",
                             hint="use a stronger model, a simpler schema or a larger --max-tokens",
                         )
-                    results[i] = replace(self._result(c2, requests[i], [first, c2]), repaired=True)
+                    done(i, replace(self._result(c2, requests[i], [first, c2]), repaired=True))
 
         final = [r for r in results if r is not None]
         assert len(final) == len(requests)
-        if self.cache is not None:
-            for i in pending:
-                stored_key = keys[i]
-                if stored_key is not None:
-                    self._to_cache(stored_key, final[i])
         return final
 
     # -- internals -------------------------------------------------------------------------------

@@ -38,7 +38,15 @@ from kgreason.errors import BackendUnavailable, ConfigError
 SERVER_DIR_ENV = "KGR_NEO4J_SERVER_DIR"
 PASSWORD_ENV = "NEO4J_AUTH_PASSWORD"
 DEFAULT_PORT = 7687
-JVM_FLAGS = ("-Xms1g", "-Xmx2g", "-XX:+ExitOnOutOfMemoryError")
+JVM_FLAGS = (
+    "-Xms1g",
+    "-Xmx2g",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-XX:-UsePerfData",
+    # as Neo4j's own neo4j.conf: the page cache frees direct buffers through JDK internals
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+)
 # "quick" (C1 only, serial GC) starts in about half the CPU time; "full" JIT is for long-lived instances and
 # benchmarks, where peak query speed matters more than start-up.
 JIT_FLAGS: dict[str, tuple[str, ...]] = {"quick": ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), "full": ()}
@@ -227,7 +235,11 @@ class LocalNeo4j:
         if self._wait_exit(pid, timeout_s):
             if dump is not None and dump.is_file():
                 # only a clean exit leaves a complete archive
-                os.replace(dump, dump.with_name(dump.name.split(".", 1)[0] + ".jsa"))
+                archive = dump.with_name(dump.name.split(".", 1)[0] + ".jsa")
+                os.replace(dump, archive)
+                for old in archive.parent.glob(archive.name.split("-", 1)[0] + "-*.jsa"):
+                    if old != archive:  # made for another JVM, jar or flags: dead weight (~85 MB)
+                        old.unlink(missing_ok=True)
         else:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -375,7 +387,7 @@ class LocalNeo4j:
             cds_dir = lib / "cds"
             cds_dir.mkdir(exist_ok=True)
             # An archive only fits the JVM and the jars it was made with: key it by both.
-            key = f"{os.path.realpath(java)}:{jar.stat().st_mtime_ns}"
+            key = f"{os.path.realpath(java)}:{jar.stat().st_mtime_ns}:{' '.join(flags)}"
             archive = cds_dir / f"{jit}-{hashlib.sha1(key.encode()).hexdigest()[:10]}.jsa"
             flags.append("-Xlog:cds*=error")  # a stale archive is skipped; its warnings are noise
             if archive.is_file():

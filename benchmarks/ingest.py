@@ -135,34 +135,14 @@ def bench_memory(edges: list[Edge], batch: int, home: Path) -> dict[str, Any]:
     return result
 
 
-def bench_neo4j(edges: list[Edge], batch: int, uri: str, sample: int) -> dict[str, Any]:
+def bench_neo4j(edges: list[Edge], batch: int, uri: str, sample: int, save: Any) -> dict[str, Any]:
+    """Per-row comparison and guard latency first (quick), then the full load; ``save`` after each."""
     import neo4j
 
     from kgreason.graph.neo4j_store import Neo4jStore
 
     settings = Settings(home=Path(tempfile.gettempdir()), neo4j=Neo4jSettings(uri=uri, batch_size=batch))
-    store = Neo4jStore("bench_ingest", settings, uri=uri)
-    store.drop()
-    started = time.perf_counter()
-    progress_at = started
-    done = 0
-    for chunk in batches(edges, batch):
-        store.upsert_edges(chunk)
-        done += len(chunk)
-        if time.perf_counter() - progress_at > 30:
-            progress_at = time.perf_counter()
-            rate = done / (progress_at - started)
-            print(f"  neo4j: {done:,} edges, {rate:,.0f} edges/s", flush=True)
-    seconds = time.perf_counter() - started
-    stats = store.stats()
-    result: dict[str, Any] = {
-        "edges": stats.edges,
-        "nodes": stats.nodes,
-        "batch_size": batch,
-        "seconds": round(seconds, 2),
-        "edges_per_s": round(stats.edges / seconds),
-    }
-    store.drop()
+    result: dict[str, Any] = {"batch_size": batch}
 
     # our loader vs one transaction per row, on the same fresh sample (a graph of its own each)
     rows = edges[:sample]
@@ -203,7 +183,33 @@ def bench_neo4j(edges: list[Edge], batch: int, uri: str, sample: int) -> dict[st
         "per_row_edges_per_s": round(len(rows) / per_row_s),
         "ratio": round(per_row_s / batched_s, 1),
     }
-    result["guard"] = bench_guard(store)
+    print(f"  per-row: {json.dumps(result['per_row'])}", flush=True)
+    guard_store = Neo4jStore("bench_guard", settings, uri=uri)
+    result["guard"] = bench_guard(guard_store)
+    guard_store.close()
+    print(f"  guard: {json.dumps(result['guard'])}", flush=True)
+    save(result)
+
+    store = Neo4jStore("bench_ingest", settings, uri=uri)
+    store.drop()
+    started = time.perf_counter()
+    progress_at = started
+    done = 0
+    for chunk in batches(edges, batch):
+        store.upsert_edges(chunk)
+        done += len(chunk)
+        if time.perf_counter() - progress_at > 30:
+            progress_at = time.perf_counter()
+            rate = done / (progress_at - started)
+            print(f"  neo4j: {done:,} edges, {rate:,.0f} edges/s", flush=True)
+    seconds = time.perf_counter() - started
+    stats = store.stats()
+    result.update({"edges": stats.edges, "nodes": stats.nodes, "seconds": round(seconds, 2)})
+    result["edges_per_s"] = round(stats.edges / seconds)
+    save(result)
+    t0 = time.perf_counter()
+    store.drop()
+    result["drop_s"] = round(time.perf_counter() - t0, 1)
     store.close()
     return result
 
@@ -245,6 +251,12 @@ def bench_guard(store: Any, runs: int = 200) -> dict[str, Any]:
         "added_median_ms": round(med["guarded"] - med["plain"], 2),
         "explain_round_trip_median_ms": round(med["explain"], 2),
     }
+
+
+def write_json(report: dict[str, Any]) -> None:
+    """Saved after every phase, so a later failure keeps what was measured."""
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 def machine() -> dict[str, Any]:
@@ -327,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_memory:
             report["memory"] = bench_memory(edges, args.batch, home)
             print(f"memory: {json.dumps(report['memory'])}", flush=True)
+            write_json(report)
         if not args.skip_neo4j:
             local = None
             uri = args.uri
@@ -337,15 +350,19 @@ def main(argv: list[str] | None = None) -> int:
                 t1 = time.perf_counter()
                 uri = local.start(attached=True, wait_s=300)
                 report["neo4j_start_s"] = round(time.perf_counter() - t1, 1)
+
+            def save(partial: dict[str, Any]) -> None:
+                report["neo4j"] = partial
+                write_json(report)
+
             try:
-                report["neo4j"] = bench_neo4j(edges, args.batch, uri, args.sample)
+                report["neo4j"] = bench_neo4j(edges, args.batch, uri, args.sample, save)
                 print(f"neo4j: {json.dumps(report['neo4j'])}", flush=True)
             finally:
                 if local is not None:
                     local.stop()
     report["load_avg_end"] = round(os.getloadavg()[0], 2)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_json(report)
     if not args.no_results_md:
         append_results(report)
     print(f"wrote {OUT}")

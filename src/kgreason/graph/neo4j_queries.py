@@ -35,12 +35,12 @@ class GraphQueries:
         return f"DROP CONSTRAINT {quote_name(self.constraint)} IF EXISTS"
 
     def delete_relationships(self) -> str:
-        """Delete the graph's relationships in transactions of ``$batch`` (needs an auto-commit run)."""
-        return f"MATCH (:{self.kg})-[r]->() CALL {{ WITH r DELETE r }} IN TRANSACTIONS OF $batch ROWS"
+        """Delete up to ``$batch`` of the graph's relationships; returns how many went."""
+        return f"MATCH (:{self.kg})-[r]->() WITH r LIMIT $batch DELETE r RETURN count(*) AS deleted"
 
     def delete_nodes(self) -> str:
-        """Delete the graph's (by now unconnected) nodes in transactions of ``$batch``."""
-        return f"MATCH (n:{self.kg}) CALL {{ WITH n DELETE n }} IN TRANSACTIONS OF $batch ROWS"
+        """Delete up to ``$batch`` of the graph's (by then unconnected) nodes; returns how many went."""
+        return f"MATCH (n:{self.kg}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
 
     # -- writes -----------------------------------------------------------------------------------------
     def merge_nodes(self, labels: tuple[str, ...]) -> str:

@@ -249,11 +249,22 @@ class Neo4jStore:
         """Nothing to do: every batch is committed when its call returns."""
 
     def drop(self) -> None:
-        """Delete this graph's relationships, then its nodes (each in bounded transactions, so a hub
-        with many relationships never needs one huge transaction), then its constraint."""
-        self._auto(self._q.delete_relationships(), batch=self.batch_size)
-        self._auto(self._q.delete_nodes(), batch=self.batch_size)
+        """Delete this graph's relationships, then its nodes, then its constraint.
+
+        Deletes go in transactions of ``batch_size`` rows each, so neither a dense hub nor a large graph
+        ever needs one huge or long transaction (which the server's transaction timeout would kill).
+        """
+        for query in (self._q.delete_relationships(), self._q.delete_nodes()):
+            while self._write_returning(query, batch=self.batch_size) > 0:
+                pass
         self._auto(self._q.drop_constraint())
+
+    def _write_returning(self, query: str, **params: Any) -> int:
+        def unit(tx: neo4j.ManagedTransaction) -> int:
+            return int(tx.run(query, params).single(strict=True)["deleted"])
+
+        with self._errors(), self.driver().session(database=self.database) as session:
+            return session.execute_write(unit)
 
     # -- reads ------------------------------------------------------------------------------------------
     def list_graphs(self) -> list[str]:

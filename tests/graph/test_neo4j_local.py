@@ -27,6 +27,26 @@ def test_java_missing_raises_with_install_hint(settings: Settings, monkeypatch: 
     assert info.value.hint is not None and "install" in info.value.hint
 
 
+def test_maven_missing_when_jars_are_missing(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("no java on PATH")
+    server = tmp_path / "neo4j-server"  # a checkout whose jars were never fetched
+    server.mkdir()
+    for name in ("pom.xml", "Launcher.java", "fetch.sh"):
+        shutil.copy(find_server_dir() / name, server / name)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "java").symlink_to(java)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(BackendUnavailable) as info:
+        LocalNeo4j(settings, server_dir=server).start(wait_s=1)
+    assert "mvn" in info.value.message
+    assert info.value.hint is not None and "Maven" in info.value.hint
+
+
 def test_init_does_no_io(tmp_path: Path) -> None:
     LocalNeo4j(Settings(home=tmp_path / "nowhere"), server_dir=tmp_path / "missing")
     assert not (tmp_path / "nowhere").exists()

@@ -300,9 +300,18 @@ class LocalNeo4j:
             raise BackendUnavailable(
                 "Maven (mvn) not found on PATH; the Neo4j jars are missing", hint=_MVN_HINT
             )
-        proc = subprocess.run(
-            ["bash", str(server / "fetch.sh")], capture_output=True, text=True, timeout=1800, check=False
-        )
+        try:
+            proc = subprocess.run(
+                [shutil.which("bash") or "/bin/bash", str(server / "fetch.sh")],
+                capture_output=True,
+                text=True,
+                timeout=1800,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise BackendUnavailable(
+                f"could not run {server / 'fetch.sh'}: {exc}", hint="run it by hand to see what fails"
+            ) from exc
         if proc.returncode != 0:
             raise BackendUnavailable(
                 f"could not fetch the Neo4j jars: {(proc.stderr or proc.stdout).strip()[-500:]}",

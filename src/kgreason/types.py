@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 DEFAULT_LABEL = "Entity"
@@ -49,16 +50,19 @@ class Node:
         return {"id": self.id, "labels": list(self.labels), "properties": dict(self.properties)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Edge:
-    """A directed, typed edge with properties; ``id`` is ``edge_id(source, type, target)``."""
+    """A directed, typed edge with properties; ``id`` is ``edge_id(source, type, target)``.
+
+    Not slotted, so the id hash is computed once per object and cached.
+    """
 
     source: str
     type: str
     target: str
     properties: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
-    @property
+    @cached_property
     def id(self) -> str:
         return edge_id(self.source, self.type, self.target)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -29,6 +31,14 @@ _PAD_SLACK = 1.25
 """A batch grows while its padded size stays within this factor of its real token count..."""
 _SMALL_BATCH = 512
 """...or below this many padded tokens, where padding costs less than another forward pass."""
+_PARALLEL_MIN_TOKENS = 512
+"""Below this many tokens in all, one thread does the work (threads would cost more than they save)."""
+
+
+def _available_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _length_batches(lengths: npt.NDArray[np.int64], batch_size: int) -> list[npt.NDArray[np.intp]]:
@@ -64,6 +74,25 @@ class TextEncoder(Protocol):
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]: ...
 
 
+@functools.cache
+def _blas_controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # optional: without it BLAS keeps its default thread count
+        return None
+    return ThreadpoolController()
+
+
+def _blas_threads(limit: int | None) -> Any:
+    """A context that caps BLAS threads at ``limit`` (no-op for ``None`` or without threadpoolctl)."""
+    import contextlib
+
+    controller = _blas_controller() if limit is not None else None
+    if controller is None:
+        return contextlib.nullcontext()
+    return controller.limit(limits=limit, user_api="blas")
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
@@ -82,11 +111,15 @@ class BertSentenceEncoder:
             sentence-transformers model saves them); ``None`` means the bundled all-MiniLM-L6-v2.
         max_seq_length: tokens kept per text (``[CLS]``/``[SEP]`` included); by default the model's
             ``sentence_bert_config.json`` value (256 for MiniLM).
+        threads: batches run in parallel on this many threads (default: the CPUs this process may use,
+            at most 4).
 
     Loading reads the weights (~90 MB) and takes about a second; ``encoded`` counts texts encoded.
     """
 
-    def __init__(self, model_dir: Path | None = None, *, max_seq_length: int | None = None) -> None:
+    def __init__(
+        self, model_dir: Path | None = None, *, max_seq_length: int | None = None, threads: int | None = None
+    ) -> None:
         from tokenizers import Tokenizer
 
         self.model_dir = check_model_dir(model_dir) if model_dir is not None else bundled_model_dir()
@@ -115,6 +148,7 @@ class BertSentenceEncoder:
         tokenizer.enable_truncation(max_length=self.max_seq_length)
         self._tokenizer = tokenizer
         self._lock = threading.Lock()
+        self.threads = max(1, threads if threads is not None else min(4, _available_cpus()))
         self.encoded = 0
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
@@ -132,10 +166,26 @@ class BertSentenceEncoder:
             return out
         ids = self.tokenize(texts)
         lengths = np.fromiter((len(t) for t in ids), dtype=np.int64, count=len(ids))
-        with self._lock:
-            for chunk in _length_batches(lengths, batch_size):
-                longest = int(lengths[chunk[0]])
-                out[chunk] = self._encode_padded([ids[i] for i in chunk], lengths[chunk], longest)
+        # Parallel over batches, each on one BLAS thread. Multi-threaded OpenBLAS spins while it waits for
+        # its threads: on a busy 2-core machine a 7 x 384 @ 384 x 1536 product took 15 ms of CPU instead
+        # of 0.4 ms (one question: 1.6 s instead of 0.12 s), and even 1024-row products ran faster on one
+        # thread. Without threadpoolctl the BLAS keeps its own threads and batches run one at a time.
+        controlled = _blas_controller() is not None
+        workers = self.threads if controlled and int(lengths.sum()) >= _PARALLEL_MIN_TOKENS else 1
+        per_batch = max(1, min(batch_size, -(-len(texts) // workers)))
+        batches = _length_batches(lengths, per_batch)
+
+        def run(chunk: npt.NDArray[np.intp]) -> None:
+            longest = int(lengths[chunk[0]])
+            out[chunk] = self._encode_padded([ids[i] for i in chunk], lengths[chunk], longest)
+
+        with self._lock, _blas_threads(1 if controlled else None):
+            if workers > 1 and len(batches) > 1:
+                with ThreadPoolExecutor(max_workers=min(workers, len(batches))) as pool:
+                    list(pool.map(run, batches))  # numpy releases the GIL inside matmuls and ufuncs
+            else:
+                for chunk in batches:
+                    run(chunk)
             self.encoded += len(texts)
         return out
 

@@ -1,21 +1,22 @@
 """Relation paths out of the seed entities, grouped by their signature, and how relevant each is.
 
-Within the k-hop subgraph around the seeds, every walk of 1..k edges that never reuses an edge, never
-returns to a seed and never turns straight back along the relation it just followed (SMALL-MODELS.md:
-reverse edges are traps) is grouped by its *signature*, the sequence of (relation, direction). Each
-signature is scored against the question by a ``RelationScorer``; its end nodes are the candidates.
+A *signature* is a sequence of (relation, direction) steps. The schema says which signatures can start
+at the seeds' labels; each is scored against the question by a ``RelationScorer`` (cached embeddings of
+readable relation paths), and only the best are executed as path queries, so the cost does not grow
+with the size of the neighbourhood.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Protocol
 
-from kgreason.types import Edge, Path, Subgraph
+from kgreason.graph.store import GraphSchema
+from kgreason.types import Path
 
 Signature = tuple[tuple[str, str], ...]
 """((relation, "out"|"in"), ...)"""
@@ -23,12 +24,14 @@ Signature = tuple[tuple[str, str], ...]
 _SPLIT = re.compile(r"[_\-./:\s]+|(?<=[a-z])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=65536)
 def humanize(relation: str) -> str:
     """``/people/person/place_of_birth`` -> ``place of birth``; ``directedBy`` -> ``directed by``."""
     tail = relation.rstrip("/").rsplit("/", 1)[-1] if "/" in relation else relation
     return " ".join(w.lower() for w in _SPLIT.split(tail) if w)
 
 
+@functools.lru_cache(maxsize=65536)
 def signature_text(sig: Signature) -> str:
     """How a signature reads to an encoder: ``parent of -> works at`` (inverse steps say so)."""
     parts = [humanize(r) if d == "out" else f"{humanize(r)} (inverse)" for r, d in sig]
@@ -43,7 +46,7 @@ class RelationScorer(Protocol):
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    "the a an of is are was were who what which where when whose did does do in on to for by".split()  # noqa: SIM905
+    "the a an of is are was were who what which where when whose did does do in on to for by".split()
 )
 
 
@@ -144,39 +147,39 @@ class SignatureGroup:
         return list(dict.fromkeys(p.nodes[-1].id for p in self.paths))
 
 
-def enumerate_paths(
-    sub: Subgraph, seeds: Sequence[str], *, hops: int, max_paths: int = 20_000
-) -> dict[Signature, SignatureGroup]:
-    """Group the walks of 1..``hops`` edges from ``seeds`` inside ``sub`` by signature."""
-    nodes = {n.id: n for n in sub.nodes}
-    adj: dict[str, list[tuple[Edge, str, str]]] = defaultdict(list)
-    for e in sub.edges:
-        adj[e.source].append((e, e.target, "out"))
-        if e.source != e.target:
-            adj[e.target].append((e, e.source, "in"))
-    seed_set = set(seeds)
-    groups: dict[Signature, SignatureGroup] = {}
-    count = 0
-    frontier: list[tuple[list[str], list[Edge], Signature]] = [([s], [], ()) for s in seeds if s in nodes]
+def _step_labels(schema: GraphSchema) -> dict[tuple[str, str], tuple[set[str], set[str]]]:
+    """(relation, direction) -> (labels it can leave from, labels it can arrive at), from the patterns."""
+    out: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for p in schema.patterns:
+        fwd = out.setdefault((p.type, "out"), (set(), set()))
+        fwd[0].add(p.source)
+        fwd[1].add(p.target)
+        back = out.setdefault((p.type, "in"), (set(), set()))
+        back[0].add(p.target)
+        back[1].add(p.source)
+    return out
+
+
+def candidate_signatures(schema: GraphSchema, start_labels: set[str], hops: int) -> list[Signature]:
+    """Every relation sequence of 1..``hops`` steps the schema allows from nodes with ``start_labels``.
+
+    A step must leave from a label the previous step can arrive at (patterns ``(:A)-[:R]->(:B)``), and
+    never turns straight back along the relation just followed (SMALL-MODELS.md: reverse edges are traps).
+    """
+    steps = _step_labels(schema)
+    found: list[Signature] = []
+    frontier: list[tuple[Signature, set[str]]] = [((), start_labels)]
     for _ in range(hops):
-        nxt: list[tuple[list[str], list[Edge], Signature]] = []
-        for ids, edges, sig in frontier:
+        nxt: list[tuple[Signature, set[str]]] = []
+        for sig, labels in frontier:
             last = sig[-1] if sig else None
-            used = {e.id for e in edges}
-            for edge, other, direction in adj[ids[-1]]:
-                if edge.id in used or other in seed_set:
+            for step, (sources, targets) in sorted(steps.items()):
+                if not sources & labels:
                     continue
-                if last is not None and last[0] == edge.type and last[1] != direction:
-                    continue  # straight back along the relation just followed
-                step_sig = (*sig, (edge.type, direction))
-                path_ids, path_edges = [*ids, other], [*edges, edge]
-                group = groups.get(step_sig)
-                if group is None:
-                    group = groups[step_sig] = SignatureGroup(step_sig, [])
-                group.paths.append(Path(tuple(nodes[i] for i in path_ids), tuple(path_edges)))
-                nxt.append((path_ids, path_edges, step_sig))
-                count += 1
-                if count >= max_paths:
-                    return groups
+                if last is not None and last[0] == step[0] and last[1] != step[1]:
+                    continue
+                new = (*sig, step)
+                found.append(new)
+                nxt.append((new, targets))
         frontier = nxt
-    return groups
+    return found

@@ -1,9 +1,10 @@
 """The prompt-retrieval strategy.
 
-gather: pull the k-hop subgraph around the linked entities (one recorded store query), enumerate the
-relation paths out of them, score each path *signature* (its relation sequence) against the question
-with sentence embeddings, and keep the best-scoring paths within a token budget as cited triples
-``[T1]``, ``[T2]``, ... The end nodes of the best signature are the answer set; the rest follow in order.
+gather: list the relation paths (*signatures*: relation sequences of 1..k steps) the schema allows from
+the linked entities, score each against the question with sentence embeddings, run the best ones as
+path queries (recorded, replayable, one Cypher query each on Neo4j) until enough exist around these
+entities, and keep their paths within a token budget as cited triples ``[T1]``, ``[T2]``, ... The end
+nodes of the best existing signature are the answer set; the rest follow in order.
 
 generate: with ``--llm none`` the ranking is the answer. With an LLM, one constrained call: when the two
 best signatures score within ``tie_margin`` of each other the model chooses between them (a JSON-schema
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field
 
@@ -26,18 +27,21 @@ from kgreason.fusion.retrieve.relation_paths import (
     LexicalScorer,
     RelationScorer,
     SignatureGroup,
-    enumerate_paths,
+    candidate_signatures,
     humanize,
     signature_text,
 )
+from kgreason.graph.path_query import Direction, PathQuery, Step
+from kgreason.graph.store import GraphSchema
 from kgreason.types import Citation, Edge, Path
 
 
 class RetrieveOptions(StrategyOptions):
     hops: int = Field(2, ge=1, le=3, description="k: how far from the linked entities to look.")
-    max_nodes: int = Field(3000, ge=10, description="Cap on the subgraph pulled from the store.")
     token_budget: int = Field(1000, ge=50, description="Evidence tokens put in the prompt (estimated).")
     scorer: Literal["embedding", "lexical"] = "embedding"
+    max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
+    path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
     hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
     tie_margin: float = Field(0.02, ge=0, description="Ask the LLM to choose between signatures this close.")
     max_choices: int = Field(8, ge=2, description="At most this many options in one constrained choice.")
@@ -63,6 +67,7 @@ class RetrieveStrategy(Strategy):
     def __init__(self, *args: Any, scorer: RelationScorer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._scorer = scorer
+        self._schema_cache: GraphSchema | None = None
 
     @property
     def scorer(self) -> RelationScorer:
@@ -83,29 +88,47 @@ class RetrieveStrategy(Strategy):
         return self._scorer
 
     # -- gather -----------------------------------------------------------------------------------------
+    def _schema(self) -> GraphSchema:
+        if self._schema_cache is None:
+            self._schema_cache = self.store.schema()
+        return self._schema_cache
+
     def _ranked_groups(self, ctx: Context) -> list[SignatureGroup]:
         opts = self.options
         seeds = [s.node_id for s in ctx.seeds]
         if not seeds:
             ctx.note("gather", error="no entity linked")
             return []
-        sub = ctx.store.subgraph(seeds, hops=opts.hops, max_nodes=opts.max_nodes)
-        groups = list(enumerate_paths(sub, seeds, hops=opts.hops).values())
-        if not groups:
+        nodes = ctx.store.get_nodes(seeds)
+        labels = {label for n in nodes.values() for label in n.labels}
+        signatures = candidate_signatures(self._schema(), labels, opts.hops)
+        if not signatures:
             return []
         masked = ctx.question
         for s in ctx.seeds:
             if s.mention:
                 masked = re.sub(re.escape(s.mention), "X", masked, flags=re.IGNORECASE)
-        scores = self.scorer.score(masked, [signature_text(g.signature) for g in groups])
-        for g, sc in zip(groups, scores, strict=True):
-            g.score = sc - opts.hop_penalty * (len(g.signature) - 1)
-        groups.sort(key=lambda g: (-g.score, len(g.signature), g.signature))
+        raw = self.scorer.score(masked, [signature_text(sig) for sig in signatures])
+        ranked = sorted(
+            ((sc - opts.hop_penalty * (len(sig) - 1), sig) for sc, sig in zip(raw, signatures, strict=True)),
+            key=lambda x: (-x[0], len(x[1]), x[1]),
+        )
+        groups: list[SignatureGroup] = []
+        seed_set = set(seeds)
+        tried = 0
+        for score, sig in ranked:
+            if tried >= opts.max_queries or len(groups) >= opts.max_choices:
+                break
+            tried += 1
+            steps = tuple(Step(t, cast(Direction, d)) for t, d in sig)
+            query = PathQuery(tuple(seeds), steps, limit=opts.path_limit)
+            paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id not in seed_set]
+            if paths:
+                groups.append(SignatureGroup(sig, paths, score))
         ctx.note(
             "rank_relation_paths",
-            subgraph_nodes=len(sub.nodes),
-            subgraph_edges=len(sub.edges),
-            signatures=len(groups),
+            candidates=len(signatures),
+            queries=tried,
             top=[
                 {"path": signature_text(g.signature), "score": round(g.score, 4), "ends": len(g.ends)}
                 for g in groups[:5]

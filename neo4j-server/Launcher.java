@@ -28,11 +28,13 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 
 public class Launcher {
-    // Read-only helpers only. Excluded on purpose (they run arbitrary Cypher, write, or read files/URLs):
-    // apoc.cypher.*, apoc.periodic.*, apoc.create.*, apoc.refactor.*, apoc.load.*, apoc.export.*,
-    // apoc.import.*, apoc.trigger.*, apoc.do.*, apoc.lock.*, apoc.nodes.*, apoc.schema.assert, apoc.util.*.
+    // Plugin (APOC) procedures and functions to load: read-only helpers only. Excluded on purpose (they run
+    // arbitrary Cypher, write, or read files/URLs): apoc.cypher.*, apoc.periodic.*, apoc.create.*,
+    // apoc.refactor.*, apoc.load.*, apoc.export.*, apoc.import.*, apoc.trigger.*, apoc.do.*, apoc.lock.*,
+    // apoc.nodes.*, apoc.schema.assert, apoc.util.*.
+    // Built-in procedures (db.*, dbms.*, tx.*) are not subject to the allowlist: they are always there,
+    // including dbms.killConnections and dbms.upgrade, so the read-only guard must refuse CALLs it does not know.
     static final String ALLOWLIST = String.join(",",
-            "db.*", "dbms.*", "tx.*",
             "apoc.help", "apoc.version",
             "apoc.meta.*", "apoc.path.*", "apoc.algo.*", "apoc.neighbors.*", "apoc.stats.degrees",
             "apoc.coll.*", "apoc.map.*", "apoc.text.*", "apoc.agg.*", "apoc.math.*", "apoc.number.*",

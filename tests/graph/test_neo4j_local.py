@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -180,6 +183,31 @@ def test_attached_instance_for_tests_with_auth(tmp_path: Path, monkeypatch: pyte
             assert records == []
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+@needs_java
+def test_attached_instance_dies_with_its_parent(tmp_path: Path) -> None:
+    code = f"""
+import os
+from pathlib import Path
+from kgreason.config import Settings
+from kgreason.graph.neo4j_local import LocalNeo4j, free_port
+local = LocalNeo4j(Settings(home=Path({str(tmp_path)!r})), port=free_port())
+local.start(attached=True, wait_s=240)
+print(local.status()["pid"], flush=True)
+os._exit(0)  # no cleanup at all: the JVM must notice its closed stdin by itself
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    pid = int(out.stdout.split()[-1])
+    local = LocalNeo4j(Settings(home=tmp_path))
+    deadline = time.monotonic() + 60
+    while local.status()["running"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert local.status()["running"] is False, f"JVM {pid} outlived its parent"
 
 
 def test_external_uri_is_used_without_starting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -114,3 +114,17 @@ def test_importing_the_encoder_module_loads_no_model_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+def test_parallel_batches_match_one_thread(encoder: TextEncoder) -> None:
+    assert isinstance(encoder, BertSentenceEncoder)
+    texts = [f"question number {i} about film {i % 7} and its director" for i in range(80)]  # > 512 tokens
+    saved = encoder.threads
+    try:
+        encoder.threads = 1
+        one = encoder.encode(texts, batch_size=16)
+        encoder.threads = 3
+        many = encoder.encode(texts, batch_size=16)
+    finally:
+        encoder.threads = saved
+    assert np.abs(one - many).max() < 1e-6

@@ -59,9 +59,9 @@ def make_store(directory: Path, extra: Sequence[Node] = ()) -> MemoryStore:
     return store
 
 
-@pytest.fixture
-def linker(tmp_path: Path) -> EntityLinker:
-    return EntityLinker(make_store(tmp_path), encoder=default_encoder())
+@pytest.fixture(scope="module")
+def linker(tmp_path_factory: pytest.TempPathFactory) -> EntityLinker:
+    return EntityLinker(make_store(tmp_path_factory.mktemp("linker")), encoder=default_encoder())
 
 
 def first(found: list[LinkedEntity]) -> tuple[str, str, str]:

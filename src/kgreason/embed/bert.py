@@ -10,10 +10,7 @@ four large matmuls over the whole batch plus two batched attention products.
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,30 +28,7 @@ _P = np.float32(0.3275911)
 _A = tuple(np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
 _INV_SQRT2 = np.float32(0.7071067811865476)
 _BLOCK = 65_536
-"""Elements per GELU block: three float32 scratch blocks stay in a core's L2 cache."""
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _threads() -> int:
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="kgr-gelu")
-        return _pool
-
-
-def _forget_pool() -> None:
-    global _pool
-    _pool = None  # a forked child has none of the parent's threads
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
+"""Elements per GELU block: the scratch arrays of a block stay in a core's L2 cache."""
 
 
 def _gelu_block(flat: F32) -> None:
@@ -81,18 +55,10 @@ def _gelu_block(flat: F32) -> None:
 
 
 def gelu_(x: F32) -> F32:
-    """Exact GELU, ``x * Phi(x)``, computed in place on a C-contiguous ``x`` and returned.
-
-    numpy's elementwise functions run on one core while the matmuls use all of them, so large inputs
-    are split into cache-sized blocks spread over a few threads (ufuncs release the GIL).
-    """
+    """Exact GELU, ``x * Phi(x)``, computed in place on a C-contiguous ``x`` (returned), block by block."""
     flat = x.reshape(-1)
-    blocks = [flat[i : i + _BLOCK] for i in range(0, flat.size, _BLOCK)]
-    if len(blocks) > 1 and _threads() > 1:
-        list(_executor().map(_gelu_block, blocks))
-    else:
-        for block in blocks:
-            _gelu_block(block)
+    for i in range(0, flat.size, _BLOCK):
+        _gelu_block(flat[i : i + _BLOCK])
     return x
 
 

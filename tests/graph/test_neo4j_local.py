@@ -195,7 +195,7 @@ from pathlib import Path
 from kgreason.config import Settings
 from kgreason.graph.neo4j_local import LocalNeo4j, free_port
 local = LocalNeo4j(Settings(home=Path({str(tmp_path)!r})), port=free_port())
-local.start(attached=True, wait_s=240)
+local.start(attached=True, wait_s=240, jit="quick")
 print(local.status()["pid"], flush=True)
 os._exit(0)  # no cleanup at all: the JVM must notice its closed stdin by itself
 """

@@ -9,8 +9,8 @@ the store (``data/``), Neo4j's logs (``logs/``), the launcher's output (``launch
 Two modes: *detached* (``kgr neo4j start``) outlives the Python process; *attached* (tests) keeps the
 JVM's stdin as a pipe, so the server shuts down when this process closes it or dies.
 
-Start-up cost: with ``jit="quick"`` (C1 only, serial GC; the default for attached instances) the JVM
-spends ~6 s of CPU until READY, with ``jit="full"`` (default for detached ones) ~11 s; both use a compiled
+Start-up cost: with ``jit="quick"`` (C1 only, serial GC; what the test helper uses) the JVM spends ~6 s of
+CPU until READY, with ``jit="full"`` (the default: peak query speed) ~11 s; both use a compiled
 launcher jar and a class-data-sharing archive in ``neo4j-server/lib/cds/``. The first start after a fetch or
 an edit of Launcher.java compiles the jar and has no archive yet (~2x slower); its clean ``stop`` writes
 one (~20 s). ``KGR_NEO4J_CDS=0`` turns archives off; ``KGR_NEO4J_JVM_OPTS`` adds JVM flags.
@@ -192,7 +192,7 @@ class LocalNeo4j:
         attached: bool = False,
         password: str | None = None,
         extra_settings: Mapping[str, str] | None = None,
-        jit: JitMode | None = None,
+        jit: JitMode = "full",
     ) -> str:
         """Start the instance (or find it running) and return its Bolt URI.
 
@@ -203,8 +203,8 @@ class LocalNeo4j:
             password: turn auth on with this password for user ``neo4j`` (default: env
                 ``NEO4J_AUTH_PASSWORD``; no auth when neither is set).
             extra_settings: raw Neo4j settings that override the launcher's defaults.
-            jit: ``"quick"`` (C1 only: faster start, slower heavy queries) or ``"full"``; default quick when
-                attached (tests), full when detached.
+            jit: ``"full"`` (peak query speed: benchmarks, long-lived instances) or ``"quick"`` (C1 only:
+                about half the start-up CPU, slower heavy queries; what the test helper uses).
 
         Raises:
             BackendUnavailable: Java or Maven missing, the jars cannot be fetched, the port is taken, or the
@@ -221,8 +221,7 @@ class LocalNeo4j:
                 self._wait_ready(uri, int(state["pid"]), wait_s, password)
                 return uri
             self._clear_state()
-            mode: JitMode = jit or ("quick" if attached else "full")
-            return self._launch(wait_s, attached, password, extra_settings or {}, mode)
+            return self._launch(wait_s, attached, password, extra_settings or {}, jit)
 
     def stop(self, *, timeout_s: float = 60) -> bool:
         """Stop the instance cleanly (SIGTERM, SIGKILL after ``timeout_s``); False if it was not running."""

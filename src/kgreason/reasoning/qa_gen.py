@@ -245,7 +245,7 @@ class _Phraser:
             if possessive_ok and self.rng.random() < 0.5:
                 return f"{subject}'s {t}"
             return f"the {t} of {subject}"
-        one = "the person" if rp.person else "the one"
+        one = "the person" if rp.person else "the place" if rp.text.endswith((" in", " at")) else "the one"
         if rp.kind == "passive":
             return f"{one} {subject} is {t}"
         return f"{one} {subject} {t}"

@@ -196,6 +196,9 @@ class LocalNeo4j:
     ) -> str:
         """Start the instance (or find it running) and return its Bolt URI.
 
+        If the instance under this home already runs, its URI is returned and it keeps its own mode,
+        JIT, port and settings.
+
         Args:
             wait_s: how long to wait for Bolt to accept connections.
             attached: keep the JVM's stdin as a pipe so it stops when this process closes it or dies

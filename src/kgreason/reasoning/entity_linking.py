@@ -21,6 +21,7 @@ reloaded while the nodes' texts are unchanged.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -98,9 +99,15 @@ class LinkedEntity:
         }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(token: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", token)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if token.isascii():
+        plain = token.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", token)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if "'" not in plain and "’" not in plain:
+        return plain
     return _POSSESSIVE_RE.sub("", plain).replace("'", "").replace("’", "")
 
 
@@ -234,8 +241,9 @@ class EntityLinker:
                 surfaces.extend((a, "alias") for a in _string_list(node.properties.get(prop)))
             for surface, method in surfaces:
                 add(exact, surface, node.id, method)
-                for variant in {surface, humanize(surface)}:
-                    add(normal, normalize(variant), node.id, method)
+                add(normal, normalize(surface), node.id, method)
+                if _CAMEL_RE.search(surface):  # "ChristopherNolan" is also "christopher nolan"
+                    add(normal, normalize(humanize(surface)), node.id, method)
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))
         self._normal = normal

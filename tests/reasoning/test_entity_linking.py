@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -262,3 +263,10 @@ def test_refresh_sees_new_nodes(tmp_path: Path) -> None:
     store.upsert_nodes([Node("zed", ("Person",), {"name": "Zed"})])
     linker.refresh()
     assert [e.node_id for e in linker.link("Who is Zed?")] == ["zed"]
+
+
+def test_fuzzy_matching_works_without_rapidfuzz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rapidfuzz", None)  # makes `import rapidfuzz` fail
+    linker = EntityLinker(make_store(tmp_path), use_embeddings=False)
+    assert first(linker.link("Who are the kids of Alcie?"))[::2] == ("alice", "fuzzy")
+    assert linker.resolve("Carrol")[0].node_id == "carol"

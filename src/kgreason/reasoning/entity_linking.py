@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kgreason.embed.encoder import TextEncoder
-from kgreason.errors import ConfigError, NotFoundError
+from kgreason.errors import NotFoundError
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
 from kgreason.types import Node
@@ -306,8 +306,8 @@ class EntityLinker:
         try:
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
-        except ImportError as exc:  # pragma: no cover - rapidfuzz is a declared dependency
-            raise ConfigError("fuzzy entity matching needs rapidfuzz", hint="pip install rapidfuzz") from exc
+        except ImportError:  # much slower on large graphs, same idea
+            return _difflib_matches(key, self._keys, cutoff, limit)
         matches = process.extract(
             # rapidfuzz compares the cutoff after rounding: 1 edit in 5 letters may come out below 0.8.
             key,
@@ -474,6 +474,16 @@ class EntityLinker:
 
     def __repr__(self) -> str:
         return f"EntityLinker(store={self.store!r}, index_path={self.index_path!s})"
+
+
+def _difflib_matches(key: str, keys: Sequence[str], cutoff: float, limit: int) -> list[tuple[str, float]]:
+    """Fuzzy matches without rapidfuzz: difflib's ratio (matching characters, not edits)."""
+    import difflib
+
+    scored = []
+    for candidate in difflib.get_close_matches(key, keys, n=limit, cutoff=cutoff - 1e-6):
+        scored.append((candidate, difflib.SequenceMatcher(None, key, candidate).ratio()))
+    return scored
 
 
 def _all_stopwords(tokens: Iterable[tuple[str, int, int]]) -> bool:

@@ -200,19 +200,27 @@ def main() -> None:
     parser.add_argument("--decode-tokens", type=int, default=128, help="tokens in the decode test")
     args = parser.parse_args()
 
-    from kgreason.llm.llamacpp import LlamaCppChatModel, LlamaCppOptions
+    from kgreason.llm.llamacpp import LlamaCppChatModel, LlamaCppOptions, auto_threads
 
+    def say(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    load_at_start = os.getloadavg()[0]
+    say("model load in fresh subprocesses (x2)")
     load_runs = [load_in_subprocess(args.threads) for _ in range(2)]
     model = LlamaCppChatModel(options=LlamaCppOptions(threads=args.threads, parallel=args.parallel))
     model.load()
     server = model.server()
+    say(f"loads: {[round(r['load_ms']) for r in load_runs]} ms; decode at batch 1")
     stream_once(server, "Hello.", 8)  # warm-up
     decode_runs = [
         stream_once(server, "Write a long story about a dragon and a knight.", args.decode_tokens)
         for _ in range(3)
     ]
     best = max(decode_runs, key=lambda r: r["decode_tok_s_stream"])
+    say(f"decode best {best['decode_tok_s_stream']} tok/s; 16 prompts sequential vs chat_many")
     batch = batching(model, args.max_tokens)
+    say(f"batching ratio x{batch['throughput_ratio']}; transformers on GPU")
     gpu = transformers_gpu()
 
     report: dict[str, Any] = {
@@ -221,11 +229,11 @@ def main() -> None:
             "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
             "cpu_count": os.cpu_count(),
-            "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
+            "loadavg_1m_at_start": round(load_at_start, 2),
             "python": platform.python_version(),
         },
         "model": str(model.path.name),
-        "threads": args.threads or os.cpu_count(),
+        "threads": args.threads or auto_threads(),
         "load": {
             "first_ms": round(load_runs[0]["load_ms"], 1),
             "second_ms": round(load_runs[1]["load_ms"], 1),

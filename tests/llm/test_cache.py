@@ -29,7 +29,8 @@ def test_key_changes_with_every_input() -> None:
     assert len(k) == 64
     keys = {cache_key("llamacpp", "m", v) for v in variants}
     keys |= {cache_key("openai", "m", base), cache_key("llamacpp", "m2", base)}
-    assert k not in keys and len(keys) == len(variants) + 2
+    keys.add(cache_key("llamacpp", "m", base, {"compact_json": False}))
+    assert k not in keys and len(keys) == len(variants) + 3
 
 
 def test_entries_are_single_files_written_atomically(tmp_path: Path) -> None:

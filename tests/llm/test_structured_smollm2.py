@@ -355,6 +355,15 @@ def test_single_chat_reports_tokens_and_latency(smol: LlamaCppChatModel) -> None
     assert result.backend == "llamacpp" and result.model == "smollm2-135m"
 
 
+def test_compact_json_saves_tokens(smol: LlamaCppChatModel) -> None:
+    schema = CASES[10][1]  # name + age
+    compact = smol.chat("Describe a person with name and age.", json_schema=schema, max_tokens=48)
+    assert "\n" not in compact.text and '": ' in compact.text
+    loose = LlamaCppChatModel(options=smol.options.model_copy(update={"compact_json": False}))
+    free = loose.chat("Describe a person with name and age.", json_schema=schema, max_tokens=48)
+    assert free.completion_tokens > compact.completion_tokens
+
+
 def test_plain_text_and_stop(smol: LlamaCppChatModel) -> None:
     result = smol.chat("Count from 1 to 10 separated by commas.", max_tokens=24, stop=["5"])
     assert result.data is None

@@ -241,6 +241,10 @@ class BaseChatModel(ABC):
         """Run several requests; the default is one after another."""
         return [self._complete(r) for r in requests]
 
+    def cache_variant(self) -> dict[str, Any]:
+        """Backend options that change reply text, mixed into cache keys (none by default)."""
+        return {}
+
     def info(self) -> dict[str, Any]:
         """What ``kgr llm info`` shows; backends add their own keys."""
         return {"backend": self.backend, "model": self.model_id, "constrained_json": self.constrained}
@@ -305,7 +309,7 @@ class BaseChatModel(ABC):
 
         for i, request in enumerate(requests):
             if self.cache is not None:
-                request_key = cache_key(self.backend, self.model_id, request)
+                request_key = cache_key(self.backend, self.model_id, request, self.cache_variant())
                 keys[i] = request_key
                 hit = self._from_cache(request_key)
                 if hit is not None:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +30,21 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def cache_key(backend: str, model: str, request: ChatRequest) -> str:
-    """sha256 hex digest of everything that determines a reply."""
-    payload = {
+def cache_key(
+    backend: str, model: str, request: ChatRequest, variant: Mapping[str, Any] | None = None
+) -> str:
+    """sha256 hex digest of everything that determines a reply.
+
+    ``variant`` holds backend options that change the reply text (e.g. llama.cpp's JSON whitespace).
+    """
+    payload: dict[str, Any] = {
         "format": CACHE_FORMAT,
         "backend": backend,
         "model": model,
         "request": request.to_dict(),
     }
+    if variant:
+        payload["variant"] = dict(variant)
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 

@@ -43,6 +43,7 @@ class RetrieveOptions(StrategyOptions):
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
     path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
     hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
+    inverse_penalty: float = Field(0.06, ge=0, description="Subtracted per step taken against the edge.")
     tie_margin: float = Field(0.02, ge=0, description="Ask the LLM to choose between signatures this close.")
     max_choices: int = Field(8, ge=2, description="At most this many options in one constrained choice.")
     max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
@@ -100,8 +101,18 @@ class RetrieveStrategy(Strategy):
             ctx.note("gather", error="no entity linked")
             return []
         nodes = ctx.store.get_nodes(seeds)
+        # The first steps that really exist at the seeds (one neighbours query each): signatures that
+        # start elsewhere are never scored, and the one-hop answers need no further query.
+        first: dict[tuple[str, str], list[Path]] = {}
+        for seed in seeds:
+            if seed not in nodes:
+                continue
+            for edge, other in ctx.store.neighbors(seed):
+                direction = "out" if edge.source == seed else "in"
+                if other.id not in set(seeds):
+                    first.setdefault((edge.type, direction), []).append(Path((nodes[seed], other), (edge,)))
         labels = {label for n in nodes.values() for label in n.labels}
-        signatures = candidate_signatures(self._schema(), labels, opts.hops)
+        signatures = [s for s in candidate_signatures(self._schema(), labels, opts.hops) if s[0] in first]
         if not signatures:
             return []
         masked = ctx.question
@@ -110,7 +121,15 @@ class RetrieveStrategy(Strategy):
                 masked = re.sub(re.escape(s.mention), "X", masked, flags=re.IGNORECASE)
         raw = self.scorer.score(masked, [signature_text(sig) for sig in signatures])
         ranked = sorted(
-            ((sc - opts.hop_penalty * (len(sig) - 1), sig) for sc, sig in zip(raw, signatures, strict=True)),
+            (
+                (
+                    sc
+                    - opts.hop_penalty * (len(sig) - 1)
+                    - opts.inverse_penalty * sum(d == "in" for _, d in sig),
+                    sig,
+                )
+                for sc, sig in zip(raw, signatures, strict=True)
+            ),
             key=lambda x: (-x[0], len(x[1]), x[1]),
         )
         groups: list[SignatureGroup] = []
@@ -119,10 +138,13 @@ class RetrieveStrategy(Strategy):
         for score, sig in ranked:
             if tried >= opts.max_queries or len(groups) >= opts.max_choices:
                 break
-            tried += 1
-            steps = tuple(Step(t, cast(Direction, d)) for t, d in sig)
-            query = PathQuery(tuple(seeds), steps, limit=opts.path_limit)
-            paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id not in seed_set]
+            if len(sig) == 1:
+                paths = first[sig[0]][: opts.path_limit]
+            else:
+                tried += 1
+                steps = tuple(Step(t, cast(Direction, d)) for t, d in sig)
+                query = PathQuery(tuple(seeds), steps, limit=opts.path_limit)
+                paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id not in seed_set]
             if paths:
                 groups.append(SignatureGroup(sig, paths, score))
         ctx.note(

@@ -3,8 +3,9 @@
 ``BertSentenceEncoder`` does what sentence-transformers does for this model (tokenise with the model's
 fast tokenizer, truncate to ``max_seq_length``, BERT forward, mean pooling over real tokens, L2
 normalisation) with numpy alone. Texts are sorted by token count and batched so padding stays small; the
-rows come back in input order. ``default_encoder()`` loads the bundled model once per process, on first
-call.
+rows come back in input order. Batches run in parallel threads, each on a single BLAS thread (through
+threadpoolctl): multi-threaded BLAS on these small matrices mostly spins. ``default_encoder()`` loads the
+bundled model once per process, on first call.
 """
 
 from __future__ import annotations

@@ -316,6 +316,7 @@ def append_results(report: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edges", type=int, default=1_000_000)
     ap.add_argument("--nodes", type=int, default=200_000)
@@ -330,7 +331,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--out", type=Path, default=OUT, help="where the JSON goes")
     args = ap.parse_args(argv)
-    global OUT
     OUT = args.out
 
     report: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine()}

@@ -6,17 +6,18 @@ path queries (recorded, replayable, one Cypher query each on Neo4j) until enough
 entities, and keep their paths within a token budget as cited triples ``[T1]``, ``[T2]``, ... The end
 nodes of the best existing signature are the answer set; the rest follow in order.
 
-generate: with ``--llm none`` the ranking is the answer. With an LLM, one constrained call: when the two
-best signatures score within ``tie_margin`` of each other the model chooses between them (a JSON-schema
-string enum of their readable relation paths), otherwise it picks the answer among the best signature's
-end nodes (an enum of their names). The model never writes a free-form entity: what it can say is what
-the evidence holds, and the answer text is composed from the cited triples.
+generate: with ``--llm none`` the ranking is the answer. With an LLM, one constrained call: the model
+picks the answer among the best signature's end nodes (a JSON-schema string enum of their names), shown
+the facts behind them. With ``tie_margin > 0`` it instead chooses between relation paths that score
+that close; off by default, because the bundled 135M model chose worse than the embedding ranking
+(SMALL-MODELS.md). The model never writes a free-form entity: what it can say is what the evidence
+holds, and the answer text is composed from the cited triples.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
 from pydantic import Field
@@ -44,7 +45,10 @@ class RetrieveOptions(StrategyOptions):
     path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
     hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
     inverse_penalty: float = Field(0.06, ge=0, description="Subtracted per step taken against the edge.")
-    tie_margin: float = Field(0.02, ge=0, description="Ask the LLM to choose between signatures this close.")
+    tie_margin: float = Field(
+        0.0, ge=0, description="Ask the LLM to choose between relation paths scoring this close (0: never)."
+    )
+    prompt_fact_tokens: int = Field(500, ge=50, description="Facts shown to the LLM for its one choice.")
     max_choices: int = Field(8, ge=2, description="At most this many options in one constrained choice.")
     max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
 
@@ -215,9 +219,10 @@ class RetrieveStrategy(Strategy):
         answer_set: list[str],
         ranked: list[str],
     ) -> tuple[list[str], list[str]]:
-        facts, _ = self._facts(evidence)
         close = [g for g in groups if groups[0].score - g.score <= self.options.tie_margin]
         if len(close) > 1:
+            shown = {id(p) for g in close for p in g.paths[:3]}
+            facts = self._facts(evidence, lambda p: id(p) in shown)[0]
             options = list(dict.fromkeys(signature_text(g.signature) for g in close))[
                 : self.options.max_choices
             ]
@@ -234,6 +239,8 @@ class RetrieveStrategy(Strategy):
         options = list(dict.fromkeys(names[a] for a in answer_set))[: self.options.max_choices]
         if not options:
             return answer_set, ranked
+        wanted = set(answer_set)
+        facts = self._facts(evidence, lambda p: p.nodes[-1].id in wanted)[0]
         prompt = (
             f"Facts:\n{facts}\n\nQuestion: {ctx.question}\n"
             "Which entity answers the question? Reply with one option."
@@ -255,15 +262,24 @@ class RetrieveStrategy(Strategy):
         value = getattr(result, "data", None)
         return value if isinstance(value, str) and value in options else options[0]
 
-    def _facts(self, evidence: Evidence) -> tuple[str, dict[str, str]]:
-        """The evidence as numbered triples, and edge id -> marker."""
+    def _facts(
+        self, evidence: Evidence, keep: Callable[[Path], bool] | None = None
+    ) -> tuple[str, dict[str, str]]:
+        """The evidence as numbered triples (markers fixed over all evidence; with ``keep`` only the lines
+        of the paths it accepts, within ``prompt_fact_tokens``), and edge id -> marker."""
         markers: dict[str, str] = {}
         lines = []
+        used = 0
         for p in evidence.paths:
+            show = keep is None or keep(p)
             for e in p.edges:
                 if e.id not in markers:
                     markers[e.id] = f"T{len(markers) + 1}"
-                    lines.append(f"[{markers[e.id]}] {verbalise(e)}")
+                    line = f"[{markers[e.id]}] {verbalise(e)}"
+                    cost = estimate_tokens(line + "\n")
+                    if show and (keep is None or used + cost <= self.options.prompt_fact_tokens):
+                        lines.append(line)
+                        used += cost
         return "\n".join(lines), markers
 
     def _compose(self, evidence: Evidence, answer_set: list[str], ranked: list[str]) -> Draft:

@@ -7,7 +7,10 @@ the schema is compiled with ``xllamacpp.json_schema_to_grammar`` into an LLGuida
 grammar also fixes the whitespace (``{"a": 1, "b": [2]}``): left free, SmolLM2 spends over half its
 tokens on newlines and spaces (33 vs 14 tokens for a two-field object).
 ``chat_many`` uses the server's parallel slots (``CommonParams.n_parallel``) with continuous batching:
-requests are submitted from several threads, and the server decodes them in one batch.
+requests are submitted from several threads (the binding releases the GIL) and the server decodes them
+in one batch. That raises throughput where decode is memory-bound (GPUs, larger models); on 2 CPU
+cores with the bundled Q4 models decode is compute-bound and the gain was measured at x1.0-1.2
+(``benchmarks/RESULTS.md``).
 
 A model is loaded once per process and reused: servers are cached by model path and load parameters.
 """

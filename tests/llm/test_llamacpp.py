@@ -7,8 +7,8 @@ import threading
 import time
 
 from kgreason.llm import ChatRequest
-from kgreason.llm.base import Completion
 from kgreason.llm.llamacpp import LlamaCppChatModel, auto_threads, build_request
+from kgreason.llm.requests import Completion
 
 SCHEMA = {"type": "object", "properties": {"x": {"type": "number", "maximum": 1}}, "required": ["x"]}
 

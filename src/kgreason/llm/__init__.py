@@ -16,18 +16,11 @@ heavy runtimes (xllamacpp, vllm, transformers, torch, langchain_core) are import
 
 from __future__ import annotations
 
-from kgreason.llm.base import (
-    BaseChatModel,
-    ChatModel,
-    ChatRequest,
-    ChatResult,
-    Completion,
-    Message,
-    choose,
-    enum_schema,
-)
+from kgreason.llm.base import BaseChatModel, ChatModel
 from kgreason.llm.cache import ResponseCache, cache_key
+from kgreason.llm.choose import choose, enum_schema
 from kgreason.llm.factory import backend_names, create_chat_model
+from kgreason.llm.requests import ChatRequest, ChatResult, Completion, Message
 from kgreason.llm.usage import Usage, UsageMeter
 from kgreason.registry import register_builtin
 

@@ -5,8 +5,7 @@ extend: a backend only turns a ``ChatRequest`` into a raw ``Completion`` (``_com
 batched ``_complete_many``); the base class owns caching, JSON parsing, schema validation, the single
 repair attempt and token accounting, so every backend behaves the same.
 
-``choose`` is the helper planners use to pick among real graph labels: it sends a bare string-enum
-schema, which makes the smallest models answer with one of the options and nothing else.
+The request/result value types live in ``kgreason.llm.requests``; ``choose`` in ``kgreason.llm.choose``.
 """
 
 from __future__ import annotations
@@ -14,169 +13,37 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
-from kgreason.errors import ConfigError, LLMError
+from kgreason.errors import LLMError
 from kgreason.llm.cache import ResponseCache, cache_key
-from kgreason.llm.structured import InvalidOutput, check_schema, parse_and_validate, repair_prompt
+from kgreason.llm.requests import (
+    DEFAULT_MAX_TOKENS,
+    ChatRequest,
+    ChatResult,
+    Completion,
+    Message,
+    MessagesLike,
+)
+from kgreason.llm.structured import InvalidOutput, parse_and_validate, repair_prompt
 from kgreason.llm.usage import UsageMeter
 
-DEFAULT_MAX_TOKENS = 256
+__all__ = [
+    "DEFAULT_MAX_TOKENS",
+    "BaseChatModel",
+    "ChatModel",
+    "ChatRequest",
+    "ChatResult",
+    "Completion",
+    "Message",
+    "MessagesLike",
+]
+
 REPAIR_REPEAT_PENALTY = 1.15
 """Repetition penalty of the repair turn: greedy decoding repeats its mistake (a number that never ends)
 unless the retry decodes differently."""
 ROLES = frozenset({"system", "user", "assistant"})
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One chat turn."""
-
-    role: str
-    content: str
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ConfigError(f"unknown chat role {self.role!r}", hint=f"use one of {sorted(ROLES)}")
-
-    def to_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
-
-
-MessagesLike = str | Sequence[Message | Mapping[str, str]]
-"""A prompt string (one user turn) or a list of turns (``Message`` or ``{"role", "content"}``)."""
-
-
-def to_messages(messages: MessagesLike, system: str | None = None) -> tuple[Message, ...]:
-    """Normalise ``messages``; ``system`` (if given) is put first."""
-    if isinstance(messages, str):
-        turns: list[Message] = [Message("user", messages)]
-    else:
-        turns = [
-            m if isinstance(m, Message) else Message(str(m["role"]), str(m["content"])) for m in messages
-        ]
-    if system is not None:
-        turns.insert(0, Message("system", system))
-    if not turns:
-        raise ConfigError("a chat request needs at least one message")
-    return tuple(turns)
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    """Everything that determines a reply (and the cache key).
-
-    Build with ``ChatRequest.create(...)`` to accept the loose message forms.
-    """
-
-    messages: tuple[Message, ...]
-    json_schema: Mapping[str, Any] | None = field(default=None, hash=False)
-    max_tokens: int = DEFAULT_MAX_TOKENS
-    temperature: float = 0.0
-    seed: int | None = None
-    stop: tuple[str, ...] = ()
-    repeat_penalty: float | None = None
-
-    @classmethod
-    def create(
-        cls,
-        messages: MessagesLike,
-        *,
-        json_schema: Mapping[str, Any] | None = None,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
-        temperature: float = 0.0,
-        seed: int | None = None,
-        stop: Sequence[str] | None = None,
-        system: str | None = None,
-        repeat_penalty: float | None = None,
-    ) -> ChatRequest:
-        if max_tokens < 1:
-            raise ConfigError(f"max_tokens must be >= 1, got {max_tokens}")
-        if temperature < 0:
-            raise ConfigError(f"temperature must be >= 0, got {temperature}")
-        if json_schema is not None:
-            check_schema(json_schema)
-        return cls(
-            messages=to_messages(messages, system),
-            json_schema=json_schema,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            seed=seed,
-            stop=tuple(stop or ()),
-            repeat_penalty=repeat_penalty,
-        )
-
-    def message_dicts(self) -> list[dict[str, str]]:
-        return [m.to_dict() for m in self.messages]
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "messages": self.message_dicts(),
-            "json_schema": dict(self.json_schema) if self.json_schema is not None else None,
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "seed": self.seed,
-            "stop": list(self.stop),
-        }
-        if self.repeat_penalty is not None:
-            out["repeat_penalty"] = self.repeat_penalty
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """What a backend returns for one request, before validation."""
-
-    text: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    finish_reason: str | None = None
-    latency_ms: float = 0.0
-    timings: Mapping[str, float] = field(default_factory=dict, hash=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ChatResult:
-    """A validated reply.
-
-    Attributes:
-        text: the raw reply text.
-        data: the parsed JSON value when a schema was given (validated against it), else ``None``.
-        prompt_tokens: prompt tokens over every backend call made for this reply (repair included).
-        completion_tokens: generated tokens over those calls.
-        latency_ms: wall time of those calls (for a cache hit: the original latency).
-        backend: backend name (``llamacpp``, ``openai``, ...).
-        model: model identifier (path or name).
-        cached: served from the response cache (no backend call was made).
-        repaired: the first reply was invalid and the repair turn fixed it.
-        finish_reason: ``stop``, ``length``, ... as the backend reported it.
-    """
-
-    text: str
-    data: Any = None
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    latency_ms: float = 0.0
-    backend: str = ""
-    model: str = ""
-    cached: bool = False
-    repaired: bool = False
-    finish_reason: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "data": self.data,
-            "prompt_tokens": self.prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-            "latency_ms": self.latency_ms,
-            "backend": self.backend,
-            "model": self.model,
-            "cached": self.cached,
-            "repaired": self.repaired,
-            "finish_reason": self.finish_reason,
-        }
 
 
 @runtime_checkable
@@ -432,50 +299,3 @@ class BaseChatModel(ABC):
             import logging
 
             logging.getLogger(__name__).warning("could not write LLM cache entry: %s", exc)
-
-
-def enum_schema(options: Sequence[str]) -> dict[str, Any]:
-    """The bare string-enum schema ``{"type": "string", "enum": [...]}`` (about 3x fewer tokens than an
-    object wrapper for tiny models)."""
-    return {"type": "string", "enum": list(options)}
-
-
-def choose(
-    model: ChatModel,
-    prompt: MessagesLike,
-    options: Sequence[str],
-    *,
-    max_tokens: int | None = None,
-    temperature: float = 0.0,
-    seed: int | None = None,
-) -> str:
-    """Ask ``model`` to pick one of ``options`` and return the chosen option.
-
-    The reply is constrained by a bare string-enum schema, so it is always one of ``options`` (or
-    ``LLMError`` after the repair attempt). A single option is returned without calling the model.
-
-    Args:
-        model: any ``ChatModel``.
-        prompt: the question, typically listing what the options mean.
-        options: the real labels to choose among (duplicates are dropped, order kept).
-        max_tokens: generation limit; default: enough for the longest option.
-
-    Raises:
-        ConfigError: ``options`` is empty.
-        LLMError: the model failed.
-    """
-    unique = list(dict.fromkeys(options))
-    if not unique:
-        raise ConfigError("choose() needs at least one option")
-    if len(unique) == 1:
-        return unique[0]
-    if max_tokens is None:
-        # Worst case about one token per character, plus the quotes and some slack.
-        max_tokens = min(512, max(len(o) for o in unique) + 8)
-    result = model.chat(
-        prompt, json_schema=enum_schema(unique), max_tokens=max_tokens, temperature=temperature, seed=seed
-    )
-    choice = result.data
-    if not isinstance(choice, str) or choice not in unique:  # only a non-validating ChatModel gets here
-        raise LLMError(f"model chose {choice!r}, which is not one of the options")
-    return choice

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kgreason.config import Settings
-    from kgreason.llm.base import ChatRequest
+    from kgreason.llm.requests import ChatRequest
 
 CACHE_FORMAT = 1
 

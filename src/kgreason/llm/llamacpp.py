@@ -29,8 +29,9 @@ from pydantic import Field
 
 from kgreason.errors import LLMError
 from kgreason.llm import models
-from kgreason.llm.base import BaseChatModel, ChatRequest, Completion
+from kgreason.llm.base import BaseChatModel
 from kgreason.llm.options import BackendOptions, parse_options, require
+from kgreason.llm.requests import ChatRequest, Completion
 
 if TYPE_CHECKING:
     from kgreason.config import Settings

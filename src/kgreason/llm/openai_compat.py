@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, SecretStr
 
 from kgreason.errors import ConfigError, LLMError
-from kgreason.llm.base import BaseChatModel, ChatRequest, Completion
+from kgreason.llm.base import BaseChatModel
 from kgreason.llm.options import BackendOptions, parse_options
+from kgreason.llm.requests import ChatRequest, Completion
 from kgreason.llm.structured import schema_instruction
 
 if TYPE_CHECKING:

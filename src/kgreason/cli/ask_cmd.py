@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import print_json, settings
+from kgreason.cli.common import parse_key_values, print_json, settings
 from kgreason.errors import InputError, NotFoundError, suggest
 from kgreason.graph.open import open_store
 from kgreason.types import Answer, QueryRecord
@@ -16,17 +16,8 @@ from kgreason.types import Path as KgPath
 
 
 def parse_options(items: list[str]) -> dict[str, Any]:
-    """``--option key=value`` pairs; values are JSON when they parse, else strings."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, eq, raw = item.partition("=")
-        if not eq or not key:
-            raise InputError(f"bad --option {item!r}", hint="use KEY=VALUE, e.g. --option hops=2")
-        try:
-            out[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            out[key] = raw
-    return out
+    """``--option key=value`` pairs for a strategy."""
+    return parse_key_values(items, "--option")
 
 
 def open_llm(name: str, model: str | None) -> Any | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from kgreason.cli.ask_cmd import parse_options
-from kgreason.cli.common import print_json, settings
+from kgreason.cli.common import print_json, progress, settings
 from kgreason.errors import InputError, NotFoundError, suggest
 from kgreason.graph.open import open_store
 
@@ -49,8 +49,6 @@ def qa(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Hits@1, Hits@5, F1, faithfulness, latency, LLM calls and tokens of a strategy on a QA set."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from kgreason.llm import create_chat_model
     from kgreason.reasoning.engine import Engine
     from kgreason.reasoning.evaluation import evaluate, select
@@ -63,17 +61,10 @@ def qa(
     # Evaluation caches LLM responses (same prompt, same reply), unlike interactive use.
     chat = None if llm == "none" else create_chat_model(llm, settings=settings(), model=model, cache=True)
     engine = Engine(target, strategy=strategy, llm=chat, options=parse_options(option), settings=settings())
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    ) as progress:
-        task = progress.add_task(f"eval {strategy}", total=len(items))
+    with progress() as bar:
+        task = bar.add_task(f"eval {strategy}", total=len(items))
         summary, records = evaluate(
-            engine, items, use_topic=not link, progress=lambda k: progress.advance(task, k)
+            engine, items, use_topic=not link, progress=lambda k: bar.advance(task, k)
         )
     summary.update({"graph": graph, "store": store, "llm": llm, "questions": str(questions)})
     if out is not None:

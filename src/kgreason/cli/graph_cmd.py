@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from kgreason.cli.common import print_json, settings
+from kgreason.cli.common import parse_key_values, print_json, progress, settings
 from kgreason.errors import ConfigError, InputError, NotFoundError, suggest
 from kgreason.graph.open import open_store
 from kgreason.graph.store import GraphStore
@@ -47,31 +46,21 @@ def load(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load files into a graph. Every file is validated before anything is written; re-running is safe."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from kgreason.graph.loaders import load_file, validate_file
 
     target = _open(graph, store)
     counts = [validate_file(f, fmt) for f in files]  # all files first: a bad one stops before any write
     reports = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        disable=as_json or not sys.stderr.isatty(),
-        console=None,
-    ) as progress:
+    with progress(enabled=not as_json) as bar:
         for f, n in zip(files, counts, strict=True):
-            task = progress.add_task(f"loading {f.name}", total=n)
+            task = bar.add_task(f"loading {f.name}", total=n)
             reports.append(
                 load_file(
                     target,
                     f,
                     fmt=fmt,
                     batch_size=batch_size,
-                    progress=_advance(progress, task),
+                    progress=_advance(bar, task),
                     validated=True,
                 )
             )
@@ -144,15 +133,7 @@ def query(
     s = _open(graph, store)
     if not s.capabilities.cypher:
         raise ConfigError(f"the {store} store does not run Cypher", hint="use --store neo4j")
-    params: dict[str, Any] = {}
-    for item in param:
-        name, eq, raw = item.partition("=")
-        if not eq or not name:
-            raise InputError(f"bad --param {item!r}", hint="use NAME=JSON, e.g. -p id='\"alice\"' or -p n=3")
-        try:
-            params[name] = json.loads(raw)
-        except json.JSONDecodeError:
-            params[name] = raw
+    params = parse_key_values(param, "--param")
     run = getattr(s, "run_cypher")  # noqa: B009 - only stores with the cypher capability have it
     result = run(cypher, params, read_only=not allow_write, limit=limit)
     s.close()

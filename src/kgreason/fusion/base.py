@@ -33,7 +33,14 @@ class StrategyOptions(BaseModel):
 class ChatLike(Protocol):
     """What a strategy needs from an LLM backend (``kgreason.llm.ChatModel`` satisfies it)."""
 
-    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> Any: ...
+    def chat(
+        self,
+        messages: Any,
+        *,
+        json_schema: Mapping[str, Any] | None = None,
+        max_tokens: int = ...,
+        temperature: float = ...,
+    ) -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kgreason.atomic import atomic_write
 from kgreason.errors import InputError
 from kgreason.graph.properties import check_properties
 from kgreason.graph.store import GraphStore, WriteSummary
@@ -294,9 +295,7 @@ def load_file(
 def export(store: GraphStore, out: Path | None, fmt: str = "jsonl") -> int:
     """Write ``store`` to ``out`` (stdout when ``None``) as ``jsonl`` (nodes then edges) or ``tsv``
     triples; returns the number of records written. The file is written atomically."""
-    import os
     import sys
-    import tempfile
 
     if fmt not in ("jsonl", "tsv"):
         raise InputError(f"cannot export as {fmt!r}", hint="use jsonl or tsv")
@@ -328,15 +327,8 @@ def export(store: GraphStore, out: Path | None, fmt: str = "jsonl") -> int:
             sys.stdout.write(line + "\n")
             count += 1
         return count
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines():
-                fh.write(line + "\n")
-                count += 1
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(out, "w") as fh:
+        for line in lines():
+            fh.write(line + "\n")
+            count += 1
     return count

@@ -9,16 +9,15 @@ edge id is derived from the triple, never stored.
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
-import tempfile
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
 
 import networkx as nx
 
+from kgreason.atomic import atomic_write
 from kgreason.config import Settings, check_graph_name
 from kgreason.errors import GraphError
 from kgreason.graph.path_query import Direction, PathQuery, Step, path_sort_key
@@ -79,22 +78,8 @@ class MemoryStore:
     def flush(self) -> None:
         if not self._dirty or self._g is None:
             return
-        self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.graph}.", suffix=".tmp", dir=self._dir)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump({"format": _FORMAT, "graph": self._g}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            FsPath(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(self._dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        with atomic_write(self.path) as fh:
+            pickle.dump({"format": _FORMAT, "graph": self._g}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         self._dirty = False
 
     def drop(self) -> None:

@@ -20,15 +20,14 @@ The QA file (DESIGN.md contract) is JSON lines, one object per question::
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from kgreason.atomic import atomic_write
 from kgreason.errors import InputError
 from kgreason.graph.path_query import PathQuery, Step
 from kgreason.graph.store import GraphStore
@@ -157,18 +156,11 @@ def read_qa(path: Path) -> list[QAItem]:
 
 def write_qa(path: Path, items: Iterable[QAItem]) -> int:
     """Write ``items`` as QA JSONL (atomically: temporary file, then rename); returns the count."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for item in items:
-                fh.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-                count += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "w") as fh:
+        for item in items:
+            fh.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+            count += 1
     return count
 
 

@@ -11,8 +11,6 @@ change only rows whose text is new are encoded. Writes are atomic (temporary fil
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -20,6 +18,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from kgreason.atomic import atomic_write
 from kgreason.embed.encoder import TextEncoder
 from kgreason.errors import GraphError
 
@@ -95,17 +94,8 @@ def _load(path: Path) -> dict[str, npt.NDArray[np.generic]] | None:
 
 
 def _save(path: Path, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
 
 
 def build_node_index(

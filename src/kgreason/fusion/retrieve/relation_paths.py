@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Protocol
 
+from kgreason.atomic import atomic_write
 from kgreason.graph.store import GraphSchema
 from kgreason.types import Path
 
@@ -105,17 +106,11 @@ class EmbeddingScorer:
         """Write the cache file if new embeddings were computed."""
         if self.cache_path is None or not self._new:
             return
-        import os
-        import tempfile
-
         import numpy as np
 
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         texts = sorted(self._cache)
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=self.cache_path.parent)
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_write(self.cache_path) as fh:
             np.savez(fh, texts=np.array(texts), vectors=np.stack([self._cache[t] for t in texts]))
-        os.replace(tmp, self.cache_path)
         self._new = 0
 
     def score(self, question: str, texts: Sequence[str]) -> list[float]:

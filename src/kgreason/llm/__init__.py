@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from kgreason.llm.base import BaseChatModel, ChatModel
 from kgreason.llm.cache import ResponseCache, cache_key
-from kgreason.llm.choose import choose, enum_schema
+from kgreason.llm.choice import choose, enum_schema
 from kgreason.llm.factory import backend_names, create_chat_model
 from kgreason.llm.requests import ChatRequest, ChatResult, Completion, Message
 from kgreason.llm.usage import Usage, UsageMeter

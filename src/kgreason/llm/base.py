@@ -5,7 +5,7 @@ extend: a backend only turns a ``ChatRequest`` into a raw ``Completion`` (``_com
 batched ``_complete_many``); the base class owns caching, JSON parsing, schema validation, the single
 repair attempt and token accounting, so every backend behaves the same.
 
-The request/result value types live in ``kgreason.llm.requests``; ``choose`` in ``kgreason.llm.choose``.
+The request/result value types live in ``kgreason.llm.requests``; ``choose`` in ``kgreason.llm.choice``.
 """
 
 from __future__ import annotations

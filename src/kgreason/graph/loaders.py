@@ -28,6 +28,7 @@ from typing import Any
 
 from kgreason.atomic import atomic_write
 from kgreason.errors import InputError
+from kgreason.graph.bulk import gc_paused
 from kgreason.graph.properties import check_properties
 from kgreason.graph.store import GraphStore, WriteSummary
 from kgreason.types import Edge, Node
@@ -280,13 +281,14 @@ def load_file(
         nodes.clear()
         edges.clear()
 
-    for record in read_records(path, fmt):
-        (nodes if isinstance(record, Node) else edges).append(record)  # type: ignore[arg-type]
-        count += 1
-        if len(nodes) + len(edges) >= batch_size:
-            write()
-    write()
-    store.flush()
+    with gc_paused():
+        for record in read_records(path, fmt):
+            (nodes if isinstance(record, Node) else edges).append(record)  # type: ignore[arg-type]
+            count += 1
+            if len(nodes) + len(edges) >= batch_size:
+                write()
+        write()
+        store.flush()
     return LoadReport(
         str(path), count, total.nodes_created, total.edges_created, time.perf_counter() - started
     )

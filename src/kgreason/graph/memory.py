@@ -9,8 +9,6 @@ edge id is derived from the triple, never stored.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import pickle
 import sys
 from collections import Counter, deque
@@ -23,6 +21,7 @@ import networkx as nx
 from kgreason.atomic import atomic_write
 from kgreason.config import Settings, check_graph_name
 from kgreason.errors import GraphError
+from kgreason.graph.bulk import gc_paused
 from kgreason.graph.path_query import Direction, PathQuery, Step, path_sort_key
 from kgreason.graph.properties import check_properties
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
@@ -36,22 +35,6 @@ _LABELS = "_labels"
 _NO_PROPERTIES: dict[str, Any] = {}
 _SUFFIX = ".kgr"
 _FORMAT = 1
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk insert.
-
-    The graph's dicts hold no reference cycles, but creating millions of them makes the collector walk
-    every live object again and again: on a 1M-edge load it cost three quarters of the time.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class MemoryStore:
@@ -128,7 +111,7 @@ class MemoryStore:
         checked = [(n.id, n.labels, check_properties(n.properties, what=f"node {n.id!r}")) for n in nodes]
         g = self.nx_graph
         created = props = 0
-        with _gc_paused():
+        with gc_paused():
             for node_id, labels, properties in checked:
                 attrs = g._node.get(node_id)  # direct dict access: this is the ingest hot path
                 if attrs is None:
@@ -146,7 +129,7 @@ class MemoryStore:
         return WriteSummary(nodes_created=created, properties_set=props)
 
     def upsert_edges(self, edges: Sequence[Edge]) -> WriteSummary:
-        with _gc_paused():
+        with gc_paused():
             # Validate the whole batch first so a bad edge leaves nothing half-written.
             checked = [
                 (

@@ -8,7 +8,7 @@ returns the ``Answer``. ``Engine.replay`` re-runs an answer's recorded queries.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -19,6 +19,20 @@ from kgreason.fusion.base import ChatLike, Resources, Seed, Strategy
 from kgreason.fusion.recording import ReplayReport, replay
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer
+
+
+class _LazyIndex:
+    """A vector index built on its first search."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._index: Any = None
+
+    def search(self, vector: Any, k: int) -> list[tuple[str, float]]:
+        if self._index is None:
+            self._index = self._build()
+        result: list[tuple[str, float]] = self._index.search(vector, k)
+        return result
 
 
 class Engine:
@@ -63,13 +77,23 @@ class Engine:
         """Entity linker; on Neo4j its embedding tier uses Neo4j's native vector index."""
         from kgreason.reasoning.entity_linking import EntityLinker, node_text
 
-        index = None
+        index: Any = None
         if self.store.capabilities.vector_index and self.store.backend == "neo4j":
             from kgreason.reasoning.neo4j_vector_index import Neo4jVectorIndex
 
-            entries = ((n.id, node_text(n)) for n in self.store.iter_nodes())
-            index = Neo4jVectorIndex(self.store).build(entries, self.encoder)
+            def build() -> Any:
+                entries = ((n.id, node_text(n)) for n in self.store.iter_nodes())
+                return Neo4jVectorIndex(self.store).build(entries, self.encoder)
+
+            index = _LazyIndex(build)  # built (or checked) only when a name needs the embedding tier
         return EntityLinker(self.store, encoder=self.encoder, vector_index=index)
+
+    @cached_property
+    def claim_linker(self) -> Any:
+        """Exact-tier linker for answer verification (never loads an encoder or builds a vector index)."""
+        from kgreason.reasoning.entity_linking import EntityLinker
+
+        return EntityLinker(self.store, use_embeddings=False)
 
     @cached_property
     def strategy(self) -> Strategy:
@@ -100,7 +124,12 @@ class Engine:
         answer = strategy.answer(question, seeds)
         link = {"step": "link", "seeds": [dataclasses.asdict(s) for s in seeds]}
         trace = (link, *answer.trace)
-        return dataclasses.replace(answer, trace=trace)
+        unsupported = answer.unsupported
+        if answer.text:
+            from kgreason.reasoning.verify import unsupported_claims
+
+            unsupported += tuple(unsupported_claims(answer.text, answer.evidence, self.claim_linker))
+        return dataclasses.replace(answer, trace=trace, unsupported=unsupported)
 
     def replay(self, answer: Answer) -> ReplayReport:
         """Re-run ``answer``'s recorded queries on this engine's store and compare the evidence."""

@@ -59,12 +59,14 @@ def test_ranked_answers_without_llm(
     assert answer.citations and all(i in graph_edges for c in answer.citations for i in c.edge_ids)
     assert answer.scores["evidence_tokens"] <= 1000
     assert not answer.unsupported
+    assert replay(family, answer.queries, answer.evidence).identical
 
 
 def test_linking_from_text(family: MemoryStore, settings: Settings, encoder: object) -> None:
     answer = _engine(family, settings, encoder).ask("Who is the parent of Bob?")
     assert answer.trace[0]["seeds"][0]["node_id"] == "bob"
     assert answer.entities[0] == "alice"
+    assert replay(family, answer.queries, answer.evidence).identical
 
 
 def test_replay_reproduces_evidence_and_detects_change(
@@ -112,3 +114,4 @@ def test_one_constrained_llm_call_with_the_bundled_model(
         assert answer.prompt_tokens > 0 and answer.completion_tokens > 0
         assert answer.entities[0] in gold  # the model chose among the best path's own answers
         assert any(t["step"].startswith("llm_choose") for t in answer.trace)
+        assert replay(family, answer.queries, answer.evidence).identical

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install kgreason and run the main job on the embedded (memory) store: load a graph, inspect it, find paths.
+# Install kgreason and run the main job on the embedded (memory) store: load a graph, inspect it, find
+# paths, and answer a question with cited evidence using the bundled offline model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -10,3 +11,5 @@ $kgr graph stats --graph family --json
 $kgr graph schema --graph family
 echo "paths alice -> france:"
 $kgr graph paths alice france --graph family
+echo "question answered from the graph with cited evidence (bundled offline model):"
+$kgr ask "Where is the company that alice works at located?" --graph family

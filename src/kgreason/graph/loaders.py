@@ -199,17 +199,26 @@ def _record(fixed: dict[str, Any], props: dict[str, Any], is_edge: bool, path: s
         raise InputError(exc.reason, path=path, line=line) from None
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Nodes and edges from a JSON-lines file (one object per line)."""
+def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed value)`` for each non-blank line of a JSON-lines file.
+
+    Raises ``InputError`` naming the file and line for bad UTF-8 or bad JSON.
+    """
     for number, line in _lines(path):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=number
             ) from exc
+        yield number, value
+
+
+def read_jsonl(path: Path) -> Iterator[Record]:
+    """Nodes and edges from a JSON-lines file (one object per line)."""
+    for number, obj in read_json_lines(path):
         if not isinstance(obj, dict):
             raise InputError("each line must be a JSON object", path=str(path), line=number)
         props = obj.get("properties") or {}

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from kgreason.atomic import atomic_write
 from kgreason.errors import InputError
+from kgreason.graph.loaders import read_json_lines
 from kgreason.graph.path_query import PathQuery, Step
 from kgreason.graph.store import GraphStore
 from kgreason.types import Node
@@ -134,24 +135,7 @@ def read_qa(path: Path) -> list[QAItem]:
     Raises:
         InputError: with the file and line of the first malformed entry.
     """
-    items = []
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(
-                        f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(path), line=number
-                    ) from exc
-                items.append(_item_from(obj, str(path), number))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 ({exc.reason})", path=str(path)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
-    return items
+    return [_item_from(obj, str(path), number) for number, obj in read_json_lines(path)]
 
 
 def write_qa(path: Path, items: Iterable[QAItem]) -> int:

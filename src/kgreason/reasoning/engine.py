@@ -89,13 +89,6 @@ class Engine:
         return EntityLinker(self.store, encoder=self.encoder, vector_index=index)
 
     @cached_property
-    def claim_linker(self) -> Any:
-        """Exact-tier linker for answer verification (never loads an encoder or builds a vector index)."""
-        from kgreason.reasoning.entity_linking import EntityLinker
-
-        return EntityLinker(self.store, use_embeddings=False)
-
-    @cached_property
     def strategy(self) -> Strategy:
         cls = registry.load("kgreason.strategies", self.strategy_name)
         resources = Resources(encoder=self.encoder, cache_dir=self.settings.cache_dir / "embeddings")
@@ -128,7 +121,7 @@ class Engine:
         if answer.text:
             from kgreason.reasoning.verify import unsupported_claims
 
-            unsupported += tuple(unsupported_claims(answer.text, answer.evidence, self.claim_linker))
+            unsupported += tuple(unsupported_claims(answer.text, answer.evidence, self.linker))
         return dataclasses.replace(answer, trace=trace, unsupported=unsupported)
 
     def replay(self, answer: Answer) -> ReplayReport:

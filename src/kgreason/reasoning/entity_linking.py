@@ -389,8 +389,11 @@ class EntityLinker:
                 out.append(label)
         return out[:n]
 
-    def link(self, question: str, *, k: int = 5) -> list[LinkedEntity]:
-        """Entity mentions in ``question``, best first (at most ``k``; empty when none is found)."""
+    def link(self, question: str, *, k: int = 5, embeddings: bool | None = None) -> list[LinkedEntity]:
+        """Entity mentions in ``question``, best first (at most ``k``; empty when none is found).
+
+        ``embeddings=False`` skips the embedding fallback for this call (``None``: the linker's setting).
+        """
         self._build()
         tokens = tokenize(question)
         taken = [False] * len(tokens)
@@ -449,7 +452,8 @@ class EntityLinker:
             if hits:
                 taken[start:end] = [True] * (end - start)
 
-        if not found and self.use_embeddings and tokens:
+        use_embeddings = self.use_embeddings if embeddings is None else embeddings
+        if not found and use_embeddings and tokens:
             # Shortest spans first (single content words, then pairs...), at most MAX_EMBEDDED_SPANS.
             chosen = sorted(spans, key=lambda ab: (ab[1] - ab[0], ab[0]))[:MAX_EMBEDDED_SPANS]
             texts = [question] + [question[tokens[a][1] : tokens[b - 1][2]] for a, b in chosen]

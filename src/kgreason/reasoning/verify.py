@@ -31,7 +31,8 @@ def unsupported_claims(text: str, evidence: Sequence[Path], linker: Any) -> list
     known = set().union(*on_paths) if on_paths else set()
     problems: list[str] = []
     for claim in claims(text):
-        mentioned = sorted({e.node_id for e in linker.link(claim, k=10) if e.method in EXACT_METHODS})
+        found = linker.link(claim, k=10, embeddings=False)
+        mentioned = sorted({e.node_id for e in found if e.method in EXACT_METHODS})
         missing = [m for m in mentioned if m not in known]
         if missing:
             problems.append(f"{claim!r}: {', '.join(missing)} not in the evidence")

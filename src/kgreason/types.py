@@ -128,6 +128,11 @@ class Subgraph:
     def to_dict(self) -> dict[str, Any]:
         return {"nodes": [n.to_dict() for n in self.nodes], "edges": [e.to_dict() for e in self.edges]}
 
+    def _repr_html_(self) -> str:
+        from kgreason.notebook.reprs import subgraph_html  # only when a notebook asks
+
+        return subgraph_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class QueryRecord:
@@ -217,3 +222,8 @@ class Answer:
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
         }
+
+    def _repr_html_(self) -> str:
+        from kgreason.notebook.reprs import answer_html  # only when a notebook asks
+
+        return answer_html(self)

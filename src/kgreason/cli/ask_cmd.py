@@ -20,15 +20,6 @@ def parse_options(items: list[str]) -> dict[str, Any]:
     return parse_key_values(items, "--option")
 
 
-def open_llm(name: str, model: str | None) -> Any | None:
-    """The chat model named on the command line; ``none`` means no model."""
-    if name == "none":
-        return None
-    from kgreason.llm import create_chat_model
-
-    return create_chat_model(name, settings=settings(), model=model)
-
-
 def _print_answer(answer: Answer) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -84,7 +75,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
 ) -> None:
     """Answer a question with cited evidence from the graph."""
-    from kgreason.reasoning.engine import Engine
+    from kgreason.api import make_engine
 
     target = open_store(graph, store, settings())
     if not target.exists():
@@ -104,12 +95,8 @@ def ask(
         return
     if not question.strip():
         raise InputError("no question given", hint='kgr ask "QUESTION" --graph NAME')
-    engine = Engine(
-        target,
-        strategy=strategy,
-        llm=open_llm(llm, model),
-        options=parse_options(option),
-        settings=settings(),
+    engine = make_engine(
+        target, strategy=strategy, llm=llm, model=model, options=parse_options(option), settings=settings()
     )
     answer = engine.ask(question, topic=topic)
     if as_json:

@@ -49,8 +49,7 @@ def qa(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Hits@1, Hits@5, F1, faithfulness, latency, LLM calls and tokens of a strategy on a QA set."""
-    from kgreason.llm import create_chat_model
-    from kgreason.reasoning.engine import Engine
+    from kgreason.api import make_engine
     from kgreason.reasoning.evaluation import evaluate, select
     from kgreason.reasoning.qa_gen import read_qa
 
@@ -59,8 +58,15 @@ def qa(
         raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
     items = select(read_qa(questions), limit=limit, seed=seed)
     # Evaluation caches LLM responses (same prompt, same reply), unlike interactive use.
-    chat = None if llm == "none" else create_chat_model(llm, settings=settings(), model=model, cache=True)
-    engine = Engine(target, strategy=strategy, llm=chat, options=parse_options(option), settings=settings())
+    engine = make_engine(
+        target,
+        strategy=strategy,
+        llm=llm,
+        model=model,
+        options=parse_options(option),
+        settings=settings(),
+        cache=True,
+    )
     with progress() as bar:
         task = bar.add_task(f"eval {strategy}", total=len(items))
         summary, records = evaluate(

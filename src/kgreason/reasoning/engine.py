@@ -8,8 +8,10 @@ returns the ``Answer``. ``Engine.replay`` re-runs an answer's recorded queries.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
+from pathlib import Path as FsPath
 from typing import Any
 
 from kgreason import registry
@@ -45,6 +47,30 @@ class Engine:
         options: the strategy's options (unknown keys are an error).
         settings: where caches live; defaults to the environment.
         encoder: a sentence encoder to share (default: the bundled MiniLM, loaded on first use).
+
+    Build one with ``kgreason.open_graph(NAME).engine(strategy=..., llm=...)``.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import kgreason
+        >>> home = Path(tempfile.mkdtemp())
+        >>> data = home / "family.tsv"
+        >>> _ = data.write_text("alice\\tworks_at\\tacme\\nacme\\tlocated_in\\tparis\\n", encoding="utf-8")
+        >>> graph = kgreason.open_graph("family", home=home)
+        >>> _ = graph.load(data)
+        >>> engine = graph.engine("retrieve", llm=None)
+        >>> answer = engine.ask("Where is the company alice works at located?")
+        >>> answer.entities[0], answer.text
+        ('paris', 'paris [T1][T2]')
+        >>> [p.node_ids for p in answer.evidence][:1]
+        [('alice', 'acme', 'paris')]
+        >>> engine.replay(answer).identical
+        True
+        >>> qa = [{"question": "Where is acme located?", "answers": ["paris"], "topic_entity": "acme"}]
+        >>> summary = engine.eval(qa)
+        >>> summary["n"], summary["hits@1"], summary["f1"]
+        (1, 1.0, 1.0)
     """
 
     def __init__(
@@ -111,7 +137,20 @@ class Engine:
         return seeds
 
     def ask(self, question: str, *, topic: str | None = None) -> Answer:
-        """Answer ``question`` (optionally starting from the node id ``topic``)."""
+        """Answer ``question`` (optionally starting from the node id ``topic``).
+
+        Args:
+            question: the question in natural language.
+            topic: a node id to start from instead of linking entities in the question.
+
+        Returns:
+            The ``Answer``: text, answer entities (best first), evidence paths, every query executed,
+            citations, unsupported claims, the trace, timings, LLM calls and tokens.
+
+        Raises:
+            NotFoundError: ``topic`` is not a node of the graph.
+            ConfigError: bad strategy options, or a strategy the store cannot serve.
+        """
         strategy = self.strategy
         seeds = self.link(question, topic)
         answer = strategy.answer(question, seeds)
@@ -129,4 +168,60 @@ class Engine:
         return replay(self.store, answer.queries, answer.evidence)
 
     def ask_many(self, questions: Sequence[str]) -> list[Answer]:
+        """``ask`` each question in turn."""
         return [self.ask(q) for q in questions]
+
+    def eval(
+        self,
+        questions: str | os.PathLike[str] | Iterable[Any],
+        *,
+        limit: int | None = None,
+        seed: int = 0,
+        link: bool = False,
+        out: str | os.PathLike[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, Any]:
+        """Score this engine on a QA set: the metrics ``kgr eval qa --json`` prints.
+
+        Args:
+            questions: a QA JSONL file (``{"question", "answers", "topic_entity"}`` per line), or
+                ``QAItem`` objects or dicts of that shape.
+            limit: evaluate a reproducible sample of this many questions.
+            seed: the sample's seed.
+            link: link entities from the question text instead of using ``topic_entity`` (also reports
+                ``linking_accuracy``).
+            out: write one JSON line per question here.
+            progress: called with 1 after each question.
+
+        Returns:
+            ``n``, ``hits@1``, ``hits@5``, ``precision``, ``recall``, ``f1``, ``faithfulness``,
+            ``latency_ms_mean/p50/p95``, ``llm_calls``, ``tokens``, ``errors``, ``strategy``, ``graph``,
+            ``store`` (and ``questions`` when read from a file).
+
+        Raises:
+            InputError: a malformed QA entry (file and line named).
+        """
+        import json
+
+        from kgreason.atomic import atomic_write
+        from kgreason.reasoning.evaluation import evaluate, select
+        from kgreason.reasoning.qa_gen import QAItem, _item_from, read_qa
+
+        if isinstance(questions, (str, os.PathLike)):
+            items = read_qa(FsPath(questions))
+        else:
+            items = [
+                q if isinstance(q, QAItem) else _item_from(q, "<questions>", i)
+                for i, q in enumerate(questions, 1)
+            ]
+        summary, records = evaluate(
+            self, select(items, limit=limit, seed=seed), use_topic=not link, progress=progress
+        )
+        summary.update({"graph": self.store.graph, "store": self.store.backend})
+        if isinstance(questions, (str, os.PathLike)):
+            summary["questions"] = str(questions)
+        if out is not None:
+            with atomic_write(FsPath(out), "w") as fh:
+                for r in records:
+                    fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+        return summary

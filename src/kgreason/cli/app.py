@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from kgreason.cli import ask_cmd, eval_cmd, graph_cmd, llm_cmd, neo4j_cmd
+from kgreason.cli import ask_cmd, ddi_cmd, eval_cmd, graph_cmd, llm_cmd, neo4j_cmd, packs_cmd
 from kgreason.cli.common import state
 from kgreason.errors import KgrError
 
@@ -28,6 +28,8 @@ app.command("ask")(ask_cmd.ask)
 app.add_typer(
     eval_cmd.app, name="eval", help="Evaluate strategies on QA sets; generate QA sets from a graph."
 )
+app.add_typer(packs_cmd.app, name="packs", help="Domain packs: list, show, load into a store.")
+app.add_typer(ddi_cmd.app, name="ddi", help="Drug-drug interactions: check a medication list (ddi pack).")
 
 
 @app.callback()

@@ -1,0 +1,179 @@
+"""``kgr ddi``: the drug–drug interaction pack's commands (check a medication list, golden evaluation).
+
+The pack's graph is loaded into the chosen store on first use (``kgr packs load ddi`` does the same
+explicitly). ``check`` prints the JSON contract of DESIGN.md with ``--json``; unknown names exit 2 with
+suggestions while the known ones are still checked and printed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from kgreason.cli.common import print_json, settings
+from kgreason.errors import ConfigError, InputError
+from kgreason.graph.open import open_store
+
+if TYPE_CHECKING:
+    from kgreason.domains.ddi import DdiPack
+    from kgreason.domains.ddi.checker import CheckResult, DdiChecker
+    from kgreason.domains.pack import LinkPredictor
+    from kgreason.graph.store import GraphStore
+
+app = typer.Typer(no_args_is_help=True)
+
+StoreOpt = typer.Option("memory", "--store", "-s", help="Backend: memory (embedded default) or neo4j.")
+GraphOpt = typer.Option("ddi", "--graph", "-g", help="Graph holding the ddi pack (loaded on first use).")
+JsonOpt = typer.Option(False, "--json", help="Print JSON for machines.")
+_COLOURS = {"contraindicated": "bold red", "major": "red", "moderate": "yellow", "minor": "cyan"}
+
+
+def _pack() -> DdiPack:
+    """The registered ddi pack; ``KGR_DDI_DATA`` points it at another data directory (tests, review)."""
+    from kgreason.domains import get_pack
+    from kgreason.domains.ddi import DdiPack
+
+    pack = get_pack("ddi")
+    if not isinstance(pack, DdiPack):
+        raise ConfigError(f"the pack registered as 'ddi' is a {type(pack).__name__}, not the ddi pack")
+    override = os.environ.get("KGR_DDI_DATA")
+    if override:
+        return DdiPack(Path(override), link_predictor=pack.link_predictor)
+    return pack
+
+
+def open_checker(
+    pack: DdiPack, store: str, graph: str, *, ansm: bool = True
+) -> tuple[GraphStore, DdiChecker]:
+    """The store with the pack loaded (loading it when needed) and a checker on it."""
+    from kgreason.domains.ddi.checker import DdiChecker
+
+    target = open_store(graph, store, settings())
+    report = pack.ensure_loaded(target)
+    if report is not None:
+        typer.echo(
+            f"loaded the ddi pack into graph {graph!r} on {store} "
+            f"({report.nodes} nodes, {report.edges} edges)",
+            err=True,
+        )
+    return target, DdiChecker(target, pack.ansm() if ansm else None)
+
+
+def find_predictor(pack: DdiPack) -> LinkPredictor | None:
+    """The link-prediction hook for ``--predicted``: the pack's own, else none (no predictor wired)."""
+    return pack.link_predictor
+
+
+@app.command()
+def check(
+    drugs: list[str] = typer.Argument(..., help="Two or more drug names (generic, brand or synonym)."),
+    store: str = StoreOpt,
+    graph: str = GraphOpt,
+    predicted: bool = typer.Option(
+        False, "--predicted", help="Add predicted interactions from the link-prediction hook (labelled)."
+    ),
+    no_ansm: bool = typer.Option(False, "--no-ansm", help="Leave out the ANSM thesaurus comparison."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Check every pair of a medication list; most severe first, with the mechanism path."""
+    if len(drugs) < 2:
+        raise InputError("give at least two drugs", hint="kgr ddi check simvastatin clarithromycin")
+    pack = _pack()
+    predictor = None
+    if predicted:
+        predictor = find_predictor(pack)
+        if predictor is None:
+            raise ConfigError(
+                "no link predictor is available for the ddi pack",
+                hint="run without --predicted; predictions need a trained link-prediction model",
+            )
+    target, checker = open_checker(pack, store, graph, ansm=not no_ansm)
+    result = checker.check(drugs, predictor=predictor)
+    target.close()
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _print(result)
+    if result.unresolved:
+        for u in result.unresolved:
+            hint = f" (did you mean: {', '.join(u.suggestions)}?)" if u.suggestions else ""
+            typer.echo(f"error: unknown drug {u.input!r}{hint}", err=True)
+        raise typer.Exit(2)
+
+
+def _print(result: CheckResult) -> None:
+    import sys
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    names = ", ".join(f"{r.name} ({r.input})" if r.input != r.name else r.name for r in result.drugs)
+    console.print(f"checked {result.pairs} pair(s) of: {escape(names)}")
+    if not result.interactions:
+        console.print("no interaction found in the graph (absence of evidence is not proof of safety)")
+    table = Table(show_lines=True)
+    table.add_column("severity")
+    table.add_column("drugs")
+    table.add_column("mechanism path", no_wrap=True)
+    table.add_column("management", ratio=1)
+    table.add_column("basis")
+    table.add_column("ANSM")
+    for i in result.interactions:
+        paths = "\n".join(h.to_dict()["path"] for h in i.evidence[:4])
+        ansm = _ansm_cell(i.sources)
+        colour = _COLOURS.get(i.severity, "")
+        table.add_row(
+            f"[{colour}]{i.severity}[/{colour}]" if colour else i.severity,
+            escape(" + ".join(i.drugs)),
+            escape(f"via {', '.join(i.via)}\n{paths}"),
+            escape(i.management),
+            i.basis,
+            escape(ansm),
+        )
+    if result.interactions:
+        console.print(table)
+    for extra in result.ansm_only:
+        console.print(
+            f"[yellow]ANSM only:[/yellow] {escape(' + '.join(extra['drugs']))} listed by ANSM as "
+            f"{extra['severity']}; not in the kgreason graph"
+        )
+
+
+def _ansm_cell(sources: tuple[dict[str, Any], ...]) -> str:
+    ansm = next((s for s in sources if s.get("id") == "ansm"), None)
+    if ansm is None or not ansm.get("available"):
+        return "n/a"
+    if not ansm.get("covered"):
+        return "not covered"
+    return f"{ansm['severity']}" if ansm.get("listed") else "not listed"
+
+
+@app.command()
+def golden(
+    store: str = StoreOpt,
+    graph: str = GraphOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Evaluate the golden set: recall (right `via`, severity at least the minimum) and false alarms."""
+    from kgreason.domains.ddi.golden import evaluate
+
+    pack = _pack()
+    target, checker = open_checker(pack, store, graph, ansm=False)
+    report = evaluate(checker, pack.golden_set())
+    target.close()
+    if as_json:
+        print_json(report.to_dict())
+        return
+    typer.echo(
+        f"recall {report.recall:.3f} ({report.hits}/{report.interactions}); false alarms "
+        f"{report.false_alarm_rate:.3f} ({report.false_alarms}/{report.nones})"
+    )
+    for m in report.misses:
+        typer.echo(f"miss: {' + '.join(m['drugs'])} expected via {m['expected_via']}: got {m['reported']}")
+    for a in report.alarms:
+        typer.echo(f"false alarm: {' + '.join(a['drugs'])}: {a['reported']}")

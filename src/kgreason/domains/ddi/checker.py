@@ -1,0 +1,361 @@
+"""Checking a medication list for interactions, on any store holding the ddi pack's graph.
+
+``DdiChecker.check(names)`` resolves the names, reads every fact edge of the resolved drugs with one
+``PathQuery`` (one hop, both directions: the same IR runs natively on the memory store and as Cypher on
+Neo4j), then, for every pair and in both directions, matches the mechanism rules (``rules.RULES``): two
+edges meeting at a shared enzyme, transporter or effect form a path ``a -> m <- b`` that is the
+evidence. A curated ``INTERACTS_WITH`` edge overrides the rule severity (the rule paths stay as
+evidence). Each interaction also says what the ANSM thesaurus lists for the pair and whether it agrees.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgreason.domains.ddi.ansm import AnsmListing, AnsmThesaurus
+from kgreason.domains.ddi.dataset import RANK
+from kgreason.domains.ddi.graph import DRUG, HAS_EFFECT, INDUCES, INTERACTS_WITH, SUBSTRATE_OF
+from kgreason.domains.ddi.names import DrugNames, Resolved
+from kgreason.domains.ddi.rules import RULES, pd_severity, pk_severity
+from kgreason.domains.pack import LinkPredictor, MechanismRule
+from kgreason.graph.path_query import PathQuery, Step
+from kgreason.graph.store import GraphStore
+from kgreason.types import Edge, Node, Path
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matched mechanism path ``a -[first]-> via <-[second]- b`` with its severity."""
+
+    rule: str
+    via: str
+    severity: str
+    mechanism: str
+    management: str
+    path: Path
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({s for e in self.path.edges for s in e.properties.get("source", [])})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "via": self.via,
+            "severity": self.severity,
+            "path": render_path(self.path),
+            "nodes": list(self.path.node_ids),
+            "edges": [e.to_dict() for e in self.path.edges],
+            "sources": self.sources,
+        }
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One reported pair: severity, mechanism, via, evidence paths, management, basis, sources."""
+
+    drugs: tuple[str, str]
+    severity: str
+    mechanism: str
+    via: tuple[str, ...]
+    evidence: tuple[Hit, ...]
+    management: str
+    basis: str
+    sources: tuple[dict[str, Any], ...] = ()
+    agreement: str = ""
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "drugs": list(self.drugs),
+            "severity": self.severity,
+            "mechanism": self.mechanism,
+            "via": list(self.via),
+            "evidence": [h.to_dict() for h in self.evidence],
+            "management": self.management,
+            "basis": self.basis,
+            "sources": list(self.sources),
+            "agreement": self.agreement,
+        }
+        if self.score is not None:
+            out["score"] = self.score
+        return out
+
+
+@dataclass
+class CheckResult:
+    """The answer to one ``check``: resolved and unresolved names, interactions (most severe first)."""
+
+    drugs: list[Resolved]
+    unresolved: list[Resolved]
+    interactions: list[Interaction]
+    ansm_only: list[dict[str, Any]] = field(default_factory=list)
+    pairs: int = 0
+    elapsed_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "drugs": [{"input": r.input, "id": r.id, "name": r.name} for r in self.drugs],
+            "unresolved": [{"input": r.input, "suggestions": list(r.suggestions)} for r in self.unresolved],
+            "interactions": [i.to_dict() for i in self.interactions],
+            "ansm_only": self.ansm_only,
+            "pairs_checked": self.pairs,
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }
+
+
+def render_path(path: Path) -> str:
+    """``a -[T]-> m <-[T]- b`` with node ids."""
+    parts = [path.nodes[0].id]
+    for e, n in zip(path.edges, path.nodes[1:], strict=True):
+        parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
+        parts.append(n.id)
+    return " ".join(parts)
+
+
+_Facts = dict[str, dict[str, tuple[Edge, Node]]]  # relation -> middle id -> (edge, middle node)
+
+
+class DdiChecker:
+    """Interaction checks against one store holding the ddi graph.
+
+    Args:
+        store: the graph (``kgr packs load ddi`` or ``DdiPack.ensure_loaded``).
+        ansm: the ANSM thesaurus mapped onto the drug ids, or ``None`` to leave that source out.
+    """
+
+    def __init__(self, store: GraphStore, ansm: AnsmThesaurus | None = None) -> None:
+        self.store = store
+        self.ansm = ansm
+        self._names: DrugNames | None = None
+
+    @property
+    def names(self) -> DrugNames:
+        """The name index of the store's ``Drug`` nodes (read once)."""
+        if self._names is None:
+            entries = [
+                (n.id, n.name, [str(a) for a in n.properties.get("aliases", [])])
+                for n in self.store.iter_nodes()
+                if DRUG in n.labels
+            ]
+            self._names = DrugNames(entries)
+        return self._names
+
+    def resolve(self, inputs: Sequence[str]) -> tuple[list[Resolved], list[Resolved]]:
+        """Resolved (each drug once, in input order) and unresolved inputs."""
+        resolved: list[Resolved] = []
+        unresolved: list[Resolved] = []
+        seen: set[str] = set()
+        for text in inputs:
+            r = self.names.resolve(text)
+            if r.id is None:
+                unresolved.append(r)
+            elif r.id not in seen:
+                seen.add(r.id)
+                resolved.append(r)
+        return resolved, unresolved
+
+    def facts(self, drug_ids: Sequence[str]) -> tuple[dict[str, Node], dict[str, _Facts]]:
+        """The drug nodes and their fact edges, by relation and middle node, from one path query."""
+        query = PathQuery(tuple(drug_ids), (Step(None, "both"),), limit=1_000_000)
+        nodes: dict[str, Node] = {}
+        facts: dict[str, _Facts] = {d: {} for d in drug_ids}
+        for p in self.store.run_path_query(query):
+            start, other = p.nodes
+            edge = p.edges[0]
+            nodes[start.id] = start
+            if edge.type == INTERACTS_WITH:
+                facts[start.id].setdefault(INTERACTS_WITH, {})[other.id] = (edge, other)
+            elif edge.source == start.id:
+                facts[start.id].setdefault(edge.type, {})[other.id] = (edge, other)
+        for d in drug_ids:
+            if d not in nodes:
+                node = self.store.get_node(d)
+                if node is not None:
+                    nodes[d] = node
+        return nodes, facts
+
+    def check(self, inputs: Sequence[str], *, predictor: LinkPredictor | None = None) -> CheckResult:
+        """Check every pair of the drugs named in ``inputs``."""
+        started = time.perf_counter()
+        resolved, unresolved = self.resolve(inputs)
+        ids = [r.id for r in resolved if r.id is not None]
+        interactions: list[Interaction] = []
+        ansm_only: list[dict[str, Any]] = []
+        if len(ids) >= 2:
+            nodes, facts = self.facts(ids)
+            for a, b in itertools.combinations(ids, 2):
+                listing = self.ansm.listing(a, b) if self.ansm is not None else None
+                found = self._pair(a, b, nodes, facts, listing)
+                if found is not None:
+                    interactions.append(found)
+                elif listing is not None and listing.listed:
+                    ansm_only.append(
+                        {
+                            "drugs": [a, b],
+                            "severity": listing.severity,
+                            "entries": [e.to_dict() for e in listing.entries],
+                        }
+                    )
+            if predictor is not None:
+                interactions += self._predicted(ids, predictor, {frozenset(i.drugs) for i in interactions})
+        order = {d: i for i, d in enumerate(ids)}
+        interactions.sort(key=lambda i: (-RANK[i.severity], order[i.drugs[0]], order[i.drugs[1]]))
+        pairs = len(ids) * (len(ids) - 1) // 2
+        elapsed = (time.perf_counter() - started) * 1000
+        return CheckResult(resolved, unresolved, interactions, ansm_only, pairs, elapsed)
+
+    # -- one pair --------------------------------------------------------------------------------------
+    def _pair(
+        self,
+        a: str,
+        b: str,
+        nodes: dict[str, Node],
+        facts: dict[str, _Facts],
+        listing: AnsmListing | None,
+    ) -> Interaction | None:
+        hits: list[Hit] = []
+        for rule in RULES:
+            orientations = ((a, b),) if rule.first == rule.second else ((a, b), (b, a))
+            for x, y in orientations:
+                hits += self._match(rule, nodes[x], nodes[y], facts[x], facts[y])
+        hits.sort(key=lambda h: (-RANK[h.severity], h.rule, h.via))
+        curated = facts[a].get(INTERACTS_WITH, {}).get(b)
+        if curated is None and not hits:
+            return None
+        if curated is not None:
+            edge = curated[0]
+            props = edge.properties
+            start = nodes[edge.source]
+            end = nodes[edge.target]
+            cur = Hit(
+                "curated",
+                ",".join(props.get("via", [])),
+                str(props["severity"]),
+                str(props.get("mechanism", "")),
+                str(props.get("management", "")),
+                Path((start, end), (edge,)),
+            )
+            severity, basis = cur.severity, "curated"
+            via = list(props.get("via", []))
+            mechanism, management = cur.mechanism, cur.management
+            evidence = (cur, *hits)
+        else:
+            top = hits[0]
+            severity, basis, via = top.severity, "rule", []
+            mechanism, management = top.mechanism, top.management
+            evidence = tuple(hits)
+        for h in hits:
+            if h.via not in via:
+                via.append(h.via)
+        others = [h.mechanism for h in evidence[1:] if h.mechanism and h.mechanism != mechanism]
+        if others:
+            mechanism = " ".join([mechanism, "Also:", *dict.fromkeys(others)])
+        refs = sorted({s for h in evidence for s in h.sources})
+        sources, agreement = _sources(severity, basis, refs, listing)
+        return Interaction(
+            (a, b), severity, mechanism, tuple(via), evidence, management, basis, sources, agreement
+        )
+
+    @staticmethod
+    def _match(rule: MechanismRule, x: Node, y: Node, fx: _Facts, fy: _Facts) -> list[Hit]:
+        out: list[Hit] = []
+        theirs = fy.get(rule.second, {})
+        for mid, (e1, m) in fx.get(rule.first, {}).items():
+            if mid not in theirs or rule.middle_label not in m.labels:
+                continue
+            e2 = theirs[mid][0]
+            path = Path((x, m, y), (e1, e2))
+            if rule.first == HAS_EFFECT:
+                sev = pd_severity(
+                    str(m.properties.get("pair_severity", "moderate")),
+                    str(e1.properties.get("level")),
+                    str(e2.properties.get("level")),
+                )
+                text = str(m.properties.get("mechanism") or f"Additive {m.name}.")
+                manage = str(m.properties.get("management") or f"Monitor for {m.name}.")
+                out.append(Hit(rule.name, mid, sev, f"{x.name} and {y.name}: {text}", manage, path))
+                continue
+            strength = str(e1.properties.get("strength"))
+            sensitivity = str(e2.properties.get("sensitivity"))
+            narrow = bool(y.properties.get("narrow_ti", False))
+            sev = pk_severity(strength, sensitivity, narrow_ti=narrow)
+            verb = "inhibits" if rule.first != INDUCES else "induces"
+            effect = "rises" if rule.first != INDUCES else "falls"
+            text = (
+                f"{x.name} {verb} {m.name} ({strength}); {y.name} is a {sensitivity}"
+                f"{' (narrow therapeutic index)' if narrow else ''} {m.name} "
+                f"{'substrate' if rule.second == SUBSTRATE_OF else rule.second}: {y.name} exposure {effect}."
+            )
+            out.append(Hit(rule.name, mid, sev, text, _pk_management(sev, rule.first, x, y, narrow), path))
+        return out
+
+    def _predicted(
+        self, ids: list[str], predictor: LinkPredictor, known: set[frozenset[str]]
+    ) -> list[Interaction]:
+        out: list[Interaction] = []
+        for p in predictor(self.store, ids):
+            pair = frozenset((p.source, p.target))
+            if p.source == p.target or pair in known or not pair <= set(ids):
+                continue
+            known.add(pair)
+            a, b = sorted(pair, key=ids.index)
+            out.append(
+                Interaction(
+                    (a, b),
+                    "minor",
+                    f"Predicted by link prediction ({p.model or 'model'}, score {p.score:.2f}); not an "
+                    "established interaction.",
+                    (),
+                    (),
+                    "Unverified prediction: check a clinical reference.",
+                    "predicted",
+                    ({"id": "prediction", "listed": True, "model": p.model, "score": p.score},),
+                    "predicted",
+                    score=float(p.score),
+                )
+            )
+        return out
+
+
+def _pk_management(severity: str, relation: str, x: Node, y: Node, narrow: bool) -> str:
+    if relation == INDUCES:
+        text = {
+            "major": f"Avoid: {x.name} can make {y.name} ineffective; if it must be used, increase the "
+            f"{y.name} dose and monitor its effect, also after {x.name} is stopped.",
+            "moderate": f"Monitor {y.name} efficacy; a dose increase may be needed.",
+        }.get(severity, f"Usually no action needed; watch for reduced {y.name} effect.")
+    else:
+        text = {
+            "major": f"Avoid the combination, or reduce the {y.name} dose and monitor closely for "
+            f"{y.name} toxicity.",
+            "moderate": f"Monitor for {y.name} adverse effects; a dose reduction may be needed.",
+        }.get(severity, f"Usually no action needed; watch for {y.name} adverse effects.")
+    return text + (f" Monitor {y.name} levels (narrow therapeutic index)." if narrow else "")
+
+
+def _sources(
+    severity: str, basis: str, refs: list[str], listing: AnsmListing | None
+) -> tuple[tuple[dict[str, Any], ...], str]:
+    ours = {"id": "kgreason", "listed": True, "severity": severity, "basis": basis, "references": refs}
+    if listing is None:
+        return (ours, {"id": "ansm", "available": False}), "ansm_unavailable"
+    ansm: dict[str, Any] = {
+        "id": "ansm",
+        "available": True,
+        "covered": listing.covered,
+        "listed": listing.listed,
+        "severity": listing.severity,
+        "entries": [e.to_dict() for e in listing.entries],
+    }
+    if not listing.covered:
+        agreement = "ansm_not_covered"
+    elif not listing.listed:
+        agreement = "kgreason_only"
+    else:
+        agreement = "agree" if severity in listing.severities else "disagree"
+    return (ours, ansm), agreement

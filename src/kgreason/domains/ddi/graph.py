@@ -1,0 +1,120 @@
+"""The ddi pack's graph: the data files as nodes and edges, each fact edge carrying its sources.
+
+Nodes: ``Drug`` (name, brands, synonyms, ``aliases`` for entity linking, class, narrow therapeutic
+index), ``Enzyme`` / ``Transporter`` (the FDA's CYP and transporter targets, plus e.g. xanthine oxidase),
+``Effect`` (pharmacodynamic classes with their pair severity, mechanism and management). Edges:
+``INHIBITS {strength}``, ``INDUCES {strength}``, ``SUBSTRATE_OF {sensitivity}``, ``HAS_EFFECT {level}``
+and the curated ``INTERACTS_WITH {severity, mechanism, via, management}``; every edge has ``source``
+(a list of source ids from ``sources.tsv``).
+"""
+
+from __future__ import annotations
+
+from kgreason.domains.ddi.dataset import DdiData
+from kgreason.domains.pack import PackData, PackSchema
+from kgreason.types import Edge, Node
+
+DRUG, ENZYME, TRANSPORTER, EFFECT = "Drug", "Enzyme", "Transporter", "Effect"
+INHIBITS, INDUCES, SUBSTRATE_OF = "INHIBITS", "INDUCES", "SUBSTRATE_OF"
+HAS_EFFECT, INTERACTS_WITH = "HAS_EFFECT", "INTERACTS_WITH"
+FACT_TYPES = (INHIBITS, INDUCES, SUBSTRATE_OF, HAS_EFFECT, INTERACTS_WITH)
+
+SCHEMA = PackSchema(
+    labels={
+        DRUG: "a medicine (English INN id), with brand names and synonyms",
+        ENZYME: "a drug-metabolising enzyme (CYP450 isoforms, xanthine oxidase, ...)",
+        TRANSPORTER: "a drug transporter (P-gp, BCRP, OATP1B1/1B3, OCT2, MATE1/2-K, OAT1/3)",
+        EFFECT: "a pharmacodynamic effect class (QT prolongation, serotonergic, bleeding risk, ...)",
+    },
+    relationship_types={
+        INHIBITS: "drug inhibits an enzyme/transporter {strength: strong|moderate|weak, source}",
+        INDUCES: "drug induces an enzyme/transporter {strength: strong|moderate|weak, source}",
+        SUBSTRATE_OF: "drug is cleared/carried by an enzyme/transporter "
+        "{sensitivity: sensitive|moderate|minor, source}",
+        HAS_EFFECT: "drug has a pharmacodynamic effect {level: known|possible, source}",
+        INTERACTS_WITH: "a curated pair interaction {severity, mechanism, via, management, source}",
+    },
+)
+
+
+def build_graph(data: DdiData) -> PackData:
+    """Nodes and edges for ``data``."""
+    nodes: list[Node] = []
+    for d in data.drugs.values():
+        props: dict[str, object] = {
+            "name": d.name,
+            "brands": list(d.brands),
+            "synonyms": list(d.synonyms),
+            "aliases": [*d.brands, *d.synonyms],
+            "drug_class": d.drug_class,
+            "narrow_ti": d.narrow_ti,
+        }
+        nodes.append(Node(d.id, (DRUG,), {k: v for k, v in props.items() if v not in ("", [])}))
+    for t in data.targets.values():
+        label = ENZYME if t.kind == "enzyme" else TRANSPORTER
+        nodes.append(
+            Node(
+                t.id,
+                (label,),
+                {"name": t.name, "aliases": list(t.aliases)} if t.aliases else {"name": t.name},
+            )
+        )
+    for e in data.effects.values():
+        nodes.append(
+            Node(
+                e.id,
+                (EFFECT,),
+                {
+                    "name": e.name,
+                    "pair_severity": e.pair_severity,
+                    "mechanism": e.mechanism,
+                    "management": e.management,
+                    "source": list(e.source),
+                },
+            )
+        )
+    edges: dict[str, Edge] = {}
+    for f in data.pk:
+        key = "sensitivity" if f.relation == SUBSTRATE_OF else "strength"
+        _add(edges, Edge(f.drug, f.relation, f.target, {key: f.strength, "source": list(f.source)}))
+    for p in data.pd:
+        _add(edges, Edge(p.drug, HAS_EFFECT, p.effect, {"level": p.level, "source": list(p.source)}))
+    for c in data.curated:
+        a, b = sorted((c.drug_a, c.drug_b))
+        _add(
+            edges,
+            Edge(
+                a,
+                INTERACTS_WITH,
+                b,
+                {
+                    "severity": c.severity,
+                    "mechanism": c.mechanism,
+                    "via": list(c.via),
+                    "management": c.management,
+                    "source": list(c.source),
+                },
+            ),
+        )
+    return PackData(nodes=nodes, edges=list(edges.values()))
+
+
+_STRENGTH_ORDER = {
+    "strong": 3, "moderate": 2, "weak": 1,
+    "sensitive": 3, "minor": 1,
+    "known": 2, "possible": 1,
+    "contraindicated": 4, "major": 3,
+}  # fmt: skip
+
+
+def _add(edges: dict[str, Edge], edge: Edge) -> None:
+    """One edge per (source, type, target): a repeated fact keeps the strongest grade, all sources."""
+    old = edges.get(edge.id)
+    if old is None:
+        edges[edge.id] = edge
+        return
+    grade = next(k for k in ("strength", "sensitivity", "level", "severity") if k in edge.properties)
+    keep = old if _STRENGTH_ORDER[old.properties[grade]] >= _STRENGTH_ORDER[edge.properties[grade]] else edge
+    merged = dict(keep.properties)
+    merged["source"] = sorted({*old.properties["source"], *edge.properties["source"]})
+    edges[edge.id] = Edge(edge.source, edge.type, edge.target, merged)

@@ -1,0 +1,111 @@
+"""Resolving what people type to drug ids: ids, names, brand names and synonyms, in any case.
+
+Tiers, first match wins: the exact id; the id, name, a brand or a synonym compared case- and
+accent-insensitively with ``_``/``-`` read as spaces; the same after dropping a trailing salt or form
+word (``metformin hydrochloride``, ``warfarin sodium``). A typo is never resolved silently: an unknown
+name gets up to three suggestions (close ids, names, brands or synonyms by edit similarity).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_SALTS = frozenset(
+    "hydrochloride hcl sodium potassium calcium magnesium sulfate sulphate maleate mesylate besylate "
+    "tartrate succinate citrate phosphate acetate bromide fumarate hyclate monohydrate dihydrate "
+    "trihydrate er xr sr cr la xl tablets tablet capsules capsule".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, ``_``/``-``/punctuation as single spaces."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = text.replace("'", "").replace("’", "")
+    return " ".join(re.sub(r"[^a-z0-9+]+", " ", text).split())
+
+
+def strip_salt(folded: str) -> str:
+    words = folded.split()
+    while len(words) > 1 and words[-1] in _SALTS:
+        words.pop()
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What one input resolved to: ``id`` is ``None`` when unknown (see ``suggestions``)."""
+
+    input: str
+    id: str | None
+    name: str = ""
+    method: str = ""
+    suggestions: tuple[str, ...] = ()
+
+
+class DrugNames:
+    """An index of drug names.
+
+    Args:
+        entries: ``(id, name, aliases)`` per drug; aliases are brands and synonyms.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        self.names: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for drug_id, name, aliases in entries:
+            self.names[drug_id] = name
+            for text in (drug_id, name, *aliases):
+                key = fold(text)
+                if not key:
+                    continue
+                owner = self._keys.setdefault(key, drug_id)
+                if owner != drug_id and fold(drug_id) != key and fold(name) != key:
+                    ambiguous.add(key)
+        # an alias shared by two drugs resolves to neither (unless it is one drug's own id or name)
+        for key in ambiguous:
+            own = [d for d, n in self.names.items() if key in (fold(d), fold(n))]
+            if own:
+                self._keys[key] = own[0]
+            else:
+                del self._keys[key]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def lookup(self, text: str) -> tuple[str, str] | None:
+        """``(id, method)`` for ``text`` or ``None``."""
+        if text in self.names:
+            return text, "id"
+        key = fold(text)
+        if key in self._keys:
+            return self._keys[key], "name"
+        bare = strip_salt(key)
+        if bare != key and bare in self._keys:
+            return self._keys[bare], "salt"
+        return None
+
+    def resolve(self, text: str) -> Resolved:
+        found = self.lookup(text.strip())
+        if found is not None:
+            drug_id, method = found
+            return Resolved(text, drug_id, self.names[drug_id], method)
+        return Resolved(text, None, suggestions=tuple(self.suggest(text)))
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Up to ``n`` drug ids whose id, name or alias is close to ``text``."""
+        from rapidfuzz import fuzz, process
+
+        key = strip_salt(fold(text))
+        if not key:
+            return []
+        hits = process.extract(key, list(self._keys), scorer=fuzz.ratio, limit=20, score_cutoff=70)
+        out: list[str] = []
+        for match, _score, _ in hits:
+            drug_id = self._keys[match]
+            if drug_id not in out:
+                out.append(drug_id)
+        return out[:n]

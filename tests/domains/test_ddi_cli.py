@@ -1,0 +1,49 @@
+"""`kgr ddi check` end to end through the real entry point: exit codes, the JSON contract, the table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ddi_helpers import run_kgr
+
+
+def test_check_json_and_exit_codes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok = run_kgr("ddi", "check", "Zocor", "Biaxin", "coumadin", "--json", home=home)
+    assert ok.returncode == 0, ok.stderr
+    data = json.loads(ok.stdout)
+    assert [d["id"] for d in data["drugs"]] == ["simvastatin", "clarithromycin", "warfarin"]
+    assert data["unresolved"] == []
+    top = data["interactions"][0]
+    assert top["drugs"] == ["simvastatin", "clarithromycin"] and top["severity"] == "contraindicated"
+    assert "loaded the ddi pack" in ok.stderr  # first use loads the graph
+    # unknown names: exit 2, suggestions, and the known drugs are still checked and printed
+    bad = run_kgr("ddi", "check", "Zocor", "Biaxin", "simvastatn", "qqqq", "--json", home=home)
+    assert bad.returncode == 2
+    data = json.loads(bad.stdout)
+    assert data["unresolved"] == [
+        {"input": "simvastatn", "suggestions": ["simvastatin"]},
+        {"input": "qqqq", "suggestions": []},
+    ]
+    assert data["interactions"][0]["severity"] == "contraindicated"
+    assert "did you mean: simvastatin?" in bad.stderr and "loaded" not in bad.stderr
+
+
+def test_check_table_usage_and_predicted(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    table = run_kgr("ddi", "check", "digoxin", "clarithromycin", home=home)
+    assert table.returncode == 0, table.stderr
+    assert "clarithromycin -[INHIBITS]-> pgp <-[SUBSTRATE_OF]- digoxin" in table.stdout
+    assert "major" in table.stdout
+    one = run_kgr("ddi", "check", "digoxin", home=home)
+    assert one.returncode == 2 and "at least two" in one.stderr
+    pred = run_kgr("ddi", "check", "digoxin", "warfarin", "--predicted", "--json", home=home)
+    assert pred.returncode == 2 and "no link predictor" in pred.stderr and "hint:" in pred.stderr
+
+
+def test_golden_command(tmp_path: Path) -> None:
+    r = run_kgr("ddi", "golden", "--json", home=tmp_path / "home")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["recall"] == 1.0 and report["false_alarms"] == 0 and report["interaction_cases"] == 5

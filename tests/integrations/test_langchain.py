@@ -1,0 +1,150 @@
+"""KgRetriever and KgAnswerTool beyond the standard suites: what the documents and the tool output carry.
+
+Real engine, real graph (examples/data/family.tsv) on the memory store and on the session Neo4j, the
+bundled MiniLM encoder, and the bundled SmolLM2 model (llama.cpp) for the tool's generated answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+from langchain_core.messages import ToolCall, ToolMessage
+from langchain_core.runnables import RunnableLambda
+
+import kgreason
+from kgreason.api import Graph
+from kgreason.fusion.recording import replay
+from kgreason.integrations.langchain import KgAnswerTool, KgRetriever, answer_documents
+from kgreason.types import Path as KgPath
+from kgreason.types import QueryRecord
+
+FAMILY = Path(__file__).resolve().parents[2] / "examples" / "data" / "family.tsv"
+QUESTION = "Where is the company alice works at located?"
+
+
+@pytest.fixture(scope="module")
+def family(tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    g = kgreason.open_graph("family", home=tmp_path_factory.mktemp("kgr-home"))
+    g.load(FAMILY)
+    return g
+
+
+def test_documents_carry_checkable_evidence(family: Graph) -> None:
+    retriever = family.retriever(k=10)
+    docs = retriever.invoke(QUESTION)
+    answer = retriever.engine.ask(QUESTION)
+    assert docs[0].page_content == "alice -[works_at]-> acme -[located_in]-> paris"
+    first = docs[0].metadata
+    assert first["is_answer"] and first["end"] == "paris" and first["citations"] == ["[T1]", "[T2]"]
+    assert (first["graph"], first["store"], first["strategy"]) == ("family", "memory", "retrieve")
+    assert first["score"] == answer.scores["entity:paris"]
+    # one document per evidence path, each consistent with the path it describes
+    assert len(docs) == len(answer.evidence)
+    edges = {e.id: e for p in answer.evidence for e in p.edges}
+    for rank, doc in enumerate(docs):
+        meta = doc.metadata
+        path = KgPath.from_dict(meta["path"])
+        assert meta["rank"] == rank and list(path.node_ids) == meta["node_ids"]
+        assert list(path.edge_ids) == meta["edge_ids"]
+        assert [[edges[i].source, edges[i].type, edges[i].target] for i in meta["edge_ids"]] == meta[
+            "triples"
+        ]
+        assert doc.id and doc.id.startswith("kgr:")
+    assert len({d.id for d in docs}) == len(docs)
+    # the recorded queries re-run on the store give the same evidence
+    queries = tuple(QueryRecord.from_dict(q) for q in first["queries"])
+    evidence = tuple(KgPath.from_dict(d.metadata["path"]) for d in docs)
+    report = replay(family.store, queries, evidence)
+    assert report.identical and report.queries == len(queries) > 0
+
+
+def test_k_and_topic_per_call(family: Graph) -> None:
+    retriever = family.retriever(k=2)
+    assert len(retriever.invoke(QUESTION)) == 2
+    assert len(retriever.invoke(QUESTION, k=5)) == 5
+    docs = retriever.invoke("Who are they the parent of?", topic="alice", k=3)
+    assert all(d.metadata["node_ids"][0] == "alice" for d in docs)
+    assert docs[0].metadata["triples"][0] == ["alice", "parent_of", docs[0].metadata["node_ids"][1]]
+    fixed = KgRetriever(engine=retriever.engine, k=3, topic="bob")
+    assert all(d.metadata["node_ids"][0] == "bob" for d in fixed.invoke("Where does this person work?"))
+
+
+def test_retriever_in_a_chain(family: Graph) -> None:
+    def facts(docs: list[Document]) -> str:
+        return "\n".join(d.page_content for d in docs)
+
+    chain = family.retriever(k=2) | RunnableLambda(facts)
+    assert chain.invoke(QUESTION).splitlines()[0] == "alice -[works_at]-> acme -[located_in]-> paris"
+    assert [len(b.splitlines()) for b in chain.batch([QUESTION, "Who does bob know?"])] == [2, 2]
+
+
+async def _ainvoke(retriever: KgRetriever) -> list[Document]:
+    return await retriever.ainvoke(QUESTION, k=1)
+
+
+@pytest.mark.asyncio
+async def test_async_matches_sync(family: Graph) -> None:
+    retriever = family.retriever(k=3)
+    sync = retriever.invoke(QUESTION)
+    asynchronous = await retriever.ainvoke(QUESTION)
+    assert [d.metadata["edge_ids"] for d in asynchronous] == [d.metadata["edge_ids"] for d in sync]
+
+
+def test_tool_without_model_cites_facts(family: Graph) -> None:
+    tool = family.tool(llm=None)
+    assert tool.args_schema is not None
+    assert set(tool.args_schema.model_json_schema()["properties"]) == {"question", "topic"}
+    message = tool.invoke(ToolCall(name=tool.name, args={"question": QUESTION}, id="c1", type="tool_call"))
+    assert isinstance(message, ToolMessage)
+    lines = str(message.content).splitlines()
+    assert lines[0] == "paris [T1][T2]" and lines[1] == "answer entities: paris"
+    assert lines[2] == "other candidates: acme, bob, carol"
+    assert lines[3:5] == ["[T1] alice -[works_at]-> acme", "[T2] acme -[located_in]-> paris"]
+    assert message.artifact["entities"][0] == "paris" and message.artifact["queries"]
+    assert message.artifact["llm_calls"] == 0
+    plain = tool.invoke({"question": "Who is the parent of bob?", "topic": "bob"})
+    assert plain.splitlines()[1].startswith("answer entities: alice")
+
+
+@pytest.mark.slow
+def test_tool_with_the_bundled_model(family: Graph) -> None:
+    tool = KgAnswerTool(engine=family.engine(llm="llamacpp", llm_options={"threads": 1}))
+    message = tool.invoke(
+        ToolCall(
+            name=tool.name, args={"question": "Who are the children of alice?"}, id="c2", type="tool_call"
+        )
+    )
+    artifact = message.artifact
+    assert artifact["llm_calls"] >= 1 and artifact["completion_tokens"] > 0
+    text = str(message.content)
+    assert text.splitlines()[0] == artifact["text"] and "[T" in text
+    assert {"bob", "carol"} & set(artifact["entities"][:2])
+    cited = {e["id"] for p in artifact["evidence"] for e in p["edges"]}
+    assert all(set(c["edge_ids"]) <= cited for c in artifact["citations"])
+
+
+@pytest.mark.neo4j
+def test_same_documents_from_neo4j(
+    family: Graph, tmp_path: Path, neo4j_uri: str, neo4j_auth: tuple[str, str] | None
+) -> None:
+    user, password = neo4j_auth or (None, None)
+    g = kgreason.open_graph("lcfam", "neo4j", home=tmp_path, uri=neo4j_uri, user=user, password=password)
+    g.drop()
+    try:
+        g.load(FAMILY)
+        on_neo4j = g.retriever(k=4).invoke(QUESTION)
+        in_memory = family.retriever(k=4).invoke(QUESTION)
+        assert [d.page_content for d in on_neo4j] == [d.page_content for d in in_memory]
+        assert [d.metadata["edge_ids"] for d in on_neo4j] == [d.metadata["edge_ids"] for d in in_memory]
+        assert on_neo4j[0].metadata["store"] == "neo4j"
+        assert all(q["store"].startswith("neo4j") for q in on_neo4j[0].metadata["queries"])
+    finally:
+        g.drop()
+        g.close()
+
+
+def test_answer_documents_without_evidence() -> None:
+    empty = kgreason.Answer(question="?", text="", strategy="retrieve")
+    assert answer_documents(empty, graph="g", store="memory") == []

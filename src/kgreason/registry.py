@@ -26,6 +26,7 @@ _BUILTINS: dict[str, dict[str, str]] = {
     "kgreason.llm_backends": {},
     "kgreason.strategies": {
         "retrieve": "kgreason.fusion.retrieve:RetrieveStrategy",
+        "multihop": "kgreason.fusion.multihop:MultihopStrategy",
     },
     "kgreason.domains": {
         "ddi": "kgreason.domains.ddi:DdiPack",

@@ -1,0 +1,223 @@
+"""Hop-by-hop path exploration: a beam search over the relation types really present on the frontier.
+
+Each beam is a relation signature (``((relation, direction), ...)``) with the paths it has reached so
+far, one per end node. At every hop one path query (``Step(None, "both")`` from the beam's frontier,
+recorded and replayable on both stores) lists the edges at the frontier; they are grouped by
+(relation, direction) and every extension is scored against the question: sentence-embedding similarity
+of the readable relation path (``signature_text``) plus a weighted stemmed word overlap, less a small
+penalty per hop and per step taken against the edge direction. The immediate inverse of the relation just
+followed is never offered (SMALL-MODELS.md: tiny models walk straight back). When the two best options
+are close, the LLM chooses among the top few with a constrained string enum, which may also say that
+the current path already answers the question; a confident ranking skips the model. The search keeps
+``beam`` signatures, stops after ``max_hops`` or when no extension beats the best complete path by the
+score rule, and answers with the end nodes of the best path, topic entities excluded. Every hop (options,
+scores, choice, frontier sizes) goes into the ``Answer`` trace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgreason.fusion.base import Context
+from kgreason.fusion.retrieve.relation_paths import RelationScorer, Signature, humanize, signature_text
+from kgreason.graph.path_query import PathQuery, Step
+from kgreason.types import Edge, Node, Path
+
+STOP = "answer now"
+"""The enum option that says the current path already reaches the answer."""
+
+
+@dataclass(frozen=True)
+class ExploreSettings:
+    """The knobs of one exploration (copied from the strategy's options)."""
+
+    beam: int = 2
+    max_hops: int = 3
+    max_frontier: int = 200
+    edge_limit: int = 5000
+    hop_penalty: float = 0.03
+    inverse_penalty: float = 0.06
+    lexical_weight: float = 0.1
+    stop_margin: float = 0.0
+    confident_margin: float = 0.05
+    llm_options: int = 3
+    llm_bonus: float = 0.1
+
+
+@dataclass
+class Beam:
+    """A relation signature, its score, and one path per end node reached (insertion order = rank)."""
+
+    signature: Signature
+    score: float
+    ends: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return signature_text(self.signature)
+
+
+def mask_question(question: str, mentions: Sequence[str]) -> str:
+    """The question with the seed mentions replaced by ``X``, so names do not pull the relation scores."""
+    masked = question
+    for mention in mentions:
+        if mention:
+            masked = re.sub(re.escape(mention), "X", masked, flags=re.IGNORECASE)
+    return masked
+
+
+def option_label(step: tuple[str, str]) -> str:
+    """How a (relation, direction) option reads in a prompt: ``works at`` or ``works at (inverse)``."""
+    relation, direction = step
+    return humanize(relation) if direction == "out" else f"{humanize(relation)} (inverse)"
+
+
+def _extend(path: Path, edge: Edge, other: Node) -> Path | None:
+    if other.id in path.node_ids[1:] or (other.id == path.nodes[0].id and len(path.edges) == 0):
+        return None  # no node twice; only a cycle back to the topic may close a path (answered last)
+    return Path((*path.nodes, other), (*path.edges, edge))
+
+
+class Explorer:
+    """Runs the beam search for one question (see the module docstring)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        scorers: Sequence[tuple[RelationScorer, float]],
+        settings: ExploreSettings,
+    ) -> None:
+        self.ctx = ctx
+        self.scorers = scorers
+        self.s = settings
+        self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+
+    # -- scoring ----------------------------------------------------------------------------------------
+    def score(self, signatures: Sequence[Signature]) -> list[float]:
+        """Relevance of each signature to the (masked) question, penalties included."""
+        if not signatures:
+            return []
+        texts = [signature_text(sig) for sig in signatures]
+        totals = [0.0] * len(texts)
+        for scorer, weight in self.scorers:
+            for i, value in enumerate(scorer.score(self.masked, texts)):
+                totals[i] += weight * value
+        return [
+            total
+            - self.s.hop_penalty * (len(sig) - 1)
+            - self.s.inverse_penalty * sum(d == "in" for _, d in sig)
+            for total, sig in zip(totals, signatures, strict=True)
+        ]
+
+    # -- graph ------------------------------------------------------------------------------------------
+    def _expansions(self, beam: Beam) -> dict[tuple[str, str], dict[str, Path]]:
+        """(relation, direction) -> {new end node: path}, from one recorded path query at the frontier."""
+        frontier = list(beam.ends)[: self.s.max_frontier]
+        query = PathQuery(tuple(frontier), (Step(None, "both"),), limit=self.s.edge_limit)
+        out: dict[tuple[str, str], dict[str, Path]] = {}
+        last = beam.signature[-1] if beam.signature else None
+        for hop in self.ctx.store.run_path_query(query):
+            here, edge, other = hop.nodes[0], hop.edges[0], hop.nodes[1]
+            direction = "out" if edge.source == here.id else "in"
+            if edge.source == edge.target:
+                direction = "out"
+            if last is not None and last[0] == edge.type and last[1] != direction:
+                continue  # never the immediate inverse of the relation just followed
+            new = _extend(beam.ends[here.id], edge, other)
+            if new is not None:
+                out.setdefault((edge.type, direction), {}).setdefault(other.id, new)
+        return out
+
+    # -- search -----------------------------------------------------------------------------------------
+    def run(self) -> tuple[Beam | None, list[Beam]]:
+        """Explore; return the best complete beam and every complete beam ranked."""
+        seeds = self.ctx.store.get_nodes([s.node_id for s in self.ctx.seeds])
+        if not seeds:
+            self.ctx.note("explore", error="no linked entity in the graph")
+            return None, []
+        beams = [Beam((), 0.0, {i: Path((n,)) for i, n in seeds.items()})]
+        complete: list[Beam] = []
+        for hop in range(1, self.s.max_hops + 1):
+            candidates: list[Beam] = []
+            for beam in beams:
+                for step, ends in sorted(self._expansions(beam).items()):
+                    candidates.append(Beam((*beam.signature, step), 0.0, ends))
+            if not candidates:
+                self.ctx.note("hop", hop=hop, options=0, stopped="no edges at the frontier")
+                break
+            for cand, sc in zip(candidates, self.score([c.signature for c in candidates]), strict=True):
+                cand.score = sc
+            candidates.sort(key=lambda b: (-b.score, len(b.signature), b.signature))
+            best_done = max(complete, key=lambda b: b.score) if complete else None
+            chosen, stop = self._decide(hop, candidates, best_done)
+            record: dict[str, Any] = {
+                "hop": hop,
+                "options": len(candidates),
+                "top": [
+                    {"path": c.text, "score": round(c.score, 4), "ends": len(c.ends)} for c in candidates[:5]
+                ],
+            }
+            if chosen is not None:
+                record["chosen"] = chosen
+            if stop:
+                record["stopped"] = "the current path answers the question"
+                self.ctx.note("hop", **record)
+                break
+            beams = candidates[: self.s.beam]
+            complete.extend(beams)
+            record["kept"] = [b.text for b in beams]
+            record["frontier"] = [len(b.ends) for b in beams]
+            self.ctx.note("hop", **record)
+            best_done = max(complete, key=lambda b: b.score)
+            if hop > 1 and beams[0].score < best_done.score - self.s.stop_margin:
+                self.ctx.note("stop", hop=hop, reason="no extension beats the best path so far")
+                break
+        complete.sort(key=lambda b: (-b.score, len(b.signature), b.signature))
+        return (complete[0] if complete else None), complete
+
+    def _decide(self, hop: int, candidates: list[Beam], best_done: Beam | None) -> tuple[str | None, bool]:
+        """Let the LLM break a close call; return (its choice, whether it chose to stop)."""
+        if self.ctx.llm is None:
+            return None, False
+        top = candidates[: self.s.llm_options]
+        rivals = [c.score for c in top]
+        if best_done is not None:
+            rivals.append(best_done.score)
+        rivals.sort(reverse=True)
+        if len(rivals) < 2 or rivals[0] - rivals[1] >= self.s.confident_margin:
+            return None, False
+        labels = [option_label(c.signature[-1]) for c in top]
+        options = list(dict.fromkeys(labels))
+        if best_done is not None and best_done.score >= top[-1].score:
+            options.append(STOP)
+        if len(options) < 2:
+            return None, False
+        so_far = " -> ".join(option_label(st) for st in candidates[0].signature[:-1])
+        prompt = (
+            f"Question: {self.ctx.question}\n"
+            + (f"Relations followed so far: {so_far}\n" if so_far else "")
+            + "Which relation should be followed next to answer the question?"
+            + (f" Say '{STOP}' if the relations so far already answer it." if STOP in options else "")
+        )
+        messages = [
+            {"role": "system", "content": "You navigate a knowledge graph. Reply with one option."},
+            {"role": "user", "content": prompt},
+        ]
+        result = self.ctx.chat(
+            messages, json_schema={"type": "string", "enum": options}, max_tokens=48, temperature=0.0
+        )
+        value = getattr(result, "data", None)
+        choice = value if isinstance(value, str) and value in options else options[0]
+        self.ctx.note("llm_choose_relation", hop=hop, options=options, chosen=choice)
+        if choice == STOP:
+            assert best_done is not None
+            best_done.score += self.s.llm_bonus
+            return choice, True
+        for c in top:
+            if option_label(c.signature[-1]) == choice:
+                c.score += self.s.llm_bonus
+        candidates.sort(key=lambda b: (-b.score, len(b.signature), b.signature))
+        return choice, False

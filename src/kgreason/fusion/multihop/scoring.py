@@ -1,0 +1,42 @@
+"""Scoring relation paths against a question for hop-by-hop exploration.
+
+``CoverageScorer`` is the word-overlap signal used next to sentence embeddings: a relation path gains a
+point for each question word it covers (stemmed, stop words dropped, counted as a multiset so a relation
+repeated along a path covers a repeated word only once) and loses ``miss_cost`` for each of its words the
+question does not contain. Unlike a plain overlap count it stops a walk from growing by re-following a
+relation whose words the question already spent — the main way exploration overshoots the right hop count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from kgreason.fusion.retrieve.relation_paths import _STOP, _WORD, _stem
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and w != "inverse")
+
+
+class CoverageScorer:
+    """Multiset word coverage of the question by a relation path, less a cost per uncovered path word.
+
+    Args:
+        miss_cost: subtracted for each path word that the question does not contain (or contains fewer
+            times than the path does).
+    """
+
+    def __init__(self, miss_cost: float = 0.5) -> None:
+        self.miss_cost = miss_cost
+
+    def score(self, question: str, texts: Sequence[str]) -> list[float]:
+        """One score per text (higher is more relevant)."""
+        q = _words(question)
+        out = []
+        for text in texts:
+            p = _words(text)
+            covered = sum(min(q[w], c) for w, c in p.items())
+            missed = sum(p.values()) - covered
+            out.append(covered - self.miss_cost * missed)
+        return out

@@ -1,0 +1,206 @@
+"""The ``multihop`` strategy: hop-by-hop path exploration (any store) or text2cypher (Neo4j).
+
+``mode="explore"`` runs ``Explorer`` (relation choice per hop, beam search, the LLM only for close calls)
+and answers with the end nodes of the best relation path. ``mode="cypher"`` runs the text2cypher
+pipeline (``text2cypher.Text2Cypher``: schema selection, a generated query plan or Cypher text,
+validation, the read-only guard, a bounded repair loop) and answers with the node ids its result rows
+name. ``mode="auto"`` picks cypher on a Cypher store when the question asks for something a path walk
+cannot give (counts, lists with conditions) or when no entity could be linked, and explore otherwise.
+Both record every query in the ``Answer`` (refused ones with the reason) and every decision in its trace.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field
+
+from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
+from kgreason.fusion.multihop.explore import Beam, Explorer, ExploreSettings
+from kgreason.fusion.multihop.scoring import CoverageScorer
+from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer, humanize
+from kgreason.types import Citation, Edge, Path
+
+Mode = Literal["auto", "explore", "cypher"]
+
+_CYPHER_CUES = re.compile(
+    r"\b(how many|number of|count|average|total|most|least|more than|fewer than|at least|list all|every)\b",
+    re.IGNORECASE,
+)
+
+
+class MultihopOptions(StrategyOptions):
+    mode: Mode = Field("auto", description="explore, cypher, or auto (by store capabilities and question).")
+    # explore
+    beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
+    max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
+    scorer: Literal["embedding", "lexical", "both"] = "both"
+    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    miss_cost: float = Field(
+        0.5, ge=0, description="Word-overlap cost of a relation word the question lacks."
+    )
+    hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
+    inverse_penalty: float = Field(0.06, ge=0, description="Subtracted per step taken against the edge.")
+    stop_margin: float = Field(0.0, ge=0, description="Stop when a hop scores this much below the best path.")
+    confident_margin: float = Field(
+        0.05, ge=0, description="Ask the LLM only when the two best options score closer than this."
+    )
+    llm_options: int = Field(3, ge=2, le=8, description="Options offered to the LLM in one choice.")
+    llm_bonus: float = Field(0.1, ge=0, description="Added to the score of the option the LLM chose.")
+    max_frontier: int = Field(200, ge=1, description="Frontier nodes expanded per beam and hop.")
+    max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
+    # cypher
+    schema_tokens: int = Field(400, ge=50, description="Schema text budget in the prompt (estimated tokens).")
+    few_shot: int = Field(2, ge=0, le=6, description="Examples generated from the schema.")
+    generation: Literal["plan", "cypher"] = Field(
+        "plan", description="plan: a JSON query plan compiled to Cypher; cypher: the model writes Cypher."
+    )
+    repair_attempts: int = Field(2, ge=0, le=5, description="Repair turns fed the database's error.")
+    candidates: int = Field(1, ge=1, le=5, description="Self-consistency: queries generated and voted on.")
+    row_limit: int = Field(100, ge=1, le=10_000, description="LIMIT put on generated queries.")
+
+
+class MultihopStrategy(Strategy):
+    """Multi-hop reasoning by path exploration or text2cypher."""
+
+    name = "multihop"
+    Options = MultihopOptions
+    options: MultihopOptions
+
+    def __init__(self, *args: Any, scorers: list[tuple[RelationScorer, float]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._scorers = scorers
+
+    def check(self) -> None:
+        if self.options.mode == "cypher" and not self.store.capabilities.cypher:
+            from kgreason.errors import ConfigError
+
+            raise ConfigError(
+                f"multihop mode 'cypher' needs a store that runs Cypher; {self.store.backend!r} does not",
+                hint="use --store neo4j, or --mode explore",
+            )
+
+    # -- routing ----------------------------------------------------------------------------------------
+    def pick_mode(self, question: str, linked: bool) -> Literal["explore", "cypher"]:
+        """``auto``: cypher on a Cypher store for counting/filtering questions or without a linked entity."""
+        if self.options.mode != "auto":
+            return self.options.mode
+        if not self.store.capabilities.cypher:
+            return "explore"
+        if not linked or _CYPHER_CUES.search(question):
+            return "cypher"
+        return "explore"
+
+    @property
+    def scorers(self) -> list[tuple[RelationScorer, float]]:
+        if self._scorers is None:
+            opts = self.options
+            scorers: list[tuple[RelationScorer, float]] = []
+            if opts.scorer in ("embedding", "both"):
+                encoder = self.resources.encoder
+                if encoder is None:
+                    from kgreason.embed import default_encoder
+
+                    encoder = default_encoder()
+                cache = self.resources.cache_dir
+                path = (
+                    cache / f"relation-paths-{self.store.backend}-{self.store.graph}.npz" if cache else None
+                )
+                scorers.append((EmbeddingScorer(encoder, path), 1.0))
+            if opts.scorer in ("lexical", "both"):
+                weight = 1.0 if opts.scorer == "lexical" else opts.lexical_weight
+                scorers.append((CoverageScorer(opts.miss_cost), weight))
+            self._scorers = scorers
+        return self._scorers
+
+    # -- gather -----------------------------------------------------------------------------------------
+    def gather(self, ctx: Context) -> Evidence:
+        mode = self.pick_mode(ctx.question, bool(ctx.seeds))
+        ctx.note("mode", mode=mode, requested=self.options.mode)
+        if mode == "cypher":
+            from kgreason.errors import ConfigError
+
+            raise ConfigError("multihop mode 'cypher' is not built yet", hint="use --option mode=explore")
+        return self._explore(ctx)
+
+    def _explore(self, ctx: Context) -> Evidence:
+        o = self.options
+        settings = ExploreSettings(
+            beam=o.beam,
+            max_hops=o.max_hops,
+            max_frontier=o.max_frontier,
+            hop_penalty=o.hop_penalty,
+            inverse_penalty=o.inverse_penalty,
+            lexical_weight=o.lexical_weight,
+            stop_margin=o.stop_margin,
+            confident_margin=o.confident_margin,
+            llm_options=o.llm_options,
+            llm_bonus=o.llm_bonus,
+        )
+        if not ctx.seeds:
+            ctx.note("explore", error="no entity linked")
+            return Evidence()
+        best, ranked = Explorer(ctx, self.scorers, settings).run()
+        for scorer, _ in self.scorers:
+            save = getattr(scorer, "save", None)
+            if save is not None:
+                save()
+        return _beams_to_evidence(ctx, best, ranked, o.max_answers)
+
+    # -- generate ---------------------------------------------------------------------------------------
+    def generate(self, ctx: Context, evidence: Evidence) -> Draft:
+        answer_set = [str(a) for a in evidence.notes.get("answer_set", [])]
+        ranked = [c.node_id for c in evidence.candidates][: self.options.max_answers]
+        answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
+        markers: dict[str, str] = {}
+        for p in evidence.paths:
+            for e in p.edges:
+                markers.setdefault(e.id, f"T{len(markers) + 1}")
+        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+        citations: list[Citation] = []
+        parts = []
+        for a in answer_set:
+            support = next((p for p in evidence.paths if p.nodes[-1].id == a), None)
+            ids = support.edge_ids if support is not None else ()
+            for i in ids:
+                citations.append(Citation(f"[{markers[i]}]", (i,)))
+            marks = "".join(f"[{markers[i]}]" for i in ids)
+            parts.append(f"{names.get(a, a)} {marks}".strip())
+        text = "; ".join(parts)
+        by_id = {c.node_id: c.score for c in evidence.candidates}
+        scores: dict[str, float] = {"answer_set_size": float(len(answer_set))}
+        scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})
+        return Draft(
+            text=text, entities=tuple(ranked), citations=tuple(dict.fromkeys(citations)), scores=scores
+        )
+
+
+def _beams_to_evidence(ctx: Context, best: Beam | None, ranked: list[Beam], max_answers: int) -> Evidence:
+    """Paths of the best beam first (its ends are the answer set), then the runners-up's."""
+    seeds = {s.node_id for s in ctx.seeds}
+    paths: list[Path] = []
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    for beam in ranked:
+        for end, path in beam.ends.items():
+            if end in seeds or end in seen or len(candidates) >= max_answers:
+                continue
+            seen.add(end)
+            paths.append(path)
+            candidates.append(Candidate(end, beam.score, (len(paths) - 1,)))
+    answer_set = [e for e in (best.ends if best else {}) if e not in seeds]
+    if best is not None and not answer_set and best.ends:
+        answer_set = list(best.ends)  # a cycle back to the topic is the only answer the path gives
+    ctx.note(
+        "answer_path",
+        path=best.text if best else None,
+        relations=[f"{r}({d})" for r, d in best.signature] if best else [],
+        answers=len(answer_set),
+    )
+    return Evidence(paths=tuple(paths), candidates=tuple(candidates), notes={"answer_set": answer_set})
+
+
+def verbalise(edge: Edge) -> str:
+    """``a -works at-> b``: how an edge reads in a prompt."""
+    return f"{edge.source} -{humanize(edge.type)}-> {edge.target}"

@@ -62,7 +62,10 @@ def answer_from_json(path: Path) -> tuple[dict[str, Any], tuple[KgPath, ...], tu
 
 def ask(
     question: str = typer.Argument("", help="The question (omit with --replay)."),
-    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
+    graph: str | None = typer.Option(None, "--graph", "-g", help="Graph name (with --pack: the pack's)."),
+    pack: str | None = typer.Option(
+        None, "--pack", help="Domain pack (e.g. ddi): load its graph, use its prompts and entity hints."
+    ),
     store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
     strategy: str = typer.Option("retrieve", "--strategy", help="retrieve (more to come: gnn, multihop)."),
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none' for ranked answers only."),
@@ -77,9 +80,17 @@ def ask(
     """Answer a question with cited evidence from the graph."""
     from kgreason.api import make_engine
 
-    target = open_store(graph, store, settings())
+    domain = None
+    if pack is not None:
+        from kgreason.cli.packs_cmd import open_pack_graph
+
+        domain, target = open_pack_graph(pack, store, graph)
+    elif graph is None:
+        raise InputError("no graph given", hint="use --graph NAME, or --pack NAME for a domain pack's graph")
+    else:
+        target = open_store(graph, store, settings())
     if not target.exists():
-        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+        raise NotFoundError("graph", target.graph, suggest(target.graph, target.list_graphs()))
     if replay_file is not None:
         from kgreason.fusion.recording import replay
 
@@ -95,10 +106,21 @@ def ask(
         return
     if not question.strip():
         raise InputError("no question given", hint='kgr ask "QUESTION" --graph NAME')
+    chat: Any = llm
+    if domain is not None:
+        from kgreason.api import chat_model
+        from kgreason.cli.packs_cmd import pack_llm, pack_topic
+
+        chat = pack_llm(domain, chat_model(llm, model=model, settings=settings()))
+        topic = topic or pack_topic(domain, question, target)
     engine = make_engine(
-        target, strategy=strategy, llm=llm, model=model, options=parse_options(option), settings=settings()
+        target, strategy=strategy, llm=chat, model=model, options=parse_options(option), settings=settings()
     )
     answer = engine.ask(question, topic=topic)
+    if domain is not None:
+        from kgreason.cli.packs_cmd import checked_answer
+
+        answer = checked_answer(domain, answer, target)
     if as_json:
         print_json(answer.to_dict())
     else:

@@ -7,8 +7,6 @@ suggestions while the known ones are still checked and printed.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -32,16 +30,13 @@ _COLOURS = {"contraindicated": "bold red", "major": "red", "moderate": "yellow",
 
 
 def _pack() -> DdiPack:
-    """The registered ddi pack; ``KGR_DDI_DATA`` points it at another data directory (tests, review)."""
-    from kgreason.domains import get_pack
+    """The registered ddi pack (``$KGR_DDI_DATA`` points it at another data directory)."""
+    from kgreason.cli.packs_cmd import pack_named
     from kgreason.domains.ddi import DdiPack
 
-    pack = get_pack("ddi")
+    pack = pack_named("ddi")
     if not isinstance(pack, DdiPack):
         raise ConfigError(f"the pack registered as 'ddi' is a {type(pack).__name__}, not the ddi pack")
-    override = os.environ.get("KGR_DDI_DATA")
-    if override:
-        return DdiPack(Path(override), link_predictor=pack.link_predictor)
     return pack
 
 

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from kgreason.cli.common import print_json, settings
 from kgreason.graph.open import open_store
 
+if TYPE_CHECKING:
+    from kgreason.domains import DomainPack
+    from kgreason.graph.store import GraphStore
+    from kgreason.types import Answer
+
 app = typer.Typer(no_args_is_help=True)
 
 JsonOpt = typer.Option(False, "--json", help="Print JSON for machines.")
+DATA_ENV = "KGR_DDI_DATA"
+"""Points the built-in ddi pack at another data directory (tests, reviewing a data change)."""
+
+
+def pack_named(name: str) -> DomainPack:
+    """The pack registered as ``name``; the ddi pack reads ``$KGR_DDI_DATA`` when it is set."""
+    from kgreason.domains import get_pack
+
+    pack = get_pack(name)
+    override = os.environ.get(DATA_ENV)
+    if override and name == "ddi":
+        from kgreason.domains.ddi import DdiPack
+
+        if isinstance(pack, DdiPack):
+            return DdiPack(Path(override), link_predictor=pack.link_predictor)
+    return pack
 
 
 @app.command("list")
@@ -30,9 +55,7 @@ def list_packs(as_json: bool = JsonOpt) -> None:
 @app.command()
 def info(name: str = typer.Argument(..., help="Pack name."), as_json: bool = JsonOpt) -> None:
     """A pack's version, schema, mechanism rules, Cypher templates, prompts and golden-set size."""
-    from kgreason.domains import get_pack
-
-    data = get_pack(name).info()
+    data = pack_named(name).info()
     if as_json:
         print_json(data)
         return
@@ -58,9 +81,7 @@ def load(
     as_json: bool = JsonOpt,
 ) -> None:
     """Load a pack's graph into a store (idempotent: unchanged data is not written again)."""
-    from kgreason.domains import get_pack
-
-    pack = get_pack(name)
+    pack = pack_named(name)
     target = open_store(graph or pack.graph_name(), store, settings())
     report = pack.load(target, force=force)
     target.close()
@@ -75,3 +96,46 @@ def load(
             f"created in {report.seconds:.2f}s"
         )
     typer.echo(f"graph {report.graph!r} on {store}: {report.nodes} nodes, {report.edges} edges")
+
+
+# -- what `kgr ask --pack NAME` uses -------------------------------------------------------------------
+def open_pack_graph(name: str, store: str, graph: str | None) -> tuple[DomainPack, GraphStore]:
+    """The pack and its graph on ``store`` (the pack's default graph unless ``graph``), loaded if needed."""
+    pack = pack_named(name)
+    graph_name = graph or pack.graph_name()
+    target = open_store(graph_name, store, settings())
+    report = pack.ensure_loaded(target)
+    if report is not None:
+        typer.echo(
+            f"loaded pack {name} into graph {graph_name!r} on {store} ({report.nodes} nodes, "
+            f"{report.edges} edges)",
+            err=True,
+        )
+    return pack, target
+
+
+def pack_llm(pack: DomainPack, llm: Any) -> Any:
+    """``llm`` answering with the pack's system prompt (unchanged when there is no model or prompt)."""
+    from kgreason.domains.pack import SystemPromptChat
+
+    system = pack.prompts().get("system")
+    return SystemPromptChat(llm, system) if llm is not None and system else llm
+
+
+def pack_topic(pack: DomainPack, question: str, target: GraphStore) -> str | None:
+    """The first entity the pack recognises in ``question`` that is in the graph (its entity hints)."""
+    for node_id in pack.entity_hints(question):
+        if target.get_node(node_id) is not None:
+            return node_id
+    return None
+
+
+def checked_answer(pack: DomainPack, answer: Answer, target: GraphStore) -> Answer:
+    """``answer`` with the pack's answer checks recorded in its trace (step ``pack_checks``)."""
+    import dataclasses
+
+    notes = pack.answer_checks(answer, target)
+    step = {"step": "pack_checks", "pack": pack.name, "version": pack.version, "notes": notes}
+    for note in notes:
+        typer.echo(f"{pack.name}: {note}", err=True)
+    return dataclasses.replace(answer, trace=(*answer.trace, step))

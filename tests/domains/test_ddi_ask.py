@@ -1,0 +1,70 @@
+"""`kgr ask --pack ddi`: the pack's graph is loaded and used, its entity hints pick the topic, its answer
+checks run; with the bundled model the pack's system prompt is used for the one LLM call."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ddi_helpers import FIXTURES, run_kgr
+
+from kgreason.domains.ddi import DdiPack
+from kgreason.domains.pack import SystemPromptChat
+
+
+def test_ask_pack_without_llm(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    r = run_kgr(
+        "ask", "--pack", "ddi", "Which enzyme does Biaxin inhibit?", "--llm", "none", "--json", home=home
+    )
+    assert r.returncode == 0, r.stderr
+    answer = json.loads(r.stdout)
+    assert answer["trace"][0]["seeds"][0]["node_id"] == "clarithromycin"  # brand name -> drug id
+    assert "cyp3a4" in answer["entities"][:2]
+    assert answer["trace"][-1]["step"] == "pack_checks"
+    assert (home / "graphs" / "ddi.kgr").exists()  # the pack's default graph was loaded
+    missing = run_kgr("ask", "Which enzyme?", "--llm", "none", home=home)
+    assert missing.returncode == 2 and "--pack" in missing.stderr
+
+
+def test_ask_pack_checks_flag_interactions(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    q = "Can Zocor be taken together with Biaxin?"
+    r = run_kgr("ask", "--pack", "ddi", q, "--llm", "none", "--json", home=home)
+    assert r.returncode == 0, r.stderr
+    notes = json.loads(r.stdout)["trace"][-1]["notes"]
+    assert any("simvastatin + clarithromycin is contraindicated via cyp3a4" in n for n in notes), notes
+    assert "contraindicated" in r.stderr
+
+
+@pytest.mark.slow
+def test_ask_pack_with_bundled_model(tmp_path: Path) -> None:
+    pytest.importorskip("xllamacpp")
+    home = tmp_path / "home"
+    q = "Which transporter does clarithromycin inhibit?"
+    r = run_kgr("ask", "--pack", "ddi", q, "--json", home=home)
+    assert r.returncode == 0, r.stderr
+    answer = json.loads(r.stdout)
+    assert answer["llm_calls"] == 1
+    evidence_nodes = {n["id"] for p in answer["evidence"] for n in p["nodes"]}
+    assert answer["entities"] and set(answer["entities"]) <= evidence_nodes
+
+
+def test_system_prompt_wrapper_replaces_the_system_message() -> None:
+    seen: list[object] = []
+
+    class Recorder:
+        name = "recorder"
+
+        def chat(self, messages: object, **kwargs: object) -> str:
+            seen.append(messages)
+            return "ok"
+
+    wrapped = SystemPromptChat(Recorder(), DdiPack(FIXTURES).prompts()["system"])
+    assert wrapped.chat([{"role": "system", "content": "x"}, {"role": "user", "content": "q"}]) == "ok"
+    assert seen[0] == [
+        {"role": "system", "content": DdiPack.prompts(DdiPack(FIXTURES))["system"]},
+        {"role": "user", "content": "q"},
+    ]
+    assert wrapped.name == "recorder"  # everything else is the wrapped model's

@@ -10,14 +10,47 @@ import sys
 
 import typer
 
-from kgreason.cli import ask_cmd, ddi_cmd, eval_cmd, graph_cmd, llm_cmd, neo4j_cmd, packs_cmd
+from kgreason.cli import (
+    ask_cmd,
+    ddi_cmd,
+    doctor_cmd,
+    eval_cmd,
+    graph_cmd,
+    llm_cmd,
+    neo4j_cmd,
+    packs_cmd,
+    plugins_cmd,
+)
 from kgreason.cli.common import state
 from kgreason.errors import KgrError
+
+EXAMPLES = (
+    "Examples:\n\n"
+    "$ kgr graph load examples/data/family.tsv --graph family\n\n"
+    "$ kgr graph stats --graph family --json\n\n"
+    '$ kgr ask "Where is the company alice works at located?" --graph family\n\n'
+    "$ kgr neo4j start && kgr graph load examples/data/family.tsv --graph family --store neo4j\n\n"
+    "$ kgr eval qa --graph family --questions examples/qa/family_handwritten.jsonl --llm none --json\n\n"
+    "$ kgr doctor   (what is installed and reachable)\n\n"
+    "$ kgr --install-completion   (tab completion for your shell)"
+)
+GETTING_STARTED = """kgreason: knowledge-graph + LLM reasoning, offline by default.
+
+Get started:
+  kgr graph load examples/data/family.tsv --graph family    load triples into the embedded store
+  kgr graph stats --graph family                            node and edge counts
+  kgr graph schema --graph family                           labels, relations, patterns
+  kgr ask "Where is the company alice works at located?" --graph family
+  kgr doctor                                                what is installed and reachable
+  kgr plugins list                                          strategies, stores, LLM backends, packs
+
+Every command has --help; `kgr --help` lists them all. Notebooks: examples/*.ipynb."""
 
 app = typer.Typer(
     name="kgr",
     help="kgreason: knowledge-graph + LLM reasoning. Start with `kgr graph load FILE --graph NAME`.",
-    no_args_is_help=True,
+    epilog=EXAMPLES,
+    no_args_is_help=False,  # `kgr` alone prints GETTING_STARTED and exits 0
     add_completion=True,
     pretty_exceptions_enable=False,
 )
@@ -28,15 +61,20 @@ app.command("ask")(ask_cmd.ask)
 app.add_typer(
     eval_cmd.app, name="eval", help="Evaluate strategies on QA sets; generate QA sets from a graph."
 )
+app.command("doctor")(doctor_cmd.doctor)
+app.add_typer(plugins_cmd.app, name="plugins", help="Extension points and the plugins registered in them.")
 app.add_typer(packs_cmd.app, name="packs", help="Domain packs: list, show, load into a store.")
 app.add_typer(ddi_cmd.app, name="ddi", help="Drug-drug interactions: check a medication list (ddi pack).")
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
 ) -> None:
     state.debug = debug
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        typer.echo(GETTING_STARTED)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kgreason import registry
 from kgreason.domains.pack import DomainPack
-from kgreason.errors import PluginError
+from kgreason.errors import NotFoundError, PluginError
 
 GROUP = "kgreason.domains"
 
@@ -26,7 +26,10 @@ def get_pack(name: str) -> DomainPack:
         NotFoundError: no pack has that name (with close names as suggestions).
         PluginError: the pack fails to import, or does not provide a ``DomainPack``.
     """
-    obj = registry.load(GROUP, name)
+    try:
+        obj = registry.load(GROUP, name)
+    except NotFoundError as exc:
+        raise NotFoundError("domain pack", name, exc.suggestions) from None
     if isinstance(obj, DomainPack):
         return obj
     if callable(obj):

@@ -1,0 +1,204 @@
+"""The CLI's finish: getting-started text, help with examples, --json everywhere it reads, shell
+completion, `kgr plugins list` without importing plugins, one-line errors with hints, --debug tracebacks,
+progress bars on a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FAMILY = ROOT / "examples" / "data" / "family.tsv"
+WRITERS = {"graph export", "graph drop", "llm models install", "eval make-qa"}
+"""Commands that write data (a file, stdout records, a deletion) rather than report: no --json needed."""
+
+
+def kgr(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"KGR_HOME": str(home), "HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    return subprocess.run(
+        [sys.executable, "-m", "kgreason.cli.app", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        timeout=300,
+    )
+
+
+def test_no_arguments_prints_getting_started_and_exits_0(tmp_path: Path) -> None:
+    r = kgr(home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Get started:" in r.stdout and "kgr graph load examples/data/family.tsv" in r.stdout
+    assert len(r.stdout.splitlines()) <= 15  # short: not the full help
+
+
+def test_root_help_has_examples_and_every_group(tmp_path: Path) -> None:
+    r = kgr("--help", home=tmp_path, COLUMNS="120")
+    assert r.returncode == 0
+    assert "Examples:" in r.stdout and "$ kgr graph load examples/data/family.tsv --graph family" in r.stdout
+    for group in ("graph", "ask", "eval", "neo4j", "llm", "doctor", "plugins"):
+        assert f" {group} " in r.stdout
+
+
+def leaf_commands() -> dict[str, Any]:
+    import typer.main
+
+    from kgreason.cli.app import app
+
+    found: dict[str, Any] = {}
+
+    def walk(cmd: Any, prefix: list[str]) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*prefix, name])
+        else:
+            found[" ".join(prefix)] = cmd
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def test_every_reading_command_has_json() -> None:
+    commands = leaf_commands()
+    assert {"graph stats", "doctor", "plugins list", "ask", "eval qa"} <= set(commands)
+    missing = [
+        name
+        for name, cmd in commands.items()
+        if name not in WRITERS and "--json" not in [o for p in cmd.params for o in p.opts]
+    ]
+    assert missing == []
+
+
+def test_json_outputs_parse(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", "--json", home=tmp_path).returncode == 0
+    for args in (
+        ("graph", "stats", "-g", "family"),
+        ("graph", "schema", "-g", "family"),
+        ("graph", "neighbors", "alice", "-g", "family"),
+        ("graph", "paths", "alice", "paris", "-g", "family"),
+        ("graph", "list"),
+        ("neo4j", "status"),
+        ("llm", "models", "list"),
+        ("plugins", "list"),
+    ):
+        r = kgr(*args, "--json", home=tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+        json.loads(r.stdout)  # one JSON document, nothing else on stdout
+
+
+def kgr_script(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``kgr`` console script (completion is keyed on the program name)."""
+    script = Path(sys.executable).parent / "kgr"
+    if not script.exists():
+        pytest.skip("the kgr console script is not installed next to this Python")
+    base = {"KGR_HOME": str(home), "HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    return subprocess.run(
+        [str(script), *args], capture_output=True, text=True, env={**base, **env}, timeout=120
+    )
+
+
+def test_shell_completion_shows_installs_and_completes(tmp_path: Path) -> None:
+    r = kgr_script("--show-completion", "bash", home=tmp_path)
+    assert r.returncode == 0 and "_kgr_completion" in r.stdout and "complete " in r.stdout
+    r = kgr_script("--install-completion", "bash", home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    script = tmp_path / ".bash_completions" / "kgr.sh"
+    assert script.is_file() and "_KGR_COMPLETE" in script.read_text()
+    assert (
+        str(script) in (tmp_path / ".bashrc").read_text()
+        or ".bash_completions/kgr.sh" in (tmp_path / ".bashrc").read_text()
+    )
+    for words, cword, expect in (("kgr gr", "1", "graph"), ("kgr graph st", "2", "stats")):
+        r = kgr_script(home=tmp_path, _KGR_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=cword)
+        assert r.returncode == 0 and expect in r.stdout.split(), (words, r.stdout, r.stderr)
+
+
+def test_plugins_list_imports_no_plugin(tmp_path: Path) -> None:
+    from kgreason import registry
+
+    targets = {info.target.split(":")[0] for g in registry.GROUPS for info in registry.available(g).values()}
+    probe = (
+        "import sys, json\nfrom kgreason.cli.app import main\nbefore = set(sys.modules)\n"
+        "try:\n    main(['plugins', 'list', '--json'])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    listing, loaded = r.stdout.rsplit("\n", 2)[0], json.loads(r.stdout.strip().splitlines()[-1])
+    groups = json.loads(listing)
+    assert list(groups) == list(registry.GROUPS)
+    assert "retrieve" in {p["name"] for p in groups["kgreason.strategies"]}
+    assert {"memory", "neo4j"} <= {p["name"] for p in groups["kgreason.graph_backends"]}
+    assert not targets & set(loaded), targets & set(loaded)
+
+
+def test_a_broken_plugin_is_listed_and_fails_only_when_used(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    dist = site / "kgr_broken_plugin-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: kgr-broken-plugin\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[kgreason.strategies]\nbroken = kgr_no_such_module:Strategy\n")
+    env = {"PYTHONPATH": str(site)}
+    r = kgr("plugins", "list", "--group", "strategies", "--json", home=tmp_path, **env)
+    assert r.returncode == 0, r.stderr
+    broken = next(p for p in json.loads(r.stdout)["kgreason.strategies"] if p["name"] == "broken")
+    assert broken == {"name": "broken", "target": "kgr_no_such_module:Strategy", "builtin": False}
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    r = kgr("ask", "who?", "-g", "family", "--strategy", "broken", "--llm", "none", home=tmp_path, **env)
+    assert r.returncode != 0 and "kgr_no_such_module" in r.stderr and "Traceback" not in r.stderr
+    r = kgr("plugins", "list", "--group", "strategy", home=tmp_path)
+    assert r.returncode == 2 and "did you mean" in r.stderr
+
+
+def test_errors_are_one_line_with_a_hint_and_debug_shows_the_traceback(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    args = ("graph", "query", "MATCH (n) RETURN n", "-g", "family", "--store", "memory")
+    r = kgr(*args, home=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == ["error: the memory store does not run Cypher", "hint: use --store neo4j"]
+    r = kgr("--debug", *args, home=tmp_path)
+    assert r.returncode != 0
+    assert "Traceback (most recent call last)" in r.stderr and "ConfigError" in r.stderr
+    assert "does not run Cypher" in r.stderr
+
+
+def run_on_terminal(args: list[str], home: Path) -> tuple[int, str]:
+    """Run kgr with stderr on a pseudo-terminal (so progress bars show); return (code, what it drew)."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "KGR_HOME": str(home), "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kgreason.cli.app", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    return proc.wait(timeout=300), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_load_and_eval_show_progress_bars_on_a_terminal(tmp_path: Path) -> None:
+    rc, drawn = run_on_terminal(["graph", "load", str(FAMILY), "-g", "family"], tmp_path)
+    assert rc == 0 and "loading family.tsv" in drawn and "10/10" in drawn
+    qa = ROOT / "examples" / "qa" / "family_handwritten.jsonl"
+    n = sum(1 for line in qa.read_text().splitlines() if line.strip())
+    rc, drawn = run_on_terminal(["eval", "qa", "-g", "family", "-q", str(qa), "--llm", "none"], tmp_path)
+    assert rc == 0 and "eval retrieve" in drawn and f"{n}/{n}" in drawn
+    rc, drawn = run_on_terminal(["graph", "load", str(FAMILY), "-g", "fam2", "--json"], tmp_path)
+    assert rc == 0 and "loading" not in drawn  # --json output stays clean of progress

@@ -78,6 +78,11 @@ class AnsmEntry:
     severity: str
     mechanism: str
 
+    @property
+    def keys(self) -> tuple[str, str]:
+        """The folded names of both sides."""
+        return fold(self.main), fold(self.plus)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "main": self.main,
@@ -146,7 +151,13 @@ class AnsmThesaurus:
             for side in (entry.main, entry.plus):
                 if fold(side) not in classes:
                     substance_names.add(fold(side))
-        folded_exceptions = {fold(k): v for k, v in exceptions.items()}
+        self.problems: list[str] = []
+        folded_exceptions: dict[str, str | None] = {}
+        for french, drug in exceptions.items():
+            if drug is not None and drug not in names.names:
+                self.problems.append(f"ansm_exceptions.tsv: {french!r} -> unknown drug id {drug!r}")
+                continue
+            folded_exceptions[fold(french)] = drug
         self.substance_drug: dict[str, str] = {}
         for name in sorted(substance_names):
             drug = self._map(name, names, folded_exceptions)
@@ -184,7 +195,7 @@ class AnsmThesaurus:
         for n in names_a:
             for i in self.by_name.get(n, ()):
                 e = self.entries[i]
-                main, plus = fold(e.main), fold(e.plus)
+                main, plus = e.keys
                 hit = (main == n and plus in names_b) or (plus == n and main in names_b)
                 if hit and e not in found:
                     found.append(e)

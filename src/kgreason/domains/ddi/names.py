@@ -8,6 +8,7 @@ name gets up to three suggestions (close ids, names, brands or synonyms by edit 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ _SALTS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents removed, ``_``/``-``/punctuation as single spaces."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()

@@ -60,6 +60,18 @@ def test_documents_carry_checkable_evidence(family: Graph) -> None:
     assert report.identical and report.queries == len(queries) > 0
 
 
+@pytest.mark.parametrize("strategy", ["retrieve", "multihop"])
+def test_documents_for_each_strategy(family: Graph, strategy: str) -> None:
+    retriever = family.retriever(k=3, strategy=strategy)
+    docs = retriever.invoke(QUESTION)
+    assert len(docs) == 3 and {d.metadata["strategy"] for d in docs} == {strategy}
+    assert docs[0].metadata["end"] == "paris" and docs[0].metadata["is_answer"]
+    assert all(d.metadata["node_ids"][0] == "alice" for d in docs)
+    queries = tuple(QueryRecord.from_dict(q) for q in docs[0].metadata["queries"])
+    full = retriever.engine.ask(QUESTION)
+    assert replay(family.store, queries, full.evidence).identical
+
+
 def test_k_and_topic_per_call(family: Graph) -> None:
     retriever = family.retriever(k=2)
     assert len(retriever.invoke(QUESTION)) == 2

@@ -1,10 +1,10 @@
 """LangChain's own standard suites (``langchain-tests``) against the real engine on a real graph.
 
 The graph is ``examples/data/family.tsv`` loaded into the memory store under a temporary ``KGR_HOME``;
-the engine runs the retrieve strategy with the bundled MiniLM encoder and no LLM (``llm=None``: ranked
-answers with cited evidence, no generation), so every call does the real linking, path ranking and
-store queries. The suites' async tests run through pytest-asyncio (marked per test: the project does
-not switch the whole suite to asyncio auto mode).
+the engine runs the retrieve strategy (and, for the retriever, also multihop) with the bundled MiniLM
+encoder and no LLM (``llm=None``: ranked answers with cited evidence, no generation), so every call
+does the real linking, path ranking and store queries. The suites' async tests run through
+pytest-asyncio (marked in conftest.py: the project does not switch the whole suite to auto mode).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def family_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     graph = kgreason.open_graph("family", home=tmp_path_factory.mktemp("kgr-home"))
     graph.load(FAMILY)
     _engine["family"] = graph.engine(llm=None)
+    _engine["multihop"] = graph.engine("multihop", llm=None)
     yield _engine["family"]
     _engine.clear()
 
@@ -47,6 +48,22 @@ class TestKgRetrieverStandard(RetrieversIntegrationTests):
     @property
     def retriever_constructor_params(self) -> dict[str, Any]:
         return {"engine": _engine["family"]}
+
+    @property
+    def retriever_query_example(self) -> str:
+        return QUESTION
+
+
+class TestKgRetrieverMultihopStandard(RetrieversIntegrationTests):
+    """The same suite with the evidence of the multihop strategy (path exploration, no LLM)."""
+
+    @property
+    def retriever_constructor(self) -> type[KgRetriever]:
+        return KgRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict[str, Any]:
+        return {"engine": _engine["multihop"]}
 
     @property
     def retriever_query_example(self) -> str:

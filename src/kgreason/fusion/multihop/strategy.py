@@ -12,7 +12,7 @@ Both record every query in the ``Answer`` (refused ones with the reason) and eve
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -21,6 +21,9 @@ from kgreason.fusion.multihop.explore import Beam, Explorer, ExploreSettings
 from kgreason.fusion.multihop.scoring import CoverageScorer
 from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer, humanize
 from kgreason.types import Citation, Edge, Path
+
+if TYPE_CHECKING:
+    from kgreason.fusion.multihop.text2cypher import Text2Cypher
 
 Mode = Literal["auto", "explore", "cypher"]
 
@@ -71,6 +74,7 @@ class MultihopStrategy(Strategy):
     def __init__(self, *args: Any, scorers: list[tuple[RelationScorer, float]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._scorers = scorers
+        self._t2c: Text2Cypher | None = None
 
     def check(self) -> None:
         if self.options.mode == "cypher" and not self.store.capabilities.cypher:
@@ -114,14 +118,23 @@ class MultihopStrategy(Strategy):
             self._scorers = scorers
         return self._scorers
 
+    @property
+    def text2cypher(self) -> Text2Cypher:
+        """The text2cypher pipeline (built once; it caches the schema)."""
+        if self._t2c is None:
+            from kgreason.fusion.multihop.text2cypher import Text2Cypher
+
+            embedding = [s for s, _ in self.scorers if isinstance(s, EmbeddingScorer)]
+            scorer: RelationScorer = embedding[0] if embedding else CoverageScorer(self.options.miss_cost)
+            self._t2c = Text2Cypher(self.store, self.options, scorer)
+        return self._t2c
+
     # -- gather -----------------------------------------------------------------------------------------
     def gather(self, ctx: Context) -> Evidence:
         mode = self.pick_mode(ctx.question, bool(ctx.seeds))
         ctx.note("mode", mode=mode, requested=self.options.mode)
         if mode == "cypher":
-            from kgreason.errors import ConfigError
-
-            raise ConfigError("multihop mode 'cypher' is not built yet", hint="use --option mode=explore")
+            return self.text2cypher.gather(ctx)
         return self._explore(ctx)
 
     def _explore(self, ctx: Context) -> Evidence:
@@ -167,7 +180,7 @@ class MultihopStrategy(Strategy):
                 citations.append(Citation(f"[{markers[i]}]", (i,)))
             marks = "".join(f"[{markers[i]}]" for i in ids)
             parts.append(f"{names.get(a, a)} {marks}".strip())
-        text = "; ".join(parts)
+        text = "; ".join(parts) or ", ".join(str(x) for x in evidence.notes.get("scalars", [])[:10])
         by_id = {c.node_id: c.score for c in evidence.candidates}
         scores: dict[str, float] = {"answer_set_size": float(len(answer_set))}
         scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})

@@ -1,0 +1,346 @@
+"""text2cypher with schema selection, validation, the read-only guard and a bounded repair loop.
+
+For one question: the schema is cut down to what the question needs (``schema_select``); a few examples
+are generated from the selected patterns; the model either fills in a JSON query plan constrained by a
+schema of the real names (``generation="plan"``, compiled by ``cypher_plan``; the default, because a
+135M model cannot write Cypher) or writes Cypher itself (``generation="cypher"``). Every query then
+passes ``validate_cypher`` (static guard, names, directions, graph scope, LIMIT) and ``run_cypher``
+(``EXPLAIN`` must say read-only, READ transaction, timeout, row cap). A problem the validator or the
+database reports goes back to the model as a repair turn, at most ``repair_attempts`` times; a guard
+refusal ends the attempt and is reported. Every query, sent or refused, is recorded in the ``Answer``
+with its reason, and each attempt's validation time goes into the trace. With ``candidates > 1`` several
+queries are sampled and the result most of them agree on wins (self-consistency).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from kgreason.errors import GraphError, InputError, LLMError, QueryRefused
+from kgreason.fusion.base import Candidate, Context, Evidence
+from kgreason.fusion.multihop.cypher_plan import INVERSE, Plan, compile_plan, parse_plan, plan_schema
+from kgreason.fusion.multihop.cypher_validate import extract_cypher, validate_cypher
+from kgreason.fusion.multihop.schema_select import SelectedSchema, select_schema
+from kgreason.fusion.recording import digest
+from kgreason.fusion.retrieve.relation_paths import RelationScorer, humanize
+from kgreason.graph.cypher_guard import QueryResult
+from kgreason.graph.store import GraphSchema, GraphStore
+from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, QueryRecord
+
+if TYPE_CHECKING:
+    from kgreason.fusion.multihop.strategy import MultihopOptions
+
+
+class CypherStore(Protocol):
+    """What text2cypher needs from a store besides the protocol: guarded Cypher."""
+
+    graph: str
+    backend: str
+
+    def run_cypher(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = True,
+        limit: int | None = 1000,
+        timeout_s: float | None = None,
+    ) -> QueryResult: ...
+
+
+@dataclass
+class Attempt:
+    """One generated query and what became of it."""
+
+    query: str
+    params: dict[str, Any] = field(default_factory=dict)
+    status: str = "pending"  # ok | invalid | refused | error
+    reason: str | None = None
+    rows: tuple[dict[str, Any], ...] = ()
+    validate_ms: float = 0.0
+    run_ms: float = 0.0
+    fixes: list[str] = field(default_factory=list)
+
+
+PLAN_SYSTEM = (
+    "You turn a question about a knowledge graph into a query plan: where to start, which relationships "
+    "to follow (the inverse goes against the arrow), and whether to return the entities or their count."
+)
+CYPHER_SYSTEM = (
+    "You write one read-only Cypher query for Neo4j that answers the question. Use only the labels, "
+    "relationship types and properties in the schema. Reply with the query only."
+)
+
+
+class Text2Cypher:
+    """The text2cypher pipeline over one Neo4j-backed graph (see the module docstring)."""
+
+    def __init__(self, store: GraphStore, options: MultihopOptions, scorer: RelationScorer) -> None:
+        self.store = store
+        self.options = options
+        self.scorer = scorer
+        self._schema: GraphSchema | None = None
+
+    @property
+    def schema(self) -> GraphSchema:
+        if self._schema is None:
+            self._schema = self.store.schema()
+        return self._schema
+
+    # -- prompt -----------------------------------------------------------------------------------------
+    def select(self, question: str, seed_labels: Sequence[str]) -> SelectedSchema:
+        return select_schema(
+            question, self.schema, self.scorer, budget=self.options.schema_tokens, seed_labels=seed_labels
+        )
+
+    def examples(self, selected: SelectedSchema, starts: Sequence[str], plan_mode: bool) -> list[str]:
+        """Few-shot examples generated from the selected patterns (1 hop, then 2 hops when they chain)."""
+        subject = starts[0] if starts else "X"
+        shots: list[tuple[str, Plan]] = []
+        for p in selected.patterns[: self.options.few_shot]:
+            shots.append(
+                (f"What is the {humanize(p.type)} of {subject}?", Plan(subject, True, ((p.type, "out"),)))
+            )
+        if len(selected.patterns) >= 2 and self.options.few_shot >= 2:
+            a, b = selected.patterns[0], selected.patterns[1]
+            if a.target == b.source:
+                q = f"How many things are the {humanize(b.type)} of the {humanize(a.type)} of {subject}?"
+                shots[-1] = (q, Plan(subject, True, ((a.type, "out"), (b.type, "out")), "count"))
+        out = []
+        for question, plan in shots[: self.options.few_shot]:
+            if plan_mode:
+                import json
+
+                answer = json.dumps({k: v for k, v in plan.to_dict().items() if k != "start_is_entity"})
+            else:
+                text, _ = compile_plan(dataclasses.replace(plan, start="ID"), self.store.graph)
+                answer = text.replace("$start", "'ID'")
+            out.append(f"Question: {question}\n{'Plan' if plan_mode else 'Cypher'}: {answer}")
+        return out
+
+    # -- pipeline ---------------------------------------------------------------------------------------
+    def gather(self, ctx: Context) -> Evidence:
+        seeds = ctx.store.get_nodes([s.node_id for s in ctx.seeds]) if ctx.seeds else {}
+        seed_labels = sorted({x for n in seeds.values() for x in n.labels})
+        started = time.perf_counter()
+        selected = self.select(ctx.question, seed_labels)
+        ctx.note(
+            "schema_selection",
+            considered=selected.considered,
+            labels=selected.labels,
+            types=selected.types,
+            patterns=len(selected.patterns),
+            tokens=selected.tokens,
+            ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        if not selected.types:
+            ctx.note("cypher", error="the graph has no relationship types to query")
+            return Evidence()
+        plan_mode = self.options.generation == "plan"
+        start_ids = {n.name: n.id for n in seeds.values()}
+        starts = list(start_ids) or selected.labels or [DEFAULT_LABEL]
+        schema_text = selected.text()
+        shots = self.examples(selected, starts, plan_mode)
+        entity_lines = "".join(f"Entity {name!r} has id {i!r}.\n" for name, i in start_ids.items())
+        user = (
+            f"Schema:\n{schema_text}\n\n"
+            + ("Examples:\n" + "\n\n".join(shots) + "\n\n" if shots else "")
+            + (entity_lines if not plan_mode else "")
+            + f"Question: {ctx.question}\n{'Plan' if plan_mode else 'Cypher'}:"
+        )
+        messages: list[dict[str, str]] = [
+            {"role": "system", "content": PLAN_SYSTEM if plan_mode else CYPHER_SYSTEM},
+            {"role": "user", "content": user},
+        ]
+        json_schema = (
+            plan_schema(starts, selected.types, max_hops=self.options.max_hops) if plan_mode else None
+        )
+        results: list[Attempt] = []
+        for k in range(self.options.candidates):
+            temperature = 0.0 if k == 0 else 0.7
+            final = self._one_candidate(ctx, messages, json_schema, start_ids, starts, temperature, seed=k)
+            if final is not None and final.status == "ok":
+                results.append(final)
+        chosen = _vote(results)
+        if chosen is None:
+            ctx.note("cypher", error="no valid query")
+            return Evidence(notes={"answer_set": []})
+        ctx.note("cypher_result", query=chosen.query, rows=len(chosen.rows), candidates_ok=len(results))
+        return _rows_to_evidence(chosen.rows, {s.node_id for s in ctx.seeds}, self.options.max_answers)
+
+    def _one_candidate(
+        self,
+        ctx: Context,
+        messages: list[dict[str, str]],
+        json_schema: dict[str, Any] | None,
+        start_ids: Mapping[str, str],
+        labels: Sequence[str],
+        temperature: float,
+        seed: int,
+    ) -> Attempt | None:
+        turns = list(messages)
+        last: Attempt | None = None
+        for attempt_no in range(1 + self.options.repair_attempts):
+            try:
+                reply = ctx.chat(
+                    turns,
+                    json_schema=json_schema,
+                    max_tokens=160,
+                    temperature=temperature,
+                    **({"seed": seed} if temperature > 0 else {}),
+                )
+            except LLMError as exc:
+                ctx.note("cypher_attempt", attempt=attempt_no, status="llm_error", reason=str(exc))
+                return last
+            text = str(getattr(reply, "text", "") or "")
+            attempt = self._attempt(ctx, reply, text, json_schema is not None, start_ids, labels)
+            last = attempt
+            ctx.note(
+                "cypher_attempt",
+                attempt=attempt_no,
+                status=attempt.status,
+                query=attempt.query,
+                reason=attempt.reason,
+                fixes=attempt.fixes,
+                validate_ms=round(attempt.validate_ms, 3),
+                run_ms=round(attempt.run_ms, 3),
+            )
+            if attempt.status in ("ok", "refused"):
+                return attempt  # a guard refusal is reported, never argued with
+            turns = [
+                *turns,
+                {"role": "assistant", "content": text[:600]},
+                {"role": "user", "content": f"That failed: {attempt.reason}. Reply with a corrected answer."},
+            ]
+        return last
+
+    def _attempt(
+        self,
+        ctx: Context,
+        reply: Any,
+        text: str,
+        plan_mode: bool,
+        start_ids: Mapping[str, str],
+        labels: Sequence[str],
+    ) -> Attempt:
+        params: dict[str, Any] = {}
+        if plan_mode:
+            plan = parse_plan(getattr(reply, "data", None), start_ids, labels)
+            if plan is None:
+                return self._record(
+                    ctx, Attempt(text[:2000], status="invalid", reason="the reply is not a valid plan")
+                )
+            query, params = compile_plan(plan, self.store.graph)
+            ctx.note("plan", **plan.to_dict())
+        else:
+            query = extract_cypher(text)
+        attempt = Attempt(query, params)
+        t0 = time.perf_counter()
+        try:
+            validation = validate_cypher(
+                query, self.schema, graph=self.store.graph, row_limit=self.options.row_limit
+            )
+        except QueryRefused as exc:
+            attempt.validate_ms = (time.perf_counter() - t0) * 1000
+            attempt.status, attempt.reason = "refused", exc.message
+            return self._record(ctx, attempt)
+        attempt.validate_ms = (time.perf_counter() - t0) * 1000
+        attempt.fixes = validation.fixes
+        attempt.query = validation.text
+        if not validation.ok:
+            attempt.status, attempt.reason = "invalid", "; ".join(validation.problems)
+            return self._record(ctx, attempt)
+        cypher = cast(CypherStore, self.store)
+        t1 = time.perf_counter()
+        try:
+            result = cypher.run_cypher(validation.text, params, limit=self.options.row_limit)
+        except QueryRefused as exc:
+            attempt.status, attempt.reason = "refused", exc.message
+        except InputError as exc:
+            attempt.status, attempt.reason = "error", exc.message
+        except GraphError as exc:
+            attempt.status, attempt.reason = "error", exc.message
+        else:
+            attempt.status, attempt.rows = "ok", result.rows
+        attempt.run_ms = (time.perf_counter() - t1) * 1000
+        return self._record(ctx, attempt)
+
+    def _record(self, ctx: Context, attempt: Attempt) -> Attempt:
+        refused = None if attempt.status == "ok" else f"{attempt.status}: {attempt.reason}"
+        ctx.store.records.append(
+            QueryRecord(
+                language="cypher",
+                text=attempt.query,
+                params=dict(attempt.params),
+                store=f"{self.store.backend}:{self.store.graph}",
+                rows=len(attempt.rows),
+                elapsed_ms=attempt.validate_ms + attempt.run_ms,
+                refused=refused,
+                digest=digest(list(attempt.rows)) if attempt.status == "ok" else "",
+            )
+        )
+        return attempt
+
+
+def _vote(results: list[Attempt]) -> Attempt | None:
+    """The attempt whose answer ids most attempts share (the first such on ties)."""
+    if not results:
+        return None
+    keys = [_answer_key(a.rows) for a in results]
+    best, _ = Counter(keys).most_common(1)[0]
+    return results[keys.index(best)]
+
+
+def _answer_key(rows: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(sorted(repr(sorted(r.items())) for r in rows))
+
+
+def _to_node(d: Mapping[str, Any]) -> Node:
+    return Node(str(d["id"]), tuple(d.get("labels") or (DEFAULT_LABEL,)), dict(d.get("properties") or {}))
+
+
+def _is_node(v: Any) -> bool:
+    return isinstance(v, Mapping) and "labels" in v and "id" in v
+
+
+def _is_path(v: Any) -> bool:
+    return isinstance(v, list) and len(v) >= 3 and len(v) % 2 == 1 and all(_is_node(x) for x in v[::2])
+
+
+def _rows_to_evidence(rows: Sequence[Mapping[str, Any]], seeds: set[str], max_answers: int) -> Evidence:
+    """Paths and nodes in the result rows become evidence; their end nodes, the ranked answers."""
+    paths: list[Path] = []
+    scalars: list[str] = []
+    for row in rows:
+        for key, value in row.items():
+            if _is_path(value):
+                nodes = tuple(_to_node(x) for x in value[::2])
+                edges = tuple(
+                    Edge(str(r["source"]), str(r["type"]), str(r["target"]), dict(r.get("properties") or {}))
+                    for r in value[1::2]
+                )
+                paths.append(Path(nodes, edges))
+            elif _is_node(value):
+                paths.append(Path((_to_node(value),)))
+            elif value is None or isinstance(value, str | int | float | bool):
+                scalars.append(f"{key} = {value}")
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    for i, p in enumerate(paths):
+        end = p.nodes[-1].id
+        if end in seen or (end in seeds and len(p.nodes) > 1) or len(candidates) >= max_answers:
+            continue
+        seen.add(end)
+        candidates.append(Candidate(end, 1.0, (i,)))
+    answer_set = [c.node_id for c in candidates]
+    return Evidence(
+        paths=tuple(paths), candidates=tuple(candidates), notes={"answer_set": answer_set, "scalars": scalars}
+    )
+
+
+__all__ = ["INVERSE", "Attempt", "Text2Cypher"]

@@ -1,4 +1,4 @@
-"""multihop text2cypher: validation/repair units, then the pipeline on the real Neo4j (scripted and bundled model)."""
+"""multihop text2cypher: validation and repair units, then the pipeline on the real Neo4j."""
 
 from __future__ import annotations
 
@@ -109,9 +109,7 @@ def test_plans_are_constrained_and_compiled() -> None:
 
 def test_schema_selection_fits_hundreds_of_types_in_the_budget() -> None:
     types = {f"rel_{i}_{w}": 1 for i in range(300) for w in ["alpha"]}
-    patterns = tuple(Pattern("Thing", t, "Thing", 1) for t in types) + (
-        Pattern("Person", "born_in", "City", 5),
-    )
+    patterns = (*(Pattern("Thing", t, "Thing", 1) for t in types), Pattern("Person", "born_in", "City", 5))
     big = GraphSchema(
         labels={"Thing": 300, "Person": 5, "City": 2},
         relationship_types={**types, "born_in": 5},

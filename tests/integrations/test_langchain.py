@@ -15,6 +15,7 @@ from langchain_core.runnables import RunnableLambda
 
 import kgreason
 from kgreason.api import Graph
+from kgreason.errors import ConfigError, NotFoundError
 from kgreason.fusion.recording import replay
 from kgreason.integrations.langchain import KgAnswerTool, KgRetriever, answer_documents
 from kgreason.types import Path as KgPath
@@ -155,6 +156,22 @@ def test_same_documents_from_neo4j(
     finally:
         g.drop()
         g.close()
+
+
+def test_built_from_names_and_the_environment(family: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KGR_HOME", str(family.settings.home))
+    monkeypatch.setenv("KGR_LLM", "none")
+    retriever = KgRetriever(graph="family", strategy="multihop", k=2)
+    assert retriever.engine.strategy_name == "multihop" and retriever.engine.llm is None
+    assert len(retriever.invoke(QUESTION)) == 2
+    tool = KgAnswerTool(graph="family")
+    assert tool.llm == "none" and tool.engine.llm is None
+    assert tool.invoke({"question": QUESTION}).startswith("paris")
+    with pytest.raises(NotFoundError) as err:
+        KgRetriever(graph="famly")
+    assert err.value.suggestions == ["family"]
+    with pytest.raises(ConfigError, match="hopz"):
+        KgRetriever(graph="family", options={"hopz": 2}).invoke(QUESTION)
 
 
 def test_answer_documents_without_evidence() -> None:

@@ -28,12 +28,15 @@ FAMILY = Path(__file__).resolve().parents[2] / "examples" / "data" / "family.tsv
 QUESTION = "Where is the company alice works at located?"
 
 _engine: dict[str, Engine] = {}
+_home: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def family_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    graph = kgreason.open_graph("family", home=tmp_path_factory.mktemp("kgr-home"))
+    home = tmp_path_factory.mktemp("kgr-home")
+    graph = kgreason.open_graph("family", home=home)
     graph.load(FAMILY)
+    _home["family"] = str(home)
     _engine["family"] = graph.engine(llm=None)
     _engine["multihop"] = graph.engine("multihop", llm=None)
     yield _engine["family"]
@@ -82,6 +85,12 @@ class TestKgAnswerToolUnit(ToolsUnitTests):
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:
         return {"question": QUESTION}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        # the graph named, everything else from the environment: KGR_HOME, and KGR_LLM=none (no model)
+        env = {"KGR_HOME": _home["family"], "KGR_LLM": "none"}
+        return env, {"graph": "family"}, {"graph": "family", "store": "memory", "llm": "none"}
 
 
 class TestKgAnswerToolIntegration(ToolsIntegrationTests):

@@ -42,7 +42,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun, CallbackMan
 from langchain_core.documents import Document  # noqa: E402
 from langchain_core.retrievers import BaseRetriever  # noqa: E402
 from langchain_core.tools import BaseTool  # noqa: E402
-from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, model_validator  # noqa: E402
 
 from kgreason.reasoning.engine import Engine  # noqa: E402
 from kgreason.types import Answer, Edge, Path  # noqa: E402
@@ -166,6 +166,27 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def _engine_from_names(data: Any, default_llm: str | None) -> Any:
+    """Build ``engine`` from ``graph``/``store``/``strategy``/``llm``/``options`` when none is given.
+
+    Settings (``KGR_HOME``, ``KGR_NEO4J_*``, ``KGR_LLM``) come from the environment, as for ``kgr``.
+    """
+    if not isinstance(data, dict) or data.get("engine") is not None or data.get("graph") is None:
+        return data
+    from kgreason.api import existing_store, make_engine
+    from kgreason.config import Settings
+
+    settings = Settings.from_env()
+    store = data.setdefault("store", "memory")
+    strategy = data.setdefault("strategy", "retrieve")
+    llm = data.setdefault("llm", settings.llm if default_llm == "default" else default_llm)
+    target = existing_store(data["graph"], store, settings)
+    data["engine"] = make_engine(
+        target, strategy=strategy, llm=llm, options=data.get("options"), settings=settings
+    )
+    return data
+
+
 class KgRetriever(BaseRetriever):
     """Graph evidence as LangChain ``Document``s: one per reasoning path, best first.
 
@@ -174,6 +195,9 @@ class KgRetriever(BaseRetriever):
             needs one; build the engine with ``llm=None`` to keep retrieval model-free where it can be).
         k: the most documents per query (also accepted per call: ``invoke(query, k=2)``).
         topic: start every query from this node id instead of linking entities in the query.
+        graph: instead of ``engine``: the name of an existing graph; the engine is then built from
+            ``store`` (``memory``), ``strategy`` (``retrieve``), ``llm`` (none) and ``options``, with
+            settings from the environment (``KGR_HOME``, ``KGR_NEO4J_URI``, ...).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -181,6 +205,16 @@ class KgRetriever(BaseRetriever):
     engine: Engine
     k: int = Field(default=4, ge=1)
     topic: str | None = None
+    graph: str | None = None
+    store: str | None = None
+    strategy: str | None = None
+    llm: str | None = None
+    options: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _build_engine(cls, data: Any) -> Any:
+        return _engine_from_names(data, default_llm=None)
 
     def _get_relevant_documents(
         self,
@@ -213,6 +247,10 @@ class KgAnswerTool(BaseTool):
 
     Args:
         engine: the engine that answers.
+        graph: instead of ``engine``: the name of an existing graph; the engine is then built from
+            ``store`` (``memory``), ``strategy`` (``retrieve``), ``llm`` (``KGR_LLM``, i.e. the bundled
+            ``llamacpp`` model unless set; ``"none"`` for none) and ``options``, with settings from the
+            environment.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -225,6 +263,16 @@ class KgAnswerTool(BaseTool):
     args_schema: type[BaseModel] = KgAnswerInput
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     engine: Engine
+    graph: str | None = None
+    store: str | None = None
+    strategy: str | None = None
+    llm: str | None = None
+    options: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _build_engine(cls, data: Any) -> Any:
+        return _engine_from_names(data, default_llm="default")
 
     def _run(
         self,

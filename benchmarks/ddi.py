@@ -79,6 +79,7 @@ def main() -> int:
     t = time.perf_counter()
     golden = evaluate(DdiChecker(store), pack.golden_set())
     golden_ms = (time.perf_counter() - t) * 1000
+    rules_only = evaluate(DdiChecker(store, use_curated=False), pack.golden_set())
     load_end = _load()
 
     counts: dict[str, int] = {}
@@ -105,6 +106,7 @@ def main() -> int:
         },
         "golden": {k: v for k, v in golden.to_dict().items() if k not in ("misses", "alarms")},
         "golden_ms": round(golden_ms, 1),
+        "golden_rules_only": {k: v for k, v in rules_only.to_dict().items() if k not in ("misses", "alarms")},
         "golden_misses": golden.misses,
         "golden_alarms": golden.alarms,
     }
@@ -119,7 +121,8 @@ def main() -> int:
 def _append(out: dict[str, object]) -> None:
     check = out["check"]
     golden = out["golden"]
-    assert isinstance(check, dict) and isinstance(golden, dict)
+    rules = out["golden_rules_only"]
+    assert isinstance(check, dict) and isinstance(golden, dict) and isinstance(rules, dict)
     recall, alarms = golden["recall"], golden["false_alarm_rate"]
     lines = [
         "",
@@ -140,6 +143,9 @@ def _append(out: dict[str, object]) -> None:
         f"{golden['interaction_cases']}) | >= 0.95 | {'yes' if recall >= 0.95 else 'no'} |",
         f"| golden false alarms (>= moderate on none pairs) | {alarms} ({golden['false_alarms']}/"
         f"{golden['none_cases']}) | <= 0.05 | {'yes' if alarms <= 0.05 else 'no'} |",
+        f"| golden recall, mechanism rules alone (curated pairs ignored) | {rules['recall']} "
+        f"({rules['hits']}/{rules['interaction_cases']}; detected {rules['detected_any']}); false alarms "
+        f"{rules['false_alarm_rate']} | (diagnostic) | |",
     ]
     with (ROOT / "RESULTS.md").open("a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")

@@ -58,9 +58,10 @@ def test_same_answers_on_both_stores(
         drugs = sorted(pack.data.drugs)
         lists = [drugs[i : i + 12] for i in range(0, min(len(drugs), 96), 12)]
         lists += [list(case.entities) for case in pack.golden_set()]
+    mem_checker, neo_checker = DdiChecker(mem, ansm), DdiChecker(neo, ansm)
     for names in lists:
-        on_memory = DdiChecker(mem, ansm).check(names).to_dict()
-        on_neo4j = DdiChecker(neo, ansm).check(names).to_dict()
+        on_memory = mem_checker.check(names).to_dict()
+        on_neo4j = neo_checker.check(names).to_dict()
         assert _canonical(on_memory) == _canonical(on_neo4j), names
 
 

@@ -152,6 +152,9 @@ def _ansm_cell(sources: tuple[dict[str, Any], ...]) -> str:
 def golden(
     store: str = StoreOpt,
     graph: str = GraphOpt,
+    rules_only: bool = typer.Option(
+        False, "--rules-only", help="Ignore curated pairs: what the mechanism rules derive alone."
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Evaluate the golden set: recall (right `via`, severity at least the minimum) and false alarms."""
@@ -159,6 +162,7 @@ def golden(
 
     pack = _pack()
     target, checker = open_checker(pack, store, graph, ansm=False)
+    checker.use_curated = not rules_only
     report = evaluate(checker, pack.golden_set())
     target.close()
     if as_json:

@@ -126,11 +126,16 @@ class DdiChecker:
     Args:
         store: the graph (``kgr packs load ddi`` or ``DdiPack.ensure_loaded``).
         ansm: the ANSM thesaurus mapped onto the drug ids, or ``None`` to leave that source out.
+        use_curated: apply curated ``INTERACTS_WITH`` pairs (off: the mechanism rules alone, to measure
+            what the rules derive by themselves).
     """
 
-    def __init__(self, store: GraphStore, ansm: AnsmThesaurus | None = None) -> None:
+    def __init__(
+        self, store: GraphStore, ansm: AnsmThesaurus | None = None, *, use_curated: bool = True
+    ) -> None:
         self.store = store
         self.ansm = ansm
+        self.use_curated = use_curated
         self._names: DrugNames | None = None
 
     @property
@@ -224,7 +229,7 @@ class DdiChecker:
             for x, y in orientations:
                 hits += self._match(rule, nodes[x], nodes[y], facts[x], facts[y])
         hits.sort(key=lambda h: (-RANK[h.severity], h.rule, h.via))
-        curated = facts[a].get(INTERACTS_WITH, {}).get(b)
+        curated = facts[a].get(INTERACTS_WITH, {}).get(b) if self.use_curated else None
         if curated is None and not hits:
             return None
         if curated is not None:

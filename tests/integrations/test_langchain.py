@@ -6,6 +6,7 @@ bundled MiniLM encoder, and the bundled SmolLM2 model (llama.cpp) for the tool's
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from kgreason.types import Path as KgPath
 from kgreason.types import QueryRecord
 
 FAMILY = Path(__file__).resolve().parents[2] / "examples" / "data" / "family.tsv"
+FAMILY_QA = FAMILY.parents[1] / "qa" / "family_handwritten.jsonl"
 QUESTION = "Where is the company alice works at located?"
 
 
@@ -172,6 +174,16 @@ def test_built_from_names_and_the_environment(family: Graph, monkeypatch: pytest
     assert err.value.suggestions == ["family"]
     with pytest.raises(ConfigError, match="hopz"):
         KgRetriever(graph="family", options={"hopz": 2}).invoke(QUESTION)
+
+
+def test_concurrent_batch_equals_sequential(family: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a fresh adapter (cold store, linker and caches) hit by LangChain's thread pool
+    monkeypatch.setenv("KGR_HOME", str(family.settings.home))
+    questions = [json.loads(line)["question"] for line in FAMILY_QA.read_text().splitlines()]
+    retriever = KgRetriever(graph="family", k=3)
+    together = retriever.batch(questions, config={"max_concurrency": 6})
+    one_by_one = [retriever.invoke(q) for q in questions]
+    assert [[d.id for d in docs] for docs in together] == [[d.id for d in docs] for docs in one_by_one]
 
 
 def test_answer_documents_without_evidence() -> None:

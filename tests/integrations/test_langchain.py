@@ -7,6 +7,8 @@ bundled MiniLM encoder, and the bundled SmolLM2 model (llama.cpp) for the tool's
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,13 @@ def test_concurrent_batch_equals_sequential(family: Graph, monkeypatch: pytest.M
 def test_answer_documents_without_evidence() -> None:
     empty = kgreason.Answer(question="?", text="", strategy="retrieve")
     assert answer_documents(empty, graph="g", store="memory") == []
+
+
+def test_missing_langchain_names_the_extra() -> None:
+    code = (
+        "import sys\nsys.modules['langchain_core'] = None\n"
+        "from kgreason.errors import ConfigError\n"
+        "try:\n    import kgreason.integrations.langchain\nexcept ConfigError as exc:\n    print(exc.hint)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "pip install 'kgreason[langchain]'"

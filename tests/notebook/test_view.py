@@ -155,7 +155,9 @@ def test_dataframes_of_paths_answer_schema_and_subgraph(store: MemoryStore, answ
     ]
     assert list(frame["hops"]) == [2, 2]
     ev = to_dataframe(answer)
-    assert len(ev) == len(answer.evidence) and ev["reaches_answer"].sum() >= 1
+    assert len(ev) == len(answer.evidence)
+    assert list(ev[ev["reasoning_path"]]["path"]) == ["alice -[works_at]-> acme -[located_in]-> paris"]
+    assert set(ev[ev["reaches_answer"]]["end"]) == {"paris"}
     schema = to_dataframe(store.schema())
     row = schema[schema["type"] == "capital_of"].iloc[0]
     assert (row["source"], row["target"], row["count"]) == ("City", "Country", 1)

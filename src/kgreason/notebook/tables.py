@@ -1,7 +1,8 @@
 """Query results and graph pieces as pandas DataFrames (pandas is imported only here, when called).
 
 ``to_dataframe`` takes a Cypher ``QueryResult`` (one column per returned column), a list of result rows, a
-list of paths (one row per path), an ``Answer`` (one row per evidence path), a ``Subgraph`` (one row per
+list of paths (one row per path), an ``Answer`` (one row per evidence path: does it end at an asserted
+answer, is it a highlighted reasoning path), a ``Subgraph`` (one row per
 edge), or a ``GraphSchema`` (one row per pattern). ``query`` runs Cypher through the read-only guard and
 returns the frame directly.
 """
@@ -29,11 +30,13 @@ def _pandas() -> Any:
         ) from None
 
 
-def _path_rows(paths: Sequence[Path], answers: set[str] | None = None) -> list[dict[str, Any]]:
+def _path_rows(
+    paths: Sequence[Path], answers: set[str] | None = None, reasoning: set[int] | None = None
+) -> list[dict[str, Any]]:
     from kgreason.notebook.view import path_text
 
     rows = []
-    for p in paths:
+    for i, p in enumerate(paths):
         row: dict[str, Any] = {
             "hops": len(p),
             "start": p.nodes[0].id,
@@ -44,7 +47,9 @@ def _path_rows(paths: Sequence[Path], answers: set[str] | None = None) -> list[d
             "edge_ids": list(p.edge_ids),
         }
         if answers is not None:
-            row["reaches_answer"] = bool(answers & set(p.node_ids))
+            row["reaches_answer"] = p.nodes[-1].id in answers
+        if reasoning is not None:
+            row["reasoning_path"] = i in reasoning
         rows.append(row)
     return rows
 
@@ -69,7 +74,9 @@ def to_dataframe(obj: Any) -> DataFrame:
         columns = list(obj.columns)
         return pd.DataFrame([[row.get(c) for c in columns] for row in obj.rows], columns=columns)
     if isinstance(obj, Answer):
-        return pd.DataFrame(_path_rows(obj.evidence, set(obj.entities)))
+        from kgreason.notebook.view import asserted_answers, reasoning_paths
+
+        return pd.DataFrame(_path_rows(obj.evidence, set(asserted_answers(obj)), set(reasoning_paths(obj))))
     if isinstance(obj, Subgraph):
         return pd.DataFrame(
             [

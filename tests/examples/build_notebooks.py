@@ -1,0 +1,255 @@
+"""Source of the example notebooks in ``examples/``: run this file to (re)write them, without outputs.
+
+Keeping the cells here, as Python, makes them reviewable and lets ``test_notebooks.py`` check that the
+committed ``.ipynb`` files are exactly what this file writes. Cells carry tags (``metadata.tags``) that the
+tests use to find the outputs they check.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def md(text: str) -> tuple[str, str, str]:
+    return ("markdown", text.strip("\n"), "")
+
+
+def code(text: str, tag: str = "") -> tuple[str, str, str]:
+    return ("code", text.strip("\n"), tag)
+
+
+EXPLORE = [
+    md(
+        """
+# Explore a knowledge graph
+
+Load the bundled movies graph (`data/movies_nodes.csv` gives each node a label, `data/movies.tsv` holds
+the triples) into the embedded store, look at its size and schema, draw a neighbourhood, and turn query
+results into pandas DataFrames. Everything runs offline in a few seconds. With a Neo4j (`kgr neo4j start`,
+or `KGR_NEO4J_URI`) the last cell runs the same exploration in Cypher.
+
+The views are interactive: scroll to zoom, drag the background to pan, drag a node to move it, hover for
+properties; colours follow the node label.
+"""
+    ),
+    code(
+        """
+from pathlib import Path
+
+from kgreason.config import Settings
+from kgreason.graph.loaders import load_file
+from kgreason.graph.open import open_store
+from kgreason.notebook import export_html, query, to_dataframe, view
+
+settings = Settings.from_env()  # KGR_HOME (default ~/.kgreason) is where the graph is kept
+FILES = [Path("data/movies_nodes.csv"), Path("data/movies.tsv")]  # labelled nodes first, then triples
+store = open_store("movies", "memory", settings)
+for f in FILES:
+    report = load_file(store, f)  # validated first; loading again changes nothing
+    print(f"{f.name}: {report.records} records")
+""",
+        "load",
+    ),
+    md("## Size and schema"),
+    code("store.stats().to_dict()", "stats"),
+    code(
+        """
+schema = store.schema()
+schema  # labels, relationship types and (:A)-[:R]->(:B) patterns, drawn as a graph too
+""",
+        "schema",
+    ),
+    code('to_dataframe(schema).sort_values("count", ascending=False).head(5)', "patterns"),
+    md("## A neighbourhood, drawn"),
+    code(
+        """
+nolan = view(store, seeds=["Christopher Nolan"], hops=1, title="Christopher Nolan, one hop out")
+nolan
+""",
+        "view",
+    ),
+    md("## Query results as DataFrames"),
+    code(
+        """
+paths = store.paths_between("Christopher Nolan", "Jonathan Nolan", max_hops=2)
+to_dataframe(paths)[["hops", "path"]]
+""",
+        "paths",
+    ),
+    code(
+        """
+rows = [{"relation": e.type, "other": n.id, "label": n.labels[0]} for e, n in store.neighbors("Inception")]
+to_dataframe(rows).sort_values(["relation", "other"]).reset_index(drop=True)
+""",
+        "neighbors",
+    ),
+    code(
+        """
+import tempfile
+
+page = export_html(nolan, Path(tempfile.gettempdir()) / "kgreason-nolan.html")  # opens offline
+print(page.name, page.stat().st_size > 10_000)
+""",
+        "export",
+    ),
+    md(
+        """
+## The same on Neo4j
+
+With a Neo4j, Cypher results come back as DataFrames (through the read-only guard) and can be drawn.
+"""
+    ),
+    code(
+        """
+from kgreason.graph.neo4j_local import LocalNeo4j
+
+if settings.neo4j.uri or LocalNeo4j(settings).uri():
+    neo = open_store("movies", "neo4j", settings)
+    for f in FILES:
+        load_file(neo, f)
+    films = query(
+        neo,
+        "MATCH (m:KG_movies:Movie)-[:directed_by]->(:Person {id: $name}) RETURN m.id AS movie ORDER BY movie",
+        {"name": "Christopher Nolan"},
+    )
+    display(films)
+    nolan_paths = neo.run_cypher("MATCH p = (:KG_movies {id: 'Inception'})-[:directed_by]->()-->() RETURN p")
+    display(view(nolan_paths, title="Inception -> its director -> ..."))
+    neo.close()
+else:
+    print("no Neo4j: start one with `kgr neo4j start` or set KGR_NEO4J_URI")
+""",
+        "neo4j",
+    ),
+]
+
+COMPARE = [
+    md(
+        """
+# Compare strategies on one question
+
+The same question, the same graph, each reasoning strategy that is installed: what each answers, the
+evidence it shows, the queries it ran and how long it took. Strategies run here without a language model
+(`llm=None`: ranked answers from the graph), so the comparison is fast and repeatable; pass a chat model
+(`kgreason.llm.create_chat_model("llamacpp")`) to have the bundled model choose and phrase the answer.
+"""
+    ),
+    code(
+        """
+from pathlib import Path
+
+import pandas as pd
+
+from kgreason import registry
+from kgreason.config import Settings
+from kgreason.graph.loaders import load_file
+from kgreason.graph.open import open_store
+from kgreason.notebook import to_dataframe, view
+from kgreason.reasoning.engine import Engine
+
+settings = Settings.from_env()
+store = open_store("movies", "memory", settings)
+for f in (Path("data/movies_nodes.csv"), Path("data/movies.tsv")):
+    load_file(store, f)
+
+CPU_FAST = ("retrieve", "multihop")  # strategies that answer on a CPU in well under a second
+strategies = [s for s in CPU_FAST if s in registry.available("kgreason.strategies")]
+strategies
+""",
+        "strategies",
+    ),
+    code(
+        """
+question, gold = "Where was the director of Alien born?", {"South Shields"}
+answers = {s: Engine(store, strategy=s, llm=None, settings=settings).ask(question) for s in strategies}
+table = pd.DataFrame(
+    [
+        {
+            "strategy": s,
+            "answer": a.entities[0] if a.entities else None,
+            "correct": bool(a.entities) and a.entities[0] in gold,
+            "evidence paths": len(a.evidence),
+            "queries": len(a.queries),
+            "ms": round(a.timings_ms.get("total", 0.0)),
+        }
+        for s, a in answers.items()
+    ]
+).set_index("strategy")
+table
+""",
+        "table",
+    ),
+    md("Each answer draws its evidence; the path that carries the answer is highlighted."),
+    code('answers["retrieve"]', "retrieve_answer"),
+    code(
+        """
+for s, a in answers.items():
+    display(view(a, title=f"{s}: {a.entities[0] if a.entities else '(none)'}", height=320))
+""",
+        "views",
+    ),
+    code(
+        """
+evidence = pd.concat([to_dataframe(a).assign(strategy=s) for s, a in answers.items()])
+evidence[evidence["reasoning_path"]][["strategy", "path"]].reset_index(drop=True)
+""",
+        "evidence",
+    ),
+    md("## On the whole hand-written question set"),
+    code(
+        """
+from kgreason.reasoning.evaluation import evaluate
+from kgreason.reasoning.qa_gen import read_qa
+
+items = read_qa(Path("qa/movies_handwritten.jsonl"))
+scores = {}
+for s in strategies:
+    summary, _ = evaluate(Engine(store, strategy=s, llm=None, settings=settings), items)
+    scores[s] = {k: summary[k] for k in ("n", "hits@1", "hits@5", "f1", "latency_ms_p50")}
+pd.DataFrame(scores).T
+""",
+        "eval",
+    ),
+]
+
+
+def build(cells: list[tuple[str, str, str]]) -> Any:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, (kind, source, tag) in enumerate(cells):
+        cell = (
+            nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
+        )
+        cell["id"] = f"c{i:02d}" + (f"-{tag}" if tag else "")
+        if tag:
+            cell.metadata["tags"] = [tag]
+        nb.cells.append(cell)
+    return nb
+
+
+NOTEBOOKS = {"explore_graph.ipynb": EXPLORE, "compare_strategies.ipynb": COMPARE}
+
+
+def render(name: str) -> str:
+    """The exact text of ``examples/NAME``."""
+    import nbformat
+
+    return str(nbformat.writes(build(NOTEBOOKS[name]))) + "\n"
+
+
+def main() -> int:
+    for name in NOTEBOOKS:
+        (EXAMPLES / name).write_text(render(name), encoding="utf-8")
+        print(f"wrote examples/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -84,4 +84,18 @@ def test_reviewed_exceptions_override_and_block(tmp_path: Path, fixture_pack: Dd
     assert isinstance(ansm, AnsmThesaurus)
     assert "clarithromycine" not in ansm.substance_drug
     assert ansm.substance_drug["pamplemousse jus et fruit"] == "amoxicillin"
+    assert not ansm.listing("simvastatin", "clarithromycin").covered
     assert ansm.problems == ["ansm_exceptions.tsv: 'millepertuis' -> unknown drug id 'no_such_drug'"]
+
+
+def test_real_exceptions_map_combinations_and_common_names() -> None:
+    pack = DdiPack()
+    if not (pack.directory / "drugs.tsv").exists():
+        pytest.skip("the real ddi data files have not landed yet")
+    ansm = pack.ansm()
+    assert ansm is not None and ansm.problems == []
+    assert ansm.substance_drugs["trimethoprime"] == ("trimethoprim", "co_trimoxazole")
+    assert ansm.substance_drug["millepertuis"] == "st_johns_wort"
+    # the combination is listed with methotrexate through its member trimethoprim and its own class
+    listing = ansm.listing("methotrexate", "co_trimoxazole")
+    assert listing.listed and listing.severity in ("major", "contraindicated")

@@ -11,7 +11,8 @@ French substance names map onto the pack's drug ids by ``english_candidates`` (a
 parentheses removed, ``acide X-ique`` -> ``X-ic acid`` / ``X-ate``, ``-ine`` -> ``-in``, a final ``-e``
 dropped, French salt words dropped), each candidate looked up with the pack's name resolver (ids, names,
 synonyms), then overridden by the reviewed exceptions in ``data/ansm_exceptions.tsv`` (an empty
-``drug_id`` blocks a wrong rule match). Severity levels map: contre-indication -> contraindicated,
+``drug_id`` blocks a wrong rule match; several ``|``-separated ids map one French name to several drugs,
+e.g. a combination product). Severity levels map: contre-indication -> contraindicated,
 association déconseillée -> major, précaution d'emploi -> moderate, à prendre en compte -> minor.
 """
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,10 +121,11 @@ class AnsmThesaurus:
     Args:
         directory: the release directory (``package_dir()``).
         names: the pack's drug name resolver.
-        exceptions: reviewed ``french substance -> drug id`` overrides (``None`` blocks a mapping).
+        exceptions: reviewed ``French name -> drug ids`` overrides (an empty tuple blocks a mapping; a
+            class name gives its drugs every entry that names the class).
     """
 
-    def __init__(self, directory: Path, names: DrugNames, exceptions: dict[str, str | None]) -> None:
+    def __init__(self, directory: Path, names: DrugNames, exceptions: dict[str, tuple[str, ...]]) -> None:
         raw_entries = _read_json(directory / THESAURUS_FILE)
         raw_substances = _read_json(directory / SUBSTANCES_FILE)
         classes: dict[str, set[str]] = {}
@@ -152,39 +153,46 @@ class AnsmThesaurus:
                 if fold(side) not in classes:
                     substance_names.add(fold(side))
         self.problems: list[str] = []
-        folded_exceptions: dict[str, str | None] = {}
-        for french, drug in exceptions.items():
-            if drug is not None and drug not in names.names:
-                self.problems.append(f"ansm_exceptions.tsv: {french!r} -> unknown drug id {drug!r}")
-                continue
-            folded_exceptions[fold(french)] = drug
-        self.substance_drug: dict[str, str] = {}
-        for name in sorted(substance_names):
-            drug = self._map(name, names, folded_exceptions)
-            if drug is not None:
-                self.substance_drug[name] = drug
+        folded_exceptions: dict[str, tuple[str, ...]] = {}
+        for french, drugs in exceptions.items():
+            unknown = [d for d in drugs if d not in names.names]
+            for d in unknown:
+                self.problems.append(f"ansm_exceptions.tsv: {french!r} -> unknown drug id {d!r}")
+            folded_exceptions[fold(french)] = tuple(d for d in drugs if d not in unknown)
+        # a substance (or, through the exceptions, a class) -> the drug ids it stands for
+        self.substance_drugs: dict[str, tuple[str, ...]] = {}
+        for name in sorted(substance_names | (set(folded_exceptions) & set(classes))):
+            drugs = self._map(name, names, folded_exceptions)
+            if drugs:
+                self.substance_drugs[name] = drugs
         # every name (substance or class) under which each drug appears
         self.drug_names: dict[str, set[str]] = {}
-        for name, drug in self.substance_drug.items():
-            self.drug_names.setdefault(drug, set()).add(name)
+        for name, drugs in self.substance_drugs.items():
+            for drug in drugs:
+                self.drug_names.setdefault(drug, set()).add(name)
         for cls, members in classes.items():
             for m in members:
-                if m in self.substance_drug:
-                    self.drug_names[self.substance_drug[m]].add(cls)
+                for drug in self.substance_drugs.get(m, ()):
+                    self.drug_names[drug].add(cls)
         self.by_name: dict[str, list[int]] = {}
         for i, entry in enumerate(self.entries):
             for side in {fold(entry.main), fold(entry.plus)}:
                 self.by_name.setdefault(side, []).append(i)
 
+    @property
+    def substance_drug(self) -> dict[str, str]:
+        """Each mapped substance name with its (first) drug id."""
+        return {name: drugs[0] for name, drugs in self.substance_drugs.items()}
+
     @staticmethod
-    def _map(name: str, names: DrugNames, exceptions: dict[str, str | None]) -> str | None:
+    def _map(name: str, names: DrugNames, exceptions: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
         if name in exceptions:
             return exceptions[name]
         for candidate in english_candidates(name):
             found = names.lookup(candidate)
             if found is not None:
-                return found[0]
-        return None
+                return (found[0],)
+        return ()
 
     def listing(self, a: str, b: str) -> AnsmListing:
         """Entries listing drugs ``a`` and ``b`` together (either on either side)."""
@@ -200,16 +208,16 @@ class AnsmThesaurus:
                 if hit and e not in found:
                     found.append(e)
         found.sort(key=lambda e: (-RANK[e.severity], e.main, e.plus))
-        subs = {d: tuple(sorted(s for s, owner in self.substance_drug.items() if owner == d)) for d in (a, b)}
+        subs = {d: tuple(sorted(s for s, ds in self.substance_drugs.items() if d in ds)) for d in (a, b)}
         return AnsmListing(covered=True, entries=tuple(found), substances=subs)
 
 
-def read_exceptions(path: Path) -> dict[str, str | None]:
-    """``ansm_substance -> drug_id`` (``None`` for an empty drug id: a reviewed "do not map")."""
+def read_exceptions(path: Path) -> dict[str, tuple[str, ...]]:
+    """``ansm_substance -> drug ids`` (``|``-separated; empty: a reviewed "do not map")."""
     if not path.exists():
         return {}
     return {
-        row.required("ansm_substance"): row.get("drug_id") or None
+        row.required("ansm_substance"): row.items("drug_id")
         for row in read_tsv(path, ("ansm_substance", "drug_id"))
     }
 
@@ -222,8 +230,3 @@ def _read_json(path: Path) -> list[dict[str, Any]]:
     if not isinstance(data, list):
         raise InputError("not a list of entries", path=str(path))
     return data
-
-
-def unmapped_substances(thesaurus: AnsmThesaurus, names: Iterable[str]) -> list[str]:
-    """Those of ``names`` (folded French substance names) that map to no drug id."""
-    return [n for n in names if n not in thesaurus.substance_drug]

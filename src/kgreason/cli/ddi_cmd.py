@@ -145,7 +145,10 @@ def _ansm_cell(sources: tuple[dict[str, Any], ...]) -> str:
         return "n/a"
     if not ansm.get("covered"):
         return "not covered"
-    return f"{ansm['severity']}" if ansm.get("listed") else "not listed"
+    if not ansm.get("listed"):
+        return "not listed"
+    top = ansm.get("max_severity")
+    return ansm["severity"] + (f" (up to {top} in stated cases)" if top and top != ansm["severity"] else "")
 
 
 @app.command()

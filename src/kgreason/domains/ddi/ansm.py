@@ -72,11 +72,19 @@ def level_severity(level: str) -> str | None:
 
 @dataclass(frozen=True)
 class AnsmEntry:
+    """One thesaurus entry. Several levels mean conditions (``conditions``: the text of each level):
+    the lowest is the general rule (``baseline``), higher ones apply only in the stated circumstances
+    (e.g. sedatives together: "à prendre en compte", contraindicated only with sodium oxybate)."""
+
     main: str
     plus: str
     levels: tuple[str, ...]
     severity: str
+    """The highest level of the entry."""
     mechanism: str
+    baseline: str = ""
+    """The lowest level of the entry: what applies when no special condition does."""
+    conditions: tuple[str, ...] = ()
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -87,8 +95,12 @@ class AnsmEntry:
         return {
             "main": self.main,
             "plus": self.plus,
-            "levels": list(self.levels),
-            "severity": self.severity,
+            "levels": [
+                {"level": lv, "severity": level_severity(lv), "condition": c}
+                for lv, c in zip(self.levels, self.conditions or ("",) * len(self.levels), strict=True)
+            ],
+            "severity": self.baseline or self.severity,
+            "max_severity": self.severity,
             "mechanism": self.mechanism,
         }
 
@@ -108,6 +120,14 @@ class AnsmListing:
 
     @property
     def severity(self) -> str | None:
+        """The general (baseline) severity: the highest baseline over the matching entries."""
+        if not self.entries:
+            return None
+        return max((e.baseline or e.severity for e in self.entries), key=RANK.__getitem__)
+
+    @property
+    def max_severity(self) -> str | None:
+        """The highest level any matching entry names (possibly only under a condition)."""
         return max((e.severity for e in self.entries), key=RANK.__getitem__) if self.entries else None
 
     @property
@@ -137,14 +157,20 @@ class AnsmThesaurus:
                 classes.setdefault(fold(c), set()).add(name)
         self.entries: list[AnsmEntry] = []
         for e in raw_entries:
-            levels = tuple(lv["level"] for lv in e.get("severity_levels", []))
-            sevs = [s for s in (level_severity(lv) for lv in levels) if s]
-            if not sevs:
+            raw_levels = [lv for lv in e.get("severity_levels", []) if level_severity(lv["level"])]
+            if not raw_levels:
                 continue
-            severity = max(sevs, key=RANK.__getitem__)
+            levels = tuple(lv["level"] for lv in raw_levels)
+            sevs = [level_severity(lv) or "minor" for lv in levels]
             self.entries.append(
                 AnsmEntry(
-                    e["main_drug"], e["plus_drug"], levels, severity, e.get("interaction_mechanism", "")
+                    e["main_drug"],
+                    e["plus_drug"],
+                    levels,
+                    max(sevs, key=RANK.__getitem__),
+                    e.get("interaction_mechanism", ""),
+                    baseline=min(sevs, key=RANK.__getitem__),
+                    conditions=tuple(str(lv.get("info", "")).strip() for lv in raw_levels),
                 )
             )
         # names that appear in entries without being indexed (e.g. "pamplemousse (jus et fruit)")

@@ -203,6 +203,7 @@ class DdiChecker:
                         {
                             "drugs": [a, b],
                             "severity": listing.severity,
+                            "max_severity": listing.max_severity,
                             "entries": [e.to_dict() for e in listing.entries],
                         }
                     )
@@ -355,6 +356,7 @@ def _sources(
         "covered": listing.covered,
         "listed": listing.listed,
         "severity": listing.severity,
+        "max_severity": listing.max_severity,
         "entries": [e.to_dict() for e in listing.entries],
     }
     if not listing.covered:

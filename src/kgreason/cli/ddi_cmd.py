@@ -148,7 +148,8 @@ def _ansm_cell(sources: tuple[dict[str, Any], ...]) -> str:
     if not ansm.get("listed"):
         return "not listed"
     top = ansm.get("max_severity")
-    return ansm["severity"] + (f" (up to {top} in stated cases)" if top and top != ansm["severity"] else "")
+    base = str(ansm["severity"])
+    return base + (f" (up to {top} in stated cases)" if top and top != base else "")
 
 
 @app.command()

@@ -50,6 +50,11 @@ def test_third_party_pack_lists_loads_and_answers(installed: Path, tmp_path: Pat
     assert report["graph"] == "geo" and report["edges_created"] == 8 and report["nodes"] == 9  # + marker
     stats = run_kgr("graph", "stats", "-g", "geo", "--json", home=home, extra_env=env)
     assert json.loads(stats.stdout) == {"nodes": 9, "edges": 8}
+    # the pack's own CLI sub-app
+    ran = run_kgr("packs", "run", "geo", "--", "capital", "france", home=home, extra_env=env)
+    assert ran.returncode == 0 and ran.stdout.strip() == "paris", ran.stderr
+    bad = run_kgr("packs", "run", "geo", "--", "capital", "atlantis", home=home, extra_env=env)
+    assert bad.returncode == 2 and "unknown country" in bad.stderr
     # without the distribution on the path the pack is simply not there
     missing = run_kgr("packs", "info", "geo", home=home)
     assert missing.returncode == 2 and "unknown domain pack 'geo'" in missing.stderr

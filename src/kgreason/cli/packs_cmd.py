@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from kgreason.cli.common import print_json, settings
+from kgreason.errors import ConfigError, PluginError
 from kgreason.graph.open import open_store
 
 if TYPE_CHECKING:
@@ -96,6 +97,28 @@ def load(
             f"created in {report.seconds:.2f}s"
         )
     typer.echo(f"graph {report.graph!r} on {store}: {report.nodes} nodes, {report.edges} edges")
+
+
+@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run(ctx: typer.Context, name: str = typer.Argument(..., help="Pack name.")) -> None:
+    """Run a pack's own CLI sub-app: `kgr packs run NAME -- ARGS...` (the ddi pack's is also `kgr ddi`)."""
+    import importlib
+
+    pack = pack_named(name)
+    target = pack.cli_app()
+    if target is None:
+        raise ConfigError(f"pack {name!r} has no CLI sub-app")
+    module_name, _, attr = target.partition(":")
+    try:
+        sub: Any = importlib.import_module(module_name)
+        for part in attr.split(".") if attr else ():
+            sub = getattr(sub, part)
+        command = typer.main.get_command(sub)
+    except Exception as exc:  # a broken plugin is reported when used
+        raise PluginError(f"pack {name!r}: CLI sub-app {target} failed to load: {exc}") from exc
+    rc = command.main(args=list(ctx.args), prog_name=f"kgr packs run {name}", standalone_mode=False)
+    if isinstance(rc, int) and rc != 0:
+        raise typer.Exit(rc)
 
 
 # -- what `kgr ask --pack NAME` uses -------------------------------------------------------------------

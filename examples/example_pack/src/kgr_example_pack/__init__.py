@@ -49,5 +49,8 @@ class GeoPack(DomainPack):
     def prompts(self) -> Mapping[str, str]:
         return {"system": "You answer geography questions using only the given facts."}
 
+    def cli_app(self) -> str | None:
+        return "kgr_example_pack.cli:app"
+
     def golden_set(self) -> Sequence[GoldenCase]:
         return tuple(GoldenCase((city, country), "CAPITAL_OF") for country, city in _CAPITALS.items())

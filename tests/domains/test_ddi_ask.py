@@ -28,6 +28,19 @@ def test_ask_pack_without_llm(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "--pack" in missing.stderr
 
 
+@pytest.mark.parametrize("strategy", ["retrieve", "multihop"])
+def test_ask_pack_each_strategy(strategy: str, tmp_path: Path) -> None:
+    from kgreason import registry
+
+    if strategy not in registry.available("kgreason.strategies"):
+        pytest.skip(f"strategy {strategy} is not registered yet")
+    q = "Which enzymes does Biaxin inhibit?"
+    r = run_kgr("ask", "--pack", "ddi", q, "--strategy", strategy, "--llm", "none", "--json", home=tmp_path)
+    assert r.returncode == 0, r.stderr
+    answer = json.loads(r.stdout)
+    assert answer["strategy"] == strategy and "cyp3a4" in answer["entities"][:3]
+
+
 def test_ask_pack_checks_flag_interactions(tmp_path: Path) -> None:
     home = tmp_path / "home"
     q = "Can Zocor be taken together with Biaxin?"

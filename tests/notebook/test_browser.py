@@ -6,12 +6,14 @@ and a screenshot (not blank: node colours and the path colour are on screen in r
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 from _browser import count_pixels, dump_dom, read_png, screenshot
-from _notebook_data import QUESTION, load_family
+from _notebook_data import HOSTILE, QUESTION, load_family
 
 from kgreason.config import Settings
 from kgreason.graph.memory import MemoryStore
@@ -81,3 +83,77 @@ def test_chromium_draws_a_subgraph_and_survives_hostile_properties(
     _, _, rows = read_png(screenshot(page, tmp_path / "family.png", tmp_path / "profile"))
     for color in {c for _, _, c in nodes.values()}:
         assert count_pixels(rows, hex_rgb(color)) > 100, color
+
+
+# Drives the real view with DOM events after it drew, then writes what happened into <body data-result>.
+INTERACT = """
+<script>
+window.addEventListener("load", function () {  // after the view booted (on DOMContentLoaded)
+  var root = document.querySelector("[data-kgview]"), v = root.kgview, c = v.canvas;
+  var rect = c.getBoundingClientRect(), out = {};
+  function at(n) { return {x: rect.left + n.x * v.scale + v.tx, y: rect.top + n.y * v.scale + v.ty}; }
+  function fire(type, p, extra) {
+    var init = {clientX: p.x, clientY: p.y, bubbles: true, cancelable: true, pointerId: 1, buttons: 1};
+    for (var k in extra || {}) init[k] = extra[k];
+    c.dispatchEvent(type === "wheel" ? new WheelEvent(type, init) : new PointerEvent(type, init));
+  }
+  v.alpha = 0;  // stop the layout so positions only move when the test moves them
+  var bob = v.index["bob"];
+  fire("pointermove", at(bob), {buttons: 0});
+  out.tip_visible = v.tip.style.display === "block";
+  out.tip_text = v.tip.textContent;
+  var s0 = v.scale;
+  fire("wheel", {x: rect.left + rect.width / 2, y: rect.top + rect.height / 2}, {deltaY: -400});
+  out.zoomed_in = v.scale > s0 * 1.5;
+  var x0 = bob.x, y0 = bob.y, p = at(bob);
+  fire("pointerdown", p);
+  fire("pointermove", {x: p.x + 80, y: p.y + 40});
+  fire("pointerup", {x: p.x + 80, y: p.y + 40});
+  out.dragged = Math.round((bob.x - x0) * v.scale) === 80 && Math.round((bob.y - y0) * v.scale) === 40;
+  var tx = v.tx, empty = {x: rect.left + 3, y: rect.top + 3};
+  fire("pointerdown", empty);
+  fire("pointermove", {x: empty.x + 50, y: empty.y});
+  fire("pointerup", {x: empty.x + 50, y: empty.y});
+  out.panned = Math.round(v.tx - tx) === 50;
+  var items = root.querySelectorAll(".kgv-path");
+  if (items.length) { items[items.length - 1].click(); out.selected = v.focus; }
+  document.body.setAttribute("data-result", JSON.stringify(out));
+});
+</script>
+"""
+
+
+def test_zoom_pan_drag_hover_and_path_selection_work_in_chromium(
+    store: MemoryStore, settings: Settings, tmp_path: Path
+) -> None:
+    answer = Engine(store, strategy="retrieve", llm=None, settings=settings).ask(QUESTION, topic="alice")
+    page = view(answer).to_html().replace("</body>", INTERACT + "</body>")
+    target = tmp_path / "interact.html"
+    target.write_text(page, encoding="utf-8")
+    dom = dump_dom(target, tmp_path / "profile")
+    m = re.search(r"data-result=\"([^\"]*)\"", dom)
+    assert m, dom[-2000:]
+    result = json.loads(html.unescape(m.group(1)))
+    assert result["tip_visible"] and "bob" in result["tip_text"] and "Person" in result["tip_text"]
+    assert HOSTILE in result["tip_text"]  # shown as text, exactly, not run as markup
+    assert result["zoomed_in"] and result["dragged"] and result["panned"]
+    assert result["selected"] == len(answer.evidence) - 1
+
+
+def test_repr_html_draws_when_a_notebook_frontend_inserts_it(
+    store: MemoryStore, settings: Settings, tmp_path: Path
+) -> None:
+    # JupyterLab and the classic notebook put a text/html output into the page with innerHTML; the
+    # view lives in an <iframe srcdoc> so it runs the same way in both (and in VS Code).
+    answer = Engine(store, strategy="retrieve", llm=None, settings=settings).ask(QUESTION, topic="alice")
+    host = (
+        "<!DOCTYPE html><html><body style='margin:0;background:#fff'><div id='out'></div><script>"
+        f"document.getElementById('out').innerHTML = {json.dumps(answer._repr_html_())};"
+        "</script></body></html>"
+    )
+    target = tmp_path / "frontend.html"
+    target.write_text(host, encoding="utf-8")
+    _, _, rows = read_png(screenshot(target, tmp_path / "frontend.png", tmp_path / "profile"))
+    assert count_pixels(rows, (0xD6, 0x27, 0x28)) > 300  # the highlighted path, drawn inside the frame
+    person = view(answer).label_colors()["Person"]
+    assert count_pixels(rows, hex_rgb(person)) > 200

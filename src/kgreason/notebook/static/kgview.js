@@ -296,7 +296,7 @@
       var hot = onPathN(n);
       ctx.globalAlpha = anyPath && !hot && !n.d.answer ? 0.55 : 1;
       ctx.beginPath();
-      ctx.arc(n.x, n.y, n.r, 0, 2 * Math.PI);
+      ctx.arc(n.x, n.y, Math.max(n.r, 4 / s), 0, 2 * Math.PI); // never smaller than 4 px on screen
       ctx.fillStyle = n.d.color;
       ctx.fill();
       ctx.lineWidth = (n === self.hover ? 3 : 1.5) / Math.max(0.6, s);
@@ -348,7 +348,7 @@
     var w = this.toWorld(sx, sy), best = null, bestD = Infinity;
     for (var i = this.nodes.length - 1; i >= 0; i--) {
       var n = this.nodes[i], dx = n.x - w.x, dy = n.y - w.y, d = Math.sqrt(dx * dx + dy * dy);
-      if (d <= n.r + 3 / this.scale && d < bestD) { best = n; bestD = d; }
+      if (d <= Math.max(n.r, 4 / this.scale) + 3 / this.scale && d < bestD) { best = n; bestD = d; }
     }
     if (best) return { node: best };
     var tol = 5 / this.scale, edge = null;

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from kgreason.domains.pack import GoldenCase
 from kgreason.domains.tsv import Row, read_tsv
-from kgreason.errors import InputError
 
 SEVERITIES = ("minor", "moderate", "major", "contraindicated")
 """Interaction severities, lowest first."""
@@ -257,10 +256,3 @@ def _read_golden(data: DdiData, c: _Checker) -> None:
                     row.line,
                 )
             )
-
-
-def require_file(directory: Path, name: str) -> Path:
-    path = directory / name
-    if not path.exists():
-        raise InputError("no such file", path=str(path))
-    return path

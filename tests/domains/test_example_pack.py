@@ -50,6 +50,12 @@ def test_third_party_pack_lists_loads_and_answers(installed: Path, tmp_path: Pat
     assert report["graph"] == "geo" and report["edges_created"] == 8 and report["nodes"] == 9  # + marker
     stats = run_kgr("graph", "stats", "-g", "geo", "--json", home=home, extra_env=env)
     assert json.loads(stats.stdout) == {"nodes": 9, "edges": 8}
+    asked = run_kgr(
+        "ask", "--pack", "geo", "Which country is Paris the capital of?", "--llm", "none", "--json",
+        home=home, extra_env=env,
+    )  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["entities"][0] == "france"
     # the pack's own CLI sub-app
     ran = run_kgr("packs", "run", "geo", "--", "capital", "france", home=home, extra_env=env)
     assert ran.returncode == 0 and ran.stdout.strip() == "paris", ran.stderr

@@ -153,6 +153,10 @@ def test_repr_html_draws_when_a_notebook_frontend_inserts_it(
     )
     target = tmp_path / "frontend.html"
     target.write_text(host, encoding="utf-8")
+    given = re.search(r"height:(\d+)px", answer._repr_html_()).group(1)  # type: ignore[union-attr]
+    dom = dump_dom(target, tmp_path / "profile")
+    fitted = re.search(r'<iframe[^>]*style="[^"]*height: ?(\d+)px', dom)
+    assert fitted and fitted.group(1) != given  # the frame grew or shrank to its content
     _, _, rows = read_png(screenshot(target, tmp_path / "frontend.png", tmp_path / "profile"))
     assert count_pixels(rows, (0xD6, 0x27, 0x28)) > 300  # the highlighted path, drawn inside the frame
     person = view(answer).label_colors()["Person"]

@@ -88,4 +88,11 @@ def export_html(view: GraphView | Any, path: str | os.PathLike[str]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(out, "w") as fh:
         fh.write(v.to_html())
+    os.chmod(out, 0o666 & ~_umask())  # a page to share: the usual file mode, not the temp file's 0600
     return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

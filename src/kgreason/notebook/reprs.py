@@ -40,13 +40,17 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def answer_html(answer: Answer, *, graph: bool = True) -> str:
     """The answer, its entities, the evidence drawn with the reasoning paths highlighted, citations,
     problems found by verification, and the queries that produced the evidence."""
-    from kgreason.notebook.view import path_text, view
+    from kgreason.notebook.view import asserted_answers, path_text, view
 
     parts = [_CSS, '<div class="kgr-card">', f'<div class="kgr-muted">Q: {esc(answer.question)}</div>']
     parts.append(f'<div class="kgr-ans">{esc(answer.text or "(no answer text)")}</div>')
-    if answer.entities:
-        chips = "".join(f'<span class="kgr-ent">{esc(e)}</span>' for e in answer.entities[:20])
+    asserted = asserted_answers(answer)
+    if asserted:
+        chips = "".join(f'<span class="kgr-ent">{esc(e)}</span>' for e in asserted[:20])
         parts.append(f"<div>answers: {chips}</div>")
+    others = answer.entities[len(asserted) :]
+    if others:
+        parts.append(f'<div class="kgr-muted">other candidates: {esc(", ".join(others[:10]))}</div>')
     if graph and answer.evidence:
         parts.append(view(answer)._repr_html_())
     if answer.evidence:

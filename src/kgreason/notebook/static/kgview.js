@@ -342,7 +342,19 @@
     this.root.setAttribute("data-highlighted-edges",
       String(this.edges.filter(function (e) { return e.d.on_path; }).length));
     this.root.setAttribute("data-status", "drawn");
+    fitFrame();
   };
+
+  // Inside a notebook the page sits in an <iframe srcdoc> (same origin): make the frame as tall as the
+  // content, so the legend and the path list are not cut off.
+  function fitFrame() {
+    try {
+      var frame = window.frameElement;
+      if (frame) frame.style.height = document.documentElement.scrollHeight + 8 + "px";
+    } catch (err) {
+      /* a cross-origin or sandboxed frame keeps the height it was given */
+    }
+  }
 
   View.prototype.pick = function (sx, sy) {
     var w = this.toWorld(sx, sy), best = null, bestD = Infinity;

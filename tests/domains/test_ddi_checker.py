@@ -160,3 +160,22 @@ def test_reload_after_data_change_drops_stale_facts(tmp_path: Path, fixture_pack
     again = DdiPack(tmp_path).load(store)
     assert again.reloaded and again.edges == first.edges - 1
     assert not [e for e in store.iter_edges() if e.source == "amoxicillin"]
+
+
+def test_tsv_errors_name_file_and_line(tmp_path: Path) -> None:
+    from kgreason.domains.tsv import read_tsv
+
+    f = tmp_path / "x.tsv"
+    f.write_text("# comment\nid\tname\na\tA\n", encoding="utf-8")
+    rows = list(read_tsv(f, ("id", "name")))
+    assert [(r.line, r.get("id"), r.items("name")) for r in rows] == [(3, "a", ("A",))]
+    with pytest.raises(InputError, match=r"x.tsv:2: missing column\(s\) \['kind'\]"):
+        list(read_tsv(f, ("id", "kind")))
+    f.write_text("id\tname\na\tA\textra\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x.tsv:2: 3 cells but the header has 2 columns"):
+        list(read_tsv(f, ("id",)))
+    with pytest.raises(InputError, match="no such file"):
+        list(read_tsv(tmp_path / "missing.tsv", ("id",)))
+    f.write_bytes(b"id\n\xff\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        list(read_tsv(f, ("id",)))

@@ -179,3 +179,30 @@ def test_tsv_errors_name_file_and_line(tmp_path: Path) -> None:
     f.write_bytes(b"id\n\xff\n")
     with pytest.raises(InputError, match="not UTF-8"):
         list(read_tsv(f, ("id",)))
+
+
+def test_link_prediction_hook_is_labelled_and_never_overrides(fixture_checker: DdiChecker) -> None:
+    from kgreason.domains.pack import PredictedEdge
+
+    calls: list[list[str]] = []
+
+    def predictor(store: object, ids: object) -> list[PredictedEdge]:
+        calls.append(list(ids))  # type: ignore[call-overload]
+        return [
+            PredictedEdge("paracetamol", "INTERACTS_WITH", "amoxicillin", 0.81, "rotate"),
+            PredictedEdge("simvastatin", "INTERACTS_WITH", "clarithromycin", 0.99, "rotate"),  # known
+            PredictedEdge("paracetamol", "INTERACTS_WITH", "digoxin", 0.9, "rotate"),  # not in the list
+        ]
+
+    names = ["Zocor", "Biaxin", "Tylenol", "amoxicillin"]
+    result = fixture_checker.check(names, predictor=predictor).to_dict()
+    assert calls == [["simvastatin", "clarithromycin", "paracetamol", "amoxicillin"]]
+    predicted = [i for i in result["interactions"] if i["basis"] == "predicted"]
+    assert len(predicted) == 1
+    (p,) = predicted
+    assert p["drugs"] == ["paracetamol", "amoxicillin"] and p["score"] == 0.81 and p["evidence"] == []
+    curated = [i for i in result["interactions"] if i["drugs"] == ["simvastatin", "clarithromycin"]]
+    assert curated[0]["basis"] == "curated"  # a prediction never replaces an established interaction
+    assert fixture_checker.check(names).to_dict()["interactions"] == [
+        i for i in result["interactions"] if i["basis"] != "predicted"
+    ]

@@ -203,10 +203,13 @@ def validate_cypher(
 ) -> Validation:
     """Check ``query`` against the guard's static rules and ``schema``; fix what is unambiguous.
 
+    ``policy`` defaults to the guard's rules for ``graph`` with no procedure allowed at all.
+
     Raises:
         QueryRefused: the static guard refused the query (a write, a procedure, another graph ...).
     """
-    pol = policy or GuardPolicy(graph=graph)
+    # Generated queries never need a procedure: even the introspection ones would list other graphs.
+    pol = policy or GuardPolicy(graph=graph, allowed_procedures=frozenset())
     check_static(query, pol)
     tokens = tokenize(query)
     out = Validation(text=query)

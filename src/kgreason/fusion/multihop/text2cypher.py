@@ -187,12 +187,11 @@ class Text2Cypher:
         last: Attempt | None = None
         for attempt_no in range(1 + self.options.repair_attempts):
             try:
+                extra: dict[str, Any] = {"seed": seed} if temperature > 0 else {}
+                if json_schema is None:
+                    extra["stop"] = ["\n\n", "Question:"]  # one query, not a continued few-shot page
                 reply = ctx.chat(
-                    turns,
-                    json_schema=json_schema,
-                    max_tokens=160,
-                    temperature=temperature,
-                    **({"seed": seed} if temperature > 0 else {}),
+                    turns, json_schema=json_schema, max_tokens=120, temperature=temperature, **extra
                 )
             except LLMError as exc:
                 ctx.note("cypher_attempt", attempt=attempt_no, status="llm_error", reason=str(exc))

@@ -198,6 +198,7 @@
     function step() {
       if (self.alpha <= 0.01) { self.running = false; self.report(); return; }
       self.tick(); self.tick();
+      if (!self.touched) self.fit(); // keep the settling layout in view until the user takes over
       self.draw();
       requestAnimationFrame(step);
     }
@@ -350,7 +351,7 @@
   function fitFrame() {
     try {
       var frame = window.frameElement;
-      if (frame) frame.style.height = document.documentElement.scrollHeight + 8 + "px";
+      if (frame) frame.style.height = Math.ceil(document.body.getBoundingClientRect().height) + 12 + "px";
     } catch (err) {
       /* a cross-origin or sandboxed frame keeps the height it was given */
     }
@@ -414,6 +415,7 @@
     }
     c.addEventListener("wheel", function (ev) {
       ev.preventDefault();
+      self.touched = true;
       var p = pos(ev), w = self.toWorld(p.x, p.y);
       var k = Math.exp(-ev.deltaY * 0.0015);
       self.scale = Math.max(0.05, Math.min(12, self.scale * k));
@@ -423,6 +425,7 @@
     }, { passive: false });
     c.addEventListener("pointerdown", function (ev) {
       var p = pos(ev), hit = self.pick(p.x, p.y);
+      self.touched = true;
       try {
         c.setPointerCapture(ev.pointerId); // keep the drag when the pointer leaves the canvas
       } catch (err) {

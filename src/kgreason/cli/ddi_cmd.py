@@ -16,9 +16,12 @@ from kgreason.errors import ConfigError, InputError
 from kgreason.graph.open import open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from kgreason.config import Settings
     from kgreason.domains.ddi import DdiPack
     from kgreason.domains.ddi.checker import CheckResult, DdiChecker
-    from kgreason.domains.pack import LinkPredictor
+    from kgreason.domains.pack import LinkPredictor, PredictedEdge
     from kgreason.graph.store import GraphStore
 
 app = typer.Typer(no_args_is_help=True)
@@ -57,9 +60,87 @@ def open_checker(
     return target, DdiChecker(target, pack.ansm(settings().cache_dir) if ansm else None)
 
 
-def find_predictor(pack: DdiPack) -> LinkPredictor | None:
-    """The link-prediction hook for ``--predicted``: the pack's own, else none (no predictor wired)."""
-    return pack.link_predictor
+def find_predictor(pack: DdiPack, target: GraphStore) -> tuple[LinkPredictor | None, str]:
+    """The link-prediction hook for ``--predicted`` and, when there is none, why.
+
+    The pack's own hook wins; else the gnn module's link-prediction model trained on this graph
+    (``kgr train linkpred --graph ddi``) is wired in.
+    """
+    if pack.link_predictor is not None:
+        return pack.link_predictor, ""
+    return gnn_link_predictor(settings(), target)
+
+
+def gnn_link_predictor(
+    config: Settings, target: GraphStore, *, top: float = 0.05
+) -> tuple[LinkPredictor | None, str]:
+    """The gnn module's trained link-prediction model of ``target``'s graph as the ddi hook.
+
+    A pair ``(a, b)`` is predicted when ``b`` ranks in the top ``top`` fraction of all drugs as the tail
+    of ``(a, INTERACTS_WITH, ?)``, or ``a`` as the tail of ``(b, INTERACTS_WITH, ?)``; its score is that
+    rank percentile (1.0 = ranked first).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("torch_geometric") is None:
+        return None, "link prediction needs torch and torch-geometric (pip install 'kgreason[gnn]')"
+    from kgreason.fusion.gnn.checkpoint import checkpoint_dir
+
+    path = checkpoint_dir(config, "linkpred", target.backend, target.graph)
+    if not (path / "meta.json").is_file():
+        return (
+            None,
+            f"no link-prediction model is trained for this graph: kgr train linkpred --graph {target.graph}",
+        )
+
+    def predict(store: GraphStore, ids: Sequence[str]) -> list[PredictedEdge]:
+        import torch
+
+        from kgreason.domains.pack import PredictedEdge
+        from kgreason.fusion.gnn.checkpoint import load_checkpoint
+        from kgreason.fusion.gnn.datasets import split_triples
+        from kgreason.fusion.gnn.graph_data import index_store
+        from kgreason.fusion.gnn.linkpred import LinkPredConfig, LinkPredModel
+
+        index = index_store(store)
+        ckpt = load_checkpoint(path, expect_hash=index.digest)
+        names = index.node_ids
+        triples = [(names[h], index.relations[r], names[t]) for h, r, t in index.triples().tolist()]
+        dataset = split_triples(store.graph, triples, seed=int(ckpt.meta.get("seed", 0)))
+        if list(dataset.entities) != list(ckpt.meta["entities"]) or "INTERACTS_WITH" not in dataset.relations:
+            raise ConfigError(
+                "the trained link-prediction model does not match this graph",
+                hint=f"retrain it: kgr train linkpred --graph {store.graph}",
+            )
+        text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
+        model = LinkPredModel(dataset, LinkPredConfig(**ckpt.meta["config"]), text=text)
+        model.load_state_dict(ckpt.state)
+        model.train(False)
+        position = {e: i for i, e in enumerate(dataset.entities)}
+        drug_ids = [n for n, lab in zip(names, index.labels, strict=True) if lab == "Drug" and n in position]
+        drugs = torch.tensor([position[n] for n in drug_ids])
+        asked = [d for d in ids if d in position]
+        relation = dataset.relations.index("INTERACTS_WITH")
+        with torch.no_grad():
+            ent, rel = model.vectors()
+            heads = torch.tensor([position[d] for d in asked])
+            scores = model.score_queries(heads, torch.full_like(heads, relation), ent, rel)[:, drugs]
+        column = {int(e): j for j, e in enumerate(drugs.tolist())}
+        pct: dict[tuple[str, str], float] = {}
+        for i, a in enumerate(asked):
+            row = scores[i]
+            for b in asked:
+                if b != a and position[b] in column:
+                    pct[(a, b)] = float((row < row[column[position[b]]]).float().mean())
+        model_name = f"gnn linkpred ({ckpt.meta['config'].get('decoder', '?')})"
+        out = []
+        for (a, b), p in pct.items():
+            best = max(p, pct.get((b, a), 0.0))
+            if a < b and best >= 1.0 - top:
+                out.append(PredictedEdge(a, "INTERACTS_WITH", b, round(best, 4), model_name))
+        return sorted(out, key=lambda e: -e.score)
+
+    return predict, ""
 
 
 @app.command()
@@ -77,15 +158,12 @@ def check(
     if len(drugs) < 2:
         raise InputError("give at least two drugs", hint="kgr ddi check simvastatin clarithromycin")
     pack = _pack()
+    target, checker = open_checker(pack, store, graph, ansm=not no_ansm)
     predictor = None
     if predicted:
-        predictor = find_predictor(pack)
+        predictor, why = find_predictor(pack, target)
         if predictor is None:
-            raise ConfigError(
-                "no link predictor is available for the ddi pack",
-                hint="run without --predicted; predictions need a trained link-prediction model",
-            )
-    target, checker = open_checker(pack, store, graph, ansm=not no_ansm)
+            raise ConfigError("no link predictor is available for the ddi pack", hint=why)
     result = checker.check(drugs, predictor=predictor)
     target.close()
     if as_json:

@@ -67,11 +67,14 @@ def ask(
         None, "--pack", help="Domain pack (e.g. ddi): load its graph, use its prompts and entity hints."
     ),
     store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
-    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve (more to come: gnn, multihop)."),
+    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve, multihop (more to come: gnn)."),
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none' for ranked answers only."),
     model: str | None = typer.Option(None, "--model", help="Model name or GGUF path for the backend."),
     topic: str | None = typer.Option(None, "--topic", help="Start from this node id instead of linking."),
     option: list[str] = typer.Option([], "--option", "-o", help="Strategy option KEY=VALUE (repeatable)."),
+    mode: str | None = typer.Option(
+        None, "--mode", help="multihop only: cypher, explore, or auto (by store and question)."
+    ),
     replay_file: Path | None = typer.Option(
         None, "--replay", help="Re-run the queries of a saved --json answer."
     ),
@@ -113,8 +116,13 @@ def ask(
 
         chat = pack_llm(domain, chat_model(llm, model=model, settings=settings()))
         topic = topic or pack_topic(domain, question, target)
+    options = parse_options(option)
+    if mode is not None:
+        if strategy != "multihop" or mode not in ("cypher", "explore", "auto"):
+            raise InputError(f"--mode {mode}: use cypher, explore or auto with --strategy multihop")
+        options["mode"] = mode
     engine = make_engine(
-        target, strategy=strategy, llm=chat, model=model, options=parse_options(option), settings=settings()
+        target, strategy=strategy, llm=chat, model=model, options=options, settings=settings()
     )
     answer = engine.ask(question, topic=topic)
     if domain is not None:

@@ -216,6 +216,107 @@ pd.DataFrame(scores).T
     ),
 ]
 
+DDI = [
+    md(
+        """
+# Drug–drug interactions on a medication list
+
+The `ddi` domain pack checks every pair of a medication list against a small curated pharmacology graph
+(drugs, the enzymes and transporters they inhibit, induce or depend on, and their pharmacodynamic
+effects). Each interaction comes with its severity, mechanism, the graph paths that support it, what to do
+about it, and its sources. The same check is `kgr ddi check DRUG DRUG ... --json` on the command line.
+
+*For software demonstration only: not medical advice; the pack covers a limited set of drugs.*
+"""
+    ),
+    code(
+        """
+import pandas as pd
+
+from kgreason.config import Settings
+from kgreason.domains.ddi import DdiPack
+from kgreason.domains.ddi.checker import DdiChecker
+from kgreason.graph.open import open_store
+from kgreason.notebook import to_dataframe, view
+
+settings = Settings.from_env()
+pack = DdiPack()  # the bundled pack data
+store = open_store("ddi", "memory", settings)
+loaded = pack.ensure_loaded(store)  # loads once; None when the graph already holds this data
+checker = DdiChecker(store, pack.ansm(settings.cache_dir))  # also compares with the ANSM thesaurus
+store.stats().to_dict()
+""",
+        "load",
+    ),
+    code(
+        """
+medications = ["warfarin", "aspirin", "simvastatin", "clarithromycin", "omeprazole"]
+result = checker.check(medications)
+[(d.input, d.id) for d in result.drugs]
+""",
+        "resolved",
+    ),
+    md("Most severe first; `basis` says whether a curated entry or a mechanism rule found it."),
+    code(
+        """
+table = pd.DataFrame(
+    [
+        {
+            "pair": " + ".join(i.drugs),
+            "severity": i.severity,
+            "basis": i.basis,
+            "via": ", ".join(i.via),
+            "paths": len(i.evidence),
+            "management": i.management,
+        }
+        for i in result.interactions
+    ]
+)
+table[["pair", "severity", "basis", "via", "paths"]]
+""",
+        "interactions",
+    ),
+    code(
+        """
+top = result.interactions[0]
+print(f"{' + '.join(top.drugs)}: {top.severity}")
+print(top.mechanism)
+print("management:", top.management)
+""",
+        "top",
+    ),
+    md(
+        "The mechanism paths behind the most severe interaction, and behind the whole list (colours: labels)."
+    ),
+    code(
+        """
+view([h.path for h in top.evidence], highlight=True, title=" + ".join(top.drugs), height=320)
+""",
+        "top_view",
+    ),
+    code(
+        """
+evidence = [h.path for i in result.interactions for h in i.evidence]
+view(evidence, title=f"{len(result.interactions)} interactions among {len(medications)} drugs")
+""",
+        "all_view",
+    ),
+    code(
+        """
+to_dataframe([h.path for h in top.evidence])[["path"]]
+""",
+        "top_paths",
+    ),
+    md("A misspelt or unknown name is reported with suggestions; the names that resolve are still checked."),
+    code(
+        """
+typo = checker.check(["warfarin", "asprin", "foobarzol"])
+[(u.input, list(u.suggestions)[:3]) for u in typo.unresolved]
+""",
+        "unresolved",
+    ),
+]
+
 
 def build(cells: list[tuple[str, str, str]]) -> Any:
     import nbformat
@@ -234,7 +335,11 @@ def build(cells: list[tuple[str, str, str]]) -> Any:
     return nb
 
 
-NOTEBOOKS = {"explore_graph.ipynb": EXPLORE, "compare_strategies.ipynb": COMPARE}
+NOTEBOOKS = {
+    "explore_graph.ipynb": EXPLORE,
+    "compare_strategies.ipynb": COMPARE,
+    "ddi_medications.ipynb": DDI,
+}
 
 
 def render(name: str) -> str:

@@ -169,3 +169,44 @@ def test_compare_strategies_notebook(kernel_env: dict[str, str]) -> None:
     assert set(scores) == set(expected)
     for s, (n, h1, h5) in scores.items():
         assert n == 32 and 0.5 <= h1 <= h5 <= 1.0, (s, h1, h5)
+
+
+def test_ddi_medications_notebook(kernel_env: dict[str, str], tmp_path: Path) -> None:
+    from kgreason import registry
+
+    if "ddi" not in registry.available("kgreason.domains"):
+        pytest.skip("the ddi pack is not installed")
+    from kgreason.config import Settings
+    from kgreason.domains.ddi import DdiPack
+    from kgreason.domains.ddi.checker import DdiChecker
+    from kgreason.graph.memory import MemoryStore
+
+    out, seconds = execute("ddi_medications.ipynb", kernel_env)
+    assert seconds < 60
+
+    # The same check, run here on a store of our own, is what the notebook must show.
+    settings = Settings.from_env({"KGR_HOME": str(tmp_path / "own")})
+    pack, store = DdiPack(), MemoryStore("ddi", settings)
+    pack.ensure_loaded(store)
+    meds = ["warfarin", "aspirin", "simvastatin", "clarithromycin", "omeprazole"]
+    expected = DdiChecker(store, pack.ansm(settings.cache_dir)).check(meds)
+
+    assert text(out["load"]) == repr(store.stats().to_dict())
+    assert "('aspirin', 'acetylsalicylic_acid')" in text(out["resolved"])
+    rows = re.findall(r"^\d+\s+(\S+ \+ \S+)\s+(\S+)\s+(\S+)", text(out["interactions"]), re.M)
+    assert rows == [(" + ".join(i.drugs), i.severity, i.basis) for i in expected.interactions]
+    assert rows[0] == ("simvastatin + clarithromycin", "contraindicated", "curated")  # the textbook case
+    top = expected.interactions[0]
+    assert text(out["top"]).splitlines()[:2] == [f"{' + '.join(top.drugs)}: {top.severity}", top.mechanism]
+
+    (top_view,) = views(out["top_view"])
+    assert {e["id"] for e in top_view["edges"]} == {e.id for h in top.evidence for e in h.path.edges}
+    assert all(p["highlight"] for p in top_view["paths"]) and len(top_view["paths"]) == len(top.evidence)
+    names = {n["id"]: n["label"] for n in top_view["nodes"]}
+    assert names["clarithromycin"] == "Clarithromycin" and "cyp3a4" in names
+    (all_view,) = views(out["all_view"])
+    assert {item["label"] for item in all_view["legend"]} >= {"Drug", "Enzyme"}
+    assert len(all_view["paths"]) == sum(len(i.evidence) for i in expected.interactions)
+    assert "clarithromycin -[INTERACTS_WITH]-> simvastatin" in text(out["top_paths"])
+    unresolved = text(out["unresolved"])
+    assert "('asprin', ['acetylsalicylic_acid'" in unresolved and "('foobarzol', [])" in unresolved

@@ -234,6 +234,7 @@ def view(
     hops: int = 0,
     seeds: Sequence[str] | None = None,
     max_nodes: int = 200,
+    highlight: bool | None = None,
 ) -> GraphView:
     """An interactive view of ``obj``.
 
@@ -246,6 +247,8 @@ def view(
         hops: how far to extend around the nodes (needs ``store``; for a store object: around ``seeds``).
         seeds: for a store: the node ids to start from (default: its first nodes).
         max_nodes: cap on nodes pulled from a store.
+        highlight: for a path or a list of paths, whether they start highlighted (default: a single
+            path is, a list is not: click one under the drawing to highlight it).
 
     Returns:
         A ``GraphView``; in a notebook it draws itself, ``export_html(view, path)`` saves it.
@@ -268,7 +271,7 @@ def view(
     elif isinstance(obj, Subgraph):
         v.add_subgraph(obj)
     elif isinstance(obj, Path):
-        v.add_path(obj, highlight=True)
+        v.add_path(obj, highlight=highlight is not False)
     elif isinstance(obj, GraphSchema):
         _add_schema(v, obj)
         v.title = title or "schema"
@@ -283,7 +286,7 @@ def view(
     elif isinstance(obj, Sequence) and not isinstance(obj, str | bytes):
         if all(isinstance(p, Path) for p in obj):
             for p in obj:
-                v.add_path(p, highlight=False)
+                v.add_path(p, highlight=bool(highlight))
         elif all(isinstance(r, Mapping) for r in obj):
             _add_rows(v, obj)
         else:

@@ -4,6 +4,7 @@ severity map, class expansion, reviewed exceptions, and per-source agreement in 
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,20 @@ def test_mapped_thesaurus_is_cached(tmp_path: Path, fixture_pack: DdiPack) -> No
     files[0].write_bytes(b"not a pickle")  # a broken cache is rebuilt, not an error
     rebuilt = DdiPack(FIXTURES).ansm(tmp_path)
     assert rebuilt is not None and rebuilt.substance_drugs == first.substance_drugs
+
+
+def test_agreement_summary(fixture_checker: DdiChecker) -> None:
+    from kgreason.domains.ddi.agreement import AgreementSummary, compare
+
+    names = ["Zocor", "Biaxin", "coumadin", "aspirin", "digoxin", "amiodarone", "rifampin", "Tylenol"]
+    summary = compare(fixture_checker, names)
+    data = summary.to_dict()
+    assert data["pairs"] == 28 and sum(summary.confusion.values()) == data["covered_by_ansm"] <= 28
+    assert summary.confusion[("contraindicated", "contraindicated")] >= 1  # simvastatin + clarithromycin
+    assert data["listed"]["ansm_only"] >= 1  # simvastatin + warfarin
+    assert -1.0 <= data["kappa"] <= 1.0 and 0.0 <= data["exact_agreement"] <= 1.0
+    perfect = AgreementSummary(confusion=Counter({("major", "major"): 3, ("none", "none"): 5}))
+    assert perfect.kappa() == 1.0
+    chance = AgreementSummary(confusion=Counter({("major", "major"): 1, ("major", "none"): 1,
+                                                 ("none", "major"): 1, ("none", "none"): 1}))  # fmt: skip
+    assert chance.kappa() == 0.0

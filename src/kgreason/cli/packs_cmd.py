@@ -86,6 +86,8 @@ def load(
     target = open_store(graph or pack.graph_name(), store, settings())
     report = pack.load(target, force=force)
     target.close()
+    for problem in pack.data_problems():  # rows with problems were left out of the graph
+        typer.echo(f"warning: {problem}", err=True)
     if as_json:
         print_json(report.to_dict())
         return

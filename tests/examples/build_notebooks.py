@@ -136,10 +136,16 @@ The same question, the same graph, each reasoning strategy that is installed: wh
 evidence it shows, the queries it ran and how long it took. Strategies run here without a language model
 (`llm=None`: ranked answers from the graph), so the comparison is fast and repeatable; pass a chat model
 (`kgreason.llm.create_chat_model("llamacpp")`) to have the bundled model choose and phrase the answer.
+
+- `retrieve`: link the question to an entity, rank the relation paths from it, cite the best triples.
+- `multihop`: explore the graph hop by hop, choosing relations at each step (Cypher on Neo4j).
+- `gnn` (needs the `gnn` extra, torch): a graph neural network trained on questions about this graph;
+  here it is trained first, on templated questions generated from the graph itself.
 """
     ),
     code(
         """
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -156,11 +162,28 @@ store = open_store("movies", "memory", settings)
 for f in (Path("data/movies_nodes.csv"), Path("data/movies.tsv")):
     load_file(store, f)
 
-CPU_FAST = ("retrieve", "multihop")  # strategies that answer on a CPU in well under a second
-strategies = [s for s in CPU_FAST if s in registry.available("kgreason.strategies")]
+import importlib.util
+
+torch_ok = all(importlib.util.find_spec(m) for m in ("torch", "torch_geometric"))
+installed = registry.available("kgreason.strategies")  # names only: nothing imported yet
+strategies = [s for s in ("retrieve", "multihop", "gnn") if s in installed and (s != "gnn" or torch_ok)]
 strategies
 """,
         "strategies",
+    ),
+    code(
+        """
+if "gnn" in strategies:  # the gnn strategy learns from questions: a few seconds on a CPU for this graph
+    from kgreason.fusion.gnn.training import train_qa_model
+    from kgreason.reasoning.qa_gen import make_qa
+
+    warnings.filterwarnings("ignore", category=FutureWarning)  # torch's deprecation notices
+    warnings.filterwarnings("ignore", message="IProgress not found")  # no widgets needed here
+    training = make_qa(store, hops=[1, 2], n=250, seed=1)
+    meta = train_qa_model(store, training, None, settings=settings, options={"epochs": 15})
+    print(f"gnn: trained on {meta['metrics']['train_questions']} generated questions")
+""",
+        "train_gnn",
     ),
     code(
         """

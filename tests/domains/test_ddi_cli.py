@@ -42,6 +42,12 @@ def test_check_table_usage_and_predicted(tmp_path: Path) -> None:
     assert pred.returncode == 2 and "no link predictor" in pred.stderr and "hint:" in pred.stderr
 
 
+def test_unreachable_database_is_a_runtime_failure(tmp_path: Path) -> None:
+    env = {"KGR_NEO4J_URI": "bolt://127.0.0.1:1"}
+    r = run_kgr("ddi", "check", "Zocor", "Biaxin", "--store", "neo4j", "--json", home=tmp_path, extra_env=env)
+    assert r.returncode == 1 and "cannot reach Neo4j" in r.stderr and r.stdout == ""
+
+
 def test_golden_command(tmp_path: Path) -> None:
     r = run_kgr("ddi", "golden", "--json", home=tmp_path / "home")
     assert r.returncode == 0, r.stderr

@@ -23,12 +23,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     source = work / "src"
     shutil.copytree(ROOT / "examples" / "example_pack", source)  # pip writes build/ next to the sources
     target = work / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(source)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
+    if _setuptools_builds_wheels():
+        command.append("--no-build-isolation")  # build with the installed setuptools: no download
+    subprocess.run([*command, str(source)], check=True, capture_output=True, text=True)
     yield target
+
+
+def _setuptools_builds_wheels() -> bool:
+    """setuptools >= 70.1 builds wheels by itself (older ones also need the `wheel` package)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major, minor = (int(p) for p in version("setuptools").split(".")[:2])
+    except (PackageNotFoundError, ValueError):
+        return False
+    return (major, minor) >= (70, 1)
 
 
 def test_third_party_pack_lists_loads_and_answers(installed: Path, tmp_path: Path) -> None:

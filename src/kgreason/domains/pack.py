@@ -10,7 +10,10 @@ entry-point group (see ``kgreason.domains.discovery``); a third-party distributi
     [project.entry-points."kgreason.domains"]
     mypack = "mypack:MyPack"
 
-where ``MyPack`` subclasses ``DomainPack`` (or is a zero-argument factory returning one).
+where ``MyPack`` subclasses ``DomainPack`` (or is a zero-argument factory returning one). Then
+``kgr packs list`` shows it, ``kgr packs load mypack [--store neo4j]`` writes its graph, ``kgr ask --pack
+mypack "..."`` answers over that graph with the pack's system prompt, entity hints and answer checks, and
+``kgr packs run mypack -- ARGS`` runs its CLI sub-app. ``examples/example_pack`` is a complete example.
 """
 
 from __future__ import annotations

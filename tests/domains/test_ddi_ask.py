@@ -11,6 +11,7 @@ from ddi_helpers import FIXTURES, run_kgr
 
 from kgreason.domains.ddi import DdiPack
 from kgreason.domains.pack import SystemPromptChat
+from kgreason.llm.requests import Message
 
 
 def test_ask_pack_without_llm(tmp_path: Path) -> None:
@@ -74,10 +75,12 @@ def test_system_prompt_wrapper_replaces_the_system_message() -> None:
             seen.append(messages)
             return "ok"
 
-    wrapped = SystemPromptChat(Recorder(), DdiPack(FIXTURES).prompts()["system"])
-    assert wrapped.chat([{"role": "system", "content": "x"}, {"role": "user", "content": "q"}]) == "ok"
-    assert seen[0] == [
-        {"role": "system", "content": DdiPack.prompts(DdiPack(FIXTURES))["system"]},
-        {"role": "user", "content": "q"},
-    ]
+    system = DdiPack(FIXTURES).prompts()["system"]
+    wrapped = SystemPromptChat(Recorder(), system)
+    task = "Write one Cypher query."
+    assert wrapped.chat([{"role": "system", "content": task}, {"role": "user", "content": "q"}]) == "ok"
+    # the pack's framing comes first, the strategy's own instructions are kept
+    assert seen[0] == [{"role": "system", "content": f"{system}\n\n{task}"}, {"role": "user", "content": "q"}]
+    wrapped.chat([Message("user", "q2")])
+    assert seen[1] == [{"role": "system", "content": system}, Message("user", "q2")]
     assert wrapped.name == "recorder"  # everything else is the wrapped model's

@@ -303,10 +303,14 @@ class DomainPack(ABC):
 
 
 class SystemPromptChat:
-    """Wraps a chat model so every call uses a pack's system prompt instead of the caller's.
+    """Wraps a chat model so every call carries a pack's system prompt before the caller's own.
+
+    The strategy's system message (e.g. "write one Cypher query") is kept after the pack's, so the
+    domain framing never replaces the task instructions.
 
     Args:
-        llm: any object with the ``chat(messages, **kwargs)`` method of ``kgreason.llm.ChatModel``.
+        llm: any object with the ``chat(messages, **kwargs)`` method of ``kgreason.llm.ChatModel``;
+            messages may be ``{"role", "content"}`` mappings or objects with those attributes.
         system: the pack's system message.
     """
 
@@ -315,8 +319,17 @@ class SystemPromptChat:
         self.system = system
 
     def chat(self, messages: Any, **kwargs: Any) -> Any:
-        rest = [m for m in messages if not (isinstance(m, Mapping) and m.get("role") == "system")]
-        return self._llm.chat([{"role": "system", "content": self.system}, *rest], **kwargs)
+        own: list[str] = []
+        rest: list[Any] = []
+        for m in messages:
+            role = m.get("role") if isinstance(m, Mapping) else getattr(m, "role", None)
+            if role == "system":
+                content = m.get("content") if isinstance(m, Mapping) else getattr(m, "content", "")
+                own.append(str(content))
+            else:
+                rest.append(m)
+        system = "\n\n".join([self.system, *own])
+        return self._llm.chat([{"role": "system", "content": system}, *rest], **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._llm, name)

@@ -66,7 +66,12 @@ class Interaction:
     management: str
     basis: str
     sources: tuple[dict[str, Any], ...] = ()
+    """Per source: ``kgreason`` (severity, basis, references) and ``ansm`` (covered, listed, general
+    ``severity``, ``max_severity`` under stated conditions, the matching entries)."""
     agreement: str = ""
+    """``agree`` (ANSM names our severity among its levels for the pair), ``disagree``, ``kgreason_only``
+    (ANSM covers both drugs but does not list the pair), ``ansm_not_covered``, ``ansm_unavailable`` or
+    ``predicted``."""
     score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -96,3 +96,26 @@ def test_doctor_reaches_a_running_neo4j(tmp_path: Path, neo4j_uri: str) -> None:
     checks = by_name(json.loads(doctor(tmp_path / "home", "--json", KGR_NEO4J_URI=neo4j_uri).stdout))
     assert checks["KGR_NEO4J_URI"]["level"] == "ok"
     assert checks["KGR_NEO4J_URI"]["detail"].endswith("(port open)")
+
+
+def test_extras_come_from_pyproject_when_kgreason_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kgreason.cli import doctor_cmd
+
+    def missing(name: str) -> Any:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(doctor_cmd.metadata, "distribution", missing)
+    found = doctor_cmd.extras()
+    assert any(r.startswith("pandas") for r in found["notebook"])
+    assert any(r.startswith("xllamacpp") for r in found["llm"])
+
+
+def test_doctor_deep_asks_torch_for_cuda(tmp_path: Path) -> None:
+    try:
+        metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        pytest.skip("torch is not installed")
+    checks = by_name(json.loads(doctor(tmp_path / "home", "--json", "--deep").stdout))
+    import torch
+
+    assert checks["torch.cuda"]["detail"].startswith(f"cuda available: {torch.cuda.is_available()}")

@@ -244,17 +244,32 @@ def check_gpu(deep: bool) -> list[Check]:
 
 
 def extras() -> dict[str, list[str]]:
-    """The optional-dependency groups kgreason declares (from its installed metadata)."""
+    """The optional-dependency groups kgreason declares: from its installed metadata, or from the
+    checkout's ``pyproject.toml`` when it runs from source without being installed."""
     found: dict[str, list[str]] = {}
     try:
         requires = metadata.distribution("kgreason").requires or []
     except metadata.PackageNotFoundError:
-        return found
+        return _extras_from_pyproject()
     for req in requires:
         m = re.search(r"""extra\s*==\s*["']([^"']+)["']""", req)
         if m:
             found.setdefault(m.group(1), []).append(req.split(";")[0].strip())
     return found
+
+
+def _extras_from_pyproject() -> dict[str, list[str]]:
+    import tomllib
+
+    import kgreason
+
+    pyproject = Path(kgreason.__file__).resolve().parents[2] / "pyproject.toml"
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    groups = data.get("project", {}).get("optional-dependencies", {})
+    return {str(k): [str(r) for r in v] for k, v in groups.items()}
 
 
 def _requirement_met(req: str) -> tuple[bool, str]:

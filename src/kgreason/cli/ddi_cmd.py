@@ -1,8 +1,10 @@
-"""``kgr ddi``: the drug–drug interaction pack's commands (check a medication list, golden evaluation).
+"""``kgr ddi``: the drug–drug interaction pack's commands: check a medication list, evaluate the golden
+set, compare with the ANSM thesaurus.
 
 The pack's graph is loaded into the chosen store on first use (``kgr packs load ddi`` does the same
 explicitly). ``check`` prints the JSON contract of DESIGN.md with ``--json``; unknown names exit 2 with
-suggestions while the known ones are still checked and printed.
+suggestions while the known ones are still checked and printed. ``--predicted`` adds interactions from
+the link-prediction hook (the gnn module's model trained on the graph), labelled ``predicted``.
 """
 
 from __future__ import annotations

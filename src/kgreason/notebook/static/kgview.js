@@ -36,6 +36,7 @@
   }
 
   function View(root, data) {
+    var started = Date.now();
     this.root = root;
     this.data = data;
     this.nodes = data.nodes.map(function (n, i) {
@@ -76,6 +77,7 @@
     this.layout(Math.min(400, 40 + 4 * this.nodes.length), 600);
     this.fit();
     this.draw();
+    root.setAttribute("data-first-draw-ms", String(Date.now() - started));
     this.report();
     this.animate();
   }

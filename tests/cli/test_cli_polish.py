@@ -16,8 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FAMILY = ROOT / "examples" / "data" / "family.tsv"
-WRITERS = {"graph export", "graph drop", "llm models install", "eval make-qa"}
-"""Commands that write data (a file, stdout records, a deletion) rather than report: no --json needed."""
+WRITERS = {"graph export", "graph drop", "llm models install", "eval make-qa", "packs run"}
+"""Commands with no report of their own, so no --json: they write data (a file, stdout records, a
+deletion) or hand their arguments to another CLI (``packs run NAME -- ARGS``, whose sub-app has its own)."""
 
 
 def kgr(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:

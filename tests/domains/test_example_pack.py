@@ -74,3 +74,18 @@ def test_third_party_pack_lists_loads_and_answers(installed: Path, tmp_path: Pat
     # without the distribution on the path the pack is simply not there
     missing = run_kgr("packs", "info", "geo", home=home)
     assert missing.returncode == 2 and "unknown domain pack 'geo'" in missing.stderr
+
+
+def test_third_party_pack_meets_the_contract(
+    installed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kgreason.domains.contract import check_pack
+    from kgreason.graph.memory import MemoryStore
+
+    monkeypatch.syspath_prepend(str(installed))
+    import kgr_example_pack  # type: ignore[import-not-found]
+
+    try:
+        assert check_pack(kgr_example_pack.GeoPack(), MemoryStore("geo", directory=tmp_path)) == []
+    finally:
+        sys.modules.pop("kgr_example_pack", None)

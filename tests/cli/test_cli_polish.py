@@ -203,3 +203,22 @@ def test_load_and_eval_show_progress_bars_on_a_terminal(tmp_path: Path) -> None:
     assert rc == 0 and "eval retrieve" in drawn and f"{n}/{n}" in drawn
     rc, drawn = run_on_terminal(["graph", "load", str(FAMILY), "-g", "fam2", "--json"], tmp_path)
     assert rc == 0 and "loading" not in drawn  # --json output stays clean of progress
+
+
+def test_usage_errors_are_one_line_with_a_hint_and_exit_2(tmp_path: Path) -> None:
+    for args, message, hint in (
+        (("graph", "stats"), "error: Missing option '--graph' / '-g'.", "hint: see `kgr graph stats --help`"),
+        (
+            ("graph", "statz"),
+            "error: No such command 'statz'. Did you mean 'stats'?",
+            "hint: see `kgr graph --help`",
+        ),
+        (("graph", "stats", "-g", "x", "--limit", "3"), "error: No such option: --limit", None),
+    ):
+        r = kgr_script(*args, home=tmp_path)
+        assert r.returncode == 2, (args, r.stderr)
+        lines = r.stderr.splitlines()
+        assert lines[0] == message and "Traceback" not in r.stderr, (args, r.stderr)
+        assert len(lines) == 2 and (hint is None or lines[1] == hint), (args, r.stderr)
+    r = kgr_script("--debug", "graph", "statz", home=tmp_path)
+    assert r.returncode != 0 and "Traceback" in r.stderr and "No such command 'statz'" in r.stderr

@@ -97,13 +97,18 @@ def main(argv: list[str] | None = None) -> None:
         print("aborted", file=sys.stderr)
         sys.exit(1)
     except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
+        # Duck-typed: typer may ship its own copy of click, whose exception classes are not click's.
+        message, code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+        if callable(message) and isinstance(code, int) and not state.debug:
+            text = message()
+            if text:  # empty when a group was called bare and its help is already on screen
+                print(f"error: {text}", file=sys.stderr)
+                command = getattr(getattr(exc, "ctx", None), "command_path", None)
+                if command:
+                    print(f"hint: see `{command} --help`", file=sys.stderr)
+            sys.exit(code)
+        if type(exc).__name__ == "Exit" and isinstance(code, int):
+            sys.exit(code)
         raise
 
 

@@ -181,7 +181,7 @@ def test_scripted_cypher_is_fixed_scoped_and_run(
     assert attempt["status"] == "ok", attempt
     assert "`KG_mh_t2c`" in attempt["query"] and attempt["query"].endswith("LIMIT 100")
     assert any("direction" in f for f in attempt["fixes"]) and any("works_at" in f for f in attempt["fixes"])
-    assert answer.text == "worker = alice, worker = bob"
+    assert set(answer.entities) == {"alice", "bob"}
     [record] = [q for q in answer.queries if q.language == "cypher"]
     assert record.refused is None and record.rows == 2 and record.digest
 
@@ -197,7 +197,7 @@ def test_repair_loop_feeds_the_database_error_back(
     assert statuses == ["error", "invalid", "ok"]
     assert "Cypher error" in llm.prompts[1][-1]["content"]  # the server's own message went back
     assert "employs" in llm.prompts[2][-1]["content"]  # and the validator's
-    assert answer.text == "company = acme" and answer.llm_calls == 3
+    assert answer.entities == ("acme",) and answer.llm_calls == 3
     refused = [q for q in answer.queries if q.language == "cypher" and q.refused]
     assert len(refused) == 2
 
@@ -233,3 +233,15 @@ def test_bundled_model_plans_are_valid(family: Neo4jStore, settings: Settings, e
             if q.language == "cypher" and q.refused is None:
                 assert q.text.startswith("MATCH") and "`KG_mh_t2c`" in q.text
     assert (family.stats(), checksum(family)) == before
+
+
+def test_self_consistency_votes_on_results(family: Neo4jStore, settings: Settings, encoder: object) -> None:
+    works = "MATCH (a {id: 'alice'})-[:works_at]->(c) RETURN c.id AS x"
+    lives = "MATCH (a {id: 'carol'})-[:lives_in]->(c) RETURN c.id AS x"
+    llm = ScriptedModel([lives, works, works])
+    answer = _ask(
+        family, settings, encoder, llm, "Where does alice work?", "alice", generation="cypher", candidates=3
+    )
+    assert answer.llm_calls == 3 and answer.entities == ("acme",)  # two of three agree on acme
+    result = next(t for t in answer.trace if t["step"] == "cypher_result")
+    assert result["candidates_ok"] == 3

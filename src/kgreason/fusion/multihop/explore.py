@@ -40,11 +40,11 @@ class ExploreSettings:
     edge_limit: int = 5000
     hop_penalty: float = 0.03
     inverse_penalty: float = 0.06
-    lexical_weight: float = 0.1
+    lexical_weight: float = 0.05
     stop_margin: float = 0.0
-    confident_margin: float = 0.05
+    confident_margin: float = 0.02
     llm_options: int = 3
-    llm_bonus: float = 0.1
+    llm_bonus: float = 0.03
 
 
 @dataclass

@@ -47,10 +47,10 @@ class MultihopOptions(StrategyOptions):
     inverse_penalty: float = Field(0.06, ge=0, description="Subtracted per step taken against the edge.")
     stop_margin: float = Field(0.0, ge=0, description="Stop when a hop scores this much below the best path.")
     confident_margin: float = Field(
-        0.05, ge=0, description="Ask the LLM only when the two best options score closer than this."
+        0.02, ge=0, description="Ask the LLM only when the two best options score closer than this."
     )
     llm_options: int = Field(3, ge=2, le=8, description="Options offered to the LLM in one choice.")
-    llm_bonus: float = Field(0.1, ge=0, description="Added to the score of the option the LLM chose.")
+    llm_bonus: float = Field(0.03, ge=0, description="Added to the score of the option the LLM chose.")
     max_frontier: int = Field(200, ge=1, description="Frontier nodes expanded per beam and hop.")
     max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
     # cypher

@@ -171,7 +171,13 @@ class Text2Cypher:
             ctx.note("cypher", error="no valid query")
             return Evidence(notes={"answer_set": []})
         ctx.note("cypher_result", query=chosen.query, rows=len(chosen.rows), candidates_ok=len(results))
-        return _rows_to_evidence(chosen.rows, {s.node_id for s in ctx.seeds}, self.options.max_answers)
+        rows = list(chosen.rows)
+        if not any(_is_node(v) or _is_path(v) for r in rows for v in r.values()):
+            # ``RETURN c.id``: string values that are node ids of this graph name answer entities
+            ids = [v for r in rows for v in r.values() if isinstance(v, str)][: self.options.max_answers]
+            found = ctx.store.get_nodes(ids) if ids else {}
+            rows += [{"node": n.to_dict()} for n in found.values()]
+        return _rows_to_evidence(rows, {s.node_id for s in ctx.seeds}, self.options.max_answers)
 
     def _one_candidate(
         self,

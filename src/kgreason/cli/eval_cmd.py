@@ -119,3 +119,34 @@ def make_qa_cmd(
     else:
         write_qa(out, items)
         typer.echo(f"wrote {len(items)} questions to {out}", err=True)
+
+
+@app.command("linkpred")
+def linkpred(
+    dataset: str = typer.Option(
+        ..., "--dataset", "-d", help="nations, kinships, umls (bundled in the pykeen wheel) or a DIR."
+    ),
+    option: list[str] = typer.Option([], "--option", "-o", help="Model option KEY=VALUE (repeatable)."),
+    device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    threads: int = typer.Option(1, "--threads", min=0, help="Torch CPU threads (0: torch's default)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Train and score link prediction: filtered MRR and Hits@1/3/10, both directions, on the test split."""
+    from kgreason.cli.common import parse_key_values
+    from kgreason.cli.train_cmd import check_device
+    from kgreason.fusion.gnn.linkpred import evaluate_dataset
+
+    summary = evaluate_dataset(
+        dataset,
+        parse_key_values(option, "--option"),
+        device=check_device(device),
+        seed=seed,
+        threads=threads or None,
+    )
+    if as_json:
+        print_json(summary)
+        return
+    for k in ("dataset", "mrr", "hits@1", "hits@3", "hits@10", "train_seconds", "epochs"):
+        v = summary.get(k)
+        typer.echo(f"{k:>14}: {v:.4f}" if isinstance(v, float) else f"{k:>14}: {v}")

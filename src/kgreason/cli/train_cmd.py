@@ -1,0 +1,125 @@
+"""``kgr train``: train the gnn strategy's models (QA, link prediction) for a named graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from kgreason.cli.common import parse_key_values, print_json, progress, settings
+from kgreason.errors import ConfigError, NotFoundError, suggest
+from kgreason.graph.open import open_store
+from kgreason.graph.store import GraphStore
+
+app = typer.Typer(no_args_is_help=True)
+
+OptionOpt = typer.Option([], "--option", "-o", help="Model option KEY=VALUE (repeatable), e.g. -o epochs=20.")
+DeviceOpt = typer.Option("cpu", "--device", help="cpu or cuda.")
+SeedOpt = typer.Option(0, "--seed", help="Random seed.")
+ThreadsOpt = typer.Option(
+    1, "--threads", min=0, help="Torch CPU threads (0: torch's default; 1 is fastest on a shared box)."
+)
+JsonOpt = typer.Option(False, "--json", help="Print the checkpoint metadata as JSON.")
+
+
+def check_device(device: str) -> str:
+    """``cpu`` or ``cuda`` (checked to be available)."""
+    if device not in ("cpu", "cuda"):
+        raise ConfigError(f"unknown --device {device!r}", hint="use cpu or cuda")
+    if device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ConfigError("--device cuda: no CUDA device is available", hint="use --device cpu")
+    return device
+
+
+def _existing(graph: str, store: str) -> GraphStore:
+    target = open_store(graph, store, settings())
+    if not target.exists():
+        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+    return target
+
+
+def _report(meta: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(meta)
+        return
+    typer.echo(f"saved {meta['kind']} model for graph {meta['graph']!r} to {meta['path']}")
+    for key, value in meta["metrics"].items():
+        typer.echo(f"{key:>26}: {value}")
+
+
+@app.command("qa")
+def qa(
+    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
+    train: Path = typer.Option(..., "--train", help="Training QA file (JSONL, DESIGN.md contract)."),
+    dev: Path | None = typer.Option(None, "--dev", help="Dev QA file for early stopping."),
+    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    option: list[str] = OptionOpt,
+    device: str = DeviceOpt,
+    seed: int = SeedOpt,
+    threads: int = ThreadsOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
+    from kgreason.fusion.gnn.training import train_qa_model
+    from kgreason.reasoning.qa_gen import read_qa
+
+    device = check_device(device)
+    target = _existing(graph, store)
+    train_items = read_qa(train)
+    dev_items = read_qa(dev) if dev is not None else None
+    options = parse_key_values(option, "--option")
+    epochs = int(options.get("epochs", 40))
+    with progress() as bar:
+        task = bar.add_task("train qa", total=epochs)
+
+        def step(epoch: int, row: dict[str, float]) -> None:
+            shown = {k: round(v, 3) for k, v in row.items() if k.endswith("hits@1")}
+            bar.update(task, completed=epoch, description=f"train qa {shown}")
+
+        meta = train_qa_model(
+            target,
+            train_items,
+            dev_items,
+            settings=settings(),
+            options=options,
+            device=device,
+            seed=seed,
+            threads=threads or None,
+            progress=step,
+        )
+    _report(meta, as_json)
+
+
+@app.command("linkpred")
+def linkpred(
+    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
+    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    option: list[str] = OptionOpt,
+    device: str = DeviceOpt,
+    seed: int = SeedOpt,
+    threads: int = ThreadsOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved)."""
+    from kgreason.fusion.gnn.training import train_linkpred_model
+
+    device = check_device(device)
+    target = _existing(graph, store)
+    options = parse_key_values(option, "--option")
+    with progress() as bar:
+        task = bar.add_task("train linkpred", total=int(options.get("epochs", 200)))
+        meta = train_linkpred_model(
+            target,
+            settings=settings(),
+            options=options,
+            device=device,
+            seed=seed,
+            threads=threads or None,
+            progress=lambda epoch, row: bar.update(task, completed=epoch),
+        )
+    meta.pop("entities", None)
+    _report(meta, as_json)

@@ -1,0 +1,204 @@
+"""Torch modules of the gnn strategy: relation-aware encoders (R-GCN, CompGCN, none) and KGE decoders.
+
+An encoder maps the graph (``edge_index``, ``edge_type`` over ``2R`` relation types: every relation and
+its reciprocal) to one vector per entity, starting from learned embeddings plus, optionally, a linear
+projection of frozen text features (MiniLM vectors of the entity names). ``none`` returns the starting
+vectors (a shallow KGE model). Decoders score ``(head, relation, tail)``:
+
+- ``distmult``: ``<h, r, t>``;
+- ``complex``: ``Re(<h, r, conj(t)>)`` with the vectors split into real and imaginary halves;
+- ``rotate``: ``-||h o r - t||`` with ``r`` a rotation (one phase per complex dimension).
+
+``score_all`` scores one ``(h, r)`` query against every entity at once (1-N scoring), which is what
+makes training with a cross-entropy over all entities cheap on small graphs. Only imported by code that
+has already checked torch is installed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import torch
+from torch import Tensor, nn
+
+EncoderName = Literal["none", "rgcn", "compgcn"]
+DecoderName = Literal["distmult", "complex", "rotate"]
+
+
+class CompGCNLayer(nn.Module):
+    """One CompGCN layer (Vashishth et al., 2020): messages ``W_dir · phi(x_u, z_r)``, mean-aggregated.
+
+    ``phi`` is element-wise multiplication (``mult``) or subtraction (``sub``); original and reciprocal
+    edges have their own weight; a self-loop term keeps each node's own vector; relation vectors are
+    transformed by their own weight for the next layer.
+    """
+
+    def __init__(
+        self, dim: int, num_relations: int, *, composition: str = "mult", dropout: float = 0.1
+    ) -> None:
+        super().__init__()
+        self.num_relations = num_relations
+        self.composition = composition
+        self.w_in = nn.Linear(dim, dim, bias=False)
+        self.w_out = nn.Linear(dim, dim, bias=False)
+        self.w_loop = nn.Linear(dim, dim, bias=False)
+        self.w_rel = nn.Linear(dim, dim, bias=False)
+        self.loop_rel = nn.Parameter(torch.randn(1, dim) / math.sqrt(dim))
+        self.norm = nn.LayerNorm(dim)
+        self.dropout = nn.Dropout(dropout)
+
+    def _phi(self, x: Tensor, z: Tensor) -> Tensor:
+        return x * z if self.composition == "mult" else x - z
+
+    def forward(self, x: Tensor, rel: Tensor, edge_index: Tensor, edge_type: Tensor) -> tuple[Tensor, Tensor]:
+        src, dst = edge_index[0], edge_index[1]
+        composed = self._phi(x[src], rel[edge_type])
+        inverse = (edge_type >= self.num_relations // 2).unsqueeze(-1)
+        messages = torch.where(inverse, self.w_in(composed), self.w_out(composed))
+        agg = torch.zeros_like(x).index_add_(0, dst, messages)
+        degree = torch.zeros(x.size(0), device=x.device, dtype=x.dtype).index_add_(
+            0, dst, torch.ones_like(dst, dtype=x.dtype)
+        )
+        agg = agg / degree.clamp(min=1.0).unsqueeze(-1)
+        out = self.norm(agg + self.w_loop(self._phi(x, self.loop_rel)))
+        return self.dropout(torch.tanh(out)), self.w_rel(rel)
+
+
+class GraphEncoder(nn.Module):
+    """Entity vectors from learned embeddings (+ projected text features) through 0..L GNN layers.
+
+    Args:
+        num_entities: nodes in the graph.
+        num_relations: relation types *including* reciprocals (``2R``).
+        dim: vector size of entities and relations.
+        kind: ``none`` (shallow), ``rgcn`` (PyG ``RGCNConv`` with basis decomposition) or ``compgcn``.
+        layers: GNN layers (ignored for ``none``).
+        text_features: optional ``[num_entities, F]`` frozen features, projected and added.
+    """
+
+    def __init__(
+        self,
+        num_entities: int,
+        num_relations: int,
+        dim: int,
+        *,
+        kind: EncoderName = "none",
+        layers: int = 1,
+        text_features: Tensor | None = None,
+        dropout: float = 0.1,
+        num_bases: int = 8,
+        init_scale: float = 1e-3,
+    ) -> None:
+        super().__init__()
+        self.kind = kind
+        self.entity = nn.Embedding(num_entities, dim)
+        self.relation = nn.Embedding(num_relations, dim)
+        scale = init_scale if kind == "none" else 1.0 / math.sqrt(dim)
+        nn.init.normal_(self.entity.weight, std=scale)
+        nn.init.normal_(self.relation.weight, std=scale)
+        if kind == "none":
+            nn.init.normal_(self.relation.weight, mean=0.0, std=scale)
+        self.text: Tensor | None
+        if text_features is not None:
+            self.register_buffer("text", text_features.float(), persistent=False)
+            self.text_proj: nn.Module | None = nn.Linear(text_features.size(1), dim, bias=False)
+            nn.init.normal_(self.text_proj.weight, std=scale / math.sqrt(text_features.size(1)))
+        else:
+            self.text = None
+            self.text_proj = None
+        self.layers = nn.ModuleList()
+        if kind == "rgcn":
+            from torch_geometric.nn import RGCNConv
+
+            for _ in range(layers):
+                self.layers.append(RGCNConv(dim, dim, num_relations, num_bases=min(num_bases, num_relations)))
+        elif kind == "compgcn":
+            for _ in range(layers):
+                self.layers.append(CompGCNLayer(dim, num_relations, dropout=dropout))
+        self.dropout = nn.Dropout(dropout)
+
+    def initial(self) -> Tensor:
+        x = self.entity.weight
+        if self.text is not None and self.text_proj is not None:
+            x = x + self.text_proj(self.text)
+        return x
+
+    def forward(
+        self, edge_index: Tensor | None = None, edge_type: Tensor | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """(entity vectors ``[N, dim]``, relation vectors ``[2R, dim]``)."""
+        x = self.initial()
+        rel = self.relation.weight
+        if self.kind == "none" or edge_index is None or edge_type is None:
+            return x, rel
+        if self.kind == "rgcn":
+            for i, conv in enumerate(self.layers):
+                h = conv(x, edge_index, edge_type)
+                x = x + self.dropout(torch.tanh(h) if i < len(self.layers) - 1 else h)
+            return x, rel
+        for layer in self.layers:
+            h, rel = layer(x, rel, edge_index, edge_type)
+            x = x + h
+        return x, rel
+
+
+class Decoder(nn.Module):
+    """Scores (head, relation, tail); ``score_all`` ranks every entity as the tail of ``(h, r)``."""
+
+    def __init__(self, kind: DecoderName, *, margin: float = 6.0) -> None:
+        super().__init__()
+        self.kind = kind
+        self.margin = margin
+
+    def _query(self, h: Tensor, r: Tensor) -> Tensor:
+        if self.kind == "distmult":
+            return h * r
+        a, b = h.chunk(2, dim=-1)
+        if self.kind == "complex":
+            c, d = r.chunk(2, dim=-1)
+            return torch.cat([a * c - b * d, a * d + b * c], dim=-1)
+        phase = r.chunk(2, dim=-1)[0] * math.pi  # rotate: first half of r holds the phases
+        cos, sin = torch.cos(phase), torch.sin(phase)
+        return torch.cat([a * cos - b * sin, a * sin + b * cos], dim=-1)
+
+    def score_all(self, h: Tensor, r: Tensor, entities: Tensor) -> Tensor:
+        """``[B, N]`` scores of every entity as the tail of each ``(h, r)`` query."""
+        q = self._query(h, r)
+        if self.kind != "rotate":
+            return q @ entities.t()
+        qa, qb = q.chunk(2, dim=-1)
+        ea, eb = entities.chunk(2, dim=-1)
+        out = []
+        for start in range(0, q.size(0), 64):  # chunked: [64, N, d/2] at a time
+            da = qa[start : start + 64, None, :] - ea[None]
+            db = qb[start : start + 64, None, :] - eb[None]
+            out.append(self.margin - torch.sqrt(da * da + db * db + 1e-9).sum(-1))
+        return torch.cat(out, dim=0)
+
+    def score(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
+        """``[B]`` scores of matched triples."""
+        q = self._query(h, r)
+        if self.kind != "rotate":
+            return (q * t).sum(-1)
+        qa, qb = q.chunk(2, dim=-1)
+        ta, tb = t.chunk(2, dim=-1)
+        return self.margin - torch.sqrt((qa - ta) ** 2 + (qb - tb) ** 2 + 1e-9).sum(-1)
+
+    def regulariser(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
+        """N3 (Lacroix et al., 2018): cubed moduli of the factors; for DistMult, cubed absolute values."""
+        if self.kind == "distmult":
+            return (h.abs() ** 3 + r.abs() ** 3 + t.abs() ** 3).sum() / h.size(0)
+        total = h.new_zeros(())
+        for v in (h, r, t):
+            a, b = v.chunk(2, dim=-1)
+            total = total + torch.sqrt(a * a + b * b + 1e-12).pow(3).sum()
+        return total / h.size(0)
+
+
+def reciprocal_edges(triples: Tensor, num_relations: int) -> tuple[Tensor, Tensor]:
+    """``edge_index`` ``[2, 2n]``, ``edge_type`` ``[2n]``: each triple and its reciprocal (``r + R``)."""
+    h, r, t = triples[:, 0], triples[:, 1], triples[:, 2]
+    edge_index = torch.stack([torch.cat([h, t]), torch.cat([t, h])])
+    edge_type = torch.cat([r, r + num_relations])
+    return edge_index, edge_type

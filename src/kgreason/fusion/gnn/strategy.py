@@ -1,0 +1,180 @@
+"""The gnn strategy: GNN-scored answer candidates with their shortest supporting paths (GNN-RAG).
+
+gather: load the graph's trained QA model (``kgr train qa``; the checkpoint's graph hash must match the
+live graph), embed the question (topic name masked), run question-conditioned message passing from the
+topic entity, and rank the nodes of its neighbourhood that the passing reaches. For the best candidates
+it fetches supporting paths from the topic (``paths_between``, recorded and replayable) and keeps, per
+answer, the shortest path whose relation sequence the model finds most likely.
+
+generate: with ``--llm none`` the ranking is the answer: the nodes carrying at least
+``answer_threshold`` of the path mass form the answer set, cited by their paths. With an LLM, the paths
+are verbalised as numbered facts and the model picks the answer among the candidates' names (a JSON-schema
+enum), so it can only name what the evidence holds; the text cites the facts behind the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from kgreason.errors import ConfigError
+from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
+from kgreason.types import Citation, Edge, Path
+
+
+class GnnOptions(StrategyOptions):
+    max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
+    evidence_answers: int = Field(5, ge=1, description="Top candidates given supporting paths.")
+    path_limit: int = Field(50, ge=1, description="Paths fetched per candidate before choosing.")
+    model_dir: str | None = Field(
+        None, description="Checkpoint directory (default: the graph's under KGR_HOME)."
+    )
+    answer_threshold: float | None = Field(None, gt=0, le=1, description="Override the trained threshold.")
+    max_choices: int = Field(8, ge=2, description="At most this many names offered to the LLM.")
+
+
+def _verbalise(edge: Edge) -> str:
+    return f"{edge.source} -{edge.type.replace('_', ' ')}-> {edge.target}"
+
+
+class GnnStrategy(Strategy):
+    """GNN-RAG over any store, with a model trained by ``kgr train qa``."""
+
+    name = "gnn"
+    Options = GnnOptions
+    options: GnnOptions
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._runtime: Any = None
+
+    def check(self) -> None:
+        super().check()
+        from kgreason.llm.options import require
+
+        require("torch", "gnn")
+        require("torch_geometric", "gnn")
+
+    @property
+    def runtime(self) -> Any:
+        """The loaded model and graph tensors (built on first use)."""
+        if self._runtime is None:
+            from pathlib import Path as FsPath
+
+            from kgreason.config import Settings
+            from kgreason.fusion.gnn.checkpoint import checkpoint_dir
+            from kgreason.fusion.gnn.inference import QARuntime
+
+            if self.options.model_dir:
+                path = FsPath(self.options.model_dir)
+            else:
+                # The engine passes no settings to strategies; KGR_HOME is read here, once, like the CLI does.
+                path = checkpoint_dir(Settings.from_env(), "qa", self.store.backend, self.store.graph)
+            encoder = self.resources.encoder
+            if encoder is None:
+                from kgreason.embed import default_encoder
+
+                encoder = default_encoder()
+            if not (path / "meta.json").is_file():
+                raise ConfigError(
+                    f"no trained gnn model for graph {self.store.graph!r} ({path})",
+                    hint=f"train one: kgr train qa --graph {self.store.graph} --train QA.jsonl",
+                )
+            self._runtime = QARuntime.load(self.store, path, encoder)
+        return self._runtime
+
+    # -- gather -----------------------------------------------------------------------------------------
+    def gather(self, ctx: Context) -> Evidence:
+        if not ctx.seeds:
+            ctx.note("gather", error="no entity linked")
+            return Evidence()
+        rt = self.runtime
+        topic = ctx.seeds[0].node_id
+        scored = rt.score(ctx.question, topic)
+        if scored is None:
+            ctx.note("gather", error=f"topic {topic!r} is not in the trained graph")
+            return Evidence()
+        threshold = self.options.answer_threshold or rt.answer_threshold
+        ranked = scored.ranked[: self.options.max_answers]
+        answer_set = [n for n, _, mass in ranked if mass >= threshold * scored.max_mass] or [
+            r[0] for r in ranked[:1]
+        ]
+        paths: list[Path] = []
+        candidates: list[Candidate] = []
+        for rank, (node_id, logit, _mass) in enumerate(ranked):
+            support: tuple[int, ...] = ()
+            if rank < self.options.evidence_answers or node_id in answer_set:
+                found = ctx.store.paths_between(
+                    topic, node_id, max_hops=rt.steps, limit=self.options.path_limit
+                )
+                best = rt.best_path(found, scored.probs, topic)
+                if best is not None:
+                    paths.append(best)
+                    support = (len(paths) - 1,)
+            candidates.append(Candidate(node_id, logit, support))
+        ctx.note(
+            "gnn_score",
+            reached=scored.reached,
+            top=[{"node": n, "logit": round(s, 4), "mass": round(m, 4)} for n, s, m in ranked[:5]],
+            relations=scored.top_relations,
+        )
+        return Evidence(
+            paths=tuple(paths),
+            candidates=tuple(c for c in candidates if c.paths),
+            notes={
+                "answer_set": [a for a in answer_set if any(c.node_id == a and c.paths for c in candidates)]
+            },
+        )
+
+    # -- generate ---------------------------------------------------------------------------------------
+    def generate(self, ctx: Context, evidence: Evidence) -> Draft:
+        answer_set: list[str] = list(evidence.notes.get("answer_set", []))
+        ranked = [c.node_id for c in evidence.candidates]
+        markers: dict[str, str] = {}
+        lines: list[str] = []
+        for p in evidence.paths:
+            for e in p.edges:
+                if e.id not in markers:
+                    markers[e.id] = f"T{len(markers) + 1}"
+                    lines.append(f"[{markers[e.id]}] {_verbalise(e)}")
+        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+        if ctx.llm is not None and ranked:
+            options = list(dict.fromkeys(names[c] for c in ranked))[: self.options.max_choices]
+            prompt = (
+                "Facts:\n" + "\n".join(lines) + f"\n\nQuestion: {ctx.question}\n"
+                "Which entity answers the question? Reply with one option."
+            )
+            messages = [
+                {"role": "system", "content": "You answer questions using only the given facts."},
+                {"role": "user", "content": prompt},
+            ]
+            result = ctx.chat(
+                messages, json_schema={"type": "string", "enum": options}, max_tokens=64, temperature=0.0
+            )
+            choice = getattr(result, "data", None)
+            ctx.note("llm_choose_answer", options=options, chosen=choice)
+            if isinstance(choice, str) and choice in options:
+                picked = [c for c in ranked if names[c] == choice]
+                if picked and picked[0] not in answer_set:
+                    answer_set = picked[:1]
+                answer_set = picked[:1] + [a for a in answer_set if a not in picked[:1]]
+                ranked = answer_set + [r for r in ranked if r not in answer_set]
+        citations: list[Citation] = []
+        parts = []
+        by_node = {c.node_id: c for c in evidence.candidates}
+        for a in answer_set:
+            ids = (
+                tuple(e.id for i in by_node[a].paths for e in evidence.paths[i].edges) if a in by_node else ()
+            )
+            marks = "".join(f"[{markers[i]}]" for i in ids)
+            citations.extend(Citation(f"[{markers[i]}]", (i,)) for i in ids)
+            parts.append(f"{names.get(a, a)} {marks}".strip())
+        scores = {"answer_set_size": float(len(answer_set))}
+        scores.update({f"entity:{c.node_id}": round(c.score, 6) for c in evidence.candidates})
+        return Draft(
+            text="; ".join(parts),
+            entities=tuple(ranked),
+            citations=tuple(dict.fromkeys(citations)),
+            scores=scores,
+        )

@@ -1,0 +1,163 @@
+"""What ``kgr train`` runs: train a graph's QA or link-prediction model and write its checkpoint.
+
+Both read the graph through ``index_store`` (streamed from any store), embed node texts with MiniLM,
+train (``train_qa`` / ``train_linkpred``), and save the model with its metadata (graph hash, config,
+metrics) under ``KGR_HOME/models/gnn/``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kgreason.config import Settings
+from kgreason.fusion.gnn.checkpoint import checkpoint_dir, save_checkpoint
+from kgreason.fusion.gnn.graph_data import GraphIndex, index_store, text_features
+from kgreason.graph.store import GraphStore
+from kgreason.reasoning.qa_gen import QAItem
+
+Progress = Callable[[int, dict[str, float]], None]
+
+
+def node_names(store: GraphStore, index: GraphIndex) -> list[str]:
+    """Display names of the indexed nodes (``name`` property, else the id)."""
+    nodes = store.get_nodes(index.node_ids)
+    return [nodes[n].name if n in nodes else n for n in index.node_ids]
+
+
+def set_threads(threads: int | None) -> None:
+    """Use ``threads`` torch threads. On a shared box, one thread per process avoids OpenMP spin-waits
+    that made small-matrix training 10-60x slower than single-threaded here."""
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+
+
+def train_qa_model(
+    store: GraphStore,
+    train_items: Sequence[QAItem],
+    dev_items: Sequence[QAItem] | None,
+    *,
+    settings: Settings,
+    options: dict[str, Any] | None = None,
+    encoder: Any = None,
+    device: str = "cpu",
+    seed: int = 0,
+    threads: int | None = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train the gnn strategy's model for ``store``'s graph; returns the checkpoint metadata."""
+    from kgreason.fusion.gnn.qa_model import QAConfig
+    from kgreason.fusion.gnn.qa_train import encode_items, train_qa
+
+    set_threads(threads)
+    config = QAConfig(**(options or {}))
+    if encoder is None:
+        from kgreason.embed import default_encoder
+
+        encoder = default_encoder()
+    started = time.perf_counter()
+    index = index_store(store)
+    names = node_names(store, index)
+    features = text_features(index, encoder)
+    train = encode_items(train_items, index, names, encoder)
+    dev = encode_items(dev_items, index, names, encoder) if dev_items else None
+    prepared = time.perf_counter() - started
+    result = train_qa(index, features, train, dev, config, device=device, seed=seed, progress=progress)
+    meta = {
+        "kind": "qa",
+        "graph": store.graph,
+        "backend": store.backend,
+        "graph_hash": index.digest,
+        "nodes": index.num_nodes,
+        "edges": index.num_edges,
+        "relations": index.relations,
+        "config": config.model_dump(),
+        "metrics": {
+            **{f"dev_{k}" if dev is not None else f"train_{k}": v for k, v in result.best_dev.items()},
+            "epochs": result.epochs_run,
+            "train_questions": len(train.topics),
+            "dev_questions": len(dev.topics) if dev is not None else 0,
+            "dropped_questions": train.dropped + (dev.dropped if dev is not None else 0),
+            "prepare_seconds": round(prepared, 2),
+            "train_seconds": round(result.seconds, 2),
+            "edges_x_layers_per_second": round(
+                2
+                * index.num_edges
+                * max(1, config.layers)
+                * result.epochs_run
+                * max(1, -(-len(train.topics) // config.batch_size))
+                / max(result.seconds, 1e-9),
+                1,
+            ),
+        },
+        "seed": seed,
+        "device": device,
+    }
+    path = checkpoint_dir(settings, "qa", store.backend, store.graph)
+    state = {k: v.cpu() for k, v in result.model.state_dict().items()}
+    save_checkpoint(path, state=state, meta=meta, features=features)
+    meta["path"] = str(path)
+    return meta
+
+
+def train_linkpred_model(
+    store: GraphStore,
+    *,
+    settings: Settings,
+    options: dict[str, Any] | None = None,
+    encoder: Any = None,
+    device: str = "cpu",
+    seed: int = 0,
+    threads: int | None = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train a link-prediction model on a seeded 90/5/5 split of the graph; save it; return its metadata."""
+    import numpy as np
+    import torch
+
+    from kgreason.fusion.gnn.datasets import split_triples
+    from kgreason.fusion.gnn.linkpred import LinkPredConfig, evaluate, known_answers, train_linkpred
+
+    set_threads(threads)
+    config = LinkPredConfig(**(options or {}))
+    index = index_store(store)
+    names = index.node_ids
+    triples = [(names[h], index.relations[r], names[t]) for h, r, t in index.triples().tolist()]
+    dataset = split_triples(store.graph, triples, seed=seed)
+    text = None
+    features = None
+    if config.text_features:
+        if encoder is None:
+            from kgreason.embed import default_encoder
+
+            encoder = default_encoder()
+        by_id = dict(zip(index.node_ids, index.texts, strict=True))
+        features = np.asarray(encoder.encode([by_id[e] for e in dataset.entities]), dtype=np.float32)
+        text = torch.as_tensor(features)
+    result = train_linkpred(dataset, config, device=device, seed=seed, text=text, progress=progress)
+    test = evaluate(result.model, dataset, "test", known=known_answers(dataset))
+    meta = {
+        "kind": "linkpred",
+        "graph": store.graph,
+        "backend": store.backend,
+        "graph_hash": index.digest,
+        "entities": list(dataset.entities),
+        "relations": list(dataset.relations),
+        "config": config.model_dump(),
+        "metrics": {
+            "valid": result.best_valid,
+            "test": test,
+            "epochs": result.epochs_run,
+            "train_seconds": round(result.seconds, 2),
+        },
+        "seed": seed,
+        "device": device,
+    }
+    path = checkpoint_dir(settings, "linkpred", store.backend, store.graph)
+    state = {k: {n: p.cpu() for n, p in v.items()} for k, v in result.model.state_dict().items()}
+    save_checkpoint(path, state=state, meta=meta, features=features)
+    meta["path"] = str(path)
+    return meta

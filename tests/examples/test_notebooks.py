@@ -87,6 +87,7 @@ def test_committed_notebooks_match_their_source() -> None:
 
 def test_explore_graph_notebook(kernel_env: dict[str, str], request: pytest.FixtureRequest) -> None:
     try:  # with the session Neo4j the last cell runs Cypher for real
+        request.getfixturevalue("neo4j_store_factory")("movies")  # empty now, dropped after the test
         uri = request.getfixturevalue("neo4j_uri")
         auth = request.getfixturevalue("neo4j_auth")
         kernel_env["KGR_NEO4J_URI"] = uri

@@ -121,6 +121,7 @@ def test_shell_completion_shows_installs_and_completes(tmp_path: Path) -> None:
 
 
 def test_plugins_list_imports_no_plugin(tmp_path: Path) -> None:
+    import kgreason.llm  # noqa: F401 - the built-in LLM backend names
     from kgreason import registry
 
     targets = {info.target.split(":")[0] for g in registry.GROUPS for info in registry.available(g).values()}
@@ -136,6 +137,7 @@ def test_plugins_list_imports_no_plugin(tmp_path: Path) -> None:
     assert list(groups) == list(registry.GROUPS)
     assert "retrieve" in {p["name"] for p in groups["kgreason.strategies"]}
     assert {"memory", "neo4j"} <= {p["name"] for p in groups["kgreason.graph_backends"]}
+    assert {"llamacpp", "openai"} <= {p["name"] for p in groups["kgreason.llm_backends"]}
     assert not targets & set(loaded), targets & set(loaded)
 
 

@@ -21,6 +21,7 @@ def list_plugins(
     as_json: bool = typer.Option(False, "--json", help="Print JSON: {group: [{name, target, builtin}]}."),
 ) -> None:
     """List every registry group (extension point) and its names, built-in or from entry points."""
+    import kgreason.llm  # noqa: F401 - declares the built-in LLM backend names; imports no backend
     from kgreason import registry
     from kgreason.errors import NotFoundError, suggest
 
@@ -47,8 +48,10 @@ def list_plugins(
     for col in ("group", "name", "target", "from"):
         table.add_column(col, overflow="fold")
     for g, infos in found.items():
+        short = g.removeprefix("kgreason.")  # the entry-point group is kgreason.<this>
         if not infos:
-            table.add_row(g, "[dim](none)[/dim]", "", "")
-        for p in infos:
-            table.add_row(g, escape(p.name), escape(p.target), "built-in" if p.builtin else "entry point")
+            table.add_row(short, "[dim](none)[/dim]", "", "")
+        for i, p in enumerate(infos):
+            origin = "built-in" if p.builtin else "entry point"
+            table.add_row(short if i == 0 else "", escape(p.name), escape(p.target), origin)
     Console().print(table)

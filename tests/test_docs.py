@@ -135,6 +135,9 @@ def test_example_domain_pack_works(tmp_path: Path) -> None:
     assert store.get_node("paris") is not None and store.get_node("paris").name == "Paris"  # type: ignore[union-attr]
     assert pack.rules()[0].pattern == "(a)-[:on_river]->(m:River)<-[:on_river]-(b)"
     assert pack.entity_hints("Which river flows through Paris?") == ["paris"]
+    from kgreason.domains import check_pack
+
+    assert check_pack(cls(), MemoryStore("cities", directory=tmp_path / "contract")) == []
     info = pack.info()
     assert info["golden_cases"] == 1 and set(info["schema"]["relationship_types"]) == {
         "capital_of",

@@ -39,7 +39,7 @@ class Plan:
 
 def step_options(types: Sequence[str]) -> list[str]:
     """Every selected type, forwards and inverse, as the plan's ``path`` enum."""
-    return [t for t in types] + [t + INVERSE for t in types]
+    return [*types, *(t + INVERSE for t in types)]
 
 
 def plan_schema(starts: Sequence[str], types: Sequence[str], *, max_hops: int) -> dict[str, Any]:

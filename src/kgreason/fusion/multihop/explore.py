@@ -57,6 +57,7 @@ class Beam:
 
     @property
     def text(self) -> str:
+        """The signature as readable text (``works at -> located in``)."""
         return signature_text(self.signature)
 
 

@@ -19,8 +19,8 @@ from pydantic import Field
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
 from kgreason.fusion.multihop.explore import Beam, Explorer, ExploreSettings
 from kgreason.fusion.multihop.scoring import CoverageScorer
-from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer, humanize
-from kgreason.types import Citation, Edge, Path
+from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer
+from kgreason.types import Citation, Path
 
 if TYPE_CHECKING:
     from kgreason.fusion.multihop.text2cypher import Text2Cypher
@@ -34,6 +34,8 @@ _CYPHER_CUES = re.compile(
 
 
 class MultihopOptions(StrategyOptions):
+    """Options of the ``multihop`` strategy (``--option KEY=VALUE``; unknown keys are an error)."""
+
     mode: Mode = Field("auto", description="explore, cypher, or auto (by store capabilities and question).")
     # explore
     beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
@@ -77,6 +79,7 @@ class MultihopStrategy(Strategy):
         self._t2c: Text2Cypher | None = None
 
     def check(self) -> None:
+        """Refuse ``mode="cypher"`` on a store without Cypher before any work."""
         if self.options.mode == "cypher" and not self.store.capabilities.cypher:
             from kgreason.errors import ConfigError
 
@@ -98,6 +101,7 @@ class MultihopStrategy(Strategy):
 
     @property
     def scorers(self) -> list[tuple[RelationScorer, float]]:
+        """(scorer, weight) pairs ranking relation paths: MiniLM embeddings and/or word coverage."""
         if self._scorers is None:
             opts = self.options
             scorers: list[tuple[RelationScorer, float]] = []
@@ -131,6 +135,7 @@ class MultihopStrategy(Strategy):
 
     # -- gather -----------------------------------------------------------------------------------------
     def gather(self, ctx: Context) -> Evidence:
+        """Explore or run text2cypher, as ``pick_mode`` says; the choice goes into the trace."""
         mode = self.pick_mode(ctx.question, bool(ctx.seeds))
         ctx.note("mode", mode=mode, requested=self.options.mode)
         if mode == "cypher":
@@ -163,6 +168,7 @@ class MultihopStrategy(Strategy):
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
+        """The answer set's names, each cited with the edges of its path (no LLM call here)."""
         answer_set = [str(a) for a in evidence.notes.get("answer_set", [])]
         ranked = [c.node_id for c in evidence.candidates][: self.options.max_answers]
         answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
@@ -212,8 +218,3 @@ def _beams_to_evidence(ctx: Context, best: Beam | None, ranked: list[Beam], max_
         answers=len(answer_set),
     )
     return Evidence(paths=tuple(paths), candidates=tuple(candidates), notes={"answer_set": answer_set})
-
-
-def verbalise(edge: Edge) -> str:
-    """``a -works at-> b``: how an edge reads in a prompt."""
-    return f"{edge.source} -{humanize(edge.type)}-> {edge.target}"

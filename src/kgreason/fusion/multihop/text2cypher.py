@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kgreason.errors import GraphError, InputError, LLMError, QueryRefused
 from kgreason.fusion.base import Candidate, Context, Evidence
-from kgreason.fusion.multihop.cypher_plan import INVERSE, Plan, compile_plan, parse_plan, plan_schema
+from kgreason.fusion.multihop.cypher_plan import Plan, compile_plan, parse_plan, plan_schema
 from kgreason.fusion.multihop.cypher_validate import extract_cypher, validate_cypher
 from kgreason.fusion.multihop.schema_select import SelectedSchema, select_schema
 from kgreason.fusion.recording import digest
@@ -88,12 +88,14 @@ class Text2Cypher:
 
     @property
     def schema(self) -> GraphSchema:
+        """The graph's full schema (read once), which validation checks names against."""
         if self._schema is None:
             self._schema = self.store.schema()
         return self._schema
 
     # -- prompt -----------------------------------------------------------------------------------------
     def select(self, question: str, seed_labels: Sequence[str]) -> SelectedSchema:
+        """The schema parts relevant to ``question`` within the ``schema_tokens`` budget."""
         return select_schema(
             question, self.schema, self.scorer, budget=self.options.schema_tokens, seed_labels=seed_labels
         )
@@ -125,6 +127,7 @@ class Text2Cypher:
 
     # -- pipeline ---------------------------------------------------------------------------------------
     def gather(self, ctx: Context) -> Evidence:
+        """Generate, validate, run (and repair) queries for ``ctx.question``; rows become evidence."""
         seeds = ctx.store.get_nodes([s.node_id for s in ctx.seeds]) if ctx.seeds else {}
         seed_labels = sorted({x for n in seeds.values() for x in n.labels})
         started = time.perf_counter()
@@ -346,6 +349,3 @@ def _rows_to_evidence(rows: Sequence[Mapping[str, Any]], seeds: set[str], max_an
     return Evidence(
         paths=tuple(paths), candidates=tuple(candidates), notes={"answer_set": answer_set, "scalars": scalars}
     )
-
-
-__all__ = ["INVERSE", "Attempt", "Text2Cypher"]

@@ -27,6 +27,7 @@ _CSS = (
 
 
 def esc(value: Any) -> str:
+    """``value`` as HTML-escaped text."""
     return html.escape(str(value), quote=True)
 
 

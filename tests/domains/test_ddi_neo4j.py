@@ -96,3 +96,16 @@ def test_cli_load_and_check_on_neo4j(
     mem = run_kgr(*args, home=home)
     assert neo.returncode == 0 and mem.returncode == 0, neo.stderr + mem.stderr
     assert _canonical(json.loads(neo.stdout)) == _canonical(json.loads(mem.stdout))
+
+
+def test_ask_pack_on_neo4j(tmp_path: Path, neo4j_uri: str, neo4j_store_factory: Callable[[str], Any]) -> None:
+    neo4j_store_factory("ddi_ask")  # dropped before and after the test
+    env = {"KGR_NEO4J_URI": neo4j_uri}
+    q = "Which enzyme does Biaxin inhibit?"
+    args = ("ask", "--pack", "ddi", q, "--graph", "ddi_ask", "--llm", "none", "--json")
+    neo = run_kgr(*args, "--store", "neo4j", home=tmp_path, extra_env=env)
+    assert neo.returncode == 0, neo.stderr
+    mem = run_kgr(*args, home=tmp_path)
+    on_neo4j, on_memory = json.loads(neo.stdout), json.loads(mem.stdout)
+    assert on_neo4j["entities"] == on_memory["entities"] and "cyp3a4" in on_neo4j["entities"][:2]
+    assert on_neo4j["trace"][0]["seeds"][0]["node_id"] == "clarithromycin"

@@ -224,3 +224,29 @@ def test_usage_errors_are_one_line_with_a_hint_and_exit_2(tmp_path: Path) -> Non
         assert len(lines) == 2 and (hint is None or lines[1] == hint), (args, r.stderr)
     r = kgr_script("--debug", "graph", "statz", home=tmp_path)
     assert r.returncode != 0 and "Traceback" in r.stderr and "No such command 'statz'" in r.stderr
+
+
+@pytest.mark.slow
+def test_every_getting_started_command_works(tmp_path: Path) -> None:
+    import shlex
+
+    from kgreason.cli.app import GETTING_STARTED
+
+    commands = [line.strip() for line in GETTING_STARTED.splitlines() if line.startswith("  kgr ")]
+    assert len(commands) >= 5
+    for line in commands:
+        args = shlex.split(line)
+        # the text pads a description after the command: keep the arguments up to the first gap
+        if "    " in line.strip():
+            args = shlex.split(line.strip().split("    ")[0])
+        r = subprocess.run(
+            [sys.executable, "-m", "kgreason.cli.app", *args[1:]],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "KGR_HOME": str(tmp_path), "KGR_NEO4J_URI": ""},
+            timeout=300,
+        )
+        assert r.returncode == 0, (line, r.stderr[-2000:])
+        if args[1] == "ask":
+            assert "paris" in r.stdout.lower(), r.stdout

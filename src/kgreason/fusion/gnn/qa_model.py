@@ -47,7 +47,7 @@ class QAConfig(BaseModel):
     max_seconds: float = Field(280.0, gt=0, description="Training stops after this long (best state kept).")
     answer_threshold: float = Field(0.5, gt=0, le=1, description="Path mass an answer-set member needs.")
     match_weight: float = Field(
-        1.0, ge=0, description="Weight of the question/node-vector match in the logit."
+        0.1, ge=0, description="Weight of the topic-conditioned question/node-vector match in the logit."
     )
 
 

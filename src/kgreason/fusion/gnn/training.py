@@ -157,7 +157,10 @@ def train_linkpred_model(
         "device": device,
     }
     path = checkpoint_dir(settings, "linkpred", store.backend, store.graph)
-    state = {k: {n: p.cpu() for n, p in v.items()} for k, v in result.model.state_dict().items()}
+    state: dict[str, Any] = {
+        k: {n: p.cpu() for n, p in v.items()} for k, v in result.model.state_dict().items()
+    }
+    state["train_triples"] = torch.as_tensor(dataset.train)  # the encoder's message-passing graph
     save_checkpoint(path, state=state, meta=meta, features=features)
     meta["path"] = str(path)
     return meta

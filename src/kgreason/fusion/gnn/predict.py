@@ -1,0 +1,92 @@
+"""Predicted edges for domain packs: score missing ``(node, relation, ?)`` links with a trained model.
+
+``predict_edges`` loads the graph's link-prediction checkpoint (``kgr train linkpred``), ranks every
+entity as the tail of ``(node, relation)`` (or as the head, with ``direction="in"``), drops the links the
+graph already has, and returns the best as ``PredictedEdge`` values: clearly labelled
+``basis="predicted"``, with the model's score and its softmax probability over all candidates. They are
+hypotheses to show next to curated facts, never facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kgreason.config import Settings
+from kgreason.errors import NotFoundError, suggest
+from kgreason.fusion.gnn.checkpoint import checkpoint_dir, load_checkpoint
+from kgreason.graph.store import GraphStore
+
+
+@dataclass(frozen=True)
+class PredictedEdge:
+    """A link the model predicts; ``basis`` is always ``"predicted"``."""
+
+    source: str
+    type: str
+    target: str
+    score: float
+    probability: float
+    basis: str = "predicted"
+    model: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "type": self.type,
+            "target": self.target,
+            "score": self.score,
+            "probability": self.probability,
+            "basis": self.basis,
+            "model": self.model,
+        }
+
+
+def predict_edges(
+    store: GraphStore,
+    node: str,
+    relation: str,
+    *,
+    settings: Settings,
+    direction: Literal["out", "in"] = "out",
+    k: int = 10,
+) -> list[PredictedEdge]:
+    """The ``k`` most likely new ``node -[relation]-> ?`` (or ``? -[relation]-> node``) edges."""
+    import torch
+
+    from kgreason.fusion.gnn.datasets import KGDataset
+    from kgreason.fusion.gnn.linkpred import LinkPredConfig, LinkPredModel
+
+    path = checkpoint_dir(settings, "linkpred", store.backend, store.graph)
+    ckpt = load_checkpoint(path)
+    entities: list[str] = list(ckpt.meta["entities"])
+    relations: list[str] = list(ckpt.meta["relations"])
+    if node not in entities:
+        raise NotFoundError("entity", node, suggest(node, entities))
+    if relation not in relations:
+        raise NotFoundError("relation", relation, suggest(relation, relations))
+    train = ckpt.state["train_triples"].numpy()
+    empty = train[:0]
+    dataset = KGDataset(store.graph, tuple(entities), tuple(relations), train, empty, empty)
+    text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
+    model = LinkPredModel(dataset, LinkPredConfig(**ckpt.meta["config"]), text=text)
+    model.load_state_dict({"encoder": ckpt.state["encoder"], "decoder": ckpt.state["decoder"]})
+    model.train(False)
+    h = entities.index(node)
+    r = relations.index(relation) + (0 if direction == "out" else len(relations))
+    with torch.no_grad():
+        scores = model.score_queries(torch.tensor([h]), torch.tensor([r]))[0]
+    probs = scores.softmax(-1)
+    existing = {other.id for edge, other in store.neighbors(node, direction=direction, types=[relation])}
+    existing.add(node)
+    order = torch.argsort(scores, descending=True).tolist()
+    out: list[PredictedEdge] = []
+    for i in order:
+        other = entities[i]
+        if other in existing:
+            continue
+        src, dst = (node, other) if direction == "out" else (other, node)
+        out.append(PredictedEdge(src, relation, dst, float(scores[i]), float(probs[i]), model=str(path)))
+        if len(out) >= k:
+            break
+    return out

@@ -7,6 +7,7 @@ and a screenshot (not blank: node colours and the path colour are on screen in r
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from pathlib import Path
@@ -161,3 +162,14 @@ def test_repr_html_draws_when_a_notebook_frontend_inserts_it(
     assert count_pixels(rows, (0xD6, 0x27, 0x28)) > 300  # the highlighted path, drawn inside the frame
     person = view(answer).label_colors()["Person"]
     assert count_pixels(rows, hex_rgb(person)) > 200
+
+
+def test_node_ids_that_are_javascript_builtins_draw(tmp_path: Path) -> None:
+    from kgreason.types import Edge, Node, Subgraph
+
+    ids = ["__proto__", "constructor", "toString", "hasOwnProperty", "plain"]
+    nodes = tuple(Node(i, ("Thing",)) for i in ids)
+    edges = tuple(Edge(a, "next", b) for a, b in itertools.pairwise(ids))
+    dom = dump_dom(export_html(view(Subgraph(nodes, edges)), tmp_path / "odd.html"), tmp_path / "profile")
+    assert 'data-status="drawn"' in dom and 'data-drawn-edges="4"' in dom
+    assert set(drawn_nodes(dom)) == set(ids)

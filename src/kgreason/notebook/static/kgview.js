@@ -48,10 +48,10 @@
         deg: 0, fixed: false, r: 8
       };
     });
-    this.index = {};
+    this.index = Object.create(null); // node ids are data: no prototype keys
     for (var i = 0; i < this.nodes.length; i++) this.index[this.nodes[i].id] = this.nodes[i];
     var self = this;
-    var pairs = {};
+    var pairs = Object.create(null);
     this.edges = [];
     data.edges.forEach(function (e) {
       var s = self.index[e.source], t = self.index[e.target];
@@ -146,7 +146,7 @@
   // Which nodes/edges are highlighted now: the selected path, else every path marked `on_path`.
   View.prototype.lit = function () {
     if (this.focus === null || !this.data.paths) return null;
-    var p = this.data.paths[this.focus], set = {};
+    var p = this.data.paths[this.focus], set = Object.create(null);
     p.nodes.forEach(function (id) { set["n" + id] = true; });
     p.edges.forEach(function (id) { set["e" + id] = true; });
     return set;

@@ -76,7 +76,7 @@ def test_filtered_ranking_counts_known_answers_out() -> None:
 def test_every_encoder_and_decoder_trains(encoder: str, decoder: str) -> None:
     ds = load_dataset("nations")
     config = LinkPredConfig(
-        encoder=encoder, decoder=decoder, dim=16, layers=1, epochs=4, eval_every=2,
+        encoder=encoder, decoder=decoder, dim=16, layers=1, epochs=2, eval_every=1,
         optimizer="adam", lr=0.01, reg=0.0 if decoder == "rotate" else 0.01,
     )  # fmt: skip
     result = train_linkpred(ds, config, seed=0)

@@ -9,8 +9,9 @@ relation whose words the question already spent — the main way exploration ove
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 from kgreason.fusion.retrieve.relation_paths import _STOP, _WORD, _stem
 
@@ -40,3 +41,31 @@ class CoverageScorer:
             missed = sum(p.values()) - covered
             out.append(covered - self.miss_cost * missed)
         return out
+
+
+class QuestionMemo:
+    """Wraps a sentence encoder so a one-text request seen recently is not encoded again.
+
+    Exploration scores each hop's options against the same question, and ``EmbeddingScorer`` encodes the
+    question on every call; this keeps the last ``size`` single-text encodings (relation texts have their
+    own cache in the scorer).
+    """
+
+    def __init__(self, encoder: Any, size: int = 64) -> None:
+        self.encoder = encoder
+        self.size = size
+        self._memo: OrderedDict[str, Any] = OrderedDict()
+
+    def encode(self, texts: Sequence[str], **kwargs: Any) -> Any:
+        """Same as the wrapped encoder's ``encode``."""
+        if len(texts) != 1:
+            return self.encoder.encode(texts, **kwargs)
+        key = texts[0]
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        value = self.encoder.encode(texts, **kwargs)
+        self._memo[key] = value
+        if len(self._memo) > self.size:
+            self._memo.popitem(last=False)
+        return value

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
 from kgreason.fusion.multihop.explore import Beam, Explorer, ExploreSettings
-from kgreason.fusion.multihop.scoring import CoverageScorer
+from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
 from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer
 from kgreason.types import Citation, Path
 
@@ -115,7 +115,7 @@ class MultihopStrategy(Strategy):
                 path = (
                     cache / f"relation-paths-{self.store.backend}-{self.store.graph}.npz" if cache else None
                 )
-                scorers.append((EmbeddingScorer(encoder, path), 1.0))
+                scorers.append((EmbeddingScorer(QuestionMemo(encoder), path), 1.0))
             if opts.scorer in ("lexical", "both"):
                 weight = 1.0 if opts.scorer == "lexical" else opts.lexical_weight
                 scorers.append((CoverageScorer(opts.miss_cost), weight))

@@ -67,7 +67,7 @@ def ask(
         None, "--pack", help="Domain pack (e.g. ddi): load its graph, use its prompts and entity hints."
     ),
     store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
-    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve, multihop (more to come: gnn)."),
+    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve, multihop or gnn."),
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none' for ranked answers only."),
     model: str | None = typer.Option(None, "--model", help="Model name or GGUF path for the backend."),
     topic: str | None = typer.Option(None, "--topic", help="Start from this node id instead of linking."),

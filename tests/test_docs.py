@@ -172,3 +172,21 @@ def test_example_pack_cypher_template_runs_guarded(
     finally:
         store.drop()
         store.close()
+
+
+def _documented_options(section: str) -> set[str]:
+    """Option names in the first table under the ``## `NAME`...`` heading of docs/strategies.md."""
+    text = (ROOT / "docs" / "strategies.md").read_text(encoding="utf-8")
+    body = re.split(rf"^## `{section}`.*$", text, maxsplit=1, flags=re.MULTILINE)[1]
+    body = re.split(r"^## ", body, maxsplit=1, flags=re.MULTILINE)[0]
+    table = re.search(r"^\| option \|.*?(?=^\s*$)", body, re.MULTILINE | re.DOTALL)
+    assert table is not None, f"no options table for {section}"
+    return set(re.findall(r"^\| `([a-z_]+)` \|", table.group(0), re.MULTILINE))
+
+
+@pytest.mark.parametrize("strategy", ["retrieve", "multihop", "gnn"])
+def test_strategy_options_tables_match_the_code(strategy: str) -> None:
+    from kgreason import registry
+
+    cls = registry.load("kgreason.strategies", strategy)
+    assert _documented_options(strategy) == set(cls.Options.model_fields)

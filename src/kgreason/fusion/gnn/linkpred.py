@@ -265,16 +265,12 @@ def evaluate_dataset(
     threads: int | None = 1,
 ) -> dict[str, Any]:
     """Train on a benchmark (preset + ``options``) and return the filtered test metrics with timings."""
-    from kgreason.errors import ConfigError
     from kgreason.fusion.gnn.datasets import load_dataset
-    from kgreason.fusion.gnn.training import set_threads
+    from kgreason.fusion.gnn.training import make_config, set_threads
 
     set_threads(threads)
     dataset = load_dataset(name_or_dir)
-    try:
-        config = LinkPredConfig(**{**PRESETS.get(dataset.name, {}), **(options or {})})
-    except ValueError as exc:
-        raise ConfigError(f"bad link-prediction option: {exc}".splitlines()[0]) from None
+    config = make_config(LinkPredConfig, {**PRESETS.get(dataset.name, {}), **(options or {})})
     result = train_linkpred(dataset, config, device=device, seed=seed)
     test = evaluate(result.model, dataset, "test")
     return {

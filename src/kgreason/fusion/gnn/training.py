@@ -26,6 +26,21 @@ def node_names(store: GraphStore, index: GraphIndex) -> list[str]:
     return [nodes[n].name if n in nodes else n for n in index.node_ids]
 
 
+def make_config(cls: Any, options: dict[str, Any] | None) -> Any:
+    """``cls(**options)``; an unknown key or a bad value is a ``ConfigError`` naming the known keys."""
+    from pydantic import ValidationError
+
+    from kgreason.errors import ConfigError
+
+    try:
+        return cls(**(options or {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(
+            f"bad model option(s): {problems}", hint="known: " + ", ".join(cls.model_fields)
+        ) from None
+
+
 def set_threads(threads: int | None) -> None:
     """Use ``threads`` torch threads. On a shared box, one thread per process avoids OpenMP spin-waits
     that made small-matrix training 10-60x slower than single-threaded here."""
@@ -53,7 +68,7 @@ def train_qa_model(
     from kgreason.fusion.gnn.qa_train import encode_items, train_qa
 
     set_threads(threads)
-    config = QAConfig(**(options or {}))
+    config = make_config(QAConfig, options)
     if encoder is None:
         from kgreason.embed import default_encoder
 
@@ -122,7 +137,7 @@ def train_linkpred_model(
     from kgreason.fusion.gnn.linkpred import LinkPredConfig, evaluate, known_answers, train_linkpred
 
     set_threads(threads)
-    config = LinkPredConfig(**(options or {}))
+    config = make_config(LinkPredConfig, options)
     index = index_store(store)
     names = index.node_ids
     triples = [(names[h], index.relations[r], names[t]) for h, r, t in index.triples().tolist()]

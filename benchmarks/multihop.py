@@ -199,7 +199,8 @@ def injection(
         stopped = executed = leaks = 0
         for question, cypher in CASES:
             llm = AdversarialModel(cypher) if model is None else model
-            opts = {"mode": "cypher", "generation": "cypher", "repair_attempts": 1}
+            # the double gets a repair turn (it repeats itself); the real model none, to keep the run short
+            opts = {"mode": "cypher", "generation": "cypher", "repair_attempts": 1 if model is None else 0}
             engine = Engine(
                 neo, strategy="multihop", llm=llm, options=opts, settings=settings, encoder=encoder
             )
@@ -316,7 +317,7 @@ def append_results(result: dict[str, Any], args: argparse.Namespace) -> None:
             f"validator alone {gd['validate_ms_p50']:.2f} ms)."
         )
     lines += [
-        "\nPrompt-injection suite (46 cases, model-written Cypher, 1 repair):\n",
+        f"\nPrompt-injection suite ({len(CASES)} cases, model-written Cypher; adversarial double: 1 repair, bundled model: none):\n",
         "| model | queries stopped | queries executed (scoped reads) | writes | leaks |",
         "|---|---|---|---|---|",
     ]

@@ -14,7 +14,7 @@ queries are sampled and the result most of them agree on wins (self-consistency)
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -100,28 +100,42 @@ class Text2Cypher:
             question, self.schema, self.scorer, budget=self.options.schema_tokens, seed_labels=seed_labels
         )
 
-    def examples(self, selected: SelectedSchema, starts: Sequence[str], plan_mode: bool) -> list[str]:
-        """Few-shot examples generated from the selected patterns (1 hop, then 2 hops when they chain)."""
+    def examples(
+        self, selected: SelectedSchema, starts: Sequence[str], plan_mode: bool, start_id: str | None = None
+    ) -> list[str]:
+        """Few-shot examples generated from the selected patterns: a two-hop count when the two best
+        patterns chain, then one-hop questions with the most relevant last, nearest the question (tiny
+        models lean on the last example). Cypher examples start from ``start_id`` when one is linked."""
         subject = starts[0] if starts else "X"
+        k = self.options.few_shot
+        one_hop = [
+            (f"What is the {humanize(p.type)} of {subject}?", Plan(subject, True, ((p.type, "out"),)))
+            for p in selected.patterns[:k]
+        ]
         shots: list[tuple[str, Plan]] = []
-        for p in selected.patterns[: self.options.few_shot]:
-            shots.append(
-                (f"What is the {humanize(p.type)} of {subject}?", Plan(subject, True, ((p.type, "out"),)))
-            )
-        if len(selected.patterns) >= 2 and self.options.few_shot >= 2:
+        if k >= 2 and len(selected.patterns) >= 2:
             a, b = selected.patterns[0], selected.patterns[1]
             if a.target == b.source:
                 q = f"How many things are the {humanize(b.type)} of the {humanize(a.type)} of {subject}?"
-                shots[-1] = (q, Plan(subject, True, ((a.type, "out"), (b.type, "out")), "count"))
+                shots.append((q, Plan(subject, True, ((a.type, "out"), (b.type, "out")), "count")))
+                one_hop = one_hop[: k - 1]
+        shots += reversed(one_hop)
+        ident = start_id or "ID"
+        literal = "'" + ident.replace("\\", "\\\\").replace("'", "\\'") + "'"
         out = []
-        for question, plan in shots[: self.options.few_shot]:
+        for question, plan in shots:
             if plan_mode:
-                import json
-
                 answer = json.dumps({k: v for k, v in plan.to_dict().items() if k != "start_is_entity"})
-            else:
-                text, _ = compile_plan(dataclasses.replace(plan, start="ID"), self.store.graph)
-                answer = text.replace("$start", "'ID'")
+            else:  # the simplest Cypher that answers it: validation adds the graph label and the LIMIT
+                hops = "".join(
+                    f"-[:{t}]->(n{i})" if d == "out" else f"<-[:{t}]-(n{i})"
+                    for i, (t, d) in enumerate(plan.steps, start=1)
+                )
+                last = f"n{len(plan.steps)}"
+                ret = (
+                    f"count(DISTINCT {last}) AS count" if plan.returns == "count" else f"{last}.id AS answer"
+                )
+                answer = f"MATCH (n0 {{id: {literal}}}){hops} RETURN {ret}"
             out.append(f"Question: {question}\n{'Plan' if plan_mode else 'Cypher'}: {answer}")
         return out
 
@@ -148,7 +162,7 @@ class Text2Cypher:
         start_ids = {n.name: n.id for n in seeds.values()}
         starts = list(start_ids) or selected.labels or [DEFAULT_LABEL]
         schema_text = selected.text()
-        shots = self.examples(selected, starts, plan_mode)
+        shots = self.examples(selected, starts, plan_mode, next(iter(start_ids.values()), None))
         entity_lines = "".join(f"Entity {name!r} has id {i!r}.\n" for name, i in start_ids.items())
         user = (
             f"Schema:\n{schema_text}\n\n"

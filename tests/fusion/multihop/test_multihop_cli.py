@@ -114,3 +114,12 @@ def test_cypher_mode_with_the_bundled_model(
     )
     assert any(q["refused"] is None and "`KG_mh_cli2`" in q["text"] for q in cypher)
     assert answer["llm_calls"] >= 1
+    # the recorded Cypher replays (through the read-only guard) to the same rows and evidence
+    saved = tmp_path / "answer.json"
+    saved.write_text(r.stdout)
+    replayed = kgr(
+        "ask", "-g", "mh_cli2", "--store", "neo4j", "--replay", str(saved), "--json", home=home, env=env
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    report = json.loads(replayed.stdout)
+    assert report["identical"] is True and report["queries"] == len(answer["queries"])

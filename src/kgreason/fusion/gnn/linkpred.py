@@ -51,7 +51,15 @@ class LinkPredConfig(BaseModel):
 
 
 PRESETS: dict[str, dict[str, Any]] = {
-    "nations": {"dim": 400, "reg": 0.005, "lr": 0.1, "batch_size": 128, "epochs": 200},
+    "nations": {
+        "dim": 2000,
+        "reg": 0.005,
+        "lr": 0.1,
+        "batch_size": 128,
+        "epochs": 200,
+        "eval_every": 1,
+        "patience": 15,
+    },
     "kinships": {"dim": 400, "reg": 0.01, "lr": 0.1, "batch_size": 256, "epochs": 200},
     "umls": {"dim": 400, "reg": 0.01, "lr": 0.1, "batch_size": 256, "epochs": 200},
 }

@@ -166,3 +166,36 @@ def test_body_and_key_lookup() -> None:
     assert api_key_from_env({"OPENAI_API_KEY": "b"}) == "b"
     assert api_key_from_env({"KGR_OPENAI_API_KEY": "a", "OPENAI_API_KEY": "b"}) == "a"
     assert api_key_from_env({}) is None
+
+
+def test_kgr_ask_and_eval_reach_an_endpoint_given_by_llm_opt(
+    settings: Settings, endpoint: tuple[str, Backend], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """`kgr ask/eval qa --llm openai --llm-opt base_url=...` answer through the HTTP server."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from kgreason.cli.app import app
+
+    url, backend = endpoint
+    backend.fail.clear()
+    monkeypatch.setenv("KGR_OPENAI_API_KEY", "sk-test-secret")
+    family = Path(__file__).resolve().parents[2] / "examples" / "data" / "family.tsv"
+    runner = CliRunner()
+    assert runner.invoke(app, ["graph", "load", str(family), "--graph", "family"]).exit_code == 0
+    before = len(backend.requests)
+    llm = ["--llm", "openai", "--model", "smollm2", "--llm-opt", f"base_url={url}"]
+    question = "Where is the company that alice works at located?"
+    r = runner.invoke(app, ["ask", question, "--graph", "family", *llm, "--json"])
+    assert r.exit_code == 0, r.output
+    answer = json.loads(r.stdout)
+    assert answer["entities"][0] == "paris" and answer["llm_calls"] >= 1
+    assert len(backend.requests) > before  # the model was reached over HTTP
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps({"question": question, "answers": ["paris"], "topic_entity": "alice"}) + "\n")
+    r = runner.invoke(app, ["eval", "qa", "--graph", "family", "--questions", str(qa), *llm, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["hits@1"] == 1.0
+    bad = runner.invoke(app, ["ask", question, "--graph", "family", "--llm-opt", "base_url"])
+    assert bad.exit_code != 0

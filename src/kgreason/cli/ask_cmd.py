@@ -70,6 +70,9 @@ def ask(
     strategy: str = typer.Option("retrieve", "--strategy", help="retrieve, multihop or gnn."),
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none' for ranked answers only."),
     model: str | None = typer.Option(None, "--model", help="Model name or GGUF path for the backend."),
+    llm_opt: list[str] = typer.Option(
+        [], "--llm-opt", help="LLM backend option KEY=VALUE, e.g. base_url=http://host:8000/v1 (repeatable)."
+    ),
     topic: str | None = typer.Option(None, "--topic", help="Start from this node id instead of linking."),
     option: list[str] = typer.Option([], "--option", "-o", help="Strategy option KEY=VALUE (repeatable)."),
     mode: str | None = typer.Option(
@@ -110,11 +113,12 @@ def ask(
     if not question.strip():
         raise InputError("no question given", hint='kgr ask "QUESTION" --graph NAME')
     chat: Any = llm
+    llm_options = parse_key_values(llm_opt, "--llm-opt")
     if domain is not None:
         from kgreason.api import chat_model
         from kgreason.cli.packs_cmd import pack_llm, pack_topic
 
-        chat = pack_llm(domain, chat_model(llm, model=model, settings=settings()))
+        chat = pack_llm(domain, chat_model(llm, model=model, settings=settings(), options=llm_options))
         topic = topic or pack_topic(domain, question, target)
     options = parse_options(option)
     if mode is not None:
@@ -122,7 +126,13 @@ def ask(
             raise InputError(f"--mode {mode}: use cypher, explore or auto with --strategy multihop")
         options["mode"] = mode
     engine = make_engine(
-        target, strategy=strategy, llm=chat, model=model, options=options, settings=settings()
+        target,
+        strategy=strategy,
+        llm=chat,
+        model=model,
+        options=options,
+        settings=settings(),
+        llm_options=llm_options,
     )
     answer = engine.ask(question, topic=topic)
     if domain is not None:

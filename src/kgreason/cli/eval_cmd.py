@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from kgreason.cli.ask_cmd import parse_options
-from kgreason.cli.common import print_json, progress, settings
+from kgreason.cli.common import parse_key_values, print_json, progress, settings
 from kgreason.errors import InputError, NotFoundError, suggest
 from kgreason.graph.open import open_store
 
@@ -39,6 +39,9 @@ def qa(
     store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none'."),
     model: str | None = typer.Option(None, "--model", help="Model name or GGUF path."),
+    llm_opt: list[str] = typer.Option(
+        [], "--llm-opt", help="LLM backend option KEY=VALUE, e.g. base_url=http://host:8000/v1 (repeatable)."
+    ),
     option: list[str] = typer.Option([], "--option", "-o", help="Strategy option KEY=VALUE (repeatable)."),
     limit: int | None = typer.Option(
         None, "--limit", min=1, help="Evaluate a sample of this many questions."
@@ -66,6 +69,7 @@ def qa(
         options=parse_options(option),
         settings=settings(),
         cache=True,
+        llm_options=parse_key_values(llm_opt, "--llm-opt"),
     )
     with progress() as bar:
         task = bar.add_task(f"eval {strategy}", total=len(items))

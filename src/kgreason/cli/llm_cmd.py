@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import print_json, settings
+from kgreason.cli.common import parse_key_values, print_json, settings
 from kgreason.errors import InputError
 
 app = typer.Typer(no_args_is_help=True, help="Language models: info, chat, bundled model install.")
@@ -28,17 +28,7 @@ _OPT_HELP = "Backend option KEY=VALUE (repeatable; VALUE is parsed as JSON when 
 
 def parse_opts(pairs: list[str] | None) -> dict[str, Any]:
     """``["threads=2", "base_url=http://x"]`` -> ``{"threads": 2, "base_url": "http://x"}``."""
-    out: dict[str, Any] = {}
-    for pair in pairs or []:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--opt expects KEY=VALUE, got {pair!r}")
-        try:
-            value: Any = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        out[key.strip()] = value
-    return out
+    return parse_key_values(pairs or [], "--opt")
 
 
 def _load_schema(path: Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -234,8 +235,9 @@ def read_jsonl(path: Path) -> Iterator[Record]:
         yield _record(obj, props, is_edge, str(path), number)
 
 
-def read_records(path: Path, fmt: str | None = None) -> Iterator[Record]:
+def read_records(path: str | os.PathLike[str], fmt: str | None = None) -> Iterator[Record]:
     """Parse ``path`` lazily; raises ``InputError`` at the first bad record."""
+    path = Path(path)
     kind = detect_format(path, fmt)
     if not path.is_file():
         raise InputError("no such file", path=str(path))
@@ -246,14 +248,14 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[Record]:
     return read_jsonl(path)
 
 
-def validate_file(path: Path, fmt: str | None = None) -> int:
+def validate_file(path: str | os.PathLike[str], fmt: str | None = None) -> int:
     """Parse the whole file and return the record count; raises ``InputError`` on the first bad row."""
     return sum(1 for _ in read_records(path, fmt))
 
 
 def load_file(
     store: GraphStore,
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     fmt: str | None = None,
     batch_size: int = 10_000,
@@ -271,6 +273,7 @@ def load_file(
         validated: skip the validation pass (the caller already ran ``validate_file``).
     """
     started = time.perf_counter()
+    path = Path(path)
     if not validated:
         validate_file(path, fmt)
     total = WriteSummary()

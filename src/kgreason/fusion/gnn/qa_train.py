@@ -81,8 +81,9 @@ def hits_at_1(
     hits = 0
     with torch.no_grad():
         for start in range(0, len(data.topics), batch_size):
-            q = torch.as_tensor(data.vectors[start : start + batch_size])
-            t = torch.as_tensor(data.topics[start : start + batch_size])
+            # on the model's device (the graph tensors are there): a CUDA run scored CPU tensors before
+            q = torch.as_tensor(data.vectors[start : start + batch_size], device=edge_index.device)
+            t = torch.as_tensor(data.topics[start : start + batch_size], device=edge_index.device)
             out = model(q, t, edge_index, edge_type)
             top = out["logits"].argmax(-1).tolist()
             hits += sum(p in data.answers[start + i] for i, p in enumerate(top))

@@ -81,9 +81,9 @@ def test_documents_for_each_strategy(family: Graph, strategy: str) -> None:
 def test_documents_from_the_gnn_strategy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("torch_geometric", reason="the gnn extra (torch, torch-geometric) is not installed")
     home = tmp_path / "home"
-    # the gnn strategy finds its trained model under KGR_HOME from the environment (engines pass
-    # strategies no settings), so the environment and the graph's home must agree
-    monkeypatch.setenv("KGR_HOME", str(home))
+    # the gnn strategy finds its trained model under the graph's home (the engine's settings), not under
+    # the environment's KGR_HOME, which points elsewhere here (it used to read only the environment)
+    monkeypatch.setenv("KGR_HOME", str(tmp_path / "elsewhere"))
     g = kgreason.open_graph("fam", home=home)
     g.load(FAMILY)
     env = {"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kgreason.config import Settings
 from kgreason.errors import ConfigError
 from kgreason.fusion.recording import RecordingStore
 from kgreason.graph.store import GraphStore
@@ -112,10 +113,12 @@ class Context:
 
 @dataclass(frozen=True)
 class Resources:
-    """Shared, lazily built helpers a strategy may use: a sentence encoder and a cache directory."""
+    """Shared, lazily built helpers a strategy may use: a sentence encoder, a cache directory, and the
+    engine's settings (where trained models live; ``None``: read from the environment)."""
 
     encoder: Any | None = None
     cache_dir: FsPath | None = None
+    settings: Settings | None = None
 
 
 class Strategy(ABC):

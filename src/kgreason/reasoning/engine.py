@@ -117,7 +117,9 @@ class Engine:
     @cached_property
     def strategy(self) -> Strategy:
         cls = registry.load("kgreason.strategies", self.strategy_name)
-        resources = Resources(encoder=self.encoder, cache_dir=self.settings.cache_dir / "embeddings")
+        resources = Resources(
+            encoder=self.encoder, cache_dir=self.settings.cache_dir / "embeddings", settings=self.settings
+        )
         strategy: Strategy = cls(self.store, llm=self.llm, options=self.options, resources=resources)
         strategy.check()
         return strategy

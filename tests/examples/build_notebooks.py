@@ -145,6 +145,7 @@ evidence it shows, the queries it ran and how long it took. Strategies run here 
     ),
     code(
         """
+import importlib.util
 import warnings
 from pathlib import Path
 
@@ -161,8 +162,6 @@ settings = Settings.from_env()
 store = open_store("movies", "memory", settings)
 for f in (Path("data/movies_nodes.csv"), Path("data/movies.tsv")):
     load_file(store, f)
-
-import importlib.util
 
 torch_ok = all(importlib.util.find_spec(m) for m in ("torch", "torch_geometric"))
 installed = registry.available("kgreason.strategies")  # names only: nothing imported yet

@@ -32,7 +32,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from kgreason.config import Settings
-from kgreason.errors import ConfigError, NotFoundError, suggest
+from kgreason.errors import ConfigError, NotFoundError
 from kgreason.graph.open import DEFAULT_BACKEND, open_store
 from kgreason.graph.store import GraphSchema, GraphStore
 
@@ -102,20 +102,6 @@ def make_engine(
     settings = settings or Settings.from_env()
     chat = chat_model(llm, model=model, settings=settings, cache=cache, options=llm_options)
     return Engine(store, strategy=strategy, llm=chat, options=options, settings=settings)
-
-
-def existing_store(
-    graph: str, backend: str = DEFAULT_BACKEND, settings: Settings | None = None
-) -> GraphStore:
-    """The store for ``graph``, which must exist.
-
-    Raises:
-        NotFoundError: no such graph (with close names as suggestions).
-    """
-    store = open_store(graph, backend, settings)
-    if not store.exists():
-        raise NotFoundError("graph", graph, suggest(graph, store.list_graphs()))
-    return store
 
 
 def open_graph(

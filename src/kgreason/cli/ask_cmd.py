@@ -9,8 +9,8 @@ from typing import Any
 import typer
 
 from kgreason.cli.common import parse_key_values, print_json, settings
-from kgreason.errors import InputError, NotFoundError, suggest
-from kgreason.graph.open import open_store
+from kgreason.errors import InputError
+from kgreason.graph.open import open_store, require_existing
 from kgreason.types import Answer, QueryRecord
 from kgreason.types import Path as KgPath
 
@@ -95,8 +95,7 @@ def ask(
         raise InputError("no graph given", hint="use --graph NAME, or --pack NAME for a domain pack's graph")
     else:
         target = open_store(graph, store, settings())
-    if not target.exists():
-        raise NotFoundError("graph", target.graph, suggest(target.graph, target.list_graphs()))
+    require_existing(target)
     if replay_file is not None:
         from kgreason.fusion.recording import replay
 

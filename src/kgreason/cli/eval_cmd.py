@@ -10,8 +10,8 @@ import typer
 
 from kgreason.cli.ask_cmd import parse_options
 from kgreason.cli.common import parse_key_values, print_json, progress, settings
-from kgreason.errors import InputError, NotFoundError, suggest
-from kgreason.graph.open import open_store
+from kgreason.errors import InputError
+from kgreason.graph.open import existing_store
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -56,9 +56,7 @@ def qa(
     from kgreason.reasoning.evaluation import evaluate, select
     from kgreason.reasoning.qa_gen import read_qa
 
-    target = open_store(graph, store, settings())
-    if not target.exists():
-        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+    target = existing_store(graph, store, settings())
     items = select(read_qa(questions), limit=limit, seed=seed)
     # Evaluation caches LLM responses (same prompt, same reply), unlike interactive use.
     engine = make_engine(
@@ -113,9 +111,7 @@ def make_qa_cmd(
     """Write templated multi-hop questions with gold answer sets from any graph."""
     from kgreason.reasoning.qa_gen import make_qa, write_qa
 
-    target = open_store(graph, store, settings())
-    if not target.exists():
-        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
+    target = existing_store(graph, store, settings())
     items = make_qa(target, hops=parse_hops(hops), n=n, seed=seed)
     if out is None:
         for item in items:

@@ -10,8 +10,8 @@ from typing import Any
 import typer
 
 from kgreason.cli.common import parse_key_values, print_json, progress, settings
-from kgreason.errors import ConfigError, InputError, NotFoundError, suggest
-from kgreason.graph.open import open_store
+from kgreason.errors import ConfigError, InputError, NotFoundError
+from kgreason.graph.open import existing_store, open_store
 from kgreason.graph.store import GraphStore
 
 app = typer.Typer(no_args_is_help=True)
@@ -23,13 +23,6 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON for machines.")
 
 def _open(graph: str, store: str) -> GraphStore:
     return open_store(graph, store, settings())
-
-
-def _existing(graph: str, store: str) -> GraphStore:
-    s = _open(graph, store)
-    if not s.exists():
-        raise NotFoundError("graph", graph, suggest(graph, s.list_graphs()))
-    return s
 
 
 def _advance(progress: Any, task: Any) -> Callable[[int], None]:
@@ -83,7 +76,7 @@ def load(
 @app.command()
 def stats(graph: str = GraphOpt, store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
     """Node and edge counts."""
-    s = _existing(graph, store)
+    s = existing_store(graph, store, settings())
     result = s.stats()
     s.close()
     if as_json:
@@ -95,7 +88,7 @@ def stats(graph: str = GraphOpt, store: str = StoreOpt, as_json: bool = JsonOpt)
 @app.command()
 def schema(graph: str = GraphOpt, store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
     """Labels, relationship types, property keys and (:A)-[:R]->(:B) patterns with counts."""
-    s = _existing(graph, store)
+    s = existing_store(graph, store, settings())
     result = s.schema()
     s.close()
     if as_json:
@@ -165,7 +158,7 @@ def neighbors(
     as_json: bool = JsonOpt,
 ) -> None:
     """Edges at a node, with the node at the other end."""
-    s = _existing(graph, store)
+    s = existing_store(graph, store, settings())
     if direction not in ("out", "in", "both"):
         raise InputError(f"bad --direction {direction!r}", hint="use out, in or both")
     if s.get_node(node) is None:
@@ -190,7 +183,7 @@ def paths(
     as_json: bool = JsonOpt,
 ) -> None:
     """Paths between two nodes (edges followed in either direction), shortest first."""
-    s = _existing(graph, store)
+    s = existing_store(graph, store, settings())
     for n in (source, target):
         if s.get_node(n) is None:
             raise NotFoundError("node", n)
@@ -219,7 +212,7 @@ def export(
     """Write a graph out as JSONL or TSV triples (re-loadable with `kgr graph load`)."""
     from kgreason.graph.loaders import export as write
 
-    s = _existing(graph, store)
+    s = existing_store(graph, store, settings())
     n = write(s, out, fmt)
     s.close()
     if out is not None:
@@ -244,7 +237,7 @@ def drop(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a graph and everything in it."""
-    s = _existing(graph, store)
+    s = existing_store(graph, store, settings())
     if not yes and not typer.confirm(f"drop graph {graph!r} on {store}?"):
         raise typer.Abort()
     s.drop()

@@ -8,9 +8,8 @@ from typing import Any
 import typer
 
 from kgreason.cli.common import parse_key_values, print_json, progress, settings
-from kgreason.errors import ConfigError, NotFoundError, suggest
-from kgreason.graph.open import open_store
-from kgreason.graph.store import GraphStore
+from kgreason.errors import ConfigError
+from kgreason.graph.open import existing_store
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -33,13 +32,6 @@ def check_device(device: str) -> str:
         if not torch.cuda.is_available():
             raise ConfigError("--device cuda: no CUDA device is available", hint="use --device cpu")
     return device
-
-
-def _existing(graph: str, store: str) -> GraphStore:
-    target = open_store(graph, store, settings())
-    if not target.exists():
-        raise NotFoundError("graph", graph, suggest(graph, target.list_graphs()))
-    return target
 
 
 def _report(meta: dict[str, Any], as_json: bool) -> None:
@@ -68,11 +60,14 @@ def qa(
     from kgreason.reasoning.qa_gen import read_qa
 
     device = check_device(device)
-    target = _existing(graph, store)
+    target = existing_store(graph, store, settings())
     train_items = read_qa(train)
     dev_items = read_qa(dev) if dev is not None else None
     options = parse_key_values(option, "--option")
-    epochs = int(options.get("epochs", 40))
+    # the bar's length: the epochs asked for, else the model's own default (one source for it)
+    from kgreason.fusion.gnn.qa_model import QAConfig
+
+    epochs = int(options.get("epochs", QAConfig.model_fields["epochs"].default))
     with progress() as bar:
         task = bar.add_task("train qa", total=epochs)
 
@@ -105,13 +100,15 @@ def linkpred(
     as_json: bool = JsonOpt,
 ) -> None:
     """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved)."""
+    from kgreason.fusion.gnn.linkpred import LinkPredConfig
     from kgreason.fusion.gnn.training import train_linkpred_model
 
     device = check_device(device)
-    target = _existing(graph, store)
+    target = existing_store(graph, store, settings())
     options = parse_key_values(option, "--option")
     with progress() as bar:
-        task = bar.add_task("train linkpred", total=int(options.get("epochs", 200)))
+        default_epochs = LinkPredConfig.model_fields["epochs"].default
+        task = bar.add_task("train linkpred", total=int(options.get("epochs", default_epochs)))
         meta = train_linkpred_model(
             target,
             settings=settings(),

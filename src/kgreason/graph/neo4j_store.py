@@ -16,7 +16,7 @@ User Cypher goes through ``run_cypher``, which applies the read-only guard (``cy
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kgreason.config import Settings, check_graph_name
@@ -210,14 +210,32 @@ class Neo4jStore:
                 groups.setdefault(type_, []).append(row)
                 ends.add(row[0])
                 ends.add(row[1])
-            work: list[tuple[str, dict[str, Any]]] = [(self._q.merge_endpoints(), {"ids": sorted(ends)})]
-            for type_, group in groups.items():
-                with_props = any(row[3] for row in group)
-                work.append((self._q.merge_edges(type_, with_props=with_props), {"rows": group}))
-            nodes_created, edges_created = self._write(work)
+            nodes_created, edges_created = self._write_unit(self._edge_batch(sorted(ends), groups))
             n_props = sum(len(row[3]) for _, row in chunk)
             total = total + WriteSummary(nodes_created, edges_created, n_props)
         return total
+
+    def _edge_batch(
+        self, ends: list[str], groups: dict[str, list[list[Any]]]
+    ) -> Callable[[neo4j.ManagedTransaction], tuple[int, int]]:
+        """The transaction function of one edge batch: MERGE the ends, then each type's relationships."""
+
+        def unit(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
+            result = tx.run(self._q.merge_endpoints(), ids=ends)
+            element = {record[0]: record[1] for record in result}
+            nodes = result.consume().counters.nodes_created
+            rels = 0
+            for type_, group in groups.items():
+                with_props = any(row[3] for row in group)
+                rows = [[element[row[0]], element[row[1]], row[2], row[3]] for row in group]
+                counters = (
+                    tx.run(self._q.merge_edges(type_, with_props=with_props), rows=rows).consume().counters
+                )
+                nodes += counters.nodes_created
+                rels += counters.relationships_created
+            return nodes, rels
+
+        return unit
 
     def _write(self, work: list[tuple[str, dict[str, Any]]]) -> tuple[int, int]:
         """Run ``(query, params)`` pairs in ONE managed write transaction; return (nodes, rels) created."""
@@ -230,6 +248,10 @@ class Neo4jStore:
                 rels += counters.relationships_created
             return nodes, rels
 
+        return self._write_unit(unit)
+
+    def _write_unit(self, unit: Callable[[neo4j.ManagedTransaction], tuple[int, int]]) -> tuple[int, int]:
+        """Run ``unit`` as ONE managed write transaction (retried on transient errors); its result."""
         from neo4j import exceptions as neo_exc
 
         try:

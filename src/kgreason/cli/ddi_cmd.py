@@ -124,9 +124,8 @@ def gnn_link_predictor(
         asked = [d for d in ids if d in position]
         relation = dataset.relations.index("INTERACTS_WITH")
         with torch.no_grad():
-            ent, rel = model.vectors()
             heads = torch.tensor([position[d] for d in asked])
-            scores = model.score_queries(heads, torch.full_like(heads, relation), ent, rel)[:, drugs]
+            scores = model.score_queries(heads, torch.full_like(heads, relation))[:, drugs]
         column = {int(e): j for j, e in enumerate(drugs.tolist())}
         pct: dict[tuple[str, str], float] = {}
         for i, a in enumerate(asked):

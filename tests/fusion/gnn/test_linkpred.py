@@ -94,6 +94,51 @@ def test_shallow_complex_learns_nations_quickly() -> None:
     assert evaluate(result.model, ds, "test")["mrr"] > 0.6
 
 
+def test_relation_scores_match_triple_scores() -> None:
+    """``score_relations`` is the same trilinear form as ``score``, for every relation at once."""
+    import torch
+
+    from kgreason.fusion.gnn.models import Decoder
+
+    g = torch.Generator().manual_seed(0)
+    h, t, rels = (
+        torch.randn(5, 8, generator=g),
+        torch.randn(5, 8, generator=g),
+        torch.randn(7, 8, generator=g),
+    )
+    for kind in ("distmult", "complex"):
+        dec = Decoder(kind)  # type: ignore[arg-type]
+        expected = torch.stack([dec.score(h, rels[j].expand(5, -1), t) for j in range(7)], dim=1)
+        assert torch.allclose(dec.score_relations(h, t, rels), expected, atol=1e-5)
+    with pytest.raises(ValueError):
+        LinkPredConfig(decoder="rotate", relation_prediction=0.5)
+
+
+def test_ensemble_joins_members_trained_with_consecutive_seeds() -> None:
+    """Each member equals the single model of its seed; the ensemble scores their mean log-probability."""
+    import torch
+
+    ds = load_dataset("nations")
+    base = {
+        "dim": 32,
+        "reg": 0.005,
+        "batch_size": 128,
+        "epochs": 4,
+        "eval_every": 2,
+        "relation_prediction": 0.25,
+    }
+    joined = train_linkpred(ds, LinkPredConfig(**base, ensemble=3), seed=5)
+    singles = [train_linkpred(ds, LinkPredConfig(**base), seed=s).model for s in (5, 6, 7)]
+    assert {row["member"] for row in joined.history} == {0.0, 1.0, 2.0}
+    heads, rels = torch.tensor([0, 3, 9]), torch.tensor([1, 60, 7])  # 60: a reciprocal relation
+    with torch.no_grad():
+        mean = sum(m.score_queries(heads, rels) for m in singles) / 3
+        got = joined.model.score_queries(heads, rels)
+    assert torch.allclose(got, mean, atol=1e-5)
+    assert bool((got.exp().sum(-1) <= 1 + 1e-5).all())  # a geometric mean of distributions: mass <= 1
+    assert joined.best_valid["mrr"] == pytest.approx(evaluate(joined.model, ds, "valid")["mrr"])
+
+
 def test_eval_linkpred_cli_prints_the_contract(tmp_path: Path) -> None:
     rows = [f"e{i}\tr{i % 3}\te{(i * 7 + 1) % 30}" for i in range(90)]
     for split, part in {"train": rows[:70], "valid": rows[70:80], "test": rows[80:]}.items():

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kgreason.fusion.gnn.datasets import KGDataset
 
@@ -41,6 +41,17 @@ class LinkPredConfig(BaseModel):
     optimizer: Literal["adagrad", "adam"] = "adagrad"
     reg: float = Field(0.01, ge=0, description="N3 weight.")
     label_smoothing: float = Field(0.0, ge=0, lt=1)
+    ensemble: int = Field(
+        1, ge=1, le=16, description="Members trained with consecutive seeds; their log-softmax is averaged."
+    )
+    relation_prediction: float = Field(
+        0.0,
+        ge=0,
+        description=(
+            "Weight of the auxiliary loss that predicts the relation of each training triple from its "
+            "two ends (Chen et al., 2021); DistMult and ComplEx decoders."
+        ),
+    )
     dropout: float = Field(0.0, ge=0, lt=1)
     text_features: bool = Field(False, description="Add projected MiniLM vectors of entity names.")
     eval_every: int = Field(5, ge=1)
@@ -49,16 +60,24 @@ class LinkPredConfig(BaseModel):
         170.0, gt=0, description="Training stops after this long (the best state is kept)."
     )
 
+    @model_validator(mode="after")
+    def _bilinear_for_relation_prediction(self) -> LinkPredConfig:
+        if self.relation_prediction > 0 and self.decoder == "rotate":
+            raise ValueError("relation_prediction needs the distmult or complex decoder, not rotate")
+        return self
+
 
 PRESETS: dict[str, dict[str, Any]] = {
     "nations": {
         "dim": 2000,
-        "reg": 0.005,
+        "reg": 0.0025,
         "lr": 0.1,
         "batch_size": 128,
         "epochs": 200,
         "eval_every": 1,
         "patience": 15,
+        "relation_prediction": 0.25,
+        "ensemble": 5,
     },
     "kinships": {"dim": 400, "reg": 0.01, "lr": 0.1, "batch_size": 256, "epochs": 200},
     "umls": {"dim": 400, "reg": 0.01, "lr": 0.1, "batch_size": 256, "epochs": 200},
@@ -79,7 +98,11 @@ class TrainResult:
 
 
 class LinkPredModel:
-    """Encoder + decoder + the training graph; ``entity_vectors()`` runs the encoder once."""
+    """``config.ensemble`` encoder + decoder pairs over the training graph.
+
+    ``score_queries`` returns log-probabilities over all entities: one member's log-softmax, or the mean
+    of the members' log-softmax for an ensemble (members differ only in their seed).
+    """
 
     def __init__(
         self, dataset: KGDataset, config: LinkPredConfig, *, device: str = "cpu", text: Any = None
@@ -95,39 +118,67 @@ class LinkPredModel:
         edge_index, edge_type = reciprocal_edges(train, dataset.num_relations)
         self.edge_index = edge_index.to(self.device)
         self.edge_type = edge_type.to(self.device)
-        self.encoder = GraphEncoder(
-            dataset.num_entities,
-            2 * dataset.num_relations,
-            config.dim,
-            kind=config.encoder,
-            layers=config.layers,
-            text_features=text,
-            dropout=config.dropout,
+        self.encoders = torch.nn.ModuleList(
+            GraphEncoder(
+                dataset.num_entities,
+                2 * dataset.num_relations,
+                config.dim,
+                kind=config.encoder,
+                layers=config.layers,
+                text_features=text,
+                dropout=config.dropout,
+            )
+            for _ in range(config.ensemble)
         ).to(self.device)
-        self.decoder = Decoder(config.decoder).to(self.device)
+        self.decoder = Decoder(config.decoder).to(self.device)  # parameter-free: shared by the members
+
+    @property
+    def encoder(self) -> Any:
+        """The first member's encoder (the only one unless ``config.ensemble > 1``)."""
+        return self.encoders[0]
+
+    def member_parameters(self, member: int) -> list[Any]:
+        return list(self.encoders[member].parameters()) + list(self.decoder.parameters())
 
     def parameters(self) -> Any:
-        return list(self.encoder.parameters()) + list(self.decoder.parameters())
+        return list(self.encoders.parameters()) + list(self.decoder.parameters())
 
-    def vectors(self) -> tuple[Any, Any]:
-        return self.encoder(self.edge_index, self.edge_type)  # type: ignore[no-any-return]
+    def member_vectors(self, member: int) -> tuple[Any, Any]:
+        """``(entity vectors, relation vectors)`` of one member: its encoder run once."""
+        return self.encoders[member](self.edge_index, self.edge_type)  # type: ignore[no-any-return]
+
+    def vectors(self) -> list[tuple[Any, Any]]:
+        """Every member's vectors; pass them to ``score_queries`` to score many batches."""
+        return [self.member_vectors(m) for m in range(len(self.encoders))]
 
     def state_dict(self) -> dict[str, Any]:
-        return {"encoder": self.encoder.state_dict(), "decoder": self.decoder.state_dict()}
+        if len(self.encoders) == 1:  # the single-model layout of earlier checkpoints
+            return {"encoder": self.encoders[0].state_dict(), "decoder": self.decoder.state_dict()}
+        return {"encoders": self.encoders.state_dict(), "decoder": self.decoder.state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.encoder.load_state_dict(state["encoder"])
+        if "encoders" in state:
+            self.encoders.load_state_dict(state["encoders"])
+        else:
+            self.encoders[0].load_state_dict(state["encoder"])
         self.decoder.load_state_dict(state["decoder"])
 
     def train(self, mode: bool = True) -> None:
-        self.encoder.train(mode)
+        self.encoders.train(mode)
         self.decoder.train(mode)
 
-    def score_queries(self, heads: Any, rels: Any, ent: Any = None, rel: Any = None) -> Any:
-        """``[B, N]`` scores for ``(h, r, ?)`` (``r`` may be a reciprocal index ``>= R``)."""
-        if ent is None or rel is None:
-            ent, rel = self.vectors()
-        return self.decoder.score_all(ent[heads], rel[rels], ent)
+    def score_queries(self, heads: Any, rels: Any, vectors: list[tuple[Any, Any]] | None = None) -> Any:
+        """``[B, N]`` log-probabilities of every entity as the answer of ``(h, r, ?)``.
+
+        ``r`` may be a reciprocal index ``>= R``; ``vectors`` (from ``vectors()``) saves re-encoding.
+        """
+        vectors = vectors if vectors is not None else self.vectors()
+        total = None
+        for ent, rel in vectors:
+            logp = self.decoder.score_all(ent[heads], rel[rels], ent).log_softmax(-1)
+            total = logp if total is None else total + logp
+        assert total is not None
+        return total / len(vectors)
 
 
 def _queries(triples: np.ndarray[Any, Any], num_relations: int) -> np.ndarray[Any, Any]:
@@ -161,11 +212,11 @@ def evaluate(
     ranks: list[float] = []
     model.train(False)
     with torch.no_grad():
-        ent, rel = model.vectors()
+        vectors = model.vectors()
         for start in range(0, len(queries), batch_size):
             chunk = queries[start : start + batch_size]
             q = torch.as_tensor(chunk, device=model.device)
-            scores = model.score_queries(q[:, 0], q[:, 1], ent, rel).float().cpu().numpy()
+            scores = model.score_queries(q[:, 0], q[:, 1], vectors).float().cpu().numpy()
             for row, (h, r, t) in zip(scores, chunk.tolist(), strict=True):
                 target = row[t]
                 others = [x for x in known[(h, r)] if x != t]
@@ -196,6 +247,10 @@ def train_linkpred(
 ) -> TrainResult:
     """Train on ``dataset.train`` with early stopping on ``dataset.valid`` (filtered MRR).
 
+    With ``config.ensemble = K > 1``, K members are trained one after another with seeds ``seed`` ..
+    ``seed + K - 1`` (each with its own early stopping and an equal share of the time left), then joined;
+    ``best_valid`` is the joined model's valid metrics and ``history`` rows carry a ``member`` index.
+
     Args:
         dataset: the splits.
         config: hyper-parameters.
@@ -204,6 +259,37 @@ def train_linkpred(
         text: optional ``[N, F]`` tensor of frozen entity text features.
         progress: called after every epoch with the epoch number and the latest metrics.
     """
+    if config.ensemble == 1:
+        return _train_member(dataset, config, device=device, seed=seed, text=text, progress=progress)
+    started = time.perf_counter()
+    single = config.model_copy(update={"ensemble": 1})
+    joined = LinkPredModel(dataset, config, device=device, text=text)
+    history: list[dict[str, float]] = []
+    epochs = 0
+    for member in range(config.ensemble):
+        left = config.max_seconds - (time.perf_counter() - started)
+        budget = single.model_copy(update={"max_seconds": max(left / (config.ensemble - member), 1e-3)})
+        result = _train_member(
+            dataset, budget, device=device, seed=seed + member, text=text, progress=progress
+        )
+        joined.encoders[member].load_state_dict(result.model.encoder.state_dict())
+        history.extend({**row, "member": float(member)} for row in result.history)
+        epochs += result.epochs_run
+    joined.train(False)
+    best = evaluate(joined, dataset, "valid")
+    return TrainResult(joined, config, best, epochs, time.perf_counter() - started, history)
+
+
+def _train_member(
+    dataset: KGDataset,
+    config: LinkPredConfig,
+    *,
+    device: str,
+    seed: int,
+    text: Any,
+    progress: Callable[[int, dict[str, float]], None] | None,
+) -> TrainResult:
+    """One model (``config.ensemble == 1``): the training loop with early stopping."""
     import torch
 
     torch.manual_seed(seed)
@@ -229,10 +315,13 @@ def train_linkpred(
         total = 0.0
         for start in range(0, len(order), config.batch_size):
             batch = torch.as_tensor(queries[order[start : start + config.batch_size]], device=model.device)
-            ent, rel = model.vectors()
+            ent, rel = model.member_vectors(0)
             h, r, t = ent[batch[:, 0]], rel[batch[:, 1]], ent[batch[:, 2]]
             scores = model.decoder.score_all(h, r, ent)
             loss = loss_fn(scores, batch[:, 2])
+            if config.relation_prediction > 0:
+                rel_scores = model.decoder.score_relations(h, t, rel)
+                loss = loss + config.relation_prediction * loss_fn(rel_scores, batch[:, 1])
             if config.reg > 0:
                 loss = loss + config.reg * model.decoder.regulariser(h, r, t)
             optim.zero_grad()

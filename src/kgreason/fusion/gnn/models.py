@@ -176,6 +176,20 @@ class Decoder(nn.Module):
             out.append(self.margin - torch.sqrt(da * da + db * db + 1e-9).sum(-1))
         return torch.cat(out, dim=0)
 
+    def score_relations(self, h: Tensor, t: Tensor, relations: Tensor) -> Tensor:
+        """``[B, R]`` scores of every relation for each ``(h, ?, t)`` pair (DistMult and ComplEx).
+
+        Both scores are linear in the relation vector, so this is one matrix product: for ComplEx,
+        ``Re(<h, r, conj(t)>) = <(a*e + b*f, a*f - b*e), r>`` with ``h = a + ib`` and ``t = e + if``.
+        """
+        if self.kind == "distmult":
+            return (h * t) @ relations.t()
+        if self.kind != "complex":
+            raise ValueError(f"relation scoring needs a bilinear decoder, not {self.kind}")
+        a, b = h.chunk(2, dim=-1)
+        e, f = t.chunk(2, dim=-1)
+        return torch.cat([a * e + b * f, a * f - b * e], dim=-1) @ relations.t()
+
     def score(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
         """``[B]`` scores of matched triples."""
         q = self._query(h, r)

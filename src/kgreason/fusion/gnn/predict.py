@@ -70,7 +70,7 @@ def predict_edges(
     dataset = KGDataset(store.graph, tuple(entities), tuple(relations), train, empty, empty)
     text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
     model = LinkPredModel(dataset, LinkPredConfig(**ckpt.meta["config"]), text=text)
-    model.load_state_dict({"encoder": ckpt.state["encoder"], "decoder": ckpt.state["decoder"]})
+    model.load_state_dict(ckpt.state)
     model.train(False)
     h = entities.index(node)
     r = relations.index(relation) + (0 if direction == "out" else len(relations))

@@ -131,42 +131,47 @@ class MemoryStore:
     def upsert_edges(self, edges: Sequence[Edge]) -> WriteSummary:
         with gc_paused():
             # Validate the whole batch first so a bad edge leaves nothing half-written.
-            checked = [
-                (
-                    e,
-                    check_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
-                    if e.properties
-                    else None,
-                )
+            checked = {
+                id(e): check_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
                 for e in edges
-            ]
-            summary = self._insert_edges(checked)
+                if e.properties
+            }
+            summary = self._insert_edges(edges, checked or None)
         self._touch()
         return summary
 
-    def _insert_edges(self, checked: list[tuple[Edge, dict[str, Any] | None]]) -> WriteSummary:
+    def _insert_edges(self, edges: Sequence[Edge], checked: dict[int, dict[str, Any]] | None) -> WriteSummary:
+        """Insert ``edges``; ``checked`` maps ``id(edge)`` to its validated properties (None: none has any)."""
         g = self.nx_graph
         nodes, succ, pred = g._node, g._succ, g._pred
         intern = sys.intern  # one string object per id/type: adjacency dicts share them
         default = (DEFAULT_LABEL,)
         created_nodes = created_edges = props = 0
+        properties: dict[str, Any] | None = None
         # The ingest hot path: fill networkx's own dicts directly (what add_edge does, minus its overhead).
-        for edge, properties in checked:
+        for edge in edges:
             source, type_, target = intern(edge.source), intern(edge.type), intern(edge.target)
-            for end in (source, target):
-                if end not in nodes:
-                    nodes[end] = {_LABELS: default}
-                    succ[end] = {}
-                    pred[end] = {}
-                    created_nodes += 1
-            keydict = succ[source].get(target)
+            if source not in nodes:
+                nodes[source] = {_LABELS: default}
+                succ[source] = {}
+                pred[source] = {}
+                created_nodes += 1
+            if target not in nodes:
+                nodes[target] = {_LABELS: default}
+                succ[target] = {}
+                pred[target] = {}
+                created_nodes += 1
+            out = succ[source]
+            keydict = out.get(target)
             if keydict is None:
-                keydict = succ[source][target] = pred[target][source] = {}
-            data = keydict.get(type_)
-            if data is None:
+                keydict = out[target] = pred[target][source] = {}
+            if checked is not None:
+                properties = checked.get(id(edge))
+            if type_ not in keydict:
                 keydict[type_] = dict(properties) if properties else _NO_PROPERTIES
                 created_edges += 1
             elif properties:
+                data = keydict[type_]
                 if data:
                     data.update(properties)
                 else:  # never mutate the shared empty dict

@@ -174,12 +174,16 @@ def test_cli_train_qa_then_ask(tmp_path: Path, world: tuple[MemoryStore, Setting
     assert missing.returncode == 2
 
 
-def test_predicted_edges_for_domain_packs(world: tuple[MemoryStore, Settings]) -> None:
+@pytest.mark.parametrize("members", [1, 2])
+def test_predicted_edges_for_domain_packs(world: tuple[MemoryStore, Settings], members: int) -> None:
+    """Train, save, reload and predict; an ensemble checkpoint round-trips the same way."""
     from kgreason.fusion.gnn.predict import predict_edges
     from kgreason.fusion.gnn.training import train_linkpred_model
 
     store, settings = world
-    meta = train_linkpred_model(store, settings=settings, options={"dim": 32, "epochs": 10, "eval_every": 5})
+    options = {"dim": 32, "epochs": 10, "eval_every": 5, "ensemble": members, "relation_prediction": 0.1}
+    meta = train_linkpred_model(store, settings=settings, options=options)
+    assert meta["config"]["ensemble"] == members
     assert {"mrr", "hits@10"} <= set(meta["metrics"]["test"])
     person = next(e.source for e in store.iter_edges() if e.type == "works_at")
     known = {o.id for _, o in store.neighbors(person, direction="out", types=["works_at"])}

@@ -141,7 +141,7 @@ class MemoryStore:
         return summary
 
     def _insert_edges(self, edges: Sequence[Edge], checked: dict[int, dict[str, Any]] | None) -> WriteSummary:
-        """Insert ``edges``; ``checked`` maps ``id(edge)`` to its validated properties (None: none has any)."""
+        """Insert ``edges``; ``checked`` maps ``id(edge)`` to its validated properties (None: none has)."""
         g = self.nx_graph
         nodes, succ, pred = g._node, g._succ, g._pred
         intern = sys.intern  # one string object per id/type: adjacency dicts share them

@@ -101,14 +101,14 @@ def linkpred(
 ) -> None:
     """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved)."""
     from kgreason.fusion.gnn.linkpred import LinkPredConfig
-    from kgreason.fusion.gnn.training import train_linkpred_model
+    from kgreason.fusion.gnn.training import make_config, train_linkpred_model
 
     device = check_device(device)
     target = existing_store(graph, store, settings())
     options = parse_key_values(option, "--option")
     with progress() as bar:
-        default_epochs = LinkPredConfig.model_fields["epochs"].default
-        task = bar.add_task("train linkpred", total=int(options.get("epochs", default_epochs)))
+        config = make_config(LinkPredConfig, options)  # a bad option fails here, with its name
+        task = bar.add_task("train linkpred", total=config.epochs * config.ensemble)
         meta = train_linkpred_model(
             target,
             settings=settings(),

@@ -137,9 +137,6 @@ class LinkPredModel:
         """The first member's encoder (the only one unless ``config.ensemble > 1``)."""
         return self.encoders[0]
 
-    def member_parameters(self, member: int) -> list[Any]:
-        return list(self.encoders[member].parameters()) + list(self.decoder.parameters())
-
     def parameters(self) -> Any:
         return list(self.encoders.parameters()) + list(self.decoder.parameters())
 
@@ -257,7 +254,8 @@ def train_linkpred(
         device: ``cpu`` or ``cuda``.
         seed: seeds torch and numpy.
         text: optional ``[N, F]`` tensor of frozen entity text features.
-        progress: called after every epoch with the epoch number and the latest metrics.
+        progress: called after every epoch with the epoch number (counted across an ensemble's
+            members) and the latest metrics.
     """
     if config.ensemble == 1:
         return _train_member(dataset, config, device=device, seed=seed, text=text, progress=progress)
@@ -269,8 +267,14 @@ def train_linkpred(
     for member in range(config.ensemble):
         left = config.max_seconds - (time.perf_counter() - started)
         budget = single.model_copy(update={"max_seconds": max(left / (config.ensemble - member), 1e-3)})
+        done = epochs  # progress counts epochs across the members
+
+        def member_progress(epoch: int, row: dict[str, float], done: int = done) -> None:
+            if progress is not None:
+                progress(done + epoch, row)
+
         result = _train_member(
-            dataset, budget, device=device, seed=seed + member, text=text, progress=progress
+            dataset, budget, device=device, seed=seed + member, text=text, progress=member_progress
         )
         joined.encoders[member].load_state_dict(result.model.encoder.state_dict())
         history.extend({**row, "member": float(member)} for row in result.history)

@@ -20,7 +20,11 @@ from kgreason.graph.store import GraphStore
 
 @dataclass(frozen=True)
 class PredictedEdge:
-    """A link the model predicts; ``basis`` is always ``"predicted"``."""
+    """A link the model predicts; ``basis`` is always ``"predicted"``.
+
+    ``score`` is the model's log-probability of the other end (for an ensemble, the members' mean) and
+    ``probability`` its softmax over all entities.
+    """
 
     source: str
     type: str

@@ -13,11 +13,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from kgreason.fusion.retrieve.relation_paths import _STOP, _WORD, _stem
+from kgreason.fusion.retrieve.relation_paths import content_words
 
 
 def _words(text: str) -> Counter[str]:
-    return Counter(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and w != "inverse")
+    return Counter(content_words(text, skip=("inverse",)))
 
 
 class CoverageScorer:

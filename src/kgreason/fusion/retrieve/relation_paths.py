@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Protocol
@@ -58,6 +58,11 @@ def _stem(word: str) -> str:
     return word
 
 
+def content_words(text: str, *, skip: Collection[str] = ()) -> list[str]:
+    """The words of ``text``, lower-cased and crudely stemmed, without stop words or ``skip``, in order."""
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and w not in skip]
+
+
 class LexicalScorer:
     """Stemmed word overlap between question and relation text: free, no model (a baseline, a fallback).
 
@@ -66,10 +71,10 @@ class LexicalScorer:
     """
 
     def score(self, question: str, texts: Sequence[str]) -> list[float]:
-        q = {_stem(w) for w in _WORD.findall(question.lower()) if w not in _STOP}
+        q = set(content_words(question))
         out = []
         for t in texts:
-            words = [_stem(w) for w in _WORD.findall(t.lower()) if w not in _STOP and w != "inverse"]
+            words = content_words(t, skip=("inverse",))
             hits = sum(1 for w in words if w in q)
             out.append(hits - 0.1 * (len(words) - hits))
         return out

@@ -56,7 +56,8 @@ def qa(
     as_json: bool = JsonOpt,
 ) -> None:
     """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
-    from kgreason.fusion.gnn.training import train_qa_model
+    from kgreason.fusion.gnn.qa_model import QAConfig
+    from kgreason.fusion.gnn.training import make_config, train_qa_model
     from kgreason.reasoning.qa_gen import read_qa
 
     device = check_device(device)
@@ -64,12 +65,9 @@ def qa(
     train_items = read_qa(train)
     dev_items = read_qa(dev) if dev is not None else None
     options = parse_key_values(option, "--option")
-    # the bar's length: the epochs asked for, else the model's own default (one source for it)
-    from kgreason.fusion.gnn.qa_model import QAConfig
-
-    epochs = int(options.get("epochs", QAConfig.model_fields["epochs"].default))
+    config = make_config(QAConfig, options)  # a bad option fails here, with its name; sets the bar's length
     with progress() as bar:
-        task = bar.add_task("train qa", total=epochs)
+        task = bar.add_task("train qa", total=config.epochs)
 
         def step(epoch: int, row: dict[str, float]) -> None:
             shown = {k: round(v, 3) for k, v in row.items() if k.endswith("hits@1")}

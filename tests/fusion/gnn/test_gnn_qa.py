@@ -170,6 +170,8 @@ def test_cli_train_qa_then_ask(tmp_path: Path, world: tuple[MemoryStore, Setting
     assert answer["strategy"] == "gnn" and answer["entities"] and answer["evidence"]
     bad = kgr("train", "qa", "-g", "world", "--train", str(train), "--device", "tpu")
     assert bad.returncode == 2 and "unknown --device" in bad.stderr
+    bad = kgr("train", "qa", "-g", "world", "--train", str(train), "-o", "epochs=many")
+    assert bad.returncode == 2 and "epochs" in bad.stderr and "Traceback" not in bad.stderr
     missing = kgr("ask", "Who?", "-g", "nograph", "--strategy", "gnn", "--llm", "none")
     assert missing.returncode == 2
 

@@ -102,7 +102,7 @@ def gnn_link_predictor(
         from kgreason.fusion.gnn.checkpoint import load_checkpoint
         from kgreason.fusion.gnn.datasets import split_triples
         from kgreason.fusion.gnn.graph_data import index_store
-        from kgreason.fusion.gnn.linkpred import LinkPredConfig, LinkPredModel
+        from kgreason.fusion.gnn.linkpred import LinkPredModel
 
         index = index_store(store)
         ckpt = load_checkpoint(path, expect_hash=index.digest)
@@ -114,10 +114,7 @@ def gnn_link_predictor(
                 "the trained link-prediction model does not match this graph",
                 hint=f"retrain it: kgr train linkpred --graph {store.graph}",
             )
-        text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
-        model = LinkPredModel(dataset, LinkPredConfig(**ckpt.meta["config"]), text=text)
-        model.load_state_dict(ckpt.state)
-        model.train(False)
+        model = LinkPredModel.from_checkpoint(ckpt, dataset)
         position = {e: i for i, e in enumerate(dataset.entities)}
         drug_ids = [n for n, lab in zip(names, index.labels, strict=True) if lab == "Drug" and n in position]
         drugs = torch.tensor([position[n] for n in drug_ids])

@@ -132,6 +132,17 @@ class LinkPredModel:
         ).to(self.device)
         self.decoder = Decoder(config.decoder).to(self.device)  # parameter-free: shared by the members
 
+    @classmethod
+    def from_checkpoint(cls, ckpt: Any, dataset: KGDataset) -> LinkPredModel:
+        """The model saved in ``ckpt`` (by ``kgr train linkpred``) over ``dataset``, in eval mode."""
+        import torch
+
+        text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
+        model = cls(dataset, LinkPredConfig(**ckpt.meta["config"]), text=text)
+        model.load_state_dict(ckpt.state)
+        model.train(False)
+        return model
+
     @property
     def encoder(self) -> Any:
         """The first member's encoder (the only one unless ``config.ensemble > 1``)."""

@@ -59,7 +59,7 @@ def predict_edges(
     import torch
 
     from kgreason.fusion.gnn.datasets import KGDataset
-    from kgreason.fusion.gnn.linkpred import LinkPredConfig, LinkPredModel
+    from kgreason.fusion.gnn.linkpred import LinkPredModel
 
     path = checkpoint_dir(settings, "linkpred", store.backend, store.graph)
     ckpt = load_checkpoint(path)
@@ -72,10 +72,7 @@ def predict_edges(
     train = ckpt.state["train_triples"].numpy()
     empty = train[:0]
     dataset = KGDataset(store.graph, tuple(entities), tuple(relations), train, empty, empty)
-    text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
-    model = LinkPredModel(dataset, LinkPredConfig(**ckpt.meta["config"]), text=text)
-    model.load_state_dict(ckpt.state)
-    model.train(False)
+    model = LinkPredModel.from_checkpoint(ckpt, dataset)
     h = entities.index(node)
     r = relations.index(relation) + (0 if direction == "out" else len(relations))
     with torch.no_grad():

@@ -176,16 +176,25 @@ def test_cli_train_qa_then_ask(tmp_path: Path, world: tuple[MemoryStore, Setting
     assert missing.returncode == 2
 
 
-@pytest.mark.parametrize("members", [1, 2])
-def test_predicted_edges_for_domain_packs(world: tuple[MemoryStore, Settings], members: int) -> None:
-    """Train, save, reload and predict; an ensemble checkpoint round-trips the same way."""
+@pytest.mark.parametrize(("members", "link_features"), [(1, 0.0), (2, 0.5)])
+def test_predicted_edges_for_domain_packs(
+    world: tuple[MemoryStore, Settings], members: int, link_features: float
+) -> None:
+    """Train, save, reload and predict; an ensemble with link features round-trips the same way."""
     from kgreason.fusion.gnn.predict import predict_edges
     from kgreason.fusion.gnn.training import train_linkpred_model
 
     store, settings = world
-    options = {"dim": 32, "epochs": 10, "eval_every": 5, "ensemble": members, "relation_prediction": 0.1}
+    options = {
+        "dim": 32,
+        "epochs": 10,
+        "eval_every": 5,
+        "ensemble": members,
+        "relation_prediction": 0.1,
+        "link_features": link_features,
+    }
     meta = train_linkpred_model(store, settings=settings, options=options)
-    assert meta["config"]["ensemble"] == members
+    assert meta["config"]["ensemble"] == members and meta["config"]["link_features"] == link_features
     assert {"mrr", "hits@10"} <= set(meta["metrics"]["test"])
     person = next(e.source for e in store.iter_edges() if e.type == "works_at")
     known = {o.id for _, o in store.neighbors(person, direction="out", types=["works_at"])}

@@ -210,6 +210,72 @@ class Decoder(nn.Module):
         return total / h.size(0)
 
 
+class LinkFeatures(nn.Module):
+    """Observed link features (Toutanova & Chen, 2015): what already links the head to each candidate.
+
+    For a query ``(h, q, ?)`` the logit of candidate ``c`` is ``b[q, c] + sum_f w[q, f]``, summed over the
+    relation types ``f != q`` of the training edges ``h -f-> c`` (reciprocal types included, so an edge
+    ``c -f-> h`` counts as ``f + R``). It is a log-linear model of length-1 rules ("h and c are already
+    linked by f, so q holds too") plus a per-relation prior over answers; it complements the latent
+    factors of a KGE decoder, which the joint score (a product of the two) exploits. The queried type
+    itself is never a feature, so a training triple cannot predict itself.
+
+    Args:
+        num_entities: nodes in the graph.
+        num_relations: relation types *including* reciprocals (``2R``).
+        edge_index: ``[2, E]`` training edges, reciprocals included (``reciprocal_edges``).
+        edge_type: ``[E]`` their types.
+    """
+
+    def __init__(self, num_entities: int, num_relations: int, edge_index: Tensor, edge_type: Tensor) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(num_relations, num_relations))
+        self.bias = nn.Parameter(torch.zeros(num_relations, num_entities))
+        # the linked (source, target) pairs, sorted by source, and which types link each pair
+        key = edge_index[0] * num_entities + edge_index[1]
+        pairs, pair_of_edge = torch.unique(key, sorted=True, return_inverse=True)
+        ptr = torch.zeros(num_entities + 1, dtype=torch.long, device=key.device)
+        ptr[1:] = torch.bincount(pairs // num_entities, minlength=num_entities).cumsum(0)
+        links = torch.sparse_coo_tensor(
+            torch.stack([pair_of_edge, edge_type]),
+            torch.ones(len(key), device=key.device),
+            (len(pairs), num_relations),
+            check_invariants=True,
+        ).coalesce()
+        self.ptr: Tensor
+        self.target: Tensor
+        self.links: Tensor
+        self.off_diagonal: Tensor
+        self.register_buffer("ptr", ptr, persistent=False)  # pairs of source s: ptr[s] .. ptr[s + 1]
+        self.register_buffer("target", pairs % num_entities, persistent=False)
+        self.register_buffer("links", links, persistent=False)  # [pairs, 2R] sparse
+        off = 1.0 - torch.eye(num_relations, device=key.device)  # the queried type is never a feature
+        self.register_buffer("off_diagonal", off, persistent=False)
+
+    def forward(self, heads: Tensor, rels: Tensor) -> Tensor:
+        """``[B, N]`` logits of every entity as the answer of each ``(h, q)`` query.
+
+        Costs one sparse product ``[pairs, 2R] x [2R, 2R]`` plus a gather over the heads' linked pairs.
+        """
+        logits = self.bias[rels]
+        # pair_scores[p, q]: the sum of w[q, f] over the types f linking pair p, f != q
+        pair_scores = torch.sparse.mm(self.links, (self.weight * self.off_diagonal).t())
+        start = self.ptr[heads]
+        degree = self.ptr[heads + 1] - start
+        query = torch.repeat_interleave(torch.arange(len(heads), device=heads.device), degree)
+        if query.numel() == 0:
+            return logits.clone()
+        first = torch.cumsum(degree, 0) - degree  # where each query's pairs start in the gathered list
+        position = torch.arange(query.numel(), device=heads.device)
+        pair = torch.repeat_interleave(start - first, degree) + position
+        values = pair_scores[pair, rels[query]]
+        return logits.index_put((query, self.target[pair]), values, accumulate=True)
+
+    def penalty(self) -> Tensor:
+        """Squared L2 norm of the parameters."""
+        return self.weight.pow(2).sum() + self.bias.pow(2).sum()
+
+
 def reciprocal_edges(triples: Tensor, num_relations: int) -> tuple[Tensor, Tensor]:
     """``edge_index`` ``[2, 2n]``, ``edge_type`` ``[2n]``: each triple and its reciprocal (``r + R``)."""
     h, r, t = triples[:, 0], triples[:, 1], triples[:, 2]

@@ -22,8 +22,9 @@ from kgreason.graph.store import GraphStore
 class PredictedEdge:
     """A link the model predicts; ``basis`` is always ``"predicted"``.
 
-    ``score`` is the model's log-probability of the other end (for an ensemble, the members' mean) and
-    ``probability`` its softmax over all entities.
+    ``score`` is the model's log-probability of the other end (``LinkPredModel.score_queries``: for an
+    ensemble the members' mean, joined with the link-feature model when it has one) and ``probability``
+    its softmax over all entities.
     """
 
     source: str

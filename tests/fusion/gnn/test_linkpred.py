@@ -145,20 +145,23 @@ def test_link_features_score_the_relations_already_linking_head_and_candidate() 
 
     from kgreason.fusion.gnn.models import LinkFeatures, reciprocal_edges
 
-    # entities a=0, b=1, c=2; relations p=0, q=1 (reciprocals p^-1=2, q^-1=3)
+    # entities a=0, b=1, c=2 and d=3 (unlinked); relations p=0, q=1 (reciprocals p^-1=2, q^-1=3)
     train = torch.tensor([[0, 0, 1], [0, 1, 1], [2, 0, 0]])
-    module = LinkFeatures(3, 4, *reciprocal_edges(train, 2))
+    module = LinkFeatures(4, 4, *reciprocal_edges(train, 2))
     with torch.no_grad():
         module.weight.copy_(torch.arange(16.0).reshape(4, 4))
-        module.bias.copy_(100 * torch.arange(12.0).reshape(4, 3))
+        module.bias.copy_(100 * torch.arange(16.0).reshape(4, 4))
     w, b = module.weight.detach(), module.bias.detach()
-    got = module(torch.tensor([0, 0, 1]), torch.tensor([1, 0, 3])).detach()
+    got = module(torch.tensor([0, 0, 1, 3, 0]), torch.tensor([1, 0, 3, 0, 1])).detach()
     # (a, q, ?): a -p-> b counts, a -q-> b is the queried type; c -p-> a reads as a -p^-1-> c
-    assert got[0].tolist() == [b[1, 0], b[1, 1] + w[1, 0], b[1, 2] + w[1, 2]]
+    assert got[0].tolist() == [b[1, 0], b[1, 1] + w[1, 0], b[1, 2] + w[1, 2], b[1, 3]]
     # (a, p, ?): a -q-> b counts, a -p-> b does not; a -p^-1-> c is another type
-    assert got[1].tolist() == [b[0, 0], b[0, 1] + w[0, 1], b[0, 2] + w[0, 2]]
+    assert got[1].tolist() == [b[0, 0], b[0, 1] + w[0, 1], b[0, 2] + w[0, 2], b[0, 3]]
     # (b, q^-1, ?): b -p^-1-> a and b -q^-1-> a (queried) link b to a
-    assert got[2].tolist() == [b[3, 0] + w[3, 2], b[3, 1], b[3, 2]]
+    assert got[2].tolist() == [b[3, 0] + w[3, 2], b[3, 1], b[3, 2], b[3, 3]]
+    assert got[3].tolist() == b[0].tolist()  # nothing links d: the prior alone
+    assert got[4].tolist() == got[0].tolist()  # a head repeated in the batch
+    assert module(torch.tensor([3]), torch.tensor([2]))[0].tolist() == b[2].tolist()  # no pair at all
 
 
 def test_link_features_learn_a_rule_and_rank_every_held_out_spouse_first() -> None:

@@ -231,49 +231,59 @@ class LinkFeatures(nn.Module):
         super().__init__()
         self.weight = nn.Parameter(torch.zeros(num_relations, num_relations))
         self.bias = nn.Parameter(torch.zeros(num_relations, num_entities))
-        # the linked (source, target) pairs, sorted by source, and which types link each pair
+        # the linked (source, target) pairs, sorted by source, and the types linking each pair
         key = edge_index[0] * num_entities + edge_index[1]
         pairs, pair_of_edge = torch.unique(key, sorted=True, return_inverse=True)
         ptr = torch.zeros(num_entities + 1, dtype=torch.long, device=key.device)
         ptr[1:] = torch.bincount(pairs // num_entities, minlength=num_entities).cumsum(0)
-        links = torch.sparse_coo_tensor(
-            torch.stack([pair_of_edge, edge_type]),
-            torch.ones(len(key), device=key.device),
-            (len(pairs), num_relations),
-            check_invariants=True,
-        ).coalesce()
+        pair_ptr = torch.zeros(len(pairs) + 1, dtype=torch.long, device=key.device)
+        pair_ptr[1:] = torch.bincount(pair_of_edge, minlength=len(pairs)).cumsum(0)
         self.ptr: Tensor
         self.target: Tensor
-        self.links: Tensor
+        self.pair_ptr: Tensor
+        self.pair_type: Tensor
         self.off_diagonal: Tensor
         self.register_buffer("ptr", ptr, persistent=False)  # pairs of source s: ptr[s] .. ptr[s + 1]
         self.register_buffer("target", pairs % num_entities, persistent=False)
-        self.register_buffer("links", links, persistent=False)  # [pairs, 2R] sparse
+        self.register_buffer("pair_ptr", pair_ptr, persistent=False)  # types of pair p: pair_ptr[p] ..
+        order = torch.argsort(pair_of_edge, stable=True)
+        self.register_buffer("pair_type", edge_type[order], persistent=False)
         off = 1.0 - torch.eye(num_relations, device=key.device)  # the queried type is never a feature
         self.register_buffer("off_diagonal", off, persistent=False)
 
     def forward(self, heads: Tensor, rels: Tensor) -> Tensor:
         """``[B, N]`` logits of every entity as the answer of each ``(h, q)`` query.
 
-        Costs one sparse product ``[pairs, 2R] x [2R, 2R]`` plus a gather over the heads' linked pairs.
+        Touches only the pairs linked to the batch's distinct heads and the edges of those pairs.
         """
         logits = self.bias[rels]
-        # pair_scores[p, q]: the sum of w[q, f] over the types f linking pair p, f != q
-        pair_scores = torch.sparse.mm(self.links, (self.weight * self.off_diagonal).t())
-        start = self.ptr[heads]
-        degree = self.ptr[heads + 1] - start
-        query = torch.repeat_interleave(torch.arange(len(heads), device=heads.device), degree)
-        if query.numel() == 0:
+        unique_heads, head_of_query = torch.unique(heads, return_inverse=True)
+        head_end = self.ptr[unique_heads + 1]
+        _, pair = _ranges(self.ptr[unique_heads], head_end)  # the pairs of the distinct heads, once each
+        if pair.numel() == 0:
             return logits.clone()
-        first = torch.cumsum(degree, 0) - degree  # where each query's pairs start in the gathered list
-        position = torch.arange(query.numel(), device=heads.device)
-        pair = torch.repeat_interleave(start - first, degree) + position
-        values = pair_scores[pair, rels[query]]
-        return logits.index_put((query, self.target[pair]), values, accumulate=True)
+        owner, edge = _ranges(self.pair_ptr[pair], self.pair_ptr[pair + 1])
+        # scores[i, q]: the sum of w[q, f] over the types f linking pair[i], f != q
+        rows = (self.weight * self.off_diagonal).t()[self.pair_type[edge]]
+        scores = rows.new_zeros(len(pair), rows.size(1)).index_add(0, owner, rows)
+        offset = torch.cumsum(head_end - self.ptr[unique_heads], 0)  # each distinct head's end in `pair`
+        degree = (head_end - self.ptr[unique_heads])[head_of_query]
+        query, at = _ranges(offset[head_of_query] - degree, offset[head_of_query])
+        values = scores[at, rels[query]]
+        return logits.index_put((query, self.target[pair[at]]), values, accumulate=True)
 
     def penalty(self) -> Tensor:
         """Squared L2 norm of the parameters."""
         return self.weight.pow(2).sum() + self.bias.pow(2).sum()
+
+
+def _ranges(start: Tensor, end: Tensor) -> tuple[Tensor, Tensor]:
+    """The positions ``start[i] .. end[i] - 1`` of every range, concatenated, with the range ``i`` of each."""
+    length = end - start
+    owner = torch.repeat_interleave(torch.arange(len(start), device=start.device), length)
+    first = torch.cumsum(length, 0) - length  # where each range starts in the concatenation
+    offset = torch.arange(owner.numel(), device=start.device)
+    return owner, torch.repeat_interleave(start - first, length) + offset
 
 
 def reciprocal_edges(triples: Tensor, num_relations: int) -> tuple[Tensor, Tensor]:

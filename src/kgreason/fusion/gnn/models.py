@@ -258,17 +258,17 @@ class LinkFeatures(nn.Module):
         """
         logits = self.bias[rels]
         unique_heads, head_of_query = torch.unique(heads, return_inverse=True)
-        head_end = self.ptr[unique_heads + 1]
-        _, pair = _ranges(self.ptr[unique_heads], head_end)  # the pairs of the distinct heads, once each
+        start, end = self.ptr[unique_heads], self.ptr[unique_heads + 1]
+        _, pair = _ranges(start, end)  # the pairs of the distinct heads, once each
         if pair.numel() == 0:
             return logits.clone()
         owner, edge = _ranges(self.pair_ptr[pair], self.pair_ptr[pair + 1])
         # scores[i, q]: the sum of w[q, f] over the types f linking pair[i], f != q
         rows = (self.weight * self.off_diagonal).t()[self.pair_type[edge]]
         scores = rows.new_zeros(len(pair), rows.size(1)).index_add(0, owner, rows)
-        offset = torch.cumsum(head_end - self.ptr[unique_heads], 0)  # each distinct head's end in `pair`
-        degree = (head_end - self.ptr[unique_heads])[head_of_query]
-        query, at = _ranges(offset[head_of_query] - degree, offset[head_of_query])
+        length = end - start
+        first = torch.cumsum(length, 0) - length  # where each distinct head's pairs start in `pair`
+        query, at = _ranges(first[head_of_query], (first + length)[head_of_query])
         values = scores[at, rels[query]]
         return logits.index_put((query, self.target[pair[at]]), values, accumulate=True)
 

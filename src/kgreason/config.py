@@ -22,6 +22,34 @@ from pathlib import Path
 from kgreason.errors import ConfigError
 
 GRAPH_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+# ``scheme://userinfo@``: everything between ``//`` and the last ``@`` before the host is userinfo, which
+# may hold a password (``neo4j://user:secret@host``); a password may itself contain ``@`` or ``/``.
+_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^\s'\"]*)@")
+
+
+def redact_uri(uri: str) -> str:
+    """``uri`` with any password masked: ``neo4j://u:secret@host:7687`` -> ``neo4j://u:***@host:7687``.
+
+    Every place that shows a URI (messages, logs, ``repr``, ``kgr doctor``) goes through this (or
+    ``redact_text`` for free text that may contain one).
+
+    >>> redact_uri("neo4j+s://neo4j:p@ss/w:rd@db.example.com:7687")
+    'neo4j+s://neo4j:***@db.example.com:7687'
+    >>> redact_uri("bolt://127.0.0.1:7687")
+    'bolt://127.0.0.1:7687'
+    """
+    return redact_text(uri)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the userinfo of every ``scheme://user:password@`` in it masked (user kept)."""
+
+    def mask(m: re.Match[str]) -> str:
+        user, colon, _ = m.group("userinfo").partition(":")
+        # No colon: the whole userinfo may be a token, so nothing of it is shown.
+        return f"{m.group('scheme')}{user}:***@" if user and colon else f"{m.group('scheme')}***@"
+
+    return _USERINFO_RE.sub(mask, text)
 
 
 def check_graph_name(name: str) -> str:

@@ -96,7 +96,10 @@ class Neo4jStore:
         return self._uri
 
     def __repr__(self) -> str:
-        return f"Neo4jStore(graph={self.graph!r}, uri={self._uri!r}, database={self.database!r})"
+        from kgreason.config import redact_uri
+
+        uri = None if self._uri is None else redact_uri(self._uri)
+        return f"Neo4jStore(graph={self.graph!r}, uri={uri!r}, database={self.database!r})"
 
     # -- connection -------------------------------------------------------------------------------------
     def driver(self) -> neo4j.Driver:
@@ -451,7 +454,9 @@ class Neo4jStore:
 
 
 def _unavailable(uri: str, exc: BaseException) -> BackendUnavailable:
+    from kgreason.config import redact_text
+
     return BackendUnavailable(
-        f"cannot reach Neo4j at {uri}: {type(exc).__name__}: {exc}",
+        redact_text(f"cannot reach Neo4j at {uri}: {type(exc).__name__}: {exc}"),
         hint="start the local instance with `kgr neo4j start`, or set KGR_NEO4J_URI (and KGR_NEO4J_PASSWORD)",
     )

@@ -30,6 +30,7 @@ from typing import Any
 from kgreason.atomic import atomic_write
 from kgreason.errors import InputError
 from kgreason.graph.bulk import gc_paused
+from kgreason.graph.limits import check_record
 from kgreason.graph.properties import check_properties
 from kgreason.graph.store import GraphStore, WriteSummary
 from kgreason.types import Edge, Node
@@ -109,7 +110,9 @@ def read_triples(path: Path) -> Iterator[Edge]:
         head, rel, tail = (p.strip() for p in parts)
         if not head or not rel or not tail:
             raise InputError("empty head, relation or tail", path=str(path), line=number)
-        yield Edge(head, rel, tail)
+        edge = Edge(head, rel, tail)
+        check_record(edge, path=str(path), line=number)
+        yield edge
 
 
 def _typed(value: str, kind: str, where: tuple[str, int], column: str) -> Any:
@@ -148,6 +151,11 @@ def read_csv(path: Path) -> Iterator[Record]:
             raise InputError(f"column {raw!r}: unknown type {kind!r}", path=str(path), line=1)
         columns.append((name, kind))
     names = [c[0] for c in columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(
+            f"column {repeated[0]!r} appears more than once in the header", path=str(path), line=1
+        )
     is_edges = {"source", "type", "target"} <= set(names)
     if not is_edges and "id" not in names:
         raise InputError(
@@ -179,6 +187,13 @@ def read_csv(path: Path) -> Iterator[Record]:
 
 
 def _record(fixed: dict[str, Any], props: dict[str, Any], is_edge: bool, path: str, line: int) -> Record:
+    record = _make_record(fixed, props, is_edge, path, line)
+    # What both stores can hold (limits.py): checked here so the validation pass refuses it before any write.
+    check_record(record, path=path, line=line)
+    return record
+
+
+def _make_record(fixed: dict[str, Any], props: dict[str, Any], is_edge: bool, path: str, line: int) -> Record:
     try:
         if is_edge:
             source, type_, target = fixed.get("source"), fixed.get("type"), fixed.get("target")

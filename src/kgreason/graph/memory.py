@@ -19,11 +19,12 @@ from typing import Any
 import networkx as nx
 
 from kgreason.atomic import atomic_write
-from kgreason.config import Settings, check_graph_name
+from kgreason.config import Settings
 from kgreason.errors import GraphError
 from kgreason.graph.bulk import gc_paused
+from kgreason.graph.limits import checked_properties
+from kgreason.graph.names import validate_graph_name
 from kgreason.graph.path_query import Direction, PathQuery, Step, path_sort_key
-from kgreason.graph.properties import check_properties
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
 from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, Subgraph
 
@@ -52,7 +53,7 @@ class MemoryStore:
     def __init__(
         self, graph: str, settings: Settings | None = None, *, directory: FsPath | None = None
     ) -> None:
-        self.graph = check_graph_name(graph)
+        self.graph = validate_graph_name(graph)
         self._dir = directory or (settings or Settings.from_env()).graphs_dir
         self._g: nx.MultiDiGraph | None = None
         self._dirty = False
@@ -108,7 +109,7 @@ class MemoryStore:
 
     # -- writes -----------------------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Sequence[Node]) -> WriteSummary:
-        checked = [(n.id, n.labels, check_properties(n.properties, what=f"node {n.id!r}")) for n in nodes]
+        checked = [(n.id, n.labels, checked_properties(n.properties, what=f"node {n.id!r}")) for n in nodes]
         g = self.nx_graph
         created = props = 0
         with gc_paused():
@@ -132,7 +133,7 @@ class MemoryStore:
         with gc_paused():
             # Validate the whole batch first so a bad edge leaves nothing half-written.
             checked = {
-                id(e): check_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
+                id(e): checked_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
                 for e in edges
                 if e.properties
             }

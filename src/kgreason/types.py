@@ -188,11 +188,24 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What every strategy returns: text, answer entities, evidence and the full trace."""
+    """What every strategy returns: text, answer entities, evidence and the full trace.
+
+    ``answers`` are the node ids the engine asserts as the answer; ``entities`` are the ranked
+    candidates (best first; the asserted answers lead when there are any). For a count or a yes/no
+    question ``value`` holds the literal answer (``"3"``, ``"yes"``, ``"no"``) and ``answers`` the
+    counted entities (or, for yes/no, the entity the question asks about when a path reaches it). An
+    abstention is an ``Answer`` with no ``answers``, no ``value`` and the reason in ``abstained``; the
+    closest candidates are still in ``entities``. ``form`` is what the question asked for: ``single``,
+    ``list``, ``count``, ``yes_no`` or ``constraint``.
+    """
 
     question: str
     text: str
     entities: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+    value: str | None = None
+    abstained: str | None = None
+    form: str = "single"
     evidence: tuple[Path, ...] = ()
     queries: tuple[QueryRecord, ...] = ()
     citations: tuple[Citation, ...] = ()
@@ -209,6 +222,11 @@ class Answer:
         return {
             "question": self.question,
             "text": self.text,
+            "answers": list(self.answers),
+            "value": self.value,
+            "abstained": self.abstained,
+            "form": self.form,
+            "candidates": list(self.entities),
             "entities": list(self.entities),
             "evidence": [p.to_dict() for p in self.evidence],
             "queries": [q.to_dict() for q in self.queries],

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kgreason.config import Settings
 from kgreason.errors import ConfigError
+from kgreason.fusion.question import QuestionAnalysis, analyse
 from kgreason.fusion.recording import RecordingStore
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer, Citation, Path
@@ -51,6 +52,8 @@ class Seed:
     node_id: str
     mention: str = ""
     score: float = 1.0
+    start: int = -1
+    """Where the mention starts in the question (-1: not from the text, e.g. ``--topic``)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ class Draft:
     entities: tuple[str, ...]
     citations: tuple[Citation, ...] = ()
     scores: Mapping[str, float] = field(default_factory=dict)
+    answers: tuple[str, ...] | None = None
+    """The asserted answers (``None``: the first ``answer_set_size`` entities, at least one)."""
+    value: str | None = None
+    abstained: str | None = None
+    form: str = ""
 
 
 @dataclass
@@ -89,6 +97,7 @@ class Context:
     seeds: tuple[Seed, ...]
     store: RecordingStore
     llm: ChatLike | None
+    analysis: QuestionAnalysis = field(default_factory=QuestionAnalysis)
     trace: list[dict[str, Any]] = field(default_factory=list)
     llm_calls: int = 0
     prompt_tokens: int = 0
@@ -161,7 +170,12 @@ class Strategy(ABC):
         """Answer ``question`` starting from the linked ``seeds``."""
         self.check()
         timings: dict[str, float] = {}
-        ctx = Context(question, tuple(seeds), RecordingStore(self.store), self.llm)
+        ordered = sorted(seeds, key=lambda s: s.start)
+        analysis = analyse(
+            question, [s.node_id for s in ordered], [s.mention for s in ordered if s.start >= 0]
+        )
+        ctx = Context(question, tuple(seeds), RecordingStore(self.store), self.llm, analysis)
+        ctx.note("analyse", **analysis.to_dict())
         t0 = time.perf_counter()
         evidence = self.gather(ctx)
         t1 = time.perf_counter()
@@ -175,6 +189,10 @@ class Strategy(ABC):
             question=answer.question,
             text=answer.text,
             entities=answer.entities,
+            answers=answer.answers,
+            value=answer.value,
+            abstained=answer.abstained,
+            form=answer.form,
             evidence=answer.evidence,
             queries=tuple(ctx.store.records),
             citations=answer.citations,
@@ -209,11 +227,30 @@ class Strategy(ABC):
                 citations.append(c)
             else:
                 unsupported.append(f"citation {c.marker} names an edge outside the evidence")
+        if draft.answers is None:
+            size = int(draft.scores.get("answer_set_size", 1) or 1)
+            asserted: tuple[str, ...] = tuple(draft.entities[:size])
+        else:
+            asserted = draft.answers
+        unsupported += [
+            f"answer entity {a!r} is not in the evidence"
+            for a in asserted
+            if a not in in_evidence and a not in draft.entities
+        ]
+        asserted = tuple(a for a in asserted if a in in_evidence)
+        abstained = draft.abstained
+        if not asserted and draft.value is None and abstained is None:
+            abstained = "nothing in the graph answers the question"
+        ranked = list(dict.fromkeys([*asserted, *draft.entities]))
         ctx.note("verify", unsupported=len(unsupported))
         return Answer(
             question=ctx.question,
             text=draft.text,
-            entities=tuple(e for e in draft.entities if e in in_evidence),
+            entities=tuple(e for e in ranked if e in in_evidence),
+            answers=asserted,
+            value=draft.value,
+            abstained=abstained,
+            form=draft.form or ctx.analysis.form,
             evidence=evidence.paths,
             citations=tuple(citations),
             unsupported=tuple(unsupported),

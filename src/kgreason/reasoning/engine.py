@@ -22,6 +22,9 @@ from kgreason.fusion.recording import ReplayReport, replay
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer
 
+MAX_ANCHORS = 3
+"""Named entities a question may start from."""
+
 
 class _LazyIndex:
     """A vector index built on its first search."""
@@ -125,17 +128,28 @@ class Engine:
         return strategy
 
     def link(self, question: str, topic: str | None = None) -> list[Seed]:
-        """The entities a question starts from: ``topic`` when given, else the linker's best mention."""
+        """The entities a question starts from: ``topic`` when given, else every entity it names.
+
+        One seed per mention (the best node for it; mentions do not overlap), best first, at most
+        ``MAX_ANCHORS``: a question such as "Which Tarantino film starred DiCaprio?" needs both names.
+        """
         if topic is not None:
             if self.store.get_node(topic) is None:
                 known = [e.node_id for e in self.linker.resolve(topic)][:3]
                 raise NotFoundError("entity", topic, known or suggest(topic, []))
             return [Seed(topic, topic, 1.0)]
-        found = self.linker.link(question, k=3)
-        if not found:
-            return []
-        best = found[0]
-        seeds = [Seed(best.node_id, best.mention, float(best.score))]
+        found = self.linker.link(question, k=3 * MAX_ANCHORS)
+        seeds: list[Seed] = []
+        spans: list[tuple[int, int]] = []
+        for e in found:
+            if any(e.start < end and start < e.end for start, end in spans):
+                continue  # another node for a mention already linked: keep the best one
+            if any(s.node_id == e.node_id for s in seeds):
+                continue
+            spans.append((e.start, e.end))
+            seeds.append(Seed(e.node_id, e.mention, float(e.score), e.start))
+            if len(seeds) == MAX_ANCHORS:
+                break
         return seeds
 
     def ask(self, question: str, *, topic: str | None = None) -> Answer:

@@ -9,38 +9,13 @@ relation whose words the question already spent — the main way exploration ove
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from kgreason.fusion.retrieve.relation_paths import content_words
+from kgreason.fusion.retrieve.relation_paths import CoverageScorer
 
-
-def _words(text: str) -> Counter[str]:
-    return Counter(content_words(text, skip=("inverse",)))
-
-
-class CoverageScorer:
-    """Multiset word coverage of the question by a relation path, less a cost per uncovered path word.
-
-    Args:
-        miss_cost: subtracted for each path word that the question does not contain (or contains fewer
-            times than the path does).
-    """
-
-    def __init__(self, miss_cost: float = 0.5) -> None:
-        self.miss_cost = miss_cost
-
-    def score(self, question: str, texts: Sequence[str]) -> list[float]:
-        """One score per text (higher is more relevant)."""
-        q = _words(question)
-        out = []
-        for text in texts:
-            p = _words(text)
-            covered = sum(min(q[w], c) for w, c in p.items())
-            missed = sum(p.values()) - covered
-            out.append(covered - self.miss_cost * missed)
-        return out
+__all__ = ["CoverageScorer", "QuestionMemo"]
 
 
 class QuestionMemo:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -37,6 +38,87 @@ def signature_text(sig: Signature) -> str:
     """How a signature reads to an encoder: ``parent of -> works at`` (inverse steps say so)."""
     parts = [humanize(r) if d == "out" else f"{humanize(r)} (inverse)" for r, d in sig]
     return " -> ".join(parts)
+
+
+StepLabels = dict[tuple[str, str], tuple[set[str], set[str]]]
+"""(relation, direction) -> (labels a step leaves from, labels it arrives at)."""
+
+# Nouns whose relation read backwards has a name of its own ("X parent of Y": Y's parent is X, X's child
+# is Y). Only kinship-like words: most relations read backwards well enough as "<source> <relation> X".
+_CONVERSE = {
+    "parent": "child",
+    "child": "parent",
+    "children": "parent",
+    "mother": "child",
+    "father": "child",
+    "son": "parent",
+    "daughter": "parent",
+    "employer": "employee",
+    "employee": "employer",
+    "teacher": "student",
+    "student": "teacher",
+    "mentor": "mentee",
+    "owner": "owned",
+    "subsidiary": "parent company",
+}
+_GENERIC_LABELS = frozenset({"entity", "node", "thing", "resource", ""})
+
+
+def _label_word(labels: set[str]) -> str:
+    """The readable name of a step end: its label when there is exactly one that says something."""
+    if len(labels) != 1:
+        return ""
+    word = humanize(next(iter(labels)))
+    return "" if word in _GENERIC_LABELS else word
+
+
+@functools.lru_cache(maxsize=65536)
+def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
+    words = humanize(relation)
+    parts = words.split()
+    owner = f"{subject}'s" if subject else "its"
+    if parts and parts[-1] == "of" and len(parts) > 1:
+        noun = " ".join(parts[:-1])
+        if direction == "in":
+            # "p parent of c" read from c: "c's parent"; "city capital of country" from the country
+            return " ".join(w for w in (owner, noun, obj) if w)
+        converse = _CONVERSE.get(parts[-2])
+        if converse:
+            # "p parent of c" read from p: "p's child"
+            return " ".join(w for w in (owner, converse, obj) if w)
+    if direction == "out":
+        return " ".join(w for w in (subject, words, obj) if w)
+    if parts and parts[-1] == "by" and len(parts) > 1:
+        # "film directed by person" read from the person: "person directed film"
+        return " ".join(w for w in (subject, " ".join(parts[:-1]), obj) if w)
+    # "company employs person" read from the person: "company that employs person"
+    return " ".join(w for w in (obj, "that", words, subject) if w)
+
+
+def reading_text(sig: Signature, steps: StepLabels | None = None) -> str:
+    """How a signature reads from its start ``X``, in the direction it is walked.
+
+    A step taken against the stored edge is read backwards with a verb form of its own, and the labels of
+    the schema's domain and range name what each step reaches: over ``(:Film)-[:directed_by]->(:Person)``,
+    ``((directed_by, in),)`` reads ``X directed film`` and ``((directed_by, out),)`` reads
+    ``X directed by person``. So "Which films did X direct?" matches the backwards reading, not the
+    forwards one (which ``signature_text`` could only mark "(inverse)").
+
+    >>> reading_text((("directed_by", "in"),), {("directed_by", "in"): ({"Person"}, {"Film"})})
+    'X directed film'
+    >>> reading_text((("works_at", "out"), ("located_in", "out")))
+    'X works at, then located in'
+    """
+    steps = steps or {}
+    phrases = []
+    subject = "X"
+    for i, (relation, direction) in enumerate(sig):
+        _, arrives = steps.get((relation, direction), (set(), set()))
+        obj = _label_word(arrives)
+        phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj)
+        phrases.append(phrase)
+        subject = obj
+    return ", then ".join(p for p in phrases if p)
 
 
 class RelationScorer(Protocol):
@@ -77,6 +159,33 @@ class LexicalScorer:
             words = content_words(t, skip=("inverse",))
             hits = sum(1 for w in words if w in q)
             out.append(hits - 0.1 * (len(words) - hits))
+        return out
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(content_words(text, skip=("inverse",)))
+
+
+class CoverageScorer:
+    """Multiset word coverage of the question by a relation path, less a cost per uncovered path word.
+
+    Args:
+        miss_cost: subtracted for each path word that the question does not contain (or contains fewer
+            times than the path does).
+    """
+
+    def __init__(self, miss_cost: float = 0.5) -> None:
+        self.miss_cost = miss_cost
+
+    def score(self, question: str, texts: Sequence[str]) -> list[float]:
+        """One score per text (higher is more relevant)."""
+        q = _words(question)
+        out = []
+        for text in texts:
+            p = _words(text)
+            covered = sum(min(q[w], c) for w, c in p.items())
+            missed = sum(p.values()) - covered
+            out.append(covered - self.miss_cost * missed)
         return out
 
 
@@ -147,7 +256,7 @@ class SignatureGroup:
         return list(dict.fromkeys(p.nodes[-1].id for p in self.paths))
 
 
-def _step_labels(schema: GraphSchema) -> dict[tuple[str, str], tuple[set[str], set[str]]]:
+def step_labels(schema: GraphSchema) -> StepLabels:
     """(relation, direction) -> (labels it can leave from, labels it can arrive at), from the patterns."""
     out: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     for p in schema.patterns:
@@ -166,7 +275,7 @@ def candidate_signatures(schema: GraphSchema, start_labels: set[str], hops: int)
     A step must leave from a label the previous step can arrive at (patterns ``(:A)-[:R]->(:B)``), and
     never turns straight back along the relation just followed (SMALL-MODELS.md: reverse edges are traps).
     """
-    steps = _step_labels(schema)
+    steps = step_labels(schema)
     found: list[Signature] = []
     frontier: list[tuple[Signature, set[str]]] = [((), start_labels)]
     for _ in range(hops):

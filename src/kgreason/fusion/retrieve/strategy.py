@@ -23,14 +23,17 @@ from typing import Any, Literal, cast
 from pydantic import Field
 
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
+from kgreason.fusion.forms import FormSettings, Reading, Resolution, resolve, type_labels
 from kgreason.fusion.retrieve.relation_paths import (
+    CoverageScorer,
     EmbeddingScorer,
     LexicalScorer,
     RelationScorer,
-    SignatureGroup,
-    candidate_signatures,
+    Signature,
+    StepLabels,
     humanize,
-    signature_text,
+    reading_text,
+    step_labels,
 )
 from kgreason.graph.path_query import Direction, PathQuery, Step
 from kgreason.graph.store import GraphSchema
@@ -38,15 +41,29 @@ from kgreason.types import Citation, Edge, Path
 
 
 class RetrieveOptions(StrategyOptions):
-    hops: int = Field(2, ge=1, le=3, description="k: how far from the linked entities to look.")
+    hops: int = Field(3, ge=1, le=4, description="k: how far from the linked entities to look.")
+    extend_top: int = Field(
+        24, ge=1, description="Beyond two steps, only the best this many signatures are extended."
+    )
     token_budget: int = Field(1000, ge=50, description="Evidence tokens put in the prompt (estimated).")
     scorer: Literal["embedding", "lexical"] = "embedding"
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
     path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
-    hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
-    inverse_penalty: float = Field(0.06, ge=0, description="Subtracted per step taken against the edge.")
-    tie_margin: float = Field(
-        0.0, ge=0, description="Ask the LLM to choose between relation paths scoring this close (0: never)."
+    hop_penalty: float = Field(0.08, ge=0, description="Subtracted per hop beyond the first.")
+    inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
+    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    type_margin: float = Field(
+        0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
+    )
+    weak_type_margin: float = Field(
+        0.04, ge=0, description="The same when the type is only implied by the wh-word (who, where)."
+    )
+    abstain_below: float = Field(
+        0.15, description="Say 'not found' when the best relation path scores below this."
+    )
+    llm_pick: bool = Field(
+        True,
+        description="With a model: let it pick one answer when one is asked for and the path has several.",
     )
     prompt_fact_tokens: int = Field(500, ge=50, description="Facts shown to the LLM for its one choice.")
     max_choices: int = Field(8, ge=2, description="At most this many options in one constrained choice.")
@@ -73,6 +90,8 @@ class RetrieveStrategy(Strategy):
         super().__init__(*args, **kwargs)
         self._scorer = scorer
         self._schema_cache: GraphSchema | None = None
+        self._coverage = CoverageScorer()
+        self._type_cache: dict[str, set[str]] = {}
 
     @property
     def scorer(self) -> RelationScorer:
@@ -98,148 +117,178 @@ class RetrieveStrategy(Strategy):
             self._schema_cache = self.store.schema()
         return self._schema_cache
 
-    def _ranked_groups(self, ctx: Context) -> list[SignatureGroup]:
+    def _scored(self, masked: str, sigs: Sequence[Signature], steps: StepLabels) -> list[float]:
         opts = self.options
-        seeds = [s.node_id for s in ctx.seeds]
-        if not seeds:
-            ctx.note("gather", error="no entity linked")
+        texts = [reading_text(sig, steps) for sig in sigs]
+        raw = self.scorer.score(masked, texts)
+        if opts.lexical_weight > 0 and opts.scorer == "embedding":
+            lexical = self._coverage.score(masked, texts)
+            raw = [r + opts.lexical_weight * x for r, x in zip(raw, lexical, strict=True)]
+        return [
+            sc - opts.hop_penalty * (len(sig) - 1) - opts.inverse_penalty * sum(d == "in" for _, d in sig)
+            for sc, sig in zip(raw, sigs, strict=True)
+        ]
+
+    def _readings(self, ctx: Context, anchor: str, masked: str) -> list[Reading]:
+        """The relation signatures from ``anchor`` that really exist, scored and best first."""
+        opts = self.options
+        node = ctx.store.get_nodes([anchor]).get(anchor)
+        if node is None:
             return []
-        nodes = ctx.store.get_nodes(seeds)
-        # The first steps that really exist at the seeds (one neighbours query each): signatures that
-        # start elsewhere are never scored, and the one-hop answers need no further query.
+        # The first steps that really exist at the anchor (one neighbours query): signatures that start
+        # elsewhere are never scored, and the one-hop answers need no further query.
         first: dict[tuple[str, str], list[Path]] = {}
-        for seed in seeds:
-            if seed not in nodes:
-                continue
-            for edge, other in ctx.store.neighbors(seed):
-                direction = "out" if edge.source == seed else "in"
-                if other.id not in set(seeds):
-                    first.setdefault((edge.type, direction), []).append(Path((nodes[seed], other), (edge,)))
-        labels = {label for n in nodes.values() for label in n.labels}
-        signatures = [s for s in candidate_signatures(self._schema(), labels, opts.hops) if s[0] in first]
-        if not signatures:
-            return []
-        masked = ctx.question
-        for s in ctx.seeds:
-            if s.mention:
-                masked = re.sub(re.escape(s.mention), "X", masked, flags=re.IGNORECASE)
-        raw = self.scorer.score(masked, [signature_text(sig) for sig in signatures])
-        ranked = sorted(
-            (
-                (
-                    sc
-                    - opts.hop_penalty * (len(sig) - 1)
-                    - opts.inverse_penalty * sum(d == "in" for _, d in sig),
-                    sig,
-                )
-                for sc, sig in zip(raw, signatures, strict=True)
-            ),
-            key=lambda x: (-x[0], len(x[1]), x[1]),
-        )
-        groups: list[SignatureGroup] = []
-        seed_set = set(seeds)
+        for edge, other in ctx.store.neighbors(anchor):
+            direction = "out" if edge.source == anchor else "in"
+            if other.id != anchor:
+                first.setdefault((edge.type, direction), []).append(Path((node, other), (edge,)))
+        schema = self._schema()
+        steps = step_labels(schema)
+        # Level by level: every one- and two-step signature is scored; longer ones only extend the best
+        # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
+        scored: list[tuple[float, Signature]] = []
+        level: list[Signature] = [(step,) for step in sorted(first)]
+        for depth in range(1, opts.hops + 1):
+            if not level:
+                break
+            values = self._scored(masked, level, steps)
+            ranked_level = sorted(zip(values, level, strict=True), key=lambda x: (-x[0], x[1]))
+            scored.extend(ranked_level)
+            if depth == opts.hops:
+                break
+            parents = (
+                [sig for _, sig in ranked_level]
+                if depth == 1
+                else [sig for _, sig in ranked_level[: opts.extend_top]]
+            )
+            level = [ext for sig in parents for ext in _extensions(sig, steps, node.labels)]
+        scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
+        readings: list[Reading] = []
         tried = 0
-        for score, sig in ranked:
-            if tried >= opts.max_queries or len(groups) >= opts.max_choices:
+        for score, sig in scored:
+            if tried >= opts.max_queries or len(readings) >= opts.max_choices:
                 break
             if len(sig) == 1:
                 paths = first[sig[0]][: opts.path_limit]
             else:
                 tried += 1
-                steps = tuple(Step(t, cast(Direction, d)) for t, d in sig)
-                query = PathQuery(tuple(seeds), steps, limit=opts.path_limit)
-                paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id not in seed_set]
-            if paths:
-                groups.append(SignatureGroup(sig, paths, score))
+                query = PathQuery(
+                    (anchor,), tuple(Step(t, cast(Direction, d)) for t, d in sig), limit=opts.path_limit
+                )
+                paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id != anchor]
+            ends: dict[str, Path] = {}
+            for p in sorted(paths, key=lambda p: (p.node_ids, p.edge_ids)):
+                ends.setdefault(p.nodes[-1].id, p)
+            if ends:
+                readings.append(Reading(anchor, sig, score, ends, reading_text(sig, steps)))
         ctx.note(
             "rank_relation_paths",
-            candidates=len(signatures),
+            anchor=anchor,
+            candidates=len(scored),
             queries=tried,
-            top=[
-                {"path": signature_text(g.signature), "score": round(g.score, 4), "ends": len(g.ends)}
-                for g in groups[:5]
-            ],
+            top=[{"path": r.text, "score": round(r.score, 4), "ends": len(r.ends)} for r in readings[:5]],
         )
-        return groups
+        return readings
+
+    def _type_check(self, ctx: Context) -> Callable[[Path], bool] | None:
+        wanted = ctx.analysis.answer_type
+        if not wanted:
+            return None
+        if wanted not in self._type_cache:
+            labels = list(self._schema().labels)
+            self._type_cache[wanted] = type_labels(wanted, labels, self._similarity)
+        matched = self._type_cache[wanted]
+        ctx.note("answer_type", type=wanted, labels=sorted(matched))
+        if not matched:
+            return None
+        return lambda p: bool(matched.intersection(p.nodes[-1].labels))
+
+    def _similarity(self, text: str, others: list[str]) -> list[float]:
+        if self.options.scorer == "lexical":
+            return [0.0] * len(others)
+        return self.scorer.score(text, others)
 
     def gather(self, ctx: Context) -> Evidence:
-        groups = self._ranked_groups(ctx)
+        if not ctx.seeds:
+            ctx.note("gather", error="no entity linked")
+            return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
+        masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        readings = {s.node_id: self._readings(ctx, s.node_id, masked) for s in ctx.seeds}
+        o = self.options
+        settings = FormSettings(
+            type_margin=o.type_margin, weak_type_margin=o.weak_type_margin, abstain_below=o.abstain_below
+        )
+        res = resolve(ctx.analysis, readings, self._type_check(ctx), settings)
+        ctx.note(
+            "resolve",
+            form=res.form,
+            answers=res.answers[:20],
+            value=res.value,
+            abstained=res.abstained,
+            **res.note,
+        )
+        # Evidence: the paths behind the answer first, then the other readings' paths, within the budget.
+        ordered: list[Path] = list(res.paths)
+        for r in [*res.chosen, *sorted((r for rs in readings.values() for r in rs), key=lambda r: -r.score)]:
+            ordered.extend(r.ends.values())
         candidates: list[Candidate] = []
         seen: set[str] = set()
         kept: list[Path] = []
-        budget = self.options.token_budget
+        kept_ids: set[tuple[str, ...]] = set()
         used = 0
         cited: set[str] = set()
-        for g in groups:
-            for p in sorted(g.paths, key=lambda p: (p.node_ids, p.edge_ids)):
-                new = [e for e in p.edges if e.id not in cited]
-                cost = sum(estimate_tokens(f"[T{len(cited) + 1}] {verbalise(e)}\n") for e in new)
-                if used + cost > budget:
-                    continue
-                used += cost
-                cited.update(e.id for e in new)
-                kept.append(p)
-                end = p.nodes[-1].id
-                if end not in seen:
-                    seen.add(end)
-                    candidates.append(Candidate(end, g.score, (len(kept) - 1,)))
-            if used >= budget:
-                break
+        score_of = {(r.anchor, r.signature): r.score for rs in readings.values() for r in rs}
+        anchors = {s.node_id for s in ctx.seeds}
+        for p in ordered:
+            if p.edge_ids in kept_ids:
+                continue
+            new = [e for e in p.edges if e.id not in cited]
+            cost = sum(estimate_tokens(f"[T{len(cited) + 1}] {verbalise(e)}\n") for e in new)
+            if used + cost > o.token_budget:
+                continue
+            used += cost
+            cited.update(e.id for e in new)
+            kept.append(p)
+            kept_ids.add(p.edge_ids)
+            end = p.nodes[-1].id
+            if end not in seen and (end not in anchors or end in res.answers):
+                seen.add(end)
+                sig = tuple(
+                    (e.type, "out" if e.source == n.id else "in")
+                    for e, n in zip(p.edges, p.nodes[:-1], strict=True)
+                )
+                candidates.append(Candidate(end, score_of.get((p.nodes[0].id, sig), 0.0), (len(kept) - 1,)))
         ctx.note("gather", evidence_paths=len(kept), evidence_tokens=used, candidates=len(candidates))
-        top = groups[0] if groups else None
         return Evidence(
             paths=tuple(kept),
             candidates=tuple(candidates),
-            notes={
-                "groups": groups[: self.options.max_choices],
-                "answer_set": [c for c in top.ends if c in seen] if top else [],
-                "evidence_tokens": used,
-            },
+            notes={"resolution": res, "readings": readings, "evidence_tokens": used},
         )
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
-        groups: list[SignatureGroup] = list(evidence.notes.get("groups", []))
-        answer_set: list[str] = list(evidence.notes.get("answer_set", []))
-        ranked = [c.node_id for c in evidence.candidates]
-        if ctx.llm is not None and groups:
-            answer_set, ranked = self._ask_llm(ctx, evidence, groups, answer_set, ranked)
+        res: Resolution = evidence.notes.get("resolution") or Resolution(abstained="no evidence")
+        ranked = [c.node_id for c in evidence.candidates][: self.options.max_answers]
+        answers = list(res.answers)
+        if (
+            ctx.llm is not None
+            and self.options.llm_pick
+            and ctx.analysis.form == "single"
+            and len(answers) > 1
+        ):
+            answers = self._ask_llm(ctx, evidence, answers)
         save = getattr(self._scorer, "save", None)
         if save is not None:
             save()
-        ranked = ranked[: self.options.max_answers]
-        answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
-        return self._compose(evidence, answer_set, ranked)
+        return compose(evidence, res, answers, ranked)
 
-    def _ask_llm(
-        self,
-        ctx: Context,
-        evidence: Evidence,
-        groups: list[SignatureGroup],
-        answer_set: list[str],
-        ranked: list[str],
-    ) -> tuple[list[str], list[str]]:
-        close = [g for g in groups if groups[0].score - g.score <= self.options.tie_margin]
-        if len(close) > 1:
-            shown = {id(p) for g in close for p in g.paths[:3]}
-            facts = self._facts(evidence, lambda p: id(p) in shown)[0]
-            options = list(dict.fromkeys(signature_text(g.signature) for g in close))[
-                : self.options.max_choices
-            ]
-            prompt = (
-                f"Facts:\n{facts}\n\nQuestion: {ctx.question}\n"
-                "Which chain of relations answers the question? Reply with one option."
-            )
-            choice = self._choose(ctx, prompt, options)
-            chosen = next(g for g in close if signature_text(g.signature) == choice)
-            ctx.note("llm_choose_relation_path", options=options, chosen=choice)
-            first = [e for e in chosen.ends if e in ranked]
-            return first, first + [r for r in ranked if r not in first]
+    def _ask_llm(self, ctx: Context, evidence: Evidence, answers: list[str]) -> list[str]:
+        """The question wants one entity and the best path reaches several: the model picks one."""
         names = {n.id: n.name for p in evidence.paths for n in p.nodes}
-        options = list(dict.fromkeys(names[a] for a in answer_set))[: self.options.max_choices]
-        if not options:
-            return answer_set, ranked
-        wanted = set(answer_set)
+        options = list(dict.fromkeys(names.get(a, a) for a in answers))[: self.options.max_choices]
+        if len(options) < 2:
+            return answers
+        wanted = set(answers)
         facts = self._facts(evidence, lambda p: p.nodes[-1].id in wanted)[0]
         prompt = (
             f"Facts:\n{facts}\n\nQuestion: {ctx.question}\n"
@@ -247,10 +296,7 @@ class RetrieveStrategy(Strategy):
         )
         choice = self._choose(ctx, prompt, options)
         ctx.note("llm_choose_answer", options=options, chosen=choice)
-        picked = [a for a in answer_set if names[a] == choice]
-        rest = [a for a in answer_set if a not in picked]
-        ordered_set = picked + rest
-        return ordered_set, ordered_set + [r for r in ranked if r not in ordered_set]
+        return [a for a in answers if names.get(a, a) == choice] or answers
 
     def _choose(self, ctx: Context, prompt: str, options: Sequence[str]) -> str:
         schema = {"type": "string", "enum": list(options)}
@@ -282,24 +328,92 @@ class RetrieveStrategy(Strategy):
                         used += cost
         return "\n".join(lines), markers
 
-    def _compose(self, evidence: Evidence, answer_set: list[str], ranked: list[str]) -> Draft:
-        _, markers = self._facts(evidence)
-        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
-        citations: list[Citation] = []
-        parts = []
-        for a in answer_set:
-            support = [p for p in evidence.paths if p.nodes[-1].id == a][:1]
-            ids = tuple(e.id for p in support for e in p.edges)
-            marks = "".join(f"[{markers[i]}]" for i in ids)
-            for i in ids:
-                citations.append(Citation(f"[{markers[i]}]", (i,)))
-            parts.append(f"{names.get(a, a)} {marks}".strip())
-        text = "; ".join(parts)
-        scores = {
-            "answer_set_size": float(len(answer_set)),
-            "evidence_tokens": float(evidence.notes.get("evidence_tokens", 0)),
-        }
-        by_id = {c.node_id: c.score for c in evidence.candidates}
-        scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})
-        unique = list(dict.fromkeys(citations))
-        return Draft(text=text, entities=tuple(ranked), citations=tuple(unique), scores=scores)
+
+def _markers(evidence: Evidence) -> dict[str, str]:
+    markers: dict[str, str] = {}
+    for p in evidence.paths:
+        for e in p.edges:
+            markers.setdefault(e.id, f"T{len(markers) + 1}")
+    return markers
+
+
+def compose(evidence: Evidence, res: Resolution, answers: Sequence[str], ranked: Sequence[str]) -> Draft:
+    """The answer text from cited triples: names (or the count, or yes/no) with their evidence markers;
+    for an abstention the reason and the closest candidates. Shared by the path-based strategies."""
+    markers = _markers(evidence)
+    names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+    citations: list[Citation] = []
+
+    def cite(path: Path | None) -> str:
+        if path is None:
+            return ""
+        for i in path.edge_ids:
+            citations.append(Citation(f"[{markers[i]}]", (i,)))
+        return "".join(f"[{markers[i]}]" for i in path.edge_ids)
+
+    def support(node_id: str) -> Path | None:
+        return next((p for p in evidence.paths if p.nodes[-1].id == node_id), None)
+
+    listed = "; ".join(f"{names.get(a, a)} {cite(support(a))}".strip() for a in answers)
+    if res.abstained is not None:
+        closest = ", ".join(names.get(r, r) for r in ranked[:3])
+        text = f"Not found: {res.abstained}." + (f" Closest candidates: {closest}." if closest else "")
+    elif res.form == "yes_no" and res.value is not None:
+        if res.value == "yes":
+            text = f"yes: {listed}" if listed else "yes"
+        else:
+            target = res.note.get("target")
+            reading = res.note.get("reading", "")
+            text = "no" + (
+                f": {names.get(str(target), target)} is not among what {reading!r} reaches" if target else ""
+            )
+    elif res.value is not None:
+        text = f"{res.value}" + (f": {listed}" if listed else "")
+    else:
+        text = listed
+    by_id = {c.node_id: c.score for c in evidence.candidates}
+    scores: dict[str, float] = {
+        "answer_set_size": float(len(answers)),
+        "evidence_tokens": float(evidence.notes.get("evidence_tokens", 0)),
+    }
+    scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})
+    return Draft(
+        text=text,
+        entities=tuple(dict.fromkeys([*answers, *ranked])),
+        citations=tuple(dict.fromkeys(citations)),
+        scores=scores,
+        answers=tuple(answers),
+        value=res.value,
+        abstained=res.abstained,
+        form=res.form,
+    )
+
+
+def path_signature(path: Path) -> Signature:
+    """The (relation, direction) steps a path takes from its first node."""
+    return tuple(
+        (e.type, "out" if e.source == n.id else "in")
+        for e, n in zip(path.edges, path.nodes[:-1], strict=True)
+    )
+
+
+def mask_question(question: str, mentions: Sequence[str]) -> str:
+    """The question with the entity mentions replaced by ``X``, so names do not pull the relation scores."""
+    masked = question
+    for mention in sorted((m for m in mentions if m), key=len, reverse=True):
+        masked = re.sub(re.escape(mention), "X", masked, flags=re.IGNORECASE)
+    return masked
+
+
+def _extensions(sig: Signature, steps: StepLabels, start_labels: Sequence[str]) -> list[Signature]:
+    """``sig`` extended by each step the schema allows after it (never straight back along its last)."""
+    last = sig[-1]
+    arrives = steps.get(last, (set(), set()))[1]
+    out = []
+    for step, (sources, _) in sorted(steps.items()):
+        if not sources & arrives:
+            continue
+        if last[0] == step[0] and last[1] != step[1]:
+            continue
+        out.append((*sig, step))
+    return out

@@ -1,0 +1,268 @@
+"""From ranked relation paths to an answer of the form the question asks for.
+
+A strategy ranks *readings* — one relation signature walked from one named entity (an *anchor*), with
+the end nodes it reaches — and ``resolve`` turns them into what the question wants (``question.py``):
+
+- ``single`` / ``list``: the ends of the best reading. When the question names the answer's type
+  ("which city") and a reading close to the best reaches nodes of that type, that reading wins, and
+  only ends of that type are asserted.
+- ``constraint`` (two or more anchors): the best pair of readings, one from each of two anchors, whose
+  ends meet; the answer is the intersection. With no meeting pair it falls back to the best single
+  anchor.
+- ``count``: the answer set of the ``list`` rule, counted; the counted entities are the answers.
+- ``yes_no``: "yes" when the best reading from one anchor reaches the other (that path is the evidence),
+  "no" otherwise (the explored ends are the evidence that the other is not among them).
+- Abstention: no reading at all, a best reading scoring below ``abstain_below``, or a question naming a
+  type that none of the readings reaches. The closest candidates are still returned.
+
+Readings are store-agnostic: both the retrieve strategy (relation signatures ranked from the schema) and
+multihop exploration (beams) produce them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgreason.fusion.question import QuestionAnalysis
+from kgreason.fusion.retrieve.relation_paths import Signature
+from kgreason.types import Path
+
+
+@dataclass
+class Reading:
+    """One relation signature walked from one anchor: its score and a path to each end it reaches."""
+
+    anchor: str
+    signature: Signature
+    score: float
+    ends: dict[str, Path]
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    """Margins of the rules in the module docstring (all in relation-score units)."""
+
+    type_margin: float = 0.12
+    """A reading reaching the expected type may be this far below the best and still win."""
+    weak_type_margin: float = 0.04
+    """The same for a type only implied by the wh-word ("who", "where")."""
+    pair_margin: float = 0.25
+    """Constraint pairs are formed from readings this close to each anchor's best."""
+    pair_k: int = 6
+    """...and at most this many readings per anchor."""
+    abstain_below: float = -1.0
+    """Abstain when the best reading scores below this (the default never abstains on score)."""
+
+
+@dataclass
+class Resolution:
+    """What ``resolve`` decided: asserted answers, a literal value, or an abstention, with the readings
+    behind them (evidence order) and a note for the trace."""
+
+    answers: list[str] = field(default_factory=list)
+    value: str | None = None
+    abstained: str | None = None
+    form: str = "single"
+    chosen: list[Reading] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+    note: dict[str, Any] = field(default_factory=dict)
+
+
+TypeCheck = Callable[[Path], bool]
+"""Whether a path's end node has the expected answer type."""
+
+
+_GENERIC = frozenset({"entity", "node", "thing", "resource", ""})
+_PLACE_WORDS = frozenset(
+    "place city town village country state region province county location area district capital "
+    "continent island municipality venue site".split()
+)
+_DATE_WORDS = frozenset("date year day month time decade century".split())
+
+
+def type_labels(
+    answer_type: str,
+    labels: Sequence[str],
+    similarity: Callable[[str, list[str]], list[float]] | None = None,
+    threshold: float = 0.6,
+) -> set[str]:
+    """The graph labels that an expected answer type names (empty: none, so no type filtering).
+
+    A label matches when its words contain the type ("city" ~ ``City``, ``HomeCity``), when the type is
+    ``place``/``date`` and the label is a kind of place/date, or when ``similarity`` (a sentence-encoder
+    cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
+    """
+    from kgreason.fusion.question import _singular
+    from kgreason.fusion.retrieve.relation_paths import humanize
+
+    if not answer_type:
+        return set()
+    words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
+    usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
+    found = {lab for lab in usable if answer_type in words[lab]}
+    if answer_type == "place":
+        found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
+    elif answer_type == "date":
+        found |= {lab for lab in usable if set(words[lab]) & _DATE_WORDS}
+    if not found and similarity is not None and usable:
+        sims = similarity(answer_type, [humanize(lab) for lab in usable])
+        found = {lab for lab, sim in zip(usable, sims, strict=True) if sim >= threshold}
+    return found
+
+
+def resolve(
+    analysis: QuestionAnalysis,
+    readings: Mapping[str, Sequence[Reading]],
+    type_ok: TypeCheck | None,
+    settings: FormSettings | None = None,
+) -> Resolution:
+    """Apply the rules of the module docstring.
+
+    Args:
+        analysis: the question's form, type and anchors.
+        readings: per anchor, its readings best first.
+        type_ok: tells whether a path ends at a node of the expected type; ``None`` when the question
+            names no type or no label of the graph matches it.
+        settings: the margins.
+    """
+    s = settings or FormSettings()
+    anchors = [a for a in dict.fromkeys(analysis.anchors) if readings.get(a)]
+    if not anchors:
+        return Resolution(abstained="no relation path leaves the linked entities", form=analysis.form)
+    best_all = max((r for a in anchors for r in readings[a][:1]), key=lambda r: r.score)
+    if best_all.score < s.abstain_below:
+        return Resolution(
+            abstained=f"no relation path matches the question well enough (best {best_all.score:.3f})",
+            form=analysis.form,
+            chosen=[best_all],
+        )
+    if analysis.form == "yes_no":
+        return _yes_no(analysis, anchors, readings)
+    if len(anchors) >= 2 and analysis.form in ("constraint", "list", "count", "single"):
+        res = _constraint(analysis, anchors, readings, type_ok, s)
+        if res is not None:
+            return res
+    anchor = best_all.anchor
+    res = _single(analysis, readings[anchor], type_ok, s)
+    return res
+
+
+def _typed(reading: Reading, type_ok: TypeCheck | None) -> list[str]:
+    if type_ok is None:
+        return list(reading.ends)
+    return [e for e, p in reading.ends.items() if type_ok(p)]
+
+
+def _single(
+    analysis: QuestionAnalysis, ranked: Sequence[Reading], type_ok: TypeCheck | None, s: FormSettings
+) -> Resolution:
+    best = ranked[0]
+    chosen = best
+    answers = list(best.ends)
+    note: dict[str, Any] = {"rule": "best reading"}
+    if type_ok is not None:
+        margin = s.type_margin if analysis.strong_type else s.weak_type_margin
+        typed = next((r for r in ranked if best.score - r.score <= margin and _typed(r, type_ok)), None)
+        if typed is not None:
+            chosen, answers = typed, _typed(typed, type_ok)
+            note["rule"] = "best reading of the expected type"
+        elif analysis.strong_type and not any(_typed(r, type_ok) for r in ranked[:8]):
+            return Resolution(
+                abstained=f"no {analysis.answer_type} is reached from the linked entity",
+                form=analysis.form,
+                chosen=[best],
+                note={"rule": "type mismatch"},
+            )
+    form = analysis.form if analysis.form in ("count", "list") else ("list" if len(answers) > 1 else "single")
+    res = Resolution(answers=answers, form=form, chosen=[chosen], note=note)
+    res.paths = [chosen.ends[a] for a in answers]
+    if analysis.form == "count":
+        res.value = str(len(answers))
+        res.form = "count"
+    return res
+
+
+def _constraint(
+    analysis: QuestionAnalysis,
+    anchors: Sequence[str],
+    readings: Mapping[str, Sequence[Reading]],
+    type_ok: TypeCheck | None,
+    s: FormSettings,
+) -> Resolution | None:
+    best: tuple[float, Reading, Reading, list[str]] | None = None
+    for i, a in enumerate(anchors):
+        for b in anchors[i + 1 :]:
+            ra = [r for r in readings[a][: s.pair_k] if readings[a][0].score - r.score <= s.pair_margin]
+            rb = [r for r in readings[b][: s.pair_k] if readings[b][0].score - r.score <= s.pair_margin]
+            for x in ra:
+                for y in rb:
+                    meet = [e for e in x.ends if e in y.ends and e not in (a, b)]
+                    if type_ok is not None and meet:
+                        typed = [e for e in meet if type_ok(x.ends[e])]
+                        meet = typed or ([] if analysis.strong_type else meet)
+                    if meet and (best is None or x.score + y.score > best[0]):
+                        best = (x.score + y.score, x, y, meet)
+    if best is None:
+        return None
+    _, x, y, meet = best
+    res = Resolution(
+        answers=meet,
+        form="constraint" if analysis.form in ("constraint", "single") else analysis.form,
+        chosen=[x, y],
+        note={"rule": "paths from two entities meet", "readings": [x.text, y.text]},
+    )
+    res.paths = [x.ends[e] for e in meet] + [y.ends[e] for e in meet]
+    if analysis.form == "count":
+        res.value = str(len(meet))
+    return res
+
+
+def _yes_no(
+    analysis: QuestionAnalysis, anchors: Sequence[str], readings: Mapping[str, Sequence[Reading]]
+) -> Resolution:
+    named = list(dict.fromkeys(analysis.anchors))
+    if len(named) < 2:
+        best = readings[anchors[0]][0]
+        value = "yes" if best.ends else "no"
+        return Resolution(
+            answers=[],
+            value=value,
+            form="yes_no",
+            chosen=[best],
+            paths=list(best.ends.values())[:10],
+            note={"rule": "the best reading reaches something"},
+        )
+    # The subject is the anchor whose best reading scores highest; the other is the object to reach.
+    options = []
+    for subject in anchors:
+        for target in named:
+            if target != subject:
+                options.append((readings[subject][0].score, subject, target))
+    options.sort(key=lambda t: -t[0])
+    _, subject, target = options[0]
+    best = readings[subject][0]
+    if target in best.ends:
+        return Resolution(
+            answers=[target],
+            value="yes",
+            form="yes_no",
+            chosen=[best],
+            paths=[best.ends[target]],
+            note={"rule": "the best reading reaches the other entity", "reading": best.text},
+        )
+    return Resolution(
+        answers=[],
+        value="no",
+        form="yes_no",
+        chosen=[best],
+        paths=list(best.ends.values())[:10],
+        note={
+            "rule": "the best reading does not reach the other entity",
+            "reading": best.text,
+            "reached": list(best.ends)[:10],
+            "target": target,
+        },
+    )

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from kgreason.errors import ConfigError
 
@@ -62,6 +63,54 @@ def check_graph_name(name: str) -> str:
     return name
 
 
+def split_uri_credentials(uri: str | None) -> tuple[str | None, str | None, str | None]:
+    """Split ``scheme://user:password@host...`` into the URI without userinfo, the user and the password.
+
+    The Neo4j driver refuses userinfo in a URI (and would echo it in its error), so credentials written
+    into ``KGR_NEO4J_URI`` are taken out of it here and passed as authentication instead.
+
+    >>> split_uri_credentials("neo4j+s://bob:p%40ss@db.example.com:7687")
+    ('neo4j+s://db.example.com:7687', 'bob', 'p@ss')
+    """
+    if uri is None:
+        return None, None, None
+    parts = urlsplit(uri)
+    if "@" not in parts.netloc:
+        return uri, None, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
+    return clean, unquote(user) or None, unquote(password) if colon else None
+
+
+PRIVATE_DIR_MODE = 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and any missing parents readable by the owner only (0700); return ``path``.
+
+    Directories that already exist keep their mode (a ``KGR_HOME`` the user made stays as it is);
+    the ones kgreason creates (``KGR_HOME`` itself, ``graphs``, ``cache``, ``models``, ``neo4j``, ...)
+    are private, since they hold data, models and the local Neo4j's password hash.
+    """
+    missing: list[Path] = []
+    p = path
+    while not p.is_dir():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            if not d.is_dir():
+                raise
+            continue  # created meanwhile by another process
+        d.chmod(PRIVATE_DIR_MODE)  # mkdir's mode is reduced by the umask; make it exactly 0700
+    return path
+
+
 @dataclass(frozen=True)
 class Neo4jSettings:
     """How to reach Neo4j. ``uri=None`` means: the local instance from ``kgr neo4j start``."""
@@ -72,6 +121,13 @@ class Neo4jSettings:
     database: str = "neo4j"
     query_timeout_s: float = 30.0
     batch_size: int = 10_000
+
+    def __repr__(self) -> str:
+        uri = None if self.uri is None else redact_uri(self.uri)
+        return (
+            f"Neo4jSettings(uri={uri!r}, user={self.user!r}, database={self.database!r}, "
+            f"query_timeout_s={self.query_timeout_s!r}, batch_size={self.batch_size!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -86,10 +142,11 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         e = os.environ if env is None else env
         home = Path(e.get("KGR_HOME") or Path.home() / ".kgreason").expanduser()
+        uri, uri_user, uri_password = split_uri_credentials(e.get("KGR_NEO4J_URI") or None)
         neo = Neo4jSettings(
-            uri=e.get("KGR_NEO4J_URI") or None,
-            user=e.get("KGR_NEO4J_USER", "neo4j"),
-            password=e.get("KGR_NEO4J_PASSWORD") or None,
+            uri=uri,
+            user=e.get("KGR_NEO4J_USER") or uri_user or "neo4j",
+            password=e.get("KGR_NEO4J_PASSWORD") or uri_password,
             database=e.get("KGR_NEO4J_DATABASE", "neo4j"),
         )
         return cls(home=home, neo4j=neo, llm=e.get("KGR_LLM", "llamacpp"))

@@ -58,11 +58,10 @@ def _version(dist: str) -> str | None:
 
 
 def public_uri(uri: str) -> str:
-    """``uri`` without any ``user:password@`` part (what may be printed)."""
-    parts = urlsplit(uri)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "(unparsable URI)"
+    """``uri`` with any password masked (what may be printed); see ``kgreason.config.redact_uri``."""
+    from kgreason.config import redact_uri
+
+    return redact_uri(uri) if urlsplit(uri).scheme else "(unparsable URI)"
 
 
 def port_open(uri: str, timeout: float = 2.0) -> bool:
@@ -157,7 +156,14 @@ def check_neo4j(s: Settings) -> list[Check]:
         out.append(Check("neo4j", "neo4j jars", "warn", exc.message, exc.hint or ""))
     status = LocalNeo4j(s).status()
     if status["running"]:
-        out.append(Check("neo4j", "local neo4j", "ok", f"running at {status['uri']} (pid {status['pid']})"))
+        out.append(
+            Check(
+                "neo4j",
+                "local neo4j",
+                "ok",
+                f"running at {public_uri(str(status['uri']))} (pid {status['pid']})",
+            )
+        )
     else:
         out.append(Check("neo4j", "local neo4j", "info", "not running", "start it with `kgr neo4j start`"))
     if s.neo4j.uri:

@@ -11,11 +11,17 @@ from typing import Any
 import typer
 
 from kgreason.cli.common import print_json, settings
+from kgreason.config import redact_text, redact_uri
 
 app = typer.Typer(
     no_args_is_help=True,
     help="Start, stop and inspect the local Neo4j instance (under KGR_HOME/neo4j).",
 )
+
+
+def _public(st: dict[str, Any]) -> dict[str, Any]:
+    """The status with any credentials in its text masked (it is printed)."""
+    return {k: redact_text(v) if isinstance(v, str) else v for k, v in st.items()}
 
 
 def _print_status(st: dict[str, Any]) -> None:
@@ -25,7 +31,7 @@ def _print_status(st: dict[str, Any]) -> None:
     table = Table(show_header=False, box=None)
     for key in ("running", "uri", "pid", "port", "home", "log", "started_at", "start_s", "jit"):
         value = st.get(key)
-        table.add_row(key, "" if value is None else str(value))
+        table.add_row(key, "" if value is None else redact_text(str(value)))
     Console().print(table)
 
 
@@ -47,9 +53,9 @@ def start(
     local = LocalNeo4j(settings(), port=port)
     uri = local.start(wait_s=wait, jit="quick" if jit == "quick" else "full")
     if json_out:
-        print_json(local.status())
+        print_json(_public(local.status()))
     else:
-        typer.echo(uri)
+        typer.echo(redact_uri(uri))
 
 
 @app.command()
@@ -75,6 +81,6 @@ def status(
 
     st = LocalNeo4j(settings()).status()
     if json_out:
-        print_json(st)
+        print_json(_public(st))
     else:
         _print_status(st)

@@ -1,28 +1,39 @@
 """The embedded default store: a networkx ``MultiDiGraph`` per named graph, persisted under ``KGR_HOME``.
 
-Each named graph lives in ``KGR_HOME/graphs/NAME.kgr`` (a pickle of the graph). Writes change the
-in-memory graph; ``flush()`` saves it atomically (write a temporary file, fsync, rename), so a crash while
+Each named graph lives in ``KGR_HOME/graphs/NAME.kgr`` (a pickle of the graph, mode 0600). Writes change
+the in-memory graph; ``flush()`` saves it atomically (temporary file, fsync, rename), so a crash while
 saving never corrupts the previous copy. Edges are keyed by their type, so ``(source, type, target)`` is
-unique and re-loading a file changes nothing. Node attributes hold the properties plus ``_labels``; the
-edge id is derived from the triple, never stored.
+unique and re-loading a file changes nothing. Node attributes hold the properties plus ``_labels`` (a
+property of that name is refused, so labels and properties never mix); edge ids are derived, not stored.
+
+Concurrent writers (two ``kgr graph load`` into one graph) never lose each other's data: the first write
+takes an exclusive ``flock`` on ``NAME.kgr.lock`` and holds it until ``flush()`` has saved. On taking it,
+the store re-reads the file if it changed on disk since it was read (inode, mtime, size), so each batch is
+applied to the newest copy; writes are idempotent upserts, so the result holds both loads. Readers take
+no lock (saves are atomic renames). Temporary files of killed saves are deleted on a writer's first lock.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import pickle
 import sys
+import threading
+import time
+import weakref
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
-from kgreason.atomic import atomic_write
-from kgreason.config import Settings
-from kgreason.errors import GraphError
+from kgreason.atomic import atomic_write, temp_glob
+from kgreason.config import Settings, private_dir
+from kgreason.errors import GraphError, InputError
 from kgreason.graph.bulk import gc_paused
-from kgreason.graph.limits import checked_properties
+from kgreason.graph.limits import checked_properties, id_problem, labels_problem, name_problem
 from kgreason.graph.names import validate_graph_name
 from kgreason.graph.path_query import Direction, PathQuery, Step, path_sort_key
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
@@ -35,7 +46,59 @@ _LABELS = "_labels"
 # It is never mutated: an edge that gets properties gets its own dict.
 _NO_PROPERTIES: dict[str, Any] = {}
 _SUFFIX = ".kgr"
+_LOCK_SUFFIX = ".lock"
 _FORMAT = 1
+# A temporary file younger than this may belong to a save still running (in a kgreason that took no
+# lock); older ones whose graph lock is free are left-overs of a killed save.
+STALE_TEMP_S = 60.0
+# (inode, mtime_ns, size) of a graph file: changes with every save (a save renames a new file in).
+_Signature = tuple[int, int, int]
+# Lock files this process holds, with the thread that took each: a second store object on the same
+# graph in the same thread would wait for itself forever, so it is refused at once instead.
+_HELD: dict[str, int] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _signature(path: FsPath) -> _Signature | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _forget(key: str, thread: int) -> None:
+    with _HELD_GUARD:
+        if _HELD.get(key) == thread:
+            del _HELD[key]
+
+
+def _check_node(n: Node) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """What the store keeps of ``n``, or ``InputError``: nothing may corrupt the labels or the file."""
+    labels: Any = n.labels
+    if isinstance(labels, str) or not isinstance(labels, tuple | list | set | frozenset):
+        # A bare string would become one label per character.
+        raise InputError(f"node {n.id!r}: labels must be a sequence of strings, got {labels!r}")
+    problem = id_problem(n.id) or labels_problem(labels)
+    if problem is not None:
+        raise InputError(f"node {n.id!r}: {problem}")
+    return n.id, tuple(labels), checked_properties(n.properties, what=f"node {n.id!r}")
+
+
+def _text_ok(value: object) -> bool:
+    # The ingest hot path: an ASCII string needs no further look (no surrogates, nothing to encode).
+    return type(value) is str and value != "" and value.isascii()
+
+
+def _check_edge_ends(edge: Edge) -> None:
+    """Refuse ends and types that would crash sorting, saving or export (non-strings, lone surrogates)."""
+    problem = (
+        id_problem(edge.source, "edge source")
+        or id_problem(edge.target, "edge target")
+        or name_problem(edge.type, "relationship type")
+    )
+    if problem is not None:
+        raise InputError(f"edge {edge.source!r}-{edge.type!r}->{edge.target!r}: {problem}")
 
 
 class MemoryStore:
@@ -45,19 +108,28 @@ class MemoryStore:
         graph: the graph name.
         settings: where ``KGR_HOME`` is; defaults to the environment.
         directory: override the directory graphs are saved in.
+        lock_timeout_s: how long a write waits for another process's write to this graph to be saved.
     """
 
     backend = "memory"
     capabilities = Capabilities(cypher=False, vector_index=False, transactions=True, persistent=True)
 
     def __init__(
-        self, graph: str, settings: Settings | None = None, *, directory: FsPath | None = None
+        self,
+        graph: str,
+        settings: Settings | None = None,
+        *,
+        directory: FsPath | None = None,
+        lock_timeout_s: float = 600.0,
     ) -> None:
         self.graph = validate_graph_name(graph)
         self._dir = directory or (settings or Settings.from_env()).graphs_dir
         self._g: nx.MultiDiGraph | None = None
         self._dirty = False
         self._schema: GraphSchema | None = None
+        self._read_sig: _Signature | None = None  # of the file self._g was read from (None: no file)
+        self._lock: IO[bytes] | None = None
+        self.lock_timeout_s = lock_timeout_s
 
     # -- persistence ------------------------------------------------------------------------------------
     @property
@@ -65,36 +137,169 @@ class MemoryStore:
         return self._dir / f"{self.graph}{_SUFFIX}"
 
     @property
+    def lock_path(self) -> FsPath:
+        """The file whose ``flock`` a writer holds from its first write to its save."""
+        return self._dir / f"{self.graph}{_SUFFIX}{_LOCK_SUFFIX}"
+
+    @property
     def nx_graph(self) -> nx.MultiDiGraph:
         """The underlying networkx graph (loaded on first use). Treat as read-only."""
         if self._g is None:
-            self._g = self._read() if self.path.exists() else nx.MultiDiGraph()
+            self._g, self._read_sig = self._read()
         return self._g
 
-    def _read(self) -> nx.MultiDiGraph:
+    def _read(self) -> tuple[nx.MultiDiGraph, _Signature | None]:
         try:
             with self.path.open("rb") as fh:
+                st = os.fstat(fh.fileno())
                 data = pickle.load(fh)
+        except FileNotFoundError:
+            return nx.MultiDiGraph(), None
         except Exception as exc:
             raise GraphError(f"cannot read graph file {self.path}: {exc}") from exc
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             raise GraphError(f"{self.path} is not a kgreason graph file (format {_FORMAT})")
         graph = data["graph"]
         assert isinstance(graph, nx.MultiDiGraph)
-        return graph
+        return graph, (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    # -- the write lock ---------------------------------------------------------------------------------
+    def check_writable(self) -> None:
+        """Raise ``GraphError`` now if this graph could not be saved (``kgr graph load`` runs it before
+        parsing anything). Creates the graphs directory (0700) and the lock file (0600) if missing."""
+        try:
+            private_dir(self._dir)
+            os.close(os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600))
+            probe = self._dir / f".{self.graph}{_SUFFIX}.{os.getpid()}.probe"
+            probe.touch(mode=0o600)
+            probe.unlink()
+        except OSError as exc:
+            raise GraphError(
+                f"cannot write graph {self.graph!r} under {self._dir}: {exc.strerror or exc}",
+                hint="set KGR_HOME to a writable directory (`kgr doctor` checks it)",
+            ) from exc
+
+    def _begin_write(self) -> None:
+        """Take the write lock (once) and make sure the in-memory graph is the newest saved copy."""
+        if self._lock is not None:
+            return
+        self._acquire()
+        if self._g is None or _signature(self.path) != self._read_sig:
+            # Another process saved since this copy was read (or nothing was read yet): apply the batch
+            # to the saved copy, so both writes survive. No unsaved change is dropped here: unsaved
+            # changes only exist while the lock is held.
+            self._g, self._read_sig = self._read()
+            self._schema = None
+
+    def _acquire(self) -> None:
+        self.check_writable()
+        key = str(self.lock_path.resolve())
+        me = threading.get_ident()
+        with _HELD_GUARD:
+            if _HELD.get(key) == me:
+                raise GraphError(
+                    f"graph {self.graph!r} has unsaved writes in another store object of this thread",
+                    hint="flush() or close() that store before writing through this one",
+                )
+        fh = self.lock_path.open("rb+")
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.01
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise GraphError(
+                            f"graph {self.graph!r} is being written by another process "
+                            f"(waited {self.lock_timeout_s:g}s for {self.lock_path})",
+                            hint="wait for the other load to finish, then retry",
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.2)
+        except BaseException:
+            fh.close()
+            raise
+        with _HELD_GUARD:
+            _HELD[key] = me
+        self._lock = fh
+        weakref.finalize(self, _forget, key, me)
+        self.clean_stale_temp_files()
+
+    def _release(self) -> None:
+        if self._lock is None:
+            return
+        fh, self._lock = self._lock, None
+        _forget(str(self.lock_path.resolve()), threading.get_ident())
+        fh.close()  # closing the file releases the flock
+
+    def clean_stale_temp_files(self, older_than_s: float = STALE_TEMP_S) -> list[FsPath]:
+        """Delete the temporary files of saves killed midway, in this store's directory; return them.
+
+        A temporary file is stale when it is older than ``older_than_s`` and its graph's write lock is
+        free (a running save holds it). Runs whenever a store object takes the write lock.
+        """
+        removed: list[FsPath] = []
+        if not self._dir.is_dir():
+            return removed
+        now = time.time()
+        for tmp in self._dir.glob(temp_glob(f"*{_SUFFIX}")):
+            name = tmp.name[1:].split(".", 1)[0]
+            try:
+                if now - tmp.stat().st_mtime < older_than_s:
+                    continue
+            except FileNotFoundError:
+                continue
+            if name == self.graph and self._lock is not None:
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+                continue
+            try:
+                with (self._dir / f"{name}{_SUFFIX}{_LOCK_SUFFIX}").open("rb") as fh:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    tmp.unlink(missing_ok=True)
+            except FileNotFoundError:  # no lock file: left by a kgreason that took no locks
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                continue  # locked: that save is running
+            removed.append(tmp)
+        return removed
 
     def flush(self) -> None:
+        """Save the graph if it changed, then release the write lock.
+
+        If the save fails the lock stays held (the unsaved changes are still here and ``flush()`` can
+        be retried); ``close()`` or the end of the process releases it.
+        """
         if not self._dirty or self._g is None:
+            self._release()
             return
-        with atomic_write(self.path) as fh:
-            pickle.dump({"format": _FORMAT, "graph": self._g}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._lock is None:  # pragma: no cover - changes are only made under the lock
+            raise GraphError(f"graph {self.graph!r}: unsaved changes without the write lock")
+        try:
+            with atomic_write(self.path) as fh:
+                pickle.dump({"format": _FORMAT, "graph": self._g}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:
+            raise GraphError(
+                f"cannot save graph {self.graph!r} to {self.path}: {exc.strerror or exc}",
+                hint="check free space and that KGR_HOME is writable",
+            ) from exc
+        self._read_sig = _signature(self.path)
         self._dirty = False
+        self._release()
 
     def drop(self) -> None:
-        self.path.unlink(missing_ok=True)
-        self._g = nx.MultiDiGraph()
-        self._dirty = False
-        self._schema = None
+        if self._lock is None:
+            self._acquire()
+        try:
+            self.path.unlink(missing_ok=True)
+        finally:
+            self._g = nx.MultiDiGraph()
+            self._read_sig = None
+            self._dirty = False
+            self._schema = None
+            self._release()
 
     def list_graphs(self) -> list[str]:
         if not self._dir.exists():
@@ -105,11 +310,15 @@ class MemoryStore:
         return self.path.exists() or (self._g is not None and self._g.number_of_nodes() > 0)
 
     def close(self) -> None:
-        self.flush()
+        try:
+            self.flush()
+        finally:
+            self._release()
 
     # -- writes -----------------------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Sequence[Node]) -> WriteSummary:
-        checked = [(n.id, n.labels, checked_properties(n.properties, what=f"node {n.id!r}")) for n in nodes]
+        checked = [_check_node(n) for n in nodes]
+        self._begin_write()
         g = self.nx_graph
         created = props = 0
         with gc_paused():
@@ -132,11 +341,14 @@ class MemoryStore:
     def upsert_edges(self, edges: Sequence[Edge]) -> WriteSummary:
         with gc_paused():
             # Validate the whole batch first so a bad edge leaves nothing half-written.
-            checked = {
-                id(e): checked_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
-                for e in edges
-                if e.properties
-            }
+            checked = {}
+            for e in edges:
+                if not (_text_ok(e.source) and _text_ok(e.type) and _text_ok(e.target)):
+                    _check_edge_ends(e)
+                if e.properties:
+                    what = f"edge {e.source}-{e.type}->{e.target}"
+                    checked[id(e)] = checked_properties(e.properties, what=what)
+            self._begin_write()
             summary = self._insert_edges(edges, checked or None)
         self._touch()
         return summary

@@ -204,6 +204,9 @@ class Graph:
         from kgreason.graph.loaders import load_file, validate_file
 
         files = [FsPath(p) for p in paths]
+        check_writable = getattr(self.store, "check_writable", None)  # memory store: before any parsing
+        if check_writable is not None:
+            check_writable()
         for f in files:
             validate_file(f, fmt)
         return [load_file(self.store, f, fmt=fmt, batch_size=batch_size, validated=True) for f in files]

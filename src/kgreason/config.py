@@ -13,6 +13,7 @@ Secrets (the Neo4j password, API keys) are only ever read from the environment a
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Mapping
@@ -95,11 +96,13 @@ def private_dir(path: Path) -> Path:
     """
     missing: list[Path] = []
     p = path
-    while not p.is_dir():
+    while not p.exists():
         missing.append(p)
         if p.parent == p:
             break
         p = p.parent
+    if not p.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{p} is not a directory", str(p))
     for d in reversed(missing):
         try:
             d.mkdir(mode=PRIVATE_DIR_MODE)

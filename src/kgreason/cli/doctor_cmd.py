@@ -95,19 +95,42 @@ def check_python() -> list[Check]:
     ]
 
 
+def home_problem(home: Path) -> str | None:
+    """Why kgreason could not write under ``home``, or None; found by really writing (as root,
+    ``os.access`` says yes to everything), without leaving anything behind."""
+    import tempfile
+
+    probe = home
+    while not probe.exists():
+        if probe.parent == probe:
+            return "no existing parent directory"
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is not a directory"
+    try:
+        if probe == home:
+            fd, name = tempfile.mkstemp(prefix=".kgr-doctor-", dir=home)
+            os.close(fd)
+            os.unlink(name)
+        else:  # KGR_HOME is created on first use: check its nearest existing parent takes a directory
+            os.rmdir(tempfile.mkdtemp(prefix=".kgr-doctor-", dir=probe))
+    except OSError as exc:
+        return f"cannot write in {probe}: {exc.strerror or exc}"
+    return None
+
+
 def check_home(s: Settings) -> list[Check]:
     home = s.home
-    probe = home if home.exists() else next((p for p in home.parents if p.exists()), Path("/"))
-    writable = os.access(probe, os.W_OK)
+    problem = home_problem(home)
     graphs = sorted(p.stem for p in s.graphs_dir.glob("*.kgr")) if s.graphs_dir.is_dir() else []
     detail = f"{home} ({'exists' if home.exists() else 'not created yet'}; {len(graphs)} memory graph(s))"
     return [
         Check(
             "config",
             "KGR_HOME",
-            "ok" if writable else "error",
-            detail,
-            "" if writable else "set KGR_HOME to a writable directory",
+            "ok" if problem is None else "error",
+            detail if problem is None else f"{home}: {problem}",
+            "" if problem is None else "set KGR_HOME to a writable directory",
         )
     ]
 

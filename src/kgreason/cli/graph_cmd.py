@@ -42,6 +42,9 @@ def load(
     from kgreason.graph.loaders import load_file, validate_file
 
     target = _open(graph, store)
+    check_writable = getattr(target, "check_writable", None)  # the memory store: an unwritable KGR_HOME
+    if check_writable is not None:
+        check_writable()  # fails now, not after parsing every file
     counts = [validate_file(f, fmt) for f in files]  # all files first: a bad one stops before any write
     reports = []
     with progress(enabled=not as_json) as bar:

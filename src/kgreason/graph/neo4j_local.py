@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from kgreason.config import Settings
+from kgreason.config import Settings, private_dir
 from kgreason.errors import BackendUnavailable, ConfigError
 
 SERVER_DIR_ENV = "KGR_NEO4J_SERVER_DIR"
@@ -216,7 +216,7 @@ class LocalNeo4j:
         password = password or os.environ.get(PASSWORD_ENV) or None
         if password is not None and len(password) < 8:
             raise ConfigError("the Neo4j password must have at least 8 characters")
-        self.home.mkdir(parents=True, exist_ok=True)
+        private_dir(self.home)  # 0700: it holds the database and the password hash
         with self._lock():
             state = self._read_state()
             if state is not None and self._state_alive(state):
@@ -348,7 +348,7 @@ class LocalNeo4j:
         if password is not None:
             env[PASSWORD_ENV] = password
         t0 = time.monotonic()
-        with open(self.log_path, "ab") as log:
+        with open(self.log_path, "ab", opener=_private_opener) as log:
             log.write(f"\n--- {datetime.now(UTC).isoformat()} starting on port {port}\n".encode())
             log.flush()
             proc = subprocess.Popen(
@@ -359,6 +359,7 @@ class LocalNeo4j:
                 cwd=self.home,
                 env=env,
                 start_new_session=True,  # Ctrl-C in the starting terminal must not reach the JVM
+                umask=0o077,  # the database files (and the auth store) the JVM writes: owner only
             )
         self._proc = proc
         state: dict[str, Any] = {
@@ -536,7 +537,8 @@ class LocalNeo4j:
 
     def _write_state(self, state: Mapping[str, Any]) -> None:
         tmp = self.state_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(state, indent=2) + "\n")
+        with open(tmp, "w", opener=_private_opener) as fh:
+            fh.write(json.dumps(state, indent=2) + "\n")
         tmp.replace(self.state_path)
 
     def _clear_state(self) -> None:
@@ -547,12 +549,17 @@ class LocalNeo4j:
     def _lock(self) -> Iterator[None]:
         """Serialise concurrent ``start`` calls on the same home (two shells, parallel test workers)."""
         fh: IO[str]
-        with open(self.home / ".start.lock", "w") as fh:
+        with open(self.home / ".start.lock", "w", opener=_private_opener) as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _private_opener(path: str, flags: int) -> int:
+    """``open(..., opener=)`` that creates files readable by the owner only (0600)."""
+    return os.open(path, flags, 0o600)
 
 
 def resolve_uri(settings: Settings) -> str:

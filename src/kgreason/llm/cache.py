@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kgreason.config import private_dir
+
 if TYPE_CHECKING:
     from kgreason.config import Settings
     from kgreason.llm.requests import ChatRequest
@@ -78,7 +80,7 @@ class ResponseCache:
     def put(self, key: str, entry: dict[str, Any]) -> None:
         """Store ``entry`` atomically."""
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)  # 0700, like everything kgreason creates under KGR_HOME
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kgreason.config import private_dir
 from kgreason.errors import ConfigError, LLMError, NotFoundError, suggest
 
 DEFAULT_MODEL = "smollm2-135m"
@@ -196,7 +197,7 @@ def assemble(
     Raises:
         LLMError: a part is missing, or the result has the wrong size or digest.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)  # 0700, like everything kgreason creates under KGR_HOME
     digest = hashlib.sha256()
     written = 0
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kgreason.atomic import atomic_write
-from kgreason.config import Settings
+from kgreason.config import Settings, private_dir
 from kgreason.errors import ConfigError, NotFoundError
 
 
@@ -48,7 +48,7 @@ def save_checkpoint(
     """Write ``model.pt``, ``features.npy`` and ``meta.json`` into ``path`` (created if missing)."""
     import torch
 
-    path.mkdir(parents=True, exist_ok=True)
+    private_dir(path)  # 0700, like everything kgreason creates under KGR_HOME
     torch.save(state, path / "model.pt")
     if features is not None:
         np.save(path / "features.npy", features)

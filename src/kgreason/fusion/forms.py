@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kgreason.fusion.question import QuestionAnalysis
-from kgreason.fusion.retrieve.relation_paths import Signature
 from kgreason.types import Path
+
+Signature = tuple[tuple[str, str], ...]
+"""((relation, "out"|"in"), ...), as in ``retrieve.relation_paths``."""
 
 
 @dataclass
@@ -111,6 +113,28 @@ def type_labels(
         sims = similarity(answer_type, [humanize(lab) for lab in usable])
         found = {lab for lab, sim in zip(usable, sims, strict=True) if sim >= threshold}
     return found
+
+
+class TypeMatcher:
+    """``type_labels`` for one graph, cached per answer type; ``check`` gives ``resolve`` its ``type_ok``."""
+
+    def __init__(
+        self, labels: Callable[[], Sequence[str]], similarity: Callable[[str, list[str]], list[float]] | None
+    ) -> None:
+        self._labels = labels
+        self._similarity = similarity
+        self._cache: dict[str, set[str]] = {}
+
+    def labels_for(self, answer_type: str) -> set[str]:
+        if answer_type not in self._cache:
+            self._cache[answer_type] = type_labels(answer_type, self._labels(), self._similarity)
+        return self._cache[answer_type]
+
+    def check(self, answer_type: str) -> TypeCheck | None:
+        matched = self.labels_for(answer_type) if answer_type else set()
+        if not matched:
+            return None
+        return lambda p: bool(matched.intersection(p.nodes[-1].labels))
 
 
 def resolve(

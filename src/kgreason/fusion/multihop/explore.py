@@ -21,8 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgreason.fusion.base import Context
-from kgreason.fusion.retrieve.relation_paths import RelationScorer, Signature, humanize, signature_text
+from kgreason.fusion.base import Context, Seed
+from kgreason.fusion.retrieve.relation_paths import (
+    RelationScorer,
+    Signature,
+    StepLabels,
+    humanize,
+    reading_text,
+    signature_text,
+)
 from kgreason.graph.path_query import PathQuery, Step
 from kgreason.types import Edge, Node, Path
 
@@ -90,10 +97,15 @@ class Explorer:
         ctx: Context,
         scorers: Sequence[tuple[RelationScorer, float]],
         settings: ExploreSettings,
+        *,
+        steps: StepLabels | None = None,
+        seeds: Sequence[Seed] | None = None,
     ) -> None:
         self.ctx = ctx
         self.scorers = scorers
         self.s = settings
+        self.steps = steps
+        self.seeds = tuple(ctx.seeds if seeds is None else seeds)
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
 
     # -- scoring ----------------------------------------------------------------------------------------
@@ -101,7 +113,7 @@ class Explorer:
         """Relevance of each signature to the (masked) question, penalties included."""
         if not signatures:
             return []
-        texts = [signature_text(sig) for sig in signatures]
+        texts = [reading_text(sig, self.steps) for sig in signatures]
         totals = [0.0] * len(texts)
         for scorer, weight in self.scorers:
             for i, value in enumerate(scorer.score(self.masked, texts)):
@@ -135,7 +147,7 @@ class Explorer:
     # -- search -----------------------------------------------------------------------------------------
     def run(self) -> tuple[Beam | None, list[Beam]]:
         """Explore; return the best complete beam and every complete beam ranked."""
-        seeds = self.ctx.store.get_nodes([s.node_id for s in self.ctx.seeds])
+        seeds = self.ctx.store.get_nodes([s.node_id for s in self.seeds])
         if not seeds:
             self.ctx.note("explore", error="no linked entity in the graph")
             return None, []

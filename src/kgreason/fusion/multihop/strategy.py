@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
-from kgreason.fusion.multihop.explore import Beam, Explorer, ExploreSettings
+from kgreason.fusion.base import Context, Draft, Evidence, Strategy, StrategyOptions
+from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeMatcher, resolve
+from kgreason.fusion.multihop.explore import Explorer, ExploreSettings
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
-from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer
-from kgreason.types import Citation, Path
+from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer, reading_text, step_labels
+from kgreason.fusion.retrieve.strategy import compose, evidence_for
+from kgreason.graph.store import GraphSchema
+from kgreason.types import Citation
 
 if TYPE_CHECKING:
     from kgreason.fusion.multihop.text2cypher import Text2Cypher
@@ -45,8 +48,18 @@ class MultihopOptions(StrategyOptions):
     miss_cost: float = Field(
         0.5, ge=0, description="Word-overlap cost of a relation word the question lacks."
     )
-    hop_penalty: float = Field(0.03, ge=0, description="Subtracted per hop beyond the first.")
-    inverse_penalty: float = Field(0.06, ge=0, description="Subtracted per step taken against the edge.")
+    hop_penalty: float = Field(0.08, ge=0, description="Subtracted per hop beyond the first.")
+    inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
+    type_margin: float = Field(
+        0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
+    )
+    weak_type_margin: float = Field(
+        0.04, ge=0, description="The same when the type is only implied by the wh-word (who, where)."
+    )
+    abstain_below: float = Field(
+        0.15, description="Say 'not found' when the best relation path scores below this."
+    )
+    token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
     stop_margin: float = Field(0.0, ge=0, description="Stop when a hop scores this much below the best path.")
     confident_margin: float = Field(
         0.02, ge=0, description="Ask the LLM only when the two best options score closer than this."
@@ -77,6 +90,10 @@ class MultihopStrategy(Strategy):
         super().__init__(*args, **kwargs)
         self._scorers = scorers
         self._t2c: Text2Cypher | None = None
+        self._schema: GraphSchema | None = None
+        self._types = TypeMatcher(
+            lambda: list((self._schema or self.store.schema()).labels), self._similarity
+        )
 
     def check(self) -> None:
         """Refuse ``mode="cypher"`` on a store without Cypher before any work."""
@@ -158,19 +175,54 @@ class MultihopStrategy(Strategy):
         )
         if not ctx.seeds:
             ctx.note("explore", error="no entity linked")
-            return Evidence()
-        best, ranked = Explorer(ctx, self.scorers, settings).run()
+            return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
+        steps = step_labels(self.schema)
+        readings: dict[str, list[Reading]] = {}
+        for seed in ctx.seeds:
+            _, ranked = Explorer(ctx, self.scorers, settings, steps=steps, seeds=[seed]).run()
+            readings[seed.node_id] = [
+                Reading(seed.node_id, b.signature, b.score, ends, reading_text(b.signature, steps))
+                for b in ranked
+                if (ends := {e: p for e, p in b.ends.items() if e != seed.node_id})
+            ]
         for scorer, _ in self.scorers:
             save = getattr(scorer, "save", None)
             if save is not None:
                 save()
-        return _beams_to_evidence(ctx, best, ranked, o.max_answers)
+        forms = FormSettings(
+            type_margin=o.type_margin, weak_type_margin=o.weak_type_margin, abstain_below=o.abstain_below
+        )
+        wanted = ctx.analysis.answer_type
+        res = resolve(ctx.analysis, readings, self._types.check(wanted), forms)
+        ctx.note(
+            "resolve",
+            form=res.form,
+            answers=res.answers[:20],
+            value=res.value,
+            abstained=res.abstained,
+            **res.note,
+        )
+        return evidence_for(ctx, res, readings, o.token_budget)
+
+    @property
+    def schema(self) -> GraphSchema:
+        """The store's schema, read once."""
+        if self._schema is None:
+            self._schema = self.store.schema()
+        return self._schema
+
+    def _similarity(self, text: str, others: list[str]) -> list[float]:
+        embedding = [sc for sc, _ in self.scorers if isinstance(sc, EmbeddingScorer)]
+        return embedding[0].score(text, others) if embedding else [0.0] * len(others)
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
-        """The answer set's names, each cited with the edges of its path (no LLM call here)."""
-        answer_set = [str(a) for a in evidence.notes.get("answer_set", [])]
+        """Explore: the resolved answer with cited paths (no LLM call here); cypher: the rows' entities."""
+        res = evidence.notes.get("resolution")
         ranked = [c.node_id for c in evidence.candidates][: self.options.max_answers]
+        if isinstance(res, Resolution):
+            return compose(evidence, res, res.answers, ranked)
+        answer_set = [str(a) for a in evidence.notes.get("answer_set", [])]
         answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
         markers: dict[str, str] = {}
         for p in evidence.paths:
@@ -193,28 +245,3 @@ class MultihopStrategy(Strategy):
         return Draft(
             text=text, entities=tuple(ranked), citations=tuple(dict.fromkeys(citations)), scores=scores
         )
-
-
-def _beams_to_evidence(ctx: Context, best: Beam | None, ranked: list[Beam], max_answers: int) -> Evidence:
-    """Paths of the best beam first (its ends are the answer set), then the runners-up's."""
-    seeds = {s.node_id for s in ctx.seeds}
-    paths: list[Path] = []
-    candidates: list[Candidate] = []
-    seen: set[str] = set()
-    for beam in ranked:
-        for end, path in beam.ends.items():
-            if end in seeds or end in seen or len(candidates) >= max_answers:
-                continue
-            seen.add(end)
-            paths.append(path)
-            candidates.append(Candidate(end, beam.score, (len(paths) - 1,)))
-    answer_set = [e for e in (best.ends if best else {}) if e not in seeds]
-    if best is not None and not answer_set and best.ends:
-        answer_set = list(best.ends)  # a cycle back to the topic is the only answer the path gives
-    ctx.note(
-        "answer_path",
-        path=best.text if best else None,
-        relations=[f"{r}({d})" for r, d in best.signature] if best else [],
-        answers=len(answer_set),
-    )
-    return Evidence(paths=tuple(paths), candidates=tuple(candidates), notes={"answer_set": answer_set})

@@ -17,13 +17,13 @@ holds, and the answer text is composed from the cited triples.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, cast
 
 from pydantic import Field
 
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
-from kgreason.fusion.forms import FormSettings, Reading, Resolution, resolve, type_labels
+from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeCheck, TypeMatcher, resolve
 from kgreason.fusion.retrieve.relation_paths import (
     CoverageScorer,
     EmbeddingScorer,
@@ -91,7 +91,7 @@ class RetrieveStrategy(Strategy):
         self._scorer = scorer
         self._schema_cache: GraphSchema | None = None
         self._coverage = CoverageScorer()
-        self._type_cache: dict[str, set[str]] = {}
+        self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
 
     @property
     def scorer(self) -> RelationScorer:
@@ -190,18 +190,10 @@ class RetrieveStrategy(Strategy):
         )
         return readings
 
-    def _type_check(self, ctx: Context) -> Callable[[Path], bool] | None:
+    def _type_check(self, ctx: Context) -> TypeCheck | None:
         wanted = ctx.analysis.answer_type
-        if not wanted:
-            return None
-        if wanted not in self._type_cache:
-            labels = list(self._schema().labels)
-            self._type_cache[wanted] = type_labels(wanted, labels, self._similarity)
-        matched = self._type_cache[wanted]
-        ctx.note("answer_type", type=wanted, labels=sorted(matched))
-        if not matched:
-            return None
-        return lambda p: bool(matched.intersection(p.nodes[-1].labels))
+        ctx.note("answer_type", type=wanted, labels=sorted(self._types.labels_for(wanted)) if wanted else [])
+        return self._types.check(wanted)
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":
@@ -227,43 +219,7 @@ class RetrieveStrategy(Strategy):
             abstained=res.abstained,
             **res.note,
         )
-        # Evidence: the paths behind the answer first, then the other readings' paths, within the budget.
-        ordered: list[Path] = list(res.paths)
-        for r in [*res.chosen, *sorted((r for rs in readings.values() for r in rs), key=lambda r: -r.score)]:
-            ordered.extend(r.ends.values())
-        candidates: list[Candidate] = []
-        seen: set[str] = set()
-        kept: list[Path] = []
-        kept_ids: set[tuple[str, ...]] = set()
-        used = 0
-        cited: set[str] = set()
-        score_of = {(r.anchor, r.signature): r.score for rs in readings.values() for r in rs}
-        anchors = {s.node_id for s in ctx.seeds}
-        for p in ordered:
-            if p.edge_ids in kept_ids:
-                continue
-            new = [e for e in p.edges if e.id not in cited]
-            cost = sum(estimate_tokens(f"[T{len(cited) + 1}] {verbalise(e)}\n") for e in new)
-            if used + cost > o.token_budget:
-                continue
-            used += cost
-            cited.update(e.id for e in new)
-            kept.append(p)
-            kept_ids.add(p.edge_ids)
-            end = p.nodes[-1].id
-            if end not in seen and (end not in anchors or end in res.answers):
-                seen.add(end)
-                sig = tuple(
-                    (e.type, "out" if e.source == n.id else "in")
-                    for e, n in zip(p.edges, p.nodes[:-1], strict=True)
-                )
-                candidates.append(Candidate(end, score_of.get((p.nodes[0].id, sig), 0.0), (len(kept) - 1,)))
-        ctx.note("gather", evidence_paths=len(kept), evidence_tokens=used, candidates=len(candidates))
-        return Evidence(
-            paths=tuple(kept),
-            candidates=tuple(candidates),
-            notes={"resolution": res, "readings": readings, "evidence_tokens": used},
-        )
+        return evidence_for(ctx, res, readings, o.token_budget)
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
@@ -327,6 +283,47 @@ class RetrieveStrategy(Strategy):
                         lines.append(line)
                         used += cost
         return "\n".join(lines), markers
+
+
+def evidence_for(
+    ctx: Context, res: Resolution, readings: Mapping[str, Sequence[Reading]], token_budget: int
+) -> Evidence:
+    """The paths behind the answer first, then the other readings' paths, best first, within the
+    token budget; candidates are their end nodes in that order. Shared by the path-based strategies."""
+    ordered: list[Path] = list(res.paths)
+    others = sorted((r for rs in readings.values() for r in rs), key=lambda r: -r.score)
+    for r in [*res.chosen, *others]:
+        ordered.extend(r.ends.values())
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    kept: list[Path] = []
+    kept_ids: set[tuple[str, ...]] = set()
+    used = 0
+    cited: set[str] = set()
+    score_of = {(r.anchor, r.signature): r.score for rs in readings.values() for r in rs}
+    anchors = {s.node_id for s in ctx.seeds}
+    for p in ordered:
+        if p.edge_ids in kept_ids:
+            continue
+        new = [e for e in p.edges if e.id not in cited]
+        cost = sum(estimate_tokens(f"[T{len(cited) + 1}] {verbalise(e)}\n") for e in new)
+        if used + cost > token_budget:
+            continue
+        used += cost
+        cited.update(e.id for e in new)
+        kept.append(p)
+        kept_ids.add(p.edge_ids)
+        end = p.nodes[-1].id
+        if end not in seen and (end not in anchors or end in res.answers):
+            seen.add(end)
+            score = score_of.get((p.nodes[0].id, path_signature(p)), 0.0)
+            candidates.append(Candidate(end, score, (len(kept) - 1,)))
+    ctx.note("gather", evidence_paths=len(kept), evidence_tokens=used, candidates=len(candidates))
+    return Evidence(
+        paths=tuple(kept),
+        candidates=tuple(candidates),
+        notes={"resolution": res, "readings": readings, "evidence_tokens": used},
+    )
 
 
 def _markers(evidence: Evidence) -> dict[str, str]:

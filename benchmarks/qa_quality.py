@@ -255,7 +255,8 @@ def git_commit() -> str:
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", str(ROOT / "qa_data"), __file__],
+            # the engine's code too: a run on uncommitted engine changes must say so
+            ["git", "status", "--porcelain", "--", str(ROOT / "qa_data"), __file__, str(ROOT.parent / "src")],
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from kgreason.errors import ConfigError
 
@@ -75,13 +75,14 @@ def split_uri_credentials(uri: str | None) -> tuple[str | None, str | None, str 
     """
     if uri is None:
         return None, None, None
-    parts = urlsplit(uri)
-    if "@" not in parts.netloc:
+    scheme, sep, rest = uri.partition("://")
+    if not sep or "@" not in rest:
         return uri, None, None
-    userinfo, _, hostport = parts.netloc.rpartition("@")
+    # Up to the last '@': a password pasted unencoded may hold '/', '?', '#' or '@' itself, which a URL
+    # parser would take for the start of the path (and then print the password as a bad port).
+    userinfo, _, location = rest.rpartition("@")
     user, colon, password = userinfo.partition(":")
-    clean = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
-    return clean, unquote(user) or None, unquote(password) if colon else None
+    return f"{scheme}://{location}", unquote(user) or None, unquote(password) if colon else None
 
 
 PRIVATE_DIR_MODE = 0o700

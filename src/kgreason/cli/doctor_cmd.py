@@ -70,7 +70,7 @@ def port_open(uri: str, timeout: float = 2.0) -> bool:
     try:
         with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 7687), timeout=timeout):
             return True
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a port that is not a number
         return False
 
 

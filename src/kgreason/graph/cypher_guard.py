@@ -2,18 +2,28 @@
 
 Layers, each of which alone refuses the known escapes, strongest last:
 
-1. ``check_static``: a lexer-based pre-check run on the text as sent *and* on a normalised copy
-   (NFKC-folded, invisible characters removed), so comments, string literals, fullwidth letters and
-   zero-width characters cannot hide anything. It refuses several statements, ``EXPLAIN``/``PROFILE``/
-   ``CYPHER`` prefixes, write and admin clauses, ``LOAD CSV``, ``USE``, ``CALL ... IN TRANSACTIONS``,
-   ``CALL`` of any procedure outside an allow-list (``apoc.cypher.runTimeboxed`` is classified as a read
-   yet commits arbitrary Cypher in its own transaction), and namespaced functions outside an allow-list
-   (``apoc.cypher.runFirstColumn*`` run Cypher too). With ``GuardPolicy.graph`` set it also refuses a
-   query naming another graph's ``KG_`` label (best effort: a label can be built at run time).
-2. ``EXPLAIN`` on the server: only ``query_type == "r"`` passes, and the plan's procedure calls and
-   functions are checked against the same allow-lists.
+1. ``check_static``: a lexer-based pre-check on the server's view of the text (``\\uXXXX`` escapes
+   decoded first, as Neo4j does before parsing; escapes are accepted only inside string literals) *and*
+   on a normalised copy (NFKC-folded, invisible characters removed), so comments, string literals,
+   escapes, fullwidth letters and zero-width characters cannot hide anything. Statement kinds are
+   allow-listed: a query and every part of it (``UNION`` branches, ``CALL {...}`` and ``EXISTS``/
+   ``COUNT``/``COLLECT`` subqueries) must start with a read clause (``MATCH``, ``OPTIONAL MATCH``,
+   ``WITH``, ``UNWIND``, ``RETURN``, ``CALL``), so ``SHOW``, ``TERMINATE``, schema and admin commands,
+   ``USE`` and ``EXPLAIN``/``PROFILE``/``CYPHER`` prefixes are refused; of the clauses Cypher lets a query
+   chain, only the read ones may appear (no write clause, ``LOAD CSV``, ``FOREACH``, ``SHOW``/
+   ``TERMINATE``, ``CALL ... IN TRANSACTIONS``); ``CALL`` may name only allow-listed procedures
+   (``apoc.cypher.runTimeboxed`` is classified as a read yet commits arbitrary Cypher in its own
+   transaction), and namespaced functions must be allow-listed (``apoc.cypher.runFirstColumn*`` run
+   Cypher; ``apoc.text.lpad`` and kin allocate without bound). ``cypher_bounds`` then refuses what
+   would exhaust the server (query size, nesting, huge ``range``, self-doubling ``reduce``, backtracking
+   regexes). With ``GuardPolicy.graph`` set it also refuses a query naming another graph's ``KG_`` label
+   (best effort: a label can be built at run time).
+2. ``EXPLAIN`` on the server: only ``query_type == "r"`` passes (``SHOW TRANSACTIONS`` is an "r"), the
+   plan may contain no command, write or ``LOAD CSV`` operator, and its procedure calls and functions
+   are checked against the same allow-lists.
 3. The query runs in a READ transaction (the server itself rejects writes) with a timeout, and at most
-   ``max_rows + 1`` rows are fetched (``truncated`` says whether there were more).
+   ``max_rows + 1`` rows are fetched (``truncated`` says whether there were more). A server heap
+   exhaustion is reported at once (the driver would otherwise retry it as a transient error).
 
 A guarded query sees the whole database, not only the store's graph: scope it with the graph's label
 (``MATCH (n:KG_NAME)``). Only ``GuardPolicy(allow_write=True)`` (CLI ``--allow-write``) lifts the guard.
@@ -31,6 +41,7 @@ import neo4j
 from neo4j import exceptions as neo_exc
 
 from kgreason.errors import GraphError, InputError, QueryRefused
+from kgreason.graph.cypher_bounds import CostBounds, check_bounds
 from kgreason.graph.neo4j_cypher_lexer import (
     NAME,
     STRING,
@@ -38,6 +49,7 @@ from kgreason.graph.neo4j_cypher_lexer import (
     WORD,
     LexError,
     Token,
+    decode_unicode_escapes,
     dotted_name,
     is_keyword_at,
     normalise,
@@ -90,13 +102,61 @@ DEFAULT_FUNCTION_NAMESPACES = frozenset(
 )
 """Namespaces of pure functions a guarded query may call (built-ins without a namespace always pass)."""
 
-# START/STOP/ENABLE (database admin) are left out on purpose: they only run against the system database
-# (USE is refused) and ``start``/``end`` are common variable names in path queries.
-_WRITE_KEYWORDS = frozenset(
-    {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "ALTER", "RENAME"}
-    | {"GRANT", "DENY", "REVOKE", "TERMINATE", "SHOW"}
+UNBOUNDED_FUNCTIONS = frozenset(
+    {
+        "apoc.text.lpad",
+        "apoc.text.rpad",
+        "apoc.text.repeat",
+        "apoc.text.random",
+        "apoc.text.format",
+        "apoc.coll.fill",
+        "apoc.coll.combinations",
+        "apoc.coll.randomItems",
+    }
 )
+"""Functions in allowed namespaces that stay off the allow-list: their result's size is set by an integer
+argument or a format width (``apoc.text.lpad('x', 1500000000)``), or grows exponentially
+(``apoc.coll.combinations``), and such allocations are not counted by the server's memory limit."""
+
+READ_CLAUSE_STARTS = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL"})
+"""The allow-list of statement kinds: words a guarded query, UNION branch or subquery may start with."""
+
+# Every word Cypher 5 lets start a clause inside a query (the grammar's ``clause`` rule, SHOW/TERMINATE
+# command clauses included). Only the read ones may appear; statement-level commands (CREATE INDEX, DROP,
+# ALTER, GRANT, START DATABASE, ...) are already refused by READ_CLAUSE_STARTS, since they must come first.
+_CLAUSE_WORDS = frozenset(
+    {"USE", "FINISH", "RETURN", "CREATE", "INSERT", "DELETE", "DETACH", "NODETACH", "SET", "REMOVE"}
+    | {"MATCH", "OPTIONAL", "MERGE", "WITH", "UNWIND", "CALL", "LOAD", "FOREACH", "ORDER", "SKIP"}
+    | {"OFFSET", "LIMIT", "SHOW", "TERMINATE"}
+)
+_READ_CLAUSE_WORDS = frozenset({"FINISH", "RETURN", "MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL"}) | {
+    "ORDER",
+    "SKIP",
+    "OFFSET",
+    "LIMIT",
+}
+# Admin and schema words refused anywhere a keyword can stand, should a grammar change let them into a query.
+_COMMAND_WORDS = frozenset({"DROP", "ALTER", "RENAME", "GRANT", "DENY", "REVOKE"})
 _PREFIXES = frozenset({"EXPLAIN", "PROFILE", "CYPHER"})
+_SUBQUERY_WORDS = frozenset({"CALL", "EXISTS", "COUNT", "COLLECT"})
+# Plan operators a read may not contain (the EXPLAIN layer; the static allow-list above is the primary rule).
+_PLAN_REFUSED = (
+    "Show",
+    "Terminate",
+    "AdministrationCommand",
+    "Create",
+    "Drop",
+    "Delete",
+    "DetachDelete",
+    "Merge",
+    "LockingMerge",
+    "Set",
+    "Remove",
+    "Foreach",
+    "TransactionForeach",
+    "TransactionApply",
+    "RunQueryAt",
+)
 _GRAPH_LABEL = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(GRAPH_LABEL_PREFIX) + r"([A-Za-z][A-Za-z0-9_]*)")
 _PLAN_FUNCTION = re.compile(r"((?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
@@ -112,6 +172,8 @@ class GuardPolicy:
         timeout_s: transaction timeout on the server (``None``: the server's default).
         allow_write: lift the guard entirely (runs in a write transaction; CLI ``--allow-write``).
         graph: when set, refuse queries that name another graph's ``KG_`` label.
+        excluded_functions: functions refused even in an allowed namespace (unbounded allocations).
+        bounds: static cost limits (query size, nesting, ``range`` sizes; see ``cypher_bounds``).
     """
 
     allowed_procedures: frozenset[str] = DEFAULT_PROCEDURES
@@ -120,6 +182,8 @@ class GuardPolicy:
     timeout_s: float | None = 30.0
     allow_write: bool = False
     graph: str | None = None
+    excluded_functions: frozenset[str] = UNBOUNDED_FUNCTIONS
+    bounds: CostBounds = field(default_factory=CostBounds)
 
     def __post_init__(self) -> None:
         if self.max_rows is not None and self.max_rows < 0:
@@ -128,6 +192,8 @@ class GuardPolicy:
             raise ValueError("timeout_s must be > 0")
 
     def function_allowed(self, name: str) -> bool:
+        if name.lower() in {f.lower() for f in self.excluded_functions}:
+            return False
         namespace = name.rpartition(".")[0]
         return any(
             namespace == ns or namespace.startswith(ns + ".") for ns in self.allowed_function_namespaces
@@ -156,49 +222,83 @@ class QueryResult:
         }
 
 
-def check_static(query: str, policy: GuardPolicy | None = None) -> None:
+def check_static(
+    query: str, policy: GuardPolicy | None = None, params: Mapping[str, Any] | None = None
+) -> None:
     """Refuse ``query`` before it reaches the server if any static rule says so.
+
+    ``params`` (optional) lets the cost bounds size ``range($n, ...)`` and parameter regexes.
 
     Raises:
         QueryRefused: with the reason of the first rule that failed.
     """
-    statement_text(query, policy or GuardPolicy())
+    statement_text(query, policy or GuardPolicy(), params)
 
 
-def statement_text(query: str, policy: GuardPolicy) -> str:
+def statement_text(query: str, policy: GuardPolicy, params: Mapping[str, Any] | None = None) -> str:
     """Run the static checks and return the text to send (a single trailing ``;`` removed)."""
+
+    def refuse(reason: str) -> QueryRefused:
+        return QueryRefused(reason, query=query)
+
     if not query.strip():
-        raise QueryRefused("empty query", query=query)
-    for ch in query:
-        if ch < " " and ch not in "\t\r\n":
-            raise QueryRefused(f"control character U+{ord(ch):04X} in the query", query=query)
-    views = {"as written": query, "normalised": normalise(query)}
+        raise refuse("empty query")
+    size = len(query.encode("utf-8", "surrogatepass"))
+    if size > policy.bounds.max_query_bytes:  # before any work on a huge text
+        raise refuse(f"the query is {size} bytes; at most {policy.bounds.max_query_bytes} are allowed")
+    try:
+        decoded = decode_unicode_escapes(query)
+    except LexError as exc:
+        raise refuse(str(exc)) from exc
+    if decoded.odd_escapes:
+        raise refuse("a unicode escape must be \\u and four ASCII hexadecimal digits")
+    server_text = decoded.text
+    for text in (query, server_text):
+        for ch in text:
+            if (ch < " " and ch not in "\t\r\n") or "\x7f" <= ch <= "\x9f":
+                raise refuse(f"control character U+{ord(ch):04X} in the query")
+    views = {"normalised": normalise(server_text), "as the server reads it": server_text}
     sent = query
     for view, text in views.items():
         try:
             tokens = tokenize(text)
         except LexError as exc:
-            raise QueryRefused(f"{exc} ({view})", query=query) from exc
+            raise refuse(f"{exc} ({view})") from exc
+        if view != "normalised" and decoded.escapes:
+            _check_escapes(tokens, decoded.escapes, refuse)
         if tokens and tokens[-1].kind == SYMBOL and tokens[-1].text == ";":
-            if view == "as written":
-                sent = query[: tokens[-1].start]
+            if view != "normalised":
+                sent = query[: decoded.origin[tokens[-1].start]]
             tokens = tokens[:-1]
         if not tokens:
-            raise QueryRefused("empty query", query=query)
+            raise refuse("empty query")
         _check_tokens(tokens, policy, query)
-    if query != views["normalised"]:
-        _check_invisible(query)
+        if view != "normalised":
+            check_bounds(server_text, tokens, policy.bounds, refuse, params)
+    if server_text != views["normalised"]:
+        _check_invisible(server_text, query)
     return sent
 
 
-def _check_invisible(query: str) -> None:
+def _check_escapes(tokens: list[Token], escapes: tuple[int, ...], refuse: Callable[[str], Exception]) -> None:
+    """Escapes may only stand inside string literals: Neo4j decodes them everywhere, comments included."""
+    inside = [(t.start, t.end) for t in tokens if t.kind == STRING]
+    for pos in escapes:
+        if not any(a < pos < b - 1 for a, b in inside):
+            raise refuse(
+                "a unicode escape (\\uXXXX) outside a string literal: Neo4j decodes it before parsing, "
+                "so it can change what the query does"
+            )
+
+
+def _check_invisible(text: str, query: str) -> None:
     """Refuse invisible format characters outside string literals (kept inside them: names may have them)."""
     try:
-        tokens = tokenize(query)
+        tokens = tokenize(text)
     except LexError as exc:  # pragma: no cover - the views above already lexed it
         raise QueryRefused(str(exc), query=query) from exc
     inside = [(t.start, t.end) for t in tokens if t.kind == STRING]
-    for pos, ch in enumerate(query):
+    for pos, ch in enumerate(text):
         if ch != normalise(ch) and not ch.isspace() and not any(a <= pos < b for a, b in inside):
             name = f"U+{ord(ch):04X}"
             raise QueryRefused(
@@ -210,9 +310,7 @@ def _check_tokens(tokens: list[Token], policy: GuardPolicy, query: str) -> None:
     def refuse(reason: str) -> QueryRefused:
         return QueryRefused(reason, query=query)
 
-    first = tokens[0]
-    if first.kind == WORD and first.upper in _PREFIXES:
-        raise refuse(f"{first.upper} prefixes are not allowed (the guard runs its own EXPLAIN)")
+    _check_statement_start(tokens, 0, refuse)
     procedure_tokens: set[int] = set()
     for k, tok in enumerate(tokens):
         if tok.kind == SYMBOL and tok.text == ";":
@@ -223,21 +321,79 @@ def _check_tokens(tokens: list[Token], policy: GuardPolicy, query: str) -> None:
                     raise refuse(f"the query names another graph's label {m.group(0)}")
         if tok.kind in (WORD, NAME) and k not in procedure_tokens:
             _check_function(tokens, k, policy, refuse)
+        if tok.kind == SYMBOL and tok.text == "{" and _opens_subquery(tokens, k):
+            _check_statement_start(tokens, k + 1, refuse, subquery=True)
         if not is_keyword_at(tokens, k):
             continue
         word = tok.upper
-        if word in _WRITE_KEYWORDS:
-            raise refuse(f"{word} is a write or admin clause; only reads are allowed")
-        if word == "LOAD":
-            raise refuse("LOAD CSV is not allowed (it reads files and URLs)")
-        if word == "USE":
-            raise refuse("USE (switching databases) is not allowed")
+        if word == "UNION":
+            nxt = k + 1
+            if nxt < len(tokens) and tokens[nxt].upper in ("ALL", "DISTINCT"):
+                nxt += 1
+            _check_statement_start(tokens, nxt, refuse)
+        if word in _CLAUSE_WORDS and word not in _READ_CLAUSE_WORDS:
+            raise refuse(_not_a_read(word))
+        if word in _COMMAND_WORDS:
+            raise refuse(f"{word} is a write or admin command; only reads are allowed")
         if word in _PREFIXES:
             raise refuse(f"{word} is not allowed inside a query")
         if word == "TRANSACTIONS" and k > 0 and tokens[k - 1].upper == "IN":
             raise refuse("CALL ... IN TRANSACTIONS is not allowed")
         if word == "CALL":
             procedure_tokens.update(_check_call(tokens, k, policy, refuse))
+
+
+def _not_a_read(word: str) -> str:
+    if word == "LOAD":
+        return "LOAD CSV is not allowed (it reads files and URLs)"
+    if word == "USE":
+        return "USE (switching databases) is not allowed"
+    if word in ("SHOW", "TERMINATE"):
+        return f"{word} commands are not allowed (they see and stop other clients' work); only reads are"
+    return f"{word} is a write or admin clause; only reads are allowed"
+
+
+def _check_statement_start(
+    tokens: list[Token], k: int, refuse: Callable[[str], Exception], *, subquery: bool = False
+) -> None:
+    """The allow-list of statement kinds: a query, UNION branch or subquery starts with a read clause."""
+    if k >= len(tokens):
+        raise refuse("the query ends where a clause should start")
+    tok = tokens[k]
+    if tok.kind == WORD and tok.upper in READ_CLAUSE_STARTS:
+        return
+    if subquery and tok.kind == SYMBOL and tok.text in "(}":  # EXISTS { (n)-->() } pattern shorthand
+        return
+    word = tok.upper if tok.kind == WORD else tok.text
+    if word in _PREFIXES:
+        raise refuse(f"{word} prefixes are not allowed (the guard runs its own EXPLAIN)")
+    if word in _CLAUSE_WORDS:
+        raise refuse(_not_a_read(word))
+    raise refuse(
+        f"{word} statements are not allowed: only read queries (starting with MATCH, OPTIONAL MATCH, "
+        "WITH, UNWIND, RETURN or CALL) may run"
+    )
+
+
+def _opens_subquery(tokens: list[Token], k: int) -> bool:
+    """Whether the ``{`` at ``tokens[k]`` opens a subquery (``CALL {``, ``CALL (x) {``, ``EXISTS {``)
+    rather than a map or property literal."""
+    prev = tokens[k - 1] if k > 0 else None
+    if prev is None:
+        return False
+    if prev.kind == WORD and prev.upper in _SUBQUERY_WORDS and is_keyword_at(tokens, k - 1):
+        return True
+    if prev.kind == SYMBOL and prev.text == ")":
+        depth = 0
+        for j in range(k - 1, -1, -1):
+            t = tokens[j]
+            if t.kind == SYMBOL and t.text == ")":
+                depth += 1
+            elif t.kind == SYMBOL and t.text == "(":
+                depth -= 1
+                if depth == 0:
+                    return j > 0 and tokens[j - 1].upper == "CALL" and is_keyword_at(tokens, j - 1)
+    return False
 
 
 def _check_function(
@@ -284,6 +440,9 @@ def _check_plan(plan: Mapping[str, Any] | None, policy: GuardPolicy, query: str)
     details = str(args.get("Details", "")) if isinstance(args, Mapping) else ""
     if operator.startswith("LoadCSV"):
         raise QueryRefused("LOAD CSV is not allowed (it reads files and URLs)", query=query)
+    kind = operator.partition("@")[0]
+    if kind.startswith(_PLAN_REFUSED):
+        raise QueryRefused(f"the server plans a {kind} operator; only reads are allowed", query=query)
     if operator.startswith("ProcedureCall"):
         m = re.match(r"\s*([\w.`]+)", details)
         name = m.group(1).replace("`", "") if m else "?"
@@ -319,7 +478,7 @@ def run_guarded(
     """
     pol = policy or GuardPolicy()
     parameters = dict(params or {})
-    text = query if pol.allow_write else statement_text(query, pol)
+    text = query if pol.allow_write else statement_text(query, pol, parameters)
     started = time.perf_counter()
     outcome: dict[str, Any] = {}
 
@@ -334,16 +493,22 @@ def run_guarded(
                     query=query,
                 )
             _check_plan(explained.plan, pol, query)
-        result = tx.run(text, parameters)
-        outcome["columns"] = tuple(result.keys())
         rows: list[dict[str, Any]] = []
         truncated = False
-        for record in result:
-            if pol.max_rows is not None and len(rows) >= pol.max_rows:
-                truncated = True
-                break
-            rows.append({key: plain(record[key]) for key in outcome["columns"]})
-        summary = result.consume()
+        try:
+            result = tx.run(text, parameters)
+            outcome["columns"] = tuple(result.keys())
+            for record in result:
+                if pol.max_rows is not None and len(rows) >= pol.max_rows:
+                    truncated = True
+                    break
+                rows.append({key: plain(record[key]) for key in outcome["columns"]})
+            summary = result.consume()
+        except neo_exc.TransientError as exc:
+            if "OutOfMemory" in (exc.code or "") or "MemoryPoolOutOfMemory" in (exc.code or ""):
+                # Not worth the driver's retries: the same query exhausts the same memory again.
+                raise _out_of_memory(exc, query) from exc
+            raise
         outcome.setdefault("query_type", summary.query_type or "")
         outcome["rows"], outcome["truncated"] = rows, truncated
 
@@ -370,6 +535,13 @@ def run_guarded(
     )
 
 
+def _out_of_memory(exc: neo_exc.Neo4jError, query: str) -> GraphError:
+    return GraphError(
+        f"the query ran out of memory on the server and was stopped ({exc.code})",
+        hint="narrow the query (labels, LIMIT, smaller lists) or raise db.memory.transaction.max",
+    )
+
+
 def _translate(exc: neo_exc.Neo4jError, query: str, policy: GuardPolicy) -> Exception:
     code = exc.code or ""
     message = (exc.message or str(exc)).splitlines()[0] if (exc.message or str(exc)) else code
@@ -378,6 +550,8 @@ def _translate(exc: neo_exc.Neo4jError, query: str, policy: GuardPolicy) -> Exce
             f"query timed out after {policy.timeout_s}s and was stopped on the server",
             hint="narrow the query (labels, LIMIT) or raise the timeout",
         )
+    if "OutOfMemory" in code:
+        return _out_of_memory(exc, query)
     if "AccessMode" in code or "Forbidden" in code:
         return QueryRefused(f"the server refused a write in read-only mode ({code})", query=query)
     if code.startswith("Neo.ClientError.Statement") or code.startswith("Neo.ClientError.Procedure"):

@@ -5,6 +5,10 @@ past naive filters), so this lexer follows Cypher's own rules: ``'...'`` and ``"
 backslash escapes, backtick-escaped names with doubled backticks, ``//`` line comments and ``/* */`` block
 comments (not nested). Anything it cannot tokenize (an unterminated string or comment) is an error, and
 the guard refuses the query.
+
+Neo4j 5 decodes ``\\uXXXX`` escapes in the *whole* text before its lexer runs (strings, names, comments and
+keywords alike: ``// \\u000a SHOW TRANSACTIONS`` is a comment, a newline, then a statement), so the guard
+lexes ``decode_unicode_escapes(text)``, the server's view, never the raw text.
 """
 
 from __future__ import annotations
@@ -42,6 +46,111 @@ def normalise(text: str) -> str:
     (zero-width spaces and joiners, bidi controls, BOM), so checks see what a human reader would."""
     folded = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """The text as Neo4j's lexer sees it after unicode escapes are decoded.
+
+    Attributes:
+        text: the decoded text.
+        origin: for each character of ``text`` (and one past the end), its offset in the raw text.
+        escapes: offsets in ``text`` of the characters that came from an escape.
+        odd_escapes: whether an escape used a form other than ``\\u`` and four ASCII hex digits (a sign,
+            non-ASCII digits, or fewer than four digits at the end), which the server also decodes.
+    """
+
+    text: str
+    origin: tuple[int, ...]
+    escapes: tuple[int, ...]
+    odd_escapes: bool
+
+
+_ASCII_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _java_hex_digit(ch: str) -> int:
+    """``Character.digit(ch, 16)`` of Java: any Unicode decimal digit, ASCII and fullwidth A-F count."""
+    if ch in _ASCII_HEX:
+        return int(ch, 16)
+    if "\uff21" <= ch <= "\uff26" or "\uff41" <= ch <= "\uff46":
+        return (ord(ch) & 0x1F) + 9
+    if unicodedata.category(ch) == "Nd":
+        return unicodedata.decimal(ch)
+    return -1
+
+
+def _java_parse_hex(digits: str) -> int | None:
+    """``Integer.parseInt(digits, 16)`` (an optional leading sign, then digits), or None where it throws."""
+    sign, body = 1, digits
+    if body[:1] in ("+", "-"):
+        sign, body = (-1 if body[0] == "-" else 1), body[1:]
+    if not body:
+        return None
+    value = 0
+    for ch in body:
+        d = _java_hex_digit(ch)
+        if d < 0:
+            return None
+        value = value * 16 + d
+    return sign * value
+
+
+def decode_unicode_escapes(text: str) -> Decoded:
+    """Decode ``\\uXXXX`` escapes as Neo4j 5.26 does before lexing (its ``UnicodeEscapeReplacementReader``).
+
+    A backslash starts an escape when it is followed by ``u`` and not itself escaped by a raw backslash
+    (``\\\\u0041`` stays as written; a decoded backslash escapes nothing). The next four characters
+    (fewer at the end of the text) are parsed like Java's ``Integer.parseInt(s, 16)`` and cast to a UTF-16
+    unit: a sign and any Unicode decimal digit are accepted, as the server does. Decoded surrogate pairs
+    are joined.
+
+    Raises:
+        LexError: an escape the server cannot decode either (it rejects the query).
+    """
+    if "\\" not in text:
+        return Decoded(text, tuple(range(len(text) + 1)), (), False)
+    units: list[int] = []
+    origin: list[int] = []
+    from_escape: list[bool] = []
+    odd = False
+    escaped = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        is_escape = not escaped and ch == "\\" and i + 1 < n and text[i + 1] == "u"
+        if is_escape:
+            digits = text[i + 2 : min(i + 6, n)]
+            value = _java_parse_hex(digits)
+            if value is None:
+                raise LexError(f"invalid unicode escape \\u{digits!r}: expected four hexadecimal digits")
+            if len(digits) != 4 or not all(c in _ASCII_HEX for c in digits):
+                odd = True
+            code = value & 0xFFFF
+        else:
+            code = ord(ch)
+        escaped = not escaped and not is_escape and ch == "\\"
+        units.append(code)
+        origin.append(i)
+        from_escape.append(is_escape)
+        i += 6 if is_escape else 1
+    out: list[str] = []
+    out_origin: list[int] = []
+    escapes: list[int] = []
+    k = 0
+    while k < len(units):
+        code = units[k]
+        width = 1
+        if 0xD800 <= code < 0xDC00 and k + 1 < len(units) and 0xDC00 <= units[k + 1] < 0xE000:
+            code = 0x10000 + ((code - 0xD800) << 10) + (units[k + 1] - 0xDC00)
+            width = 2
+        if any(from_escape[k : k + width]):
+            escapes.append(len(out))
+        out.append(chr(code))
+        out_origin.append(origin[k])
+        k += width
+    out_origin.append(n)
+    return Decoded("".join(out), tuple(out_origin), tuple(escapes), odd)
 
 
 def _is_word_start(ch: str) -> bool:

@@ -15,17 +15,15 @@ no lock (saves are atomic renames). Temporary files of killed saves are deleted 
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import os
 import pickle
 import sys
-import threading
 import time
-import weakref
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 
@@ -37,6 +35,7 @@ from kgreason.graph.limits import checked_properties, id_problem, labels_problem
 from kgreason.graph.names import validate_graph_name
 from kgreason.graph.path_query import Direction, PathQuery, Step, path_sort_key
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
+from kgreason.graph.write_lock import WriteLock, held_if_free
 from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, Subgraph
 
 _LABELS = "_labels"
@@ -53,10 +52,6 @@ _FORMAT = 1
 STALE_TEMP_S = 60.0
 # (inode, mtime_ns, size) of a graph file: changes with every save (a save renames a new file in).
 _Signature = tuple[int, int, int]
-# Lock files this process holds, with the thread that took each: a second store object on the same
-# graph in the same thread would wait for itself forever, so it is refused at once instead.
-_HELD: dict[str, int] = {}
-_HELD_GUARD = threading.Lock()
 
 
 def _signature(path: FsPath) -> _Signature | None:
@@ -65,12 +60,6 @@ def _signature(path: FsPath) -> _Signature | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def _forget(key: str, thread: int) -> None:
-    with _HELD_GUARD:
-        if _HELD.get(key) == thread:
-            del _HELD[key]
 
 
 def _check_node(n: Node) -> tuple[str, tuple[str, ...], dict[str, Any]]:
@@ -128,8 +117,7 @@ class MemoryStore:
         self._dirty = False
         self._schema: GraphSchema | None = None
         self._read_sig: _Signature | None = None  # of the file self._g was read from (None: no file)
-        self._lock: IO[bytes] | None = None
-        self.lock_timeout_s = lock_timeout_s
+        self._lock = WriteLock(self.lock_path, what=f"graph {self.graph!r}", timeout_s=lock_timeout_s)
 
     # -- persistence ------------------------------------------------------------------------------------
     @property
@@ -181,7 +169,7 @@ class MemoryStore:
 
     def _begin_write(self) -> None:
         """Take the write lock (once) and make sure the in-memory graph is the newest saved copy."""
-        if self._lock is not None:
+        if self._lock.held:
             return
         self._acquire()
         if self._g is None or _signature(self.path) != self._read_sig:
@@ -193,46 +181,11 @@ class MemoryStore:
 
     def _acquire(self) -> None:
         self.check_writable()
-        key = str(self.lock_path.resolve())
-        me = threading.get_ident()
-        with _HELD_GUARD:
-            if _HELD.get(key) == me:
-                raise GraphError(
-                    f"graph {self.graph!r} has unsaved writes in another store object of this thread",
-                    hint="flush() or close() that store before writing through this one",
-                )
-        fh = self.lock_path.open("rb+")
-        deadline = time.monotonic() + self.lock_timeout_s
-        delay = 0.01
-        try:
-            while True:
-                try:
-                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise GraphError(
-                            f"graph {self.graph!r} is being written by another process "
-                            f"(waited {self.lock_timeout_s:g}s for {self.lock_path})",
-                            hint="wait for the other load to finish, then retry",
-                        ) from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.2)
-        except BaseException:
-            fh.close()
-            raise
-        with _HELD_GUARD:
-            _HELD[key] = me
-        self._lock = fh
-        weakref.finalize(self, _forget, key, me)
+        self._lock.acquire()
         self.clean_stale_temp_files()
 
     def _release(self) -> None:
-        if self._lock is None:
-            return
-        fh, self._lock = self._lock, None
-        _forget(str(self.lock_path.resolve()), threading.get_ident())
-        fh.close()  # closing the file releases the flock
+        self._lock.release()
 
     def clean_stale_temp_files(self, older_than_s: float = STALE_TEMP_S) -> list[FsPath]:
         """Delete the temporary files of saves killed midway, in this store's directory; return them.
@@ -251,19 +204,15 @@ class MemoryStore:
                     continue
             except FileNotFoundError:
                 continue
-            if name == self.graph and self._lock is not None:
-                tmp.unlink(missing_ok=True)
-                removed.append(tmp)
-                continue
-            try:
-                with (self._dir / f"{name}{_SUFFIX}{_LOCK_SUFFIX}").open("rb") as fh:
-                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            free: contextlib.AbstractContextManager[bool]
+            if name == self.graph and self._lock.held:
+                free = contextlib.nullcontext(True)
+            else:  # a running save holds its graph's lock
+                free = held_if_free(self._dir / f"{name}{_SUFFIX}{_LOCK_SUFFIX}")
+            with free as is_free:
+                if is_free:
                     tmp.unlink(missing_ok=True)
-            except FileNotFoundError:  # no lock file: left by a kgreason that took no locks
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                continue  # locked: that save is running
-            removed.append(tmp)
+                    removed.append(tmp)
         return removed
 
     def flush(self) -> None:
@@ -275,7 +224,7 @@ class MemoryStore:
         if not self._dirty or self._g is None:
             self._release()
             return
-        if self._lock is None:  # pragma: no cover - changes are only made under the lock
+        if not self._lock.held:  # pragma: no cover - changes are only made under the lock
             raise GraphError(f"graph {self.graph!r}: unsaved changes without the write lock")
         try:
             with atomic_write(self.path) as fh:
@@ -290,8 +239,7 @@ class MemoryStore:
         self._release()
 
     def drop(self) -> None:
-        if self._lock is None:
-            self._acquire()
+        self._acquire()
         try:
             self.path.unlink(missing_ok=True)
         finally:

@@ -55,6 +55,8 @@ class FormSettings:
     """Constraint pairs are formed from readings this close to each anchor's best."""
     pair_k: int = 6
     """...and at most this many readings per anchor."""
+    yes_margin: float = 0.1
+    """Yes/no: a reading this close to the best that reaches the other entity answers "yes"."""
     abstain_below: float = -1.0
     """Abstain when the best reading scores below this (the default never abstains on score)."""
 
@@ -164,7 +166,7 @@ def resolve(
             chosen=[best_all],
         )
     if analysis.form == "yes_no":
-        return _yes_no(analysis, anchors, readings)
+        return _yes_no(analysis, anchors, readings, s)
     if len(anchors) >= 2 and analysis.form in ("constraint", "list", "count", "single"):
         res = _constraint(analysis, anchors, readings, type_ok, s)
         if res is not None:
@@ -216,19 +218,26 @@ def _constraint(
     type_ok: TypeCheck | None,
     s: FormSettings,
 ) -> Resolution | None:
+    # Shortest first: a pair of one-step readings that meet beats any longer pair (a longer reading
+    # reaches more nodes, so it meets more easily, not more rightly).
     best: tuple[float, Reading, Reading, list[str]] | None = None
+    pairs: list[tuple[Reading, Reading, str, str]] = []
     for i, a in enumerate(anchors):
         for b in anchors[i + 1 :]:
             ra = [r for r in readings[a][: s.pair_k] if readings[a][0].score - r.score <= s.pair_margin]
             rb = [r for r in readings[b][: s.pair_k] if readings[b][0].score - r.score <= s.pair_margin]
-            for x in ra:
-                for y in rb:
-                    meet = [e for e in x.ends if e in y.ends and e not in (a, b)]
-                    if type_ok is not None and meet:
-                        typed = [e for e in meet if type_ok(x.ends[e])]
-                        meet = typed or ([] if analysis.strong_type else meet)
-                    if meet and (best is None or x.score + y.score > best[0]):
-                        best = (x.score + y.score, x, y, meet)
+            pairs.extend((x, y, a, b) for x in ra for y in rb)
+    for x, y, a, b in sorted(pairs, key=lambda t: len(t[0].signature) + len(t[1].signature)):
+        if best is not None and len(x.signature) + len(y.signature) > len(best[1].signature) + len(
+            best[2].signature
+        ):
+            break
+        meet = [e for e in x.ends if e in y.ends and e not in (a, b)]
+        if type_ok is not None and meet:
+            typed = [e for e in meet if type_ok(x.ends[e])]
+            meet = typed or ([] if analysis.strong_type else meet)
+        if meet and (best is None or x.score + y.score > best[0]):
+            best = (x.score + y.score, x, y, meet)
     if best is None:
         return None
     _, x, y, meet = best
@@ -245,7 +254,10 @@ def _constraint(
 
 
 def _yes_no(
-    analysis: QuestionAnalysis, anchors: Sequence[str], readings: Mapping[str, Sequence[Reading]]
+    analysis: QuestionAnalysis,
+    anchors: Sequence[str],
+    readings: Mapping[str, Sequence[Reading]],
+    s: FormSettings,
 ) -> Resolution:
     named = list(dict.fromkeys(analysis.anchors))
     if len(named) < 2:
@@ -259,24 +271,34 @@ def _yes_no(
             paths=list(best.ends.values())[:10],
             note={"rule": "the best reading reaches something"},
         )
-    # The subject is the anchor whose best reading scores highest; the other is the object to reach.
+    # "yes" when a reading from one named entity, close enough to its best, reaches the other.
+    reaching: list[tuple[float, Reading, str]] = []
     options = []
     for subject in anchors:
+        top = readings[subject][0].score
         for target in named:
-            if target != subject:
-                options.append((readings[subject][0].score, subject, target))
-    options.sort(key=lambda t: -t[0])
-    _, subject, target = options[0]
-    best = readings[subject][0]
-    if target in best.ends:
+            if target == subject:
+                continue
+            options.append((top, subject, target))
+            for r in readings[subject]:
+                if top - r.score > s.yes_margin:
+                    break
+                if target in r.ends:
+                    reaching.append((r.score, r, target))
+                    break
+    if reaching:
+        _, r, target = max(reaching, key=lambda t: t[0])
         return Resolution(
             answers=[target],
             value="yes",
             form="yes_no",
-            chosen=[best],
-            paths=[best.ends[target]],
-            note={"rule": "the best reading reaches the other entity", "reading": best.text},
+            chosen=[r],
+            paths=[r.ends[target]],
+            note={"rule": "a reading from one entity reaches the other", "reading": r.text},
         )
+    options.sort(key=lambda t: -t[0])
+    _, subject, target = options[0]
+    best = readings[subject][0]
     return Resolution(
         answers=[],
         value="no",
@@ -284,7 +306,7 @@ def _yes_no(
         chosen=[best],
         paths=list(best.ends.values())[:10],
         note={
-            "rule": "the best reading does not reach the other entity",
+            "rule": "no reading close to the best reaches the other entity",
             "reading": best.text,
             "reached": list(best.ends)[:10],
             "target": target,

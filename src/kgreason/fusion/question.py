@@ -117,10 +117,13 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
         if m:
             masked = re.sub(re.escape(m), " ", masked, flags=re.IGNORECASE)
     words = [w.lower() for w in _WORD.findall(masked)]
-    first = words[0] if words else ""
+    # The first word as written: "Ottoline Frey was born in which town?" starts with a name, not "was".
+    written = _WORD.findall(question)
+    first = written[0].lower() if written else ""
+    asks_wh = any(w in ("which", "what", "who", "whom", "whose", "where", "when", "how") for w in words)
     if _COUNT.search(question):
         form = "count"
-    elif first in _AUX:
+    elif first in _AUX and not asks_wh:
         form = "yes_no"
     elif len(set(anchors)) >= 2:
         form = "constraint"

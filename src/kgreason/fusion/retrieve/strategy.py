@@ -16,6 +16,7 @@ holds, and the answer text is composed from the cited triples.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, cast
@@ -31,6 +32,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     RelationScorer,
     Signature,
     StepLabels,
+    content_words,
     humanize,
     reading_text,
     step_labels,
@@ -49,9 +51,14 @@ class RetrieveOptions(StrategyOptions):
     scorer: Literal["embedding", "lexical"] = "embedding"
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
     path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
-    hop_penalty: float = Field(0.08, ge=0, description="Subtracted per hop beyond the first.")
+    hop_penalty: float = Field(
+        0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
+    )
     inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
     lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    round_trip_penalty: float = Field(
+        0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
+    )
     type_margin: float = Field(
         0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
     )
@@ -91,6 +98,7 @@ class RetrieveStrategy(Strategy):
         self._scorer = scorer
         self._schema_cache: GraphSchema | None = None
         self._coverage = CoverageScorer()
+        self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
 
     @property
@@ -118,16 +126,49 @@ class RetrieveStrategy(Strategy):
         return self._schema_cache
 
     def _scored(self, masked: str, sigs: Sequence[Signature], steps: StepLabels) -> list[float]:
+        """Relevance of each signature to the masked question.
+
+        Sentence-embedding similarity of its reading, plus ``lexical_weight`` times the question words its
+        relations and labels cover, less ``hop_penalty`` for each step after the first that the question
+        does not name (neither a word of its relation nor of the label it reaches): a longer path must
+        earn its hops. ``round_trip_penalty`` is charged for a step straight back along the relation just
+        followed (colleagues: works at, then works at backwards), ``inverse_penalty`` per backwards step.
+        """
         opts = self.options
         texts = [reading_text(sig, steps) for sig in sigs]
-        raw = self.scorer.score(masked, texts)
-        if opts.lexical_weight > 0 and opts.scorer == "embedding":
-            lexical = self._coverage.score(masked, texts)
-            raw = [r + opts.lexical_weight * x for r, x in zip(raw, lexical, strict=True)]
-        return [
-            sc - opts.hop_penalty * (len(sig) - 1) - opts.inverse_penalty * sum(d == "in" for _, d in sig)
-            for sc, sig in zip(raw, sigs, strict=True)
-        ]
+        raw = self.scorer.score(masked, texts) if opts.scorer == "embedding" else [0.0] * len(sigs)
+        plain = [" ".join(_step_words(step, steps) for step in sig) for sig in sigs]
+        lexical = self._coverage.score(masked, plain)
+        earned = self._earned(masked, steps)
+        out = []
+        for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
+            unearned = sum(1 for step in sig[1:] if step not in earned)
+            round_trips = sum(1 for a, b in itertools.pairwise(sig) if a[0] == b[0] and a[1] != b[1])
+            out.append(
+                sc
+                + opts.lexical_weight * lex
+                - opts.hop_penalty * unearned
+                - opts.round_trip_penalty * round_trips
+                - opts.inverse_penalty * sum(d == "in" for _, d in sig)
+            )
+        return out
+
+    def _earned(self, masked: str, steps: StepLabels) -> set[tuple[str, str]]:
+        """The steps the question names: a word of the step's relation or of the label it reaches is in
+        the question (stemmed, or inside a compound such as "grandparents"). Also tried: a question word
+        close to the relation's words in embedding space; it changed no answer on the dev questions."""
+        key = (masked, id(steps))
+        if key in self._earned_cache:
+            return self._earned_cache[key]
+        words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
+        earned: set[tuple[str, str]] = set()
+        texts = {step: _step_words(step, steps) for step in steps}
+        for step, text in texts.items():
+            step_words = content_words(text)
+            if any(sw == w or (len(sw) >= 4 and sw in w) for sw in step_words for w in words):
+                earned.add(step)
+        self._earned_cache = {key: earned}
+        return earned
 
     def _readings(self, ctx: Context, anchor: str, masked: str) -> list[Reading]:
         """The relation signatures from ``anchor`` that really exist, scored and best first."""
@@ -161,7 +202,7 @@ class RetrieveStrategy(Strategy):
                 if depth == 1
                 else [sig for _, sig in ranked_level[: opts.extend_top]]
             )
-            level = [ext for sig in parents for ext in _extensions(sig, steps, node.labels)]
+            level = [ext for sig in parents for ext in _extensions(sig, steps)]
         scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
         readings: list[Reading] = []
         tried = 0
@@ -402,15 +443,14 @@ def mask_question(question: str, mentions: Sequence[str]) -> str:
     return masked
 
 
-def _extensions(sig: Signature, steps: StepLabels, start_labels: Sequence[str]) -> list[Signature]:
-    """``sig`` extended by each step the schema allows after it (never straight back along its last)."""
-    last = sig[-1]
-    arrives = steps.get(last, (set(), set()))[1]
-    out = []
-    for step, (sources, _) in sorted(steps.items()):
-        if not sources & arrives:
-            continue
-        if last[0] == step[0] and last[1] != step[1]:
-            continue
-        out.append((*sig, step))
-    return out
+def _extensions(sig: Signature, steps: StepLabels) -> list[Signature]:
+    """``sig`` extended by each step the schema allows after it."""
+    arrives = steps.get(sig[-1], (set(), set()))[1]
+    return [(*sig, step) for step, (sources, _) in sorted(steps.items()) if sources & arrives]
+
+
+def _step_words(step: tuple[str, str], steps: StepLabels) -> str:
+    """A step's relation words and the label it reaches (what a question may name it by)."""
+    _, arrives = steps.get(step, (set(), set()))
+    labels = " ".join(humanize(label) for label in sorted(arrives) if humanize(label) not in ("entity",))
+    return f"{humanize(step[0])} {labels}".strip()

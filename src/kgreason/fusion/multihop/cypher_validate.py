@@ -192,20 +192,21 @@ class _Scoper:
                 if self.rel_start(i):
                     raise self.refuse("a relationship pattern outside a path the validator can read")
                 if tok.text == ":" and i > 0 and (self.is_name(i - 1) or self.sym(i - 1, ")")):
-                    self._predicate(i + 1)  # n:A|B in an expression: only its style matters
+                    self._predicate(i + 1)
             elif tok.kind == WORD and tok.upper == "MATCH" and is_keyword_at(t, i):
                 i = self._pattern_list(i + 1, end)
                 continue
             elif tok.kind == WORD and tok.upper == "IS" and is_keyword_at(t, i):
-                self._predicate(i + 1)
+                self._predicate(i + 1, is_keyword=True)
             elif tok.kind == PARAM and self.sym(i + 1, "(") and i > 0 and self.sym(i - 1, ":"):
                 raise self.refuse("dynamic labels or types ($(...)) are not allowed")
             i += 1
 
-    def _predicate(self, k: int) -> None:
+    def _predicate(self, k: int, *, is_keyword: bool = False) -> None:
+        """A label predicate in an expression (``n:A|B``, ``n IS A``): only its style matters here."""
         if self._label_operand_start(k):
             expr = self._label_expr(k, rel=False)
-            if expr is not None and expr.gpm:
+            if expr is not None and (expr.gpm or is_keyword):
                 self.gpm = True
 
     def _paren(self, i: int, end: int) -> int:

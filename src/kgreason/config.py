@@ -8,7 +8,9 @@ Environment variables (all optional):
 - ``KGR_LLM``: the default LLM backend name (``llamacpp``).
 
 Secrets (the Neo4j password, API keys) are only ever read from the environment and never printed:
-``repr`` of a ``Settings`` masks them.
+``repr`` of a ``Settings`` masks them. A ``user:password@`` written into ``KGR_NEO4J_URI`` is taken out of
+the URI and used as authentication (the two variables win over it), and every URI shown anywhere goes
+through ``redact_uri``. Directories kgreason creates under ``KGR_HOME`` are 0700 (``private_dir``).
 """
 
 from __future__ import annotations

@@ -71,6 +71,10 @@ REWRITES = [
     ("MATCH (IS Person) RETURN 1", "MATCH (IS `KG_g`&(Person)) RETURN 1"),
     ("MATCH (n:KG_g|Person) RETURN n", "MATCH (n:`KG_g`&(KG_g|Person)) RETURN n"),
     ("MATCH (n:Person:KG_g) RETURN n", "MATCH (n:Person:KG_g) RETURN n"),
+    (  # IS on a relationship is a label expression too; the direction fix still applies
+        "MATCH (a)-[IS born_in]->(b:Person) RETURN a",
+        "MATCH (a:`KG_g`)<-[IS born_in]-(b:`KG_g`&Person) RETURN a",
+    ),
     # a colon conjunction next to a label expression is written with & (Neo4j refuses the mix)
     (
         "MATCH (n:Person:City)-[:born_in|:lives_in]->(m) MATCH (c:City|Person) RETURN n",

@@ -433,7 +433,11 @@ class _Scoper:
             close = self.pairs[k]
             rel.open_idx, rel.close_idx, rel.bracketed = k, close, True
             j = k + 1
-            if self.is_name(j) and not self.word(j, "WHERE"):
+            if (
+                self.is_name(j)
+                and not self.word(j, "WHERE")
+                and not (self.word(j, "IS") and self._label_operand_start(j + 1))
+            ):
                 j += 1
             if self.sym(j, ":") or (self.word(j, "IS") and self._label_operand_start(j + 1)):
                 expr = self._label_expr(j + 1, rel=True)

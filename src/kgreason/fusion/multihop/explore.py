@@ -23,6 +23,7 @@ from typing import Any
 
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.retrieve.relation_paths import (
+    PathScorer,
     RelationScorer,
     Signature,
     StepLabels,
@@ -100,11 +101,13 @@ class Explorer:
         *,
         steps: StepLabels | None = None,
         seeds: Sequence[Seed] | None = None,
+        path_scorer: PathScorer | None = None,
     ) -> None:
         self.ctx = ctx
         self.scorers = scorers
         self.s = settings
         self.steps = steps
+        self.path_scorer = path_scorer
         self.seeds = tuple(ctx.seeds if seeds is None else seeds)
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
 
@@ -113,6 +116,8 @@ class Explorer:
         """Relevance of each signature to the (masked) question, penalties included."""
         if not signatures:
             return []
+        if self.path_scorer is not None:
+            return self.path_scorer.score(self.masked, signatures, self.steps)
         texts = [reading_text(sig, self.steps) for sig in signatures]
         totals = [0.0] * len(texts)
         for scorer, weight in self.scorers:

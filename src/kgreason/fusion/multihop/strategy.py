@@ -20,7 +20,14 @@ from kgreason.fusion.base import Context, Draft, Evidence, Strategy, StrategyOpt
 from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeMatcher, resolve
 from kgreason.fusion.multihop.explore import Explorer, ExploreSettings
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
-from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer, RelationScorer, reading_text, step_labels
+from kgreason.fusion.retrieve.relation_paths import (
+    EmbeddingScorer,
+    PathScorer,
+    PathScoreSettings,
+    RelationScorer,
+    reading_text,
+    step_labels,
+)
 from kgreason.fusion.retrieve.strategy import compose, evidence_for
 from kgreason.graph.store import GraphSchema
 from kgreason.types import Citation
@@ -44,11 +51,16 @@ class MultihopOptions(StrategyOptions):
     beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
     max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
     scorer: Literal["embedding", "lexical", "both"] = "both"
-    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    lexical_weight: float = Field(0.1, ge=0, description="Weight of word overlap next to embeddings.")
+    round_trip_penalty: float = Field(
+        0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
+    )
     miss_cost: float = Field(
         0.5, ge=0, description="Word-overlap cost of a relation word the question lacks."
     )
-    hop_penalty: float = Field(0.08, ge=0, description="Subtracted per hop beyond the first.")
+    hop_penalty: float = Field(
+        0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
+    )
     inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
     type_margin: float = Field(
         0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
@@ -91,6 +103,7 @@ class MultihopStrategy(Strategy):
         self._scorers = scorers
         self._t2c: Text2Cypher | None = None
         self._schema: GraphSchema | None = None
+        self._path_scorer: PathScorer | None = None
         self._types = TypeMatcher(
             lambda: list((self._schema or self.store.schema()).labels), self._similarity
         )
@@ -179,7 +192,10 @@ class MultihopStrategy(Strategy):
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
         for seed in ctx.seeds:
-            _, ranked = Explorer(ctx, self.scorers, settings, steps=steps, seeds=[seed]).run()
+            explorer = Explorer(
+                ctx, self.scorers, settings, steps=steps, seeds=[seed], path_scorer=self.path_scorer
+            )
+            _, ranked = explorer.run()
             readings[seed.node_id] = [
                 Reading(seed.node_id, b.signature, b.score, ends, reading_text(b.signature, steps))
                 for b in ranked
@@ -203,6 +219,17 @@ class MultihopStrategy(Strategy):
             **res.note,
         )
         return evidence_for(ctx, res, readings, o.token_budget)
+
+    @property
+    def path_scorer(self) -> PathScorer:
+        """The relation-path scoring rule shared with the retrieve strategy."""
+        if self._path_scorer is None:
+            o = self.options
+            embedding = next((sc for sc, _ in self.scorers if isinstance(sc, EmbeddingScorer)), None)
+            weight = 1.0 if o.scorer == "lexical" else o.lexical_weight
+            settings = PathScoreSettings(weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty)
+            self._path_scorer = PathScorer(embedding, settings)
+        return self._path_scorer
 
     @property
     def schema(self) -> GraphSchema:

@@ -16,7 +16,6 @@ holds, and the answer text is composed from the cited triples.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, cast
@@ -26,13 +25,13 @@ from pydantic import Field
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
 from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeCheck, TypeMatcher, resolve
 from kgreason.fusion.retrieve.relation_paths import (
-    CoverageScorer,
     EmbeddingScorer,
     LexicalScorer,
+    PathScorer,
+    PathScoreSettings,
     RelationScorer,
     Signature,
     StepLabels,
-    content_words,
     humanize,
     reading_text,
     step_labels,
@@ -55,7 +54,7 @@ class RetrieveOptions(StrategyOptions):
         0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
     )
     inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
-    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    lexical_weight: float = Field(0.1, ge=0, description="Weight of word overlap next to embeddings.")
     round_trip_penalty: float = Field(
         0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
     )
@@ -97,8 +96,7 @@ class RetrieveStrategy(Strategy):
         super().__init__(*args, **kwargs)
         self._scorer = scorer
         self._schema_cache: GraphSchema | None = None
-        self._coverage = CoverageScorer()
-        self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
+        self._path_scorer: PathScorer | None = None
         self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
 
     @property
@@ -119,56 +117,22 @@ class RetrieveStrategy(Strategy):
                 self._scorer = EmbeddingScorer(encoder, path)
         return self._scorer
 
+    @property
+    def path_scorer(self) -> PathScorer:
+        if self._path_scorer is None:
+            o = self.options
+            settings = PathScoreSettings(
+                o.lexical_weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty
+            )
+            embedding = self.scorer if o.scorer == "embedding" else None
+            self._path_scorer = PathScorer(embedding, settings)
+        return self._path_scorer
+
     # -- gather -----------------------------------------------------------------------------------------
     def _schema(self) -> GraphSchema:
         if self._schema_cache is None:
             self._schema_cache = self.store.schema()
         return self._schema_cache
-
-    def _scored(self, masked: str, sigs: Sequence[Signature], steps: StepLabels) -> list[float]:
-        """Relevance of each signature to the masked question.
-
-        Sentence-embedding similarity of its reading, plus ``lexical_weight`` times the question words its
-        relations and labels cover, less ``hop_penalty`` for each step after the first that the question
-        does not name (neither a word of its relation nor of the label it reaches): a longer path must
-        earn its hops. ``round_trip_penalty`` is charged for a step straight back along the relation just
-        followed (colleagues: works at, then works at backwards), ``inverse_penalty`` per backwards step.
-        """
-        opts = self.options
-        texts = [reading_text(sig, steps) for sig in sigs]
-        raw = self.scorer.score(masked, texts) if opts.scorer == "embedding" else [0.0] * len(sigs)
-        plain = [" ".join(_step_words(step, steps) for step in sig) for sig in sigs]
-        lexical = self._coverage.score(masked, plain)
-        earned = self._earned(masked, steps)
-        out = []
-        for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
-            unearned = sum(1 for step in sig[1:] if step not in earned)
-            round_trips = sum(1 for a, b in itertools.pairwise(sig) if a[0] == b[0] and a[1] != b[1])
-            out.append(
-                sc
-                + opts.lexical_weight * lex
-                - opts.hop_penalty * unearned
-                - opts.round_trip_penalty * round_trips
-                - opts.inverse_penalty * sum(d == "in" for _, d in sig)
-            )
-        return out
-
-    def _earned(self, masked: str, steps: StepLabels) -> set[tuple[str, str]]:
-        """The steps the question names: a word of the step's relation or of the label it reaches is in
-        the question (stemmed, or inside a compound such as "grandparents"). Also tried: a question word
-        close to the relation's words in embedding space; it changed no answer on the dev questions."""
-        key = (masked, id(steps))
-        if key in self._earned_cache:
-            return self._earned_cache[key]
-        words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
-        earned: set[tuple[str, str]] = set()
-        texts = {step: _step_words(step, steps) for step in steps}
-        for step, text in texts.items():
-            step_words = content_words(text)
-            if any(sw == w or (len(sw) >= 4 and sw in w) for sw in step_words for w in words):
-                earned.add(step)
-        self._earned_cache = {key: earned}
-        return earned
 
     def _readings(self, ctx: Context, anchor: str, masked: str) -> list[Reading]:
         """The relation signatures from ``anchor`` that really exist, scored and best first."""
@@ -192,7 +156,7 @@ class RetrieveStrategy(Strategy):
         for depth in range(1, opts.hops + 1):
             if not level:
                 break
-            values = self._scored(masked, level, steps)
+            values = self.path_scorer.score(masked, level, steps)
             ranked_level = sorted(zip(values, level, strict=True), key=lambda x: (-x[0], x[1]))
             scored.extend(ranked_level)
             if depth == opts.hops:
@@ -447,10 +411,3 @@ def _extensions(sig: Signature, steps: StepLabels) -> list[Signature]:
     """``sig`` extended by each step the schema allows after it."""
     arrives = steps.get(sig[-1], (set(), set()))[1]
     return [(*sig, step) for step, (sources, _) in sorted(steps.items()) if sources & arrives]
-
-
-def _step_words(step: tuple[str, str], steps: StepLabels) -> str:
-    """A step's relation words and the label it reaches (what a question may name it by)."""
-    _, arrives = steps.get(step, (set(), set()))
-    labels = " ".join(humanize(label) for label in sorted(arrives) if humanize(label) not in ("entity",))
-    return f"{humanize(step[0])} {labels}".strip()

@@ -3,13 +3,17 @@
 //
 // Single-file source launcher, no compile step:
 //
-//     java -Xms1g -Xmx2g -XX:+ExitOnOutOfMemoryError -cp "neo4j-server/lib/*" neo4j-server/Launcher.java \
+//     java -Xms1g -Xmx2g -cp "neo4j-server/lib/*" neo4j-server/Launcher.java \
 //          HOME PORT [--detached] [key=value ...]
 //
 // HOME is the DBMS home (data/, logs/, plugins/ are created under it), PORT the Bolt port on 127.0.0.1.
 // Extra key=value arguments are raw Neo4j settings that override the defaults below.
 // Auth is off unless the environment variable NEO4J_AUTH_PASSWORD is set (at least 8 characters): then auth
 // is on and user "neo4j" gets that password. The password is never taken from the command line.
+//
+// No -XX:+ExitOnOutOfMemoryError: values an expression builds (a huge list comprehension, a string doubled
+// in reduce) are not counted by the transaction memory limits; without the flag their OutOfMemoryError ends
+// that one query (Neo.TransientError.General.OutOfMemoryError) instead of the whole server.
 //
 // Prints "READY bolt://127.0.0.1:PORT" once the "neo4j" database is available. Shuts down cleanly on
 // SIGTERM/SIGINT (shutdown hook) and, unless --detached, when stdin closes (so a parent holding the pipe
@@ -37,10 +41,37 @@ public class Launcher {
     static final String ALLOWLIST = String.join(",",
             "apoc.help", "apoc.version",
             "apoc.meta.*", "apoc.path.*", "apoc.algo.*", "apoc.neighbors.*", "apoc.stats.degrees",
-            "apoc.coll.*", "apoc.map.*", "apoc.text.*", "apoc.agg.*", "apoc.math.*", "apoc.number.*",
+            "apoc.map.*", "apoc.agg.*", "apoc.math.*", "apoc.number.*",
             "apoc.date.*", "apoc.temporal.*", "apoc.label.*", "apoc.node.*", "apoc.rel.*",
             "apoc.any.*", "apoc.hashing.*", "apoc.schema.nodes", "apoc.schema.relationships",
-            "apoc.convert.fromJsonMap", "apoc.convert.fromJsonList", "apoc.convert.toJson");
+            "apoc.convert.fromJsonMap", "apoc.convert.fromJsonList", "apoc.convert.toJson",
+            // apoc.coll.* and apoc.text.* one by one, leaving out what allocates without bound (the result's
+            // size is an integer argument or a format width, or grows exponentially): apoc.text.lpad, rpad,
+            // repeat, random, format, apoc.coll.fill, combinations, randomItems. The server's transaction
+            // memory limit does not count such values: one call ends in an OutOfMemoryError.
+            "apoc.coll.avg", "apoc.coll.contains", "apoc.coll.containsAll", "apoc.coll.containsAllSorted",
+            "apoc.coll.containsDuplicates", "apoc.coll.containsSorted", "apoc.coll.different",
+            "apoc.coll.disjunction", "apoc.coll.dropDuplicateNeighbors", "apoc.coll.duplicates",
+            "apoc.coll.duplicatesWithCount", "apoc.coll.elements", "apoc.coll.flatten", "apoc.coll.frequencies",
+            "apoc.coll.frequenciesAsMap", "apoc.coll.indexOf", "apoc.coll.insert", "apoc.coll.insertAll",
+            "apoc.coll.intersection", "apoc.coll.isEqualCollection", "apoc.coll.max", "apoc.coll.min",
+            "apoc.coll.occurrences", "apoc.coll.pairWithOffset", "apoc.coll.pairs", "apoc.coll.pairsMin",
+            "apoc.coll.partition", "apoc.coll.randomItem", "apoc.coll.remove", "apoc.coll.removeAll",
+            "apoc.coll.runningTotal", "apoc.coll.set", "apoc.coll.shuffle", "apoc.coll.sort", "apoc.coll.sortMaps",
+            "apoc.coll.sortMulti", "apoc.coll.sortNodes", "apoc.coll.sortText", "apoc.coll.split", "apoc.coll.stdev",
+            "apoc.coll.subtract", "apoc.coll.sum", "apoc.coll.sumLongs", "apoc.coll.toSet", "apoc.coll.union",
+            "apoc.coll.unionAll", "apoc.coll.zip", "apoc.coll.zipToRows", "apoc.text.base64Decode",
+            "apoc.text.base64Encode", "apoc.text.base64UrlDecode", "apoc.text.base64UrlEncode", "apoc.text.byteCount",
+            "apoc.text.bytes", "apoc.text.camelCase", "apoc.text.capitalize", "apoc.text.capitalizeAll",
+            "apoc.text.charAt", "apoc.text.clean", "apoc.text.code", "apoc.text.compareCleaned",
+            "apoc.text.decapitalize", "apoc.text.decapitalizeAll", "apoc.text.distance", "apoc.text.doubleMetaphone",
+            "apoc.text.fuzzyMatch", "apoc.text.hammingDistance", "apoc.text.hexCharAt", "apoc.text.hexValue",
+            "apoc.text.indexOf", "apoc.text.indexesOf", "apoc.text.jaroWinklerDistance", "apoc.text.join",
+            "apoc.text.levenshteinDistance", "apoc.text.levenshteinSimilarity", "apoc.text.phonetic",
+            "apoc.text.phoneticDelta", "apoc.text.regexGroups", "apoc.text.regexGroupsByName", "apoc.text.regreplace",
+            "apoc.text.replace", "apoc.text.slug", "apoc.text.snakeCase", "apoc.text.sorensenDiceSimilarity",
+            "apoc.text.split", "apoc.text.swapCase", "apoc.text.toCypher", "apoc.text.toUpperCase",
+            "apoc.text.upperCamelCase", "apoc.text.urldecode", "apoc.text.urlencode");
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -64,7 +95,13 @@ public class Launcher {
         cfg.put("dbms.security.auth_enabled", Boolean.toString(auth));
         cfg.put("server.memory.pagecache.size", "512m");
         cfg.put("db.transaction.timeout", "30s");
+        // Memory a transaction may track (rows operators buffer: sort, aggregation, collect, eager): one
+        // transaction, all transactions of the database and of the DBMS, all well under the 2 GiB heap so
+        // the page cache, Bolt and the query parser keep headroom. A query over them fails with
+        // Neo.TransientError.General.MemoryPoolOutOfMemoryError; the rest of the server is unaffected.
         cfg.put("db.memory.transaction.max", "256m");
+        cfg.put("db.memory.transaction.total.max", "1g");
+        cfg.put("dbms.memory.transaction.total.max", "1g");
         cfg.put("dbms.security.allow_csv_import_from_file_urls", "false");
         cfg.put("dbms.usage_report.enabled", "false");
         cfg.put("db.tx_log.rotation.retention_policy", "2 files");

@@ -47,7 +47,9 @@ DEFAULT_PORT = 7687
 JVM_FLAGS = (
     "-Xms1g",
     "-Xmx2g",
-    "-XX:+ExitOnOutOfMemoryError",
+    # No -XX:+ExitOnOutOfMemoryError: a read whose expression outgrows the heap (a value the transaction
+    # memory limits do not count) must fail alone with Neo.TransientError.General.OutOfMemoryError, not take
+    # the server down with it. The guard refuses the known shapes first (cypher_bounds).
     "-XX:-UsePerfData",
     # as Neo4j's own neo4j.conf: the page cache frees direct buffers through JDK internals
     "--add-opens=java.base/java.nio=ALL-UNNAMED",

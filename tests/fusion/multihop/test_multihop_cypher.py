@@ -101,8 +101,8 @@ def test_plans_are_constrained_and_compiled() -> None:
     text, params = compile_plan(plan, "g")
     assert params == {"start": "a1"}
     assert text == (
-        "MATCH (n0:`KG_g` {id: $start})-[:`born_in`]->(n1:`KG_g`)<-[:`lives_in`]-(n2:`KG_g`) "
-        "RETURN count(DISTINCT n2) AS count"
+        "MATCH p = (n0:`KG_g` {id: $start})-[:`born_in`]->(n1:`KG_g`)<-[:`lives_in`]-(n2:`KG_g`) "
+        "WITH n2, head(collect(p)) AS p RETURN count(n2) AS count, collect(p)[..100] AS paths"
     )
     assert parse_plan({"start": "Bob", "path": ["born_in"]}, {"Ada": "a1"}, []) is None
 
@@ -209,7 +209,9 @@ def test_plan_mode_with_a_scripted_plan(family: Neo4jStore, settings: Settings, 
     assert [n.id for n in answer.evidence[0].nodes] == ["alice", "acme", "paris"]
     count = json.dumps({"start": "Alice", "path": ["parent_of"], "return": "count"})
     answer = _ask(family, settings, encoder, ScriptedModel([count]), "How many children has alice?", "alice")
-    assert answer.text == "count = 2"
+    assert answer.value == "2" and answer.form == "count"
+    assert set(answer.answers) == {"bob", "carol"}  # the counted entities, with their paths as evidence
+    assert answer.text.startswith("2: ") and not answer.unsupported
 
 
 @pytest.mark.slow

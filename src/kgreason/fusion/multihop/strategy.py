@@ -11,15 +11,16 @@ Both record every query in the ``Answer`` (refused ones with the reason) and eve
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Draft, Evidence, Strategy, StrategyOptions
 from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeMatcher, resolve
+from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import Explorer, ExploreSettings
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
+from kgreason.fusion.question import analyse
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     PathScorer,
@@ -30,17 +31,11 @@ from kgreason.fusion.retrieve.relation_paths import (
 )
 from kgreason.fusion.retrieve.strategy import compose, evidence_for
 from kgreason.graph.store import GraphSchema
-from kgreason.types import Citation
 
 if TYPE_CHECKING:
     from kgreason.fusion.multihop.text2cypher import Text2Cypher
 
 Mode = Literal["auto", "explore", "cypher"]
-
-_CYPHER_CUES = re.compile(
-    r"\b(how many|number of|count|average|total|most|least|more than|fewer than|at least|list all|every)\b",
-    re.IGNORECASE,
-)
 
 
 class MultihopOptions(StrategyOptions):
@@ -119,13 +114,17 @@ class MultihopStrategy(Strategy):
             )
 
     # -- routing ----------------------------------------------------------------------------------------
-    def pick_mode(self, question: str, linked: bool) -> Literal["explore", "cypher"]:
-        """``auto``: cypher on a Cypher store for counting/filtering questions or without a linked entity."""
+    def pick_mode(self, question: str, linked: bool, form: str | None = None) -> Literal["explore", "cypher"]:
+        """``auto``: cypher on a Cypher store for a count (``form``, read from the question when not
+        given), a filter, an aggregate or a ranking ("before 1990", "average", "oldest"), or without a
+        linked entity; explore otherwise."""
         if self.options.mode != "auto":
             return self.options.mode
         if not self.store.capabilities.cypher:
             return "explore"
-        if not linked or _CYPHER_CUES.search(question):
+        if form is None:
+            form = analyse(question).form
+        if not linked or form == "count" or QUERY_CUES.search(question):
             return "cypher"
         return "explore"
 
@@ -244,31 +243,12 @@ class MultihopStrategy(Strategy):
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
-        """Explore: the resolved answer with cited paths (no LLM call here); cypher: the rows' entities."""
+        """Explore: the resolved answer with cited paths (no LLM call here); cypher: the query's value or
+        entities (``text2cypher.draft_from_evidence``)."""
         res = evidence.notes.get("resolution")
         ranked = [c.node_id for c in evidence.candidates][: self.options.max_answers]
         if isinstance(res, Resolution):
             return compose(evidence, res, res.answers, ranked)
-        answer_set = [str(a) for a in evidence.notes.get("answer_set", [])]
-        answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
-        markers: dict[str, str] = {}
-        for p in evidence.paths:
-            for e in p.edges:
-                markers.setdefault(e.id, f"T{len(markers) + 1}")
-        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
-        citations: list[Citation] = []
-        parts = []
-        for a in answer_set:
-            support = next((p for p in evidence.paths if p.nodes[-1].id == a), None)
-            ids = support.edge_ids if support is not None else ()
-            for i in ids:
-                citations.append(Citation(f"[{markers[i]}]", (i,)))
-            marks = "".join(f"[{markers[i]}]" for i in ids)
-            parts.append(f"{names.get(a, a)} {marks}".strip())
-        text = "; ".join(parts) or ", ".join(str(x) for x in evidence.notes.get("scalars", [])[:10])
-        by_id = {c.node_id: c.score for c in evidence.candidates}
-        scores: dict[str, float] = {"answer_set_size": float(len(answer_set))}
-        scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})
-        return Draft(
-            text=text, entities=tuple(ranked), citations=tuple(dict.fromkeys(citations)), scores=scores
-        )
+        from kgreason.fusion.multihop.text2cypher import draft_from_evidence
+
+        return draft_from_evidence(ctx, evidence, self.options.max_answers)

@@ -22,15 +22,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kgreason.errors import GraphError, InputError, LLMError, QueryRefused
-from kgreason.fusion.base import Candidate, Context, Evidence
-from kgreason.fusion.multihop.cypher_plan import Plan, compile_plan, parse_plan, plan_schema
+from kgreason.fusion.base import Candidate, Context, Draft, Evidence
+from kgreason.fusion.multihop.cypher_plan import (
+    END,
+    QUERY_CUES,
+    Filter,
+    Plan,
+    PlanError,
+    compile_plan,
+    plan_schema,
+    read_plan,
+)
 from kgreason.fusion.multihop.cypher_validate import extract_cypher, validate_cypher
 from kgreason.fusion.multihop.schema_select import SelectedSchema, select_schema
 from kgreason.fusion.recording import digest
 from kgreason.fusion.retrieve.relation_paths import RelationScorer, humanize
 from kgreason.graph.cypher_guard import QueryResult
 from kgreason.graph.store import GraphSchema, GraphStore
-from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, QueryRecord
+from kgreason.types import DEFAULT_LABEL, Citation, Edge, Node, Path, QueryRecord
 
 if TYPE_CHECKING:
     from kgreason.fusion.multihop.strategy import MultihopOptions
@@ -65,11 +74,14 @@ class Attempt:
     validate_ms: float = 0.0
     run_ms: float = 0.0
     fixes: list[str] = field(default_factory=list)
+    plan: Plan | None = None
 
 
 PLAN_SYSTEM = (
     "You turn a question about a knowledge graph into a query plan: where to start, which relationships "
-    "to follow (the inverse goes against the arrow), and whether to return the entities or their count."
+    "to follow (the inverse goes against the arrow), and whether to return the entities, their count, or "
+    "whether such a path exists (yes/no). A second named entity goes in and_start with the path from it "
+    "to the same answer. Filters, aggregate, order_by and limit are for conditions, totals and rankings."
 )
 CYPHER_SYSTEM = (
     "You write one read-only Cypher query for Neo4j that answers the question. Use only the labels, "
@@ -101,11 +113,22 @@ class Text2Cypher:
         )
 
     def examples(
-        self, selected: SelectedSchema, starts: Sequence[str], plan_mode: bool, start_id: str | None = None
+        self,
+        selected: SelectedSchema,
+        starts: Sequence[str],
+        plan_mode: bool,
+        start_id: str | None = None,
+        *,
+        form: str = "single",
+        second: str | None = None,
+        properties: Sequence[str] = (),
+        cue: bool = False,
     ) -> list[str]:
         """Few-shot examples generated from the selected patterns: a two-hop count when the two best
         patterns chain, then one-hop questions with the most relevant last, nearest the question (tiny
-        models lean on the last example). Cypher examples start from ``start_id`` when one is linked."""
+        models lean on the last example). Cypher examples start from ``start_id`` when one is linked.
+        Plans get one more example shaped like the question, nearest it: a yes/no or a two-anchor
+        question when a ``second`` entity is linked, a filter when the question has a ``cue`` for one."""
         subject = starts[0] if starts else "X"
         k = self.options.few_shot
         one_hop = [
@@ -120,12 +143,18 @@ class Text2Cypher:
                 shots.append((q, Plan(subject, True, ((a.type, "out"), (b.type, "out")), "count")))
                 one_hop = one_hop[: k - 1]
         shots += reversed(one_hop)
+        if plan_mode and k >= 1:
+            shaped = _shaped_example(selected, subject, form, second, properties if cue else ())
+            if shaped is not None:
+                shots.append(shaped)
         ident = start_id or "ID"
         literal = "'" + ident.replace("\\", "\\\\").replace("'", "\\'") + "'"
         out = []
         for question, plan in shots:
             if plan_mode:
                 answer = json.dumps({k: v for k, v in plan.to_dict().items() if k != "start_is_entity"})
+            elif plan.kind not in ("entities", "count") or plan.and_start is not None:
+                continue  # the Cypher examples stay the simple ones
             else:  # the simplest Cypher that answers it: validation adds the graph label and the LIMIT
                 hops = "".join(
                     f"-[:{t}]->(n{i})" if d == "out" else f"<-[:{t}]-(n{i})"
@@ -159,10 +188,28 @@ class Text2Cypher:
             ctx.note("cypher", error="the graph has no relationship types to query")
             return Evidence()
         plan_mode = self.options.generation == "plan"
-        start_ids = {n.name: n.id for n in seeds.values()}
+        # in question order, so the first named entity is the first start offered
+        ordered = [s.node_id for s in sorted(ctx.seeds, key=lambda s: s.start) if s.node_id in seeds]
+        start_ids = {seeds[i].name: i for i in dict.fromkeys(ordered)}
         starts = list(start_ids) or selected.labels or [DEFAULT_LABEL]
+        properties = list(
+            dict.fromkeys(
+                k for x in selected.labels for k in selected.node_properties.get(x, ()) if k != "id"
+            )
+        )
+        second = starts[1] if len(start_ids) >= 2 else None
+        cue = bool(QUERY_CUES.search(ctx.question))
         schema_text = selected.text()
-        shots = self.examples(selected, starts, plan_mode, next(iter(start_ids.values()), None))
+        shots = self.examples(
+            selected,
+            starts,
+            plan_mode,
+            next(iter(start_ids.values()), None),
+            form=ctx.analysis.form,
+            second=second,
+            properties=properties,
+            cue=cue,
+        )
         entity_lines = "".join(f"Entity {name!r} has id {i!r}.\n" for name, i in start_ids.items())
         user = (
             f"Schema:\n{schema_text}\n\n"
@@ -175,7 +222,17 @@ class Text2Cypher:
             {"role": "user", "content": user},
         ]
         json_schema = (
-            plan_schema(starts, selected.types, max_hops=self.options.max_hops) if plan_mode else None
+            plan_schema(
+                starts,
+                selected.types,
+                max_hops=self.options.max_hops,
+                properties=properties,
+                second_anchor=second is not None,
+                row_limit=self.options.row_limit,
+                min_steps=0 if not start_ids and properties else 1,
+            )
+            if plan_mode
+            else None
         )
         results: list[Attempt] = []
         for k in range(self.options.candidates):
@@ -187,14 +244,26 @@ class Text2Cypher:
         if chosen is None:
             ctx.note("cypher", error="no valid query")
             return Evidence(notes={"answer_set": []})
-        ctx.note("cypher_result", query=chosen.query, rows=len(chosen.rows), candidates_ok=len(results))
+        kind, value = result_value(chosen)
+        ctx.note(
+            "cypher_result",
+            query=chosen.query,
+            rows=len(chosen.rows),
+            candidates_ok=len(results),
+            kind=kind,
+            value=value,
+        )
         rows = list(chosen.rows)
-        if not any(_is_node(v) or _is_path(v) for r in rows for v in r.values()):
+        if kind == "entities" and not any(_has_graph_value(v) for r in rows for v in r.values()):
             # ``RETURN c.id``: string values that are node ids of this graph name answer entities
             ids = [v for r in rows for v in r.values() if isinstance(v, str)][: self.options.max_answers]
             found = ctx.store.get_nodes(ids) if ids else {}
             rows += [{"node": n.to_dict()} for n in found.values()]
-        return _rows_to_evidence(rows, {s.node_id for s in ctx.seeds}, self.options.max_answers)
+        seeds_ = {s.node_id for s in ctx.seeds}
+        evidence = _rows_to_evidence(rows, seeds_, self.options.max_answers, skip=_VALUE_COLUMNS)
+        notes = dict(evidence.notes)
+        notes.update(kind=kind, value=value, plan=chosen.plan)
+        return Evidence(evidence.paths, evidence.candidates, notes)
 
     def _one_candidate(
         self,
@@ -213,8 +282,10 @@ class Text2Cypher:
                 extra: dict[str, Any] = {"seed": seed} if temperature > 0 else {}
                 if json_schema is None:
                     extra["stop"] = ["\n\n", "Question:"]  # one query, not a continued few-shot page
+                # a plan with a second anchor or a filter runs past 120 tokens
+                max_tokens = 120 if json_schema is None else 200
                 reply = ctx.chat(
-                    turns, json_schema=json_schema, max_tokens=120, temperature=temperature, **extra
+                    turns, json_schema=json_schema, max_tokens=max_tokens, temperature=temperature, **extra
                 )
             except LLMError as exc:
                 ctx.note("cypher_attempt", attempt=attempt_no, status="llm_error", reason=str(exc))
@@ -251,17 +322,20 @@ class Text2Cypher:
         labels: Sequence[str],
     ) -> Attempt:
         params: dict[str, Any] = {}
+        plan: Plan | None = None
         if plan_mode:
-            plan = parse_plan(getattr(reply, "data", None), start_ids, labels)
-            if plan is None:
-                return self._record(
-                    ctx, Attempt(text[:2000], status="invalid", reason="the reply is not a valid plan")
+            try:
+                plan = read_plan(
+                    getattr(reply, "data", None), start_ids, labels, row_limit=self.options.row_limit
                 )
-            query, params = compile_plan(plan, self.store.graph)
+            except PlanError as exc:
+                reason = f"the reply is not a valid plan: {exc}"
+                return self._record(ctx, Attempt(text[:2000], status="invalid", reason=reason))
+            query, params = compile_plan(plan, self.store.graph, row_limit=self.options.row_limit)
             ctx.note("plan", **plan.to_dict())
         else:
             query = extract_cypher(text)
-        attempt = Attempt(query, params)
+        attempt = Attempt(query, params, plan=plan)
         t0 = time.perf_counter()
         try:
             validation = validate_cypher(
@@ -330,26 +404,190 @@ def _is_node(v: Any) -> bool:
     return isinstance(v, Mapping) and "labels" in v and "id" in v
 
 
+def _is_rel(v: Any) -> bool:
+    return isinstance(v, Mapping) and "type" in v and "source" in v and "target" in v
+
+
 def _is_path(v: Any) -> bool:
-    return isinstance(v, list) and len(v) >= 3 and len(v) % 2 == 1 and all(_is_node(x) for x in v[::2])
+    """A path as the store returns it: node, relationship, node, ... (one node for a zero-length path)."""
+    return (
+        isinstance(v, list)
+        and len(v) % 2 == 1
+        and all(_is_node(x) for x in v[::2])
+        and all(_is_rel(x) for x in v[1::2])
+    )
 
 
-def _rows_to_evidence(rows: Sequence[Mapping[str, Any]], seeds: set[str], max_answers: int) -> Evidence:
-    """Paths and nodes in the result rows become evidence; their end nodes, the ranked answers."""
+def _has_graph_value(v: Any) -> bool:
+    return _is_node(v) or _is_path(v) or (isinstance(v, list) and any(_has_graph_value(x) for x in v))
+
+
+_VALUE_COLUMNS = frozenset({"count", "value", "exists"})
+"""Columns of a compiled plan that hold the literal answer, not entities."""
+
+
+def _format_value(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(round(value, 6))
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def result_value(attempt: Attempt) -> tuple[str, str | None]:
+    """What the chosen query answers (``entities``, ``count``, ``aggregate`` or ``exists``) and its
+    literal value (``"3"``, ``"yes"``; ``None`` for entities, or an aggregate over nothing). A written
+    query (no plan) that returns one row with one number or boolean is read as a count or a yes/no."""
+    rows = attempt.rows
+    if attempt.plan is not None:
+        kind = attempt.plan.kind
+        if kind == "entities":
+            return kind, None
+        column = {"count": "count", "aggregate": "value", "exists": "exists"}[kind]
+        raw = rows[0].get(column) if rows else (0 if kind == "count" else False if kind == "exists" else None)
+        return kind, _format_value(raw)
+    if len(rows) == 1 and len(rows[0]) == 1:
+        [raw] = rows[0].values()
+        if isinstance(raw, bool):
+            return "exists", _format_value(raw)
+        if isinstance(raw, int | float):
+            return "aggregate", _format_value(raw)
+    return "entities", None
+
+
+def _shaped_example(
+    selected: SelectedSchema, subject: str, form: str, second: str | None, properties: Sequence[str]
+) -> tuple[str, Plan] | None:
+    """One example shaped like the question: yes/no or two anchors (``second``), or a filter."""
+    patterns = selected.patterns
+    if not patterns:
+        return None
+    a = patterns[0]
+    if second is not None and form == "yes_no":
+        question = f"Is {second} the {humanize(a.type)} of {subject}?"
+        return question, Plan(subject, True, ((a.type, "out"),), "exists", and_start=second)
+    if second is not None:
+        for b in patterns[1:]:
+            if b.target == a.target or b.source == a.target:
+                direction = "out" if b.target == a.target else "in"
+                question = (
+                    f"Which {humanize(a.target)} is the {humanize(a.type)} of {subject} "
+                    f"and linked to {second} by {humanize(b.type)}?"
+                )
+                plan = Plan(
+                    subject, True, ((a.type, "out"),), and_start=second, and_steps=((b.type, direction),)
+                )
+                return question, plan
+        return None
+    if properties:
+        prop = properties[0]
+        question = (
+            f"Which {humanize(a.target)} that is the {humanize(a.type)} of {subject} has {prop} over 10?"
+        )
+        return question, Plan(subject, True, ((a.type, "out"),), filters=(Filter(END, prop, ">", 10),))
+    return None
+
+
+def draft_from_evidence(ctx: Context, evidence: Evidence, max_answers: int) -> Draft:
+    """The cypher-mode answer: a count, an aggregate or yes/no as ``value`` with the entities the query
+    returned as evidence, or the returned entities as ``answers``; every path's edges are cited."""
+    notes = evidence.notes
+    kind = str(notes.get("kind", "entities"))
+    value = notes.get("value")
+    ranked = [c.node_id for c in evidence.candidates][:max_answers]
+    answer_set = [str(a) for a in notes.get("answer_set", [])]
+    answer_set = [a for a in answer_set if a in ranked] or ranked[:1]
+    markers: dict[str, str] = {}
+    for p in evidence.paths:
+        for e in p.edges:
+            markers.setdefault(e.id, f"T{len(markers) + 1}")
+    names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+    citations: list[Citation] = []
+    parts = []
+    for a in answer_set:
+        support = next((p for p in evidence.paths if p.nodes[-1].id == a), None)
+        ids = support.edge_ids if support is not None else ()
+        for i in ids:
+            citations.append(Citation(f"[{markers[i]}]", (i,)))
+        marks = "".join(f"[{markers[i]}]" for i in ids)
+        parts.append(f"{names.get(a, a)} {marks}".strip())
+    listed = "; ".join(parts)
+    by_id = {c.node_id: c.score for c in evidence.candidates}
+    scores: dict[str, float] = {"answer_set_size": float(len(answer_set))}
+    scores.update({f"entity:{r}": round(by_id.get(r, 0.0), 6) for r in ranked})
+    plan = notes.get("plan")
+    abstained = None if "kind" in notes else "no valid query"
+    if kind != "entities":
+        form = {"count": "count", "exists": "yes_no"}.get(kind, "single")
+        if value is None:
+            abstained = "the query found nothing to aggregate"
+        text = (str(value) if value is not None else "not found") + (
+            f": {listed}" if listed and value else ""
+        )
+        extreme = isinstance(plan, Plan) and plan.aggregate in ("min", "max")
+        counted = tuple(answer_set) if kind == "count" or value == "yes" or extreme else ()
+        return Draft(
+            text=text,
+            entities=tuple(ranked),
+            citations=tuple(dict.fromkeys(citations)),
+            scores=scores,
+            answers=counted,
+            value=str(value) if value is not None else None,
+            abstained=abstained,
+            form=form,
+        )
+    if isinstance(plan, Plan) and plan.and_start is not None:
+        form = "constraint"
+    elif ctx.analysis.form in ("single", "list", "constraint"):
+        form = ctx.analysis.form
+    else:
+        form = "list" if len(answer_set) > 1 else "single"
+    text = listed or ", ".join(str(x) for x in notes.get("scalars", [])[:10])
+    return Draft(
+        text=text,
+        entities=tuple(ranked),
+        citations=tuple(dict.fromkeys(citations)),
+        scores=scores,
+        answers=tuple(answer_set) if ranked else (),
+        abstained=abstained,
+        form=form,
+    )
+
+
+def _rows_to_evidence(
+    rows: Sequence[Mapping[str, Any]], seeds: set[str], max_answers: int, skip: frozenset[str] = frozenset()
+) -> Evidence:
+    """Paths and nodes in the result rows (also inside lists) become evidence; their end nodes, the
+    ranked answers. Scalars outside ``skip`` are kept as ``key = value`` lines."""
     paths: list[Path] = []
     scalars: list[str] = []
+
+    def take(value: Any) -> bool:
+        if _is_path(value):
+            nodes = tuple(_to_node(x) for x in value[::2])
+            edges = tuple(
+                Edge(str(r["source"]), str(r["type"]), str(r["target"]), dict(r.get("properties") or {}))
+                for r in value[1::2]
+            )
+            paths.append(Path(nodes, edges))
+        elif _is_node(value):
+            paths.append(Path((_to_node(value),)))
+        elif isinstance(value, list) and value and all(_has_graph_value(x) for x in value):
+            for x in value:
+                take(x)
+        else:
+            return False
+        return True
+
     for row in rows:
         for key, value in row.items():
-            if _is_path(value):
-                nodes = tuple(_to_node(x) for x in value[::2])
-                edges = tuple(
-                    Edge(str(r["source"]), str(r["type"]), str(r["target"]), dict(r.get("properties") or {}))
-                    for r in value[1::2]
-                )
-                paths.append(Path(nodes, edges))
-            elif _is_node(value):
-                paths.append(Path((_to_node(value),)))
-            elif value is None or isinstance(value, str | int | float | bool):
+            if take(value):
+                continue
+            if key not in skip and (value is None or isinstance(value, str | int | float | bool)):
                 scalars.append(f"{key} = {value}")
     candidates: list[Candidate] = []
     seen: set[str] = set()

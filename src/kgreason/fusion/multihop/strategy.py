@@ -217,6 +217,13 @@ class MultihopStrategy(Strategy):
             abstained=res.abstained,
             **res.note,
         )
+        best = res.chosen[0] if res.chosen else None
+        ctx.note(
+            "answer_path",
+            path=best.text if best else None,
+            relations=[f"{r}({d})" for r, d in best.signature] if best else [],
+            answers=len(res.answers),
+        )
         return evidence_for(ctx, res, readings, o.token_budget)
 
     @property

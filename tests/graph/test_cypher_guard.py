@@ -244,3 +244,119 @@ def test_allow_write_lifts_the_guard(store: Neo4jStore) -> None:
     store.run_cypher(f"MATCH (n:KG_{G} {{id: 'dave'}}) REMOVE n.note", read_only=False)
     node = store.get_node("dave")
     assert node is not None and "note" not in node.properties
+
+
+# -- the server's view: unicode escapes, statement kinds, cost bounds (issue 20) -------------------------
+
+
+def test_escapes_are_decoded_as_the_server_decodes_them() -> None:
+    from kgreason.graph.neo4j_cypher_lexer import LexError, decode_unicode_escapes
+
+    cases = {
+        "// \\u000a SHOW": "// \n SHOW",
+        "\\\\u0041": "\\\\u0041",  # an escaped backslash: no escape
+        "\\u005cu0041": "\\u0041",  # a decoded backslash escapes nothing
+        "x\\u+00a": "x\n",  # Integer.parseInt takes a sign
+        "\\u\uff10\uff10\uff10a": "\n",  # ... and any Unicode decimal digit
+        "\\ud83d\\ude00": "\U0001f600",  # a surrogate pair becomes one character
+        "a \\u00": "a \x00",  # fewer than four digits at the end
+    }
+    for raw, server in cases.items():
+        assert decode_unicode_escapes(raw).text == server, raw
+    decoded = decode_unicode_escapes("ab\\u0041c")
+    assert decoded.escapes == (2,) and decoded.origin == (0, 1, 2, 8, 9)
+    for bad in ("\\u00zz tail", "\\u", "\\uu0041"):
+        with pytest.raises(LexError):
+            decode_unicode_escapes(bad)
+
+
+ESCAPE_AND_KIND_ATTACKS: list[tuple[str, str]] = [
+    ("// \\u000a SHOW TRANSACTIONS YIELD currentQuery\nRETURN currentQuery", "SHOW"),
+    ("MATCH (n) RETURN n // \\u000a", "unicode escape"),
+    ("RETURN 1 AS \\u0061", "unicode escape"),
+    ("RETURN 'a\\u0027 AS x, 1 AS b //' AS c", "unicode escape"),  # the escape ends the string
+    ("RETURN 'caf\\u00e9 \\u0027quoted\\u0027' AS s", "unicode escape"),
+    ("RETURN 1 AS a // \\u+00a", "unicode escape"),
+    ("RETURN 1 AS a // \\u00zz", "unicode escape"),
+    ("RETURN 'x\x85' AS s", "control character"),
+    ("SHOW SETTINGS", "SHOW"),
+    ("START DATABASE neo4j", "START"),
+    ("STOP DATABASE neo4j", "STOP"),
+    ("ENABLE SERVER 'x'", "ENABLE"),
+    ("DRYRUN REALLOCATE DATABASES", "DRYRUN"),
+    ("WITH 1 AS x SHOW TRANSACTIONS YIELD transactionId RETURN transactionId", "SHOW"),
+    ("RETURN 1 AS x UNION SHOW FUNCTIONS YIELD name AS x RETURN x", "SHOW"),
+    ("RETURN 1 AS x UNION ALL TERMINATE TRANSACTIONS 'x'", "TERMINATE"),
+    ("CALL { SHOW PROCEDURES YIELD name RETURN name } RETURN name", "SHOW"),
+    ("MATCH (n) CALL (n) { SHOW SETTINGS YIELD name RETURN name } RETURN name", "SHOW"),
+    ("MATCH (n) WHERE EXISTS { SHOW SETTINGS YIELD name RETURN name } RETURN n", "SHOW"),
+    ("MATCH (n) INSERT (:Pwned)", "INSERT"),
+    ("MATCH (n) NODETACH DELETE n", "NODETACH"),
+    ("RETURN apoc.text.lpad('x', 1500000000, 'y') AS s", "apoc.text.lpad"),
+    ("RETURN apoc.coll.fill('x', 1000000000) AS s", "apoc.coll.fill"),
+    ("RETURN size([x IN range(1, 300000000) | x]) AS n", "range"),
+    ("RETURN size(reduce(s = 'x', i IN range(1, 40) | s + s)) AS n", "reduce"),
+    ("RETURN 'aaaaaaaaaaaaaaaaaaaaaa!' =~ '(a+)+$' AS m", "regular expression"),
+    ("RETURN " + "[" * 3000 + "1" + "]" * 3000 + " AS n", "nested"),
+    ("RETURN 1" + "+1" * 50000 + " AS n", "bytes"),
+    ("RETURN 1" + "+1" * 400 + " AS n", "expression nested"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    ESCAPE_AND_KIND_ATTACKS,
+    ids=[f"kind{i:02d}" for i in range(len(ESCAPE_AND_KIND_ATTACKS))],
+)
+def test_static_check_reads_what_the_server_reads(query: str, why: str) -> None:
+    with pytest.raises(QueryRefused) as info:
+        check_static(query, GuardPolicy(graph=G))
+    assert why.lower() in info.value.reason.lower()
+
+
+def test_bounds_read_parameters_when_they_are_given() -> None:
+    check_static("RETURN size([x IN range(1, $n) | x]) AS n", GuardPolicy(), {"n": 1000})
+    with pytest.raises(QueryRefused, match="range"):
+        check_static("RETURN size([x IN range(1, $n) | x]) AS n", GuardPolicy(), {"n": 300_000_000})
+    with pytest.raises(QueryRefused, match="regular expression"):
+        check_static("RETURN $s =~ $p AS m", GuardPolicy(), {"s": "aaa", "p": "(a*)*b"})
+
+
+STATIC_READS = [
+    "MATCH (n) WHERE EXISTS { (n)-->() } RETURN count(n) AS c",
+    "MATCH (n) RETURN COUNT { (n)-->() } AS deg, COLLECT { MATCH (n)-->(m) RETURN m.id } AS ids",
+    "MATCH (n) CALL (n) { MATCH (n)-->(m) RETURN count(m) AS deg } RETURN n.id, deg",
+    "RETURN 1 AS x UNION ALL RETURN 2 AS x",
+    "RETURN 'caf\\u00e9 \\'quoted\\'' AS s",
+    "RETURN reduce(m = 0, x IN [3, 1, 2] | CASE WHEN x > m THEN x ELSE m END) AS biggest",
+    "RETURN reduce(s = '', w IN ['a', 'b'] | s + w) AS joined",
+    "RETURN reduce(s = 'x', i IN range(1, 10) | s + s) AS small_on_purpose",
+    "RETURN [x IN range(0, 999999) | x][0] AS first",
+    "RETURN 'abc' =~ '(\\\\w+)-(\\\\d+)' AS m, 'ab' =~ '(ab)+' AS n",
+    "MATCH (n) WHERE n.name = 'SHOW TRANSACTIONS' RETURN n.name AS show_me",
+    "RETURN apoc.text.join(['a', 'b'], '-') AS j, apoc.coll.sum([1, 2]) AS s",
+    "MATCH (n) RETURN n ORDER BY n.id SKIP 1 LIMIT 2",
+    "OPTIONAL MATCH (n) RETURN n",
+    "UNWIND [1, 2] AS x WITH x WHERE x > 1 RETURN x",
+    "RETURN " + " OR ".join(f"{i} = 1" for i in range(60)) + " AS any_one",
+]
+
+
+@pytest.mark.parametrize("query", STATIC_READS, ids=[f"sread{i:02d}" for i in range(len(STATIC_READS))])
+def test_plain_reads_pass_the_static_check(query: str) -> None:
+    check_static(query, GuardPolicy())
+
+
+def test_static_reads_also_run_on_the_server(store: Neo4jStore) -> None:
+    for query in STATIC_READS:
+        if "MATCH (n)" in query:
+            query = query.replace("MATCH (n)", f"MATCH (n:KG_{G})", 1)
+        store.run_cypher(query)
+
+
+def test_server_plan_with_a_command_operator_is_refused() -> None:
+    from kgreason.graph.cypher_guard import _check_plan
+
+    plan = {"operatorType": "ProduceResults@neo4j", "children": [{"operatorType": "ShowTransactions@neo4j"}]}
+    with pytest.raises(QueryRefused, match="ShowTransactions"):
+        _check_plan(plan, GuardPolicy(), "q")

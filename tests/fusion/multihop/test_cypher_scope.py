@@ -189,6 +189,23 @@ def test_what_cannot_be_read_with_certainty_is_refused_with_a_reason() -> None:
         assert reason in caught.value.reason, (query, caught.value.reason)
 
 
+def test_the_final_check_catches_a_node_left_unscoped() -> None:
+    """The rewritten text is parsed again: a node without the label as a conjunct is refused."""
+    from kgreason.fusion.multihop.cypher_validate import _check_scoped
+
+    for scoped in ("MATCH (n:`KG_g`&(A|B)) RETURN n", "MATCH (n:A:KG_g)-->(:KG_g) RETURN n"):
+        _check_scoped(scoped, "KG_g")
+    for unscoped in (
+        "MATCH (n) RETURN n",
+        "MATCH (n:KG_g|A) RETURN n",  # KG_g or A: not scoped
+        "MATCH (n:KG_g&A|B) RETURN n",  # & binds tighter than |: (KG_g&A)|B
+        "MATCH (n:A&(KG_g)) RETURN n",
+        "MATCH (a:KG_g) RETURN [(a)-->(b) | b]",
+    ):
+        with pytest.raises(QueryRefused, match="could not be scoped"):
+            _check_scoped(unscoped, "KG_g")
+
+
 # -- the hostile model through the multihop strategy, next to a graph with a secret -------------------
 @pytest.fixture
 def graphs(neo4j_store_factory: Callable[[str], Neo4jStore]) -> tuple[Neo4jStore, Neo4jStore]:

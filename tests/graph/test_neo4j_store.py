@@ -88,8 +88,16 @@ def test_failing_batch_rolls_back(neo4j_store_factory: Callable[[str], Neo4jStor
     # passes the property check but cannot be sent (int64 overflow): the failure comes after the
     # first_type rows already ran inside the transaction, so the server really rolls them back
     bad = [*good, Edge("c", "second_type", "d", {"big": 2**70})]
-    with pytest.raises(InputError, match="nothing written"):
+    with pytest.raises(InputError, match="outside the 64-bit range"):  # limits.py: refused before any write
         s.upsert_edges(bad)
+    assert s.stats().to_dict() == {"nodes": 0, "edges": 0}
+    # the same batch sent past the checks: the first_type rows run, then the driver cannot encode the
+    # big integer, and the server rolls the whole transaction back
+    rows = [("first_type", [e.source, e.target, e.id, {}]) for e in good]
+    rows.append(("second_type", ["c", "d", "c|second_type|d", {"big": 2**70}]))
+    s._ensure_graph()
+    with pytest.raises(InputError, match="nothing of it was written"):
+        s._write_unit(s._edges_unit(rows))
     assert s.stats().to_dict() == {"nodes": 0, "edges": 0}
     with pytest.raises(InputError):
         s.upsert_nodes([Node("ok", ("A",), {}), Node("bad", ("A",), {"n": 2**64})])

@@ -18,6 +18,7 @@ Formats (chosen by extension, or ``fmt``):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -94,8 +95,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
 
 
-def read_triples(path: Path) -> Iterator[Edge]:
-    """Edges from a ``head<TAB>relation<TAB>tail`` file; blank lines are skipped."""
+def read_triples(path: Path) -> Iterator[tuple[int, Edge]]:
+    """``(line, edge)`` from a ``head<TAB>relation<TAB>tail`` file; blank lines are skipped."""
     for number, line in _lines(path):
         text = line.rstrip("\r\n")
         if not text.strip():
@@ -112,7 +113,7 @@ def read_triples(path: Path) -> Iterator[Edge]:
             raise InputError("empty head, relation or tail", path=str(path), line=number)
         edge = Edge(head, rel, tail)
         check_record(edge, path=str(path), line=number)
-        yield edge
+        yield number, edge
 
 
 def _typed(value: str, kind: str, where: tuple[str, int], column: str) -> Any:
@@ -135,8 +136,9 @@ def _typed(value: str, kind: str, where: tuple[str, int], column: str) -> Any:
     return value
 
 
-def read_csv(path: Path) -> Iterator[Record]:
-    """Nodes (``id`` column) or edges (``source``/``type``/``target`` columns) from a CSV file."""
+def read_csv(path: Path) -> Iterator[tuple[int, Record]]:
+    """``(line, record)``: nodes (``id`` column) or edges (``source``/``type``/``target`` columns) from a
+    CSV file."""
     rows = _lines(path)
     try:
         header_line = next(rows)
@@ -183,7 +185,7 @@ def read_csv(path: Path) -> Iterator[Record]:
                 fixed[name] = cell.strip()
             elif cell != "":
                 props[name] = _typed(cell, kind, (str(path), number), name)
-        yield _record(fixed, props, is_edges, str(path), number)
+        yield number, _record(fixed, props, is_edges, str(path), number)
 
 
 def _record(fixed: dict[str, Any], props: dict[str, Any], is_edge: bool, path: str, line: int) -> Record:
@@ -232,8 +234,8 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
         yield number, value
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Nodes and edges from a JSON-lines file (one object per line)."""
+def read_jsonl(path: Path) -> Iterator[tuple[int, Record]]:
+    """``(line, record)``: nodes and edges from a JSON-lines file (one object per line)."""
     for number, obj in read_json_lines(path):
         if not isinstance(obj, dict):
             raise InputError("each line must be a JSON object", path=str(path), line=number)
@@ -247,11 +249,16 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 path=str(path),
                 line=number,
             )
-        yield _record(obj, props, is_edge, str(path), number)
+        yield number, _record(obj, props, is_edge, str(path), number)
 
 
 def read_records(path: str | os.PathLike[str], fmt: str | None = None) -> Iterator[Record]:
     """Parse ``path`` lazily; raises ``InputError`` at the first bad record."""
+    return (record for _, record in read_numbered(path, fmt))
+
+
+def read_numbered(path: str | os.PathLike[str], fmt: str | None = None) -> Iterator[tuple[int, Record]]:
+    """``(line number, record)`` for each record of ``path``, lazily; ``InputError`` at the first bad one."""
     path = Path(path)
     kind = detect_format(path, fmt)
     if not path.is_file():
@@ -295,22 +302,45 @@ def load_file(
     count = 0
     nodes: list[Node] = []
     edges: list[Edge] = []
+    node_lines: list[int] = []
+    edge_lines: list[int] = []
 
     def write() -> None:
         nonlocal total
-        # Nodes first, so edges find their endpoints with the given labels.
-        if nodes:
-            total += store.upsert_nodes(nodes)
-        if edges:
-            total += store.upsert_edges(edges)
+        try:
+            # Nodes first, so edges find their endpoints with the given labels.
+            if nodes:
+                total += store.upsert_nodes(nodes)
+            if edges:
+                total += store.upsert_edges(edges)
+        except InputError as exc:  # the store refused a batch that passed validation
+            if exc.path is not None:
+                raise
+            line = _refused_line(store, nodes, edges, node_lines, edge_lines)
+            where = f"line {line}" if line is not None else f"one of lines {_span(node_lines, edge_lines)}"
+            raise InputError(
+                exc.reason if line is not None else f"{exc.reason} (the refused row is on {where})",
+                path=str(path),
+                line=line,
+                hint=exc.hint,
+            ) from exc
         if progress is not None:
             progress(len(nodes) + len(edges))
         nodes.clear()
         edges.clear()
+        node_lines.clear()
+        edge_lines.clear()
 
-    with gc_paused():
-        for record in read_records(path, fmt):
-            (nodes if isinstance(record, Node) else edges).append(record)  # type: ignore[arg-type]
+    # On Neo4j the whole file is one load that completes or is taken back (``Neo4jStore.atomic_load``).
+    atomic: Callable[[], contextlib.AbstractContextManager[None]] | None = getattr(store, "atomic_load", None)
+    with gc_paused(), atomic() if atomic is not None else contextlib.nullcontext():
+        for line, record in read_numbered(path, fmt):
+            if isinstance(record, Node):
+                nodes.append(record)
+                node_lines.append(line)
+            else:
+                edges.append(record)
+                edge_lines.append(line)
             count += 1
             if len(nodes) + len(edges) >= batch_size:
                 write()
@@ -319,6 +349,44 @@ def load_file(
     return LoadReport(
         str(path), count, total.nodes_created, total.edges_created, time.perf_counter() - started
     )
+
+
+def _span(node_lines: list[int], edge_lines: list[int]) -> str:
+    lines = node_lines + edge_lines
+    return f"{min(lines)}-{max(lines)}" if lines else "?"
+
+
+def _refused_line(
+    store: GraphStore,
+    nodes: list[Node],
+    edges: list[Edge],
+    node_lines: list[int],
+    edge_lines: list[int],
+) -> int | None:
+    """The line of the first row the store refuses, by bisection with writes it rolls back (stores that
+    offer ``probe_write``); None when it cannot tell."""
+    probe = getattr(store, "probe_write", None)
+    if probe is None:
+        return None
+    rows: list[Record] = [*nodes, *edges]
+    lines = [*node_lines, *edge_lines]
+
+    def accepts(k: int) -> bool:  # nodes are always written before edges, as in the load
+        prefix = rows[:k]
+        return bool(
+            probe([r for r in prefix if isinstance(r, Node)], [r for r in prefix if isinstance(r, Edge)])
+        )
+
+    if accepts(len(rows)):
+        return None  # refused as a batch but not on a second try: no single row to blame
+    lo, hi = 0, len(rows)  # accepts(lo) holds (the empty prefix), accepts(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if accepts(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lines[hi - 1]
 
 
 def export(store: GraphStore, out: Path | None, fmt: str = "jsonl") -> int:

@@ -14,6 +14,10 @@ from kgreason.graph.neo4j_values import constraint_name, graph_label, label_expr
 from kgreason.graph.path_query import PathQuery
 from kgreason.types import DEFAULT_LABEL
 
+NEW_MARK = "_kgr_new"
+"""Marker a tracked write sets on what it creates and removes in the same statement (``limits`` reserves
+the ``_kgr`` prefix, so no data property can collide with it)."""
+
 
 class GraphQueries:
     """The query texts for one named graph."""
@@ -43,35 +47,72 @@ class GraphQueries:
         return f"MATCH (n:{self.kg}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
 
     # -- writes -----------------------------------------------------------------------------------------
-    def merge_nodes(self, labels: tuple[str, ...]) -> str:
-        """``$rows``: ``[[id, props], ...]``; all rows share ``labels``."""
-        set_labels = f" SET n{label_expr(labels)}" if labels else ""
-        return f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row[0]}}){set_labels} SET n += row[1]"
+    def merge_nodes(self, labels: tuple[str, ...], *, tracked: bool = False) -> str:
+        """``$rows``: ``[[id, props], ...]``; all rows share ``labels``.
 
-    def merge_endpoints(self) -> str:
-        """``$ids``: distinct node ids; the ones not there yet are created with the default label.
-
-        Returns each id with its node's ``elementId``, valid for the rest of the transaction.
+        ``tracked``: return the ``elementId`` (``eid``) of each node this query created. A node is told
+        apart as created by a marker set ``ON CREATE`` and removed again in the same statement, so
+        nothing of it is ever committed.
         """
+        set_labels = f" SET n{label_expr(labels)}" if labels else ""
+        if not tracked:
+            return f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row[0]}}){set_labels} SET n += row[1]"
         return (
-            f"UNWIND $ids AS id MERGE (n:{self.kg} {{id: id}}) ON CREATE SET n:{quote_name(DEFAULT_LABEL)} "
-            "RETURN id, elementId(n) AS eid"
+            f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row[0]}}) ON CREATE SET n.{NEW_MARK} = true"
+            f"{set_labels} SET n += row[1] "
+            f"WITH n WHERE n.{NEW_MARK} REMOVE n.{NEW_MARK} RETURN elementId(n) AS eid"
         )
 
-    def merge_edges(self, type_: str, *, with_props: bool = True) -> str:
+    def merge_endpoints(self, *, tracked: bool = False) -> str:
+        """``$ids``: distinct node ids; the ones not there yet are created with the default label.
+
+        Returns each id with its node's ``elementId``, valid for the rest of the transaction, and, when
+        ``tracked``, whether this query created it (``new``).
+        """
+        if not tracked:
+            return (
+                f"UNWIND $ids AS id MERGE (n:{self.kg} {{id: id}}) "
+                f"ON CREATE SET n:{quote_name(DEFAULT_LABEL)} "
+                "RETURN id, elementId(n) AS eid"
+            )
+        return (
+            f"UNWIND $ids AS id MERGE (n:{self.kg} {{id: id}}) "
+            f"ON CREATE SET n:{quote_name(DEFAULT_LABEL)}, n.{NEW_MARK} = true "
+            f"WITH id, n, n.{NEW_MARK} IS NOT NULL AS new "
+            f"FOREACH (_ IN CASE WHEN new THEN [1] ELSE [] END | REMOVE n.{NEW_MARK}) "
+            "RETURN id, elementId(n) AS eid, new"
+        )
+
+    def undo_relationships(self) -> str:
+        """Delete the relationships with the element ids ``$eids`` (what a failed load created)."""
+        return "UNWIND $eids AS e MATCH ()-[r]->() WHERE elementId(r) = e DELETE r RETURN count(r) AS deleted"
+
+    def undo_nodes(self) -> str:
+        """Delete the nodes with the element ids ``$eids``, with any relationship still on them."""
+        return (
+            f"UNWIND $eids AS e MATCH (n:{self.kg}) WHERE elementId(n) = e DETACH DELETE n "
+            "RETURN count(n) AS deleted"
+        )
+
+    def merge_edges(self, type_: str, *, with_props: bool = True, tracked: bool = False) -> str:
         """``$rows``: ``[[source eid, target eid, edge id, props], ...]`` of one type.
 
         The ends are the ``elementId`` values ``merge_endpoints`` returned in the same transaction, so
         they are seeks by id rather than a second pair of index lookups (~25% faster on a 100k-edge
         load), and MATCHed rather than MERGEd so the plan has no Eager barrier. Without properties in
-        the batch the ``SET`` is left out (it costs about half the server time).
+        the batch the ``SET`` is left out (it costs about half the server time). ``tracked``: return the
+        ``elementId`` (``eid``) of each relationship this query created (as in ``merge_nodes``).
         """
-        return (
+        text = (
             "UNWIND $rows AS row "
             "MATCH (s) WHERE elementId(s) = row[0] MATCH (t) WHERE elementId(t) = row[1] "
             f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row[2]"
+            + (f", r.{NEW_MARK} = true" if tracked else "")
             + (" SET r += row[3]" if with_props else "")
         )
+        if tracked:
+            text += f" WITH r WHERE r.{NEW_MARK} REMOVE r.{NEW_MARK} RETURN elementId(r) AS eid"
+        return text
 
     # -- reads ------------------------------------------------------------------------------------------
     def count_nodes(self) -> str:

@@ -16,23 +16,27 @@ User Cypher goes through ``run_cypher``, which applies the read-only guard (``cy
 from __future__ import annotations
 
 import contextlib
+import random
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kgreason.config import Settings, check_graph_name
+from kgreason.config import Settings
 from kgreason.errors import BackendUnavailable, GraphError, InputError
 from kgreason.graph.cypher_guard import GuardPolicy, QueryResult, run_guarded
+from kgreason.graph.limits import checked_properties, id_problem, labels_problem, name_problem
+from kgreason.graph.names import validate_graph_name
 from kgreason.graph.neo4j_queries import GraphQueries
 from kgreason.graph.neo4j_values import (
     CONSTRAINT_PREFIX,
-    check_id,
-    check_label,
     record_edge,
+    result_budget,
     to_node,
     to_path,
 )
 from kgreason.graph.path_query import Direction, PathQuery, path_sort_key
-from kgreason.graph.properties import check_properties
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
 from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, Subgraph
 
@@ -40,6 +44,55 @@ if TYPE_CHECKING:
     import neo4j
 
 _PAGE = 5000
+MAX_RESULT_BYTES = 16 * 1024 * 1024
+"""A guarded query stops reading (``ResultTooLarge``) once its converted rows pass this many bytes."""
+MAX_VALUE_BYTES = 4 * 1024 * 1024
+"""... or once one value (a cell of a row) is larger than this."""
+DEADLINE_GRACE_S = 5.0
+"""A guarded query's client deadline is its server timeout plus this: the server normally stops it
+first; the client deadline covers what the server's timeout does not stop (a parser or a regex that
+never checks for termination, a server that stopped answering)."""
+_CONSTRAINT_TRIES = 8
+
+
+@dataclass
+class _Written:
+    """What one write transaction created (element ids only while a load tracks them)."""
+
+    nodes: int = 0
+    relationships: int = 0
+    node_eids: list[str] = field(default_factory=list)
+    relationship_eids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Load:
+    """Element ids of what an ``atomic_load`` created in its committed batches."""
+
+    nodes: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+
+
+if TYPE_CHECKING:
+    _Unit = Callable[[neo4j.ManagedTransaction], _Written]
+
+
+class QueryTimedOut(GraphError):
+    """A query ran past its timeout: stopped on the server, or abandoned by the client at its deadline."""
+
+
+class AuthenticationFailed(GraphError):
+    """Neo4j answered but refused the user name or password (not the same as being unreachable)."""
+
+
+def _racing_schema_error(exc: BaseException | None) -> bool:
+    """True for the errors two clients creating the same constraint at once can get (worth a retry)."""
+    from neo4j import exceptions as neo_exc
+
+    if isinstance(exc, neo_exc.TransientError):  # DeadlockDetected, LockClient.* and friends
+        return True
+    code = getattr(exc, "code", None) or ""
+    return isinstance(exc, neo_exc.ClientError) and code.startswith("Neo.ClientError.Schema.")
 
 
 class Neo4jStore:
@@ -68,7 +121,7 @@ class Neo4jStore:
         database: str | None = None,
         driver_config: Mapping[str, Any] | None = None,
     ) -> None:
-        self.graph = check_graph_name(graph)
+        self.graph = validate_graph_name(graph)
         self._settings = settings or Settings.from_env()
         neo = self._settings.neo4j
         self._uri = uri
@@ -81,6 +134,7 @@ class Neo4jStore:
         self._q = GraphQueries(self.graph)
         self._driver_config = dict(driver_config or {})
         self._driver: neo4j.Driver | None = None
+        self._load: _Load | None = None  # what the atomic load in progress created (``atomic_load``)
 
     @property
     def graph_label(self) -> str:
@@ -111,11 +165,18 @@ class Neo4jStore:
             try:
                 # Notifications (deprecations, cartesian-product hints) would be logged as warnings on every
                 # query; nothing here surfaces them, so the server is asked not to send them.
-                config = {"notifications_min_severity": "OFF", **self._driver_config}
+                # Bounded waits: connecting (TCP + handshake) and getting a pooled connection never
+                # hang for minutes when the server is down or stuck; callers may override them.
+                config = {
+                    "notifications_min_severity": "OFF",
+                    "connection_timeout": 15.0,
+                    "connection_acquisition_timeout": 30.0,
+                    **self._driver_config,
+                }
                 drv = neo4j.GraphDatabase.driver(uri, auth=self._auth, **config)
                 drv.verify_connectivity()
             except Exception as exc:
-                raise _unavailable(uri, exc) from exc
+                raise _connection_error(uri, exc, self._auth) from exc
             self._driver = drv
         return self._driver
 
@@ -151,8 +212,13 @@ class Neo4jStore:
         try:
             yield
         except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired, neo_exc.AuthError) as exc:
-            raise _unavailable(self._uri or "?", exc) from exc
+            raise _connection_error(self._uri or "?", exc, self._auth) from exc
         except neo_exc.Neo4jError as exc:
+            if "TimedOut" in (exc.code or ""):
+                raise QueryTimedOut(
+                    f"Neo4j stopped the transaction at its timeout ({exc.code})",
+                    hint="narrow the query (labels, LIMIT)",
+                ) from exc
             raise GraphError(f"Neo4j refused the operation: {exc.message or exc} ({exc.code})") from exc
         except neo_exc.DriverError as exc:
             raise GraphError(f"Neo4j driver error: {exc}") from exc
@@ -161,32 +227,135 @@ class Neo4jStore:
     def _ensure_graph(self) -> None:
         # Every write call re-asserts the constraint (a no-op when present): another process may have
         # dropped the graph since, and MERGE without the unique index would be both slow and racy.
-        self._auto(self._q.create_constraint())
+        # Two clients creating it at once can deadlock or see each other's half-made index: the
+        # statement is idempotent (IF NOT EXISTS), so those errors are retried with a jittered backoff.
+        delay = 0.05
+        for attempt in range(_CONSTRAINT_TRIES):
+            try:
+                self._auto(self._q.create_constraint())
+                return
+            except GraphError as exc:
+                if attempt == _CONSTRAINT_TRIES - 1 or not _racing_schema_error(exc.__cause__):
+                    raise
+            time.sleep(delay * (1 + random.random()))
+            delay *= 2
+
+    @contextlib.contextmanager
+    def atomic_load(self) -> Iterator[None]:
+        """Make the writes inside this block one load that either completes or is taken back.
+
+        While the block runs, every write returns the element ids of the nodes and relationships it
+        created (not of those it merged into: nothing that existed before is listed). If the block
+        raises, those relationships and nodes are deleted (and the graph's constraint when the load had
+        created the graph), and the error says what was removed; properties the load set on nodes or
+        relationships that already existed are not restored. Nested blocks join the outer one.
+        """
+        if self._load is not None:
+            yield
+            return
+        existed = self.graph in self.list_graphs()
+        load = self._load = _Load()
+        try:
+            yield
+        except Exception as exc:
+            self._load = None
+            raise self._undo_load(load, existed, exc) from exc
+        except BaseException:  # Ctrl-C: take the load back, then let the interrupt through
+            self._load = None
+            with contextlib.suppress(Exception):
+                self._undo_load(load, existed, None)
+            raise
+        self._load = None
+
+    def _undo_load(self, load: _Load, existed: bool, exc: BaseException | None) -> Exception:
+        """Delete what ``load`` created; return the error to raise in place of ``exc``."""
+        reason = (exc.reason if isinstance(exc, InputError) else getattr(exc, "message", None)) or str(exc)
+        rels = nodes = 0
+        try:
+            for start in range(0, len(load.relationships), self.batch_size):
+                eids = load.relationships[start : start + self.batch_size]
+                rels += self._write_returning(self._q.undo_relationships(), eids=eids)
+            for start in range(0, len(load.nodes), self.batch_size):
+                eids = load.nodes[start : start + self.batch_size]
+                nodes += self._write_returning(self._q.undo_nodes(), eids=eids)
+            if not existed and self.stats().nodes == 0:
+                self._auto(self._q.drop_constraint())
+        except Exception as undo_exc:
+            return GraphError(
+                f"{reason}; the load stopped, and taking back what it had written failed too "
+                f"({undo_exc}): nodes and relationships it created are still in graph {self.graph!r}",
+                hint="re-run the load to complete it, or `kgr graph drop` the graph",
+            )
+        if nodes == rels == 0:
+            undone = "nothing was written"
+        else:
+            undone = (
+                f"the load was taken back: removed the {nodes} nodes and {rels} relationships it had "
+                "created" + ("" if existed else ", and the graph")
+            )
+        message = f"{reason} ({undone})"
+        if isinstance(exc, InputError):
+            return InputError(message, path=exc.path, line=exc.line, hint=exc.hint)
+        return GraphError(message, hint=getattr(exc, "hint", None))
+
+    def _node_rows(self, nodes: Sequence[Node]) -> list[tuple[tuple[str, ...], list[Any]]]:
+        """``(labels, [id, props])`` per node, checked against ``limits`` (a bad node raises InputError)."""
+        rows: list[tuple[tuple[str, ...], list[Any]]] = []
+        for n in nodes:
+            labels = tuple(sorted(set(n.labels))) or (DEFAULT_LABEL,)
+            problem = id_problem(n.id) or labels_problem(labels)
+            if problem is not None:
+                raise InputError(problem)
+            rows.append((labels, [n.id, checked_properties(n.properties, what=f"node {n.id!r}")]))
+        return rows
+
+    def _edge_rows(self, edges: Sequence[Edge]) -> list[tuple[str, list[Any]]]:
+        """``(type, [source, target, edge id, props])`` per edge, checked against ``limits``."""
+        rows: list[tuple[str, list[Any]]] = []
+        for e in edges:
+            problem = (
+                id_problem(e.source, "edge source")
+                or id_problem(e.target, "edge target")
+                or name_problem(e.type, "relationship type")
+            )
+            if problem is not None:
+                raise InputError(problem)
+            props = checked_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
+            rows.append((e.type, [e.source, e.target, e.id, props]))
+        return rows
+
+    def _nodes_unit(self, chunk: Sequence[tuple[tuple[str, ...], list[Any]]]) -> _Unit:
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        for labels, row in chunk:
+            groups.setdefault(labels, []).append(row)
+        tracked = self._load is not None
+        work = [(self._q.merge_nodes(labels, tracked=tracked), group) for labels, group in groups.items()]
+
+        def unit(tx: neo4j.ManagedTransaction) -> _Written:
+            written = _Written()
+            for query, group in work:
+                result = tx.run(query, rows=group)
+                if tracked:
+                    written.node_eids.extend(record[0] for record in result)
+                written.nodes += result.consume().counters.nodes_created
+            return written
+
+        return unit
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> WriteSummary:
         """Create or update nodes by id; labels are added, given properties overwrite.
 
         Rows are checked first (a bad value writes nothing). Each batch of ``batch_size`` rows is one
-        transaction, so a call of at most ``batch_size`` nodes is atomic.
+        transaction, so a call of at most ``batch_size`` nodes is atomic (inside ``atomic_load``, any call).
         """
-        rows: list[tuple[tuple[str, ...], list[Any]]] = []
-        for n in nodes:
-            check_id(n.id, "node id")
-            labels = tuple(sorted(set(n.labels))) or (DEFAULT_LABEL,)
-            for label in labels:
-                check_label(label)
-            rows.append((labels, [n.id, check_properties(n.properties, what=f"node {n.id!r}")]))
+        rows = self._node_rows(nodes)
         self._ensure_graph()
         total = WriteSummary()
         for start in range(0, len(rows), self.batch_size):
             chunk = rows[start : start + self.batch_size]
-            groups: dict[tuple[str, ...], list[list[Any]]] = {}
-            for labels, row in chunk:
-                groups.setdefault(labels, []).append(row)
-            work = [(self._q.merge_nodes(labels), {"rows": group}) for labels, group in groups.items()]
-            created, _ = self._write(work)
+            written = self._write_unit(self._nodes_unit(chunk), committed=start)
             n_props = sum(len(row[1]) for _, row in chunk)
-            total = total + WriteSummary(nodes_created=created, properties_set=n_props)
+            total = total + WriteSummary(nodes_created=written.nodes, properties_set=n_props)
         return total
 
     def upsert_edges(self, edges: Sequence[Edge]) -> WriteSummary:
@@ -194,87 +363,123 @@ class Neo4jStore:
 
         Rows are checked first (a bad value writes nothing). Each batch of ``batch_size`` rows is one
         transaction (endpoints first, then one query per relationship type), so a call of at most
-        ``batch_size`` edges is atomic.
+        ``batch_size`` edges is atomic (inside ``atomic_load``, any call).
         """
-        rows: list[tuple[str, list[Any]]] = []
-        for e in edges:
-            check_id(e.source, "edge source")
-            check_id(e.target, "edge target")
-            check_id(e.type, "edge type")
-            props = check_properties(e.properties, what=f"edge {e.source}-{e.type}->{e.target}")
-            rows.append((e.type, [e.source, e.target, e.id, props]))
+        rows = self._edge_rows(edges)
         self._ensure_graph()
         total = WriteSummary()
         for start in range(0, len(rows), self.batch_size):
             chunk = rows[start : start + self.batch_size]
-            groups: dict[str, list[list[Any]]] = {}
-            ends: set[str] = set()
-            for type_, row in chunk:
-                groups.setdefault(type_, []).append(row)
-                ends.add(row[0])
-                ends.add(row[1])
-            nodes_created, edges_created = self._write_unit(self._edge_batch(sorted(ends), groups))
+            written = self._write_unit(self._edges_unit(chunk), committed=start)
             n_props = sum(len(row[3]) for _, row in chunk)
-            total = total + WriteSummary(nodes_created, edges_created, n_props)
+            total = total + WriteSummary(written.nodes, written.relationships, n_props)
         return total
 
-    def _edge_batch(
-        self, ends: list[str], groups: dict[str, list[list[Any]]]
-    ) -> Callable[[neo4j.ManagedTransaction], tuple[int, int]]:
+    def _edges_unit(self, chunk: Sequence[tuple[str, list[Any]]]) -> _Unit:
         """The transaction function of one edge batch: MERGE the ends, then each type's relationships."""
+        groups: dict[str, list[list[Any]]] = {}
+        ends: set[str] = set()
+        for type_, row in chunk:
+            groups.setdefault(type_, []).append(row)
+            ends.add(row[0])
+            ends.add(row[1])
+        ids = sorted(ends)
+        tracked = self._load is not None
 
-        def unit(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
-            result = tx.run(self._q.merge_endpoints(), ids=ends)
-            element = {record[0]: record[1] for record in result}
-            nodes = result.consume().counters.nodes_created
-            rels = 0
+        def unit(tx: neo4j.ManagedTransaction) -> _Written:
+            written = _Written()
+            result = tx.run(self._q.merge_endpoints(tracked=tracked), ids=ids)
+            element: dict[str, str] = {}
+            for record in result:
+                element[record[0]] = record[1]
+                if tracked and record[2]:
+                    written.node_eids.append(record[1])
+            written.nodes = result.consume().counters.nodes_created
             for type_, group in groups.items():
                 with_props = any(row[3] for row in group)
                 rows = [[element[row[0]], element[row[1]], row[2], row[3]] for row in group]
-                counters = (
-                    tx.run(self._q.merge_edges(type_, with_props=with_props), rows=rows).consume().counters
-                )
-                nodes += counters.nodes_created
-                rels += counters.relationships_created
-            return nodes, rels
+                query = self._q.merge_edges(type_, with_props=with_props, tracked=tracked)
+                edges = tx.run(query, rows=rows)
+                if tracked:
+                    written.relationship_eids.extend(record[0] for record in edges)
+                counters = edges.consume().counters
+                written.nodes += counters.nodes_created
+                written.relationships += counters.relationships_created
+            return written
 
         return unit
 
-    def _write(self, work: list[tuple[str, dict[str, Any]]]) -> tuple[int, int]:
-        """Run ``(query, params)`` pairs in ONE managed write transaction; return (nodes, rels) created."""
-
-        def unit(tx: neo4j.ManagedTransaction) -> tuple[int, int]:
-            nodes = rels = 0
-            for query, params in work:
-                counters = tx.run(query, params).consume().counters
-                nodes += counters.nodes_created
-                rels += counters.relationships_created
-            return nodes, rels
-
-        return self._write_unit(unit)
-
-    def _write_unit(self, unit: Callable[[neo4j.ManagedTransaction], tuple[int, int]]) -> tuple[int, int]:
-        """Run ``unit`` as ONE managed write transaction (retried on transient errors); its result."""
+    def probe_write(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> bool:
+        """Whether the server accepts writing ``nodes`` then ``edges``: written in one transaction that is
+        always rolled back (nothing stays). The loaders use it to find the row a failed batch tripped on."""
         from neo4j import exceptions as neo_exc
 
+        units = []
+        with contextlib.suppress(InputError):
+            if nodes:
+                units.append(self._nodes_unit(self._node_rows(nodes)))
+            if edges:
+                units.append(self._edges_unit(self._edge_rows(edges)))
+        if len(units) != bool(nodes) + bool(edges):
+            return False
+        try:
+            with self.driver().session(database=self.database) as session:
+                tx = session.begin_transaction()
+                try:
+                    for unit in units:
+                        unit(tx)  # type: ignore[arg-type]
+                finally:
+                    tx.rollback()
+        except neo_exc.ClientError:
+            return False
+        except (ValueError, TypeError, OverflowError):
+            return False
+        return True
+
+    def _write_unit(self, unit: _Unit, *, committed: int = 0) -> _Written:
+        """Run ``unit`` as ONE managed write transaction (retried on transient errors); its result.
+
+        ``committed``: how many rows of the same call earlier batches already committed (for the message).
+        """
+        from neo4j import exceptions as neo_exc
+
+        earlier = (
+            ""
+            if committed == 0 or self._load is not None
+            else f"; the {committed} rows of earlier batches of this call stay written"
+        )
         try:
             with self._errors(), self.driver().session(database=self.database) as session:
-                return session.execute_write(unit)
+                written = session.execute_write(unit)
         except GraphError as exc:
             cause = exc.__cause__
             if isinstance(cause, neo_exc.ClientError) and (cause.code or "").startswith(
                 "Neo.ClientError.Statement"
             ):
-                raise InputError(f"Neo4j rejected the batch (nothing written): {cause.message}") from cause
+                raise InputError(
+                    f"Neo4j rejected the batch ({cause.message}); the batch was rolled back{earlier}"
+                ) from cause
+            if isinstance(cause, neo_exc.DatabaseError) and (cause.code or "").startswith(
+                "Neo.DatabaseError.Statement"
+            ):
+                raise InputError(
+                    f"Neo4j could not store the batch ({cause.message}); the batch was rolled back{earlier}"
+                ) from cause
             raise
         except (ValueError, TypeError, OverflowError) as exc:  # the driver could not encode a value
-            raise InputError(f"cannot send the batch to Neo4j (nothing written): {exc}") from exc
+            raise InputError(
+                f"cannot send the batch to Neo4j ({exc}); nothing of it was written{earlier}"
+            ) from exc
+        if self._load is not None:  # committed: the load now owns what the batch created
+            self._load.nodes.extend(written.node_eids)
+            self._load.relationships.extend(written.relationship_eids)
+        return written
 
     def flush(self) -> None:
         """Nothing to do: every batch is committed when its call returns."""
 
     def drop(self) -> None:
-        """Delete this graph's relationships, then its nodes, then its constraint.
+        """Delete every node carrying this graph's label (with its relationships), then its constraint.
 
         Deletes go in transactions of ``batch_size`` rows each, so neither a dense hub nor a large graph
         ever needs one huge or long transaction (which the server's transaction timeout would kill).
@@ -449,8 +654,74 @@ class Neo4jStore:
             allow_write=not read_only,
             graph=self.graph,
         )
-        with self._errors():
-            return run_guarded(self.driver(), self.database, query, params, policy, store=self.backend)
+        driver = self.driver()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                with self._errors(), result_budget(MAX_RESULT_BYTES, MAX_VALUE_BYTES):
+                    outcome["result"] = run_guarded(
+                        driver, self.database, query, params, policy, store=self.backend
+                    )
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome["error"] = exc
+
+        # The driver has no read deadline of its own, and the server's transaction timeout does not stop
+        # everything (a query stuck in the parser, a regex that never checks for termination). So the
+        # query runs in a worker thread and the caller waits at most timeout + grace; past that the
+        # driver is closed (its sockets with it) and the caller gets a timeout, not a hang.
+        deadline = (policy.timeout_s or self.timeout_s) + DEADLINE_GRACE_S
+        worker = threading.Thread(target=work, name="kgr-cypher", daemon=True)
+        worker.start()
+        worker.join(deadline)
+        if worker.is_alive():
+            if self._driver is driver:
+                self._driver = None
+            with contextlib.suppress(Exception):
+                driver.close()
+            raise QueryTimedOut(
+                f"no answer from Neo4j within {deadline:g}s (timeout {deadline - DEADLINE_GRACE_S:g}s + "
+                f"{DEADLINE_GRACE_S:g}s grace): kgreason stopped waiting and closed the connection; "
+                "the server may still be working on the query",
+                hint="simplify the query (long regexes, huge literals or deep nesting); "
+                "the server's own timeout does not stop every kind of work",
+            )
+        error = outcome.get("error")
+        if error is not None:
+            raise _as_timeout(error)
+        result: QueryResult = outcome["result"]
+        return result
+
+
+def _as_timeout(exc: BaseException) -> BaseException:
+    """The guard reports a server-side timeout as a ``GraphError``; give it the ``QueryTimedOut`` type."""
+    from neo4j import exceptions as neo_exc
+
+    cause = exc.__cause__
+    if type(exc) is GraphError and isinstance(cause, neo_exc.Neo4jError) and "TimedOut" in (cause.code or ""):
+        timed_out = QueryTimedOut(exc.message, hint=exc.hint)
+        timed_out.__cause__ = cause
+        return timed_out
+    return exc
+
+
+def _connection_error(
+    uri: str, exc: BaseException, auth: tuple[str, str] | None
+) -> BackendUnavailable | AuthenticationFailed:
+    """Unreachable and refused credentials are different problems with different fixes."""
+    from neo4j import exceptions as neo_exc
+
+    from kgreason.config import redact_uri
+
+    if isinstance(exc, neo_exc.AuthError):
+        user = auth[0] if auth else None
+        who = f"user {user!r}" if user else "no credentials"
+        return AuthenticationFailed(
+            f"Neo4j at {redact_uri(uri)} refused the login ({who}): authentication failed",
+            hint="check KGR_NEO4J_USER and KGR_NEO4J_PASSWORD (too many failed logins lock the user "
+            "out for a while)",
+        )
+    return _unavailable(uri, exc)
 
 
 def _unavailable(uri: str, exc: BaseException) -> BackendUnavailable:

@@ -7,12 +7,14 @@ relationship types, property keys) are always backtick-escaped here, never forma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from neo4j import graph as neo_graph
 
-from kgreason.errors import InputError
+from kgreason.errors import GraphError, InputError
 from kgreason.types import Edge, Node, Path
 
 GRAPH_LABEL_PREFIX = "KG_"
@@ -66,13 +68,67 @@ def to_path(path: neo_graph.Path) -> Path:
     )
 
 
+class ResultTooLarge(GraphError):
+    """A query result went over the byte budget of ``result_budget``; reading stopped there."""
+
+
+class _Budget:
+    def __init__(self, total: int, per_value: int) -> None:
+        self.total, self.per_value, self.used = total, per_value, 0
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("kgr_result_budget", default=None)
+
+
+@contextlib.contextmanager
+def result_budget(total_bytes: int, value_bytes: int) -> Iterator[None]:
+    """Bound what ``plain`` converts in this context: ``total_bytes`` over all values, ``value_bytes`` for
+    any one value (a row's cell). Going over raises ``ResultTooLarge``, which stops reading the result
+    (the transaction is rolled back). Sizes are estimates: characters of strings, 8 bytes per scalar."""
+    token = _BUDGET.set(_Budget(total_bytes, value_bytes))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str | bytes):
+        return len(value) + 8
+    if isinstance(value, list):
+        return 8 + sum(_size(v) for v in value)
+    if isinstance(value, dict):
+        return 8 + sum(len(k) + _size(v) for k, v in value.items())
+    return 8
+
+
 def plain(value: Any) -> Any:
     """A driver value as plain Python: nodes and relationships become dicts, paths alternating lists.
 
     Nodes: ``{"id", "labels", "properties"}`` (``id`` is our node id, or the element id for a node kgreason
     did not write). Relationships: ``{"id", "type", "source", "target", "properties"}``. Temporal and
-    spatial values become their ISO / string form.
+    spatial values become their ISO / string form. Inside ``result_budget`` each call is charged to it.
     """
+    out = _plain(value)
+    budget = _BUDGET.get()
+    if budget is not None:
+        size = _size(out)
+        budget.used += size
+        if size > budget.per_value:
+            raise ResultTooLarge(
+                f"one value of the result is about {size:,} bytes, over the {budget.per_value:,}-byte "
+                "limit per value; reading stopped",
+                hint="return fewer or smaller values (e.g. size(x), left(x, 1000))",
+            )
+        if budget.used > budget.total:
+            raise ResultTooLarge(
+                f"the result passed {budget.total:,} bytes; reading stopped",
+                hint="return fewer rows (LIMIT) or fewer columns",
+            )
+    return out
+
+
+def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, neo_graph.Node):
@@ -85,9 +141,9 @@ def plain(value: Any) -> Any:
             out.extend((_plain_rel(rel), _plain_node(node)))
         return out
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, bytes | bytearray):
         return bytes(value).hex()
     iso = getattr(value, "iso_format", None)
@@ -107,7 +163,7 @@ def _plain_node(node: neo_graph.Node) -> dict[str, Any]:
     return {
         "id": _node_key(node),
         "labels": list(user_labels(node.labels)),
-        "properties": {k: plain(v) for k, v in user_properties(dict(node.items())).items()},
+        "properties": {k: _plain(v) for k, v in user_properties(dict(node.items())).items()},
     }
 
 
@@ -118,7 +174,7 @@ def _plain_rel(rel: neo_graph.Relationship) -> dict[str, Any]:
         "type": rel.type,
         "source": _node_key(rel.start_node),
         "target": _node_key(rel.end_node),
-        "properties": {k: plain(v) for k, v in user_properties(dict(rel.items())).items()},
+        "properties": {k: _plain(v) for k, v in user_properties(dict(rel.items())).items()},
     }
 
 

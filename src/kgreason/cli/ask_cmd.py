@@ -20,32 +20,62 @@ def parse_options(items: list[str]) -> dict[str, Any]:
     return parse_key_values(items, "--option")
 
 
-def _print_answer(answer: Answer) -> None:
+def _print_answer(answer: Answer, *, candidates: bool = False, verbose: bool = False) -> None:
+    """The answer as people read it: the asserted answer first (or the count, yes/no, or "not found" with
+    the reason), its evidence, then — on request — the ranked candidates and the reasoning steps."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{escape(answer.text or ', '.join(answer.entities[:5]) or '(no answer)')}[/bold]")
-    if answer.entities:
-        console.print("answers: " + escape(", ".join(answer.entities[:10])))
+    console.print(f"[bold]{escape(answer.text or '(no answer)')}[/bold]")
+    if answer.answers:
+        label = "counted" if answer.form == "count" else "answers"
+        console.print(f"{label}: " + escape(", ".join(answer.answers)))
+    if candidates or verbose or (answer.abstained is not None and answer.entities):
+        console.print("candidates: " + escape(", ".join(answer.entities[:10]) or "(none)"))
     table = Table(title="evidence", show_lines=False)
     table.add_column("#")
     table.add_column("path")
-    for i, p in enumerate(answer.evidence[:15], start=1):
-        parts = [p.nodes[0].id]
-        for e, n in zip(p.edges, p.nodes[1:], strict=True):
-            parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
-            parts.append(n.id)
-        table.add_row(str(i), escape(" ".join(parts)))
-    console.print(table)
+    for i, p in enumerate(answer.evidence[: 15 if verbose else 5], start=1):
+        table.add_row(str(i), escape(render_path(p)))
+    if answer.evidence:
+        console.print(table)
+    if verbose:
+        for step in answer.trace:
+            console.print(escape(_trace_line(step)))
+        for q in answer.queries:
+            if q.language == "cypher":
+                console.print(f"[dim]cypher:[/dim] {escape(q.text)}")
     for u in answer.unsupported:
         console.print(f"[yellow]unsupported:[/yellow] {escape(u)}")
     console.print(
-        f"strategy {answer.strategy}, {answer.llm_calls} LLM call(s), "
+        f"strategy {answer.strategy}, form {answer.form}, {answer.llm_calls} LLM call(s), "
         f"{answer.prompt_tokens}+{answer.completion_tokens} tokens, "
         f"{answer.timings_ms.get('total', 0):.0f} ms"
     )
+
+
+def render_path(p: KgPath) -> str:
+    """``alice -[works_at]-> acme <-[owns]- bob``: a path in the direction it is walked."""
+    parts = [p.nodes[0].id]
+    for e, n in zip(p.edges, p.nodes[1:], strict=True):
+        parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
+        parts.append(n.id)
+    return " ".join(parts)
+
+
+def _trace_line(step: dict[str, Any] | Any) -> str:
+    """One reasoning step in a line (the interesting keys only)."""
+    data = dict(step)
+    name = data.pop("step", "?")
+    if name == "rank_relation_paths":
+        top = "; ".join(f"{t['path']} ({t['score']})" for t in data.get("top", [])[:3])
+        return f"  {name} from {data.get('anchor', '')}: {top}"
+    keep = {k: v for k, v in data.items() if k not in ("top", "seeds") and v not in (None, [], {})}
+    if name == "link":
+        keep["seeds"] = [s["node_id"] for s in data.get("seeds", [])]
+    return f"  {name}: " + ", ".join(f"{k}={v}" for k, v in keep.items())
 
 
 def answer_from_json(path: Path) -> tuple[dict[str, Any], tuple[KgPath, ...], tuple[QueryRecord, ...]]:
@@ -82,6 +112,12 @@ def ask(
         None, "--replay", help="Re-run the queries of a saved --json answer."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
+    show_candidates: bool = typer.Option(
+        False, "--candidates", help="Also list the ranked candidates behind the answer."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Show candidates, every reasoning step and generated Cypher."
+    ),
 ) -> None:
     """Answer a question with cited evidence from the graph."""
     from kgreason.api import make_engine
@@ -141,4 +177,4 @@ def ask(
     if as_json:
         print_json(answer.to_dict())
     else:
-        _print_answer(answer)
+        _print_answer(answer, candidates=show_candidates, verbose=verbose)

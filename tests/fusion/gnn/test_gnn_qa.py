@@ -120,21 +120,27 @@ def test_model_refuses_a_changed_graph_and_a_missing_model(
 
 
 @pytest.mark.slow
-def test_bundled_llm_answers_from_the_gnn_candidates(
+def test_bundled_llm_never_overrides_the_gnn_answers(
     trained: dict[str, Any], world: tuple[MemoryStore, Settings], encoder: Any
 ) -> None:
     from kgreason.llm import create_chat_model
 
     store, settings = world
     llm = create_chat_model("llamacpp", settings=settings)
-    engine = _engine(store, settings, encoder, trained["meta"]["path"], llm=llm)
-    item = trained["test"][0]
-    answer = engine.ask(item.question, topic=item.topic_entity)
-    assert answer.llm_calls == 1 and answer.completion_tokens > 0
-    step = next(t for t in answer.trace if t["step"] == "llm_choose_answer")
-    assert step["chosen"] in step["options"]
-    assert answer.entities[0] in {p.nodes[-1].id for p in answer.evidence}
-    assert answer.citations and not [u for u in answer.unsupported if "citation" in u]
+    with_llm = _engine(store, settings, encoder, trained["meta"]["path"], llm=llm)
+    without = _engine(store, settings, encoder, trained["meta"]["path"])
+    for item in trained["test"][:4]:
+        graph_only = without.ask(item.question, topic=item.topic_entity)
+        answer = with_llm.ask(item.question, topic=item.topic_entity)
+        # the model may narrow the GNN's asserted answers to one, never replace them
+        assert set(answer.answers) <= set(graph_only.answers) and answer.answers
+        assert answer.llm_calls <= 1
+        if answer.llm_calls:
+            step = next(t for t in answer.trace if t["step"] == "llm_choose_answer")
+            assert step["chosen"] in step["options"] and len(answer.answers) == 1
+        else:
+            assert answer.answers == graph_only.answers
+        assert answer.citations and not [u for u in answer.unsupported if "citation" in u]
 
 
 def test_cli_train_qa_then_ask(tmp_path: Path, world: tuple[MemoryStore, Settings]) -> None:

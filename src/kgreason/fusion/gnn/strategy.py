@@ -140,8 +140,14 @@ class GnnStrategy(Strategy):
                     markers[e.id] = f"T{len(markers) + 1}"
                     lines.append(f"[{markers[e.id]}] {_verbalise(e)}")
         names = {n.id: n.name for p in evidence.paths for n in p.nodes}
-        if ctx.llm is not None and ranked:
-            options = list(dict.fromkeys(names[c] for c in ranked))[: self.options.max_choices]
+        # The model may only pick one of the GNN's own asserted answers, and only when the question asks
+        # for one and the GNN asserts several: measured, a 135M model's pick among all candidates
+        # overrode the GNN's right first choice (README question answered "carol").
+        one_wanted = ctx.analysis.form == "single" and len(answer_set) > 1
+        if ctx.llm is not None and one_wanted:
+            options = list(dict.fromkeys(names[c] for c in answer_set if c in names))[
+                : self.options.max_choices
+            ]
             prompt = (
                 "Facts:\n" + "\n".join(lines) + f"\n\nQuestion: {ctx.question}\n"
                 "Which entity answers the question? Reply with one option."
@@ -155,11 +161,9 @@ class GnnStrategy(Strategy):
             )
             choice = getattr(result, "data", None)
             ctx.note("llm_choose_answer", options=options, chosen=choice)
-            if isinstance(choice, str) and choice in options:
-                picked = [c for c in ranked if names[c] == choice]
-                if picked and picked[0] not in answer_set:
-                    answer_set = picked[:1]
-                answer_set = picked[:1] + [a for a in answer_set if a not in picked[:1]]
+            picked = [c for c in answer_set if names.get(c) == choice]
+            if picked:
+                answer_set = picked[:1]
                 ranked = answer_set + [r for r in ranked if r not in answer_set]
         citations: list[Citation] = []
         parts = []
@@ -173,9 +177,14 @@ class GnnStrategy(Strategy):
             parts.append(f"{names.get(a, a)} {marks}".strip())
         scores = {"answer_set_size": float(len(answer_set))}
         scores.update({f"entity:{c.node_id}": round(c.score, 6) for c in evidence.candidates})
+        value = None
+        if ctx.analysis.form == "count" and answer_set:
+            value = str(len(answer_set))
         return Draft(
-            text="; ".join(parts),
+            text=(f"{value}: " if value else "") + "; ".join(parts),
             entities=tuple(ranked),
             citations=tuple(dict.fromkeys(citations)),
             scores=scores,
+            answers=tuple(answer_set),
+            value=value,
         )

@@ -360,3 +360,25 @@ def test_server_plan_with_a_command_operator_is_refused() -> None:
     plan = {"operatorType": "ProduceResults@neo4j", "children": [{"operatorType": "ShowTransactions@neo4j"}]}
     with pytest.raises(QueryRefused, match="ShowTransactions"):
         _check_plan(plan, GuardPolicy(), "q")
+
+
+def test_a_remembered_text_still_checks_its_parameters() -> None:
+    query = "RETURN size([x IN range(1, $n) | x]) AS n"
+    for _ in range(2):
+        check_static(query, GuardPolicy(), {"n": 10})
+        with pytest.raises(QueryRefused, match="range"):
+            check_static(query, GuardPolicy(), {"n": 300_000_000})
+
+
+def test_only_texts_the_server_passed_skip_the_next_explain(store: Neo4jStore) -> None:
+    from kgreason.graph import cypher_guard
+
+    loose = GuardPolicy(allowed_procedures=DEFAULT_PROCEDURES | {"db.createLabel"})
+    for _ in range(2):  # refused by EXPLAIN each time: a refusal is never remembered as a pass
+        with pytest.raises(QueryRefused, match="'w'"):
+            run_guarded(store.driver(), store.database, "CALL db.createLabel('Pwned')", None, loose)
+    query = f"MATCH (n:KG_{G}) RETURN count(n) AS c"
+    first = run_guarded(store.driver(), store.database, query, None, GuardPolicy())
+    assert any(k[1] == query for k in cypher_guard._verdicts._by_driver[store.driver()])
+    again = run_guarded(store.driver(), store.database, query, None, GuardPolicy())
+    assert again.rows == first.rows and again.query_type == "r"

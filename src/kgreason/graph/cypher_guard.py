@@ -20,7 +20,8 @@ Layers, each of which alone refuses the known escapes, strongest last:
    (best effort: a label can be built at run time).
 2. ``EXPLAIN`` on the server: only ``query_type == "r"`` passes (``SHOW TRANSACTIONS`` is an "r"), the
    plan may contain no command, write or ``LOAD CSV`` operator, and its procedure calls and functions
-   are checked against the same allow-lists.
+   are checked against the same allow-lists. A text that passed is remembered per driver (the verdict
+   does not depend on parameter values), so repeated queries pay this round trip once.
 3. The query runs in a READ transaction (the server itself rejects writes) with a timeout, and at most
    ``max_rows + 1`` rows are fetched (``truncated`` says whether there were more). A server heap
    exhaustion is reported at once (the driver would otherwise retry it as a transient error).
@@ -32,8 +33,11 @@ A guarded query sees the whole database, not only the store's graph: scope it wi
 from __future__ import annotations
 
 import re
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +48,7 @@ from kgreason.errors import GraphError, InputError, QueryRefused
 from kgreason.graph.cypher_bounds import CostBounds, check_bounds
 from kgreason.graph.neo4j_cypher_lexer import (
     NAME,
+    PARAM,
     STRING,
     SYMBOL,
     WORD,
@@ -235,12 +240,42 @@ def check_static(
     statement_text(query, policy or GuardPolicy(), params)
 
 
+_PASSED_LIMIT = 1024
+_passed: OrderedDict[tuple[str, GuardPolicy], tuple[str, str, list[Token]]] = OrderedDict()
+_passed_lock = threading.Lock()
+
+
 def statement_text(query: str, policy: GuardPolicy, params: Mapping[str, Any] | None = None) -> str:
-    """Run the static checks and return the text to send (a single trailing ``;`` removed)."""
+    """Run the static checks and return the text to send (a single trailing ``;`` removed).
+
+    A text that passed is remembered (an LRU of ``_PASSED_LIMIT``) with its tokens: checking it again
+    only re-runs the cost bounds, and only if it has parameters (whose values they read).
+    """
 
     def refuse(reason: str) -> QueryRefused:
         return QueryRefused(reason, query=query)
 
+    key = (query, policy)
+    with _passed_lock:
+        hit = _passed.get(key)
+        if hit is not None:
+            _passed.move_to_end(key)
+    if hit is not None:
+        sent, server_text, tokens = hit
+        if any(t.kind == PARAM for t in tokens):
+            check_bounds(server_text, tokens, policy.bounds, refuse, params)
+        return sent
+    sent, server_text, tokens = _statement_text(query, policy, params, refuse)
+    with _passed_lock:
+        _passed[key] = (sent, server_text, tokens)
+        while len(_passed) > _PASSED_LIMIT:
+            _passed.popitem(last=False)
+    return sent
+
+
+def _statement_text(
+    query: str, policy: GuardPolicy, params: Mapping[str, Any] | None, refuse: Callable[[str], QueryRefused]
+) -> tuple[str, str, list[Token]]:
     if not query.strip():
         raise refuse("empty query")
     size = len(query.encode("utf-8", "surrogatepass"))
@@ -258,14 +293,15 @@ def statement_text(query: str, policy: GuardPolicy, params: Mapping[str, Any] | 
             if (ch < " " and ch not in "\t\r\n") or "\x7f" <= ch <= "\x9f":
                 raise refuse(f"control character U+{ord(ch):04X} in the query")
     views = {"normalised": normalise(server_text), "as the server reads it": server_text}
+    if views["normalised"] == server_text:
+        del views["normalised"]  # the same tokens: check them once
     sent = query
+    tokens: list[Token] = []
     for view, text in views.items():
         try:
             tokens = tokenize(text)
         except LexError as exc:
             raise refuse(f"{exc} ({view})") from exc
-        if view != "normalised" and decoded.escapes:
-            _check_escapes(tokens, decoded.escapes, refuse)
         if tokens and tokens[-1].kind == SYMBOL and tokens[-1].text == ";":
             if view != "normalised":
                 sent = query[: decoded.origin[tokens[-1].start]]
@@ -273,11 +309,13 @@ def statement_text(query: str, policy: GuardPolicy, params: Mapping[str, Any] | 
         if not tokens:
             raise refuse("empty query")
         _check_tokens(tokens, policy, query)
+        if view != "normalised" and decoded.escapes:
+            _check_escapes(tokens, decoded.escapes, refuse)
         if view != "normalised":
             check_bounds(server_text, tokens, policy.bounds, refuse, params)
-    if server_text != views["normalised"]:
+    if "normalised" in views:
         _check_invisible(server_text, query)
-    return sent
+    return sent, server_text, tokens
 
 
 def _check_escapes(tokens: list[Token], escapes: tuple[int, ...], refuse: Callable[[str], Exception]) -> None:
@@ -460,6 +498,44 @@ def _without_strings(text: str) -> str:
     return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", text)
 
 
+class _Verdicts:
+    """Query texts the server's EXPLAIN already passed, per driver (an LRU of ``size``).
+
+    What EXPLAIN checks (the query type, the plan's operators, procedures and functions) is a property of
+    the text, not of parameter values, so a text that passed once is not explained again on that driver:
+    the guard's round trip is paid once per distinct query, not per call. The static check still runs on
+    every call.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._by_driver: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, None]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def seen(self, driver: Any, key: Hashable) -> bool:
+        with self._lock:
+            known = self._by_driver.get(driver)
+            if known is None or key not in known:
+                return False
+            known.move_to_end(key)
+            return True
+
+    def add(self, driver: Any, key: Hashable) -> None:
+        with self._lock:
+            try:
+                known = self._by_driver.setdefault(driver, OrderedDict())
+            except TypeError:  # a driver that cannot be weakly referenced: no memory of it
+                return
+            known[key] = None
+            while len(known) > self.size:
+                known.popitem(last=False)
+
+
+_verdicts = _Verdicts()
+
+
 def run_guarded(
     driver: neo4j.Driver,
     database: str | None,
@@ -482,8 +558,17 @@ def run_guarded(
     started = time.perf_counter()
     outcome: dict[str, Any] = {}
 
+    verdict_key = (
+        database,
+        text,
+        pol.allowed_procedures,
+        pol.allowed_function_namespaces,
+        pol.excluded_functions,
+    )
+    explained_before = not pol.allow_write and _verdicts.seen(driver, verdict_key)
+
     def work(tx: neo4j.ManagedTransaction) -> None:
-        if not pol.allow_write:
+        if not pol.allow_write and not explained_before:
             explained = tx.run("EXPLAIN " + text, parameters).consume()
             outcome["query_type"] = explained.query_type or ""
             if explained.query_type != "r":
@@ -493,6 +578,7 @@ def run_guarded(
                     query=query,
                 )
             _check_plan(explained.plan, pol, query)
+            _verdicts.add(driver, verdict_key)
         rows: list[dict[str, Any]] = []
         truncated = False
         try:

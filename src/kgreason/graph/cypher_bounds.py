@@ -15,9 +15,10 @@ keeps it busy for minutes. So the guard refuses, on the token stream the server 
 - ``reduce(acc = ..., x IN list | body)`` where ``body`` combines ``acc`` with itself (``acc`` twice in one
   operand chain: ``s + s``, ``[s, s]``): its size grows geometrically, unless the list has at most
   ``_SMALL_LOOP`` known elements;
-- regular expressions (``=~`` and APOC regex functions, literal or parameter patterns) with a quantified
-  group that itself contains a quantifier (``(a+)+``), the shape of catastrophic backtracking: Java's
-  regex engine cannot be interrupted, so the transaction timeout does not stop it.
+- in a query that matches regular expressions (``=~``, APOC regex functions), any string literal or
+  string parameter with a quantified group that itself contains a quantifier (``(a+)+``), the shape of
+  catastrophic backtracking: Java's regex engine cannot be interrupted, so the transaction timeout does
+  not stop it (a pattern assembled at run time, ``'(a+' + ')+'``, still gets through).
 
 Anything the guard cannot size statically goes to the server, whose transaction timeout and memory limit
 apply, and which reports a heap exhaustion as ``Neo.TransientError.General.OutOfMemoryError`` rather than
@@ -309,32 +310,30 @@ def _loop_count(source: list[Token], params: Mapping[str, Any] | None) -> int | 
 def _check_regexes(
     tokens: list[Token], params: Mapping[str, Any] | None, refuse: Callable[[str], Exception]
 ) -> None:
-    patterns: list[str] = []
+    """In a query that matches regular expressions, no string literal or string parameter may be a
+    backtracking bomb: a pattern can reach ``=~`` through a variable (``WITH '(a+)+$' AS p``), so every
+    string that could be one is checked, not only the operand written next to ``=~``."""
+    uses_regex = False
     for k, t in enumerate(tokens):
-        if t.kind == SYMBOL and t.text == "~" and k > 0 and tokens[k - 1].text == "=" and k + 1 < len(tokens):
-            patterns.extend(_string_value(tokens[k + 1], params))
+        if t.kind == SYMBOL and t.text == "~" and k > 0 and tokens[k - 1].text == "=":
+            uses_regex = True
+            break
         if t.kind != WORD or (k > 0 and tokens[k - 1].kind == SYMBOL and tokens[k - 1].text == "."):
             continue
         found = dotted_name(tokens, k)
         if found is not None and found[0] in _REGEX_FUNCTIONS and _is_call(tokens, found[1] - 1):
-            args = _arguments(tokens, found[1] - 1)
-            if len(args) >= 2 and len(args[1]) == 1:
-                patterns.extend(_string_value(args[1][0], params))
+            uses_regex = True
+            break
+    if not uses_regex:
+        return
+    patterns = [t.text for t in tokens if t.kind == STRING]
+    patterns += [v for v in (params or {}).values() if isinstance(v, str)]
     for pattern in patterns:
         if nested_quantifier(pattern):
             raise refuse(
                 f"the regular expression {pattern[:60]!r} repeats a group that repeats itself "
                 "(catastrophic backtracking); rewrite it without nested quantifiers"
             )
-
-
-def _string_value(t: Token, params: Mapping[str, Any] | None) -> list[str]:
-    if t.kind == STRING:
-        return [t.text]
-    if t.kind == PARAM and params is not None:
-        value = params.get(t.text[1:].strip("`"))
-        return [value] if isinstance(value, str) else []
-    return []
 
 
 def nested_quantifier(pattern: str) -> bool:

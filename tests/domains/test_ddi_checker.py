@@ -93,17 +93,19 @@ def test_list_sorted_by_severity_and_every_pair_checked(fixture_checker: DdiChec
 
 def test_name_resolution(fixture_checker: DdiChecker) -> None:
     result = fixture_checker.check(
-        ["ZOCOR", "acetaminophen", "Warfarin Sodium", "glyceryl-trinitrate", "simvastatn", "xyzzy"]
+        ["ZOCOR", "acetaminophen", "Warfarin Sodium", "glyceryl-trinitrate", "clarithromycn", "xyzzy"]
     )
     got = {r.input: (r.id, r.method) for r in result.drugs}
     assert got["ZOCOR"] == ("simvastatin", "name")
     assert got["acetaminophen"][0] == "paracetamol"
     assert got["Warfarin Sodium"] == ("warfarin", "salt")
     assert got["glyceryl-trinitrate"][0] == "nitroglycerin"
+    # one edit from one drug and no other drug near: corrected, and marked so that it is shown
+    assert got["clarithromycn"] == ("clarithromycin", "corrected")
     unresolved = {r.input: list(r.suggestions) for r in result.unresolved}
-    assert unresolved == {"simvastatn": ["simvastatin"], "xyzzy": []}
+    assert unresolved == {"xyzzy": []}
     # the known ones are still checked: zocor + warfarin etc.
-    assert result.pairs == 6
+    assert result.pairs == 10
 
 
 def test_duplicate_names_checked_once(fixture_checker: DdiChecker) -> None:
@@ -115,13 +117,18 @@ def test_ambiguous_alias_resolves_to_neither() -> None:
     names = DrugNames([("a", "Alpha", ["Shared"]), ("b", "Beta", ["shared"])])
     assert names.lookup("shared") is None
     assert names.lookup("ALPHA") == ("a", "name")
+    r = names.resolve("Shared")
+    assert r.id is None and r.reason == "ambiguous" and r.suggestions == ("a", "b")
 
 
 def test_json_contract(fixture_checker: DdiChecker) -> None:
     data = fixture_checker.check(["simvastatin", "clarithromycin", "nope"]).to_dict()
-    assert set(data) >= {"drugs", "unresolved", "interactions"}
-    assert data["drugs"][0] == {"input": "simvastatin", "id": "simvastatin", "name": "Simvastatin"}
-    assert data["unresolved"] == [{"input": "nope", "suggestions": []}]
+    assert set(data) >= {"drugs", "unresolved", "interactions", "alerts", "summary", "complete"}
+    drug = {"input": "simvastatin", "id": "simvastatin", "name": "Simvastatin"}
+    assert data["drugs"][0].items() >= drug.items() and data["drugs"][0]["corrected"] is False
+    assert data["unresolved"] == [{"input": "nope", "suggestions": [], "reason": "unknown"}]
+    assert data["complete"] is False and data["alerts"] == []
+    assert data["summary"] == {"contraindicated": 1, "major": 0, "moderate": 0, "minor": 0}
     (item,) = data["interactions"]
     contract = {"drugs", "severity", "mechanism", "via", "evidence", "management", "basis", "sources"}
     assert set(item) >= contract

@@ -18,13 +18,19 @@ def test_check_json_and_exit_codes(tmp_path: Path) -> None:
     top = data["interactions"][0]
     assert top["drugs"] == ["simvastatin", "clarithromycin"] and top["severity"] == "contraindicated"
     assert "loaded the ddi pack" in ok.stderr  # first use loads the graph
-    # unknown names: exit 2, suggestions, and the known drugs are still checked and printed
-    bad = run_kgr("ddi", "check", "Zocor", "Biaxin", "simvastatn", "qqqq", "--json", home=home)
-    assert bad.returncode == 2
+    # unknown names: exit 3 (not 2: that is bad usage), suggestions, and the known drugs are still
+    # checked and printed; an unambiguous typo is corrected and marked
+    bad = run_kgr("ddi", "check", "Zocor", "Biaxn", "simvastat", "qqqq", "--json", home=home)
+    assert bad.returncode == 3
     data = json.loads(bad.stdout)
     assert data["unresolved"] == [
-        {"input": "simvastatn", "suggestions": ["simvastatin"]},
-        {"input": "qqqq", "suggestions": []},
+        {"input": "simvastat", "suggestions": ["simvastatin"], "reason": "unknown"},
+        {"input": "qqqq", "suggestions": [], "reason": "unknown"},
+    ]
+    assert data["complete"] is False
+    assert [(d["input"], d["id"], d["corrected"]) for d in data["drugs"]] == [
+        ("Zocor", "simvastatin", False),
+        ("Biaxn", "clarithromycin", True),
     ]
     assert data["interactions"][0]["severity"] == "contraindicated"
     assert "did you mean: simvastatin?" in bad.stderr and "loaded" not in bad.stderr

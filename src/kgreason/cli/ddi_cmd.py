@@ -2,8 +2,9 @@
 set, compare with the ANSM thesaurus.
 
 The pack's graph is loaded into the chosen store on first use (``kgr packs load ddi`` does the same
-explicitly). ``check`` prints the JSON contract of DESIGN.md with ``--json``; unknown names exit 2 with
-suggestions while the known ones are still checked and printed. ``--predicted`` adds interactions from
+explicitly). ``check`` prints the JSON contract of DESIGN.md with ``--json``; unrecognised or ambiguous
+names come first, with suggestions, and exit 3 while the known ones are still checked and printed (an
+unambiguous misspelling is corrected and shown). ``--predicted`` adds interactions from
 the link-prediction hook (the gnn module's model trained on the graph), labelled ``predicted``.
 """
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from kgreason.config import Settings
     from kgreason.domains.ddi import DdiPack
     from kgreason.domains.ddi.checker import CheckResult, DdiChecker
+    from kgreason.domains.ddi.names import Resolved
     from kgreason.domains.pack import LinkPredictor, PredictedEdge
     from kgreason.graph.store import GraphStore
 
@@ -141,18 +143,39 @@ def gnn_link_predictor(
     return predict, ""
 
 
+UNRESOLVED_EXIT = 3
+"""Exit code of ``check`` when a name was not recognised or is ambiguous: the known drugs were checked
+and printed, but the result is incomplete (0 ok, 1 runtime failure, 2 bad usage or input)."""
+
+
 @app.command()
 def check(
     drugs: list[str] = typer.Argument(..., help="Two or more drug names (generic, brand or synonym)."),
     store: str = StoreOpt,
     graph: str = GraphOpt,
+    min_severity: str = typer.Option(
+        "minor",
+        "--min-severity",
+        help="Show only interactions and alerts at this severity or above: minor, moderate, major, "
+        "contraindicated (the summary still counts all).",
+    ),
+    by_drug: bool = typer.Option(False, "--by-drug", help="Also list, per drug, what involves it."),
     predicted: bool = typer.Option(
         False, "--predicted", help="Add predicted interactions from the link-prediction hook (labelled)."
     ),
     no_ansm: bool = typer.Option(False, "--no-ansm", help="Leave out the ANSM thesaurus comparison."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Check every pair of a medication list; most severe first, with the mechanism path."""
+    """Check a medication list: unrecognised names first, a severity summary, whole-list alerts (shared
+    effects, the triple whammy), then every pair with its mechanism path and a plain explanation.
+
+    Exit 3 when a name is not recognised or is ambiguous (the others are still checked). A research
+    tool, not clinical decision support.
+    """
+    from kgreason.domains.ddi.dataset import SEVERITIES
+
+    if min_severity not in SEVERITIES:
+        raise InputError(f"--min-severity must be one of {', '.join(SEVERITIES)}, not {min_severity!r}")
     if len(drugs) < 2:
         raise InputError("give at least two drugs", hint="kgr ddi check simvastatin clarithromycin")
     pack = _pack()
@@ -164,18 +187,40 @@ def check(
             raise ConfigError("no link predictor is available for the ddi pack", hint=why)
     result = checker.check(drugs, predictor=predictor)
     target.close()
-    if as_json:
-        print_json(result.to_dict())
-    else:
-        _print(result)
     if result.unresolved:
+        # before any result, so that nobody reads "no interaction" without seeing what was not checked
         for u in result.unresolved:
-            hint = f" (did you mean: {', '.join(u.suggestions)}?)" if u.suggestions else ""
-            typer.echo(f"error: unknown drug {u.input!r}{hint}", err=True)
-        raise typer.Exit(2)
+            typer.echo(f"error: {_unresolved_line(u)}", err=True)
+    if as_json:
+        data = result.to_dict()
+        data["min_severity"] = min_severity
+        data["interactions"] = [i for i in data["interactions"] if _at_least(i["severity"], min_severity)]
+        data["alerts"] = [a for a in data["alerts"] if _at_least(a["severity"], min_severity)]
+        data["notice"] = NOTICE
+        print_json(data)
+    else:
+        _print(result, min_severity, by_drug)
+    if result.unresolved:
+        raise typer.Exit(UNRESOLVED_EXIT)
 
 
-def _print(result: CheckResult) -> None:
+NOTICE = "Research tool, not clinical decision support: confirm with a clinical reference."
+
+
+def _at_least(severity: str, floor: str) -> bool:
+    from kgreason.domains.ddi.dataset import RANK
+
+    return RANK[severity] >= RANK[floor]
+
+
+def _unresolved_line(u: Resolved) -> str:
+    if u.reason == "ambiguous":
+        return f"ambiguous drug name {u.input!r}: it names {', '.join(u.suggestions)}; give one of them"
+    hint = f" (did you mean: {', '.join(u.suggestions)}?)" if u.suggestions else " (no close match)"
+    return f"unknown drug {u.input!r}{hint}"
+
+
+def _print(result: CheckResult, min_severity: str = "minor", by_drug: bool = False) -> None:
     import sys
 
     from rich.console import Console
@@ -183,18 +228,58 @@ def _print(result: CheckResult) -> None:
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else 160)
+    if result.unresolved:
+        console.print(
+            f"[bold red]NOT CHECKED: {len(result.unresolved)} name(s) not recognised; nothing below covers "
+            "them:[/bold red]"
+        )
+        for u in result.unresolved:
+            console.print(f"  - {escape(_unresolved_line(u))}")
+    for r in result.corrected:
+        console.print(
+            f"[yellow]read {escape(repr(r.input))} as {escape(r.name)} (spelling corrected: check that this "
+            "is the drug meant)[/yellow]"
+        )
     names = ", ".join(f"{r.name} ({r.input})" if r.input != r.name else r.name for r in result.drugs)
     console.print(f"checked {result.pairs} pair(s) of: {escape(names)}")
-    if not result.interactions:
-        console.print("no interaction found in the graph (absence of evidence is not proof of safety)")
+    counts = result.summary()
+    shown_i = [i for i in result.interactions if _at_least(i.severity, min_severity)]
+    shown_a = [a for a in result.alerts if _at_least(a.severity, min_severity)]
+    hidden = len(result.interactions) + len(result.alerts) - len(shown_i) - len(shown_a)
+    summary = ", ".join(f"{n} {sev}" for sev, n in counts.items())
+    console.print(
+        f"[bold]summary:[/bold] {summary} ({len(result.alerts)} whole-list alert(s), "
+        f"{len(result.interactions)} pair(s))"
+        + (f"; {hidden} below {min_severity} not shown" if hidden else "")
+    )
+    if not result.interactions and not result.alerts:
+        qualifier = (
+            f" among the {len(result.drugs)} recognised drug(s); {len(result.unresolved)} name(s) were NOT "
+            "checked (see above)"
+            if result.unresolved
+            else ""
+        )
+        console.print(
+            f"no interaction found in the graph{qualifier} (absence of evidence is not proof of safety)"
+        )
+    for a in shown_a:
+        colour = _COLOURS.get(a.severity, "")
+        console.print(
+            f"[{colour}]{a.severity.upper()}[/{colour}] whole-list alert: {escape(a.name)} "
+            f"({escape(', '.join(a.drugs))}; score {a.score})"
+        )
+        console.print(f"  {escape(a.explanation)}")
+        console.print(f"  what to do: {escape(a.management)}")
+        for c in a.evidence:
+            console.print(f"    {escape(c.to_dict()['path'])} [{c.grade}] ({escape(', '.join(c.sources))})")
     table = Table(show_lines=True)
     table.add_column("severity")
     table.add_column("drugs")
     table.add_column("mechanism path", no_wrap=True)
-    table.add_column("management", ratio=1)
+    table.add_column("explanation and management", ratio=1)
     table.add_column("basis")
     table.add_column("ANSM")
-    for i in result.interactions:
+    for i in shown_i:
         paths = "\n".join(h.to_dict()["path"] for h in i.evidence[:4])
         ansm = _ansm_cell(i.sources)
         colour = _COLOURS.get(i.severity, "")
@@ -202,17 +287,28 @@ def _print(result: CheckResult) -> None:
             f"[{colour}]{i.severity}[/{colour}]" if colour else i.severity,
             escape(" + ".join(i.drugs)),
             escape(f"via {', '.join(i.via)}\n{paths}"),
-            escape(i.management),
+            escape(f"{i.explanation}\nWhat to do: {i.management}"),
             i.basis,
             escape(ansm),
         )
-    if result.interactions:
+    if shown_i:
         console.print(table)
+    if by_drug:
+        console.print("[bold]by drug:[/bold]")
+        for r in result.drugs:
+            mine = [
+                f"{' + '.join(d for d in i.drugs if d != r.id)} ({i.severity})"
+                for i in shown_i
+                if r.id in i.drugs
+            ]
+            mine += [f"whole-list: {a.name} ({a.severity})" for a in shown_a if r.id in a.drugs]
+            console.print(f"  {escape(r.name)}: {escape('; '.join(mine) or 'nothing found')}")
     for extra in result.ansm_only:
         console.print(
             f"[yellow]ANSM only:[/yellow] {escape(' + '.join(extra['drugs']))} listed by ANSM as "
             f"{extra['severity']}; not in the kgreason graph"
         )
+    console.print(f"[dim]{NOTICE}[/dim]")
 
 
 def _ansm_cell(sources: tuple[dict[str, Any], ...]) -> str:

@@ -6,6 +6,8 @@ Neo4j), then, for every pair and in both directions, matches the mechanism rules
 edges meeting at a shared enzyme, transporter or effect form a path ``a -> m <- b`` that is the
 evidence. A curated ``INTERACTS_WITH`` edge overrides the rule severity (the rule paths stay as
 evidence). Each interaction also says what the ANSM thesaurus lists for the pair and whether it agrees.
+Whole-list alerts (several drugs sharing an effect, named combinations) come from ``alerts.evaluate``
+on the same facts.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kgreason.domains.ddi import alerts as list_alerts
+from kgreason.domains.ddi.alerts import ListAlert
 from kgreason.domains.ddi.ansm import AnsmListing, AnsmThesaurus
-from kgreason.domains.ddi.dataset import RANK
-from kgreason.domains.ddi.graph import DRUG, HAS_EFFECT, INDUCES, INTERACTS_WITH, SUBSTRATE_OF
+from kgreason.domains.ddi.dataset import RANK, SEVERITIES
+from kgreason.domains.ddi.explain import interaction_text
+from kgreason.domains.ddi.graph import DRUG, HAS_EFFECT, INDUCES, INTERACTS_WITH, LIST_ALERT, SUBSTRATE_OF
 from kgreason.domains.ddi.names import DrugNames, Resolved
 from kgreason.domains.ddi.rules import RULES, pd_severity, pk_severity
 from kgreason.domains.pack import LinkPredictor, MechanismRule
@@ -73,6 +78,8 @@ class Interaction:
     (ANSM covers both drugs but does not list the pair), ``ansm_not_covered``, ``ansm_unavailable`` or
     ``predicted``."""
     score: float | None = None
+    explanation: str = ""
+    """Plain language, templated from the mechanism paths (``explain.interaction_text``)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -85,6 +92,7 @@ class Interaction:
             "basis": self.basis,
             "sources": list(self.sources),
             "agreement": self.agreement,
+            "explanation": self.explanation,
         }
         if self.score is not None:
             out["score"] = self.score
@@ -101,12 +109,40 @@ class CheckResult:
     ansm_only: list[dict[str, Any]] = field(default_factory=list)
     pairs: int = 0
     elapsed_ms: float = 0.0
+    alerts: list[ListAlert] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every input was recognised (else the result covers only the recognised drugs)."""
+        return not self.unresolved
+
+    @property
+    def corrected(self) -> list[Resolved]:
+        return [r for r in self.drugs if r.corrected]
+
+    def summary(self) -> dict[str, int]:
+        """Interactions and whole-list alerts per severity, most severe first (zeros included)."""
+        out = {s: 0 for s in reversed(SEVERITIES)}
+        for i in self.interactions:
+            out[i.severity] += 1
+        for a in self.alerts:
+            out[a.severity] += 1
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "drugs": [{"input": r.input, "id": r.id, "name": r.name} for r in self.drugs],
-            "unresolved": [{"input": r.input, "suggestions": list(r.suggestions)} for r in self.unresolved],
+            "complete": self.complete,
+            "summary": self.summary(),
+            "drugs": [
+                {"input": r.input, "id": r.id, "name": r.name, "method": r.method, "corrected": r.corrected}
+                for r in self.drugs
+            ],
+            "unresolved": [
+                {"input": r.input, "suggestions": list(r.suggestions), "reason": r.reason}
+                for r in self.unresolved
+            ],
             "interactions": [i.to_dict() for i in self.interactions],
+            "alerts": [a.to_dict() for a in self.alerts],
             "ansm_only": self.ansm_only,
             "pairs_checked": self.pairs,
             "elapsed_ms": round(self.elapsed_ms, 2),
@@ -142,18 +178,27 @@ class DdiChecker:
         self.ansm = ansm
         self.use_curated = use_curated
         self._names: DrugNames | None = None
+        self._alert_defs: list[Node] = []
 
     @property
     def names(self) -> DrugNames:
-        """The name index of the store's ``Drug`` nodes (read once)."""
+        """The name index of the store's ``Drug`` nodes (read once, with the whole-list alert nodes)."""
         if self._names is None:
-            entries = [
-                (n.id, n.name, [str(a) for a in n.properties.get("aliases", [])])
-                for n in self.store.iter_nodes()
-                if DRUG in n.labels
-            ]
+            entries = []
+            for n in self.store.iter_nodes():
+                if DRUG in n.labels:
+                    entries.append((n.id, n.name, [str(a) for a in n.properties.get("aliases", [])]))
+                elif LIST_ALERT in n.labels:
+                    self._alert_defs.append(n)
+            self._alert_defs.sort(key=lambda n: n.id)
             self._names = DrugNames(entries)
         return self._names
+
+    @property
+    def alert_definitions(self) -> list[Node]:
+        """The ``ListAlert`` nodes of the store (whole-list alert definitions)."""
+        _ = self.names
+        return self._alert_defs
 
     def resolve(self, inputs: Sequence[str]) -> tuple[list[Resolved], list[Resolved]]:
         """Resolved (each drug once, in input order) and unresolved inputs."""
@@ -196,8 +241,10 @@ class DdiChecker:
         ids = [r.id for r in resolved if r.id is not None]
         interactions: list[Interaction] = []
         ansm_only: list[dict[str, Any]] = []
+        alerts: list[ListAlert] = []
         if len(ids) >= 2:
             nodes, facts = self.facts(ids)
+            alerts = list_alerts.evaluate(self.alert_definitions, ids, nodes, facts)
             for a, b in itertools.combinations(ids, 2):
                 listing = self.ansm.listing(a, b) if self.ansm is not None else None
                 found = self._pair(a, b, nodes, facts, listing)
@@ -218,7 +265,7 @@ class DdiChecker:
         interactions.sort(key=lambda i: (-RANK[i.severity], order[i.drugs[0]], order[i.drugs[1]]))
         pairs = len(ids) * (len(ids) - 1) // 2
         elapsed = (time.perf_counter() - started) * 1000
-        return CheckResult(resolved, unresolved, interactions, ansm_only, pairs, elapsed)
+        return CheckResult(resolved, unresolved, interactions, ansm_only, pairs, elapsed, alerts)
 
     # -- one pair --------------------------------------------------------------------------------------
     def _pair(
@@ -268,8 +315,21 @@ class DdiChecker:
             mechanism = " ".join([mechanism, "Also:", *dict.fromkeys(others)])
         refs = sorted({s for h in evidence for s in h.sources})
         sources, agreement = _sources(severity, basis, refs, listing)
+        curated_text = evidence[0].mechanism if basis == "curated" else ""
+        explanation = interaction_text(
+            (a, b), severity, basis, [(h.rule, h.path) for h in hits], curated_text
+        )
         return Interaction(
-            (a, b), severity, mechanism, tuple(via), evidence, management, basis, sources, agreement
+            (a, b),
+            severity,
+            mechanism,
+            tuple(via),
+            evidence,
+            management,
+            basis,
+            sources,
+            agreement,
+            explanation=explanation,
         )
 
     @staticmethod

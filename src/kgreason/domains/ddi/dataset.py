@@ -24,7 +24,12 @@ MODULATOR_STRENGTHS = ("strong", "moderate", "weak")
 SUBSTRATE_SENSITIVITIES = ("sensitive", "moderate", "minor")
 PD_LEVELS = ("known", "possible")
 TARGET_KINDS = ("enzyme", "transporter")
-FILES = ("sources", "targets", "effects", "drugs", "pk", "pd", "curated", "golden")
+LIST_POTENCIES = ("strong", "moderate", "weak")
+"""Potency of a drug's contribution to a whole-list effect (``list_effects.tsv``), weights 3/2/1."""
+LIST_ALERT_KINDS = ("shared", "combination")
+FILES = (
+    "sources", "targets", "effects", "drugs", "pk", "pd", "curated", "golden", "list_effects", "list_alerts",
+)  # fmt: skip
 
 
 def data_dir() -> Path:
@@ -96,6 +101,43 @@ class CuratedPair:
     source: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ListEffect:
+    """A drug's contribution to a whole-list effect (``list_effects.tsv``): effects that matter only
+    when several drugs add up (diuretic volume depletion in the triple whammy), or a finer potency
+    than ``pd.tsv``'s level (CredibleMeds known risk of torsades)."""
+
+    drug: str
+    effect: str
+    potency: str
+    source: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ListAlertDef:
+    """One whole-list alert (``list_alerts.tsv``).
+
+    ``shared``: at least ``min_drugs`` drugs carry ``effect`` and their potency score reaches
+    ``min_score``; graded ``severity``, one level up (never above major) from ``escalate_score``.
+    ``combination``: a named combination (the triple whammy): each of ``roles`` (effect ids) is carried
+    by a different drug of the list; graded ``severity``.
+    """
+
+    id: str
+    kind: str
+    effect: str
+    roles: tuple[str, ...]
+    min_drugs: int
+    min_score: int
+    severity: str
+    escalate_score: int | None
+    name: str
+    mechanism: str
+    management: str
+    source: tuple[str, ...]
+
+
 @dataclass
 class DdiData:
     """Everything in the data directory, validated."""
@@ -109,6 +151,8 @@ class DdiData:
     pd: list[PdFact] = field(default_factory=list)
     curated: list[CuratedPair] = field(default_factory=list)
     golden: list[GoldenCase] = field(default_factory=list)
+    list_effects: list[ListEffect] = field(default_factory=list)
+    list_alerts: list[ListAlertDef] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -192,8 +236,66 @@ def load_dataset(directory: Path | None = None, *, strict: bool = False) -> DdiD
             row.get("narrow_ti").lower() in ("yes", "true", "1"),
         )
     _read_facts(data, c)
+    _read_list(data, c)
     _read_golden(data, c)
     return data
+
+
+def _int(c: _Checker, row: Row, column: str, default: int | None) -> int | None:
+    text = row.get(column)
+    if not text:
+        return default
+    if not text.isdigit():
+        c.problem(row, f"{column} {text!r} is not a whole number")
+        return default
+    return int(text)
+
+
+def _read_list(data: DdiData, c: _Checker) -> None:
+    """The whole-list files (optional: a data directory without them has no whole-list alerts)."""
+    root = data.directory
+    if (root / "list_effects.tsv").exists():
+        for row in read_tsv(root / "list_effects.tsv", ("drug", "effect", "potency", "source")):
+            drug = c.known(row, "drug", data.drugs, "drug")  # type: ignore[arg-type]
+            effect = c.known(row, "effect", data.effects, "effect")  # type: ignore[arg-type]
+            potency = c.one_of(row, "potency", LIST_POTENCIES)
+            sources = c.sources(row)
+            if drug and effect and potency:
+                data.list_effects.append(ListEffect(drug, effect, potency, sources, row.get("note")))
+    if not (root / "list_alerts.tsv").exists():
+        return
+    columns = ("id", "kind", "effect", "severity", "name", "mechanism", "management", "source")
+    for row in read_tsv(root / "list_alerts.tsv", columns):
+        kind = c.one_of(row, "kind", LIST_ALERT_KINDS)
+        effect = c.known(row, "effect", data.effects, "effect")  # type: ignore[arg-type]
+        sev = c.one_of(row, "severity", SEVERITIES)
+        roles = row.items("roles")
+        for r in roles:
+            if r not in data.effects:
+                c.problem(row, f"unknown role effect id {r!r}")
+        if kind == "combination" and len(roles) < 2:
+            c.problem(row, "a combination needs two or more 'roles'")
+            continue
+        sources = c.sources(row)
+        min_drugs = _int(c, row, "min_drugs", len(roles) if kind == "combination" else 3)
+        min_score = _int(c, row, "min_score", 0)
+        if kind and effect and sev and min_drugs is not None and min_score is not None:
+            data.list_alerts.append(
+                ListAlertDef(
+                    row.required("id"),
+                    kind,
+                    effect,
+                    roles,
+                    min_drugs,
+                    min_score,
+                    sev,
+                    _int(c, row, "escalate_score", None),
+                    row.get("name") or effect,
+                    row.get("mechanism"),
+                    row.get("management"),
+                    sources,
+                )
+            )
 
 
 def _read_facts(data: DdiData, c: _Checker) -> None:

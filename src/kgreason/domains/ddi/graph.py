@@ -5,7 +5,9 @@ index), ``Enzyme`` / ``Transporter`` (the FDA's CYP and transporter targets, plu
 ``Effect`` (pharmacodynamic classes with their pair severity, mechanism and management). Edges:
 ``INHIBITS {strength}``, ``INDUCES {strength}``, ``SUBSTRATE_OF {sensitivity}``, ``HAS_EFFECT {level}``
 and the curated ``INTERACTS_WITH {severity, mechanism, via, management}``; every edge has ``source``
-(a list of source ids from ``sources.tsv``).
+(a list of source ids from ``sources.tsv``). Whole-list alerts: ``CONTRIBUTES_TO {potency}`` (a drug's
+share of an effect that only counts on the whole list, never for a pair) and ``ListAlert`` nodes (the
+alert definitions: thresholds, severity, the effects they count through ``COUNTS`` edges).
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from kgreason.domains.pack import PackData, PackSchema
 from kgreason.types import Edge, Node
 
 DRUG, ENZYME, TRANSPORTER, EFFECT = "Drug", "Enzyme", "Transporter", "Effect"
+LIST_ALERT = "ListAlert"
 INHIBITS, INDUCES, SUBSTRATE_OF = "INHIBITS", "INDUCES", "SUBSTRATE_OF"
 HAS_EFFECT, INTERACTS_WITH = "HAS_EFFECT", "INTERACTS_WITH"
-FACT_TYPES = (INHIBITS, INDUCES, SUBSTRATE_OF, HAS_EFFECT, INTERACTS_WITH)
+CONTRIBUTES_TO, COUNTS = "CONTRIBUTES_TO", "COUNTS"
+FACT_TYPES = (INHIBITS, INDUCES, SUBSTRATE_OF, HAS_EFFECT, INTERACTS_WITH, CONTRIBUTES_TO)
+LIST_ALERT_PREFIX = "list_"
+"""Ids of ``ListAlert`` nodes: ``list_`` + the alert id (``list_triple_whammy``)."""
 
 SCHEMA = PackSchema(
     labels={
@@ -25,6 +31,7 @@ SCHEMA = PackSchema(
         ENZYME: "a drug-metabolising enzyme (CYP450 isoforms, xanthine oxidase, ...)",
         TRANSPORTER: "a drug transporter (P-gp, BCRP, OATP1B1/1B3, OCT2, MATE1/2-K, OAT1/3)",
         EFFECT: "a pharmacodynamic effect class (QT prolongation, serotonergic, bleeding risk, ...)",
+        LIST_ALERT: "a whole-list alert: several drugs sharing an effect, or a named combination",
     },
     relationship_types={
         INHIBITS: "drug inhibits an enzyme/transporter {strength: strong|moderate|weak, source}",
@@ -33,8 +40,14 @@ SCHEMA = PackSchema(
         "{sensitivity: sensitive|moderate|minor, source}",
         HAS_EFFECT: "drug has a pharmacodynamic effect {level: known|possible, source}",
         INTERACTS_WITH: "a curated pair interaction {severity, mechanism, via, management, source}",
+        CONTRIBUTES_TO: "drug adds to an effect on the whole list (not a pair alarm) "
+        "{potency: strong|moderate|weak, source}",
+        COUNTS: "a whole-list alert counts the drugs carrying this effect {source}",
     },
 )
+
+
+_EMPTY: tuple[object, ...] = (None, [])
 
 
 def build_graph(data: DdiData) -> PackData:
@@ -73,12 +86,41 @@ def build_graph(data: DdiData) -> PackData:
                 },
             )
         )
+    for la in data.list_alerts:
+        props = {
+            "name": la.name,
+            "kind": la.kind,
+            "effect": la.effect,
+            "roles": list(la.roles),
+            "min_drugs": la.min_drugs,
+            "min_score": la.min_score,
+            "severity": la.severity,
+            "escalate_score": la.escalate_score,
+            "mechanism": la.mechanism,
+            "management": la.management,
+            "source": list(la.source),
+        }
+        nodes.append(
+            Node(
+                LIST_ALERT_PREFIX + la.id,
+                (LIST_ALERT,),
+                {k: v for k, v in props.items() if v not in (None, [])},
+            )
+        )
     edges: dict[str, Edge] = {}
+    for la in data.list_alerts:
+        for effect in la.roles or (la.effect,):
+            _add(edges, Edge(LIST_ALERT_PREFIX + la.id, COUNTS, effect, {"source": list(la.source)}))
     for f in data.pk:
         key = "sensitivity" if f.relation == SUBSTRATE_OF else "strength"
         _add(edges, Edge(f.drug, f.relation, f.target, {key: f.strength, "source": list(f.source)}))
     for p in data.pd:
         _add(edges, Edge(p.drug, HAS_EFFECT, p.effect, {"level": p.level, "source": list(p.source)}))
+    for le in data.list_effects:
+        _add(
+            edges,
+            Edge(le.drug, CONTRIBUTES_TO, le.effect, {"potency": le.potency, "source": list(le.source)}),
+        )
     for c in data.curated:
         a, b = sorted((c.drug_a, c.drug_b))
         _add(
@@ -113,7 +155,11 @@ def _add(edges: dict[str, Edge], edge: Edge) -> None:
     if old is None:
         edges[edge.id] = edge
         return
-    grade = next(k for k in ("strength", "sensitivity", "level", "severity") if k in edge.properties)
+    grade = next(
+        (k for k in ("strength", "sensitivity", "level", "severity", "potency") if k in edge.properties), ""
+    )
+    if not grade:
+        return
     keep = old if _STRENGTH_ORDER[old.properties[grade]] >= _STRENGTH_ORDER[edge.properties[grade]] else edge
     merged = dict(keep.properties)
     merged["source"] = sorted({*old.properties["source"], *edge.properties["source"]})

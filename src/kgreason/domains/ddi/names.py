@@ -2,8 +2,11 @@
 
 Tiers, first match wins: the exact id; the id, name, a brand or a synonym compared case- and
 accent-insensitively with ``_``/``-`` read as spaces; the same after dropping a trailing salt or form
-word (``metformin hydrochloride``, ``warfarin sodium``). A typo is never resolved silently: an unknown
-name gets up to three suggestions (close ids, names, brands or synonyms by edit similarity).
+word (``metformin hydrochloride``, ``warfarin sodium``). A typo is never resolved silently: an
+unambiguous one (one edit away from exactly one drug's name, and no other drug within two edits; names of
+five letters or more) is corrected and marked ``corrected`` so that the caller shows it; any other unknown
+name gets up to three suggestions (close ids, names, brands or synonyms by edit similarity). A name that
+two drugs share resolves to neither: it is ``ambiguous``, with both drugs as suggestions.
 """
 
 from __future__ import annotations
@@ -44,7 +47,17 @@ class Resolved:
     id: str | None
     name: str = ""
     method: str = ""
+    """``id``, ``name``, ``salt``, ``corrected`` (a typo one edit from one drug), ``ambiguous`` or ``""``."""
     suggestions: tuple[str, ...] = ()
+
+    @property
+    def corrected(self) -> bool:
+        return self.method == "corrected"
+
+    @property
+    def reason(self) -> str:
+        """Why an unresolved input is unresolved: ``ambiguous`` or ``unknown``."""
+        return "ambiguous" if self.method == "ambiguous" else "unknown"
 
 
 class DrugNames:
@@ -57,6 +70,8 @@ class DrugNames:
     def __init__(self, entries: Iterable[tuple[str, str, Iterable[str]]]) -> None:
         self.names: dict[str, str] = {}
         self._keys: dict[str, str] = {}
+        self._ambiguous: dict[str, tuple[str, ...]] = {}
+        owners: dict[str, set[str]] = {}
         ambiguous: set[str] = set()
         for drug_id, name, aliases in entries:
             self.names[drug_id] = name
@@ -65,6 +80,7 @@ class DrugNames:
                 if not key:
                     continue
                 owner = self._keys.setdefault(key, drug_id)
+                owners.setdefault(key, set()).add(drug_id)
                 if owner != drug_id and fold(drug_id) != key and fold(name) != key:
                     ambiguous.add(key)
         # an alias shared by two drugs resolves to neither (unless it is one drug's own id or name)
@@ -74,6 +90,7 @@ class DrugNames:
                 self._keys[key] = own[0]
             else:
                 del self._keys[key]
+                self._ambiguous[key] = tuple(sorted(owners[key]))
 
     def __len__(self) -> int:
         return len(self.names)
@@ -90,12 +107,44 @@ class DrugNames:
             return self._keys[bare], "salt"
         return None
 
-    def resolve(self, text: str) -> Resolved:
+    def resolve(self, text: str, *, correct: bool = True) -> Resolved:
+        """What ``text`` names; with ``correct``, an unambiguous typo is corrected (method ``corrected``)."""
         found = self.lookup(text.strip())
         if found is not None:
             drug_id, method = found
             return Resolved(text, drug_id, self.names[drug_id], method)
+        key = strip_salt(fold(text))
+        if key in self._ambiguous:
+            return Resolved(text, None, method="ambiguous", suggestions=self._ambiguous[key])
+        if correct:
+            fixed = self.correction(text)
+            if fixed is not None:
+                return Resolved(text, fixed, self.names[fixed], "corrected", (fixed,))
         return Resolved(text, None, suggestions=tuple(self.suggest(text)))
+
+    def correction(self, text: str) -> str | None:
+        """The one drug ``text`` is an unambiguous misspelling of, else ``None``.
+
+        Unambiguous: the folded input has five characters or more, is one edit (insertion, deletion,
+        substitution or adjacent transposition) from a name of exactly one drug, and no other drug has a
+        name within two edits. Stereoisomer pairs (escitalopram/citalopram, eszopiclone/zopiclone) are
+        two edits apart, so a missing drug is never "corrected" into its relative.
+        """
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        key = strip_salt(fold(text))
+        if len(key) < 5:
+            return None
+        near = process.extract(key, self._long_keys, scorer=OSA.distance, score_cutoff=2, limit=None)
+        close = {self._keys[m] for m, d, _ in near if d <= 1}
+        if len(close) != 1 or len({self._keys[m] for m, _d, _ in near}) != 1:
+            return None
+        return close.pop()
+
+    @functools.cached_property
+    def _long_keys(self) -> list[str]:
+        return [k for k in self._keys if len(k) >= 5]
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Up to ``n`` drug ids whose id, name or alias is close to ``text``."""

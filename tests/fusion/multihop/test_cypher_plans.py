@@ -357,9 +357,11 @@ class ScriptedModel:
     def __init__(self, plan: Mapping[str, Any]) -> None:
         self.plan = dict(plan)
         self.schemas: list[Mapping[str, Any] | None] = []
+        self.prompts: list[list[Mapping[str, str]]] = []
 
     def chat(self, messages: Any, *, json_schema: Mapping[str, Any] | None = None, **_: Any) -> Reply:
         self.schemas.append(json_schema)
+        self.prompts.append(list(messages))
         return Reply(json.dumps(self.plan), self.plan)
 
 
@@ -501,3 +503,66 @@ def test_bundled_model_plans_compile_and_run(movies: Neo4jStore, settings: Setti
         ok = [q for q in answer.queries if q.language == "cypher" and q.refused is None]
         assert ok and all("`KG_t2c_plans`" in q.text for q in ok)
     assert checksum(movies) == before
+
+
+# -- what the question's words settle is not left to the model ---------------------------------------
+def test_the_question_form_shapes_the_grammar() -> None:
+    starts = ["Quentin Tarantino", "Inception"]
+    count = plan_schema(starts, ["directed"], max_hops=2, returns=("count",))
+    assert count["properties"]["return"]["enum"] == ["count"]
+    yes_no = plan_schema(
+        starts, ["directed"], max_hops=2, second_anchor=True, returns=("exists",), anchor_steps=0
+    )
+    assert yes_no["required"] == ["start", "path", "and_start", "and_path", "return"]
+    assert yes_no["properties"]["and_path"]["minItems"] == 0
+    constraint = plan_schema(starts, ["directed"], max_hops=2, second_anchor=True, anchor_steps=1)
+    assert constraint["properties"]["and_path"]["minItems"] == 1
+    ranked = plan_schema(starts, ["directed"], max_hops=2, properties=["year"], need=["order_by", "filters"])
+    assert {"filters", "order_by"} <= set(ranked["required"])
+    assert ranked["properties"]["filters"]["minItems"] == 1
+    # without properties a needed filter cannot be asked for
+    assert "filters" not in plan_schema(starts, ["directed"], max_hops=2, need=["filters"])["required"]
+
+
+def test_grammar_and_examples_follow_the_question(movies: Neo4jStore, encoder: object) -> None:
+    plan = {"start": "Quentin Tarantino", "path": ["directed"], "return": "count"}
+    llm = ScriptedModel(plan)
+    ask(movies, encoder, llm, "How many films did Quentin Tarantino direct before 2000?")
+    schema = llm.schemas[0]
+    assert schema is not None and schema["properties"]["return"]["enum"] == ["count"]
+    assert "filters" in schema["required"]
+    prompt = llm.prompts[0][-1]["content"]
+    # the example nearest the question reuses its number and comparison, on a property of the target
+    assert '"filters": [{"on": "end", "property": "year", "op": "<", "value": 2000}]' in prompt
+    llm = ScriptedModel(plan)
+    ask(movies, encoder, llm, "What is the newest film Quentin Tarantino directed?")
+    schema = llm.schemas[0]
+    assert schema is not None and "order_by" in schema["required"]
+    assert (
+        '"order_by": {"property": "year", "direction": "desc"}, "limit": 1' in llm.prompts[0][-1]["content"]
+    )
+
+
+def test_a_repeated_anchor_means_the_other_entity(movies: Neo4jStore, encoder: object) -> None:
+    plan = {
+        "start": "Quentin Tarantino",
+        "path": ["directed"],
+        "and_start": "Quentin Tarantino",
+        "and_path": [],
+        "return": "exists",
+    }
+    answer = ask(movies, encoder, ScriptedModel(plan), "Did Quentin Tarantino direct Pulp Fiction?")
+    assert answer.value == "yes"
+    [attempt] = [t for t in answer.trace if t["step"] == "cypher_attempt"]
+    assert "and_start qt -> pulp" in attempt["fixes"]
+
+
+def test_a_single_answer_ranking_takes_the_first(movies: Neo4jStore, encoder: object) -> None:
+    plan = {
+        "start": "Quentin Tarantino",
+        "path": ["directed"],
+        "order_by": {"property": "year", "direction": "asc"},
+        "return": "entities",
+    }
+    answer = ask(movies, encoder, ScriptedModel(plan), "What is the oldest film Quentin Tarantino directed?")
+    assert answer.answers == ("reservoir",) and answer.form == "single"

@@ -49,6 +49,18 @@ QUERY_CUES = re.compile(
     re.IGNORECASE,
 )
 """Words of a question that needs a filter, an aggregate or an ordering (a path walk cannot give it)."""
+COMPARISON_CUES = re.compile(
+    r"\b(?:before|after|since|over|under|above|below|more than|fewer than|less than|greater than|"
+    r"at least|at most|in|from|of)\s+(?:the\s+year\s+)?\d+\b",
+    re.IGNORECASE,
+)
+"""A comparison with a number ("before 1990", "more than 3"): the plan needs a filter."""
+RANKING_CUES = re.compile(
+    r"\b(oldest|youngest|newest|latest|earliest|highest|lowest|largest|smallest|biggest|longest|"
+    r"shortest|tallest|greatest|most recent|first|last)\b",
+    re.IGNORECASE,
+)
+"""A superlative ("the oldest film"): the plan needs an ordering."""
 
 
 class PlanError(ValueError):
@@ -88,10 +100,10 @@ class Plan:
         """What the compiled query answers: ``entities``, ``count``, ``aggregate`` or ``exists``."""
         if self.returns == "exists":
             return "exists"
+        if self.aggregate in ("min", "max", "avg", "sum"):
+            return "aggregate"  # "how much ...": return count with a sum is the sum
         if self.returns == "count" or self.aggregate == "count":
             return "count"
-        if self.aggregate != "none":
-            return "aggregate"
         return "entities"
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,6 +152,9 @@ def plan_schema(
     second_anchor: bool = False,
     row_limit: int = 100,
     min_steps: int = 1,
+    returns: Sequence[str] = RETURNS,
+    anchor_steps: int | None = None,
+    need: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON schema a plan must satisfy.
 
@@ -152,6 +167,12 @@ def plan_schema(
         second_anchor: offer ``and_start``/``and_path`` (two or more entities were linked).
         row_limit: the largest ``limit``.
         min_steps: the shortest ``path`` (0 lets a label start answer from its own nodes' properties).
+        returns: the ``return`` kinds offered (a count question gets only ``count``, a yes/no question
+            only ``exists``).
+        anchor_steps: when set (with ``second_anchor``), the second anchor is required, with at least
+            this many steps (a yes/no question may pin the end node itself: 0; a constraint: 1).
+        need: optional parts made required (``filters``, ``order_by``) when the question's words call
+            for them; ignored without ``properties``.
     """
     steps = {"type": "string", "enum": step_options(types)}
     props: dict[str, Any] = {
@@ -160,12 +181,14 @@ def plan_schema(
     }
     if second_anchor:
         props["and_start"] = {"type": "string", "enum": list(starts)}
-        props["and_path"] = {"type": "array", "items": steps, "minItems": 0, "maxItems": max_hops}
+        least = anchor_steps or 0
+        props["and_path"] = {"type": "array", "items": steps, "minItems": least, "maxItems": max_hops}
     aggregate: dict[str, Any] = {"fn": {"type": "string", "enum": list(AGGREGATES)}}
     if properties:
         prop = {"type": "string", "enum": list(properties)}
         props["filters"] = {
             "type": "array",
+            "minItems": 1 if "filters" in need else 0,
             "maxItems": MAX_FILTERS,
             "items": {
                 "type": "object",
@@ -195,11 +218,17 @@ def plan_schema(
         "additionalProperties": False,
     }
     props["limit"] = {"type": "integer", "minimum": 1, "maximum": row_limit}
-    props["return"] = {"type": "string", "enum": list(RETURNS)}
+    props["return"] = {"type": "string", "enum": [r for r in RETURNS if r in returns]}
     return {
         "type": "object",
         "properties": props,
-        "required": ["start", "path", "return"],
+        "required": [
+            "start",
+            "path",
+            *(["and_start", "and_path"] if second_anchor and anchor_steps is not None else []),
+            *([k for k in ("filters", "order_by") if k in need] if properties else []),
+            "return",
+        ],
         "additionalProperties": False,
     }
 

@@ -15,17 +15,19 @@ queries are sampled and the result most of them agree on wins (self-consistency)
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kgreason.errors import GraphError, InputError, LLMError, QueryRefused
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence
 from kgreason.fusion.multihop.cypher_plan import (
+    COMPARISON_CUES,
     END,
-    QUERY_CUES,
+    RANKING_CUES,
     Filter,
     Plan,
     PlanError,
@@ -122,13 +124,15 @@ class Text2Cypher:
         form: str = "single",
         second: str | None = None,
         properties: Sequence[str] = (),
-        cue: bool = False,
+        question: str = "",
     ) -> list[str]:
         """Few-shot examples generated from the selected patterns: a two-hop count when the two best
         patterns chain, then one-hop questions with the most relevant last, nearest the question (tiny
         models lean on the last example). Cypher examples start from ``start_id`` when one is linked.
         Plans get one more example shaped like the question, nearest it: a yes/no or a two-anchor
-        question when a ``second`` entity is linked, a filter when the question has a ``cue`` for one."""
+        question when a ``second`` entity is linked, a filter or an ordering when ``question`` has words
+        for one (its number and its comparison or superlative word are reused: the example is as close
+        to the question as possible)."""
         subject = starts[0] if starts else "X"
         k = self.options.few_shot
         one_hop = [
@@ -144,7 +148,7 @@ class Text2Cypher:
                 one_hop = one_hop[: k - 1]
         shots += reversed(one_hop)
         if plan_mode and k >= 1:
-            shaped = _shaped_example(selected, subject, form, second, properties if cue else ())
+            shaped = _shaped_example(selected, subject, form, second, question if properties else "")
             if shaped is not None:
                 shots.append(shaped)
         ident = start_id or "ID"
@@ -198,7 +202,6 @@ class Text2Cypher:
             )
         )
         second = starts[1] if len(start_ids) >= 2 else None
-        cue = bool(QUERY_CUES.search(ctx.question))
         schema_text = selected.text()
         shots = self.examples(
             selected,
@@ -208,7 +211,7 @@ class Text2Cypher:
             form=ctx.analysis.form,
             second=second,
             properties=properties,
-            cue=cue,
+            question=ctx.question,
         )
         entity_lines = "".join(f"Entity {name!r} has id {i!r}.\n" for name, i in start_ids.items())
         user = (
@@ -230,6 +233,12 @@ class Text2Cypher:
                 second_anchor=second is not None,
                 row_limit=self.options.row_limit,
                 min_steps=0 if not start_ids and properties else 1,
+                returns=_RETURNS_BY_FORM.get(ctx.analysis.form, ("entities", "count")),
+                anchor_steps=_ANCHOR_STEPS_BY_FORM.get(ctx.analysis.form),
+                need=[
+                    *(["filters"] if COMPARISON_CUES.search(ctx.question) else []),
+                    *(["order_by"] if RANKING_CUES.search(ctx.question) else []),
+                ],
             )
             if plan_mode
             else None
@@ -331,10 +340,15 @@ class Text2Cypher:
             except PlanError as exc:
                 reason = f"the reply is not a valid plan: {exc}"
                 return self._record(ctx, Attempt(text[:2000], status="invalid", reason=reason))
+            plan, plan_fixes = _fix_anchors(plan, list(start_ids.values()))
+            if plan.order_by is not None and plan.limit is None and ctx.analysis.form == "single":
+                plan = replace(plan, limit=1)  # "the oldest film": the first one
+                plan_fixes.append("limit 1 for a single answer")
             query, params = compile_plan(plan, self.store.graph, row_limit=self.options.row_limit)
             ctx.note("plan", **plan.to_dict())
         else:
             query = extract_cypher(text)
+            plan_fixes = []
         attempt = Attempt(query, params, plan=plan)
         t0 = time.perf_counter()
         try:
@@ -346,7 +360,7 @@ class Text2Cypher:
             attempt.status, attempt.reason = "refused", exc.message
             return self._record(ctx, attempt)
         attempt.validate_ms = (time.perf_counter() - t0) * 1000
-        attempt.fixes = validation.fixes
+        attempt.fixes = [*plan_fixes, *validation.fixes]
         attempt.query = validation.text
         if not validation.ok:
             attempt.status, attempt.reason = "invalid", "; ".join(validation.problems)
@@ -422,6 +436,11 @@ def _has_graph_value(v: Any) -> bool:
     return _is_node(v) or _is_path(v) or (isinstance(v, list) and any(_has_graph_value(x) for x in v))
 
 
+# The question's form (read from its words, ``fusion.question``) shapes the grammar: a tiny model
+# copies the examples' minimal plans, so what the form settles is not left to it.
+_RETURNS_BY_FORM: dict[str, tuple[str, ...]] = {"count": ("count",), "yes_no": ("exists",)}
+_ANCHOR_STEPS_BY_FORM: dict[str, int] = {"yes_no": 0, "constraint": 1}
+
 _VALUE_COLUMNS = frozenset({"count", "value", "exists"})
 """Columns of a compiled plan that hold the literal answer, not entities."""
 
@@ -459,10 +478,22 @@ def result_value(attempt: Attempt) -> tuple[str, str | None]:
     return "entities", None
 
 
+def _fix_anchors(plan: Plan, linked: Sequence[str]) -> tuple[Plan, list[str]]:
+    """A second anchor equal to the start means the other named entity (tiny models repeat the first
+    option): take the first linked entity that is not the start."""
+    if plan.and_start is None or plan.and_start != plan.start or not plan.start_is_entity:
+        return plan, []
+    other = next((i for i in linked if i != plan.start), None)
+    if other is None:
+        return plan, []
+    return replace(plan, and_start=other, and_start_is_entity=True), [f"and_start {plan.start} -> {other}"]
+
+
 def _shaped_example(
-    selected: SelectedSchema, subject: str, form: str, second: str | None, properties: Sequence[str]
+    selected: SelectedSchema, subject: str, form: str, second: str | None, asked: str
 ) -> tuple[str, Plan] | None:
-    """One example shaped like the question: yes/no or two anchors (``second``), or a filter."""
+    """One example shaped like the question ``asked``: yes/no or two anchors (``second``), or a filter
+    or an ordering (``asked`` is empty when the selected labels have no properties)."""
     patterns = selected.patterns
     if not patterns:
         return None
@@ -483,12 +514,39 @@ def _shaped_example(
                 )
                 return question, plan
         return None
-    if properties:
-        prop = properties[0]
-        question = (
-            f"Which {humanize(a.target)} that is the {humanize(a.type)} of {subject} has {prop} over 10?"
-        )
-        return question, Plan(subject, True, ((a.type, "out"),), filters=(Filter(END, prop, ">", 10),))
+    if asked:
+        return _cue_example(selected, subject, asked)
+    return None
+
+
+_LESS = ("before", "under", "below", "less than", "fewer than")
+_MORE = ("after", "over", "above", "more than", "greater than")
+_LOW_FIRST = ("oldest", "earliest", "first", "lowest", "smallest", "shortest")
+
+
+def _cue_example(selected: SelectedSchema, subject: str, question: str) -> tuple[str, Plan] | None:
+    """A filter example for "before 1990"-like words, an ordering example for a superlative: over the
+    best pattern, on a property of its target label (not its name), with the question's own number."""
+    a = selected.patterns[0]
+    keys = [k for k in selected.node_properties.get(a.target, ()) if k != "id"]
+    keys = [k for k in keys if k not in ("name", "title")] or keys
+    if not keys:
+        return None
+    prop, thing, rel = keys[0], humanize(a.target), humanize(a.type)
+    compared = COMPARISON_CUES.search(question)
+    if compared is not None:
+        words = compared.group(0).lower()
+        number = int(re.findall(r"\d+", words)[-1])
+        op = "<" if words.startswith(_LESS) else ">" if words.startswith(_MORE) else "="
+        op = {"since": ">=", "at least": ">=", "at most": "<="}.get(words.rsplit(" ", 1)[0], op)
+        example = f"Which {thing} that is the {rel} of {subject} has {prop} {words}?"
+        return example, Plan(subject, True, ((a.type, "out"),), filters=(Filter(END, prop, op, number),))
+    ranked = RANKING_CUES.search(question)
+    if ranked is not None:
+        word = ranked.group(0).lower()
+        direction = "asc" if word in _LOW_FIRST else "desc"
+        example = f"What is the {word} {thing} that is the {rel} of {subject} (by {prop})?"
+        return example, Plan(subject, True, ((a.type, "out"),), order_by=(prop, direction), limit=1)
     return None
 
 

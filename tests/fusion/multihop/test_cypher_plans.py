@@ -462,7 +462,8 @@ def test_an_aggregate_question_end_to_end(movies: Neo4jStore, encoder: object) -
 
 
 def test_auto_routes_counts_filters_and_rankings_to_cypher(movies: Neo4jStore) -> None:
-    strategy = MultihopStrategy(movies, options={"mode": "auto"})
+    llm = ScriptedModel({})
+    strategy = MultihopStrategy(movies, llm=llm, options={"mode": "auto"})
     for question in (
         "How many films did Quentin Tarantino direct?",
         "Which Tarantino films came out before 1995?",
@@ -480,6 +481,9 @@ def test_auto_routes_counts_filters_and_rankings_to_cypher(movies: Neo4jStore) -
     ):
         assert strategy.pick_mode(question, True) == "explore", question
     assert strategy.pick_mode("Who directed Pulp Fiction?", False) == "cypher"  # nothing linked
+    # without a model nothing can fill in a plan: auto explores (cypher mode would fail on every question)
+    no_llm = MultihopStrategy(movies, options={"mode": "auto"})
+    assert no_llm.pick_mode("How many films did Quentin Tarantino direct?", True) == "explore"
 
 
 # -- the bundled model -------------------------------------------------------------------------------

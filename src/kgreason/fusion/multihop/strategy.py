@@ -117,11 +117,11 @@ class MultihopStrategy(Strategy):
     def pick_mode(self, question: str, linked: bool, form: str | None = None) -> Literal["explore", "cypher"]:
         """``auto``: cypher on a Cypher store for a count (``form``, read from the question when not
         given), a filter, an aggregate or a ranking ("before 1990", "average", "oldest"), or without a
-        linked entity; explore otherwise."""
+        linked entity; explore otherwise, and always without an LLM."""
         if self.options.mode != "auto":
             return self.options.mode
-        if not self.store.capabilities.cypher:
-            return "explore"
+        if not self.store.capabilities.cypher or self.llm is None:
+            return "explore"  # text2cypher needs a model to fill in the plan
         if form is None:
             form = analyse(question).form
         if not linked or form == "count" or QUERY_CUES.search(question):

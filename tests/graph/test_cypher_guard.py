@@ -217,7 +217,8 @@ def test_row_cap_truncates(store: Neo4jStore) -> None:
 
 def test_slow_query_times_out(store: Neo4jStore) -> None:
     started = time.perf_counter()
-    with pytest.raises(GraphError, match="timed out") as info:
+    # the server stops it (timed out), or the client deadline gives up first on a loaded machine (no answer)
+    with pytest.raises(GraphError, match=r"timed out|no answer from Neo4j within") as info:
         store.run_cypher(
             f"MATCH (a:KG_{G}), (b:KG_{G}), (c:KG_{G}), (d:KG_{G}) UNWIND range(1, 1000000) AS x "
             "RETURN count(*) AS c",

@@ -176,6 +176,7 @@ def check_static(
 
 
 _PASSED_LIMIT = 1024
+_PASSED_MAX_CHARS = 4000
 _passed: OrderedDict[tuple[str, GuardPolicy], tuple[str, str, list[Token]]] = OrderedDict()
 _passed_lock = threading.Lock()
 
@@ -183,8 +184,9 @@ _passed_lock = threading.Lock()
 def statement_text(query: str, policy: GuardPolicy, params: Mapping[str, Any] | None = None) -> str:
     """Run the static checks and return the text to send (a single trailing ``;`` removed).
 
-    A text that passed is remembered (an LRU of ``_PASSED_LIMIT``) with its tokens: checking it again
-    only re-runs the cost bounds, and only if it has parameters (whose values they read).
+    A text that passed is remembered (an LRU of ``_PASSED_LIMIT`` texts of at most ``_PASSED_MAX_CHARS``)
+    with its tokens: checking it again only re-runs the cost bounds, and only if it has parameters
+    (whose values they read).
     """
 
     def refuse(reason: str) -> QueryRefused:
@@ -201,6 +203,8 @@ def statement_text(query: str, policy: GuardPolicy, params: Mapping[str, Any] | 
             check_bounds(server_text, tokens, policy.bounds, refuse, params)
         return sent
     sent, server_text, tokens = _statement_text(query, policy, params, refuse)
+    if len(query) > _PASSED_MAX_CHARS:  # long texts are rarely repeated; their tokens would fill memory
+        return sent
     with _passed_lock:
         _passed[key] = (sent, server_text, tokens)
         while len(_passed) > _PASSED_LIMIT:

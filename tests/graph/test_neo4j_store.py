@@ -158,3 +158,149 @@ def test_sigkill_during_load_then_reload_equals_clean_load(tmp_path: FsPath) -> 
             assert checksum(store) == checksum(mem)
     finally:
         local.stop()
+
+
+def _snapshot(store: Neo4jStore) -> tuple[list[Node], list[Edge]]:
+    return list(store.iter_nodes()), list(store.iter_edges())
+
+
+def test_load_refused_by_the_server_midway_is_taken_back(
+    neo4j_store_factory: Callable[[str], Neo4jStore], tmp_path: FsPath
+) -> None:
+    """A row only the server can refuse (a user's own unique constraint), after several committed
+    batches: the load names the row's file:line, and the graph is exactly as before (issue 20, item 4)."""
+    from kgreason.graph.loaders import load_file
+
+    s = neo4j_store_factory("atomic")
+    s.batch_size = 5
+    s.upsert_nodes([Node("base", ("User",), {"email": "taken@x", "n": 1})])
+    s.upsert_edges([Edge("base", "knows", "n3")])  # n3 exists before the load: it must stay
+    s._auto(f"CREATE CONSTRAINT atomic_email IF NOT EXISTS FOR (n:{s.graph_label}) REQUIRE n.email IS UNIQUE")
+    try:
+        before = _snapshot(s)
+        rows = [f"u{i},User,u{i}@x" for i in range(30)]
+        rows[22] = "late,User,taken@x"  # line 24 of the file (header is line 1)
+        nodes_csv = tmp_path / "users.csv"
+        nodes_csv.write_text("id,labels,email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        with pytest.raises(InputError) as info:
+            load_file(s, nodes_csv, batch_size=5)
+        assert (info.value.path, info.value.line) == (str(nodes_csv), 24)
+        assert "taken back" in info.value.message and "removed the 20 nodes" in info.value.message
+        assert "nothing was written" not in info.value.message
+        assert _snapshot(s) == before
+
+        # the same with edges: new end nodes and relationships to a node that existed, in several batches
+        extra = tmp_path / "both.jsonl"
+        extra.write_text(
+            # one relationship that exists (stays) and one new between two nodes that existed (goes)
+            '{"source": "base", "type": "knows", "target": "n3"}\n'
+            '{"source": "base", "type": "links", "target": "n3"}\n'
+            + "".join(f'{{"source": "e{i}", "type": "links", "target": "n3"}}\n' for i in range(12))
+            + '{"id": "dup", "properties": {"email": "taken@x"}}\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(InputError) as info:
+            load_file(s, extra, batch_size=4)
+        assert info.value.line == 15 and "removed the 10 nodes and 11 relationships" in info.value.message
+        assert _snapshot(s) == before
+    finally:
+        s._auto("DROP CONSTRAINT atomic_email IF EXISTS")
+
+
+def test_failed_first_load_leaves_no_graph_behind(
+    neo4j_store_factory: Callable[[str], Neo4jStore], tmp_path: FsPath
+) -> None:
+    from kgreason.graph.loaders import load_file
+
+    s = neo4j_store_factory("atomic_new")
+    s._auto(
+        f"CREATE CONSTRAINT atomic_new_email IF NOT EXISTS FOR (n:{s.graph_label}) REQUIRE n.email IS UNIQUE"
+    )
+    try:
+        f = tmp_path / "users.jsonl"
+        f.write_text(
+            "".join(f'{{"id": "u{i}", "properties": {{"email": "e{i % 9}"}}}}\n' for i in range(10)),
+            encoding="utf-8",
+        )
+        with pytest.raises(InputError) as info:
+            load_file(s, f, batch_size=3)
+        assert info.value.line == 10 and "and the graph" in info.value.message
+        assert s.stats().to_dict() == {"nodes": 0, "edges": 0}
+        assert "atomic_new" not in s.list_graphs()
+    finally:
+        s._auto("DROP CONSTRAINT atomic_new_email IF EXISTS")
+
+
+def test_concurrent_first_loads_of_a_new_graph_both_succeed(
+    neo4j_uri: str, neo4j_auth: tuple[str, str] | None, settings: Settings, tmp_path: FsPath
+) -> None:
+    """Two clients loading a graph that does not exist yet, at the same moment (issue 20, item 9: they
+    deadlocked on creating the constraint and one exited 1)."""
+    from kgreason.graph.loaders import load_file
+
+    files = []
+    for k in range(2):
+        f = tmp_path / f"part{k}.tsv"
+        f.write_text("".join(f"p{k}_{i}\tr{i % 3}\tshared{i % 50}\n" for i in range(2000)), encoding="utf-8")
+        files.append(f)
+    for round_ in range(4):
+        name = f"race_{round_}"
+        stores = [Neo4jStore(name, settings, uri=neo4j_uri, auth=neo4j_auth) for _ in range(2)]
+        stores[0].drop()
+        for st in stores:
+            st.driver()  # connect first, so both start writing at the barrier
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def load(
+            st: Neo4jStore,
+            f: FsPath,
+            barrier: threading.Barrier = barrier,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            barrier.wait()
+            try:
+                load_file(st, f, batch_size=500)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=load, args=(st, f)) for st, f in zip(stores, files, strict=True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not errors, errors
+        assert stores[0].stats().to_dict() == {"nodes": 2 * 2000 + 50, "edges": 2 * 2000}
+        stores[0].drop()
+        for st in stores:
+            st.close()
+
+
+def test_graph_names_are_checked_whole(settings: Settings) -> None:
+    """A trailing newline was accepted (``$`` matches before it); the graph could then not be dropped."""
+    from kgreason.errors import ConfigError
+    from kgreason.graph.names import validate_graph_name
+
+    for bad in ("g\n", "g\r", "g\x00", "a b", "a-b", "1abc", "", "x" * 64, "KG\t"):
+        with pytest.raises(ConfigError):
+            validate_graph_name(bad)
+        with pytest.raises(ConfigError):
+            Neo4jStore(bad, settings)
+        with pytest.raises(ConfigError):
+            MemoryStore(bad, settings)
+    assert validate_graph_name("x" * 63) == "x" * 63
+
+
+def test_drop_removes_every_node_with_the_graph_label(
+    neo4j_store_factory: Callable[[str], Neo4jStore],
+) -> None:
+    s = neo4j_store_factory("dropme")
+    s.upsert_edges([Edge("a", "r", "b")])
+    kg = s.graph_label
+    # nodes carrying the label that kgreason did not write: no id, and one tied to an outside node
+    s._auto(f"CREATE (:`{kg}`:Stray), (:`{kg}` {{id: 'c'}})-[:OUT]->(:Outside {{name: 'keep'}})")
+    s.drop()
+    assert s._auto(f"MATCH (n:`{kg}`) RETURN count(n) AS c")[0]["c"] == 0
+    assert s._auto("MATCH (n:Outside) RETURN count(n) AS c")[0]["c"] == 1
+    s._auto("MATCH (n:Outside) DELETE n")
+    assert "dropme" not in s.list_graphs()

@@ -83,36 +83,41 @@ class GraphQueries:
             "RETURN id, elementId(n) AS eid, new"
         )
 
+    def existing_edges(self, type_: str) -> str:
+        """Of ``$rows`` (``[[source eid, target eid, edge id, props], ...]`` of one type), the edge ids
+        whose relationship already exists (a read: what a tracked load will not have created)."""
+        return (
+            "UNWIND $rows AS row "
+            "MATCH (s) WHERE elementId(s) = row[0] MATCH (t) WHERE elementId(t) = row[1] "
+            f"MATCH (s)-[:{quote_name(type_)}]->(t) RETURN row[2] AS id"
+        )
+
     def undo_relationships(self) -> str:
-        """Delete the relationships with the element ids ``$eids`` (what a failed load created)."""
-        return "UNWIND $eids AS e MATCH ()-[r]->() WHERE elementId(r) = e DELETE r RETURN count(r) AS deleted"
+        """Delete the relationships ``$rows`` (``[[source id, type, target id], ...]``) that a failed load
+        created between nodes that existed before it."""
+        return (
+            f"UNWIND $rows AS row MATCH (:{self.kg} {{id: row[0]}})-[r]->(:{self.kg} {{id: row[2]}}) "
+            "WHERE type(r) = row[1] DELETE r"
+        )
 
     def undo_nodes(self) -> str:
         """Delete the nodes with the element ids ``$eids``, with any relationship still on them."""
-        return (
-            f"UNWIND $eids AS e MATCH (n:{self.kg}) WHERE elementId(n) = e DETACH DELETE n "
-            "RETURN count(n) AS deleted"
-        )
+        return f"UNWIND $eids AS e MATCH (n:{self.kg}) WHERE elementId(n) = e DETACH DELETE n"
 
-    def merge_edges(self, type_: str, *, with_props: bool = True, tracked: bool = False) -> str:
+    def merge_edges(self, type_: str, *, with_props: bool = True) -> str:
         """``$rows``: ``[[source eid, target eid, edge id, props], ...]`` of one type.
 
         The ends are the ``elementId`` values ``merge_endpoints`` returned in the same transaction, so
         they are seeks by id rather than a second pair of index lookups (~25% faster on a 100k-edge
         load), and MATCHed rather than MERGEd so the plan has no Eager barrier. Without properties in
-        the batch the ``SET`` is left out (it costs about half the server time). ``tracked``: return the
-        ``elementId`` (``eid``) of each relationship this query created (as in ``merge_nodes``).
+        the batch the ``SET`` is left out (it costs about half the server time).
         """
-        text = (
+        return (
             "UNWIND $rows AS row "
             "MATCH (s) WHERE elementId(s) = row[0] MATCH (t) WHERE elementId(t) = row[1] "
             f"MERGE (s)-[r:{quote_name(type_)}]->(t) ON CREATE SET r.id = row[2]"
-            + (f", r.{NEW_MARK} = true" if tracked else "")
             + (" SET r += row[3]" if with_props else "")
         )
-        if tracked:
-            text += f" WITH r WHERE r.{NEW_MARK} REMOVE r.{NEW_MARK} RETURN elementId(r) AS eid"
-        return text
 
     # -- reads ------------------------------------------------------------------------------------------
     def count_nodes(self) -> str:

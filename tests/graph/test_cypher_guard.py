@@ -321,6 +321,15 @@ def test_bounds_read_parameters_when_they_are_given() -> None:
         check_static("RETURN size([x IN range(1, $n) | x]) AS n", GuardPolicy(), {"n": 300_000_000})
     with pytest.raises(QueryRefused, match="regular expression"):
         check_static("RETURN $s =~ $p AS m", GuardPolicy(), {"s": "aaa", "p": "(a*)*b"})
+    # bounds it cannot size are left to the server, without crashing the check
+    for n in (float("inf"), float("nan"), "ten", None):
+        check_static("RETURN range(1, $n) AS r", GuardPolicy(), {"n": n})
+    check_static("RETURN range(1, 1e400) AS r", GuardPolicy())
+
+
+def test_expression_depth_counts_one_expression_not_the_whole_query() -> None:
+    part = "MATCH (a)-[:R]->(b)-[:S]->(c) WHERE " + " AND ".join(f"a.p{i} = {i}" for i in range(20))
+    check_static(" UNION ".join(f"{part} RETURN c.id AS id" for _ in range(12)), GuardPolicy())
 
 
 STATIC_READS = [

@@ -27,6 +27,7 @@ dying (the local launcher no longer exits on ``OutOfMemoryError``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,11 @@ _SMALL_LOOP = 16
 _BINARY_WORDS = frozenset({"AND", "OR", "XOR", "IN", "CONTAINS", "STARTS", "ENDS", "IS"})
 _BINARY_SYMBOLS = frozenset("+-*/%^=<>")
 _OPEN, _CLOSE = "([{", ")]}"
+# Words after which a new expression starts: operator chains before them are not the next one's depth.
+_NEW_EXPRESSION = frozenset(
+    {"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "WHERE", "UNION", "ORDER", "SKIP", "LIMIT", "CALL"}
+    | {"YIELD", "AS", "WHEN", "THEN", "ELSE", "END"}
+)
 # Tokens that end one operand chain of a reduce body: comparisons, boolean operators and CASE branches.
 _CHAIN_BREAK_WORDS = frozenset(
     {
@@ -128,7 +134,9 @@ def _check_depth(tokens: list[Token], bounds: CostBounds, refuse: Callable[[str]
         elif tok.kind == SYMBOL and tok.text in _CLOSE:
             if len(chains) > 1:
                 chains.pop()
-        elif tok.kind == SYMBOL and tok.text in ",|;":
+        elif (tok.kind == SYMBOL and tok.text in ",|;") or (
+            tok.kind == WORD and tok.upper in _NEW_EXPRESSION
+        ):
             chains[-1] = 0
         elif (tok.kind == SYMBOL and tok.text in _BINARY_SYMBOLS) or (
             tok.kind == WORD and tok.upper in _BINARY_WORDS
@@ -223,13 +231,15 @@ def _operand(t: Token, params: Mapping[str, Any] | None) -> int | None:
             if text.startswith("0o"):
                 return int(text[2:], 8)
             return int(float(text)) if any(c in text for c in ".e") else int(text)
-        except ValueError:
+        except (ValueError, OverflowError):  # 1e400 is infinite: the server refuses it anyway
             return None
     if t.kind == PARAM and params is not None:
         value = params.get(t.text[1:].strip("`"))
         if isinstance(value, bool):
             return None
-        if isinstance(value, int | float):
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and math.isfinite(value):
             return int(value)
     return None
 

@@ -247,3 +247,30 @@ def test_self_consistency_votes_on_results(family: Neo4jStore, settings: Setting
     assert answer.llm_calls == 3 and answer.entities == ("acme",)  # two of three agree on acme
     result = next(t for t in answer.trace if t["step"] == "cypher_result")
     assert result["candidates_ok"] == 3
+
+
+def test_written_cypher_counts_and_yes_no_become_values(
+    family: Neo4jStore, settings: Settings, encoder: object
+) -> None:
+    count = "MATCH (a {id: 'alice'})-[:parent_of]->(c) RETURN count(c) AS count"
+    answer = _ask(
+        family,
+        settings,
+        encoder,
+        ScriptedModel([count]),
+        "How many children has alice?",
+        "alice",
+        generation="cypher",
+    )
+    assert answer.value == "2" and answer.form == "count" and answer.abstained is None
+    exists = "MATCH (a {id: 'alice'}) RETURN EXISTS { MATCH (a)-[:parent_of]->(b {id: 'bob'}) } AS found"
+    answer = _ask(
+        family,
+        settings,
+        encoder,
+        ScriptedModel([exists]),
+        "Is bob a child of alice?",
+        "alice",
+        generation="cypher",
+    )
+    assert answer.value == "yes" and answer.form == "yes_no"

@@ -470,11 +470,12 @@ def result_value(attempt: Attempt) -> tuple[str, str | None]:
         raw = rows[0].get(column) if rows else (0 if kind == "count" else False if kind == "exists" else None)
         return kind, _format_value(raw)
     if len(rows) == 1 and len(rows[0]) == 1:
-        [raw] = rows[0].values()
+        [(column, raw)] = rows[0].items()
         if isinstance(raw, bool):
             return "exists", _format_value(raw)
         if isinstance(raw, int | float):
-            return "aggregate", _format_value(raw)
+            kind = "count" if "count" in column.lower() and isinstance(raw, int) else "aggregate"
+            return kind, _format_value(raw)
     return "entities", None
 
 

@@ -154,3 +154,20 @@ def test_alerts_same_on_neo4j(
     ):
         a = real_checker.check(list(s.drugs)).to_dict()["alerts"]
         assert on_neo.check(list(s.drugs)).to_dict()["alerts"] == a, s.id
+
+
+def test_issue18_pairs(real_checker: DdiChecker) -> None:
+    """Pairs the issue found missing, ANSM-only or under-graded (each now with its label source)."""
+    expected = {
+        ("warfarin", "tramadol"): ("moderate", "bleeding_risk", "label_tramadol"),
+        ("omeprazole", "warfarin"): ("moderate", "cyp2c19", "label_omeprazole"),
+        ("simvastatin", "warfarin"): ("moderate", "bleeding_risk", "label_simvastatin"),
+    }
+    for (a, b), (severity, via, source) in expected.items():
+        (pair,) = real_checker.check([a, b]).interactions
+        assert (pair.severity, pair.basis) == (severity, "curated") and via in pair.via
+        assert source in pair.sources[0]["references"]
+    # the R-warfarin CYP2C19 pathway is a graph path too, not only a curated row
+    rules = DdiChecker(real_checker.store, use_curated=False)
+    (path_only,) = rules.check(["omeprazole", "warfarin"]).interactions
+    assert "cyp2c19" in path_only.via and path_only.basis == "rule"

@@ -171,3 +171,14 @@ def test_issue18_pairs(real_checker: DdiChecker) -> None:
     rules = DdiChecker(real_checker.store, use_curated=False)
     (path_only,) = rules.check(["omeprazole", "warfarin"]).interactions
     assert "cyp2c19" in path_only.via and path_only.basis == "rule"
+
+
+def test_prodrug_activation_is_a_graph_path(real_checker: DdiChecker) -> None:
+    """A prodrug's activating enzyme: an inhibitor lowers its effect (was a misleading 'exposure rises')."""
+    rules = DdiChecker(real_checker.store, use_curated=False)
+    (pair,) = rules.check(["bupropion", "codeine"]).interactions
+    hit = next(h for h in pair.evidence if h.rule == "prodrug_activation_inhibition")
+    assert hit.to_dict()["path"] == "bupropion -[INHIBITS]-> cyp2d6 <-[ACTIVATED_BY]- codeine"
+    assert hit.severity == "moderate" and "works less well" in hit.mechanism
+    assert not any("exposure rises" in h.mechanism and h.via == "cyp2d6" for h in pair.evidence)
+    assert "Codeine only works once" in pair.explanation

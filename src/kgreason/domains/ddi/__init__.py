@@ -80,6 +80,9 @@ class DdiPack(DomainPack):
             "enzyme_induction": pk.replace("{first}", "INDUCES").replace("{label}", "Enzyme"),
             "transporter_inhibition": pk.replace("{first}", "INHIBITS").replace("{label}", "Transporter"),
             "transporter_induction": pk.replace("{first}", "INDUCES").replace("{label}", "Transporter"),
+            "prodrug_activation_inhibition": pk.replace("{first}", "INHIBITS")
+            .replace("{label}", "Enzyme")
+            .replace("SUBSTRATE_OF", "ACTIVATED_BY"),
             "additive_effect": (
                 "MATCH (a:{graph_label}:Drug {{id: $a}})-[x:HAS_EFFECT]->(e:{graph_label}:Effect)"
                 "<-[y:HAS_EFFECT]-(b:{graph_label}:Drug {{id: $b}}) "

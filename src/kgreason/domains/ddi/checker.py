@@ -23,7 +23,15 @@ from kgreason.domains.ddi.alerts import ListAlert
 from kgreason.domains.ddi.ansm import AnsmListing, AnsmThesaurus
 from kgreason.domains.ddi.dataset import RANK, SEVERITIES
 from kgreason.domains.ddi.explain import interaction_text
-from kgreason.domains.ddi.graph import DRUG, HAS_EFFECT, INDUCES, INTERACTS_WITH, LIST_ALERT, SUBSTRATE_OF
+from kgreason.domains.ddi.graph import (
+    ACTIVATED_BY,
+    DRUG,
+    HAS_EFFECT,
+    INDUCES,
+    INTERACTS_WITH,
+    LIST_ALERT,
+    SUBSTRATE_OF,
+)
 from kgreason.domains.ddi.names import DrugNames, Resolved
 from kgreason.domains.ddi.rules import RULES, pd_severity, pk_severity
 from kgreason.domains.pack import LinkPredictor, MechanismRule
@@ -353,6 +361,20 @@ class DdiChecker:
                 continue
             strength = str(e1.properties.get("strength"))
             sensitivity = str(e2.properties.get("sensitivity"))
+            if rule.second == ACTIVATED_BY:
+                sev = pk_severity(strength, sensitivity, narrow_ti=False)
+                text = (
+                    f"{x.name} inhibits {m.name} ({strength}); {y.name} is a prodrug ({sensitivity} "
+                    f"dependence) that {m.name} turns into its active form: less is formed, so "
+                    f"{y.name} works less well."
+                )
+                manage = {
+                    "major": f"Avoid: {y.name} may not work; choose an alternative to {y.name} or to "
+                    f"{x.name}.",
+                    "moderate": f"Prefer an alternative; otherwise monitor that {y.name} still works.",
+                }.get(sev, f"Usually no action needed; watch for reduced {y.name} effect.")
+                out.append(Hit(rule.name, mid, sev, text, manage, path))
+                continue
             narrow = bool(y.properties.get("narrow_ti", False))
             sev = pk_severity(strength, sensitivity, narrow_ti=narrow)
             verb = "inhibits" if rule.first != INDUCES else "induces"

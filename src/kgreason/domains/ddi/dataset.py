@@ -19,7 +19,7 @@ from kgreason.domains.tsv import Row, read_tsv
 SEVERITIES = ("minor", "moderate", "major", "contraindicated")
 """Interaction severities, lowest first."""
 RANK = {s: i for i, s in enumerate(SEVERITIES)}
-PK_RELATIONS = ("INHIBITS", "INDUCES", "SUBSTRATE_OF")
+PK_RELATIONS = ("INHIBITS", "INDUCES", "SUBSTRATE_OF", "ACTIVATED_BY")
 MODULATOR_STRENGTHS = ("strong", "moderate", "weak")
 SUBSTRATE_SENSITIVITIES = ("sensitive", "moderate", "minor")
 PD_LEVELS = ("known", "possible")
@@ -304,7 +304,8 @@ def _read_facts(data: DdiData, c: _Checker) -> None:
         relation = c.one_of(row, "relation", tuple(r.lower() for r in PK_RELATIONS))
         drug = c.known(row, "drug", data.drugs, "drug")  # type: ignore[arg-type]
         target = c.known(row, "target", data.targets, "target")  # type: ignore[arg-type]
-        allowed = SUBSTRATE_SENSITIVITIES if relation == "substrate_of" else MODULATOR_STRENGTHS
+        substrate = relation in ("substrate_of", "activated_by")
+        allowed = SUBSTRATE_SENSITIVITIES if substrate else MODULATOR_STRENGTHS
         strength = c.one_of(row, "strength", allowed) if relation else None
         sources = c.sources(row)
         if relation and drug and target and strength:

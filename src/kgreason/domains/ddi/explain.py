@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kgreason.domains.ddi.graph import INDUCES, INHIBITS, SUBSTRATE_OF
+from kgreason.domains.ddi.graph import ACTIVATED_BY, INDUCES, INHIBITS, SUBSTRATE_OF
 from kgreason.types import Node, Path
 
 _ROLE = {"strong": "strongly", "moderate": "moderately", "weak": "weakly"}
@@ -33,6 +33,11 @@ def pair_sentence(rule: str, path: Path) -> str:
         return (
             f"{_name(a)} {adverb + ' ' if adverb else ''}blocks {what}, which {_name(b)} depends on to "
             f"be cleared or carried, so the amount of {_name(b)} in the body can rise."
+        )
+    if first.type == INHIBITS and second.type == ACTIVATED_BY:
+        return (
+            f"{_name(b)} only works once {what} turns it into its active form; {_name(a)} "
+            f"{adverb + ' ' if adverb else ''}blocks {what}, so {_name(b)} may work less well."
         )
     if first.type == INDUCES and second.type == SUBSTRATE_OF:
         return (

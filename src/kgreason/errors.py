@@ -4,6 +4,7 @@ The tree::
 
     KgrError                     anything kgreason raises deliberately
     ├── ConfigError              bad or missing settings (unknown backend, bad graph name, ...)
+    │   └── MissingExtra         an optional dependency is not installed; names the pip extra
     ├── InputError               bad user data: carries file, line and reason
     ├── NotFoundError            an unknown name (graph, node, model, plugin); carries suggestions
     ├── PluginError              a plugin that cannot be loaded or is broken
@@ -12,8 +13,9 @@ The tree::
     │   └── BackendUnavailable   the store cannot be reached or started (Neo4j down, Java missing)
     └── LLMError                 a model failed, or returned output that stays invalid after repair
 
-The CLI alone maps these to exit codes: ``InputError``, ``NotFoundError``, ``ConfigError`` and
-``QueryRefused`` are exit 2 (bad usage or input), everything else exit 1.
+The CLI alone maps these to exit codes: ``InputError``, ``NotFoundError``, ``ConfigError`` (with
+``MissingExtra``: the install is not configured for the command) and ``QueryRefused`` are exit 2 (bad usage
+or input), everything else exit 1.
 """
 
 from __future__ import annotations
@@ -41,6 +43,52 @@ class ConfigError(KgrError):
     """Settings are missing, malformed or contradict each other."""
 
     exit_code = 2
+
+
+OPTIONAL_MODULES: dict[str, str] = {
+    "torch": "gnn",
+    "torch_geometric": "gnn",
+    "transformers": "gnn",
+    "xllamacpp": "llm",
+    "vllm": "vllm",
+    "langchain_core": "langchain",
+    "pandas": "notebook",
+    "IPython": "notebook",
+    "nbclient": "notebook",
+    "nbformat": "notebook",
+}
+"""Top-level module of each optional dependency -> the ``kgreason[...]`` extra that installs it."""
+
+
+class MissingExtra(ConfigError):
+    """A command needs an optional dependency that is not installed: says which extra to install."""
+
+    def __init__(self, extra: str, module: str | None = None) -> None:
+        missing = f" ({module} is not installed)" if module else ""
+        super().__init__(
+            f"this command needs the {extra} extra{missing}", hint=f"pip install 'kgreason[{extra}]'"
+        )
+        self.extra = extra
+        self.module = module
+
+
+def missing_extra(exc: BaseException) -> MissingExtra | None:
+    """The ``MissingExtra`` behind ``exc`` when it was caused by importing an absent optional module.
+
+    Follows the ``__cause__`` chain (a plugin that failed to load wraps the import error it met).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, MissingExtra):
+            return current
+        if isinstance(current, ModuleNotFoundError) and current.name:
+            top = current.name.split(".", 1)[0]
+            if top in OPTIONAL_MODULES:
+                return MissingExtra(OPTIONAL_MODULES[top], top)
+        current = current.__cause__
+    return None
 
 
 class InputError(KgrError):

@@ -64,7 +64,8 @@ def load(group: str, name: str) -> Any:
     known = available(group)
     info = known.get(name)
     if info is None:
-        kind = group.rsplit(".", 1)[-1].rstrip("s").replace("_", " ")
+        short = group.rsplit(".", 1)[-1]  # strategies -> strategy, graph_backends -> graph backend
+        kind = ("strategy" if short == "strategies" else short.removesuffix("s")).replace("_", " ")
         raise NotFoundError(kind, name, suggest(name, list(known)))
     module_name, _, attr = info.target.partition(":")
     try:

@@ -209,7 +209,11 @@ def test_load_and_eval_show_progress_bars_on_a_terminal(tmp_path: Path) -> None:
 
 def test_usage_errors_are_one_line_with_a_hint_and_exit_2(tmp_path: Path) -> None:
     for args, message, hint in (
-        (("graph", "stats"), "error: Missing option '--graph' / '-g'.", "hint: see `kgr graph stats --help`"),
+        (
+            ("graph", "stats"),
+            "error: no graph given",  # and no default graph configured
+            "hint: use --graph NAME, or set a default: kgr config set graph NAME",
+        ),
         (
             ("graph", "statz"),
             "error: No such command 'statz'. Did you mean 'stats'?",

@@ -127,7 +127,7 @@ def ask(
         from kgreason.cli.packs_cmd import open_pack_graph
 
         domain, target = open_pack_graph(pack, store, graph)
-    elif graph is None:
+    elif (graph := graph or settings().graph) is None:  # no --graph: the configured default
         raise InputError("no graph given", hint="use --graph NAME, or --pack NAME for a domain pack's graph")
     else:
         target = open_store(graph, store, settings())

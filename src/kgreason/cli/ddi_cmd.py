@@ -2,7 +2,7 @@
 set, compare with the ANSM thesaurus.
 
 The pack's graph is loaded into the chosen store on first use (``kgr packs load ddi`` does the same
-explicitly). ``check`` prints the JSON contract of DESIGN.md with ``--json``; unrecognised or ambiguous
+explicitly). ``check`` prints its JSON report with ``--json``; unrecognised or ambiguous
 names come first, with suggestions, and exit 3 while the known ones are still checked and printed (an
 unambiguous misspelling is corrected and shown). ``--predicted`` adds interactions from
 the link-prediction hook (the gnn module's model trained on the graph), labelled ``predicted``.

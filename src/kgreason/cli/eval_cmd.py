@@ -9,11 +9,27 @@ from pathlib import Path
 import typer
 
 from kgreason.cli.ask_cmd import parse_options
-from kgreason.cli.common import parse_key_values, print_json, progress, settings
+from kgreason.cli.common import (
+    complete_graph,
+    complete_store,
+    complete_strategy,
+    note,
+    parse_key_values,
+    print_json,
+    progress,
+    require_extra,
+    settings,
+    spinner,
+)
 from kgreason.errors import InputError
 from kgreason.graph.open import existing_store
 
 app = typer.Typer(no_args_is_help=True)
+
+GraphOpt = typer.Option(
+    ..., "--graph", "-g", help="Graph name (default: `kgr config set graph`).", autocompletion=complete_graph
+)
+StoreOpt = typer.Option("memory", "--store", "-s", help="memory or neo4j.", autocompletion=complete_store)
 
 
 def parse_hops(text: str) -> list[int]:
@@ -33,10 +49,14 @@ def parse_hops(text: str) -> list[int]:
 
 @app.command("qa")
 def qa(
-    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
-    questions: Path = typer.Option(..., "--questions", "-q", help="QA file (JSONL, DESIGN.md contract)."),
-    strategy: str = typer.Option("retrieve", "--strategy", help="Strategy to evaluate."),
-    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    graph: str = GraphOpt,
+    questions: Path = typer.Option(
+        ..., "--questions", "-q", help="QA file (JSONL: question, answers, optional topic_entity)."
+    ),
+    strategy: str = typer.Option(
+        "retrieve", "--strategy", help="Strategy to evaluate.", autocompletion=complete_strategy
+    ),
+    store: str = StoreOpt,
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none'."),
     model: str | None = typer.Option(None, "--model", help="Model name or GGUF path."),
     llm_opt: list[str] = typer.Option(
@@ -69,7 +89,10 @@ def qa(
         cache=True,
         llm_options=parse_key_values(llm_opt, "--llm-opt"),
     )
-    with progress() as bar:
+    # Load and check the strategy now (a missing extra, a store without Cypher): evaluation scores a failing
+    # question 0 and moves on, which would turn a setup problem into a silent 0.000 on every question.
+    engine.strategy  # noqa: B018 - the property loads and checks it
+    with progress(enabled=not as_json) as bar:
         task = bar.add_task(f"eval {strategy}", total=len(items))
         summary, records = evaluate(
             engine, items, use_topic=not link, progress=lambda k: bar.advance(task, k)
@@ -101,8 +124,8 @@ def qa(
 
 @app.command("make-qa")
 def make_qa_cmd(
-    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
-    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    graph: str = GraphOpt,
+    store: str = StoreOpt,
     hops: str = typer.Option("1-3", "--hops", help="Hop counts: a range 1-3 or a list 1,2."),
     n: int = typer.Option(100, "--n", min=1, help="Number of questions."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same questions)."),
@@ -112,13 +135,23 @@ def make_qa_cmd(
     from kgreason.reasoning.qa_gen import make_qa, write_qa
 
     target = existing_store(graph, store, settings())
-    items = make_qa(target, hops=parse_hops(hops), n=n, seed=seed)
+    hop_counts = parse_hops(hops)
+    items = make_qa(target, hops=hop_counts, n=n, seed=seed)
     if out is None:
         for item in items:
             sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
     else:
         write_qa(out, items)
-        typer.echo(f"wrote {len(items)} questions to {out}", err=True)
+        note(f"wrote {len(items)} questions to {out}")
+    if len(items) < n:
+        # Not silent: the graph ran out of distinct (start node, relation path) questions.
+        by_hops = ", ".join(f"{h} hop(s): {sum(1 for i in items if i.hops == h)}" for h in hop_counts)
+        typer.echo(
+            f"note: {len(items)} of the {n} questions asked: graph {graph!r} has no more distinct questions "
+            f"for hops {hops} ({by_hops}; each is a different start node and relation path with at most "
+            "20 answers); try more hops or a larger graph",
+            err=True,
+        )
 
 
 @app.command("linkpred")
@@ -133,17 +166,19 @@ def linkpred(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Train and score link prediction: filtered MRR and Hits@1/3/10, both directions, on the test split."""
-    from kgreason.cli.common import parse_key_values
-    from kgreason.cli.train_cmd import check_device
+    from kgreason.cli.train_cmd import GNN_MODULES, check_device
+
+    require_extra("gnn", *GNN_MODULES)
     from kgreason.fusion.gnn.linkpred import evaluate_dataset
 
-    summary = evaluate_dataset(
-        dataset,
-        parse_key_values(option, "--option"),
-        device=check_device(device),
-        seed=seed,
-        threads=threads or None,
-    )
+    with spinner(f"training and scoring link prediction on {dataset}", enabled=not as_json):
+        summary = evaluate_dataset(
+            dataset,
+            parse_key_values(option, "--option"),
+            device=check_device(device),
+            seed=seed,
+            threads=threads or None,
+        )
     if as_json:
         print_json(summary)
         return

@@ -9,15 +9,36 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import parse_key_values, print_json, progress, settings
+from kgreason.cli.common import (
+    complete_graph,
+    complete_store,
+    note,
+    parse_key_values,
+    print_json,
+    progress,
+    settings,
+    spinner,
+)
 from kgreason.errors import ConfigError, InputError, NotFoundError
 from kgreason.graph.open import existing_store, open_store
 from kgreason.graph.store import GraphStore
 
 app = typer.Typer(no_args_is_help=True)
 
-GraphOpt = typer.Option(..., "--graph", "-g", help="Graph name (letters, digits, '_').")
-StoreOpt = typer.Option("memory", "--store", "-s", help="Backend: memory (embedded default) or neo4j.")
+GraphOpt = typer.Option(
+    ...,
+    "--graph",
+    "-g",
+    help="Graph name (letters, digits, '_'; default: `kgr config set graph`).",
+    autocompletion=complete_graph,
+)
+StoreOpt = typer.Option(
+    "memory",
+    "--store",
+    "-s",
+    help="Backend: memory (embedded default) or neo4j.",
+    autocompletion=complete_store,
+)
 JsonOpt = typer.Option(False, "--json", help="Print JSON for machines.")
 
 
@@ -45,7 +66,8 @@ def load(
     check_writable = getattr(target, "check_writable", None)  # the memory store: an unwritable KGR_HOME
     if check_writable is not None:
         check_writable()  # fails now, not after parsing every file
-    counts = [validate_file(f, fmt) for f in files]  # all files first: a bad one stops before any write
+    with spinner(f"validating {len(files)} file(s)", enabled=not as_json):
+        counts = [validate_file(f, fmt) for f in files]  # all files first: a bad one stops before any write
     reports = []
     with progress(enabled=not as_json) as bar:
         for f, n in zip(files, counts, strict=True):
@@ -117,7 +139,9 @@ def schema(graph: str = GraphOpt, store: str = StoreOpt, as_json: bool = JsonOpt
 def query(
     cypher: str = typer.Argument(..., help="A Cypher query (read-only unless --allow-write)."),
     graph: str = GraphOpt,
-    store: str = typer.Option("neo4j", "--store", "-s", help="Backend that runs Cypher (neo4j)."),
+    store: str = typer.Option(
+        "neo4j", "--store", "-s", help="Backend that runs Cypher (neo4j).", autocompletion=complete_store
+    ),
     param: list[str] = typer.Option([], "--param", "-p", help="Query parameter NAME=JSON (repeatable)."),
     limit: int = typer.Option(1000, "--limit", min=1, help="Row cap."),
     allow_write: bool = typer.Option(
@@ -148,7 +172,7 @@ def query(
         table.add_row(*(json.dumps(row.get(c), ensure_ascii=False, default=str) for c in result.columns))
     Console().print(table)
     if result.truncated:
-        typer.echo(f"(truncated at {limit} rows)", err=True)
+        note(f"(truncated at {limit} rows)")
 
 
 @app.command()
@@ -219,7 +243,7 @@ def export(
     n = write(s, out, fmt)
     s.close()
     if out is not None:
-        typer.echo(f"wrote {n} records to {out}", err=True)
+        note(f"wrote {n} records to {out}")
 
 
 @app.command("list")
@@ -243,5 +267,6 @@ def drop(
     s = existing_store(graph, store, settings())
     if not yes and not typer.confirm(f"drop graph {graph!r} on {store}?"):
         raise typer.Abort()
-    s.drop()
+    with spinner(f"dropping graph {graph!r} on {store}"):
+        s.drop()
     typer.echo(f"dropped {graph!r} on {store}")

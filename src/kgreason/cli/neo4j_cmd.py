@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import print_json, settings
+from kgreason.cli.common import print_json, settings, spinner
 from kgreason.config import redact_text, redact_uri
 
 app = typer.Typer(
@@ -51,7 +51,8 @@ def start(
     if jit not in ("full", "quick"):
         raise ConfigError(f"unknown --jit {jit!r}", hint="use full or quick")
     local = LocalNeo4j(settings(), port=port)
-    uri = local.start(wait_s=wait, jit="quick" if jit == "quick" else "full")
+    with spinner("starting Neo4j (JVM start, then waiting for Bolt)", enabled=not json_out):
+        uri = local.start(wait_s=wait, jit="quick" if jit == "quick" else "full")
     if json_out:
         print_json(_public(local.status()))
     else:
@@ -65,7 +66,8 @@ def stop(
     """Stop the local Neo4j."""
     from kgreason.graph.neo4j_local import LocalNeo4j
 
-    stopped = LocalNeo4j(settings()).stop()
+    with spinner("stopping Neo4j (it checkpoints the store first)", enabled=not json_out):
+        stopped = LocalNeo4j(settings()).stop()
     if json_out:
         print_json({"stopped": stopped})
     else:

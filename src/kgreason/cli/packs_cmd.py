@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from kgreason.cli.common import print_json, settings
+from kgreason.cli.common import complete_store, note, print_json, settings, spinner
 from kgreason.errors import ConfigError, PluginError
 from kgreason.graph.open import open_store
 
@@ -76,7 +76,13 @@ def info(name: str = typer.Argument(..., help="Pack name."), as_json: bool = Jso
 @app.command()
 def load(
     name: str = typer.Argument(..., help="Pack name."),
-    store: str = typer.Option("memory", "--store", "-s", help="Backend: memory (embedded default) or neo4j."),
+    store: str = typer.Option(
+        "memory",
+        "--store",
+        "-s",
+        help="Backend: memory (embedded default) or neo4j.",
+        autocompletion=complete_store,
+    ),
     graph: str | None = typer.Option(None, "--graph", "-g", help="Graph name (default: the pack's)."),
     force: bool = typer.Option(False, "--force", help="Drop and reload even if the data is unchanged."),
     as_json: bool = JsonOpt,
@@ -84,7 +90,8 @@ def load(
     """Load a pack's graph into a store (idempotent: unchanged data is not written again)."""
     pack = pack_named(name)
     target = open_store(graph or pack.graph_name(), store, settings())
-    report = pack.load(target, force=force)
+    with spinner(f"loading pack {name} into {store}", enabled=not as_json):
+        report = pack.load(target, force=force)
     target.close()
     for problem in pack.data_problems():  # rows with problems were left out of the graph
         typer.echo(f"warning: {problem}", err=True)
@@ -129,12 +136,12 @@ def open_pack_graph(name: str, store: str, graph: str | None) -> tuple[DomainPac
     pack = pack_named(name)
     graph_name = graph or pack.graph_name()
     target = open_store(graph_name, store, settings())
-    report = pack.ensure_loaded(target)
+    with spinner(f"checking pack {name} in graph {graph_name!r}"):
+        report = pack.ensure_loaded(target)
     if report is not None:
-        typer.echo(
+        note(
             f"loaded pack {name} into graph {graph_name!r} on {store} ({report.nodes} nodes, "
-            f"{report.edges} edges)",
-            err=True,
+            f"{report.edges} edges)"
         )
     return pack, target
 
@@ -161,6 +168,6 @@ def checked_answer(pack: DomainPack, answer: Answer, target: GraphStore) -> Answ
 
     notes = pack.answer_checks(answer, target)
     step = {"step": "pack_checks", "pack": pack.name, "version": pack.version, "notes": notes}
-    for note in notes:
-        typer.echo(f"{pack.name}: {note}", err=True)
+    for line in notes:
+        typer.echo(f"{pack.name}: {line}", err=True)
     return dataclasses.replace(answer, trace=(*answer.trace, step))

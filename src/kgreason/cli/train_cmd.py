@@ -7,11 +7,26 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import parse_key_values, print_json, progress, settings
+from kgreason.cli.common import (
+    complete_graph,
+    complete_store,
+    parse_key_values,
+    print_json,
+    progress,
+    require_extra,
+    settings,
+)
 from kgreason.errors import ConfigError
 from kgreason.graph.open import existing_store
 
 app = typer.Typer(no_args_is_help=True)
+
+GNN_MODULES = ("torch", "torch_geometric")
+"""What the gnn extra provides to training (checked before any work, for a one-line install hint)."""
+GraphOpt = typer.Option(
+    ..., "--graph", "-g", help="Graph name (default: `kgr config set graph`).", autocompletion=complete_graph
+)
+StoreOpt = typer.Option("memory", "--store", "-s", help="memory or neo4j.", autocompletion=complete_store)
 
 OptionOpt = typer.Option([], "--option", "-o", help="Model option KEY=VALUE (repeatable), e.g. -o epochs=20.")
 DeviceOpt = typer.Option("cpu", "--device", help="cpu or cuda.")
@@ -45,10 +60,12 @@ def _report(meta: dict[str, Any], as_json: bool) -> None:
 
 @app.command("qa")
 def qa(
-    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
-    train: Path = typer.Option(..., "--train", help="Training QA file (JSONL, DESIGN.md contract)."),
+    graph: str = GraphOpt,
+    train: Path = typer.Option(
+        ..., "--train", help="Training QA file (JSONL: question, answers, optional topic_entity)."
+    ),
     dev: Path | None = typer.Option(None, "--dev", help="Dev QA file for early stopping."),
-    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    store: str = StoreOpt,
     option: list[str] = OptionOpt,
     device: str = DeviceOpt,
     seed: int = SeedOpt,
@@ -56,6 +73,7 @@ def qa(
     as_json: bool = JsonOpt,
 ) -> None:
     """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
+    require_extra("gnn", *GNN_MODULES)
     from kgreason.fusion.gnn.qa_model import QAConfig
     from kgreason.fusion.gnn.training import make_config, train_qa_model
     from kgreason.reasoning.qa_gen import read_qa
@@ -89,8 +107,8 @@ def qa(
 
 @app.command("linkpred")
 def linkpred(
-    graph: str = typer.Option(..., "--graph", "-g", help="Graph name."),
-    store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
+    graph: str = GraphOpt,
+    store: str = StoreOpt,
     option: list[str] = OptionOpt,
     device: str = DeviceOpt,
     seed: int = SeedOpt,
@@ -98,6 +116,7 @@ def linkpred(
     as_json: bool = JsonOpt,
 ) -> None:
     """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved)."""
+    require_extra("gnn", *GNN_MODULES)
     from kgreason.fusion.gnn.linkpred import LinkPredConfig
     from kgreason.fusion.gnn.training import make_config, train_linkpred_model
 

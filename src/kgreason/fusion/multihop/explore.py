@@ -6,7 +6,7 @@ recorded and replayable on both stores) lists the edges at the frontier; they ar
 (relation, direction) and every extension is scored against the question: sentence-embedding similarity
 of the readable relation path (``signature_text``) plus a weighted stemmed word overlap, less a small
 penalty per hop and per step taken against the edge direction. The immediate inverse of the relation just
-followed is never offered (SMALL-MODELS.md: tiny models walk straight back). When the two best options
+followed is never offered (tiny models otherwise walk straight back). When the two best options
 are close, the LLM chooses among the top few with a constrained string enum, which may also say that
 the current path already answers the question; a confident ranking skips the model. The search keeps
 ``beam`` signatures, stops after ``max_hops`` or when no extension beats the best complete path by the

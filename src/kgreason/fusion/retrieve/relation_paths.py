@@ -368,7 +368,7 @@ def candidate_signatures(schema: GraphSchema, start_labels: set[str], hops: int)
     """Every relation sequence of 1..``hops`` steps the schema allows from nodes with ``start_labels``.
 
     A step must leave from a label the previous step can arrive at (patterns ``(:A)-[:R]->(:B)``), and
-    never turns straight back along the relation just followed (SMALL-MODELS.md: reverse edges are traps).
+    never turns straight back along the relation just followed (small models walk back).
     """
     steps = step_labels(schema)
     found: list[Signature] = []

@@ -10,7 +10,7 @@ generate: with ``--llm none`` the ranking is the answer. With an LLM, one constr
 picks the answer among the best signature's end nodes (a JSON-schema string enum of their names), shown
 the facts behind them. With ``tie_margin > 0`` it instead chooses between relation paths that score
 that close; off by default, because the bundled 135M model chose worse than the embedding ranking
-(SMALL-MODELS.md). The model never writes a free-form entity: what it can say is what the evidence
+(see ``benchmarks/``). The model never writes a free-form entity: what it can say is what the evidence
 holds, and the answer text is composed from the cited triples.
 """
 

@@ -1,9 +1,13 @@
 """Loaders for triples TSV, node/edge CSV and JSONL files into any ``GraphStore``.
 
-Every load makes two passes over the file. The first parses and validates every record; a malformed row
-raises ``InputError`` naming the file, line and reason before anything is written. The second writes in
-batches through ``upsert_nodes``/``upsert_edges`` (each batch atomic on the store; every write is a merge,
-so re-running a load after a crash completes it and changes nothing already there).
+Every load makes two passes over the file. The first parses and validates every record, including what
+no store can hold (``limits``: reserved labels and property names, ids over Neo4j's index limit, 64-bit
+integers, lone surrogates, control characters in names), so a malformed row raises ``InputError`` naming
+the file, line and reason before anything is written, on every store alike. The second writes in batches
+through ``upsert_nodes``/``upsert_edges`` (each batch atomic on the store; every write is a merge, so
+re-running a load after a crash completes it and changes nothing already there). On a store with
+``atomic_load`` (Neo4j) the whole file is one load: if the server refuses a batch anyway, what the load
+had written is taken back, and the row it refused is found by bisection (``probe_write``).
 
 Formats (chosen by extension, or ``fmt``):
 

@@ -50,7 +50,7 @@ class GraphQueries:
     def merge_nodes(self, labels: tuple[str, ...], *, tracked: bool = False) -> str:
         """``$rows``: ``[[id, props], ...]``; all rows share ``labels``.
 
-        ``tracked``: return the ``elementId`` (``eid``) of each node this query created. A node is told
+        ``tracked``: return ``eid`` (``elementId``) and ``id`` of each node this query created. A node is told
         apart as created by a marker set ``ON CREATE`` and removed again in the same statement, so
         nothing of it is ever committed.
         """
@@ -60,7 +60,7 @@ class GraphQueries:
         return (
             f"UNWIND $rows AS row MERGE (n:{self.kg} {{id: row[0]}}) ON CREATE SET n.{NEW_MARK} = true"
             f"{set_labels} SET n += row[1] "
-            f"WITH n WHERE n.{NEW_MARK} REMOVE n.{NEW_MARK} RETURN elementId(n) AS eid"
+            f"WITH n WHERE n.{NEW_MARK} REMOVE n.{NEW_MARK} RETURN elementId(n) AS eid, n.id AS id"
         )
 
     def merge_endpoints(self, *, tracked: bool = False) -> str:

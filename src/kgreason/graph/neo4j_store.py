@@ -5,12 +5,18 @@ Neo4j Community has a single user database, so a named graph is a label: every n
 constraint ``kgr_graph_NAME`` (created before any write; ``list_graphs`` reads the constraints). Graphs
 never share nodes, so they never share relationships either. Writes are batched ``UNWIND ... MERGE``
 queries, one managed transaction per batch of ``settings.neo4j.batch_size`` rows (the driver retries
-transient failures, which is safe because MERGE is idempotent). Reads return exactly what the
-``GraphStore`` protocol promises, in the same order as the memory store.
+transient failures, which is safe because MERGE is idempotent). Rows are checked against ``limits``
+first. A file load runs inside ``atomic_load``: the batches report what they created, and if a later
+batch fails, exactly that is deleted again, so the load completes or leaves the graph as it was. Reads
+return exactly what the ``GraphStore`` protocol promises, in the same order as the memory store.
 
 User Cypher goes through ``run_cypher``, which applies the read-only guard (``cypher_guard``) unless
 ``read_only=False``. A guarded query sees the whole database, not only this graph: scope it with
-``self.graph_label``; the guard refuses queries that name another graph's label.
+``self.graph_label``; the guard refuses queries that name another graph's label. It is bounded on the
+client too: a deadline (server timeout + ``DEADLINE_GRACE_S``) after which the caller gets
+``QueryTimedOut`` whatever the server is doing, and a byte budget on the converted result
+(``MAX_RESULT_BYTES``, ``MAX_VALUE_BYTES``). Errors say which problem it is: ``QueryTimedOut``,
+``AuthenticationFailed`` (wrong credentials) or ``BackendUnavailable`` (cannot reach the server).
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ class _Written:
     nodes: int = 0
     relationships: int = 0
     node_eids: list[str] = field(default_factory=list)
+    node_ids: list[str] = field(default_factory=list)
     relationship_triples: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -71,6 +78,8 @@ class _Load:
 
     nodes: list[str] = field(default_factory=list)
     """Element ids of the nodes the load created."""
+    node_ids: set[str] = field(default_factory=set)
+    """Their ids."""
     relationships: list[tuple[str, str, str]] = field(default_factory=list)
     """(source id, type, target id) of the relationships it created between nodes that existed before;
     the others end on a node it created and go with it."""
@@ -343,7 +352,9 @@ class Neo4jStore:
             for query, group in work:
                 result = tx.run(query, rows=group)
                 if tracked:
-                    written.node_eids.extend(record[0] for record in result)
+                    for record in result:
+                        written.node_eids.append(record[0])
+                        written.node_ids.append(record[1])
                 written.nodes += result.consume().counters.nodes_created
             return written
 
@@ -392,6 +403,8 @@ class Neo4jStore:
             ends.add(row[1])
         ids = sorted(ends)
         tracked = self._load is not None
+        # nodes earlier batches of this load created (read only here; grown after each commit)
+        created_before: set[str] = self._load.node_ids if self._load is not None else set()
 
         def unit(tx: neo4j.ManagedTransaction) -> _Written:
             written = _Written()
@@ -402,19 +415,27 @@ class Neo4jStore:
                 element[record[0]] = record[1]
                 if tracked and record[2]:
                     written.node_eids.append(record[1])
+                    written.node_ids.append(record[0])
                     new.add(record[0])
             written.nodes = result.consume().counters.nodes_created
             for type_, group in groups.items():
                 with_props = any(row[3] for row in group)
-                # A relationship with a new end goes when the load's new nodes are deleted (DETACH), so
-                # only those between two nodes that existed before need their element ids back (which
-                # costs ~1.5x on the relationship query).
                 rows = [[element[row[0]], element[row[1]], row[2], row[3]] for row in group]
                 if tracked:
-                    # A relationship with a new end goes when the load's new nodes are deleted (DETACH
-                    # DELETE). Between two nodes that existed before, the ones that do not exist yet
-                    # (one read) are what this batch creates: kept as triples for the undo.
-                    old = [i for i, row in enumerate(group) if row[0] not in new and row[1] not in new]
+                    # A relationship with an end this load created goes when the load's nodes are
+                    # deleted (DETACH DELETE). Between two nodes that existed before the load, the ones
+                    # that do not exist yet (one read) are what this batch creates: kept as triples for
+                    # the undo. A first load into a new graph has (almost) no such rows.
+                    old = [
+                        i
+                        for i, row in enumerate(group)
+                        if not (
+                            row[0] in new
+                            or row[1] in new
+                            or row[0] in created_before
+                            or row[1] in created_before
+                        )
+                    ]
                     if old:
                         probe = [rows[i] for i in old]
                         there = {r[0] for r in tx.run(self._q.existing_edges(type_), rows=probe)}
@@ -492,6 +513,7 @@ class Neo4jStore:
             ) from exc
         if self._load is not None:  # committed: the load now owns what the batch created
             self._load.nodes.extend(written.node_eids)
+            self._load.node_ids.update(written.node_ids)
             self._load.relationships.extend(written.relationship_triples)
         return written
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from neo4j import graph as neo_graph
 
-from kgreason.errors import GraphError, InputError
+from kgreason.errors import GraphError
 from kgreason.types import Edge, Node, Path
 
 GRAPH_LABEL_PREFIX = "KG_"
@@ -182,15 +182,3 @@ def record_edge(record: Any) -> Edge:
     """An edge from a record with the relationship ``r`` and its end ids ``s`` and ``e``."""
     rel = record["r"]
     return Edge(str(record["s"]), str(rel.type), str(record["e"]), user_properties(dict(rel.items())))
-
-
-def check_id(value: object, what: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise InputError(f"{what} must be a non-empty string, got {value!r}")
-
-
-def check_label(label: object) -> None:
-    if not isinstance(label, str) or not label or "\x00" in label:
-        raise InputError(f"labels must be non-empty strings without NUL, got {label!r}")
-    if label.startswith(GRAPH_LABEL_PREFIX):
-        raise InputError(f"label {label!r}: labels starting with {GRAPH_LABEL_PREFIX!r} are reserved")

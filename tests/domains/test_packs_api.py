@@ -40,10 +40,11 @@ def test_broken_packs_are_reported_when_used(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_pack_info_on_fixtures(fixture_pack: DdiPack) -> None:
     info = fixture_pack.info()
-    assert set(info["schema"]["labels"]) == {"Drug", "Enzyme", "Transporter", "Effect"}
-    assert {"INHIBITS", "INDUCES", "SUBSTRATE_OF", "HAS_EFFECT", "INTERACTS_WITH"} == set(
-        info["schema"]["relationship_types"]
-    )
+    assert set(info["schema"]["labels"]) == {"Drug", "Enzyme", "Transporter", "Effect", "ListAlert"}
+    assert set(info["schema"]["relationship_types"]) == {
+        "INHIBITS", "INDUCES", "SUBSTRATE_OF", "ACTIVATED_BY", "HAS_EFFECT", "INTERACTS_WITH",
+        "CONTRIBUTES_TO", "COUNTS",
+    }  # fmt: skip
     patterns = {r["name"]: r["pattern"] for r in info["rules"]}
     assert patterns["enzyme_inhibition"] == "(a)-[:INHIBITS]->(m:Enzyme)<-[:SUBSTRATE_OF]-(b)"
     assert "system" in info["prompts"] and info["golden_cases"] == 7 and info["data_problems"] == []

@@ -570,3 +570,17 @@ def test_a_single_answer_ranking_takes_the_first(movies: Neo4jStore, encoder: ob
     }
     answer = ask(movies, encoder, ScriptedModel(plan), "What is the oldest film Quentin Tarantino directed?")
     assert answer.answers == ("reservoir",) and answer.form == "single"
+
+
+def test_a_step_against_the_schema_is_turned_round(movies: Neo4jStore, encoder: object) -> None:
+    # (:Person)-[:directed]->(:Movie) only: from a movie, "directed" can only be followed inverse
+    plan = {"start": "Pulp Fiction", "path": ["directed", "acted_in"], "return": "entities"}
+    answer = ask(movies, encoder, ScriptedModel(plan), "Which films had an actor who directed Pulp Fiction?")
+    [attempt] = [t for t in answer.trace if t["step"] == "cypher_attempt"]
+    assert attempt["fixes"][:1] == ["step 1 directed taken inverse (the schema has it the other way)"]
+    assert answer.answers == ("reservoir",)  # Tarantino acted in Pulp Fiction too, but that is the start
+    # a step that already fits the schema is left alone
+    plan = {"start": "Quentin Tarantino", "path": ["directed"], "return": "count"}
+    answer = ask(movies, encoder, ScriptedModel(plan), "How many films did Quentin Tarantino direct?")
+    [attempt] = [t for t in answer.trace if t["step"] == "cypher_attempt"]
+    assert not any("taken" in f for f in attempt["fixes"]) and answer.value == "5"

@@ -40,7 +40,7 @@ from kgreason.fusion.multihop.schema_select import SelectedSchema, select_schema
 from kgreason.fusion.recording import digest
 from kgreason.fusion.retrieve.relation_paths import RelationScorer, humanize
 from kgreason.graph.cypher_guard import QueryResult
-from kgreason.graph.store import GraphSchema, GraphStore
+from kgreason.graph.store import GraphSchema, GraphStore, Pattern
 from kgreason.types import DEFAULT_LABEL, Citation, Edge, Node, Path, QueryRecord
 
 if TYPE_CHECKING:
@@ -243,10 +243,20 @@ class Text2Cypher:
             if plan_mode
             else None
         )
+        anchor_labels = {i: set(n.labels) for i, n in seeds.items()}
         results: list[Attempt] = []
         for k in range(self.options.candidates):
             temperature = 0.0 if k == 0 else 0.7
-            final = self._one_candidate(ctx, messages, json_schema, start_ids, starts, temperature, seed=k)
+            final = self._one_candidate(
+                ctx,
+                messages,
+                json_schema,
+                start_ids,
+                starts,
+                temperature,
+                seed=k,
+                anchor_labels=anchor_labels,
+            )
             if final is not None and final.status == "ok":
                 results.append(final)
         chosen = _vote(results)
@@ -283,6 +293,7 @@ class Text2Cypher:
         labels: Sequence[str],
         temperature: float,
         seed: int,
+        anchor_labels: Mapping[str, set[str]] | None = None,
     ) -> Attempt | None:
         turns = list(messages)
         last: Attempt | None = None
@@ -300,7 +311,9 @@ class Text2Cypher:
                 ctx.note("cypher_attempt", attempt=attempt_no, status="llm_error", reason=str(exc))
                 return last
             text = str(getattr(reply, "text", "") or "")
-            attempt = self._attempt(ctx, reply, text, json_schema is not None, start_ids, labels)
+            attempt = self._attempt(
+                ctx, reply, text, json_schema is not None, start_ids, labels, anchor_labels or {}
+            )
             last = attempt
             ctx.note(
                 "cypher_attempt",
@@ -329,6 +342,7 @@ class Text2Cypher:
         plan_mode: bool,
         start_ids: Mapping[str, str],
         labels: Sequence[str],
+        anchor_labels: Mapping[str, set[str]] | None = None,
     ) -> Attempt:
         params: dict[str, Any] = {}
         plan: Plan | None = None
@@ -341,6 +355,8 @@ class Text2Cypher:
                 reason = f"the reply is not a valid plan: {exc}"
                 return self._record(ctx, Attempt(text[:2000], status="invalid", reason=reason))
             plan, plan_fixes = _fix_anchors(plan, list(start_ids.values()))
+            plan, turned = orient_plan(plan, anchor_labels or {}, self.schema.patterns)
+            plan_fixes += turned
             if plan.order_by is not None and plan.limit is None and ctx.analysis.form == "single":
                 plan = replace(plan, limit=1)  # "the oldest film": the first one
                 plan_fixes.append("limit 1 for a single answer")
@@ -477,6 +493,48 @@ def result_value(attempt: Attempt) -> tuple[str, str | None]:
             kind = "count" if "count" in column.lower() and isinstance(raw, int) else "aggregate"
             return kind, _format_value(raw)
     return "entities", None
+
+
+def _orient(
+    steps: Sequence[tuple[str, str]], labels: set[str], patterns: Sequence[Pattern]
+) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """Turn a step the schema only has the other way round, following the labels the path can be at
+    (none known: every direction is possible, nothing is turned)."""
+    out: list[tuple[str, str]] = []
+    fixes: list[str] = []
+    here = set(labels)
+    for k, (type_, direction) in enumerate(steps):
+        ahead = {p.target for p in patterns if p.type == type_ and (not here or p.source in here)}
+        back = {p.source for p in patterns if p.type == type_ and (not here or p.target in here)}
+        if direction == "out" and not ahead and back:
+            direction = "in"
+            fixes.append(f"step {k + 1} {type_} taken inverse (the schema has it the other way)")
+        elif direction == "in" and not back and ahead:
+            direction = "out"
+            fixes.append(f"step {k + 1} {type_} taken forwards (the schema has it the other way)")
+        here = ahead if direction == "out" else back
+        out.append((type_, direction))
+    return tuple(out), fixes
+
+
+def orient_plan(
+    plan: Plan, anchor_labels: Mapping[str, set[str]], patterns: Sequence[Pattern]
+) -> tuple[Plan, list[str]]:
+    """``plan`` with each path's steps pointing the way the schema has them, from the anchors' labels
+    (a tiny model often follows ``released_by`` forwards from the band instead of inverse)."""
+
+    def labels_of(anchor: str | None, is_entity: bool) -> set[str]:
+        if anchor is None:
+            return set()
+        return set(anchor_labels.get(anchor, ())) if is_entity else {anchor}
+
+    steps, fixes = _orient(plan.steps, labels_of(plan.start, plan.start_is_entity), patterns)
+    and_steps, and_fixes = _orient(
+        plan.and_steps, labels_of(plan.and_start, plan.and_start_is_entity), patterns
+    )
+    if not fixes and not and_fixes:
+        return plan, []
+    return replace(plan, steps=steps, and_steps=and_steps), [*fixes, *(f"and_path {f}" for f in and_fixes)]
 
 
 def _fix_anchors(plan: Plan, linked: Sequence[str]) -> tuple[Plan, list[str]]:

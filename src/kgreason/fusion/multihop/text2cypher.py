@@ -10,6 +10,13 @@ database reports goes back to the model as a repair turn, at most ``repair_attem
 refusal ends the attempt and is reported. Every query, sent or refused, is recorded in the ``Answer``
 with its reason, and each attempt's validation time goes into the trace. With ``candidates > 1`` several
 queries are sampled and the result most of them agree on wins (self-consistency).
+
+Plans follow the question: its form (``fusion.question``) settles what a tiny model would get wrong
+(a count question may only return a count; a yes/no question returns ``exists`` with the second named
+entity required; a constraint needs a second path), comparison and superlative words require a filter
+or an ordering and get an example reusing the question's own number, and each step is turned to point
+the way the schema has it from the anchor's labels. ``draft_from_evidence`` builds the answer: a count,
+an aggregate or yes/no as ``value`` with the entities the query returned as evidence, else the entities.
 """
 
 from __future__ import annotations

@@ -51,7 +51,10 @@ def test_check_table_usage_and_predicted(tmp_path: Path) -> None:
 def test_unreachable_database_is_a_runtime_failure(tmp_path: Path) -> None:
     env = {"KGR_NEO4J_URI": "bolt://127.0.0.1:1"}
     r = run_kgr("ddi", "check", "Zocor", "Biaxin", "--store", "neo4j", "--json", home=tmp_path, extra_env=env)
-    assert r.returncode == 1 and "cannot reach Neo4j" in r.stderr and r.stdout == ""
+    assert r.returncode == 1 and "cannot reach Neo4j" in r.stderr
+    # under --json the failure is a JSON error object, never a partial result
+    error = json.loads(r.stdout)["error"]
+    assert error["type"] == "BackendUnavailable" and "interactions" not in r.stdout
 
 
 def test_golden_command(tmp_path: Path) -> None:

@@ -9,9 +9,11 @@ keeps it busy for minutes. So the guard refuses, on the token stream the server 
 - queries over ``max_query_bytes`` (UTF-8) or nested deeper than ``max_nesting`` brackets, or with an
   expression deeper than ``max_expression_depth`` (brackets plus binary operators chained at each level:
   each operator is one more level of the server's syntax tree);
-- ``range(a, b[, step])`` whose size, with literal or parameter bounds, exceeds ``max_range``, and nested
+- ``range(a, b[, step])`` whose size, with literal or parameter bounds, exceeds ``max_range``, nested
   ranges whose sizes multiply past ``max_range_product`` (the guard cannot always tell nesting from
-  sequence, so it multiplies every range it can size);
+  sequence, so it multiplies every range it can size), and a range whose bounds it cannot size at all
+  (``WITH 300000000 AS n ... range(1, n)``): only literals, parameters and ``size(...)``/``length(...)``
+  of an existing value may bound it, since the list it builds is not counted by the memory limit;
 - ``reduce(acc = ..., x IN list | body)`` where ``body`` combines ``acc`` with itself (``acc`` twice in one
   operand chain: ``s + s``, ``[s, s]``): its size grows geometrically, unless the list has at most
   ``_SMALL_LOOP`` known elements;
@@ -115,6 +117,11 @@ def check_bounds(
                     raise refuse(
                         f"ranges of {product} elements together; at most {bounds.max_range_product} allowed"
                     )
+            elif not _bounded_by_sizes(_arguments(tokens, k)):
+                raise refuse(
+                    "range(...) with a bound the guard cannot size (a variable or computed value); use "
+                    "literals, parameters or size(...) of an existing list"
+                )
         elif name == "reduce":
             _check_reduce(tokens, k, params, refuse)
     _check_regexes(tokens, params, refuse)
@@ -242,6 +249,22 @@ def _operand(t: Token, params: Mapping[str, Any] | None) -> int | None:
         if isinstance(value, float) and math.isfinite(value):
             return int(value)
     return None
+
+
+def _bounded_by_sizes(args: list[list[Token]]) -> bool:
+    """Whether every bound is a sum of literals, parameters (sized when the query runs) and ``size(...)``
+    or ``length(...)`` of a value that already exists, so the range is no bigger than data already held."""
+    for arg in args:
+        j = 0
+        while j < len(arg):
+            t = arg[j]
+            if t.kind in (NUMBER, PARAM) or (t.kind == SYMBOL and t.text in "+-"):
+                j += 1
+            elif t.kind == WORD and t.text.lower() in ("size", "length") and _is_call(arg, j):
+                j = _matching(arg, j + 1) + 1
+            else:
+                return False
+    return True
 
 
 def _range_size(tokens: list[Token], k: int, params: Mapping[str, Any] | None) -> int | None:

@@ -46,7 +46,10 @@ class MultihopOptions(StrategyOptions):
     beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
     max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
     scorer: Literal["embedding", "lexical", "both"] = "both"
-    lexical_weight: float = Field(0.1, ge=0, description="Weight of word overlap next to embeddings.")
+    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    earn_similarity: float = Field(
+        0.5, ge=0, le=1, description="A question word this close to a relation's words names that hop."
+    )
     round_trip_penalty: float = Field(
         0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
     )
@@ -67,7 +70,9 @@ class MultihopOptions(StrategyOptions):
         0.15, description="Say 'not found' when the best relation path scores below this."
     )
     token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
-    stop_margin: float = Field(0.0, ge=0, description="Stop when a hop scores this much below the best path.")
+    stop_margin: float = Field(
+        0.05, ge=0, description="Stop when a hop scores this much below the best path."
+    )
     confident_margin: float = Field(
         0.02, ge=0, description="Ask the LLM only when the two best options score closer than this."
     )
@@ -233,7 +238,9 @@ class MultihopStrategy(Strategy):
             o = self.options
             embedding = next((sc for sc, _ in self.scorers if isinstance(sc, EmbeddingScorer)), None)
             weight = 1.0 if o.scorer == "lexical" else o.lexical_weight
-            settings = PathScoreSettings(weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty)
+            settings = PathScoreSettings(
+                weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty, o.earn_similarity
+            )
             self._path_scorer = PathScorer(embedding, settings)
         return self._path_scorer
 

@@ -245,6 +245,18 @@ class EmbeddingScorer:
         matrix = np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, len(q)))
         return [float(x) for x in matrix @ q]
 
+    def best_match(self, queries: Sequence[str], texts: Sequence[str]) -> list[float]:
+        """For each text, its highest cosine similarity to any of ``queries`` (texts cached as in
+        ``score``; queries are short words, encoded in one batch)."""
+        import numpy as np
+
+        if not queries or not texts:
+            return [0.0] * len(texts)
+        self.score(queries[0], texts)
+        q = self.encoder.encode(list(queries))
+        matrix = np.stack([self._cache[t] for t in texts])
+        return [float(x) for x in (q @ matrix.T).max(axis=0)]
+
 
 # -- the scoring rule shared by the path-based strategies ------------------------------------------------
 # How relevant a relation path is to a question: one scoring rule for every path-based strategy.
@@ -257,7 +269,8 @@ class EmbeddingScorer:
 #   (``reading_text``: "X directed film" for ``film -directed_by-> X``), when an embedding scorer is given;
 # - plus ``lexical_weight`` times the question words the signature's relations and labels cover;
 # - less ``hop_penalty`` for each step after the first that the question does not name (no word of its
-#   relation or of the label it reaches is in the question): a longer path must earn its hops;
+#   relation or of the label it reaches is in the question, and no question word is a close paraphrase of
+#   the relation): a longer path must earn its hops;
 # - less ``round_trip_penalty`` for a step straight back along the relation just followed (colleagues:
 #   works at, then works at backwards), and ``inverse_penalty`` per step taken against the edge.
 
@@ -270,13 +283,18 @@ class PathScoreSettings:
     hop_penalty: float = 0.08
     round_trip_penalty: float = 0.1
     inverse_penalty: float = 0.0
+    earn_similarity: float = 0.5
+    """A question word at least this close (MiniLM cosine) to a relation's words names that step."""
+
+
+def _label_words(step: tuple[str, str], steps: StepLabels) -> str:
+    _, arrives = steps.get(step, (set(), set()))
+    return " ".join(humanize(label) for label in sorted(arrives) if humanize(label) != "entity")
 
 
 def step_words(step: tuple[str, str], steps: StepLabels) -> str:
     """A step's relation words and the label it reaches (what a question may name it by)."""
-    _, arrives = steps.get(step, (set(), set()))
-    labels = " ".join(humanize(label) for label in sorted(arrives) if humanize(label) != "entity")
-    return f"{humanize(step[0])} {labels}".strip()
+    return f"{humanize(step[0])} {_label_words(step, steps)}".strip()
 
 
 class PathScorer:
@@ -292,6 +310,7 @@ class PathScorer:
         self.s = settings or PathScoreSettings()
         self._coverage = CoverageScorer()
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
+        self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
 
     def score(self, masked: str, sigs: Sequence[Signature], steps: StepLabels | None) -> list[float]:
         """One score per signature, higher is more relevant."""
@@ -303,8 +322,15 @@ class PathScorer:
             raw = self.embedding.score(masked, [reading_text(sig, steps) for sig in sigs])
         else:
             raw = [0.0] * len(sigs)
-        plain = [" ".join(step_words(step, steps) for step in sig) for sig in sigs]
-        lexical = self._coverage.score(masked, plain)
+        # relation words as a coverage (a word the question lacks costs), plus a point for each question
+        # word only a label on the path names ("which country ..."): labels are never charged, so one
+        # repeated along a path ("place ... place") costs nothing
+        relations = [" ".join(humanize(r) for r, _ in sig) for sig in sigs]
+        lexical = self._coverage.score(masked, relations)
+        question = set(content_words(masked))
+        for i, (sig, rel) in enumerate(zip(sigs, relations, strict=True)):
+            labels = {w for st in sig for w in content_words(_label_words(st, steps))}
+            lexical[i] += len((labels & question) - set(content_words(rel)))
         earned = self.earned(masked, steps, [step for sig in sigs for step in sig[1:]])
         out = []
         for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
@@ -323,20 +349,28 @@ class PathScorer:
         self, masked: str, steps: StepLabels, wanted: Sequence[tuple[str, str]] = ()
     ) -> set[tuple[str, str]]:
         """The steps the question names: a word of the step's relation or of the label it reaches is in
-        the question (stemmed, or inside a compound such as "grandparents"). Also tried: a question word
-        close to the relation's words in embedding space; it changed no answer on the dev questions."""
+        the question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
+        the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by")."""
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
         if cached is None:
             cached = set()
             self._earned_cache = {key: cached}
+            self._not_earned = {key: set()}
         words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
-        for step in {*steps, *wanted}:
-            if step in cached:
-                continue
+        todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
+        rest = []
+        for step in todo:
             stepw = content_words(step_words(step, steps))
             if any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words):
                 cached.add(step)
+            else:
+                rest.append(step)
+        if rest and words and self.s.earn_similarity < 1 and isinstance(self.embedding, EmbeddingScorer):
+            raw = [w for w in dict.fromkeys(_WORD.findall(masked.lower())) if w not in _STOP and len(w) > 2]
+            sims = self.embedding.best_match(raw, [humanize(r) for r, _ in rest])
+            cached.update(st for st, sim in zip(rest, sims, strict=True) if sim >= self.s.earn_similarity)
+        self._not_earned[key] = self._not_earned.get(key, set()) | (set(rest) - cached)
         return cached
 
 

@@ -54,7 +54,10 @@ class RetrieveOptions(StrategyOptions):
         0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
     )
     inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
-    lexical_weight: float = Field(0.1, ge=0, description="Weight of word overlap next to embeddings.")
+    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    earn_similarity: float = Field(
+        1.0, ge=0, le=1, description="A question word this close to a relation's words names that hop."
+    )
     round_trip_penalty: float = Field(
         0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
     )
@@ -122,7 +125,7 @@ class RetrieveStrategy(Strategy):
         if self._path_scorer is None:
             o = self.options
             settings = PathScoreSettings(
-                o.lexical_weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty
+                o.lexical_weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty, o.earn_similarity
             )
             embedding = self.scorer if o.scorer == "embedding" else None
             self._path_scorer = PathScorer(embedding, settings)

@@ -138,6 +138,10 @@ def test_min_severity_and_grouping(tmp_path: Path) -> None:
     assert len(data["interactions"]) < len(full["interactions"]) and len(data["alerts"]) == 2
     table = run_kgr(*args, "--by-drug", "--min-severity", "major", home=home, data=None)
     assert "Lisinopril: nothing found" in table.stdout and "below major not shown" in table.stdout
+    grouped = json.loads(run_kgr(*args, "--json", "--by-drug", home=home, data=None).stdout)["by_drug"]
+    assert grouped["lisinopril"] == {"interactions": [], "alerts": []}
+    assert {"with": "amiodarone", "severity": "major"} in grouped["digoxin"]["interactions"]
+    assert grouped["metoprolol"]["alerts"] == ["bradycardia"]
     bad = run_kgr(*args, "--min-severity", "severe", home=home, data=None)
     assert bad.returncode == 2 and "--min-severity" in bad.stderr
 

@@ -159,7 +159,9 @@ def check(
         help="Show only interactions and alerts at this severity or above: minor, moderate, major, "
         "contraindicated (the summary still counts all).",
     ),
-    by_drug: bool = typer.Option(False, "--by-drug", help="Also list, per drug, what involves it."),
+    by_drug: bool = typer.Option(
+        False, "--by-drug", help="Also list, per drug, what involves it (JSON: by_drug)."
+    ),
     predicted: bool = typer.Option(
         False, "--predicted", help="Add predicted interactions from the link-prediction hook (labelled)."
     ),
@@ -196,6 +198,18 @@ def check(
         data["min_severity"] = min_severity
         data["interactions"] = [i for i in data["interactions"] if _at_least(i["severity"], min_severity)]
         data["alerts"] = [a for a in data["alerts"] if _at_least(a["severity"], min_severity)]
+        if by_drug:
+            data["by_drug"] = {
+                d["id"]: {
+                    "interactions": [
+                        {"with": next(x for x in i["drugs"] if x != d["id"]), "severity": i["severity"]}
+                        for i in data["interactions"]
+                        if d["id"] in i["drugs"]
+                    ],
+                    "alerts": [a["alert"] for a in data["alerts"] if d["id"] in a["drugs"]],
+                }
+                for d in data["drugs"]
+            }
         data["notice"] = NOTICE
         print_json(data)
     else:

@@ -186,3 +186,13 @@ def test_prodrug_activation_is_a_graph_path(real_checker: DdiChecker) -> None:
     assert hit.severity == "moderate" and "works less well" in hit.mechanism
     assert not any("exposure rises" in h.mechanism and h.via == "cyp2d6" for h in pair.evidence)
     assert "Codeine only works once" in pair.explanation
+
+
+def test_time_dependent_inhibition_is_said(real_checker: DdiChecker) -> None:
+    rules = DdiChecker(real_checker.store, use_curated=False)
+    (pair,) = rules.check(["clarithromycin", "midazolam"]).interactions
+    hit = next(h for h in pair.evidence if h.via == "cyp3a4")
+    assert hit.path.edges[0].properties["time_dependent"] is True
+    assert "time-dependent" in hit.mechanism and "after stopping Clarithromycin" in hit.management
+    (plain,) = rules.check(["itraconazole", "midazolam"]).interactions  # reversible: no such claim
+    assert not any("time-dependent" in h.mechanism for h in plain.evidence)

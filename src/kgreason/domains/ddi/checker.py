@@ -384,7 +384,14 @@ class DdiChecker:
                 f"{' (narrow therapeutic index)' if narrow else ''} {m.name} "
                 f"{'substrate' if rule.second == SUBSTRATE_OF else rule.second}: {y.name} exposure {effect}."
             )
-            out.append(Hit(rule.name, mid, sev, text, _pk_management(sev, rule.first, x, y, narrow), path))
+            manage = _pk_management(sev, rule.first, x, y, narrow)
+            if e1.properties.get("time_dependent"):
+                text += (
+                    f" The inhibition is time-dependent (mechanism-based): it builds over days and lasts "
+                    f"for days after {x.name} is stopped."
+                )
+                manage += f" Keep the precautions for several days after stopping {x.name}."
+            out.append(Hit(rule.name, mid, sev, text, manage, path))
         return out
 
     def _predicted(

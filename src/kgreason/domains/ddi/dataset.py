@@ -80,6 +80,8 @@ class PkFact:
     strength: str
     source: tuple[str, ...]
     note: str = ""
+    time_dependent: bool = False
+    """Time-dependent (mechanism-based) inhibition: it builds over days and outlasts the drug."""
 
 
 @dataclass(frozen=True)
@@ -308,8 +310,12 @@ def _read_facts(data: DdiData, c: _Checker) -> None:
         allowed = SUBSTRATE_SENSITIVITIES if substrate else MODULATOR_STRENGTHS
         strength = c.one_of(row, "strength", allowed) if relation else None
         sources = c.sources(row)
+        inhibition = row.get("inhibition").lower()
+        if inhibition not in ("", "time_dependent"):
+            c.problem(row, f"inhibition {inhibition!r} is not 'time_dependent' or empty")
         if relation and drug and target and strength:
-            data.pk.append(PkFact(drug, relation.upper(), target, strength, sources, row.get("note")))
+            tdi = inhibition == "time_dependent" and relation == "inhibits"
+            data.pk.append(PkFact(drug, relation.upper(), target, strength, sources, row.get("note"), tdi))
     for row in read_tsv(root / "pd.tsv", ("drug", "effect", "level", "source")):
         drug = c.known(row, "drug", data.drugs, "drug")  # type: ignore[arg-type]
         effect = c.known(row, "effect", data.effects, "effect")  # type: ignore[arg-type]

@@ -36,7 +36,8 @@ SCHEMA = PackSchema(
         LIST_ALERT: "a whole-list alert: several drugs sharing an effect, or a named combination",
     },
     relationship_types={
-        INHIBITS: "drug inhibits an enzyme/transporter {strength: strong|moderate|weak, source}",
+        INHIBITS: "drug inhibits an enzyme/transporter {strength: strong|moderate|weak, source, "
+        "time_dependent: true for mechanism-based inhibition}",
         INDUCES: "drug induces an enzyme/transporter {strength: strong|moderate|weak, source}",
         SUBSTRATE_OF: "drug is cleared/carried by an enzyme/transporter "
         "{sensitivity: sensitive|moderate|minor, source}",
@@ -117,7 +118,10 @@ def build_graph(data: DdiData) -> PackData:
             _add(edges, Edge(LIST_ALERT_PREFIX + la.id, COUNTS, effect, {"source": list(la.source)}))
     for f in data.pk:
         key = "sensitivity" if f.relation in (SUBSTRATE_OF, ACTIVATED_BY) else "strength"
-        _add(edges, Edge(f.drug, f.relation, f.target, {key: f.strength, "source": list(f.source)}))
+        facts: dict[str, object] = {key: f.strength, "source": list(f.source)}
+        if f.time_dependent:
+            facts["time_dependent"] = True
+        _add(edges, Edge(f.drug, f.relation, f.target, facts))
     for p in data.pd:
         _add(edges, Edge(p.drug, HAS_EFFECT, p.effect, {"level": p.level, "source": list(p.source)}))
     for le in data.list_effects:

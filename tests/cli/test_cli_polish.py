@@ -171,10 +171,10 @@ def test_errors_are_one_line_with_a_hint_and_debug_shows_the_traceback(tmp_path:
     assert "does not run Cypher" in r.stderr
 
 
-def run_on_terminal(args: list[str], home: Path) -> tuple[int, str]:
+def run_on_terminal(args: list[str], home: Path, **extra: str) -> tuple[int, str]:
     """Run kgr with stderr on a pseudo-terminal (so progress bars show); return (code, what it drew)."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "KGR_HOME": str(home), "COLUMNS": "100", "TERM": "xterm"}
+    env = {**os.environ, "KGR_HOME": str(home), "COLUMNS": "100", "TERM": "xterm", **extra}
     proc = subprocess.Popen(
         [sys.executable, "-m", "kgreason.cli.app", *args],
         stdout=subprocess.DEVNULL,
@@ -248,9 +248,126 @@ def test_every_getting_started_command_works(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             cwd=ROOT,
-            env={**os.environ, "KGR_HOME": str(tmp_path), "KGR_NEO4J_URI": ""},
+            env={
+                **os.environ,
+                "KGR_HOME": str(tmp_path),
+                "KGR_NEO4J_URI": "",
+                "KGR_CONFIG": str(tmp_path / "config.toml"),  # `kgr config set` writes here
+            },
             timeout=300,
         )
         assert r.returncode == 0, (line, r.stderr[-2000:])
         if args[1] == "ask":
             assert "paris" in r.stdout.lower(), r.stdout
+
+
+# -- conventions: --version, -h, JSON errors, messages, --quiet, completion, spinners ------------------
+def test_version_and_short_help_everywhere() -> None:
+    from typer.testing import CliRunner
+
+    from kgreason import __version__
+    from kgreason.cli.app import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["--version"], prog_name="kgr")
+    assert r.exit_code == 0 and r.output == f"kgr (kgreason) {__version__}\n"
+    groups = {" ".join(name.split()[:-1]) for name in leaf_commands()} - {""}
+    for path in sorted(set(leaf_commands()) | groups | {""}):
+        r = runner.invoke(app, [*path.split(), "-h"], prog_name="kgr")
+        assert r.exit_code == 0 and "Usage: kgr" in r.output, (path, r.output)
+
+
+def test_errors_under_json_are_json_on_stdout(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    r = kgr("graph", "stats", "-g", "famly", "--json", home=tmp_path)
+    assert r.returncode == 2
+    assert json.loads(r.stdout) == {
+        "error": {
+            "type": "NotFoundError",
+            "message": "unknown graph 'famly'",
+            "hint": "did you mean: family?",
+        }
+    }
+    assert r.stderr.startswith("error: unknown graph 'famly'")  # people still read it on stderr
+    r = kgr("graph", "stats", "-g", "family", "--json", "--limit", "3", home=tmp_path)
+    assert r.returncode == 2  # a usage error, from click
+    assert json.loads(r.stdout)["error"]["type"] == "NoSuchOption"
+    assert json.loads(r.stdout)["error"]["message"] == "No such option: --limit"
+    r = kgr("graph", "query", "RETURN 1", "-g", "family", "--store", "memory", "--json", home=tmp_path)
+    assert r.returncode == 2 and json.loads(r.stdout)["error"]["hint"] == "use --store neo4j"
+    # a runtime failure: exit 1, still JSON
+    uri = "bolt://127.0.0.1:1"
+    r = kgr("graph", "stats", "-g", "family", "--store", "neo4j", "--json", home=tmp_path, KGR_NEO4J_URI=uri)
+    assert r.returncode == 1 and json.loads(r.stdout)["error"]["type"] == "BackendUnavailable", r.stdout
+    r = kgr("packs", "run", "ddi", "--", "check", "--json", home=tmp_path)  # the pack's sub-app's --json
+    assert r.returncode == 2 and json.loads(r.stdout)["error"]["type"] == "MissingParameter", r.stdout
+
+
+def test_an_unknown_strategy_is_named_in_the_singular(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    r = kgr("ask", "who?", "-g", "family", "--strategy", "retreive", "--llm", "none", home=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == ["error: unknown strategy 'retreive'", "hint: did you mean: retrieve?"]
+
+
+def test_make_qa_says_why_it_wrote_fewer_questions(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    out = tmp_path / "qa.jsonl"
+    r = kgr("eval", "make-qa", "-g", "family", "--n", "50", "-o", str(out), home=tmp_path)
+    written = len(out.read_text().splitlines())
+    assert r.returncode == 0 and 0 < written < 50
+    assert f"note: {written} of the 50 questions asked: graph 'family' has no more distinct questions" in (
+        r.stderr
+    )
+    r = kgr("eval", "make-qa", "-g", "family", "--n", "3", home=tmp_path)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 3 and "note:" not in r.stderr
+
+
+def test_quiet_silences_notes(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    out = tmp_path / "family.jsonl"
+    r = kgr("graph", "export", "-g", "family", "-o", str(out), home=tmp_path)
+    assert r.returncode == 0 and r.stderr == f"wrote 16 records to {out}\n"
+    r = kgr("--quiet", "graph", "export", "-g", "family", "-o", str(out), home=tmp_path)
+    assert r.returncode == 0 and r.stderr == "" and out.is_file()
+    r = kgr("-q", "graph", "stats", "-g", "nope", home=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("error: unknown graph")  # errors still show
+
+
+def test_completion_of_graph_names_strategies_and_config_keys(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    assert kgr("graph", "load", str(FAMILY), "-g", "fam2", home=tmp_path).returncode == 0
+    for words, expect in (
+        ("kgr graph stats -g fa", {"family", "fam2"}),
+        ("kgr graph stats --graph fam2", {"fam2"}),
+        ("kgr eval qa --strategy ", {"retrieve", "multihop", "gnn"}),
+        ("kgr eval qa --strategy mu", {"multihop"}),
+        ("kgr ask who --strategy mu", {"multihop"}),
+        ("kgr ask who -g fam", {"family", "fam2"}),
+        ("kgr config set gr", {"graph"}),
+        ("kgr config set store ", {"memory", "neo4j"}),
+    ):
+        cword = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+        r = kgr_script(home=tmp_path, _KGR_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=cword)
+        assert r.returncode == 0 and set(r.stdout.split()) == expect, (words, r.stdout, r.stderr)
+
+
+def test_dropping_a_neo4j_graph_shows_a_spinner_on_a_terminal(
+    tmp_path: Path, neo4j_uri: str, neo4j_auth: tuple[str, str] | None
+) -> None:
+    env = {"KGR_NEO4J_URI": neo4j_uri}
+    if neo4j_auth is not None:
+        env["KGR_NEO4J_PASSWORD"] = neo4j_auth[1]
+    args = ["graph", "load", str(FAMILY), "-g", "spinme", "--store", "neo4j"]
+    rc, drawn = run_on_terminal(args, tmp_path, **env)
+    assert rc == 0 and "validating 1 file(s)" in drawn
+    rc, drawn = run_on_terminal(["graph", "drop", "-g", "spinme", "--store", "neo4j", "-y"], tmp_path, **env)
+    assert rc == 0 and "dropping graph 'spinme' on neo4j" in drawn
+    rc, drawn = run_on_terminal(
+        ["-q", "graph", "load", str(FAMILY), "-g", "spinme", "--store", "neo4j"], tmp_path, **env
+    )
+    assert rc == 0 and "validating" not in drawn  # --quiet: no spinner
+    rc, drawn = run_on_terminal(
+        ["-q", "graph", "drop", "-g", "spinme", "--store", "neo4j", "-y"], tmp_path, **env
+    )
+    assert rc == 0 and "dropping" not in drawn.replace("dropped", "")

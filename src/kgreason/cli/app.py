@@ -115,8 +115,8 @@ def _root(
 
 
 def _wants_json(argv: list[str]) -> bool:
-    words = argv[: argv.index("--")] if "--" in argv else argv
-    return "--json" in words
+    # Anywhere, also after `--`: `kgr packs run ddi -- check ... --json` hands it to the pack's sub-app.
+    return "--json" in argv
 
 
 def _fail(exc: KgrError, as_json: bool) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import parse_key_values, print_json, settings
+from kgreason.cli.common import complete_graph, complete_strategy, parse_key_values, print_json, settings
 from kgreason.errors import InputError
 from kgreason.graph.open import open_store, require_existing
 from kgreason.types import Answer, QueryRecord
@@ -92,12 +92,16 @@ def answer_from_json(path: Path) -> tuple[dict[str, Any], tuple[KgPath, ...], tu
 
 def ask(
     question: str = typer.Argument("", help="The question (omit with --replay)."),
-    graph: str | None = typer.Option(None, "--graph", "-g", help="Graph name (with --pack: the pack's)."),
+    graph: str | None = typer.Option(
+        None, "--graph", "-g", help="Graph name (with --pack: the pack's).", autocompletion=complete_graph
+    ),
     pack: str | None = typer.Option(
         None, "--pack", help="Domain pack (e.g. ddi): load its graph, use its prompts and entity hints."
     ),
     store: str = typer.Option("memory", "--store", "-s", help="memory or neo4j."),
-    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve, multihop or gnn."),
+    strategy: str = typer.Option(
+        "retrieve", "--strategy", help="retrieve, multihop or gnn.", autocompletion=complete_strategy
+    ),
     llm: str = typer.Option("llamacpp", "--llm", help="LLM backend, or 'none' for ranked answers only."),
     model: str | None = typer.Option(None, "--model", help="Model name or GGUF path for the backend."),
     llm_opt: list[str] = typer.Option(

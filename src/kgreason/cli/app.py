@@ -108,7 +108,7 @@ def _root(
         typer.echo(GETTING_STARTED)
         return
     # The configured defaults; `--help` shows them as each option's default.
-    if ctx.invoked_subcommand != "config":
+    if ctx.invoked_subcommand not in ("config", "doctor"):  # these two report a broken config file
         from kgreason.cli.common import settings
 
         ctx.default_map = config_default_map(ctx.command, settings()) or None

@@ -339,9 +339,25 @@ def check_extras() -> list[Check]:
     return out
 
 
+def check_config_file() -> list[Check]:
+    """The config file (``kgr config``): where it is and the defaults in effect, or what is wrong with it."""
+    from kgreason.config import config_path, config_values
+    from kgreason.errors import ConfigError
+
+    path = config_path()
+    try:
+        values = config_values()
+    except ConfigError as exc:
+        return [Check("config", "config file", "error", exc.message, exc.hint or "")]
+    shown = ", ".join(f"{k}={v} ({src})" for k, (v, src) in values.items() if src != "default")
+    where = str(path) if path.is_file() else f"{path} (not written yet)"
+    return [Check("config", "config file", "ok", f"{where}; {shown or 'built-in defaults'}")]
+
+
 def collect(s: Settings, *, deep: bool = False) -> list[Check]:
     """Every check, in report order."""
-    checks = check_python() + check_home(s) + check_java() + check_neo4j(s) + check_models(s)
+    checks = check_python() + check_home(s) + check_config_file() + check_java() + check_neo4j(s)
+    checks += check_models(s)
     return checks + check_gpu(deep) + check_extras()
 
 
@@ -350,7 +366,13 @@ def doctor(
     deep: bool = typer.Option(False, "--deep", help="Also import torch to ask for CUDA (slower)."),
 ) -> None:
     """Report what is installed and reachable: Python, Java, Maven, Neo4j, models, GPU, extras."""
-    checks = collect(settings(), deep=deep)
+    from kgreason.errors import ConfigError
+
+    try:
+        config = settings()
+    except ConfigError:  # a broken config file: reported by check_config_file, the rest still runs
+        config = Settings.from_env()
+    checks = collect(config, deep=deep)
     failed = any(c.level == "error" for c in checks)
     if as_json:
         print_json({"ok": not failed, "checks": as_dicts(checks)})

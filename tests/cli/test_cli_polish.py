@@ -384,3 +384,17 @@ def test_neo4j_stop_shows_a_spinner_on_a_terminal_and_not_under_json(tmp_path: P
 def test_eval_linkpred_shows_a_spinner_on_a_terminal(tmp_path: Path) -> None:
     rc, drawn = run_on_terminal(["eval", "linkpred", "-d", "nations", "-o", "epochs=1"], tmp_path)
     assert rc == 0 and "training and scoring link prediction on nations" in drawn
+
+
+def test_every_json_command_reports_a_usage_error_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from kgreason.cli.app import main
+
+    for name, cmd in leaf_commands().items():
+        if "--json" not in [o for p in cmd.params for o in p.opts]:
+            continue
+        with pytest.raises(SystemExit) as exited:
+            main([*name.split(), "--json", "--zzz"])
+        out, err = capsys.readouterr()
+        assert exited.value.code == 2, name
+        assert json.loads(out)["error"]["message"] == "No such option: --zzz", (name, out)
+        assert err.startswith("error: No such option"), (name, err)

@@ -232,7 +232,14 @@ def run_one(graph: Any, strategy: str, llm: str, questions: list[dict[str, Any]]
     name, options = strategy_spec(strategy, graph.backend)
     run = Run(strategy, llm)
     try:
-        engine = graph.engine(name, llm=None if llm == "none" else llm, options=options, cache=cache)
+        backend, _, model = llm.partition("@")  # "llamacpp@/path/model.gguf": another model
+        engine = graph.engine(
+            name,
+            llm=None if backend == "none" else backend,
+            model=model or None,
+            options=options,
+            cache=cache,
+        )
     except Exception as exc:  # a missing extra or model: report it for this pair, go on with the rest
         run.setup_error = f"{type(exc).__name__}: {exc}"
         return run
@@ -299,7 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strategies", default="retrieve,multihop", help="comma-separated, e.g. multihop:cypher"
     )
-    parser.add_argument("--llm", default="none", help="comma-separated backends: none, llamacpp, ...")
+    parser.add_argument(
+        "--llm",
+        default="none",
+        help="comma-separated backends: none, llamacpp, llamacpp@MODEL_OR_GGUF_PATH, ...",
+    )
     parser.add_argument("--limit", type=int, default=None, help="at most N questions of each type")
     parser.add_argument("--cache", action="store_true", help="cache LLM replies (off: latency is honest)")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)

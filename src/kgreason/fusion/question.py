@@ -41,7 +41,7 @@ _COUNT = re.compile(r"\b(how many|number of|count (?:the|of)|how much)\b", re.IG
 _LIST_CUES = re.compile(r"\b(list|all|every|name the|which ones|who are|what are|which are)\b", re.IGNORECASE)
 _HEAD_SKIP = frozenset(
     "the a an of is are was were do does did has have had kind sort type one ones other which what "
-    "people person's".split()
+    "person's".split()
 )
 # wh-words that imply a type when no head noun is given; matched against label names by the strategies
 _WH_TYPES = {"who": "person", "whom": "person", "whose": "person", "when": "date", "where": "place"}

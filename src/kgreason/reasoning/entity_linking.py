@@ -463,6 +463,11 @@ class EntityLinker:
                 for text, (s, e), hits in zip(texts, offsets, self._embedding_hits(texts, k), strict=True)
                 for node_id, sim in hits
             ]
+            # A name that matched nothing names something the graph lacks ("Who directed Blorgon Zeta?",
+            # "the population of Paris" on a film graph): linked by embedding to some other, merely
+            # similar entity, it would make a confidently wrong answer. Descriptions ("the English
+            # director", "blood thinner") still link.
+            candidates = [c for c in candidates if not _only_unknown_names(question, c, taken, tokens)]
             # A word that matched weakly inside a span (or question) that matched better is noise.
             for c in candidates:
                 if not any(o.score > c.score and o.start <= c.start and c.end <= o.end for o in candidates):
@@ -488,6 +493,17 @@ def _difflib_matches(key: str, keys: Sequence[str], cutoff: float, limit: int) -
     for candidate in difflib.get_close_matches(key, keys, n=limit, cutoff=cutoff - 1e-6):
         scored.append((candidate, difflib.SequenceMatcher(None, key, candidate).ratio()))
     return scored
+
+
+def _only_unknown_names(
+    question: str, entity: LinkedEntity, taken: Sequence[bool], tokens: Sequence[tuple[str, int, int]]
+) -> bool:
+    """``entity``'s mention is made only of capitalised words past the first that matched nothing."""
+    inside = [i for i, (_, s, e) in enumerate(tokens) if entity.start <= s and e <= entity.end]
+    return bool(inside) and all(
+        i > 0 and question[tokens[i][1]].isupper() and not taken[i] and tokens[i][0] not in STOPWORDS
+        for i in inside
+    )
 
 
 def _all_stopwords(tokens: Iterable[tuple[str, int, int]]) -> bool:

@@ -67,7 +67,7 @@ class MultihopOptions(StrategyOptions):
         0.04, ge=0, description="The same when the type is only implied by the wh-word (who, where)."
     )
     abstain_below: float = Field(
-        0.15, description="Say 'not found' when the best relation path scores below this."
+        0.42, description="Say 'not found' when the best relation path scores below this."
     )
     token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
     stop_margin: float = Field(

@@ -74,7 +74,9 @@ class MultihopOptions(StrategyOptions):
         0.05, ge=0, description="Stop when a hop scores this much below the best path."
     )
     confident_margin: float = Field(
-        0.02, ge=0, description="Ask the LLM only when the two best options score closer than this."
+        0.0,
+        ge=0,
+        description="Ask the LLM only when the two best options score closer than this (0: never).",
     )
     llm_options: int = Field(3, ge=2, le=8, description="Options offered to the LLM in one choice.")
     llm_bonus: float = Field(0.03, ge=0, description="Added to the score of the option the LLM chose.")
@@ -241,7 +243,7 @@ class MultihopStrategy(Strategy):
             settings = PathScoreSettings(
                 weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty, o.earn_similarity
             )
-            self._path_scorer = PathScorer(embedding, settings)
+            self._path_scorer = PathScorer(embedding, settings, miss_cost=o.miss_cost)
         return self._path_scorer
 
     @property

@@ -305,10 +305,15 @@ class PathScorer:
         settings: the weights.
     """
 
-    def __init__(self, embedding: RelationScorer | None, settings: PathScoreSettings | None = None) -> None:
+    def __init__(
+        self,
+        embedding: RelationScorer | None,
+        settings: PathScoreSettings | None = None,
+        miss_cost: float = 0.5,
+    ) -> None:
         self.embedding = embedding
         self.s = settings or PathScoreSettings()
-        self._coverage = CoverageScorer()
+        self._coverage = CoverageScorer(miss_cost)
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
 

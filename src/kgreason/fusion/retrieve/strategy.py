@@ -71,7 +71,7 @@ class RetrieveOptions(StrategyOptions):
         0.42, description="Say 'not found' when the best relation path scores below this."
     )
     llm_pick: bool = Field(
-        True,
+        False,
         description="With a model: let it pick one answer when one is asked for and the path has several.",
     )
     prompt_fact_tokens: int = Field(500, ge=50, description="Facts shown to the LLM for its one choice.")

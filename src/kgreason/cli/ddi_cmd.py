@@ -3,7 +3,7 @@ set, compare with the ANSM thesaurus.
 
 The pack's graph is loaded into the chosen store on first use (``kgr packs load ddi`` does the same
 explicitly). ``check`` prints its JSON report with ``--json``; unrecognised or ambiguous
-names come first, with suggestions, and exit 3 while the known ones are still checked and printed (an
+names come first, with suggestions, and exit 2 while the known ones are still checked and printed (an
 unambiguous misspelling is corrected and shown). ``--predicted`` adds interactions from
 the link-prediction hook (the gnn module's model trained on the graph), labelled ``predicted``.
 """
@@ -143,9 +143,11 @@ def gnn_link_predictor(
     return predict, ""
 
 
-UNRESOLVED_EXIT = 3
-"""Exit code of ``check`` when a name was not recognised or is ambiguous: the known drugs were checked
-and printed, but the result is incomplete (0 ok, 1 runtime failure, 2 bad usage or input)."""
+UNRESOLVED_EXIT = 2
+"""Exit code of ``check`` when a name was not recognised or is ambiguous: bad input, as everywhere in
+kgr (0 ok, 1 runtime failure, 2 bad usage or input). The known drugs were still checked and printed;
+``--json`` says ``"complete": false`` and lists the names in ``unresolved``, so a script tells an
+incomplete check from a usage error by the JSON, not by a code of its own."""
 
 
 @app.command()

@@ -21,10 +21,10 @@ client too: a deadline (server timeout + ``DEADLINE_GRACE_S``) after which the c
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -749,10 +749,13 @@ class Neo4jStore:
         # query runs in a worker thread and the caller waits at most timeout + grace; past that the
         # driver is closed (its sockets with it) and the caller gets a timeout, not a hang.
         deadline = (policy.timeout_s or self.timeout_s) + DEADLINE_GRACE_S
-        worker = threading.Thread(target=work, name="kgr-cypher", daemon=True)
-        worker.start()
-        worker.join(deadline)
-        if worker.is_alive():
+        done = _workers().submit(work)
+        try:
+            done.result(deadline)
+            timed_out = False
+        except concurrent.futures.TimeoutError:
+            timed_out = True
+        if timed_out:
             if self._driver is driver:
                 self._driver = None
             with contextlib.suppress(Exception):
@@ -769,6 +772,19 @@ class Neo4jStore:
             raise _as_timeout(error)
         result: QueryResult = outcome["result"]
         return result
+
+
+_POOL: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _workers() -> concurrent.futures.ThreadPoolExecutor:
+    """Worker threads for guarded queries, started once: a thread per query cost ~3 ms a call (measured
+    with benchmarks/guard_latency.py). A query past its deadline keeps its worker until the closed driver
+    fails it; the pool grows to ``max_workers`` meanwhile."""
+    global _POOL
+    if _POOL is None:
+        _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="kgr-cypher")
+    return _POOL
 
 
 def _as_timeout(exc: BaseException) -> BaseException:

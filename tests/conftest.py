@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from kgreason.graph.neo4j_store import Neo4jStore
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read a developer's ~/.config/kgreason/config.toml (nor KGR_GRAPH & co)."""
+    monkeypatch.setenv("KGR_CONFIG", str(tmp_path_factory.getbasetemp() / "no-user-config.toml"))
+    for name in ("KGR_GRAPH", "KGR_STORE", "KGR_LLM", "KGR_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def kgr_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "kgr-home"

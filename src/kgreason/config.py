@@ -67,7 +67,7 @@ def redact_text(text: str) -> str:
 
 def check_graph_name(name: str) -> str:
     """Validate a graph name (letters, digits, underscore; starts with a letter)."""
-    if not GRAPH_NAME_RE.match(name):
+    if not GRAPH_NAME_RE.fullmatch(name):
         raise ConfigError(
             f"invalid graph name {name!r}",
             hint="use letters, digits and '_' (start with a letter, at most 63 characters)",

@@ -239,3 +239,12 @@ def test_doctor_shows_the_config_file_and_reports_a_broken_one(tmp_path: Path) -
     assert r.returncode == 1 and "Traceback" not in r.stderr  # the rest of the report still runs
     check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "config file")
     assert check["level"] == "error" and "not a valid TOML config file" in check["detail"]
+
+
+def test_a_graph_name_with_a_trailing_newline_is_refused() -> None:
+    from kgreason.config import check_graph_name
+    from kgreason.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="invalid graph name"):
+        check_graph_name("family\n")
+    assert check_graph_name("family") == "family"

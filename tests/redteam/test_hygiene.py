@@ -251,3 +251,21 @@ def test_a_temp_file_of_a_running_save_is_kept(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", code, str(graphs)], check=True, timeout=60)
         assert busy.exists()
     assert MemoryStore("g", directory=graphs).clean_stale_temp_files() == [busy]  # its save is over now
+
+
+def test_credentials_in_a_store_uri_never_reach_an_error(tmp_path: Path) -> None:
+    """``Neo4jStore(uri="bolt://user:pw@host")`` called directly: the password goes to auth, and neither
+    the error, its chained causes nor the store's repr show it."""
+    from kgreason.config import Settings
+    from kgreason.errors import KgrError
+    from kgreason.graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore("g", Settings(home=tmp_path), uri="bolt://neo4j:Sup3r/Secret@127.0.0.1:1")
+    assert "Sup3r" not in repr(store)
+    with pytest.raises(KgrError) as info:
+        store.stats()
+    seen, exc = [], info.value
+    while exc is not None:
+        seen.append(f"{exc!s} {exc!r}")
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    assert not any("Sup3r" in s for s in seen), seen

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kgreason.config import Settings
+from kgreason.config import Settings, split_uri_credentials
 from kgreason.errors import BackendUnavailable, GraphError, InputError
 from kgreason.graph.cypher_guard import GuardPolicy, QueryResult, run_guarded
 from kgreason.graph.limits import checked_properties, id_problem, labels_problem, name_problem
@@ -141,7 +141,12 @@ class Neo4jStore:
         self.graph = validate_graph_name(graph)
         self._settings = settings or Settings.from_env()
         neo = self._settings.neo4j
+        # Credentials written into the URI go to ``auth`` (the driver refuses them there and would echo
+        # the password in its error, also with --debug).
+        uri, uri_user, uri_password = split_uri_credentials(uri)
         self._uri = uri
+        if auth is None and uri_password is not None:
+            auth = (uri_user or neo.user, uri_password)
         if auth is None and neo.password:
             auth = (neo.user, neo.password)
         self._auth = auth

@@ -224,8 +224,7 @@ def _constraint(
     pairs: list[tuple[Reading, Reading, str, str]] = []
     for i, a in enumerate(anchors):
         for b in anchors[i + 1 :]:
-            ra = [r for r in readings[a][: s.pair_k] if readings[a][0].score - r.score <= s.pair_margin]
-            rb = [r for r in readings[b][: s.pair_k] if readings[b][0].score - r.score <= s.pair_margin]
+            ra, rb = _pairable(readings[a], s), _pairable(readings[b], s)
             pairs.extend((x, y, a, b) for x in ra for y in rb)
     for x, y, a, b in sorted(pairs, key=lambda t: len(t[0].signature) + len(t[1].signature)):
         if best is not None and len(x.signature) + len(y.signature) > len(best[1].signature) + len(
@@ -251,6 +250,16 @@ def _constraint(
     if analysis.form == "count":
         res.value = str(len(meet))
     return res
+
+
+def _pairable(ranked: Sequence[Reading], s: FormSettings) -> list[Reading]:
+    """The readings of one entity that may form a constraint pair: the best ``pair_k`` within
+    ``pair_margin`` of its best, and the best ``pair_k`` one-step readings within that margin of the best
+    one-step reading (a reading that walks through both named relations scores high but rarely meets)."""
+    top = [r for r in ranked[: s.pair_k] if ranked[0].score - r.score <= s.pair_margin]
+    short = [r for r in ranked if len(r.signature) == 1][: s.pair_k]
+    short = [r for r in short if short[0].score - r.score <= s.pair_margin]
+    return list({id(r): r for r in [*top, *short]}.values())
 
 
 def _yes_no(

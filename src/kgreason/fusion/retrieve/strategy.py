@@ -173,9 +173,15 @@ class RetrieveStrategy(Strategy):
         scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
         readings: list[Reading] = []
         tried = 0
+        one_step = 0
         for score, sig in scored:
-            if tried >= opts.max_queries or len(readings) >= opts.max_choices:
-                break
+            full = tried >= opts.max_queries or len(readings) - one_step >= opts.max_choices
+            if full and (len(sig) > 1 or one_step >= opts.max_choices):
+                # one-step readings cost no query and are what constraint questions pair up, so up to
+                # ``max_choices`` of them are kept besides the best readings of any length
+                continue
+            if full:
+                one_step += 1
             if len(sig) == 1:
                 paths = first[sig[0]][: opts.path_limit]
             else:

@@ -3,8 +3,9 @@
 ``open_graph`` returns a ``Graph`` handle bound to one named graph on one store (the embedded ``memory``
 store by default, or ``neo4j``). The handle loads files, reports stats and the schema, runs Cypher
 through the read-only guard, and builds ``Engine`` objects (``Graph.engine``) and LangChain adapters
-(``Graph.retriever``, ``Graph.tool``). ``make_engine`` and ``chat_model`` are the one place where an
-engine and its LLM are built from names; the ``kgr`` CLI calls them too.
+(``Graph.retriever``, ``Graph.tool``). ``make_engine`` and ``chat_model`` (defined in
+``kgreason.reasoning.engine_factory``, re-exported here) are the one place where an engine and its LLM are
+built from names; the ``kgr`` CLI and the LangChain adapters call them too.
 
 Example:
     >>> import tempfile
@@ -35,6 +36,8 @@ from kgreason.config import Settings
 from kgreason.errors import ConfigError, NotFoundError
 from kgreason.graph.open import DEFAULT_BACKEND, open_store
 from kgreason.graph.store import GraphSchema, GraphStore
+from kgreason.reasoning.engine_factory import chat_model as chat_model
+from kgreason.reasoning.engine_factory import make_engine as make_engine
 
 if TYPE_CHECKING:
     from kgreason.fusion.base import ChatLike
@@ -43,65 +46,6 @@ if TYPE_CHECKING:
     from kgreason.integrations.langchain import KgAnswerTool, KgRetriever
     from kgreason.reasoning.engine import Engine
     from kgreason.types import Edge, Node, Path
-
-
-def chat_model(
-    llm: str | ChatLike | None,
-    *,
-    model: str | None = None,
-    settings: Settings | None = None,
-    cache: bool = False,
-    options: Mapping[str, Any] | None = None,
-) -> ChatLike | None:
-    """The chat model ``llm`` names; ``None`` and ``"none"`` mean no model.
-
-    Args:
-        llm: a backend name, ``None``/``"none"``, or a model object (returned as it is).
-        model: model name or path for the backend (e.g. ``qwen2.5-coder-0.5b`` or a ``.gguf`` path).
-        settings: where models and caches live (default: from the environment).
-        cache: cache replies on disk (evaluation does; interactive use does not).
-        options: backend options (``base_url=...`` for ``openai``); unknown keys are an error.
-
-    Returns:
-        The model, or ``None``.
-    """
-    if llm is None or llm == "none":
-        return None
-    if not isinstance(llm, str):
-        return llm
-    from kgreason.llm import create_chat_model
-
-    return create_chat_model(llm, settings=settings, model=model, cache=cache, options=options)
-
-
-def make_engine(
-    store: GraphStore,
-    *,
-    strategy: str = "retrieve",
-    llm: str | ChatLike | None = None,
-    model: str | None = None,
-    options: Mapping[str, Any] | None = None,
-    settings: Settings | None = None,
-    cache: bool = False,
-    llm_options: Mapping[str, Any] | None = None,
-) -> Engine:
-    """An ``Engine`` over ``store`` with the strategy and the LLM given by name.
-
-    Args:
-        store: the graph.
-        strategy: a registered strategy name (``retrieve``, ``multihop``, ``gnn``, or a plugin).
-        llm: a backend name, ``None``/``"none"`` for no model, or a model object.
-        model: model name or path for the backend.
-        options: the strategy's options (unknown keys raise ``ConfigError`` when the strategy is built).
-        settings: where caches live (default: from the environment).
-        cache: cache LLM replies on disk.
-        llm_options: backend options.
-    """
-    from kgreason.reasoning.engine import Engine
-
-    settings = settings or Settings.from_env()
-    chat = chat_model(llm, model=model, settings=settings, cache=cache, options=llm_options)
-    return Engine(store, strategy=strategy, llm=chat, options=options, settings=settings)
 
 
 def open_graph(

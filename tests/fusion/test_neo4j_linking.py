@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 
 from kgreason.config import Settings
+from kgreason.graph.node_text import node_text
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.engine import Engine
-from kgreason.reasoning.entity_linking import node_text
 from kgreason.reasoning.neo4j_vector_index import Neo4jVectorIndex
 from kgreason.testing.graph_contract import SAMPLE_EDGES, SAMPLE_NODES, checksum
 

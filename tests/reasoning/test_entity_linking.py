@@ -14,8 +14,9 @@ from _reasoning_data import QA_DIR
 from kgreason.embed import TextEncoder, default_encoder
 from kgreason.errors import NotFoundError
 from kgreason.graph.memory import MemoryStore
-from kgreason.reasoning.entity_linking import EntityLinker, LinkedEntity, humanize, normalize
-from kgreason.reasoning.qa_gen import read_qa
+from kgreason.graph.node_text import humanize
+from kgreason.qa_file import read_qa
+from kgreason.reasoning.entity_linking import EntityLinker, LinkedEntity, normalize
 from kgreason.types import Edge, Node
 
 

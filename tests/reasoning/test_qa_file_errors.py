@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kgreason.errors import InputError
-from kgreason.reasoning.qa_gen import read_qa
+from kgreason.qa_file import read_qa
 
 
 def test_bad_utf8_names_its_line(tmp_path: Path) -> None:

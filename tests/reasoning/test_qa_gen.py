@@ -11,7 +11,8 @@ from _reasoning_data import QA_DIR, reachable
 
 from kgreason.errors import InputError
 from kgreason.graph.memory import MemoryStore
-from kgreason.reasoning.qa_gen import QAItem, make_qa, phrase, read_qa, relation_words, write_qa
+from kgreason.qa_file import QAItem, read_qa, write_qa
+from kgreason.reasoning.qa_gen import make_qa, phrase, relation_words
 from kgreason.types import Edge, Node
 
 

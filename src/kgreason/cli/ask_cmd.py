@@ -124,7 +124,7 @@ def ask(
     ),
 ) -> None:
     """Answer a question with cited evidence from the graph."""
-    from kgreason.api import make_engine
+    from kgreason.reasoning.engine_factory import make_engine
 
     domain = None
     if pack is not None:

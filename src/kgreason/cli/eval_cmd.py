@@ -72,9 +72,9 @@ def qa(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Hits@1, Hits@5, F1, faithfulness, latency, LLM calls and tokens of a strategy on a QA set."""
-    from kgreason.api import make_engine
+    from kgreason.qa_file import read_qa
+    from kgreason.reasoning.engine_factory import make_engine
     from kgreason.reasoning.evaluation import evaluate, select
-    from kgreason.reasoning.qa_gen import read_qa
 
     target = existing_store(graph, store, settings())
     items = select(read_qa(questions), limit=limit, seed=seed)
@@ -132,7 +132,8 @@ def make_qa_cmd(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output JSONL (default: stdout)."),
 ) -> None:
     """Write templated multi-hop questions with gold answer sets from any graph."""
-    from kgreason.reasoning.qa_gen import make_qa, write_qa
+    from kgreason.qa_file import write_qa
+    from kgreason.reasoning.qa_gen import make_qa
 
     target = existing_store(graph, store, settings())
     hop_counts = parse_hops(hops)

@@ -75,8 +75,9 @@ def qa(
     """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
     require_extra("gnn", *GNN_MODULES)
     from kgreason.fusion.gnn.qa_model import QAConfig
-    from kgreason.fusion.gnn.training import make_config, train_qa_model
-    from kgreason.reasoning.qa_gen import read_qa
+    from kgreason.fusion.gnn.run_settings import make_config
+    from kgreason.fusion.gnn.training import train_qa_model
+    from kgreason.qa_file import read_qa
 
     device = check_device(device)
     target = existing_store(graph, store, settings())
@@ -118,7 +119,8 @@ def linkpred(
     """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved)."""
     require_extra("gnn", *GNN_MODULES)
     from kgreason.fusion.gnn.linkpred import LinkPredConfig
-    from kgreason.fusion.gnn.training import make_config, train_linkpred_model
+    from kgreason.fusion.gnn.run_settings import make_config
+    from kgreason.fusion.gnn.training import train_linkpred_model
 
     device = check_device(device)
     target = existing_store(graph, store, settings())

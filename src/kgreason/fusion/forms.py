@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kgreason.fusion.question import QuestionAnalysis
+from kgreason.fusion.relation_words import humanize
 from kgreason.types import Path
 
 Signature = tuple[tuple[str, str], ...]
@@ -100,7 +101,6 @@ def type_labels(
     cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
     """
     from kgreason.fusion.question import _singular
-    from kgreason.fusion.retrieve.relation_paths import humanize
 
     if not answer_type:
         return set()

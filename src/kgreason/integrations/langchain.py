@@ -173,9 +173,9 @@ def _engine_from_names(data: Any, default_llm: str | None) -> Any:
     """
     if not isinstance(data, dict) or data.get("engine") is not None or data.get("graph") is None:
         return data
-    from kgreason.api import make_engine
     from kgreason.config import Settings
     from kgreason.graph.open import existing_store
+    from kgreason.reasoning.engine_factory import make_engine
 
     settings = Settings.from_env()
     store = data.setdefault("store", "memory")

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import sys
 
-from kgreason.notebook.render import export_html
 from kgreason.notebook.reprs import answer_html, register_formatters, schema_html
 from kgreason.notebook.tables import nodes_frame, query, to_dataframe
-from kgreason.notebook.view import GraphView, PathSpec, path_text, view
+from kgreason.notebook.view import GraphView, PathSpec, export_html, path_text, view
 
 __all__ = [
     "GraphView",

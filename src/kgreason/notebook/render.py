@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kgreason.notebook.view import GraphView
+    pass
 
 
 @cache
@@ -65,34 +63,3 @@ def iframe(page: str, height: int) -> str:
         f'style="width:100%;height:{height + 160}px;border:0" '
         'title="kgreason graph view"></iframe>'
     )
-
-
-def export_html(view: GraphView | Any, path: str | os.PathLike[str]) -> Path:
-    """Write a standalone HTML file of ``view`` (a ``GraphView`` or anything ``view()`` accepts).
-
-    The file needs no network: the script and styles are inside it.
-
-    Args:
-        view: what to draw.
-        path: the file to write (parent directories are created).
-
-    Returns:
-        The path written.
-    """
-    from kgreason.atomic import atomic_write
-    from kgreason.notebook.view import GraphView
-    from kgreason.notebook.view import view as make_view
-
-    v = view if isinstance(view, GraphView) else make_view(view)
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out, "w") as fh:
-        fh.write(v.to_html())
-    os.chmod(out, 0o666 & ~_umask())  # a page to share: the usual file mode, not the temp file's 0600
-    return out
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -9,9 +9,11 @@ written to a standalone HTML file; drawing happens in the browser (``static/kgvi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path as FsPath
 from typing import Any
 
 from kgreason.errors import InputError
@@ -182,8 +184,6 @@ class GraphView:
 
     def save(self, path: Any) -> Any:
         """Write ``to_html()`` to ``path``; returns the path."""
-        from kgreason.notebook.render import export_html
-
         return export_html(self, path)
 
     def _repr_html_(self) -> str:
@@ -393,3 +393,35 @@ def _collect(v: GraphView, value: Any) -> None:
 
 def _is_path(value: list[Any]) -> bool:
     return all(_is_node(x) for x in value[0::2]) and all(_is_rel(x) for x in value[1::2])
+
+
+_make_view = view  # export_html's first parameter is called ``view`` and hides the function
+
+
+def export_html(view: GraphView | Any, path: str | os.PathLike[str]) -> FsPath:
+    """Write a standalone HTML file of ``view`` (a ``GraphView`` or anything ``view()`` accepts).
+
+    The file needs no network: the script and styles are inside it.
+
+    Args:
+        view: what to draw.
+        path: the file to write (parent directories are created).
+
+    Returns:
+        The path written.
+    """
+    from kgreason.atomic import atomic_write
+
+    v = view if isinstance(view, GraphView) else _make_view(view)
+    out = FsPath(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out, "w") as fh:
+        fh.write(v.to_html())
+    os.chmod(out, 0o666 & ~_umask())  # a page to share: the usual file mode, not the temp file's 0600
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

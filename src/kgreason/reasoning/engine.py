@@ -104,7 +104,8 @@ class Engine:
     @cached_property
     def linker(self) -> Any:
         """Entity linker; on Neo4j its embedding tier uses Neo4j's native vector index."""
-        from kgreason.reasoning.entity_linking import EntityLinker, node_text
+        from kgreason.graph.node_text import node_text
+        from kgreason.reasoning.entity_linking import EntityLinker
 
         index: Any = None
         if self.store.capabilities.vector_index and self.store.backend == "neo4j":
@@ -220,8 +221,8 @@ class Engine:
         import json
 
         from kgreason.atomic import atomic_write
+        from kgreason.qa_file import QAItem, _item_from, read_qa
         from kgreason.reasoning.evaluation import evaluate, select
-        from kgreason.reasoning.qa_gen import QAItem, _item_from, read_qa
 
         if isinstance(questions, (str, os.PathLike)):
             items = read_qa(FsPath(questions))

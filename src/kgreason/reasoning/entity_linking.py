@@ -31,12 +31,11 @@ from typing import Any
 
 from kgreason.embed.encoder import TextEncoder
 from kgreason.errors import NotFoundError
+from kgreason.graph.node_text import CAMEL_RE, humanize, node_text
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
-from kgreason.types import Node
 
 ALIAS_PROPERTIES = ("aliases", "synonyms")
-DESCRIPTION_PROPERTY = "description"
 METHOD_SCORES = {"id": 1.0, "name": 1.0, "alias": 0.98, "normalized": 0.95, "partial": 0.85}
 MAX_PARTIAL_AMBIGUITY = 3
 """A last word shared by more names than this is not used as a partial key."""
@@ -64,7 +63,6 @@ STOPWORDS = frozenset((
 # fmt: on
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 
 
@@ -126,27 +124,12 @@ def normalize(text: str) -> str:
     return " ".join(t for t, _, _ in tokenize(text))
 
 
-def humanize(identifier: str) -> str:
-    """``"The_Godfather"`` -> ``"The Godfather"``, ``"starWars"`` -> ``"star Wars"``."""
-    spaced = _CAMEL_RE.sub(" ", identifier.replace("_", " ").replace("/", " "))
-    return " ".join(spaced.split())
-
-
 def _string_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value] if value.strip() else []
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value if isinstance(v, str) and v.strip()]
     return []
-
-
-def node_text(node: Node) -> str:
-    """The text embedded for ``node``: its name (or humanised id) and its description when present."""
-    name = node.name if "name" in node.properties else humanize(node.id)
-    description = node.properties.get(DESCRIPTION_PROPERTY)
-    if isinstance(description, str) and description.strip():
-        return f"{name}: {description.strip()}"
-    return name
 
 
 def default_index_path(store: GraphStore) -> Path | None:
@@ -242,7 +225,7 @@ class EntityLinker:
             for surface, method in surfaces:
                 add(exact, surface, node.id, method)
                 add(normal, normalize(surface), node.id, method)
-                if _CAMEL_RE.search(surface):  # "ChristopherNolan" is also "christopher nolan"
+                if CAMEL_RE.search(surface):  # "ChristopherNolan" is also "christopher nolan"
                     add(normal, normalize(humanize(surface)), node.id, method)
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))

@@ -13,12 +13,14 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kgreason.reasoning.engine import Engine
+from kgreason.qa_file import QAItem
 from kgreason.reasoning.metrics import QuestionResult, aggregate
-from kgreason.reasoning.qa_gen import QAItem
 from kgreason.types import Answer
+
+if TYPE_CHECKING:  # only for the annotation: the engine imports this module when it evaluates
+    from kgreason.reasoning.engine import Engine
 
 
 @dataclass(frozen=True)

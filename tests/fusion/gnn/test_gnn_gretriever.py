@@ -16,7 +16,7 @@ import pytest
 from kgreason.config import Settings
 from kgreason.graph.loaders import load_file
 from kgreason.graph.memory import MemoryStore
-from kgreason.reasoning.qa_gen import QAItem
+from kgreason.qa_file import QAItem
 
 pytest.importorskip("transformers")
 pytest.importorskip("torch_geometric")

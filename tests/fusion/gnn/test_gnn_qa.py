@@ -19,9 +19,10 @@ from kgreason.config import Settings
 from kgreason.errors import ConfigError
 from kgreason.fusion.recording import replay
 from kgreason.graph.memory import MemoryStore
+from kgreason.qa_file import QAItem, write_qa
 from kgreason.reasoning.engine import Engine
 from kgreason.reasoning.evaluation import evaluate
-from kgreason.reasoning.qa_gen import QAItem, make_qa, write_qa
+from kgreason.reasoning.qa_gen import make_qa
 from kgreason.testing.synthetic import world_triples
 from kgreason.types import Edge
 

@@ -74,7 +74,7 @@ def graph_hash(edge_ids: Iterable[str]) -> str:
 
 
 def _node_text(node: Node) -> str:
-    from kgreason.reasoning.entity_linking import node_text
+    from kgreason.graph.node_text import node_text
 
     return node_text(node)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from kgreason.graph.store import GraphStore
 from kgreason.llm.options import require
-from kgreason.reasoning.qa_gen import QAItem
+from kgreason.qa_file import QAItem
 
 
 def tiny_llm(path: Path, *, hidden: int = 64, layers: int = 2, heads: int = 4, seed: int = 0) -> Path:
@@ -72,7 +72,7 @@ def retrieve(store: GraphStore, topic: str, encoder: Any, *, hops: int = 2, max_
     import numpy as np
     import torch
 
-    from kgreason.reasoning.entity_linking import node_text
+    from kgreason.graph.node_text import node_text
 
     sub = store.subgraph([topic], hops=hops, max_nodes=max_nodes)
     nodes = list(sub.nodes)

@@ -462,7 +462,7 @@ def evaluate_dataset(
 ) -> dict[str, Any]:
     """Train on a benchmark (preset + ``options``) and return the filtered test metrics with timings."""
     from kgreason.fusion.gnn.datasets import load_dataset
-    from kgreason.fusion.gnn.training import make_config, set_threads
+    from kgreason.fusion.gnn.run_settings import make_config, set_threads
 
     set_threads(threads)
     dataset = load_dataset(name_or_dir)

@@ -39,7 +39,7 @@ def node_order(store: Neo4jStore) -> list[str]:
 
 def materialise_features(store: Neo4jStore, encoder: Any, *, batch_size: int = 512) -> int:
     """Write ``(:KGF_<graph> {idx, id, x})`` for every node (replacing old ones); returns the count."""
-    from kgreason.reasoning.entity_linking import node_text
+    from kgreason.graph.node_text import node_text
 
     label = _feature_label(store)
     store.run_cypher(f"MATCH (f:{label}) DETACH DELETE f", read_only=False, limit=None)

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from kgreason.errors import InputError
 from kgreason.fusion.gnn.graph_data import GraphIndex
 from kgreason.fusion.gnn.qa_model import QAConfig
-from kgreason.reasoning.qa_gen import QAItem
+from kgreason.qa_file import QAItem
 
 
 def mask_topic(question: str, topic_name: str) -> str:

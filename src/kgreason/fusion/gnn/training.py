@@ -14,8 +14,9 @@ from typing import Any
 from kgreason.config import Settings
 from kgreason.fusion.gnn.checkpoint import checkpoint_dir, save_checkpoint
 from kgreason.fusion.gnn.graph_data import GraphIndex, index_store, text_features
+from kgreason.fusion.gnn.run_settings import make_config, set_threads
 from kgreason.graph.store import GraphStore
-from kgreason.reasoning.qa_gen import QAItem
+from kgreason.qa_file import QAItem
 
 Progress = Callable[[int, dict[str, float]], None]
 
@@ -24,30 +25,6 @@ def node_names(store: GraphStore, index: GraphIndex) -> list[str]:
     """Display names of the indexed nodes (``name`` property, else the id)."""
     nodes = store.get_nodes(index.node_ids)
     return [nodes[n].name if n in nodes else n for n in index.node_ids]
-
-
-def make_config(cls: Any, options: dict[str, Any] | None) -> Any:
-    """``cls(**options)``; an unknown key or a bad value is a ``ConfigError`` naming the known keys."""
-    from pydantic import ValidationError
-
-    from kgreason.errors import ConfigError
-
-    try:
-        return cls(**(options or {}))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(
-            f"bad model option(s): {problems}", hint="known: " + ", ".join(cls.model_fields)
-        ) from None
-
-
-def set_threads(threads: int | None) -> None:
-    """Use ``threads`` torch threads. On a shared box, one thread per process avoids OpenMP spin-waits
-    that made small-matrix training 10-60x slower than single-threaded here."""
-    import torch
-
-    if threads:
-        torch.set_num_threads(threads)
 
 
 def train_qa_model(

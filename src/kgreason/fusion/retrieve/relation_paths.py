@@ -18,20 +18,12 @@ from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
+from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.graph.store import GraphSchema
 from kgreason.types import Path
 
 Signature = tuple[tuple[str, str], ...]
 """((relation, "out"|"in"), ...)"""
-
-_SPLIT = re.compile(r"[_\-./:\s]+|(?<=[a-z])(?=[A-Z])")
-
-
-@functools.lru_cache(maxsize=65536)
-def humanize(relation: str) -> str:
-    """``/people/person/place_of_birth`` -> ``place of birth``; ``directedBy`` -> ``directed by``."""
-    tail = relation.rstrip("/").rsplit("/", 1)[-1] if "/" in relation else relation
-    return " ".join(w.lower() for w in _SPLIT.split(tail) if w)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -461,11 +461,10 @@ def test_an_aggregate_question_end_to_end(movies: Neo4jStore, encoder: object) -
     assert answer.value == "2019" and answer.answers == ("ouatih",)
 
 
-def test_auto_routes_counts_filters_and_rankings_to_cypher(movies: Neo4jStore) -> None:
+def test_auto_routes_filters_aggregates_and_rankings_to_cypher(movies: Neo4jStore) -> None:
     llm = ScriptedModel({})
     strategy = MultihopStrategy(movies, llm=llm, options={"mode": "auto"})
     for question in (
-        "How many films did Quentin Tarantino direct?",
         "Which Tarantino films came out before 1995?",
         "What is the oldest film Quentin Tarantino directed?",
         "Which actors appeared in more than 2 Tarantino films?",
@@ -478,6 +477,8 @@ def test_auto_routes_counts_filters_and_rankings_to_cypher(movies: Neo4jStore) -
         "Did Quentin Tarantino direct Inception?",
         "Which Tarantino film starred Leonardo DiCaprio?",
         "List every film Quentin Tarantino directed.",
+        # a plain count: explore counts its best reading's ends (dev, bundled model: 0.824 vs 0.529)
+        "How many films did Quentin Tarantino direct?",
     ):
         assert strategy.pick_mode(question, True) == "explore", question
     assert strategy.pick_mode("Who directed Pulp Fiction?", False) == "cypher"  # nothing linked

@@ -129,12 +129,17 @@ def test_schema_view_draws_labels_and_patterns(store: MemoryStore) -> None:
     assert (works["source"], works["target"], works["props"]["count"]) == ("Person", "Company", 2)
 
 
-def test_store_view_and_context_hops(store: MemoryStore, answer: Answer) -> None:
+def test_store_view_and_context_hops(store: MemoryStore, settings: Settings) -> None:
     v = view(store, seeds=["france"], hops=1)
     assert {n.id for n in v.nodes} == {"france", "paris"}
-    wider = view(answer, store=store, hops=1)
-    assert "france" in {n.id for n in wider.nodes}  # a neighbour of the evidence, not evidence itself
-    assert "france" not in {n.id for n in view(answer).nodes}
+    # an answer whose evidence is alice's one-hop neighbourhood (acme, bob, carol)
+    near = Engine(store, llm=None, settings=settings, options={"hops": 1}).ask(
+        "Who works at acme?", topic="alice"
+    )
+    own = {n.id for n in view(near).nodes}
+    assert own == {n.id for p in near.evidence for n in p.nodes} and "paris" not in own
+    wider = view(near, store=store, hops=1)
+    assert "paris" in {n.id for n in wider.nodes}  # a neighbour of the evidence, not evidence itself
 
 
 def test_rows_with_nodes_relationships_and_paths_are_drawn() -> None:

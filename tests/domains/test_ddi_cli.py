@@ -18,7 +18,8 @@ def test_check_json_and_exit_codes(tmp_path: Path) -> None:
     top = data["interactions"][0]
     assert top["drugs"] == ["simvastatin", "clarithromycin"] and top["severity"] == "contraindicated"
     assert "loaded the ddi pack" in ok.stderr  # first use loads the graph
-    # unknown names: exit 2 (bad input, as the exit-code contract says; "complete": false in JSON), suggestions, and the known drugs are still
+    # unknown names: exit 2 (bad input, as the exit-code contract says; "complete": false in JSON),
+    # suggestions, and the known drugs are still
     # checked and printed; an unambiguous typo is corrected and marked
     bad = run_kgr("ddi", "check", "Zocor", "Biaxn", "simvastat", "qqqq", "--json", home=home)
     assert bad.returncode == 2

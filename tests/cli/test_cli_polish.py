@@ -105,9 +105,12 @@ def kgr_script(*args: str, home: Path, **env: str) -> subprocess.CompletedProces
 
 
 def test_shell_completion_shows_installs_and_completes(tmp_path: Path) -> None:
-    r = kgr_script("--show-completion", "bash", home=tmp_path)
+    # typer detects the user's shell from the parent processes (none under a test runner); this
+    # switch makes the shell an explicit argument instead, as typer's own tests do
+    explicit = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    r = kgr_script("--show-completion", "bash", home=tmp_path, **explicit)
     assert r.returncode == 0 and "_kgr_completion" in r.stdout and "complete " in r.stdout
-    r = kgr_script("--install-completion", "bash", home=tmp_path)
+    r = kgr_script("--install-completion", "bash", home=tmp_path, **explicit)
     assert r.returncode == 0, r.stderr
     script = tmp_path / ".bash_completions" / "kgr.sh"
     assert script.is_file() and "_KGR_COMPLETE" in script.read_text()

@@ -159,11 +159,11 @@ def test_tool_without_model_cites_facts(family: Graph) -> None:
 
 @pytest.mark.slow
 def test_tool_with_the_bundled_model(family: Graph) -> None:
-    tool = KgAnswerTool(engine=family.engine(llm="llamacpp", llm_options={"threads": 1}))
+    # the model picks one answer when one is asked for and the path reaches several (llm_pick)
+    engine = family.engine(llm="llamacpp", llm_options={"threads": 1}, options={"llm_pick": True})
+    tool = KgAnswerTool(engine=engine)
     message = tool.invoke(
-        ToolCall(
-            name=tool.name, args={"question": "Who are the children of alice?"}, id="c2", type="tool_call"
-        )
+        ToolCall(name=tool.name, args={"question": "Name one child of alice."}, id="c2", type="tool_call")
     )
     artifact = message.artifact
     assert artifact["llm_calls"] >= 1 and artifact["completion_tokens"] > 0

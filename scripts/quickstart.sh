@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install kgreason (core + the llama.cpp runtime; no torch) and run the main job on the embedded (memory)
-# store: load a graph, inspect it, find paths, answer questions with cited evidence using the bundled
-# offline model (retrieve and multihop strategies), and check a medication list with the ddi pack.
+# store: load a graph, inspect it, find paths, answer questions with cited evidence (retrieve and multihop
+# strategies, with the bundled offline model on hand; they call it only where it measurably helps), and
+# check a medication list with the ddi pack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh llm
@@ -12,7 +13,7 @@ $kgr graph stats --graph family --json
 $kgr graph schema --graph family
 echo "paths alice -> france:"
 $kgr graph paths alice france --graph family
-echo "question answered from the graph with cited evidence (bundled offline model):"
+echo "question answered from the graph with cited evidence (the bundled model is installed; the graph settles this one, so it is not called):"
 $kgr ask "Where is the company that alice works at located?" --graph family
 echo "the same question, hop by hop (multihop strategy, explore mode):"
 $kgr ask "Where is the company that alice works at located?" --graph family --strategy multihop --mode explore

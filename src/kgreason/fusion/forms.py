@@ -25,6 +25,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import Field
+
+from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
 from kgreason.fusion.relation_words import humanize
 from kgreason.types import Path
@@ -60,6 +63,41 @@ class FormSettings:
     """Yes/no: a reading this close to the best that reaches the other entity answers "yes"."""
     abstain_below: float = -1.0
     """Abstain when the best reading scores below this (the default never abstains on score)."""
+
+
+class ReadingOptions(StrategyOptions):
+    """The options every strategy that answers from readings shares: how relation paths are scored
+    (``PathScorer``) and how ``resolve`` turns them into an answer."""
+
+    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
+    hop_penalty: float = Field(
+        0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
+    )
+    inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
+    earn_similarity: float = Field(
+        1.0, ge=0, le=1, description="A question word this close to a relation's words names that hop."
+    )
+    round_trip_penalty: float = Field(
+        0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
+    )
+    type_margin: float = Field(
+        0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
+    )
+    weak_type_margin: float = Field(
+        0.04, ge=0, description="The same when the type is only implied by the wh-word (who, where)."
+    )
+    abstain_below: float = Field(
+        0.42, description="Say 'not found' when the best relation path scores below this."
+    )
+    token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
+
+    def form_settings(self) -> FormSettings:
+        """The margins ``resolve`` uses."""
+        return FormSettings(
+            type_margin=self.type_margin,
+            weak_type_margin=self.weak_type_margin,
+            abstain_below=self.abstain_below,
+        )
 
 
 @dataclass

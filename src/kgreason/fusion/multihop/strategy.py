@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from kgreason.fusion.base import Context, Draft, Evidence, Strategy, StrategyOptions
-from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeMatcher, resolve
+from kgreason.fusion.base import Context, Draft, Evidence, Strategy
+from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeMatcher, resolve
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import Explorer, ExploreSettings
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 Mode = Literal["auto", "explore", "cypher"]
 
 
-class MultihopOptions(StrategyOptions):
+class MultihopOptions(ReadingOptions):
     """Options of the ``multihop`` strategy (``--option KEY=VALUE``; unknown keys are an error)."""
 
     mode: Mode = Field("auto", description="explore, cypher, or auto (by store capabilities and question).")
@@ -45,30 +45,12 @@ class MultihopOptions(StrategyOptions):
     beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
     max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
     scorer: Literal["embedding", "lexical", "both"] = "both"
-    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
     earn_similarity: float = Field(
         0.5, ge=0, le=1, description="A question word this close to a relation's words names that hop."
-    )
-    round_trip_penalty: float = Field(
-        0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
     )
     miss_cost: float = Field(
         0.5, ge=0, description="Word-overlap cost of a relation word the question lacks."
     )
-    hop_penalty: float = Field(
-        0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
-    )
-    inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
-    type_margin: float = Field(
-        0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
-    )
-    weak_type_margin: float = Field(
-        0.04, ge=0, description="The same when the type is only implied by the wh-word (who, where)."
-    )
-    abstain_below: float = Field(
-        0.42, description="Say 'not found' when the best relation path scores below this."
-    )
-    token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
     stop_margin: float = Field(
         0.05, ge=0, description="Stop when a hop scores this much below the best path."
     )
@@ -212,11 +194,8 @@ class MultihopStrategy(Strategy):
             save = getattr(scorer, "save", None)
             if save is not None:
                 save()
-        forms = FormSettings(
-            type_margin=o.type_margin, weak_type_margin=o.weak_type_margin, abstain_below=o.abstain_below
-        )
         wanted = ctx.analysis.answer_type
-        res = resolve(ctx.analysis, readings, self._types.check(wanted), forms)
+        res = resolve(ctx.analysis, readings, self._types.check(wanted), o.form_settings())
         ctx.note(
             "resolve",
             form=res.form,

@@ -22,8 +22,8 @@ from typing import Any, Literal, cast
 
 from pydantic import Field
 
-from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy, StrategyOptions
-from kgreason.fusion.forms import FormSettings, Reading, Resolution, TypeCheck, TypeMatcher, resolve
+from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy
+from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeCheck, TypeMatcher, resolve
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
@@ -41,35 +41,14 @@ from kgreason.graph.store import GraphSchema
 from kgreason.types import Citation, Edge, Path
 
 
-class RetrieveOptions(StrategyOptions):
+class RetrieveOptions(ReadingOptions):
     hops: int = Field(3, ge=1, le=4, description="k: how far from the linked entities to look.")
     extend_top: int = Field(
         24, ge=1, description="Beyond two steps, only the best this many signatures are extended."
     )
-    token_budget: int = Field(1000, ge=50, description="Evidence tokens put in the prompt (estimated).")
     scorer: Literal["embedding", "lexical"] = "embedding"
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
     path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
-    hop_penalty: float = Field(
-        0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
-    )
-    inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
-    lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
-    earn_similarity: float = Field(
-        1.0, ge=0, le=1, description="A question word this close to a relation's words names that hop."
-    )
-    round_trip_penalty: float = Field(
-        0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
-    )
-    type_margin: float = Field(
-        0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
-    )
-    weak_type_margin: float = Field(
-        0.04, ge=0, description="The same when the type is only implied by the wh-word (who, where)."
-    )
-    abstain_below: float = Field(
-        0.42, description="Say 'not found' when the best relation path scores below this."
-    )
     llm_pick: bool = Field(
         False,
         description="With a model: let it pick one answer when one is asked for and the path has several.",
@@ -221,10 +200,7 @@ class RetrieveStrategy(Strategy):
         masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
         readings = {s.node_id: self._readings(ctx, s.node_id, masked) for s in ctx.seeds}
         o = self.options
-        settings = FormSettings(
-            type_margin=o.type_margin, weak_type_margin=o.weak_type_margin, abstain_below=o.abstain_below
-        )
-        res = resolve(ctx.analysis, readings, self._type_check(ctx), settings)
+        res = resolve(ctx.analysis, readings, self._type_check(ctx), o.form_settings())
         ctx.note(
             "resolve",
             form=res.form,

@@ -101,6 +101,18 @@ class Path:
     def __len__(self) -> int:
         return len(self.edges)
 
+    def text(self) -> str:
+        """The path in one line, in the direction it is walked: ``a -[r]-> b <-[s]- c`` (node ids).
+
+        >>> Path((Node("acme"), Node("alice")), (Edge("alice", "works_at", "acme"),)).text()
+        'acme <-[works_at]- alice'
+        """
+        parts = [self.nodes[0].id]
+        for e, n in zip(self.edges, self.nodes[1:], strict=True):
+            parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
+            parts.append(n.id)
+        return " ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         return {"nodes": [n.to_dict() for n in self.nodes], "edges": [e.to_dict() for e in self.edges]}
 

@@ -38,7 +38,7 @@ def _print_answer(answer: Answer, *, candidates: bool = False, verbose: bool = F
     table.add_column("#")
     table.add_column("path")
     for i, p in enumerate(answer.evidence[: 15 if verbose else 5], start=1):
-        table.add_row(str(i), escape(render_path(p)))
+        table.add_row(str(i), escape(p.text()))
     if answer.evidence:
         console.print(table)
     if verbose:
@@ -54,15 +54,6 @@ def _print_answer(answer: Answer, *, candidates: bool = False, verbose: bool = F
         f"{answer.prompt_tokens}+{answer.completion_tokens} tokens, "
         f"{answer.timings_ms.get('total', 0):.0f} ms"
     )
-
-
-def render_path(p: KgPath) -> str:
-    """``alice -[works_at]-> acme <-[owns]- bob``: a path in the direction it is walked."""
-    parts = [p.nodes[0].id]
-    for e, n in zip(p.edges, p.nodes[1:], strict=True):
-        parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
-        parts.append(n.id)
-    return " ".join(parts)
 
 
 def _trace_line(step: dict[str, Any] | Any) -> str:

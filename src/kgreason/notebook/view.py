@@ -217,12 +217,8 @@ def jsonable(value: Any) -> Any:
 
 
 def path_text(path: Path) -> str:
-    """``a -[r]-> b <-[s]- c``: a path as one line."""
-    parts = [path.nodes[0].id]
-    for e, step in zip(path.edges, path.nodes[1:], strict=True):
-        parts.append(f"-[{e.type}]->" if e.target == step.id else f"<-[{e.type}]-")
-        parts.append(step.id)
-    return " ".join(parts)
+    """``a -[r]-> b <-[s]- c``: a path as one line (``Path.text``)."""
+    return path.text()
 
 
 def view(

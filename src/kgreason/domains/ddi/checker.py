@@ -60,7 +60,7 @@ class Hit:
             "rule": self.rule,
             "via": self.via,
             "severity": self.severity,
-            "path": render_path(self.path),
+            "path": self.path.text(),
             "nodes": list(self.path.node_ids),
             "edges": [e.to_dict() for e in self.path.edges],
             "sources": self.sources,
@@ -155,15 +155,6 @@ class CheckResult:
             "pairs_checked": self.pairs,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }
-
-
-def render_path(path: Path) -> str:
-    """``a -[T]-> m <-[T]- b`` with node ids."""
-    parts = [path.nodes[0].id]
-    for e, n in zip(path.edges, path.nodes[1:], strict=True):
-        parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
-        parts.append(n.id)
-    return " ".join(parts)
 
 
 _Facts = dict[str, dict[str, tuple[Edge, Node]]]  # relation -> middle id -> (edge, middle node)

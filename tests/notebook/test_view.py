@@ -69,7 +69,7 @@ def test_reasoning_paths_without_citations_follow_the_best_relation_pattern() ->
     p1 = KgPath((a, b), (Edge("a", "parent_of", "b"),))
     p2 = KgPath((a, c), (Edge("a", "parent_of", "c"),))
     p3 = KgPath((a, c), (Edge("a", "knows", "c"),))
-    ans = Answer("children of a?", "b, c", entities=("b", "c"), evidence=(p1, p3, p2))
+    ans = Answer("children of a?", "b, c", entities=("b", "c"), answers=("b", "c"), evidence=(p1, p3, p2))
     assert reasoning_paths(ans) == [0, 2]
 
 

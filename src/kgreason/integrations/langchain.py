@@ -93,11 +93,6 @@ def _ranked(answer: Answer) -> list[Path]:
     return [answer.evidence[i] for i in sorted(range(len(answer.evidence)), key=key)]
 
 
-def _answer_set_size(answer: Answer) -> int:
-    """How many leading entities the answer asserts (strategies report it as ``answer_set_size``)."""
-    return max(1, int(answer.scores.get("answer_set_size", 1) or 1))
-
-
 def answer_documents(answer: Answer, *, graph: str, store: str, k: int | None = None) -> list[Document]:
     """One ``Document`` per evidence path of ``answer`` (at most ``k``), best first.
 
@@ -108,7 +103,7 @@ def answer_documents(answer: Answer, *, graph: str, store: str, k: int | None = 
         k: the most documents to return (all when ``None``).
     """
     queries = [q.to_dict() for q in answer.queries]
-    answer_set = set(answer.entities[: _answer_set_size(answer)])
+    answer_set = set(answer.answers)
     docs = []
     for rank, path in enumerate(_ranked(answer)[:k] if k is not None else _ranked(answer)):
         edge_ids = list(path.edge_ids)
@@ -142,7 +137,7 @@ def format_answer(answer: Answer) -> str:
     Example:
         >>> from kgreason.types import Answer, Citation, Edge, Node, Path
         >>> e = Edge("acme", "located_in", "paris")
-        >>> a = Answer("Where is acme?", "paris [T1]", ("paris", "france"),
+        >>> a = Answer("Where is acme?", "paris [T1]", ("paris", "france"), answers=("paris",),
         ...            evidence=(Path((Node("acme"), Node("paris")), (e,)),),
         ...            citations=(Citation("[T1]", (e.id,)),), strategy="retrieve")
         >>> print(format_answer(a))
@@ -152,7 +147,7 @@ def format_answer(answer: Answer) -> str:
         [T1] acme -[located_in]-> paris
     """
     edges = {e.id: e for p in answer.evidence for e in p.edges}
-    chosen = list(answer.entities[: _answer_set_size(answer)])
+    chosen = list(answer.answers)
     others = [e for e in answer.entities if e not in chosen][:5]
     lines = [answer.text or ", ".join(chosen) or "(no answer found in the graph)"]
     if chosen:

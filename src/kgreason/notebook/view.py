@@ -298,9 +298,8 @@ def view(
 
 
 def asserted_answers(answer: Answer) -> tuple[str, ...]:
-    """The entities the answer asserts: the first ``scores["answer_set_size"]`` ranked ones, else all."""
-    size = answer.scores.get("answer_set_size")
-    return answer.entities[: int(size)] if size is not None and size >= 1 else answer.entities
+    """The entities the answer asserts (``Answer.answers``)."""
+    return answer.answers
 
 
 def reasoning_paths(answer: Answer) -> list[int]:

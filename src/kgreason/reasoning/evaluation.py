@@ -49,9 +49,13 @@ class EvalRecord:
 
 
 def answer_set(answer: Answer) -> tuple[str, ...]:
-    """The entities an answer asserts (its leading ``answer_set_size`` entities; at least the first)."""
-    size = int(answer.scores.get("answer_set_size", 1) or 1)
-    return tuple(answer.entities[:size])
+    """What an answer asserts: its literal value (a count, yes/no) when it has one, else its answers."""
+    return (answer.value,) if answer.value is not None else answer.answers
+
+
+def ranked(answer: Answer) -> tuple[str, ...]:
+    """The ranking Hits@k looks at: the asserted answer first, then the candidates."""
+    return tuple(dict.fromkeys([*answer_set(answer), *answer.entities]))
 
 
 def select(items: Sequence[QAItem], *, limit: int | None, seed: int) -> list[QAItem]:
@@ -88,7 +92,7 @@ def evaluate(
             )
             linked = bool(seeds) and seeds[0].get("node_id") == item.topic_entity
         result = QuestionResult(
-            predicted=answer.entities if answer else (),
+            predicted=ranked(answer) if answer else (),
             gold=item.answers,
             latency_ms=latency,
             llm_calls=answer.llm_calls if answer else 0,
@@ -100,7 +104,7 @@ def evaluate(
         faithful = False
         if answer is not None and answer.entities:
             nodes = {n.id for p in answer.evidence for n in p.nodes}
-            faithful = not answer.unsupported and all(e in nodes for e in answer_set(answer))
+            faithful = not answer.unsupported and all(e in nodes for e in answer.answers)
         records.append(EvalRecord(item, answer, result, faithful, linked))
         if progress is not None:
             progress(1)

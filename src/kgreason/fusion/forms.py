@@ -113,6 +113,16 @@ class Resolution:
     paths: list[Path] = field(default_factory=list)
     note: dict[str, Any] = field(default_factory=dict)
 
+    def summary(self) -> dict[str, Any]:
+        """What goes into the ``resolve`` step of an answer's trace."""
+        return {
+            "form": self.form,
+            "answers": self.answers[:20],
+            "value": self.value,
+            "abstained": self.abstained,
+            **self.note,
+        }
+
 
 TypeCheck = Callable[[Path], bool]
 """Whether a path's end node has the expected answer type."""

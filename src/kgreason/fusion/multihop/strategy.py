@@ -196,14 +196,7 @@ class MultihopStrategy(Strategy):
                 save()
         wanted = ctx.analysis.answer_type
         res = resolve(ctx.analysis, readings, self._types.check(wanted), o.form_settings())
-        ctx.note(
-            "resolve",
-            form=res.form,
-            answers=res.answers[:20],
-            value=res.value,
-            abstained=res.abstained,
-            **res.note,
-        )
+        ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(
             "answer_path",

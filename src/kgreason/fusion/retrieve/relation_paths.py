@@ -20,7 +20,6 @@ from typing import Any, Protocol
 from kgreason.atomic import atomic_write
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.graph.store import GraphSchema
-from kgreason.types import Path
 
 Signature = tuple[tuple[str, str], ...]
 """((relation, "out"|"in"), ...)"""
@@ -371,17 +370,6 @@ class PathScorer:
         return cached
 
 
-@dataclass
-class SignatureGroup:
-    signature: Signature
-    paths: list[Path]
-    score: float = 0.0
-
-    @property
-    def ends(self) -> list[str]:
-        return list(dict.fromkeys(p.nodes[-1].id for p in self.paths))
-
-
 def step_labels(schema: GraphSchema) -> StepLabels:
     """(relation, direction) -> (labels it can leave from, labels it can arrive at), from the patterns."""
     out: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
@@ -393,28 +381,3 @@ def step_labels(schema: GraphSchema) -> StepLabels:
         back[0].add(p.target)
         back[1].add(p.source)
     return out
-
-
-def candidate_signatures(schema: GraphSchema, start_labels: set[str], hops: int) -> list[Signature]:
-    """Every relation sequence of 1..``hops`` steps the schema allows from nodes with ``start_labels``.
-
-    A step must leave from a label the previous step can arrive at (patterns ``(:A)-[:R]->(:B)``), and
-    never turns straight back along the relation just followed (small models walk back).
-    """
-    steps = step_labels(schema)
-    found: list[Signature] = []
-    frontier: list[tuple[Signature, set[str]]] = [((), start_labels)]
-    for _ in range(hops):
-        nxt: list[tuple[Signature, set[str]]] = []
-        for sig, labels in frontier:
-            last = sig[-1] if sig else None
-            for step, (sources, targets) in sorted(steps.items()):
-                if not sources & labels:
-                    continue
-                if last is not None and last[0] == step[0] and last[1] != step[1]:
-                    continue
-                new = (*sig, step)
-                found.append(new)
-                nxt.append((new, targets))
-        frontier = nxt
-    return found

@@ -201,14 +201,7 @@ class RetrieveStrategy(Strategy):
         readings = {s.node_id: self._readings(ctx, s.node_id, masked) for s in ctx.seeds}
         o = self.options
         res = resolve(ctx.analysis, readings, self._type_check(ctx), o.form_settings())
-        ctx.note(
-            "resolve",
-            form=res.form,
-            answers=res.answers[:20],
-            value=res.value,
-            abstained=res.abstained,
-            **res.note,
-        )
+        ctx.note("resolve", **res.summary())
         return evidence_for(ctx, res, readings, o.token_budget)
 
     # -- generate ---------------------------------------------------------------------------------------

@@ -31,7 +31,13 @@ from kgreason.atomic import atomic_write, temp_glob
 from kgreason.config import Settings, private_dir
 from kgreason.errors import GraphError, InputError
 from kgreason.graph.bulk import gc_paused
-from kgreason.graph.limits import checked_properties, id_problem, labels_problem, name_problem
+from kgreason.graph.limits import (
+    checked_properties,
+    id_problem,
+    key_problem,
+    labels_problem,
+    name_problem,
+)
 from kgreason.graph.names import validate_graph_name
 from kgreason.graph.path_query import Direction, PathQuery, Step, path_sort_key
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
@@ -342,6 +348,62 @@ class MemoryStore:
         if hasattr(nx, "_clear_cache"):
             nx._clear_cache(g)
         return WriteSummary(nodes_created=created_nodes, edges_created=created_edges, properties_set=props)
+
+    def delete_edges(self, keys: Sequence[tuple[str, str, str]]) -> int:
+        """Delete the edges ``(source, type, target)`` that exist; return how many were deleted."""
+        self._begin_write()
+        g = self.nx_graph
+        deleted = 0
+        for source, type_, target in keys:
+            if g.has_edge(source, target, key=type_):
+                g.remove_edge(source, target, key=type_)
+                deleted += 1
+        self._touch()
+        return deleted
+
+    def delete_nodes(self, node_ids: Sequence[str]) -> int:
+        """Delete the nodes that exist, with every edge at them; return how many nodes were deleted."""
+        self._begin_write()
+        g = self.nx_graph
+        deleted = 0
+        for node_id in dict.fromkeys(node_ids):
+            if node_id in g:
+                g.remove_node(node_id)
+                deleted += 1
+        self._touch()
+        return deleted
+
+    def remove_properties(
+        self,
+        keys: Sequence[str],
+        *,
+        nodes: Sequence[str] = (),
+        edges: Sequence[tuple[str, str, str]] = (),
+    ) -> int:
+        """Remove the properties ``keys`` from the given nodes and edges; return how many nodes and edges
+        lost at least one."""
+        for key in keys:
+            problem = key_problem(key)
+            if problem is not None:
+                raise InputError(problem)
+        self._begin_write()
+        g = self.nx_graph
+        removed = 0
+        for node_id in nodes:
+            attrs = g._node.get(node_id)
+            if attrs is not None and any(k in attrs for k in keys):
+                for key in keys:
+                    attrs.pop(key, None)
+                removed += 1
+        for source, type_, target in edges:
+            if not g.has_edge(source, target, key=type_):
+                continue
+            data = g._succ[source][target][type_]
+            if data and any(k in data for k in keys):
+                data = g._succ[source][target][type_] = {k: v for k, v in data.items() if k not in keys}
+                removed += 1
+        self._touch()
+        return removed
 
     def _touch(self) -> None:
         self._dirty = True

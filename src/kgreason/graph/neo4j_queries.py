@@ -47,6 +47,35 @@ class GraphQueries:
         return f"MATCH (n:{self.kg}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
 
     # -- writes -----------------------------------------------------------------------------------------
+    def delete_edges_by_id(self) -> str:
+        """``$rows``: ``[[source id, edge id], ...]``; deletes those relationships, returns how many went."""
+        return (
+            f"UNWIND $rows AS row MATCH (:{self.kg} {{id: row[0]}})-[r]->(:{self.kg}) WHERE r.id = row[1] "
+            "DELETE r RETURN count(*) AS deleted"
+        )
+
+    def delete_nodes_by_id(self) -> str:
+        """``$ids``: node ids; deletes those nodes with their relationships, returns how many went."""
+        return f"UNWIND $ids AS id MATCH (n:{self.kg} {{id: id}}) DETACH DELETE n RETURN count(*) AS deleted"
+
+    def remove_node_properties(self, keys: tuple[str, ...]) -> str:
+        """``$ids``: node ids; removes ``keys`` from those nodes, returns how many had one of them."""
+        removes = ", ".join(f"n.{quote_name(k)}" for k in keys)
+        present = " OR ".join(f"n.{quote_name(k)} IS NOT NULL" for k in keys)
+        return (
+            f"UNWIND $ids AS id MATCH (n:{self.kg} {{id: id}}) WHERE {present} "
+            f"REMOVE {removes} RETURN count(*) AS deleted"
+        )
+
+    def remove_edge_properties(self, keys: tuple[str, ...]) -> str:
+        """``$rows``: ``[[source id, edge id], ...]``; removes ``keys`` from those relationships."""
+        removes = ", ".join(f"r.{quote_name(k)}" for k in keys)
+        present = " OR ".join(f"r.{quote_name(k)} IS NOT NULL" for k in keys)
+        return (
+            f"UNWIND $rows AS row MATCH (:{self.kg} {{id: row[0]}})-[r]->(:{self.kg}) "
+            f"WHERE r.id = row[1] AND ({present}) REMOVE {removes} RETURN count(*) AS deleted"
+        )
+
     def merge_nodes(self, labels: tuple[str, ...], *, tracked: bool = False) -> str:
         """``$rows``: ``[[id, props], ...]``; all rows share ``labels``.
 

@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING, Any
 from kgreason.config import Settings, split_uri_credentials
 from kgreason.errors import BackendUnavailable, GraphError, InputError
 from kgreason.graph.cypher_guard import GuardPolicy, QueryResult, run_guarded
-from kgreason.graph.limits import checked_properties, id_problem, labels_problem, name_problem
+from kgreason.graph.limits import (
+    checked_properties,
+    id_problem,
+    key_problem,
+    labels_problem,
+    name_problem,
+)
 from kgreason.graph.names import validate_graph_name
 from kgreason.graph.neo4j_queries import GraphQueries
 from kgreason.graph.neo4j_values import (
@@ -45,7 +51,7 @@ from kgreason.graph.neo4j_values import (
 )
 from kgreason.graph.path_query import Direction, PathQuery, path_sort_key
 from kgreason.graph.store import Capabilities, GraphSchema, GraphStats, Pattern, WriteSummary
-from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, Subgraph
+from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, Subgraph, edge_id
 
 if TYPE_CHECKING:
     import neo4j
@@ -562,6 +568,46 @@ class Neo4jStore:
             while self._write_returning(query, batch=self.batch_size) > 0:
                 pass
         self._auto(self._q.drop_constraint())
+
+    def delete_edges(self, keys: Sequence[tuple[str, str, str]]) -> int:
+        """Delete the edges ``(source, type, target)`` that exist; return how many were deleted.
+
+        Each batch of ``batch_size`` edges is one transaction."""
+        rows = [[s, edge_id(s, t, o)] for s, t, o in keys]
+        return self._delete_in_batches(self._q.delete_edges_by_id(), "rows", rows)
+
+    def delete_nodes(self, node_ids: Sequence[str]) -> int:
+        """Delete the nodes that exist, with every edge at them; return how many nodes were deleted."""
+        ids = list(dict.fromkeys(node_ids))
+        return self._delete_in_batches(self._q.delete_nodes_by_id(), "ids", ids)
+
+    def remove_properties(
+        self,
+        keys: Sequence[str],
+        *,
+        nodes: Sequence[str] = (),
+        edges: Sequence[tuple[str, str, str]] = (),
+    ) -> int:
+        """Remove the properties ``keys`` from the given nodes and edges; return how many nodes and edges
+        lost at least one."""
+        names = tuple(dict.fromkeys(keys))
+        for key in names:
+            problem = key_problem(key)
+            if problem is not None:
+                raise InputError(problem)
+        if not names:
+            return 0
+        removed = self._delete_in_batches(self._q.remove_node_properties(names), "ids", list(nodes))
+        rows = [[s, edge_id(s, t, o)] for s, t, o in edges]
+        return removed + self._delete_in_batches(self._q.remove_edge_properties(names), "rows", rows)
+
+    def _delete_in_batches(self, query: str, name: str, items: Sequence[Any]) -> int:
+        if not items:
+            return 0
+        total = 0
+        for start in range(0, len(items), self.batch_size):
+            total += self._write_returning(query, **{name: list(items[start : start + self.batch_size])})
+        return total
 
     def _write_counting(self, query: str, params: dict[str, Any]) -> neo4j.SummaryCounters:
         """Run ``query`` in one managed write transaction; its counters."""

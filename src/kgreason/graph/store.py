@@ -104,6 +104,26 @@ class GraphStore(Protocol):
         default label. One atomic batch."""
         ...
 
+    def delete_edges(self, keys: Sequence[tuple[str, str, str]]) -> int:
+        """Delete the edges ``(source, type, target)`` that exist (others are ignored); return how many
+        were deleted. Their end nodes stay."""
+        ...
+
+    def delete_nodes(self, node_ids: Sequence[str]) -> int:
+        """Delete the nodes that exist, with every edge at them; return how many nodes were deleted."""
+        ...
+
+    def remove_properties(
+        self,
+        keys: Sequence[str],
+        *,
+        nodes: Sequence[str] = (),
+        edges: Sequence[tuple[str, str, str]] = (),
+    ) -> int:
+        """Remove the properties ``keys`` from the given nodes and edges ``(source, type, target)``;
+        return how many nodes and edges lost at least one. ``id`` cannot be removed."""
+        ...
+
     def flush(self) -> None:
         """Make writes durable (the memory store saves atomically; Neo4j has already committed)."""
         ...

@@ -123,6 +123,40 @@ class GraphStoreContract:
         assert node.id == 'it\'s "quoted"'
         assert s.schema().relationship_types == {"has `part`": 1}
 
+    # -- deletes (retraction) ---------------------------------------------------------------------------
+    def test_delete_edges_keeps_their_ends(self, store: GraphStore) -> None:
+        gone = store.delete_edges([("alice", "works_at", "acme"), ("alice", "works_at", "paris")])
+        store.flush()
+        assert gone == 1
+        assert store.stats().to_dict() == {"nodes": 6, "edges": 10}
+        assert [
+            (e.type, n.id) for e, n in store.neighbors("alice", direction="out", types=["works_at"])
+        ] == []
+        assert store.get_node("acme") is not None
+        assert store.delete_edges([("alice", "works_at", "acme")]) == 0
+
+    def test_delete_nodes_takes_their_edges(self, store: GraphStore) -> None:
+        assert store.delete_nodes(["carol", "carol", "nobody"]) == 1
+        store.flush()
+        assert store.get_node("carol") is None
+        # carol had parent_of (from alice), two sibling_of and lives_in: 4 edges went with her
+        assert store.stats().to_dict() == {"nodes": 5, "edges": 7}
+        assert [n.id for _, n in store.neighbors("bob", types=["sibling_of"])] == []
+
+    def test_remove_properties(self, store: GraphStore) -> None:
+        n = store.remove_properties(
+            ["born", "since"], nodes=["alice", "dave"], edges=[("alice", "works_at", "acme")]
+        )
+        store.flush()
+        assert n == 2  # dave has no born
+        assert store.get_node("alice") == Node("alice", ("Person",), {"name": "Alice"})
+        [(edge, _)] = store.neighbors("alice", direction="out", types=["works_at"])
+        assert dict(edge.properties) == {}
+        [(edge, _)] = store.neighbors("bob", direction="out", types=["works_at"])
+        assert dict(edge.properties) == {"since": 2020}
+        with pytest.raises(InputError):
+            store.remove_properties(["id"], nodes=["alice"])
+
     # -- point reads ------------------------------------------------------------------------------------
     def test_get_node(self, store: GraphStore) -> None:
         assert store.get_node("paris") == Node("paris", ("City", "Place"), {"name": "Paris"})

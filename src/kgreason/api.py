@@ -40,10 +40,10 @@ from kgreason.reasoning.engine_factory import chat_model as chat_model
 from kgreason.reasoning.engine_factory import make_engine as make_engine
 
 if TYPE_CHECKING:
-    from kgreason.fusion.base import ChatLike
     from kgreason.graph.cypher_guard import QueryResult
     from kgreason.graph.loaders import LoadReport
     from kgreason.integrations.langchain import KgAnswerTool, KgRetriever
+    from kgreason.llm.base import ChatModel
     from kgreason.reasoning.engine import Engine
     from kgreason.types import Edge, Node, Path
 
@@ -220,7 +220,7 @@ class Graph:
         self,
         strategy: str = "retrieve",
         *,
-        llm: str | ChatLike | None = "default",
+        llm: str | ChatModel | None = "default",
         model: str | None = None,
         options: Mapping[str, Any] | None = None,
         cache: bool = False,
@@ -254,7 +254,7 @@ class Graph:
         *,
         k: int = 4,
         strategy: str = "retrieve",
-        llm: str | ChatLike | None = None,
+        llm: str | ChatModel | None = None,
         options: Mapping[str, Any] | None = None,
     ) -> KgRetriever:
         """A LangChain retriever over this graph (needs the ``langchain`` extra).
@@ -273,7 +273,7 @@ class Graph:
         self,
         *,
         strategy: str = "retrieve",
-        llm: str | ChatLike | None = "default",
+        llm: str | ChatModel | None = "default",
         options: Mapping[str, Any] | None = None,
     ) -> KgAnswerTool:
         """A LangChain tool that answers questions over this graph with citations (``langchain`` extra)."""

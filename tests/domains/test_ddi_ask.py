@@ -10,8 +10,10 @@ import pytest
 from ddi_helpers import FIXTURES, run_kgr
 
 from kgreason.domains.ddi import DdiPack
-from kgreason.domains.pack import SystemPromptChat
+from kgreason.llm.base import ChatModel
+from kgreason.llm.llamacpp import LlamaCppChatModel
 from kgreason.llm.requests import Message
+from kgreason.llm.system_prompt import SystemPromptModel, with_system_prompt
 
 
 def test_ask_pack_without_llm(tmp_path: Path) -> None:
@@ -68,22 +70,18 @@ def test_ask_pack_with_bundled_model(tmp_path: Path) -> None:
     assert set(answer["entities"]) <= evidence_nodes
 
 
-def test_system_prompt_wrapper_replaces_the_system_message() -> None:
-    seen: list[object] = []
-
-    class Recorder:
-        name = "recorder"
-
-        def chat(self, messages: object, **kwargs: object) -> str:
-            seen.append(messages)
-            return "ok"
-
+def test_system_prompt_wrapper_puts_the_pack_prompt_first() -> None:
     system = DdiPack(FIXTURES).prompts()["system"]
-    wrapped = SystemPromptChat(Recorder(), system)
-    task = "Write one Cypher query."
-    assert wrapped.chat([{"role": "system", "content": task}, {"role": "user", "content": "q"}]) == "ok"
+    llm = LlamaCppChatModel()  # nothing is loaded until a request
+    wrapped = with_system_prompt(llm, system)
+    assert isinstance(wrapped, SystemPromptModel) and isinstance(wrapped, ChatModel)
+    task = Message("system", "Write one Cypher query.")
     # the pack's framing comes first, the strategy's own instructions are kept
-    assert seen[0] == [{"role": "system", "content": f"{system}\n\n{task}"}, {"role": "user", "content": "q"}]
-    wrapped.chat([Message("user", "q2")])
-    assert seen[1] == [{"role": "system", "content": system}, Message("user", "q2")]
-    assert wrapped.name == "recorder"  # everything else is the wrapped model's
+    assert wrapped.frame([task, Message("user", "q")]) == (
+        Message("system", f"{system}\n\n{task.content}"),
+        Message("user", "q"),
+    )
+    assert wrapped.frame([Message("user", "q2")]) == (Message("system", system), Message("user", "q2"))
+    # everything else is the wrapped model's
+    assert (wrapped.model_id, wrapped.backend, wrapped.meter) == (llm.model_id, llm.backend, llm.meter)
+    assert with_system_prompt(llm, "") is llm

@@ -15,6 +15,7 @@ from kgreason.graph.open import open_store
 if TYPE_CHECKING:
     from kgreason.domains import DomainPack
     from kgreason.graph.store import GraphStore
+    from kgreason.llm import ChatModel
     from kgreason.types import Answer
 
 app = typer.Typer(no_args_is_help=True)
@@ -146,12 +147,11 @@ def open_pack_graph(name: str, store: str, graph: str | None) -> tuple[DomainPac
     return pack, target
 
 
-def pack_llm(pack: DomainPack, llm: Any) -> Any:
+def pack_llm(pack: DomainPack, llm: ChatModel | None) -> ChatModel | None:
     """``llm`` answering with the pack's system prompt (unchanged when there is no model or prompt)."""
-    from kgreason.domains.pack import SystemPromptChat
+    from kgreason.llm.system_prompt import with_system_prompt
 
-    system = pack.prompts().get("system")
-    return SystemPromptChat(llm, system) if llm is not None and system else llm
+    return with_system_prompt(llm, pack.prompts().get("system")) if llm is not None else None
 
 
 def pack_topic(pack: DomainPack, question: str, target: GraphStore) -> str | None:

@@ -170,7 +170,11 @@ class DomainPack(ABC):
         return {}
 
     def prompts(self) -> Mapping[str, str]:
-        """Prompts the engine uses with this pack (``system``: the system message for answers)."""
+        """Prompts the engine uses with this pack.
+
+        ``system`` comes first in every model request of ``kgr ask --pack``, before the strategy's own
+        system turn (``kgreason.llm.system_prompt.with_system_prompt``).
+        """
         return {}
 
     def entity_hints(self, question: str) -> list[str]:
@@ -300,36 +304,3 @@ class DomainPack(ABC):
             "link_predictor": self.link_predictor is not None,
             "data_problems": self.data_problems(),
         }
-
-
-class SystemPromptChat:
-    """Wraps a chat model so every call carries a pack's system prompt before the caller's own.
-
-    The strategy's system message (e.g. "write one Cypher query") is kept after the pack's, so the
-    domain framing never replaces the task instructions.
-
-    Args:
-        llm: any object with the ``chat(messages, **kwargs)`` method of ``kgreason.llm.ChatModel``;
-            messages may be ``{"role", "content"}`` mappings or objects with those attributes.
-        system: the pack's system message.
-    """
-
-    def __init__(self, llm: Any, system: str) -> None:
-        self._llm = llm
-        self.system = system
-
-    def chat(self, messages: Any, **kwargs: Any) -> Any:
-        own: list[str] = []
-        rest: list[Any] = []
-        for m in messages:
-            role = m.get("role") if isinstance(m, Mapping) else getattr(m, "role", None)
-            if role == "system":
-                content = m.get("content") if isinstance(m, Mapping) else getattr(m, "content", "")
-                own.append(str(content))
-            else:
-                rest.append(m)
-        system = "\n\n".join([self.system, *own])
-        return self._llm.chat([{"role": "system", "content": system}, *rest], **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._llm, name)

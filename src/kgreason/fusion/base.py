@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -25,24 +25,15 @@ from kgreason.fusion.recording import RecordingStore
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer, Citation, Path
 
+if TYPE_CHECKING:
+    from kgreason.llm.base import ChatModel
+    from kgreason.llm.requests import ChatResult
+
 
 class StrategyOptions(BaseModel):
     """Base of every strategy's options: unknown keys are rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ChatLike(Protocol):
-    """What a strategy needs from an LLM backend (``kgreason.llm.ChatModel`` satisfies it)."""
-
-    def chat(
-        self,
-        messages: Any,
-        *,
-        json_schema: Mapping[str, Any] | None = None,
-        max_tokens: int = ...,
-        temperature: float = ...,
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -96,24 +87,24 @@ class Context:
     question: str
     seeds: tuple[Seed, ...]
     store: RecordingStore
-    llm: ChatLike | None
+    llm: ChatModel | None
     analysis: QuestionAnalysis = field(default_factory=QuestionAnalysis)
     trace: list[dict[str, Any]] = field(default_factory=list)
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
-    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> Any:
+    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> ChatResult:
         """Call the LLM and count the call and its tokens."""
         if self.llm is None:
             raise ConfigError(
                 "this step needs an LLM", hint="pass --llm NAME (or use --llm none where offered)"
             )
         result = self.llm.chat(messages, **kwargs)
-        if not getattr(result, "cached", False):
+        if not result.cached:
             self.llm_calls += 1
-        self.prompt_tokens += int(getattr(result, "prompt_tokens", 0) or 0)
-        self.completion_tokens += int(getattr(result, "completion_tokens", 0) or 0)
+        self.prompt_tokens += result.prompt_tokens
+        self.completion_tokens += result.completion_tokens
         return result
 
     def note(self, step: str, **data: Any) -> None:
@@ -141,7 +132,7 @@ class Strategy(ABC):
         self,
         store: GraphStore,
         *,
-        llm: ChatLike | None = None,
+        llm: ChatModel | None = None,
         options: StrategyOptions | Mapping[str, Any] | None = None,
         resources: Resources | None = None,
     ) -> None:

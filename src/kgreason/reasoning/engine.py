@@ -12,15 +12,18 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgreason import registry
 from kgreason.config import Settings
 from kgreason.errors import NotFoundError, suggest
-from kgreason.fusion.base import ChatLike, Resources, Seed, Strategy
+from kgreason.fusion.base import Resources, Seed, Strategy
 from kgreason.fusion.recording import ReplayReport, replay
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer
+
+if TYPE_CHECKING:
+    from kgreason.llm.base import ChatModel
 
 MAX_ANCHORS = 3
 """Named entities a question may start from."""
@@ -81,7 +84,7 @@ class Engine:
         store: GraphStore,
         *,
         strategy: str = "retrieve",
-        llm: ChatLike | None = None,
+        llm: ChatModel | None = None,
         options: Mapping[str, Any] | None = None,
         settings: Settings | None = None,
         encoder: Any | None = None,

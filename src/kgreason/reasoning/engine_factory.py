@@ -15,18 +15,18 @@ from kgreason.config import Settings
 from kgreason.graph.store import GraphStore
 
 if TYPE_CHECKING:
-    from kgreason.fusion.base import ChatLike
+    from kgreason.llm.base import ChatModel
     from kgreason.reasoning.engine import Engine
 
 
 def chat_model(
-    llm: str | ChatLike | None,
+    llm: str | ChatModel | None,
     *,
     model: str | None = None,
     settings: Settings | None = None,
     cache: bool = False,
     options: Mapping[str, Any] | None = None,
-) -> ChatLike | None:
+) -> ChatModel | None:
     """The chat model ``llm`` names; ``None`` and ``"none"`` mean no model.
 
     Args:
@@ -52,7 +52,7 @@ def make_engine(
     store: GraphStore,
     *,
     strategy: str = "retrieve",
-    llm: str | ChatLike | None = None,
+    llm: str | ChatModel | None = None,
     model: str | None = None,
     options: Mapping[str, Any] | None = None,
     settings: Settings | None = None,

@@ -10,9 +10,11 @@ with a real model, then check that nothing was written and every refusal is in t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from kgreason.llm.requests import ChatRequest, ChatResult, MessagesLike
+from kgreason.llm.usage import UsageMeter
 
 SECRET = "s3cr3t-payroll-4711"
 """A value planted in another graph (``mh_secret``): no answer may ever contain it."""
@@ -93,27 +95,32 @@ CASES: list[tuple[str, str]] = [
 ]
 
 
-@dataclass
-class AdversarialReply:
-    """What ``AdversarialModel.chat`` returns (the fields strategies read from a chat result)."""
-
-    text: str
-    data: Any = None
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached: bool = False
-
-
 class AdversarialModel:
-    """A chat-model double: whatever it is asked, it answers with the attacker's Cypher, verbatim."""
+    """A ``ChatModel`` double: whatever it is asked, it answers with the attacker's Cypher, verbatim.
+
+    Unlike a real backend it does not validate replies against a JSON schema (``data`` stays ``None``):
+    a compromised endpoint is not bound by the contract, and the pipeline must survive that too.
+    """
+
+    backend = "adversarial"
 
     def __init__(self, cypher: str) -> None:
         self.cypher = cypher
         self.calls = 0
+        self.meter = UsageMeter()
+
+    @property
+    def model_id(self) -> str:
+        return "adversarial"
 
     def chat(
-        self, messages: Any, *, json_schema: Mapping[str, Any] | None = None, **_: Any
-    ) -> AdversarialReply:
+        self, messages: MessagesLike, *, json_schema: Mapping[str, Any] | None = None, **_: Any
+    ) -> ChatResult:
         """Count the call and return the scripted Cypher (never valid JSON, whatever the schema)."""
         self.calls += 1
-        return AdversarialReply(self.cypher, None)
+        self.meter.record_call(0, 0, 0.0)
+        return ChatResult(self.cypher, None, backend=self.backend, model=self.model_id)
+
+    def chat_many(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
+        """One scripted reply per request."""
+        return [self.chat(r.messages, json_schema=r.json_schema) for r in requests]

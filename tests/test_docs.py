@@ -120,10 +120,10 @@ def _example_pack() -> Any:
     return namespace["CitiesPack"]
 
 
-def test_example_domain_pack_works(tmp_path: Path) -> None:
-    from kgreason import registry
+def test_example_domain_pack_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kgreason.domains import DomainPack, get_pack
     from kgreason.graph.memory import MemoryStore
+    from kgreason.testing.plugins import declare_entry_points
 
     cls = _example_pack()
     pack = cls()
@@ -143,8 +143,9 @@ def test_example_domain_pack_works(tmp_path: Path) -> None:
         "capital_of",
         "on_river",
     }
-    # registered under its name, as the entry point would, it is found and instantiated
-    registry.register_builtin("kgreason.domains", "cities_doc_example", f"{__name__}:_example_pack_factory")
+    # declared as an entry point, as the docs show, it is found and instantiated
+    target = {"cities_doc_example": f"{__name__}:_example_pack_factory"}
+    monkeypatch.syspath_prepend(str(declare_entry_points(tmp_path / "site", {"kgreason.domains": target})))
     assert isinstance(get_pack("cities_doc_example"), DomainPack)
 
 

@@ -1,43 +1,27 @@
-"""A name -> factory registry per extension point, backed by entry points.
+"""A name -> factory registry per extension point, read from entry points only.
 
 Each extension point is an entry-point group (``kgreason.graph_backends``, ``kgreason.llm_backends``,
-``kgreason.strategies``, ``kgreason.domains``). Names are listed without importing anything; a plugin is
+``kgreason.strategies``, ``kgreason.domains``). kgreason declares its own built-ins in its
+``pyproject.toml`` exactly as a third-party distribution declares a plugin; a built-in is simply an entry
+point that the ``kgreason`` distribution provides. Names are listed without importing anything; a plugin is
 imported only when asked for, and a broken one is reported then (``PluginError``), not at start-up.
-Built-in names are also known without installation metadata, so a source checkout works.
+
+The entry points exist once the package is installed (``pip install -e .`` for a source checkout); a
+checkout that was never installed has none, and ``load`` says so.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from kgreason.errors import NotFoundError, PluginError, suggest
 
 GROUPS = ("kgreason.graph_backends", "kgreason.llm_backends", "kgreason.strategies", "kgreason.domains")
-
-# Built-ins, as "module:attribute", so they resolve even when the package is not installed.
-_BUILTINS: dict[str, dict[str, str]] = {
-    "kgreason.graph_backends": {
-        "memory": "kgreason.graph.memory:MemoryStore",
-        "neo4j": "kgreason.graph.neo4j_store:Neo4jStore",
-    },
-    "kgreason.llm_backends": {},
-    "kgreason.strategies": {
-        "retrieve": "kgreason.fusion.retrieve:RetrieveStrategy",
-        "gnn": "kgreason.fusion.gnn:GnnStrategy",
-        "multihop": "kgreason.fusion.multihop:MultihopStrategy",
-    },
-    "kgreason.domains": {
-        "ddi": "kgreason.domains.ddi:DdiPack",
-    },
-}
-
-
-def register_builtin(group: str, name: str, target: str) -> None:
-    """Declare a built-in ``name`` in ``group`` as ``"module:attribute"`` (loaded lazily)."""
-    _BUILTINS.setdefault(group, {})[name] = target
+DISTRIBUTION = "kgreason"
+"""The distribution whose entry points are the built-ins."""
 
 
 @dataclass(frozen=True)
@@ -48,14 +32,22 @@ class PluginInfo:
     builtin: bool
 
 
+def _is_builtin(ep: EntryPoint) -> bool:
+    dist = getattr(ep, "dist", None)
+    return dist is not None and (dist.metadata["Name"] or "").replace("_", "-").lower() == DISTRIBUTION
+
+
 def available(group: str) -> dict[str, PluginInfo]:
-    """Every name in ``group``, without importing any plugin."""
-    found: dict[str, PluginInfo] = {
-        name: PluginInfo(group, name, target, True) for name, target in _BUILTINS.get(group, {}).items()
-    }
+    """Every name in ``group``, without importing any plugin.
+
+    When two distributions declare the same name, kgreason's own entry point wins (a plugin cannot
+    silently replace a built-in); between third parties the first one found on ``sys.path`` wins.
+    """
+    found: dict[str, PluginInfo] = {}
     for ep in entry_points(group=group):
-        if ep.name not in found or found[ep.name].target != ep.value:
-            found.setdefault(ep.name, PluginInfo(group, ep.name, ep.value, False))
+        info = PluginInfo(group, ep.name, ep.value, _is_builtin(ep))
+        if ep.name not in found or (info.builtin and not found[ep.name].builtin):
+            found[ep.name] = info
     return dict(sorted(found.items()))
 
 
@@ -66,7 +58,13 @@ def load(group: str, name: str) -> Any:
     if info is None:
         short = group.rsplit(".", 1)[-1]  # strategies -> strategy, graph_backends -> graph backend
         kind = ("strategy" if short == "strategies" else short.removesuffix("s")).replace("_", " ")
-        raise NotFoundError(kind, name, suggest(name, list(known)))
+        error = NotFoundError(kind, name, suggest(name, list(known)))
+        if not any(p.builtin for g in GROUPS for p in available(g).values()):
+            error.hint = (
+                "kgreason's entry points are missing: install the package (pip install -e . in a source "
+                "checkout)"
+            )
+        raise error
     module_name, _, attr = info.target.partition(":")
     try:
         obj: Any = importlib.import_module(module_name)

@@ -124,7 +124,6 @@ def test_shell_completion_shows_installs_and_completes(tmp_path: Path) -> None:
 
 
 def test_plugins_list_imports_no_plugin(tmp_path: Path) -> None:
-    import kgreason.llm  # noqa: F401 - the built-in LLM backend names
     from kgreason import registry
 
     targets = {info.target.split(":")[0] for g in registry.GROUPS for info in registry.available(g).values()}

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from ddi_helpers import run_kgr
 
-from kgreason import registry
 from kgreason.domains import DomainPack, available_packs, get_pack
 from kgreason.domains.ddi import DdiPack
 from kgreason.errors import NotFoundError, PluginError
+from kgreason.testing.plugins import declare_entry_points
 
 
 def test_ddi_is_discovered_without_import() -> None:
@@ -28,9 +28,9 @@ def test_unknown_pack_suggests() -> None:
     assert err.value.suggestions == ["ddi"] and err.value.exit_code == 2
 
 
-def test_broken_packs_are_reported_when_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(registry._BUILTINS["kgreason.domains"], "nomodule", "kgreason_no_such_mod:Pack")
-    monkeypatch.setitem(registry._BUILTINS["kgreason.domains"], "notapack", "kgreason.types:Triple")
+def test_broken_packs_are_reported_when_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = {"nomodule": "kgreason_no_such_mod:Pack", "notapack": "kgreason.types:Triple"}
+    monkeypatch.syspath_prepend(str(declare_entry_points(tmp_path, {"kgreason.domains": broken})))
     assert {"nomodule", "notapack"} <= set(available_packs())  # listing imports nothing
     with pytest.raises(PluginError, match="failed to load"):
         get_pack("nomodule")

@@ -35,7 +35,6 @@ def _complete_value(ctx: typer.Context, incomplete: str) -> list[str]:
     if key == "graph":
         return complete_graph(ctx, incomplete)
     if key in ("store", "llm"):
-        import kgreason.llm  # noqa: F401 - declares the built-in LLM backend names; imports no backend
         from kgreason import registry
 
         group = "kgreason.graph_backends" if key == "store" else "kgreason.llm_backends"
@@ -48,7 +47,6 @@ def _check_backend(key: str, value: str) -> None:
     """A store or LLM backend must be registered (``none`` is a valid LLM: no model)."""
     if key not in ("store", "llm") or (key == "llm" and value == "none"):
         return
-    import kgreason.llm  # noqa: F401 - declares the built-in LLM backend names; imports no backend
     from kgreason import registry
 
     group = "kgreason.graph_backends" if key == "store" else "kgreason.llm_backends"

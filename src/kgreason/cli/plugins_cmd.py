@@ -1,7 +1,8 @@
 """``kgr plugins``: every extension point and the names registered in it, without importing any plugin.
 
-Names come from the built-in table and from installed packages' entry points (``kgreason.registry``);
-nothing is imported, so a broken plugin shows up here and fails only when it is used.
+Names come from installed distributions' entry points (``kgreason.registry``): kgreason's own are the
+built-ins, any other distribution's are plugins. Nothing is imported, so a broken plugin shows up here and
+fails only when it is used.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ def list_plugins(
     as_json: bool = typer.Option(False, "--json", help="Print JSON: {group: [{name, target, builtin}]}."),
 ) -> None:
     """List every registry group (extension point) and its names, built-in or from entry points."""
-    import kgreason.llm  # noqa: F401 - declares the built-in LLM backend names; imports no backend
     from kgreason import registry
     from kgreason.errors import NotFoundError, suggest
 

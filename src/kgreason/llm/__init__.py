@@ -10,7 +10,8 @@ Quick use::
     reply.data                                       # "red" or "blue"
     choose(model, "Which relation means 'kid'?", ["children", "nationality"])
 
-Backends are registered by name in the ``kgreason.llm_backends`` group and imported only when used;
+Backends are registered by name in the ``kgreason.llm_backends`` entry-point group (kgreason's own in
+its pyproject.toml) and imported only when used;
 heavy runtimes (xllamacpp, vllm, transformers, torch, langchain_core) are imported inside functions.
 """
 
@@ -22,17 +23,6 @@ from kgreason.llm.choice import choose, enum_schema
 from kgreason.llm.factory import backend_names, create_chat_model
 from kgreason.llm.requests import ChatRequest, ChatResult, Completion, Message
 from kgreason.llm.usage import Usage, UsageMeter
-from kgreason.registry import register_builtin
-
-_BACKENDS = {
-    "llamacpp": "kgreason.llm.llamacpp:LlamaCppChatModel",
-    "openai": "kgreason.llm.openai_compat:OpenAIChatModel",
-    "vllm": "kgreason.llm.vllm_backend:VLLMChatModel",
-    "transformers": "kgreason.llm.transformers_backend:TransformersChatModel",
-    "langchain": "kgreason.llm.langchain_backend:LangChainChatModel",
-}
-for _name, _target in _BACKENDS.items():
-    register_builtin("kgreason.llm_backends", _name, _target)
 
 __all__ = [
     "BaseChatModel",

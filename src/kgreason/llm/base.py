@@ -14,10 +14,11 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkable
 
-from kgreason.errors import LLMError
+from kgreason.errors import ConfigError, LLMError
 from kgreason.llm.cache import ResponseCache, cache_key
+from kgreason.llm.options import BackendOptions, parse_options
 from kgreason.llm.requests import (
     DEFAULT_MAX_TOKENS,
     ChatRequest,
@@ -28,6 +29,9 @@ from kgreason.llm.requests import (
 )
 from kgreason.llm.structured import InvalidOutput, parse_and_validate, repair_prompt
 from kgreason.llm.usage import UsageMeter
+
+if TYPE_CHECKING:
+    from kgreason.config import Settings
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -83,6 +87,10 @@ class BaseChatModel(ABC):
     decoding) and implement ``model_id`` and ``_complete``; override ``_complete_many`` when the backend
     can batch or run requests concurrently.
 
+    ``from_options`` (what ``create_chat_model`` calls) is shared: a backend declares its ``Options``
+    model and, when ``--model`` is required, ``model_needed``; one whose constructor is not
+    ``(model, *, options, cache, meter)`` overrides ``_from_parsed``.
+
     Args:
         cache: a ``ResponseCache`` to read and fill, or ``None`` (the default for interactive use).
         meter: where calls and tokens are counted (a new meter when omitted).
@@ -90,10 +98,49 @@ class BaseChatModel(ABC):
 
     backend: str = ""
     constrained: bool = False
+    Options: ClassVar[type[BackendOptions]] = BackendOptions
+    """The backend's ``--opt`` model (``extra="forbid"``: a misspelt option is an error)."""
+    model_needed: ClassVar[str | None] = None
+    """What ``--model`` must name when the backend has no default model (``None``: it has one)."""
 
     def __init__(self, *, cache: ResponseCache | None = None, meter: UsageMeter | None = None) -> None:
         self.cache = cache
         self.meter = meter if meter is not None else UsageMeter()
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        settings: Settings,
+        model: str | None = None,
+        cache: ResponseCache | None = None,
+        meter: UsageMeter | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """Build the backend from ``--llm``-style inputs: a model name and ``--opt`` key/values.
+
+        Raises:
+            ConfigError: ``--model`` is missing where the backend needs one, or an option is bad or unknown.
+        """
+        if not model and cls.model_needed:
+            raise ConfigError(f"the {cls.backend} backend needs --model ({cls.model_needed})")
+        opts = parse_options(cls.Options, cls.backend, options)
+        return cls._from_parsed(opts, settings=settings, model=model or None, cache=cache, meter=meter)
+
+    @classmethod
+    def _from_parsed(
+        cls,
+        options: BackendOptions,
+        *,
+        settings: Settings,
+        model: str | None,
+        cache: ResponseCache | None,
+        meter: UsageMeter | None,
+    ) -> Self:
+        """Construct from validated options; the default calls ``cls(model, options=..., cache=, meter=)``."""
+        construct: Any = cls  # the subclass's constructor, whose signature the base class cannot name
+        built: Self = construct(model, options=options, cache=cache, meter=meter)
+        return built
 
     @property
     @abstractmethod

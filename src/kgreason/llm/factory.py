@@ -1,7 +1,9 @@
 """Build a chat model by backend name (``--llm NAME``) through the plugin registry.
 
 Every backend class (built-in or plugin) provides ``from_options(settings=, model=, cache=, meter=,
-options=)``; options are validated by the backend's own ``extra="forbid"`` model.
+options=)``; options are validated by the backend's own ``extra="forbid"`` model. ``BaseChatModel``
+subclasses inherit it and declare only their ``Options`` model (and ``model_needed`` when ``--model`` is
+required).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from pydantic import Field
 
 from kgreason.errors import ConfigError, LLMError
 from kgreason.llm.base import BaseChatModel
-from kgreason.llm.options import BackendOptions, parse_options, require
+from kgreason.llm.options import BackendOptions, require
 from kgreason.llm.requests import ChatRequest, Completion
 from kgreason.llm.structured import schema_instruction
 
@@ -91,6 +91,7 @@ class LangChainChatModel(BaseChatModel):
 
     backend = "langchain"
     constrained = False
+    Options = LangChainOptions
 
     def __init__(
         self,
@@ -115,16 +116,18 @@ class LangChainChatModel(BaseChatModel):
         self._native_ok: bool | None = None if structured == "auto" else structured == "native"
 
     @classmethod
-    def from_options(
+    def _from_parsed(
         cls,
+        options: BackendOptions,
         *,
         settings: Settings,
-        model: str | None = None,
-        cache: ResponseCache | None = None,
-        meter: UsageMeter | None = None,
-        options: dict[str, Any] | None = None,
+        model: str | None,
+        cache: ResponseCache | None,
+        meter: UsageMeter | None,
     ) -> LangChainChatModel:
-        opts = parse_options(LangChainOptions, cls.backend, options)
+        """``--opt factory=module:attr`` (or ``--model module:attr``) is imported and called."""
+        assert isinstance(options, LangChainOptions)
+        opts = options
         target = opts.factory or model
         if not target or ":" not in target:
             raise ConfigError(

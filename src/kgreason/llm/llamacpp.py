@@ -30,7 +30,7 @@ from pydantic import Field
 from kgreason.errors import LLMError
 from kgreason.llm import models
 from kgreason.llm.base import BaseChatModel
-from kgreason.llm.options import BackendOptions, parse_options, require
+from kgreason.llm.options import BackendOptions, require
 from kgreason.llm.requests import ChatRequest, Completion
 
 if TYPE_CHECKING:
@@ -242,6 +242,7 @@ class LlamaCppChatModel(BaseChatModel):
 
     backend = "llamacpp"
     constrained = True
+    Options = LlamaCppOptions
 
     def __init__(
         self,
@@ -259,17 +260,17 @@ class LlamaCppChatModel(BaseChatModel):
         self._path: Path | None = None
 
     @classmethod
-    def from_options(
+    def _from_parsed(
         cls,
+        options: BackendOptions,
         *,
         settings: Settings,
-        model: str | None = None,
-        cache: ResponseCache | None = None,
-        meter: UsageMeter | None = None,
-        options: dict[str, Any] | None = None,
+        model: str | None,
+        cache: ResponseCache | None,
+        meter: UsageMeter | None,
     ) -> LlamaCppChatModel:
-        opts = parse_options(LlamaCppOptions, cls.backend, options)
-        return cls(model, models_dir=settings.models_dir, options=opts, cache=cache, meter=meter)
+        assert isinstance(options, LlamaCppOptions)
+        return cls(model, models_dir=settings.models_dir, options=options, cache=cache, meter=meter)
 
     @property
     def path(self) -> Path:

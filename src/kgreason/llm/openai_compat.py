@@ -20,18 +20,18 @@ from pydantic import Field, SecretStr
 
 from kgreason.errors import ConfigError, LLMError
 from kgreason.llm.base import BaseChatModel
-from kgreason.llm.options import BackendOptions, parse_options
+from kgreason.llm.options import BackendOptions
 from kgreason.llm.requests import ChatRequest, Completion
 from kgreason.llm.structured import schema_instruction
 
 if TYPE_CHECKING:
     import httpx
 
-    from kgreason.config import Settings
     from kgreason.llm.cache import ResponseCache
     from kgreason.llm.usage import UsageMeter
 
 API_KEY_ENV = ("KGR_OPENAI_API_KEY", "OPENAI_API_KEY")
+DEFAULT_MODEL = "gpt-4o-mini"
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 
 
@@ -94,7 +94,7 @@ class OpenAIChatModel(BaseChatModel):
     """Chat model behind an OpenAI-compatible HTTP endpoint (``--llm openai``).
 
     Args:
-        model: the remote model name (``--model``).
+        model: the remote model name (``--model``; default ``gpt-4o-mini``).
         options: ``OpenAIOptions`` (base_url, timeouts, retries, concurrency, json_mode).
         api_key: overrides the options and the environment.
         cache: response cache, or ``None``.
@@ -104,10 +104,11 @@ class OpenAIChatModel(BaseChatModel):
 
     backend = "openai"
     constrained = True
+    Options = OpenAIOptions
 
     def __init__(
         self,
-        model: str = "gpt-4o-mini",
+        model: str | None = None,
         *,
         options: OpenAIOptions | None = None,
         api_key: str | None = None,
@@ -116,7 +117,7 @@ class OpenAIChatModel(BaseChatModel):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(cache=cache, meter=meter)
-        self._model = model
+        self._model = model or DEFAULT_MODEL
         self.options = options or OpenAIOptions()
         key = api_key or (self.options.api_key.get_secret_value() if self.options.api_key else None)
         self._api_key = SecretStr(key) if key else (SecretStr(k) if (k := api_key_from_env()) else None)
@@ -124,19 +125,6 @@ class OpenAIChatModel(BaseChatModel):
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
         self.sleep = time.sleep  # replaceable so tests need not wait
-
-    @classmethod
-    def from_options(
-        cls,
-        *,
-        settings: Settings,
-        model: str | None = None,
-        cache: ResponseCache | None = None,
-        meter: UsageMeter | None = None,
-        options: dict[str, Any] | None = None,
-    ) -> OpenAIChatModel:
-        opts = parse_options(OpenAIOptions, cls.backend, options)
-        return cls(model or "gpt-4o-mini", options=opts, cache=cache, meter=meter)
 
     @property
     def model_id(self) -> str:

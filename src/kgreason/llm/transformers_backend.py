@@ -16,12 +16,11 @@ from pydantic import Field
 
 from kgreason.errors import ConfigError, LLMError
 from kgreason.llm.base import BaseChatModel
-from kgreason.llm.options import BackendOptions, parse_options, require
+from kgreason.llm.options import BackendOptions, require
 from kgreason.llm.requests import ChatRequest, Completion
 from kgreason.llm.structured import schema_instruction
 
 if TYPE_CHECKING:
-    from kgreason.config import Settings
     from kgreason.llm.cache import ResponseCache
     from kgreason.llm.usage import UsageMeter
 
@@ -59,6 +58,8 @@ class TransformersChatModel(BaseChatModel):
 
     backend = "transformers"
     constrained = False
+    Options = TransformersOptions
+    model_needed = "a local model directory"
 
     def __init__(
         self,
@@ -74,21 +75,6 @@ class TransformersChatModel(BaseChatModel):
         self._model: Any = None
         self._tokenizer: Any = None
         self._device: str = "cpu"
-
-    @classmethod
-    def from_options(
-        cls,
-        *,
-        settings: Settings,
-        model: str | None = None,
-        cache: ResponseCache | None = None,
-        meter: UsageMeter | None = None,
-        options: dict[str, Any] | None = None,
-    ) -> TransformersChatModel:
-        if not model:
-            raise ConfigError("the transformers backend needs --model (a local model directory)")
-        opts = parse_options(TransformersOptions, cls.backend, options)
-        return cls(model, options=opts, cache=cache, meter=meter)
 
     @property
     def model_id(self) -> str:

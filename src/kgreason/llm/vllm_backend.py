@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from kgreason.errors import ConfigError, LLMError
+from kgreason.errors import LLMError
 from kgreason.llm.base import BaseChatModel
-from kgreason.llm.options import BackendOptions, parse_options, require
+from kgreason.llm.options import BackendOptions, require
 from kgreason.llm.requests import ChatRequest, Completion
 
 if TYPE_CHECKING:
-    from kgreason.config import Settings
     from kgreason.llm.cache import ResponseCache
     from kgreason.llm.usage import UsageMeter
 
@@ -100,6 +99,8 @@ class VLLMChatModel(BaseChatModel):
 
     backend = "vllm"
     constrained = True
+    Options = VLLMOptions
+    model_needed = "a Hugging Face model directory"
 
     def __init__(
         self,
@@ -114,21 +115,6 @@ class VLLMChatModel(BaseChatModel):
         self.options = options or VLLMOptions()
         self._llm: Any = None
         self._tokenizer: Any = None
-
-    @classmethod
-    def from_options(
-        cls,
-        *,
-        settings: Settings,
-        model: str | None = None,
-        cache: ResponseCache | None = None,
-        meter: UsageMeter | None = None,
-        options: dict[str, Any] | None = None,
-    ) -> VLLMChatModel:
-        if not model:
-            raise ConfigError("the vllm backend needs --model (a Hugging Face model directory)")
-        opts = parse_options(VLLMOptions, cls.backend, options)
-        return cls(model, options=opts, cache=cache, meter=meter)
 
     @property
     def model_id(self) -> str:

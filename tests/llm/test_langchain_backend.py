@@ -21,8 +21,10 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from kgreason.config import Settings
 from kgreason.errors import ConfigError, LLMError
 from kgreason.llm import ChatRequest, choose, create_chat_model
+from kgreason.llm.cache import ResponseCache
 from kgreason.llm.langchain_backend import LangChainChatModel
 from kgreason.llm.llamacpp import LlamaCppChatModel
+from kgreason.testing.llm_contract import ChatModelContract, ModelFactory
 
 ROLE = {"system": "system", "human": "user", "ai": "assistant"}
 SCHEMA = {
@@ -165,3 +167,14 @@ def test_factory_builds_from_module_attr(settings: Settings) -> None:
 
 def _make_fake(text: str) -> GenericFakeChatModel:
     return GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
+
+
+class TestLangChainContract(ChatModelContract):
+    """The ``ChatModel`` contract through LangChain's own ``invoke`` machinery (``response_format`` route)."""
+
+    @pytest.fixture
+    def model_factory(self, smol: LlamaCppChatModel) -> ModelFactory:
+        def build(cache: ResponseCache | None) -> LangChainChatModel:
+            return LangChainChatModel(LlamaLC(backend=smol), structured="response_format", cache=cache)
+
+        return build

@@ -18,8 +18,10 @@ import pytest
 from kgreason.config import Settings
 from kgreason.errors import ConfigError, LLMError
 from kgreason.llm import ChatRequest, create_chat_model
+from kgreason.llm.cache import ResponseCache
 from kgreason.llm.llamacpp import LlamaCppChatModel
 from kgreason.llm.openai_compat import OpenAIChatModel, OpenAIOptions, api_key_from_env, build_body
+from kgreason.testing.llm_contract import ChatModelContract, ModelFactory
 
 SCHEMA = {
     "type": "object",
@@ -201,3 +203,21 @@ def test_kgr_ask_and_eval_reach_an_endpoint_given_by_llm_opt(
     assert json.loads(r.stdout)["hits@1"] == 1.0
     bad = runner.invoke(app, ["ask", question, "--graph", "family", "--llm-opt", "base_url"])
     assert bad.exit_code != 0
+
+
+class TestOpenAIContract(ChatModelContract):
+    """The ``ChatModel`` contract over the real local endpoint."""
+
+    @pytest.fixture
+    def model_factory(self, endpoint: tuple[str, Backend]) -> Iterator[ModelFactory]:
+        endpoint[1].fail.clear()
+        built: list[OpenAIChatModel] = []
+
+        def build(cache: ResponseCache | None) -> OpenAIChatModel:
+            options = OpenAIOptions(base_url=endpoint[0], max_retries=0, timeout_s=120)
+            built.append(OpenAIChatModel("smollm2", options=options, api_key="sk-test-secret", cache=cache))
+            return built[-1]
+
+        yield build
+        for model in built:
+            model.close()

@@ -79,6 +79,38 @@ class Edge:
         }
 
 
+@dataclass(frozen=True)
+class PredictedEdge:
+    """An edge a model proposes, not one the graph holds: a hypothesis to show next to curated facts.
+
+    Named like ``Edge`` (``source -[type]-> target``). ``score`` ranks predictions, higher is more likely,
+    on the predictor's own scale, which ``model`` names: ``fusion.gnn.predict.predict_edges`` gives the
+    model's log-probability of the other end (for an ensemble the members' mean, joined with the
+    link-feature model when it has one) with ``probability``, its softmax over all entities; a domain
+    pack's link predictor may give a rank percentile in [0, 1] and no probability. ``basis`` is always
+    ``"predicted"``.
+    """
+
+    source: str
+    type: str
+    target: str
+    score: float
+    probability: float | None = None
+    model: str = ""
+    basis: str = "predicted"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "type": self.type,
+            "target": self.target,
+            "score": self.score,
+            "probability": self.probability,
+            "basis": self.basis,
+            "model": self.model,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Path:
     """An alternating walk: ``edges[i]`` joins ``nodes[i]`` and ``nodes[i+1]`` (in either direction)."""

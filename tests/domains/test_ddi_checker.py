@@ -189,16 +189,16 @@ def test_tsv_errors_name_file_and_line(tmp_path: Path) -> None:
 
 
 def test_link_prediction_hook_is_labelled_and_never_overrides(fixture_checker: DdiChecker) -> None:
-    from kgreason.domains.pack import PredictedEdge
+    from kgreason.types import PredictedEdge
 
     calls: list[list[str]] = []
 
     def predictor(store: object, ids: object) -> list[PredictedEdge]:
         calls.append(list(ids))  # type: ignore[call-overload]
         return [
-            PredictedEdge("paracetamol", "INTERACTS_WITH", "amoxicillin", 0.81, "rotate"),
-            PredictedEdge("simvastatin", "INTERACTS_WITH", "clarithromycin", 0.99, "rotate"),  # known
-            PredictedEdge("paracetamol", "INTERACTS_WITH", "digoxin", 0.9, "rotate"),  # not in the list
+            PredictedEdge("paracetamol", "INTERACTS_WITH", "amoxicillin", 0.81, model="rotate"),
+            PredictedEdge("simvastatin", "INTERACTS_WITH", "clarithromycin", 0.99, model="rotate"),  # known
+            PredictedEdge("paracetamol", "INTERACTS_WITH", "digoxin", 0.9, model="rotate"),  # not in the list
         ]
 
     names = ["Zocor", "Biaxin", "Tylenol", "amoxicillin"]

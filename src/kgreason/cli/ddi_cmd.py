@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from kgreason.domains.ddi import DdiPack
     from kgreason.domains.ddi.checker import CheckResult, DdiChecker
     from kgreason.domains.ddi.names import Resolved
-    from kgreason.domains.pack import LinkPredictor, PredictedEdge
+    from kgreason.domains.pack import LinkPredictor
     from kgreason.graph.store import GraphStore
+    from kgreason.types import PredictedEdge
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -100,11 +101,11 @@ def gnn_link_predictor(
     def predict(store: GraphStore, ids: Sequence[str]) -> list[PredictedEdge]:
         import torch
 
-        from kgreason.domains.pack import PredictedEdge
         from kgreason.fusion.gnn.checkpoint import load_checkpoint
         from kgreason.fusion.gnn.datasets import split_triples
         from kgreason.fusion.gnn.graph_data import index_store
         from kgreason.fusion.gnn.linkpred import LinkPredModel
+        from kgreason.types import PredictedEdge
 
         index = index_store(store)
         ckpt = load_checkpoint(path, expect_hash=index.digest)
@@ -137,7 +138,7 @@ def gnn_link_predictor(
         for (a, b), p in pct.items():
             best = max(p, pct.get((b, a), 0.0))
             if a < b and best >= 1.0 - top:
-                out.append(PredictedEdge(a, "INTERACTS_WITH", b, round(best, 4), model_name))
+                out.append(PredictedEdge(a, "INTERACTS_WITH", b, round(best, 4), model=model_name))
         return sorted(out, key=lambda e: -e.score)
 
     return predict, ""

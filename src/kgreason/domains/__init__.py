@@ -12,20 +12,20 @@ from kgreason.domains.pack import (
     DomainPack,
     GoldenCase,
     LinkPredictor,
-    LoadReport,
     MechanismRule,
     PackData,
+    PackLoadReport,
     PackSchema,
-    PredictedEdge,
 )
+from kgreason.types import PredictedEdge
 
 __all__ = [
     "DomainPack",
     "GoldenCase",
     "LinkPredictor",
-    "LoadReport",
     "MechanismRule",
     "PackData",
+    "PackLoadReport",
     "PackSchema",
     "PredictedEdge",
     "available_packs",

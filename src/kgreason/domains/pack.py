@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from kgreason.graph.store import GraphStore
-from kgreason.types import Answer, Edge, Node
+from kgreason.types import Answer, Edge, Node, PredictedEdge
 
 PACK_INFO_LABEL = "DomainPackInfo"
 """Label of the one marker node a loaded pack leaves in its graph (version and data digest)."""
@@ -86,24 +86,14 @@ class GoldenCase:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class PredictedEdge:
-    """An edge a link predictor proposes (not in the graph), with its score in [0, 1]."""
-
-    source: str
-    relation: str
-    target: str
-    score: float
-    model: str = ""
-
-
 LinkPredictor = Callable[[GraphStore, Sequence[str]], Sequence[PredictedEdge]]
-"""The link-prediction hook: ``predict(store, entity_ids)`` returns scored edges among those entities."""
+"""The link-prediction hook: ``predict(store, entity_ids)`` returns scored edges among those entities
+(``kgreason.types.PredictedEdge``, one type for every predictor)."""
 
 
 @dataclass(frozen=True)
-class LoadReport:
-    """What ``DomainPack.load`` did."""
+class PackLoadReport:
+    """What ``DomainPack.load`` did with a pack's data (a file load gives a ``graph.loaders.LoadReport``)."""
 
     pack: str
     version: str
@@ -225,7 +215,7 @@ class DomainPack(ABC):
     def is_loaded(self, store: GraphStore) -> bool:
         return self.loaded_digest(store) == self.data_digest()
 
-    def load(self, store: GraphStore, *, force: bool = False) -> LoadReport:
+    def load(self, store: GraphStore, *, force: bool = False) -> PackLoadReport:
         """Write the pack's graph into ``store``; safe to repeat.
 
         A graph already holding this exact data (same digest) is left alone. A graph holding an older
@@ -237,7 +227,7 @@ class DomainPack(ABC):
         previous = self.loaded_digest(store)
         if previous == digest and not force:
             stats = store.stats()
-            return LoadReport(
+            return PackLoadReport(
                 self.name,
                 self.version,
                 store.graph,
@@ -269,7 +259,7 @@ class DomainPack(ABC):
         nodes_created += store.upsert_nodes([marker]).nodes_created
         store.flush()
         stats = store.stats()
-        return LoadReport(
+        return PackLoadReport(
             self.name,
             self.version,
             store.graph,
@@ -282,7 +272,7 @@ class DomainPack(ABC):
             reloaded=reloaded,
         )
 
-    def ensure_loaded(self, store: GraphStore) -> LoadReport | None:
+    def ensure_loaded(self, store: GraphStore) -> PackLoadReport | None:
         """Load the pack into ``store`` unless it already holds this data; the report when it loaded."""
         if self.is_loaded(store):
             return None

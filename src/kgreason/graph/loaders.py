@@ -49,7 +49,7 @@ _EXT = {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".jsonl": "jsonl", ".ndjson
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What a load did."""
+    """What loading one file did (a domain pack's load reports a ``domains.PackLoadReport``)."""
 
     file: str
     records: int

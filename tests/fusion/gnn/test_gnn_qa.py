@@ -209,4 +209,5 @@ def test_predicted_edges_for_domain_packs(
     assert len(edges) == 3
     assert all(e.basis == "predicted" and e.source == person and e.type == "works_at" for e in edges)
     assert not {e.target for e in edges} & known  # only links the graph does not have
-    assert edges[0].score >= edges[1].score >= edges[2].score and 0 < edges[0].probability <= 1
+    assert edges[0].score >= edges[1].score >= edges[2].score
+    assert edges[0].probability is not None and 0 < edges[0].probability <= 1

@@ -2,49 +2,20 @@
 
 ``predict_edges`` loads the graph's link-prediction checkpoint (``kgr train linkpred``), ranks every
 entity as the tail of ``(node, relation)`` (or as the head, with ``direction="in"``), drops the links the
-graph already has, and returns the best as ``PredictedEdge`` values: clearly labelled
+graph already has, and returns the best as ``kgreason.types.PredictedEdge`` values: clearly labelled
 ``basis="predicted"``, with the model's score and its softmax probability over all candidates. They are
 hypotheses to show next to curated facts, never facts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from kgreason.config import Settings
 from kgreason.errors import NotFoundError, suggest
 from kgreason.fusion.gnn.checkpoint import checkpoint_dir, load_checkpoint
 from kgreason.graph.store import GraphStore
-
-
-@dataclass(frozen=True)
-class PredictedEdge:
-    """A link the model predicts; ``basis`` is always ``"predicted"``.
-
-    ``score`` is the model's log-probability of the other end (``LinkPredModel.score_queries``: for an
-    ensemble the members' mean, joined with the link-feature model when it has one) and ``probability``
-    its softmax over all entities.
-    """
-
-    source: str
-    type: str
-    target: str
-    score: float
-    probability: float
-    basis: str = "predicted"
-    model: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "type": self.type,
-            "target": self.target,
-            "score": self.score,
-            "probability": self.probability,
-            "basis": self.basis,
-            "model": self.model,
-        }
+from kgreason.types import PredictedEdge
 
 
 def predict_edges(

@@ -13,7 +13,8 @@ in one process:
 - a 20-drug list: in-process (median of ``--repeat``; bar <= 100 ms) and as a whole command
   (``kgr ddi check ... --json`` in a fresh process, graph already loaded; median of 5; bar <= 1 s).
 
-Writes benchmarks/out/ddi.json and appends a section to benchmarks/RESULTS.md.
+Writes benchmarks/out/ddi.json and a record under benchmarks/records/ (``benchmarks/summarize.py`` turns
+the records into benchmarks/RESULTS.md).
 
     .venv/bin/python benchmarks/ddi.py [--repeat 20] [--data DIR] [--no-results]
 """
@@ -29,6 +30,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from _records import headline, write_record
 
 from kgreason.config import Settings
 from kgreason.domains.ddi import DdiPack
@@ -62,7 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: the bundled)")
-    parser.add_argument("--no-results", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--no-results", action="store_true", help="do not write a record")
     args = parser.parse_args()
 
     load_start = _load()
@@ -160,7 +163,7 @@ def main() -> int:
     (ROOT / "out" / "ddi.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=2))
     if not args.no_results:
-        _append(out)
+        _record(out, load_start)
     return 0
 
 
@@ -189,7 +192,7 @@ def _command_times(home: Path, data: Path | None, runs: int = 5) -> dict[str, ob
     }
 
 
-def _append(out: dict[str, object]) -> None:
+def _record(out: dict[str, object], load_start: float) -> None:
     check = out["check"]
     golden = out["golden"]
     rules = out["golden_rules_only"]
@@ -202,47 +205,73 @@ def _append(out: dict[str, object]) -> None:
     assert isinstance(uncur, dict) and isinstance(cur, dict) and isinstance(lists, dict)
     assert isinstance(c20, dict) and isinstance(cmd, dict)
     recall, alarms = golden["recall"], golden["false_alarm_rate"]
-    lines = [
-        "",
-        f"## DDI pack (`benchmarks/ddi.py`) — {out['date']}",
-        "",
-        f"Machine: {out['machine']}, load average {out['load_average'][0]} at start / "  # type: ignore[index]
-        f"{out['load_average'][1]} at end (shared machine). Graph: {out['graph']}. "  # type: ignore[index]
-        f"One-off: pack load {out['pack_load_ms']} ms, ANSM thesaurus build {out['ansm_build_ms']} ms.",
-        "",
-        "| measure | value | bar | met |",
-        "|---|---|---|---|",
-        f"| 10-drug check ({check['pairs']} pairs), warm, median of {check['repeat']} | "
-        f"{check['median_ms']} ms (best {check['best_ms']}, cold {check['cold_ms']}) | <= 200 ms | "
-        f"{'yes' if check['median_ms'] <= 200 and check['pairs'] >= 45 else 'no'} |",
-        f"| interactions found in the list | {check['interactions']} {check['by_severity']}, "
-        f"ANSM-only {check['ansm_only']} | | |",
-        f"| golden recall (right via, >= min severity) | {recall} ({golden['hits']}/"
-        f"{golden['interaction_cases']}) | >= 0.95 | {'yes' if recall >= 0.95 else 'no'} |",
-        f"| golden false alarms (>= moderate on none pairs) | {alarms} ({golden['false_alarms']}/"
-        f"{golden['none_cases']}) | <= 0.05 | {'yes' if alarms <= 0.05 else 'no'} |",
-        f"| golden, held-out half: pairs without a curated row, rules and paths only "
-        f"({uncur['interaction_cases']} of {golden['interaction_cases']}) | recall {uncur['recall']} "
-        f"({uncur['hits']}/{uncur['interaction_cases']}); false alarms {uncur['false_alarm_rate']} "
-        f"({uncur['false_alarms']}/{uncur['none_cases']}) | >= 0.90 | "
-        f"{'yes' if uncur['recall'] >= 0.90 else 'no'} |",
-        f"| golden, curated half: pairs with a curated row ({cur['interaction_cases']}) | recall "
-        f"{cur['recall']} ({cur['hits']}/{cur['interaction_cases']}); no none pairs | (answered by the row) | |",
-        f"| whole-list scenarios ({lists['scenarios']}) | {lists['expected_raised']}/"
-        f"{lists['expected_alerts']} expected alerts raised, {lists['spurious_alerts']} spurious | all, none | "
-        f"{'yes' if lists['expected_raised'] == lists['expected_alerts'] and not lists['spurious_alerts'] else 'no'} |",
-        f"| 20-drug check ({c20['pairs']} pairs, {len(c20['alerts'])} alerts), in-process, median of "
-        f"{c20['repeat']} | {c20['median_ms']} ms (best {c20['best_ms']}) | <= 100 ms | "
-        f"{'yes' if c20['median_ms'] <= 100 else 'no'} |",
-        f"| 20-drug `kgr ddi check --json`, fresh process, graph loaded, median of {cmd['runs']} | "
-        f"{cmd['median_ms']} ms (best {cmd['best_ms']}; first run with pack load {cmd['first_ms']} ms) | "
-        f"<= 1000 ms | {'yes' if cmd['median_ms'] <= 1000 else 'no'} |",
-        f"| golden recall, mechanism rules alone (curated pairs ignored) | {rules['recall']} "
-        f"({rules['hits']}/{rules['interaction_cases']}; detected {rules['detected_any']}); false alarms "
-        f"{rules['false_alarm_rate']} | (diagnostic) | |",
+    all_raised = lists["expected_raised"] == lists["expected_alerts"] and not lists["spurious_alerts"]
+    rows = [
+        headline(
+            f"10-drug check ({check['pairs']} pairs), warm, median of {check['repeat']}",
+            f"{check['median_ms']} ms (best {check['best_ms']}, cold {check['cold_ms']})",
+            "<= 200 ms",
+            check["median_ms"] <= 200 and check["pairs"] >= 45,
+        ),
+        headline(
+            "interactions found in the list",
+            f"{check['interactions']} {check['by_severity']}, ANSM-only {check['ansm_only']}",
+        ),
+        headline(
+            "golden recall (right via, >= min severity)",
+            f"{recall} ({golden['hits']}/{golden['interaction_cases']})",
+            ">= 0.95",
+            recall >= 0.95,
+        ),
+        headline(
+            "golden false alarms (>= moderate on none pairs)",
+            f"{alarms} ({golden['false_alarms']}/{golden['none_cases']})",
+            "<= 0.05",
+            alarms <= 0.05,
+        ),
+        headline(
+            f"golden, held-out half: pairs without a curated row, rules and paths only "
+            f"({uncur['interaction_cases']} of {golden['interaction_cases']})",
+            f"recall {uncur['recall']} ({uncur['hits']}/{uncur['interaction_cases']}); false alarms "
+            f"{uncur['false_alarm_rate']} ({uncur['false_alarms']}/{uncur['none_cases']})",
+            ">= 0.90",
+            uncur["recall"] >= 0.90,
+        ),
+        headline(
+            f"golden, curated half: pairs with a curated row ({cur['interaction_cases']})",
+            f"recall {cur['recall']} ({cur['hits']}/{cur['interaction_cases']}); no none pairs",
+        ),
+        headline(
+            f"whole-list scenarios ({lists['scenarios']})",
+            f"{lists['expected_raised']}/{lists['expected_alerts']} expected alerts raised, "
+            f"{lists['spurious_alerts']} spurious",
+            "all, none",
+            all_raised,
+        ),
+        headline(
+            f"20-drug check ({c20['pairs']} pairs, {len(c20['alerts'])} alerts), in-process, median of "
+            f"{c20['repeat']}",
+            f"{c20['median_ms']} ms (best {c20['best_ms']})",
+            "<= 100 ms",
+            c20["median_ms"] <= 100,
+        ),
+        headline(
+            f"20-drug `kgr ddi check --json`, fresh process, graph loaded, median of {cmd['runs']}",
+            f"{cmd['median_ms']} ms (best {cmd['best_ms']}; first run with pack load {cmd['first_ms']} ms)",
+            "<= 1000 ms",
+            cmd["median_ms"] <= 1000,
+        ),
+        headline(
+            "golden recall, mechanism rules alone (curated pairs ignored; diagnostic)",
+            f"{rules['recall']} ({rules['hits']}/{rules['interaction_cases']}; detected "
+            f"{rules['detected_any']}); false alarms {rules['false_alarm_rate']}",
+        ),
     ]
-    with (ROOT / "RESULTS.md").open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    notes = (
+        f"Graph: {out['graph']}. One-off: pack load {out['pack_load_ms']} ms, ANSM thesaurus build "
+        f"{out['ansm_build_ms']} ms."
+    )
+    write_record("ddi", out, title="DDI pack", headline=rows, notes=notes, load_at_start=load_start)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ training set (1-3 hops), a dev set (2-3 hops) and 2-hop / 3-hop test sets with `
 seeds; test and dev questions whose (topic, relation path) occurs in training are removed), trains the
 joint model exactly as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions),
 and evaluates ``--strategy gnn --llm none`` with the topic entity given. Bars: Hits@1 >= 0.97 (2-hop),
->= 0.95 (3-hop), trained in <= 5 minutes on 2 CPU cores. Writes benchmarks/out/gnn_qa.json and appends
-to benchmarks/RESULTS.md (with the load average: the box may be shared).
+>= 0.95 (3-hop), trained in <= 5 minutes on 2 CPU cores. Writes benchmarks/out/gnn_qa.json and a
+record under benchmarks/records/ (with the load average: the box may be shared).
 
     .venv/bin/python benchmarks/gnn_qa.py [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
 """
@@ -23,6 +23,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from _records import headline, write_record
 
 from kgreason.config import Settings
 from kgreason.graph.memory import MemoryStore
@@ -109,24 +111,40 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     (out / "gnn_qa.json").write_text(json.dumps(result, indent=2, default=str))
     m = meta["metrics"]
-    lines = [
-        f"\n### gnn strategy (QA) — {result['date']} — {machine}, device {args.device}, {args.threads} torch thread(s)\n",
+    bars = {2: 0.97, 3: 0.95}
+    rows_h = [
+        headline(
+            f"Hits@1, {r['hops']}-hop (n={r['n']}; Hits@5 {r['hits@5']:.3f}, F1 {r['f1']:.3f}, "
+            f"p50 {r['latency_ms_p50']:.1f} ms, faithfulness {r['faithfulness']:.3f})",
+            round(r["hits@1"], 3),
+            f">= {bars[r['hops']]}" if r["hops"] in bars else None,
+            r["hits@1"] >= bars[r["hops"]] if r["hops"] in bars else None,
+        )
+        for r in rows
+    ]
+    rows_h.append(
+        headline(
+            f"training wall time ({args.threads} torch thread(s), device {args.device})",
+            f"{train_wall:.0f} s",
+            "<= 300 s",
+            train_wall <= 300,
+        )
+    )
+    notes = (
         f"Synthetic world graph, memory store: {stats.nodes} nodes, {stats.edges} edges. Trained on {len(train)} "
         f"generated questions (1-3 hops), early stopping on {len(dev)} dev questions; test sets exclude training "
         f"(topic, relation path) pairs; topic entity given; `--llm none`. Training wall time {train_wall:.0f} s "
         f"(embedding {m['prepare_seconds']} s + {m['epochs']} epochs {m['train_seconds']} s; "
-        f"{m['edges_x_layers_per_second']:.0f} edges x layers / s), load average {load_before[0]:.1f} -> "
-        f"{load_after[0]:.1f} (shared box).\n",
-        "| hops | n | Hits@1 | Hits@5 | F1 | p50 ms | p95 ms | faithfulness |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['hops']} | {r['n']} | {r['hits@1']:.3f} | {r['hits@5']:.3f} | {r['f1']:.3f} | "
-            f"{r['latency_ms_p50']:.1f} | {r['latency_ms_p95']:.1f} | {r['faithfulness']:.3f} |"
-        )
-    with (ROOT / "RESULTS.md").open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        f"{m['edges_x_layers_per_second']:.0f} edges x layers / s)."
+    )
+    write_record(
+        "gnn_qa",
+        result,
+        title="gnn strategy (QA)",
+        headline=rows_h,
+        notes=notes,
+        load_at_start=round(load_before[0], 2),
+    )
     return 0
 
 

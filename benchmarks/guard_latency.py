@@ -16,7 +16,7 @@ times, interleaved, in four ways:
 The static check is timed alone too, remembered and on a text never seen before.
 
 Reports the medians (and p90), the ratio guarded / raw (bar: <= 1.3) and the static check alone. Writes
-``benchmarks/out/guard_latency.json`` and prints one line.
+``benchmarks/out/guard_latency.json``, a record under ``benchmarks/records/`` and prints one line.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from _records import headline, load_average, write_record  # noqa: E402
 
 from kgreason.config import Settings  # noqa: E402
 from kgreason.types import Edge  # noqa: E402
@@ -66,6 +68,7 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=10000)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
+    load_start = load_average()
 
     import neo4j
 
@@ -163,6 +166,25 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    lat = {name: f"{v['median_ms']} ms (p90 {v['p90_ms']})" for name, v in stats.items()}
+    write_record(
+        "guard_latency",
+        report,
+        title="Cypher guard latency",
+        headline=[
+            headline(f"2-hop read x{args.calls}, raw driver, median", lat["raw"]),
+            headline("`run_guarded`, median", lat["guarded"]),
+            headline("`run_guarded` / raw", f"x{ratio:.2f}", f"<= x{BAR}", ratio <= BAR),
+            headline("`Neo4jStore.run_cypher` / raw", f"x{via_store:.2f} ({lat['store']})"),
+            headline("a query text seen for the first time / raw", f"x{first:.2f} ({lat['first_sight']})"),
+            headline(
+                "static check alone, remembered / first sight",
+                f"{report['static_check_ms']['median_ms']} / {report['static_check_first_sight_ms']['median_ms']} ms",
+            ),
+        ],
+        notes=f"Neo4j: {report['neo4j']}; graph {report['graph']['nodes']} nodes, {report['graph']['edges']} edges.",
+        load_at_start=load_start,
+    )
     print(
         f"guard latency, 2-hop read x{args.calls}: raw {stats['raw']['median_ms']} ms, guarded "
         f"{stats['guarded']['median_ms']} ms (x{ratio:.2f}, bar x{BAR}: {'met' if ratio <= BAR else 'NOT met'}), "

@@ -13,7 +13,7 @@ Measures, in one run:
 - the read-only guard's added latency: median of (guarded query) - median of (the same query, unguarded),
   and the median EXPLAIN round trip on its own.
 
-Writes ``benchmarks/out/ingest.json`` and appends a dated block to ``benchmarks/RESULTS.md``. Bars:
+Writes ``benchmarks/out/ingest.json`` and a record under ``benchmarks/records/``. Bars:
 Neo4j >= 50,000 edges/s; memory >= 200,000 edges/s and <= 1 KB RAM per edge at 1M edges.
 """
 
@@ -39,11 +39,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from _records import headline, write_record  # noqa: E402
+
 from kgreason.config import Neo4jSettings, Settings  # noqa: E402
 from kgreason.types import Edge  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out" / "ingest.json"  # --out overrides
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 
 
 def rss_bytes() -> int:
@@ -277,42 +278,44 @@ def machine() -> dict[str, Any]:
     }
 
 
-def append_results(report: dict[str, Any]) -> None:
-    m, mem, neo = report["machine"], report.get("memory"), report.get("neo4j")
-    if not RESULTS.exists():
-        RESULTS.write_text("# Benchmark results\n\nRows are appended by the scripts in `benchmarks/`.\n")
-    lines = [
-        "",
-        f"### Graph ingest ({report['date']}, {m['cpus']} CPUs, {m['platform']}, "
-        f"load avg {m['load_avg_1m']} at start, {report['load_avg_end']} at end)",
-        "",
-        f"Graph: {report['graph']['edges']:,} edges, {report['graph']['nodes']:,} nodes, "
-        f"{report['graph']['types']} types, Zipf s={report['graph']['exponent']} "
-        f"(max degree {report['graph']['degrees']['max_degree']:,}, top 1% of nodes hold "
-        f"{report['graph']['degrees']['top1pct_edge_share']:.0%} of edge ends).",
-        "",
-        "| measure | value | bar |",
-        "| --- | --- | --- |",
-    ]
+def record_results(report: dict[str, Any], variant: str | None) -> None:
+    mem, neo = report.get("memory"), report.get("neo4j")
+    rows = []
     if mem:
-        lines += [
-            f"| memory store ingest (upsert) | {mem['edges_per_s']:,} edges/s | >= 200,000 |",
-            f"| memory store ingest + flush | {mem['edges_per_s_with_flush']:,} edges/s | |",
-            f"| memory store RAM | {mem['ram_bytes_per_edge']:,} B/edge | <= 1,024 |",
-        ]
+        rows += [
+            headline("memory store ingest (upsert)", f"{mem['edges_per_s']:,} edges/s", ">= 200,000",
+                     mem["edges_per_s"] >= 200_000),
+            headline("memory store ingest + flush", f"{mem['edges_per_s_with_flush']:,} edges/s"),
+            headline("memory store RAM", f"{mem['ram_bytes_per_edge']:,} B/edge", "<= 1,024",
+                     mem["ram_bytes_per_edge"] <= 1024),
+        ]  # fmt: skip
     if neo:
         pr, guard = neo["per_row"], neo["guard"]
-        lines += [
-            f"| Neo4j ingest, {neo.get('edges', 0):,} edges (batches of {neo['batch_size']:,}, "
-            f"constraint on) | {neo.get('edges_per_s', 0):,} edges/s | >= 50,000 |",
-            f"| Neo4j batched vs one transaction per row ({pr['rows']:,} rows, warm) | {pr['ratio']}x "
-            f"({pr['batched_edges_per_s']:,} vs {pr['per_row_edges_per_s']:,} edges/s) | |",
-            f"| Neo4j full-load rate vs per-row rate | {pr.get('full_load_vs_per_row', '-')}x | |",
-            f"| Cypher guard added latency (median of {guard['runs']}) | {guard['added_median_ms']} ms "
-            f"(EXPLAIN round trip {guard['explain_round_trip_median_ms']} ms) | |",
-        ]
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        rows += [
+            headline(f"Neo4j ingest, {neo.get('edges', 0):,} edges (batches of {neo['batch_size']:,}, "
+                     "constraint on)", f"{neo.get('edges_per_s', 0):,} edges/s", ">= 50,000",
+                     neo.get("edges_per_s", 0) >= 50_000),
+            headline(f"Neo4j batched vs one transaction per row ({pr['rows']:,} rows, warm)",
+                     f"{pr['ratio']}x ({pr['batched_edges_per_s']:,} vs {pr['per_row_edges_per_s']:,} edges/s)"),
+            headline("Neo4j full-load rate vs per-row rate", f"{pr.get('full_load_vs_per_row', '-')}x"),
+            headline(f"Cypher guard added latency (median of {guard['runs']})",
+                     f"{guard['added_median_ms']} ms (EXPLAIN round trip {guard['explain_round_trip_median_ms']} ms)"),
+        ]  # fmt: skip
+    g = report["graph"]
+    notes = (
+        f"Graph: {g['edges']:,} edges, {g['nodes']:,} nodes, {g['types']} types, Zipf s={g['exponent']} "
+        f"(max degree {g['degrees']['max_degree']:,}, top 1% of nodes hold "
+        f"{g['degrees']['top1pct_edge_share']:.0%} of edge ends)."
+    )
+    write_record(
+        "ingest",
+        report,
+        variant=variant,
+        title="Graph ingest",
+        headline=rows,
+        notes=notes,
+        load_at_start=report["machine"]["load_avg_1m"],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--uri", help="an existing Neo4j (default: start a local one under a temp KGR_HOME)")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-neo4j", action="store_true")
-    ap.add_argument("--no-results-md", action="store_true", help="do not append to RESULTS.md")
+    ap.add_argument(
+        "--no-record", action="store_true", help="do not write a record under benchmarks/records/"
+    )
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--out", type=Path, default=OUT, help="where the JSON goes")
     args = ap.parse_args(argv)
@@ -375,8 +380,10 @@ def main(argv: list[str] | None = None) -> int:
                     local.stop()
     report["load_avg_end"] = round(os.getloadavg()[0], 2)
     write_json(report)
-    if not args.no_results_md:
-        append_results(report)
+    if not args.no_record:
+        parts = [f"{args.edges}-edges"] if args.edges != 1_000_000 else []
+        parts += ["memory"] if args.skip_neo4j else ["neo4j"] if args.skip_memory else []
+        record_results(report, "-".join(parts) or None)
     print(f"wrote {OUT}")
     return 0
 

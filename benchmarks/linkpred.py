@@ -8,7 +8,7 @@ also the preset without link features; with ``--encoders``, R-GCN and CompGCN en
 decoder. Bars: filtered
 MRR >= 0.84 (Nations), >= 0.83 (Kinships), >= 0.94 (UMLS), each trained in <= 3 minutes on 2 CPU cores.
 Records training time, the load average (the box may be shared) and, for GNN encoders, training
-throughput in edges x layers per second. Writes benchmarks/out/linkpred.json, appends to RESULTS.md.
+throughput in edges x layers per second. Writes benchmarks/out/linkpred.json and one record per data set under benchmarks/records/.
 
     .venv/bin/python benchmarks/linkpred.py [--datasets nations,kinships,umls] [--ablation] [--encoders]
         [--seeds 0] [--threads 1] [--device cpu]
@@ -25,10 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from _records import headline, write_record
+
 from kgreason.fusion.gnn.linkpred import evaluate_dataset
 
 ROOT = Path(__file__).resolve().parent
 BARS = {"nations": 0.84, "kinships": 0.83, "umls": 0.94}
+DATASET_NAMES = {"nations": "Nations", "kinships": "Kinships", "umls": "UMLS"}
 
 
 def main() -> int:
@@ -81,24 +84,46 @@ def main() -> int:
     print(json.dumps(result, indent=2, default=str))
     (ROOT / "out").mkdir(exist_ok=True)
     (ROOT / "out" / "linkpred.json").write_text(json.dumps(result, indent=2, default=str))
-    lines = [
-        f"\n### link prediction — {result['date']} — {machine}, device {args.device}, {args.threads} torch thread(s)\n",
-        "Filtered ranking, both directions, test split; files from the pykeen 1.11.1 wheel; preset per data set "
-        "(`kgr eval linkpred --dataset NAME`). Training time includes the valid-MRR checks (early stopping).\n",
-        "| data set | model | seed | MRR | Hits@1 | Hits@3 | Hits@10 | bar | train s | epochs | edges x layers/s | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        bar = BARS.get(r["dataset"])
-        verdict = "" if bar is None else (f">= {bar} met" if r["mrr"] >= bar else f">= {bar} MISSED")
-        tp = f"{r['edges_x_layers_per_s']:.0f}" if r["edges_x_layers_per_s"] else "-"
-        lines.append(
-            f"| {r['dataset']} | {r['variant']} | {r['seed']} | {r['mrr']:.4f} | {r['hits@1']:.4f} | "
-            f"{r['hits@3']:.4f} | {r['hits@10']:.4f} | {verdict} | {r['train_seconds']:.1f} | {r['epochs']} | {tp} | "
-            f"{r['load_before']:.1f} -> {r['load_after']:.1f} |"
+    notes = (
+        f"Filtered ranking, both directions, test split; files from the pykeen 1.11.1 wheel; preset per data set "
+        f"(`kgr eval linkpred --dataset NAME`); device {args.device}, {args.threads} torch thread(s). Training "
+        "time includes the valid-MRR checks (early stopping)."
+    )
+    for name in args.datasets.split(","):
+        mine = [r for r in rows if r["dataset"] == name]
+        if not mine:
+            continue
+        bar = BARS.get(name)
+        table = []
+        for r in mine:
+            tp = f", {r['edges_x_layers_per_s']:.0f} edges x layers/s" if r["edges_x_layers_per_s"] else ""
+            table.append(
+                headline(
+                    f"filtered MRR, {r['variant']}, seed {r['seed']} (Hits@1 {r['hits@1']:.4f}, Hits@3 "
+                    f"{r['hits@3']:.4f}, Hits@10 {r['hits@10']:.4f})",
+                    round(r["mrr"], 4),
+                    None if bar is None else f">= {bar}",
+                    None if bar is None else r["mrr"] >= bar,
+                )
+            )
+            table.append(
+                headline(
+                    f"training time, {r['variant']}, seed {r['seed']} ({r['epochs']} epochs{tp}; load "
+                    f"{r['load_before']:.1f} -> {r['load_after']:.1f})",
+                    f"{r['train_seconds']:.1f} s",
+                    "<= 180 s",
+                    r["train_seconds"] <= 180,
+                )
+            )
+        write_record(
+            "linkpred",
+            {**result, "rows": mine},
+            variant=name,
+            title=f"Link prediction, {DATASET_NAMES.get(name, name)}",
+            headline=table,
+            notes=notes,
+            load_at_start=round(mine[0]["load_before"], 2),
         )
-    with (ROOT / "RESULTS.md").open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
     return 0
 
 

@@ -9,7 +9,7 @@ Measures, for the default model (SmolLM2-135M-Instruct Q4_1 on llama.cpp through
 - where CUDA is available: transformers generation for a Qwen2-0.5B-class config with random weights,
   batch 1 vs batched (otherwise reported as skipped).
 
-Writes ``benchmarks/out/llm.json`` and appends a section to ``benchmarks/RESULTS.md``.
+Writes ``benchmarks/out/llm.json`` and a record under ``benchmarks/records/``.
 
 Usage: ``.venv/bin/python benchmarks/llm.py [--threads N] [--parallel N] [--max-tokens N]``
 """
@@ -27,9 +27,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _records import headline, write_record
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out" / "llm.json"
-RESULTS = HERE / "RESULTS.md"
 
 PROMPTS = [
     "Write a short story about a lighthouse keeper.",
@@ -257,31 +258,29 @@ def main() -> None:
         if "ratio" in gpu
         else f"transformers GPU: skipped ({gpu['skipped']})"
     )
-    m = report["machine"]
-    section = (
-        f"\n## LLM layer (`benchmarks/llm.py`) — {report['date']}\n\n"
-        f"Machine: {m['platform']}, {m['cpu_count']} CPUs, load average {m['loadavg_1m_at_start']} at start "
-        f"/ {m['loadavg_1m_at_end']} at end (shared machine). Model {report['model']}, "
-        f"{report['threads']} llama.cpp threads.\n\n"
-        "| measure | value | bar | met |\n|---|---|---|---|\n"
-        f"| decode, batch 1 (streamed, best of 3) | {best['decode_tok_s_stream']} tok/s "
-        f"(server timing {best['server_decode_tok_s']}) | >= 80 tok/s | "
-        f"{'yes' if report['bars']['decode_ge_80_tok_s'] else 'no'} |\n"
-        f"| time to first token | {best['ttft_ms']} ms | | |\n"
-        f"| model load, fresh process: 1st / 2nd | {report['load']['first_ms']} / "
-        f"{report['load']['second_ms']} ms "
-        f"| <= 2000 ms after the first | {'yes' if report['bars']['load_le_2s_after_first'] else 'no'} |\n"
-        f"| 16 prompts sequential | {batch['sequential_tok_s']} tok/s ({batch['sequential_s']} s) | | |\n"
-        f"| 16 prompts via chat_many ({batch['parallel_slots']} slots) | {batch['chat_many_tok_s']} tok/s "
-        f"({batch['chat_many_s']} s) | | |\n"
-        f"| chat_many / sequential throughput | x{batch['throughput_ratio']} | >= x2 | "
-        f"{'yes' if report['bars']['chat_many_ge_2x'] else 'no'} |\n\n"
-        f"{gpu_line}.\n"
+    bars = report["bars"]
+    rows = [
+        headline("decode, batch 1 (streamed, best of 3)",
+                 f"{best['decode_tok_s_stream']} tok/s (server timing {best['server_decode_tok_s']})",
+                 ">= 80 tok/s", bars["decode_ge_80_tok_s"]),
+        headline("time to first token", f"{best['ttft_ms']} ms"),
+        headline("model load, fresh process: 1st / 2nd",
+                 f"{report['load']['first_ms']} / {report['load']['second_ms']} ms",
+                 "<= 2000 ms after the first", bars["load_le_2s_after_first"]),
+        headline("16 prompts sequential", f"{batch['sequential_tok_s']} tok/s ({batch['sequential_s']} s)"),
+        headline(f"16 prompts via chat_many ({batch['parallel_slots']} slots)",
+                 f"{batch['chat_many_tok_s']} tok/s ({batch['chat_many_s']} s)"),
+        headline("chat_many / sequential throughput", f"x{batch['throughput_ratio']}", ">= x2",
+                 bars["chat_many_ge_2x"]),
+    ]  # fmt: skip
+    write_record(
+        "llm",
+        report,
+        title="LLM layer",
+        headline=rows,
+        notes=f"Model {report['model']}, {report['threads']} llama.cpp threads. {gpu_line}.",
+        load_at_start=round(load_at_start, 2),
     )
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        if fh.tell() == 0:
-            fh.write("# Benchmark results\n")
-        fh.write(section)
     print(json.dumps(report, indent=2))
 
 

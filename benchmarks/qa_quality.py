@@ -23,7 +23,8 @@ need ``--store neo4j``). The test split is the held-out half: never tune on it.
         --strategies retrieve,multihop,multihop:cypher,multihop:auto --llm none,llamacpp --limit 5
     .venv/bin/python benchmarks/qa_quality.py --split dev --per-question benchmarks/out/dev_errors.jsonl
 
-Writes ``benchmarks/out/qa_quality_<split>.json`` (or ``--out``) and prints a markdown table per run.
+Writes ``benchmarks/out/qa_quality_<split>.json`` (or ``--out``), a record under ``benchmarks/records/``
+(unless ``--no-record``) and prints a markdown table per run.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -316,6 +318,58 @@ def markdown(run: Run) -> str:
     return "\n".join(lines)
 
 
+def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], load_start: float) -> None:
+    """One record under benchmarks/records/ (the summary in RESULTS.md shows the newest per variant)."""
+    from _records import headline, write_record  # benchmarks/ is on sys.path when run as a script
+
+    rows = []
+    for r in runs:
+        data = r.to_dict()
+        name = f"{r.strategy} / llm={r.llm}"
+        if r.setup_error:
+            rows.append(headline(f"{name}: not run", r.setup_error[:200]))
+            continue
+        overall = data["overall"]
+        rows.append(
+            headline(
+                f"{name}: exact, all types (hits@1 {_cell(overall['hits@1'])}, p50 "
+                f"{_cell(overall['latency_ms_p50'])} ms, errors {overall['errors']})",
+                overall["exact"],
+            )
+        )
+        by_type = {t: m["exact"] for t, m in data["by_type"].items() if m["exact"] is not None}
+        if by_type:
+            worst = min(by_type, key=lambda t: by_type[t])
+            bar = 0.75 if r.llm == "none" else 0.85
+            rows.append(
+                headline(
+                    f"{name}: lowest per-type exact ({worst}; "
+                    + ", ".join(f"{t} {_cell(v)}" for t, v in by_type.items())
+                    + ")",
+                    by_type[worst],
+                    f">= {bar} on every type",
+                    by_type[worst] >= bar,
+                )
+            )
+    parts = [args.split, args.store]
+    if args.strategies != "retrieve,multihop":
+        parts.append(args.strategies)
+    if args.llm != "none":
+        parts.append("llm-" + args.llm)
+    if args.limit is not None:
+        parts.append(f"limit{args.limit}")
+    variant = re.sub(r"[^a-z0-9_-]+", "_", "-".join(parts).lower())
+    write_record(
+        "qa_quality",
+        result,
+        variant=variant,
+        title=f"Atlas QA quality ({args.split} split, {args.store} store)",
+        headline=rows,
+        notes="Hand-written Atlas questions (`benchmarks/qa_data/`); the engine links entities from the text.",
+        load_at_start=load_start,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
@@ -338,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-question", type=Path, default=None, help="JSON lines, one per question and run"
     )
+    parser.add_argument("--no-record", action="store_true", help="no record under benchmarks/records/")
     args = parser.parse_args(argv)
+    load_start = round(os.getloadavg()[0], 2)
 
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     llms = [s.strip() for s in args.llm.split(",") if s.strip()]
@@ -398,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
                 for o in r.outcomes:
                     row = {"strategy": r.strategy, "llm": r.llm, **o.to_row()}
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    if not args.no_record:
+        record(args, result, runs, load_start)
 
     m = header["machine"]
     print(f"### Atlas QA quality: split={args.split}, store={args.store}, {len(questions)} questions")

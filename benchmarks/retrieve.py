@@ -9,7 +9,7 @@ generates 1-hop and 2-hop question sets with ``make_qa``, and evaluates, side by
 
 The relation-path embedding cache is warmed by a first pass that is not timed; the timed pass is what
 the table reports (a cold first question also pays for model loading). Writes benchmarks/out/retrieve.json
-and appends to benchmarks/RESULTS.md.
+and a record under benchmarks/records/.
 
     .venv/bin/python benchmarks/retrieve.py [--n 100] [--no-llm]
 """
@@ -25,6 +25,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from _records import headline, load_average, write_record
 
 from kgreason.config import Settings
 from kgreason.graph.memory import MemoryStore
@@ -43,6 +45,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=2150, help="graph size (about 5 edges per person)")
     parser.add_argument("--no-llm", action="store_true", help="skip the bundled-model runs")
     args = parser.parse_args()
+    load_start = load_average()
 
     home = Path(tempfile.mkdtemp(prefix="kgr-bench-"))
     os.environ["KGR_HOME"] = str(home)
@@ -90,21 +93,41 @@ def main() -> int:
     out = ROOT / "out"
     out.mkdir(exist_ok=True)
     (out / "retrieve.json").write_text(json.dumps(result, indent=2))
-    lines = [
-        f"\n### retrieve strategy — {result['date']} — {machine}\n",
-        f"Synthetic world graph, memory store: {stats.nodes} nodes, {stats.edges} edges; "
-        f"{args.n} generated questions per hop count (`make_qa`, seeds 1 and 2); topic entity given.\n",
-        "| LLM | hops | Hits@1 | Hits@5 | F1 | p50 ms | p95 ms | LLM calls/q | evidence tokens (max) | faithfulness |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    bars = {("llamacpp", 1): 0.80, ("llamacpp", 2): 0.60}
+    table = []
     for r in rows:
-        lines.append(
-            f"| {r['llm']} | {r['hops']} | {r['hits@1']:.3f} | {r['hits@5']:.3f} | {r['f1']:.3f} | "
-            f"{r['latency_ms_p50']:.1f} | {r['latency_ms_p95']:.1f} | {r['llm_calls']:.2f} | "
-            f"{r.get('evidence_tokens_max', 0):.0f} | {r['faithfulness']:.3f} |"
+        bar = bars.get((r["llm"], r["hops"]))
+        table.append(
+            headline(
+                f"Hits@1, {r['hops']}-hop, LLM {r['llm']} (Hits@5 {r['hits@5']:.3f}, F1 {r['f1']:.3f}, "
+                f"{r['llm_calls']:.2f} LLM calls/q, faithfulness {r['faithfulness']:.3f})",
+                round(r["hits@1"], 3),
+                None if bar is None else f">= {bar}",
+                None if bar is None else r["hits@1"] >= bar,
+            )
         )
-    with (ROOT / "RESULTS.md").open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        latency = f"{r['latency_ms_p50']:.1f} ms (p95 {r['latency_ms_p95']:.1f})"
+        if r["llm"] == "none":
+            table.append(headline(f"p50 latency, {r['hops']}-hop, LLM none", latency, "<= 50 ms",
+                                  r["latency_ms_p50"] <= 50))  # fmt: skip
+        else:
+            tokens = r.get("evidence_tokens_max", 0)
+            table.append(headline(f"p50 latency, {r['hops']}-hop, LLM {r['llm']}", latency))
+            table.append(headline(f"evidence tokens (max), {r['hops']}-hop, LLM {r['llm']}", tokens,
+                                  "<= 1000", tokens <= 1000))  # fmt: skip
+    notes = (
+        f"Synthetic world graph, memory store: {stats.nodes} nodes, {stats.edges} edges; "
+        f"{args.n} generated questions per hop count (`make_qa`, seeds 1 and 2); topic entity given."
+    )
+    write_record(
+        "retrieve",
+        result,
+        variant="no-llm" if args.no_llm else None,
+        title="retrieve strategy (generated questions)",
+        headline=table,
+        notes=notes,
+        load_at_start=load_start,
+    )
     return 0
 
 

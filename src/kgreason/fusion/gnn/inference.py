@@ -1,7 +1,8 @@
 """Inference for the gnn strategy: a loaded QA model, its graph tensors, scoring and path choice.
 
 ``QARuntime.load`` reads the graph (checking the checkpoint's graph hash), rebuilds the model from its
-config and state, and computes the node vectors once. ``score`` runs one question from one topic entity;
+config and state (the bundled MiniLM question encoder, with the checkpoint's fine-tuned layers when it has
+them), and computes the node vectors once. ``score`` runs one question from one topic entity;
 ``best_path`` picks, among candidate supporting paths, the one the model's per-step relation
 distributions make most likely (shortest first on ties).
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
+from kgreason.errors import ConfigError
 from kgreason.fusion.gnn.checkpoint import load_checkpoint
 from kgreason.fusion.gnn.graph_data import GraphIndex, index_store
 from kgreason.fusion.gnn.qa_model import QAConfig
@@ -59,14 +61,19 @@ class QARuntime:
         import torch
 
         from kgreason.fusion.gnn.qa_model import QAModel
-        from kgreason.fusion.gnn.training import node_names
+        from kgreason.fusion.gnn.training import QA_FORMAT, node_names
 
         index = index_store(store)
         ckpt = load_checkpoint(path, expect_hash=index.digest)
+        if ckpt.meta.get("format") != QA_FORMAT:
+            raise ConfigError(
+                f"the model in {path} was trained by an older kgreason (another model layout)",
+                hint="retrain it with `kgr train qa`",
+            )
         config = QAConfig(**ckpt.meta["config"])
         text = torch.as_tensor(ckpt.features) if ckpt.features is not None else None
         model = QAModel(index.num_nodes, index.num_relations, config, text=text)
-        model.load_state_dict(ckpt.state)
+        model.load_checkpoint_state(ckpt.state)
         model.train(False)
         return cls(index, node_names(store, index), model, config, encoder)
 
@@ -82,15 +89,17 @@ class QARuntime:
         t = self.index.index.get(topic)
         if t is None:
             return None
-        vec = np.asarray(self.encoder.encode([mask_topic(question, self.names[t])]), dtype=np.float32)
+        text = mask_topic(question, self.names[t])
         with torch.no_grad():
             topics = torch.tensor([t])
-            probs, hops, hq = self.model.step_probabilities(torch.as_tensor(vec), topics, self.ent)
-            mass = self.model.propagate(
-                topics, probs, hops, self.edge_index, self.edge_type, self.index.num_nodes
-            )
-            logits = self.model.combine(mass, hq, self.ent)
-        m, lg = mass[0].numpy(), logits[0].numpy()
+            if self.model.question_encoder is not None:
+                ids, mask = self.model.question_encoder.tokenize([text])
+            else:
+                ids, mask = torch.zeros(1, 1, dtype=torch.long), torch.ones(1, 1, dtype=torch.long)
+            tokens = self.model.tokens(ids, mask)
+            out = self.model.score(tokens, mask, topics, self.ent, self.rel, self.edge_index, self.edge_type)
+        probs, hops = out["probs"], out["hops"]
+        m, lg = out["mass"][0].numpy(), out["logits"][0].numpy()
         reached = np.flatnonzero(m > 1e-4)
         reached = reached[reached != t]
         order = reached[np.argsort(-lg[reached], kind="stable")]

@@ -11,7 +11,7 @@ vectors (a shallow KGE model). Decoders score ``(head, relation, tail)``:
 
 ``score_all`` scores one ``(h, r)`` query against every entity at once (1-N scoring), which is what
 makes training with a cross-entropy over all entities cheap on small graphs. Only imported by code that
-has already checked torch is installed.
+has already checked torch and PyTorch Geometric are installed.
 """
 
 from __future__ import annotations
@@ -21,23 +21,26 @@ from typing import Literal
 
 import torch
 from torch import Tensor, nn
+from torch_geometric.nn import MessagePassing, RGCNConv
 
 EncoderName = Literal["none", "rgcn", "compgcn"]
 DecoderName = Literal["distmult", "complex", "rotate"]
 
 
-class CompGCNLayer(nn.Module):
-    """One CompGCN layer (Vashishth et al., 2020): messages ``W_dir · phi(x_u, z_r)``, mean-aggregated.
+class CompGCNConv(MessagePassing):  # type: ignore[misc]
+    """One CompGCN layer (Vashishth et al., 2020) as a PyG ``MessagePassing``: messages
+    ``W_dir · phi(x_u, z_r)``, mean-aggregated.
 
     ``phi`` is element-wise multiplication (``mult``) or subtraction (``sub``); original and reciprocal
     edges have their own weight; a self-loop term keeps each node's own vector; relation vectors are
-    transformed by their own weight for the next layer.
+    transformed by their own weight for the next layer. An optional ``edge_weight`` (``[E]``) scales each
+    message before aggregation: the QA model's question-conditioned reasoning layer gates edges with it.
     """
 
     def __init__(
         self, dim: int, num_relations: int, *, composition: str = "mult", dropout: float = 0.1
     ) -> None:
-        super().__init__()
+        super().__init__(aggr="mean")
         self.num_relations = num_relations
         self.composition = composition
         self.w_in = nn.Linear(dim, dim, bias=False)
@@ -51,18 +54,23 @@ class CompGCNLayer(nn.Module):
     def _phi(self, x: Tensor, z: Tensor) -> Tensor:
         return x * z if self.composition == "mult" else x - z
 
-    def forward(self, x: Tensor, rel: Tensor, edge_index: Tensor, edge_type: Tensor) -> tuple[Tensor, Tensor]:
-        src, dst = edge_index[0], edge_index[1]
-        composed = self._phi(x[src], rel[edge_type])
-        inverse = (edge_type >= self.num_relations // 2).unsqueeze(-1)
-        messages = torch.where(inverse, self.w_in(composed), self.w_out(composed))
-        agg = torch.zeros_like(x).index_add_(0, dst, messages)
-        degree = torch.zeros(x.size(0), device=x.device, dtype=x.dtype).index_add_(
-            0, dst, torch.ones_like(dst, dtype=x.dtype)
-        )
-        agg = agg / degree.clamp(min=1.0).unsqueeze(-1)
+    def forward(
+        self,
+        x: Tensor,
+        rel: Tensor,
+        edge_index: Tensor,
+        edge_type: Tensor,
+        edge_weight: Tensor | None = None,
+    ) -> tuple[Tensor, Tensor]:
+        agg = self.propagate(edge_index, x=x, rel=rel, edge_type=edge_type, edge_weight=edge_weight)
         out = self.norm(agg + self.w_loop(self._phi(x, self.loop_rel)))
         return self.dropout(torch.tanh(out)), self.w_rel(rel)
+
+    def message(self, x_j: Tensor, rel: Tensor, edge_type: Tensor, edge_weight: Tensor | None) -> Tensor:
+        composed = self._phi(x_j, rel[edge_type])
+        inverse = (edge_type >= self.num_relations // 2).unsqueeze(-1)
+        messages = torch.where(inverse, self.w_in(composed), self.w_out(composed))
+        return messages if edge_weight is None else messages * edge_weight.unsqueeze(-1)
 
 
 class GraphEncoder(nn.Module):
@@ -72,7 +80,8 @@ class GraphEncoder(nn.Module):
         num_entities: nodes in the graph.
         num_relations: relation types *including* reciprocals (``2R``).
         dim: vector size of entities and relations.
-        kind: ``none`` (shallow), ``rgcn`` (PyG ``RGCNConv`` with basis decomposition) or ``compgcn``.
+        kind: ``none`` (shallow), ``rgcn`` (PyG ``RGCNConv`` with basis decomposition) or ``compgcn``
+            (``CompGCNConv``, a PyG ``MessagePassing`` layer).
         layers: GNN layers (ignored for ``none``).
         text_features: optional ``[num_entities, F]`` frozen features, projected and added.
     """
@@ -109,13 +118,11 @@ class GraphEncoder(nn.Module):
             self.text_proj = None
         self.layers = nn.ModuleList()
         if kind == "rgcn":
-            from torch_geometric.nn import RGCNConv
-
             for _ in range(layers):
                 self.layers.append(RGCNConv(dim, dim, num_relations, num_bases=min(num_bases, num_relations)))
         elif kind == "compgcn":
             for _ in range(layers):
-                self.layers.append(CompGCNLayer(dim, num_relations, dropout=dropout))
+                self.layers.append(CompGCNConv(dim, num_relations, dropout=dropout))
         self.dropout = nn.Dropout(dropout)
 
     def initial(self) -> Tensor:

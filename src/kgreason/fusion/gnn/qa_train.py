@@ -1,11 +1,13 @@
-"""Joint training of the gnn strategy's QA model, early stopping on a dev set, and its checkpoint.
+"""Joint training of the gnn strategy's QA model, early stopping on a dev set, and its checkpoint state.
 
-``train_qa`` reads the graph (``index_store``), embeds node names and questions with the frozen MiniLM
-encoder (the topic entity's name masked in the question, so the model learns the relations asked for,
-not the names), and optimises the contrastive QA loss plus the link-prediction loss together with Adam.
-After each epoch it measures Hits@1 on the dev questions and keeps the best state; it stops after
-``patience`` epochs without gain or after ``max_seconds``. ``save``/``load`` write and read the
-checkpoint with its metadata (graph hash, config, metrics).
+``train_qa`` builds the model over the graph (``index_store``; node names embedded beforehand with the
+frozen MiniLM) and optimises the contrastive QA loss plus the link-prediction loss with Adam. Questions
+(topic entity's name masked, so the model learns the relations asked for, not the names) are tokenised
+once; while the question encoder is frozen its token states are computed once and reused. With
+``question_encoder=finetune`` a frozen warm-up runs first (to its own early stop), then the encoder's top
+``finetune_layers`` layers train together with the GNN (their own learning rate, ``encoder_lr``) for up
+to ``finetune_epochs``. After each epoch it measures Hits@1 on the dev questions and keeps the best state
+of either phase; it stops after ``patience`` epochs without gain or after ``max_seconds``.
 """
 
 from __future__ import annotations
@@ -34,16 +36,26 @@ def mask_topic(question: str, topic_name: str) -> str:
 
 @dataclass
 class EncodedQA:
-    """Questions as vectors, topics and answers as node indexes (items without a usable topic dropped)."""
+    """Masked question texts, topics and answers as node indexes (items without a usable topic dropped).
 
-    vectors: npt.NDArray[np.float32]
+    ``input_ids``/``attention_mask`` are the tokenised texts; ``tokens`` caches the frozen encoder's
+    token states (``prepare`` fills both).
+    """
+
+    texts: list[str]
     topics: npt.NDArray[np.int64]
     answers: list[list[int]]
     dropped: int = 0
+    input_ids: Any = None
+    attention_mask: Any = None
+    tokens: Any = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
-def encode_items(items: Sequence[QAItem], index: GraphIndex, names: Sequence[str], encoder: Any) -> EncodedQA:
-    """Embed questions (topic masked) and map topics/answers to node indexes."""
+def encode_items(items: Sequence[QAItem], index: GraphIndex, names: Sequence[str]) -> EncodedQA:
+    """Mask each question's topic name and map topics/answers to node indexes."""
     texts, topics, answers = [], [], []
     dropped = 0
     for item in items:
@@ -57,8 +69,45 @@ def encode_items(items: Sequence[QAItem], index: GraphIndex, names: Sequence[str
         answers.append(gold)
     if not texts:
         raise InputError("no question has a topic_entity and an answer in the graph")
-    vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
-    return EncodedQA(vectors, np.asarray(topics, dtype=np.int64), answers, dropped)
+    return EncodedQA(texts, np.asarray(topics, dtype=np.int64), answers, dropped)
+
+
+def prepare(model: Any, data: EncodedQA, *, batch_size: int = 256) -> None:
+    """Tokenise ``data`` once and cache the (frozen) encoder's token states."""
+    import torch
+
+    encoder = model.question_encoder
+    if encoder is None:
+        data.input_ids = torch.zeros(len(data), 1, dtype=torch.long)
+        data.attention_mask = torch.ones(len(data), 1, dtype=torch.long)
+        return
+    data.input_ids, data.attention_mask = encoder.tokenize(data.texts)
+    device = next(model.parameters()).device
+    states = []
+    encoder.train(False)
+    with torch.no_grad():
+        for start in range(0, len(data), batch_size):
+            ids = data.input_ids[start : start + batch_size].to(device)
+            mask = data.attention_mask[start : start + batch_size].to(device)
+            states.append(encoder(ids, mask).cpu())
+    data.tokens = torch.cat(states)
+
+
+def question_batch(model: Any, data: EncodedQA, sel: Any, device: Any) -> tuple[Any, Any]:
+    """(token states, attention mask) of questions ``sel``, trimmed to their longest question: from the
+    cache while the encoder is frozen, through the encoder (with gradients) once it trains."""
+    import torch
+
+    sel = torch.as_tensor(sel, dtype=torch.long)
+    mask = data.attention_mask[sel]
+    length = max(1, int(mask.sum(1).max()))
+    mask = mask[:, :length].to(device)
+    encoder = model.question_encoder
+    if encoder is not None and encoder.trainable:
+        return model.tokens(data.input_ids[sel, :length].to(device), mask), mask
+    if data.tokens is None:
+        return model.tokens(data.input_ids[sel, :length].to(device), mask), mask
+    return data.tokens[sel, :length].to(device), mask
 
 
 @dataclass
@@ -69,6 +118,7 @@ class QATrainResult:
     epochs_run: int
     seconds: float
     history: list[dict[str, float]] = field(default_factory=list)
+    finetune_epochs: int = 0
 
 
 def hits_at_1(
@@ -80,14 +130,16 @@ def hits_at_1(
     model.train(False)
     hits = 0
     with torch.no_grad():
-        for start in range(0, len(data.topics), batch_size):
-            # on the model's device (the graph tensors are there): a CUDA run scored CPU tensors before
-            q = torch.as_tensor(data.vectors[start : start + batch_size], device=edge_index.device)
-            t = torch.as_tensor(data.topics[start : start + batch_size], device=edge_index.device)
-            out = model(q, t, edge_index, edge_type)
+        # on the model's device (the graph tensors are there): a CUDA run scored CPU tensors before
+        ent, rel = model.node_vectors(edge_index, edge_type)
+        for start in range(0, len(data), batch_size):
+            sel = list(range(start, min(start + batch_size, len(data))))
+            tokens, mask = question_batch(model, data, sel, edge_index.device)
+            t = torch.as_tensor(data.topics[sel], device=edge_index.device)
+            out = model.score(tokens, mask, t, ent, rel, edge_index, edge_type)
             top = out["logits"].argmax(-1).tolist()
             hits += sum(p in data.answers[start + i] for i, p in enumerate(top))
-    return hits / max(1, len(data.topics))
+    return hits / max(1, len(data))
 
 
 def train_qa(
@@ -114,22 +166,28 @@ def train_qa(
     edge_index, edge_type = (x.to(dev_) for x in reciprocal_edges(triples, index.num_relations))
     text = torch.as_tensor(features) if features is not None else None
     model = QAModel(index.num_nodes, index.num_relations, config, text=text).to(dev_)
-    optim = torch.optim.Adam(model.parameters(), lr=config.lr)
+    for data in (train, dev):
+        if data is not None:
+            prepare(model, data)
+    graph_params = [p for n, p in model.named_parameters() if not n.startswith("question_encoder.")]
+    optim = torch.optim.Adam(graph_params, lr=config.lr)
     lp_triples = triples.to(dev_)
     best: dict[str, float] = {"hits@1": -1.0}
     best_state: dict[str, Any] | None = None
     history: list[dict[str, float]] = []
-    stale, epoch = 0, 0
+    stale, epoch, tuned_epochs = 0, 0, 0
+    phase = "frozen"
     started = time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
+    while True:
+        epoch += 1
         model.train(True)
-        order = rng.permutation(len(train.topics))
+        order = rng.permutation(len(train))
         qa_total = lp_total = 0.0
         for start in range(0, len(order), config.batch_size):
             sel = order[start : start + config.batch_size]
-            q = torch.as_tensor(train.vectors[sel], device=dev_)
+            tokens, mask = question_batch(model, train, sel, dev_)
             t = torch.as_tensor(train.topics[sel], device=dev_)
-            out = model(q, t, edge_index, edge_type)
+            out = model(tokens, mask, t, edge_index, edge_type)
             qa = contrastive_loss(
                 out["logits"], answer_mask([train.answers[i] for i in sel], index.num_nodes, dev_)
             )
@@ -143,10 +201,12 @@ def train_qa(
             loss.backward()  # type: ignore[no-untyped-call]
             optim.step()
             qa_total += float(qa.detach()) * len(sel)
+        tuned_epochs += phase == "finetune"
         row: dict[str, float] = {
             "epoch": float(epoch),
             "qa_loss": qa_total / len(order),
             "lp_loss": lp_total / len(order),
+            "encoder_trained": float(phase == "finetune"),
         }
         score = hits_at_1(model, dev if dev is not None else train, edge_index, edge_type)
         row["dev_hits@1" if dev is not None else "train_hits@1"] = score
@@ -159,9 +219,29 @@ def train_qa(
         history.append(row)
         if progress is not None:
             progress(epoch, row)
-        if stale >= config.patience or row["seconds"] > config.max_seconds or score >= 1.0:
+        out_of_time = row["seconds"] > config.max_seconds
+        done = stale >= config.patience or score >= 1.0 or out_of_time
+        if phase == "frozen" and (done or epoch >= config.epochs):
+            if config.question_encoder != "finetune" or out_of_time or score >= 1.0:
+                break
+            # the warm-up is over: from its best state, train the encoder's top layers with the rest
+            if best_state is not None:
+                model.load_state_dict(best_state)
+            encoder = model.question_encoder
+            assert encoder is not None  # question_encoder=finetune builds one
+            encoder.set_trainable(config.finetune_layers)
+            tuned = [p for p in encoder.parameters() if p.requires_grad]
+            optim = torch.optim.Adam(
+                [{"params": graph_params, "lr": config.lr}, {"params": tuned, "lr": config.encoder_lr}]
+            )
+            phase, stale = "finetune", 0
+        elif phase == "finetune" and (done or tuned_epochs >= config.finetune_epochs):
             break
     if best_state is not None:
         model.load_state_dict(best_state)
+    if model.question_encoder is not None and model.question_encoder.trainable:
+        model.question_encoder.round_trainable()  # what the checkpoint keeps (fp16): same answers after
     model.train(False)
-    return QATrainResult(model, config, best, epoch, time.perf_counter() - started, history)
+    return QATrainResult(
+        model, config, best, epoch, time.perf_counter() - started, history, finetune_epochs=tuned_epochs
+    )

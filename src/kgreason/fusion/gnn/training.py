@@ -2,7 +2,8 @@
 
 Both read the graph through ``index_store`` (streamed from any store), embed node texts with MiniLM,
 train (``train_qa`` / ``train_linkpred``), and save the model with its metadata (graph hash, config,
-metrics) under ``KGR_HOME/models/gnn/``.
+metrics) under ``KGR_HOME/models/gnn/``. A QA checkpoint holds the question encoder's weights only when
+they were fine-tuned (its trained layers, fp16); otherwise the bundled MiniLM stands for them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from kgreason.graph.store import GraphStore
 from kgreason.qa_file import QAItem
 
 Progress = Callable[[int, dict[str, float]], None]
+QA_FORMAT = 2
+"""Version of the QA checkpoint layout (2: transformers question encoder, subgraph reasoning layers)."""
 
 
 def node_names(store: GraphStore, index: GraphIndex) -> list[str]:
@@ -54,12 +57,13 @@ def train_qa_model(
     index = index_store(store)
     names = node_names(store, index)
     features = text_features(index, encoder)
-    train = encode_items(train_items, index, names, encoder)
-    dev = encode_items(dev_items, index, names, encoder) if dev_items else None
+    train = encode_items(train_items, index, names)
+    dev = encode_items(dev_items, index, names) if dev_items else None
     prepared = time.perf_counter() - started
     result = train_qa(index, features, train, dev, config, device=device, seed=seed, progress=progress)
     meta = {
         "kind": "qa",
+        "format": QA_FORMAT,
         "graph": store.graph,
         "backend": store.backend,
         "graph_hash": index.digest,
@@ -70,8 +74,9 @@ def train_qa_model(
         "metrics": {
             **{f"dev_{k}" if dev is not None else f"train_{k}": v for k, v in result.best_dev.items()},
             "epochs": result.epochs_run,
-            "train_questions": len(train.topics),
-            "dev_questions": len(dev.topics) if dev is not None else 0,
+            "finetune_epochs": result.finetune_epochs,
+            "train_questions": len(train),
+            "dev_questions": len(dev) if dev is not None else 0,
             "dropped_questions": train.dropped + (dev.dropped if dev is not None else 0),
             "prepare_seconds": round(prepared, 2),
             "train_seconds": round(result.seconds, 2),
@@ -80,7 +85,7 @@ def train_qa_model(
                 * index.num_edges
                 * max(1, config.layers)
                 * result.epochs_run
-                * max(1, -(-len(train.topics) // config.batch_size))
+                * max(1, -(-len(train) // config.batch_size))
                 / max(result.seconds, 1e-9),
                 1,
             ),
@@ -89,8 +94,7 @@ def train_qa_model(
         "device": device,
     }
     path = checkpoint_dir(settings, "qa", store.backend, store.graph)
-    state = {k: v.cpu() for k, v in result.model.state_dict().items()}
-    save_checkpoint(path, state=state, meta=meta, features=features)
+    save_checkpoint(path, state=result.model.checkpoint_state(), meta=meta, features=features)
     meta["path"] = str(path)
     return meta
 

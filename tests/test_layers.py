@@ -40,7 +40,7 @@ ROOT = "kgreason"
 CORE = {f"{ROOT}.{m}" for m in ("types", "errors", "config", "registry", "atomic")} | {ROOT}
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("core", tuple(sorted(CORE))),
-    ("graph/llm", (f"{ROOT}.graph", f"{ROOT}.llm", f"{ROOT}.embed", f"{ROOT}.qa_file")),
+    ("graph/llm", (f"{ROOT}.graph", f"{ROOT}.llm", f"{ROOT}.embed", f"{ROOT}.qa_file", f"{ROOT}.documents")),
     ("fusion", (f"{ROOT}.fusion",)),
     ("reasoning", (f"{ROOT}.reasoning",)),
     ("domains", (f"{ROOT}.domains", f"{ROOT}.testing")),

@@ -92,25 +92,24 @@ INTERACT = """
 window.addEventListener("load", function () {  // after the view booted (on DOMContentLoaded)
   var root = document.querySelector("[data-kgview]"), v = root.kgview, c = v.canvas;
   var rect = c.getBoundingClientRect(), out = {};
-  function at(n) { return {x: rect.left + n.x * v.scale + v.tx, y: rect.top + n.y * v.scale + v.ty}; }
+  function at(n) { return {x: rect.left + n.x * v.sx + v.tx, y: rect.top + n.y * v.sy + v.ty}; }
   function fire(type, p, extra) {
     var init = {clientX: p.x, clientY: p.y, bubbles: true, cancelable: true, pointerId: 1, buttons: 1};
     for (var k in extra || {}) init[k] = extra[k];
     c.dispatchEvent(type === "wheel" ? new WheelEvent(type, init) : new PointerEvent(type, init));
   }
-  v.alpha = 0;  // stop the layout so positions only move when the test moves them
   var bob = v.index["bob"];
   fire("pointermove", at(bob), {buttons: 0});
   out.tip_visible = v.tip.style.display === "block";
   out.tip_text = v.tip.textContent;
-  var s0 = v.scale;
+  var s0 = v.sx;
   fire("wheel", {x: rect.left + rect.width / 2, y: rect.top + rect.height / 2}, {deltaY: -400});
-  out.zoomed_in = v.scale > s0 * 1.5;
+  out.zoomed_in = v.sx > s0 * 1.5;
   var x0 = bob.x, y0 = bob.y, p = at(bob);
   fire("pointerdown", p);
   fire("pointermove", {x: p.x + 80, y: p.y + 40});
   fire("pointerup", {x: p.x + 80, y: p.y + 40});
-  out.dragged = Math.round((bob.x - x0) * v.scale) === 80 && Math.round((bob.y - y0) * v.scale) === 40;
+  out.dragged = Math.round((bob.x - x0) * v.sx) === 80 && Math.round((bob.y - y0) * v.sy) === 40;
   var tx = v.tx, empty = {x: rect.left + 3, y: rect.top + 3};
   fire("pointerdown", empty);
   fire("pointermove", {x: empty.x + 50, y: empty.y});

@@ -9,6 +9,7 @@ written to a standalone HTML file; drawing happens in the browser (``static/kgvi
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,24 +19,20 @@ from typing import Any
 
 from kgreason.errors import InputError
 from kgreason.graph.store import GraphSchema, GraphStore
+from kgreason.notebook.colors import PALETTE as PALETTE
+from kgreason.notebook.colors import LabelColors
+from kgreason.notebook.colors import label_colors as shared_colors
+from kgreason.notebook.layout import layout
 from kgreason.types import DEFAULT_LABEL, Answer, Edge, Node, Path, Subgraph
-
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#b07aa1",
-    "#76b7b2",
-    "#edc948",
-    "#ff9da7",
-    "#9c755f",
-    "#e15759",
-    "#bab0ac",
-)
-"""Colours given to node labels, in order of first appearance (then reused)."""
 
 MAX_NODES = 1500
 """More nodes than this make an unreadable picture and a slow layout: ``view`` keeps the first ones."""
+
+MAX_HEIGHT = 1600
+"""The tallest a drawing grows (pixels) to give a big graph's names room; beyond it names may be left out."""
+
+STAGE_PAD = 12
+"""Pixels the page keeps free around the drawing (its padding and border)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +61,7 @@ class GraphView:
     title: str = ""
     height: int = 480
     truncated: bool = False
+    colors: LabelColors = field(default_factory=lambda: shared_colors, repr=False)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _edge_ids: set[str] = field(default_factory=set, repr=False)
 
@@ -121,37 +119,63 @@ class GraphView:
         self._merge_edges(sub.edges)
 
     def label_colors(self) -> dict[str, str]:
-        """Colour of each node's first label, in order of first appearance."""
+        """Colour of each node label in the view, in order of first appearance.
+
+        A label's colour is the same in every view (``kgreason.notebook.colors``): it does not depend on
+        which other labels the view holds.
+        """
         colors: dict[str, str] = {}
         for n in self.nodes:
             key = group_of(n)
             if key not in colors:
-                colors[key] = PALETTE[len(colors) % len(PALETTE)]
+                colors[key] = self.colors(key)
         return colors
 
     def to_data(self) -> dict[str, Any]:
-        """The JSON the browser side draws (see ``static/kgview.js`` for the format)."""
+        """The JSON the browser side draws (see ``static/kgview.js`` for the format).
+
+        Every node has its position (``x``, ``y``), disc radius ``r`` and ``box`` (pixels it takes left,
+        right, up and down of its centre, its name included) from ``layout.layout``: no two boxes overlap.
+        ``height`` is at least the view's height, more when the graph needs it (up to ``MAX_HEIGHT``).
+        """
         colors = self.label_colors()
         lit_nodes = {nid for p in self.paths if p.highlight for nid in p.node_ids}
         lit_edges = {eid for p in self.paths if p.highlight for eid in p.edge_ids}
         title = self.title
         if self.truncated:
             title = f"{title} (first {MAX_NODES} nodes)".strip()
+        index = {n.id: i for i, n in enumerate(self.nodes)}
+        degree = [0] * len(self.nodes)
+        pairs = []
+        for e in self.edges:
+            i, j = index[e.source], index[e.target]
+            degree[i] += 1
+            degree[j] += 1
+            pairs.append((i, j))
+        names = [short(n.name) for n in self.nodes]
+        bold = [n.id in self.answers or n.id in self.topics for n in self.nodes]
+        radii = [7 + min(7.0, round(math.sqrt(d) * 1.5, 1)) for d in degree]
+        lay = layout(radii, names, pairs, bold=bold)
+        height = max(self.height, min(MAX_HEIGHT, math.ceil(lay.height) + 2 * STAGE_PAD))
         return {
             "title": title,
-            "height": self.height,
+            "height": height,
             "nodes": [
                 {
                     "id": n.id,
-                    "label": short(n.name),
+                    "label": names[i],
                     "labels": list(n.labels),
                     "color": colors[group_of(n)],
                     "props": jsonable(n.properties),
                     "answer": n.id in self.answers,
                     "topic": n.id in self.topics,
                     "on_path": n.id in lit_nodes,
+                    "x": round(lay.x[i], 2),
+                    "y": round(lay.y[i], 2),
+                    "r": radii[i],
+                    "box": [round(v, 2) for v in _box(lay.boxes[i])],
                 }
-                for n in self.nodes
+                for i, n in enumerate(self.nodes)
             ],
             "edges": [
                 {
@@ -182,6 +206,12 @@ class GraphView:
 
         return document(self.to_data(), title=self.title or "kgreason graph")
 
+    def _page(self) -> tuple[str, int]:
+        from kgreason.notebook.render import document
+
+        data = self.to_data()
+        return document(data, title=self.title or "kgreason graph"), int(data["height"])
+
     def save(self, path: Any) -> Any:
         """Write ``to_html()`` to ``path``; returns the path."""
         return export_html(self, path)
@@ -189,10 +219,15 @@ class GraphView:
     def _repr_html_(self) -> str:
         from kgreason.notebook.render import iframe
 
-        return iframe(self.to_html(), self.height)
+        page, height = self._page()
+        return iframe(page, height)
 
     def __repr__(self) -> str:
         return f"GraphView({len(self.nodes)} nodes, {len(self.edges)} edges, {len(self.paths)} paths)"
+
+
+def _box(box: Any) -> tuple[float, float, float, float]:
+    return (box.left, box.right, box.up, box.down)
 
 
 def group_of(node: Node) -> str:

@@ -2,14 +2,20 @@
  * kgview.js - the interactive graph view of kgreason (part of kgreason, Apache-2.0; see LICENSE here).
  *
  * Self-contained: no network, no other library. A canvas draws the nodes (coloured by label) and the
- * directed edges; a small force simulation lays them out. Wheel zooms around the pointer, dragging the
+ * directed edges where the data puts them: the layout is computed in Python (kgreason/notebook/layout.py),
+ * with every node's box (its disc and its name to the right) clear of the others. The drawing is stretched,
+ * each axis on its own, to fill the frame's width and height; stretching by one or more only moves boxes
+ * apart, and when the frame is too small for that a name that would overlap another is left out. Node
+ * discs and names keep their size in pixels at every zoom. Wheel zooms around the pointer, dragging the
  * background pans, dragging a node moves it, hovering shows a node's or an edge's properties, a click on
- * a listed path highlights that path alone. When the first layout has been drawn the root element gets
- * data-status="drawn" and a hidden list of the drawn nodes, so a headless browser can check the result.
+ * a listed path highlights that path alone. After the first drawing the root element gets
+ * data-status="drawn" and a hidden list of the drawn nodes (centre, name box), so a headless browser can
+ * check the result.
  *
- * Data: {nodes: [{id, label, labels, color, props, answer, topic, on_path}],
+ * Data: {nodes: [{id, label, labels, color, props, answer, topic, on_path, x, y, r, box}],
  *        edges: [{id, source, target, type, props, on_path}], paths: [{title, nodes, edges, highlight}],
  *        legend: [{label, color}], title, height}
+ * (x, y: centre in layout pixels; r: disc radius; box: [left, right, up, down] pixels around the centre)
  */
 (function () {
   "use strict";
@@ -35,17 +41,20 @@
     }
   }
 
+  var FONT = 11, LABEL_GAP = 3; // as in layout.py
+
   function View(root, data) {
     var started = Date.now();
     this.root = root;
     this.data = data;
     this.nodes = data.nodes.map(function (n, i) {
-      // Deterministic start: a sunflower spiral, so the same data gives the same layout.
-      var r = 30 * Math.sqrt(i + 0.5);
-      var a = i * 2.399963229728653;
+      // Positions come from the page's data (laid out in Python, layout.py); a spiral if they are missing.
+      var has = typeof n.x === "number" && typeof n.y === "number";
+      var r = 30 * Math.sqrt(i + 0.5), a = i * 2.399963229728653;
+      var box = n.box || [10, 10, 10, 10];
       return {
-        d: n, id: n.id, x: r * Math.cos(a), y: r * Math.sin(a), vx: 0, vy: 0,
-        deg: 0, fixed: false, r: 8
+        d: n, id: n.id, x: has ? n.x : r * Math.cos(a), y: has ? n.y : r * Math.sin(a),
+        r: n.r || 8, box: box, deg: 0
       };
     });
     this.index = Object.create(null); // node ids are data: no prototype keys
@@ -65,21 +74,22 @@
       // Parallel edges between one pair bend apart instead of drawing on top of each other.
       var n = pairs[e.key];
       var k = e.k - (n - 1) / 2;
-      e.bend = n > 1 ? k * 28 : 0;
+      e.bend = n > 1 ? k * 22 : 0;
       if (e.s.id > e.t.id) e.bend = -e.bend;
     });
-    this.nodes.forEach(function (n) { n.r = 7 + Math.min(7, Math.sqrt(n.deg) * 1.5); });
+    // Labels in this order get drawn first when there is not room for all: answers, topics, paths, hubs.
+    this.labelOrder = this.nodes.slice().sort(function (a, b) {
+      function rank(n) { return (n.d.answer ? 4 : 0) + (n.d.topic ? 2 : 0) + (n.d.on_path ? 1 : 0); }
+      return rank(b) - rank(a) || b.deg - a.deg;
+    });
     this.focus = null; // index into data.paths when one path is selected
-    this.scale = 1; this.tx = 0; this.ty = 0;
-    this.alpha = 1;
+    this.sx = 1; this.sy = 1; this.tx = 0; this.ty = 0; // screen = layout * s + t, per axis
     this.hover = null;
     this.build();
-    this.layout(Math.min(400, 40 + 4 * this.nodes.length), 600);
     this.fit();
     this.draw();
     root.setAttribute("data-first-draw-ms", String(Date.now() - started));
     this.report();
-    this.animate();
   }
 
   View.prototype.build = function () {
@@ -99,7 +109,7 @@
     bar.appendChild(legend);
     var fitBtn = el("button", "kgv-btn", "fit");
     fitBtn.type = "button";
-    fitBtn.onclick = function () { self.fit(); self.draw(); };
+    fitBtn.onclick = function () { self.touched = false; self.fit(); self.draw(); };
     bar.appendChild(fitBtn);
     this.root.appendChild(bar);
     var stage = el("div", "kgv-stage");
@@ -152,61 +162,6 @@
     return set;
   };
 
-  View.prototype.layout = function (ticks, budgetMs) {
-    var t0 = Date.now();
-    for (var i = 0; i < ticks && this.alpha > 0.01; i++) {
-      this.tick();
-      if (Date.now() - t0 > budgetMs) break;
-    }
-  };
-
-  View.prototype.tick = function () {
-    var ns = this.nodes, n = ns.length, a = this.alpha, i, j;
-    var rep = 900, len = 70, spring = 0.06, gravity = 0.012;
-    for (i = 0; i < n; i++) {
-      var p = ns[i];
-      for (j = i + 1; j < n; j++) {
-        var q = ns[j];
-        var dx = p.x - q.x, dy = p.y - q.y;
-        var d2 = dx * dx + dy * dy;
-        if (d2 < 0.01) { dx = (i - j) * 0.1 + 0.1; dy = 0.1; d2 = dx * dx + dy * dy; }
-        if (d2 > 250000) continue; // far apart: negligible, and it keeps big graphs fast
-        var f = rep * a / d2;
-        p.vx += dx * f; p.vy += dy * f; q.vx -= dx * f; q.vy -= dy * f;
-      }
-    }
-    this.edges.forEach(function (e) {
-      var dx = e.t.x - e.s.x, dy = e.t.y - e.s.y;
-      var d = Math.sqrt(dx * dx + dy * dy) || 1;
-      var f = (d - len) * spring * a / d;
-      e.s.vx += dx * f; e.s.vy += dy * f; e.t.vx -= dx * f; e.t.vy -= dy * f;
-    });
-    for (i = 0; i < n; i++) {
-      var m = ns[i];
-      m.vx -= m.x * gravity * a; m.vy -= m.y * gravity * a;
-      if (m.fixed) { m.vx = 0; m.vy = 0; continue; }
-      m.vx *= 0.6; m.vy *= 0.6;
-      var v = Math.sqrt(m.vx * m.vx + m.vy * m.vy);
-      if (v > 40) { m.vx *= 40 / v; m.vy *= 40 / v; }
-      m.x += m.vx; m.y += m.vy;
-    }
-    this.alpha *= 0.985;
-  };
-
-  View.prototype.animate = function () {
-    var self = this;
-    if (this.running || typeof requestAnimationFrame === "undefined") return;
-    this.running = true;
-    function step() {
-      if (self.alpha <= 0.01) { self.running = false; self.report(); return; }
-      self.tick(); self.tick();
-      if (!self.touched) self.fit(); // keep the settling layout in view until the user takes over
-      self.draw();
-      requestAnimationFrame(step);
-    }
-    requestAnimationFrame(step);
-  };
-
   View.prototype.size = function () {
     var w = this.stage.clientWidth || 640, h = this.stage.clientHeight || this.data.height || 480;
     var ratio = window.devicePixelRatio || 1;
@@ -219,128 +174,218 @@
     return { w: w, h: h, ratio: ratio };
   };
 
-  View.prototype.fit = function () {
-    var sz = this.size();
-    if (!this.nodes.length) return;
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    this.nodes.forEach(function (n) {
-      x0 = Math.min(x0, n.x - n.r); y0 = Math.min(y0, n.y - n.r);
-      x1 = Math.max(x1, n.x + n.r); y1 = Math.max(y1, n.y + n.r);
-    });
-    var pad = 40;
-    var s = Math.min((sz.w - 2 * pad) / Math.max(1, x1 - x0), (sz.h - 2 * pad) / Math.max(1, y1 - y0));
-    this.scale = Math.max(0.05, Math.min(2.5, s));
-    this.tx = sz.w / 2 - this.scale * (x0 + x1) / 2;
-    this.ty = sz.h / 2 - this.scale * (y0 + y1) / 2;
-  };
-
-  View.prototype.toWorld = function (sx, sy) {
-    return { x: (sx - this.tx) / this.scale, y: (sy - this.ty) / this.scale };
-  };
-
-  function control(e) {
-    // The control point of an edge's quadratic curve (the midpoint when it is straight).
-    var mx = (e.s.x + e.t.x) / 2, my = (e.s.y + e.t.y) / 2;
-    if (!e.bend) return { x: mx, y: my };
-    var dx = e.t.x - e.s.x, dy = e.t.y - e.s.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
-    return { x: mx - dy / d * e.bend, y: my + dx / d * e.bend };
+  // The largest stretch s (>= 1 when the frame is big enough) of centres `pos` whose boxes (overhangs
+  // `lo` before and `hi` after each centre, in pixels) fit in `avail` pixels; and the offset centring them.
+  function fitAxis(pos, lo, hi, avail) {
+    function extent(s) {
+      var a = Infinity, b = -Infinity;
+      for (var i = 0; i < pos.length; i++) {
+        a = Math.min(a, s * pos[i] - lo[i]); b = Math.max(b, s * pos[i] + hi[i]);
+      }
+      return { a: a, b: b };
+    }
+    var spread = Math.max.apply(null, pos) - Math.min.apply(null, pos);
+    var s = 1;
+    if (spread > 0) {
+      var ok = function (v) { var e = extent(v); return e.b - e.a <= avail; };
+      var low = 0, high = 1;
+      if (ok(1)) { while (ok(high * 2) && high < 4096) high *= 2; low = high; high = high * 2; }
+      else { low = 1e-3; }
+      for (var k = 0; k < 40; k++) { var mid = (low + high) / 2; if (ok(mid)) low = mid; else high = mid; }
+      s = low;
+    }
+    var e = extent(s);
+    return { s: s, t: (avail - (e.b - e.a)) / 2 - e.a };
   }
+
+  View.prototype.fit = function () {
+    var sz = this.size(), pad = 10, ns = this.nodes;
+    if (!ns.length) return;
+    var fx = fitAxis(ns.map(function (n) { return n.x; }), ns.map(function (n) { return n.box[0]; }),
+      ns.map(function (n) { return n.box[1]; }), sz.w - 2 * pad);
+    var fy = fitAxis(ns.map(function (n) { return n.y; }), ns.map(function (n) { return n.box[2]; }),
+      ns.map(function (n) { return n.box[3]; }), sz.h - 2 * pad);
+    this.sx = fx.s; this.tx = fx.t + pad;
+    this.sy = fy.s; this.ty = fy.t + pad;
+  };
+
+  View.prototype.toWorld = function (px, py) {
+    return { x: (px - this.tx) / this.sx, y: (py - this.ty) / this.sy };
+  };
+
+  View.prototype.screen = function (n) {
+    return { x: n.x * this.sx + this.tx, y: n.y * this.sy + this.ty };
+  };
+
+  function control(a, b, bend) {
+    // The control point of an edge's quadratic curve (the midpoint when it is straight), on screen.
+    var mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+    if (!bend) return { x: mx, y: my };
+    var dx = b.x - a.x, dy = b.y - a.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
+    return { x: mx - dy / d * bend, y: my + dx / d * bend };
+  }
+
+  // Boxes already taken on screen, bucketed in a grid so a check looks only at its neighbourhood.
+  function Taken() { this.cells = Object.create(null); }
+  Taken.prototype.keys = function (b) {
+    var out = [], C = 64;
+    for (var gx = Math.floor(b[0] / C); gx <= Math.floor(b[2] / C); gx++)
+      for (var gy = Math.floor(b[1] / C); gy <= Math.floor(b[3] / C); gy++) out.push(gx + "," + gy);
+    return out;
+  };
+  Taken.prototype.free = function (b) {
+    var ks = this.keys(b);
+    for (var i = 0; i < ks.length; i++) {
+      var list = this.cells[ks[i]] || [];
+      for (var j = 0; j < list.length; j++) {
+        var o = list[j];
+        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false;
+      }
+    }
+    return true;
+  };
+  Taken.prototype.add = function (b) {
+    var ks = this.keys(b), cells = this.cells;
+    ks.forEach(function (k) { (cells[k] = cells[k] || []).push(b); });
+  };
+
+  function labelFont(n) { return (n.d.answer || n.d.topic ? "bold " : "") + FONT + "px sans-serif"; }
 
   View.prototype.draw = function () {
     var sz = this.size(), ctx = this.canvas.getContext("2d");
     if (!ctx) return;
-    var lit = this.lit(), self = this, s = this.scale;
+    var lit = this.lit(), self = this;
     var anyPath = lit !== null || this.edges.some(function (e) { return e.d.on_path; });
     ctx.setTransform(sz.ratio, 0, 0, sz.ratio, 0, 0);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, sz.w, sz.h);
-    ctx.setTransform(sz.ratio * s, 0, 0, sz.ratio * s, sz.ratio * this.tx, sz.ratio * this.ty);
-    var labels = s > 0.45 && this.edges.length <= 400;
+    var at = Object.create(null);
+    this.nodes.forEach(function (n) { at[n.id] = self.screen(n); });
     function onPathE(e) { return lit ? !!lit["e" + e.d.id] : !!e.d.on_path; }
     function onPathN(n) { return lit ? !!lit["n" + n.id] : !!n.d.on_path; }
     // Highlighted edges last, so they are drawn on top.
     var order = this.edges.slice().sort(function (a, b) { return onPathE(a) - onPathE(b); });
+    var edgeLabels = [];
     order.forEach(function (e) {
-      var hot = onPathE(e);
+      var hot = onPathE(e), a = at[e.s.id], b = at[e.t.id];
       ctx.globalAlpha = anyPath && !hot ? 0.35 : 1;
       ctx.strokeStyle = hot ? PATH_COLOR : EDGE_COLOR;
       ctx.fillStyle = ctx.strokeStyle;
-      ctx.lineWidth = (hot ? 3.5 : 1.3) / Math.max(0.6, s);
+      ctx.lineWidth = hot ? 3.5 : 1.3;
       if (e.s === e.t) {
         ctx.beginPath();
-        ctx.arc(e.s.x + e.s.r, e.s.y - e.s.r, e.s.r, 0, 2 * Math.PI);
+        ctx.arc(a.x + e.s.r, a.y - e.s.r, e.s.r, 0, 2 * Math.PI);
         ctx.stroke();
         return;
       }
-      var c = control(e);
+      var c = control(a, b, e.bend);
       ctx.beginPath();
-      ctx.moveTo(e.s.x, e.s.y);
-      ctx.quadraticCurveTo(c.x, c.y, e.t.x, e.t.y);
+      ctx.moveTo(a.x, a.y);
+      ctx.quadraticCurveTo(c.x, c.y, b.x, b.y);
       ctx.stroke();
       // Arrow head where the curve meets the target's circle.
-      var dx = e.t.x - c.x, dy = e.t.y - c.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
-      var ux = dx / d, uy = dy / d, tipx = e.t.x - ux * (e.t.r + 1), tipy = e.t.y - uy * (e.t.r + 1);
-      var size = (hot ? 11 : 8) / Math.max(0.6, s);
+      var dx = b.x - c.x, dy = b.y - c.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
+      var ux = dx / d, uy = dy / d, tipx = b.x - ux * (e.t.r + 1), tipy = b.y - uy * (e.t.r + 1);
+      var size = hot ? 11 : 8;
       ctx.beginPath();
       ctx.moveTo(tipx, tipy);
       ctx.lineTo(tipx - ux * size - uy * size * 0.5, tipy - uy * size + ux * size * 0.5);
       ctx.lineTo(tipx - ux * size + uy * size * 0.5, tipy - uy * size - ux * size * 0.5);
       ctx.closePath();
       ctx.fill();
-      if (labels) {
-        var lx = (e.s.x + 2 * c.x + e.t.x) / 4, ly = (e.s.y + 2 * c.y + e.t.y) / 4;
-        ctx.font = (hot ? "bold " : "") + 10 / Math.max(0.7, s) + "px sans-serif";
-        ctx.textAlign = "center";
-        ctx.fillStyle = hot ? PATH_COLOR : "#5f6368";
-        ctx.fillText(e.d.type, lx, ly - 3 / s);
-      }
+      edgeLabels.push({ e: e, hot: hot, x: (a.x + 2 * c.x + b.x) / 4, y: (a.y + 2 * c.y + b.y) / 4 });
     });
     this.nodes.forEach(function (n) {
-      var hot = onPathN(n);
+      var hot = onPathN(n), p = at[n.id];
       ctx.globalAlpha = anyPath && !hot && !n.d.answer ? 0.55 : 1;
       ctx.beginPath();
-      ctx.arc(n.x, n.y, Math.max(n.r, 4 / s), 0, 2 * Math.PI); // never smaller than 4 px on screen
+      ctx.arc(p.x, p.y, n.r, 0, 2 * Math.PI);
       ctx.fillStyle = n.d.color;
       ctx.fill();
-      ctx.lineWidth = (n === self.hover ? 3 : 1.5) / Math.max(0.6, s);
+      ctx.lineWidth = n === self.hover ? 3 : 1.5;
       ctx.strokeStyle = hot ? PATH_COLOR : "#ffffff";
       ctx.stroke();
       if (n.d.answer || n.d.topic) {
         ctx.beginPath();
-        ctx.arc(n.x, n.y, n.r + 4 / Math.max(0.6, s), 0, 2 * Math.PI);
-        ctx.setLineDash(n.d.topic && !n.d.answer ? [3 / s, 3 / s] : []);
-        ctx.lineWidth = 2.5 / Math.max(0.6, s);
+        ctx.arc(p.x, p.y, n.r + 4, 0, 2 * Math.PI);
+        ctx.setLineDash(n.d.topic && !n.d.answer ? [3, 3] : []);
+        ctx.lineWidth = 2.5;
         ctx.strokeStyle = ANSWER_RING;
         ctx.stroke();
         ctx.setLineDash([]);
       }
     });
     ctx.globalAlpha = 1;
-    if (s > 0.35 || this.nodes.length <= 60) {
-      ctx.fillStyle = "#202124";
-      ctx.textAlign = "center";
+    // Names right of their node. The layout keeps them apart at this zoom or closer; zoomed out further,
+    // a name that would overlap one already written is left out (hover still names the node).
+    var taken = new Taken();
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "left";
+    this.labelOrder.forEach(function (n) {
+      var p = at[n.id];
+      ctx.font = labelFont(n);
+      var w = ctx.measureText(n.d.label).width, x0 = p.x + n.r + LABEL_GAP;
+      var box = [x0, p.y - FONT * 0.65, x0 + w, p.y + FONT * 0.65];
+      n.labelBox = null;
+      if (!n.d.label || !taken.free(box)) return;
+      taken.add(box);
+      n.labelBox = box;
+    });
+    ctx.fillStyle = "#202124";
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.85)"; // a halo keeps a name readable over the edges
+    ctx.lineWidth = 3;
+    ctx.lineJoin = "round";
+    this.nodes.forEach(function (n) {
+      if (!n.labelBox) return;
+      ctx.font = labelFont(n);
+      ctx.strokeText(n.d.label, n.labelBox[0], at[n.id].y);
+      ctx.fillText(n.d.label, n.labelBox[0], at[n.id].y);
+    });
+    // Relationship types on their edges, where they fit between the nodes and the names.
+    if (this.edges.length <= 400) {
       this.nodes.forEach(function (n) {
-        ctx.font = (n.d.answer || n.d.topic ? "bold " : "") + 11 / Math.max(0.7, s) + "px sans-serif";
-        ctx.fillText(n.d.label, n.x, n.y + n.r + 13 / Math.max(0.7, s));
+        var p = at[n.id];
+        taken.add([p.x - n.r, p.y - n.r, p.x + n.r, p.y + n.r]);
+      });
+      ctx.textAlign = "center";
+      edgeLabels.reverse().forEach(function (l) { // highlighted ones first
+        ctx.font = (l.hot ? "bold " : "") + "10px sans-serif";
+        var w = ctx.measureText(l.e.d.type).width;
+        var box = [l.x - w / 2 - 1, l.y - 7, l.x + w / 2 + 1, l.y + 7];
+        if (!taken.free(box)) return;
+        taken.add(box);
+        ctx.fillStyle = l.hot ? PATH_COLOR : "#5f6368";
+        ctx.fillText(l.e.d.type, l.x, l.y);
       });
     }
+    ctx.textBaseline = "alphabetic";
   };
 
-  // After a layout: record what was drawn (data-* on the root, one hidden <li> per node).
+  // After the first drawing: record what was drawn (data-* on the root, one hidden <li> per node, with
+  // its centre and the box its name was written in, in canvas pixels).
   View.prototype.report = function () {
     var self = this;
     while (this.nodeList.firstChild) this.nodeList.removeChild(this.nodeList.firstChild);
+    var shown = 0;
     this.nodes.forEach(function (n) {
-      var li = el("li", "kgv-node", n.d.label);
+      var li = el("li", "kgv-node", n.d.label), p = self.screen(n);
       li.setAttribute("data-id", n.id);
-      li.setAttribute("data-x", (n.x * self.scale + self.tx).toFixed(1));
-      li.setAttribute("data-y", (n.y * self.scale + self.ty).toFixed(1));
+      li.setAttribute("data-x", p.x.toFixed(1));
+      li.setAttribute("data-y", p.y.toFixed(1));
+      li.setAttribute("data-r", String(n.r));
+      if (n.labelBox) {
+        shown++;
+        li.setAttribute("data-label-box", n.labelBox.map(function (v) { return v.toFixed(2); }).join(","));
+      }
       li.setAttribute("data-color", n.d.color);
       if (n.d.on_path) li.setAttribute("data-on-path", "true");
       if (n.d.answer) li.setAttribute("data-answer", "true");
       self.nodeList.appendChild(li);
     });
     this.root.setAttribute("data-drawn-nodes", String(this.nodes.length));
+    this.root.setAttribute("data-drawn-labels", String(shown));
+    var sz = this.size();
+    this.root.setAttribute("data-stage", sz.w + "x" + sz.h);
     this.root.setAttribute("data-drawn-edges", String(this.edges.length));
     this.root.setAttribute("data-highlighted-edges",
       String(this.edges.filter(function (e) { return e.d.on_path; }).length));
@@ -359,21 +404,22 @@
     }
   }
 
-  View.prototype.pick = function (sx, sy) {
-    var w = this.toWorld(sx, sy), best = null, bestD = Infinity;
+  View.prototype.pick = function (px, py) {
+    var best = null, bestD = Infinity, self = this;
     for (var i = this.nodes.length - 1; i >= 0; i--) {
-      var n = this.nodes[i], dx = n.x - w.x, dy = n.y - w.y, d = Math.sqrt(dx * dx + dy * dy);
-      if (d <= Math.max(n.r, 4 / this.scale) + 3 / this.scale && d < bestD) { best = n; bestD = d; }
+      var n = this.nodes[i], p = this.screen(n), dx = p.x - px, dy = p.y - py;
+      var d = Math.sqrt(dx * dx + dy * dy);
+      if (d <= n.r + 3 && d < bestD) { best = n; bestD = d; }
     }
     if (best) return { node: best };
-    var tol = 5 / this.scale, edge = null;
+    var tol = 5, edge = null;
     this.edges.forEach(function (e) {
-      var c = control(e);
+      var a = self.screen(e.s), b = self.screen(e.t), c = control(a, b, e.bend);
       for (var k = 0; k <= 16; k++) {
         var t = k / 16, u = 1 - t;
-        var x = u * u * e.s.x + 2 * u * t * c.x + t * t * e.t.x;
-        var y = u * u * e.s.y + 2 * u * t * c.y + t * t * e.t.y;
-        var dd = Math.sqrt((x - w.x) * (x - w.x) + (y - w.y) * (y - w.y));
+        var x = u * u * a.x + 2 * u * t * c.x + t * t * b.x;
+        var y = u * u * a.y + 2 * u * t * c.y + t * t * b.y;
+        var dd = Math.sqrt((x - px) * (x - px) + (y - py) * (y - py));
         if (dd < tol) { tol = dd; edge = e; }
       }
     });
@@ -420,9 +466,10 @@
       self.touched = true;
       var p = pos(ev), w = self.toWorld(p.x, p.y);
       var k = Math.exp(-ev.deltaY * 0.0015);
-      self.scale = Math.max(0.05, Math.min(12, self.scale * k));
-      self.tx = p.x - w.x * self.scale;
-      self.ty = p.y - w.y * self.scale;
+      k = Math.max(0.02 / Math.min(self.sx, self.sy), Math.min(k, 40 / Math.max(self.sx, self.sy)));
+      self.sx *= k; self.sy *= k;
+      self.tx = p.x - w.x * self.sx;
+      self.ty = p.y - w.y * self.sy;
       self.draw();
     }, { passive: false });
     c.addEventListener("pointerdown", function (ev) {
@@ -435,7 +482,6 @@
       }
       if (hit && hit.node) {
         drag = { node: hit.node };
-        hit.node.fixed = true;
       } else {
         drag = { pan: true, x: p.x, y: p.y, tx: self.tx, ty: self.ty };
       }
@@ -445,8 +491,6 @@
       if (drag && drag.node) {
         var w = self.toWorld(p.x, p.y);
         drag.node.x = w.x; drag.node.y = w.y;
-        self.alpha = Math.max(self.alpha, 0.15);
-        self.animate();
         self.draw();
         return;
       }
@@ -460,16 +504,14 @@
       if (node !== self.hover) { self.hover = node; self.draw(); }
       self.showTip(hit, p.x, p.y);
     });
-    function up() {
-      if (drag && drag.node) drag.node.fixed = false;
-      drag = null;
-    }
+    function up() { drag = null; }
     c.addEventListener("pointerup", up);
     c.addEventListener("pointercancel", up);
     c.addEventListener("pointerleave", function () { self.showTip(null, 0, 0); });
-    c.addEventListener("dblclick", function () { self.fit(); self.draw(); });
+    c.addEventListener("dblclick", function () { self.touched = false; self.fit(); self.draw(); });
     if (typeof ResizeObserver !== "undefined") {
-      new ResizeObserver(function () { self.draw(); }).observe(this.stage);
+      // A frame that changes width (a notebook's window resized) is filled again, until the user zooms.
+      new ResizeObserver(function () { if (!self.touched) self.fit(); self.draw(); }).observe(this.stage);
     }
   };
 

@@ -206,11 +206,11 @@ class MultihopStrategy(Strategy):
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
         """Explore: the resolved answer with cited paths (no LLM call here); cypher: the query's value or
-        entities (``text2cypher.draft_from_evidence``)."""
+        entities (``cypher_results.draft_from_evidence``)."""
         res = evidence.notes.get("resolution")
         ranked = [c.node_id for c in evidence.candidates][: self.options.max_answers]
         if isinstance(res, Resolution):
             return compose(evidence, res, res.answers, ranked)
-        from kgreason.fusion.multihop.text2cypher import draft_from_evidence
+        from kgreason.fusion.multihop.cypher_results import draft_from_evidence
 
         return draft_from_evidence(ctx, evidence, self.options.max_answers)

@@ -1,7 +1,9 @@
 """A real browser draws exported views: headless Chromium opens the HTML offline and the graph is there.
 
-Checks the DOM after the layout ran (every node listed as drawn, inside the canvas, the highlighted path)
-and a screenshot (not blank: node colours and the path colour are on screen in real numbers of pixels).
+Checks the DOM after the first drawing (every node listed as drawn, inside the canvas, the highlighted
+path; the boxes the names were written in, as the browser measured them: no two overlap on a 200-node
+graph; small views spread over the whole width) and a screenshot (not blank: node colours and the path
+colour are on screen in real numbers of pixels).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from _notebook_data import HOSTILE, QUESTION, load_family
 from kgreason.config import Settings
 from kgreason.graph.memory import MemoryStore
 from kgreason.notebook import export_html, view
-from kgreason.notebook.view import PALETTE
+from kgreason.notebook.view import PALETTE, short
 from kgreason.reasoning.engine import Engine
 
 
@@ -172,3 +174,71 @@ def test_node_ids_that_are_javascript_builtins_draw(tmp_path: Path) -> None:
     dom = dump_dom(export_html(view(Subgraph(nodes, edges)), tmp_path / "odd.html"), tmp_path / "profile")
     assert 'data-status="drawn"' in dom and 'data-drawn-edges="4"' in dom
     assert set(drawn_nodes(dom)) == set(ids)
+
+
+def drawn_boxes(dom: str) -> dict[str, tuple[float, float, float, tuple[float, ...] | None]]:
+    """Per drawn node: centre x, y, disc radius and the box its name was written in (None: left out)."""
+    out = {}
+    for li in re.findall(r'<li class="kgv-node"[^>]*>', dom):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', li))
+        box = (
+            tuple(float(v) for v in attrs["data-label-box"].split(",")) if "data-label-box" in attrs else None
+        )
+        out[html.unescape(attrs["data-id"])] = (
+            float(attrs["data-x"]),
+            float(attrs["data-y"]),
+            float(attrs["data-r"]),
+            box,
+        )
+    return out
+
+
+def test_chromium_writes_every_name_of_a_200_node_graph_without_overlaps(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from kgreason.graph.loaders import load_file
+    from kgreason.notebook.layout import text_width
+
+    movies = MemoryStore("movies", settings)
+    for f in ("movies_nodes.csv", "movies.tsv"):
+        load_file(movies, Path(__file__).resolve().parents[2] / "examples" / "data" / f)
+    v = view(movies.subgraph(["Christopher Nolan"], hops=6, max_nodes=200), title="200 movies nodes")
+    dom = dump_dom(export_html(v, tmp_path / "big.html"), tmp_path / "profile")
+    assert 'data-status="drawn"' in dom
+    drawn = drawn_boxes(dom)
+    assert len(drawn) == 200
+    assert 'data-drawn-labels="200"' in dom  # every name written at the first drawing
+    names = {n.id: n for n in v.nodes}
+    boxes = {nid: box for nid, (_, _, _, box) in drawn.items() if box is not None}
+    for nid, (x0, _, x1, _) in boxes.items():  # the browser's measured width is within the estimate
+        bold = nid in v.answers or nid in v.topics
+        assert x1 - x0 <= text_width(short(names[nid].name), bold=bold) + 0.5, nid
+    for (a, ba), (b, bb) in itertools.combinations(boxes.items(), 2):
+        assert not (ba[0] < bb[2] and bb[0] < ba[2] and ba[1] < bb[3] and bb[1] < ba[3]), (a, b)
+    for a, box in boxes.items():  # nor over another node's disc
+        for b, (x, y, r, _) in drawn.items():
+            if a != b:
+                assert not (box[0] < x + r and x - r < box[2] and box[1] < y + r and y - r < box[3]), (a, b)
+
+
+@pytest.mark.parametrize("kind", ["edge", "path", "answer", "star"])
+def test_small_views_use_the_full_width(
+    kind: str, store: MemoryStore, settings: Settings, tmp_path: Path
+) -> None:
+    from kgreason.types import Edge, Node, Subgraph
+
+    if kind == "edge":
+        v = view(Subgraph((Node("a"), Node("b")), (Edge("a", "knows", "b"),)))
+    elif kind == "path":
+        v = view(store.paths_between("alice", "france", max_hops=3)[0])
+    elif kind == "answer":
+        v = view(Engine(store, strategy="retrieve", llm=None, settings=settings).ask(QUESTION, topic="alice"))
+    else:
+        v = view(store.subgraph(["alice"], hops=1))
+    dom = dump_dom(export_html(v, tmp_path / f"{kind}.html"), tmp_path / "profile")
+    width = float(re.search(r'data-stage="(\d+)x\d+"', dom).group(1))  # type: ignore[union-attr]
+    assert width > 900  # the stage is as wide as the 1000-px window, less the page's padding
+    drawn = drawn_boxes(dom)
+    left = min(x - r for x, _, r, _ in drawn.values())
+    right = max(box[2] if box else x + r for x, _, r, box in drawn.values())
+    assert (right - left) / width > 0.9, (kind, left, right, width)  # was a fifth for small views

@@ -3,13 +3,15 @@
 Quick use in a notebook::
 
     from kgreason.notebook import view, to_dataframe, export_html
-    view(store.subgraph(["alice"], hops=2))      # drag, zoom, hover; colours by label
+    view(store.subgraph(["alice"], hops=2))      # drag, zoom, hover; a colour per label, in every view
     answer                                       # an Answer draws itself, reasoning paths highlighted
     to_dataframe(store.run_cypher("MATCH (n) RETURN n.id AS id LIMIT 5"))
     export_html(view(answer), "answer.html")     # a standalone page that opens offline
 
-Drawing happens in the browser with a small bundled script (``static/kgview.js``); nothing is fetched
-from the network. pandas is needed only for ``to_dataframe``/``query`` (the ``notebook`` extra).
+The layout is computed in Python (no two node names overlap; a graph that would need a drawing taller
+than ``view.MAX_HEIGHT`` has names left out until you zoom in) and drawn in the browser by a small bundled script (``static/kgview.js``) across the full width of the output;
+nothing is fetched from the network. ``colors.label_colors.pin("Drug", "#1f77b4")`` fixes a label's
+colour. pandas is needed only for ``to_dataframe``/``query`` (the ``notebook`` extra).
 Importing this module inside IPython also registers HTML displays for ``GraphSchema``, ``Path`` and
 Cypher ``QueryResult`` objects.
 """

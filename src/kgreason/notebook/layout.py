@@ -180,35 +180,55 @@ def _push_apart(x: np.ndarray, y: np.ndarray, b: np.ndarray, width: float, round
         y -= min(0.0, float((y - b[:, 2]).min()))
 
 
+def _nearest_free_x(x0: float, lo: float, hi: float, starts: np.ndarray, ends: np.ndarray) -> float | None:
+    """The point of ``[lo, hi]`` nearest ``x0`` outside every open interval ``(starts[i], ends[i])``."""
+    if not len(starts):
+        return min(hi, max(lo, x0))
+    order = np.argsort(starts)
+    merged: list[list[float]] = []
+    for a, z in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], z)
+        else:
+            merged.append([a, z])
+    candidates = [min(hi, max(lo, x0))] + [v for a, z in merged for v in (a, z) if lo <= v <= hi]
+    best = None
+    for c in sorted(candidates, key=lambda v: abs(v - x0)):
+        if not any(a < c < z for a, z in merged):
+            best = c
+            break
+    return best
+
+
 def _settle(x: np.ndarray, y: np.ndarray, b: np.ndarray, width: float) -> None:
-    """Move every box that still overlaps one placed before it to the nearest free spot (in place)."""
+    """Move every box that still overlaps one placed before it to the nearest free spot (in place).
+
+    Boxes are placed top to bottom. A box that overlaps one already placed tries heights near its own
+    (nearest first); at each height the free stretches of the row are exact intervals, so the nearest
+    free spot of that row is found at once. Below everything placed there is always room: it ends.
+    """
     order = np.argsort(y, kind="stable")
     placed = np.zeros(len(x), dtype=bool)
-    step, batch, reach = 4.0, 12, float(b.max()) * 2
+    step = 3.0
     for k in order:
-        cx, cy = np.array([x[k]]), np.array([y[k]])
-        first = 0
-        while True:  # rings of candidates, nearest first; below the drawing there is always room
-            d = (first + batch) * step + reach  # only boxes this close can touch these candidates
-            p = np.nonzero(placed & (np.abs(x - x[k]) < d) & (np.abs(y - y[k]) < d))[0]
-            clash = (
-                (cx[:, None] - b[k, 0] < x[p] + b[p, 1])
-                & (x[p] - b[p, 0] < cx[:, None] + b[k, 1])
-                & (cy[:, None] - b[k, 2] < y[p] + b[p, 3])
-                & (y[p] - b[p, 2] < cy[:, None] + b[k, 3])
-            ).any(1)
-            free = np.nonzero(~clash)[0]
-            if len(free):
-                best = free[np.argmin(np.hypot(cx[free] - x[k], cy[free] - y[k]))]
-                x[k], y[k] = cx[best], cy[best]
-                break
-            rings = np.arange(first + 1, first + batch + 1)
-            first += batch
-            radius = np.repeat(rings * step, 8 * rings)
-            angle = np.concatenate([np.linspace(0.0, 2 * math.pi, 8 * r, endpoint=False) for r in rings])
-            lo, hi = b[k, 0], max(b[k, 0], width - b[k, 1])
-            cx = np.clip(x[k] + radius * np.cos(angle), lo, hi)
-            cy = np.maximum(b[k, 2], y[k] + radius * np.sin(angle))
+        lo, hi = b[k, 0], max(b[k, 0], width - b[k, 1])
+        x0, y0 = x[k], y[k]
+        best: tuple[float, float, float] | None = None
+        for t in range(100_000):
+            dy = (t + 1) // 2 * step * (1 if t % 2 else -1)
+            if best is not None and (abs(dy) >= best[0] or t >= 24):
+                break  # nothing nearer can come; or near enough, and looking further costs time
+            cy = y0 + dy
+            if cy - b[k, 2] < 0:
+                continue
+            p = np.nonzero(placed & (y - b[:, 2] < cy + b[k, 3]) & (y + b[:, 3] > cy - b[k, 2]))[0]
+            cx = _nearest_free_x(x0, lo, hi, x[p] - b[p, 0] - b[k, 1], x[p] + b[p, 1] + b[k, 0])
+            if cx is not None:
+                dist = math.hypot(cx - x0, dy)
+                if best is None or dist < best[0]:
+                    best = (dist, cx, cy)
+        assert best is not None
+        x[k], y[k] = best[1], best[2]
         placed[k] = True
 
 
@@ -249,7 +269,7 @@ def layout(
     pos = _orient(spring(n, edges))
     x = b[:, 0] + pos[:, 0] * max(0.0, w - widest)
     y = b[:, 2] + pos[:, 1] * max(0.0, h - float((b[:, 2] + b[:, 3]).max()))
-    _push_apart(x, y, b, w, rounds=40)
+    _push_apart(x, y, b, w, rounds=60)
     _settle(x, y, b, w)
     x -= float((x - b[:, 0]).min())
     y -= float((y - b[:, 2]).min())

@@ -4,7 +4,9 @@
 the answer entities ringed), a ``Path`` or a list of paths, a Cypher ``QueryResult`` (nodes, relationships
 and paths found anywhere in its rows), a ``GraphSchema`` (labels as nodes, patterns as edges) or a store
 (a neighbourhood of some seed nodes). The result renders itself in Jupyter (``_repr_html_``) and can be
-written to a standalone HTML file; drawing happens in the browser (``static/kgview.js``).
+written to a standalone HTML file. The layout is computed here (``layout.py``: no two node names
+overlap), colours come from ``colors.py`` (a label has the same colour in every view), and the browser
+draws it (``static/kgview.js``), stretched to the width of the output.
 """
 
 from __future__ import annotations
@@ -273,7 +275,7 @@ def view(
         obj: a ``Subgraph``, ``Answer``, ``Path``, list of paths, Cypher ``QueryResult`` (or its rows),
             ``GraphSchema`` or ``GraphStore``.
         title: shown above the drawing.
-        height: drawing height in pixels.
+        height: drawing height in pixels (at least: a graph whose names need more room gets more).
         store: with ``hops`` > 0, add the neighbourhood (within ``hops``) of the nodes from this store.
         hops: how far to extend around the nodes (needs ``store``; for a store object: around ``seeds``).
         seeds: for a store: the node ids to start from (default: its first nodes).

@@ -8,10 +8,11 @@ Quick use in a notebook::
     to_dataframe(store.run_cypher("MATCH (n) RETURN n.id AS id LIMIT 5"))
     export_html(view(answer), "answer.html")     # a standalone page that opens offline
 
-The layout is computed in Python (no two node names overlap; a graph that would need a drawing taller
-than ``view.MAX_HEIGHT`` has names left out until you zoom in) and drawn in the browser by a small bundled script (``static/kgview.js``) across the full width of the output;
-nothing is fetched from the network. ``colors.label_colors.pin("Drug", "#1f77b4")`` fixes a label's
-colour. pandas is needed only for ``to_dataframe``/``query`` (the ``notebook`` extra).
+The layout is computed in Python (no two node names overlap; a graph that would need a drawing
+taller than ``view.MAX_HEIGHT`` has names left out until you zoom in) and drawn in the browser by a
+small bundled script (``static/kgview.js``) across the full width of the output; nothing is fetched
+from the network. ``colors.label_colors.pin("Drug", "#1f77b4")`` fixes a label's colour. pandas is
+needed only for ``to_dataframe``/``query`` (the ``notebook`` extra).
 Importing this module inside IPython also registers HTML displays for ``GraphSchema``, ``Path`` and
 Cypher ``QueryResult`` objects.
 """

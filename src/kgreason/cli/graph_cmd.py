@@ -270,3 +270,9 @@ def drop(
     with spinner(f"dropping graph {graph!r} on {store}"):
         s.drop()
     typer.echo(f"dropped {graph!r} on {store}")
+
+
+# documents to facts: extract, retract, merges (in extract_cmd)
+from kgreason.cli import extract_cmd  # noqa: E402 - registered after this group's own commands
+
+extract_cmd.register(app)

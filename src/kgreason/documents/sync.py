@@ -192,6 +192,11 @@ def sync(
     relabel = [n for n, node in want.nodes.items() if n in owned and set(owned[n].labels) != set(node.labels)]
     detached = set(gone_nodes) | set(relabel)
     report.entities_removed = sum(1 for n in gone_nodes if n in layer.text_entities)
+    report.facts_removed = sum(
+        1
+        for k, e in layer.facts.items()
+        if SUPPORT in e.properties and k not in want.edges and not e.properties.get(BASE)
+    )
     if detached:
         store.delete_nodes(sorted(detached))
     current_edges = {
@@ -245,13 +250,14 @@ def sync(
             unsupport.append(key)
         else:
             delete.append(key)
-            report.facts_removed += key not in layer.lexical_edges
     if delete:
         store.delete_edges(delete)
     if unsupport:
         store.remove_properties(list(FACT_KEYS), edges=unsupport)
     for keys, nodes in strip.items():
         store.remove_properties(list(keys), nodes=nodes)
+    if not layer.documents and layer.settings is not None and not layer.forbid:
+        store.delete_nodes([layer.settings.id])  # no text left: no bookkeeping either
     store.flush()
     return report
 

@@ -163,7 +163,7 @@ class DomainPack(ABC):
         """Prompts the engine uses with this pack.
 
         ``system`` comes first in every model request of ``kgr ask --pack``, before the strategy's own
-        system turn (``kgreason.llm.system_prompt.with_system_prompt``).
+        system turn (``kgreason.llm.with_system_prompt``).
         """
         return {}
 

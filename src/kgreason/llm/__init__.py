@@ -22,6 +22,7 @@ from kgreason.llm.cache import ResponseCache, cache_key
 from kgreason.llm.choice import choose, enum_schema
 from kgreason.llm.factory import backend_names, create_chat_model
 from kgreason.llm.requests import ChatRequest, ChatResult, Completion, Message
+from kgreason.llm.system_prompt import SystemPromptModel, with_system_prompt
 from kgreason.llm.usage import Usage, UsageMeter
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Completion",
     "Message",
     "ResponseCache",
+    "SystemPromptModel",
     "Usage",
     "UsageMeter",
     "backend_names",
@@ -39,4 +41,5 @@ __all__ = [
     "choose",
     "create_chat_model",
     "enum_schema",
+    "with_system_prompt",
 ]

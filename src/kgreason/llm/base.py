@@ -52,7 +52,8 @@ ROLES = frozenset({"system", "user", "assistant"})
 
 @runtime_checkable
 class ChatModel(Protocol):
-    """What strategies and evaluation use. Implementations: ``BaseChatModel`` subclasses, or your own."""
+    """What strategies and evaluation use. Implementations: ``BaseChatModel`` subclasses, the
+    ``SystemPromptModel`` wrapper, or your own (``kgreason.testing.llm_contract`` checks one)."""
 
     backend: str
     meter: UsageMeter

@@ -214,3 +214,32 @@ def test_any_sequence_of_changes_equals_a_fresh_extraction(
         assert facts(incremental) == facts(fresh)
         assert checksum(incremental) == checksum(fresh)
         shutil.rmtree(root)
+
+
+def test_retract_a_loaded_file_keeps_what_text_or_another_file_supports(
+    store_factory: StoreFactory, tmp_path: Path, schema: ExtractionSchema
+) -> None:
+    from kgreason.graph.loaders import load_file
+
+    store = store_factory("docs_loaded")
+    (tmp_path / "a.tsv").write_text("Fluconazole\tINHIBITS\tCYP2C9\nKetoconazole\tINHIBITS\tCYP3A4\n")
+    (tmp_path / "b.tsv").write_text("Ketoconazole\tINHIBITS\tCYP3A4\n")
+    (tmp_path / "c.tsv").write_text("Phenytoin\tINDUCES\tCYP2C9\n")
+    for name in ("a.tsv", "b.tsv", "c.tsv"):
+        load_file(store, tmp_path / name, source=name)
+    root = write_corpus(tmp_path / "docs", {"x.txt": "Fluconazole inhibits CYP2C9."})
+    run(store, root, schema)
+    removed, report = retract(store, "a.tsv", resolve=NO_EMBEDDING)
+    assert removed == ["source:a.tsv"]
+    edges = {(e.source, e.type, e.target) for e in store.iter_edges() if e.type in ("INHIBITS", "INDUCES")}
+    # text still says the first; b.tsv still lists the second; c.tsv was never touched
+    assert edges == {
+        ("Fluconazole", "INHIBITS", "CYP2C9"),
+        ("Ketoconazole", "INHIBITS", "CYP3A4"),
+        ("Phenytoin", "INDUCES", "CYP2C9"),
+    }
+    removed, report = retract(store, "b.tsv", resolve=NO_EMBEDDING)
+    assert report.facts_removed == 1 and store.get_node("Ketoconazole") is None
+    # the text-supported fact now rests on the text alone: retracting the document removes it
+    retract(store, str(root / "x.txt"), resolve=NO_EMBEDDING)
+    assert {(e.source, e.type, e.target) for e in store.iter_edges()} == {("Phenytoin", "INDUCES", "CYP2C9")}

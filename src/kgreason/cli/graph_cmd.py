@@ -57,6 +57,11 @@ def load(
     store: str = StoreOpt,
     fmt: str | None = typer.Option(None, "--format", help="tsv, csv or jsonl (default: from the extension)."),
     batch_size: int = typer.Option(10_000, "--batch-size", min=1, help="Records per write transaction."),
+    as_source: bool = typer.Option(
+        False,
+        "--as-source",
+        help="Record each file as a source (named after the file) for `kgr graph retract`.",
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Load files into a graph. Every file is validated before anything is written; re-running is safe."""
@@ -80,6 +85,7 @@ def load(
                     batch_size=batch_size,
                     progress=_advance(bar, task),
                     validated=True,
+                    source=f.name if as_source else None,
                 )
             )
     stats = target.stats()

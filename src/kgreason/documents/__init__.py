@@ -22,10 +22,10 @@ from kgreason.documents.pipeline import (
     ExtractReport,
     extract_documents,
     list_merges,
-    retract,
     undo_merge,
 )
 from kgreason.documents.resolve import Mention, Merge, Resolution, normalize_name, resolve_mentions
+from kgreason.documents.retraction import retract
 from kgreason.documents.rules import RuleExtractor
 from kgreason.documents.schema import (
     EntityType,

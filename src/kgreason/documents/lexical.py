@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kgreason.graph.loaders import SOURCE_LABEL
 from kgreason.graph.store import GraphStore
 from kgreason.types import Edge, Node
 
@@ -29,7 +30,7 @@ CHUNK = "Chunk"
 SETTINGS = "ExtractionSettings"
 HAS_CHUNK = "HAS_CHUNK"
 MENTIONS = "MENTIONS"
-LEXICAL_LABELS = frozenset({DOCUMENT, CHUNK, SETTINGS})
+LEXICAL_LABELS = frozenset({DOCUMENT, CHUNK, SETTINGS, SOURCE_LABEL})
 LEXICAL_TYPES = frozenset({HAS_CHUNK, MENTIONS})
 SETTINGS_ID = "kgr:extraction"
 
@@ -73,6 +74,8 @@ class TextLayer:
     documents: dict[str, Node] = field(default_factory=dict)
     chunks: dict[str, Node] = field(default_factory=dict)
     settings: Node | None = None
+    sources: dict[str, Node] = field(default_factory=dict)
+    """``Source`` nodes of files loaded with a source id (``load_file(source=...)``)."""
     text_entities: dict[str, Node] = field(default_factory=dict)
     base_nodes: dict[str, Node] = field(default_factory=dict)
     facts: dict[EdgeKey, Edge] = field(default_factory=dict)
@@ -90,10 +93,23 @@ class TextLayer:
             out.append((t, a, i))
         return out
 
+    def loaded_edges(self, *, besides: str | None = None) -> set[EdgeKey]:
+        """Edges some loaded source lists (other than the source ``besides``)."""
+        out: set[EdgeKey] = set()
+        for nid, node in self.sources.items():
+            if nid != besides:
+                out.update(_edge_key(raw) for raw in string_list(node.properties.get("kgr_edges")))
+        return out
+
     def base_aliases(self, node: Node) -> list[str]:
         """The node's ``aliases`` less the ones text added."""
         added = set(string_list(node.properties.get(TEXT_ALIASES)))
         return [a for a in string_list(node.properties.get("aliases")) if a not in added]
+
+
+def _edge_key(raw: str) -> EdgeKey:
+    s, t, o = json.loads(raw)
+    return (str(s), str(t), str(o))
 
 
 def read_layer(store: GraphStore) -> TextLayer:
@@ -106,6 +122,8 @@ def read_layer(store: GraphStore) -> TextLayer:
             layer.chunks[node.id] = node
         elif SETTINGS in labels:
             layer.settings = node
+        elif SOURCE_LABEL in labels:
+            layer.sources[node.id] = node
         elif node.properties.get(ORIGIN) == "text":
             layer.text_entities[node.id] = node
         else:

@@ -34,7 +34,8 @@ from kgreason.documents.lexical import (
     string_list,
 )
 from kgreason.documents.resolve import Merge
-from kgreason.documents.schema import ExtractionSchema, schema_from_dict, schema_from_graph
+from kgreason.documents.retraction import stored_schema
+from kgreason.documents.schema import ExtractionSchema, schema_from_graph
 from kgreason.documents.sources import SourceDocument, SourceProblem, read_sources
 from kgreason.documents.sync import ResolveOptions, SyncReport, merges_listed, sync
 from kgreason.graph.store import GraphStore
@@ -251,43 +252,6 @@ def _removed_documents(
     )
 
 
-def retract(
-    store: GraphStore,
-    source: str,
-    *,
-    schema: ExtractionSchema | None = None,
-    resolve: ResolveOptions | None = None,
-) -> tuple[list[str], SyncReport]:
-    """Remove a source and the facts that rested on it alone; returns the documents removed.
-
-    ``source`` is a document id, a file path, or a collection (a folder given to an earlier run).
-    """
-    from kgreason.errors import NotFoundError
-
-    layer = read_layer(store)
-    resolved = os.path.abspath(os.path.expanduser(source))
-    docs = sorted(
-        nid
-        for nid, node in layer.documents.items()
-        if source in (node.properties.get("doc_id"), nid)
-        or resolved in (node.properties.get("path"), node.properties.get("collection"))
-    )
-    if not docs:
-        known = sorted(str(n.properties.get("doc_id")) for n in layer.documents.values())
-        raise NotFoundError("source", source, known[:5])
-    store.delete_nodes(docs)
-    store.flush()
-    schema = schema if schema is not None else _stored_schema(store)
-    return docs, sync(store, read_layer(store), schema, resolve or ResolveOptions())
-
-
-def _stored_schema(store: GraphStore) -> ExtractionSchema:
-    node = store.get_node(SETTINGS_ID)
-    if node is not None and isinstance(node.properties.get("schema"), str):
-        return schema_from_dict(json.loads(str(node.properties["schema"])))
-    return schema_from_graph(store)
-
-
 def list_merges(store: GraphStore) -> list[dict[str, Any]]:
     """Every merge entity resolution made in ``store`` (``id``, ``type``, ``alias``, ``into``, ``method``,
     ``score``), sorted by type, entity and alias."""
@@ -312,4 +276,4 @@ def undo_merge(
     entry = json.dumps([merge["type"], merge["alias"], merge["into"]], ensure_ascii=False)
     store.upsert_nodes([Node(SETTINGS_ID, (SETTINGS,), {FORBID: sorted({*forbid, entry})})])
     store.flush()
-    return merge, sync(store, read_layer(store), _stored_schema(store), resolve or ResolveOptions())
+    return merge, sync(store, read_layer(store), stored_schema(store), resolve or ResolveOptions())

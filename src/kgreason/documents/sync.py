@@ -192,10 +192,11 @@ def sync(
     relabel = [n for n, node in want.nodes.items() if n in owned and set(owned[n].labels) != set(node.labels)]
     detached = set(gone_nodes) | set(relabel)
     report.entities_removed = sum(1 for n in gone_nodes if n in layer.text_entities)
+    loaded = layer.loaded_edges()
     report.facts_removed = sum(
         1
         for k, e in layer.facts.items()
-        if SUPPORT in e.properties and k not in want.edges and not e.properties.get(BASE)
+        if SUPPORT in e.properties and k not in want.edges and not e.properties.get(BASE) and k not in loaded
     )
     if detached:
         store.delete_nodes(sorted(detached))
@@ -246,7 +247,7 @@ def sync(
         text_owned = key in layer.lexical_edges or SUPPORT in edge.properties
         if key in want.edges or not text_owned:
             continue
-        if edge.properties.get(BASE):
+        if edge.properties.get(BASE) or key in loaded:
             unsupport.append(key)
         else:
             delete.append(key)

@@ -44,6 +44,15 @@ Record = Node | Edge
 ProgressFn = Callable[[int], None]
 
 FORMATS = ("tsv", "csv", "jsonl")
+SOURCE_LABEL = "Source"
+"""Label of the node that records what a file loaded with ``source=`` holds (``source_node_id``)."""
+
+
+def source_node_id(source: str) -> str:
+    """Id of the ``Source`` node of a file loaded with ``source=source``."""
+    return f"source:{source}"
+
+
 _EXT = {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -287,6 +296,7 @@ def load_file(
     batch_size: int = 10_000,
     progress: ProgressFn | None = None,
     validated: bool = False,
+    source: str | None = None,
 ) -> LoadReport:
     """Validate ``path`` fully, then write it into ``store`` in batches and flush.
 
@@ -297,6 +307,8 @@ def load_file(
         batch_size: records per write batch (one transaction on Neo4j).
         progress: called with the number of records written after each batch.
         validated: skip the validation pass (the caller already ran ``validate_file``).
+        source: record the file as source ``source``: a ``Source`` node lists the nodes and edges it
+            holds, so ``kgr graph retract`` can later take back what this file alone supported.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -337,18 +349,28 @@ def load_file(
 
     # On Neo4j the whole file is one load that completes or is taken back (``Neo4jStore.atomic_load``).
     atomic: Callable[[], contextlib.AbstractContextManager[None]] | None = getattr(store, "atomic_load", None)
+    listed_nodes: dict[str, None] = {}
+    listed_edges: dict[str, None] = {}
     with gc_paused(), atomic() if atomic is not None else contextlib.nullcontext():
         for line, record in read_numbered(path, fmt):
             if isinstance(record, Node):
                 nodes.append(record)
                 node_lines.append(line)
+                if source is not None:
+                    listed_nodes[record.id] = None
             else:
                 edges.append(record)
                 edge_lines.append(line)
+                if source is not None:
+                    listed_edges[json.dumps([record.source, record.type, record.target])] = None
+                    listed_nodes[record.source] = listed_nodes[record.target] = None
             count += 1
             if len(nodes) + len(edges) >= batch_size:
                 write()
         write()
+        if source is not None:
+            props = {"path": str(path), "kgr_nodes": list(listed_nodes), "kgr_edges": list(listed_edges)}
+            store.upsert_nodes([Node(source_node_id(source), (SOURCE_LABEL,), props)])
         store.flush()
     return LoadReport(
         str(path), count, total.nodes_created, total.edges_created, time.perf_counter() - started

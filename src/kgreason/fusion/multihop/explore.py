@@ -21,7 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import Field
+
 from kgreason.fusion.base import Context, Seed
+from kgreason.fusion.forms import ReadingOptions
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -38,21 +41,27 @@ STOP = "answer now"
 """The enum option that says the current path already reaches the answer."""
 
 
-@dataclass(frozen=True)
-class ExploreSettings:
-    """The knobs of one exploration (copied from the strategy's options)."""
+EDGE_LIMIT = 5000
+"""The most edges one frontier query returns (the path query's LIMIT)."""
 
-    beam: int = 2
-    max_hops: int = 3
-    max_frontier: int = 200
-    edge_limit: int = 5000
-    hop_penalty: float = 0.03
-    inverse_penalty: float = 0.06
-    lexical_weight: float = 0.05
-    stop_margin: float = 0.0
-    confident_margin: float = 0.02
-    llm_options: int = 3
-    llm_bonus: float = 0.03
+
+class ExploreOptions(ReadingOptions):
+    """The knobs of one exploration, each declared once: ``MultihopOptions`` extends these with the
+    routing and text2cypher options, so the strategy's options are passed to ``Explorer`` as they are."""
+
+    beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
+    max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
+    stop_margin: float = Field(
+        0.05, ge=0, description="Stop when a hop scores this much below the best path."
+    )
+    confident_margin: float = Field(
+        0.0,
+        ge=0,
+        description="Ask the LLM only when the two best options score closer than this (0: never).",
+    )
+    llm_options: int = Field(3, ge=2, le=8, description="Options offered to the LLM in one choice.")
+    llm_bonus: float = Field(0.03, ge=0, description="Added to the score of the option the LLM chose.")
+    max_frontier: int = Field(200, ge=1, description="Frontier nodes expanded per beam and hop.")
 
 
 @dataclass
@@ -97,7 +106,7 @@ class Explorer:
         self,
         ctx: Context,
         scorers: Sequence[tuple[RelationScorer, float]],
-        settings: ExploreSettings,
+        settings: ExploreOptions,
         *,
         steps: StepLabels | None = None,
         seeds: Sequence[Seed] | None = None,
@@ -134,7 +143,7 @@ class Explorer:
     def _expansions(self, beam: Beam) -> dict[tuple[str, str], dict[str, Path]]:
         """(relation, direction) -> {new end node: path}, from one recorded path query at the frontier."""
         frontier = list(beam.ends)[: self.s.max_frontier]
-        query = PathQuery(tuple(frontier), (Step(None, "both"),), limit=self.s.edge_limit)
+        query = PathQuery(tuple(frontier), (Step(None, "both"),), limit=EDGE_LIMIT)
         out: dict[tuple[str, str], dict[str, Path]] = {}
         last = beam.signature[-1] if beam.signature else None
         for hop in self.ctx.store.run_path_query(query):

@@ -39,7 +39,8 @@ class EncodedQA:
     """Masked question texts, topics and answers as node indexes (items without a usable topic dropped).
 
     ``input_ids``/``attention_mask`` are the tokenised texts; ``tokens`` caches the frozen encoder's
-    token states (``prepare`` fills both).
+    token states (``prepare`` fills both); ``lower`` the states below the top ``lower_top`` layers, once
+    those train (``prepare_lower``).
     """
 
     texts: list[str]
@@ -49,6 +50,8 @@ class EncodedQA:
     input_ids: Any = None
     attention_mask: Any = None
     tokens: Any = None
+    lower: Any = None
+    lower_top: int = 0
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -93,6 +96,22 @@ def prepare(model: Any, data: EncodedQA, *, batch_size: int = 256) -> None:
     data.tokens = torch.cat(states)
 
 
+def prepare_lower(model: Any, data: EncodedQA, top: int, *, batch_size: int = 256) -> None:
+    """Cache the states below the encoder's top ``top`` layers (when some layers stay frozen)."""
+    import torch
+
+    encoder = model.question_encoder
+    if encoder is None or top >= encoder.num_layers:
+        return
+    device = next(model.parameters()).device
+    states = []
+    for start in range(0, len(data), batch_size):
+        ids = data.input_ids[start : start + batch_size].to(device)
+        mask = data.attention_mask[start : start + batch_size].to(device)
+        states.append(encoder.lower(ids, mask, top).cpu())
+    data.lower, data.lower_top = torch.cat(states), top
+
+
 def question_batch(model: Any, data: EncodedQA, sel: Any, device: Any) -> tuple[Any, Any]:
     """(token states, attention mask) of questions ``sel``, trimmed to their longest question: from the
     cache while the encoder is frozen, through the encoder (with gradients) once it trains."""
@@ -104,6 +123,9 @@ def question_batch(model: Any, data: EncodedQA, sel: Any, device: Any) -> tuple[
     mask = mask[:, :length].to(device)
     encoder = model.question_encoder
     if encoder is not None and encoder.trainable:
+        if data.lower is not None:
+            tokens: Any = encoder.upper(data.lower[sel, :length].to(device), mask, data.lower_top)
+            return tokens, mask
         return model.tokens(data.input_ids[sel, :length].to(device), mask), mask
     if data.tokens is None:
         return model.tokens(data.input_ids[sel, :length].to(device), mask), mask
@@ -210,7 +232,8 @@ def train_qa(
         }
         score = hits_at_1(model, dev if dev is not None else train, edge_index, edge_type)
         row["dev_hits@1" if dev is not None else "train_hits@1"] = score
-        if score > best["hits@1"]:
+        # ties go to the later state once the encoder trains: the joint model unless it is worse on dev
+        if score > best["hits@1"] or (phase == "finetune" and score == best["hits@1"]):
             best, stale = {"hits@1": score}, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
@@ -230,10 +253,11 @@ def train_qa(
             encoder = model.question_encoder
             assert encoder is not None  # question_encoder=finetune builds one
             encoder.set_trainable(config.finetune_layers)
+            for data in (train, dev):
+                if data is not None:
+                    prepare_lower(model, data, config.finetune_layers)
             tuned = [p for p in encoder.parameters() if p.requires_grad]
-            optim = torch.optim.Adam(
-                [{"params": graph_params, "lr": config.lr}, {"params": tuned, "lr": config.encoder_lr}]
-            )
+            optim.add_param_group({"params": tuned, "lr": config.encoder_lr})  # GNN's Adam state kept
             phase, stale = "finetune", 0
         elif phase == "finetune" and (done or tuned_epochs >= config.finetune_epochs):
             break

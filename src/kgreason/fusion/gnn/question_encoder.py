@@ -4,7 +4,8 @@
 encoder reads), loaded offline from its directory (``HF_HUB_OFFLINE``; nothing is fetched). It returns
 one vector per token (``[B, L, 384]``) so the QA model can pool the question with attention from the
 graph side. ``set_trainable(k)`` unfreezes the top ``k`` transformer layers (all six and the embeddings
-with ``k >= 6``); ``trainable_state`` is what a checkpoint stores of a fine-tuned encoder (only those
+with ``k >= 6``); ``lower``/``upper`` split the forward pass below/above them, so training caches the
+frozen part once; ``trainable_state`` is what a checkpoint stores of a fine-tuned encoder (only those
 layers, in fp16), and ``load_trainable_state`` puts it back over the bundled weights.
 """
 
@@ -85,6 +86,30 @@ class QuestionEncoder(nn.Module):
         """``[B, L, dim]`` token states."""
         out: Tensor = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return out
+
+    def lower(self, input_ids: Tensor, attention_mask: Tensor, top: int) -> Tensor:
+        """States after the embeddings and every layer below the top ``top`` (no gradient): what
+        fine-tuning the top layers can cache, so each step runs only those layers."""
+        with torch.no_grad():
+            hidden: Tensor = self.bert.embeddings(input_ids=input_ids)
+            mask = self._mask(attention_mask, hidden)
+            for layer in self.bert.encoder.layer[: self.num_layers - top]:
+                hidden = layer(hidden, mask)
+        return hidden
+
+    def upper(self, hidden: Tensor, attention_mask: Tensor, top: int) -> Tensor:
+        """Token states from ``lower``'s output through the top ``top`` layers."""
+        mask = self._mask(attention_mask, hidden)
+        for layer in self.bert.encoder.layer[self.num_layers - top :]:
+            hidden = layer(hidden, mask)
+        return hidden
+
+    def _mask(self, attention_mask: Tensor, hidden: Tensor) -> Any:
+        from transformers.masking_utils import create_bidirectional_mask
+
+        return create_bidirectional_mask(
+            config=self.bert.config, inputs_embeds=hidden, attention_mask=attention_mask
+        )
 
     def trainable_state(self) -> dict[str, Tensor]:
         """The fine-tuned parameters (fp16), keyed like ``bert.state_dict()``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from kgreason.config import Settings
@@ -30,20 +31,30 @@ def node_names(store: GraphStore, index: GraphIndex) -> list[str]:
     return [nodes[n].name if n in nodes else n for n in index.node_ids]
 
 
-def train_qa_model(
+@dataclass
+class FittedQA:
+    """A trained QA model before it is saved: the training result, the checkpoint metadata, the graph
+    index and the node text features it was trained with."""
+
+    result: Any
+    meta: dict[str, Any]
+    index: GraphIndex
+    features: Any
+
+
+def fit_qa_model(
     store: GraphStore,
     train_items: Sequence[QAItem],
     dev_items: Sequence[QAItem] | None,
     *,
-    settings: Settings,
     options: dict[str, Any] | None = None,
     encoder: Any = None,
     device: str = "cpu",
     seed: int = 0,
     threads: int | None = 1,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Train the gnn strategy's model for ``store``'s graph; returns the checkpoint metadata."""
+) -> FittedQA:
+    """Train the gnn strategy's model for ``store``'s graph (``train_qa_model`` also saves it)."""
     from kgreason.fusion.gnn.qa_model import QAConfig
     from kgreason.fusion.gnn.qa_train import encode_items, train_qa
 
@@ -93,10 +104,36 @@ def train_qa_model(
         "seed": seed,
         "device": device,
     }
+    return FittedQA(result, meta, index, features)
+
+
+def train_qa_model(
+    store: GraphStore,
+    train_items: Sequence[QAItem],
+    dev_items: Sequence[QAItem] | None,
+    *,
+    settings: Settings,
+    options: dict[str, Any] | None = None,
+    encoder: Any = None,
+    device: str = "cpu",
+    seed: int = 0,
+    threads: int | None = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train the gnn strategy's model for ``store``'s graph and save it; returns the checkpoint metadata."""
+    fitted = fit_qa_model(
+        store, train_items, dev_items, options=options, encoder=encoder, device=device, seed=seed,
+        threads=threads, progress=progress,
+    )  # fmt: skip
+    return save_qa_model(store, fitted, settings=settings)
+
+
+def save_qa_model(store: GraphStore, fitted: FittedQA, *, settings: Settings) -> dict[str, Any]:
+    """Write ``fitted`` to the graph's QA checkpoint directory; returns its metadata with ``path``."""
     path = checkpoint_dir(settings, "qa", store.backend, store.graph)
-    save_checkpoint(path, state=result.model.checkpoint_state(), meta=meta, features=features)
-    meta["path"] = str(path)
-    return meta
+    state = fitted.result.model.checkpoint_state()
+    save_checkpoint(path, state=state, meta=fitted.meta, features=fitted.features)
+    return {**fitted.meta, "path": str(path)}
 
 
 def train_linkpred_model(

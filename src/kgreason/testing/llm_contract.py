@@ -132,6 +132,7 @@ class ChatModelContract:
         close = getattr(model, "close", None)
         if close is None:
             pytest.skip(f"{type(model).__name__} has no close()")
-        model.chat("Say hi.", max_tokens=2)
-        close()
-        close()
+        else:
+            model.chat("Say hi.", max_tokens=2)
+            close()
+            close()

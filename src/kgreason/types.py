@@ -8,6 +8,7 @@ store and across re-loads; that is what makes recorded evidence replayable.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -230,6 +231,65 @@ class Citation:
     edge_ids: tuple[str, ...]
 
 
+EVIDENCE_PROPERTY = "kgr_evidence"
+"""Edge property where ``kgr graph extract`` records the sentences that support a fact (JSON objects)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSentence:
+    """A document sentence that supports edge ``edge_id``: ``text[start:end]`` of document ``doc``."""
+
+    edge_id: str
+    doc: str
+    sentence: str
+    start: int
+    end: int
+    chunk: str = ""
+    model: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "edge_id": self.edge_id,
+            "doc": self.doc,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "chunk": self.chunk,
+            "model": self.model,
+        }
+
+
+def edge_sources(edge: Edge) -> tuple[SourceSentence, ...]:
+    """The sentences recorded on ``edge`` as its support (none for a fact that did not come from text).
+
+    >>> ev = '{"doc": "d1", "sentence": "A r B.", "start": 0, "end": 6}'
+    >>> e = Edge("a", "r", "b", {"kgr_evidence": [ev]})
+    >>> [(s.doc, s.start, s.end) for s in edge_sources(e)]
+    [('d1', 0, 6)]
+    """
+    raw = edge.properties.get(EVIDENCE_PROPERTY)
+    items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []
+    out = []
+    for item in items:
+        try:
+            data = json.loads(item) if isinstance(item, str) else None
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("doc"), str):
+            out.append(
+                SourceSentence(
+                    edge.id,
+                    data["doc"],
+                    str(data.get("sentence", "")),
+                    int(data.get("start", 0)),
+                    int(data.get("end", 0)),
+                    str(data.get("chunk", "")),
+                    str(data.get("model", "")),
+                )
+            )
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What every strategy returns: text, answer entities, evidence and the full trace.
@@ -262,6 +322,19 @@ class Answer:
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
+    @property
+    def sources(self) -> tuple[SourceSentence, ...]:
+        """The document sentences behind the evidence edges that came from text (``kgr graph extract``),
+        once each, in evidence order."""
+        seen: dict[str, None] = {}
+        out: list[SourceSentence] = []
+        for path in self.evidence:
+            for edge in path.edges:
+                if edge.id not in seen:
+                    seen[edge.id] = None
+                    out.extend(edge_sources(edge))
+        return tuple(out)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
@@ -275,6 +348,7 @@ class Answer:
             "evidence": [p.to_dict() for p in self.evidence],
             "queries": [q.to_dict() for q in self.queries],
             "citations": [{"marker": c.marker, "edge_ids": list(c.edge_ids)} for c in self.citations],
+            "sources": [s.to_dict() for s in self.sources],
             "unsupported": list(self.unsupported),
             "strategy": self.strategy,
             "scores": dict(self.scores),

@@ -26,7 +26,7 @@ def corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus", dict(CORPUS))
 
 
-@pytest.fixture(params=["memory", "neo4j"])
+@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store_factory(request: pytest.FixtureRequest, settings: Settings) -> Callable[[str], GraphStore]:
     """A fresh graph per name on the memory store or the session's real Neo4j."""
     if request.param == "neo4j":

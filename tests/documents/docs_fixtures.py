@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 SCHEMA_YAML = """\
@@ -37,7 +38,7 @@ CORPUS = {
 }
 
 
-def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:
+def write_corpus(root: Path, files: Mapping[str, str | bytes]) -> Path:
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,11 @@ def _print_answer(answer: Answer, *, candidates: bool = False, verbose: bool = F
         table.add_row(str(i), escape(p.text()))
     if answer.evidence:
         console.print(table)
+    sources = answer.sources
+    for s in sources[: 10 if verbose else 3]:
+        console.print(f"[dim]source:[/dim] {escape(s.doc)} [{s.start}:{s.end}] {escape(repr(s.sentence))}")
+    if len(sources) > (10 if verbose else 3):
+        console.print(f"[dim]... {len(sources) - (10 if verbose else 3)} more source sentence(s)[/dim]")
     if verbose:
         for step in answer.trace:
             console.print(escape(_trace_line(step)))

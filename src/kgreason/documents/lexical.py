@@ -23,7 +23,7 @@ from typing import Any
 
 from kgreason.graph.loaders import SOURCE_LABEL
 from kgreason.graph.store import GraphStore
-from kgreason.types import Edge, Node
+from kgreason.types import EVIDENCE_PROPERTY, Edge, Node
 
 DOCUMENT = "Document"
 CHUNK = "Chunk"
@@ -35,7 +35,7 @@ LEXICAL_TYPES = frozenset({HAS_CHUNK, MENTIONS})
 SETTINGS_ID = "kgr:extraction"
 
 SUPPORT = "kgr_support"
-EVIDENCE = "kgr_evidence"
+EVIDENCE = EVIDENCE_PROPERTY
 BASE = "kgr_base"
 ORIGIN = "kgr_origin"
 TEXT_ALIASES = "kgr_aliases"

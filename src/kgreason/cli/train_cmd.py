@@ -65,6 +65,11 @@ def qa(
         ..., "--train", help="Training QA file (JSONL: question, answers, optional topic_entity)."
     ),
     dev: Path | None = typer.Option(None, "--dev", help="Dev QA file for early stopping."),
+    question_encoder: str | None = typer.Option(
+        None,
+        "--question-encoder",
+        help="MiniLM question encoder: frozen (default), finetune (trained with the GNN) or none (no text).",
+    ),
     store: str = StoreOpt,
     option: list[str] = OptionOpt,
     device: str = DeviceOpt,
@@ -84,6 +89,8 @@ def qa(
     train_items = read_qa(train)
     dev_items = read_qa(dev) if dev is not None else None
     options = parse_key_values(option, "--option")
+    if question_encoder is not None:
+        options["question_encoder"] = question_encoder
     config = make_config(QAConfig, options)  # a bad option fails here, with its name; sets the bar's length
     with progress() as bar:
         task = bar.add_task("train qa", total=config.epochs)

@@ -96,8 +96,7 @@ def test_json_outputs_parse(tmp_path: Path) -> None:
 def kgr_script(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """The installed ``kgr`` console script (completion is keyed on the program name)."""
     script = Path(sys.executable).parent / "kgr"
-    if not script.exists():
-        pytest.skip("the kgr console script is not installed next to this Python")
+    assert script.exists(), f"the kgr console script is not installed next to {sys.executable}"
     base = {"KGR_HOME": str(home), "HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     return subprocess.run(
         [str(script), *args], capture_output=True, text=True, env={**base, **env}, timeout=120

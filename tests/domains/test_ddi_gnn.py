@@ -1,7 +1,7 @@
 """The ddi pack's link-prediction hook wired to the gnn module: a model trained on the ddi graph with
 ``train_linkpred_model`` proposes interactions, labelled ``predicted`` with a rank-percentile score.
 
-Needs torch and torch-geometric (the GPU machine has them); skipped where they are not installed.
+Needs torch and torch-geometric (the default install's gnn extra).
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 from ddi_helpers import run_kgr
 
 from kgreason.config import Settings
 from kgreason.domains.ddi import DdiPack
 from kgreason.domains.ddi.checker import DdiChecker
 from kgreason.graph.memory import MemoryStore
-
-torch = pytest.importorskip("torch")
-pytest.importorskip("torch_geometric")
 
 REAL = DdiPack()
 DRUGS = [
@@ -29,7 +27,6 @@ DRUGS = [
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (REAL.directory / "drugs.tsv").exists(), reason="no ddi data")
 def test_gnn_link_prediction_hook_end_to_end(settings: Settings, kgr_home: Path) -> None:
     from kgreason.cli.ddi_cmd import gnn_link_predictor
     from kgreason.fusion.gnn.training import train_linkpred_model

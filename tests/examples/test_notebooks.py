@@ -182,10 +182,6 @@ def test_compare_strategies_notebook(kernel_env: dict[str, str]) -> None:
 
 
 def test_ddi_medications_notebook(kernel_env: dict[str, str], tmp_path: Path) -> None:
-    from kgreason import registry
-
-    if "ddi" not in registry.available("kgreason.domains"):
-        pytest.skip("the ddi pack is not installed")
     from kgreason.config import Settings
     from kgreason.domains.ddi import DdiPack
     from kgreason.domains.ddi.checker import DdiChecker

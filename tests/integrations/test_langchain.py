@@ -79,7 +79,6 @@ def test_documents_for_each_strategy(family: Graph, strategy: str) -> None:
 
 @pytest.mark.slow
 def test_documents_from_the_gnn_strategy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("torch_geometric", reason="the gnn extra (torch, torch-geometric) is not installed")
     home = tmp_path / "home"
     # the gnn strategy finds its trained model under the graph's home (the engine's settings), not under
     # the environment's KGR_HOME, which points elsewhere here (it used to read only the environment)

@@ -39,7 +39,6 @@ class TestSystemPromptContract(ChatModelContract):
 class TestTransformersContract(ChatModelContract):
     @pytest.fixture
     def model_factory(self) -> ModelFactory:
-        pytest.importorskip("transformers", reason="transformers is not installed here")
         pytest.importorskip("gguf", reason="transformers needs the gguf package to read GGUF files")
         from kgreason.llm.models import resolve
         from kgreason.llm.transformers_backend import TransformersChatModel

@@ -12,8 +12,6 @@ from kgreason.graph.memory import MemoryStore
 from kgreason.graph.neo4j_store import Neo4jStore
 from kgreason.types import Edge, Node
 
-pytest.importorskip("torch_geometric")
-
 EDGES = [
     Edge("alice", "parent_of", "bob"),
     Edge("alice", "works_at", "acme"),

@@ -18,9 +18,6 @@ from kgreason.graph.loaders import load_file
 from kgreason.graph.memory import MemoryStore
 from kgreason.qa_file import QAItem
 
-pytest.importorskip("transformers")
-pytest.importorskip("torch_geometric")
-
 FAMILY = Path(__file__).resolve().parents[3] / "examples" / "data" / "family.tsv"
 ITEMS = [
     QAItem("Who is the parent of bob?", ("alice",), "bob"),

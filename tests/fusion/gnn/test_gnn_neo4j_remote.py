@@ -13,7 +13,6 @@ from kgreason.graph.neo4j_store import Neo4jStore
 from kgreason.testing.synthetic import world_triples
 from kgreason.types import Edge
 
-pytest.importorskip("torch_geometric")
 pytestmark = pytest.mark.neo4j
 
 

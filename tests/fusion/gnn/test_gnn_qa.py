@@ -26,8 +26,6 @@ from kgreason.reasoning.qa_gen import make_qa
 from kgreason.testing.synthetic import world_triples
 from kgreason.types import Edge
 
-pytest.importorskip("torch_geometric")
-
 SMALL = {"dim": 16, "hidden": 64, "layers": 1, "steps": 2, "epochs": 15, "patience": 3, "lp_batch": 256}
 
 

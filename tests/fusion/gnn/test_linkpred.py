@@ -14,8 +14,6 @@ from kgreason.errors import InputError, NotFoundError
 from kgreason.fusion.gnn.datasets import from_triples, load_dataset, split_triples
 from kgreason.fusion.gnn.linkpred import LinkPredConfig, evaluate, known_answers, train_linkpred
 
-pytest.importorskip("torch")
-
 
 @pytest.mark.parametrize(
     ("name", "entities", "relations", "sizes"),

@@ -33,7 +33,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from kgreason.config import Settings
-from kgreason.errors import ConfigError, NotFoundError
+from kgreason.errors import ConfigError, MissingExtra, NotFoundError
 from kgreason.graph.open import DEFAULT_BACKEND, open_store
 from kgreason.graph.store import GraphSchema, GraphStore
 from kgreason.reasoning.engine_factory import chat_model as chat_model
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from kgreason.graph.loaders import LoadReport
     from kgreason.integrations.langchain import KgAnswerTool, KgRetriever
     from kgreason.llm.base import ChatModel
+    from kgreason.qa_file import QAItem
     from kgreason.reasoning.engine import Engine
     from kgreason.types import Edge, Node, Path
 
@@ -247,6 +248,61 @@ class Graph:
             settings=self.settings,
             cache=cache,
             llm_options=llm_options,
+        )
+
+    def make_qa(self, *, hops: Sequence[int] = (1, 2), n: int = 100, seed: int = 0) -> list[QAItem]:
+        """Templated questions with complete gold answer sets, generated from this graph.
+
+        The same as ``kgr eval make-qa``: ``n`` questions shared among the hop counts in ``hops``.
+        Use them to train the ``gnn`` strategy (``train_qa``) or to evaluate (``Engine.eval``).
+        """
+        from kgreason.reasoning.qa_gen import make_qa
+
+        return make_qa(self.store, hops=hops, n=n, seed=seed)
+
+    def train_qa(
+        self,
+        train: Sequence[QAItem] | str | os.PathLike[str],
+        dev: Sequence[QAItem] | str | os.PathLike[str] | None = None,
+        *,
+        options: Mapping[str, Any] | None = None,
+        seed: int = 0,
+        device: str = "cpu",
+    ) -> dict[str, Any]:
+        """Train the ``gnn`` strategy's model for this graph (``kgr train qa``; needs the ``gnn`` extra).
+
+        Args:
+            train: training questions (``QAItem`` objects, e.g. from ``make_qa``, or a QA JSONL file).
+            dev: questions for early stopping.
+            options: model options (``epochs``, ... as ``kgr train qa --option``); a misspelt key is an error.
+            seed: random seed.
+            device: ``cpu`` or ``cuda``.
+
+        Returns:
+            The saved model's metadata (``path``, ``metrics``, ...); ``engine("gnn")`` uses the model.
+
+        Raises:
+            MissingExtra: torch or torch_geometric is not installed (``pip install 'kgreason[gnn]'``).
+        """
+        import importlib.util
+
+        for module in ("torch", "torch_geometric"):
+            if importlib.util.find_spec(module) is None:
+                raise MissingExtra("gnn", module)
+        from kgreason.fusion.gnn.training import train_qa_model
+        from kgreason.qa_file import read_qa
+
+        def items(q: Sequence[QAItem] | str | os.PathLike[str]) -> list[QAItem]:
+            return read_qa(FsPath(q)) if isinstance(q, str | os.PathLike) else list(q)
+
+        return train_qa_model(
+            self.store,
+            items(train),
+            None if dev is None else items(dev),
+            settings=self.settings,
+            options=dict(options or {}),
+            device=device,
+            seed=seed,
         )
 
     def retriever(

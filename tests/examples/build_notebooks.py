@@ -27,38 +27,35 @@ EXPLORE = [
         """
 # Explore a knowledge graph
 
-Load the bundled movies graph (`data/movies_nodes.csv` gives each node a label, `data/movies.tsv` holds
-the triples) into the embedded store, look at its size and schema, draw a neighbourhood, and turn query
-results into pandas DataFrames. Everything runs offline in a few seconds. With a Neo4j (`kgr neo4j start`,
-or `KGR_NEO4J_URI`) the last cell runs the same exploration in Cypher.
+Open a graph with `kgreason.open_graph`, load the bundled movies data (`data/movies_nodes.csv` gives each
+node a label, `data/movies.tsv` holds the triples) into the embedded store, look at its size and schema,
+draw a neighbourhood, and turn query results into pandas DataFrames. Everything runs offline in a few
+seconds. With a Neo4j (`kgr neo4j start`, or `KGR_NEO4J_URI`) the last cell runs the same exploration in
+Cypher.
 
 The views are interactive: scroll to zoom, drag the background to pan, drag a node to move it, hover for
-properties; colours follow the node label.
+properties; each label has its own colour, the same in every view.
 """
     ),
     code(
         """
 from pathlib import Path
 
-from kgreason.config import Settings
-from kgreason.graph.loaders import load_file
-from kgreason.graph.open import open_store
-from kgreason.notebook import export_html, query, to_dataframe, view
+import kgreason
+from kgreason.notebook import export_html, to_dataframe, view
 
-settings = Settings.from_env()  # KGR_HOME (default ~/.kgreason) is where the graph is kept
+g = kgreason.open_graph("movies")  # the embedded store, kept under KGR_HOME (default ~/.kgreason)
 FILES = [Path("data/movies_nodes.csv"), Path("data/movies.tsv")]  # labelled nodes first, then triples
-store = open_store("movies", "memory", settings)
-for f in FILES:
-    report = load_file(store, f)  # validated first; loading again changes nothing
+for f, report in zip(FILES, g.load(*FILES)):  # every file validated first; loading again changes nothing
     print(f"{f.name}: {report.records} records")
 """,
         "load",
     ),
     md("## Size and schema"),
-    code("store.stats().to_dict()", "stats"),
+    code("g.stats()", "stats"),
     code(
         """
-schema = store.schema()
+schema = g.schema()
 schema  # labels, relationship types and (:A)-[:R]->(:B) patterns, drawn as a graph too
 """,
         "schema",
@@ -67,7 +64,7 @@ schema  # labels, relationship types and (:A)-[:R]->(:B) patterns, drawn as a gr
     md("## A neighbourhood, drawn"),
     code(
         """
-nolan = view(store, seeds=["Christopher Nolan"], hops=1, title="Christopher Nolan, one hop out")
+nolan = view(g.store, seeds=["Christopher Nolan"], hops=1, title="Christopher Nolan, one hop out")
 nolan
 """,
         "view",
@@ -75,14 +72,14 @@ nolan
     md("## Query results as DataFrames"),
     code(
         """
-paths = store.paths_between("Christopher Nolan", "Jonathan Nolan", max_hops=2)
+paths = g.paths("Christopher Nolan", "Jonathan Nolan", max_hops=2)
 to_dataframe(paths)[["hops", "path"]]
 """,
         "paths",
     ),
     code(
         """
-rows = [{"relation": e.type, "other": n.id, "label": n.labels[0]} for e, n in store.neighbors("Inception")]
+rows = [{"relation": e.type, "other": n.id, "label": n.labels[0]} for e, n in g.neighbors("Inception")]
 to_dataframe(rows).sort_values(["relation", "other"]).reset_index(drop=True)
 """,
         "neighbors",
@@ -105,22 +102,20 @@ With a Neo4j, Cypher results come back as DataFrames (through the read-only guar
     ),
     code(
         """
-from kgreason.graph.neo4j_local import LocalNeo4j
+from kgreason.errors import BackendUnavailable
 
-if settings.neo4j.uri or LocalNeo4j(settings).uri():
-    neo = open_store("movies", "neo4j", settings)
-    for f in FILES:
-        load_file(neo, f)
-    films = query(
-        neo,
-        "MATCH (m:KG_movies:Movie)-[:directed_by]->(:Person {id: $name}) RETURN m.id AS movie ORDER BY movie",
-        {"name": "Christopher Nolan"},
-    )
-    display(films)
-    nolan_paths = neo.run_cypher("MATCH p = (:KG_movies {id: 'Inception'})-[:directed_by]->()-->() RETURN p")
-    display(view(nolan_paths, title="Inception -> its director -> ..."))
-    neo.close()
-else:
+try:
+    with kgreason.open_graph("movies", store="neo4j") as neo:  # KGR_NEO4J_URI, or `kgr neo4j start`'s
+        neo.load(*FILES)
+        films = neo.query(
+            "MATCH (m:KG_movies:Movie)-[:directed_by]->(:Person {id: $name}) "
+            "RETURN m.id AS movie ORDER BY movie",
+            {"name": "Christopher Nolan"},
+        )
+        display(to_dataframe(films))
+        nolan_paths = neo.query("MATCH p = (:KG_movies {id: 'Inception'})-[:directed_by]->()-->() RETURN p")
+        display(view(nolan_paths, title="Inception -> its director -> ..."))
+except BackendUnavailable:
     print("no Neo4j: start one with `kgr neo4j start` or set KGR_NEO4J_URI")
 """,
         "neo4j",
@@ -134,8 +129,8 @@ COMPARE = [
 
 The same question, the same graph, each reasoning strategy that is installed: what each answers, the
 evidence it shows, the queries it ran and how long it took. Strategies run here without a language model
-(`llm=None`: ranked answers from the graph), so the comparison is fast and repeatable; pass a chat model
-(`kgreason.llm.create_chat_model("llamacpp")`) to have the bundled model choose and phrase the answer.
+(`llm=None`: ranked answers from the graph), so the comparison is fast and repeatable; pass `llm="llamacpp"`
+to `g.engine` to have the bundled model choose and phrase the answer.
 
 - `retrieve`: link the question to an entity, rank the relation paths from it, cite the best triples.
 - `multihop`: explore the graph hop by hop, choosing relations at each step (Cypher on Neo4j).
@@ -147,25 +142,18 @@ evidence it shows, the queries it ran and how long it took. Strategies run here 
         """
 import importlib.util
 import warnings
-from pathlib import Path
 
 import pandas as pd
 
-from kgreason import registry
-from kgreason.config import Settings
-from kgreason.graph.loaders import load_file
-from kgreason.graph.open import open_store
+import kgreason
 from kgreason.notebook import to_dataframe, view
-from kgreason.reasoning.engine import Engine
 
-settings = Settings.from_env()
-store = open_store("movies", "memory", settings)
-for f in (Path("data/movies_nodes.csv"), Path("data/movies.tsv")):
-    load_file(store, f)
+g = kgreason.open_graph("movies")
+g.load("data/movies_nodes.csv", "data/movies.tsv")
 
-torch_ok = all(importlib.util.find_spec(m) for m in ("torch", "torch_geometric"))
-installed = registry.available("kgreason.strategies")  # names only: nothing imported yet
-strategies = [s for s in ("retrieve", "multihop", "gnn") if s in installed and (s != "gnn" or torch_ok)]
+strategies = ["retrieve", "multihop"]
+if all(importlib.util.find_spec(m) for m in ("torch", "torch_geometric")):  # the gnn extra
+    strategies.append("gnn")
 strategies
 """,
         "strategies",
@@ -173,13 +161,10 @@ strategies
     code(
         """
 if "gnn" in strategies:  # the gnn strategy learns from questions: a few seconds on a CPU for this graph
-    from kgreason.fusion.gnn.training import train_qa_model
-    from kgreason.reasoning.qa_gen import make_qa
-
     warnings.filterwarnings("ignore", category=FutureWarning)  # torch's deprecation notices
     warnings.filterwarnings("ignore", message="IProgress not found")  # no widgets needed here
-    training = make_qa(store, hops=[1, 2], n=250, seed=1)
-    meta = train_qa_model(store, training, None, settings=settings, options={"epochs": 15})
+    training = g.make_qa(hops=[1, 2], n=250, seed=1)  # templated questions with their gold answers
+    meta = g.train_qa(training, options={"epochs": 15})  # the same as `kgr train qa`
     print(f"gnn: trained on {meta['metrics']['train_questions']} generated questions")
 """,
         "train_gnn",
@@ -187,7 +172,7 @@ if "gnn" in strategies:  # the gnn strategy learns from questions: a few seconds
     code(
         """
 question, gold = "Where was the director of Alien born?", {"South Shields"}
-answers = {s: Engine(store, strategy=s, llm=None, settings=settings).ask(question) for s in strategies}
+answers = {s: g.engine(s, llm=None).ask(question) for s in strategies}
 table = pd.DataFrame(
     [
         {
@@ -224,13 +209,9 @@ evidence[evidence["reasoning_path"]][["strategy", "path"]].reset_index(drop=True
     md("## On the whole hand-written question set"),
     code(
         """
-from kgreason.reasoning.evaluation import evaluate
-from kgreason.reasoning.qa_gen import read_qa
-
-items = read_qa(Path("qa/movies_handwritten.jsonl"))
 scores = {}
 for s in strategies:
-    summary, _ = evaluate(Engine(store, strategy=s, llm=None, settings=settings), items)
+    summary = g.engine(s, llm=None).eval("qa/movies_handwritten.jsonl")  # the same as `kgr eval qa`
     scores[s] = {k: summary[k] for k in ("n", "hits@1", "hits@5", "f1", "latency_ms_p50")}
 pd.DataFrame(scores).T
 """,
@@ -255,18 +236,16 @@ about it, and its sources. The same check is `kgr ddi check DRUG DRUG ... --json
         """
 import pandas as pd
 
-from kgreason.config import Settings
-from kgreason.domains.ddi import DdiPack
+import kgreason
+from kgreason.domains import get_pack
 from kgreason.domains.ddi.checker import DdiChecker
-from kgreason.graph.open import open_store
 from kgreason.notebook import to_dataframe, view
 
-settings = Settings.from_env()
-pack = DdiPack()  # the bundled pack data
-store = open_store("ddi", "memory", settings)
-loaded = pack.ensure_loaded(store)  # loads once; None when the graph already holds this data
-checker = DdiChecker(store, pack.ansm(settings.cache_dir))  # also compares with the ANSM thesaurus
-store.stats().to_dict()
+pack = get_pack("ddi")  # the bundled pack and its data
+g = kgreason.open_graph(pack.graph_name())
+loaded = pack.ensure_loaded(g.store)  # loads once; None when the graph already holds this data
+checker = DdiChecker(g.store, pack.ansm(g.settings.cache_dir))  # also compares with the ANSM thesaurus
+g.stats()
 """,
         "load",
     ),

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kgreason.config import Settings
+# The contract suites shipped in kgreason.testing assert in that package: let pytest explain failures there.
+pytest.register_assert_rewrite("kgreason.testing")
+
+from kgreason.config import Settings  # noqa: E402
 
 if TYPE_CHECKING:
     from kgreason.graph.neo4j_store import Neo4jStore

@@ -105,30 +105,31 @@ def spring(n: int, edges: Sequence[tuple[int, int]], *, iterations: int | None =
     pos /= max(1.0, float(np.abs(pos).max()))
     if n == 1:
         return pos
-    adj = np.zeros((n, n))
-    for a, b in edges:
-        if a != b:
-            adj[a, b] = adj[b, a] = 1.0
+    pairs = np.array([(a, z) for a, z in edges if a != z], dtype=int).reshape(-1, 2)
+    src, dst = pairs[:, 0], pairs[:, 1]
     k = 1.0 / math.sqrt(n)
-    steps = iterations or (60 if n <= 300 else 40)
+    steps = iterations or (60 if n <= 300 else 30)
     temp = 0.1
-    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    x, y = pos[:, 0].astype(np.float32), pos[:, 1].astype(np.float32)
     for _ in range(steps):
         dx = x[:, None] - x[None, :]
         dy = y[:, None] - y[None, :]
-        dist2 = np.maximum(dx * dx + dy * dy, 1e-6)
-        # repulsion k^2/d and attraction d^2/k along the unit vector: both as a factor on (dx, dy)
-        f = k * k / dist2 - adj * np.sqrt(dist2) / k
+        f = np.float32(k * k) / np.maximum(dx * dx + dy * dy, np.float32(1e-6))  # repulsion k^2/d, over d
         np.fill_diagonal(f, 0.0)
         mx = (f * dx).sum(1) - x * 0.05  # a little gravity keeps separate components close
         my = (f * dy).sum(1) - y * 0.05
+        ex, ey = x[src] - x[dst], y[src] - y[dst]  # attraction d^2/k along each edge
+        pull = np.sqrt(ex * ex + ey * ey) / k
+        np.add.at(mx, src, -ex * pull)
+        np.add.at(my, src, -ey * pull)
+        np.add.at(mx, dst, ex * pull)
+        np.add.at(my, dst, ey * pull)
         length = np.maximum(np.sqrt(mx * mx + my * my), 1e-9)
         cap = np.minimum(length, temp) / length
         x += mx * cap
         y += my * cap
         temp = max(temp * 0.95, 0.002)
-    pos = np.stack([x, y], 1)
-    return pos
+    return np.stack([x, y], 1).astype(float)
 
 
 def _orient(pos: np.ndarray) -> np.ndarray:
@@ -145,15 +146,42 @@ def _orient(pos: np.ndarray) -> np.ndarray:
     return np.asarray(turned)
 
 
+EVEN = 0.7
+"""How far positions move towards an even spread (0: as the springs left them, 1: their ranks)."""
+
+
+def _even(pos: np.ndarray, share: float) -> np.ndarray:
+    """Spread crowded positions: each axis moves ``share`` of the way to its evenly spaced ranks.
+
+    A spring layout packs hubs and their neighbours in the middle and leaves the edges empty; the
+    boxes then collide there. Ranks keep every node's order along each axis and space them evenly.
+    """
+    if len(pos) < 3:
+        return pos
+    ranks = np.argsort(np.argsort(pos, axis=0, kind="stable"), axis=0, kind="stable") / (len(pos) - 1)
+    return np.asarray((1 - share) * pos + share * ranks)
+
+
 def _overlaps(x: np.ndarray, y: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) whose boxes overlap, with the overlap along x and along y."""
+    """Pairs (i, j) whose boxes overlap, with the overlap along x and along y.
+
+    A sweep down the drawing: only boxes whose vertical extents meet are compared, so a tall drawing of
+    many nodes costs about as many comparisons as it has boxes.
+    """
+    n = len(x)
+    top, bottom = y - b[:, 2], y + b[:, 3]
+    order = np.argsort(top, kind="stable")
+    ends = np.searchsorted(top[order], bottom[order], side="left")  # boxes starting above my bottom
+    counts = np.maximum(ends - np.arange(n) - 1, 0)
+    first = np.repeat(np.arange(n), counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    i, j = order[first], order[first + 1 + offset]
     cx, cy = x + (b[:, 1] - b[:, 0]) / 2, y + (b[:, 3] - b[:, 2]) / 2
     hw, hh = (b[:, 0] + b[:, 1]) / 2, (b[:, 2] + b[:, 3]) / 2
-    ox = hw[:, None] + hw[None, :] - np.abs(cx[:, None] - cx[None, :])
-    oy = hh[:, None] + hh[None, :] - np.abs(cy[:, None] - cy[None, :])
-    hit = np.triu((ox > 0) & (oy > 0), 1)
-    i, j = np.nonzero(hit)
-    return i, j, np.stack([ox[i, j], oy[i, j]], 1)
+    ox = hw[i] + hw[j] - np.abs(cx[i] - cx[j])
+    oy = hh[i] + hh[j] - np.abs(cy[i] - cy[j])
+    hit = (ox > 0) & (oy > 0)
+    return i[hit], j[hit], np.stack([ox[hit], oy[hit]], 1)
 
 
 def _push_apart(x: np.ndarray, y: np.ndarray, b: np.ndarray, width: float, rounds: int) -> None:
@@ -180,56 +208,63 @@ def _push_apart(x: np.ndarray, y: np.ndarray, b: np.ndarray, width: float, round
         y -= min(0.0, float((y - b[:, 2]).min()))
 
 
-def _nearest_free_x(x0: float, lo: float, hi: float, starts: np.ndarray, ends: np.ndarray) -> float | None:
-    """The point of ``[lo, hi]`` nearest ``x0`` outside every open interval ``(starts[i], ends[i])``."""
-    if not len(starts):
-        return min(hi, max(lo, x0))
-    order = np.argsort(starts)
-    merged: list[list[float]] = []
-    for a, z in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
-        if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], z)
-        else:
-            merged.append([a, z])
-    candidates = [min(hi, max(lo, x0))] + [v for a, z in merged for v in (a, z) if lo <= v <= hi]
-    best = None
-    for c in sorted(candidates, key=lambda v: abs(v - x0)):
-        if not any(a < c < z for a, z in merged):
-            best = c
-            break
-    return best
-
-
 def _settle(x: np.ndarray, y: np.ndarray, b: np.ndarray, width: float) -> None:
     """Move every box that still overlaps one placed before it to the nearest free spot (in place).
 
-    Boxes are placed top to bottom. A box that overlaps one already placed tries heights near its own
-    (nearest first); at each height the free stretches of the row are exact intervals, so the nearest
-    free spot of that row is found at once. Below everything placed there is always room: it ends.
+    Boxes are placed top to bottom. A box that overlaps one already placed tries heights near its own,
+    nearest first, a batch of them at a time; in each row the centres the placed boxes forbid are
+    marked on a one-pixel grid of the drawing's width, so the nearest free centre of every row of the
+    batch comes out at once. Below everything placed a row is empty: the search always ends.
     """
     order = np.argsort(y, kind="stable")
     placed = np.zeros(len(x), dtype=bool)
     step = 3.0
     for k in order:
-        lo, hi = b[k, 0], max(b[k, 0], width - b[k, 1])
-        x0, y0 = x[k], y[k]
-        best: tuple[float, float, float] | None = None
-        for t in range(100_000):
-            dy = (t + 1) // 2 * step * (1 if t % 2 else -1)
-            if best is not None and (abs(dy) >= best[0] or t >= 24):
-                break  # nothing nearer can come; or near enough, and looking further costs time
-            cy = y0 + dy
-            if cy - b[k, 2] < 0:
-                continue
-            p = np.nonzero(placed & (y - b[:, 2] < cy + b[k, 3]) & (y + b[:, 3] > cy - b[k, 2]))[0]
-            cx = _nearest_free_x(x0, lo, hi, x[p] - b[p, 0] - b[k, 1], x[p] + b[p, 1] + b[k, 0])
-            if cx is not None:
-                dist = math.hypot(cx - x0, dy)
-                if best is None or dist < best[0]:
-                    best = (dist, cx, cy)
-        assert best is not None
-        x[k], y[k] = best[1], best[2]
+        p = np.nonzero(placed)[0]
         placed[k] = True
+        hit = (
+            (x[k] - b[k, 0] < x[p] + b[p, 1])
+            & (x[p] - b[p, 0] < x[k] + b[k, 1])
+            & (y[k] - b[k, 2] < y[p] + b[p, 3])
+            & (y[p] - b[p, 2] < y[k] + b[k, 3])
+        )
+        if not hit.any():
+            continue
+        left, right = x[p] - b[p, 0] - b[k, 1], x[p] + b[p, 1] + b[k, 0]  # centres in between clash
+        first, batch, reach = 0, 8, 120.0
+        while True:  # a few rows and columns near the box first, then more and wider
+            lo = math.ceil(max(b[k, 0], x[k] - reach))
+            cols = np.arange(lo, max(lo, math.floor(min(width - b[k, 1], x[k] + reach))) + 1, dtype=float)
+            t = np.arange(first, first + batch)
+            dys = (t + 1) // 2 * step * np.where(t % 2 == 1, 1.0, -1.0)
+            cy = y[k] + dys
+            near = np.nonzero((y[p] - b[p, 2] < cy.max() + b[k, 3]) & (y[p] + b[p, 3] > cy.min() - b[k, 2]))[
+                0
+            ]
+            q = p[near]
+            rows, which = np.nonzero(
+                (y[q][None, :] - b[q, 2][None, :] < cy[:, None] + b[k, 3])
+                & (y[q][None, :] + b[q, 3][None, :] > cy[:, None] - b[k, 2])
+            )
+            which = near[which]
+            # integer centres c with left < c < right: from floor(left) + 1 up to ceil(right) - 1
+            start = np.clip(np.floor(left[which]) + 1 - lo, 0, len(cols)).astype(int)
+            stop = np.clip(np.ceil(right[which]) - lo, 0, len(cols)).astype(int)
+            keep = start < stop
+            marks = np.zeros((batch, len(cols) + 1))
+            np.add.at(marks, (rows[keep], start[keep]), 1.0)
+            np.add.at(marks, (rows[keep], stop[keep]), -1.0)
+            blocked = np.cumsum(marks[:, :-1], axis=1) > 0.5
+            blocked[cy - b[k, 2] < 0] = True  # above the top of the drawing
+            dist = np.hypot(cols[None, :] - x[k], dys[:, None])
+            dist[blocked] = np.inf
+            best = int(np.argmin(dist))
+            if np.isfinite(dist.flat[best]):
+                row, col = divmod(best, len(cols))
+                x[k], y[k] = cols[col], cy[row]
+                break
+            first += batch
+            batch, reach = min(batch * 2, 64), reach * 2
 
 
 def layout(
@@ -266,10 +301,10 @@ def layout(
     widest = float((b[:, 0] + b[:, 1]).max())
     w = min(max(math.sqrt(area * aspect), widest), max(width, widest))
     h = max(area / w, float((b[:, 2] + b[:, 3]).max()))
-    pos = _orient(spring(n, edges))
+    pos = _even(_orient(spring(n, edges)), EVEN)
     x = b[:, 0] + pos[:, 0] * max(0.0, w - widest)
     y = b[:, 2] + pos[:, 1] * max(0.0, h - float((b[:, 2] + b[:, 3]).max()))
-    _push_apart(x, y, b, w, rounds=60)
+    _push_apart(x, y, b, w, rounds=30 if n <= 300 else 10)
     _settle(x, y, b, w)
     x -= float((x - b[:, 0]).min())
     y -= float((y - b[:, 2]).min())

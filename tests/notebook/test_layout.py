@@ -129,7 +129,7 @@ def test_a_big_graph_gets_the_height_its_names_need(graphs: dict[str, Subgraph])
     big = view(graphs["movies 200"], height=320).to_data()
     lowest = max(n["y"] + n["box"][3] for n in big["nodes"])
     assert big["height"] >= lowest
-    assert "height:" in view(graphs["movies 200"])._repr_html_()
+    assert f"height:{big['height'] + 160}px" in view(graphs["movies 200"], height=320)._repr_html_()
 
 
 def test_a_label_keeps_its_colour_in_views_with_other_labels(graphs: dict[str, Subgraph]) -> None:

@@ -2,14 +2,16 @@
 
 The layout runs in Python (numpy), so the page only draws it: the same data gives the same picture, and
 the guarantee can be checked on the page's data. Each node is one box in pixels: its disc and its name
-written under it, the name's width estimated from its characters (an upper bound for the 11 px
+written to its right, the name's width estimated from its characters (an upper bound for the 11 px
 sans-serif the page uses). Boxes are placed so that no two of them overlap, within a drawing
 ``width`` pixels wide that grows downwards as far as the graph needs.
 
 Steps: a Fruchterman-Reingold spring layout (numpy, deterministic start), turned so that its long axis
-is horizontal and stretched to the drawing's shape; scaled so the boxes take about half of the area;
-pairs of overlapping boxes pushed apart along their shallower axis; any box still overlapping then
-moved to the nearest free spot (a search that always ends, since the drawing may grow downwards).
+is horizontal, each axis moved part of the way towards evenly spaced ranks (a spring layout crowds the
+middle), scaled so the boxes take about half of the area; pairs of overlapping boxes pushed apart along
+their shallower axis for a few rounds; then, top to bottom, any box still overlapping one already placed
+moved to the nearest free spot (rows near it first; below everything placed a row is empty, so this
+always ends).
 
 The page may stretch the layout to fill its frame (each axis by its own factor). Stretching by factors
 of one or more moves box centres apart and never together, so the boxes still do not overlap.

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Create .venv (if missing) and install kgreason with the extras that work on a CPU machine.
-# Usage: bash scripts/install.sh [EXTRAS]   (default extras: dev,llm,langchain,notebook,gnn)
+# Usage: bash scripts/install.sh [EXTRAS]   (default extras: dev,llm,langchain,notebook,gnn,docs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${1:-dev,llm,langchain,notebook,gnn}"
+extras="${1:-dev,llm,langchain,notebook,gnn,docs}"
 py="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv

@@ -2,8 +2,9 @@
 
 Layout, one folder per domain::
 
-    extraction_data/<domain>/schema.json     entity types; relation types with domain, range, description
-                                             (``symmetric: true`` where head and tail may come in either order)
+    extraction_data/<domain>/schema.json     entity types; relation types with domain, range, description,
+                                             phrases (``symmetric: true`` where head and tail may come in
+                                             either order)
     extraction_data/<domain>/documents.jsonl {"id", "text", "metadata": {"domain", "title"}} (kgr graph extract
                                              reads this shape)
     extraction_data/<domain>/gold.jsonl      one line per sentence: {"id", "doc_id", "domain", "sentence",
@@ -97,16 +98,15 @@ class Domain:
                 out[sent["doc_id"]].add(self.key(row, typed=typed))
         return out
 
-    def schema_for_extractor(self) -> dict[str, Any]:
-        """The schema in the ``{"entities": [...], "relations": [...]}`` shape, without benchmark-only keys."""
+    def schema_for_extractor(self, *, phrases: bool = False) -> dict[str, Any]:
+        """The schema in the ``{"entities": [...], "relations": [...]}`` shape without benchmark-only keys;
+        ``phrases`` (surface forms, a kgreason schema field the peers have no place for) only when asked."""
+        keys = ("name", "domain", "range", "description", *(("phrases",) if phrases else ()))
         return {
             "entities": [
                 {"name": e["name"], "description": e.get("description", "")} for e in self.schema["entities"]
             ],
-            "relations": [
-                {k: r[k] for k in ("name", "domain", "range", "description") if k in r}
-                for r in self.schema["relations"]
-            ],
+            "relations": [{k: r[k] for k in keys if k in r} for r in self.schema["relations"]],
         }
 
 

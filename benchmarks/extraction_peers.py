@@ -58,8 +58,8 @@ Triple = list[str]
 def run_langchain(req: dict[str, Any]) -> tuple[dict[str, list[Triple]], dict[str, str]]:
     try:
         from langchain_core.documents import Document
-        from langchain_experimental.graph_transformers import LLMGraphTransformer
-        from langchain_openai import ChatOpenAI
+        from langchain_experimental.graph_transformers import LLMGraphTransformer  # type: ignore[import-not-found]
+        from langchain_openai import ChatOpenAI  # type: ignore[import-not-found]
     except ImportError as exc:
         _missing("langchain-experimental / langchain-openai", exc)
     schema = req["schema"]
@@ -104,10 +104,10 @@ def run_langchain(req: dict[str, Any]) -> tuple[dict[str, list[Triple]], dict[st
 
 def run_neo4j_graphrag(req: dict[str, Any]) -> tuple[dict[str, list[Triple]], dict[str, str]]:
     try:
-        from neo4j_graphrag.components.entity_relation_extractor import LLMEntityRelationExtractor, OnError
-        from neo4j_graphrag.components.schema import GraphSchema, NodeType, RelationshipType
-        from neo4j_graphrag.components.types import TextChunk, TextChunks
-        from neo4j_graphrag.llm import OpenAILLM
+        from neo4j_graphrag.components.entity_relation_extractor import LLMEntityRelationExtractor, OnError  # type: ignore[import-not-found]
+        from neo4j_graphrag.components.schema import GraphSchema, NodeType, RelationshipType  # type: ignore[import-not-found]
+        from neo4j_graphrag.components.types import TextChunk, TextChunks  # type: ignore[import-not-found]
+        from neo4j_graphrag.llm import OpenAILLM  # type: ignore[import-not-found]
     except ImportError as exc:
         _missing("neo4j-graphrag", exc)
     schema = req["schema"]

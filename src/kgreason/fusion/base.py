@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kgreason.config import Settings
-from kgreason.errors import ConfigError
+from kgreason.errors import ConfigError, suggest
 from kgreason.fusion.question import QuestionAnalysis, analyse
 from kgreason.fusion.recording import RecordingStore
 from kgreason.graph.store import GraphStore
@@ -147,6 +147,11 @@ class Strategy(ABC):
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
+                if first["type"] == "extra_forbidden":
+                    known = list(self.Options.model_fields)
+                    close = suggest(where, known)
+                    hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(known)}"
+                    raise ConfigError(f"unknown {self.name} option {where!r}", hint=hint) from None
                 raise ConfigError(f"{self.name} option {where!r}: {first['msg']}") from None
 
     def check(self) -> None:

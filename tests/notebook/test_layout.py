@@ -9,6 +9,7 @@ the text's width; ``test_browser.py`` checks the same on the boxes a real browse
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from pathlib import Path
 
@@ -179,3 +180,19 @@ def test_one_node_and_one_edge_views_lay_out() -> None:
     (a, b) = pair["nodes"]
     assert abs(a["y"] - b["y"]) < abs(a["x"] - b["x"])  # laid along the width
     assert collisions(pair) == []
+
+
+def test_the_page_takes_the_whole_width_of_the_output(graphs: dict[str, Subgraph]) -> None:
+    # Nothing in the markup fixes a width: the frame and the stage are 100% wide, and the layout is
+    # drawn stretched to the stage (the browser test measures it: a small view spans over 90% of it).
+    from kgreason.notebook.render import asset
+
+    frame = view(graphs["family"])._repr_html_()
+    assert re.search(r'<iframe [^>]*style="width:100%;', frame)
+    assert re.search(r"\.kgv-stage \{[^}]*width: 100%", asset("kgview.css"))
+    page = view(graphs["family"]).to_html()
+    styles = page.split("<body")[0]  # neither the page, the view, its stage nor its canvas has a fixed width
+    assert not re.search(r"(html|body|\.kgv|\.kgv-stage|\.kgv-canvas)\s*\{[^}]*width:\s*\d+px", styles)
+    data = page_data(page)
+    xs = [n["x"] for n in data["nodes"]]  # type: ignore[attr-defined]
+    assert max(xs) - min(xs) > 0  # spread along the width, for the page to stretch

@@ -8,7 +8,7 @@ paragraph of sentences found nowhere else. This is a mechanics test,
 not a quality test: it runs with the zero-LLM ``RuleExtractor`` by default, or with ``--llm-model NAME``
 through the bundled llama.cpp backend (then LLM calls are counted by the model's meter).
 
-Steps, on the memory store: extract all; re-run unchanged; edit one paragraph of one document and re-run;
+Steps, on the memory store: extract all; re-run unchanged; extract in a child process killed with SIGKILL\nafter three saved batches, re-run, compare with the clean run; edit one paragraph of one document and re-run;
 compare with a from-scratch extraction of the edited folder; delete one document and re-run; compare the
 removed facts with those whose every supporting chunk belonged to that document, and the graph with a
 from-scratch extraction again.
@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,6 +92,52 @@ def entities(store: MemoryStore) -> dict[str, tuple[str, ...]]:
     }
 
 
+CHILD = """
+import sys, time
+sys.path.insert(0, {here!r})
+from pathlib import Path
+from extraction_corpus import load_corpus
+from kgreason.config import Settings
+from kgreason.documents import ResolveOptions, RuleExtractor, extract_documents, schema_from_dict
+from kgreason.graph.memory import MemoryStore
+(drug,) = load_corpus(domains=["drug_labels"])
+schema = schema_from_dict(drug.schema_for_extractor(phrases=True))
+def progress(done, total, calls):
+    print("batch", done, total, flush=True)
+    time.sleep(0.5)  # a slow extractor: leaves time to be killed between saved batches
+store = MemoryStore("killed", Settings(home=Path({home!r})))
+extract_documents(store, [Path({folder!r})], RuleExtractor(), schema=schema,
+                  resolve=ResolveOptions(embedding=None), progress=progress)
+print("finished", flush=True)
+"""
+
+
+def kill_and_rerun(folder: Path, settings: Settings, run: Any, reference: str) -> dict[str, Any]:
+    """Extract in a child process, ``kill -9`` it after its third saved batch, then re-run here on the
+    same stored graph and compare with the from-scratch graph (``reference`` checksum)."""
+    code = CHILD.format(here=str(HERE), home=str(settings.home), folder=str(folder))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    batches = 0
+    for line in child.stdout:
+        if line.startswith("batch"):
+            batches += 1
+            if batches == 3:
+                os.kill(child.pid, signal.SIGKILL)
+                break
+    child.wait()
+    store = MemoryStore("killed", settings)
+    saved = sum(1 for n in store.iter_nodes() if "Chunk" in n.labels)
+    rerun = run(store)
+    return {
+        "killed_after_batches": batches,
+        "exit_code": child.returncode,
+        "chunks_saved_before_kill": saved,
+        "rerun": rerun,
+        "checksum_equal_clean_run": checksum(store) == reference,
+    }
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--llm-model", default=None, help="extract with this llama.cpp model instead of rules")
@@ -131,6 +180,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         out["initial"] = run(live)
         out["facts"] = len(facts(live))
         out["rerun_unchanged"] = run(live)
+        if not args.llm_model:  # the child process extracts with rules; an LLM child would load its own model
+            out["kill9"] = kill_and_rerun(folder, settings, run, checksum(live))
         # edit: the second paragraph of document 42 becomes the spare paragraph
         edited = min(42, n_docs - 1)
         paras = list(docs[edited])
@@ -170,11 +221,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(json.dumps(out, indent=2))
     if not args.no_record:
         e, d = out["edit"], out["delete"]
+        k9 = out.get("kill9", {}).get("checksum_equal_clean_run")
+        kill_rows = (
+            [] if k9 is None else [headline("kill -9 mid-extract, re-run = clean run", k9, "true", k9)]
+        )
         write_record(
             "extraction_incremental",
             out,
             variant=None if not args.llm_model else args.llm_model,
-            title="Document extraction: incremental updates (100 documents)",
+            title=f"Document extraction: incremental updates ({n_docs} documents)",
             headline=[
                 headline(
                     "chunks re-extracted after a one-paragraph edit",
@@ -201,6 +256,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     "true",
                     d["facts_equal_scratch"],
                 ),
+                *kill_rows,
             ],
             load_at_start=load0,
         )

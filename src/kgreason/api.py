@@ -40,6 +40,7 @@ from kgreason.reasoning.engine_factory import chat_model as chat_model
 from kgreason.reasoning.engine_factory import make_engine as make_engine
 
 if TYPE_CHECKING:
+    from kgreason.documents import ExtractionSchema, ExtractReport
     from kgreason.graph.cypher_guard import QueryResult
     from kgreason.graph.loaders import LoadReport
     from kgreason.integrations.langchain import KgAnswerTool, KgRetriever
@@ -155,6 +156,36 @@ class Graph:
         for f in files:
             validate_file(f, fmt)
         return [load_file(self.store, f, fmt=fmt, batch_size=batch_size, validated=True) for f in files]
+
+    def extract(
+        self,
+        *paths: str | os.PathLike[str],
+        schema: str | os.PathLike[str] | ExtractionSchema | None = None,
+        llm: str | ChatModel | None = "llamacpp",
+        model: str | None = None,
+        dry_run: bool = False,
+    ) -> ExtractReport:
+        """Extract facts from documents into this graph, incrementally (``kgr graph extract``).
+
+        Args:
+            *paths: ``.txt``, ``.md``, ``.html``, ``.pdf``, ``.jsonl`` files and folders (recursive).
+            schema: a schema file (YAML/JSON) or ``ExtractionSchema``; default: the graph's own.
+            llm: a backend name, a ``ChatModel``, or ``None``/``"none"`` for the rule-based extractor.
+            model: model name or path for the backend.
+            dry_run: report what would be extracted and its LLM calls; write nothing.
+
+        Returns:
+            The ``ExtractReport`` (documents, chunks, LLM calls, kept/dropped triples, merges, facts).
+        """
+        from kgreason.documents import ExtractionSchema as Schema
+        from kgreason.documents import LLMExtractor, RuleExtractor, extract_documents, load_schema
+        from kgreason.documents.extract import Extractor
+
+        chat = chat_model(llm, model=model, settings=self.settings, cache=True)
+        extractor: Extractor = RuleExtractor() if chat is None else LLMExtractor(chat)
+        if schema is not None and not isinstance(schema, Schema):
+            schema = load_schema(schema)
+        return extract_documents(self.store, list(paths), extractor, schema=schema, dry_run=dry_run)
 
     def stats(self) -> dict[str, int]:
         """Node and edge counts, as ``{"nodes": int, "edges": int}``."""

@@ -243,3 +243,19 @@ def test_retract_a_loaded_file_keeps_what_text_or_another_file_supports(
     # the text-supported fact now rests on the text alone: retracting the document removes it
     retract(store, str(root / "x.txt"), resolve=NO_EMBEDDING)
     assert {(e.source, e.type, e.target) for e in store.iter_edges()} == {("Phenytoin", "INDUCES", "CYP2C9")}
+
+
+def test_python_api_extract(kgr_home: Path, corpus: Path, tmp_path: Path) -> None:
+    from docs_fixtures import SCHEMA_YAML
+
+    import kgreason
+
+    (tmp_path / "schema.yaml").write_text(SCHEMA_YAML)
+    g = kgreason.open_graph("api_docs")
+    plan = g.extract(corpus, schema=tmp_path / "schema.yaml", llm=None, dry_run=True)
+    assert plan.dry_run and plan.chunks_to_extract == plan.chunks > 0 and g.stats()["nodes"] == 0
+    report = g.extract(corpus, schema=tmp_path / "schema.yaml", llm=None)
+    assert report.facts_added == 9 and report.llm_calls == 0
+    answer = g.engine(llm=None).ask("What inhibits CYP2C9?")
+    assert {"Fluconazole", "Amiodarone"} <= set(answer.answers)
+    assert {s.doc for s in answer.sources} >= {"label-2", str(corpus / "warfarin.md")}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ def schema_from_dict(data: Mapping[str, Any], *, where: str = "schema") -> Extra
         raise InputError(f"{where}: {exc.reason}") from exc
 
 
-def load_schema(path: str | Path) -> ExtractionSchema:
+def load_schema(path: str | os.PathLike[str]) -> ExtractionSchema:
     """Read a schema file (``.yaml``/``.yml`` or ``.json``)."""
     path = Path(path)
     try:

@@ -1,14 +1,26 @@
-"""Benchmark the gnn strategy: train on generated QA over a ~10k-edge graph, then Hits@1 on held-out sets.
+"""Benchmark the gnn strategy: the joint QA model with its question encoder frozen, fine-tuned or absent.
 
-Builds the synthetic world graph (``kgreason.testing.synthetic``) in the memory store, generates a
-training set (1-3 hops), a dev set (2-3 hops) and 2-hop / 3-hop test sets with ``make_qa`` (different
-seeds; test and dev questions whose (topic, relation path) occurs in training are removed), trains the
-joint model exactly as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions),
-and evaluates ``--strategy gnn --llm none`` with the topic entity given. Bars: Hits@1 >= 0.97 (2-hop),
->= 0.95 (3-hop), trained in <= 5 minutes on 2 CPU cores. Writes benchmarks/out/gnn_qa.json and a
-record under benchmarks/records/ (with the load average: the box may be shared).
+Two sets, chosen with ``--set``:
 
-    .venv/bin/python benchmarks/gnn_qa.py [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
+- ``world`` (default): the synthetic world graph (``kgreason.testing.synthetic``, ~10k edges) in the
+  memory store; a training set (1-3 hops), a dev set (2-3 hops) and 2-hop / 3-hop test sets generated
+  with ``make_qa`` (different seeds; test and dev questions whose (topic, relation path) occurs in
+  training are removed); the topic entity is given. Bars: Hits@1 >= 0.97 (2-hop), >= 0.95 (3-hop),
+  trained in <= 5 minutes on 2 CPU cores.
+- ``atlas``: the hand-written Atlas questions (``benchmarks/qa_data/``; too few to train on). The model
+  trains on questions *generated* from the Atlas graph (``make_qa`` over 1-3 hops, paraphrased wording,
+  10% kept for early stopping) and is scored on the hand-written ``--split`` (dev for every decision;
+  test once, at the end) through the engine, entities linked from the text as ``qa_quality.py`` does,
+  per question type.
+
+Each ``--encoders`` mode (``frozen``, ``finetune``, ``none``) trains from the same data and seed exactly
+as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions) and is evaluated with
+every ``--llm`` backend (``none``: the GNN's ranking is the answer; with a backend, ``--llm-pick`` lets
+the model pick one of several asserted answers, which measures whether the pick helps). Writes benchmarks/out/gnn_qa*.json
+and a record under benchmarks/records/ (with the load average: the box may be shared).
+
+    .venv/bin/python benchmarks/gnn_qa.py [--set world|atlas] [--encoders frozen,finetune,none]
+        [--split dev|test] [--llm none,llamacpp --llm-pick] [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
 """
 
 from __future__ import annotations
@@ -35,25 +47,47 @@ from kgreason.testing.synthetic import world_triples
 from kgreason.types import Edge
 
 ROOT = Path(__file__).resolve().parent
+MODES = ("frozen", "finetune", "none")
 
 
 def _key(item: QAItem) -> tuple[str | None, tuple[str, ...]]:
     return item.topic_entity, tuple(item.relations or ())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=2000, help="graph size (about 5 edges per person)")
-    parser.add_argument("--train", type=int, default=1500, help="training questions")
-    parser.add_argument("--n", type=int, default=200, help="test questions per hop count")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("-o", "--option", action="append", default=[], help="QA model option KEY=VALUE")
-    args = parser.parse_args()
-    options: dict[str, Any] = {}
-    for item in args.option:
-        key, _, raw = item.partition("=")
-        options[key] = json.loads(raw)
+def _train(
+    store: Any, train: list[QAItem], dev: list[QAItem], settings: Settings, options: dict[str, Any], args: Any
+) -> tuple[dict[str, Any], float, tuple[float, float]]:
+    """Train as ``kgr train qa`` does; (checkpoint metadata, wall seconds, load average before/after)."""
+    from kgreason.embed import default_encoder
+    from kgreason.fusion.gnn.training import train_qa_model
+
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    meta = train_qa_model(
+        store, train, dev, settings=settings, options=options, encoder=default_encoder(),
+        device=args.device, threads=args.threads,
+        progress=lambda e, r: print({k: round(v, 4) for k, v in r.items()}, file=sys.stderr),
+    )  # fmt: skip
+    return meta, time.perf_counter() - started, (load_before, os.getloadavg()[0])
+
+
+def compare(without: list[bool], with_llm: list[bool]) -> dict[str, int]:
+    """Questions whose Hits@1 the model changed: made right (better) or made wrong (worse)."""
+    better = sum(1 for a, b in zip(without, with_llm, strict=True) if b and not a)
+    worse = sum(1 for a, b in zip(without, with_llm, strict=True) if a and not b)
+    return {"better": better, "worse": worse}
+
+
+def _llm(name: str, settings: Settings) -> Any:
+    if name == "none":
+        return None
+    from kgreason.llm import create_chat_model
+
+    return create_chat_model(name, settings=settings)
+
+
+def run_world(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    from kgreason.embed import default_encoder
 
     home = Path(tempfile.mkdtemp(prefix="kgr-bench-"))
     os.environ["KGR_HOME"] = str(home)
@@ -63,11 +97,6 @@ def main() -> int:
     store.flush()
     stats = store.stats()
     print(f"graph: {stats.nodes} nodes, {stats.edges} edges", file=sys.stderr)
-
-    from kgreason.embed import default_encoder
-    from kgreason.fusion.gnn.training import train_qa_model
-
-    encoder = default_encoder()
     train = make_qa(store, hops=[1, 2, 3], n=args.train, seed=11)
     seen = {_key(i) for i in train}
     dev = [i for i in make_qa(store, hops=[2, 3], n=200, seed=12) if _key(i) not in seen]
@@ -75,76 +104,224 @@ def main() -> int:
         h: [i for i in make_qa(store, hops=[h], n=args.n, seed=100 + h) if _key(i) not in seen]
         for h in (2, 3)
     }
-    load_before = os.getloadavg()
-    started = time.perf_counter()
-    meta = train_qa_model(
-        store, train, dev, settings=settings, options=options, encoder=encoder,
-        device=args.device, threads=args.threads,
-        progress=lambda e, r: print({k: round(v, 4) for k, v in r.items()}, file=sys.stderr),
-    )  # fmt: skip
-    train_wall = time.perf_counter() - started
-    load_after = os.getloadavg()
-    engine = Engine(store, strategy="gnn", settings=settings, encoder=encoder)
-    rows = []
-    for hops, items in tests.items():
-        summary, _ = evaluate(engine, items)
-        rows.append({"hops": hops, **summary})
-        print(
-            f"hops={hops} n={summary['n']} hits@1={summary['hits@1']:.3f} f1={summary['f1']:.3f}",
-            file=sys.stderr,
+    runs = []
+    rows_h = []
+    bars = {2: 0.97, 3: 0.95}
+    for mode in args.encoders:
+        meta, wall, load = _train(store, train, dev, settings, {**options, "question_encoder": mode}, args)
+        per_llm: dict[str, list[bool]] = {}
+        for llm_name in args.llm:
+            engine = Engine(
+                store, strategy="gnn", settings=settings, encoder=default_encoder(),
+                llm=_llm(llm_name, settings), options={"llm_pick": args.llm_pick},
+            )  # fmt: skip
+            rows = []
+            hits: list[bool] = []
+            calls = 0
+            for hops, items in tests.items():
+                summary, records = evaluate(engine, items)
+                rows.append({"hops": hops, **summary})
+                hits += [bool(r.to_dict()["hit@1"]) for r in records]
+                calls += sum(r.result.llm_calls for r in records)
+                print(f"{mode}/{llm_name} hops={hops} hits@1={summary['hits@1']:.3f}", file=sys.stderr)
+                bar = bars[hops] if mode == "frozen" and llm_name == "none" else None
+                rows_h.append(
+                    headline(
+                        f"{mode} encoder, llm {llm_name}: Hits@1 {hops}-hop (n={summary['n']}, "
+                        f"F1 {summary['f1']:.3f}, p50 {summary['latency_ms_p50']:.1f} ms)",
+                        round(summary["hits@1"], 3),
+                        f">= {bar}" if bar else None,
+                        summary["hits@1"] >= bar if bar else None,
+                    )
+                )
+            runs.append({"encoder": mode, "llm": llm_name, "rows": rows, "llm_calls": calls})
+            per_llm[llm_name] = hits
+            if llm_name != "none" and "none" in per_llm:
+                runs[-1]["vs_llm_none"] = compare(per_llm["none"], hits)
+                rows_h.append(
+                    headline(f"{mode} encoder, llm {llm_name} vs none", str(runs[-1]["vs_llm_none"]))
+                )
+        m = meta["metrics"]
+        runs[-1].update(train_wall_s=round(wall, 1), load_avg=load, metrics=m, config=meta["config"])
+        rows_h.append(
+            headline(
+                f"{mode} encoder: training wall time ({m['epochs']} epochs, {m['finetune_epochs']} with "
+                f"the encoder trained; load {load[0]:.1f} -> {load[1]:.1f})",
+                f"{wall:.0f} s",
+                "<= 300 s",
+                wall <= 300,
+            )
         )
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    result = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine,
+    header = {
         "graph": stats.to_dict(),
         "train_questions": len(train),
         "dev_questions": len(dev),
-        "train_wall_s": round(train_wall, 1),
-        "load_avg_before": load_before,
-        "load_avg_after": load_after,
-        "meta": {k: meta[k] for k in ("config", "metrics", "graph_hash")},
-        "rows": rows,
+        "test_questions": {h: len(v) for h, v in tests.items()},
     }
-    print(json.dumps(result, indent=2, default=str))
+    notes = (
+        f"Synthetic world graph, memory store: {stats.nodes} nodes, {stats.edges} edges. Trained on "
+        f"{len(train)} generated questions (1-3 hops), early stopping on {len(dev)} dev questions; test sets "
+        "exclude training (topic, relation path) pairs; topic entity given."
+    )
+    return {**header, "runs": runs}, rows_h, notes
+
+
+def forward_path(question: dict[str, Any]) -> bool:
+    """A question whose gold query is one chain of relations read as stored: the only kind the questions
+    generated for training (``make_qa``: forward templates) ask."""
+    query = question.get("query") or {}
+    return query.get("op") == "path" and all(d == "out" for _, d in query.get("steps", []))
+
+
+def ask_all(qa_quality: Any, graph: Any, llm: str, questions: list[dict[str, Any]], options: Any) -> Any:
+    """``qa_quality.run_one`` for the gnn strategy with strategy options (``llm_pick``)."""
+    run = qa_quality.Run("gnn", llm)
+    engine = graph.engine("gnn", llm=None if llm == "none" else llm, options=options, cache=False)
+    for q in questions:
+        started = time.perf_counter()
+        try:
+            answer = engine.ask(q["question"])
+        except Exception as exc:  # every failure is a data point, as in qa_quality
+            elapsed = (time.perf_counter() - started) * 1000
+            run.outcomes.append(qa_quality.Outcome(q, None, elapsed, f"{type(exc).__name__}: {exc}"))
+            continue
+        elapsed = (time.perf_counter() - started) * 1000
+        run.outcomes.append(qa_quality.Outcome(q, qa_quality.read_answer(answer), elapsed))
+    return run
+
+
+def run_atlas(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    sys.path.insert(0, str(ROOT))
+    import qa_quality
+
+    import kgreason
+
+    questions = qa_quality.read_questions(qa_quality.QUESTIONS, args.split, None)
+    home = Path(tempfile.mkdtemp(prefix="kgr-bench-atlas-"))
+    graph = kgreason.open_graph(qa_quality.GRAPH, store="memory", home=home)
+    graph.load(qa_quality.NODES, qa_quality.TSV)
+    stats = graph.stats()
+    items = make_qa(graph.store, hops=[1, 2, 3], n=args.atlas_train, seed=0, paraphrase=0.5)
+    cut = max(1, len(items) // 10)
+    train, dev = items[cut:], items[:cut]
+    runs = []
+    rows_h = []
+    for mode in args.encoders:
+        meta, wall, load = _train(
+            graph.store, train, dev, graph.settings, {**options, "question_encoder": mode}, args
+        )
+        per_llm: dict[str, list[bool]] = {}
+        for llm_name in args.llm:
+            run = ask_all(qa_quality, graph, llm_name, questions, {"llm_pick": args.llm_pick})
+            result = run.to_dict()
+            per_llm[llm_name] = [o.hit for o in run.outcomes]
+            covered = [o.hit for o in run.outcomes if forward_path(o.question)]
+            result["forward_paths"] = {
+                "n": len(covered),
+                "hits@1": round(sum(covered) / max(1, len(covered)), 4),
+            }
+            if llm_name != "none" and "none" in per_llm:
+                result["vs_llm_none"] = compare(per_llm["none"], per_llm[llm_name])
+                rows_h.append(headline(f"{mode} encoder, llm {llm_name} vs none", str(result["vs_llm_none"])))
+            overall = result["overall"]
+            print(f"{mode}/{llm_name}: {overall}", file=sys.stderr)
+            per_type = ", ".join(
+                f"{t} {v['hits@1']:.2f}" for t, v in result["by_type"].items() if v["hits@1"] is not None
+            )
+            fp = result["forward_paths"]
+            rows_h.append(
+                headline(
+                    f"{mode} encoder, llm {llm_name}: Hits@1 on hand-written {args.split} "
+                    f"(n={overall['n']}; {per_type}; forward-path questions n={fp['n']}: {fp['hits@1']:.3f})",
+                    overall["hits@1"],
+                )
+            )
+            runs.append({"encoder": mode, "llm": llm_name, **result})
+        m = meta["metrics"]
+        runs[-1].update(train_wall_s=round(wall, 1), load_avg=load, metrics=m, config=meta["config"])
+        rows_h.append(
+            headline(
+                f"{mode} encoder: training wall time ({m['epochs']} epochs, {m['finetune_epochs']} with the "
+                f"encoder trained; generated dev Hits@1 {m.get('dev_hits@1', 0):.3f}; "
+                f"load {load[0]:.1f} -> {load[1]:.1f})",
+                f"{wall:.0f} s",
+            )
+        )
+    graph.close()
+    header = {
+        "graph": stats,
+        "split": args.split,
+        "questions": len(questions),
+        "train_questions": len(train),
+        "dev_questions": len(dev),
+    }
+    notes = (
+        f"Atlas graph (memory store). Trained on {len(train)} questions generated from the graph "
+        f"(`make_qa`, 1-3 hops, paraphrase 0.5; {len(dev)} more for early stopping); scored on the "
+        f"{len(questions)} hand-written {args.split} questions, entities linked from the text. "
+        "`forward-path questions`: those whose gold query is one chain of relations read as stored, the "
+        "only kind the generated training questions ask."
+    )
+    return {**header, "runs": runs}, rows_h, notes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("world", "atlas"), default="world", dest="which")
+    parser.add_argument("--encoders", default="frozen", help="comma-separated: frozen, finetune, none")
+    parser.add_argument("--llm", default="none", help="comma-separated backends: none, llamacpp, ...")
+    parser.add_argument(
+        "--llm-pick", action="store_true", help="let the model pick among several asserted answers"
+    )
+    parser.add_argument("--split", choices=("dev", "test"), default="dev", help="atlas: hand-written half")
+    parser.add_argument("--atlas-train", type=int, default=1000, help="atlas: questions generated to train")
+    parser.add_argument("--people", type=int, default=2000, help="world: graph size (~5 edges per person)")
+    parser.add_argument("--train", type=int, default=1500, help="world: training questions")
+    parser.add_argument("--n", type=int, default=200, help="world: test questions per hop count")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--no-record", action="store_true", help="print only (a tuning run)")
+    parser.add_argument("-o", "--option", action="append", default=[], help="QA model option KEY=VALUE")
+    args = parser.parse_args()
+    args.encoders = [m.strip() for m in args.encoders.split(",") if m.strip()]
+    args.llm = [m.strip() for m in args.llm.split(",") if m.strip()]
+    if bad := [m for m in args.encoders if m not in MODES]:
+        parser.error(f"unknown encoder mode(s) {bad}; use {', '.join(MODES)}")
+    options: dict[str, Any] = {}
+    for item in args.option:
+        key, _, raw = item.partition("=")
+        options[key] = json.loads(raw)
+
+    load_start = os.getloadavg()[0]
+    if args.which == "world":
+        results, rows_h, notes = run_world(args, options)
+        variant = "world"
+    else:
+        results, rows_h, notes = run_atlas(args, options)
+        variant = f"atlas-{args.split}"
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    results = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine,
+        "device": args.device,
+        "threads": args.threads,
+        "options": options,
+        **results,
+    }
+    print(json.dumps(results, indent=2, default=str))
     out = ROOT / "out"
     out.mkdir(exist_ok=True)
-    (out / "gnn_qa.json").write_text(json.dumps(result, indent=2, default=str))
-    m = meta["metrics"]
-    bars = {2: 0.97, 3: 0.95}
-    rows_h = [
-        headline(
-            f"Hits@1, {r['hops']}-hop (n={r['n']}; Hits@5 {r['hits@5']:.3f}, F1 {r['f1']:.3f}, "
-            f"p50 {r['latency_ms_p50']:.1f} ms, faithfulness {r['faithfulness']:.3f})",
-            round(r["hits@1"], 3),
-            f">= {bars[r['hops']]}" if r["hops"] in bars else None,
-            r["hits@1"] >= bars[r["hops"]] if r["hops"] in bars else None,
+    (out / f"gnn_qa_{variant}.json").write_text(json.dumps(results, indent=2, default=str))
+    if not args.no_record:
+        write_record(
+            "gnn_qa",
+            json.loads(json.dumps(results, default=str)),
+            variant=variant,
+            title="gnn strategy (QA): question encoder frozen / fine-tuned / none",
+            headline=rows_h,
+            notes=notes + f" Device {args.device}, {args.threads} torch thread(s).",
+            load_at_start=round(load_start, 2),
         )
-        for r in rows
-    ]
-    rows_h.append(
-        headline(
-            f"training wall time ({args.threads} torch thread(s), device {args.device})",
-            f"{train_wall:.0f} s",
-            "<= 300 s",
-            train_wall <= 300,
-        )
-    )
-    notes = (
-        f"Synthetic world graph, memory store: {stats.nodes} nodes, {stats.edges} edges. Trained on {len(train)} "
-        f"generated questions (1-3 hops), early stopping on {len(dev)} dev questions; test sets exclude training "
-        f"(topic, relation path) pairs; topic entity given; `--llm none`. Training wall time {train_wall:.0f} s "
-        f"(embedding {m['prepare_seconds']} s + {m['epochs']} epochs {m['train_seconds']} s; "
-        f"{m['edges_x_layers_per_second']:.0f} edges x layers / s)."
-    )
-    write_record(
-        "gnn_qa",
-        result,
-        title="gnn strategy (QA)",
-        headline=rows_h,
-        notes=notes,
-        load_at_start=round(load_before[0], 2),
-    )
     return 0
 
 

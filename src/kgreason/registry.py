@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
+from functools import cache
+from importlib.metadata import EntryPoint, PackageNotFoundError, distribution, entry_points
 from typing import Any
 
 from kgreason.errors import NotFoundError, PluginError, suggest
@@ -32,9 +33,18 @@ class PluginInfo:
     builtin: bool
 
 
+@cache
+def _builtin_entry_points() -> frozenset[tuple[str, str, str]]:
+    """(group, name, target) of every entry point the installed kgreason declares (read once)."""
+    try:
+        eps = distribution(DISTRIBUTION).entry_points
+    except PackageNotFoundError:
+        return frozenset()
+    return frozenset((ep.group, ep.name, ep.value) for ep in eps)
+
+
 def _is_builtin(ep: EntryPoint) -> bool:
-    dist = getattr(ep, "dist", None)
-    return dist is not None and (dist.metadata["Name"] or "").replace("_", "-").lower() == DISTRIBUTION
+    return (ep.group, ep.name, ep.value) in _builtin_entry_points()
 
 
 def available(group: str) -> dict[str, PluginInfo]:

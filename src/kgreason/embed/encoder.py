@@ -168,9 +168,9 @@ class BertSentenceEncoder:
         ids = self.tokenize(texts)
         lengths = np.fromiter((len(t) for t in ids), dtype=np.int64, count=len(ids))
         # Parallel over batches, each on one BLAS thread. Multi-threaded OpenBLAS spins while it waits for
-        # its threads: on a busy 2-core machine a 7 x 384 @ 384 x 1536 product took 15 ms of CPU instead
-        # of 0.4 ms (one question: 1.6 s instead of 0.12 s), and even 1024-row products ran faster on one
-        # thread. Without threadpoolctl the BLAS keeps its own threads and batches run one at a time.
+        # its threads: on a busy 2-core machine a small product cost tens of times the CPU of one thread
+        # (a question took seconds instead of a tenth of one), and even 1024-row products ran faster on
+        # one thread. Without threadpoolctl the BLAS keeps its own threads and batches run one at a time.
         controlled = _blas_controller() is not None
         workers = self.threads if controlled and int(lengths.sum()) >= _PARALLEL_MIN_TOKENS else 1
         per_batch = max(1, min(batch_size, -(-len(texts) // workers)))

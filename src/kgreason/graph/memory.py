@@ -47,7 +47,7 @@ from kgreason.types import DEFAULT_LABEL, Edge, Node, Path, Subgraph
 _LABELS = "_labels"
 # Edges without properties share one empty attribute dict. An empty dict is not tracked by the cyclic
 # garbage collector, and neither are the adjacency dicts that then hold only strings and untracked dicts,
-# so a large graph adds almost nothing to every collection (1M edges: ~1.6x faster loads, less memory).
+# so a large graph adds almost nothing to every collection (faster bulk loads, less memory).
 # It is never mutated: an edge that gets properties gets its own dict.
 _NO_PROPERTIES: dict[str, Any] = {}
 _SUFFIX = ".kgr"

@@ -12,8 +12,8 @@ JVM's stdin as a pipe, so the server shuts down when this process closes it or d
 Start-up cost: with ``jit="quick"`` (C1 only, serial GC; what the test helper uses) the JVM spends ~6 s of
 CPU until READY, with ``jit="full"`` (the default: peak query speed) ~11 s; both use a compiled
 launcher jar and a class-data-sharing archive in ``neo4j-server/lib/cds/``. The first start after a fetch or
-an edit of Launcher.java compiles the jar and has no archive yet (~2x slower); its clean ``stop`` writes
-one (~20 s). ``KGR_NEO4J_CDS=0`` turns archives off; ``KGR_NEO4J_JVM_OPTS`` adds JVM flags.
+an edit of Launcher.java compiles the jar and has no archive yet (slower); its clean ``stop`` writes
+one (which takes a while). ``KGR_NEO4J_CDS=0`` turns archives off; ``KGR_NEO4J_JVM_OPTS`` adds JVM flags.
 
 Auth is off unless a password is given (``start(password=...)`` or the environment variable
 ``NEO4J_AUTH_PASSWORD``, at least 8 characters); it reaches the JVM through the environment only.
@@ -396,7 +396,7 @@ class LocalNeo4j:
 
         With a compiled launcher jar (built once with javac; source mode otherwise) the whole classpath is
         jars, so a dynamic class-data-sharing archive applies: the first run without one dumps it when it
-        stops (``stop`` renames it into place); later starts map it and load classes ~30% faster.
+        stops (``stop`` renames it into place); later starts map it and load classes faster.
         """
         flags = [*JVM_FLAGS, *JIT_FLAGS[jit], *os.environ.get(JVM_OPTS_ENV, "").split()]
         jar = self._launcher_jar(lib)

@@ -137,9 +137,9 @@ class GraphQueries:
         """``$rows``: ``[[source eid, target eid, edge id, props], ...]`` of one type.
 
         The ends are the ``elementId`` values ``merge_endpoints`` returned in the same transaction, so
-        they are seeks by id rather than a second pair of index lookups (~25% faster on a 100k-edge
-        load), and MATCHed rather than MERGEd so the plan has no Eager barrier. Without properties in
-        the batch the ``SET`` is left out (it costs about half the server time).
+        they are seeks by id rather than a second pair of index lookups (faster loads), and MATCHed
+        rather than MERGEd so the plan has no Eager barrier. Without properties in the batch the ``SET``
+        is left out (it costs about half the server time).
         """
         return (
             "UNWIND $rows AS row "

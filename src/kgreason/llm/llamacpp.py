@@ -8,9 +8,9 @@ grammar also fixes the whitespace (``{"a": 1, "b": [2]}``): left free, SmolLM2 s
 tokens on newlines and spaces (33 vs 14 tokens for a two-field object).
 ``chat_many`` uses the server's parallel slots (``CommonParams.n_parallel``) with continuous batching:
 requests are submitted from several threads (the binding releases the GIL) and the server decodes them
-in one batch. That raises throughput where decode is memory-bound (GPUs, larger models); on 2 CPU
-cores with the bundled Q4 models decode is compute-bound and the gain was measured at x1.0-1.2
-(``benchmarks/RESULTS.md``).
+in one batch. That raises throughput where decode is memory-bound (GPUs, larger models); on a few CPU
+cores with the bundled Q4 models decode is compute-bound and batching gains little (the LLM layer's
+figures are in ``benchmarks/RESULTS.md``).
 
 A model is loaded once per process and reused: servers are cached by model path and load parameters.
 """
@@ -69,9 +69,9 @@ def auto_threads() -> int:
     """Threads to use when none are given: the usable cores minus the busy ones, at least 1.
 
     llama.cpp's threads wait for each other at every step, so one thread that the OS deschedules stalls
-    them all: on 2 shared cores with other work running, 2 threads measured 3.7 tok/s against 24 tok/s
-    for 1 thread, while on idle cores 2 threads are ~1.8x faster than 1. The busy cores are read once
-    per process from the 1-minute load average, so every model in the process shares one server.
+    them all: on 2 cores shared with other work, 2 threads decoded several times slower than 1, while
+    on idle cores 2 threads are faster than 1. The busy cores are read once per process from the
+    1-minute load average, so every model in the process shares one server.
     """
     if not _AUTO_THREADS:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,8 +1,8 @@
 """A real Neo4j for test suites: one local instance per test session, or an existing one.
 
-Starting the JVM costs ~6 s of CPU (quick JIT + class-data archive): 11-18 s wall measured on a 2-core
-machine at load ~10, less when idle. The first start on a checkout (launcher compile, no archive yet) takes
-~2x that and its stop ~20 s more (it writes the archive). So a suite starts ONE instance (attached: it
+Starting the JVM costs seconds of CPU even with the quick JIT and the class-data archive (more on a
+busy machine); the first start on a checkout (launcher compile, no archive yet) takes longer, and its stop
+writes the archive. So a suite starts ONE instance (attached: it
 stops when the session ends, or when the test process dies) and isolates tests by
 clearing data (``clear_database``) rather than restarting. Set ``KGR_TEST_NEO4J_URI`` (and
 ``KGR_TEST_NEO4J_PASSWORD`` if it needs auth) to reuse a running Neo4j instead, e.g. one from

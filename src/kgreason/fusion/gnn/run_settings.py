@@ -26,7 +26,7 @@ def make_config(cls: Any, options: dict[str, Any] | None) -> Any:
 
 def set_threads(threads: int | None) -> None:
     """Use ``threads`` torch threads. On a shared box, one thread per process avoids OpenMP spin-waits
-    that made small-matrix training 10-60x slower than single-threaded here."""
+    that made small-matrix training many times slower than single-threaded."""
     import torch
 
     if threads:

@@ -94,7 +94,8 @@ class MultihopStrategy(Strategy):
         "average", "oldest") or without a linked entity; explore otherwise, and always without an LLM.
 
         A plain count stays with explore, which counts what its best reading reaches: on the Atlas dev
-        questions with the bundled model, counts were right 0.824 by exploring and 0.529 through text2cypher.
+        questions with the bundled model, exploring counted right more often than text2cypher
+        (``benchmarks/RESULTS.md``).
         ``form`` is accepted for callers that analysed the question already; it does not change the route.
         """
         if self.options.mode != "auto":

@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -317,7 +318,11 @@ def _record(results: dict[str, Any], args: Any, load0: float) -> None:
             )
         )
     slim = {**results, "runs": [{k: v for k, v in r.items() if k != "predictions"} for r in results["runs"]]}
-    variant = f"first{args.docs_per_domain}" if args.docs_per_domain else None
+    ran = [r for r in results["runs"] if r["model"]]
+    models = sorted({re.sub(r"[^a-z0-9-]+", "_", str(r["model"]).split("/")[-1].lower()) for r in ran})
+    variant = "-".join(models or ["rules"]) + (
+        f"-first{args.docs_per_domain}" if args.docs_per_domain else ""
+    )
     write_record(
         "extraction",
         slim,

@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     "= 1",
                     e["chunks_extracted"] == 1,
                 ),
-                headline("LLM calls for that edit", e["llm_calls"]),
+                headline(f"LLM calls for that edit (extractor: {out['extractor']})", e["llm_calls"]),
                 headline(
                     "graph after edit = from scratch (facts, support)",
                     e["facts_equal_scratch"],

@@ -155,3 +155,9 @@ def test_embedding_tier_uses_the_bundled_encoder() -> None:
     r = resolve_mentions([Mention("heart attacks", "Condition")], graph, fuzzy=None, embedding=0.8)
     [merge] = r.merges
     assert merge.method == "embedding" and merge.into == "heart attack" and merge.score >= 0.8
+
+
+def test_codes_with_numbers_in_another_order_are_never_merged() -> None:
+    names = [Mention(n, "Enzyme") for n in ("CYP3A4", "CYP4A3", "CYP2A0", "CYP0A2")]
+    r = resolve_mentions(names, embedding=0.5, fuzzy=0.5)
+    assert r.merges == [] and len({r.entity_of(m) for m in names}) == 4

@@ -11,7 +11,8 @@ and against each other, in tiers, most certain first:
 4. ``fuzzy``: edit similarity of the normalised names (rapidfuzz) at or above ``fuzzy``;
 5. ``embedding``: cosine similarity of the bundled MiniLM sentence embeddings at or above ``embedding``.
 
-Tiers 4 and 5 never join names whose numbers differ ("CYP2C9" vs "CYP2C19", "IL-6" vs "IL-8"). Nothing is
+Tiers 4 and 5 never join names whose numbers differ or come in another order ("CYP2C9" vs "CYP2C19",
+"CYP3A4" vs "CYP4A3", "IL-6" vs "IL-8"). Nothing is
 ever merged across types (a node with only the default label counts as untyped and may take any type).
 Mentions are processed in a fixed order (type, normalised name, name), so the result depends only on the
 set of mentions and the graph, never on the order documents arrived in. A mention whose name is not the
@@ -104,7 +105,8 @@ def _initials(norm: str) -> str | None:
 
 
 def _digits(norm: str) -> tuple[str, ...]:
-    return tuple(sorted(re.findall(r"\d+", norm)))
+    """The numbers in a name, in order: "CYP3A4" and "CYP4A3" differ, as do "CYP2C9" and "CYP2C19"."""
+    return tuple(re.findall(r"\d+", norm))
 
 
 class Resolution:

@@ -259,3 +259,12 @@ def test_python_api_extract(kgr_home: Path, corpus: Path, tmp_path: Path) -> Non
     answer = g.engine(llm=None).ask("What inhibits CYP2C9?")
     assert {"Fluconazole", "Amiodarone"} <= set(answer.answers)
     assert {s.doc for s in answer.sources} >= {"label-2", str(corpus / "warfarin.md")}
+
+
+def test_a_later_run_without_a_schema_reuses_the_stored_one(
+    store_factory: StoreFactory, corpus: Path, schema: ExtractionSchema
+) -> None:
+    store = store_factory("docs_schema")
+    first = run(store, corpus, schema)
+    again = extract_documents(store, [corpus], RuleExtractor(), resolve=NO_EMBEDDING)
+    assert (again.chunks_to_extract, again.chunks_cached) == (0, first.chunks)

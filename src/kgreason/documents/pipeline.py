@@ -35,7 +35,7 @@ from kgreason.documents.lexical import (
 )
 from kgreason.documents.resolve import Merge
 from kgreason.documents.retraction import stored_schema
-from kgreason.documents.schema import ExtractionSchema, schema_from_graph
+from kgreason.documents.schema import ExtractionSchema
 from kgreason.documents.sources import SourceDocument, SourceProblem, read_sources
 from kgreason.documents.sync import ResolveOptions, SyncReport, merges_listed, sync
 from kgreason.graph.store import GraphStore
@@ -158,7 +158,8 @@ def extract_documents(
         store: the graph to extend.
         paths: files and folders (read recursively).
         extractor: an ``LLMExtractor`` around a ``ChatModel``, or the ``RuleExtractor``.
-        schema: entity and relation types; by default the graph's own (``schema_from_graph``).
+        schema: entity and relation types; by default the one the last extract into this graph used,
+            else the graph's own (``schema_from_graph``).
         chunking: chunk budget and overlap.
         resolve: entity-resolution thresholds.
         batch_size: chunks per extractor call (one ``chat_many`` batch) and per save.
@@ -166,7 +167,7 @@ def extract_documents(
         progress: called after each batch.
     """
     started = time.perf_counter()
-    schema = schema if schema is not None else schema_from_graph(store)
+    schema = schema if schema is not None else stored_schema(store)
     chunking = chunking or ChunkOptions()
     found = read_sources(paths)
     report = ExtractReport(dry_run=dry_run, problems=list(found.problems), model=extractor.model_id)

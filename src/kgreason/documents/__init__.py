@@ -4,6 +4,7 @@
 ``docs/documents.md``.
 """
 
+from kgreason.documents.chunk_search import ChunkHit, ChunkIndex
 from kgreason.documents.chunking import Chunk, chunk_text, split_sentences
 from kgreason.documents.extract import (
     PROMPT_VERSION,
@@ -41,6 +42,8 @@ from kgreason.documents.sync import ResolveOptions
 __all__ = [
     "PROMPT_VERSION",
     "Chunk",
+    "ChunkHit",
+    "ChunkIndex",
     "ChunkOptions",
     "Dropped",
     "EntityType",

@@ -37,7 +37,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,8 +190,14 @@ def run_guarded(
     policy: GuardPolicy | None = None,
     *,
     store: str = "neo4j",
+    retry_s: float | None = None,
+    abandoned: Callable[[], bool] | None = None,
 ) -> QueryResult:
     """Check ``query`` and run it read-only with a timeout and a row cap.
+
+    ``retry_s`` bounds the driver's retries of transient failures (its ``max_transaction_retry_time``;
+    default: the driver's own setting). ``abandoned`` is asked before each attempt: once it returns true
+    (the caller stopped waiting), a retry raises ``GraphError`` instead of running the query again.
 
     Raises:
         QueryRefused: a guard rule refused the query (nothing was run).
@@ -214,6 +220,8 @@ def run_guarded(
     explained_before = not pol.allow_write and _verdicts.seen(driver, verdict_key)
 
     def work(tx: neo4j.ManagedTransaction) -> None:
+        if abandoned is not None and abandoned():
+            raise GraphError("the query was abandoned (its caller stopped waiting); not run again")
         if not pol.allow_write and not explained_before:
             explained = tx.run("EXPLAIN " + text, parameters).consume()
             outcome["query_type"] = explained.query_type or ""
@@ -247,7 +255,11 @@ def run_guarded(
     unit = neo4j.unit_of_work(timeout=pol.timeout_s)(work)
     fetch = 1000 if pol.max_rows is None else max(1, min(pol.max_rows + 1, 1000))
     try:
-        with driver.session(database=database, fetch_size=fetch) as session:
+        if retry_s is None:
+            opened = driver.session(database=database, fetch_size=fetch)
+        else:
+            opened = driver.session(database=database, fetch_size=fetch, max_transaction_retry_time=retry_s)
+        with opened as session:
             if pol.allow_write:
                 session.execute_write(unit)
             else:

@@ -17,6 +17,8 @@ client too: a deadline (server timeout + ``DEADLINE_GRACE_S``) after which the c
 ``QueryTimedOut`` whatever the server is doing, and a byte budget on the converted result
 (``MAX_RESULT_BYTES``, ``MAX_VALUE_BYTES``). Errors say which problem it is: ``QueryTimedOut``,
 ``AuthenticationFailed`` (wrong credentials) or ``BackendUnavailable`` (cannot reach the server).
+``close()`` ends the store: queries still queued are cancelled, callers waiting on a running one get
+``StoreClosed`` at once, and any later use raises ``StoreClosed``.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
+import queue
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgreason.config import Settings, split_uri_credentials
 from kgreason.errors import BackendUnavailable, GraphError, InputError
@@ -108,6 +112,10 @@ class AuthenticationFailed(GraphError):
     """Neo4j answered but refused the user name or password (not the same as being unreachable)."""
 
 
+class StoreClosed(GraphError):
+    """The store was closed (``close()``): its queries were stopped and it takes no new ones."""
+
+
 def _racing_schema_error(exc: BaseException | None) -> bool:
     """True for the errors two clients creating the same constraint at once can get (worth a retry)."""
     from neo4j import exceptions as neo_exc
@@ -163,6 +171,10 @@ class Neo4jStore:
         self._driver_config = dict(driver_config or {})
         self._driver: neo4j.Driver | None = None
         self._load: _Load | None = None  # what the atomic load in progress created (``atomic_load``)
+        self._closed = False
+        # run_cypher calls in the worker pool, each with the flag that tells its worker to give up
+        self._inflight: dict[concurrent.futures.Future[QueryResult], threading.Event] = {}
+        self._inflight_lock = threading.Lock()
 
     @property
     def graph_label(self) -> str:
@@ -185,7 +197,13 @@ class Neo4jStore:
 
     # -- connection -------------------------------------------------------------------------------------
     def driver(self) -> neo4j.Driver:
-        """The driver, created and checked on first use."""
+        """The driver, created and checked on first use.
+
+        Raises:
+            StoreClosed: ``close()`` was called.
+        """
+        if self._closed:
+            raise self._closed_error()
         if self._driver is None:
             import neo4j
 
@@ -208,10 +226,36 @@ class Neo4jStore:
             self._driver = drv
         return self._driver
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self._closed
+
     def close(self) -> None:
-        if self._driver is not None:
-            self._driver.close()
-            self._driver = None
+        """Close the connections and end the store (idempotent).
+
+        Guarded queries still queued are cancelled; a caller waiting on one that is running gets
+        ``StoreClosed`` at once (the worker's late result is dropped); any later use raises ``StoreClosed``.
+        """
+        self._closed = True
+        with self._inflight_lock:
+            pending = list(self._inflight.items())
+            self._inflight.clear()
+        for future, abandoned in pending:
+            abandoned.set()  # the driver's retries of it stop at their next attempt
+            if not future.cancel():  # already running: wake its caller now, drop the late result
+                with contextlib.suppress(concurrent.futures.InvalidStateError):
+                    future.set_exception(self._closed_error("while the query ran"))
+        driver, self._driver = self._driver, None
+        if driver is not None:
+            with contextlib.suppress(Exception):
+                driver.close()
+
+    def _closed_error(self, when: str = "") -> StoreClosed:
+        return StoreClosed(
+            f"the Neo4j store of graph {self.graph!r} was closed" + (f" {when}" if when else ""),
+            hint="open the graph again (kgreason.open_graph or a new Neo4jStore)",
+        )
 
     def __enter__(self) -> Neo4jStore:
         return self
@@ -775,7 +819,9 @@ class Neo4jStore:
         Raises:
             QueryRefused: the guard refused the query.
             InputError: the server rejected the query text.
-            GraphError: the query timed out or failed.
+            QueryTimedOut: the query ran past its timeout (on the server, or at the client's deadline).
+            StoreClosed: the store was closed (before or while the query ran).
+            GraphError: the query failed.
         """
         policy = GuardPolicy(
             max_rows=limit,
@@ -784,58 +830,112 @@ class Neo4jStore:
             graph=self.graph,
         )
         driver = self.driver()
-        outcome: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                with self._errors(), result_budget(MAX_RESULT_BYTES, MAX_VALUE_BYTES):
-                    outcome["result"] = run_guarded(
-                        driver, self.database, query, params, policy, store=self.backend
-                    )
-            except BaseException as exc:  # handed to the caller's thread below
-                outcome["error"] = exc
-
         # The driver has no read deadline of its own, and the server's transaction timeout does not stop
         # everything (a query stuck in the parser, a regex that never checks for termination). So the
         # query runs in a worker thread and the caller waits at most timeout + grace; past that the
-        # driver is closed (its sockets with it) and the caller gets a timeout, not a hang.
+        # driver is closed (its sockets with it) and the caller gets a timeout, not a hang. The driver's
+        # retries of the abandoned work are bounded by the same deadline.
         deadline = (policy.timeout_s or self.timeout_s) + DEADLINE_GRACE_S
-        done = _workers().submit(work)
+        abandoned = threading.Event()
+
+        def work() -> QueryResult:
+            with self._errors(), result_budget(MAX_RESULT_BYTES, MAX_VALUE_BYTES):
+                return run_guarded(
+                    driver,
+                    self.database,
+                    query,
+                    params,
+                    policy,
+                    store=self.backend,
+                    retry_s=deadline,
+                    abandoned=abandoned.is_set,
+                )
+
+        future = _WORKERS.submit(work)
+        with self._inflight_lock:
+            if self._closed:  # closed between driver() and here
+                future.cancel()
+                abandoned.set()
+                raise self._closed_error()
+            self._inflight[future] = abandoned
+        error: BaseException | None = None
         try:
-            done.result(deadline)
-            timed_out = False
-        except concurrent.futures.TimeoutError:
-            timed_out = True
-        if timed_out:
-            if self._driver is driver:
-                self._driver = None
-            with contextlib.suppress(Exception):
-                driver.close()
-            raise QueryTimedOut(
-                f"no answer from Neo4j within {deadline:g}s (timeout {deadline - DEADLINE_GRACE_S:g}s + "
-                f"{DEADLINE_GRACE_S:g}s grace): kgreason stopped waiting and closed the connection; "
-                "the server may still be working on the query",
-                hint="simplify the query (long regexes, huge literals or deep nesting); "
-                "the server's own timeout does not stop every kind of work",
-            )
-        error = outcome.get("error")
+            return future.result(deadline)
+        except concurrent.futures.TimeoutError as exc:
+            if future.done():  # the query itself raised it: not our deadline
+                error = exc
+            else:
+                abandoned.set()
+        except concurrent.futures.CancelledError:
+            raise self._closed_error("before the query ran") from None
+        except StoreClosed:
+            raise
+        except BaseException as exc:
+            error = exc
+        finally:
+            with self._inflight_lock:
+                self._inflight.pop(future, None)
         if error is not None:
             raise _as_timeout(error)
-        result: QueryResult = outcome["result"]
-        return result
+        if self._driver is driver:
+            self._driver = None
+        with contextlib.suppress(Exception):
+            driver.close()
+        raise QueryTimedOut(
+            f"no answer from Neo4j within {deadline:g}s (timeout {deadline - DEADLINE_GRACE_S:g}s + "
+            f"{DEADLINE_GRACE_S:g}s grace): kgreason stopped waiting and closed the connection; "
+            "the server may still be working on the query",
+            hint="simplify the query (long regexes, huge literals or deep nesting); "
+            "the server's own timeout does not stop every kind of work",
+        )
 
 
-_POOL: concurrent.futures.ThreadPoolExecutor | None = None
+_T = TypeVar("_T")
 
 
-def _workers() -> concurrent.futures.ThreadPoolExecutor:
-    """Worker threads for guarded queries, started once: a thread per query cost ~3 ms a call (measured
-    with benchmarks/guard_latency.py). A query past its deadline keeps its worker until the closed driver
-    fails it; the pool grows to ``max_workers`` meanwhile."""
-    global _POOL
-    if _POOL is None:
-        _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="kgr-cypher")
-    return _POOL
+class _Workers:
+    """Worker threads for guarded queries, started on demand (up to ``max_workers``) and kept: a thread per
+    query was measurably slower (``benchmarks/guard_latency.py``). They are daemon threads, unlike a
+    ``ThreadPoolExecutor``'s: a query abandoned at its deadline (or by ``close()``) may keep its worker
+    until the server drops the closed connection, and the interpreter must not wait for that at exit."""
+
+    def __init__(self, max_workers: int) -> None:
+        self.max_workers = max_workers
+        self._jobs: queue.SimpleQueue[tuple[concurrent.futures.Future[Any], Callable[[], Any]]]
+        self._jobs = queue.SimpleQueue()
+        self._idle = threading.Semaphore(0)  # released by a worker each time it finishes a job
+        self._lock = threading.Lock()
+        self._threads = 0
+
+    def submit(self, fn: Callable[[], _T]) -> concurrent.futures.Future[_T]:
+        """Queue ``fn``; an idle worker takes it, else a new one when there are fewer than the maximum."""
+        future: concurrent.futures.Future[_T] = concurrent.futures.Future()
+        self._jobs.put((future, fn))
+        if not self._idle.acquire(timeout=0):
+            with self._lock:
+                if self._threads < self.max_workers:
+                    self._threads += 1
+                    name = f"kgr-cypher-{self._threads}"
+                    threading.Thread(target=self._loop, name=name, daemon=True).start()
+        return future
+
+    def _loop(self) -> None:
+        while True:
+            future, fn = self._jobs.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    result = fn()
+                except BaseException as exc:  # handed to the caller's thread
+                    with contextlib.suppress(concurrent.futures.InvalidStateError):
+                        future.set_exception(exc)
+                else:
+                    with contextlib.suppress(concurrent.futures.InvalidStateError):
+                        future.set_result(result)  # not when close() already answered the caller
+            del future, fn
+            self._idle.release()
+
+
+_WORKERS = _Workers(max_workers=8)
 
 
 def _as_timeout(exc: BaseException) -> BaseException:

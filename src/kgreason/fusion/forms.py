@@ -65,6 +65,20 @@ class FormSettings:
     """Abstain when the best reading scores below this (the default never abstains on score)."""
 
 
+@dataclass(frozen=True)
+class PathScoreSettings:
+    """The weights of ``PathScorer``'s rule (``kgreason.fusion.retrieve.relation_paths``)."""
+
+    lexical_weight: float = 0.1
+    hop_penalty: float = 0.08
+    round_trip_penalty: float = 0.1
+    inverse_penalty: float = 0.0
+    earn_similarity: float = 0.5
+    """A question word at least this close (MiniLM cosine) to a relation's words names that step."""
+    shape_weight: float = 0.15
+    """Added (or subtracted) per path-shape cue the signature fits (or misses): ``path_shapes``."""
+
+
 class ReadingOptions(StrategyOptions):
     """The options every strategy that answers from readings shares: how relation paths are scored
     (``PathScorer``) and how ``resolve`` turns them into an answer."""
@@ -80,6 +94,11 @@ class ReadingOptions(StrategyOptions):
     round_trip_penalty: float = Field(
         0.1, ge=0, description="Subtracted for a step straight back along the relation just followed."
     )
+    shape_weight: float = Field(
+        0.15,
+        ge=0,
+        description="Added when a word names the path's whole shape (grandparents, colleagues).",
+    )
     type_margin: float = Field(
         0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
     )
@@ -90,6 +109,17 @@ class ReadingOptions(StrategyOptions):
         0.42, description="Say 'not found' when the best relation path scores below this."
     )
     token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
+
+    def path_settings(self, lexical_weight: float | None = None) -> PathScoreSettings:
+        """The weights ``PathScorer`` uses (``lexical_weight`` overrides the option's)."""
+        return PathScoreSettings(
+            lexical_weight=self.lexical_weight if lexical_weight is None else lexical_weight,
+            hop_penalty=self.hop_penalty,
+            round_trip_penalty=self.round_trip_penalty,
+            inverse_penalty=self.inverse_penalty,
+            earn_similarity=self.earn_similarity,
+            shape_weight=self.shape_weight,
+        )
 
     def form_settings(self) -> FormSettings:
         """The margins ``resolve`` uses."""
@@ -329,16 +359,18 @@ def _yes_no(
             note={"rule": "the best reading reaches something"},
         )
     # "yes" when a reading from one named entity, close enough to its best, reaches the other.
+    # "Close" is measured from the best reading of any named entity: a reading that only reaches the
+    # other entity through relations the question never names scores far below the one it does name.
     reaching: list[tuple[float, Reading, str]] = []
     options = []
+    best_any = max(readings[a][0].score for a in anchors)
     for subject in anchors:
-        top = readings[subject][0].score
         for target in named:
             if target == subject:
                 continue
-            options.append((top, subject, target))
+            options.append((readings[subject][0].score, subject, target))
             for r in readings[subject]:
-                if top - r.score > s.yes_margin:
+                if best_any - r.score > s.yes_margin:
                     break
                 if target in r.ends:
                     reaching.append((r.score, r, target))

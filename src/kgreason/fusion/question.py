@@ -147,10 +147,19 @@ def _head_word(words: Sequence[str]) -> str:
     return ""
 
 
+# Head nouns that name people by how they relate to someone ("bandmates", "grandparents"): the type is a
+# person, whatever label the relation's own words resemble ("bandmate" is not a ``Band``).
+_RELATIVE_PERSON = re.compile(
+    r"^(?:(?:great-?)*grand)?(?:parent|mother|father|child|children|son|daughter|sibling|brother|sister|"
+    r"spouse|wife|husband|cousin|uncle|aunt|nephew|niece|friend|colleague|coworker|co-worker|relative|"
+    r"[a-z]+mate)s?$"
+)
+
+
 def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
     head = _head_word(words)
     if head and head not in ("did", "does", "do"):
-        if head in ("people", "persons", "someone", "person"):
+        if head in ("people", "persons", "someone", "person") or _RELATIVE_PERSON.match(head):
             return "person", True
         return _singular(head), True
     for w in words[:3]:

@@ -17,3 +17,38 @@ def humanize(relation: str) -> str:
     """``/people/person/place_of_birth`` -> ``place of birth``; ``directedBy`` -> ``directed by``."""
     tail = relation.rstrip("/").rsplit("/", 1)[-1] if "/" in relation else relation
     return " ".join(w.lower() for w in _SPLIT.split(tail) if w)
+
+
+# Verbs and nouns people use for the relations knowledge graphs most often store, by stem (the crude
+# stems of ``relation_paths.content_words``): a question says "works at" where the graph says
+# ``employed_by``, "wrote" where it says ``author``. Symmetric: each group is a set of interchangeable stems.
+_PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "work employ employer employee job staff",
+        "found founder establish start creat",
+        "born birth birthplace native",
+        "live resid home",
+        "writ wrote written author pen penn",
+        "direct director helm",
+        "marri marry spouse wife husband partner",
+        "stud student attend alumn graduat",
+        "play player member",
+        "sponsor fund back",
+        "produc producer make made",
+        "publish publisher releas",
+        "locat situat base headquarter",
+        "coach train manag",
+        "sign label",
+    )
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def paraphrases(stem: str) -> frozenset[str]:
+    """The stems that name the same relation as ``stem`` ("work" -> employ, job, ...), itself included."""
+    out = {stem}
+    for group in _PARAPHRASE_GROUPS:
+        if stem in group:
+            out |= group
+    return frozenset(out)

@@ -23,7 +23,6 @@ from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     PathScorer,
-    PathScoreSettings,
     RelationScorer,
     reading_text,
     step_labels,
@@ -187,9 +186,7 @@ class MultihopStrategy(Strategy):
             o = self.options
             embedding = next((sc for sc, _ in self.scorers if isinstance(sc, EmbeddingScorer)), None)
             weight = 1.0 if o.scorer == "lexical" else o.lexical_weight
-            settings = PathScoreSettings(
-                weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty, o.earn_similarity
-            )
+            settings = o.path_settings(lexical_weight=weight)
             self._path_scorer = PathScorer(embedding, settings, miss_cost=o.miss_cost)
         return self._path_scorer
 

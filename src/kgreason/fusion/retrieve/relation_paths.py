@@ -13,12 +13,14 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
+from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.relation_words import humanize as humanize
+from kgreason.fusion.relation_words import paraphrases
+from kgreason.fusion.retrieve.path_shapes import question_shape
 from kgreason.graph.store import GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -263,19 +265,10 @@ class EmbeddingScorer:
 #   relation or of the label it reaches is in the question, and no question word is a close paraphrase of
 #   the relation): a longer path must earn its hops;
 # - less ``round_trip_penalty`` for a step straight back along the relation just followed (colleagues:
-#   works at, then works at backwards), and ``inverse_penalty`` per step taken against the edge.
-
-
-@dataclass(frozen=True)
-class PathScoreSettings:
-    """The weights of the rule in the module docstring."""
-
-    lexical_weight: float = 0.1
-    hop_penalty: float = 0.08
-    round_trip_penalty: float = 0.1
-    inverse_penalty: float = 0.0
-    earn_similarity: float = 0.5
-    """A question word at least this close (MiniLM cosine) to a relation's words names that step."""
+#   works at, then works at backwards), and ``inverse_penalty`` per step taken against the edge;
+# - plus ``shape_weight`` when a word names the signature's whole shape ("grandparents": a kin step twice;
+#   "colleagues": a round trip through the employer), less it when the path stops at a node type the question
+#   names but does not ask for (``path_shapes``).
 
 
 def _label_words(step: tuple[str, str], steps: StepLabels) -> str:
@@ -328,24 +321,32 @@ class PathScorer:
             labels = {w for st in sig for w in content_words(_label_words(st, steps))}
             lexical[i] += len((labels & question) - set(content_words(rel)))
         earned = self.earned(masked, steps, [step for sig in sigs for step in sig[1:]])
+        shape = question_shape(masked, _labels(steps)) if s.shape_weight else None
         out = []
         for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
             unearned = sum(1 for step in sig[1:] if step not in earned)
             round_trips = sum(1 for a, b in itertools.pairwise(sig) if a[0] == b[0] and a[1] != b[1])
+            fit = 0.0
+            if shape is not None and not shape.empty:
+                fit = shape.fit(sig, steps)
+                if shape.named(sig, steps):  # the word names every hop, and the round trip
+                    unearned = round_trips = 0
             out.append(
                 sc
                 + s.lexical_weight * lex
                 - s.hop_penalty * unearned
                 - s.round_trip_penalty * round_trips
                 - s.inverse_penalty * sum(d == "in" for _, d in sig)
+                + s.shape_weight * fit
             )
         return out
 
     def earned(
         self, masked: str, steps: StepLabels, wanted: Sequence[tuple[str, str]] = ()
     ) -> set[tuple[str, str]]:
-        """The steps the question names: a word of the step's relation or of the label it reaches is in
-        the question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
+        """The steps the question names: a word of the step's relation or of the label it reaches, or a
+        common paraphrase of it ("works" for ``employed_by``, ``relation_words.paraphrases``), is in the
+        question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
         the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by")."""
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
@@ -357,7 +358,7 @@ class PathScorer:
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
         rest = []
         for step in todo:
-            stepw = content_words(step_words(step, steps))
+            stepw = {p for sw in content_words(step_words(step, steps)) for p in paraphrases(sw)}
             if any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words):
                 cached.add(step)
             else:
@@ -368,6 +369,11 @@ class PathScorer:
             cached.update(st for st, sim in zip(rest, sims, strict=True) if sim >= self.s.earn_similarity)
         self._not_earned[key] = self._not_earned.get(key, set()) | (set(rest) - cached)
         return cached
+
+
+def _labels(steps: StepLabels) -> frozenset[str]:
+    """Every label the steps reach, as words ("SportsClub" -> "sports club")."""
+    return frozenset(humanize(label) for _, arrives in steps.values() for label in arrives)
 
 
 def step_labels(schema: GraphSchema) -> StepLabels:

@@ -28,7 +28,6 @@ from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
     PathScorer,
-    PathScoreSettings,
     RelationScorer,
     Signature,
     StepLabels,
@@ -103,9 +102,7 @@ class RetrieveStrategy(Strategy):
     def path_scorer(self) -> PathScorer:
         if self._path_scorer is None:
             o = self.options
-            settings = PathScoreSettings(
-                o.lexical_weight, o.hop_penalty, o.round_trip_penalty, o.inverse_penalty, o.earn_similarity
-            )
+            settings = o.path_settings()
             embedding = self.scorer if o.scorer == "embedding" else None
             self._path_scorer = PathScorer(embedding, settings)
         return self._path_scorer

@@ -1,0 +1,193 @@
+"""Words that name a whole path shape, not one relation: "grandparents", "colleagues", "the club that ...".
+
+Sentence embeddings read "Who are X's grandparents?" as close to "X's parent" as to "X's parent, then its
+parent", and "X's bandmates" as close to "X member of band" as to the round trip back to the band's other
+members; the words say which. ``QuestionShape`` reads three such cues from the masked question, and
+``QuestionShape.fit`` tells how well a relation signature matches them:
+
+- a *repeat* word, ``(great-)*grand<kin>``: the kin step (read as a noun, "parent" or "child") repeated
+  two times, three with one "great", and so on;
+- a *peer* word ("colleagues", "bandmates", "teammates", "siblings", "co-stars"): a round trip, out along
+  a relation and straight back, through the thing the word names ("band", "work", "parent");
+- an *intermediate* label: the question names a node type that is not what it asks for ("Who works at
+  the *company* that sponsors X?"): a path that stops at that type is one hop short.
+
+Each cue is an ordinary English word pattern, not a list of the graph's relations; the steps a cue matches
+are found from the relation's own words and the schema's labels, as everywhere else in path scoring.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from kgreason.fusion.question import analyse
+from kgreason.fusion.relation_words import humanize
+
+Step = tuple[str, str]
+StepLabels = dict[Step, tuple[set[str], set[str]]]
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_GRAND = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid|ma|pa)s?$")
+_PARENT_NOUNS = frozenset({"parent", "mother", "father", "ma", "pa"})
+_CHILD_NOUNS = frozenset({"child", "children", "son", "daughter", "kid"})
+_CONVERSE = {"parent": "child", "child": "parent", "children": "parent", "mother": "child", "father": "child"}
+
+# What a peer word shares with the peer: the stems a relation's words or the label it reaches may carry.
+_PEERS: dict[str, tuple[str, ...]] = {
+    "colleague": ("work", "employ", "job", "staff"),
+    "coworker": ("work", "employ", "job", "staff"),
+    "workmate": ("work", "employ", "job", "staff"),
+    "sibling": ("parent", "child"),
+    "brother": ("parent", "child"),
+    "sister": ("parent", "child"),
+    "teammate": ("team", "club", "play", "squad"),
+    "classmate": ("class", "school", "study", "student", "universit", "college"),
+    "schoolmate": ("school", "study", "student", "college"),
+    "costar": ("star", "act", "cast"),
+    "bandmate": ("band", "member", "group"),
+    "labmate": ("lab",),
+    "roommate": ("room", "live", "resid"),
+    "housemate": ("house", "live", "resid"),
+    "flatmate": ("flat", "live", "resid"),
+}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
+def _stems(text: str) -> list[str]:
+    out = []
+    for w in _TOKEN.findall(text.lower()):
+        for suffix in ("ing", "ed", "es", "s"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                w = w[: -len(suffix)]
+                break
+        out.append(w)
+    return out
+
+
+def step_noun(step: Step) -> str:
+    """The noun a kinship-like step reads as from its start: ``parent_of`` backwards is "parent",
+    forwards "child" (``""`` when the relation is not "<noun> of")."""
+    words = humanize(step[0]).split()
+    if len(words) < 2 or words[-1] != "of":
+        return ""
+    noun = words[-2]
+    return noun if step[1] == "in" else _CONVERSE.get(noun, "")
+
+
+def _matches(step: Step, bases: Collection[str], steps: StepLabels) -> bool:
+    _, arrives = steps.get(step, (set(), set()))
+    words = _stems(humanize(step[0]) + " " + " ".join(humanize(label) for label in arrives))
+    noun = step_noun(step)
+    if noun:
+        words.append(noun)
+    return any(w == b or (len(b) >= 4 and w.startswith(b)) for w in words for b in bases)
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """The path-shape cues of one masked question (see the module docstring)."""
+
+    repeat: tuple[frozenset[str], int] | None = None
+    """Nouns a repeated step must read as, and how many times it repeats."""
+    peers: tuple[tuple[str, ...], ...] = ()
+    """For each peer word, the stems the round trip's relation or label must carry."""
+    intermediate: frozenset[str] = frozenset()
+    """Label words (lower case, singular) the question names but does not ask for."""
+
+    @property
+    def empty(self) -> bool:
+        return self.repeat is None and not self.peers and not self.intermediate
+
+    def named(self, sig: tuple[Step, ...], steps: StepLabels) -> bool:
+        """Whether a repeat or peer word names this signature's whole shape (so its hops, and its round
+        trip, are what the question asks for)."""
+        if self.repeat is not None:
+            nouns, times = self.repeat
+            if len(sig) == times and len(set(sig)) == 1 and step_noun(sig[0]) in nouns:
+                return True
+        if self.peers and len(sig) == 2:
+            (r1, d1), (r2, d2) = sig
+            if r1 == r2 and d1 != d2 and any(_matches(sig[0], bases, steps) for bases in self.peers):
+                return True
+        return False
+
+    def fit(self, sig: tuple[Step, ...], steps: StepLabels) -> float:
+        """+1 for a signature of the shape a repeat or peer word asks for, -1 for one that stops at an
+        intermediate label, 0 otherwise."""
+        score = 1.0 if self.named(sig, steps) else 0.0
+        if self.intermediate:
+            _, arrives = steps.get(sig[-1], (set(), set()))
+            if arrives and all(humanize(label).lower() in self.intermediate for label in arrives):
+                score -= 1.0
+        return score
+
+
+_DETERMINERS = frozenset("the a an that this its their his her whose".split())
+
+
+def _determined(tokens: list[str], i: int) -> bool:
+    """Whether the word at ``i`` follows a determiner or a possessive ("the club", "X's club"): a thing
+    the question walks through, not a modifier ("the capital city")."""
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    return before in _DETERMINERS or (before == "s" and i >= 2 and tokens[i - 2] == "x")
+
+
+@functools.lru_cache(maxsize=4096)
+def question_shape(masked: str, labels: frozenset[str] = frozenset()) -> QuestionShape:
+    """The cues of ``masked`` (the question with its entity mentions replaced by ``X``).
+
+    Args:
+        masked: the masked question.
+        labels: the graph's node labels, read as words (``"sports club"``), for intermediate mentions.
+
+    >>> question_shape("Who are the great-grandparents of X?").repeat
+    (frozenset({'parent'}), 3)
+    >>> question_shape("Name X's bandmates.").peers
+    (('band', 'member', 'group'),)
+    >>> shape = question_shape("Who works at the company that sponsors X?", frozenset({"company"}))
+    >>> sorted(shape.intermediate)
+    ['company']
+    """
+    tokens = _TOKEN.findall(masked.lower())
+    repeat = None
+    for i, tok in enumerate(tokens):
+        m = _GRAND.match(tok)
+        if m:
+            greats = 0
+            while i - 1 - greats >= 0 and tokens[i - 1 - greats] == "great":
+                greats += 1
+            kin = m.group(1)
+            nouns = _PARENT_NOUNS if kin in _PARENT_NOUNS else _CHILD_NOUNS
+            repeat = (frozenset({"parent"} if nouns is _PARENT_NOUNS else {"child"}), 2 + greats)
+            break
+    peers: list[tuple[str, ...]] = []
+    joined = [*tokens, *(a + b for a, b in itertools.pairwise(tokens) if a == "co")]
+    for tok in joined:
+        word = _singular(tok)
+        if word in _PEERS:
+            peers.append(_PEERS[word])
+        elif word.endswith("mate") and len(word) > 6:
+            peers.append((word[:-4],))
+    intermediate: set[str] = set()
+    if labels:
+        analysis = analyse(masked)
+        asked = analysis.answer_type
+        singulars = [_singular(t) for t in tokens]
+        for label in labels:
+            parts = label.lower().split()
+            n = len(parts)
+            if not asked or not parts or parts[-1] == asked:
+                continue
+            spans = range(len(tokens) - n + 1)
+            if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):
+                intermediate.add(label.lower())
+    return QuestionShape(repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate))

@@ -37,7 +37,8 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "sponsor fund back",
         "produc producer make made",
         "publish publisher releas",
-        "locat situat base headquarter",
+        "locat situat",
+        "base headquarter",
         "coach train manag",
         "sign label",
     )

@@ -25,6 +25,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions
+from kgreason.fusion.retrieve.path_shapes import question_shape
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -151,12 +152,20 @@ class Explorer:
             direction = "out" if edge.source == here.id else "in"
             if edge.source == edge.target:
                 direction = "out"
-            if last is not None and last[0] == edge.type and last[1] != direction:
-                continue  # never the immediate inverse of the relation just followed
+            # never the immediate inverse of the relation just followed, unless a peer word asks for
+            # that round trip ("colleagues": to the employer and back to its other staff)
+            back = last is not None and last[0] == edge.type and last[1] != direction
+            if back and not self._round_trip_named((*beam.signature, (edge.type, direction))):
+                continue
             new = _extend(beam.ends[here.id], edge, other)
             if new is not None:
                 out.setdefault((edge.type, direction), {}).setdefault(other.id, new)
         return out
+
+    def _round_trip_named(self, sig: Signature) -> bool:
+        steps = self.steps or {}
+        shape = question_shape(self.masked, frozenset(humanize(lab) for _, a in steps.values() for lab in a))
+        return shape.named(sig, steps)
 
     # -- search -----------------------------------------------------------------------------------------
     def run(self) -> tuple[Beam | None, list[Beam]]:

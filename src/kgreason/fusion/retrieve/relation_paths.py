@@ -174,6 +174,10 @@ class CoverageScorer:
     def score(self, question: str, texts: Sequence[str]) -> list[float]:
         """One score per text (higher is more relevant)."""
         q = _words(question)
+        # a question word covers a path word it paraphrases ("works" covers "employed")
+        for w in list(q):
+            for alt in paraphrases(w) - {w}:
+                q[alt] = max(q[alt], q[w])
         out = []
         for text in texts:
             p = _words(text)

@@ -137,11 +137,17 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
     return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions))
 
 
+_FILLER = frozenset(("me", "us", "all", "every", "any", "some"))
+_HEAD_CUES = ("which", "what", "many", "list", "name", "tell", "give", "show", "find", "identify")
+
+
 def _head_word(words: Sequence[str]) -> str:
     for i, w in enumerate(words):
-        if w in ("which", "what", "many", "list", "name"):
+        if w in _HEAD_CUES:
             for nxt in words[i + 1 : i + 4]:
-                if nxt not in _HEAD_SKIP and nxt not in _AUX and not nxt.isdigit():
+                if nxt in _WH and nxt not in ("which", "what", "name", "list"):
+                    return ""  # "tell me where ...": the wh-word gives the type
+                if nxt not in _HEAD_SKIP and nxt not in _AUX and nxt not in _FILLER and not nxt.isdigit():
                     return nxt
             return ""
     return ""

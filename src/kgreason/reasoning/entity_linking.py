@@ -405,6 +405,7 @@ class EntityLinker:
                     keep(LinkedEntity(node_id, mention, METHOD_SCORES["normalized"], m, s, e))
             taken[start:end] = [True] * (end - start)
 
+        partial = [False] * len(tokens)
         for i, (word, s, e) in enumerate(tokens):
             # A capitalised word that ends a multi-word name: a surname or a short title.
             nodes_ending = self._partial.get(word)
@@ -412,16 +413,18 @@ class EntityLinker:
                 continue
             for node_id in nodes_ending:
                 keep(LinkedEntity(node_id, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
-            taken[i] = True
+            partial[i] = True
 
         named = bool(found)
+        # A misspelt multi-word name may end in a word that matched as a partial name ("Port Ena Rovers":
+        # "Rovers"); a fuzzy match of the whole span replaces the partial one inside it.
         spans = [
             (start, end)
             for start, end in self._spans(len(tokens), min(4, self._max_tokens))
-            if not any(taken[start:end]) and _content_span(tokens[start:end])
+            if not any(taken[start:end]) and not all(partial[start:end]) and _content_span(tokens[start:end])
         ]
         for start, end in spans:
-            if any(taken[start:end]):
+            if any(taken[start:end]) or all(partial[start:end]):
                 continue
             s, e = tokens[start][1], tokens[end - 1][2]
             mention = question[s:e]
@@ -430,10 +433,15 @@ class EntityLinker:
             if len(key) < 4 or (named and not (mention[:1].isupper() or mention[:1].isdigit())):
                 continue
             hits = self._fuzzy_hits(key, max(self.fuzzy_cutoff, 0.8), 3)
+            if hits and any(partial[start:end]):
+                inside = [nid for nid, ent in found.items() if ent.method == "partial" and s <= ent.start < e]
+                for node_id in inside:
+                    del found[node_id]
             for node_id, score in hits:
                 keep(LinkedEntity(node_id, mention, score, "fuzzy", s, e))
             if hits:
                 taken[start:end] = [True] * (end - start)
+        taken = [t or p for t, p in zip(taken, partial, strict=True)]
 
         use_embeddings = self.use_embeddings if embeddings is None else embeddings
         if not found and use_embeddings and tokens:

@@ -146,3 +146,71 @@ def linkpred(
         )
     meta.pop("entities", None)
     _report(meta, as_json)
+
+
+@app.command("ranker")
+def ranker(
+    graph: str = GraphOpt,
+    store: str = StoreOpt,
+    strategy: str = typer.Option("retrieve", "--strategy", help="retrieve or multihop (explore)."),
+    n: int = typer.Option(60, "--n", min=12, help="Questions to generate from the graph."),
+    seed: int = SeedOpt,
+    vary: list[str] = typer.Option(
+        [],
+        "--vary",
+        help="Vary only this option over these values, KEY=V1,V2,... (repeatable; default: all of them).",
+    ),
+    remove: bool = typer.Option(False, "--remove", help="Delete the graph's fit (back to the defaults)."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Fit the path ranker's weights to a graph from questions generated from it (no labels needed).
+
+    retrieve and multihop then use the fitted weights for this graph; options given on the command line
+    still win. The fit is kept only if it is at least as good on held-out generated questions.
+    """
+    from kgreason.reasoning.ranker import GRID, fit_path, fit_ranker, generate_questions, save_fit
+
+    if strategy not in ("retrieve", "multihop"):
+        raise ConfigError(f"a ranker fit applies to retrieve or multihop, not {strategy!r}")
+    grid: dict[str, tuple[float, ...]] = {}
+    for key, values in parse_key_values(vary, "--vary").items():
+        if key not in GRID:
+            raise ConfigError(f"--vary {key!r} is not a ranker weight", hint=f"one of {', '.join(GRID)}")
+        try:
+            grid[key] = tuple(float(v) for v in str(values).split(","))
+        except ValueError:
+            raise ConfigError(f"--vary {key}: values must be numbers, e.g. {key}=0,0.1") from None
+    target = existing_store(graph, store, settings())
+    if remove:
+        path = fit_path(settings(), target.backend, target.graph)
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        if as_json:
+            print_json({"graph": graph, "removed": existed, "path": str(path)})
+        else:
+            typer.echo(f"{'removed' if existed else 'no fit at'} {path}")
+        return
+    questions = generate_questions(target, n=n, seed=seed)
+    if len(questions) < 12:
+        raise ConfigError(
+            f"graph {graph!r} gave only {len(questions)} questions to fit on",
+            hint="a fit needs a graph with more connected nodes",
+        )
+    options = {"mode": "explore"} if strategy == "multihop" else {}
+    with progress() as bar:
+        task = bar.add_task(f"fit ranker on {len(questions)} generated questions", total=None)
+        fit = fit_ranker(
+            target,
+            questions,
+            strategy=strategy,
+            base=options,
+            grid=grid or None,
+            progress=lambda line: bar.update(task, description=f"fit ranker: {line}"),
+        )
+    path = save_fit(fit, settings())
+    if as_json:
+        print_json({**fit.to_dict(), "path": str(path)})
+        return
+    typer.echo(f"saved the ranker fit for graph {graph!r} to {path}")
+    typer.echo(f"  options: {fit.options or '(the defaults)'}")
+    typer.echo(f"  held-out generated questions: {fit.before.get('all')} -> {fit.after.get('all')}")

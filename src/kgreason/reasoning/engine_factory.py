@@ -66,13 +66,21 @@ def make_engine(
         strategy: a registered strategy name (``retrieve``, ``multihop``, ``gnn``, or a plugin).
         llm: a backend name, ``None``/``"none"`` for no model, or a model object.
         model: model name or path for the backend.
-        options: the strategy's options (unknown keys raise ``ConfigError`` when the strategy is built).
+        options: the strategy's options (unknown keys raise ``ConfigError`` when the strategy is built);
+            for ``retrieve`` and ``multihop`` they override a ranker fitted to the graph
+            (``kgr train ranker``).
         settings: where caches live (default: from the environment).
         cache: cache LLM replies on disk.
         llm_options: backend options.
     """
     from kgreason.reasoning.engine import Engine
+    from kgreason.reasoning.ranker import fitted_options
 
     settings = settings or Settings.from_env()
     chat = chat_model(llm, model=model, settings=settings, cache=cache, options=llm_options)
+    # a ranker fitted to this graph (``kgr train ranker``) sets the path-scoring weights; options given
+    # here still win
+    fitted = fitted_options(settings, store.backend, store.graph, strategy)
+    if fitted:
+        options = {**fitted, **dict(options or {})}
     return Engine(store, strategy=strategy, llm=chat, options=options, settings=settings)

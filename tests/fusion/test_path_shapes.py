@@ -8,6 +8,7 @@ that the sentence encoder alone prefers, and the right answer needs the path sha
 from __future__ import annotations
 
 import doctest
+
 import pytest
 
 import kgreason

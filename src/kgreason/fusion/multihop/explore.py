@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
-from kgreason.fusion.forms import ReadingOptions
+from kgreason.fusion.forms import ReadingOptions, TypeCheck
 from kgreason.fusion.retrieve.path_shapes import question_shape
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
@@ -112,8 +112,11 @@ class Explorer:
         steps: StepLabels | None = None,
         seeds: Sequence[Seed] | None = None,
         path_scorer: PathScorer | None = None,
+        type_ok: TypeCheck | None = None,
     ) -> None:
         self.ctx = ctx
+        self.type_ok = type_ok
+        """Whether a path ends at the type the question names (``None``: it names none)."""
         self.scorers = scorers
         self.s = settings
         self.steps = steps
@@ -208,7 +211,11 @@ class Explorer:
             record["frontier"] = [len(b.ends) for b in beams]
             self.ctx.note("hop", **record)
             best_done = max(complete, key=lambda b: b.score)
-            if hop > 1 and beams[0].score < best_done.score - self.s.stop_margin:
+            # the question names a type ("which country") that no path so far reaches: keep walking
+            wanting = self.type_ok is not None and not any(
+                self.type_ok(p) for b in complete for p in b.ends.values()
+            )
+            if hop > 1 and beams[0].score < best_done.score - self.s.stop_margin and not wanting:
                 self.ctx.note("stop", hop=hop, reason="no extension beats the best path so far")
                 break
         complete.sort(key=lambda b: (-b.score, len(b.signature), b.signature))

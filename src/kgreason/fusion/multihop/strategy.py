@@ -155,8 +155,11 @@ class MultihopStrategy(Strategy):
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
+        type_ok = self._types.check(ctx.analysis.answer_type) if ctx.analysis.strong_type else None
         for seed in ctx.seeds:
-            explorer = Explorer(ctx, self.scorers, o, steps=steps, seeds=[seed], path_scorer=self.path_scorer)
+            explorer = Explorer(
+                ctx, self.scorers, o, steps=steps, seeds=[seed], path_scorer=self.path_scorer, type_ok=type_ok
+            )
             _, ranked = explorer.run()
             readings[seed.node_id] = [
                 Reading(seed.node_id, b.signature, b.score, ends, reading_text(b.signature, steps))

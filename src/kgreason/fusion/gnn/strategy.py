@@ -6,12 +6,12 @@ topic entity, and rank the nodes of its neighbourhood that the passing reaches. 
 it fetches supporting paths from the topic (``paths_between``, recorded and replayable) and keeps, per
 answer, the shortest path whose relation sequence the model finds most likely.
 
-generate: with ``--llm none`` the ranking is the answer: the nodes carrying at least
-``answer_threshold`` of the path mass form the answer set, cited by their paths; a model, when given,
-is not called. With ``llm_pick`` (off by default: measured, the pick never made a wrong answer right) and
-a question that wants one entity where the GNN asserts several, the paths are verbalised as numbered
-facts and the model picks one of the asserted answers' names (a JSON-schema enum), so it can only name
-what the evidence holds; the text cites the facts behind the answer.
+generate: the ranking is the answer: the nodes carrying at least ``answer_threshold`` of the path mass
+form the answer set, cited by their paths; a model, when given, is not called by default (measured, its
+pick helped on one set and cost points on another; see ``generate``). With ``llm_pick`` and a question
+that wants one entity where the GNN asserts several, the paths are verbalised as numbered facts and the
+model picks one of the asserted answers' names (a JSON-schema enum), so it can only name what the
+evidence holds; the text cites the facts behind the answer.
 """
 
 from __future__ import annotations
@@ -149,8 +149,9 @@ class GnnStrategy(Strategy):
         # The model may only pick one of the GNN's own asserted answers, and only when the question asks
         # for one and the GNN asserts several: measured, a 135M model's pick among all candidates
         # overrode the GNN's right first choice (README question answered "carol").
-        # Off by default: measured (benchmarks/gnn_qa.py, Atlas dev and the generated sets) the pick never
-        # turned a wrong answer right.
+        # Off by default, so the default never scores below --llm none. Measured (benchmarks/gnn_qa.py,
+        # bundled model): on Atlas dev the pick made 3 answers right and none wrong, on the generated
+        # world 2-hop test it cost 4.6 points Hits@1 (0.969 -> 0.923).
         one_wanted = ctx.analysis.form == "single" and len(answer_set) > 1
         if ctx.llm is not None and self.options.llm_pick and one_wanted:
             options = list(dict.fromkeys(names[c] for c in answer_set if c in names))[

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kgreason.graph.loaders import SOURCE_LABEL
-from kgreason.graph.store import GraphStore
+from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphStore
 from kgreason.types import EVIDENCE_PROPERTY, Edge, Node
 
 DOCUMENT = "Document"
@@ -30,8 +30,9 @@ CHUNK = "Chunk"
 SETTINGS = "ExtractionSettings"
 HAS_CHUNK = "HAS_CHUNK"
 MENTIONS = "MENTIONS"
-LEXICAL_LABELS = frozenset({DOCUMENT, CHUNK, SETTINGS, SOURCE_LABEL})
-LEXICAL_TYPES = frozenset({HAS_CHUNK, MENTIONS})
+LEXICAL_LABELS = BOOKKEEPING_LABELS
+"""What reasoning skips (declared in ``graph.store``, below the strategies)."""
+LEXICAL_TYPES = BOOKKEEPING_TYPES
 SETTINGS_ID = "kgr:extraction"
 
 SUPPORT = "kgr_support"

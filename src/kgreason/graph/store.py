@@ -47,6 +47,13 @@ class Pattern:
     count: int
 
 
+BOOKKEEPING_LABELS = frozenset({"Document", "Chunk", "ExtractionSettings", "Source"})
+"""Labels of the nodes kgreason keeps beside the facts (documents, chunks, loaded-file sources,
+extraction settings): stored in the graph, never reasoned over."""
+BOOKKEEPING_TYPES = frozenset({"HAS_CHUNK", "MENTIONS"})
+"""Relationship types of that bookkeeping (document to chunk, chunk to the entities it mentions)."""
+
+
 @dataclass(frozen=True)
 class GraphSchema:
     """Labels and relationship types with counts, property keys, and patterns with counts."""

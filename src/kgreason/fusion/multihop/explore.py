@@ -36,6 +36,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     signature_text,
 )
 from kgreason.graph.path_query import PathQuery, Step
+from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES
 from kgreason.types import Edge, Node, Path
 
 STOP = "answer now"
@@ -152,6 +153,8 @@ class Explorer:
         last = beam.signature[-1] if beam.signature else None
         for hop in self.ctx.store.run_path_query(query):
             here, edge, other = hop.nodes[0], hop.edges[0], hop.nodes[1]
+            if edge.type in BOOKKEEPING_TYPES or BOOKKEEPING_LABELS.intersection(other.labels):
+                continue  # the text layer (documents, chunks) is not a fact
             direction = "out" if edge.source == here.id else "in"
             if edge.source == edge.target:
                 direction = "out"

@@ -21,7 +21,7 @@ from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import paraphrases
 from kgreason.fusion.retrieve.path_shapes import question_shape
-from kgreason.graph.store import GraphSchema
+from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
 """((relation, "out"|"in"), ...)"""
@@ -384,6 +384,8 @@ def step_labels(schema: GraphSchema) -> StepLabels:
     """(relation, direction) -> (labels it can leave from, labels it can arrive at), from the patterns."""
     out: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     for p in schema.patterns:
+        if p.type in BOOKKEEPING_TYPES or p.source in BOOKKEEPING_LABELS or p.target in BOOKKEEPING_LABELS:
+            continue  # documents, chunks and sources are kept beside the facts, not reasoned over
         fwd = out.setdefault((p.type, "out"), (set(), set()))
         fwd[0].add(p.source)
         fwd[1].add(p.target)

@@ -36,7 +36,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     step_labels,
 )
 from kgreason.graph.path_query import Direction, PathQuery, Step
-from kgreason.graph.store import GraphSchema
+from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 from kgreason.types import Citation, Edge, Path
 
 
@@ -123,6 +123,8 @@ class RetrieveStrategy(Strategy):
         # elsewhere are never scored, and the one-hop answers need no further query.
         first: dict[tuple[str, str], list[Path]] = {}
         for edge, other in ctx.store.neighbors(anchor):
+            if edge.type in BOOKKEEPING_TYPES or BOOKKEEPING_LABELS.intersection(other.labels):
+                continue  # the text layer (documents, chunks) is not a fact
             direction = "out" if edge.source == anchor else "in"
             if other.id != anchor:
                 first.setdefault((edge.type, direction), []).append(Path((node, other), (edge,)))

@@ -72,7 +72,11 @@ app.command("ask")(ask_cmd.ask)
 app.add_typer(
     eval_cmd.app, name="eval", help="Evaluate strategies on QA sets; generate QA sets from a graph."
 )
-app.add_typer(train_cmd.app, name="train", help="Train the gnn strategy's models (QA, link prediction).")
+app.add_typer(
+    train_cmd.app,
+    name="train",
+    help="Train the gnn strategy's models (QA, link prediction); fit the path ranker.",
+)
 app.command("doctor")(doctor_cmd.doctor)
 app.add_typer(plugins_cmd.app, name="plugins", help="Extension points and the plugins registered in them.")
 app.add_typer(packs_cmd.app, name="packs", help="Domain packs: list, show, load into a store.")

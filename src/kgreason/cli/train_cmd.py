@@ -1,4 +1,5 @@
-"""``kgr train``: train the gnn strategy's models (QA, link prediction) for a named graph."""
+"""``kgr train``: train the gnn strategy's models (QA, link prediction) and fit the path ranker for a
+named graph."""
 
 from __future__ import annotations
 
@@ -161,12 +162,12 @@ def ranker(
         help="Vary only this option over these values, KEY=V1,V2,... (repeatable; default: all of them).",
     ),
     remove: bool = typer.Option(False, "--remove", help="Delete the graph's fit (back to the defaults)."),
-    as_json: bool = JsonOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the fit (options, scores) as JSON."),
 ) -> None:
     """Fit the path ranker's weights to a graph from questions generated from it (no labels needed).
 
-    retrieve and multihop then use the fitted weights for this graph; options given on the command line
-    still win. The fit is kept only if it is at least as good on held-out generated questions.
+    retrieve and multihop then use the fitted weights on this graph (options you pass still win); a fit
+    is kept only if it is at least as good on held-out generated questions.
     """
     from kgreason.reasoning.ranker import GRID, fit_path, fit_ranker, generate_questions, save_fit
 

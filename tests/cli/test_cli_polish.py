@@ -399,3 +399,17 @@ def test_every_json_command_reports_a_usage_error_as_json(capsys: pytest.Capture
         assert exited.value.code == 2, name
         assert json.loads(out)["error"]["message"] == "No such option: --zzz", (name, out)
         assert err.startswith("error: No such option"), (name, err)
+
+
+def test_a_tsv_header_row_is_refused_with_file_and_line_and_nothing_loaded(tmp_path: Path) -> None:
+    data = tmp_path / "with_header.tsv"
+    data.write_text("head\trelation\ttail\nalice\tknows\tbob\n", encoding="utf-8")
+    r = kgr("graph", "load", str(data), "-g", "hdr", home=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.splitlines()[0] == (
+        f"error: {data}:1: this looks like a header row (head, relation, tail), not a triple"
+    )
+    assert "delete the header line" in r.stderr
+    assert kgr("graph", "list", "--json", home=tmp_path).stdout.strip() == "[]"
+    data.write_text("alice\tknows\tbob\n", encoding="utf-8")  # without it, the same file loads
+    assert kgr("graph", "load", str(data), "-g", "hdr", home=tmp_path).returncode == 0

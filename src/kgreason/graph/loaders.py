@@ -108,8 +108,21 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
 
 
+# Column names of a header row (``head<TAB>relation<TAB>tail`` and its usual synonyms), lower-cased.
+_HEADER = (
+    {"head", "subject", "source", "src", "from", "h", "s"},
+    {"relation", "predicate", "type", "rel", "relationship", "edge", "r", "p"},
+    {"tail", "object", "target", "dst", "to", "t", "o"},
+)
+
+
 def read_triples(path: Path) -> Iterator[tuple[int, Edge]]:
-    """``(line, edge)`` from a ``head<TAB>relation<TAB>tail`` file; blank lines are skipped."""
+    """``(line, edge)`` from a ``head<TAB>relation<TAB>tail`` file; blank lines are skipped.
+
+    A first line that is a header row (``head<TAB>relation<TAB>tail``, ``subject<TAB>predicate<TAB>object``,
+    ...) is refused rather than loaded as a triple: the file holds triples only.
+    """
+    first = True
     for number, line in _lines(path):
         text = line.rstrip("\r\n")
         if not text.strip():
@@ -122,6 +135,17 @@ def read_triples(path: Path) -> Iterator[tuple[int, Edge]]:
                 line=number,
             )
         head, rel, tail = (p.strip() for p in parts)
+        if first and all(
+            cell.lower().lstrip("#").strip() in names
+            for cell, names in zip((head, rel, tail), _HEADER, strict=True)
+        ):
+            raise InputError(
+                f"this looks like a header row ({head}, {rel}, {tail}), not a triple",
+                path=str(path),
+                line=number,
+                hint="a .tsv file holds head<TAB>relation<TAB>tail triples only: delete the header line",
+            )
+        first = False
         if not head or not rel or not tail:
             raise InputError("empty head, relation or tail", path=str(path), line=number)
         edge = Edge(head, rel, tail)

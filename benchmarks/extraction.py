@@ -29,7 +29,7 @@ Writes ``benchmarks/out/extraction.json`` and a record under ``benchmarks/record
 Usage::
 
     .venv/bin/python benchmarks/extraction.py --models smollm2-135m,qwen2.5-coder-1.5b \\
-        [--systems kgreason,langchain,neo4j-graphrag,rules] [--docs-per-domain N] \\
+        [--systems kgreason,langchain,neo4j-graphrag,rules] [--docs-per-domain N] [--skip-docs K] \\
         [--peers-python /tmp/peers-venv/bin/python] [--parallel 4] [--threads N] [--max-tokens 768]
 """
 
@@ -148,8 +148,8 @@ def run_peer(
     return result
 
 
-def select_documents(domain: Domain, n: int | None) -> list[dict[str, Any]]:
-    return domain.documents if n is None else domain.documents[:n]
+def select_documents(domain: Domain, n: int | None, skip: int = 0) -> list[dict[str, Any]]:
+    return domain.documents[skip:] if n is None else domain.documents[skip : skip + n]
 
 
 def scores_for(
@@ -179,6 +179,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--systems", default="kgreason,langchain,neo4j-graphrag,rules")
     ap.add_argument("--domains", default=None, help="comma-separated domain folders (default: all)")
     ap.add_argument("--docs-per-domain", type=int, default=None, help="the first N documents of each domain")
+    ap.add_argument(
+        "--skip-docs", type=int, default=0, help="start after the first K documents of each domain"
+    )
     ap.add_argument("--peers-python", default=os.environ.get("KGR_PEERS_PYTHON", DEFAULT_PEERS_PYTHON))
     ap.add_argument("--parallel", type=int, default=4, help="server slots and concurrent requests per system")
     ap.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: all cores)")
@@ -189,7 +192,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     load0 = load_average()
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     domains = load_corpus(domains=args.domains.split(",") if args.domains else None)
-    picked = {d.name: select_documents(d, args.docs_per_domain) for d in domains}
+    picked = {d.name: select_documents(d, args.docs_per_domain, args.skip_docs) for d in domains}
     n_docs = sum(len(v) for v in picked.values())
     n_sent = sum(1 for d in domains for s in d.sentences if s["doc_id"] in {x["id"] for x in picked[d.name]})
     results: dict[str, Any] = {
@@ -198,6 +201,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "parallel": args.parallel,
             "max_tokens": args.max_tokens,
             "docs_per_domain": args.docs_per_domain,
+            "skip_docs": args.skip_docs,
             "threads": args.threads,
         },
         "runs": [],
@@ -320,9 +324,13 @@ def _record(results: dict[str, Any], args: Any, load0: float) -> None:
     slim = {**results, "runs": [{k: v for k, v in r.items() if k != "predictions"} for r in results["runs"]]}
     ran = [r for r in results["runs"] if r["model"]]
     models = sorted({re.sub(r"[^a-z0-9-]+", "_", str(r["model"]).split("/")[-1].lower()) for r in ran})
-    variant = "-".join(models or ["rules"]) + (
-        f"-first{args.docs_per_domain}" if args.docs_per_domain else ""
-    )
+    subset = ""
+    if args.docs_per_domain or args.skip_docs:
+        first, last = args.skip_docs + 1, args.skip_docs + (args.docs_per_domain or 0)
+        subset = (
+            f"-first{last}" if first == 1 else f"-docs{first}to{last}" if last >= first else f"-from{first}"
+        )
+    variant = "-".join(models or ["rules"]) + subset
     write_record(
         "extraction",
         slim,

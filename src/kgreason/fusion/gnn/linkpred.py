@@ -24,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kgreason.fusion.gnn.datasets import KGDataset
+from kgreason.fusion.gnn.distributed import DistContext, current
 
 
 class LinkPredConfig(BaseModel):
@@ -259,12 +260,19 @@ def evaluate(
     *,
     known: dict[tuple[int, int], set[int]] | None = None,
     batch_size: int = 512,
+    dist: DistContext | None = None,
 ) -> dict[str, float]:
-    """Filtered MRR and Hits@1/3/10 over both directions of ``split``."""
+    """Filtered MRR and Hits@1/3/10 over both directions of ``split``.
+
+    With a distributed ``dist``, each rank ranks its share of the queries and the metrics are
+    all-reduced (every rank must call this); without it, every query is ranked here.
+    """
     import torch
 
     known = known if known is not None else known_answers(dataset)
     queries = _queries(dataset.split(split), dataset.num_relations)
+    if dist is not None:
+        queries = dist.shard(queries)
     ranks: list[float] = []
     model.train(False)
     with torch.no_grad():
@@ -282,14 +290,16 @@ def evaluate(
                 ranks.append(1.0 + higher + equal / 2.0)
     arr = np.asarray(ranks)
     if arr.size == 0:
-        return {"mrr": 0.0, "hits@1": 0.0, "hits@3": 0.0, "hits@10": 0.0, "n": 0}
-    return {
-        "mrr": float((1.0 / arr).mean()),
-        "hits@1": float((arr <= 1).mean()),
-        "hits@3": float((arr <= 3).mean()),
-        "hits@10": float((arr <= 10).mean()),
-        "n": int(arr.size),
-    }
+        metrics: dict[str, float] = {"mrr": 0.0, "hits@1": 0.0, "hits@3": 0.0, "hits@10": 0.0, "n": 0}
+    else:
+        metrics = {
+            "mrr": float((1.0 / arr).mean()),
+            "hits@1": float((arr <= 1).mean()),
+            "hits@3": float((arr <= 3).mean()),
+            "hits@10": float((arr <= 10).mean()),
+            "n": int(arr.size),
+        }
+    return dist.mean_metrics(metrics) if dist is not None else metrics
 
 
 def train_linkpred(
@@ -300,6 +310,7 @@ def train_linkpred(
     seed: int = 0,
     text: Any = None,
     progress: Callable[[int, dict[str, float]], None] | None = None,
+    dist: DistContext | None = None,
 ) -> TrainResult:
     """Train on ``dataset.train`` with early stopping on ``dataset.valid`` (filtered MRR).
 
@@ -316,9 +327,15 @@ def train_linkpred(
         text: optional ``[N, F]`` tensor of frozen entity text features.
         progress: called after every epoch with the epoch number (counted across an ensemble's
             members) and the latest metrics.
+        dist: the distributed run this process is part of (default: the one ``distributed.init_from_env``
+            joined, if any): the model is wrapped in DistributedDataParallel, each rank trains on its share
+            of every global batch of ``config.batch_size`` queries and ranks its share of the valid queries.
     """
+    dist = dist if dist is not None else current()
     if config.ensemble == 1 and config.link_features == 0:
-        return _train_member(dataset, config, device=device, seed=seed, text=text, progress=progress)
+        return _train_member(
+            dataset, config, device=device, seed=seed, text=text, progress=progress, dist=dist
+        )
     started = time.perf_counter()
     single = config.model_copy(update={"ensemble": 1, "link_features": 0.0})
     joined = LinkPredModel(dataset, config, device=device, text=text)
@@ -336,8 +353,9 @@ def train_linkpred(
                 progress(done + epoch, row)
 
         result = _train_member(
-            dataset, budget, device=device, seed=seed + member, text=text, progress=member_progress
-        )
+            dataset, budget, device=device, seed=seed + member, text=text, progress=member_progress,
+            dist=dist,
+        )  # fmt: skip
         joined.encoders[member].load_state_dict(result.model.encoder.state_dict())
         history.extend({**row, "member": float(member)} for row in result.history)
         epochs += result.epochs_run
@@ -387,6 +405,7 @@ def _train_member(
     seed: int,
     text: Any,
     progress: Callable[[int, dict[str, float]], None] | None,
+    dist: DistContext,
 ) -> TrainResult:
     """One model (``config.ensemble == 1``): the training loop with early stopping."""
     import torch
@@ -400,6 +419,7 @@ def _train_member(
     else:
         optim = torch.optim.Adam(params, lr=config.lr)
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
+    step = dist.wrap(_batch_loss(model, config, loss_fn))  # DDP averages the ranks' gradients
     queries = _queries(dataset.train, dataset.num_relations)
     known = known_answers(dataset)
     best: dict[str, float] = {"mrr": -1.0}
@@ -413,25 +433,20 @@ def _train_member(
         order = rng.permutation(len(queries))
         total = 0.0
         for start in range(0, len(order), config.batch_size):
-            batch = torch.as_tensor(queries[order[start : start + config.batch_size]], device=model.device)
-            ent, rel = model.member_vectors(0)
-            h, r, t = ent[batch[:, 0]], rel[batch[:, 1]], ent[batch[:, 2]]
-            scores = model.decoder.score_all(h, r, ent)
-            loss = loss_fn(scores, batch[:, 2])
-            if config.relation_prediction > 0:
-                rel_scores = model.decoder.score_relations(h, t, rel)
-                loss = loss + config.relation_prediction * loss_fn(rel_scores, batch[:, 1])
-            if config.reg > 0:
-                loss = loss + config.reg * model.decoder.regulariser(h, r, t)
+            chosen = order[start : start + config.batch_size]
+            mine = dist.shard(chosen)  # the global batch is the same for any number of ranks
+            batch = torch.as_tensor(queries[mine], device=model.device)
+            loss = step(batch)
             optim.zero_grad()
-            loss.backward()
+            (loss * dist.share(len(mine), len(chosen))).backward()
             optim.step()
             total += float(loss.detach()) * len(batch)
+        (total,) = dist.sum([total])
         row: dict[str, float] = {"epoch": float(epoch), "loss": total / len(order)}
         elapsed = time.perf_counter() - started
-        out_of_time = elapsed > config.max_seconds
+        out_of_time = dist.any(elapsed > config.max_seconds)  # every rank stops at the same epoch
         if epoch % config.eval_every == 0 or epoch == config.epochs or out_of_time:
-            metrics = evaluate(model, dataset, "valid", known=known)
+            metrics = evaluate(model, dataset, "valid", known=known, dist=dist)
             row.update({f"valid_{k}": v for k, v in metrics.items()})
             if metrics["mrr"] > best["mrr"]:
                 best, stale = metrics, 0
@@ -450,6 +465,38 @@ def _train_member(
         model.load_state_dict(best_state)
     model.train(False)
     return TrainResult(model, config, best, epoch, time.perf_counter() - started, history)
+
+
+def _batch_loss(model: LinkPredModel, config: LinkPredConfig, loss_fn: Any) -> Any:
+    """A ``torch.nn.Module`` whose forward is the training loss of one batch of ``[B, 3]`` queries for
+    ``model``'s first member (a module, so that DistributedDataParallel can wrap it): 1vsAll
+    cross-entropy, plus the relation-prediction loss and the N3 penalty when configured, each a mean
+    over the batch. An empty batch (a rank's share of a short last batch) gives a zero that still
+    reaches every parameter, as DDP expects."""
+    import torch
+
+    class BatchLoss(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = model.encoders[0]
+            self.decoder = model.decoder
+
+        def forward(self, batch: torch.Tensor) -> torch.Tensor:
+            ent: torch.Tensor
+            rel: torch.Tensor
+            ent, rel = self.encoder(model.edge_index, model.edge_type)
+            if len(batch) == 0:
+                return (ent.sum() + rel.sum()) * 0.0
+            h, r, t = ent[batch[:, 0]], rel[batch[:, 1]], ent[batch[:, 2]]
+            loss: torch.Tensor = loss_fn(self.decoder.score_all(h, r, ent), batch[:, 2])
+            if config.relation_prediction > 0:
+                rel_scores = self.decoder.score_relations(h, t, rel)
+                loss = loss + config.relation_prediction * loss_fn(rel_scores, batch[:, 1])
+            if config.reg > 0:
+                loss = loss + config.reg * self.decoder.regulariser(h, r, t)
+            return loss
+
+    return BatchLoss()
 
 
 def evaluate_dataset(

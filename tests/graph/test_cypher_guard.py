@@ -235,6 +235,15 @@ def test_bad_cypher_is_an_input_error(store: Neo4jStore) -> None:
         store.run_cypher("RETURN nosuch.fn(1) AS x".replace("nosuch.fn", "toUpperr"))
 
 
+def test_a_cypher_error_points_into_the_query_as_written(store: Neo4jStore) -> None:
+    # The guard runs `EXPLAIN <query>` first; the position the server reports must not count that prefix.
+    query = "MATCH (n) RETRUN n LIMIT 1"
+    with pytest.raises(InputError) as info:
+        store.run_cypher(query)
+    position = query.index("RETRUN")
+    assert f"line 1, column {position + 1} (offset: {position})" in info.value.message, info.value.message
+
+
 def test_allow_write_lifts_the_guard(store: Neo4jStore) -> None:
     result = store.run_cypher(
         f"MATCH (n:KG_{G} {{id: 'dave'}}) SET n.note = 'written' RETURN n.note AS note", read_only=False

@@ -223,7 +223,9 @@ def run_guarded(
         if abandoned is not None and abandoned():
             raise GraphError("the query was abandoned (its caller stopped waiting); not run again")
         if not pol.allow_write and not explained_before:
-            explained = tx.run("EXPLAIN " + text, parameters).consume()
+            outcome["shift"] = len(_EXPLAIN)  # an error here places its position in the prefixed text
+            explained = tx.run(_EXPLAIN + text, parameters).consume()
+            outcome["shift"] = 0
             outcome["query_type"] = explained.query_type or ""
             if explained.query_type != "r":
                 raise QueryRefused(
@@ -265,7 +267,7 @@ def run_guarded(
             else:
                 session.execute_read(unit)
     except neo_exc.Neo4jError as exc:
-        raise _translate(exc, query, pol) from exc
+        raise _translate(exc, query, pol, shift=outcome.get("shift", 0)) from exc
     elapsed = (time.perf_counter() - started) * 1000
     rows_out: list[dict[str, Any]] = outcome["rows"]
     record = QueryRecord("cypher", query, parameters, store=store, rows=len(rows_out), elapsed_ms=elapsed)
@@ -286,9 +288,26 @@ def _out_of_memory(exc: neo_exc.Neo4jError, query: str) -> GraphError:
     )
 
 
-def _translate(exc: neo_exc.Neo4jError, query: str, policy: GuardPolicy) -> Exception:
+_EXPLAIN = "EXPLAIN "
+_POSITION = re.compile(r"line (\d+), column (\d+) \(offset: (\d+)\)")
+
+
+def _unshift(message: str, shift: int) -> str:
+    """``message`` with the server's ``line L, column C (offset: O)`` moved back by the ``shift``
+    characters of a prefix the guard added (``EXPLAIN ``), so it points into the caller's query."""
+
+    def back(m: re.Match[str]) -> str:
+        line, column, offset = (int(g) for g in m.groups())
+        column = column - shift if line == 1 else column
+        return f"line {line}, column {max(column, 1)} (offset: {max(offset - shift, 0)})"
+
+    return _POSITION.sub(back, message) if shift else message
+
+
+def _translate(exc: neo_exc.Neo4jError, query: str, policy: GuardPolicy, *, shift: int = 0) -> Exception:
     code = exc.code or ""
     message = (exc.message or str(exc)).splitlines()[0] if (exc.message or str(exc)) else code
+    message = _unshift(message, shift)
     if "TimedOut" in code or "Terminated" in code or "TransactionTimedOut" in code:
         return GraphError(
             f"query timed out after {policy.timeout_s}s and was stopped on the server",

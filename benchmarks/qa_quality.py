@@ -202,7 +202,9 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def strategy_spec(name: str, store: str) -> tuple[str, dict[str, Any]]:
-    """``retrieve`` / ``multihop`` / ``multihop:MODE`` -> (strategy name, options)."""
+    """``retrieve`` / ``multihop`` / ``multihop:MODE`` -> (strategy name, options); a ``+fit`` suffix (the
+    ranker fitted to the graph first, ``kgr train ranker``) is read by ``run_one``."""
+    name = name.removesuffix("+fit")
     base, _, mode = name.partition(":")
     if base == "multihop":
         mode = mode or "explore"
@@ -233,6 +235,26 @@ def self_train_gnn(graph: Any, n: int) -> None:
     )
 
 
+RANKER_QUESTIONS = 60
+
+
+def fit_ranker_options(graph: Any, strategy: str, options: dict[str, Any]) -> dict[str, float]:
+    """The path-ranker weights fitted to the graph on questions generated from it (no hand-written
+    question is seen), as ``kgr train ranker`` fits them."""
+    from kgreason.reasoning.ranker import fit_ranker, generate_questions
+
+    started = time.perf_counter()
+    generated = generate_questions(graph.store, n=RANKER_QUESTIONS, seed=0)
+    fit = fit_ranker(graph.store, generated, strategy=strategy, base=options)
+    print(
+        f"ranker fitted for {strategy} on {len(generated)} generated questions in "
+        f"{time.perf_counter() - started:.0f} s: {fit.options or 'defaults kept'} "
+        f"(held-out generated {fit.before.get('all')} -> {fit.after.get('all')})",
+        file=sys.stderr,
+    )
+    return fit.options
+
+
 @contextmanager
 def neo4j_uri(home: Path) -> Iterator[str]:
     """``KGR_NEO4J_URI`` if set, else a local Neo4j started for this run (stopped at the end)."""
@@ -250,6 +272,8 @@ def run_one(graph: Any, strategy: str, llm: str, questions: list[dict[str, Any]]
     """Ask every question with one (strategy, llm) pair; exceptions are recorded, not raised."""
     name, options = strategy_spec(strategy, graph.backend)
     run = Run(strategy, llm)
+    if strategy.endswith("+fit"):
+        options = {**options, **fit_ranker_options(graph, name, options)}
     try:
         backend, _, model = llm.partition("@")  # "llamacpp@/path/model.gguf": another model
         engine = graph.engine(
@@ -375,7 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     parser.add_argument("--store", choices=("memory", "neo4j"), default="memory")
     parser.add_argument(
-        "--strategies", default="retrieve,multihop", help="comma-separated, e.g. multihop:cypher"
+        "--strategies",
+        default="retrieve,multihop",
+        help="comma-separated, e.g. multihop:cypher; a +fit suffix fits the path ranker to the graph first",
     )
     parser.add_argument(
         "--llm",

@@ -80,6 +80,9 @@ def qa(
 ) -> None:
     """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
     require_extra("gnn", *GNN_MODULES)
+    from kgreason.fusion.gnn.distributed import refuse_distributed
+
+    refuse_distributed("kgr train qa")
     from kgreason.fusion.gnn.qa_model import QAConfig
     from kgreason.fusion.gnn.run_settings import make_config
     from kgreason.fusion.gnn.training import train_qa_model
@@ -124,16 +127,21 @@ def linkpred(
     threads: int = ThreadsOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved)."""
+    """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved).
+
+    Runs on several processes under torchrun (DistributedDataParallel; rank 0 saves and prints).
+    """
     require_extra("gnn", *GNN_MODULES)
+    from kgreason.fusion.gnn.distributed import init_from_env
     from kgreason.fusion.gnn.linkpred import LinkPredConfig
     from kgreason.fusion.gnn.run_settings import make_config
     from kgreason.fusion.gnn.training import train_linkpred_model
 
     device = check_device(device)
+    dist = init_from_env(device)  # joins torchrun's process group; one process without torchrun
     target = existing_store(graph, store, settings())
     options = parse_key_values(option, "--option")
-    with progress() as bar:
+    with progress(enabled=dist.is_main) as bar:
         config = make_config(LinkPredConfig, options)  # a bad option fails here, with its name
         task = bar.add_task("train linkpred", total=config.epochs * config.ensemble)
         meta = train_linkpred_model(
@@ -146,7 +154,8 @@ def linkpred(
             progress=lambda epoch, row: bar.update(task, completed=epoch),
         )
     meta.pop("entities", None)
-    _report(meta, as_json)
+    if dist.is_main:
+        _report(meta, as_json)
 
 
 @app.command("ranker")

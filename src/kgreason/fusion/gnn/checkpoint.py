@@ -45,9 +45,17 @@ def save_checkpoint(
     meta: dict[str, Any],
     features: npt.NDArray[np.float32] | None = None,
 ) -> Path:
-    """Write ``model.pt``, ``features.npy`` and ``meta.json`` into ``path`` (created if missing)."""
+    """Write ``model.pt``, ``features.npy`` and ``meta.json`` into ``path`` (created if missing).
+
+    In a distributed run (``distributed.init_from_env``) only rank 0 writes; the other ranks hold the
+    same model and write nothing.
+    """
     import torch
 
+    from kgreason.fusion.gnn.distributed import current
+
+    if not current().is_main:
+        return path
     private_dir(path)  # 0700, like everything kgreason creates under KGR_HOME
     torch.save(state, path / "model.pt")
     if features is not None:

@@ -175,3 +175,13 @@ def shutdown() -> None:
         if dist.is_initialized():
             dist.destroy_process_group()
     _current = SINGLE
+
+
+def refuse_distributed(command: str) -> None:
+    """Raise a ``ConfigError`` when this process was started by torchrun for a ``command`` that trains on
+    one process only (every rank would train the same model on its own)."""
+    if _env_int("WORLD_SIZE", 1) > 1:
+        raise ConfigError(
+            f"{command} does not train on several processes yet",
+            hint="run it without torchrun (kgr train linkpred runs under torchrun)",
+        )

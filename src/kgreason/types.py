@@ -321,11 +321,13 @@ class Answer:
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    text_sources: tuple[SourceSentence, ...] = ()
+    """Sentences cited from the text itself, not through an edge (retrieve's ``chunks`` option)."""
 
     @property
     def sources(self) -> tuple[SourceSentence, ...]:
         """The document sentences behind the evidence edges that came from text (``kgr graph extract``),
-        once each, in evidence order."""
+        once each, in evidence order; then the sentences of ``text_sources`` not already among them."""
         seen: dict[str, None] = {}
         out: list[SourceSentence] = []
         for path in self.evidence:
@@ -333,7 +335,8 @@ class Answer:
                 if edge.id not in seen:
                     seen[edge.id] = None
                     out.extend(edge_sources(edge))
-        return tuple(out)
+        cited = {(s.doc, s.start, s.end) for s in out}
+        return (*out, *(s for s in self.text_sources if (s.doc, s.start, s.end) not in cited))
 
     def to_dict(self) -> dict[str, Any]:
         return {

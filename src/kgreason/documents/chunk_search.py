@@ -5,7 +5,10 @@ and the entities they mention) and builds an embedded index: BM25 over lower-cas
 MiniLM embeddings of each chunk. ``search`` ranks the chunks both ways and fuses the two rankings by
 reciprocal rank (each list contributes ``1 / (rrf_k + rank)``), so a chunk found by either wins by agreeing
 with the other. Each hit carries the entities its chunk mentions: the seeds to expand into the graph from.
-The index works on every store (it reads nodes and edges through the ``GraphStore`` protocol).
+The index works on every store (it reads nodes and edges through the ``GraphStore`` protocol);
+``kgreason.documents.text_search.chunk_index(store)`` picks it for the memory store and
+``Neo4jChunkIndex`` (Neo4j's own full-text and vector indexes) for Neo4j. ``cited_sentence`` picks the
+sentence of a hit that a citation points to.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from kgreason.documents.lexical import CHUNK, DOCUMENT, HAS_CHUNK, MENTIONS
+from kgreason.documents.lexical import CHUNK, DOCUMENT, HAS_CHUNK, MENTIONS, string_list
 from kgreason.embed.encoder import TextEncoder
 from kgreason.graph.store import GraphStore
+from kgreason.types import Node
 
 _WORD = re.compile(r"\w+")
 
@@ -37,6 +41,8 @@ class ChunkHit:
     score: float
     text_rank: int | None
     vector_rank: int | None
+    starts: tuple[int, ...] = ()
+    """Where the chunk starts in each of ``documents`` (character offset; same order)."""
 
 
 def _words(text: str) -> list[str]:
@@ -49,13 +55,16 @@ class ChunkIndex:
     def __init__(
         self,
         chunks: Sequence[tuple[str, str, tuple[str, ...], tuple[str, ...]]],
+        starts: Mapping[str, tuple[int, ...]] | None = None,
         *,
         encoder: TextEncoder | None = None,
         k1: float = 1.2,
         b: float = 0.75,
     ) -> None:
-        """``chunks``: ``(chunk id, text, document ids, mentioned entity ids)``."""
+        """``chunks``: ``(chunk id, text, document ids, mentioned entity ids)``; ``starts``: per chunk id,
+        its offset in each of its documents."""
         self.chunks = list(chunks)
+        self.starts = dict(starts or {})
         self.k1, self.b = k1, b
         self._tf = [Counter(_words(text)) for _, text, _, _ in self.chunks]
         self._len = [sum(tf.values()) for tf in self._tf]
@@ -69,24 +78,26 @@ class ChunkIndex:
     @classmethod
     def from_store(cls, store: GraphStore, *, encoder: TextEncoder | None = None) -> ChunkIndex:
         texts: dict[str, str] = {}
-        doc_ids: dict[str, str] = {}
+        doc_nodes: dict[str, Node] = {}
         for node in store.iter_nodes():
             if CHUNK in node.labels:
                 texts[node.id] = str(node.properties.get("text", ""))
             elif DOCUMENT in node.labels:
-                doc_ids[node.id] = str(node.properties.get("doc_id", node.id))
+                doc_nodes[node.id] = node
         docs: dict[str, list[str]] = {}
         entities: dict[str, list[str]] = {}
         for edge in store.iter_edges():
             if edge.type == HAS_CHUNK and edge.target in texts:
-                docs.setdefault(edge.target, []).append(doc_ids.get(edge.source, edge.source))
+                docs.setdefault(edge.target, []).append(edge.source)
             elif edge.type == MENTIONS and edge.source in texts:
                 entities.setdefault(edge.source, []).append(edge.target)
-        rows = [
-            (cid, texts[cid], tuple(sorted(docs.get(cid, ()))), tuple(sorted(entities.get(cid, ()))))
-            for cid in sorted(texts)
-        ]
-        return cls(rows, encoder=encoder)
+        rows = []
+        starts: dict[str, tuple[int, ...]] = {}
+        for cid in sorted(texts):
+            placed = sorted(document_offset(doc_nodes.get(d), d, cid) for d in docs.get(cid, ()))
+            rows.append((cid, texts[cid], tuple(d for d, _ in placed), tuple(sorted(entities.get(cid, ())))))
+            starts[cid] = tuple(s for _, s in placed)
+        return cls(rows, starts, encoder=encoder)
 
     def _bm25(self, query: str) -> npt.NDArray[np.float64]:
         scores = np.zeros(len(self.chunks))
@@ -136,6 +147,48 @@ class ChunkIndex:
                 fused[i],
                 text_rank.get(i),
                 vector_rank.get(i),
+                self.starts.get(self.chunks[i][0], ()),
             )
             for i in best
         ]
+
+
+def fuse(rankings: Sequence[Sequence[str]], *, rrf_k: int = 60) -> dict[str, float]:
+    """Reciprocal-rank fusion: each ranking (ids, best first) gives an id ``1 / (rrf_k + rank)``."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, 1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (rrf_k + rank)
+    return fused
+
+
+def document_offset(doc: Node | None, doc_node_id: str, chunk_id: str) -> tuple[str, int]:
+    """``(document id, where the chunk starts in it)`` from the Document node's chunk list."""
+    if doc is None:
+        return (doc_node_id, 0)
+    chunk_ids = string_list(doc.properties.get("kgr_chunks"))
+    starts = list(doc.properties.get("kgr_starts") or [])
+    start = 0
+    if chunk_id in chunk_ids and chunk_ids.index(chunk_id) < len(starts):
+        start = int(starts[chunk_ids.index(chunk_id)])
+    return (str(doc.properties.get("doc_id", doc_node_id)), start)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def cited_sentence(text: str, query: str) -> tuple[int, int]:
+    """The offsets in ``text`` of its sentence sharing the most words with ``query`` (the first on a tie;
+    the whole text when it has one sentence or none shares a word)."""
+    wanted = set(_words(query))
+    best: tuple[int, int] = (0, len(text))
+    best_shared = 0
+    start = 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.start() if match is not None else len(text)
+        shared = len(wanted.intersection(_words(text[start:end])))
+        if shared > best_shared:
+            best, best_shared = (start, end), shared
+        if match is not None:
+            start = match.end()
+    return best

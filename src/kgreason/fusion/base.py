@@ -23,7 +23,7 @@ from kgreason.errors import ConfigError, suggest
 from kgreason.fusion.question import QuestionAnalysis, analyse
 from kgreason.fusion.recording import RecordingStore
 from kgreason.graph.store import GraphStore
-from kgreason.types import Answer, Citation, Path
+from kgreason.types import Answer, Citation, Path, SourceSentence
 
 if TYPE_CHECKING:
     from kgreason.llm.base import ChatModel
@@ -78,6 +78,8 @@ class Draft:
     value: str | None = None
     abstained: str | None = None
     form: str = ""
+    sources: tuple[SourceSentence, ...] = ()
+    """Document sentences cited beside the evidence edges (e.g. chunks found by a text search)."""
 
 
 @dataclass
@@ -200,6 +202,7 @@ class Strategy(ABC):
             llm_calls=ctx.llm_calls,
             prompt_tokens=ctx.prompt_tokens,
             completion_tokens=ctx.completion_tokens,
+            text_sources=answer.text_sources,
         )
 
     @abstractmethod
@@ -251,4 +254,5 @@ class Strategy(ABC):
             citations=tuple(citations),
             unsupported=tuple(unsupported),
             scores=draft.scores,
+            text_sources=draft.sources,
         )

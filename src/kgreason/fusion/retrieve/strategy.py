@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal, cast
 
 from pydantic import Field
 
-from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Strategy
+from kgreason.documents.chunk_search import ChunkHit, cited_sentence
+from kgreason.documents.lexical import CHUNK
+from kgreason.documents.text_search import ChunkSearch, chunk_index
+from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Seed, Strategy
 from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeCheck, TypeMatcher, resolve
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
@@ -37,7 +41,7 @@ from kgreason.fusion.retrieve.relation_paths import (
 )
 from kgreason.graph.path_query import Direction, PathQuery, Step
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
-from kgreason.types import Citation, Edge, Path
+from kgreason.types import Citation, Edge, Path, SourceSentence
 
 
 class RetrieveOptions(ReadingOptions):
@@ -55,6 +59,12 @@ class RetrieveOptions(ReadingOptions):
     prompt_fact_tokens: int = Field(500, ge=50, description="Facts shown to the LLM for its one choice.")
     max_choices: int = Field(8, ge=2, description="At most this many options in one constrained choice.")
     max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
+    chunks: int = Field(
+        0,
+        ge=0,
+        le=50,
+        description="Search the text layer too: cite this many best chunks (0: off); see docs/documents.md.",
+    )
 
 
 def verbalise(edge: Edge) -> str:
@@ -79,6 +89,7 @@ class RetrieveStrategy(Strategy):
         self._schema_cache: GraphSchema | None = None
         self._path_scorer: PathScorer | None = None
         self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
+        self._chunk_index: tuple[tuple[int, int], ChunkSearch] | None = None
 
     @property
     def scorer(self) -> RelationScorer:
@@ -193,15 +204,99 @@ class RetrieveStrategy(Strategy):
         return self.scorer.score(text, others)
 
     def gather(self, ctx: Context) -> Evidence:
+        hits = self._search_text(ctx) if self.options.chunks > 0 else []
         if not ctx.seeds:
+            if hits:
+                return self._from_text(ctx, hits, None)
             ctx.note("gather", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
         readings = {s.node_id: self._readings(ctx, s.node_id, masked) for s in ctx.seeds}
         o = self.options
-        res = resolve(ctx.analysis, readings, self._type_check(ctx), o.form_settings())
+        type_ok = self._type_check(ctx)
+        res = resolve(ctx.analysis, readings, type_ok, o.form_settings())
         ctx.note("resolve", **res.summary())
-        return evidence_for(ctx, res, readings, o.token_budget)
+        evidence = evidence_for(ctx, res, readings, o.token_budget)
+        if hits:
+            if res.abstained is not None:
+                return self._from_text(ctx, hits, type_ok)
+            return _with_sources(evidence, _chunk_sources(ctx.question, hits))
+        return evidence
+
+    # -- the text layer (option ``chunks``) ---------------------------------------------------------------
+    def _search_text(self, ctx: Context) -> list[ChunkHit]:
+        """The best ``chunks`` chunks for the question (none when the graph has no text layer)."""
+        if CHUNK not in self._schema().labels:
+            return []
+        stats = self.store.stats()
+        key = (stats.nodes, stats.edges)
+        if self._chunk_index is None or self._chunk_index[0] != key:
+            self._chunk_index = (key, chunk_index(self.store, encoder=self.resources.encoder))
+        hits = self._chunk_index[1].search(ctx.question, k=self.options.chunks)
+        ctx.note(
+            "search_text",
+            chunks=[
+                {
+                    "chunk": h.chunk_id,
+                    "documents": list(h.documents),
+                    "entities": list(h.entities),
+                    "score": round(h.score, 6),
+                    "text_rank": h.text_rank,
+                    "vector_rank": h.vector_rank,
+                }
+                for h in hits
+            ],
+        )
+        return hits
+
+    def _from_text(self, ctx: Context, hits: Sequence[ChunkHit], type_ok: TypeCheck | None) -> Evidence:
+        """The question names no entity of the graph, or the graph alone does not answer it: answer from
+        the entities the found chunks mention. An entity of the asked type is the answer itself (the chunk
+        says what the question asks about it); otherwise each entity is an anchor of the relation-path
+        reading, and the best-scoring reading that answers wins."""
+        sources = _chunk_sources(ctx.question, hits)
+        if type_ok is None and ctx.analysis.answer_type:
+            type_ok = self._type_check(ctx)
+        mentioned = list(dict.fromkeys(e for h in hits for e in h.entities))
+        nodes = ctx.store.get_nodes(mentioned)
+        entities = [
+            nodes[e] for e in mentioned if e in nodes and not BOOKKEEPING_LABELS & set(nodes[e].labels)
+        ]
+        o = self.options
+        if type_ok is not None and ctx.analysis.form in ("single", "list"):
+            for hit in hits:  # the best chunk with an entity of the asked type
+                typed = [n for n in entities if n.id in hit.entities and type_ok(Path((n,)))]
+                if typed:
+                    answers = typed[:1] if ctx.analysis.form == "single" else typed
+                    res = Resolution(
+                        answers=[n.id for n in answers],
+                        form=ctx.analysis.form,
+                        paths=[Path((n,)) for n in answers],
+                        note={"rule": "entity of the asked type in the found text", "chunk": hit.chunk_id},
+                    )
+                    ctx.note("resolve", **res.summary())
+                    return _with_sources(evidence_for(ctx, res, {}, o.token_budget), sources)
+        best: tuple[Resolution, dict[str, list[Reading]], tuple[Seed, ...]] | None = None
+        for node in entities:
+            seed = Seed(node.id, "", 1.0)
+            masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+            readings = {node.id: self._readings(ctx, node.id, masked)}
+            analysis = replace(ctx.analysis, anchors=(node.id,), mentions=())
+            res = resolve(analysis, readings, type_ok, o.form_settings())
+            if (
+                res.abstained is None
+                and res.chosen
+                and (best is None or res.chosen[0].score > best[0].chosen[0].score)
+            ):
+                best = (res, readings, (seed,))
+        if best is None:
+            res = Resolution(abstained="neither the graph nor the found text answers", form=ctx.analysis.form)
+            ctx.note("resolve", **res.summary())
+            return _with_sources(Evidence(notes={"resolution": res}), sources)
+        res, readings, seeds = best
+        res.note["rule"] = f"from an entity of the found text: {res.note.get('rule', '')}".rstrip(": ")
+        ctx.note("resolve", **res.summary())
+        return _with_sources(evidence_for(replace(ctx, seeds=seeds), res, readings, o.token_budget), sources)
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
@@ -218,7 +313,9 @@ class RetrieveStrategy(Strategy):
         save = getattr(self._scorer, "save", None)
         if save is not None:
             save()
-        return compose(evidence, res, answers, ranked)
+        draft = compose(evidence, res, answers, ranked)
+        sources = evidence.notes.get("sources")
+        return replace(draft, sources=tuple(sources)) if sources else draft
 
     def _ask_llm(self, ctx: Context, evidence: Evidence, answers: list[str]) -> list[str]:
         """The question wants one entity and the best path reaches several: the model picks one."""
@@ -306,6 +403,23 @@ def evidence_for(
         candidates=tuple(candidates),
         notes={"resolution": res, "readings": readings, "evidence_tokens": used},
     )
+
+
+def _chunk_sources(question: str, hits: Sequence[ChunkHit]) -> tuple[SourceSentence, ...]:
+    """A citation per found chunk and document: the chunk's sentence closest to the question, with its
+    offsets in the document."""
+    out = []
+    for hit in hits:
+        start, end = cited_sentence(hit.text, question)
+        for doc, offset in zip(hit.documents, hit.starts or (0,) * len(hit.documents), strict=True):
+            out.append(
+                SourceSentence("", doc, hit.text[start:end], offset + start, offset + end, hit.chunk_id)
+            )
+    return tuple(out)
+
+
+def _with_sources(evidence: Evidence, sources: tuple[SourceSentence, ...]) -> Evidence:
+    return replace(evidence, notes={**evidence.notes, "sources": sources})
 
 
 def _markers(evidence: Evidence) -> dict[str, str]:

@@ -28,8 +28,8 @@ DRUGS = [
 
 @pytest.mark.slow
 def test_gnn_link_prediction_hook_end_to_end(settings: Settings, kgr_home: Path) -> None:
-    from kgreason.cli.ddi_cmd import gnn_link_predictor
     from kgreason.fusion.gnn.training import train_linkpred_model
+    from kgreason.reasoning.link_prediction import gnn_link_predictor
 
     store = MemoryStore("ddi", settings)
     REAL.load(store)

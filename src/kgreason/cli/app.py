@@ -19,7 +19,6 @@ import typer
 from kgreason.cli import (
     ask_cmd,
     config_cmd,
-    ddi_cmd,
     doctor_cmd,
     eval_cmd,
     graph_cmd,
@@ -30,6 +29,7 @@ from kgreason.cli import (
     train_cmd,
 )
 from kgreason.cli.common import config_default_map, error_json, state
+from kgreason.domains.ddi.cli import app as ddi_app
 from kgreason.errors import ConfigError, KgrError, missing_extra
 
 EXAMPLES = (
@@ -80,7 +80,13 @@ app.add_typer(
 app.command("doctor")(doctor_cmd.doctor)
 app.add_typer(plugins_cmd.app, name="plugins", help="Extension points and the plugins registered in them.")
 app.add_typer(packs_cmd.app, name="packs", help="Domain packs: list, show, load into a store.")
-app.add_typer(ddi_cmd.app, name="ddi", help="Drug-drug interactions: check a medication list (ddi pack).")
+# The ddi pack's own app (DdiPack.cli_app()), run with the pack as the context's obj.
+app.add_typer(
+    ddi_app,
+    name="ddi",
+    callback=packs_cmd.host_ddi,
+    help="Drug-drug interactions: check a medication list (ddi pack).",
+)
 app.add_typer(
     config_cmd.app, name="config", help="Defaults for --graph, --store, --llm and --model (config file)."
 )

@@ -8,7 +8,14 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import complete_graph, complete_strategy, parse_key_values, print_json, settings
+from kgreason.cli.common import (
+    complete_graph,
+    complete_strategy,
+    parse_key_values,
+    print_json,
+    settings,
+    spinner,
+)
 from kgreason.errors import InputError
 from kgreason.graph.open import open_store, require_existing
 from kgreason.types import Answer, QueryRecord
@@ -147,33 +154,44 @@ def ask(
         return
     if not question.strip():
         raise InputError("no question given", hint='kgr ask "QUESTION" --graph NAME')
-    chat: Any = llm
     llm_options = parse_key_values(llm_opt, "--llm-opt")
-    if domain is not None:
-        from kgreason.api import chat_model
-        from kgreason.cli.packs_cmd import pack_llm, pack_topic
-
-        chat = pack_llm(domain, chat_model(llm, model=model, settings=settings(), options=llm_options))
-        topic = topic or pack_topic(domain, question, target)
     options = parse_options(option)
     if mode is not None:
         if strategy != "multihop" or mode not in ("cypher", "explore", "auto"):
             raise InputError(f"--mode {mode}: use cypher, explore or auto with --strategy multihop")
         options["mode"] = mode
-    engine = make_engine(
-        target,
-        strategy=strategy,
-        llm=chat,
-        model=model,
-        options=options,
-        settings=settings(),
-        llm_options=llm_options,
-    )
-    answer = engine.ask(question, topic=topic)
-    if domain is not None:
-        from kgreason.cli.packs_cmd import checked_answer
+    with spinner(f"answering with {strategy} on graph {target.graph!r}", enabled=not as_json):
+        if domain is not None:  # the pack's system prompt, entity hints and answer checks
+            from kgreason.reasoning.pack_asking import ask_with_pack
 
-        answer = checked_answer(domain, answer, target)
+            answer = ask_with_pack(
+                domain,
+                target,
+                question,
+                strategy=strategy,
+                llm=llm,
+                model=model,
+                options=options,
+                llm_options=llm_options,
+                topic=topic,
+                settings=settings(),
+            )
+        else:
+            engine = make_engine(
+                target,
+                strategy=strategy,
+                llm=llm,
+                model=model,
+                options=options,
+                settings=settings(),
+                llm_options=llm_options,
+            )
+            answer = engine.ask(question, topic=topic)
+    if domain is not None:
+        from kgreason.reasoning.pack_asking import pack_notes
+
+        for line in pack_notes(answer):
+            typer.echo(f"{domain.name}: {line}", err=True)
     if as_json:
         print_json(answer.to_dict())
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,8 +15,6 @@ from kgreason.graph.open import open_store
 if TYPE_CHECKING:
     from kgreason.domains import DomainPack
     from kgreason.graph.store import GraphStore
-    from kgreason.llm import ChatModel
-    from kgreason.types import Answer
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -37,6 +35,24 @@ def pack_named(name: str) -> DomainPack:
         if isinstance(pack, DdiPack):
             return DdiPack(Path(override), link_predictor=pack.link_predictor)
     return pack
+
+
+def hosted_pack(name: str) -> DomainPack:
+    """The pack as its own CLI gets it (the click context's ``obj``): ``pack_named``, and for the ddi pack
+    without a hook of its own, the gnn module's link-prediction model as its link predictor."""
+    pack = pack_named(name)
+    if name == "ddi" and pack.link_predictor is None:
+        from kgreason.domains.ddi import DdiPack
+        from kgreason.reasoning.link_prediction import gnn_hook
+
+        if isinstance(pack, DdiPack):
+            return DdiPack(pack.directory, link_predictor=gnn_hook(settings()))
+    return pack
+
+
+def host_ddi(ctx: typer.Context) -> None:
+    """``kgr ddi``: runs the ddi pack's own app with the hosted pack as the context's ``obj``."""
+    ctx.obj = hosted_pack("ddi")
 
 
 @app.command("list")
@@ -112,26 +128,22 @@ def load(
 @app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run(ctx: typer.Context, name: str = typer.Argument(..., help="Pack name.")) -> None:
     """Run a pack's own CLI sub-app: `kgr packs run NAME -- ARGS...` (the ddi pack's is also `kgr ddi`)."""
-    import importlib
-
-    pack = pack_named(name)
-    target = pack.cli_app()
-    if target is None:
-        raise ConfigError(f"pack {name!r} has no CLI sub-app")
-    module_name, _, attr = target.partition(":")
+    pack = hosted_pack(name)
     try:
-        sub: Any = importlib.import_module(module_name)
-        for part in attr.split(".") if attr else ():
-            sub = getattr(sub, part)
-        command = typer.main.get_command(sub)
+        sub = pack.cli_app()
+        command = typer.main.get_command(sub) if sub is not None else None
     except Exception as exc:  # a broken plugin is reported when used
-        raise PluginError(f"pack {name!r}: CLI sub-app {target} failed to load: {exc}") from exc
-    rc = command.main(args=list(ctx.args), prog_name=f"kgr packs run {name}", standalone_mode=False)
+        raise PluginError(f"pack {name!r}: its CLI sub-app failed to load: {exc}") from exc
+    if command is None:
+        raise ConfigError(f"pack {name!r} has no CLI sub-app")
+    rc = command.main(
+        args=list(ctx.args), prog_name=f"kgr packs run {name}", standalone_mode=False, obj=pack
+    )
     if isinstance(rc, int) and rc != 0:
         raise typer.Exit(rc)
 
 
-# -- what `kgr ask --pack NAME` uses -------------------------------------------------------------------
+# -- what `kgr ask --pack NAME` uses (the asking itself: kgreason.reasoning.pack_asking) --------------
 def open_pack_graph(name: str, store: str, graph: str | None) -> tuple[DomainPack, GraphStore]:
     """The pack and its graph on ``store`` (the pack's default graph unless ``graph``), loaded if needed."""
     pack = pack_named(name)
@@ -145,29 +157,3 @@ def open_pack_graph(name: str, store: str, graph: str | None) -> tuple[DomainPac
             f"{report.edges} edges)"
         )
     return pack, target
-
-
-def pack_llm(pack: DomainPack, llm: ChatModel | None) -> ChatModel | None:
-    """``llm`` answering with the pack's system prompt (unchanged when there is no model or prompt)."""
-    from kgreason.llm.system_prompt import with_system_prompt
-
-    return with_system_prompt(llm, pack.prompts().get("system")) if llm is not None else None
-
-
-def pack_topic(pack: DomainPack, question: str, target: GraphStore) -> str | None:
-    """The first entity the pack recognises in ``question`` that is in the graph (its entity hints)."""
-    for node_id in pack.entity_hints(question):
-        if target.get_node(node_id) is not None:
-            return node_id
-    return None
-
-
-def checked_answer(pack: DomainPack, answer: Answer, target: GraphStore) -> Answer:
-    """``answer`` with the pack's answer checks recorded in its trace (step ``pack_checks``)."""
-    import dataclasses
-
-    notes = pack.answer_checks(answer, target)
-    step = {"step": "pack_checks", "pack": pack.name, "version": pack.version, "notes": notes}
-    for line in notes:
-        typer.echo(f"{pack.name}: {line}", err=True)
-    return dataclasses.replace(answer, trace=(*answer.trace, step))

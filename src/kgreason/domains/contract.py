@@ -59,8 +59,13 @@ def check_pack(pack: DomainPack, store: GraphStore) -> list[str]:
         if not isinstance(prompt, str) or not prompt.strip():
             problems.append(f"prompt {key!r} is empty")
     app = pack.cli_app()
-    if app is not None and not re.match(r"^[\w.]+:[\w.]+$", app):
-        problems.append(f"cli_app {app!r} is not 'module:attribute'")
+    if app is not None:
+        try:
+            import typer.main
+
+            typer.main.get_command(app)
+        except Exception as exc:  # a contract check reports, it does not raise
+            problems.append(f"cli_app() did not return a typer app: {exc!r}")
     for case in pack.golden_set():
         missing = [e for e in case.entities if e not in node_ids]
         if missing:

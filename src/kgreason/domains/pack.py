@@ -13,7 +13,8 @@ entry-point group (see ``kgreason.domains.discovery``); a third-party distributi
 where ``MyPack`` subclasses ``DomainPack`` (or is a zero-argument factory returning one). Then
 ``kgr packs list`` shows it, ``kgr packs load mypack [--store neo4j]`` writes its graph, ``kgr ask --pack
 mypack "..."`` answers over that graph with the pack's system prompt, entity hints and answer checks, and
-``kgr packs run mypack -- ARGS`` runs its CLI sub-app. ``examples/example_pack`` is a complete example.
+``kgr packs run mypack -- ARGS`` runs its CLI sub-app (the typer app ``cli_app()`` returns).
+ ``examples/example_pack`` is a complete example.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer, Edge, Node, PredictedEdge
+
+if TYPE_CHECKING:
+    import typer
 
 PACK_INFO_LABEL = "DomainPackInfo"
 """Label of the one marker node a loaded pack leaves in its graph (version and data digest)."""
@@ -175,8 +179,12 @@ class DomainPack(ABC):
         """Domain checks of an answer; each returned line is a warning shown with the answer."""
         return []
 
-    def cli_app(self) -> str | None:
-        """``"module:attribute"`` of a typer sub-app for this pack, or ``None``."""
+    def cli_app(self) -> typer.Typer | None:
+        """The pack's own typer app (``kgr packs run NAME -- ARGS``), or ``None``.
+
+        Import it inside the method, so listing packs stays cheap. The host runs it with this pack object
+        as the click context's ``obj`` (``ctx.find_object(type(self))``), wired with what the host adds.
+        """
         return None
 
     def golden_set(self) -> Sequence[GoldenCase]:
@@ -289,7 +297,7 @@ class DomainPack(ABC):
             "rules": [r.to_dict() for r in self.rules()],
             "cypher_templates": dict(self.cypher_templates()),
             "prompts": dict(self.prompts()),
-            "cli": self.cli_app(),
+            "cli": f"kgr packs run {self.name}" if self.cli_app() is not None else None,
             "golden_cases": len(self.golden_set()),
             "link_predictor": self.link_predictor is not None,
             "data_problems": self.data_problems(),

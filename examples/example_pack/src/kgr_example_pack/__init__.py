@@ -7,9 +7,13 @@ It exists to prove the ``DomainPack`` plugin API from outside kgreason: a separa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from kgreason.domains import DomainPack, GoldenCase, MechanismRule, PackData, PackSchema
 from kgreason.types import Edge, Node
+
+if TYPE_CHECKING:
+    import typer
 
 _CAPITALS = {"france": "paris", "germany": "berlin", "belgium": "brussels", "spain": "madrid"}
 _BORDERS = [("france", "germany"), ("france", "belgium"), ("france", "spain"), ("belgium", "germany")]
@@ -49,8 +53,10 @@ class GeoPack(DomainPack):
     def prompts(self) -> Mapping[str, str]:
         return {"system": "You answer geography questions using only the given facts."}
 
-    def cli_app(self) -> str | None:
-        return "kgr_example_pack.cli:app"
+    def cli_app(self) -> typer.Typer:
+        from kgr_example_pack.cli import app
+
+        return app
 
     def golden_set(self) -> Sequence[GoldenCase]:
         return tuple(GoldenCase((city, country), "CAPITAL_OF") for country, city in _CAPITALS.items())

@@ -4,7 +4,7 @@ Its graph is built from the bundled data files (``data/*.tsv``: FDA CYP/transpor
 inhibitors and inducers with strengths, pharmacodynamic classes from labelling, curated pairs, each fact
 with its source); its mechanism rules are graph paths (``rules.RULES``); ``checker.DdiChecker`` checks a
 medication list on any store; ``ansm.AnsmThesaurus`` adds the French national thesaurus as a second
-source. The CLI sub-app is ``kgr ddi`` (``kgreason.cli.ddi_cmd``).
+source. The CLI sub-app is ``kgr ddi`` (``kgreason.domains.ddi.cli``, returned by ``cli_app()``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from kgreason.graph.store import GraphStore
 from kgreason.types import Answer
 
 if TYPE_CHECKING:
+    import typer
+
     from kgreason.domains.ddi.ansm import AnsmThesaurus
 
 SYSTEM_PROMPT = (
@@ -144,8 +146,10 @@ class DdiPack(DomainPack):
             )
         return notes
 
-    def cli_app(self) -> str | None:
-        return "kgreason.cli.ddi_cmd:app"
+    def cli_app(self) -> typer.Typer:
+        from kgreason.domains.ddi.cli import app
+
+        return app
 
     def golden_set(self) -> Sequence[GoldenCase]:
         return tuple(self.data.golden)

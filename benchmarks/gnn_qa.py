@@ -295,7 +295,7 @@ def main() -> int:
     load_start = os.getloadavg()[0]
     if args.which == "world":
         results, rows_h, notes = run_world(args, options)
-        variant = "world"
+        variant = "world-llm-pick" if args.llm_pick else "world"
     else:
         results, rows_h, notes = run_atlas(args, options)
         variant = f"atlas-{args.split}"

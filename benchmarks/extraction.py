@@ -12,8 +12,10 @@ is counted there, with its tokens and time):
 - ``kgreason``: ``kgreason.documents`` (chunking, ``LLMExtractor`` with the JSON-schema-constrained reply,
   then ``validate``: schema fixes, grounding), through kgreason's ``openai`` backend;
 - ``langchain``: LangChain's ``LLMGraphTransformer`` (langchain-experimental) over ``ChatOpenAI``, with
-  ``allowed_nodes`` and ``allowed_relationships`` from the schema (tool calling, its default);
-- ``neo4j-graphrag``: ``LLMEntityRelationExtractor`` over ``OpenAILLM`` with the schema as ``GraphSchema``;
+  ``allowed_nodes`` and ``allowed_relationships`` from the schema (its default structured output:
+  ``with_structured_output``, which ChatOpenAI sends as a JSON-schema ``response_format``);
+- ``neo4j-graphrag``: ``LLMEntityRelationExtractor`` over ``OpenAILLM`` with the schema as ``GraphSchema``
+  (its default prompt-based JSON, ``use_structured_output=False``; output taken as is, no pruning);
 - ``rules``: kgreason's zero-LLM ``RuleExtractor`` (``--llm none``), once, without a model.
 
 The peers are not kgreason dependencies: they run in their own virtual environment

@@ -413,3 +413,18 @@ def test_a_tsv_header_row_is_refused_with_file_and_line_and_nothing_loaded(tmp_p
     assert kgr("graph", "list", "--json", home=tmp_path).stdout.strip() == "[]"
     data.write_text("alice\tknows\tbob\n", encoding="utf-8")  # without it, the same file loads
     assert kgr("graph", "load", str(data), "-g", "hdr", home=tmp_path).returncode == 0
+
+
+@pytest.mark.slow
+def test_ask_shows_a_spinner_on_a_terminal_and_verbose_shows_the_relation_path(tmp_path: Path) -> None:
+    assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
+    question = "Where is the company alice works at located?"
+    rc, drawn = run_on_terminal(["ask", question, "-g", "family", "--llm", "none"], tmp_path)
+    assert rc == 0 and "answering with retrieve on graph 'family'" in drawn
+    rc, drawn = run_on_terminal(["ask", question, "-g", "family", "--llm", "none", "--json"], tmp_path)
+    assert rc == 0 and "answering" not in drawn
+    r = kgr("ask", question, "-g", "family", "--llm", "none", "--verbose", home=tmp_path, COLUMNS="200")
+    assert r.returncode == 0, r.stderr
+    # the chosen relation path, best first, and each step of the reasoning
+    assert "rank_relation_paths from alice: X works at, then located in" in r.stdout
+    assert "resolve: form=single, answers=['paris']" in r.stdout

@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from kgreason.cli.common import note, parse_key_values, print_json, settings
+from kgreason.cli.common import note, parse_key_values, print_json, settings, spinner
 from kgreason.errors import InputError
 
 app = typer.Typer(no_args_is_help=True, help="Language models: info, chat, bundled model install.")
@@ -107,14 +107,15 @@ def chat(
         llm, settings=settings(), model=model, cache=cache, options=parse_opts(opt)
     )
     try:
-        result = chat_model.chat(
-            prompt,
-            json_schema=schema,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            seed=seed,
-            system=system,
-        )
+        with spinner(f"asking {chat_model.backend}", enabled=not as_json):  # a local model loads first
+            result = chat_model.chat(
+                prompt,
+                json_schema=schema,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                seed=seed,
+                system=system,
+            )
     finally:
         chat_model.close()
     if as_json:

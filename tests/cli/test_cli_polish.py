@@ -428,3 +428,11 @@ def test_ask_shows_a_spinner_on_a_terminal_and_verbose_shows_the_relation_path(t
     # the chosen relation path, best first, and each step of the reasoning
     assert "rank_relation_paths from alice: X works at, then located in" in r.stdout
     assert "resolve: form=single, answers=['paris']" in r.stdout
+
+
+@pytest.mark.slow
+def test_ddi_check_shows_a_spinner_while_it_loads_the_pack(tmp_path: Path) -> None:
+    rc, drawn = run_on_terminal(["ddi", "check", "warfarin", "aspirin"], tmp_path)
+    assert rc == 0 and "checking the ddi pack in graph 'ddi' on memory" in drawn
+    rc, drawn = run_on_terminal(["-q", "ddi", "check", "warfarin", "aspirin"], tmp_path)
+    assert rc == 0 and "checking the ddi pack" not in drawn  # kgr -q: no spinner

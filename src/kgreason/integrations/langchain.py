@@ -62,11 +62,7 @@ def path_text(path: Path) -> str:
         >>> path_text(Path((Node("acme"), Node("alice")), (Edge("alice", "works_at", "acme"),)))
         'acme <-[works_at]- alice'
     """
-    parts = [_node_text(path.nodes[0])]
-    for edge, node in zip(path.edges, path.nodes[1:], strict=True):
-        arrow = f"-[{edge.type}]->" if edge.target == node.id else f"<-[{edge.type}]-"
-        parts += [arrow, _node_text(node)]
-    return " ".join(parts)
+    return path.text(_node_text)
 
 
 def _node_text(node: Any) -> str:

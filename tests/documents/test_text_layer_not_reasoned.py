@@ -42,3 +42,11 @@ def test_answers_walk_facts_not_chunks(tmp_path: Path, strategy: str, options: d
         walked = {e.type for p in answer.evidence for e in p.edges}
         labels = {lab for p in answer.evidence for n in p.nodes for lab in n.labels}
         assert walked and not walked & LEXICAL_TYPES and not labels & LEXICAL_LABELS, walked
+
+
+def test_text_layer_labels_are_never_an_answer_type() -> None:
+    from kgreason.fusion.forms import TypeMatcher
+
+    types = TypeMatcher(lambda: ["Person", "Document", "Chunk", "Source"], None)
+    assert types.labels_for("document") == set() and types.labels_for("chunk") == set()
+    assert types.labels_for("person") == {"Person"}

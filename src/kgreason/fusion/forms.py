@@ -30,6 +30,7 @@ from pydantic import Field
 from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
 from kgreason.fusion.relation_words import humanize
+from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Path
 
 Signature = tuple[tuple[str, str], ...]
@@ -207,7 +208,9 @@ class TypeMatcher:
 
     def labels_for(self, answer_type: str) -> set[str]:
         if answer_type not in self._cache:
-            self._cache[answer_type] = type_labels(answer_type, self._labels(), self._similarity)
+            # the text layer's labels (Document, Chunk...) are bookkeeping, never an answer's type
+            labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
+            self._cache[answer_type] = type_labels(answer_type, labels, self._similarity)
         return self._cache[answer_type]
 
     def check(self, answer_type: str) -> TypeCheck | None:

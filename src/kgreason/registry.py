@@ -69,6 +69,8 @@ def load(group: str, name: str) -> Any:
         short = group.rsplit(".", 1)[-1]  # strategies -> strategy, graph_backends -> graph backend
         kind = ("strategy" if short == "strategies" else short.removesuffix("s")).replace("_", " ")
         error = NotFoundError(kind, name, suggest(name, list(known)))
+        if error.hint is None and known:  # nothing close: name them all
+            error.hint = f"known: {', '.join(sorted(known))}"
         if not any(p.builtin for g in GROUPS for p in available(g).values()):
             error.hint = (
                 "kgreason's entry points are missing: install the package (pip install -e . in a source "

@@ -309,6 +309,9 @@ def test_an_unknown_strategy_is_named_in_the_singular(tmp_path: Path) -> None:
     r = kgr("ask", "who?", "-g", "family", "--strategy", "retreive", "--llm", "none", home=tmp_path)
     assert r.returncode == 2
     assert r.stderr.splitlines() == ["error: unknown strategy 'retreive'", "hint: did you mean: retrieve?"]
+    r = kgr("ask", "who?", "-g", "family", "--strategy", "zzz", "--llm", "none", home=tmp_path)
+    assert r.returncode == 2  # nothing close: every known name
+    assert r.stderr.splitlines() == ["error: unknown strategy 'zzz'", "hint: known: gnn, multihop, retrieve"]
 
 
 def test_make_qa_says_why_it_wrote_fewer_questions(tmp_path: Path) -> None:

@@ -125,6 +125,15 @@ def linkpred(
     device: str = DeviceOpt,
     seed: int = SeedOpt,
     threads: int = ThreadsOpt,
+    sampled: bool | None = typer.Option(
+        None,
+        "--sampled/--full",
+        help="On Neo4j: train on neighbour-sampled mini-batches read per batch (the default there), or "
+        "read the whole graph first (--full; always so on the memory store).",
+    ),
+    neighbors: str = typer.Option(
+        "10,5", "--neighbors", help="With --sampled: edges sampled per node at each hop, e.g. 10,5."
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Train a link-prediction model on a graph (seeded 90/5/5 split; filtered test metrics saved).
@@ -141,6 +150,9 @@ def linkpred(
     dist = init_from_env(device)  # joins torchrun's process group; one process without torchrun
     target = existing_store(graph, store, settings())
     options = parse_key_values(option, "--option")
+    if sampled if sampled is not None else target.backend == "neo4j":
+        _linkpred_sampled(target, options, neighbors, device, seed, threads, dist.world_size, as_json)
+        return
     with progress(enabled=dist.is_main) as bar:
         config = make_config(LinkPredConfig, options)  # a bad option fails here, with its name
         task = bar.add_task("train linkpred", total=config.epochs * config.ensemble)
@@ -156,6 +168,45 @@ def linkpred(
     meta.pop("entities", None)
     if dist.is_main:
         _report(meta, as_json)
+
+
+def _linkpred_sampled(
+    target: Any,
+    options: dict[str, Any],
+    neighbors: str,
+    device: str,
+    seed: int,
+    threads: int,
+    world: int,
+    as_json: bool,
+) -> None:
+    """``kgr train linkpred --sampled``: mini-batches with neighbour sampling read from Neo4j per batch."""
+    from kgreason.fusion.gnn.linkpred import LinkPredConfig
+    from kgreason.fusion.gnn.neo4j_sampling import train_linkpred_from_neo4j
+    from kgreason.fusion.gnn.run_settings import make_config
+
+    if target.backend != "neo4j":
+        raise ConfigError("--sampled reads its mini-batches from Neo4j", hint="use --store neo4j, or --full")
+    if world > 1:
+        raise ConfigError("--sampled trains in one process", hint="run it without torchrun, or use --full")
+    hops = [int(k) for k in neighbors.split(",") if k.strip().isdigit()]
+    if not hops or len(hops) != len(neighbors.split(",")) or min(hops) < 1:
+        raise ConfigError(f"bad --neighbors {neighbors!r}", hint="positive counts per hop, e.g. 10,5")
+    with progress() as bar:
+        config = make_config(LinkPredConfig, options)  # a bad option fails here, with its name
+        task = bar.add_task("train linkpred (sampled from Neo4j)", total=config.epochs)
+        meta = train_linkpred_from_neo4j(
+            target,
+            settings=settings(),
+            options=options,
+            num_neighbors=hops,
+            device=device,
+            seed=seed,
+            threads=threads or None,
+            progress=lambda epoch, row: bar.update(task, completed=epoch),
+        )
+    meta.pop("entities", None)
+    _report(meta, as_json)
 
 
 @app.command("ranker")

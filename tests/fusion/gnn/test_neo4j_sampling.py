@@ -82,3 +82,45 @@ def test_sampled_training_writes_a_checkpoint_the_predictor_loads(
     assert ckpt.meta["sampled"] == sampled and ckpt.state["train_triples"].size(0) > 800
     predicted = predict_edges(store, "Norland", "capital_of", settings=settings, direction="in", k=3)
     assert len(predicted) == 3 and all(p.type == "capital_of" and p.target == "Norland" for p in predicted)
+
+
+def test_kgr_train_linkpred_samples_on_neo4j_by_default(
+    neo4j_store_factory: Callable[[str], Neo4jStore],
+    neo4j_uri: str,
+    neo4j_auth: tuple[str, str] | None,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from kgreason.cli.app import main as kgr
+    from kgreason.errors import ConfigError
+
+    store = neo4j_store_factory("gnn_sampled_cli")
+    store.upsert_edges([Edge(h, r, t) for h, r, t in world_triples(40)])
+    monkeypatch.setenv("KGR_NEO4J_URI", neo4j_uri)
+    if neo4j_auth is not None:
+        monkeypatch.setenv("KGR_NEO4J_USER", neo4j_auth[0])
+        monkeypatch.setenv("KGR_NEO4J_PASSWORD", neo4j_auth[1])
+    args = [
+        "train",
+        "linkpred",
+        "-g",
+        store.graph,
+        "--store",
+        "neo4j",
+        "--json",
+        "-o",
+        "epochs=2",
+        "-o",
+        "dim=16",
+    ]
+    kgr([*args, "--neighbors", "4,2"])
+    meta = json.loads(capsys.readouterr().out)
+    assert meta["backend"] == "neo4j" and meta["sampled"]["num_neighbors"] == [4, 2]
+    assert meta["sampled"]["steps"] >= 1 and meta["metrics"]["epochs"] == 2
+    with pytest.raises((ConfigError, SystemExit)):
+        kgr([*args, "--neighbors", "4,x"])
+    with pytest.raises((ConfigError, SystemExit)):
+        kgr([*args, "-o", "link_features=0.5"])  # needs the whole graph: --full

@@ -8,6 +8,9 @@ are read). ``Neo4jGraphStore`` serves the edge index of each relation type, read
 Cypher. ``NeighborBatches`` samples neighbourhoods over them and fetches the features of each mini-batch on
 demand (PyG's own ``NeighborLoader`` needs ``pyg-lib``/``torch-sparse``, which have no PyPI wheels here);
 ``train_link_batches`` runs link-prediction steps of an R-GCN encoder on those mini-batches.
+``NeighborBatches`` reads every relation's edge index once, up front, and samples from it in memory;
+``neo4j_sampling`` (what ``kgr train linkpred --store neo4j`` uses) instead fetches only each batch's
+sampled neighbourhood from Neo4j.
 
 Node indexes are the positions of the sorted node ids (as in ``index_store``). Edge types are
 ``("node", relation, "node")``.

@@ -17,7 +17,8 @@ Splits are fixed per edge, without a global view: an edge's id hashes to one of 
 valid, bucket 1 test (5 % each), the rest train. Valid and test edges never train and never carry
 messages. The model and checkpoint are those of ``kgr train linkpred`` in memory (``LinkPredModel``,
 one member): the loss is the same cross-entropy of each ``(h, r, ?)`` query (and its reciprocal), over
-the nodes of the batch's sampled subgraph instead of every entity, plus the N3 penalty. Evaluation ranks
+the nodes of the batch's sampled subgraph (seed-edge ends first, at most ``candidates``) instead of every
+entity, plus the N3 penalty. Evaluation ranks
 a bounded sample of the test edges against every entity (filtered by the edges Neo4j holds for each
 query), with vectors computed batch by batch over sampled neighbourhoods.
 """
@@ -374,6 +375,7 @@ def train_linkpred_sampled(
     seed_nodes: int = 256,
     seed_cap: int = 16,
     eval_edges: int = 500,
+    candidates: int = 4096,
     device: str = "cpu",
     seed: int = 0,
     max_steps: int | None = None,
@@ -382,8 +384,10 @@ def train_linkpred_sampled(
     """Train ``LinkPredModel`` (one member) on mini-batches sampled from Neo4j; evaluate on held-out edges.
 
     ``config`` is a ``LinkPredConfig``; ``epochs`` passes over every node as a seed source (stopped early
-    by ``max_seconds`` or ``max_steps``). Valid and test edges met while seeding are kept (up to
-    ``eval_edges`` each) and ranked at the end.
+    by ``max_seconds`` or ``max_steps``). Each query is scored against the batch's seed-edge ends and
+    then its other nodes, ``candidates`` in all (at least every seed end), so a batch's loss costs the
+    same on any graph size. Valid and test edges met while seeding are kept (up to ``eval_edges`` each)
+    and ranked at the end.
     """
     import torch
 
@@ -435,7 +439,9 @@ def train_linkpred_sampled(
             heads = torch.cat([p[:, 0], p[:, 2]])
             rels = torch.cat([p[:, 1], p[:, 1] + num_rel])
             tails = torch.cat([p[:, 2], p[:, 0]])
-            scores = model.decoder.score_all(x[heads], rel[rels], x)
+            # candidates: the seed edges' ends (every answer), then neighbours, at most ``candidates``
+            n_cand = max(int(torch.cat([heads, tails]).max()) + 1, min(x.size(0), candidates))
+            scores = model.decoder.score_all(x[heads], rel[rels], x[:n_cand])
             loss = torch.nn.functional.cross_entropy(scores, tails, label_smoothing=config.label_smoothing)
             if config.reg > 0:
                 loss = loss + config.reg * model.decoder.regulariser(x[heads], rel[rels], x[tails])

@@ -21,6 +21,7 @@ or input), everything else exit 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 class KgrError(Exception):
@@ -150,7 +151,14 @@ class BackendUnavailable(GraphError):
 
 
 class LLMError(KgrError):
-    """A language-model call failed or returned invalid output after repair."""
+    """A language-model call failed or returned invalid output after repair.
+
+    ``partial``: from ``chat_many``, the results in request order with ``None`` where a request stayed
+    invalid after its repair (so a caller keeps the good replies without asking again); ``None`` when
+    the whole call failed.
+    """
+
+    partial: list[Any] | None = None
 
 
 def suggest(name: str, known: Sequence[str], n: int = 3) -> list[str]:

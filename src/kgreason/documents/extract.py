@@ -164,13 +164,18 @@ class LLMExtractor:
         requests = [self._request(t, schema) for t in texts]
         try:
             results: list[Any] = list(self.llm.chat_many(requests))
-        except LLMError:  # one bad reply fails the batch: retry one by one, so only that chunk fails
-            results = []
-            for r in requests:
-                try:
-                    results.append(self.llm.chat_many([r])[0])
-                except LLMError:
-                    results.append(None)
+        except LLMError as exc:
+            if exc.partial is not None and len(exc.partial) == len(requests):
+                # the good replies came back; a chunk still invalid after its repair fails (and is asked
+                # again on the next run), without asking again for the others
+                results = list(exc.partial)
+            else:  # the whole call failed: one by one, so only a chunk that fails alone fails
+                results = []
+                for r in requests:
+                    try:
+                        results.append(self.llm.chat_many([r])[0])
+                    except LLMError:
+                        results.append(None)
         return [None if res is None else _raw_triples(res.data) for res in results]
 
 

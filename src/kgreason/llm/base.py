@@ -234,33 +234,67 @@ class BaseChatModel(ABC):
             pending.append(i)
 
         if pending:
-            completions = self._run([requests[i] for i in pending])
-            checked = [self._check(requests[i], c) for i, c in zip(pending, completions, strict=True)]
-            retry = [(i, c, e) for i, (c, e) in zip(pending, checked, strict=True) if e is not None]
-            for i, (c, err) in zip(pending, checked, strict=True):
+            failed: list[LLMError] = []
+            completions = self._run_each([requests[i] for i in pending], failed)
+            sent = [(i, c) for i, c in zip(pending, completions, strict=True) if c is not None]
+            checked = [(i, c, self._check(requests[i], c)[1]) for i, c in sent]
+            retry = [(i, c, e) for i, c, e in checked if e is not None]
+            for i, c, err in checked:
                 if err is None:
                     done(i, self._result(c, requests[i], [c]))
             if retry:
                 repairs = [self._repair_request(requests[i], c, err) for i, c, err in retry]
                 for _ in repairs:
                     self.meter.record_repair()
-                second = self._run(repairs)
+                second = self._run_each(repairs, failed)
                 for (i, first, _err), c2 in zip(retry, second, strict=True):
+                    if c2 is None:
+                        continue
                     _, err2 = self._check(requests[i], c2)
                     if err2 is not None:
                         self.meter.record_failure()
-                        raise LLMError(
-                            f"{self.backend} model {self.model_id} returned invalid output after one "
-                            f"repair attempt: {err2}",
-                            hint="use a stronger model, a simpler schema or a larger --max-tokens",
+                        failed.append(
+                            LLMError(
+                                f"{self.backend} model {self.model_id} returned invalid output after one "
+                                f"repair attempt: {err2}",
+                                hint="use a stronger model, a simpler schema or a larger --max-tokens",
+                            )
                         )
+                        continue
                     done(i, replace(self._result(c2, requests[i], [first, c2]), repaired=True))
+            if failed:
+                error = failed[0]
+                if len(requests) > 1:
+                    error = LLMError(
+                        f"{len(failed)} of {len(requests)} requests failed; the first: {failed[0].message}",
+                        hint=failed[0].hint,
+                    )
+                error.partial = list(results)  # the valid replies, None where a request failed
+                raise error
 
         final = [r for r in results if r is not None]
         assert len(final) == len(requests)
         return final
 
     # -- internals -------------------------------------------------------------------------------
+
+    def _run_each(self, batch: Sequence[ChatRequest], failed: list[LLMError]) -> list[Completion | None]:
+        """``_run`` on the batch; when the batch fails, each request alone, so a request that fails fails
+        alone (``None``, its error appended to ``failed``). A batch of one fails as it is."""
+        try:
+            return list(self._run(batch))
+        except LLMError as exc:
+            if len(batch) == 1:
+                failed.append(exc)
+                return [None]
+        out: list[Completion | None] = []
+        for request in batch:
+            try:
+                out.append(self._run([request])[0])
+            except LLMError as exc:
+                failed.append(exc)
+                out.append(None)
+        return out
 
     def _run(self, requests: Sequence[ChatRequest]) -> list[Completion]:
         start = time.perf_counter()

@@ -88,6 +88,23 @@ class ChatModelContract:
         used = model.meter.snapshot() - before
         assert used.failures >= 1
 
+    def test_a_failed_batch_keeps_its_valid_replies(self, model: ChatModel) -> None:
+        requests = [
+            ChatRequest.create(
+                "Reply with the tag alpha.", json_schema=tag_schema("alpha"), max_tokens=MAX_TOKENS
+            ),
+            ChatRequest.create("Write one very long word.", json_schema=LONG_WORD, max_tokens=2),
+            ChatRequest.create(
+                "Reply with the tag gamma.", json_schema=tag_schema("gamma"), max_tokens=MAX_TOKENS
+            ),
+        ]
+        with pytest.raises(LLMError) as failed:
+            model.chat_many(requests)
+        partial = failed.value.partial
+        assert partial is not None and len(partial) == 3, "chat_many must say which requests succeeded"
+        assert partial[1] is None
+        assert [r.data for r in (partial[0], partial[2])] == [{"tag": "alpha"}, {"tag": "gamma"}]
+
     def test_chat_many_answers_in_order(self, model: ChatModel) -> None:
         tags = ["alpha", "beta", "gamma"]
         requests = [

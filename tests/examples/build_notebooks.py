@@ -46,7 +46,7 @@ from kgreason.notebook import export_html, to_dataframe, view
 
 g = kgreason.open_graph("movies")  # the embedded store, kept under KGR_HOME (default ~/.kgreason)
 FILES = [Path("data/movies_nodes.csv"), Path("data/movies.tsv")]  # labelled nodes first, then triples
-for f, report in zip(FILES, g.load(*FILES)):  # every file validated first; loading again changes nothing
+for f, report in zip(FILES, g.load(*FILES), strict=True):  # all validated first; reloading is safe
     print(f"{f.name}: {report.records} records")
 """,
         "load",

@@ -107,6 +107,7 @@ def test_a_saved_fit_is_applied_and_explicit_options_win(movies: kgreason.Graph,
     assert json.loads(path.read_text())["options"] == {"hop_penalty": 0.5}
     assert fitted_options(settings, "memory", "movies", "retrieve") == {"hop_penalty": 0.5}
     assert fitted_options(settings, "memory", "movies", "gnn") == {}
+    assert fitted_options(settings, "memory", "movies", "multihop") == {}  # fitted for retrieve only
     assert fitted_options(settings, "memory", "other", "retrieve") == {}
     engine = make_engine(movies.store, strategy="retrieve", llm=None, settings=settings)
     assert engine.strategy.options.hop_penalty == 0.5

@@ -243,7 +243,7 @@ def ranker(
             raise ConfigError(f"--vary {key}: values must be numbers, e.g. {key}=0,0.1") from None
     target = existing_store(graph, store, settings())
     if remove:
-        path = fit_path(settings(), target.backend, target.graph)
+        path = fit_path(settings(), target.backend, target.graph, strategy)
         existed = path.exists()
         path.unlink(missing_ok=True)
         if as_json:

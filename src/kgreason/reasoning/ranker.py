@@ -361,13 +361,13 @@ def fit_ranker(
 
 
 # -- storage -------------------------------------------------------------------------------------------
-def fit_path(settings: Settings, backend: str, graph: str) -> Path:
-    """Where the fit for one graph lives (under the kgreason home)."""
-    return settings.home / "rankers" / f"{backend}-{graph}.json"
+def fit_path(settings: Settings, backend: str, graph: str, strategy: str = "retrieve") -> Path:
+    """Where the fit of one strategy for one graph lives (under the kgreason home)."""
+    return settings.home / "rankers" / f"{backend}-{graph}-{strategy}.json"
 
 
 def save_fit(fit: RankerFit, settings: Settings) -> Path:
-    path = fit_path(settings, fit.backend, fit.graph)
+    path = fit_path(settings, fit.backend, fit.graph, fit.strategy)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, mode="w") as fh:
         json.dump(fit.to_dict(), fh, indent=2)
@@ -375,10 +375,11 @@ def save_fit(fit: RankerFit, settings: Settings) -> Path:
 
 
 def fitted_options(settings: Settings, backend: str, graph: str, strategy: str) -> dict[str, float]:
-    """The options a saved fit sets for ``strategy`` (empty when there is none or it is unreadable)."""
+    """The options the fit saved for ``strategy`` on this graph sets (empty when there is none or it is
+    unreadable); a fit made for one strategy is not applied to the other."""
     if strategy not in STRATEGIES:
         return {}
-    path = fit_path(settings, backend, graph)
+    path = fit_path(settings, backend, graph, strategy)
     if not path.exists():
         return {}
     try:

@@ -260,7 +260,9 @@ def test_hostile_model_never_reads_another_graph(
     raw_leaks = rows_seen = 0
     for outcome, query in CASES:
         if outcome == "rewrite":  # unscoped, the guard alone lets it read the other graph
-            raw_leaks += _leaks(pub.run_cypher(query, limit=100).rows)
+            # (a generous row cap: the session's server holds other tests' graphs too, and 100 rows of
+            # those could hide the secret graph's)
+            raw_leaks += _leaks(pub.run_cypher(query, limit=5000).rows)
         llm = AdversarialModel(query)
         options = {"mode": "cypher", "generation": "cypher", "repair_attempts": 0}
         engine = Engine(

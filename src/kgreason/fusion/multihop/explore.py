@@ -25,7 +25,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
-from kgreason.fusion.retrieve.path_shapes import question_shape
+from kgreason.fusion.retrieve.path_shapes import shape_of
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -124,6 +124,8 @@ class Explorer:
         self.path_scorer = path_scorer
         self.seeds = tuple(ctx.seeds if seeds is None else seeds)
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        self.shape = shape_of(self.masked, steps or {})
+        """The path-shape cues of the question, read once (checked for every step back along an edge)."""
 
     # -- scoring ----------------------------------------------------------------------------------------
     def score(self, signatures: Sequence[Signature]) -> list[float]:
@@ -169,9 +171,7 @@ class Explorer:
         return out
 
     def _round_trip_named(self, sig: Signature) -> bool:
-        steps = self.steps or {}
-        shape = question_shape(self.masked, frozenset(humanize(lab) for _, a in steps.values() for lab in a))
-        return shape.named(sig, steps)
+        return self.shape.named(sig, self.steps or {})
 
     # -- search -----------------------------------------------------------------------------------------
     def run(self) -> tuple[Beam | None, list[Beam]]:

@@ -191,3 +191,9 @@ def question_shape(masked: str, labels: frozenset[str] = frozenset()) -> Questio
             if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):
                 intermediate.add(label.lower())
     return QuestionShape(repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate))
+
+
+def shape_of(masked: str, steps: StepLabels) -> QuestionShape:
+    """``question_shape`` with the labels the schema's steps reach (what both path scorers call)."""
+    labels = frozenset(humanize(lab) for _, arrives in steps.values() for lab in arrives)
+    return question_shape(masked, labels)

@@ -20,7 +20,7 @@ from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import paraphrases
-from kgreason.fusion.retrieve.path_shapes import question_shape
+from kgreason.fusion.retrieve.path_shapes import shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -325,7 +325,7 @@ class PathScorer:
             labels = {w for st in sig for w in content_words(_label_words(st, steps))}
             lexical[i] += len((labels & question) - set(content_words(rel)))
         earned = self.earned(masked, steps, [step for sig in sigs for step in sig[1:]])
-        shape = question_shape(masked, _labels(steps)) if s.shape_weight else None
+        shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
             unearned = sum(1 for step in sig[1:] if step not in earned)
@@ -373,11 +373,6 @@ class PathScorer:
             cached.update(st for st, sim in zip(rest, sims, strict=True) if sim >= self.s.earn_similarity)
         self._not_earned[key] = self._not_earned.get(key, set()) | (set(rest) - cached)
         return cached
-
-
-def _labels(steps: StepLabels) -> frozenset[str]:
-    """Every label the steps reach, as words ("SportsClub" -> "sports club")."""
-    return frozenset(humanize(label) for _, arrives in steps.values() for label in arrives)
 
 
 def step_labels(schema: GraphSchema) -> StepLabels:

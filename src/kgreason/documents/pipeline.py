@@ -14,9 +14,8 @@ import hashlib
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from kgreason.documents.chunking import Chunk, chunk_text
@@ -33,7 +32,6 @@ from kgreason.documents.lexical import (
     read_layer,
     string_list,
 )
-from kgreason.documents.resolve import Merge
 from kgreason.documents.retraction import stored_schema
 from kgreason.documents.schema import ExtractionSchema
 from kgreason.documents.sources import SourceDocument, SourceProblem, read_sources
@@ -52,8 +50,8 @@ class ChunkOptions:
 
 
 @dataclass
-class ExtractReport:
-    """What a run did (or, with ``dry_run``, would do)."""
+class ExtractReport(SyncReport):
+    """What a run did (or, with ``dry_run``, would do): the sync's counts (``SyncReport``) and its own."""
 
     dry_run: bool = False
     documents: int = 0
@@ -66,15 +64,6 @@ class ExtractReport:
     chunks_cached: int = 0
     chunks_failed: int = 0
     llm_calls: int = 0
-    triples_kept: int = 0
-    dropped: Counter[str] = field(default_factory=Counter)
-    fixed: Counter[str] = field(default_factory=Counter)
-    merges: list[Merge] = field(default_factory=list)
-    facts_added: int = 0
-    facts_removed: int = 0
-    support_changed: int = 0
-    entities_added: int = 0
-    entities_removed: int = 0
     problems: list[SourceProblem] = field(default_factory=list)
     seconds: float = 0.0
     extract_seconds: float = 0.0
@@ -109,16 +98,8 @@ class ExtractReport:
         }
 
     def absorb(self, sync_report: SyncReport) -> None:
-        for name in (
-            "triples_kept",
-            "facts_added",
-            "facts_removed",
-            "support_changed",
-            "entities_added",
-            "entities_removed",
-        ):
-            setattr(self, name, getattr(sync_report, name))
-        self.dropped, self.fixed, self.merges = sync_report.dropped, sync_report.fixed, sync_report.merges
+        for f in fields(SyncReport):
+            setattr(self, f.name, getattr(sync_report, f.name))
 
 
 def cache_key(chunk_id: str, schema: ExtractionSchema, model: str) -> str:

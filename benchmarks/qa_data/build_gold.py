@@ -1,8 +1,9 @@
-"""Compute the gold answers of the Atlas questions from their structured queries, with plain Python.
+"""Compute the gold answers of a hand-written question set from its structured queries, with plain Python.
 
-Every question in ``atlas_questions.jsonl`` carries a ``query`` beside its text; this script evaluates
-each query over ``atlas.tsv`` (the graph) and ``atlas_nodes.csv`` (node labels) and writes the result
-into ``answers``, so the gold never depends on kgreason's own code. Query forms:
+A set ``NAME`` (``atlas``, the default, or ``helix``) is three files beside this script: ``NAME.tsv``
+(the graph), ``NAME_nodes.csv`` (node labels) and ``NAME_questions.jsonl``. Every question carries a
+``query`` beside its text; this script evaluates each query over the graph and writes the result into
+``answers``, so the gold never depends on kgreason's own code. Query forms:
 
 - ``{"op": "path", "from": ID, "steps": [[REL, "out"|"in"], ...]}``: the nodes reached by following the
   steps from ``ID`` (``out`` follows ``head -REL-> tail``, ``in`` the other way), minus ``ID`` itself;
@@ -15,8 +16,9 @@ It fails (exit 1, one line per problem) when a question's answer set is empty (a
 empty), when an id in ``entities``, ``topic_entity`` or the query is not a node, when a relation is
 unknown, or when a field is missing or malformed.
 
-    python benchmarks/qa_data/build_gold.py            # rewrite answers in place
-    python benchmarks/qa_data/build_gold.py --check    # only check that the stored answers are current
+    python benchmarks/qa_data/build_gold.py                      # rewrite the Atlas answers in place
+    python benchmarks/qa_data/build_gold.py --check              # only check that they are current
+    python benchmarks/qa_data/build_gold.py --set helix --check  # the same for another set
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+DEFAULT_SET = "atlas"
 TSV = HERE / "atlas.tsv"
 NODES = HERE / "atlas_nodes.csv"
 QUESTIONS = HERE / "atlas_questions.jsonl"
@@ -43,8 +46,31 @@ class GoldError(Exception):
     """A question whose gold cannot be computed or is invalid."""
 
 
+def set_names() -> list[str]:
+    """The question sets present here: every ``NAME`` with ``NAME.tsv``, ``NAME_nodes.csv`` and questions."""
+    return sorted(
+        p.stem
+        for p in HERE.glob("*.tsv")
+        if (HERE / f"{p.stem}_nodes.csv").is_file() and (HERE / f"{p.stem}_questions.jsonl").is_file()
+    )
+
+
+def set_paths(name: str = DEFAULT_SET) -> tuple[Path, Path, Path]:
+    """``(tsv, nodes_csv, questions_jsonl)`` of the set ``name``; GoldError if one is missing."""
+    paths = (HERE / f"{name}.tsv", HERE / f"{name}_nodes.csv", HERE / f"{name}_questions.jsonl")
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise GoldError(f"question set {name!r}: missing {', '.join(missing)} in {HERE}")
+    return paths
+
+
 class Atlas:
-    """The graph as adjacency maps: ``out[rel][head]`` and ``into[rel][tail]`` are sets of node ids."""
+    """The graph of a question set (named after the first one) as adjacency maps: ``out[rel][head]`` and ``into[rel][tail]`` are sets of node ids."""
+
+    @classmethod
+    def of_set(cls, name: str = DEFAULT_SET) -> Atlas:
+        tsv, nodes, _ = set_paths(name)
+        return cls(tsv, nodes)
 
     def __init__(self, tsv: Path = TSV, nodes: Path = NODES) -> None:
         self.labels: dict[str, str] = {}
@@ -181,9 +207,20 @@ def build(atlas: Atlas, questions: list[dict[str, Any]]) -> tuple[list[dict[str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="check only; write nothing")
+    parser.add_argument(
+        "--set",
+        default=DEFAULT_SET,
+        dest="name",
+        help=f"question set: {', '.join(set_names())} (default {DEFAULT_SET})",
+    )
     args = parser.parse_args(argv)
-    atlas = Atlas()
-    questions = read_questions()
+    try:
+        tsv, nodes, questions_path = set_paths(args.name)
+        atlas = Atlas(tsv, nodes)
+    except GoldError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    questions = read_questions(questions_path)
     built, problems = build(atlas, questions)
     for p in problems:
         print(p, file=sys.stderr)
@@ -198,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(built)} questions: gold is current")
         return 0
     text = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in built)
-    QUESTIONS.write_text(text, encoding="utf-8")
-    print(f"{len(built)} questions written to {QUESTIONS.name}")
+    questions_path.write_text(text, encoding="utf-8")
+    print(f"{len(built)} questions written to {questions_path.name}")
     return 0
 
 

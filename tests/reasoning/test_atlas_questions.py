@@ -1,8 +1,10 @@
-"""The hand-written Atlas questions (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
+"""The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-The gold answers are recomputed here from each question's structured query with ``build_gold.py``'s own
-evaluator (plain Python over the TSV, no kgreason code), so a stale or hand-edited answer fails; the graph
-is loaded through the real ``kgr graph load`` into the memory store.
+Two sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands) and
+Helix (institutes, labs, scientists, papers, drugs, trials). The gold answers are recomputed here from each
+question's structured query with ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason
+code), so a stale or hand-edited answer fails; each graph is loaded through the real ``kgr graph load``
+into the memory store. No test here runs the question-answering engine on the questions.
 """
 
 from __future__ import annotations
@@ -39,10 +41,33 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
+SETS = ("atlas", "helix")
+# per set: a hub node and its least degree, and a few nodes with the label the loader must keep
+HUBS = {"atlas": ("Port Elna", 30), "helix": ("Aldermere", 40)}
+SAMPLE_LABELS = {
+    "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
+    "helix": {"Aldermere": "City", "2019": "Year", "Tessor Labs": "Company", "Orlen's Syndrome": "Disease"},
+}
+
+
+class QuestionSet:
+    """One set's name, graph (``build_gold.Atlas``) and questions, read once per module."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tsv, self.nodes, path = build_gold.set_paths(name)
+        self.graph = build_gold.Atlas(self.tsv, self.nodes)
+        self.questions: list[dict[str, Any]] = build_gold.read_questions(path)
+
+
+@pytest.fixture(scope="module", params=SETS)
+def qset(request: pytest.FixtureRequest) -> QuestionSet:
+    return QuestionSet(request.param)
+
 
 @pytest.fixture(scope="module")
 def atlas() -> Any:
-    return build_gold.Atlas()
+    return build_gold.Atlas.of_set("atlas")
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +76,25 @@ def questions() -> list[dict[str, Any]]:
     return qs
 
 
-def test_stored_gold_is_what_the_queries_compute(atlas: Any, questions: list[dict[str, Any]]) -> None:
-    built, problems = build_gold.build(atlas, questions)
+def test_stored_gold_is_what_the_queries_compute(qset: QuestionSet) -> None:
+    built, problems = build_gold.build(qset.graph, qset.questions)
     assert problems == []
-    stale = [q["id"] for q, b in zip(questions, built, strict=True) if q["answers"] != b["answers"]]
+    stale = [q["id"] for q, b in zip(qset.questions, built, strict=True) if q["answers"] != b["answers"]]
     assert stale == []
-    assert build_gold.main(["--check"]) == 0
+    assert build_gold.main(["--set", qset.name, "--check"]) == 0
 
 
-def test_every_type_has_30_questions_in_both_splits(questions: list[dict[str, Any]]) -> None:
+def test_build_gold_names_the_sets_and_rejects_an_unknown_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert set(SETS) <= set(build_gold.set_names())
+    assert build_gold.main(["--check"]) == 0  # the default set is Atlas
+    atlas_count = len(build_gold.read_questions(build_gold.set_paths("atlas")[2]))
+    assert capsys.readouterr().out == f"{atlas_count} questions: gold is current\n"
+    assert build_gold.main(["--set", "nope", "--check"]) == 1
+    assert "question set 'nope': missing nope.tsv" in capsys.readouterr().err
+
+
+def test_every_type_has_30_questions_in_both_splits(qset: QuestionSet) -> None:
+    questions = qset.questions
     assert len(questions) >= 210
     assert len({q["id"] for q in questions}) == len(questions)
     per_type = Counter(q["type"] for q in questions)
@@ -69,22 +104,24 @@ def test_every_type_has_30_questions_in_both_splits(questions: list[dict[str, An
         splits = [q["split"] for q in questions if q["type"] == kind]
         # the fixed rule: within a type, in file order, 1st/3rd/... dev, 2nd/4th/... test
         assert splits == ["dev" if i % 2 == 0 else "test" for i in range(len(splits))], kind
-    yes = sum(q["answers"] == ["yes"] for q in questions if q["type"] == "yes_no")
-    no = sum(q["answers"] == ["no"] for q in questions if q["type"] == "yes_no")
-    assert abs(yes - no) <= 4
+    for split in ("dev", "test"):  # both halves ask "yes" and "no" questions
+        answers = Counter(q["answers"][0] for q in questions if q["type"] == "yes_no" and q["split"] == split)
+        assert set(answers) == {"yes", "no"} and abs(answers["yes"] - answers["no"]) <= 4, (split, answers)
 
 
-def test_every_named_entity_is_a_node(atlas: Any, questions: list[dict[str, Any]]) -> None:
+def test_every_named_entity_is_a_node(qset: QuestionSet) -> None:
+    graph = qset.graph
     missing = [
         (q["id"], e)
-        for q in questions
-        for e in [q["topic_entity"], *q["entities"], *atlas.entities_in(q["query"])]
-        if e not in atlas.labels
+        for q in qset.questions
+        for e in [q["topic_entity"], *q["entities"], *graph.entities_in(q["query"])]
+        if e not in graph.labels
     ]
     assert missing == []
 
 
-def test_single_and_list_answers_have_the_expected_sizes(questions: list[dict[str, Any]]) -> None:
+def test_single_and_list_answers_have_the_expected_sizes(qset: QuestionSet) -> None:
+    questions = qset.questions
     sizes = {q["id"]: len(q["answers"]) for q in questions}
     assert all(sizes[q["id"]] == 1 for q in questions if q["form"] in ("single", "count", "yes_no"))
     assert all(2 <= sizes[q["id"]] <= 8 for q in questions if q["form"] == "list")
@@ -118,36 +155,57 @@ def test_build_gold_rejects_empty_answers_and_unknown_entities(
     assert build_gold.gold(atlas, no) == ["no"]
 
 
-def test_graph_shape(atlas: Any) -> None:
-    assert len(atlas.triples) >= 450 and len(set(atlas.triples)) == len(atlas.triples)
-    assert len(set(atlas.labels.values())) >= 8
-    assert len(atlas.relations) >= 15
-    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", r) for r in atlas.relations)
+def test_graph_shape(qset: QuestionSet) -> None:
+    graph = qset.graph
+    assert len(graph.triples) >= 450 and len(set(graph.triples)) == len(graph.triples)
+    assert len(set(graph.labels.values())) >= 8
+    assert len(graph.relations) >= 15
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", r) for r in graph.relations)
     # one direction only: no relation is stored both ways between the same two nodes
-    assert not [t for t in atlas.triples if (t[2], t[1], t[0]) in set(atlas.triples)]
-    degree = Counter(n for h, _, t in atlas.triples for n in (h, t))
-    assert degree["Port Elna"] >= 30
+    assert not [t for t in graph.triples if (t[2], t[1], t[0]) in set(graph.triples)]
+    degree = Counter(n for h, _, t in graph.triples for n in (h, t))
+    hub, least = HUBS[qset.name]
+    assert degree[hub] >= least
+
+
+def test_atlas_has_a_hub_employer(atlas: Any) -> None:
     assert len(atlas.into["employed_by"]["Veltro"]) >= 20
 
 
-def test_graph_loads_through_kgr_cli(tmp_path: Path, atlas: Any) -> None:
+def test_helix_traps_are_in_the_graph() -> None:
+    helix = build_gold.Atlas.of_set("helix")
+    assert len(helix.relations) >= 20
+    people = [n for n, label in helix.labels.items() if label == "Scientist"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert len([s for s, n in surnames.items() if n >= 3]) >= 4  # several families share surnames
+    # the containment chain: every lab is part of one institute, in one city, in one region
+    for lab in (n for n, label in helix.labels.items() if label == "Lab"):
+        (institute,) = helix.out["part_of"][lab]
+        (city,) = helix.out["located_in"][institute]
+        (region,) = helix.out["in_region"][city]
+        assert helix.labels[region] == "Region"
+    # one word names nodes of several types (an institute, a prize, a journal, a lab, people)
+    calloway = {helix.labels[n] for n in helix.labels if "Calloway" in n}
+    assert {"Institute", "Prize", "Journal", "Lab", "Scientist", "Conference"} <= calloway
+
+
+def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:
     home = tmp_path / "home"
-    files = [str(DATA / "atlas_nodes.csv"), str(DATA / "atlas.tsv")]
+    files = [str(qset.nodes), str(qset.tsv)]
     env = {"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "kgreason.cli.app"]
     load = subprocess.run(
-        [*cmd, "graph", "load", *files, "-g", "atlas"], capture_output=True, text=True, env=env
+        [*cmd, "graph", "load", *files, "-g", qset.name], capture_output=True, text=True, env=env
     )
     assert load.returncode == 0, load.stderr
     stats = subprocess.run(
-        [*cmd, "graph", "stats", "-g", "atlas", "--json"], capture_output=True, text=True, env=env
+        [*cmd, "graph", "stats", "-g", qset.name, "--json"], capture_output=True, text=True, env=env
     )
     assert stats.returncode == 0, stats.stderr
-    assert json.loads(stats.stdout) == {"nodes": len(atlas.labels), "edges": len(atlas.triples)}
-    graph = kgreason.open_graph("atlas", home=home)
-    assert graph.node("Port Elna").labels == ("City",)
-    assert graph.node("1987").labels == ("Year",)
-    assert graph.node("Marl & Finch").labels == ("Company",)
+    assert json.loads(stats.stdout) == {"nodes": len(qset.graph.labels), "edges": len(qset.graph.triples)}
+    graph = kgreason.open_graph(qset.name, home=home)
+    for node_id, label in SAMPLE_LABELS[qset.name].items():
+        assert graph.node(node_id).labels == (label,)
 
 
 def test_benchmark_reads_answers_with_fallbacks() -> None:

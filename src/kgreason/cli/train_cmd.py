@@ -71,6 +71,12 @@ def qa(
         "--question-encoder",
         help="MiniLM question encoder: frozen (default), finetune (trained with the GNN) or none (no text).",
     ),
+    model: str = typer.Option(
+        "gnn-rag",
+        "--model",
+        help="gnn-rag (GNN ranking with supporting paths) or gretriever (PCST subgraph, GNN soft prompt, "
+        "frozen causal LM); `kgr ask --strategy gnn` uses the one trained.",
+    ),
     store: str = StoreOpt,
     option: list[str] = OptionOpt,
     device: str = DeviceOpt,
@@ -80,6 +86,13 @@ def qa(
 ) -> None:
     """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
     require_extra("gnn", *GNN_MODULES)
+    if model not in ("gnn-rag", "gretriever"):
+        raise ConfigError(f"unknown --model {model!r}", hint="use gnn-rag or gretriever")
+    if model == "gretriever":
+        if question_encoder is not None:
+            raise ConfigError("--question-encoder applies to --model gnn-rag")
+        _qa_gretriever(graph, train, dev, store, option, device, seed, threads, as_json)
+        return
     from kgreason.fusion.gnn.distributed import refuse_distributed
 
     refuse_distributed("kgr train qa")
@@ -113,6 +126,51 @@ def qa(
             seed=seed,
             threads=threads or None,
             progress=step,
+        )
+    _report(meta, as_json)
+
+
+def _qa_gretriever(
+    graph: str,
+    train: Path,
+    dev: Path | None,
+    store: str,
+    option: list[str],
+    device: str,
+    seed: int,
+    threads: int,
+    as_json: bool,
+) -> None:
+    """``kgr train qa --model gretriever``: PCST subgraphs, a GAT soft prompt, the frozen causal LM."""
+    require_extra("gnn", *GNN_MODULES, "gguf", "accelerate")
+    from kgreason.fusion.gnn.distributed import refuse_distributed
+    from kgreason.fusion.gnn.gretriever import GRetrieverConfig, train_gretriever
+    from kgreason.fusion.gnn.run_settings import make_config
+    from kgreason.qa_file import read_qa
+
+    refuse_distributed("kgr train qa --model gretriever")
+    device = check_device(device)
+    target = existing_store(graph, store, settings())
+    train_items = read_qa(train)
+    dev_items = read_qa(dev) if dev is not None else None
+    options = parse_key_values(option, "--option")
+    config = make_config(GRetrieverConfig, options)  # a bad option fails here, with its name
+    with progress() as bar:
+        task = bar.add_task("train qa (gretriever)", total=config.epochs)
+        meta = train_gretriever(
+            target,
+            train_items,
+            dev_items,
+            settings=settings(),
+            options=options,
+            device=device,
+            seed=seed,
+            threads=threads or None,
+            progress=lambda epoch, row: bar.update(
+                task,
+                completed=epoch,
+                description=f"train qa (gretriever) { {k: round(v, 3) for k, v in row.items()} }",
+            ),
         )
     _report(meta, as_json)
 

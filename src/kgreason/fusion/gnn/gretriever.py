@@ -1,26 +1,79 @@
-"""G-Retriever mode: PyG's ``GRetriever`` (a GNN soft prompt for a ``transformers`` LLM) over our graphs.
+"""G-Retriever mode of the gnn strategy: PCST subgraph -> GNN soft prompt -> frozen causal LM.
 
-For a question and its topic entity, ``retrieve`` takes the topic's ``hops``-hop subgraph from the store
-(bounded by ``max_nodes``), embeds node texts and relation names with MiniLM (node features and edge
-attributes), and textualises the triples as extra context. ``GRetrieverQA`` wraps PyG's ``LLM`` and
-``GRetriever`` (a GAT encoder whose pooled output is projected into the LLM's embedding space as a soft
-prompt); ``train`` fine-tunes it on QA items (answer names as labels) and ``answer`` generates.
+G-Retriever (He et al., 2024) answers from a question-conditioned subgraph: ``pcst.select_subgraph``
+picks a connected subgraph of the topic entity's neighbourhood (prize-collecting Steiner tree over MiniLM
+similarities); a GAT over it (node features: MiniLM vectors of the node texts; edge features: of the
+relation names) is mean-pooled and projected into the LM's embedding space as a soft prompt token, put
+before the textualised subgraph and the question. The LM stays frozen; the GNN and the projection learn
+from QA items (the answer names as the target text). This is PyG's ``GRetriever`` and ``LLM``
+(``torch_geometric.llm``) around a ``transformers`` causal LM.
 
-The LLM is any causal LM directory ``transformers`` can load: a user-supplied model on a GPU machine, or
-the tiny randomly initialised one ``tiny_llm`` writes (its tokenizer is the bundled MiniLM WordPiece
-vocabulary), which lets the whole path run and be tested on a CPU without downloading weights.
+The LM is any causal-LM directory ``transformers`` loads (``llm`` option), or by default the bundled
+SmolLM2-135M-Instruct GGUF of the llama.cpp backend, dequantised by transformers (``gguf`` package) once
+and kept as a model directory under ``KGR_HOME/models/gretriever-lm/`` (offline: nothing is fetched).
+``tiny_llm`` writes a tiny randomly initialised one for fast tests.
+
+``train_gretriever`` trains and saves the checkpoint (kind ``gretriever``: the GNN and projection
+weights, the config, the LM directory and the graph hash); ``GRetrieverRuntime`` loads it and answers:
+the generated text is matched to the names of the subgraph's nodes (nothing matched: no answer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from kgreason.config import Settings
+from kgreason.errors import ConfigError
+from kgreason.fusion.gnn.pcst import Selection, TextVectors, relation_text, select_subgraph
 from kgreason.graph.store import GraphStore
 from kgreason.llm.options import require
 from kgreason.qa_file import QAItem
+
+KIND = "gretriever"
+FORMAT = 1
+"""Version of the G-Retriever checkpoint layout."""
+SYSTEM_PROMPT = "Answer with the names of the entities from the graph facts that answer the question."
+TRAINED_PREFIXES = ("gnn.", "projector.")
+"""The parameters that train and are saved; the LM is frozen and loaded from its directory (with
+``train_llm`` its weights are saved too, under ``llm_generator.``)."""
+
+
+class GRetrieverConfig(BaseModel):
+    """G-Retriever options (``kgr train qa --model gretriever -o KEY=VALUE``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    llm: str | None = Field(
+        None,
+        description="Causal LM: a transformers model directory or a .gguf file (default: the bundled "
+        "SmolLM2-135M GGUF).",
+    )
+    hops: int = Field(2, ge=1, le=4, description="Neighbourhood of the topic that PCST chooses from.")
+    max_nodes: int = Field(200, ge=2, description="At most this many neighbourhood nodes.")
+    topk: int = Field(3, ge=0, description="Nodes given prizes (most similar to the question).")
+    topk_e: int = Field(3, ge=0, description="Relation similarity values given edge prizes.")
+    cost_e: float = Field(0.5, gt=0, description="Cost of an edge in the Steiner tree.")
+    gnn_hidden: int = Field(64, ge=4, description="GAT hidden and output size.")
+    gnn_layers: int = Field(2, ge=1, description="GAT layers.")
+    heads: int = Field(2, ge=1, description="GAT attention heads.")
+    context: bool = Field(True, description="Also give the LM the subgraph's triples as text.")
+    train_llm: bool = Field(
+        False, description="Train the LM's weights too (tiny test LMs; G-Retriever keeps the LM frozen)."
+    )
+    epochs: int = Field(2, ge=1, description="Passes over the training questions.")
+    batch_size: int = Field(4, ge=1, description="Questions per step.")
+    lr: float = Field(1e-3, gt=0, description="AdamW learning rate of the GNN and projection.")
+    max_tokens: int = Field(16, ge=1, description="Tokens generated per answer.")
 
 
 def tiny_llm(path: Path, *, hidden: int = 64, layers: int = 2, heads: int = 4, seed: int = 0) -> Path:
@@ -56,126 +109,447 @@ def tiny_llm(path: Path, *, hidden: int = 64, layers: int = 2, heads: int = 4, s
     return path
 
 
-@dataclass
-class Retrieved:
-    """One question's subgraph as PyG inputs plus its triples as text."""
+def lm_directory(llm: str | None, settings: Settings) -> Path:
+    """The causal-LM directory for ``llm``: a model directory as given; a ``.gguf`` file (default: the
+    bundled SmolLM2-135M) dequantised once into ``KGR_HOME/models/gretriever-lm/<name>/``."""
+    from kgreason.llm.models import resolve
 
-    x: Any
-    edge_index: Any
-    edge_attr: Any
-    context: str
-    node_ids: list[str]
+    if llm is not None and Path(llm).expanduser().is_dir():
+        path = Path(llm).expanduser()
+        if not (path / "config.json").is_file():
+            raise ConfigError(f"{path} is not a transformers model directory (no config.json)")
+        return path
+    gguf = resolve(llm, settings.models_dir)
+    target = settings.models_dir / "gretriever-lm" / gguf.stem
+    if (target / "config.json").is_file():
+        return target
+    return _convert_gguf(gguf, target)
 
 
-def retrieve(store: GraphStore, topic: str, encoder: Any, *, hops: int = 2, max_nodes: int = 64) -> Retrieved:
-    """The topic's neighbourhood subgraph, embedded (MiniLM) and textualised."""
-    import numpy as np
-    import torch
+def _convert_gguf(gguf: Path, target: Path) -> Path:
+    """Dequantise ``gguf`` with transformers and save it as a model directory (written whole, then moved)."""
+    import shutil
+    import tempfile
 
-    from kgreason.graph.node_text import node_text
+    require("gguf", "gnn")
+    require("accelerate", "gnn")  # transformers needs it to read GGUF files
+    torch = require("torch", "gnn")
+    transformers = require("transformers", "gnn")
+    from kgreason.config import private_dir
 
-    sub = store.subgraph([topic], hops=hops, max_nodes=max_nodes)
-    nodes = list(sub.nodes)
-    index = {n.id: i for i, n in enumerate(nodes)}
-    edges = [e for e in sub.edges if e.source in index and e.target in index]
-    x = torch.as_tensor(np.asarray(encoder.encode([node_text(n) for n in nodes]), dtype=np.float32))
-    rel_names = sorted({e.type for e in edges})
-    rel_vec = (
-        np.asarray(encoder.encode([r.replace("_", " ") for r in rel_names]), dtype=np.float32)
-        if rel_names
-        else None
-    )
-    if edges and rel_vec is not None:
-        edge_index = torch.tensor([[index[e.source] for e in edges], [index[e.target] for e in edges]])
-        edge_attr = torch.as_tensor(rel_vec[[rel_names.index(e.type) for e in edges]])
-    else:
-        edge_index = torch.zeros((2, 0), dtype=torch.long)
-        edge_attr = torch.zeros((0, x.size(1)))
-    context = "\n".join(f"{e.source} {e.type.replace('_', ' ')} {e.target}" for e in edges)
-    return Retrieved(x, edge_index, edge_attr, context, [n.id for n in nodes])
+    kwargs: dict[str, Any] = {"gguf_file": gguf.name, "local_files_only": True}
+    with _quiet():
+        tok = transformers.AutoTokenizer.from_pretrained(str(gguf.parent), **kwargs)
+        model = transformers.AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent), dtype=torch.float32, **kwargs
+        )
+    config = model.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config  # the weights are plain tensors once dequantised
+    plain = type(model)(config)
+    plain.load_state_dict(model.state_dict())
+    private_dir(target.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        with _quiet():
+            plain.to(torch.bfloat16).save_pretrained(tmp)
+            tok.save_pretrained(tmp)
+        if target.exists():  # another process converted it meanwhile
+            shutil.rmtree(tmp)
+        else:
+            tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """PyG and transformers print set-up lines and warnings; keep stdout clean for ``--json``."""
+    with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def context_text(selection: Selection) -> str:
+    """The subgraph's triples, one per line, by node name: what the LM reads beside the soft prompt."""
+    names = {n.id: n.name for n in selection.nodes}
+    lines = [
+        f"{names.get(e.source, e.source)} {relation_text(e.type)} {names.get(e.target, e.target)}"
+        for e in selection.edges
+    ]
+    return "\n".join(lines) or names.get(selection.topic, selection.topic)
+
+
+END_RE = re.compile(r"\[\s*/\s*s\s*\]")
+"""PyG's end-of-answer text for LMs without a chat template (``[/s]``): generation is cut there."""
+SPLIT_RE = re.compile(r"[;,|\n]|\band\b")
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def match_answers(text: str, selection: Selection) -> list[str]:
+    """Node ids of the subgraph whose names the generated ``text`` names, in the order it names them:
+    each part of the text (split at ``;`` ``,`` ``|`` and "and") matched exactly (case and punctuation
+    aside), else the longest node name the part contains. The topic itself is not an answer."""
+    by_name: dict[str, str] = {}
+    for n in selection.nodes:
+        if n.id != selection.topic:
+            by_name.setdefault(_norm(n.name), n.id)
+            by_name.setdefault(_norm(n.id), n.id)
+    found: list[str] = []
+    for part in SPLIT_RE.split(text):
+        p = _norm(part)
+        if not p:
+            continue
+        hit = by_name.get(p)
+        if hit is None:  # a sentence: the name it ends with ("The parent of bob is alice.")
+            ends = [
+                (m.end(), len(name), name)
+                for name in by_name
+                if name and (m := _last(re.finditer(rf"\b{re.escape(name)}\b", p))) is not None
+            ]
+            hit = by_name[max(ends)[2]] if ends else None
+        if hit is not None and hit not in found:
+            found.append(hit)
+    return found
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    last = None
+    for last in matches:  # noqa: B007 (the last one is wanted)
+        pass
+    return last
+
+
+def answer_label(item: QAItem, names: dict[str, str]) -> str:
+    """The target text of a training item: its answers' names joined with ``; ``."""
+    return "; ".join(names.get(a, a) for a in item.answers)
 
 
 class GRetrieverQA:
-    """PyG ``GRetriever`` over a graph store: GAT soft prompt + a ``transformers`` causal LM."""
+    """PyG ``GRetriever``: a GAT soft prompt for a frozen ``transformers`` causal LM."""
 
-    def __init__(
-        self,
-        store: GraphStore,
-        llm_dir: Path,
-        encoder: Any,
-        *,
-        hops: int = 2,
-        max_nodes: int = 64,
-        gnn_hidden: int = 64,
-    ) -> None:
+    def __init__(self, config: GRetrieverConfig, llm_dir: Path, *, device: str = "cpu") -> None:
         require("transformers", "gnn")
         import torch
         from torch_geometric.llm.models import LLM, GRetriever
         from torch_geometric.nn.models import GAT
 
-        self.store = store
-        self.encoder = encoder
-        self.hops = hops
-        self.max_nodes = max_nodes
-        # num_params given, so PyG picks a CPU or single-GPU placement itself (no accelerate needed).
-        llm = LLM(model_name=str(llm_dir), dtype=torch.float32, num_params=0.001)
-        gnn = GAT(in_channels=384, hidden_channels=gnn_hidden, out_channels=gnn_hidden, num_layers=2, heads=2)
+        self.config = config
+        self.llm_dir = llm_dir
+        # PyG places the LM on the GPUs when num_params (billions) fits their memory; a huge value
+        # keeps it on the CPU.
+        dtype = torch.bfloat16 if device == "cuda" else torch.float32
+        with _quiet():
+            try:
+                tok_probe = __import__("transformers").AutoTokenizer.from_pretrained(str(llm_dir))
+            except Exception as exc:
+                raise ConfigError(f"transformers could not load the LM in {llm_dir}: {exc}") from exc
+            prompt = SYSTEM_PROMPT if getattr(tok_probe, "chat_template", None) else None
+            llm = LLM(
+                model_name=str(llm_dir),
+                dtype=dtype,
+                num_params=0.001 if device == "cuda" else 1e9,
+                sys_prompt=prompt,
+            )
+        for p in llm.parameters():
+            p.requires_grad_(config.train_llm)  # frozen by default: only the GNN and projection train
+        gnn = GAT(
+            in_channels=384,
+            hidden_channels=config.gnn_hidden,
+            out_channels=config.gnn_hidden,
+            num_layers=config.gnn_layers,
+            heads=config.heads,
+            edge_dim=384,
+        )
         self.model = GRetriever(llm=llm, gnn=gnn)
+        self.device = llm.device
 
-    def _batch(self, items: Sequence[QAItem]) -> tuple[Any, Any, Any, Any, list[str], list[str]]:
+    def _saved(self) -> tuple[str, ...]:
+        return (*TRAINED_PREFIXES, "llm_generator.") if self.config.train_llm else TRAINED_PREFIXES
+
+    def trained_state(self) -> dict[str, Any]:
+        """A copy of the trained weights (a copy: training goes on after the best epoch is kept)."""
+        saved = self._saved()
+        return {
+            k: v.detach().cpu().clone() for k, v in self.model.state_dict().items() if k.startswith(saved)
+        }
+
+    def load_trained_state(self, state: dict[str, Any]) -> None:
+        missing, _ = self.model.load_state_dict(state, strict=False)
+        lost = [k for k in missing if k.startswith(self._saved())]
+        if lost:
+            raise ConfigError(f"the G-Retriever checkpoint lacks {len(lost)} weights (e.g. {lost[0]})")
+
+    def inputs(self, selections: Sequence[Selection], vectors: TextVectors) -> tuple[Any, ...]:
+        """PyG inputs for a batch of subgraphs: x, edge_index, edge_attr, batch, texts."""
         import torch
 
-        xs, eis, eas, batch, contexts = [], [], [], [], []
+        from kgreason.graph.node_text import node_text
+
+        xs, eis, eas, batch, texts = [], [], [], [], []
         offset = 0
-        for i, item in enumerate(items):
-            r = retrieve(
-                self.store, item.topic_entity or "", self.encoder, hops=self.hops, max_nodes=self.max_nodes
-            )
-            xs.append(r.x)
-            eis.append(r.edge_index + offset)
-            eas.append(r.edge_attr)
-            batch.append(torch.full((r.x.size(0),), i, dtype=torch.long))
-            contexts.append(r.context)
-            offset += r.x.size(0)
-        labels = [", ".join(item.answers) for item in items]
-        return torch.cat(xs), torch.cat(eis, 1), torch.cat(eas), torch.cat(batch), contexts, labels
+        for i, sel in enumerate(selections):
+            index = {n.id: j for j, n in enumerate(sel.nodes)}
+            xs.append(torch.as_tensor(vectors([node_text(n) for n in sel.nodes])))
+            if sel.edges:
+                eis.append(
+                    torch.tensor([[index[e.source] for e in sel.edges], [index[e.target] for e in sel.edges]])
+                    + offset
+                )
+                eas.append(torch.as_tensor(vectors([relation_text(e.type) for e in sel.edges])))
+            batch.append(torch.full((len(sel.nodes),), i, dtype=torch.long))
+            texts.append(context_text(sel))
+            offset += len(sel.nodes)
+        edge_index = torch.cat(eis, 1) if eis else torch.zeros((2, 0), dtype=torch.long)
+        edge_attr = torch.cat(eas) if eas else torch.zeros((0, 384))
+        x = torch.cat(xs).to(torch.float32)
+        return x, edge_index, edge_attr.to(torch.float32), torch.cat(batch), texts
 
-    def train(
-        self, items: Sequence[QAItem], *, epochs: int = 1, batch_size: int = 4, lr: float = 1e-3
-    ) -> list[float]:
-        """Fine-tune on QA items (answers joined as the label); returns the loss of each step."""
+    def loss(
+        self, questions: list[str], selections: Sequence[Selection], labels: list[str], vectors: Any
+    ) -> Any:
+        x, ei, ea, batch, texts = self.inputs(selections, vectors)
+        with _quiet():
+            return self.model(
+                questions, x, ei, batch, labels, edge_attr=ea,
+                additional_text_context=texts if self.config.context else None,
+            )  # fmt: skip
+
+    def generate(self, questions: list[str], selections: Sequence[Selection], vectors: Any) -> list[str]:
         import torch
 
-        params = [p for p in self.model.parameters() if p.requires_grad]
-        optim = torch.optim.AdamW(params, lr=lr)
-        losses: list[float] = []
-        self.model.train()
-        for _ in range(epochs):
-            for start in range(0, len(items), batch_size):
-                chunk = items[start : start + batch_size]
-                x, ei, ea, batch, contexts, labels = self._batch(chunk)
-                loss = self.model([i.question for i in chunk], x, ei, batch, labels, edge_attr=ea,
-                                  additional_text_context=contexts)  # fmt: skip
-                optim.zero_grad()
-                loss.backward()
-                optim.step()
-                losses.append(float(loss.detach()))
-        return losses
-
-    def answer(self, items: Sequence[QAItem], *, max_tokens: int = 16) -> list[str]:
-        """Generated answers for the items' questions (from their topic entities' subgraphs)."""
-        import torch
-
-        x, ei, ea, batch, contexts, _ = self._batch(items)
+        x, ei, ea, batch, texts = self.inputs(selections, vectors)
         self.model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), _quiet():
             out: list[str] = self.model.inference(
-                [i.question for i in items],
-                x,
-                ei,
-                batch,
-                edge_attr=ea,
-                additional_text_context=contexts,
-                max_out_tokens=max_tokens,
+                questions, x, ei, batch, edge_attr=ea,
+                additional_text_context=texts if self.config.context else None,
+                max_out_tokens=self.config.max_tokens,
+            )  # fmt: skip
+        return [END_RE.split(s, maxsplit=1)[0].strip() for s in out]
+
+
+Progress = Callable[[int, dict[str, float]], None]
+
+
+@dataclass
+class Prepared:
+    """Training items with their PCST subgraphs and target texts."""
+
+    questions: list[str]
+    selections: list[Selection]
+    labels: list[str]
+    covered: int
+    dropped: int
+
+
+def prepare(
+    store: GraphStore, items: Sequence[QAItem], config: GRetrieverConfig, vectors: TextVectors
+) -> Prepared:
+    """Each item's PCST subgraph (items without a topic in the graph are dropped) and answer names."""
+    wanted = sorted({a for i in items for a in i.answers})
+    found = store.get_nodes(wanted) if wanted else {}
+    names = {a: found[a].name if a in found else a for a in wanted}
+    out = Prepared([], [], [], 0, 0)
+    for item in items:
+        sel = None
+        if item.topic_entity:
+            sel = select_subgraph(
+                store, item.question, item.topic_entity, vectors, hops=config.hops,
+                max_nodes=config.max_nodes, topk=config.topk, topk_e=config.topk_e, cost_e=config.cost_e,
+            )  # fmt: skip
+        if sel is None:
+            out.dropped += 1
+            continue
+        out.questions.append(item.question)
+        out.selections.append(sel)
+        out.labels.append(answer_label(item, names))
+        out.covered += any(a in set(sel.node_ids()) for a in item.answers)
+    return out
+
+
+def graph_digest(store: GraphStore) -> str:
+    """The graph hash checkpoints record (the same digest as the GNN-RAG model's)."""
+    from kgreason.fusion.gnn.graph_data import graph_hash
+
+    return graph_hash(e.id for e in store.iter_edges())
+
+
+def train_gretriever(
+    store: GraphStore,
+    train_items: Sequence[QAItem],
+    dev_items: Sequence[QAItem] | None,
+    *,
+    settings: Settings,
+    options: dict[str, Any] | None = None,
+    encoder: Any = None,
+    device: str = "cpu",
+    seed: int = 0,
+    threads: int | None = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train the G-Retriever model for ``store``'s graph and save it; returns the checkpoint metadata.
+
+    Keeps the weights of the epoch with the lowest dev loss (train loss without ``dev_items``).
+    """
+    import random
+
+    import torch
+
+    from kgreason.fusion.gnn.checkpoint import checkpoint_dir, save_checkpoint
+    from kgreason.fusion.gnn.run_settings import make_config, set_threads
+
+    config: GRetrieverConfig = make_config(GRetrieverConfig, options)
+    set_threads(threads)
+    if encoder is None:
+        from kgreason.embed import default_encoder
+
+        encoder = default_encoder()
+    started = time.perf_counter()
+    llm_dir = lm_directory(config.llm, settings)
+    vectors = TextVectors(encoder)
+    train = prepare(store, train_items, config, vectors)
+    if not train.questions:
+        raise ConfigError(
+            "no training question has a topic entity in the graph",
+            hint="give each question a topic_entity that is a node id of the graph",
+        )
+    dev = prepare(store, dev_items, config, vectors) if dev_items else None
+    torch.manual_seed(seed)
+    qa = GRetrieverQA(config, llm_dir, device=device)
+    prepared = time.perf_counter() - started
+    params = [p for p in qa.model.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(params, lr=config.lr)
+    rng = random.Random(seed)
+    order = list(range(len(train.questions)))
+    best: tuple[float, dict[str, Any], int] | None = None
+    history: list[dict[str, float]] = []
+    t0 = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        rng.shuffle(order)
+        qa.model.train()
+        losses = []
+        for start in range(0, len(order), config.batch_size):
+            idx = order[start : start + config.batch_size]
+            loss = qa.loss(
+                [train.questions[i] for i in idx], [train.selections[i] for i in idx],
+                [train.labels[i] for i in idx], vectors,
+            )  # fmt: skip
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            losses.append(float(loss.detach()))
+        row = {"train_loss": sum(losses) / len(losses)}
+        if dev is not None and dev.questions:
+            row["dev_loss"] = _mean_loss(qa, dev, vectors, config.batch_size)
+        history.append(row)
+        score = row.get("dev_loss", row["train_loss"])
+        if best is None or score < best[0]:
+            best = (score, qa.trained_state(), epoch)
+        if progress is not None:
+            progress(epoch, row)
+    seconds = time.perf_counter() - t0
+    assert best is not None
+    meta = {
+        "kind": KIND,
+        "format": FORMAT,
+        "graph": store.graph,
+        "backend": store.backend,
+        "graph_hash": graph_digest(store),
+        "llm_dir": str(llm_dir),
+        "config": config.model_dump(),
+        "metrics": {
+            **{k: round(v, 4) for k, v in history[best[2] - 1].items()},
+            "best_epoch": best[2],
+            "epochs": config.epochs,
+            "train_questions": len(train.questions),
+            "dev_questions": len(dev.questions) if dev is not None else 0,
+            "dropped_questions": train.dropped + (dev.dropped if dev is not None else 0),
+            "train_answer_in_subgraph": round(train.covered / len(train.questions), 4),
+            "prepare_seconds": round(prepared, 2),
+            "train_seconds": round(seconds, 2),
+        },
+        "seed": seed,
+        "device": device,
+    }
+    path = checkpoint_dir(settings, KIND, store.backend, store.graph)
+    save_checkpoint(path, state=best[1], meta=meta)
+    return {**meta, "path": str(path)}
+
+
+def _mean_loss(qa: GRetrieverQA, data: Prepared, vectors: TextVectors, batch_size: int) -> float:
+    import torch
+
+    qa.model.eval()
+    total, n = 0.0, 0
+    with torch.no_grad():
+        for start in range(0, len(data.questions), batch_size):
+            sl = slice(start, start + batch_size)
+            loss = qa.loss(data.questions[sl], data.selections[sl], data.labels[sl], vectors)
+            k = len(data.questions[sl])
+            total += float(loss) * k
+            n += k
+    return total / max(n, 1)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One answered question: its PCST subgraph, the LM's text and the node ids that text names."""
+
+    selection: Selection
+    text: str
+    answers: list[str]
+
+
+class GRetrieverRuntime:
+    """A trained G-Retriever checkpoint bound to a graph."""
+
+    def __init__(self, qa: GRetrieverQA, vectors: TextVectors) -> None:
+        self.qa = qa
+        self.config = qa.config
+        self.vectors = vectors
+
+    @classmethod
+    def load(cls, store: GraphStore, path: Path, encoder: Any) -> GRetrieverRuntime:
+        from kgreason.fusion.gnn.checkpoint import load_checkpoint
+
+        ckpt = load_checkpoint(path, expect_hash=graph_digest(store))
+        if ckpt.meta.get("kind") != KIND or ckpt.meta.get("format") != FORMAT:
+            raise ConfigError(
+                f"{path} is not a G-Retriever checkpoint of this kgreason version",
+                hint="retrain it with `kgr train qa --model gretriever`",
             )
-        return out
+        llm_dir = Path(ckpt.meta["llm_dir"])
+        if not (llm_dir / "config.json").is_file():
+            raise ConfigError(
+                f"the LM the G-Retriever model was trained with is gone: {llm_dir}",
+                hint="retrain it with `kgr train qa --model gretriever`",
+            )
+        config = GRetrieverConfig(**ckpt.meta["config"])
+        import torch
+
+        cuda = ckpt.meta.get("device") == "cuda" and torch.cuda.is_available()
+        qa = GRetrieverQA(config, llm_dir, device="cuda" if cuda else "cpu")
+        qa.load_trained_state(ckpt.state)
+        qa.model.eval()
+        return cls(qa, TextVectors(encoder))
+
+    def select(self, store: Any, question: str, topic: str) -> Selection | None:
+        c = self.config
+        return select_subgraph(
+            store, question, topic, self.vectors, hops=c.hops, max_nodes=c.max_nodes, topk=c.topk,
+            topk_e=c.topk_e, cost_e=c.cost_e,
+        )  # fmt: skip
+
+    def answer(self, store: Any, question: str, topic: str) -> Generated | None:
+        """The PCST subgraph, the generated text and the subgraph nodes it names; ``None``: unknown topic."""
+        sel = self.select(store, question, topic)
+        if sel is None:
+            return None
+        text = self.qa.generate([question], [sel], self.vectors)[0]
+        return Generated(sel, text, match_answers(text, sel))

@@ -12,11 +12,17 @@ pick helped on one set and cost points on another; see ``generate``). With ``llm
 that wants one entity where the GNN asserts several, the paths are verbalised as numbered facts and the
 model picks one of the asserted answers' names (a JSON-schema enum), so it can only name what the
 evidence holds; the text cites the facts behind the answer.
+
+``mode=gretriever`` answers with a G-Retriever model instead (``kgr train qa --model gretriever``,
+``fusion.gnn.gretriever``): the question's PCST subgraph of the topic's neighbourhood, a GNN soft prompt
+and a frozen causal LM; the generated text matched to the subgraph's node names is the answer (nothing
+matched: abstain), and the subgraph's triples are the evidence. Without ``mode`` the strategy uses the
+model trained for the graph, GNN-RAG when both are.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -29,6 +35,11 @@ class GnnOptions(StrategyOptions):
     max_answers: int = Field(20, ge=1, description="Ranked answer entities returned.")
     evidence_answers: int = Field(5, ge=1, description="Top candidates given supporting paths.")
     path_limit: int = Field(50, ge=1, description="Paths fetched per candidate before choosing.")
+    mode: Literal["gnn-rag", "gretriever"] | None = Field(
+        None,
+        description="Which trained model answers: gnn-rag (GNN ranking, supporting paths) or gretriever "
+        "(PCST subgraph, GNN soft prompt, causal LM); default: the graph's, gnn-rag when both.",
+    )
     model_dir: str | None = Field(
         None, description="Checkpoint directory (default: the graph's under KGR_HOME)."
     )
@@ -54,6 +65,7 @@ class GnnStrategy(Strategy):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._runtime: Any = None
+        self._mode: str | None = None
 
     def check(self) -> None:
         super().check()
@@ -62,33 +74,66 @@ class GnnStrategy(Strategy):
         require("torch", "gnn")
         require("torch_geometric", "gnn")
 
+    def _checkpoint(self) -> tuple[str, Any]:
+        """(mode, checkpoint directory) of the model that answers: the ``mode`` asked for, else the
+        graph's GNN-RAG model, else its G-Retriever model."""
+        from pathlib import Path as FsPath
+
+        from kgreason.config import Settings
+        from kgreason.fusion.gnn.checkpoint import checkpoint_dir
+
+        if self.options.model_dir:
+            path = FsPath(self.options.model_dir)
+            kind = _checkpoint_kind(path)
+            mode: str = self.options.mode or ("gretriever" if kind == "gretriever" else "gnn-rag")
+            if kind is not None and (kind == "gretriever") != (mode == "gretriever"):
+                raise ConfigError(f"{path} holds a {kind} model, not a {mode} one", hint="drop mode=")
+            return mode, path
+        # the engine's settings (open_graph(home=...)); a strategy built alone reads the environment
+        settings = self.resources.settings or Settings.from_env()
+        paths = {
+            "gnn-rag": checkpoint_dir(settings, "qa", self.store.backend, self.store.graph),
+            "gretriever": checkpoint_dir(settings, "gretriever", self.store.backend, self.store.graph),
+        }
+        if self.options.mode is not None:
+            return self.options.mode, paths[self.options.mode]
+        for mode, path in paths.items():
+            if (path / "meta.json").is_file():
+                return mode, path
+        return "gnn-rag", paths["gnn-rag"]
+
+    @property
+    def mode(self) -> str:
+        """``gnn-rag`` or ``gretriever``: which model answers (decided once)."""
+        if self._mode is None:
+            self._mode = self._checkpoint()[0]
+        return self._mode
+
     @property
     def runtime(self) -> Any:
         """The loaded model and graph tensors (built on first use)."""
         if self._runtime is None:
-            from pathlib import Path as FsPath
-
-            from kgreason.config import Settings
-            from kgreason.fusion.gnn.checkpoint import checkpoint_dir
-            from kgreason.fusion.gnn.inference import QARuntime
-
-            if self.options.model_dir:
-                path = FsPath(self.options.model_dir)
-            else:
-                # the engine's settings (open_graph(home=...)); a strategy built alone reads the environment
-                settings = self.resources.settings or Settings.from_env()
-                path = checkpoint_dir(settings, "qa", self.store.backend, self.store.graph)
+            mode, path = self._checkpoint()
+            self._mode = mode
             encoder = self.resources.encoder
             if encoder is None:
                 from kgreason.embed import default_encoder
 
                 encoder = default_encoder()
             if not (path / "meta.json").is_file():
+                flag = " --model gretriever" if mode == "gretriever" else ""
                 raise ConfigError(
-                    f"no trained gnn model for graph {self.store.graph!r} ({path})",
-                    hint=f"train one: kgr train qa --graph {self.store.graph} --train QA.jsonl",
+                    f"no trained gnn model ({mode}) for graph {self.store.graph!r} ({path})",
+                    hint=f"train one: kgr train qa --graph {self.store.graph} --train QA.jsonl{flag}",
                 )
-            self._runtime = QARuntime.load(self.store, path, encoder)
+            if mode == "gretriever":
+                from kgreason.fusion.gnn.gretriever import GRetrieverRuntime
+
+                self._runtime = GRetrieverRuntime.load(self.store, path, encoder)
+            else:
+                from kgreason.fusion.gnn.inference import QARuntime
+
+                self._runtime = QARuntime.load(self.store, path, encoder)
         return self._runtime
 
     # -- gather -----------------------------------------------------------------------------------------
@@ -98,6 +143,8 @@ class GnnStrategy(Strategy):
             return Evidence()
         rt = self.runtime
         topic = ctx.seeds[0].node_id
+        if self.mode == "gretriever":
+            return self._gather_gretriever(ctx, rt, topic)
         scored = rt.score(ctx.question, topic)
         if scored is None:
             ctx.note("gather", error=f"topic {topic!r} is not in the trained graph")
@@ -135,7 +182,74 @@ class GnnStrategy(Strategy):
         )
 
     # -- generate ---------------------------------------------------------------------------------------
+    def _gather_gretriever(self, ctx: Context, rt: Any, topic: str) -> Evidence:
+        """The question's PCST subgraph (read through ``ctx.store``: recorded, replayable) and the LM's
+        answer; every subgraph edge is an evidence path of one edge."""
+        generated = rt.answer(ctx.store, ctx.question, topic)
+        if generated is None:
+            ctx.note("gather", error=f"topic {topic!r} is not in the graph")
+            return Evidence()
+        sel = generated.selection
+        nodes = {n.id: n for n in sel.nodes}
+        paths = [Path((nodes[e.source], nodes[e.target]), (e,)) for e in sel.edges]
+        if not paths:
+            paths = [Path((nodes[topic],))]
+        ctx.note(
+            "gretriever",
+            neighbourhood={"nodes": sel.neighbourhood_nodes, "edges": sel.neighbourhood_edges},
+            subgraph={"nodes": len(sel.nodes), "edges": len(sel.edges)},
+            prized=list(sel.prized),
+            generated=generated.text,
+            matched=generated.answers,
+        )
+        candidates = [
+            Candidate(
+                a,
+                float(len(generated.answers) - rank),
+                tuple(i for i, p in enumerate(paths) if a in p.node_ids),
+            )
+            for rank, a in enumerate(generated.answers)
+        ]
+        return Evidence(
+            paths=tuple(paths),
+            candidates=tuple(candidates),
+            notes={"mode": "gretriever", "answer_set": generated.answers, "generated": generated.text},
+        )
+
+    def _generate_gretriever(self, ctx: Context, evidence: Evidence) -> Draft:
+        """The matched names are the answer, each cited by the subgraph edges that touch it."""
+        answer_set: list[str] = list(evidence.notes.get("answer_set", []))
+        generated = str(evidence.notes.get("generated", ""))
+        if not answer_set:
+            reason = (
+                f"the generated answer {generated!r} names no entity of the retrieved subgraph"
+                if evidence.paths
+                else "nothing in the graph answers the question"
+            )
+            return Draft(text="", entities=(), answers=(), abstained=reason)
+        markers = {e.id: f"T{i + 1}" for i, e in enumerate(e for p in evidence.paths for e in p.edges)}
+        names = {n.id: n.name for p in evidence.paths for n in p.nodes}
+        citations: list[Citation] = []
+        parts = []
+        for c in evidence.candidates:
+            ids = [e.id for i in c.paths for e in evidence.paths[i].edges]
+            citations.extend(Citation(f"[{markers[i]}]", (i,)) for i in ids)
+            parts.append(
+                f"{names.get(c.node_id, c.node_id)} {''.join(f'[{markers[i]}]' for i in ids)}".strip()
+            )
+        value = str(len(answer_set)) if ctx.analysis.form == "count" else None
+        return Draft(
+            text=(f"{value}: " if value else "") + "; ".join(parts),
+            entities=tuple(answer_set),
+            citations=tuple(dict.fromkeys(citations)),
+            scores={"answer_set_size": float(len(answer_set))},
+            answers=tuple(answer_set),
+            value=value,
+        )
+
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:
+        if evidence.notes.get("mode") == "gretriever":
+            return self._generate_gretriever(ctx, evidence)
         answer_set: list[str] = list(evidence.notes.get("answer_set", []))
         ranked = [c.node_id for c in evidence.candidates]
         markers: dict[str, str] = {}
@@ -197,3 +311,14 @@ class GnnStrategy(Strategy):
             answers=tuple(answer_set),
             value=value,
         )
+
+
+def _checkpoint_kind(path: Any) -> str | None:
+    """The ``kind`` recorded in a checkpoint directory's ``meta.json`` (``None``: none there)."""
+    import json
+
+    meta = path / "meta.json"
+    if not meta.is_file():
+        return None
+    kind = json.loads(meta.read_text(encoding="utf-8")).get("kind")
+    return str(kind) if kind is not None else None

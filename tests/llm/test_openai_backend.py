@@ -160,6 +160,28 @@ def test_factory_builds_openai_with_options(settings: Settings, endpoint: tuple[
         create_chat_model("openai", settings=settings, options={"base_ur": "x"})
 
 
+def test_grammar_mode_gets_compact_json(endpoint: tuple[str, Backend], monkeypatch: Any) -> None:
+    """json_mode=grammar: the schema goes as llama.cpp's LLGuidance ``grammar``, whitespace fixed."""
+    url, backend = endpoint
+    backend.fail.clear()
+    monkeypatch.setenv("KGR_OPENAI_API_KEY", "sk-test-secret")
+    schema = {
+        "type": "object",
+        "properties": {"colours": {"type": "array", "items": SCHEMA, "minItems": 2, "maxItems": 2}},
+        "required": ["colours"],
+        "additionalProperties": False,
+    }
+    model = OpenAIChatModel("smollm2", options=OpenAIOptions(base_url=url, json_mode="grammar"))
+    try:
+        result = model.chat("Two colours, as JSON.", json_schema=schema, max_tokens=60, seed=1)
+    finally:
+        model.close()
+    sent = backend.requests[-1]
+    assert "response_format" not in sent and sent["grammar"].startswith("%llguidance")
+    assert len(result.data["colours"]) == 2
+    assert "\n" not in result.text and "  " not in result.text, result.text
+
+
 def test_body_and_key_lookup() -> None:
     req = ChatRequest.create("x", json_schema=SCHEMA, max_tokens=5, seed=2, stop=["\n"])
     body = build_body("m", req, "prompt")

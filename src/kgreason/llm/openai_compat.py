@@ -2,8 +2,11 @@
 
 The API key is read from ``KGR_OPENAI_API_KEY`` or ``OPENAI_API_KEY`` (or given as an option) and is never
 printed: ``info()`` reports only whether one is set. JSON schemas are sent as ``response_format``
-``json_schema``; the reply is validated anyway. 429 and 5xx replies, timeouts and connection errors are
-retried with exponential backoff (honouring ``Retry-After``). ``chat_many`` sends requests concurrently.
+``json_schema``; the reply is validated anyway. With ``json_mode="grammar"`` (llama.cpp's server only) the
+schema goes as an LLGuidance ``grammar`` that also fixes the JSON whitespace: llama.cpp's own conversion of
+``response_format`` lets a model indent and break lines, tokens that carry nothing. 429 and 5xx replies,
+timeouts and connection errors are retried with exponential backoff (honouring ``Retry-After``).
+``chat_many`` sends requests concurrently.
 """
 
 from __future__ import annotations
@@ -46,8 +49,9 @@ class OpenAIOptions(BackendOptions):
     backoff_s: float = Field(default=0.5, ge=0, description="first backoff; doubles each retry")
     max_backoff_s: float = Field(default=20.0, ge=0)
     concurrency: int = Field(default=4, ge=1, le=64, description="parallel requests in chat_many")
-    json_mode: Literal["json_schema", "json_object", "prompt"] = Field(
-        default="json_schema", description="how a schema is requested from the endpoint"
+    json_mode: Literal["json_schema", "json_object", "prompt", "grammar"] = Field(
+        default="json_schema",
+        description="how a schema is requested from the endpoint (grammar: llama.cpp's server, compact JSON)",
     )
 
 
@@ -59,6 +63,17 @@ def api_key_from_env(env: Mapping[str, str] | None = None) -> str | None:
         if value:
             return value
     return None
+
+
+_COMPACT_JSON = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+
+
+def llguidance_grammar(schema: Mapping[str, Any]) -> str:
+    """``schema`` as an LLGuidance grammar with fixed whitespace (``{"a": 1, "b": [2]}``), the form
+    llama.cpp's server takes in its ``grammar`` field; a schema's own ``x-guidance`` options are kept."""
+    import json
+
+    return "%llguidance {}\nstart: %json " + json.dumps({"x-guidance": _COMPACT_JSON, **schema})
 
 
 def build_body(model: str, request: ChatRequest, json_mode: str) -> dict[str, Any]:
@@ -77,7 +92,9 @@ def build_body(model: str, request: ChatRequest, json_mode: str) -> dict[str, An
         # OpenAI has no multiplicative penalty; frequency_penalty is the nearest (-2..2).
         body["frequency_penalty"] = round(min(2.0, (request.repeat_penalty - 1.0) * 4), 3)
     if request.json_schema is not None:
-        if json_mode == "json_schema":
+        if json_mode == "grammar":
+            body["grammar"] = llguidance_grammar(request.json_schema)
+        elif json_mode == "json_schema":
             body["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "reply", "schema": dict(request.json_schema), "strict": True},

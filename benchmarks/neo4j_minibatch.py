@@ -101,12 +101,24 @@ def child(args: argparse.Namespace) -> int:
     return 0
 
 
-def load(uri: str, home: Path, graph: str, n_edges: int, seed: int) -> dict[str, Any]:
+def load(
+    uri: str, home: Path, graph: str, n_edges: int, seed: int, *, batch_size: int, reuse: bool
+) -> dict[str, Any]:
+    """Load the generated graph (timed), or with ``reuse`` take the graph already there when it holds
+    ``n_edges`` edges, with the timings written when it was loaded (``<home>/minibatch-loads.json``)."""
     from ingest import zipf_edges
 
     from kgreason.graph.neo4j_store import Neo4jStore
 
-    settings = Settings(home=home, neo4j=Neo4jSettings(uri=uri, batch_size=1_000, query_timeout_s=600))
+    settings = Settings(home=home, neo4j=Neo4jSettings(uri=uri, batch_size=batch_size, query_timeout_s=600))
+    loads_path = home / "minibatch-loads.json"
+    loads = json.loads(loads_path.read_text()) if loads_path.exists() else {}
+    if reuse and graph in loads:
+        store = Neo4jStore(graph, settings, uri=uri)
+        edges_now = store.stats().edges if store.exists() else 0
+        store.close()
+        if edges_now == loads[graph]["edges"]:
+            return {**loads[graph], "reused": True}
     t0 = time.perf_counter()
     edges = zipf_edges(n_edges, n_edges // 5, 20, exponent=0.5, seed=seed)
     generated = time.perf_counter() - t0
@@ -121,13 +133,18 @@ def load(uri: str, home: Path, graph: str, n_edges: int, seed: int) -> dict[str,
     loaded = time.perf_counter() - t1
     stats = store.stats()
     store.close()
-    return {
+    row = {
         "edges": stats.edges,
         "nodes": stats.nodes,
         "generate_s": round(generated, 1),
         "load_s": round(loaded, 1),
         "load_edges_per_s": round(stats.edges / max(loaded, 1e-9)),
+        "batch_size": batch_size,
+        "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    loads[graph] = row
+    loads_path.write_text(json.dumps(loads, indent=2))
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,12 +158,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed-nodes", type=int, default=256, help="seed source nodes per batch")
     ap.add_argument("--seed-cap", type=int, default=16, help="seed edges per source node")
     ap.add_argument("--neighbors", default="10,5", help="edges sampled per node at each hop")
+    ap.add_argument("--batch-size", type=int, default=1_000, help="edges per write transaction when loading")
+    ap.add_argument(
+        "--home",
+        help="KGR_HOME for the local Neo4j, kept (and the server left running) so a later run can --reuse "
+        "its graphs (default: a temporary one, stopped at the end)",
+    )
+    ap.add_argument("--reuse", action="store_true", help="keep a graph already loaded with the same size")
+    ap.add_argument("--load-only", action="store_true", help="load the graphs, train nothing, record nothing")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--graph", help=argparse.SUPPRESS)
-    ap.add_argument("--home", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child(args)
+    if args.home is None:
+        with tempfile.TemporaryDirectory(prefix="kgr-mb-") as tmp:
+            return run(args, Path(tmp), keep=False)
+    Path(args.home).mkdir(parents=True, exist_ok=True)
+    return run(args, Path(args.home).resolve(), keep=True)
+
+
+def run(args: argparse.Namespace, home: Path, *, keep: bool) -> int:
     load0 = load_average()
     sizes = [int(s) for s in args.edges.split(",")]
     runs: list[dict[str, Any]] = []
@@ -157,34 +189,37 @@ def main(argv: list[str] | None = None) -> int:
         "seed_cap": args.seed_cap,
         "neighbors": args.neighbors,
     }
-    with tempfile.TemporaryDirectory(prefix="kgr-mb-") as tmp:
-        home = Path(tmp)
-        local = None
-        uri = args.uri
-        if uri is None:
-            from kgreason.graph.neo4j_local import LocalNeo4j, free_port
+    local = None
+    uri = args.uri
+    if uri is None:
+        from kgreason.graph.neo4j_local import LocalNeo4j, free_port
 
-            local = LocalNeo4j(Settings(home=home), port=free_port())
-            uri = local.start(attached=True, wait_s=300, jit="quick")
-        try:
-            for n in sizes:
-                graph = f"minibatch_{n}"
-                row: dict[str, Any] = {"requested_edges": n, "graph": load(uri, home, graph, n, args.seed)}
-                print(f"{n:,} edges loaded: {json.dumps(row['graph'])}", flush=True)
-                cmd = [sys.executable, __file__, "--child", "--graph", graph, "--home", str(home),
-                       "--uri", uri, "--steps", str(args.steps), "--seed-nodes", str(args.seed_nodes),
-                       "--seed-cap", str(args.seed_cap), "--neighbors", args.neighbors]  # fmt: skip
-                done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ.copy())
-                if done.returncode != 0:
-                    raise SystemExit(f"training on {n:,} edges failed:\n{done.stderr[-4000:]}")
-                row["train"] = json.loads(done.stdout.strip().splitlines()[-1])
-                print(f"{n:,} edges trained: {json.dumps(row['train'])}", flush=True)
-                runs.append(row)
-                OUT.parent.mkdir(parents=True, exist_ok=True)
-                OUT.write_text(json.dumps(report, indent=2))
-        finally:
-            if local is not None:
-                local.stop()
+        local = LocalNeo4j(Settings(home=home), port=free_port())
+        uri = local.start(attached=not keep, wait_s=300, jit="full" if keep else "quick")
+    try:
+        for n in sizes:
+            graph = f"minibatch_{n}"
+            loaded = load(uri, home, graph, n, args.seed, batch_size=args.batch_size, reuse=args.reuse)
+            row: dict[str, Any] = {"requested_edges": n, "graph": loaded}
+            print(f"{n:,} edges loaded: {json.dumps(row['graph'])}", flush=True)
+            if args.load_only:
+                continue
+            cmd = [sys.executable, __file__, "--child", "--graph", graph, "--home", str(home),
+                   "--uri", uri, "--steps", str(args.steps), "--seed-nodes", str(args.seed_nodes),
+                   "--seed-cap", str(args.seed_cap), "--neighbors", args.neighbors]  # fmt: skip
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ.copy())
+            if done.returncode != 0:
+                raise SystemExit(f"training on {n:,} edges failed:\n{done.stderr[-4000:]}")
+            row["train"] = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{n:,} edges trained: {json.dumps(row['train'])}", flush=True)
+            runs.append(row)
+            OUT.parent.mkdir(parents=True, exist_ok=True)
+            OUT.write_text(json.dumps(report, indent=2))
+    finally:
+        if local is not None and not keep:
+            local.stop()
+    if args.load_only:
+        return 0
     small, big = runs[0], runs[-1]
     ratio = big["train"]["peak_rss_mb"] / max(small["train"]["peak_rss_mb"], 1e-9)
     report["peak_rss_ratio"] = round(ratio, 3)

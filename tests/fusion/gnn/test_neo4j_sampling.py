@@ -12,9 +12,8 @@ from kgreason.graph.neo4j_store import Neo4jStore
 from kgreason.testing.synthetic import world_triples
 from kgreason.types import Edge
 
-pytestmark = pytest.mark.neo4j
 
-
+@pytest.mark.neo4j
 def test_sampled_edges_stay_within_k_hops_and_each_batch_is_bounded(
     neo4j_store_factory: Callable[[str], Neo4jStore],
 ) -> None:
@@ -53,6 +52,7 @@ def test_sampled_edges_stay_within_k_hops_and_each_batch_is_bounded(
     assert {split_of(f"e{i}") for i in range(200)} == {"train", "valid", "test"}
 
 
+@pytest.mark.neo4j
 def test_sampled_training_writes_a_checkpoint_the_predictor_loads(
     neo4j_store_factory: Callable[[str], Neo4jStore], settings: Settings
 ) -> None:
@@ -84,6 +84,7 @@ def test_sampled_training_writes_a_checkpoint_the_predictor_loads(
     assert len(predicted) == 3 and all(p.type == "capital_of" and p.target == "Norland" for p in predicted)
 
 
+@pytest.mark.neo4j
 def test_kgr_train_linkpred_samples_on_neo4j_by_default(
     neo4j_store_factory: Callable[[str], Neo4jStore],
     neo4j_uri: str,
@@ -124,3 +125,34 @@ def test_kgr_train_linkpred_samples_on_neo4j_by_default(
         kgr([*args, "--neighbors", "4,x"])
     with pytest.raises((ConfigError, SystemExit)):
         kgr([*args, "-o", "link_features=0.5"])  # needs the whole graph: --full
+
+
+@pytest.mark.parametrize("bases", [8, None])
+def test_rgcn_layer_gives_rgcnconvs_numbers_and_gradients(bases: int | None) -> None:
+    """The sampled encoder's R-GCN layer (memory in edges x dim) computes what PyG's RGCNConv computes,
+    on a graph with repeated (target, relation) groups, isolated nodes and unused relations."""
+    torch = pytest.importorskip("torch")
+    from torch_geometric.nn import RGCNConv
+
+    from kgreason.fusion.gnn.neo4j_sampling import rgcn_layer
+
+    torch.manual_seed(3)
+    n, m, rels = 300, 1200, 12
+    conv = RGCNConv(16, 16, rels, num_bases=bases)
+    torch.nn.init.normal_(conv.bias)
+    x = torch.randn(n, 16)
+    edge_index = torch.randint(0, n - 20, (2, m))  # the last 20 nodes receive nothing
+    edge_type = torch.randint(0, rels - 2, (m,))  # two relation types unused
+    outs, grads = [], []
+    for layer in (conv, lambda *a: rgcn_layer(conv, *a)):
+        conv.zero_grad()
+        xi = x.clone().requires_grad_(True)
+        out = layer(xi, edge_index, edge_type)
+        (out * torch.linspace(-1, 1, out.numel()).view_as(out)).sum().backward()
+        outs.append(out.detach())
+        grads.append([xi.grad] + [p.grad.clone() for p in conv.parameters()])
+    assert torch.allclose(outs[0], outs[1], atol=1e-5)
+    for a, b in zip(grads[0], grads[1], strict=True):
+        assert torch.allclose(a, b, atol=1e-5), (a - b).abs().max()
+    empty = rgcn_layer(conv, x, edge_index[:, :0], edge_type[:0])
+    assert torch.allclose(empty, conv(x, edge_index[:, :0], edge_type[:0]), atol=1e-6)

@@ -4,15 +4,17 @@ Mentions ``(name, type)`` are resolved against the graph's entities (loaded file
 and against each other, in tiers, most certain first:
 
 1. ``normalized``: the same name after case, accents, punctuation, spacing, a leading title ("Dr.") or
-   article and a possessive are ignored; also word order ("Smith, John" = "John Smith") and joined words
-   ("CYP 2C9" = "CYP2C9");
+   article, a trailing degree ("PhD", "MD") and a possessive are ignored, Greek letters read as their
+   names ("α" = "alpha"); also word order ("Smith, John" = "John Smith"), joined words ("CYP 2C9" =
+   "CYP2C9") and a trailing legal form ("Acme Corp." = "ACME Corporation" = "Acme");
 2. ``alias``: a node's ``aliases``/``synonyms`` property (a brand name given for a generic drug);
 3. ``abbreviation``: the initials of a multi-word name ("ASA" = "acetyl salicylic acid");
 4. ``fuzzy``: edit similarity of the normalised names (rapidfuzz) at or above ``fuzzy``;
 5. ``embedding``: cosine similarity of the bundled MiniLM sentence embeddings at or above ``embedding``.
 
-Tiers 4 and 5 never join names whose numbers differ or come in another order ("CYP2C9" vs "CYP2C19",
-"CYP3A4" vs "CYP4A3", "IL-6" vs "IL-8"). Nothing is
+Tiers 4 and 5 never join names whose designators differ: numbers, also in another order ("CYP2C9" vs
+"CYP2C19", "CYP3A4" vs "CYP4A3", "IL-6" vs "IL-8"), Roman numerals ("factor VIII" vs "factor IX"), single
+letters ("haemophilia A" vs "B") and Greek letters ("alpha-synuclein" vs "beta-synuclein"). Nothing is
 ever merged across types (a node with only the default label counts as untyped and may take any type).
 Mentions are processed in a fixed order (type, normalised name, name), so the result depends only on the
 set of mentions and the graph, never on the order documents arrived in. A mention whose name is not the
@@ -35,7 +37,24 @@ from kgreason.embed.encoder import TextEncoder
 from kgreason.types import DEFAULT_LABEL, Node
 
 ALIAS_PROPERTIES = ("aliases", "synonyms")
-_TITLES = frozenset("dr mr mrs ms miss prof sir dame st the".split())
+_TITLES = frozenset("dr mr mrs ms mx miss prof professor sir dame st the".split())
+_DEGREES = frozenset("md phd dphil mba msc bsc frcp frcs rn esq".split())
+"""Trailing degrees and post-nominals dropped from a name of two words or more ("Ana Ruiz, MD")."""
+_LEGAL_FORMS = frozenset(
+    "inc incorporated corp corporation co company ltd limited llc llp lp plc".split()
+    + "gmbh ag sa nv bv spa srl pty".split()
+)
+"""Trailing legal forms a company's name is also known without ("Acme Corp." = "Acme Corporation")."""
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma sigma "
+        "tau upsilon phi chi psi omega".split(),
+        strict=True,
+    )
+)
+_GREEK_NAMES = frozenset(_GREEK.values())
+_ROMAN = re.compile(r"^(?=[ivxlc]{2,}$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 METHOD_ORDER = ("normalized", "alias", "abbreviation", "fuzzy", "embedding")
 
 
@@ -87,16 +106,37 @@ def normalize_name(name: str) -> str:
     """Case, accents, punctuation, spacing, a possessive, and a leading title or article removed."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = "".join(f" {_GREEK[c]} " if c in _GREEK else c for c in text)
     text = re.sub(r"['’]s\b", "", text).replace("&", " and ")
     words = re.sub(r"[^\w]+|_", " ", text).split()
     while len(words) > 1 and words[0] in _TITLES:
         words = words[1:]
+    while len(words) > 2 and words[-1] in _DEGREES:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _without_legal_form(norm: str) -> str:
+    """``norm`` less a trailing legal form ("acme corp" -> "acme"; "kestrel l l p" -> "kestrel")."""
+    words: list[str] = []
+    letters: list[str] = []  # a run of single letters ("l l p" from "L.L.P.") is read as one word
+    for w in [*norm.split(), ""]:
+        if len(w) == 1 and w.isalpha():
+            letters.append(w)
+            continue
+        words.extend(["".join(letters)] if len(letters) >= 2 else letters)
+        letters = []
+        if w:
+            words.append(w)
+    while len(words) > 1 and (words[-1] in _LEGAL_FORMS or words[-1] == "and"):
+        words = words[:-1]
     return " ".join(words)
 
 
 def _keys(norm: str) -> tuple[str, ...]:
-    """Keys two names of one entity share: the normalised name, its words sorted, its words joined."""
-    return (norm, " ".join(sorted(norm.split())), norm.replace(" ", ""))
+    """Keys two names of one entity share: the normalised name, its words sorted, its words joined, and
+    the name less a trailing legal form."""
+    return (norm, " ".join(sorted(norm.split())), norm.replace(" ", ""), _without_legal_form(norm))
 
 
 def _initials(norm: str) -> str | None:
@@ -104,9 +144,16 @@ def _initials(norm: str) -> str | None:
     return "".join(w[0] for w in words) if len(words) >= 2 else None
 
 
-def _digits(norm: str) -> tuple[str, ...]:
-    """The numbers in a name, in order: "CYP3A4" and "CYP4A3" differ, as do "CYP2C9" and "CYP2C19"."""
-    return tuple(re.findall(r"\d+", norm))
+def _designators(norm: str) -> tuple[str, ...]:
+    """What tells apart names that are otherwise alike, in order: the numbers ("CYP3A4" and "CYP4A3"
+    differ, as do "CYP2C9" and "CYP2C19"), Roman numerals ("factor viii" vs "factor ix"), single letters
+    ("haemophilia a" vs "b") and Greek letters ("alpha synuclein" vs "beta synuclein")."""
+    out: list[str] = []
+    for w in norm.split():
+        if len(w) == 1 or w in _GREEK_NAMES or _ROMAN.match(w):
+            out.append(w)
+        out.extend(re.findall(r"\d+", w) if len(w) > 1 else ())
+    return tuple(out)
 
 
 class Resolution:
@@ -139,7 +186,7 @@ class _TypeIndex:
         if not norm:
             return
         target = self.aliases if alias else self.keys
-        for k in _keys(norm) if not alias else (norm,):
+        for k in _keys(norm):
             target.setdefault(k, entity)
         ini = _initials(norm)
         if ini is not None:
@@ -254,16 +301,17 @@ def _match(
         for k in _keys(norm):
             if k in ix.keys and ok(ix.keys[k]):
                 return ix.keys[k], "normalized", 1.0
-        if norm in ix.aliases and ok(ix.aliases[norm]):
-            return ix.aliases[norm], "alias", 1.0
+        for k in _keys(norm):
+            if k in ix.aliases and ok(ix.aliases[k]):
+                return ix.aliases[k], "alias", 1.0
         squashed = norm.replace(" ", "")
         if " " not in norm and len(squashed) >= 2 and squashed in ix.initials and ok(ix.initials[squashed]):
             return ix.initials[squashed], "abbreviation", 1.0
         ini = _initials(norm)
         if ini is not None and ini in ix.keys and ok(ix.keys[ini]):
             return ix.keys[ini], "abbreviation", 1.0
-    digits = _digits(norm)
-    pool = [(n, e) for ix in indexes for n, e in ix.norms if _digits(n) == digits and ok(e)]
+    marks = _designators(norm)
+    pool = [(n, e) for ix in indexes for n, e in ix.norms if _designators(n) == marks and ok(e)]
     if fuzzy is not None and len(norm) >= 5 and pool:
         from rapidfuzz import fuzz
 

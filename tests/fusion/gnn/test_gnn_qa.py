@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,15 +141,17 @@ def test_bundled_llm_never_overrides_the_gnn_answers(
         assert answer.citations and not [u for u in answer.unsupported if "citation" in u]
 
 
-def test_cli_train_qa_then_ask(tmp_path: Path, world: tuple[MemoryStore, Settings]) -> None:
+def test_cli_train_qa_then_ask(
+    tmp_path: Path,
+    world: tuple[MemoryStore, Settings],
+    kgr_in_process: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
     store, _ = world
-    home = tmp_path / "home"
-    env = {"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    env = {"KGR_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
 
     def kgr(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kgreason.cli.app", *args], capture_output=True, text=True, env=env
-        )
+        # in this process: torch and MiniLM are imported once, not by every command
+        return kgr_in_process(*args, env=env)
 
     tsv = tmp_path / "world.tsv"
     tsv.write_text(

@@ -248,10 +248,14 @@ def resolve_mentions(
             for a in aliases:
                 ix.add(normalize_name(a), node.id, alias=True)
     vectors: dict[str, Any] = {}
+    unprimed = [normalize_name(m.name) for m in wanted]
 
     def embed(texts: list[str]) -> None:
-        nonlocal encoder
-        todo = [t for t in dict.fromkeys(texts) if t not in vectors]
+        # the first time the tier is needed, every mention's name is encoded in one batch: one encoder
+        # call per mention (each with a handful of names) cost most of an extract's own time
+        nonlocal encoder, unprimed
+        todo = [t for t in dict.fromkeys([*unprimed, *texts]) if t not in vectors]
+        unprimed = []
         if todo:
             if encoder is None:
                 from kgreason.embed.encoder import default_encoder

@@ -103,7 +103,8 @@ class Entity:
 
 
 def normalize_name(name: str) -> str:
-    """Case, accents, punctuation, spacing, a possessive, and a leading title or article removed."""
+    """Case, accents, punctuation, spacing, a possessive, a leading title or article and a trailing degree
+    removed; Greek letters spelt out ("α-synuclein" -> "alpha synuclein")."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = "".join(f" {_GREEK[c]} " if c in _GREEK else c for c in text)

@@ -45,21 +45,29 @@ def _bert_params(fitted: Any) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in fitted.result.model.question_encoder.bert.named_parameters()}
 
 
-def _bundled_params() -> dict[str, torch.Tensor]:
+@pytest.fixture(scope="module")
+def bundled_params() -> dict[str, torch.Tensor]:
+    """The bundled MiniLM's weights, loaded once for the tests that compare a trained encoder with them."""
     from kgreason.fusion.gnn.question_encoder import QuestionEncoder
 
     return {k: v.detach().clone() for k, v in QuestionEncoder().bert.named_parameters()}
 
 
+@pytest.fixture(scope="module")
+def finetuned(family: tuple[MemoryStore, Settings, list[QAItem]]) -> Any:
+    """One fine-tuned joint model, trained once: its learning is checked, and its checkpoint round-trips."""
+    return _fit(family, question_encoder="finetune", epochs=20, patience=20, finetune_epochs=3)
+
+
 def test_finetune_changes_the_top_encoder_layers_and_learns(
-    family: tuple[MemoryStore, Settings, list[QAItem]],
+    finetuned: Any, bundled_params: dict[str, torch.Tensor]
 ) -> None:
-    fitted = _fit(family, question_encoder="finetune", epochs=20, patience=20, finetune_epochs=3)
+    fitted = finetuned
     history = fitted.result.history
     assert fitted.result.finetune_epochs >= 1 and any(row["encoder_trained"] for row in history)
     assert history[0]["train_hits@1"] < 0.5  # untrained: mostly wrong
     assert fitted.meta["metrics"]["train_hits@1"] >= 0.85  # floor on the training questions
-    tuned, base = _bert_params(fitted), _bundled_params()
+    tuned, base = _bert_params(fitted), bundled_params
     layers = len(fitted.result.model.question_encoder.bert.encoder.layer)
     top_two = tuple(f"encoder.layer.{i}." for i in (layers - 2, layers - 1))  # finetune_layers=2
     changed = {k for k in base if not torch.equal(tuned[k], base[k])}
@@ -67,11 +75,13 @@ def test_finetune_changes_the_top_encoder_layers_and_learns(
     assert any(k.startswith(top_two[0]) for k in changed) and any(k.startswith(top_two[1]) for k in changed)
 
 
-def test_frozen_leaves_the_encoder_as_bundled(family: tuple[MemoryStore, Settings, list[QAItem]]) -> None:
+def test_frozen_leaves_the_encoder_as_bundled(
+    family: tuple[MemoryStore, Settings, list[QAItem]], bundled_params: dict[str, torch.Tensor]
+) -> None:
     fitted = _fit(family, question_encoder="frozen", epochs=25, patience=25)
     assert fitted.result.finetune_epochs == 0
     assert fitted.meta["metrics"]["train_hits@1"] >= 0.85
-    tuned, base = _bert_params(fitted), _bundled_params()
+    tuned, base = _bert_params(fitted), bundled_params
     assert all(torch.equal(tuned[k], base[k]) for k in base)
     assert not any(k.startswith("question_encoder.") for k in fitted.result.model.checkpoint_state())
 
@@ -86,13 +96,13 @@ def test_without_text_the_model_cannot_tell_questions_apart(
 
 
 def test_checkpoint_round_trip_gives_the_same_answers(
-    family: tuple[MemoryStore, Settings, list[QAItem]],
+    family: tuple[MemoryStore, Settings, list[QAItem]], finetuned: Any
 ) -> None:
     from kgreason.fusion.gnn.inference import QARuntime
     from kgreason.fusion.gnn.training import node_names, save_qa_model
 
     store, settings, items = family
-    fitted = _fit(family, question_encoder="finetune", epochs=10, patience=10, finetune_epochs=2)
+    fitted = finetuned
     meta = save_qa_model(store, fitted, settings=settings)
     saved = Path(meta["path"])
     assert any(k.startswith("question_encoder.bert.") for k in torch.load(saved / "model.pt"))

@@ -168,6 +168,14 @@ def test_train_then_ask_in_gretriever_mode(tmp_path: Path, settings: Settings, e
         Engine(store, strategy="gnn", settings=settings, encoder=encoder, options={"mode": "gnn-rag"}).ask(
             ITEMS[0].question, topic="bob"
         )
+    # with both models trained, GNN-RAG answers unless mode=gretriever asks for the other
+    from kgreason.fusion.gnn.training import train_qa_model
+
+    small = {"dim": 8, "hidden": 16, "layers": 1, "steps": 2, "epochs": 2, "lp_batch": 16}
+    train_qa_model(store, ITEMS, None, settings=settings, options=small, encoder=encoder)
+    for options, step in (({}, "gnn_score"), ({"mode": "gretriever"}, "gretriever")):
+        engine = Engine(store, strategy="gnn", settings=settings, encoder=encoder, options=options)
+        assert any(t["step"] == step for t in engine.ask(ITEMS[0].question, topic="bob").trace)
     bad = runner.invoke(
         app, ["train", "qa", "-g", "family", "--train", str(qa_file), "--model", "gretriever", "-o", "hops=9"]
     )

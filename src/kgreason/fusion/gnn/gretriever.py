@@ -194,7 +194,7 @@ def _norm(text: str) -> str:
 def match_answers(text: str, selection: Selection) -> list[str]:
     """Node ids of the subgraph whose names the generated ``text`` names, in the order it names them:
     each part of the text (split at ``;`` ``,`` ``|`` and "and") matched exactly (case and punctuation
-    aside), else the longest node name the part contains. The topic itself is not an answer."""
+    aside), else the node name that ends last in it (the longest on ties). The topic is not an answer."""
     by_name: dict[str, str] = {}
     for n in selection.nodes:
         if n.id != selection.topic:
@@ -234,7 +234,7 @@ class GRetrieverQA:
     """PyG ``GRetriever``: a GAT soft prompt for a frozen ``transformers`` causal LM."""
 
     def __init__(self, config: GRetrieverConfig, llm_dir: Path, *, device: str = "cpu") -> None:
-        require("transformers", "gnn")
+        transformers = require("transformers", "gnn")
         import torch
         from torch_geometric.llm.models import LLM, GRetriever
         from torch_geometric.nn.models import GAT
@@ -246,7 +246,7 @@ class GRetrieverQA:
         dtype = torch.bfloat16 if device == "cuda" else torch.float32
         with _quiet():
             try:
-                tok_probe = __import__("transformers").AutoTokenizer.from_pretrained(str(llm_dir))
+                tok_probe = transformers.AutoTokenizer.from_pretrained(str(llm_dir))
             except Exception as exc:
                 raise ConfigError(f"transformers could not load the LM in {llm_dir}: {exc}") from exc
             prompt = SYSTEM_PROMPT if getattr(tok_probe, "chat_template", None) else None

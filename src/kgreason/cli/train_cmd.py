@@ -84,7 +84,10 @@ def qa(
     threads: int = ThreadsOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together)."""
+    """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together).
+
+    Runs on several processes under torchrun (DistributedDataParallel; rank 0 saves and prints).
+    """
     require_extra("gnn", *GNN_MODULES)
     if model not in ("gnn-rag", "gretriever"):
         raise ConfigError(f"unknown --model {model!r}", hint="use gnn-rag or gretriever")
@@ -93,15 +96,14 @@ def qa(
             raise ConfigError("--question-encoder applies to --model gnn-rag")
         _qa_gretriever(graph, train, dev, store, option, device, seed, threads, as_json)
         return
-    from kgreason.fusion.gnn.distributed import refuse_distributed
-
-    refuse_distributed("kgr train qa")
+    from kgreason.fusion.gnn.distributed import init_from_env
     from kgreason.fusion.gnn.qa_model import QAConfig
     from kgreason.fusion.gnn.run_settings import make_config
     from kgreason.fusion.gnn.training import train_qa_model
     from kgreason.qa_file import read_qa
 
     device = check_device(device)
+    dist = init_from_env(device)  # joins torchrun's process group; one process without torchrun
     target = existing_store(graph, store, settings())
     train_items = read_qa(train)
     dev_items = read_qa(dev) if dev is not None else None
@@ -109,7 +111,7 @@ def qa(
     if question_encoder is not None:
         options["question_encoder"] = question_encoder
     config = make_config(QAConfig, options)  # a bad option fails here, with its name; sets the bar's length
-    with progress() as bar:
+    with progress(enabled=dist.is_main) as bar:
         task = bar.add_task("train qa", total=config.epochs)
 
         def step(epoch: int, row: dict[str, float]) -> None:
@@ -127,7 +129,8 @@ def qa(
             threads=threads or None,
             progress=step,
         )
-    _report(meta, as_json)
+    if dist.is_main:
+        _report(meta, as_json)
 
 
 def _qa_gretriever(

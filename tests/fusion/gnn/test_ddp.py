@@ -1,5 +1,6 @@
-"""``kgr train linkpred`` under torchrun: two real CPU processes (gloo, DistributedDataParallel) give the
-same model and metrics as one process, and only rank 0 writes the checkpoint and prints."""
+"""``kgr train linkpred`` and ``kgr train qa`` under torchrun: two real CPU processes (gloo,
+DistributedDataParallel) give the same model and metrics as one process, and only rank 0 writes the
+checkpoint and prints."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from kgreason.graph.open import open_store
 torch = pytest.importorskip("torch")
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
+QA_WORKER = Path(__file__).with_name("ddp_qa_worker.py")
 OPTIONS = ["dim=32", "epochs=6", "eval_every=1", "batch_size=128", "patience=100"]
 TOLERANCE = 0.01
 """Metric difference allowed between one and two processes: about 4 of the ~400 ranked test queries.
@@ -88,6 +90,67 @@ def test_two_processes_train_the_same_model_as_one(tmp_path: Path) -> None:
     )  # fmt: skip
     for key in ("mrr", "hits@1"):
         assert abs(meta["metrics"]["test"][key] - alone["metrics"]["test"][key]) <= TOLERANCE, key
+
+
+QA_OPTIONS = ["dim=16", "hidden=64", "layers=1", "steps=2", "epochs=6", "patience=100", "lp_batch=255",
+              "dropout=0.0"]  # fmt: skip
+"""Small and fixed-length, with the frozen question encoder; no dropout, so the two runs draw the same
+random numbers (the negatives of the link-prediction loss are drawn for the whole batch on every rank)
+and differ only in the order floating-point gradients are summed. An odd ``lp_batch`` and 161 training
+questions (a last batch of 33) give the ranks unequal shares."""
+
+
+def test_two_processes_train_the_same_qa_model_as_one(tmp_path: Path) -> None:
+    from kgreason.fusion.gnn.training import fit_qa_model
+    from kgreason.qa_file import write_qa
+    from kgreason.reasoning.qa_gen import make_qa
+    from kgreason.testing.synthetic import world_triples
+    from kgreason.types import Edge
+
+    home, out = tmp_path / "home", tmp_path / "out"
+    out.mkdir()
+    settings = Settings.from_env({"KGR_HOME": str(home)})
+    store = open_store("world", "memory", settings)
+    store.upsert_edges([Edge(h, r, t) for h, r, t in world_triples(150)])
+    store.flush()
+    train, dev = make_qa(store, hops=[1, 2], n=161, seed=11), make_qa(store, hops=[2], n=80, seed=12)
+    write_qa(tmp_path / "train.jsonl", train)
+    write_qa(tmp_path / "dev.jsonl", dev)
+    env = {"KGR_HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_NUM_THREADS": "1",
+           "HF_HUB_OFFLINE": "1"}  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--standalone",
+         str(QA_WORKER), str(out), "world", str(tmp_path / "train.jsonl"), str(tmp_path / "dev.jsonl"),
+         *QA_OPTIONS],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    ranks = [torch.load(out / f"qa_rank{r}.pt", weights_only=True) for r in (0, 1)]
+    assert [r["world"] for r in ranks] == [2, 2]
+    # DDP averaged the gradients: both ranks hold exactly the same parameters after training.
+    assert ranks[0]["params"].keys() == ranks[1]["params"].keys()
+    for name, value in ranks[0]["params"].items():
+        assert torch.equal(value, ranks[1]["params"][name]), name
+
+    # One process, same seed and global batches: the same training curve and model within float noise.
+    options = dict(o.split("=", 1) for o in QA_OPTIONS)
+    single = fit_qa_model(store, train, dev, options=options)
+    assert single.meta["metrics"]["dev_hits@1"] > 0.3  # it learned something worth comparing
+    two = ranks[0]["metrics"]
+    assert two["dev_questions"] == single.meta["metrics"]["dev_questions"] == len(dev)
+    assert abs(two["dev_hits@1"] - single.meta["metrics"]["dev_hits@1"]) <= 2 / len(dev)
+    for a, b in zip(ranks[0]["history"], single.result.history, strict=True):
+        assert a["qa_loss"] == pytest.approx(b["qa_loss"], rel=1e-3), a["epoch"]
+        assert a["lp_loss"] == pytest.approx(b["lp_loss"], rel=1e-3), a["epoch"]
+    for name, value in single.result.model.checkpoint_state().items():
+        assert torch.allclose(value, ranks[0]["params"][name], atol=1e-2), name
+
+    # The CLI: rank 0 alone printed and wrote the single checkpoint, with the same metrics.
+    assert (out / "qa_rank1.stdout").read_text() == ""
+    meta = json.loads((out / "qa_rank0.stdout").read_text())
+    written = sorted(p.parent.name for p in (home / "models").rglob("meta.json"))
+    assert written == ["memory-world"] and Path(meta["path"]).name == "memory-world"
+    assert meta["metrics"]["dev_hits@1"] == two["dev_hits@1"]
 
 
 def test_without_torchrun_nothing_is_distributed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -62,15 +62,17 @@ class DistContext:
             return 1.0
         return local * self.world_size / max(total, 1)
 
-    def wrap(self, module: Any) -> Any:
-        """``module`` in ``DistributedDataParallel`` (gradients averaged across ranks); itself when single."""
+    def wrap(self, module: Any, **options: Any) -> Any:
+        """``module`` in ``DistributedDataParallel`` (gradients averaged across ranks); itself when single.
+
+        ``options`` go to ``DistributedDataParallel`` (e.g. ``broadcast_buffers=False``)."""
         if not self.enabled:
             return module
         from torch.nn.parallel import DistributedDataParallel
 
         if self.device.startswith("cuda"):
-            return DistributedDataParallel(module, device_ids=[self.local_rank])
-        return DistributedDataParallel(module)
+            return DistributedDataParallel(module, device_ids=[self.local_rank], **options)
+        return DistributedDataParallel(module, **options)
 
     def sum(self, values: Sequence[float]) -> list[float]:
         """Each value summed over the ranks (every rank gets the same sums)."""
@@ -183,5 +185,5 @@ def refuse_distributed(command: str) -> None:
     if _env_int("WORLD_SIZE", 1) > 1:
         raise ConfigError(
             f"{command} does not train on several processes yet",
-            hint="run it without torchrun (kgr train linkpred runs under torchrun)",
+            hint="run it without torchrun (kgr train qa and kgr train linkpred run under torchrun)",
         )

@@ -306,11 +306,15 @@ def contrastive_loss(logits: Tensor, answers: Tensor) -> Tensor:
     return (logits.logsumexp(-1) - positive).mean()
 
 
-def link_loss(model: QAModel, ent: Tensor, rel: Tensor, triples: Tensor, negatives: int) -> Tensor:
-    """DistMult with sampled negative tails: softplus on positives and negatives."""
+def link_loss(
+    model: QAModel, ent: Tensor, rel: Tensor, triples: Tensor, negatives: int, fake: Tensor | None = None
+) -> Tensor:
+    """DistMult with sampled negative tails: softplus on positives and negatives (``fake``: the
+    ``[len(triples), negatives]`` negative tails, drawn here when not given)."""
     h, r, t = triples[:, 0], triples[:, 1], triples[:, 2]
     pos = model.decoder.score(ent[h], rel[r], ent[t])
-    fake = torch.randint(0, ent.size(0), (triples.size(0), negatives), device=triples.device)
+    if fake is None:
+        fake = torch.randint(0, ent.size(0), (triples.size(0), negatives), device=triples.device)
     q = model.decoder._query(ent[h], rel[r])
     neg = (q.unsqueeze(1) * ent[fake]).sum(-1)
     return nn.functional.softplus(-pos).mean() + nn.functional.softplus(neg).mean()

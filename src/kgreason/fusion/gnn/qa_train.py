@@ -8,6 +8,12 @@ once; while the question encoder is frozen its token states are computed once an
 ``finetune_layers`` layers train together with the GNN (their own learning rate, ``encoder_lr``) for up
 to ``finetune_epochs``. After each epoch it measures Hits@1 on the dev questions and keeps the best state
 of either phase; it stops after ``patience`` epochs without gain or after ``max_seconds``.
+
+Under torchrun (``distributed.init_from_env``) every rank builds the same model, draws the same question
+order and link-prediction triples, and trains on its share of each global batch (``DistContext.shard``)
+inside ``DistributedDataParallel``; each share's losses are weighted (``DistContext.share``) so the
+averaged gradient is the whole batch's. Dev Hits@1 is counted over the ranks' shares of the dev questions
+and summed, so every rank takes the same early-stopping decision; rank 0 writes the checkpoint.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kgreason.errors import InputError
+from kgreason.fusion.gnn.distributed import DistContext, current
 from kgreason.fusion.gnn.graph_data import GraphIndex
 from kgreason.fusion.gnn.qa_model import QAConfig
 from kgreason.qa_file import QAItem
@@ -144,24 +151,74 @@ class QATrainResult:
 
 
 def hits_at_1(
-    model: Any, data: EncodedQA, edge_index: Any, edge_type: Any, *, batch_size: int = 128
+    model: Any,
+    data: EncodedQA,
+    edge_index: Any,
+    edge_type: Any,
+    *,
+    batch_size: int = 128,
+    dist: DistContext | None = None,
 ) -> float:
-    """Share of questions whose top-scored node is a gold answer."""
+    """Share of questions whose top-scored node is a gold answer (with a distributed ``dist``: each rank
+    scores its share of the questions and the hits are summed over the ranks)."""
     import torch
 
+    dist = dist if dist is not None else current()
     model.train(False)
     hits = 0
+    mine: list[int] = dist.shard(list(range(len(data))))
     with torch.no_grad():
         # on the model's device (the graph tensors are there): a CUDA run scored CPU tensors before
         ent, rel = model.node_vectors(edge_index, edge_type)
-        for start in range(0, len(data), batch_size):
-            sel = list(range(start, min(start + batch_size, len(data))))
+        for start in range(0, len(mine), batch_size):
+            sel = mine[start : start + batch_size]
             tokens, mask = question_batch(model, data, sel, edge_index.device)
             t = torch.as_tensor(data.topics[sel], device=edge_index.device)
             out = model.score(tokens, mask, t, ent, rel, edge_index, edge_type)
             top = out["logits"].argmax(-1).tolist()
-            hits += sum(p in data.answers[start + i] for i, p in enumerate(top))
-    return hits / max(1, len(data))
+            hits += sum(p in data.answers[q] for q, p in zip(sel, top, strict=True))
+    total_hits, total = dist.sum([hits, len(mine)])
+    return total_hits / max(1.0, total)
+
+
+def _batch_loss(model: Any, train: EncodedQA, num_nodes: int, config: QAConfig, dist: DistContext) -> Any:
+    """A ``torch.nn.Module`` (so DistributedDataParallel can wrap it) whose forward gives the QA loss of
+    questions ``sel`` and the link-prediction loss of this rank's share of the global ``triples`` (each a
+    mean over its items; ``None`` where there is none), and a zero term. The negative tails are drawn for
+    the whole global batch on every rank (the same draw: same seed), then shared out with the triples, so
+    the random stream stays that of one process. Distributed, the zero term touches every trainable
+    parameter, so a rank whose share is empty, or a part the configuration leaves unused, still joins
+    DDP's reduction."""
+    import torch
+
+    from kgreason.fusion.gnn.qa_model import answer_mask, contrastive_loss, link_loss
+
+    class BatchLoss(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, sel: Any, triples: Any, edge_index: Any, edge_type: Any) -> tuple[Any, Any, Any]:
+            device = edge_index.device
+            qa = lp = touch = None
+            if dist.enabled:
+                trained = [p.sum() for p in self.model.parameters() if p.requires_grad]
+                touch = torch.stack(trained).sum() * 0.0
+            tokens, mask = question_batch(self.model, train, sel, device) if len(sel) else (None, None)
+            ent, rel = self.model.node_vectors(edge_index, edge_type)
+            if len(sel):
+                t = torch.as_tensor(train.topics[sel], device=device)
+                out = self.model.score(tokens, mask, t, ent, rel, edge_index, edge_type)
+                gold = answer_mask([train.answers[i] for i in sel], num_nodes, device)
+                qa = contrastive_loss(out["logits"], gold)
+            if triples is not None and len(triples):
+                fake = torch.randint(0, ent.size(0), (len(triples), config.negatives), device=device)
+                mine = torch.as_tensor(dist.shard(range(len(triples))), dtype=torch.long, device=device)
+                if len(mine):
+                    lp = link_loss(self.model, ent, rel, triples[mine], config.negatives, fake[mine])
+            return qa, lp, touch
+
+    return BatchLoss()
 
 
 def train_qa(
@@ -174,13 +231,20 @@ def train_qa(
     device: str = "cpu",
     seed: int = 0,
     progress: Callable[[int, dict[str, float]], None] | None = None,
+    dist: DistContext | None = None,
 ) -> QATrainResult:
-    """Optimise QA + link-prediction losses together; keep the state with the best dev Hits@1."""
+    """Optimise QA + link-prediction losses together; keep the state with the best dev Hits@1.
+
+    ``dist``: the distributed run this process is part of (default: the one ``distributed.init_from_env``
+    joined, if any); each rank trains on its share of every global batch of ``config.batch_size``
+    questions (and ``config.lp_batch`` link-prediction triples) and scores its share of the dev questions.
+    """
     import torch
 
     from kgreason.fusion.gnn.models import reciprocal_edges
-    from kgreason.fusion.gnn.qa_model import QAModel, answer_mask, contrastive_loss, link_loss
+    from kgreason.fusion.gnn.qa_model import QAModel
 
+    dist = dist if dist is not None else current()
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     dev_ = torch.device(device)
@@ -194,6 +258,9 @@ def train_qa(
     graph_params = [p for n, p in model.named_parameters() if not n.startswith("question_encoder.")]
     optim = torch.optim.Adam(graph_params, lr=config.lr)
     lp_triples = triples.to(dev_)
+    batch_loss = _batch_loss(model, train, index.num_nodes, config, dist)
+    # DDP averages the ranks' gradients; the node text features (a buffer) never change: not broadcast
+    step = dist.wrap(batch_loss, broadcast_buffers=False)
     best: dict[str, float] = {"hits@1": -1.0}
     best_state: dict[str, Any] | None = None
     history: list[dict[str, float]] = []
@@ -206,31 +273,33 @@ def train_qa(
         order = rng.permutation(len(train))
         qa_total = lp_total = 0.0
         for start in range(0, len(order), config.batch_size):
-            sel = order[start : start + config.batch_size]
-            tokens, mask = question_batch(model, train, sel, dev_)
-            t = torch.as_tensor(train.topics[sel], device=dev_)
-            out = model(tokens, mask, t, edge_index, edge_type)
-            qa = contrastive_loss(
-                out["logits"], answer_mask([train.answers[i] for i in sel], index.num_nodes, dev_)
-            )
-            loss = qa
+            chosen = order[start : start + config.batch_size]
+            sel = dist.shard(chosen)  # the global batch is the same for any number of ranks
+            picked = None
             if config.lp_weight > 0 and len(lp_triples):
-                pick = torch.as_tensor(rng.integers(0, len(lp_triples), config.lp_batch), device=dev_)
-                lp = link_loss(model, out["ent"], out["rel"], lp_triples[pick], config.negatives)
-                loss = loss + config.lp_weight * lp
-                lp_total += float(lp.detach()) * len(sel)
+                pick = rng.integers(0, len(lp_triples), config.lp_batch)  # the same draw on every rank
+                picked = lp_triples[torch.as_tensor(pick, device=dev_)]
+            qa, lp, touch = step(sel, picked, edge_index, edge_type)
+            loss = touch if touch is not None else torch.zeros((), device=dev_)
+            if qa is not None:
+                loss = loss + qa * dist.share(len(sel), len(chosen))
+                qa_total += float(qa.detach()) * len(sel)
+            if lp is not None:
+                n_lp = len(dist.shard(range(config.lp_batch)))
+                loss = loss + config.lp_weight * lp * dist.share(n_lp, config.lp_batch)
+                lp_total += float(lp.detach()) * len(chosen) * n_lp / config.lp_batch
             optim.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             optim.step()
-            qa_total += float(qa.detach()) * len(sel)
         tuned_epochs += phase == "finetune"
+        qa_total, lp_total = dist.sum([qa_total, lp_total])
         row: dict[str, float] = {
             "epoch": float(epoch),
             "qa_loss": qa_total / len(order),
             "lp_loss": lp_total / len(order),
             "encoder_trained": float(phase == "finetune"),
         }
-        score = hits_at_1(model, dev if dev is not None else train, edge_index, edge_type)
+        score = hits_at_1(model, dev if dev is not None else train, edge_index, edge_type, dist=dist)
         row["dev_hits@1" if dev is not None else "train_hits@1"] = score
         # ties go to the later state once the encoder trains: the joint model unless it is worse on dev
         if score > best["hits@1"] or (phase == "finetune" and score == best["hits@1"]):
@@ -242,7 +311,7 @@ def train_qa(
         history.append(row)
         if progress is not None:
             progress(epoch, row)
-        out_of_time = row["seconds"] > config.max_seconds
+        out_of_time = dist.any(row["seconds"] > config.max_seconds)  # every rank stops at the same epoch
         done = stale >= config.patience or score >= 1.0 or out_of_time
         if phase == "frozen" and (done or epoch >= config.epochs):
             if config.question_encoder != "finetune" or out_of_time or score >= 1.0:
@@ -258,6 +327,7 @@ def train_qa(
                     prepare_lower(model, data, config.finetune_layers)
             tuned = [p for p in encoder.parameters() if p.requires_grad]
             optim.add_param_group({"params": tuned, "lr": config.encoder_lr})  # GNN's Adam state kept
+            step = dist.wrap(batch_loss, broadcast_buffers=False)  # DDP again, over the new parameters
             phase, stale = "finetune", 0
         elif phase == "finetune" and (done or tuned_epochs >= config.finetune_epochs):
             break

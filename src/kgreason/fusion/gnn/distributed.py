@@ -62,14 +62,24 @@ class DistContext:
             return 1.0
         return local * self.world_size / max(total, 1)
 
-    def wrap(self, module: Any, **options: Any) -> Any:
+    def wrap(self, module: Any, *, sync_buffers: bool = True) -> Any:
         """``module`` in ``DistributedDataParallel`` (gradients averaged across ranks); itself when single.
 
-        ``options`` go to ``DistributedDataParallel`` (e.g. ``broadcast_buffers=False``)."""
+        ``sync_buffers=False``: buffers are not sent from rank 0 before every forward (for buffers that
+        never change, e.g. frozen features; ``forward_sync_buffers`` where torch has it, else
+        ``broadcast_buffers``)."""
         if not self.enabled:
             return module
+        import inspect
+
         from torch.nn.parallel import DistributedDataParallel
 
+        options: dict[str, Any] = {}
+        if not sync_buffers:
+            known = inspect.signature(DistributedDataParallel.__init__).parameters
+            options["forward_sync_buffers" if "forward_sync_buffers" in known else "broadcast_buffers"] = (
+                False
+            )
         if self.device.startswith("cuda"):
             return DistributedDataParallel(module, device_ids=[self.local_rank], **options)
         return DistributedDataParallel(module, **options)

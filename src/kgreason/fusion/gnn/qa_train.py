@@ -260,7 +260,7 @@ def train_qa(
     lp_triples = triples.to(dev_)
     batch_loss = _batch_loss(model, train, index.num_nodes, config, dist)
     # DDP averages the ranks' gradients; the node text features (a buffer) never change: not broadcast
-    step = dist.wrap(batch_loss, broadcast_buffers=False)
+    step = dist.wrap(batch_loss, sync_buffers=False)
     best: dict[str, float] = {"hits@1": -1.0}
     best_state: dict[str, Any] | None = None
     history: list[dict[str, float]] = []
@@ -327,7 +327,7 @@ def train_qa(
                     prepare_lower(model, data, config.finetune_layers)
             tuned = [p for p in encoder.parameters() if p.requires_grad]
             optim.add_param_group({"params": tuned, "lr": config.encoder_lr})  # GNN's Adam state kept
-            step = dist.wrap(batch_loss, broadcast_buffers=False)  # DDP again, over the new parameters
+            step = dist.wrap(batch_loss, sync_buffers=False)  # DDP again, over the new parameters
             phase, stale = "finetune", 0
         elif phase == "finetune" and (done or tuned_epochs >= config.finetune_epochs):
             break

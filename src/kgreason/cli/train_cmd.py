@@ -86,7 +86,7 @@ def qa(
 ) -> None:
     """Train the gnn strategy (GNN + question encoder, QA and link-prediction losses together).
 
-    Runs on several processes under torchrun (DistributedDataParallel; rank 0 saves and prints).
+    Under torchrun, --model gnn-rag trains on several processes (DDP; rank 0 saves and prints).
     """
     require_extra("gnn", *GNN_MODULES)
     if model not in ("gnn-rag", "gretriever"):

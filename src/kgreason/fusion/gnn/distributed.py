@@ -195,5 +195,5 @@ def refuse_distributed(command: str) -> None:
     if _env_int("WORLD_SIZE", 1) > 1:
         raise ConfigError(
             f"{command} does not train on several processes yet",
-            hint="run it without torchrun (kgr train qa and kgr train linkpred run under torchrun)",
+            hint="run it without torchrun (kgr train linkpred and kgr train qa --model gnn-rag run under it)",
         )

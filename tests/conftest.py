@@ -7,15 +7,10 @@ cannot start, tests that need it fail — except outside CI, where ``KGR_SKIP_NE
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-import subprocess
-import sys
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -46,56 +41,6 @@ def kgr_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def settings(kgr_home: Path) -> Settings:
     return Settings.from_env()
-
-
-class KgrRunner(Protocol):
-    def __call__(
-        self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-    ) -> subprocess.CompletedProcess[str]: ...
-
-
-@pytest.fixture
-def kgr_in_process(monkeypatch: pytest.MonkeyPatch) -> KgrRunner:
-    """Run ``kgr ARGS`` through the console entry point (``kgreason.cli.app.main``) in this process.
-
-    Returns what ``subprocess.run([python, "-m", "kgreason.cli.app", *args], capture_output=True)`` would:
-    the exit code, stdout and stderr (an escaping exception is printed as a traceback, exit 1). ``env``
-    replaces every ``KGR_*`` variable of the test (``KGR_CONFIG`` stays: the isolated config file), as a
-    subprocess given that environment would see it. For tests about the command, not the process: it saves
-    an interpreter start and the imports (torch, MiniLM) that every ``kgr`` subprocess pays again.
-    """
-
-    def run(
-        *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        from kgreason.cli.app import main
-        from kgreason.cli.common import state
-
-        out, err = io.StringIO(), io.StringIO()
-        with monkeypatch.context() as patch:
-            for name in [n for n in os.environ if n.startswith("KGR_") and n != "KGR_CONFIG"]:
-                patch.delenv(name)
-            for name, value in (env or {}).items():
-                patch.setenv(name, value)
-            if cwd is not None:
-                patch.chdir(cwd)
-            state.debug = state.quiet = False  # the root callback sets them; a usage error may come first
-            code: int
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                try:
-                    main(list(args))
-                    code = 0
-                except SystemExit as exc:
-                    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-                    if isinstance(exc.code, str):
-                        print(exc.code, file=sys.stderr)
-                except Exception:
-                    traceback.print_exc()
-                    code = 1
-            state.debug = state.quiet = False
-        return subprocess.CompletedProcess(["kgr", *args], code, out.getvalue(), err.getvalue())
-
-    return run
 
 
 @pytest.fixture(scope="session")

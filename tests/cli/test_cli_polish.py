@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kgr_cli import run_kgr, run_kgr_on_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 FAMILY = ROOT / "examples" / "data" / "family.tsv"
@@ -22,6 +22,12 @@ deletion) or hand their arguments to another CLI (``packs run NAME -- ARGS``, wh
 
 
 def kgr(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``kgr ARGS`` through the entry point, in this process (see kgr_cli): exit code, stdout, stderr."""
+    return run_kgr(*args, env={"KGR_HOME": str(home), "HOME": str(home), **env})
+
+
+def kgr_process(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m kgreason.cli.app ARGS`` in a fresh interpreter with only this environment."""
     base = {"KGR_HOME": str(home), "HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     return subprocess.run(
         [sys.executable, "-m", "kgreason.cli.app", *args],
@@ -148,13 +154,15 @@ def test_a_broken_plugin_is_listed_and_fails_only_when_used(tmp_path: Path) -> N
     dist.mkdir(parents=True)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: kgr-broken-plugin\nVersion: 0.1\n")
     (dist / "entry_points.txt").write_text("[kgreason.strategies]\nbroken = kgr_no_such_module:Strategy\n")
-    env = {"PYTHONPATH": str(site)}
-    r = kgr("plugins", "list", "--group", "strategies", "--json", home=tmp_path, **env)
+    env = {"PYTHONPATH": str(site)}  # entry points on another path: a fresh interpreter finds them
+    r = kgr_process("plugins", "list", "--group", "strategies", "--json", home=tmp_path, **env)
     assert r.returncode == 0, r.stderr
     broken = next(p for p in json.loads(r.stdout)["kgreason.strategies"] if p["name"] == "broken")
     assert broken == {"name": "broken", "target": "kgr_no_such_module:Strategy", "builtin": False}
     assert kgr("graph", "load", str(FAMILY), "-g", "family", home=tmp_path).returncode == 0
-    r = kgr("ask", "who?", "-g", "family", "--strategy", "broken", "--llm", "none", home=tmp_path, **env)
+    r = kgr_process(
+        "ask", "who?", "-g", "family", "--strategy", "broken", "--llm", "none", home=tmp_path, **env
+    )
     assert r.returncode != 0 and "kgr_no_such_module" in r.stderr and "Traceback" not in r.stderr
     r = kgr("plugins", "list", "--group", "strategy", home=tmp_path)
     assert r.returncode == 2 and "did you mean" in r.stderr
@@ -173,27 +181,10 @@ def test_errors_are_one_line_with_a_hint_and_debug_shows_the_traceback(tmp_path:
 
 
 def run_on_terminal(args: list[str], home: Path, **extra: str) -> tuple[int, str]:
-    """Run kgr with stderr on a pseudo-terminal (so progress bars show); return (code, what it drew)."""
-    leader, follower = pty.openpty()
-    env = {**os.environ, "KGR_HOME": str(home), "COLUMNS": "100", "TERM": "xterm", **extra}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kgreason.cli.app", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    return proc.wait(timeout=300), b"".join(chunks).decode("utf-8", "replace")
+    """Run kgr with stderr on a pseudo-terminal (so progress bars show); return (code, what it drew).
+
+    In this process, through the entry point (see kgr_cli): the terminal is a real pty either way."""
+    return run_kgr_on_terminal(args, {"KGR_HOME": str(home), "COLUMNS": "100", "TERM": "xterm", **extra})
 
 
 @pytest.mark.slow
@@ -244,19 +235,12 @@ def test_every_getting_started_command_works(tmp_path: Path) -> None:
         # the text pads a description after the command: keep the arguments up to the first gap
         if "    " in line.strip():
             args = shlex.split(line.strip().split("    ")[0])
-        r = subprocess.run(
-            [sys.executable, "-m", "kgreason.cli.app", *args[1:]],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "KGR_HOME": str(tmp_path),
-                "KGR_NEO4J_URI": "",
-                "KGR_CONFIG": str(tmp_path / "config.toml"),  # `kgr config set` writes here
-            },
-            timeout=300,
-        )
+        env = {
+            "KGR_HOME": str(tmp_path),
+            "KGR_NEO4J_URI": "",
+            "KGR_CONFIG": str(tmp_path / "config.toml"),  # `kgr config set` writes here
+        }
+        r = run_kgr(*args[1:], env=env, cwd=ROOT)
         assert r.returncode == 0, (line, r.stderr[-2000:])
         if args[1] == "ask":
             assert "paris" in r.stdout.lower(), r.stdout

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kgr_cli import run_kgr
 
 from kgreason.config import Settings
 from kgreason.errors import ConfigError
@@ -144,14 +145,13 @@ def test_bundled_llm_never_overrides_the_gnn_answers(
 def test_cli_train_qa_then_ask(
     tmp_path: Path,
     world: tuple[MemoryStore, Settings],
-    kgr_in_process: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     store, _ = world
     env = {"KGR_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
 
     def kgr(*args: str) -> subprocess.CompletedProcess[str]:
         # in this process: torch and MiniLM are imported once, not by every command
-        return kgr_in_process(*args, env=env)
+        return run_kgr(*args, env=env)
 
     tsv = tmp_path / "world.tsv"
     tsv.write_text(

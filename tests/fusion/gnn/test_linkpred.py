@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from kgr_cli import run_kgr
 
 from kgreason.errors import InputError, NotFoundError
 from kgreason.fusion.gnn.datasets import from_triples, load_dataset, split_triples
@@ -183,14 +182,12 @@ def test_link_features_learn_a_rule_and_rank_every_held_out_spouse_first() -> No
     assert rule[married, lives_with] == rule[married].max()  # the learned rule, readable from the weights
 
 
-def test_eval_linkpred_cli_prints_the_contract(
-    tmp_path: Path, kgr_in_process: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
+def test_eval_linkpred_cli_prints_the_contract(tmp_path: Path) -> None:
     rows = [f"e{i}\tr{i % 3}\te{(i * 7 + 1) % 30}" for i in range(90)]
     for split, part in {"train": rows[:70], "valid": rows[70:80], "test": rows[80:]}.items():
         (tmp_path / f"{split}.txt").write_text("\n".join(part) + "\n", encoding="utf-8")
     env = {"KGR_HOME": str(tmp_path / "home")}  # the entry point in this process: torch is imported once
-    r = kgr_in_process(
+    r = run_kgr(
         "eval", "linkpred", "--dataset", str(tmp_path), "--json", "-o", "epochs=3", "-o", "dim=8",
         "-o", "eval_every=1", env=env,
     )  # fmt: skip
@@ -198,5 +195,5 @@ def test_eval_linkpred_cli_prints_the_contract(
     out = json.loads(r.stdout)
     assert {"mrr", "hits@1", "hits@3", "hits@10"} <= set(out)
     assert out["ranked"] == 20 and out["epochs"] == 3
-    bad = kgr_in_process("eval", "linkpred", "--dataset", "nope", "--json", env=env)
+    bad = run_kgr("eval", "linkpred", "--dataset", "nope", "--json", env=env)
     assert bad.returncode == 2 and "unknown dataset" in bad.stderr

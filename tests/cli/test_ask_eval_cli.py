@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from kgr_cli import run_kgr
 
 ROOT = Path(__file__).resolve().parents[2]
 FAMILY = ROOT / "examples" / "data" / "family.tsv"
 
 
 def kgr(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kgreason.cli.app", *args],
-        capture_output=True,
-        text=True,
-        env={"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
-    )
+    """``kgr ARGS`` through the entry point, in this process (see kgr_cli)."""
+    return run_kgr(*args, env={"KGR_HOME": str(home), "HF_HUB_OFFLINE": "1"})
 
 
 def test_ask_json_then_replay(tmp_path: Path) -> None:

@@ -8,14 +8,13 @@ session's real Neo4j for the store default.
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from kgr_cli import run_kgr
 
 from kgreason.config import (
     Settings,
@@ -32,19 +31,9 @@ QUESTION = "Where is the company alice works at located?"
 
 
 def kgr(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {
-        "KGR_HOME": str(home / "kgr"),
-        "HOME": str(home),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "KGR_NEO4J_URI": "",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "kgreason.cli.app", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **env},
-        timeout=300,
-    )
+    """``kgr ARGS`` through the entry point, in this process (see kgr_cli), with HOME at ``home``."""
+    base = {"KGR_HOME": str(home / "kgr"), "HOME": str(home), "KGR_NEO4J_URI": ""}
+    return run_kgr(*args, env={**base, **env})
 
 
 def test_set_get_unset_list_in_the_xdg_file(tmp_path: Path) -> None:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kgr_cli import run_kgr
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "data" / "family.tsv"
 
 
 def kgr(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kgreason.cli.app", *args],
-        capture_output=True,
-        text=True,
-        env={"KGR_HOME": str(home), "PATH": "/usr/bin:/bin"},
-    )
+    """``kgr ARGS`` through the entry point, in this process (see kgr_cli)."""
+    return run_kgr(*args, env={"KGR_HOME": str(home)})
 
 
 def test_load_stats_schema_paths_export_drop(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kgr_cli import run_kgr
 
 SECRETS = {
     "KGR_NEO4J_PASSWORD": "pw-s3cr3t-1",
@@ -111,7 +112,10 @@ def test_extras_come_from_pyproject_when_kgreason_is_not_installed(monkeypatch: 
 
 
 def test_doctor_deep_asks_torch_for_cuda(tmp_path: Path) -> None:
-    checks = by_name(json.loads(doctor(tmp_path / "home", "--json", "--deep").stdout))
+    # through the entry point in this process (see kgr_cli): torch is imported once, not again by a child
+    home = tmp_path / "home"
+    r = run_kgr("doctor", "--json", "--deep", env={"KGR_HOME": str(home), "HOME": str(home)})
+    checks = by_name(json.loads(r.stdout))
     import torch
 
     assert checks["torch.cuda"]["detail"].startswith(f"cuda available: {torch.cuda.is_available()}")

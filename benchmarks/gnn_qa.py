@@ -13,6 +13,11 @@ Two sets, chosen with ``--set``:
   test once, at the end) through the engine, entities linked from the text as ``qa_quality.py`` does,
   per question type.
 
+With ``--models gnn-rag,gretriever`` (atlas only), GNN-RAG (frozen encoder) and G-Retriever (``-g KEY=VALUE``
+options; ``--gret-train N``: the first N training questions, for both) train on the same generated questions and
+are scored on each ``--splits`` half; the record (variant ``atlas-gretriever``) has Hits@1, training wall time
+and the per-question answer time of both, and the gap.
+
 Each ``--encoders`` mode (``frozen``, ``finetune``, ``none``) trains from the same data and seed exactly
 as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions) and is evaluated with
 every ``--llm`` backend (``none``: the GNN's ranking is the answer; with a backend, ``--llm-pick`` lets
@@ -21,6 +26,8 @@ and a record under benchmarks/records/ (with the load average: the box may be sh
 
     .venv/bin/python benchmarks/gnn_qa.py [--set world|atlas] [--encoders frozen,finetune,none]
         [--split dev|test] [--llm none,llamacpp --llm-pick] [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
+    .venv/bin/python benchmarks/gnn_qa.py --set atlas --models gnn-rag,gretriever [--splits dev,test]
+        [--gret-train N] [-g key=value ...]
 """
 
 from __future__ import annotations
@@ -265,6 +272,110 @@ def run_atlas(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[
     return {**header, "runs": runs}, rows_h, notes
 
 
+def run_atlas_gretriever(
+    args: Any, options: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """GNN-RAG (frozen encoder) and G-Retriever trained on the same generated Atlas questions, each scored
+    on every hand-written ``--split`` through the engine (``--strategy gnn -o mode=...``)."""
+    sys.path.insert(0, str(ROOT))
+    import qa_quality
+
+    import kgreason
+    from kgreason.embed import default_encoder
+    from kgreason.fusion.gnn.gretriever import train_gretriever
+    from kgreason.fusion.gnn.training import train_qa_model
+
+    splits = {s: qa_quality.read_questions(qa_quality.QUESTIONS, s, None) for s in args.splits}
+    home = Path(tempfile.mkdtemp(prefix="kgr-bench-atlas-gret-"))
+    graph = kgreason.open_graph(qa_quality.GRAPH, store="memory", home=home)
+    graph.load(qa_quality.NODES, qa_quality.TSV)
+    stats = graph.stats()
+    items = make_qa(graph.store, hops=[1, 2, 3], n=args.atlas_train, seed=0, paraphrase=0.5)
+    cut = max(1, len(items) // 10)
+    train, dev = items[cut:], items[:cut]
+    if args.gret_train:
+        train = train[: args.gret_train]
+    gret_options: dict[str, Any] = {}
+    for item in args.gret_option:
+        key, _, raw = item.partition("=")
+        try:
+            gret_options[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            gret_options[key] = raw
+    runs: list[dict[str, Any]] = []
+    rows_h: list[dict[str, Any]] = []
+    hits: dict[tuple[str, str], float] = {}
+    for model in args.models:
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        if model == "gnn-rag":
+            meta = train_qa_model(
+                graph.store, train, dev, settings=graph.settings,
+                options={**options, "question_encoder": "frozen"}, encoder=default_encoder(),
+                device=args.device, threads=args.threads,
+                progress=lambda e, r: print("gnn-rag", e, r, file=sys.stderr),
+            )  # fmt: skip
+        else:
+            # one epoch: nothing to choose between, so no dev-loss pass (each costs LM forwards)
+            one_epoch = int(gret_options.get("epochs", 2)) == 1
+            meta = train_gretriever(
+                graph.store, train, None if one_epoch else dev, settings=graph.settings, options=gret_options,
+                encoder=default_encoder(), device=args.device, threads=args.threads,
+                progress=lambda e, r, t0=started: print("gretriever", e, r, time.perf_counter() - t0, file=sys.stderr),
+            )  # fmt: skip
+        wall = time.perf_counter() - started
+        load = (load_before, os.getloadavg()[0])
+        m = meta["metrics"]
+        rows_h.append(
+            headline(
+                f"{model}: training wall time ({len(train)} generated questions, {m['epochs']} epochs; "
+                f"load {load[0]:.1f} -> {load[1]:.1f})",
+                f"{wall:.0f} s",
+            )
+        )
+        for split, questions in splits.items():
+            run = ask_all(qa_quality, graph, "none", questions, {"mode": model})
+            result = run.to_dict()
+            overall = result["overall"]
+            hits[(model, split)] = overall["hits@1"]
+            print(f"{model}/{split}: {overall}", file=sys.stderr)
+            per_type = ", ".join(
+                f"{t} {v['hits@1']:.2f}" for t, v in result["by_type"].items() if v["hits@1"] is not None
+            )
+            rows_h.append(
+                headline(
+                    f"{model}: Hits@1 on hand-written {split} (n={overall['n']}; abstain "
+                    f"{overall['abstain']}; p50 {overall['latency_ms_p50']} ms/question; {per_type})",
+                    overall["hits@1"],
+                )
+            )
+            runs.append({"model": model, "split": split, **result})
+        runs[-1].update(train_wall_s=round(wall, 1), load_avg=load, metrics=m, config=meta["config"])
+    if {"gnn-rag", "gretriever"} <= set(args.models):
+        for split in splits:
+            gap = round(hits[("gnn-rag", split)] - hits[("gretriever", split)], 4)
+            rows_h.append(
+                headline(f"G-Retriever vs GNN-RAG on {split}: points behind", gap, "<= 0.05", gap <= 0.05)
+            )
+    graph.close()
+    header = {
+        "graph": stats,
+        "splits": {s: len(q) for s, q in splits.items()},
+        "train_questions": len(train),
+        "dev_questions": len(dev),
+        "gretriever_options": gret_options,
+    }
+    notes = (
+        f"Atlas graph (memory store). GNN-RAG (frozen question encoder) and G-Retriever (PCST subgraph, GAT "
+        f"soft prompt, frozen LM) trained on the same {len(train)} questions generated from the graph "
+        f"(`make_qa`, 1-3 hops, paraphrase 0.5; {len(dev)} more for early stopping, and for G-Retriever's "
+        "dev loss when it trains more than one epoch); scored "
+        "on the hand-written questions, entities linked from the text, no other LLM (`--llm none`). "
+        "Answer time is the engine's per-question p50 (G-Retriever: PCST + one LM generation)."
+    )
+    return {**header, "runs": runs}, rows_h, notes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("world", "atlas"), default="world", dest="which")
@@ -274,6 +385,15 @@ def main() -> int:
         "--llm-pick", action="store_true", help="let the model pick among several asserted answers"
     )
     parser.add_argument("--split", choices=("dev", "test"), default="dev", help="atlas: hand-written half")
+    parser.add_argument(
+        "--models",
+        default="gnn-rag",
+        help="atlas: comma-separated gnn-rag, gretriever; with gretriever both train on the same questions "
+        "and are scored on every --splits half",
+    )
+    parser.add_argument("--splits", default="dev,test", help="atlas with --models: hand-written halves")
+    parser.add_argument("--gret-train", type=int, default=0, help="atlas: train on the first N only (0: all)")
+    parser.add_argument("-g", "--gret-option", action="append", default=[], help="G-Retriever option K=V")
     parser.add_argument("--atlas-train", type=int, default=1000, help="atlas: questions generated to train")
     parser.add_argument("--people", type=int, default=2000, help="world: graph size (~5 edges per person)")
     parser.add_argument("--train", type=int, default=1500, help="world: training questions")
@@ -285,6 +405,12 @@ def main() -> int:
     args = parser.parse_args()
     args.encoders = [m.strip() for m in args.encoders.split(",") if m.strip()]
     args.llm = [m.strip() for m in args.llm.split(",") if m.strip()]
+    args.models = [m.strip() for m in args.models.split(",") if m.strip()]
+    args.splits = [m.strip() for m in args.splits.split(",") if m.strip()]
+    if bad := [m for m in args.models if m not in ("gnn-rag", "gretriever")]:
+        parser.error(f"unknown model(s) {bad}; use gnn-rag, gretriever")
+    if bad := [s for s in args.splits if s not in ("dev", "test")]:
+        parser.error(f"unknown split(s) {bad}; use dev, test")
     if bad := [m for m in args.encoders if m not in MODES]:
         parser.error(f"unknown encoder mode(s) {bad}; use {', '.join(MODES)}")
     options: dict[str, Any] = {}
@@ -293,7 +419,12 @@ def main() -> int:
         options[key] = json.loads(raw)
 
     load_start = os.getloadavg()[0]
-    if args.which == "world":
+    if "gretriever" in args.models:
+        if args.which != "atlas":
+            parser.error("--models gretriever runs on --set atlas")
+        results, rows_h, notes = run_atlas_gretriever(args, options)
+        variant = "atlas-gretriever"
+    elif args.which == "world":
         results, rows_h, notes = run_world(args, options)
         variant = "world-llm-pick" if args.llm_pick else "world"
     else:
@@ -317,7 +448,9 @@ def main() -> int:
             "gnn_qa",
             json.loads(json.dumps(results, default=str)),
             variant=variant,
-            title="gnn strategy (QA): question encoder frozen / fine-tuned / none",
+            title="gnn strategy (QA): question encoder frozen / fine-tuned / none"
+            if variant != "atlas-gretriever"
+            else "gnn strategy (QA): G-Retriever vs GNN-RAG on the same training questions",
             headline=rows_h,
             notes=notes + f" Device {args.device}, {args.threads} torch thread(s).",
             load_at_start=round(load_start, 2),

@@ -7,14 +7,13 @@ encoder; grids are kept small so the fits run in seconds.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from kgr_cli import run_kgr
 
 import kgreason
 from kgreason.config import Settings
@@ -120,17 +119,8 @@ def test_a_saved_fit_is_applied_and_explicit_options_win(movies: kgreason.Graph,
 
 
 def kgr(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kgreason.cli.app", *args],
-        capture_output=True,
-        text=True,
-        env={
-            "KGR_HOME": str(home),
-            "PATH": "/usr/bin:/bin",
-            "HF_HUB_OFFLINE": "1",
-            **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
-        },
-    )
+    """``kgr ARGS`` through the entry point, in this process (see kgr_cli): MiniLM is loaded once."""
+    return run_kgr(*args, env={"KGR_HOME": str(home), "HF_HUB_OFFLINE": "1"})
 
 
 def test_cli_train_ranker_then_remove(tmp_path: Path) -> None:

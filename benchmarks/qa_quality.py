@@ -1,9 +1,9 @@
-"""Score question answering on the hand-written Atlas questions (a fictional graph no model has seen).
+"""Score question answering on hand-written question sets over fictional graphs no model has seen.
 
-Loads ``benchmarks/qa_data/atlas_nodes.csv`` and ``atlas.tsv`` into a fresh temporary KGR_HOME (the memory
-store by default; ``--store neo4j`` uses ``KGR_NEO4J_URI`` or starts a local Neo4j for the run), then asks
-every question of one split through the Python API (``kgreason.open_graph`` -> ``Graph.engine`` ->
-``Engine.ask``). The engine links entities from the text itself: the topic entity is never passed.
+Loads a set's graph (``benchmarks/qa_data/<set>_nodes.csv`` and ``<set>.tsv``; ``--set atlas`` by default)
+into a fresh temporary KGR_HOME (the memory store by default; ``--store neo4j`` uses ``KGR_NEO4J_URI`` or
+starts a local Neo4j for the run), then asks every question of one split through the Python API
+(``kgreason.open_graph`` -> ``Graph.engine`` -> ``Engine.ask``). The engine links entities from the text itself: the topic entity is never passed.
 
 Per (strategy, llm) and per question type it reports ``hits@1`` (the first asserted answer, or the
 literal value, is gold), ``exact`` (the predicted set equals the gold set), ``mean_asserted`` (size of
@@ -49,10 +49,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "qa_data"
-NODES = DATA / "atlas_nodes.csv"
-TSV = DATA / "atlas.tsv"
-QUESTIONS = DATA / "atlas_questions.jsonl"
-GRAPH = "atlas_qa_bench"
+SETS = sorted(p.name.removesuffix("_questions.jsonl") for p in DATA.glob("*_questions.jsonl"))
 TYPES = ("one_hop", "inverse_one_hop", "two_hop", "three_hop", "constraint", "count", "yes_no")
 METRICS = ("n", "hits@1", "exact", "mean_asserted", "abstain", "llm_calls", "latency_ms_p50", "errors")
 MODES = ("explore", "cypher", "auto")
@@ -375,7 +372,7 @@ def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], lo
                     by_type[worst] >= bar,
                 )
             )
-    parts = [args.split, args.store]
+    parts = [args.split, args.store] if args.qset == "atlas" else [args.qset, args.split, args.store]
     if args.strategies != "retrieve,multihop":
         parts.append(args.strategies)
     if args.llm != "none":
@@ -387,9 +384,9 @@ def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], lo
         "qa_quality",
         result,
         variant=variant,
-        title=f"Atlas QA quality ({args.split} split, {args.store} store)",
+        title=f"{args.qset.capitalize()} QA quality ({args.split} split, {args.store} store)",
         headline=rows,
-        notes="Hand-written Atlas questions (`benchmarks/qa_data/`); the engine links entities from the text.",
+        notes=f"Hand-written {args.qset} questions (`benchmarks/qa_data/`); the engine links entities from the text.",
         load_at_start=load_start,
     )
 
@@ -413,7 +410,14 @@ def main(argv: list[str] | None = None) -> int:
         "--gnn-train", type=int, default=600, help="questions generated from the graph to self-train gnn on"
     )
     parser.add_argument("--cache", action="store_true", help="cache LLM replies (off: latency is honest)")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument(
+        "--set",
+        dest="qset",
+        choices=SETS,
+        default="atlas",
+        help="question set: qa_data/<set>.tsv, <set>_nodes.csv, <set>_questions.jsonl",
+    )
+    parser.add_argument("--questions", type=Path, default=None, help="other questions over the set's graph")
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default benchmarks/out/...)")
     parser.add_argument(
         "--per-question", type=Path, default=None, help="JSON lines, one per question and run"
@@ -426,7 +430,10 @@ def main(argv: list[str] | None = None) -> int:
     llms = [s.strip() for s in args.llm.split(",") if s.strip()]
     for s in strategies:
         strategy_spec(s, args.store)  # fail on a bad name before loading anything
-    questions = read_questions(args.questions, args.split, args.limit)
+    nodes, tsv = DATA / f"{args.qset}_nodes.csv", DATA / f"{args.qset}.tsv"
+    questions = read_questions(
+        args.questions or DATA / f"{args.qset}_questions.jsonl", args.split, args.limit
+    )
     if not questions:
         raise SystemExit("no questions selected")
 
@@ -438,11 +445,11 @@ def main(argv: list[str] | None = None) -> int:
         neo: dict[str, Any] = {}
         if args.store == "neo4j":
             neo["uri"] = stack.enter_context(neo4j_uri(home))
-        graph = kgreason.open_graph(GRAPH, store=args.store, home=home, **neo)
+        graph = kgreason.open_graph(f"{args.qset}_qa_bench", store=args.store, home=home, **neo)
         stack.callback(graph.close)
         graph.drop()  # a fresh graph, also on a reused Neo4j
         loaded = time.perf_counter()
-        graph.load(NODES, TSV)
+        graph.load(nodes, tsv)
         load_s = time.perf_counter() - loaded
         stats = graph.stats()
         if "gnn" in strategies:
@@ -463,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpu_count": os.cpu_count(),
             "python": platform.python_version(),
         },
+        "set": args.qset,
         "split": args.split,
         "store": args.store,
         "graph": {**stats, "load_s": round(load_s, 3)},

@@ -199,9 +199,16 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def strategy_spec(name: str, store: str) -> tuple[str, dict[str, Any]]:
-    """``retrieve`` / ``multihop`` / ``multihop:MODE`` -> (strategy name, options); a ``+fit`` suffix (the
-    ranker fitted to the graph first, ``kgr train ranker``) is read by ``run_one``."""
-    name = name.removesuffix("+fit")
+    """``retrieve`` / ``multihop`` / ``multihop:MODE`` -> (strategy name, options); ``/KEY=VALUE`` suffixes
+    add strategy options (``retrieve/llm_pick=true``); a ``+fit`` suffix (the ranker fitted to the graph
+    first, ``kgr train ranker``) is read by ``run_one``."""
+    name, *pairs = name.removesuffix("+fit").split("/")
+    extra: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"bad strategy option {pair!r} in {name!r} (use /KEY=VALUE)")
+        extra[key] = json.loads(value) if value in ("true", "false") or value[:1].isdigit() else value
     base, _, mode = name.partition(":")
     if base == "multihop":
         mode = mode or "explore"
@@ -209,10 +216,10 @@ def strategy_spec(name: str, store: str) -> tuple[str, dict[str, Any]]:
             raise SystemExit(f"unknown multihop mode {mode!r} (use {', '.join(MODES)})")
         if mode != "explore" and store != "neo4j":
             raise SystemExit(f"{name} needs --store neo4j (the memory store does not run Cypher)")
-        return "multihop", {"mode": mode}
+        return "multihop", {"mode": mode, **extra}
     if mode:
         raise SystemExit(f"{base} takes no mode: {name!r}")
-    return base, {}
+    return base, extra
 
 
 def self_train_gnn(graph: Any, n: int) -> None:
@@ -398,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strategies",
         default="retrieve,multihop",
-        help="comma-separated, e.g. multihop:cypher; a +fit suffix fits the path ranker to the graph first",
+        help="comma-separated, e.g. multihop:cypher, retrieve/llm_pick=true (options as /KEY=VALUE); "
+        "a +fit suffix fits the path ranker to the graph first",
     )
     parser.add_argument(
         "--llm",

@@ -6,12 +6,12 @@ path queries (recorded, replayable, one Cypher query each on Neo4j) until enough
 entities, and keep their paths within a token budget as cited triples ``[T1]``, ``[T2]``, ... The end
 nodes of the best existing signature are the answer set; the rest follow in order.
 
-generate: with ``--llm none`` the ranking is the answer. With an LLM, one constrained call: the model
-picks the answer among the best signature's end nodes (a JSON-schema string enum of their names), shown
-the facts behind them. With ``tie_margin > 0`` it instead chooses between relation paths that score
-that close; off by default, because the bundled 135M model chose worse than the embedding ranking
-(see ``benchmarks/``). The model never writes a free-form entity: what it can say is what the evidence
-holds, and the answer text is composed from the cited triples.
+generate: the ranking is the answer, with or without a model. With ``llm_pick`` and a model, a question
+that wants one entity where the best signature reaches several makes one constrained call: the model picks
+the answer among those end nodes (a JSON-schema string enum of their names), shown the facts behind them.
+Off by default: measured on hand-written questions (``benchmarks/qa_quality.py``), the ranking alone
+scored as well. The model never writes a free-form entity: what it can say is what the evidence holds,
+and the answer text is composed from the cited triples.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ def main() -> None:
     from kgreason.embed import default_encoder
     from kgreason.fusion.base import Seed
     from kgreason.fusion.forms import resolve
+    from kgreason.fusion.question import mask_question
     from kgreason.fusion.retrieve import strategy as retrieve
     from kgreason.graph.memory import MemoryStore
     from kgreason.reasoning.engine import Engine
@@ -56,7 +57,7 @@ def main() -> None:
 
     def anchors_first(self: Any, ctx: Any, hits: Any, type_ok: Any) -> Any:
         wanted = type_ok or (self._type_check(ctx) if ctx.analysis.answer_type else None)
-        masked = retrieve.mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
         nodes = ctx.store.get_nodes(list(dict.fromkeys(e for h in hits for e in h.entities)))
         best: Any = None
         for entity in nodes:

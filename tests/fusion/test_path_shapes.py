@@ -106,3 +106,22 @@ def test_explore_reads_the_same_cues(graph: kgreason.Graph) -> None:
     engine = graph.engine("multihop", llm=None, options={"mode": "explore"})
     answer = engine.ask("Who are the grandparents of Ines Vale?")
     assert set(answer.answers) == {"abel", "rosa"}
+
+
+def test_preposition_and_co_word_cues() -> None:
+    steps = {
+        ("located_in", "in"): ({"Country"}, {"City"}),
+        ("capital_of", "in"): ({"Country"}, {"City"}),
+        ("authored_by", "in"): ({"Scientist"}, {"Paper"}),
+        ("authored_by", "out"): ({"Paper"}, {"Scientist"}),
+    }
+    # "in X" agrees with a step into X along a relation ending in "in", not one ending in "of"
+    shape = question_shape("How many universities are there in X?")
+    assert shape.fit((("located_in", "in"),), steps) > shape.fit((("capital_of", "in"),), steps) == 0
+    # ... unless a relation's own word holds the preposition ("headquartered in X")
+    words = frozenset({"headquarter", "locat", "capital"})
+    assert not question_shape("Is the company headquartered in X?", relation_words=words).prepositions
+    # "co-authors" and "<verb> with X" ask for the round trip through the paper
+    trip = (("authored_by", "in"), ("authored_by", "out"))
+    for q in ("How many co-authors does X have?", "Who has written papers with X?"):
+        assert question_shape(q).named(trip, steps), q

@@ -169,7 +169,8 @@ def test_readings_follow_the_walked_direction() -> None:
         ("parent_of", "out"): ({"Person"}, {"Person"}),
     }
     assert reading_text((("directed_by", "in"),), steps) == "X directed film"
-    assert reading_text((("directed_by", "out"),), steps) == "X directed by person"
+    # a "<verb>ed by" relation read forwards also names its agent: "Who was X's director?"
+    assert reading_text((("directed_by", "out"),), steps) == "X directed by person (X's director)"
     assert reading_text((("parent_of", "in"),), steps) == "X's parent person"
     assert reading_text((("parent_of", "out"),), steps) == "X's child person"
 
@@ -204,3 +205,48 @@ def test_resolve_rules() -> None:
         analyse("Which city is A in?", ["A"], ["A"]), {"A": [_reading("A", 0.9, ["x"])]}, lambda p: False
     )
     assert typed.abstained == "no city is reached from the linked entity"
+    # ... and one that only a reading far below the best reaches is that reading's answer, never the
+    # best reading's node of another type
+    far = resolve(
+        analyse("In which region was A conducted?", ["A"], ["A"]),
+        {"A": [_reading("A", 0.9, ["trial"]), _reading("A", 0.6, ["north"])]},
+        lambda p: p.nodes[-1].id == "north",
+    )
+    assert far.answers == ["north"]
+
+
+@pytest.mark.parametrize(
+    ("question", "mentions", "views"),
+    [
+        # each entity keeps the words nearest to it; a word halfway goes to the entity after it
+        (
+            "Which of Remy's students was born in Lisk?",
+            ["Remy's", "Lisk"],
+            ["Which of X students was", "born in X?"],
+        ),
+        (
+            "Who was born in Lisk and works for Veltro?",
+            ["Lisk", "Veltro"],
+            ["Who was born in X and", "works for X?"],
+        ),
+        # a coordination shares the predicate; a yes/no question and one entity keep the whole question
+        ("Which films star both Ann and Bo?", ["Ann", "Bo"], ["Which films star both X and X?"] * 2),
+        ("Was Ann born in Lisk?", ["Ann", "Lisk"], ["Was X born in X?"] * 2),
+    ],
+)
+def test_anchor_question(question: str, mentions: list[str], views: list[str]) -> None:
+    from kgreason.fusion.question import anchor_question
+
+    form = analyse(question, mentions, mentions).form
+    assert [anchor_question(question, mentions, m, form) for m in mentions] == views
+
+
+def test_person_roles_and_co_words() -> None:
+    from kgreason.fusion.forms import type_labels
+
+    labels = ["Scientist", "Paper", "Lab"]
+    # "co-authors" is one head noun, a person; a role noun no label names finds the labels of people
+    assert analyse("How many co-authors does A have?", ["A"], ["A"]).answer_type == "person"
+    assert type_labels("person", labels) == {"Scientist"}
+    assert type_labels("student", labels) == {"Scientist"}
+    assert type_labels("paper", labels) == {"Paper"}

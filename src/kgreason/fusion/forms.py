@@ -165,6 +165,15 @@ _PLACE_WORDS = frozenset(
     "continent island municipality venue site".split()
 )
 _DATE_WORDS = frozenset("date year day month time decade century".split())
+# Labels that name kinds of people, and head nouns that name people by a role ("which of X's students"):
+# a question asking for a person is answered by nodes with one of these labels when none says "person".
+PERSON_WORDS = frozenset(
+    "person people human individual scientist researcher scholar academic author writer poet journalist "
+    "actor actress director producer player athlete coach employee worker staff doctor physician surgeon "
+    "nurse patient politician musician singer artist painter composer member student teacher professor "
+    "lecturer supervisor adviser advisor mentor winner laureate founder investor engineer character "
+    "user customer client officer executive ceo manager".split()
+)
 
 
 def type_labels(
@@ -176,8 +185,9 @@ def type_labels(
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
     A label matches when its words contain the type ("city" ~ ``City``, ``HomeCity``), when the type is
-    ``place``/``date`` and the label is a kind of place/date, or when ``similarity`` (a sentence-encoder
-    cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
+    ``place``/``date`` and the label is a kind of place/date, when the type is a person (or a person's
+    role, "student") that no label names and the label is a kind of person (``Scientist``), or when
+    ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
     """
     from kgreason.fusion.question import _singular
 
@@ -186,6 +196,8 @@ def type_labels(
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
     found = {lab for lab in usable if answer_type in words[lab]}
+    if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
+        found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
     elif answer_type == "date":
@@ -273,10 +285,14 @@ def _single(
     if type_ok is not None:
         margin = s.type_margin if analysis.strong_type else s.weak_type_margin
         typed = next((r for r in ranked if best.score - r.score <= margin and _typed(r, type_ok)), None)
+        if typed is None and analysis.strong_type:
+            # "which region": a reading of another type answers a different question, however well it
+            # scores; the best reading that reaches a region does answer it
+            typed = next((r for r in ranked[:8] if _typed(r, type_ok)), None)
         if typed is not None:
             chosen, answers = typed, _typed(typed, type_ok)
             note["rule"] = "best reading of the expected type"
-        elif analysis.strong_type and not any(_typed(r, type_ok) for r in ranked[:8]):
+        elif analysis.strong_type:
             return Resolution(
                 abstained=f"no {analysis.answer_type} is reached from the linked entity",
                 form=analysis.form,

@@ -11,6 +11,7 @@ rules covers the forms people write, and the result is in every ``Answer``'s tra
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -115,8 +116,9 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
     masked = question
     for m in mentions:
         if m:
-            masked = re.sub(re.escape(m), " ", masked, flags=re.IGNORECASE)
-    words = [w.lower() for w in _WORD.findall(masked)]
+            masked = _mention_pattern(m).sub(" ", masked)
+    # "co-authors" is one word ("coauthors"), not "co" and "authors"
+    words = [w.lower() for w in _WORD.findall(re.sub(r"\b([Cc]o)-(?=[a-z])", r"\1", masked))]
     # The first word as written: "Ottoline Frey was born in which town?" starts with a name, not "was".
     written = _WORD.findall(question)
     first = written[0].lower() if written else ""
@@ -158,7 +160,7 @@ def _head_word(words: Sequence[str]) -> str:
 _RELATIVE_PERSON = re.compile(
     r"^(?:(?:great-?)*grand)?(?:parent|mother|father|child|children|son|daughter|sibling|brother|sister|"
     r"spouse|wife|husband|cousin|uncle|aunt|nephew|niece|friend|colleague|coworker|co-worker|relative|"
-    r"[a-z]+mate)s?$"
+    r"co(?:author|worker|star|founder|writer|editor|host|owner|investigator)|[a-z]+mate)s?$"
 )
 
 
@@ -172,3 +174,79 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         if w in _WH_TYPES:
             return _WH_TYPES[w], False
     return "", False
+
+
+def mask_question(question: str, mentions: Sequence[str]) -> str:
+    """The question with the entity mentions replaced by ``X`` (longest first), so names do not pull the
+    relation scores."""
+    masked = question
+    for mention in sorted((m for m in dict.fromkeys(mentions) if m), key=len, reverse=True):
+        masked = _mention_pattern(mention).sub("X", masked)
+    return masked
+
+
+def _mention_pattern(mention: str) -> re.Pattern[str]:
+    """``mention`` as a whole word or phrase ("Bo" is not in "both"), ignoring case."""
+    before = r"(?<!\w)" if mention[:1].isalnum() else ""
+    after = r"(?!\w)" if mention[-1:].isalnum() else ""
+    return re.compile(before + re.escape(mention) + after, re.IGNORECASE)
+
+
+_TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
+_COORDINATION = frozenset("and or nor both either , & as well".split())
+
+
+def anchor_question(question: str, mentions: Sequence[str], mention: str, form: str = "constraint") -> str:
+    """The masked question as one named entity reads it: with two or more entities, each word goes to the
+    entity it stands nearest to ("Which of X's *students* was *born in* Y?": "students" is X's, "born in"
+    is Y's), so each entity's relation paths are scored against its own words, not the other's. A word
+    halfway between two goes to the one after it ("born in X and *works for* Y": a verb and its object).
+
+    Entities joined by a coordination ("films with both X and Y") share every word, and so does a yes/no
+    question (its second entity is what the first one's path must reach): both get the whole masked
+    question, as does a question with one entity.
+
+    >>> anchor_question("Which of Remy's students was born in Lisk?", ["Remy", "Lisk"], "Lisk")
+    'was born in X?'
+    >>> anchor_question("Which films star both Ann and Bo?", ["Ann", "Bo"], "Ann")
+    'Which films star both X and X?'
+    """
+    whole = mask_question(question, mentions)
+    distinct = [m for m in dict.fromkeys(mentions) if m]
+    if form == "yes_no" or len({m.lower() for m in distinct}) < 2 or mention not in distinct:
+        return whole
+    spans: list[tuple[int, int, str]] = []
+    for m in sorted(distinct, key=len, reverse=True):
+        for found in _mention_pattern(m).finditer(question):
+            if all(found.end() <= a or found.start() >= b for a, b, _ in spans):
+                spans.append((found.start(), found.end(), m))
+    spans.sort()
+    tokens: list[tuple[str, str | None]] = []  # (text, the mention it is, or None for a word)
+    pos = 0
+    for start, end, m in [*spans, (len(question), len(question), "")]:
+        tokens.extend((t, None) for t in _TOKEN.findall(question[pos:start]))
+        if m:
+            tokens.append(("X", m))
+        pos = end
+    at = [i for i, (_, m) in enumerate(tokens) if m is not None]
+    if len({tokens[i][1] for i in at}) < 2:
+        return whole
+    for a, b in itertools.pairwise(at):
+        between = {t.lower() for t, _ in tokens[a + 1 : b]}
+        if tokens[a][1] != tokens[b][1] and between <= _COORDINATION:
+            return whole  # "both X and Y": one predicate for both
+    kept = []
+    for i, (text, owner_of) in enumerate(tokens):
+        if owner_of is not None:
+            if owner_of == mention:
+                kept.append(text)
+            continue
+        distance: dict[str, float] = {}
+        for j in at:
+            owner = tokens[j][1]
+            assert owner is not None
+            d = abs(i - j) - (0.5 if j > i else 0.0)
+            distance[owner] = min(distance.get(owner, float(len(tokens))), d)
+        if distance.get(mention) == min(distance.values()):
+            kept.append(text)
+    return re.sub(r" (?=[?.,!;:])", "", " ".join(kept))

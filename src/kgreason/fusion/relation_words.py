@@ -41,6 +41,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "base headquarter",
         "coach train manag",
         "sign label",
+        "supervis supervisor advis adviser advisor doctoral doctorate phd mentor student",
     )
 )
 

@@ -16,7 +16,6 @@ scores, choice, frontier sizes) goes into the ``Answer`` trace.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
+from kgreason.fusion.question import mask_question
 from kgreason.fusion.retrieve.path_shapes import shape_of
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
@@ -78,15 +78,6 @@ class Beam:
     def text(self) -> str:
         """The signature as readable text (``works at -> located in``)."""
         return signature_text(self.signature)
-
-
-def mask_question(question: str, mentions: Sequence[str]) -> str:
-    """The question with the seed mentions replaced by ``X``, so names do not pull the relation scores."""
-    masked = question
-    for mention in mentions:
-        if mention:
-            masked = re.sub(re.escape(mention), "X", masked, flags=re.IGNORECASE)
-    return masked
 
 
 def option_label(step: tuple[str, str]) -> str:

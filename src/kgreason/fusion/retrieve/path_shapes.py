@@ -7,10 +7,16 @@ members; the words say which. ``QuestionShape`` reads three such cues from the m
 
 - a *repeat* word, ``(great-)*grand<kin>``: the kin step (read as a noun, "parent" or "child") repeated
   two times, three with one "great", and so on;
-- a *peer* word ("colleagues", "bandmates", "teammates", "siblings", "co-stars"): a round trip, out along
-  a relation and straight back, through the thing the word names ("band", "work", "parent");
+- a *peer* word ("colleagues", "bandmates", "teammates", "siblings", "co-stars", any "co-<verb>" such as
+  "co-authored"), or "<verb> with X" ("who has written papers with X"): a round trip, out along a
+  relation and straight back, through the thing the words name ("band", "work", "parent", "paper");
 - an *intermediate* label: the question names a node type that is not what it asks for ("Who works at
-  the *company* that sponsors X?"): a path that stops at that type is one hop short.
+  the *company* that sponsors X?"): a path that stops at that type is one hop short;
+- the *preposition* before a named entity ("universities *in* X", "the capital *of* X"): a first step
+  read backwards into X along a relation that ends in that preposition (``located_in``, ``capital_of``)
+  agrees with it, a weaker cue (``PREPOSITION_CUE`` of one) that breaks near ties between relations the
+  question does not name. When the word before the preposition is itself a relation's word
+  ("headquartered in X"), that word already names the step and the preposition adds nothing.
 
 Each cue is an ordinary English word pattern, not a list of the graph's relations; the steps a cue matches
 are found from the relation's own words and the schema's labels, as everywhere else in path scoring.
@@ -100,10 +106,12 @@ class QuestionShape:
     """For each peer word, the stems the round trip's relation or label must carry."""
     intermediate: frozenset[str] = frozenset()
     """Label words (lower case, singular) the question names but does not ask for."""
+    prepositions: frozenset[str] = frozenset()
+    """The prepositions right before a named entity ("in X", "of the X")."""
 
     @property
     def empty(self) -> bool:
-        return self.repeat is None and not self.peers and not self.intermediate
+        return self.repeat is None and not self.peers and not self.intermediate and not self.prepositions
 
     def named(self, sig: tuple[Step, ...], steps: StepLabels) -> bool:
         """Whether a repeat or peer word names this signature's whole shape (so its hops, and its round
@@ -120,8 +128,13 @@ class QuestionShape:
 
     def fit(self, sig: tuple[Step, ...], steps: StepLabels) -> float:
         """+1 for a signature of the shape a repeat or peer word asks for, -1 for one that stops at an
-        intermediate label, 0 otherwise."""
+        intermediate label, ``PREPOSITION_CUE`` when its first step agrees with the preposition before the
+        entity, 0 otherwise."""
         score = 1.0 if self.named(sig, steps) else 0.0
+        if self.prepositions and sig and sig[0][1] == "in":
+            words = humanize(sig[0][0]).split()
+            if len(words) > 1 and words[-1] in self.prepositions:
+                score += PREPOSITION_CUE
         if self.intermediate:
             _, arrives = steps.get(sig[-1], (set(), set()))
             if arrives and all(humanize(label).lower() in self.intermediate for label in arrives):
@@ -130,6 +143,10 @@ class QuestionShape:
 
 
 _DETERMINERS = frozenset("the a an that this its their his her whose".split())
+_NOT_BASES = frozenset("what which where when whom whose have does with there their that this".split())
+_PREPOSITIONS = frozenset("in of by for from to at with on into under near".split())
+PREPOSITION_CUE = 0.3
+"""What a preposition agreeing with a path's first step counts for, as a fraction of one cue."""
 
 
 def _determined(tokens: list[str], i: int) -> bool:
@@ -142,12 +159,16 @@ def _determined(tokens: list[str], i: int) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def question_shape(masked: str, labels: frozenset[str] = frozenset()) -> QuestionShape:
+def question_shape(
+    masked: str, labels: frozenset[str] = frozenset(), relation_words: frozenset[str] = frozenset()
+) -> QuestionShape:
     """The cues of ``masked`` (the question with its entity mentions replaced by ``X``).
 
     Args:
         masked: the masked question.
         labels: the graph's node labels, read as words (``"sports club"``), for intermediate mentions.
+        relation_words: the stems of the graph's relation names: a preposition after one of them is
+            that relation's, not a cue of its own.
 
     >>> question_shape("Who are the great-grandparents of X?").repeat
     (frozenset({'parent'}), 3)
@@ -177,6 +198,11 @@ def question_shape(masked: str, labels: frozenset[str] = frozenset()) -> Questio
             peers.append(_PEERS[word])
         elif word.endswith("mate") and len(word) > 6:
             peers.append((word[:-4],))
+        elif word.startswith("co") and len(word) > 6:
+            # "co-authored" (joined from "co", "authored"), "coauthors": a relation's word after "co"
+            rest = _stems(word[2:])[0]
+            if tok not in tokens or rest in relation_words:
+                peers.append((rest,))
     intermediate: set[str] = set()
     if labels:
         analysis = analyse(masked)
@@ -190,10 +216,27 @@ def question_shape(masked: str, labels: frozenset[str] = frozenset()) -> Questio
             spans = range(len(tokens) - n + 1)
             if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):
                 intermediate.add(label.lower())
-    return QuestionShape(repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate))
+    prepositions = set()
+    for i, tok in enumerate(tokens):
+        if tok != "x" or i == 0:
+            continue
+        j = i - 1
+        if tokens[j] in ("the", "a", "an") and j > 0:
+            j -= 1
+        if tokens[j] in _PREPOSITIONS and not (j > 0 and _stems(tokens[j - 1])[0] in relation_words):
+            prepositions.add(tokens[j])
+    if "with" in prepositions:
+        # "A wrote papers with X": A and X did the same thing, a round trip through what the words name
+        bases = tuple(w for w in _stems(masked) if len(w) >= 4 and w not in _NOT_BASES)
+        if bases:
+            peers.append(bases)
+    return QuestionShape(
+        repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate), frozenset(prepositions)
+    )
 
 
 def shape_of(masked: str, steps: StepLabels) -> QuestionShape:
     """``question_shape`` with the labels the schema's steps reach (what both path scorers call)."""
     labels = frozenset(humanize(lab) for _, arrives in steps.values() for lab in arrives)
-    return question_shape(masked, labels)
+    words = frozenset(w for relation, _ in steps for w in _stems(humanize(relation)))
+    return question_shape(masked, labels, words - _PREPOSITIONS)

@@ -55,6 +55,42 @@ _CONVERSE = {
     "owner": "owned",
     "subsidiary": "parent company",
 }
+# The one who does it, for "<verb>ed by" relations: "X supervised by Y" is "X's supervisor", and questions
+# ask for it by that noun ("Who was X's doctoral supervisor?") more often than by the verb.
+_AGENT = {
+    "supervised": "supervisor",
+    "advised": "adviser",
+    "mentored": "mentor",
+    "directed": "director",
+    "edited": "editor",
+    "developed": "developer",
+    "funded": "funder",
+    "led": "leader",
+    "organised": "organiser",
+    "organized": "organizer",
+    "authored": "author",
+    "written": "writer",
+    "sponsored": "sponsor",
+    "founded": "founder",
+    "owned": "owner",
+    "produced": "producer",
+    "published": "publisher",
+    "employed": "employer",
+    "created": "creator",
+    "invented": "inventor",
+    "designed": "designer",
+    "composed": "composer",
+    "managed": "manager",
+    "coached": "coach",
+    "taught": "teacher",
+    "hosted": "host",
+    "performed": "performer",
+    "acquired": "acquirer",
+    "discovered": "discoverer",
+    "illustrated": "illustrator",
+    "translated": "translator",
+    "narrated": "narrator",
+}
 _GENERIC_LABELS = frozenset({"entity", "node", "thing", "resource", ""})
 
 
@@ -81,7 +117,12 @@ def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
             # "p parent of c" read from p: "p's child"
             return " ".join(w for w in (owner, converse, obj) if w)
     if direction == "out":
-        return " ".join(w for w in (subject, words, obj) if w)
+        agent = _AGENT.get(parts[-2]) if len(parts) == 2 and parts[-1] == "by" else None
+        plain = " ".join(w for w in (subject, words, obj) if w)
+        if agent:
+            # "paper authored by scientist" read from the paper: also "X's author"
+            return f"{plain} ({owner} {agent})"
+        return plain
     if parts and parts[-1] == "by" and len(parts) > 1:
         # "film directed by person" read from the person: "person directed film"
         return " ".join(w for w in (subject, " ".join(parts[:-1]), obj) if w)
@@ -95,7 +136,8 @@ def reading_text(sig: Signature, steps: StepLabels | None = None) -> str:
     A step taken against the stored edge is read backwards with a verb form of its own, and the labels of
     the schema's domain and range name what each step reaches: over ``(:Film)-[:directed_by]->(:Person)``,
     ``((directed_by, in),)`` reads ``X directed film`` and ``((directed_by, out),)`` reads
-    ``X directed by person``. So "Which films did X direct?" matches the backwards reading, not the
+    ``X directed by person (X's director)`` (the agent noun of a common "<verb>ed by" relation, as
+    questions often name it). So "Which films did X direct?" matches the backwards reading, not the
     forwards one (which ``signature_text`` could only mark "(inverse)").
 
     >>> reading_text((("directed_by", "in"),), {("directed_by", "in"): ({"Person"}, {"Film"})})

@@ -16,7 +16,6 @@ and the answer text is composed from the cited triples.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal, cast
@@ -28,6 +27,7 @@ from kgreason.documents.lexical import CHUNK
 from kgreason.documents.text_search import ChunkSearch, chunk_index
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Seed, Strategy
 from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeCheck, TypeMatcher, resolve
+from kgreason.fusion.question import anchor_question, mask_question
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
@@ -210,8 +210,13 @@ class RetrieveStrategy(Strategy):
                 return self._from_text(ctx, hits, None)
             ctx.note("gather", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
-        masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
-        readings = {s.node_id: self._readings(ctx, s.node_id, masked) for s in ctx.seeds}
+        mentions = [s.mention for s in ctx.seeds]
+        readings = {
+            s.node_id: self._readings(
+                ctx, s.node_id, anchor_question(ctx.question, mentions, s.mention, ctx.analysis.form)
+            )
+            for s in ctx.seeds
+        }
         o = self.options
         type_ok = self._type_check(ctx)
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings())
@@ -488,14 +493,6 @@ def path_signature(path: Path) -> Signature:
         (e.type, "out" if e.source == n.id else "in")
         for e, n in zip(path.edges, path.nodes[:-1], strict=True)
     )
-
-
-def mask_question(question: str, mentions: Sequence[str]) -> str:
-    """The question with the entity mentions replaced by ``X``, so names do not pull the relation scores."""
-    masked = question
-    for mention in sorted((m for m in mentions if m), key=len, reverse=True):
-        masked = re.sub(re.escape(mention), "X", masked, flags=re.IGNORECASE)
-    return masked
 
 
 def _extensions(sig: Signature, steps: StepLabels) -> list[Signature]:

@@ -383,7 +383,12 @@ def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], lo
     if args.strategies != "retrieve,multihop":
         parts.append(args.strategies)
     if args.llm != "none":
-        parts.append("llm-" + args.llm)
+        # "llamacpp@/path/to/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf" -> "llamacpp@qwen2.5-coder-0.5b"
+        short = [
+            b + ("@" + "-".join(Path(m).stem.split("-")[:3]) if m else "")
+            for b, _, m in (spec.partition("@") for spec in args.llm.split(","))
+        ]
+        parts.append("llm-" + ",".join(short))
     if args.limit is not None:
         parts.append(f"limit{args.limit}")
     variant = re.sub(r"[^a-z0-9_-]+", "_", "-".join(parts).lower())

@@ -9,8 +9,8 @@ nodes of the best existing signature are the answer set; the rest follow in orde
 generate: the ranking is the answer, with or without a model. With ``llm_pick`` and a model, a question
 that wants one entity where the best signature reaches several makes one constrained call: the model picks
 the answer among those end nodes (a JSON-schema string enum of their names), shown the facts behind them.
-Off by default: measured on hand-written questions (``benchmarks/qa_quality.py``), the ranking alone
-scored as well. The model never writes a free-form entity: what it can say is what the evidence holds,
+Off by default: measured on hand-written questions (``benchmarks/qa_quality.py``), the pick never
+changed the first answer and cut exact-set accuracy (it keeps one of several right answers). The model never writes a free-form entity: what it can say is what the evidence holds,
 and the answer text is composed from the cited triples.
 """
 

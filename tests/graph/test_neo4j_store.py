@@ -122,7 +122,8 @@ def test_sigkill_during_load_then_reload_equals_clean_load(tmp_path: FsPath) -> 
     batch = 200
     settings = Settings(home=tmp_path / "home", neo4j=Neo4jSettings(batch_size=batch))
     local = LocalNeo4j(settings, port=free_port())
-    uri = local.start(attached=True)
+    # quick JIT, as the session's server: about half the start-up CPU, for each of the two starts
+    uri = local.start(attached=True, wait_s=240, jit="quick")
     try:
         edges = sample_edges(12_000, nodes=4_000, types=8)
         # fail fast once the server is gone instead of retrying for the driver's default 30 s
@@ -146,7 +147,7 @@ def test_sigkill_during_load_then_reload_equals_clean_load(tmp_path: FsPath) -> 
         assert not thread.is_alive() and failures, "the load should fail when the server dies"
         loader.close()
 
-        uri = local.start(attached=True)  # Neo4j recovers from its transaction log
+        uri = local.start(attached=True, wait_s=240, jit="quick")  # Neo4j recovers from its transaction log
         with Neo4jStore("crash", settings, uri=uri) as store:
             partial = store.stats()
             assert 0 < partial.edges < len(edges)

@@ -7,11 +7,13 @@ bundled MiniLM encoder, and the bundled SmolLM2 model (llama.cpp) for the tool's
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from kgr_cli import run_kgr
 from langchain_core.documents import Document
 from langchain_core.messages import ToolCall, ToolMessage
 from langchain_core.runnables import RunnableLambda
@@ -85,20 +87,17 @@ def test_documents_from_the_gnn_strategy(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("KGR_HOME", str(tmp_path / "elsewhere"))
     g = kgreason.open_graph("fam", home=home)
     g.load(FAMILY)
-    env = {"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
-    cli = [sys.executable, "-m", "kgreason.cli.app"]
+    # kgr through the entry point in this process (see kgr_cli), with KGR_HOME at the graph's home for
+    # the call only: the retriever below still sees "elsewhere"
+    env = {"KGR_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     qa = tmp_path / "qa.jsonl"
-    made = subprocess.run(
-        [*cli, "eval", "make-qa", "-g", "fam", "--hops", "1-2", "--n", "40", "--seed", "1", "-o", str(qa)],
-        env=env,
-        capture_output=True,
-        text=True,
+    made = run_kgr(
+        "eval", "make-qa", "-g", "fam", "--hops", "1-2", "--n", "40", "--seed", "1", "-o", str(qa), env=env
     )
     assert made.returncode == 0, made.stderr
-    trained = subprocess.run(
-        [*cli, "train", "qa", "-g", "fam", "--train", str(qa)], env=env, capture_output=True, text=True
-    )
+    trained = run_kgr("train", "qa", "-g", "fam", "--train", str(qa), env=env)
     assert trained.returncode == 0, trained.stderr
+    assert os.environ["KGR_HOME"] == str(tmp_path / "elsewhere")
     retriever = g.retriever(k=3, strategy="gnn")
     docs = retriever.invoke("Who are the children of alice?", topic="alice")
     assert docs and len(docs) <= 3 and {d.metadata["strategy"] for d in docs} == {"gnn"}

@@ -9,11 +9,10 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kgr_cli import run_kgr
 
 import kgreason
 from kgreason.errors import ConfigError, InputError, NotFoundError, QueryRefused
@@ -96,25 +95,10 @@ def test_engine_eval_matches_the_cli(tmp_path: Path) -> None:
     g.load(FAMILY)
     out = tmp_path / "records.jsonl"
     summary = g.engine(llm=None).eval(FAMILY_QA, out=out)
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kgreason.cli.app",
-            "eval",
-            "qa",
-            "-g",
-            "fam",
-            "--questions",
-            str(FAMILY_QA),
-            "--llm",
-            "none",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env={"KGR_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
-    )
+    cli = run_kgr(  # the entry point in this process (see kgr_cli)
+        "eval", "qa", "-g", "fam", "--questions", str(FAMILY_QA), "--llm", "none", "--json",
+        env={"KGR_HOME": str(home), "HF_HUB_OFFLINE": "1"},
+    )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     printed = json.loads(cli.stdout)
     timing = {k for k in printed if k.startswith("latency_ms")}

@@ -346,16 +346,16 @@ def markdown(run: Run) -> str:
     return "\n".join(lines)
 
 
-def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], load_start: float) -> None:
-    """One record under benchmarks/records/ (the summary in RESULTS.md shows the newest per variant)."""
-    from _records import headline, write_record  # benchmarks/ is on sys.path when run as a script
+def headline_rows(runs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record's headline: per run, exact over all types and the lowest per-type exact against the
+    issue's bars (>= 0.85 on every type for the best zero-shot strategy; >= 0.75 with ``--llm none``)."""
+    from _records import headline  # benchmarks/ is on sys.path when run as a script
 
     rows = []
-    for r in runs:
-        data = r.to_dict()
-        name = f"{r.strategy} / llm={r.llm}"
-        if r.setup_error:
-            rows.append(headline(f"{name}: not run", r.setup_error[:200]))
+    for data in runs:
+        name = f"{data['strategy']} / llm={data['llm']}"
+        if data.get("setup_error"):
+            rows.append(headline(f"{name}: not run", data["setup_error"][:200]))
             continue
         overall = data["overall"]
         rows.append(
@@ -366,19 +366,28 @@ def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], lo
             )
         )
         by_type = {t: m["exact"] for t, m in data["by_type"].items() if m["exact"] is not None}
-        if by_type:
-            worst = min(by_type, key=lambda t: by_type[t])
-            bar = 0.75 if r.llm == "none" else 0.85
+        if not by_type:
+            continue
+        worst = min(by_type, key=lambda t: by_type[t])
+        detail = ", ".join(f"{t} {_cell(v)}" for t, v in by_type.items())
+        bars = [0.85, 0.75] if data["llm"] == "none" else [0.85]
+        for bar in bars:
             rows.append(
                 headline(
-                    f"{name}: lowest per-type exact ({worst}; "
-                    + ", ".join(f"{t} {_cell(v)}" for t, v in by_type.items())
-                    + ")",
+                    f"{name}: lowest per-type exact ({worst}; {detail})",
                     by_type[worst],
-                    f">= {bar} on every type",
+                    f">= {bar} on every type" + (" (--llm none)" if bar == 0.75 else " (best zero-shot)"),
                     by_type[worst] >= bar,
                 )
             )
+    return rows
+
+
+def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], load_start: float) -> None:
+    """One record under benchmarks/records/ (the summary in RESULTS.md shows the newest per variant)."""
+    from _records import write_record  # benchmarks/ is on sys.path when run as a script
+
+    rows = headline_rows([r.to_dict() for r in runs])
     parts = [args.split, args.store] if args.qset == "atlas" else [args.qset, args.split, args.store]
     if args.strategies != "retrieve,multihop":
         parts.append(args.strategies)

@@ -402,6 +402,9 @@ def _record(results: dict[str, Any], args: Any, load0: float) -> None:
             f"-first{last}" if first == 1 else f"-docs{first}to{last}" if last >= first else f"-from{first}"
         )
     variant = "-".join(models or ["rules"]) + subset
+    ran_systems = [r["system"] for r in ran]
+    if ran and not set(LLM_SYSTEMS) <= set(ran_systems):  # a partial run must not hide a full comparison
+        variant += "-" + "-".join(sorted(set(ran_systems)))
     write_record(
         "extraction",
         slim,

@@ -1,7 +1,10 @@
 """A local Hugging Face model directory through ``transformers`` (``--llm transformers``), CPU or GPU.
 
-transformers has no grammar-constrained decoding here, so a JSON schema is requested in the system
-prompt and the reply is parsed, validated and repaired by the base class. ``chat_many`` generates in
+transformers has no grammar-constrained decoding here. A JSON schema that allows only a few replies (a
+string enum, or an object of required enum properties: the choices the strategies ask for) is answered by
+scoring each valid reply's likelihood after the prompt and returning the most likely, so the reply is
+valid by construction; any other schema is requested in the system prompt and the reply is parsed,
+validated and repaired by the base class. ``chat_many`` generates in
 left-padded batches of ``batch_size``. A ``.gguf`` file is also accepted (transformers dequantises it;
 slow to load). Only local files are read: ``local_files_only=True``, never a hub download. A model is
 loaded once per process and reused by every instance for the same path, device, dtype and
@@ -11,7 +14,7 @@ loaded once per process and reused by every instance for the same path, device, 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +56,48 @@ def with_schema_instruction(request: ChatRequest) -> list[dict[str, str]]:
     if request.json_schema is not None:
         messages.insert(0, {"role": "system", "content": schema_instruction(request.json_schema)})
     return messages
+
+
+MAX_CHOICES = 64
+
+
+def schema_choices(schema: Mapping[str, Any] | None) -> list[str] | None:
+    """Every valid reply (compact JSON text) when ``schema`` allows at most ``MAX_CHOICES`` of them: a
+    string ``enum``/``const``, or an object whose properties are all required, take such values, and
+    admit nothing else; ``None`` otherwise.
+
+    >>> schema_choices({"type": "string", "enum": ["a", "b"]})
+    ['"a"', '"b"']
+    >>> schema_choices({"type": "object", "properties": {"c": {"enum": ["x"]}}, "required": ["c"],
+    ...                 "additionalProperties": False})
+    ['{"c": "x"}']
+    """
+    import itertools
+    import json
+
+    def values(node: Mapping[str, Any]) -> list[Any] | None:
+        if "const" in node:
+            return [node["const"]]
+        enum = node.get("enum")
+        return list(enum) if isinstance(enum, list) and enum else None
+
+    if not isinstance(schema, Mapping):
+        return None
+    if schema.get("type") == "object" or "properties" in schema:
+        props = schema.get("properties")
+        if not isinstance(props, Mapping) or not props or schema.get("additionalProperties") is not False:
+            return None
+        if set(schema.get("required", [])) != set(props):
+            return None
+        options = [values(v) if isinstance(v, Mapping) else None for v in props.values()]
+        if any(o is None for o in options):
+            return None
+        combos = list(itertools.islice(itertools.product(*options), MAX_CHOICES + 1))  # type: ignore[arg-type]
+        if len(combos) > MAX_CHOICES:
+            return None
+        return [json.dumps(dict(zip(props, combo, strict=True))) for combo in combos]
+    found = values(schema)
+    return [json.dumps(v) for v in found] if found and len(found) <= MAX_CHOICES else None
 
 
 def cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
@@ -148,7 +193,16 @@ class TransformersChatModel(BaseChatModel):
         for i, r in enumerate(requests):
             groups.setdefault((r.max_tokens, r.temperature, r.seed, r.repeat_penalty), []).append(i)
         results: list[Completion | None] = [None] * len(requests)
+        for i, r in enumerate(requests):
+            choices = schema_choices(r.json_schema)
+            if choices is not None:
+                results[i] = self._choose(model, tokenizer, r, choices)
+                for key in groups:
+                    if i in groups[key]:
+                        groups[key].remove(i)
         for (max_tokens, temperature, seed, penalty), idx in groups.items():
+            if not idx:
+                continue
             prompts = [
                 tokenizer.apply_chat_template(
                     with_schema_instruction(requests[i]), tokenize=False, add_generation_prompt=True
@@ -188,6 +242,43 @@ class TransformersChatModel(BaseChatModel):
                     latency_ms=latency,
                 )
         return [r for r in results if r is not None]
+
+    def _choose(self, model: Any, tokenizer: Any, request: ChatRequest, choices: Sequence[str]) -> Completion:
+        """The most likely of ``choices`` after the prompt (sum of its tokens' log-probabilities); cut
+        to ``max_tokens`` like a generated reply, so a choice that does not fit fails validation."""
+        import time
+
+        torch = require("torch", "gnn")
+        prompt = tokenizer.apply_chat_template(
+            with_schema_instruction(request), tokenize=False, add_generation_prompt=True
+        )
+        prompt_ids = tokenizer(prompt, return_tensors="pt").input_ids.to(self._device)
+        start = time.perf_counter()
+        best: tuple[float, str, list[int]] | None = None
+        try:
+            with torch.no_grad():
+                for text in choices:
+                    ids = tokenizer(text, add_special_tokens=False).input_ids
+                    full = torch.cat([prompt_ids, torch.tensor([ids], device=self._device)], dim=1)
+                    logits = model(full).logits[0, prompt_ids.shape[1] - 1 : -1]
+                    logp = torch.log_softmax(logits.float(), dim=-1)
+                    score = float(logp[torch.arange(len(ids)), torch.tensor(ids)].sum())
+                    if best is None or score > best[0]:
+                        best = (score, text, ids)
+        except Exception as exc:
+            raise LLMError(f"transformers scoring failed: {exc}") from exc
+        assert best is not None
+        _, text, ids = best
+        cut = len(ids) > request.max_tokens
+        if cut:
+            text = tokenizer.decode(ids[: request.max_tokens], skip_special_tokens=True)
+        return Completion(
+            text=text,
+            prompt_tokens=int(prompt_ids.shape[1]),
+            completion_tokens=min(len(ids), request.max_tokens),
+            finish_reason="length" if cut else "stop",
+            latency_ms=(time.perf_counter() - start) * 1000,
+        )
 
     def info(self) -> dict[str, Any]:
         from kgreason.llm.models import package_dir

@@ -197,20 +197,27 @@ def ask_all(qa_quality: Any, graph: Any, llm: str, questions: list[dict[str, Any
     return run
 
 
+def atlas_graph(qa_quality: Any, n: int, prefix: str) -> tuple[Any, dict[str, Any], Any, Any, Path]:
+    """The Atlas graph loaded into a fresh memory store, ``n`` questions generated from it (1-3 hops,
+    paraphrased; 10% held for early stopping) and the hand-written questions file:
+    (graph, stats, train, dev, questions file)."""
+    import kgreason
+
+    nodes, tsv, questions = qa_quality.set_files("atlas")
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    graph = kgreason.open_graph("atlas_qa_bench", store="memory", home=home)
+    graph.load(nodes, tsv)
+    items = make_qa(graph.store, hops=[1, 2, 3], n=n, seed=0, paraphrase=0.5)
+    cut = max(1, len(items) // 10)
+    return graph, graph.stats(), items[cut:], items[:cut], questions
+
+
 def run_atlas(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
     sys.path.insert(0, str(ROOT))
     import qa_quality
 
-    import kgreason
-
-    questions = qa_quality.read_questions(qa_quality.QUESTIONS, args.split, None)
-    home = Path(tempfile.mkdtemp(prefix="kgr-bench-atlas-"))
-    graph = kgreason.open_graph(qa_quality.GRAPH, store="memory", home=home)
-    graph.load(qa_quality.NODES, qa_quality.TSV)
-    stats = graph.stats()
-    items = make_qa(graph.store, hops=[1, 2, 3], n=args.atlas_train, seed=0, paraphrase=0.5)
-    cut = max(1, len(items) // 10)
-    train, dev = items[cut:], items[:cut]
+    graph, stats, train, dev, files = atlas_graph(qa_quality, args.atlas_train, "kgr-bench-atlas-")
+    questions = qa_quality.read_questions(files, args.split, None)
     runs = []
     rows_h = []
     for mode in args.encoders:
@@ -280,19 +287,12 @@ def run_atlas_gretriever(
     sys.path.insert(0, str(ROOT))
     import qa_quality
 
-    import kgreason
     from kgreason.embed import default_encoder
     from kgreason.fusion.gnn.gretriever import train_gretriever
     from kgreason.fusion.gnn.training import train_qa_model
 
-    splits = {s: qa_quality.read_questions(qa_quality.QUESTIONS, s, None) for s in args.splits}
-    home = Path(tempfile.mkdtemp(prefix="kgr-bench-atlas-gret-"))
-    graph = kgreason.open_graph(qa_quality.GRAPH, store="memory", home=home)
-    graph.load(qa_quality.NODES, qa_quality.TSV)
-    stats = graph.stats()
-    items = make_qa(graph.store, hops=[1, 2, 3], n=args.atlas_train, seed=0, paraphrase=0.5)
-    cut = max(1, len(items) // 10)
-    train, dev = items[cut:], items[:cut]
+    graph, stats, train, dev, files = atlas_graph(qa_quality, args.atlas_train, "kgr-bench-atlas-gret-")
+    splits = {s: qa_quality.read_questions(files, s, None) for s in args.splits}
     if args.gret_train:
         train = train[: args.gret_train]
     gret_options: dict[str, Any] = {}

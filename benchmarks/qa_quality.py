@@ -50,6 +50,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "qa_data"
 SETS = sorted(p.name.removesuffix("_questions.jsonl") for p in DATA.glob("*_questions.jsonl"))
+
+
+def set_files(name: str) -> tuple[Path, Path, Path]:
+    """A question set's files: (nodes CSV, triples TSV, questions JSONL) under ``qa_data/``."""
+    return DATA / f"{name}_nodes.csv", DATA / f"{name}.tsv", DATA / f"{name}_questions.jsonl"
+
+
 TYPES = ("one_hop", "inverse_one_hop", "two_hop", "three_hop", "constraint", "count", "yes_no")
 METRICS = ("n", "hits@1", "exact", "mean_asserted", "abstain", "llm_calls", "latency_ms_p50", "errors")
 MODES = ("explore", "cypher", "auto")
@@ -452,10 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     llms = [s.strip() for s in args.llm.split(",") if s.strip()]
     for s in strategies:
         strategy_spec(s, args.store)  # fail on a bad name before loading anything
-    nodes, tsv = DATA / f"{args.qset}_nodes.csv", DATA / f"{args.qset}.tsv"
-    questions = read_questions(
-        args.questions or DATA / f"{args.qset}_questions.jsonl", args.split, args.limit
-    )
+    nodes, tsv, questions_file = set_files(args.qset)
+    questions = read_questions(args.questions or questions_file, args.split, args.limit)
     if not questions:
         raise SystemExit("no questions selected")
 

@@ -10,8 +10,9 @@ generate: the ranking is the answer, with or without a model. With ``llm_pick`` 
 that wants one entity where the best signature reaches several makes one constrained call: the model picks
 the answer among those end nodes (a JSON-schema string enum of their names), shown the facts behind them.
 Off by default: measured on hand-written questions (``benchmarks/qa_quality.py``), the pick never
-changed the first answer and cut exact-set accuracy (it keeps one of several right answers). The model never writes a free-form entity: what it can say is what the evidence holds,
-and the answer text is composed from the cited triples.
+changed the first answer and cut exact-set accuracy (it keeps one of several right answers). The model
+never writes a free-form entity: what it can say is what the evidence holds, and the answer text is
+composed from the cited triples.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Two sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands) and
-Helix (institutes, labs, scientists, papers, drugs, trials). The gold answers are recomputed here from each
-question's structured query with ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason
-code), so a stale or hand-edited answer fails; each graph is loaded through the real ``kgr graph load``
-into the memory store. No test here runs the question-answering engine on the questions.
+Three sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Helix (institutes, labs, scientists, papers, drugs, trials) and Quorum (politics, law and public
+transport). The gold answers are recomputed here from each question's structured query with
+``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
+hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
+No test here runs the question-answering engine on the questions.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix")
+SETS = ("atlas", "helix", "quorum")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
-HUBS = {"atlas": ("Port Elna", 30), "helix": ("Aldermere", 40)}
+HUBS = {"atlas": ("Port Elna", 30), "helix": ("Aldermere", 40), "quorum": ("Velmora", 40)}
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
     "helix": {"Aldermere": "City", "2019": "Year", "Tessor Labs": "Company", "Orlen's Syndrome": "Disease"},
+    "quorum": {"Caddock": "City", "Caddock Line": "Line", "Caddock Act": "Act", "Tarn Cross": "Station"},
 }
 
 
@@ -187,6 +189,37 @@ def test_helix_traps_are_in_the_graph() -> None:
     # one word names nodes of several types (an institute, a prize, a journal, a lab, people)
     calloway = {helix.labels[n] for n in helix.labels if "Calloway" in n}
     assert {"Institute", "Prize", "Journal", "Lab", "Scientist", "Conference"} <= calloway
+
+
+def test_quorum_traps_are_in_the_graph() -> None:
+    quorum = build_gold.Atlas.of_set("quorum")
+    assert len(quorum.triples) >= 800 and len(quorum.labels) >= 240
+    assert len(quorum.relations) >= 30 and len(set(quorum.labels.values())) >= 16
+    # the containment chain: every station is in one city, in one district, in one province
+    for station in (n for n, label in quorum.labels.items() if label == "Station"):
+        (city,) = quorum.out["located_in"][station]
+        (district,) = quorum.out["in_district"][city]
+        (province,) = quorum.out["part_of"][district]
+        assert quorum.labels[province] == "Province"
+    # hubs: a big party and a busy court
+    assert len(quorum.into["member_of"]["Concord Party"]) >= 25
+    assert len(quorum.into["decided_by"]["Federal High Court"]) >= 8
+    # shared surnames among politicians and judges, some related, some not
+    people = [n for n, label in quorum.labels.items() if label in ("Politician", "Judge")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Caddock"] >= 5 and surnames["Morrick"] >= 5
+    assert len([s for s, n in surnames.items() if n >= 4]) >= 4
+    assert "Mirela Caddock" in quorum.out["parent_of"]["Ewan Caddock"]
+    assert "Tobin Caddock" not in quorum.into["parent_of"]["Mirela Caddock"]
+    # one word names nodes of many types
+    caddock = {quorum.labels[n] for n in quorum.labels if "Caddock" in n}
+    assert {"City", "Line", "Station", "Act", "Newspaper", "Politician", "Judge", "Case"} <= caddock
+    # similar names pointing elsewhere: Tarn Cross is not in Tarn, The Caddock Herald not printed in Caddock
+    assert quorum.out["located_in"]["Tarn Cross"] == {"Velmora"}
+    assert quorum.out["published_in"]["The Caddock Herald"] == {"Velmora"}
+    # a judge appointed by one politician and married to another
+    assert quorum.out["appointed_by"]["Anselm Vennet"] == {"Oskar Pellow"}
+    assert quorum.into["married_to"]["Anselm Vennet"] == {"Jorun Vennet"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

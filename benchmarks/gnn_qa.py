@@ -1,4 +1,4 @@
-"""Benchmark the gnn strategy: the joint QA model with its question encoder frozen, fine-tuned or absent.
+"""Benchmark the gnn strategy: the joint QA model, question encoder frozen, fine-tuned, LoRA or absent.
 
 Two sets, chosen with ``--set``:
 
@@ -18,14 +18,19 @@ options; ``--gret-train N``: the first N training questions, for both) train on 
 are scored on each ``--splits`` half; the record (variant ``atlas-gretriever``) has Hits@1, training wall time
 and the per-question answer time of both, and the gap.
 
-Each ``--encoders`` mode (``frozen``, ``finetune``, ``none``) trains from the same data and seed exactly
-as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions) and is evaluated with
+Each ``--encoders`` mode (``frozen``, ``finetune``, ``lora``, ``none``) trains from the same data and seed
+exactly as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions) and is evaluated with
 every ``--llm`` backend (``none``: the GNN's ranking is the answer; with a backend, ``--llm-pick`` lets
 the model pick one of several asserted answers, which measures whether the pick helps). Writes benchmarks/out/gnn_qa*.json
 and a record under benchmarks/records/ (with the load average: the box may be shared).
 
-    .venv/bin/python benchmarks/gnn_qa.py [--set world|atlas] [--encoders frozen,finetune,none]
-        [--split dev|test] [--llm none,llamacpp --llm-pick] [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
+On ``--set atlas``, ``--seed 0,1`` trains each encoder once per training seed (the generated questions stay
+the same) and ``--split dev,test`` scores each trained model on both hand-written halves; the record then
+also has, per encoder and half, Hits@1 over the seeds (mean, min, max) and each trained encoder's gap to
+``frozen`` (the mean's and seed by seed; bar on test: +2 points).
+
+    .venv/bin/python benchmarks/gnn_qa.py [--set world|atlas] [--encoders frozen,finetune,lora,none]
+        [--split dev|test|dev,test] [--seed 0,1] [--llm none,llamacpp --llm-pick] [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
     .venv/bin/python benchmarks/gnn_qa.py --set atlas --models gnn-rag,gretriever [--splits dev,test]
         [--gret-train N] [-g key=value ...]
 """
@@ -54,7 +59,7 @@ from kgreason.testing.synthetic import world_triples
 from kgreason.types import Edge
 
 ROOT = Path(__file__).resolve().parent
-MODES = ("frozen", "finetune", "none")
+MODES = ("frozen", "finetune", "lora", "none")
 
 
 def _key(item: QAItem) -> tuple[str | None, tuple[str, ...]]:
@@ -62,7 +67,13 @@ def _key(item: QAItem) -> tuple[str | None, tuple[str, ...]]:
 
 
 def _train(
-    store: Any, train: list[QAItem], dev: list[QAItem], settings: Settings, options: dict[str, Any], args: Any
+    store: Any,
+    train: list[QAItem],
+    dev: list[QAItem],
+    settings: Settings,
+    options: dict[str, Any],
+    args: Any,
+    seed: int = 0,
 ) -> tuple[dict[str, Any], float, tuple[float, float]]:
     """Train as ``kgr train qa`` does; (checkpoint metadata, wall seconds, load average before/after)."""
     from kgreason.embed import default_encoder
@@ -72,7 +83,7 @@ def _train(
     started = time.perf_counter()
     meta = train_qa_model(
         store, train, dev, settings=settings, options=options, encoder=default_encoder(),
-        device=args.device, threads=args.threads,
+        device=args.device, seed=seed, threads=args.threads,
         progress=lambda e, r: print({k: round(v, 4) for k, v in r.items()}, file=sys.stderr),
     )  # fmt: skip
     return meta, time.perf_counter() - started, (load_before, os.getloadavg()[0])
@@ -217,66 +228,135 @@ def run_atlas(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[
     import qa_quality
 
     graph, stats, train, dev, files = atlas_graph(qa_quality, args.atlas_train, "kgr-bench-atlas-")
-    questions = qa_quality.read_questions(files, args.split, None)
+    halves = {split: qa_quality.read_questions(files, split, None) for split in args.split}
     runs = []
     rows_h = []
+    hits: dict[tuple[str, int, str], float] = {}  # (encoder, seed, split) -> Hits@1, llm none
+    walls: dict[str, list[float]] = {}
     for mode in args.encoders:
-        meta, wall, load = _train(
-            graph.store, train, dev, graph.settings, {**options, "question_encoder": mode}, args
-        )
-        per_llm: dict[str, list[bool]] = {}
-        for llm_name in args.llm:
-            run = ask_all(qa_quality, graph, llm_name, questions, {"llm_pick": args.llm_pick})
-            result = run.to_dict()
-            per_llm[llm_name] = [o.hit for o in run.outcomes]
-            covered = [o.hit for o in run.outcomes if forward_path(o.question)]
-            result["forward_paths"] = {
-                "n": len(covered),
-                "hits@1": round(sum(covered) / max(1, len(covered)), 4),
-            }
-            if llm_name != "none" and "none" in per_llm:
-                result["vs_llm_none"] = compare(per_llm["none"], per_llm[llm_name])
-                rows_h.append(headline(f"{mode} encoder, llm {llm_name} vs none", str(result["vs_llm_none"])))
-            overall = result["overall"]
-            print(f"{mode}/{llm_name}: {overall}", file=sys.stderr)
-            per_type = ", ".join(
-                f"{t} {v['hits@1']:.2f}" for t, v in result["by_type"].items() if v["hits@1"] is not None
+        for seed in args.seeds:
+            meta, wall, load = _train(
+                graph.store, train, dev, graph.settings, {**options, "question_encoder": mode}, args, seed
             )
-            fp = result["forward_paths"]
+            walls.setdefault(mode, []).append(wall)
+            for split, questions in halves.items():
+                per_llm: dict[str, list[bool]] = {}
+                for llm_name in args.llm:
+                    run = ask_all(qa_quality, graph, llm_name, questions, {"llm_pick": args.llm_pick})
+                    result = run.to_dict()
+                    per_llm[llm_name] = [o.hit for o in run.outcomes]
+                    covered = [o.hit for o in run.outcomes if forward_path(o.question)]
+                    result["forward_paths"] = {
+                        "n": len(covered),
+                        "hits@1": round(sum(covered) / max(1, len(covered)), 4),
+                    }
+                    label = f"{mode} encoder, seed {seed}, llm {llm_name}"
+                    if llm_name != "none" and "none" in per_llm:
+                        result["vs_llm_none"] = compare(per_llm["none"], per_llm[llm_name])
+                        rows_h.append(headline(f"{label} vs none on {split}", str(result["vs_llm_none"])))
+                    overall = result["overall"]
+                    if llm_name == "none":
+                        hits[(mode, seed, split)] = overall["hits@1"]
+                    print(f"{mode}/seed {seed}/{split}/{llm_name}: {overall}", file=sys.stderr)
+                    per_type = ", ".join(
+                        f"{t} {v['hits@1']:.2f}"
+                        for t, v in result["by_type"].items()
+                        if v["hits@1"] is not None
+                    )
+                    fp = result["forward_paths"]
+                    rows_h.append(
+                        headline(
+                            f"{label}: Hits@1 on hand-written {split} (n={overall['n']}; {per_type}; "
+                            f"forward-path questions n={fp['n']}: {fp['hits@1']:.3f})",
+                            overall["hits@1"],
+                        )
+                    )
+                    runs.append({"encoder": mode, "seed": seed, "split": split, "llm": llm_name, **result})
+            m = meta["metrics"]
+            runs[-1].update(train_wall_s=round(wall, 1), load_avg=load, metrics=m, config=meta["config"])
             rows_h.append(
                 headline(
-                    f"{mode} encoder, llm {llm_name}: Hits@1 on hand-written {args.split} "
-                    f"(n={overall['n']}; {per_type}; forward-path questions n={fp['n']}: {fp['hits@1']:.3f})",
-                    overall["hits@1"],
+                    f"{mode} encoder, seed {seed}: training wall time ({m['epochs']} epochs, "
+                    f"{m['finetune_epochs']} with the encoder trained; generated dev Hits@1 "
+                    f"{m.get('dev_hits@1', 0):.3f}; load {load[0]:.1f} -> {load[1]:.1f})",
+                    f"{wall:.0f} s",
                 )
             )
-            runs.append({"encoder": mode, "llm": llm_name, **result})
-        m = meta["metrics"]
-        runs[-1].update(train_wall_s=round(wall, 1), load_avg=load, metrics=m, config=meta["config"])
-        rows_h.append(
-            headline(
-                f"{mode} encoder: training wall time ({m['epochs']} epochs, {m['finetune_epochs']} with the "
-                f"encoder trained; generated dev Hits@1 {m.get('dev_hits@1', 0):.3f}; "
-                f"load {load[0]:.1f} -> {load[1]:.1f})",
-                f"{wall:.0f} s",
-            )
-        )
+    summary = seed_summary(hits, walls, args)
+    rows_h += summary.pop("rows")
     graph.close()
     header = {
         "graph": stats,
-        "split": args.split,
-        "questions": len(questions),
+        "split": args.split[0] if len(args.split) == 1 else args.split,
+        "seeds": args.seeds,
+        "questions": {split: len(q) for split, q in halves.items()},
         "train_questions": len(train),
         "dev_questions": len(dev),
+        "summary": summary,
     }
     notes = (
         f"Atlas graph (memory store). Trained on {len(train)} questions generated from the graph "
-        f"(`make_qa`, 1-3 hops, paraphrase 0.5; {len(dev)} more for early stopping); scored on the "
-        f"{len(questions)} hand-written {args.split} questions, entities linked from the text. "
-        "`forward-path questions`: those whose gold query is one chain of relations read as stored, the "
-        "only kind the generated training questions ask."
+        f"(`make_qa`, 1-3 hops, paraphrase 0.5, the same questions for every seed; {len(dev)} more for early "
+        f"stopping) with training seed(s) {', '.join(map(str, args.seeds))}; each trained model scored on the "
+        + " and ".join(f"{len(q)} hand-written {split}" for split, q in halves.items())
+        + " questions, entities linked from the text. `forward-path questions`: those whose gold query is "
+        "one chain of relations read as stored, the only kind the generated training questions ask."
     )
     return {**header, "runs": runs}, rows_h, notes
+
+
+def seed_summary(
+    hits: dict[tuple[str, int, str], float], walls: dict[str, list[float]], args: Any
+) -> dict[str, Any]:
+    """Per encoder and half: Hits@1 over the seeds (mean, min, max) and mean training time; with more
+    than one encoder, each trained encoder (``finetune``, ``lora``) against ``frozen``: the gap of the
+    means (bar: +2 points on test) and the gap seed by seed. ``rows``: the headline rows."""
+    out: dict[str, Any] = {"encoders": {}, "vs_frozen": {}}
+    rows = []
+    for mode in args.encoders:
+        per = {}
+        for split in args.split:
+            values = [hits[(mode, seed, split)] for seed in args.seeds if (mode, seed, split) in hits]
+            if not values:
+                continue
+            per[split] = {"mean": round(sum(values) / len(values), 4), "min": min(values), "max": max(values)}
+            rows.append(
+                headline(
+                    f"{mode} encoder: Hits@1 on hand-written {split}, mean of {len(values)} seed(s) "
+                    f"(min {min(values):.3f}, max {max(values):.3f})",
+                    per[split]["mean"],
+                )
+            )
+        mean_wall = sum(walls[mode]) / len(walls[mode])
+        out["encoders"][mode] = {**per, "train_wall_s_mean": round(mean_wall, 1)}
+        rows.append(
+            headline(f"{mode} encoder: training wall time, mean of {len(walls[mode])}", f"{mean_wall:.0f} s")
+        )
+    if "frozen" in args.encoders:
+        for mode in (m for m in args.encoders if m in ("finetune", "lora")):
+            for split in args.split:
+                frozen, joint = out["encoders"]["frozen"].get(split), out["encoders"][mode].get(split)
+                if frozen is None or joint is None:
+                    continue
+                gap = round(joint["mean"] - frozen["mean"], 4)
+                by_seed = {
+                    seed: round(hits[(mode, seed, split)] - hits[("frozen", seed, split)], 4)
+                    for seed in args.seeds
+                    if (mode, seed, split) in hits and ("frozen", seed, split) in hits
+                }
+                out["vs_frozen"][f"{mode}/{split}"] = {"gap": gap, "by_seed": by_seed}
+                bar = ">= 0.02" if split == "test" else None
+                rows.append(
+                    headline(
+                        f"{mode} vs frozen on {split}: Hits@1 gap of the means (by seed: "
+                        f"{', '.join(f'{s}: {g:+.3f}' for s, g in by_seed.items())})",
+                        gap,
+                        bar,
+                        gap >= 0.02 if bar else None,
+                    )
+                )
+    out["rows"] = rows
+    return out
 
 
 def run_atlas_gretriever(
@@ -379,12 +459,21 @@ def run_atlas_gretriever(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("world", "atlas"), default="world", dest="which")
-    parser.add_argument("--encoders", default="frozen", help="comma-separated: frozen, finetune, none")
+    parser.add_argument("--encoders", default="frozen", help="comma-separated: frozen, finetune, lora, none")
+    parser.add_argument(
+        "--seed",
+        default="0",
+        help="training seed(s), comma-separated (atlas: each encoder trains once per seed)",
+    )
     parser.add_argument("--llm", default="none", help="comma-separated backends: none, llamacpp, ...")
     parser.add_argument(
         "--llm-pick", action="store_true", help="let the model pick among several asserted answers"
     )
-    parser.add_argument("--split", choices=("dev", "test"), default="dev", help="atlas: hand-written half")
+    parser.add_argument(
+        "--split",
+        default="dev",
+        help="atlas: hand-written half, or dev,test (each trained model scored on both)",
+    )
     parser.add_argument(
         "--models",
         default="gnn-rag",
@@ -407,6 +496,14 @@ def main() -> int:
     args.llm = [m.strip() for m in args.llm.split(",") if m.strip()]
     args.models = [m.strip() for m in args.models.split(",") if m.strip()]
     args.splits = [m.strip() for m in args.splits.split(",") if m.strip()]
+    args.split = [m.strip() for m in args.split.split(",") if m.strip()]
+    args.seeds = [int(m) for m in args.seed.split(",") if m.strip()]
+    if not args.split or (bad := [s for s in args.split if s not in ("dev", "test")]):
+        parser.error(f"bad --split {args.split}; use dev, test or dev,test")
+    if not args.seeds:
+        parser.error("--seed: give at least one seed")
+    if args.seeds != [0] and (args.which == "world" or "gretriever" in args.models):
+        parser.error("--seed: several seeds, or another than 0, run on --set atlas (gnn-rag) only")
     if bad := [m for m in args.models if m not in ("gnn-rag", "gretriever")]:
         parser.error(f"unknown model(s) {bad}; use gnn-rag, gretriever")
     if bad := [s for s in args.splits if s not in ("dev", "test")]:
@@ -429,7 +526,10 @@ def main() -> int:
         variant = "world-llm-pick" if args.llm_pick else "world"
     else:
         results, rows_h, notes = run_atlas(args, options)
-        variant = f"atlas-{args.split}"
+        # one half, seed 0: the variant it always had; else what the run covered (e.g. atlas-dev-test-2seeds)
+        variant = "atlas-" + "-".join(args.split)
+        if args.seeds != [0]:
+            variant += f"-{len(args.seeds)}seeds" if len(args.seeds) > 1 else f"-seed{args.seeds[0]}"
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -448,7 +548,7 @@ def main() -> int:
             "gnn_qa",
             json.loads(json.dumps(results, default=str)),
             variant=variant,
-            title="gnn strategy (QA): question encoder frozen / fine-tuned / none"
+            title="gnn strategy (QA): question encoder frozen / fine-tuned / LoRA / none"
             if variant != "atlas-gretriever"
             else "gnn strategy (QA): G-Retriever vs GNN-RAG on the same training questions",
             headline=rows_h,

@@ -69,7 +69,8 @@ def qa(
     question_encoder: str | None = typer.Option(
         None,
         "--question-encoder",
-        help="MiniLM question encoder: frozen (default), finetune (trained with the GNN) or none (no text).",
+        help="MiniLM question encoder: frozen (default), finetune (top layers trained with the GNN), lora "
+        "(LoRA adapters trained with the GNN; peft) or none (no text).",
     ),
     model: str = typer.Option(
         "gnn-rag",
@@ -111,6 +112,8 @@ def qa(
     if question_encoder is not None:
         options["question_encoder"] = question_encoder
     config = make_config(QAConfig, options)  # a bad option fails here, with its name; sets the bar's length
+    if config.question_encoder == "lora":
+        require_extra("gnn", "peft")
     with progress(enabled=dist.is_main) as bar:
         task = bar.add_task("train qa", total=config.epochs)
 

@@ -2,8 +2,10 @@
 
 Questions are read by the bundled MiniLM through ``transformers`` (``QuestionEncoder``; the topic
 entity's name masked): ``question_encoder`` is ``frozen`` (its token states computed once), ``finetune``
-(its top ``finetune_layers`` layers trained with the rest, after a frozen warm-up) or ``none`` (no text:
-the baseline that shows what the words add). Node vectors come from ``GraphEncoder`` (learned embeddings
+(its top ``finetune_layers`` layers trained with the rest, after a frozen warm-up), ``lora`` (rank
+``lora_r`` LoRA adapters on every layer's attention projections, through ``peft``, trained with the rest
+after the same warm-up; the base weights stay frozen) or ``none`` (no text: the baseline that shows what
+the words add). Node vectors come from ``GraphEncoder`` (learned embeddings
 + projected MiniLM name vectors, then PyG R-GCN or CompGCN layers over the whole graph).
 
 The two sides interact both ways:
@@ -60,14 +62,19 @@ class QAConfig(BaseModel):
     match_weight: float = Field(
         0.1, ge=0, description="Weight of the topic-conditioned question/node-vector match in the logit."
     )
-    question_encoder: Literal["frozen", "finetune", "none"] = Field(
-        "frozen", description="MiniLM question encoder: frozen, fine-tuned with the GNN, or none (no text)."
+    question_encoder: Literal["frozen", "finetune", "lora", "none"] = Field(
+        "frozen",
+        description="MiniLM question encoder: frozen, fine-tuned with the GNN, LoRA adapters trained with "
+        "the GNN (peft), or none (no text).",
     )
     finetune_layers: int = Field(2, ge=1, le=6, description="Top MiniLM layers trained (finetune).")
     encoder_lr: float = Field(3e-5, gt=0, description="Learning rate of the fine-tuned encoder layers.")
     finetune_epochs: int = Field(
-        10, ge=1, description="Epochs with the encoder trained, after the frozen warm-up (finetune)."
+        10, ge=1, description="Epochs with the encoder trained, after the frozen warm-up (finetune, lora)."
     )
+    lora_r: int = Field(8, ge=1, le=256, description="Rank of the LoRA adapters (lora).")
+    lora_alpha: int = Field(16, ge=1, description="LoRA scale numerator: updates scaled by alpha/r.")
+    lora_lr: float = Field(1e-3, gt=0, description="Learning rate of the LoRA adapters (lora).")
     reason_layers: int = Field(
         1, ge=0, le=3, description="Question-gated CompGCN layers over each question's subgraph."
     )
@@ -103,6 +110,9 @@ class QAModel(nn.Module):
             from kgreason.fusion.gnn.question_encoder import QuestionEncoder
 
             question_encoder = QuestionEncoder()
+        if config.question_encoder == "lora" and not question_encoder.adapter:
+            # added now, frozen and the identity until trained: a checkpoint's adapters load into them
+            question_encoder.add_lora(config.lora_r, config.lora_alpha)
         self.question_encoder = question_encoder if config.question_encoder != "none" else None
         token_dim = self.question_encoder.dim if self.question_encoder is not None else 384
         self.token_dim = token_dim
@@ -278,7 +288,8 @@ class QAModel(nn.Module):
         return {**out, "ent": ent, "rel": rel}
 
     def checkpoint_state(self) -> dict[str, Tensor]:
-        """The state dict a checkpoint stores: the question encoder only where fine-tuned (fp16)."""
+        """The state dict a checkpoint stores: the question encoder only where trained (its fine-tuned
+        layers or LoRA adapters, fp16)."""
         state = {k: v.detach().cpu() for k, v in self.state_dict().items() if not k.startswith(_BERT)}
         if self.question_encoder is not None and self.question_encoder.trainable:
             state.update({_BERT + k: v for k, v in self.question_encoder.trainable_state().items()})

@@ -6,7 +6,9 @@ frozen MiniLM) and optimises the contrastive QA loss plus the link-prediction lo
 once; while the question encoder is frozen its token states are computed once and reused. With
 ``question_encoder=finetune`` a frozen warm-up runs first (to its own early stop), then the encoder's top
 ``finetune_layers`` layers train together with the GNN (their own learning rate, ``encoder_lr``) for up
-to ``finetune_epochs``. After each epoch it measures Hits@1 on the dev questions and keeps the best state
+to ``finetune_epochs``; ``question_encoder=lora`` is the same with the encoder's LoRA adapters (every
+layer's attention projections, ``lora_r``, at ``lora_lr``) trained instead of its top layers, the base
+weights frozen. After each epoch it measures Hits@1 on the dev questions and keeps the best state
 of either phase; it stops after ``patience`` epochs without gain or after ``max_seconds``.
 
 Under torchrun (``distributed.init_from_env``) every rank builds the same model, draws the same question
@@ -32,6 +34,9 @@ from kgreason.fusion.gnn.distributed import DistContext, current
 from kgreason.fusion.gnn.graph_data import GraphIndex
 from kgreason.fusion.gnn.qa_model import QAConfig
 from kgreason.qa_file import QAItem
+
+JOINT = ("finetune", "lora")
+"""``question_encoder`` modes that train the encoder with the GNN (after the frozen warm-up)."""
 
 
 def mask_topic(question: str, topic_name: str) -> str:
@@ -291,18 +296,18 @@ def train_qa(
             optim.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             optim.step()
-        tuned_epochs += phase == "finetune"
+        tuned_epochs += phase == "joint"
         qa_total, lp_total = dist.sum([qa_total, lp_total])
         row: dict[str, float] = {
             "epoch": float(epoch),
             "qa_loss": qa_total / len(order),
             "lp_loss": lp_total / len(order),
-            "encoder_trained": float(phase == "finetune"),
+            "encoder_trained": float(phase == "joint"),
         }
         score = hits_at_1(model, dev if dev is not None else train, edge_index, edge_type, dist=dist)
         row["dev_hits@1" if dev is not None else "train_hits@1"] = score
         # ties go to the later state once the encoder trains: the joint model unless it is worse on dev
-        if score > best["hits@1"] or (phase == "finetune" and score == best["hits@1"]):
+        if score > best["hits@1"] or (phase == "joint" and score == best["hits@1"]):
             best, stale = {"hits@1": score}, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
@@ -314,22 +319,28 @@ def train_qa(
         out_of_time = dist.any(row["seconds"] > config.max_seconds)  # every rank stops at the same epoch
         done = stale >= config.patience or score >= 1.0 or out_of_time
         if phase == "frozen" and (done or epoch >= config.epochs):
-            if config.question_encoder != "finetune" or out_of_time or score >= 1.0:
+            if config.question_encoder not in JOINT or out_of_time or score >= 1.0:
                 break
-            # the warm-up is over: from its best state, train the encoder's top layers with the rest
+            # the warm-up is over: from its best state, train the encoder (its top layers or its LoRA
+            # adapters) with the rest
             if best_state is not None:
                 model.load_state_dict(best_state)
             encoder = model.question_encoder
-            assert encoder is not None  # question_encoder=finetune builds one
-            encoder.set_trainable(config.finetune_layers)
-            for data in (train, dev):
-                if data is not None:
-                    prepare_lower(model, data, config.finetune_layers)
+            assert encoder is not None  # question_encoder=finetune/lora builds one
+            if config.question_encoder == "lora":
+                encoder.train_adapter()  # adapters in every layer: nothing below them to cache
+                encoder_lr = config.lora_lr
+            else:
+                encoder.set_trainable(config.finetune_layers)
+                for data in (train, dev):
+                    if data is not None:
+                        prepare_lower(model, data, config.finetune_layers)
+                encoder_lr = config.encoder_lr
             tuned = [p for p in encoder.parameters() if p.requires_grad]
-            optim.add_param_group({"params": tuned, "lr": config.encoder_lr})  # GNN's Adam state kept
+            optim.add_param_group({"params": tuned, "lr": encoder_lr})  # GNN's Adam state kept
             step = dist.wrap(batch_loss, sync_buffers=False)  # DDP again, over the new parameters
-            phase, stale = "finetune", 0
-        elif phase == "finetune" and (done or tuned_epochs >= config.finetune_epochs):
+            phase, stale = "joint", 0
+        elif phase == "joint" and (done or tuned_epochs >= config.finetune_epochs):
             break
     if best_state is not None:
         model.load_state_dict(best_state)

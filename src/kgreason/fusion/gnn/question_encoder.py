@@ -5,8 +5,11 @@ encoder reads), loaded offline from its directory (``HF_HUB_OFFLINE``; nothing i
 one vector per token (``[B, L, 384]``) so the QA model can pool the question with attention from the
 graph side. ``set_trainable(k)`` unfreezes the top ``k`` transformer layers (all six and the embeddings
 with ``k >= 6``); ``lower``/``upper`` split the forward pass below/above them, so training caches the
-frozen part once; ``trainable_state`` is what a checkpoint stores of a fine-tuned encoder (only those
-layers, in fp16), and ``load_trainable_state`` puts it back over the bundled weights.
+frozen part once. ``add_lora`` wraps the attention projections (``query``, ``key``, ``value`` of every
+layer) in LoRA adapters through ``peft`` (the identity until trained: their ``B`` matrices start at zero),
+frozen until ``train_adapter`` makes only the adapters trainable; the base weights never change.
+``trainable_state`` is what a checkpoint stores of a trained encoder (only the trained layers or adapters,
+in fp16), and ``load_trainable_state`` puts it back over the bundled weights (adapters added first).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from kgreason.embed.model_files import bundled_model_dir
 
 MAX_LENGTH = 64
 """Question tokens kept (questions are short; longer ones are truncated)."""
+LORA_TARGETS = ("query", "key", "value")
+"""Modules of each MiniLM layer that ``add_lora`` adapts: the self-attention projections."""
 
 
 @functools.lru_cache(maxsize=2)
@@ -52,6 +57,7 @@ class QuestionEncoder(nn.Module):
         self.tokenizer = tokenizer
         self.bert = copy.deepcopy(model)
         self.dim = int(self.bert.config.hidden_size)
+        self.adapter = False
         self.set_trainable(0)
 
     @property
@@ -70,6 +76,29 @@ class QuestionEncoder(nn.Module):
         for module in modules:
             for p in module.parameters():
                 p.requires_grad_(True)
+
+    def add_lora(self, r: int, alpha: int, targets: Sequence[str] = LORA_TARGETS) -> None:
+        """Wrap ``targets`` of every layer in rank-``r`` LoRA adapters (``peft``; scaled by ``alpha / r``),
+        all frozen: the encoder answers as before until ``train_adapter``."""
+        from kgreason.errors import MissingExtra
+
+        try:
+            from peft import LoraConfig, inject_adapter_in_model
+        except ImportError as exc:
+            raise MissingExtra("gnn", "peft") from exc
+        config = LoraConfig(
+            r=r, lora_alpha=alpha, target_modules=list(targets), lora_dropout=0.0, bias="none"
+        )
+        self.bert = inject_adapter_in_model(config, self.bert)
+        self.adapter = True
+        self.set_trainable(0)
+
+    def train_adapter(self) -> None:
+        """Make the LoRA adapters (only them) trainable."""
+        if not self.adapter:
+            raise RuntimeError("add_lora first")
+        for name, p in self.bert.named_parameters():
+            p.requires_grad_("lora_" in name)
 
     @property
     def trainable(self) -> bool:
@@ -112,7 +141,7 @@ class QuestionEncoder(nn.Module):
         )
 
     def trainable_state(self) -> dict[str, Tensor]:
-        """The fine-tuned parameters (fp16), keyed like ``bert.state_dict()``."""
+        """The trained parameters (fine-tuned layers or adapters; fp16), keyed like ``bert.state_dict()``."""
         return {
             name: p.detach().to("cpu", torch.float16)
             for name, p in self.bert.named_parameters()
@@ -127,7 +156,7 @@ class QuestionEncoder(nn.Module):
                     p.copy_(p.half().float())
 
     def load_trainable_state(self, state: dict[str, Tensor]) -> None:
-        """Put saved fine-tuned parameters over the bundled weights."""
+        """Put saved trained parameters over the bundled weights (adapters: ``add_lora`` first)."""
         own = dict(self.bert.named_parameters())
         unknown = sorted(set(state) - set(own))
         if unknown:

@@ -154,6 +154,12 @@ def test_the_cli_prints_the_asserted_answer_not_the_candidates(
         ("Which albums did Glass Harbour release?", ["Glass Harbour"], "list", "album"),
         ("Who works at Veltro and studied at Kessin?", ["Veltro", "Kessin"], "constraint", "person"),
         ("Where does Bob work?", ["Bob"], "single", "place"),
+        # the head of a counted noun phrase is its first plural word; a two-word head keeps both words,
+        # and the graph's labels say which one names a type
+        ("How many court cases concern X?", ["X"], "count", "case"),
+        ("How many Hearth Party members live in X?", ["X"], "count", "member"),
+        ("Which rail line stops in X?", ["X"], "single", "rail line"),
+        ("Which company employs X?", ["X"], "single", "company employ"),
     ],
 )
 def test_analyse(question: str, anchors: list[str], form: str, answer_type: str) -> None:
@@ -250,3 +256,94 @@ def test_person_roles_and_co_words() -> None:
     assert type_labels("person", labels) == {"Scientist"}
     assert type_labels("student", labels) == {"Scientist"}
     assert type_labels("paper", labels) == {"Paper"}
+
+
+def test_a_wh_word_never_adds_an_unnamed_hop_and_a_third_entity_narrows() -> None:
+    # "Where did A train?": the institute (one step), not the city one unnamed step further that "where"
+    # implies; a further step the question does name ("Who won the prize X conferred?") is taken
+    for unearned, expected in ((1, ["institute"]), (0, ["city"])):
+        longer = _reading("A", 0.63, ["city"], (("r", "out"), ("s", "out")))
+        longer.unearned = unearned
+        weak = resolve(
+            analyse("Where did A train?", ["A"], ["A"]),
+            {"A": [_reading("A", 0.65, ["institute"]), longer]},
+            lambda p: p.nodes[-1].id == "city",
+        )
+        assert weak.answers == expected
+    # three named entities: the pair's meeting set is narrowed by the third entity's reading
+    q = analyse("Which paper in A from B studies C?", ["A", "B", "C"], ["A", "B", "C"])
+    res = resolve(
+        q,
+        {
+            "A": [_reading("A", 0.8, ["p1", "p2", "p3"])],
+            "B": [_reading("B", 0.5, ["p2", "p7"])],
+            "C": [_reading("C", 0.9, ["p1", "p2", "p3", "p4"])],
+        },
+        None,
+    )
+    assert res.answers == ["p2"] and len(res.chosen) == 3
+
+
+def test_organisation_words_find_the_labels_of_organisations() -> None:
+    from kgreason.fusion.forms import type_labels
+
+    labels = ["Funder", "Company", "Scientist", "City", "Prize"]
+    assert type_labels("organisation", labels) == {"Funder", "Company"}
+    assert type_labels("company employ", labels) == {"Company"}
+    assert type_labels("rail company", labels) == {"Company"}
+    assert type_labels("judge", ["Judge", "Politician"]) == {"Judge"}
+    assert type_labels("person", ["Judge", "Politician", "Court"]) == {"Judge", "Politician"}
+    assert type_labels("institution", labels) == {"Funder", "Company"}
+
+
+def test_every_relation_and_label_the_question_names_must_be_walked() -> None:
+    from kgreason.fusion.forms import PathScoreSettings
+    from kgreason.fusion.retrieve.relation_paths import (
+        PathScorer,
+        question_mentions,
+        relation_mentions,
+        uncovered_mentions,
+    )
+
+    steps = {
+        ("parent_of", "out"): ({"Person"}, {"Person"}),
+        ("born_in", "out"): ({"Person"}, {"City"}),
+        ("supervised_by", "out"): ({"Person"}, {"Person"}),
+        ("discovered_at", "out"): ({"Drug"}, {"Lab"}),
+        ("part_of", "out"): ({"Lab"}, {"Institute"}),
+        ("funded_by", "out"): ({"Lab"}, {"Funder"}),
+    }
+    born, children_born = (("born_in", "out"),), (("parent_of", "out"), ("born_in", "out"))
+    # "children" names parent_of (a kin noun of it), "supervisor" names supervised_by (its agent noun);
+    # "doctoral adviser" is one mention, "supervised ... supervisor" two
+    assert relation_mentions("Where were X children born?", steps) == [
+        frozenset({"parent_of"}),
+        frozenset({"born_in"}),
+    ]
+    assert len(relation_mentions("Who was X doctoral adviser?", steps)) == 1
+    twice = question_mentions("Who supervised X supervisor?", steps)
+    assert uncovered_mentions(twice, (("supervised_by", "out"),), steps) == 1
+    assert uncovered_mentions(twice, (("supervised_by", "out"),) * 2, steps) == 0
+    # a label the question names is explained by a path that passes through it
+    funder = question_mentions("Where is the funder of the lab that discovered X?", steps)
+    assert ("label", frozenset({"Funder"})) in funder and ("label", frozenset({"Lab"})) in funder
+    institute = (("discovered_at", "out"), ("part_of", "out"))
+    assert uncovered_mentions(funder, institute, steps) == 1
+    assert uncovered_mentions(funder, (("discovered_at", "out"), ("funded_by", "out")), steps) == 0
+    # a path that leaves "children" unexplained loses to the one that walks it
+    for weight, winner in ((0.0, born), (0.1, children_born)):
+        scorer = PathScorer(None, PathScoreSettings(hop_penalty=0.08, uncovered_weight=weight))
+        scores = scorer.score("Where were X children born?", [born, children_born], steps)
+        assert max(zip(scores, [born, children_born], strict=True))[1] == winner
+
+
+def test_order_nouns_name_both_ends_of_succeeded() -> None:
+    from kgreason.fusion.retrieve.relation_paths import reading_text
+
+    steps = {
+        ("succeeded", "out"): ({"Politician"}, {"Politician"}),
+        ("succeeded", "in"): ({"Politician"}, {"Politician"}),
+    }
+    # politician -succeeded-> politician: forwards reaches X's predecessor, backwards X's successor
+    assert reading_text((("succeeded", "out"),), steps).endswith("(X's predecessor)")
+    assert reading_text((("succeeded", "in"),), steps).endswith("(X's successor)")

@@ -271,3 +271,19 @@ def test_fuzzy_matching_works_without_rapidfuzz(tmp_path: Path, monkeypatch: pyt
     linker = EntityLinker(make_store(tmp_path), use_embeddings=False)
     assert first(linker.link("Who are the kids of Alcie?"))[::2] == ("alice", "fuzzy")
     assert linker.resolve("Carrol")[0].node_id == "carol"
+
+
+def test_a_lower_case_word_is_not_the_last_word_of_a_name(tmp_path: Path) -> None:
+    # "rail" is the last word of "Coastline Rail" and "appeals" nearly that of "... (Appeal)": as lower-case
+    # words they are ordinary words, while a misspelt name next to them still links (and so does a
+    # capitalised surname-like word)
+    extra = [
+        Node("Coastline Rail", ("Company",)),
+        Node("Kellmouth", ("City",)),
+        Node("Strake v Federal Police (Appeal)", ("Case",)),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
+    found = linker.link("Which rail line stops in Kelmouth?")
+    assert [e.node_id for e in found] == ["Kellmouth"]
+    assert [e.node_id for e in linker.link("How many courts hear appeals from Kelmouth?")] == ["Kellmouth"]
+    assert "Coastline Rail" in [e.node_id for e in linker.link("Which lines does Coastline Rial run?")]

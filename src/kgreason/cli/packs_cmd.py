@@ -136,9 +136,7 @@ def run(ctx: typer.Context, name: str = typer.Argument(..., help="Pack name.")) 
         raise PluginError(f"pack {name!r}: its CLI sub-app failed to load: {exc}") from exc
     if command is None:
         raise ConfigError(f"pack {name!r} has no CLI sub-app")
-    rc = command.main(
-        args=list(ctx.args), prog_name=f"kgr packs run {name}", standalone_mode=False, obj=pack
-    )
+    rc = command.main(args=list(ctx.args), prog_name=f"kgr packs run {name}", standalone_mode=False, obj=pack)
     if isinstance(rc, int) and rc != 0:
         raise typer.Exit(rc)
 

@@ -7,8 +7,8 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
   ("which city") and a reading close to the best reaches nodes of that type, that reading wins, and
   only ends of that type are asserted.
 - ``constraint`` (two or more anchors): the best pair of readings, one from each of two anchors, whose
-  ends meet; the answer is the intersection. With no meeting pair it falls back to the best single
-  anchor.
+  ends meet; the answer is the intersection, narrowed by each further anchor's shortest reading that
+  keeps some of it. With no meeting pair it falls back to the best single anchor.
 - ``count``: the answer set of the ``list`` rule, counted; the counted entities are the answers.
 - ``yes_no``: "yes" when the best reading from one anchor reaches the other (that path is the evidence),
   "no" otherwise (the explored ends are the evidence that the other is not among them).
@@ -46,6 +46,8 @@ class Reading:
     score: float
     ends: dict[str, Path]
     text: str = ""
+    unearned: int = 0
+    """Steps that the question does not name (``PathScorer.unearned``)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class PathScoreSettings:
     """A question word at least this close (MiniLM cosine) to a relation's words names that step."""
     shape_weight: float = 0.15
     """Added (or subtracted) per path-shape cue the signature fits (or misses): ``path_shapes``."""
+    uncovered_weight: float = 0.0
+    """Subtracted per question word naming a relation of the graph that the path does not follow."""
 
 
 class ReadingOptions(StrategyOptions):
@@ -85,9 +89,7 @@ class ReadingOptions(StrategyOptions):
     (``PathScorer``) and how ``resolve`` turns them into an answer."""
 
     lexical_weight: float = Field(0.05, ge=0, description="Weight of word overlap next to embeddings.")
-    hop_penalty: float = Field(
-        0.08, ge=0, description="Subtracted per hop beyond the first that the question does not name."
-    )
+    hop_penalty: float = Field(0.08, ge=0, description="Subtracted per hop that the question does not name.")
     inverse_penalty: float = Field(0.0, ge=0, description="Subtracted per step taken against the edge.")
     earn_similarity: float = Field(
         1.0, ge=0, le=1, description="A question word this close to a relation's words names that hop."
@@ -99,6 +101,11 @@ class ReadingOptions(StrategyOptions):
         0.15,
         ge=0,
         description="Added when a word names the path's whole shape (grandparents, colleagues).",
+    )
+    uncovered_weight: float = Field(
+        0.1,
+        ge=0,
+        description="Subtracted per question word naming a relation of the graph the path does not follow.",
     )
     type_margin: float = Field(
         0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."
@@ -120,6 +127,7 @@ class ReadingOptions(StrategyOptions):
             inverse_penalty=self.inverse_penalty,
             earn_similarity=self.earn_similarity,
             shape_weight=self.shape_weight,
+            uncovered_weight=self.uncovered_weight,
         )
 
     def form_settings(self) -> FormSettings:
@@ -172,8 +180,22 @@ PERSON_WORDS = frozenset(
     "actor actress director producer player athlete coach employee worker staff doctor physician surgeon "
     "nurse patient politician musician singer artist painter composer member student teacher professor "
     "lecturer supervisor adviser advisor mentor winner laureate founder investor engineer character "
-    "user customer client officer executive ceo manager".split()
+    "user customer client officer executive ceo manager judge justice magistrate lawyer attorney "
+    "minister senator mp mayor governor president chancellor premier diplomat ambassador official "
+    "pilot driver soldier priest chef farmer teacher candidate leader chair chairman chairwoman "
+    "speaker spokesperson representative deputy".split()
 )
+
+# Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes
+# with one of these labels when no label is called that.
+ORGANISATION_WORDS = frozenset(
+    "organisation organization institution body company firm business corporation enterprise startup "
+    "institute university college school academy hospital clinic lab laboratory funder foundation trust "
+    "fund charity agency ministry department authority council commission committee court parliament "
+    "chamber party union association society federation league club team band label publisher "
+    "newspaper journal broadcaster bank operator government regulator sponsor manufacturer".split()
+)
+_ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 
 
 def type_labels(
@@ -186,18 +208,27 @@ def type_labels(
 
     A label matches when its words contain the type ("city" ~ ``City``, ``HomeCity``), when the type is
     ``place``/``date`` and the label is a kind of place/date, when the type is a person (or a person's
-    role, "student") that no label names and the label is a kind of person (``Scientist``), or when
+    role, "student") that no label names and the label is a kind of person (``Scientist``), when the type
+    is "organisation" (or "institution", "body") that no label names and the label is a kind of
+    organisation (``Funder``, ``Company``, ``Institute``), or when
     ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
     """
     from kgreason.fusion.question import _singular
 
     if not answer_type:
         return set()
+    if " " in answer_type:
+        # a two-word head ("rail line", "company employ"): the last word if it names a label, else the
+        # first, as a one-word type
+        first, last = answer_type.split(" ", 1)
+        return type_labels(last, labels) or type_labels(first, labels, similarity, threshold)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
     found = {lab for lab in usable if answer_type in words[lab]}
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
+    if not found and answer_type in _ORGANISATION_TYPES:
+        found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
     elif answer_type == "date":
@@ -284,7 +315,22 @@ def _single(
     note: dict[str, Any] = {"rule": "best reading"}
     if type_ok is not None:
         margin = s.type_margin if analysis.strong_type else s.weak_type_margin
-        typed = next((r for r in ranked if best.score - r.score <= margin and _typed(r, type_ok)), None)
+        # a type only implied by the wh-word never adds a hop the question does not name: "Where did X
+        # train?" is answered by the institute, not by the city the institute is in
+        typed = next(
+            (
+                r
+                for r in ranked
+                if best.score - r.score <= margin
+                and _typed(r, type_ok)
+                and (
+                    analysis.strong_type
+                    or len(r.signature) <= len(best.signature)
+                    or r.unearned <= best.unearned
+                )
+            ),
+            None,
+        )
         if typed is None and analysis.strong_type:
             # "which region": a reading of another type answers a different question, however well it
             # scores; the best reading that reaches a region does answer it
@@ -337,13 +383,28 @@ def _constraint(
     if best is None:
         return None
     _, x, y, meet = best
+    chosen = [x, y]
+    # a third named entity ("which paper in X from 2020 studies Y") narrows the meeting set further: its
+    # shortest reading that keeps some of it, best score first
+    for c in anchors:
+        if c in (x.anchor, y.anchor):
+            continue
+        narrowing = [
+            (len(z.signature), -z.score, i, z)
+            for i, z in enumerate(_pairable(readings[c], s))
+            if any(e in z.ends for e in meet)
+        ]
+        if narrowing:
+            z = min(narrowing)[3]
+            meet = [e for e in meet if e in z.ends]
+            chosen.append(z)
     res = Resolution(
         answers=meet,
         form="constraint" if analysis.form in ("constraint", "single") else analysis.form,
-        chosen=[x, y],
-        note={"rule": "paths from two entities meet", "readings": [x.text, y.text]},
+        chosen=chosen,
+        note={"rule": "paths from the named entities meet", "readings": [r.text for r in chosen]},
     )
-    res.paths = [x.ends[e] for e in meet] + [y.ends[e] for e in meet]
+    res.paths = [r.ends[e] for r in chosen for e in meet]
     if analysis.form == "count":
         res.value = str(len(meet))
     return res

@@ -80,8 +80,10 @@ def _singular(word: str) -> str:
     w = word.lower()
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
-    if w.endswith(("ses", "xes", "ches", "shes")):
+    if w.endswith(("sses", "xes", "ches", "shes")):
         return w[:-2]
+    if w.endswith("ses") and len(w) > 4:
+        return w[:-1]  # cases, houses, courses (classes, buses: above and rare)
     if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         return w[:-1]
     return w
@@ -146,7 +148,16 @@ _HEAD_CUES = ("which", "what", "many", "list", "name", "tell", "give", "show", "
 def _head_word(words: Sequence[str]) -> str:
     for i, w in enumerate(words):
         if w in _HEAD_CUES:
-            for nxt in words[i + 1 : i + 4]:
+            following = words[i + 1 : i + 4]
+            if w == "many":
+                # "how many court cases / railway stations / Hearth Party members": the head of a counted
+                # noun phrase is its first plural word, not a modifier before it
+                for j, nxt in enumerate(following):
+                    if nxt in _AUX:
+                        break
+                    if j and _is_plural(nxt):
+                        return nxt
+            for nxt in following:
                 if nxt in _WH and nxt not in ("which", "what", "name", "list"):
                     return ""  # "tell me where ...": the wh-word gives the type
                 if nxt not in _HEAD_SKIP and nxt not in _AUX and nxt not in _FILLER and not nxt.isdigit():
@@ -164,11 +175,24 @@ _RELATIVE_PERSON = re.compile(
 )
 
 
+_NOT_NOUN = frozenset("of in on at to for from by with and or that who whom whose x".split())
+
+
 def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
     head = _head_word(words)
     if head and head not in ("did", "does", "do"):
         if head in ("people", "persons", "someone", "person") or _RELATIVE_PERSON.match(head):
             return "person", True
+        # the word after the head may be the real head of a compound ("which *rail line*", "which court
+        # case"), or a verb ("which company *employs*"): both go into the type, and the graph's labels
+        # say which word names a type (``forms.type_labels``)
+        i = words.index(head)
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        other = nxt in _AUX or nxt in _HEAD_SKIP or nxt in _FILLER or nxt in _NOT_NOUN or nxt in _WH
+        # (a plural head already ends its phrase: "which companies employ X", "how many court *cases*")
+        compound = nxt and not other and not _is_plural(head)
+        if compound and not nxt.isdigit() and not _RELATIVE_PERSON.match(nxt):
+            return f"{_singular(head)} {_singular(nxt)}", True
         return _singular(head), True
     for w in words[:3]:
         if w in _WH_TYPES:

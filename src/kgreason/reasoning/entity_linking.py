@@ -301,10 +301,16 @@ class EntityLinker:
         )
         return [(str(m[0]), float(m[1])) for m in matches]
 
-    def _fuzzy_hits(self, key: str, cutoff: float, limit: int) -> list[tuple[str, float]]:
+    def _fuzzy_hits(
+        self, key: str, cutoff: float, limit: int, *, whole_names: bool = False
+    ) -> list[tuple[str, float]]:
+        """Nodes whose names (or, unless ``whole_names``, the last words of their names) are within
+        ``cutoff`` edit similarity of ``key``."""
         best: dict[str, float] = {}
         for matched, sim in self._fuzzy_keys(key, cutoff, limit):
             for node_id, weight in self._fuzzy[matched].items():
+                if whole_names and weight < 1.0:
+                    continue
                 best[node_id] = max(best.get(node_id, 0.0), sim * weight * FUZZY_WEIGHT)
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -432,7 +438,11 @@ class EntityLinker:
             # A fuzzy span next to exact matches must look like a name (capitalised or a number).
             if len(key) < 4 or (named and not (mention[:1].isupper() or mention[:1].isdigit())):
                 continue
-            hits = self._fuzzy_hits(key, max(self.fuzzy_cutoff, 0.8), 3)
+            # a lower-case word is a name only as a whole name ("port ena"): as the last word of one
+            # ("rail" of "Coastline Rail", "appeals" of "... (Appeal)") it is an ordinary word, as in
+            # the partial tier above
+            capitalised = mention[:1].isupper() or mention[:1].isdigit()
+            hits = self._fuzzy_hits(key, max(self.fuzzy_cutoff, 0.8), 3, whole_names=not capitalised)
             if hits and any(partial[start:end]):
                 inside = [nid for nid, ent in found.items() if ent.method == "partial" and s <= ent.start < e]
                 for node_id in inside:

@@ -32,6 +32,8 @@ from kgreason.fusion.retrieve.relation_paths import (
     Signature,
     StepLabels,
     humanize,
+    named_twice,
+    question_mentions,
     reading_text,
     signature_text,
 )
@@ -51,7 +53,7 @@ class ExploreOptions(ReadingOptions):
     """The knobs of one exploration, each declared once: ``MultihopOptions`` extends these with the
     routing and text2cypher options, so the strategy's options are passed to ``Explorer`` as they are."""
 
-    beam: int = Field(2, ge=1, le=8, description="Relation paths kept per hop.")
+    beam: int = Field(4, ge=1, le=8, description="Relation paths kept per hop.")
     max_hops: int = Field(3, ge=1, le=4, description="Longest relation path explored.")
     stop_margin: float = Field(
         0.05, ge=0, description="Stop when a hop scores this much below the best path."
@@ -117,6 +119,7 @@ class Explorer:
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
         self.shape = shape_of(self.masked, steps or {})
         """The path-shape cues of the question, read once (checked for every step back along an edge)."""
+        self.mentions = question_mentions(self.masked, steps or {})
 
     # -- scoring ----------------------------------------------------------------------------------------
     def score(self, signatures: Sequence[Signature]) -> list[float]:
@@ -162,7 +165,7 @@ class Explorer:
         return out
 
     def _round_trip_named(self, sig: Signature) -> bool:
-        return self.shape.named(sig, self.steps or {})
+        return self.shape.named(sig, self.steps or {}) or named_twice(self.mentions, sig[-1][0])
 
     # -- search -----------------------------------------------------------------------------------------
     def run(self) -> tuple[Beam | None, list[Beam]]:

@@ -162,7 +162,14 @@ class MultihopStrategy(Strategy):
             )
             _, ranked = explorer.run()
             readings[seed.node_id] = [
-                Reading(seed.node_id, b.signature, b.score, ends, reading_text(b.signature, steps))
+                Reading(
+                    seed.node_id,
+                    b.signature,
+                    b.score,
+                    ends,
+                    reading_text(b.signature, steps),
+                    self.path_scorer.unearned(explorer.masked, b.signature, steps),
+                )
                 for b in ranked
                 if (ends := {e: p for e, p in b.ends.items() if e != seed.node_id})
             ]

@@ -211,7 +211,7 @@ def question_shape(
         for label in labels:
             parts = label.lower().split()
             n = len(parts)
-            if not asked or not parts or parts[-1] == asked:
+            if not asked or not parts or parts[-1] in asked.split():
                 continue
             spans = range(len(tokens) - n + 1)
             if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):

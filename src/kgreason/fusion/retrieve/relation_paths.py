@@ -91,15 +91,26 @@ _AGENT = {
     "translated": "translator",
     "narrated": "narrator",
 }
+# Active verbs whose two ends have names of their own: "X succeeded Y" makes Y X's predecessor and X Y's
+# successor. (relation word) -> (the noun for what the relation reaches, the noun for what it comes from)
+_ORDER_NOUNS = {
+    "succeeded": ("predecessor", "successor"),
+    "succeeds": ("predecessor", "successor"),
+    "preceded": ("successor", "predecessor"),
+    "precedes": ("successor", "predecessor"),
+    "replaced": ("predecessor", "successor"),
+    "replaces": ("predecessor", "successor"),
+}
 _GENERIC_LABELS = frozenset({"entity", "node", "thing", "resource", ""})
 
 
 def _label_word(labels: set[str]) -> str:
-    """The readable name of a step end: its label when there is exactly one that says something."""
-    if len(labels) != 1:
+    """The readable name of a step end: its label, or up to three ("politician or judge"), when they say
+    something."""
+    words = sorted(w for w in (humanize(lab) for lab in labels) if w not in _GENERIC_LABELS)
+    if not words or len(words) > 3 or len(words) != len(labels):
         return ""
-    word = humanize(next(iter(labels)))
-    return "" if word in _GENERIC_LABELS else word
+    return " or ".join(words)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -116,6 +127,17 @@ def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
         if converse:
             # "p parent of c" read from p: "p's child"
             return " ".join(w for w in (owner, converse, obj) if w)
+    order = _ORDER_NOUNS.get(parts[-1]) if len(parts) == 1 else None
+    if order:
+        # "X succeeded politician (X's predecessor)"; read backwards "politician that succeeded X (X's
+        # successor)"
+        noun = order[0] if direction == "out" else order[1]
+        plain = (
+            " ".join(w for w in (subject, words, obj) if w)
+            if direction == "out"
+            else (" ".join(w for w in (obj, "that", words, subject) if w))
+        )
+        return f"{plain} ({owner} {noun})"
     if direction == "out":
         agent = _AGENT.get(parts[-2]) if len(parts) == 2 and parts[-1] == "by" else None
         plain = " ".join(w for w in (subject, words, obj) if w)
@@ -307,14 +329,124 @@ class EmbeddingScorer:
 # - sentence-embedding similarity between the masked question and the signature's direction-aware reading
 #   (``reading_text``: "X directed film" for ``film -directed_by-> X``), when an embedding scorer is given;
 # - plus ``lexical_weight`` times the question words the signature's relations and labels cover;
-# - less ``hop_penalty`` for each step after the first that the question does not name (no word of its
-#   relation or of the label it reaches is in the question, and no question word is a close paraphrase of
-#   the relation): a longer path must earn its hops;
+# - less ``hop_penalty`` for each step that the question does not name (no word of its relation or of the
+#   label it reaches is in the question, and no question word is a close paraphrase of the relation): a
+#   longer path must earn its hops, and one that starts along a relation the question never names loses
+#   to one that starts along a named relation;
 # - less ``round_trip_penalty`` for a step straight back along the relation just followed (colleagues:
 #   works at, then works at backwards), and ``inverse_penalty`` per step taken against the edge;
 # - plus ``shape_weight`` when a word names the signature's whole shape ("grandparents": a kin step twice;
 #   "colleagues": a round trip through the employer), less it when the path stops at a node type the question
-#   names but does not ask for (``path_shapes``).
+#   names but does not ask for (``path_shapes``);
+# - less ``uncovered_weight`` for each word of the question that names a relation of the graph that the
+#   path does not follow ("Where were X's *children* born?": ``born in`` alone leaves "children"
+#   unexplained; "Who *supervised* X's *supervisor*?" names ``supervised_by`` twice), or a label it never
+#   passes through ("Where is the *funder* of the lab that discovered X based?").
+
+
+_AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
+_NOT_RELATION_WORDS = frozenset(
+    "x from with about into onto over under after before than how many much name list tell count give "
+    "there have has had also other same".split()
+)
+
+
+def _names(question_word: str, relation_word: str) -> bool:
+    """Whether a (stemmed) question word names a (stemmed) relation word: the same stem, a common
+    paraphrase ("works" ~ ``employed``), or its agent noun ("supervisor" ~ ``supervised``)."""
+    if question_word == relation_word or relation_word in paraphrases(question_word):
+        return True
+    short, long = sorted((question_word, relation_word), key=len)
+    return len(short) >= 5 and long.startswith(short) and long[len(short) :] in _AGENT_SUFFIXES
+
+
+@functools.lru_cache(maxsize=4096)
+def _relation_names(relation: str) -> frozenset[str]:
+    """The stems a question may name ``relation`` by: its own words, the kin nouns of an ``X_of``
+    relation read either way ("parent of": parent, child, children, mother, son...), and the agent
+    noun of a ``<verb>ed_by`` relation ("supervised by": supervisor)."""
+    raw = humanize(relation).split()
+    out = set(content_words(" ".join(raw)))
+    for word in raw:
+        kin = {word, _CONVERSE.get(word, word)}
+        out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
+        if word in _AGENT:
+            out.add(_stem(_AGENT[word]))
+        out.update(_stem(n) for n in _ORDER_NOUNS.get(word, ()))
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _vocabulary(
+    relations: tuple[str, ...], labels: tuple[str, ...]
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Per relation the stems that name it; per label word the labels it names."""
+    names = {r: _relation_names(r) for r in relations}
+    by_word: dict[str, set[str]] = {}
+    for label in labels:
+        for word in content_words(humanize(label)):
+            if word not in _GENERIC_LABELS:
+                by_word.setdefault(word, set()).add(label)
+    return names, {w: frozenset(labs) for w, labs in by_word.items()}
+
+
+Mention = tuple[str, frozenset[str]]
+"""("relation", relation names) or ("label", labels): one thing a question names."""
+
+
+def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
+    """What the question names that a path can walk through: each word naming a relation of the graph
+    (one set of relation names per mention; adjacent words naming the same relations are one mention,
+    "doctoral adviser") and each word naming a label (``funder`` ~ ``Funder``)."""
+    relations = tuple(sorted({r for r, _ in steps}))
+    labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
+    names, label_words = _vocabulary(relations, labels)
+    mentions: list[Mention] = []
+    previous: frozenset[str] = frozenset()
+    for word in content_words(masked):
+        named: frozenset[str] = frozenset()
+        if word in label_words:
+            if ("label", label_words[word]) not in mentions:
+                mentions.append(("label", label_words[word]))
+        elif word not in _NOT_RELATION_WORDS and len(word) > 2:
+            named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
+            if named and not (named & previous):
+                mentions.append(("relation", named))
+        previous = named
+    return mentions
+
+
+def relation_mentions(masked: str, steps: StepLabels) -> list[frozenset[str]]:
+    """The relation mentions of ``question_mentions``."""
+    return [names for kind, names in question_mentions(masked, steps) if kind == "relation"]
+
+
+def named_twice(mentions: Sequence[Mention], relation: str) -> bool:
+    """Whether the question names ``relation`` twice ("newspapers *owned* by the company that *owns*
+    X"): a round trip along it is then asked for."""
+    return sum(1 for kind, named in mentions if kind == "relation" and relation in named) >= 2
+
+
+def uncovered_mentions(mentions: Sequence[Mention], sig: Signature, steps: StepLabels | None = None) -> int:
+    """How many mentions of the question the signature leaves unexplained: each step explains one
+    mention of a relation it follows, and a label is explained when the path can pass through it."""
+    free = Counter(r for r, _ in sig)
+    on_path: set[str] = set()
+    if steps and sig:
+        on_path |= steps.get(sig[0], (set(), set()))[0]
+        for step in sig:
+            on_path |= steps.get(step, (set(), set()))[1]
+    missing = 0
+    for kind, named in mentions:
+        if kind == "label":
+            missing += not (named & on_path)
+            continue
+        hit = next((r for r in sorted(named) if free[r] > 0), None)
+        if hit is None:
+            missing += 1
+        else:
+            free[hit] -= 1
+    return missing
 
 
 def _label_words(step: tuple[str, str], steps: StepLabels) -> str:
@@ -366,12 +498,17 @@ class PathScorer:
         for i, (sig, rel) in enumerate(zip(sigs, relations, strict=True)):
             labels = {w for st in sig for w in content_words(_label_words(st, steps))}
             lexical[i] += len((labels & question) - set(content_words(rel)))
-        earned = self.earned(masked, steps, [step for sig in sigs for step in sig[1:]])
+        earned = self.earned(masked, steps, [step for sig in sigs for step in sig])
         shape = shape_of(masked, steps) if s.shape_weight else None
+        mentions = question_mentions(masked, steps) if s.uncovered_weight else []
         out = []
         for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
-            unearned = sum(1 for step in sig[1:] if step not in earned)
-            round_trips = sum(1 for a, b in itertools.pairwise(sig) if a[0] == b[0] and a[1] != b[1])
+            unearned = sum(1 for step in sig if step not in earned)
+            round_trips = sum(
+                1
+                for a, b in itertools.pairwise(sig)
+                if a[0] == b[0] and a[1] != b[1] and not named_twice(mentions, a[0])
+            )
             fit = 0.0
             if shape is not None and not shape.empty:
                 fit = shape.fit(sig, steps)
@@ -384,8 +521,15 @@ class PathScorer:
                 - s.round_trip_penalty * round_trips
                 - s.inverse_penalty * sum(d == "in" for _, d in sig)
                 + s.shape_weight * fit
+                - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
         return out
+
+    def unearned(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
+        """The steps that the question does not name (see ``earned``)."""
+        steps = steps or {}
+        earned = self.earned(masked, steps, sig)
+        return sum(1 for step in sig if step not in earned)
 
     def earned(
         self, masked: str, steps: StepLabels, wanted: Sequence[tuple[str, str]] = ()

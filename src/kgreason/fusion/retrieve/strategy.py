@@ -29,14 +29,18 @@ from kgreason.documents.text_search import ChunkSearch, chunk_index
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Seed, Strategy
 from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeCheck, TypeMatcher, resolve
 from kgreason.fusion.question import anchor_question, mask_question
+from kgreason.fusion.retrieve.path_shapes import QuestionShape, shape_of
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
+    Mention,
     PathScorer,
     RelationScorer,
     Signature,
     StepLabels,
     humanize,
+    named_twice,
+    question_mentions,
     reading_text,
     step_labels,
 )
@@ -144,6 +148,8 @@ class RetrieveStrategy(Strategy):
         steps = step_labels(schema)
         # Level by level: every one- and two-step signature is scored; longer ones only extend the best
         # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
+        shape = shape_of(masked, steps)
+        mentions = question_mentions(masked, steps)
         scored: list[tuple[float, Signature]] = []
         level: list[Signature] = [(step,) for step in sorted(first)]
         for depth in range(1, opts.hops + 1):
@@ -159,7 +165,7 @@ class RetrieveStrategy(Strategy):
                 if depth == 1
                 else [sig for _, sig in ranked_level[: opts.extend_top]]
             )
-            level = [ext for sig in parents for ext in _extensions(sig, steps)]
+            level = [ext for sig in parents for ext in _extensions(sig, steps, shape, mentions)]
         scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
         readings: list[Reading] = []
         tried = 0
@@ -184,7 +190,8 @@ class RetrieveStrategy(Strategy):
             for p in sorted(paths, key=lambda p: (p.node_ids, p.edge_ids)):
                 ends.setdefault(p.nodes[-1].id, p)
             if ends:
-                readings.append(Reading(anchor, sig, score, ends, reading_text(sig, steps)))
+                unearned = self.path_scorer.unearned(masked, sig, steps)
+                readings.append(Reading(anchor, sig, score, ends, reading_text(sig, steps), unearned))
         ctx.note(
             "rank_relation_paths",
             anchor=anchor,
@@ -496,7 +503,21 @@ def path_signature(path: Path) -> Signature:
     )
 
 
-def _extensions(sig: Signature, steps: StepLabels) -> list[Signature]:
-    """``sig`` extended by each step the schema allows after it."""
+def _extensions(
+    sig: Signature, steps: StepLabels, shape: QuestionShape, mentions: Sequence[Mention]
+) -> list[Signature]:
+    """``sig`` extended by each step the schema allows after it, never straight back along the relation
+    just followed unless the question asks for that round trip (a word naming it, "colleagues", or the
+    relation named twice): the same rule as multihop exploration."""
     arrives = steps.get(sig[-1], (set(), set()))[1]
-    return [(*sig, step) for step, (sources, _) in sorted(steps.items()) if sources & arrives]
+    last = sig[-1]
+    out = []
+    for step, (sources, _) in sorted(steps.items()):
+        if not sources & arrives:
+            continue
+        ext = (*sig, step)
+        back = step[0] == last[0] and step[1] != last[1]
+        if back and not shape.named(ext, steps) and not named_twice(mentions, step[0]):
+            continue
+        out.append(ext)
+    return out

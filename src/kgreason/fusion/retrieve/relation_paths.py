@@ -422,9 +422,10 @@ def relation_mentions(masked: str, steps: StepLabels) -> list[frozenset[str]]:
 
 
 def named_twice(mentions: Sequence[Mention], relation: str) -> bool:
-    """Whether the question names ``relation`` twice ("newspapers *owned* by the company that *owns*
-    X"): a round trip along it is then asked for."""
-    return sum(1 for kind, named in mentions if kind == "relation" and relation in named) >= 2
+    """Whether the question names ``relation`` twice in a row ("newspapers *owned* by the company that
+    *owns* X"): a round trip along it, out and straight back, is then asked for."""
+    named = [r for kind, r in mentions if kind == "relation"]
+    return any(relation in a and relation in b for a, b in itertools.pairwise(named))
 
 
 def uncovered_mentions(mentions: Sequence[Mention], sig: Signature, steps: StepLabels | None = None) -> int:

@@ -1,8 +1,9 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Three sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
-Helix (institutes, labs, scientists, papers, drugs, trials) and Quorum (politics, law and public
-transport). The gold answers are recomputed here from each question's structured query with
+Four sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
+transport) and Forge (the software industry: companies, products, open-source projects, languages).
+The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
 No test here runs the question-answering engine on the questions.
@@ -42,13 +43,19 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum")
+SETS = ("atlas", "helix", "quorum", "forge")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
-HUBS = {"atlas": ("Port Elna", 30), "helix": ("Aldermere", 40), "quorum": ("Velmora", 40)}
+HUBS = {
+    "atlas": ("Port Elna", 30),
+    "helix": ("Aldermere", 40),
+    "quorum": ("Velmora", 40),
+    "forge": ("Lorrin", 40),
+}
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
     "helix": {"Aldermere": "City", "2019": "Year", "Tessor Labs": "Company", "Orlen's Syndrome": "Disease"},
     "quorum": {"Caddock": "City", "Caddock Line": "Line", "Caddock Act": "Act", "Tarn Cross": "Station"},
+    "forge": {"Halden": "City", "Halden Foundation": "Foundation", "Wren": "Language", "WrenDB": "Project"},
 }
 
 
@@ -220,6 +227,51 @@ def test_quorum_traps_are_in_the_graph() -> None:
     # a judge appointed by one politician and married to another
     assert quorum.out["appointed_by"]["Anselm Vennet"] == {"Oskar Pellow"}
     assert quorum.into["married_to"]["Anselm Vennet"] == {"Jorun Vennet"}
+
+
+def test_forge_traps_are_in_the_graph() -> None:
+    forge = build_gold.Atlas.of_set("forge")
+    assert len(forge.triples) >= 800 and len(forge.labels) >= 240
+    assert len(forge.relations) >= 30 and len(set(forge.labels.values())) >= 16
+    # the containment chain: every library is part of a project; a hosted project's foundation is in one
+    # city, in one country (and every company is headquartered in one city, in one country)
+    for library in (n for n, label in forge.labels.items() if label == "Library"):
+        (project,) = forge.out["part_of"][library]
+        assert forge.labels[project] == "Project"
+    hosted = [n for n, label in forge.labels.items() if label == "Project" and forge.out["hosted_by"][n]]
+    assert len(hosted) >= 20
+    for project in hosted:
+        (foundation,) = forge.out["hosted_by"][project]
+        (city,) = forge.out["based_in"][foundation]
+        (country,) = forge.out["in_country"][city]
+        assert forge.labels[country] == "Country"
+    for company in (n for n, label in forge.labels.items() if label == "Company"):
+        (city,) = forge.out["headquartered_in"][company]
+        assert forge.labels[next(iter(forge.out["in_country"][city]))] == "Country"
+    # hubs: a big employer and a project many others depend on
+    assert len(forge.into["works_for"]["Quillon"]) >= 25
+    assert len(forge.into["depends_on"]["Corelink"]) >= 12
+    # shared surnames, some related, some not
+    people = [n for n, label in forge.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Halden"] >= 5 and len([s for s, n in surnames.items() if n >= 4]) >= 3
+    assert forge.out["parent_of"]["Edda Halden"] == {"Mara Halden", "Jonas Halden"}
+    assert "Piet Halden" not in forge.out["parent_of"]["Edda Halden"] | forge.out["parent_of"]["Jonas Halden"]
+    assert forge.out["mentored_by"]["Lena Brant"] == {"Ilse Brant"}  # a mentor, not a relative
+    assert "Lena Brant" not in forge.out["parent_of"]["Ove Brant"]
+    # one word names nodes of many types; the Halden Foundation is not in Halden, HaldenConf not its own
+    halden = {forge.labels[n] for n in forge.labels if "Halden" in n}
+    assert {"City", "Person", "Foundation", "Conference", "Fund", "Award", "University"} <= halden
+    assert forge.out["based_in"]["Halden Foundation"] == {"Lorrin"}
+    assert forge.out["organised_by"]["HaldenConf"] == {"Open Lattice Foundation"}
+    # similar names of different types: WrenDB is not written in Wren,
+    # Granite Cloud is not made by the employer of Granite's maintainers
+    assert forge.out["written_in"]["WrenDB"] == {"Corvid"}
+    assert forge.labels["Wren Labs"] == "Company" and forge.labels["Wren"] == "Language"
+    assert forge.out["developed_by"]["Granite Cloud"] == {"Skylark Compute"}
+    # one company worked for, another founded
+    assert forge.out["works_for"]["Kit Averill"] == {"Quillon"}
+    assert "Kit Averill" in forge.out["founded_by"]["Sparrowhawk"]
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -18,6 +18,11 @@ options; ``--gret-train N``: the first N training questions, for both) train on 
 are scored on each ``--splits`` half; the record (variant ``atlas-gretriever``) has Hits@1, training wall time
 and the per-question answer time of both, and the gap.
 
+``--inverse F`` (both sets) generates the training questions with ``make_qa(..., inverse=F)``: each step
+is walked against the stored edge direction with probability F ("Which albums were released by X?"); the
+same number of questions, and a variant name ending in ``-inverseP`` (P = 100 F) so the run is recorded
+beside the forward-only one.
+
 Each ``--encoders`` mode (``frozen``, ``finetune``, ``lora``, ``none``) trains from the same data and seed
 exactly as ``kgr train qa`` does (wall-clock time includes embedding nodes and questions) and is evaluated with
 every ``--llm`` backend (``none``: the GNN's ranking is the answer; with a backend, ``--llm-pick`` lets
@@ -30,7 +35,7 @@ also has, per encoder and half, Hits@1 over the seeds (mean, min, max) and each 
 ``frozen`` (the mean's and seed by seed; bar on test: +2 points).
 
     .venv/bin/python benchmarks/gnn_qa.py [--set world|atlas] [--encoders frozen,finetune,lora,none]
-        [--split dev|test|dev,test] [--seed 0,1] [--llm none,llamacpp --llm-pick] [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
+        [--split dev|test|dev,test] [--seed 0,1] [--inverse 0.5] [--llm none,llamacpp --llm-pick] [--train 1500] [--n 200] [--threads 1] [-o key=value ...]
     .venv/bin/python benchmarks/gnn_qa.py --set atlas --models gnn-rag,gretriever [--splits dev,test]
         [--gret-train N] [-g key=value ...]
 """
@@ -62,8 +67,19 @@ ROOT = Path(__file__).resolve().parent
 MODES = ("frozen", "finetune", "lora", "none")
 
 
-def _key(item: QAItem) -> tuple[str | None, tuple[str, ...]]:
-    return item.topic_entity, tuple(item.relations or ())
+def _key(item: QAItem) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    directions = item.extra.get("directions") or ["out"] * len(item.relations or ())
+    return item.topic_entity, tuple(item.relations or ()), tuple(directions)
+
+
+def question_mix(items: list[QAItem]) -> dict[str, int]:
+    """Training questions by hop count and whether any step reads a relation backwards."""
+    mix: dict[str, int] = {}
+    for item in items:
+        backwards = "in" in (item.extra.get("directions") or ())
+        key = f"{item.hops}-hop {'with a backward step' if backwards else 'forward'}"
+        mix[key] = mix.get(key, 0) + 1
+    return dict(sorted(mix.items()))
 
 
 def _train(
@@ -115,7 +131,7 @@ def run_world(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[
     store.flush()
     stats = store.stats()
     print(f"graph: {stats.nodes} nodes, {stats.edges} edges", file=sys.stderr)
-    train = make_qa(store, hops=[1, 2, 3], n=args.train, seed=11)
+    train = make_qa(store, hops=[1, 2, 3], n=args.train, seed=11, inverse=args.inverse)
     seen = {_key(i) for i in train}
     dev = [i for i in make_qa(store, hops=[2, 3], n=200, seed=12) if _key(i) not in seen]
     tests = {
@@ -208,17 +224,19 @@ def ask_all(qa_quality: Any, graph: Any, llm: str, questions: list[dict[str, Any
     return run
 
 
-def atlas_graph(qa_quality: Any, n: int, prefix: str) -> tuple[Any, dict[str, Any], Any, Any, Path]:
+def atlas_graph(
+    qa_quality: Any, n: int, prefix: str, inverse: float = 0.0
+) -> tuple[Any, dict[str, Any], Any, Any, Path]:
     """The Atlas graph loaded into a fresh memory store, ``n`` questions generated from it (1-3 hops,
-    paraphrased; 10% held for early stopping) and the hand-written questions file:
-    (graph, stats, train, dev, questions file)."""
+    paraphrased, steps read backwards with probability ``inverse``; 10% held for early stopping) and the
+    hand-written questions file: (graph, stats, train, dev, questions file)."""
     import kgreason
 
     nodes, tsv, questions = qa_quality.set_files("atlas")
     home = Path(tempfile.mkdtemp(prefix=prefix))
     graph = kgreason.open_graph("atlas_qa_bench", store="memory", home=home)
     graph.load(nodes, tsv)
-    items = make_qa(graph.store, hops=[1, 2, 3], n=n, seed=0, paraphrase=0.5)
+    items = make_qa(graph.store, hops=[1, 2, 3], n=n, seed=0, paraphrase=0.5, inverse=inverse)
     cut = max(1, len(items) // 10)
     return graph, graph.stats(), items[cut:], items[:cut], questions
 
@@ -227,7 +245,9 @@ def run_atlas(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[
     sys.path.insert(0, str(ROOT))
     import qa_quality
 
-    graph, stats, train, dev, files = atlas_graph(qa_quality, args.atlas_train, "kgr-bench-atlas-")
+    graph, stats, train, dev, files = atlas_graph(
+        qa_quality, args.atlas_train, "kgr-bench-atlas-", args.inverse
+    )
     halves = {split: qa_quality.read_questions(files, split, None) for split in args.split}
     runs = []
     rows_h = []
@@ -292,11 +312,14 @@ def run_atlas(args: Any, options: dict[str, Any]) -> tuple[dict[str, Any], list[
         "questions": {split: len(q) for split, q in halves.items()},
         "train_questions": len(train),
         "dev_questions": len(dev),
+        "inverse": args.inverse,
+        "train_mix": question_mix(train),
         "summary": summary,
     }
     notes = (
         f"Atlas graph (memory store). Trained on {len(train)} questions generated from the graph "
-        f"(`make_qa`, 1-3 hops, paraphrase 0.5, the same questions for every seed; {len(dev)} more for early "
+        f"(`make_qa`, 1-3 hops, paraphrase 0.5, inverse {args.inverse}: {question_mix(train)}; the same "
+        f"questions for every seed; {len(dev)} more for early "
         f"stopping) with training seed(s) {', '.join(map(str, args.seeds))}; each trained model scored on the "
         + " and ".join(f"{len(q)} hand-written {split}" for split, q in halves.items())
         + " questions, entities linked from the text. `forward-path questions`: those whose gold query is "
@@ -371,7 +394,9 @@ def run_atlas_gretriever(
     from kgreason.fusion.gnn.gretriever import train_gretriever
     from kgreason.fusion.gnn.training import train_qa_model
 
-    graph, stats, train, dev, files = atlas_graph(qa_quality, args.atlas_train, "kgr-bench-atlas-gret-")
+    graph, stats, train, dev, files = atlas_graph(
+        qa_quality, args.atlas_train, "kgr-bench-atlas-gret-", args.inverse
+    )
     splits = {s: qa_quality.read_questions(files, s, None) for s in args.splits}
     if args.gret_train:
         train = train[: args.gret_train]
@@ -484,6 +509,12 @@ def main() -> int:
     parser.add_argument("--gret-train", type=int, default=0, help="atlas: train on the first N only (0: all)")
     parser.add_argument("-g", "--gret-option", action="append", default=[], help="G-Retriever option K=V")
     parser.add_argument("--atlas-train", type=int, default=1000, help="atlas: questions generated to train")
+    parser.add_argument(
+        "--inverse",
+        type=float,
+        default=None,
+        help="probability that a generated training question's step reads its relation backwards (default 0)",
+    )
     parser.add_argument("--people", type=int, default=2000, help="world: graph size (~5 edges per person)")
     parser.add_argument("--train", type=int, default=1500, help="world: training questions")
     parser.add_argument("--n", type=int, default=200, help="world: test questions per hop count")
@@ -510,6 +541,10 @@ def main() -> int:
         parser.error(f"unknown split(s) {bad}; use dev, test")
     if bad := [m for m in args.encoders if m not in MODES]:
         parser.error(f"unknown encoder mode(s) {bad}; use {', '.join(MODES)}")
+    inverse_given = args.inverse is not None
+    args.inverse = args.inverse or 0.0
+    if not 0.0 <= args.inverse <= 1.0:
+        parser.error("--inverse: a probability between 0 and 1")
     options: dict[str, Any] = {}
     for item in args.option:
         key, _, raw = item.partition("=")
@@ -530,6 +565,8 @@ def main() -> int:
         variant = "atlas-" + "-".join(args.split)
         if args.seeds != [0]:
             variant += f"-{len(args.seeds)}seeds" if len(args.seeds) > 1 else f"-seed{args.seeds[0]}"
+    if inverse_given:  # recorded beside the forward-only run, not over it
+        variant += f"-inverse{round(args.inverse * 100)}"
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -549,7 +586,7 @@ def main() -> int:
             json.loads(json.dumps(results, default=str)),
             variant=variant,
             title="gnn strategy (QA): question encoder frozen / fine-tuned / LoRA / none"
-            if variant != "atlas-gretriever"
+            if not variant.startswith("atlas-gretriever")
             else "gnn strategy (QA): G-Retriever vs GNN-RAG on the same training questions",
             headline=rows_h,
             notes=notes + f" Device {args.device}, {args.threads} torch thread(s).",

@@ -164,3 +164,72 @@ def test_bundled_generated_set_is_reproducible(movies_store: MemoryStore) -> Non
     # deliberate change to generation or phrasing, regenerate it with write_qa and the same arguments.
     bundled = read_qa(QA_DIR / "movies_generated.jsonl")
     assert bundled == make_qa(movies_store, hops=[1, 2, 3], n=150, seed=0)
+
+
+def _walk_back(store: MemoryStore, topic: str, relations: tuple[str, ...], directions: list[str]) -> set[str]:
+    """Ends of the paths from ``topic`` along ``relations`` in ``directions`` ("in": from an edge's tail to
+    its head) that use no edge twice (the path query's rule, as in Cypher): a depth-first walk over
+    ``iter_edges``, independent of ``run_path_query``."""
+    edges = list(store.iter_edges())
+    ends: set[str] = set()
+
+    def walk(node: str, i: int, used: frozenset[int]) -> None:
+        if i == len(relations):
+            ends.add(node)
+            return
+        for k, e in enumerate(edges):
+            here, there = (e.target, e.source) if directions[i] == "in" else (e.source, e.target)
+            if k not in used and e.type == relations[i] and here == node:
+                walk(there, i + 1, used | {k})
+
+    walk(topic, 0, frozenset())
+    return ends
+
+
+def test_inverse_steps_answer_with_every_head(movies_store: MemoryStore) -> None:
+    items = make_qa(movies_store, hops=[1, 2], n=60, seed=5, inverse=0.5)
+    assert len(items) == 60
+    directions = [i.extra["directions"] for i in items]
+    assert all(len(d) == i.hops == len(i.relations) for d, i in zip(directions, items, strict=True))
+    assert any(d == ["in"] for d in directions) and any("out" in d and "in" in d for d in directions)
+    for item in items:
+        assert item.topic_entity is not None
+        gold = _walk_back(movies_store, item.topic_entity, item.relations, item.extra["directions"])
+        assert set(item.answers) == gold, item
+        assert item.topic_entity not in item.answers
+    # every generated question's (topic, steps) is new, a step read backwards counts as a different step
+    keys = {(i.topic_entity, i.relations, tuple(i.extra["directions"])) for i in items}
+    assert len(keys) == len(items)
+    assert make_qa(movies_store, hops=[1, 2], n=60, seed=5, inverse=0.5) == items
+
+
+def test_inverse_questions_are_worded_backwards(tmp_path: Path) -> None:
+    store = MemoryStore("music", directory=tmp_path)
+    store.upsert_nodes([Node(f"a{i}", ("Album",), {"name": f"Album {i}"}) for i in range(3)])
+    store.upsert_nodes([Node("b", ("Band",), {"name": "Glass Harbour"})])
+    store.upsert_nodes([Node(p, ("Person",), {"name": p}) for p in ("Ann", "Bo")])
+    store.upsert_edges([Edge(f"a{i}", "released_by", "b") for i in range(3)])
+    store.upsert_edges([Edge("Ann", "lives_in", "Oldmere"), Edge("Bo", "lives_in", "Oldmere")])
+    store.upsert_edges([Edge("Ann", "parent_of", "Bo")])
+    items = make_qa(store, hops=[1], n=20, seed=0, paraphrase=0.0, inverse=1.0, max_attempts=400)
+    by_topic = {i.topic_entity: i for i in items}
+    released = by_topic["b"]
+    assert released.answers == ("a0", "a1", "a2") and released.relations == ("released_by",)
+    assert released.extra["directions"] == ["in"]
+    assert "Glass Harbour" in released.question
+    assert any(w in released.question for w in ("released by", "released?")), released.question
+    assert by_topic["Oldmere"].answers == ("Ann", "Bo") and "lives in Oldmere" in by_topic["Oldmere"].question
+    lives = by_topic["Oldmere"].question  # the heads are people (label Person): "who", never "what"
+    assert (
+        "who" in lives.lower() or "everyone" in lives or "person" in lives
+    ) and "what" not in lives.lower()
+    assert by_topic["Bo"].answers == ("Ann",) and "parent" in by_topic["Bo"].question
+    with pytest.raises(ValueError):
+        make_qa(store, hops=[1], n=1, seed=0, inverse=1.5)
+
+
+def test_inverse_zero_is_the_default(movies_store: MemoryStore) -> None:
+    default = make_qa(movies_store, hops=[1, 2], n=30, seed=2)
+    zero = make_qa(movies_store, hops=[1, 2], n=30, seed=2, inverse=0.0)
+    assert [i.to_dict() for i in zero] == [i.to_dict() for i in default]
+    assert all("directions" not in i.extra for i in zero)

@@ -8,8 +8,9 @@ when it repeats a (topic, relations) pair already used.
 With ``inverse`` > 0 each step is walked against the stored edge direction with that probability: the
 topic is then the edge's tail and the answers its heads ("Which albums are released by X?" over
 ``album -released_by-> band``); such items carry their step directions in ``extra["directions"]``
-(``"out"`` / ``"in"``, one per relation) and the answers are still every node the whole directed
-relation sequence reaches. ``inverse=0`` (the default) draws nothing extra from the random generator, so
+(``"out"`` / ``"in"``, one per relation). The answers are still every node the whole directed relation
+sequence reaches by a path that uses no edge twice (the path query's rule), so "Who was born where X
+was born?" leaves X out. ``inverse=0`` (the default) draws nothing extra from the random generator, so
 its output is what it always was.
 Questions are phrased from the relation names (``/people/person/nationality`` -> "nationality",
 ``directed_by`` -> "directed by", ``parent_of`` -> "parent") with several templates per hop count and a
@@ -325,6 +326,9 @@ class _Kind:
     person: bool
 
 
+_GENERIC_LABELS = frozenset(["entity", "node", "thing", "resource", "object", "item"])
+
+
 def _kind_of(nodes: Mapping[str, Node], ids: set[str], rp: RelationPhrase) -> _Kind:
     """The one label every node of ``ids`` has (read as words), else none; people from the label if any."""
     common: set[str] | None = None
@@ -332,7 +336,8 @@ def _kind_of(nodes: Mapping[str, Node], ids: set[str], rp: RelationPhrase) -> _K
         node = nodes.get(node_id)
         labels = set(node.labels) if node is not None else set()
         common = labels if common is None else common & labels
-    if not common or len(common) != 1:
+    common = {label for label in common or () if label.lower() not in _GENERIC_LABELS}
+    if len(common) != 1:
         return _Kind(None, None, rp.person)
     words = relation_words(next(iter(common)))
     if not words:

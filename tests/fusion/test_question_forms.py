@@ -347,3 +347,50 @@ def test_order_nouns_name_both_ends_of_succeeded() -> None:
     # politician -succeeded-> politician: forwards reaches X's predecessor, backwards X's successor
     assert reading_text((("succeeded", "out"),), steps).endswith("(X's predecessor)")
     assert reading_text((("succeeded", "in"),), steps).endswith("(X's successor)")
+
+
+def test_converse_words_and_repeats_of_a_named_relation() -> None:
+    from kgreason.fusion.forms import PathScoreSettings
+    from kgreason.fusion.retrieve.path_shapes import shape_of
+    from kgreason.fusion.retrieve.relation_paths import PathScorer, relation_mentions
+
+    steps = {
+        ("operated_by", "out"): ({"Line"}, {"Company"}),
+        ("subsidiary_of", "out"): ({"Company"}, {"Company"}),
+        ("headquartered_in", "out"): ({"Company"}, {"City"}),
+        ("succeeded", "out"): ({"Politician"}, {"Politician"}),
+        ("succeeded", "in"): ({"Politician"}, {"Politician"}),
+        ("sits_on", "out"): ({"Judge"}, {"Court"}),
+        ("sits_on", "in"): ({"Court"}, {"Judge"}),
+    }
+    # "parent company" is subsidiary_of read backwards: its words name the relation
+    masked = "Where is the parent company of the X operator headquartered?"
+    assert frozenset({"subsidiary_of"}) in relation_mentions(masked, steps)
+    # "Was X succeeded by Y?" names succeeded once: a second succeeded step is not named
+    scorer = PathScorer(None, PathScoreSettings(hop_penalty=0.08, uncovered_weight=0.1))
+    once, twice = (("succeeded", "in"),), (("succeeded", "in"), ("succeeded", "in"))
+    a, b = scorer.score("Was X succeeded by X?", [once, twice], steps)
+    assert a - b >= 0.08
+    # colleagues share any organisation ("on the bench": a court)
+    assert shape_of("Who are X colleagues on the bench?", steps).named(
+        (("sits_on", "out"), ("sits_on", "in")), steps
+    )
+
+
+def test_a_label_names_one_step_and_a_repeated_word_two() -> None:
+    from kgreason.fusion.forms import PathScoreSettings
+    from kgreason.fusion.retrieve.relation_paths import PathScorer, relation_mentions
+
+    steps = {
+        ("maintained_by", "out"): ({"Project"}, {"Person"}),
+        ("maintained_by", "in"): ({"Person"}, {"Project"}),
+        ("depends_on", "out"): ({"Project"}, {"Project"}),
+        ("forked_from", "in"): ({"Project"}, {"Project"}),
+    }
+    # "projects" names the step into the projects, not a further step to other projects
+    scorer = PathScorer(None, PathScoreSettings(hop_penalty=0.08, uncovered_weight=0.1))
+    one, two = (("maintained_by", "in"),), (("maintained_by", "in"), ("depends_on", "out"))
+    a, b = scorer.score("Which projects does X maintain?", [one, two], steps)
+    assert a - b >= 0.08
+    # "a fork of a fork": the same word twice is two mentions
+    assert len(relation_mentions("Which project is a fork of a fork of X?", steps)) == 2

@@ -30,6 +30,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from kgreason.fusion.forms import ORGANISATION_WORDS
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import humanize
 
@@ -43,10 +44,13 @@ _CHILD_NOUNS = frozenset({"child", "children", "son", "daughter", "kid"})
 _CONVERSE = {"parent": "child", "child": "parent", "children": "parent", "mother": "child", "father": "child"}
 
 # What a peer word shares with the peer: the stems a relation's words or the label it reaches may carry.
+# Colleagues share a workplace: an employment relation, or any relation into an organisation ("Hamid's
+# colleagues on the bench": judge -sits_on-> court).
+_WORKPLACE = ("work", "employ", "job", "staff", *sorted(ORGANISATION_WORDS))
 _PEERS: dict[str, tuple[str, ...]] = {
-    "colleague": ("work", "employ", "job", "staff"),
-    "coworker": ("work", "employ", "job", "staff"),
-    "workmate": ("work", "employ", "job", "staff"),
+    "colleague": _WORKPLACE,
+    "coworker": _WORKPLACE,
+    "workmate": _WORKPLACE,
     "sibling": ("parent", "child"),
     "brother": ("parent", "child"),
     "sister": ("parent", "child"),
@@ -133,7 +137,7 @@ class QuestionShape:
         score = 1.0 if self.named(sig, steps) else 0.0
         if self.prepositions and sig and sig[0][1] == "in":
             words = humanize(sig[0][0]).split()
-            if len(words) > 1 and words[-1] in self.prepositions:
+            if len(words) > 1 and (words[-1] in self.prepositions or words[0] in self.prepositions):
                 score += PREPOSITION_CUE
         if self.intermediate:
             _, arrives = steps.get(sig[-1], (set(), set()))

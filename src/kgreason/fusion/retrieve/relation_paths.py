@@ -104,13 +104,16 @@ _ORDER_NOUNS = {
 _GENERIC_LABELS = frozenset({"entity", "node", "thing", "resource", ""})
 
 
-def _label_word(labels: set[str]) -> str:
-    """The readable name of a step end: its label, or up to three ("politician or judge"), when they say
-    something."""
-    words = sorted(w for w in (humanize(lab) for lab in labels) if w not in _GENERIC_LABELS)
-    if not words or len(words) > 3 or len(words) != len(labels):
+def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
+    """The readable name of a step end: its label when there is exactly one that says something, or the
+    one of several that the question names ("politicians born in X": ``born_in`` read backwards reaches
+    politicians and judges)."""
+    if len(labels) > 1:
+        labels = {lab for lab in labels if lab in named}
+    if len(labels) != 1:
         return ""
-    return " or ".join(words)
+    word = humanize(next(iter(labels)))
+    return "" if word in _GENERIC_LABELS else word
 
 
 @functools.lru_cache(maxsize=65536)
@@ -152,7 +155,7 @@ def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
     return " ".join(w for w in (obj, "that", words, subject) if w)
 
 
-def reading_text(sig: Signature, steps: StepLabels | None = None) -> str:
+def reading_text(sig: Signature, steps: StepLabels | None = None, named: Collection[str] = ()) -> str:
     """How a signature reads from its start ``X``, in the direction it is walked.
 
     A step taken against the stored edge is read backwards with a verb form of its own, and the labels of
@@ -172,7 +175,7 @@ def reading_text(sig: Signature, steps: StepLabels | None = None) -> str:
     subject = "X"
     for i, (relation, direction) in enumerate(sig):
         _, arrives = steps.get((relation, direction), (set(), set()))
-        obj = _label_word(arrives)
+        obj = _label_word(arrives, named)
         phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj)
         phrases.append(phrase)
         subject = obj
@@ -370,6 +373,8 @@ def _relation_names(relation: str) -> frozenset[str]:
     for word in raw:
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
+        # "subsidiary of" read backwards is the "parent company": its words name the relation too
+        out.update(w for w in content_words(_CONVERSE.get(word, "")) if w not in _GENERIC_LABELS)
         if word in _AGENT:
             out.add(_stem(_AGENT[word]))
         out.update(_stem(n) for n in _ORDER_NOUNS.get(word, ()))
@@ -403,6 +408,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     names, label_words = _vocabulary(relations, labels)
     mentions: list[Mention] = []
     previous: frozenset[str] = frozenset()
+    last_word = ""
     for word in content_words(masked):
         named: frozenset[str] = frozenset()
         if word in label_words:
@@ -410,9 +416,11 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
                 mentions.append(("label", label_words[word]))
         elif word not in _NOT_RELATION_WORDS and len(word) > 2:
             named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
-            if named and not (named & previous):
+            # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
+            if named and (not (named & previous) or word == last_word):
                 mentions.append(("relation", named))
         previous = named
+        last_word = word
     return mentions
 
 
@@ -426,6 +434,30 @@ def named_twice(mentions: Sequence[Mention], relation: str) -> bool:
     *owns* X"): a round trip along it, out and straight back, is then asked for."""
     named = [r for kind, r in mentions if kind == "relation"]
     return any(relation in a and relation in b for a, b in itertools.pairwise(named))
+
+
+def _surplus(sig: Signature, times_named: Counter[str]) -> int:
+    """Steps along a relation the question names, beyond the number of times it names it: "Was X
+    succeeded by Y?" names ``succeeded`` once, so a second ``succeeded`` step is not named."""
+    used = Counter(r for r, _ in sig)
+    return sum(max(0, n - times_named[r]) for r, n in used.items() if times_named[r])
+
+
+def _label_again(
+    sig: Signature, steps: StepLabels, earned: Collection[tuple[str, str]], times_named: Counter[str]
+) -> int:
+    """Steps that only the label they reach names, when the start or an earlier step already has that
+    label: the question's "projects" names the step into the projects, not a further step to other
+    projects ("Which projects does X look after?": maintained_by, not maintained_by then depends_on; "Who
+    designed the X programming language?": not the languages X was influenced by)."""
+    seen: set[str] = set(steps.get(sig[0], (set(), set()))[0]) if sig else set()
+    again = 0
+    for step in sig:
+        arrives = steps.get(step, (set(), set()))[1]
+        if step in earned and not times_named[step[0]] and arrives and arrives <= seen:
+            again += 1
+        seen |= arrives
+    return again
 
 
 def uncovered_mentions(mentions: Sequence[Mention], sig: Signature, steps: StepLabels | None = None) -> int:
@@ -486,8 +518,10 @@ class PathScorer:
             return []
         steps = steps or {}
         s = self.s
+        mentions = question_mentions(masked, steps) if s.uncovered_weight else []
+        named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
         if self.embedding is not None:
-            raw = self.embedding.score(masked, [reading_text(sig, steps) for sig in sigs])
+            raw = self.embedding.score(masked, [reading_text(sig, steps, named_labels) for sig in sigs])
         else:
             raw = [0.0] * len(sigs)
         # relation words as a coverage (a word the question lacks costs), plus a point for each question
@@ -501,15 +535,17 @@ class PathScorer:
             lexical[i] += len((labels & question) - set(content_words(rel)))
         earned = self.earned(masked, steps, [step for sig in sigs for step in sig])
         shape = shape_of(masked, steps) if s.shape_weight else None
-        mentions = question_mentions(masked, steps) if s.uncovered_weight else []
         out = []
+        times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
         for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
-            unearned = sum(1 for step in sig if step not in earned)
-            round_trips = sum(
-                1
-                for a, b in itertools.pairwise(sig)
-                if a[0] == b[0] and a[1] != b[1] and not named_twice(mentions, a[0])
+            unearned = (
+                sum(1 for step in sig if step not in earned)
+                + _surplus(sig, times_named)
+                + _label_again(sig, steps, earned, times_named)
             )
+            # a round trip the question names twice ("owned by the company that owns X") is allowed
+            # (``named_twice``), but still pays: "X's mentor's mentor" names mentored_by twice too
+            round_trips = sum(1 for a, b in itertools.pairwise(sig) if a[0] == b[0] and a[1] != b[1])
             fit = 0.0
             if shape is not None and not shape.empty:
                 fit = shape.fit(sig, steps)
@@ -547,10 +583,12 @@ class PathScorer:
             self._not_earned = {key: set()}
         words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
+        # a relation a word of the question names (``question_mentions``: kin and agent nouns too)
+        named = {r for kind, rs in question_mentions(masked, steps) if kind == "relation" for r in rs}
         rest = []
         for step in todo:
             stepw = {p for sw in content_words(step_words(step, steps)) for p in paraphrases(sw)}
-            if any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words):
+            if step[0] in named or any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words):
                 cached.add(step)
             else:
                 rest.append(step)

@@ -394,3 +394,16 @@ def test_a_label_names_one_step_and_a_repeated_word_two() -> None:
     assert a - b >= 0.08
     # "a fork of a fork": the same word twice is two mentions
     assert len(relation_mentions("Which project is a fork of a fork of X?", steps)) == 2
+
+
+def test_a_graph_without_labels_has_no_label_to_name_twice() -> None:
+    from collections import Counter
+
+    from kgreason.fusion.retrieve.relation_paths import _label_again
+
+    # every node is an "Entity": a second step into an Entity is not "the same label again"
+    steps = {("works_at", "out"): ({"Entity"}, {"Entity"}), ("located_in", "out"): ({"Entity"}, {"Entity"})}
+    sig = (("works_at", "out"), ("located_in", "out"))
+    assert _label_again(sig, steps, set(sig), Counter()) == 0
+    typed = {("works_at", "out"): ({"Person"}, {"Company"}), ("acquired", "out"): ({"Company"}, {"Company"})}
+    assert _label_again((("works_at", "out"), ("acquired", "out")), typed, set(typed), Counter()) == 1

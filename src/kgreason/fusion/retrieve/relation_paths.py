@@ -450,10 +450,14 @@ def _label_again(
     label: the question's "projects" names the step into the projects, not a further step to other
     projects ("Which projects does X look after?": maintained_by, not maintained_by then depends_on; "Who
     designed the X programming language?": not the languages X was influenced by)."""
-    seen: set[str] = set(steps.get(sig[0], (set(), set()))[0]) if sig else set()
+
+    def specific(labels: set[str]) -> set[str]:  # "Entity" (a graph without labels) names nothing
+        return {lab for lab in labels if humanize(lab) not in _GENERIC_LABELS}
+
+    seen = specific(steps.get(sig[0], (set(), set()))[0]) if sig else set()
     again = 0
     for step in sig:
-        arrives = steps.get(step, (set(), set()))[1]
+        arrives = specific(steps.get(step, (set(), set()))[1])
         if step in earned and not times_named[step[0]] and arrives and arrives <= seen:
             again += 1
         seen |= arrives

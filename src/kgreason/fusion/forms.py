@@ -81,7 +81,7 @@ class PathScoreSettings:
     shape_weight: float = 0.15
     """Added (or subtracted) per path-shape cue the signature fits (or misses): ``path_shapes``."""
     uncovered_weight: float = 0.0
-    """Subtracted per question word naming a relation of the graph that the path does not follow."""
+    """Subtracted per question word naming a relation or label of the graph that the path does not walk."""
 
 
 class ReadingOptions(StrategyOptions):
@@ -105,7 +105,7 @@ class ReadingOptions(StrategyOptions):
     uncovered_weight: float = Field(
         0.1,
         ge=0,
-        description="Subtracted per question word naming a relation of the graph the path does not follow.",
+        description="Subtracted per question word naming a relation or label the path does not walk.",
     )
     type_margin: float = Field(
         0.12, ge=0, description="A path reaching the asked-for type may score this much below the best."

@@ -119,7 +119,11 @@ class Explorer:
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
         self.shape = shape_of(self.masked, steps or {})
         """The path-shape cues of the question, read once (checked for every step back along an edge)."""
-        self.mentions = question_mentions(self.masked, steps or {})
+        self.mentions = (
+            path_scorer.mentions(self.masked, steps or {})
+            if path_scorer is not None
+            else question_mentions(self.masked, steps or {})
+        )
 
     # -- scoring ----------------------------------------------------------------------------------------
     def score(self, signatures: Sequence[Signature]) -> list[float]:

@@ -515,6 +515,15 @@ class PathScorer:
         self._coverage = CoverageScorer(miss_cost)
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
+        self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
+
+    def mentions(self, masked: str, steps: StepLabels) -> list[Mention]:
+        """``question_mentions`` of the question being scored, read once per question (``score`` runs
+        at every hop and level, ``earned`` for every new step)."""
+        key = (masked, id(steps))
+        if self._mentions is None or self._mentions[0] != key:
+            self._mentions = (key, question_mentions(masked, steps))
+        return self._mentions[1]
 
     def score(self, masked: str, sigs: Sequence[Signature], steps: StepLabels | None) -> list[float]:
         """One score per signature, higher is more relevant."""
@@ -522,7 +531,7 @@ class PathScorer:
             return []
         steps = steps or {}
         s = self.s
-        mentions = question_mentions(masked, steps) if s.uncovered_weight else []
+        mentions = self.mentions(masked, steps) if s.uncovered_weight else []
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
         if self.embedding is not None:
             raw = self.embedding.score(masked, [reading_text(sig, steps, named_labels) for sig in sigs])
@@ -588,7 +597,7 @@ class PathScorer:
         words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
         # a relation a word of the question names (``question_mentions``: kin and agent nouns too)
-        named = {r for kind, rs in question_mentions(masked, steps) if kind == "relation" for r in rs}
+        named = {r for kind, rs in self.mentions(masked, steps) if kind == "relation" for r in rs}
         rest = []
         for step in todo:
             stepw = {p for sw in content_words(step_words(step, steps)) for p in paraphrases(sw)}

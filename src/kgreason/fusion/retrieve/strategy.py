@@ -40,7 +40,6 @@ from kgreason.fusion.retrieve.relation_paths import (
     StepLabels,
     humanize,
     named_twice,
-    question_mentions,
     reading_text,
     step_labels,
 )
@@ -149,7 +148,7 @@ class RetrieveStrategy(Strategy):
         # Level by level: every one- and two-step signature is scored; longer ones only extend the best
         # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
         shape = shape_of(masked, steps)
-        mentions = question_mentions(masked, steps)
+        mentions = self.path_scorer.mentions(masked, steps)
         scored: list[tuple[float, Signature]] = []
         level: list[Signature] = [(step,) for step in sorted(first)]
         for depth in range(1, opts.hops + 1):

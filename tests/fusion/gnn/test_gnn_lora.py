@@ -14,10 +14,8 @@ from typing import Any
 import pytest
 
 from kgreason.config import Settings
-from kgreason.graph.loaders import load_file
 from kgreason.graph.memory import MemoryStore
-from kgreason.qa_file import QAItem, read_qa
-from kgreason.reasoning.qa_gen import make_qa
+from kgreason.qa_file import QAItem
 
 pytest.importorskip("torch_geometric")
 pytest.importorskip("transformers")
@@ -28,17 +26,6 @@ import torch
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
 TINY = {"dim": 16, "hidden": 64, "layers": 1, "steps": 2, "lp_batch": 16, "negatives": 4, "batch_size": 32}
-
-
-@pytest.fixture(scope="module")
-def family(tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryStore, Settings, list[QAItem]]:
-    settings = Settings(home=tmp_path_factory.mktemp("lora-home"))
-    store = MemoryStore("family", settings)
-    load_file(store, EXAMPLES / "data" / "family.tsv")
-    store.flush()
-    items = read_qa(EXAMPLES / "qa" / "family_handwritten.jsonl")
-    items += make_qa(store, hops=[1, 2], n=40, seed=0)
-    return store, settings, items
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Four sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Five sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
-transport) and Forge (the software industry: companies, products, open-source projects, languages).
+transport), Forge (the software industry: companies, products, open-source projects, languages) and
+Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -43,19 +44,21 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge")
+SETS = ("atlas", "helix", "quorum", "forge", "cadence")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
     "helix": ("Aldermere", 40),
     "quorum": ("Velmora", 40),
     "forge": ("Lorrin", 40),
+    "cadence": ("Marenza", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
     "helix": {"Aldermere": "City", "2019": "Year", "Tessor Labs": "Company", "Orlen's Syndrome": "Disease"},
     "quorum": {"Caddock": "City", "Caddock Line": "Line", "Caddock Act": "Act", "Tarn Cross": "Station"},
     "forge": {"Halden": "City", "Halden Foundation": "Foundation", "Wren": "Language", "WrenDB": "Project"},
+    "cadence": {"Dovrel": "City", "The Dovrels": "Band", "Dovrel Records": "Label", "Paper Comet": "Album"},
 }
 
 
@@ -272,6 +275,47 @@ def test_forge_traps_are_in_the_graph() -> None:
     # one company worked for, another founded
     assert forge.out["works_for"]["Kit Averill"] == {"Quillon"}
     assert "Kit Averill" in forge.out["founded_by"]["Sparrowhawk"]
+
+
+def test_cadence_traps_are_in_the_graph() -> None:
+    cadence = build_gold.Atlas.of_set("cadence")
+    assert len(cadence.triples) >= 800 and len(cadence.labels) >= 240
+    assert len(cadence.relations) >= 30 and len(set(cadence.labels.values())) >= 16
+    # the containment chain: every studio and venue is in one city, in one region, in one country
+    for place in (n for n, label in cadence.labels.items() if label in ("Studio", "Venue")):
+        (city,) = cadence.out["located_in"][place]
+        (region,) = cadence.out["in_region"][city]
+        (country,) = cadence.out["in_country"][region]
+        assert cadence.labels[country] == "Country"
+    # hubs: the capital, a big label and a busy producer
+    degree = Counter(n for h, _, t in cadence.triples for n in (h, t))
+    assert degree["Marenza"] >= 40 and cadence.out["capital_of"]["Marenza"] == {"Lirenne"}
+    assert len(cadence.into["released_by"]["Northlight Records"]) >= 25
+    assert len(cadence.into["produced_by"]["Lucan Fairweather"]) >= 12
+    # shared surnames, some related, some not
+    people = [n for n, label in cadence.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Dovrel"] == 5 and len([s for s, n in surnames.items() if n >= 4]) >= 4
+    assert cadence.out["parent_of"]["Ansel Dovrel"] == {"Ilse Dovrel", "Teo Dovrel"}
+    assert not cadence.into["parent_of"]["Marit Dovrel"] and not cadence.into["parent_of"]["Bram Dovrel"]
+    assert cadence.out["parent_of"]["Callum Harrowell"] == {"Nadia Harrowell"}
+    assert "Axel Harrowell" not in cadence.out["parent_of"]["Gideon Harrowell"]
+    # one word names nodes of many types; the Dovrel Festival is not in Dovrel, Dovrel Records not either
+    dovrel = {cadence.labels[n] for n in cadence.labels if "Dovrel" in n}
+    assert {"City", "Person", "Band", "Label", "Venue", "Festival", "Award", "School"} <= dovrel
+    assert {"Album", "Song"} <= dovrel
+    assert cadence.out["held_in"]["Dovrel Festival"] == {"Marenza"}
+    assert cadence.out["headquartered_in"]["Dovrel Records"] == {"Tolvane"}
+    assert cadence.out["located_in"]["Dovrel Hall"] == {"Marenza"}
+    # similar names of different types: the album Paper Comet is not by the band Paper Comets
+    assert cadence.labels["Paper Comets"] == "Band" and cadence.labels["Paper Comet"] == "Album"
+    assert cadence.out["recorded_by"]["Paper Comet"] == {"The Ferrymen"}
+    # a teacher is not the parent: Helena Mercadel studied under Valentin Roche, not her father
+    assert cadence.out["studied_under"]["Helena Mercadel"] == {"Valentin Roche"}
+    assert cadence.into["parent_of"]["Helena Mercadel"] == {"Oren Mercadel"}
+    # one band played in, other bands' albums produced
+    assert cadence.out["member_of"]["Lucan Fairweather"] == {"Tidewater"}
+    assert "Lucan Fairweather" in cadence.out["produced_by"]["Static Bloom"]
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

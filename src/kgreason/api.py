@@ -281,15 +281,20 @@ class Graph:
             llm_options=llm_options,
         )
 
-    def make_qa(self, *, hops: Sequence[int] = (1, 2), n: int = 100, seed: int = 0) -> list[QAItem]:
+    def make_qa(
+        self, *, hops: Sequence[int] = (1, 2), n: int = 100, seed: int = 0, inverse: float = 0.0
+    ) -> list[QAItem]:
         """Templated questions with complete gold answer sets, generated from this graph.
 
-        The same as ``kgr eval make-qa``: ``n`` questions shared among the hop counts in ``hops``.
-        Use them to train the ``gnn`` strategy (``train_qa``) or to evaluate (``Engine.eval``).
+        The same as ``kgr eval make-qa``: ``n`` questions shared among the hop counts in ``hops``;
+        ``inverse`` is the probability that a step reads its edge backwards ("Which films did X direct?"
+        over ``film -directed_by-> person``), 0 by default. Use them to train the ``gnn`` strategy
+        (``train_qa``; ``inverse=0.5`` teaches it questions that read relations backwards) or to evaluate
+        (``Engine.eval``).
         """
         from kgreason.reasoning.qa_gen import make_qa
 
-        return make_qa(self.store, hops=hops, n=n, seed=seed)
+        return make_qa(self.store, hops=hops, n=n, seed=seed, inverse=inverse)
 
     def train_qa(
         self,

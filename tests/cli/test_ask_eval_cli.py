@@ -47,6 +47,24 @@ def test_ask_errors(tmp_path: Path) -> None:
     assert r.returncode == 2 and "hopz" in r.stderr
 
 
+def test_make_qa_inverse_reads_edges_backwards(tmp_path: Path) -> None:
+    """``--inverse 1`` walks every step against its edge, the same questions as ``Graph.make_qa``."""
+    import kgreason
+
+    home = tmp_path / "home"
+    kgr("graph", "load", str(FAMILY), "-g", "fam", home=home)
+    qa = tmp_path / "qa.jsonl"
+    args = ("eval", "make-qa", "-g", "fam", "--hops", "1", "--n", "6", "--seed", "2", "--inverse", "1")
+    r = kgr(*args, "-o", str(qa), home=home)
+    assert r.returncode == 0, r.stderr
+    items = [json.loads(line) for line in qa.read_text().splitlines()]
+    assert items and all(i["directions"] == ["in"] for i in items)
+    api = kgreason.open_graph("fam", home=home).make_qa(hops=[1], n=6, seed=2, inverse=1.0)
+    assert [i.to_dict() for i in api] == items
+    r = kgr("eval", "make-qa", "-g", "fam", "--inverse", "1.5", home=home)
+    assert r.returncode == 2 and "--inverse" in r.stderr
+
+
 def test_make_qa_and_eval_contract(tmp_path: Path) -> None:
     home = tmp_path / "home"
     kgr("graph", "load", str(FAMILY), "-g", "fam", home=home)

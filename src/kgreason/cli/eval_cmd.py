@@ -129,6 +129,13 @@ def make_qa_cmd(
     hops: str = typer.Option("1-3", "--hops", help="Hop counts: a range 1-3 or a list 1,2."),
     n: int = typer.Option(100, "--n", min=1, help="Number of questions."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same questions)."),
+    inverse: float = typer.Option(
+        0.0,
+        "--inverse",
+        min=0.0,
+        max=1.0,
+        help="Probability that a step reads its edge backwards ('Which films did X direct?').",
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output JSONL (default: stdout)."),
 ) -> None:
     """Write templated multi-hop questions with gold answer sets from any graph."""
@@ -137,7 +144,7 @@ def make_qa_cmd(
 
     target = existing_store(graph, store, settings())
     hop_counts = parse_hops(hops)
-    items = make_qa(target, hops=hop_counts, n=n, seed=seed)
+    items = make_qa(target, hops=hop_counts, n=n, seed=seed, inverse=inverse)
     if out is None:
         for item in items:
             sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")

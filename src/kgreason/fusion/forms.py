@@ -361,18 +361,22 @@ def _constraint(
     type_ok: TypeCheck | None,
     s: FormSettings,
 ) -> Resolution | None:
-    # Shortest first: a pair of one-step readings that meet beats any longer pair (a longer reading
-    # reaches more nodes, so it meets more easily, not more rightly).
+    # Fewest unnamed steps first, then shortest: a pair of one-step readings that meet beats any longer
+    # pair (a longer reading reaches more nodes, so it meets more easily, not more rightly), unless the
+    # shorter one walks a step the question does not name ("members of X born in Y", Y a province: born
+    # in its cities, not in its capital).
     best: tuple[float, Reading, Reading, list[str]] | None = None
     pairs: list[tuple[Reading, Reading, str, str]] = []
     for i, a in enumerate(anchors):
         for b in anchors[i + 1 :]:
             ra, rb = _pairable(readings[a], s), _pairable(readings[b], s)
             pairs.extend((x, y, a, b) for x in ra for y in rb)
-    for x, y, a, b in sorted(pairs, key=lambda t: len(t[0].signature) + len(t[1].signature)):
-        if best is not None and len(x.signature) + len(y.signature) > len(best[1].signature) + len(
-            best[2].signature
-        ):
+
+    def cost(x: Reading, y: Reading) -> tuple[int, int]:
+        return x.unearned + y.unearned, len(x.signature) + len(y.signature)
+
+    for x, y, a, b in sorted(pairs, key=lambda t: cost(t[0], t[1])):
+        if best is not None and cost(x, y) > cost(best[1], best[2]):
             break
         meet = [e for e in x.ends if e in y.ends and e not in (a, b)]
         if type_ok is not None and meet:
@@ -441,6 +445,8 @@ def _yes_no(
     # "yes" when a reading from one named entity, close enough to its best, reaches the other.
     # "Close" is measured from the best reading of any named entity: a reading that only reaches the
     # other entity through relations the question never names scores far below the one it does name.
+    # Nor may it walk more unnamed steps than its entity's best reading ("Is X based in Y?": not through
+    # a subsidiary of X that is).
     reaching: list[tuple[float, Reading, str]] = []
     options = []
     best_any = max(readings[a][0].score for a in anchors)
@@ -449,10 +455,11 @@ def _yes_no(
             if target == subject:
                 continue
             options.append((readings[subject][0].score, subject, target))
+            first = readings[subject][0]
             for r in readings[subject]:
                 if best_any - r.score > s.yes_margin:
                     break
-                if target in r.ends:
+                if target in r.ends and r.unearned <= first.unearned:
                     reaching.append((r.score, r, target))
                     break
     if reaching:

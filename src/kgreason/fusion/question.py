@@ -84,17 +84,23 @@ def _singular(word: str) -> str:
         return w[:-2]
     if w.endswith("ses") and len(w) > 4:
         return w[:-1]  # cases, houses, courses (classes, buses: above and rare)
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+    if (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3) or _acronym_plural(w):
         return w[:-1]
     return w
 
 
+def _acronym_plural(w: str) -> bool:
+    """An acronym with a plural s, written "MPs", "CDs" (two consonants first: not "his", "was")."""
+    return len(w) == 3 and w.endswith("s") and not any(c in "aeiouy" for c in w[:2])
+
+
 def _is_plural(word: str) -> bool:
     w = word.lower()
-    return (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3) or w in {
-        "people",
-        "children",
-    }
+    return (
+        (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3)
+        or _acronym_plural(w)
+        or w in {"people", "children"}
+    )
 
 
 def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] = ()) -> QuestionAnalysis:
@@ -151,11 +157,13 @@ def _head_word(words: Sequence[str]) -> str:
             following = words[i + 1 : i + 4]
             if w == "many":
                 # "how many court cases / railway stations / Hearth Party members": the head of a counted
-                # noun phrase is its first plural word, not a modifier before it
+                # noun phrase is its first plural word, not a modifier before it; a plural first word is
+                # the head unless a plural follows it ("how many MPs represent ...", "news outlets")
                 for j, nxt in enumerate(following):
                     if nxt in _AUX:
                         break
-                    if j and _is_plural(nxt):
+                    after = following[j + 1] if j + 1 < len(following) else ""
+                    if _is_plural(nxt) and (j or not _is_plural(after)):
                         return nxt
             for nxt in following:
                 if nxt in _WH and nxt not in ("which", "what", "name", "list"):
@@ -178,8 +186,19 @@ _RELATIVE_PERSON = re.compile(
 _NOT_NOUN = frozenset("of in on at to for from by with and or that who whom whose x".split())
 
 
+_STRANDED = frozenset("on in at of from to with for by about into under".split())
+
+
 def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
     head = _head_word(words)
+    if head and len(words) > 3 and words[-1] in _STRANDED and words[0] in ("what", "which"):
+        # "What are the products developed by X built *on*?": the noun after "what are the" is the subject
+        # and "what" the object of the stranded preposition, so the noun is not the answer's type
+        # ("Which city was X born in?" keeps it: the noun follows the wh-word; so does "What is the
+        # language X is written in?": a clause with a verb of its own says what the noun is)
+        at = words.index(head)
+        if words[1] in _AUX and at > 1 and not any(w in _AUX for w in words[at + 1 :]):
+            return "", False
     if head and head not in ("did", "does", "do"):
         if head in ("people", "persons", "someone", "person") or _RELATIVE_PERSON.match(head):
             return "person", True
@@ -207,6 +226,32 @@ def mask_question(question: str, mentions: Sequence[str]) -> str:
     for mention in sorted((m for m in dict.fromkeys(mentions) if m), key=len, reverse=True):
         masked = _mention_pattern(mention).sub("X", masked)
     return masked
+
+
+def drop_own_type(masked: str, labels: Sequence[str]) -> str:
+    """The masked question without the words after ``X`` that name X's own type: "Who designed the X
+    programming language?" asks who designed X, not about languages (X is one), so its relation paths are
+    scored against "Who designed the X?"; "in the province of X" reads "in X". ``labels``: the named
+    entity's labels; one lower-case modifier may stand between ("programming").
+
+    >>> drop_own_type("Who designed the X programming language?", ["Language"])
+    'Who designed the X?'
+    >>> drop_own_type("Which languages influenced X?", ["Language"])
+    'Which languages influenced X?'
+    >>> drop_own_type("How many cities are there in the province of X?", ["Province"])
+    'How many cities are there in X?'
+    """
+    from kgreason.fusion.relation_words import humanize
+
+    heads = {_singular(words[-1]) for lab in labels if (words := humanize(lab).split())}
+    heads -= {"entity", "node", "thing", "resource"}
+    if not heads:
+        return masked
+    alternatives = "|".join(sorted(re.escape(h) for h in heads))
+    modifier = r"(?:\s+(?!(?:a|an|the|and|or|of|in|is|as|to|by|with|for|its|their)\b)[a-z][a-z-]*)?"
+    masked = re.sub(rf"\bX{modifier}\s+(?:{alternatives})s?\b", "X", masked)
+    # "in the province of X" (X is the province): "in X"
+    return re.sub(rf"\b(?:the\s+)?(?:{alternatives})\s+of\s+X\b", "X", masked)
 
 
 def _mention_pattern(mention: str) -> re.Pattern[str]:

@@ -19,37 +19,72 @@ def humanize(relation: str) -> str:
     return " ".join(w.lower() for w in _SPLIT.split(tail) if w)
 
 
-# Verbs and nouns people use for the relations knowledge graphs most often store, by stem (the crude
-# stems of ``relation_paths.content_words``): a question says "works at" where the graph says
-# ``employed_by``, "wrote" where it says ``author``. Symmetric: each group is a set of interchangeable stems.
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude stem of one lower-case word, the same for its common forms: one suffix of -ing, -ed, -es,
+    -s goes ("cities" -> "citi", "based" -> "bas"; not the -s of "class", "status", "analysis"), then
+    final -e's ("language", "languages" -> "languag") and a final -y ("city" -> "citi", "played" ->
+    "plai").
+
+    Every word matcher of path scoring compares these stems, so a question's "cities" names the ``City``
+    label and its "languages" the ``Language`` label.
+
+    >>> [stem(w) for w in ("cities", "city", "languages", "language", "studied", "study", "class")]
+    ['citi', 'citi', 'languag', 'languag', 'studi', 'studi', 'class']
+    >>> {stem(w) for w in ("employ", "employed", "employs", "employee", "employees")}
+    {'emploi'}
+    """
+    w = word
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix != "s" or not w.endswith(("ss", "us", "is")):
+                w = w[: -len(suffix)]
+            break
+    while len(w) >= 4 and w.endswith("e"):  # "employee", "employees" -> "employ"
+        w = w[:-1]
+    if len(w) >= 4 and w.endswith("y"):  # then "emploi", as "employ", "employed"
+        return w[:-1] + "i"
+    return w
+
+
+def stems(words: str) -> frozenset[str]:
+    """The stems of the space-separated ``words`` (tables of words are written as words, compared as
+    stems)."""
+    return frozenset(stem(w) for w in words.split())
+
+
+# Verbs and nouns people use for the relations knowledge graphs most often store (compared as ``stem``s):
+# a question says "works at" where the graph says ``employed_by``, "wrote" where it says ``author``.
+# Symmetric: each group is a set of interchangeable words.
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
-    frozenset(group.split())
+    stems(group)
     for group in (
         "work employ employer employee job staff",
-        "found founder establish start creat",
+        "found founder establish start create",
         "born birth birthplace native",
-        "live resid home",
-        "writ wrote written author pen penn",
+        "live reside resident residence home",
+        "write wrote written author pen penned",
         "direct director helm",
-        "marri marry spouse wife husband partner",
-        "stud student attend alumn graduat",
+        "married marry spouse wife husband partner",
+        "study student attend alumni alumnus graduate",
         "play player member",
         "sponsor fund back",
         "lead led leader",
-        "award win won winner receiv",
-        "presid president chief chair chairman chairwoman speaker",
+        "award win won winner receive",
+        "preside president chief chair chairman chairwoman speaker",
         "represent mp deputy seat",
-        "stop serv call",
-        "operat run organis organiz",
-        "giv give gave given",
+        "stop serve call",
+        "operate run organise organize",
+        "give gave given",
         "maintain maintainer look",
-        "produc producer make made",
-        "publish publisher releas",
-        "locat situat",
+        "produce producer make made",
+        "publish publisher release",
+        "locate situate",
         "base headquarter",
-        "coach train manag",
+        "coach train manage",
+        "teach taught teacher tutor",
         "sign label",
-        "supervis supervisor advis adviser advisor doctoral doctorate phd mentor student",
+        "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
     )
 )
 

@@ -24,8 +24,8 @@ from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
-from kgreason.fusion.question import mask_question
-from kgreason.fusion.retrieve.path_shapes import shape_of
+from kgreason.fusion.question import drop_own_type, mask_question
+from kgreason.fusion.retrieve.path_shapes import shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -117,8 +117,17 @@ class Explorer:
         self.path_scorer = path_scorer
         self.seeds = tuple(ctx.seeds if seeds is None else seeds)
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        if len(self.seeds) == 1:
+            node = ctx.store.get_nodes([self.seeds[0].node_id]).get(self.seeds[0].node_id)
+            self.masked = drop_own_type(self.masked, node.labels if node is not None else ())
         self.shape = shape_of(self.masked, steps or {})
         """The path-shape cues of the question, read once (checked for every step back along an edge)."""
+        # the voice around each entity (``path_shapes.voice``); a first step counts only where every
+        # entity's voice agrees on it, as the beam walks from all of them at once
+        cues = [voice(ctx.question, s.mention, steps or {}) for s in self.seeds if s.mention]
+        self.first = (
+            {st: v for st, v in cues[0].items() if all(c.get(st) == v for c in cues[1:])} if cues else {}
+        )
         self.mentions = (
             path_scorer.mentions(self.masked, steps or {})
             if path_scorer is not None
@@ -131,7 +140,7 @@ class Explorer:
         if not signatures:
             return []
         if self.path_scorer is not None:
-            return self.path_scorer.score(self.masked, signatures, self.steps)
+            return self.path_scorer.score(self.masked, signatures, self.steps, self.first)
         texts = [reading_text(sig, self.steps) for sig in signatures]
         totals = [0.0] * len(texts)
         for scorer, weight in self.scorers:

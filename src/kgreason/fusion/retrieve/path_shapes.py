@@ -12,6 +12,11 @@ members; the words say which. ``QuestionShape`` reads three such cues from the m
   relation and straight back, through the thing the words name ("band", "work", "parent", "paper");
 - an *intermediate* label: the question names a node type that is not what it asks for ("Who works at
   the *company* that sponsors X?"): a path that stops at that type is one hop short;
+- the *voice* around a named entity: "languages influenced *by X*" makes X the agent of the verb, "*X was*
+  influenced *by* ..." its patient; a first step along the relation the verb names is read the way that says
+  (``voice``: an ``influenced_by`` edge backwards into the agent, an active ``owns`` edge forwards out of it),
+  a whole cue for it and against the other reading. Masking the entities hides this ("Was X influenced by
+  X?" reads the same both ways), so the cue is read from the question itself and the entity's mention;
 - the *preposition* before a named entity ("universities *in* X", "the capital *of* X"): a first step
   read backwards into X along a relation that ends in that preposition (``located_in``, ``capital_of``)
   agrees with it, a weaker cue (``PREPOSITION_CUE`` of one) that breaks near ties between relations the
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 
 from kgreason.fusion.forms import ORGANISATION_WORDS
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import humanize
+from kgreason.fusion.relation_words import humanize, paraphrases, stem, stems
 
 Step = tuple[str, str]
 StepLabels = dict[Step, tuple[set[str], set[str]]]
@@ -47,7 +52,7 @@ _CONVERSE = {"parent": "child", "child": "parent", "children": "parent", "mother
 # Colleagues share a workplace: an employment relation, or any relation into an organisation ("Hamid's
 # colleagues on the bench": judge -sits_on-> court).
 _WORKPLACE = ("work", "employ", "job", "staff", *sorted(ORGANISATION_WORDS))
-_PEERS: dict[str, tuple[str, ...]] = {
+_PEER_WORDS: dict[str, tuple[str, ...]] = {
     "colleague": _WORKPLACE,
     "coworker": _WORKPLACE,
     "workmate": _WORKPLACE,
@@ -64,6 +69,7 @@ _PEERS: dict[str, tuple[str, ...]] = {
     "housemate": ("house", "live", "resid"),
     "flatmate": ("flat", "live", "resid"),
 }
+_PEERS = {word: tuple(dict.fromkeys(map(stem, bases))) for word, bases in _PEER_WORDS.items()}
 
 
 def _singular(word: str) -> str:
@@ -71,14 +77,7 @@ def _singular(word: str) -> str:
 
 
 def _stems(text: str) -> list[str]:
-    out = []
-    for w in _TOKEN.findall(text.lower()):
-        for suffix in ("ing", "ed", "es", "s"):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-                w = w[: -len(suffix)]
-                break
-        out.append(w)
-    return out
+    return [stem(w) for w in _TOKEN.findall(text.lower())]
 
 
 def step_noun(step: Step) -> str:
@@ -112,10 +111,19 @@ class QuestionShape:
     """Label words (lower case, singular) the question names but does not ask for."""
     prepositions: frozenset[str] = frozenset()
     """The prepositions right before a named entity ("in X", "of the X")."""
+    inside: bool = False
+    """Whether "in" or "within" stands right before a named entity, even where a relation's word
+    holds it ("born in X"): a place's contents may be asked for through a containment step."""
 
     @property
     def empty(self) -> bool:
-        return self.repeat is None and not self.peers and not self.intermediate and not self.prepositions
+        return (
+            self.repeat is None
+            and not self.peers
+            and not self.intermediate
+            and not self.prepositions
+            and not self.inside
+        )
 
     def named(self, sig: tuple[Step, ...], steps: StepLabels) -> bool:
         """Whether a repeat or peer word names this signature's whole shape (so its hops, and its round
@@ -135,7 +143,9 @@ class QuestionShape:
         intermediate label, ``PREPOSITION_CUE`` when its first step agrees with the preposition before the
         entity, 0 otherwise."""
         score = 1.0 if self.named(sig, steps) else 0.0
-        if self.prepositions and sig and sig[0][1] == "in":
+        if self.inside and sig and containment(sig[0], steps, sig[1] if len(sig) > 1 else None):
+            score += CONTAINMENT_CUE
+        elif self.prepositions and sig and sig[0][1] == "in":
             words = humanize(sig[0][0]).split()
             if len(words) > 1 and (words[-1] in self.prepositions or words[0] in self.prepositions):
                 score += PREPOSITION_CUE
@@ -146,10 +156,37 @@ class QuestionShape:
         return score
 
 
+_INSIDE = frozenset({"in", "within", "inside", "across", "throughout"})
+_CONTAINMENT = (("in",), ("within",), ("inside",), ("located", "in"), ("part", "of"), ("situated", "in"))
+
+
+def contains(relation: str) -> bool:
+    """Whether ``relation`` says one place is inside another ("in country", ``located_in``, ``part_of``)."""
+    words = tuple(humanize(relation).split())
+    return any(words[: len(head)] == head for head in _CONTAINMENT)
+
+
+def containment(step: Step, steps: StepLabels, then: Step | None = None) -> bool:
+    """Whether ``step``, read backwards into a place, is a containment step ("city in country",
+    ``located_in``, ``part_of``) that the question's "in X" asks for: alone ("Which cities are in X?"),
+    or as the bridge to a next step that cannot start at X itself ("people born in X" when X is a country
+    and ``born_in`` reaches cities: through X's cities; when X is a city, ``born_in`` needs no bridge)."""
+    if step[1] != "in" or not contains(step[0]):
+        return False
+    if then is None:
+        return True
+    starts = steps.get(step, (set(), set()))[0]
+    then_starts = steps.get(then, (set(), set()))[0]
+    return bool(starts) and not (starts & then_starts)
+
+
 _DETERMINERS = frozenset("the a an that this its their his her whose".split())
-_NOT_BASES = frozenset("what which where when whom whose have does with there their that this".split())
+_NOT_BASES = stems("what which where when whom whose have does with there their that this")
 _PREPOSITIONS = frozenset("in of by for from to at with on into under near".split())
 PREPOSITION_CUE = 0.3
+CONTAINMENT_CUE = 2.0
+"""What "in X" counts for a containment step into X, in cues: sentence embeddings read "How many cities
+are there in X?" closer to "X's capital city" than to "city in country X" by ~0.15, more than one cue."""
 """What a preposition agreeing with a path's first step counts for, as a fraction of one cue."""
 
 
@@ -201,7 +238,7 @@ def question_shape(
         if word in _PEERS:
             peers.append(_PEERS[word])
         elif word.endswith("mate") and len(word) > 6:
-            peers.append((word[:-4],))
+            peers.append((stem(word[:-4]),))
         elif word.startswith("co") and len(word) > 6:
             # "co-authored" (joined from "co", "authored"), "coauthors": a relation's word after "co"
             rest = _stems(word[2:])[0]
@@ -221,12 +258,14 @@ def question_shape(
             if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):
                 intermediate.add(label.lower())
     prepositions = set()
+    inside = False
     for i, tok in enumerate(tokens):
         if tok != "x" or i == 0:
             continue
         j = i - 1
         if tokens[j] in ("the", "a", "an") and j > 0:
             j -= 1
+        inside = inside or tokens[j] in _INSIDE
         if tokens[j] in _PREPOSITIONS and not (j > 0 and _stems(tokens[j - 1])[0] in relation_words):
             prepositions.add(tokens[j])
     if "with" in prepositions:
@@ -235,7 +274,7 @@ def question_shape(
         if bases:
             peers.append(bases)
     return QuestionShape(
-        repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate), frozenset(prepositions)
+        repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate), frozenset(prepositions), inside
     )
 
 
@@ -244,3 +283,68 @@ def shape_of(masked: str, steps: StepLabels) -> QuestionShape:
     labels = frozenset(humanize(lab) for _, arrives in steps.values() for lab in arrives)
     words = frozenset(w for relation, _ in steps for w in _stems(humanize(relation)))
     return question_shape(masked, labels, words - _PREPOSITIONS)
+
+
+_BE = frozenset("is are was were be been being has have had get gets got also not ever".split())
+_DO = frozenset("did does do has have had will would can could".split())
+_NOT_VERB = frozenset("of in on at to for from with about and or that which who whom whose what".split())
+
+
+def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
+    """+1 for each first step from the entity ``mention`` that reads the verb around it the way its voice
+    says, -1 for the opposite reading ({} when no verb stands next to the mention).
+
+    X is the agent of "<verb> by X" and of "did X <verb>": a relation stored passive (``influenced_by``)
+    is read backwards into X, one stored active (``owns``, ``influences``) forwards out of it; "X (was)
+    <verb> by" and "<verb> X" make X the patient, the other way round. Only relations whose verb the
+    question's verb names count.
+
+    >>> steps = {("influenced_by", "out"): (set(), set()), ("influenced_by", "in"): (set(), set())}
+    >>> voice("Which languages were influenced by Corvid?", "Corvid", steps)[("influenced_by", "in")]
+    1.0
+    >>> voice("Was Corvid influenced by Ember?", "Corvid", steps)[("influenced_by", "in")]
+    -1.0
+    >>> voice("What bands did Corvid influence?", "Corvid", steps)[("influenced_by", "in")]
+    1.0
+    >>> voice("Which bands influenced Corvid?", "Corvid", steps)[("influenced_by", "in")]
+    -1.0
+    """
+    tokens = _TOKEN.findall(question.lower())
+    words = _TOKEN.findall(mention.lower())
+    n = len(words)
+    at = next((i for i in range(len(tokens) - n + 1) if n and tokens[i : i + n] == words), None)
+    if at is None or words[-1] == "s" or tokens[at + n : at + n + 1] == ["s"]:
+        return {}  # "by X's children": the verb's argument is X's children, not X
+    j = at - 1
+    while j > 0 and tokens[j] in ("the", "a", "an"):
+        j -= 1
+    k = at + n
+    while k < len(tokens) and tokens[k] in _BE:
+        k += 1
+    if j >= 1 and tokens[j] == "by":
+        verb, agent = tokens[j - 1], True  # "influenced by X"
+    elif k + 1 < len(tokens) and tokens[k + 1] == "by":
+        verb, agent = tokens[k], False  # "X was influenced by"
+    elif at >= 1 and tokens[at - 1] in _DO and k == at + n and k < len(tokens):
+        verb, agent = tokens[k], True  # "What bands did X influence?"
+    elif j >= 0 and at >= 1 and tokens[j] not in _BE and tokens[j] not in _NOT_VERB:
+        verb, agent = tokens[j], False  # "the band that influenced X"
+    else:
+        return {}
+    if verb in _PREPOSITIONS or verb in _DETERMINERS or verb in _BE:
+        return {}
+    names = paraphrases(stem(verb))
+    out: dict[Step, float] = {}
+    for relation, direction in steps:
+        rel = humanize(relation).split()
+        if len(rel) >= 2 and rel[-1] == "by":
+            passive = True
+        elif len(rel) == 1 and rel[0].endswith(("s", "ed")):
+            passive = False
+        else:
+            continue
+        if stem(rel[0]) not in names:
+            continue
+        agrees = ("in" if passive else "out") if agent else ("out" if passive else "in")
+        out[(relation, direction)] = 1.0 if direction == agrees else -1.0
+    return out

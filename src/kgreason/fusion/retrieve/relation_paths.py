@@ -12,15 +12,16 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.relation_words import humanize as humanize
-from kgreason.fusion.relation_words import paraphrases
-from kgreason.fusion.retrieve.path_shapes import shape_of
+from kgreason.fusion.relation_words import paraphrases, stems
+from kgreason.fusion.relation_words import stem as _stem
+from kgreason.fusion.retrieve.path_shapes import contains, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -102,6 +103,7 @@ _ORDER_NOUNS = {
     "replaces": ("predecessor", "successor"),
 }
 _GENERIC_LABELS = frozenset({"entity", "node", "thing", "resource", ""})
+_GENERIC_STEMS = frozenset(map(_stem, _GENERIC_LABELS))
 
 
 def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
@@ -116,13 +118,37 @@ def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
     return "" if word in _GENERIC_LABELS else word
 
 
+# Relations whose object and subject people call by a role noun the relation's words do not contain:
+# ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
+_ROLE_NOUNS = {
+    "studied under": ("teacher tutor", "pupil student protege"),
+    "trained under": ("teacher trainer", "pupil trainee"),
+    "apprenticed to": ("master teacher", "apprentice pupil"),
+    "taught": ("pupil student", "teacher tutor"),
+    "teaches": ("pupil student", "teacher tutor"),
+}
+
+
 @functools.lru_cache(maxsize=65536)
 def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
+    plain = _plain_phrase(relation, direction, subject, obj)
+    role = _ROLE_NOUNS.get(humanize(relation))
+    if role is None:
+        return plain
+    # "X studied under person (X's teacher)"; backwards "person studied under X (X's pupil)"
+    owner = f"{subject}'s" if subject else "its"
+    return f"{plain} ({owner} {role[0 if direction == 'out' else 1].split()[0]})"
+
+
+def _plain_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
     words = humanize(relation)
     parts = words.split()
     owner = f"{subject}'s" if subject else "its"
     if parts and parts[-1] == "of" and len(parts) > 1:
         noun = " ".join(parts[:-1])
+        if direction == "in" and noun == "part":
+            # "district part of region" read from the region: "district part of X", not "X's part"
+            return " ".join(w for w in (obj, words, subject) if w)
         if direction == "in":
             # "p parent of c" read from c: "c's parent"; "city capital of country" from the country
             return " ".join(w for w in (owner, noun, obj) if w)
@@ -151,8 +177,17 @@ def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
     if parts and parts[-1] == "by" and len(parts) > 1:
         # "film directed by person" read from the person: "person directed film"
         return " ".join(w for w in (subject, " ".join(parts[:-1]), obj) if w)
+    if parts and (parts[0] in _PARTICIPLE_HEADS or parts[0].endswith("ed")):
+        # "person born in city" read from the city: "person born in X"; "city in country": "city in
+        # country X" (a participle or a preposition reads as it stands, without "that")
+        return " ".join(w for w in (obj, words, subject) if w)
     # "company employs person" read from the person: "company that employs person"
     return " ".join(w for w in (obj, "that", words, subject) if w)
+
+
+_PARTICIPLE_HEADS = frozenset(
+    "in at on within inside near under born held built made written known run led part".split()
+)
 
 
 def reading_text(sig: Signature, steps: StepLabels | None = None, named: Collection[str] = ()) -> str:
@@ -192,13 +227,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     "the a an of is are was were who what which where when whose did does do in on to for by".split()
 )
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def content_words(text: str, *, skip: Collection[str] = ()) -> list[str]:
@@ -348,9 +376,9 @@ class EmbeddingScorer:
 
 
 _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
-_NOT_RELATION_WORDS = frozenset(
+_NOT_RELATION_WORDS = stems(
     "x from with about into onto over under after before than how many much name list tell count give "
-    "there have has had also other same".split()
+    "there have has had also other same"
 )
 
 
@@ -370,11 +398,12 @@ def _relation_names(relation: str) -> frozenset[str]:
     noun of a ``<verb>ed_by`` relation ("supervised by": supervisor)."""
     raw = humanize(relation).split()
     out = set(content_words(" ".join(raw)))
+    out.update(content_words(" ".join(_ROLE_NOUNS.get(" ".join(raw), ()))))
     for word in raw:
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
         # "subsidiary of" read backwards is the "parent company": its words name the relation too
-        out.update(w for w in content_words(_CONVERSE.get(word, "")) if w not in _GENERIC_LABELS)
+        out.update(w for w in content_words(_CONVERSE.get(word, "")) if w not in _GENERIC_STEMS)
         if word in _AGENT:
             out.add(_stem(_AGENT[word]))
         out.update(_stem(n) for n in _ORDER_NOUNS.get(word, ()))
@@ -390,7 +419,7 @@ def _vocabulary(
     by_word: dict[str, set[str]] = {}
     for label in labels:
         for word in content_words(humanize(label)):
-            if word not in _GENERIC_LABELS:
+            if word not in _GENERIC_STEMS:
                 by_word.setdefault(word, set()).add(label)
     return names, {w: frozenset(labs) for w, labs in by_word.items()}
 
@@ -436,11 +465,27 @@ def named_twice(mentions: Sequence[Mention], relation: str) -> bool:
     return any(relation in a and relation in b for a, b in itertools.pairwise(named))
 
 
-def _surplus(sig: Signature, times_named: Counter[str]) -> int:
-    """Steps along a relation the question names, beyond the number of times it names it: "Was X
-    succeeded by Y?" names ``succeeded`` once, so a second ``succeeded`` step is not named."""
-    used = Counter(r for r, _ in sig)
-    return sum(max(0, n - times_named[r]) for r, n in used.items() if times_named[r])
+def _named_steps(sig: Signature, mentions: Sequence[Mention]) -> tuple[set[int], int]:
+    """The steps a relation mention of the question names (each mention names one step), and the surplus:
+    steps along a named relation beyond the mentions that name it. "Was X succeeded by Y?" names
+    ``succeeded`` once, so a second ``succeeded`` step is not named; "Where is the company that acquired X
+    headquartered?" names ``headquartered_in`` and its paraphrase ``based_in`` with one word, so it does
+    not name the round trip out along one and back along the other."""
+    named = [rs for kind, rs in mentions if kind == "relation"]
+    free = [True] * len(named)
+    matched: set[int] = set()
+    extra = 0
+    for i, (relation, _) in enumerate(sig):
+        options = [k for k, rs in enumerate(named) if relation in rs]
+        if not options:
+            continue
+        unused = [k for k in options if free[k]]
+        if unused:
+            free[min(unused, key=lambda k: len(named[k]))] = False
+            matched.add(i)
+        else:
+            extra += 1
+    return matched, extra
 
 
 def _label_again(
@@ -516,6 +561,7 @@ class PathScorer:
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
+        self._bonus: dict[tuple[str, str], float] = {}
 
     def mentions(self, masked: str, steps: StepLabels) -> list[Mention]:
         """``question_mentions`` of the question being scored, read once per question (``score`` runs
@@ -525,8 +571,25 @@ class PathScorer:
             self._mentions = (key, question_mentions(masked, steps))
         return self._mentions[1]
 
-    def score(self, masked: str, sigs: Sequence[Signature], steps: StepLabels | None) -> list[float]:
-        """One score per signature, higher is more relevant."""
+    def _named_bonus(self, masked: str, relation: str) -> float:
+        """What a relation a mention names lacks of one covered word, by its own words' coverage."""
+        key = (masked, relation)
+        if key not in self._bonus:
+            if len(self._bonus) > 4096:
+                self._bonus.clear()
+            self._bonus[key] = max(0.0, 1.0 - self._coverage.score(masked, [humanize(relation)])[0])
+        return self._bonus[key]
+
+    def score(
+        self,
+        masked: str,
+        sigs: Sequence[Signature],
+        steps: StepLabels | None,
+        first: Mapping[tuple[str, str], float] | None = None,
+    ) -> list[float]:
+        """One score per signature, higher is more relevant; ``first`` holds cues (in units of
+        ``shape_weight``) for the step a signature starts with, read around the anchor's mention
+        (``path_shapes.voice``)."""
         if not sigs:
             return []
         steps = steps or {}
@@ -539,9 +602,14 @@ class PathScorer:
             raw = [0.0] * len(sigs)
         # relation words as a coverage (a word the question lacks costs), plus a point for each question
         # word only a label on the path names ("which country ..."): labels are never charged, so one
-        # repeated along a path ("place ... place") costs nothing
+        # repeated along a path ("place ... place") costs nothing. A step a mention names by other words
+        # than its own (a paraphrase, a role noun: "teacher" for ``studied_under``) counts at least as
+        # one covered word.
+        named = [_named_steps(sig, mentions) for sig in sigs]
         relations = [" ".join(humanize(r) for r, _ in sig) for sig in sigs]
         lexical = self._coverage.score(masked, relations)
+        for i, (sig, (steps_named, _)) in enumerate(zip(sigs, named, strict=True)):
+            lexical[i] += sum(self._named_bonus(masked, sig[k][0]) for k in steps_named)
         question = set(content_words(masked))
         for i, (sig, rel) in enumerate(zip(sigs, relations, strict=True)):
             labels = {w for st in sig for w in content_words(_label_words(st, steps))}
@@ -550,10 +618,10 @@ class PathScorer:
         shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
-        for sc, lex, sig in zip(raw, lexical, sigs, strict=True):
+        for sc, lex, sig, (_, surplus) in zip(raw, lexical, sigs, named, strict=True):
             unearned = (
                 sum(1 for step in sig if step not in earned)
-                + _surplus(sig, times_named)
+                + surplus
                 + _label_again(sig, steps, earned, times_named)
             )
             # a round trip the question names twice ("owned by the company that owns X") is allowed
@@ -570,7 +638,7 @@ class PathScorer:
                 - s.hop_penalty * unearned
                 - s.round_trip_penalty * round_trips
                 - s.inverse_penalty * sum(d == "in" for _, d in sig)
-                + s.shape_weight * fit
+                + s.shape_weight * (fit + (first.get(sig[0], 0.0) if first and sig else 0.0))
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
         return out
@@ -598,10 +666,16 @@ class PathScorer:
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
         # a relation a word of the question names (``question_mentions``: kin and agent nouns too)
         named = {r for kind, rs in self.mentions(masked, steps) if kind == "relation" for r in rs}
+        # "in X" names a step between places ("Was X born in Y?" with Y a country: born in a city of Y)
+        inside = shape_of(masked, steps).inside
         rest = []
         for step in todo:
             stepw = {p for sw in content_words(step_words(step, steps)) for p in paraphrases(sw)}
-            if step[0] in named or any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words):
+            if (
+                step[0] in named
+                or (inside and contains(step[0]))
+                or any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words)
+            ):
                 cached.add(step)
             else:
                 rest.append(step)

@@ -28,8 +28,8 @@ from kgreason.documents.lexical import CHUNK
 from kgreason.documents.text_search import ChunkSearch, chunk_index
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Seed, Strategy
 from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeCheck, TypeMatcher, resolve
-from kgreason.fusion.question import anchor_question, mask_question
-from kgreason.fusion.retrieve.path_shapes import QuestionShape, shape_of
+from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
+from kgreason.fusion.retrieve.path_shapes import QuestionShape, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
@@ -128,12 +128,13 @@ class RetrieveStrategy(Strategy):
             self._schema_cache = self.store.schema()
         return self._schema_cache
 
-    def _readings(self, ctx: Context, anchor: str, masked: str) -> list[Reading]:
+    def _readings(self, ctx: Context, anchor: str, masked: str, mention: str = "") -> list[Reading]:
         """The relation signatures from ``anchor`` that really exist, scored and best first."""
         opts = self.options
         node = ctx.store.get_nodes([anchor]).get(anchor)
         if node is None:
             return []
+        masked = drop_own_type(masked, node.labels)
         # The first steps that really exist at the anchor (one neighbours query): signatures that start
         # elsewhere are never scored, and the one-hop answers need no further query.
         first: dict[tuple[str, str], list[Path]] = {}
@@ -149,12 +150,13 @@ class RetrieveStrategy(Strategy):
         # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
         shape = shape_of(masked, steps)
         mentions = self.path_scorer.mentions(masked, steps)
+        cues = voice(ctx.question, mention, steps) if mention else {}
         scored: list[tuple[float, Signature]] = []
         level: list[Signature] = [(step,) for step in sorted(first)]
         for depth in range(1, opts.hops + 1):
             if not level:
                 break
-            values = self.path_scorer.score(masked, level, steps)
+            values = self.path_scorer.score(masked, level, steps, cues)
             ranked_level = sorted(zip(values, level, strict=True), key=lambda x: (-x[0], x[1]))
             scored.extend(ranked_level)
             if depth == opts.hops:
@@ -220,7 +222,10 @@ class RetrieveStrategy(Strategy):
         mentions = [s.mention for s in ctx.seeds]
         readings = {
             s.node_id: self._readings(
-                ctx, s.node_id, anchor_question(ctx.question, mentions, s.mention, ctx.analysis.form)
+                ctx,
+                s.node_id,
+                anchor_question(ctx.question, mentions, s.mention, ctx.analysis.form),
+                s.mention,
             )
             for s in ctx.seeds
         }

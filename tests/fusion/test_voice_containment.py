@@ -83,7 +83,9 @@ QUESTIONS = [
 
 @pytest.mark.parametrize("strategy", ["retrieve", "explore"])
 @pytest.mark.parametrize(("question", "expected"), QUESTIONS)
-def test_both_strategies_answer(graph: kgreason.Graph, strategy: str, question: str, expected: object) -> None:
+def test_both_strategies_answer(
+    graph: kgreason.Graph, strategy: str, question: str, expected: object
+) -> None:
     if strategy == "explore":
         engine = graph.engine("multihop", llm=None, options={"mode": "explore"})
     else:

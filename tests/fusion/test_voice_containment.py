@@ -11,7 +11,7 @@ import pytest
 import kgreason
 from kgreason.fusion.question import analyse, drop_own_type
 from kgreason.fusion.relation_words import stem
-from kgreason.fusion.retrieve.path_shapes import question_shape, voice
+from kgreason.fusion.retrieve.path_shapes import StepLabels, question_shape, voice
 
 ROWS = """\
 id,name,labels
@@ -98,7 +98,7 @@ def test_both_strategies_answer(
 
 
 def test_voice_reads_the_verb_around_the_mention() -> None:
-    steps = {("influenced_by", "out"): (set(), set()), ("influenced_by", "in"): (set(), set())}
+    steps: StepLabels = {("influenced_by", "out"): (set(), set()), ("influenced_by", "in"): (set(), set())}
     agent = {("influenced_by", "in"): 1.0, ("influenced_by", "out"): -1.0}
     patient = {("influenced_by", "in"): -1.0, ("influenced_by", "out"): 1.0}
     assert voice("Which languages were influenced by Corvid?", "Corvid", steps) == agent

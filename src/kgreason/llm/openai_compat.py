@@ -4,7 +4,10 @@ The API key is read from ``KGR_OPENAI_API_KEY`` or ``OPENAI_API_KEY`` (or given 
 printed: ``info()`` reports only whether one is set. JSON schemas are sent as ``response_format``
 ``json_schema``; the reply is validated anyway. With ``json_mode="grammar"`` (llama.cpp's server only) the
 schema goes as an LLGuidance ``grammar`` that also fixes the JSON whitespace: llama.cpp's own conversion of
-``response_format`` lets a model indent and break lines, tokens that carry nothing. 429 and 5xx replies,
+``response_format`` lets a model indent and break lines, tokens that carry nothing. The default,
+``json_mode="auto"``, picks between the two by itself: before the first request that carries a schema it
+asks ``GET {base_url}/models`` once; if a model there is ``owned_by`` ``"llamacpp"`` (llama.cpp's server) it
+uses ``grammar``, otherwise, or if that request fails in any way, ``json_schema``. 429 and 5xx replies,
 timeouts and connection errors are retried with exponential backoff (honouring ``Retry-After``).
 ``chat_many`` sends requests concurrently.
 """
@@ -49,9 +52,10 @@ class OpenAIOptions(BackendOptions):
     backoff_s: float = Field(default=0.5, ge=0, description="first backoff; doubles each retry")
     max_backoff_s: float = Field(default=20.0, ge=0)
     concurrency: int = Field(default=4, ge=1, le=64, description="parallel requests in chat_many")
-    json_mode: Literal["json_schema", "json_object", "prompt", "grammar"] = Field(
-        default="json_schema",
-        description="how a schema is requested from the endpoint (grammar: llama.cpp's server, compact JSON)",
+    json_mode: Literal["auto", "json_schema", "json_object", "prompt", "grammar"] = Field(
+        default="auto",
+        description="how a schema is requested from the endpoint (grammar: llama.cpp's server, compact JSON; "
+        "auto: grammar if GET /models says llama.cpp, else json_schema)",
     )
 
 
@@ -76,8 +80,16 @@ def llguidance_grammar(schema: Mapping[str, Any]) -> str:
     return "%llguidance {}\nstart: %json " + json.dumps({"x-guidance": _COMPACT_JSON, **schema})
 
 
+def serves_llamacpp(models: Any) -> bool:
+    """Whether a ``GET /models`` reply lists a model ``owned_by`` ``"llamacpp"`` (llama.cpp's server)."""
+    data = models.get("data") if isinstance(models, dict) else None
+    return isinstance(data, list) and any(
+        isinstance(m, dict) and m.get("owned_by") == "llamacpp" for m in data
+    )
+
+
 def build_body(model: str, request: ChatRequest, json_mode: str) -> dict[str, Any]:
-    """The ``/chat/completions`` JSON body for ``request``."""
+    """The ``/chat/completions`` JSON body for ``request`` (``json_mode`` already decided, not ``auto``)."""
     messages = request.message_dicts()
     body: dict[str, Any] = {
         "model": model,
@@ -141,6 +153,9 @@ class OpenAIChatModel(BaseChatModel):
         self._transport = transport
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
+        self._json_mode: str | None = None if self.options.json_mode == "auto" else self.options.json_mode
+        self._json_mode_shown: str = self.options.json_mode  # what info() says
+        self._json_mode_lock = threading.Lock()
         self.sleep = time.sleep  # replaceable so tests need not wait
 
     @property
@@ -172,6 +187,28 @@ class OpenAIChatModel(BaseChatModel):
             if self._client is not None:
                 self._client.close()
                 self._client = None
+
+    def _decide_json_mode(self) -> str:
+        """The json mode for schema requests; with ``auto``, decided once by a ``GET /models`` probe."""
+        mode = self._json_mode
+        if mode is not None:
+            return mode
+        with self._json_mode_lock:
+            if self._json_mode is None:
+                llamacpp = self._probe_llamacpp()
+                self._json_mode = "grammar" if llamacpp else "json_schema"
+                self._json_mode_shown = (
+                    "auto (grammar: llama.cpp server)" if llamacpp else "auto (json_schema)"
+                )
+            return self._json_mode
+
+    def _probe_llamacpp(self) -> bool:
+        """Whether the endpoint is llama.cpp's server; any failure (HTTP error, timeout, bad JSON) says no."""
+        try:
+            response = self._http().get("models")
+            return response.status_code < 400 and serves_llamacpp(response.json())
+        except Exception:  # the probe only chooses a default: any failure means json_schema
+            return False
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
         if retry_after:
@@ -220,7 +257,8 @@ class OpenAIChatModel(BaseChatModel):
 
     def _complete(self, request: ChatRequest) -> Completion:
         start = time.perf_counter()
-        data = self._post(build_body(self._model, request, self.options.json_mode))
+        mode = self._decide_json_mode() if request.json_schema is not None else "json_schema"
+        data = self._post(build_body(self._model, request, mode))
         latency = (time.perf_counter() - start) * 1000
         try:
             choice = data["choices"][0]
@@ -251,7 +289,7 @@ class OpenAIChatModel(BaseChatModel):
             {
                 "base_url": self.options.base_url,
                 "api_key_set": self._api_key is not None,
-                "json_mode": self.options.json_mode,
+                "json_mode": self._json_mode_shown,
                 "loadable": True,
             }
         )

@@ -30,6 +30,9 @@ eli,Eli Rook,Person
 fay,Fay Quist,Person
 gil,Gil Oster,Person
 hal,Hal Penn,Person
+quell,Quell Orchestra,Orchestra
+cello,Cello,Instrument
+harp,Harp,Instrument
 """
 TRIPLES = """\
 corvid\tinfluenced_by\tjuniper
@@ -49,6 +52,11 @@ eli\tstudied_under\tfay
 fay\tstudied_under\tgil
 gil\tborn_in\tcarrow
 hal\tstudied_under\tgil
+eli\tmember_of\tquell
+eli\tplays\tcello
+gil\tplays\tharp
+gil\tparent_of\tfay
+fay\tparent_of\teli
 """
 
 
@@ -78,6 +86,10 @@ QUESTIONS = [
     ("Who was Eli Rook's teacher?", {"fay"}),
     ("Who are Gil Oster's pupils?", {"fay", "hal"}),
     ("Where was the teacher of Eli Rook's teacher born?", {"carrow"}),
+    # "grandchild" names the kin step twice, then the path goes on
+    ("What instrument does Gil Oster's grandchild play?", {"cello"}),
+    # yes/no: "X plays instrument" cannot reach an orchestra, so it does not set the bar
+    ("Does Eli Rook play in the Quell Orchestra?", "yes"),
 ]
 
 

@@ -424,6 +424,24 @@ def _pairable(ranked: Sequence[Reading], s: FormSettings) -> list[Reading]:
     return list({id(r): r for r in [*top, *short]}.values())
 
 
+def _labels_of(node: str, readings: Mapping[str, Sequence[Reading]]) -> frozenset[str]:
+    """The labels of a named entity, read off a path that starts or ends at it (empty: none seen)."""
+    for rs in readings.values():
+        for r in rs:
+            for p in r.ends.values():
+                for n in (p.nodes[0], p.nodes[-1]):
+                    if n.id == node:
+                        return frozenset(n.labels)
+    return frozenset()
+
+
+def _ending_like(ranked: Sequence[Reading], labels: frozenset[str]) -> list[Reading]:
+    """The readings (best first) that end at some node with one of ``labels`` (all when none known)."""
+    if not labels:
+        return list(ranked)
+    return [r for r in ranked if any(labels & set(p.nodes[-1].labels) for p in r.ends.values())]
+
+
 def _yes_no(
     analysis: QuestionAnalysis,
     anchors: Sequence[str],
@@ -447,16 +465,27 @@ def _yes_no(
     # other entity through relations the question never names scores far below the one it does name.
     # Nor may it walk more unnamed steps than its entity's best reading ("Is X based in Y?": not through
     # a subsidiary of X that is).
+    # Readings that cannot end at a node of the other entity's type do not set the bar: "Does X play in
+    # the Y orchestra?" is not measured against "X plays instrument".
     reaching: list[tuple[float, Reading, str]] = []
     options = []
-    best_any = max(readings[a][0].score for a in anchors)
+    fitting = {
+        (subject, target): _ending_like(readings[subject], _labels_of(target, readings))
+        for subject in anchors
+        for target in named
+        if target != subject
+    }
+    best_any = max((rs[0].score for rs in fitting.values() if rs), default=None)
+    if best_any is None:
+        best_any = max(readings[a][0].score for a in anchors)
     for subject in anchors:
         for target in named:
             if target == subject:
                 continue
             options.append((readings[subject][0].score, subject, target))
-            first = readings[subject][0]
-            for r in readings[subject]:
+            candidates = fitting[(subject, target)] or list(readings[subject])
+            first = candidates[0]
+            for r in candidates:
                 if best_any - r.score > s.yes_margin:
                     break
                 if target in r.ends and r.unearned <= first.unearned:

@@ -32,6 +32,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     Signature,
     StepLabels,
     humanize,
+    named_steps,
     named_twice,
     question_mentions,
     reading_text,
@@ -225,7 +226,17 @@ class Explorer:
             wanting = self.type_ok is not None and not any(
                 self.type_ok(p) for b in complete for p in b.ends.values()
             )
-            if hop > 1 and beams[0].score < best_done.score - self.s.stop_margin and not wanting:
+            # nor while a kept path walks more of the relations the question names than the best so far
+            # ("X's grandchild": child, child, and on to what the grandchild plays)
+            progress = bool(self.mentions) and max(
+                len(named_steps(b.signature, self.mentions)[0]) for b in beams
+            ) > len(named_steps(best_done.signature, self.mentions)[0])
+            if (
+                hop > 1
+                and beams[0].score < best_done.score - self.s.stop_margin
+                and not wanting
+                and not progress
+            ):
                 self.ctx.note("stop", hop=hop, reason="no extension beats the best path so far")
                 break
         complete.sort(key=lambda b: (-b.score, len(b.signature), b.signature))

@@ -138,12 +138,24 @@ class QuestionShape:
                 return True
         return False
 
+    def walks_repeat(self, sig: tuple[Step, ...]) -> bool:
+        """Whether the signature starts with the repeated kin step and goes on from there ("What does X's
+        grandchild play?": child, child, then plays)."""
+        if self.repeat is None:
+            return False
+        nouns, times = self.repeat
+        head = sig[:times]
+        return len(sig) > times and len(set(head)) == 1 and step_noun(head[0]) in nouns
+
     def fit(self, sig: tuple[Step, ...], steps: StepLabels) -> float:
         """+1 for a signature of the shape a repeat or peer word asks for, -1 for one that stops at an
         intermediate label, ``PREPOSITION_CUE`` when its first step agrees with the preposition before the
         entity, 0 otherwise."""
-        score = 1.0 if self.named(sig, steps) else 0.0
-        if self.inside and sig and containment(sig[0], steps, sig[1] if len(sig) > 1 else None):
+        score = 1.0 if self.named(sig, steps) or self.walks_repeat(sig) else 0.0
+        # a containment step alone only where no relation's word holds the "in" ("Which cities are in
+        # X?", not "Is Y based in X?"); as the bridge to a named step, either way ("born in X")
+        alone = len(sig) == 1 and not (self.prepositions & _INSIDE)
+        if self.inside and sig and not alone and containment(sig[0], steps, sig[1] if len(sig) > 1 else None):
             score += CONTAINMENT_CUE
         elif self.prepositions and sig and sig[0][1] == "in":
             words = humanize(sig[0][0]).split()

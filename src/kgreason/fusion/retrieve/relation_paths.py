@@ -130,9 +130,9 @@ _ROLE_NOUNS = {
 
 
 @functools.lru_cache(maxsize=65536)
-def _step_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
+def _step_phrase(relation: str, direction: str, subject: str, obj: str, roles: bool = False) -> str:
     plain = _plain_phrase(relation, direction, subject, obj)
-    role = _ROLE_NOUNS.get(humanize(relation))
+    role = _ROLE_NOUNS.get(humanize(relation)) if roles else None
     if role is None:
         return plain
     # "X studied under person (X's teacher)"; backwards "person studied under X (X's pupil)"
@@ -190,7 +190,12 @@ _PARTICIPLE_HEADS = frozenset(
 )
 
 
-def reading_text(sig: Signature, steps: StepLabels | None = None, named: Collection[str] = ()) -> str:
+def reading_text(
+    sig: Signature,
+    steps: StepLabels | None = None,
+    named: Collection[str] = (),
+    words: Collection[str] = (),
+) -> str:
     """How a signature reads from its start ``X``, in the direction it is walked.
 
     A step taken against the stored edge is read backwards with a verb form of its own, and the labels of
@@ -211,7 +216,12 @@ def reading_text(sig: Signature, steps: StepLabels | None = None, named: Collect
     for i, (relation, direction) in enumerate(sig):
         _, arrives = steps.get((relation, direction), (set(), set()))
         obj = _label_word(arrives, named)
-        phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj)
+        # a role noun ("X studied under person (X's teacher)") where the question says one (``words``:
+        # its stems); otherwise it is noise the question's own words do not match
+        role = humanize(relation) in _ROLE_NOUNS and bool(
+            set(content_words(" ".join(_ROLE_NOUNS[humanize(relation)]))) & set(words)
+        )
+        phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj, role)
         phrases.append(phrase)
         subject = obj
     return ", then ".join(p for p in phrases if p)
@@ -376,6 +386,7 @@ class EmbeddingScorer:
 
 
 _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
+_GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid)$")
 _NOT_RELATION_WORDS = stems(
     "x from with about into onto over under after before than how many much name list tell count give "
     "there have has had also other same"
@@ -438,16 +449,24 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     mentions: list[Mention] = []
     previous: frozenset[str] = frozenset()
     last_word = ""
+    greats = 0
     for word in content_words(masked):
         named: frozenset[str] = frozenset()
         if word in label_words:
             if ("label", label_words[word]) not in mentions:
                 mentions.append(("label", label_words[word]))
+        elif (grand := _GRAND_STEM.match(word)) is not None:
+            # "grandchild" names the kin relation twice, "great-grandparent" three times
+            kin = _stem(grand.group(1))
+            named = frozenset(r for r in relations if any(_names(kin, n) for n in names[r]))
+            if named:
+                mentions.extend([("relation", named)] * (2 + greats))
         elif word not in _NOT_RELATION_WORDS and len(word) > 2:
             named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
             # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
             if named and (not (named & previous) or word == last_word):
                 mentions.append(("relation", named))
+        greats = greats + 1 if word == "great" else 0
         previous = named
         last_word = word
     return mentions
@@ -465,7 +484,7 @@ def named_twice(mentions: Sequence[Mention], relation: str) -> bool:
     return any(relation in a and relation in b for a, b in itertools.pairwise(named))
 
 
-def _named_steps(sig: Signature, mentions: Sequence[Mention]) -> tuple[set[int], int]:
+def named_steps(sig: Signature, mentions: Sequence[Mention]) -> tuple[set[int], int]:
     """The steps a relation mention of the question names (each mention names one step), and the surplus:
     steps along a named relation beyond the mentions that name it. "Was X succeeded by Y?" names
     ``succeeded`` once, so a second ``succeeded`` step is not named; "Where is the company that acquired X
@@ -597,7 +616,10 @@ class PathScorer:
         mentions = self.mentions(masked, steps) if s.uncovered_weight else []
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
         if self.embedding is not None:
-            raw = self.embedding.score(masked, [reading_text(sig, steps, named_labels) for sig in sigs])
+            words = frozenset(content_words(masked))
+            raw = self.embedding.score(
+                masked, [reading_text(sig, steps, named_labels, words) for sig in sigs]
+            )
         else:
             raw = [0.0] * len(sigs)
         # relation words as a coverage (a word the question lacks costs), plus a point for each question
@@ -605,7 +627,7 @@ class PathScorer:
         # repeated along a path ("place ... place") costs nothing. A step a mention names by other words
         # than its own (a paraphrase, a role noun: "teacher" for ``studied_under``) counts at least as
         # one covered word.
-        named = [_named_steps(sig, mentions) for sig in sigs]
+        named = [named_steps(sig, mentions) for sig in sigs]
         relations = [" ".join(humanize(r) for r, _ in sig) for sig in sigs]
         lexical = self._coverage.score(masked, relations)
         for i, (sig, (steps_named, _)) in enumerate(zip(sigs, named, strict=True)):

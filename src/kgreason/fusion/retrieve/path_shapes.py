@@ -111,6 +111,8 @@ class QuestionShape:
     """Label words (lower case, singular) the question names but does not ask for."""
     prepositions: frozenset[str] = frozenset()
     """The prepositions right before a named entity ("in X", "of the X")."""
+    words: frozenset[str] = frozenset()
+    """The stems of the question's words."""
     inside: bool = False
     """Whether "in" or "within" stands right before a named entity, even where a relation's word
     holds it ("born in X"): a place's contents may be asked for through a containment step."""
@@ -138,6 +140,10 @@ class QuestionShape:
                 return True
         return False
 
+    def says(self, relation: str) -> bool:
+        """Whether a word of the question is a word of ``relation`` or a paraphrase of one."""
+        return any(p in self.words for w in _stems(humanize(relation)) for p in paraphrases(w))
+
     def walks_repeat(self, sig: tuple[Step, ...]) -> bool:
         """Whether the signature starts with the repeated kin step and goes on from there ("What does X's
         grandchild play?": child, child, then plays)."""
@@ -155,7 +161,14 @@ class QuestionShape:
         # a containment step alone only where no relation's word holds the "in" ("Which cities are in
         # X?", not "Is Y based in X?"); as the bridge to a named step, either way ("born in X")
         alone = len(sig) == 1 and not (self.prepositions & _INSIDE)
-        if self.inside and sig and not alone and containment(sig[0], steps, sig[1] if len(sig) > 1 else None):
+        then = sig[1] if len(sig) > 1 else None
+        if (
+            self.inside
+            and sig
+            and not alone
+            and (then is None or contains(then[0]) or self.says(then[0]))
+            and containment(sig[0], steps, then)
+        ):
             score += CONTAINMENT_CUE
         elif self.prepositions and sig and sig[0][1] == "in":
             words = humanize(sig[0][0]).split()
@@ -181,8 +194,9 @@ def contains(relation: str) -> bool:
 def containment(step: Step, steps: StepLabels, then: Step | None = None) -> bool:
     """Whether ``step``, read backwards into a place, is a containment step ("city in country",
     ``located_in``, ``part_of``) that the question's "in X" asks for: alone ("Which cities are in X?"),
-    or as the bridge to a next step that cannot start at X itself ("people born in X" when X is a country
-    and ``born_in`` reaches cities: through X's cities; when X is a city, ``born_in`` needs no bridge)."""
+    or as the bridge to a next step that cannot start at X itself ("people born in X" when X is a
+    country and ``born_in`` reaches cities: through X's cities; when X is a city, ``born_in`` needs no
+    bridge). ``QuestionShape.fit`` also wants that next step named, or a containment step itself."""
     if step[1] != "in" or not contains(step[0]):
         return False
     if then is None:
@@ -286,7 +300,12 @@ def question_shape(
         if bases:
             peers.append(bases)
     return QuestionShape(
-        repeat, tuple(dict.fromkeys(peers)), frozenset(intermediate), frozenset(prepositions), inside
+        repeat,
+        tuple(dict.fromkeys(peers)),
+        frozenset(intermediate),
+        frozenset(prepositions),
+        frozenset(_stems(masked)),
+        inside,
     )
 
 
@@ -345,7 +364,8 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         return {}
     if verb in _PREPOSITIONS or verb in _DETERMINERS or verb in _BE:
         return {}
-    names = paraphrases(stem(verb))
+    # the verb's own stem, not its paraphrases: "did X create" says nothing of ``founded_by``
+    names = {stem(verb)}
     out: dict[Step, float] = {}
     for relation, direction in steps:
         rel = humanize(relation).split()

@@ -475,9 +475,8 @@ def _yes_no(
         for target in named
         if target != subject
     }
-    best_any = max((rs[0].score for rs in fitting.values() if rs), default=None)
-    if best_any is None:
-        best_any = max(readings[a][0].score for a in anchors)
+    best_all = max(readings[a][0].score for a in anchors)
+    best_any = max((rs[0].score for rs in fitting.values() if rs), default=best_all)
     for subject in anchors:
         for target in named:
             if target == subject:
@@ -488,7 +487,11 @@ def _yes_no(
             for r in candidates:
                 if best_any - r.score > s.yes_margin:
                     break
-                if target in r.ends and r.unearned <= first.unearned:
+                # let in by the type rule alone (far from the best of all): only a direct edge between
+                # the two ("X member of Y") or a path the question names every step of
+                relaxed = best_all - r.score > s.yes_margin
+                long_way = len(r.signature) > 1 and r.unearned > 0
+                if target in r.ends and r.unearned <= first.unearned and not (relaxed and long_way):
                     reaching.append((r.score, r, target))
                     break
     if reaching:

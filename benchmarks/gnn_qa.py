@@ -563,10 +563,16 @@ def main() -> int:
         results, rows_h, notes = run_atlas(args, options)
         # one half, seed 0: the variant it always had; else what the run covered (e.g. atlas-dev-test-2seeds)
         variant = "atlas-" + "-".join(args.split)
-        if args.seeds != [0]:
-            variant += f"-{len(args.seeds)}seeds" if len(args.seeds) > 1 else f"-seed{args.seeds[0]}"
+        if args.seeds == [0, 1]:
+            variant += "-2seeds"
+        elif len(args.seeds) > 1:
+            variant += "-seeds" + "-".join(map(str, args.seeds))
+        elif args.seeds != [0]:
+            variant += f"-seed{args.seeds[0]}"
     if inverse_given:  # recorded beside the forward-only run, not over it
         variant += f"-inverse{round(args.inverse * 100)}"
+    if variant.startswith("atlas-") and args.encoders not in (["frozen"], ["frozen", "finetune"]):
+        variant += "-" + "-".join(args.encoders)  # other encoders: beside those runs, not over them
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

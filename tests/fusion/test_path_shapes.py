@@ -8,6 +8,7 @@ that the sentence encoder alone prefers, and the right answer needs the path sha
 from __future__ import annotations
 
 import doctest
+from collections.abc import Callable
 
 import pytest
 
@@ -74,13 +75,8 @@ ilona\temployed_by\tsteel
 
 
 @pytest.fixture(scope="module")
-def graph(tmp_path_factory: pytest.TempPathFactory) -> kgreason.Graph:
-    home = tmp_path_factory.mktemp("shapes")
-    (home / "nodes.csv").write_text(ROWS)
-    (home / "edges.tsv").write_text(TRIPLES)
-    g = kgreason.open_graph("shapes", home=home)
-    g.load(home / "nodes.csv", home / "edges.tsv")
-    return g
+def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
+    return small_graph("shapes", ROWS, TRIPLES)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ shown in the comment); both path strategies answer it with the bundled MiniLM en
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import kgreason
@@ -61,13 +63,8 @@ fay\tparent_of\teli
 
 
 @pytest.fixture(scope="module")
-def graph(tmp_path_factory: pytest.TempPathFactory) -> kgreason.Graph:
-    home = tmp_path_factory.mktemp("voice")
-    (home / "nodes.csv").write_text(ROWS)
-    (home / "edges.tsv").write_text(TRIPLES)
-    g = kgreason.open_graph("voice", home=home)
-    g.load(home / "nodes.csv", home / "edges.tsv")
-    return g
+def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
+    return small_graph("voice", ROWS, TRIPLES)
 
 
 QUESTIONS = [

@@ -12,6 +12,9 @@ members; the words say which. ``QuestionShape`` reads three such cues from the m
   relation and straight back, through the thing the words name ("band", "work", "parent", "paper");
 - an *intermediate* label: the question names a node type that is not what it asks for ("Who works at
   the *company* that sponsors X?"): a path that stops at that type is one hop short;
+- *containment*: "in X" asks for a step into X along a relation that puts one place inside another
+  (``in_country``, ``located_in``, ``part_of``), alone or as the bridge to the step the question names
+  ("people born in X", X a country: through its cities, not its capital: ``containment``);
 - the *voice* around a named entity: "languages influenced *by X*" makes X the agent of the verb, "*X was*
   influenced *by* ..." its patient; a first step along the relation the verb names is read the way that says
   (``voice``: an ``influenced_by`` edge backwards into the agent, an active ``owns`` edge forwards out of it),
@@ -154,9 +157,10 @@ class QuestionShape:
         return len(sig) > times and len(set(head)) == 1 and step_noun(head[0]) in nouns
 
     def fit(self, sig: tuple[Step, ...], steps: StepLabels) -> float:
-        """+1 for a signature of the shape a repeat or peer word asks for, -1 for one that stops at an
-        intermediate label, ``PREPOSITION_CUE`` when its first step agrees with the preposition before the
-        entity, 0 otherwise."""
+        """+1 for a signature of the shape a repeat or peer word asks for (or that walks the repeat and
+        goes on), -1 for one that stops at an intermediate label, ``CONTAINMENT_CUE`` when its first step
+        is the containment step "in X" asks for (``containment``), else ``PREPOSITION_CUE`` when its first
+        step agrees with the preposition before the entity, 0 otherwise."""
         score = 1.0 if self.named(sig, steps) or self.walks_repeat(sig) else 0.0
         # a containment step alone only where no relation's word holds the "in" ("Which cities are in
         # X?", not "Is Y based in X?"); as the bridge to a named step, either way ("born in X")
@@ -210,10 +214,10 @@ _DETERMINERS = frozenset("the a an that this its their his her whose".split())
 _NOT_BASES = stems("what which where when whom whose have does with there their that this")
 _PREPOSITIONS = frozenset("in of by for from to at with on into under near".split())
 PREPOSITION_CUE = 0.3
+"""What a preposition agreeing with a path's first step counts for, as a fraction of one cue."""
 CONTAINMENT_CUE = 2.0
 """What "in X" counts for a containment step into X, in cues: sentence embeddings read "How many cities
 are there in X?" closer to "X's capital city" than to "city in country X" by ~0.15, more than one cue."""
-"""What a preposition agreeing with a path's first step counts for, as a fraction of one cue."""
 
 
 def _determined(tokens: list[str], i: int) -> bool:

@@ -190,6 +190,13 @@ _PARTICIPLE_HEADS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _role_stems(relation: str) -> frozenset[str]:
+    """The stems of the role nouns of ``relation`` (``_ROLE_NOUNS``; empty for most relations), read once
+    per relation, not for every signature scored."""
+    return frozenset(content_words(" ".join(_ROLE_NOUNS.get(humanize(relation), ()))))
+
+
 def reading_text(
     sig: Signature,
     steps: StepLabels | None = None,
@@ -218,9 +225,7 @@ def reading_text(
         obj = _label_word(arrives, named)
         # a role noun ("X studied under person (X's teacher)") where the question says one (``words``:
         # its stems); otherwise it is noise the question's own words do not match
-        role = humanize(relation) in _ROLE_NOUNS and bool(
-            set(content_words(" ".join(_ROLE_NOUNS[humanize(relation)]))) & set(words)
-        )
+        role = bool(_role_stems(relation) & set(words))
         phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj, role)
         phrases.append(phrase)
         subject = obj
@@ -689,7 +694,7 @@ class PathScorer:
         # a relation a word of the question names (``question_mentions``: kin and agent nouns too)
         named = {r for kind, rs in self.mentions(masked, steps) if kind == "relation" for r in rs}
         # "in X" names a step between places ("Was X born in Y?" with Y a country: born in a city of Y)
-        inside = shape_of(masked, steps).inside
+        inside = bool(todo) and shape_of(masked, steps).inside
         rest = []
         for step in todo:
             stepw = {p for sw in content_words(step_words(step, steps)) for p in paraphrases(sw)}

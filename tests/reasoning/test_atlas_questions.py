@@ -1,9 +1,10 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Five sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Six sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages) and
-Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals).
+Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals) and
+Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -44,7 +45,7 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge", "cadence")
+SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
@@ -52,6 +53,7 @@ HUBS = {
     "quorum": ("Velmora", 40),
     "forge": ("Lorrin", 40),
     "cadence": ("Marenza", 40),
+    "relay": ("Brennick", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -59,6 +61,12 @@ SAMPLE_LABELS = {
     "quorum": {"Caddock": "City", "Caddock Line": "Line", "Caddock Act": "Act", "Tarn Cross": "Station"},
     "forge": {"Halden": "City", "Halden Foundation": "Foundation", "Wren": "Language", "WrenDB": "Project"},
     "cadence": {"Dovrel": "City", "The Dovrels": "Band", "Dovrel Records": "Label", "Paper Comet": "Album"},
+    "relay": {
+        "Corran": "City",
+        "Corran Park": "Stadium",
+        "Corran Athletic": "Club",
+        "Corran Medal": "Trophy",
+    },
 }
 
 
@@ -316,6 +324,53 @@ def test_cadence_traps_are_in_the_graph() -> None:
     # one band played in, other bands' albums produced
     assert cadence.out["member_of"]["Lucan Fairweather"] == {"Tidewater"}
     assert "Lucan Fairweather" in cadence.out["produced_by"]["Static Bloom"]
+
+
+def test_relay_traps_are_in_the_graph() -> None:
+    relay = build_gold.Atlas.of_set("relay")
+    assert len(relay.triples) >= 800 and len(relay.labels) >= 240
+    assert len(relay.relations) >= 30 and len(set(relay.labels.values())) >= 16
+    # the containment chain: every stadium, training ground and academy is in one city, in one region,
+    # in one country
+    grounds = ("Stadium", "TrainingGround", "Academy")
+    for place in (n for n, label in relay.labels.items() if label in grounds):
+        (city,) = relay.out["located_in"][place]
+        (region,) = relay.out["in_region"][city]
+        (country,) = relay.out["in_country"][region]
+        assert relay.labels[country] == "Country"
+    # hubs: the capital, a big league and a busy agent
+    degree = Counter(n for h, _, t in relay.triples for n in (h, t))
+    assert degree["Brennick"] >= 40 and relay.out["capital_of"]["Brennick"] == {"Caldria"}
+    assert len(relay.into["competes_in"]["Caldrian Premier League"]) >= 25
+    assert len(relay.into["represented_by"]["Otto Vantrell"]) >= 20
+    # shared surnames, some related, some not
+    people = [n for n, label in relay.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Corran"] == 5 and surnames["Ondra"] == 5
+    assert len([s for s, n in surnames.items() if n >= 4]) >= 4
+    assert relay.into["child_of"]["Dario Corran"] == {"Luca Corran", "Mira Corran"}
+    assert not relay.out["child_of"]["Tomas Corran"] and not relay.out["child_of"]["Elin Corran"]
+    assert relay.out["child_of"]["Sara Ondra"] == {"Milos Ondra", "Hana Ondra"}
+    assert "Pavel Ondra" not in relay.into["child_of"]["Milos Ondra"]
+    assert relay.out["coached_by"]["Oskeby FC"] == {"Milos Ondra"}  # coaches an unrelated Ondra
+    assert "Pavel Ondra" in relay.into["plays_for"]["Oskeby FC"]
+    # one word names nodes of many types; Corran Park is not in Corran, Corran Textiles not either
+    corran = {relay.labels[n] for n in relay.labels if "Corran" in n}
+    assert {"City", "Person", "Club", "Stadium", "Competition", "Trophy", "Academy", "Company"} <= corran
+    assert "Match" in corran  # the Corran Cup finals
+    assert relay.out["located_in"]["Corran Park"] == {"Brennick"}
+    assert relay.out["headquartered_in"]["Corran Textiles"] == {"Saltmere"}
+    assert relay.out["presented_by"]["Corran Medal"] == {"Corran Textiles"}
+    # similar names of different types: Greywater FC plays in Caldria, far from the city of Greywater;
+    # the Ilka Varro Trophy is named after a person it was never awarded to
+    assert relay.out["based_in"]["Greywater FC"] == {"Dunrake"} and relay.labels["Greywater"] == "City"
+    assert relay.out["located_in"]["Saltmere Road"] == {"Brennick"}
+    assert relay.out["named_after"]["Ilka Varro Trophy"] == {"Ilka Varro"}
+    assert "Ilka Varro" not in relay.out["awarded_to"]["Ilka Varro Trophy"]
+    # one club played for, a rival coached
+    assert relay.out["formerly_played_for"]["Jonas Vesk"] == {"Brennick Wanderers"}
+    assert relay.out["coached_by"]["Corran Athletic"] == {"Jonas Vesk"}
+    assert "Corran Athletic" in relay.out["rival_of"]["Brennick Wanderers"]
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

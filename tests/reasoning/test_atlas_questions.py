@@ -2,7 +2,7 @@
 
 Six sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
-transport), Forge (the software industry: companies, products, open-source projects, languages) and
+transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals) and
 Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers).
 The gold answers are recomputed here from each question's structured query with

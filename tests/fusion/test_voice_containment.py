@@ -83,6 +83,9 @@ QUESTIONS = [
     ("Who was Eli Rook's teacher?", {"fay"}),
     ("Who are Gil Oster's pupils?", {"fay", "hal"}),
     ("Where was the teacher of Eli Rook's teacher born?", {"carrow"}),
+    # the counted noun and the verb name one step, not a pupil's pupils
+    ("How many pupils did Gil Oster teach?", "2"),
+    ("Which pupils did Gil Oster teach?", {"fay", "hal"}),
     # "grandchild" names the kin step twice, then the path goes on
     ("What instrument does Gil Oster's grandchild play?", {"cello"}),
     # yes/no: "X plays instrument" cannot reach an orchestra, so it does not set the bar

@@ -141,7 +141,7 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
         form = "single"
     answer_type, strong = _answer_type(words)
     if form == "single" and (
-        _LIST_CUES.search(masked) is not None or (strong and _is_plural(_head_word(words)))
+        _LIST_CUES.search(masked) is not None or (strong and _is_plural(head_word(words)))
     ):
         form = "list"
     return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions))
@@ -151,7 +151,8 @@ _FILLER = frozenset(("me", "us", "all", "every", "any", "some"))
 _HEAD_CUES = ("which", "what", "many", "list", "name", "tell", "give", "show", "find", "identify")
 
 
-def _head_word(words: Sequence[str]) -> str:
+def head_word(words: Sequence[str]) -> str:
+    """The head noun of what the question asks for (\"how many *students* did ...\"), '' if none."""
     for i, w in enumerate(words):
         if w in _HEAD_CUES:
             following = words[i + 1 : i + 4]
@@ -190,7 +191,7 @@ _STRANDED = frozenset("on in at of from to with for by about into under".split()
 
 
 def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
-    head = _head_word(words)
+    head = head_word(words)
     if head and len(words) > 3 and words[-1] in _STRANDED and words[0] in ("what", "which"):
         # "What are the products developed by X built *on*?": the noun after "what are the" is the subject
         # and "what" the object of the stranded preposition, so the noun is not the answer's type

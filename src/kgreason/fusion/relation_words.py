@@ -61,7 +61,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "work employ employer employee job staff",
         "found founder establish start create",
-        "born birth birthplace native",
+        "born birth birthplace native hometown",
         "live reside resident residence home",
         "write wrote written author pen penned",
         "direct director helm",
@@ -75,7 +75,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "represent mp deputy seat",
         "stop serve call",
         "operate run organise organize",
-        "give gave given",
+        "give gave given hand confer bestow",
         "maintain maintainer look",
         "produce producer make made",
         "publish publisher release",

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
+from kgreason.fusion.question import head_word
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import paraphrases, stems
 from kgreason.fusion.relation_words import stem as _stem
@@ -455,8 +456,17 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     previous: frozenset[str] = frozenset()
     last_word = ""
     greats = 0
+    head = _stem(head_word(_WORD.findall(masked.lower())))
+    head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
     for word in content_words(masked):
         named: frozenset[str] = frozenset()
+        if head_mention is None and word == head and word not in label_words:
+            named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
+            if named:
+                head_mention = (len(mentions), word)
+                mentions.append(("relation", named))
+                previous, last_word = named, word
+                continue
         if word in label_words:
             if ("label", label_words[word]) not in mentions:
                 mentions.append(("label", label_words[word]))
@@ -470,6 +480,13 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
             named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
             # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
             if named and (not (named & previous) or word == last_word):
+                at, noun = head_mention if head_mention is not None else (-1, "")
+                if at >= 0 and word != noun and named & mentions[at][1]:
+                    # "How many students did X supervise?": the answer's noun and the verb name one step
+                    # (the verb says it, with its voice); "Which teachers taught X's teacher?" keeps the
+                    # possessive's own step
+                    del mentions[at]
+                    head_mention = (-1, head)
                 mentions.append(("relation", named))
         greats = greats + 1 if word == "great" else 0
         previous = named

@@ -287,3 +287,20 @@ def test_a_lower_case_word_is_not_the_last_word_of_a_name(tmp_path: Path) -> Non
     assert [e.node_id for e in found] == ["Kellmouth"]
     assert [e.node_id for e in linker.link("How many courts hear appeals from Kelmouth?")] == ["Kellmouth"]
     assert "Coastline Rail" in [e.node_id for e in linker.link("Which lines does Coastline Rial run?")]
+
+
+def test_a_misspelt_name_is_not_read_as_the_shorter_name_inside_it(tmp_path: Path) -> None:
+    """ "Luka Corran" (for Luca Corran) holds the city "Corran", spelt right: the whole span is the name."""
+    extra = [
+        Node("corran", ("City",), {"name": "Corran"}),
+        Node("luca", ("Person",), {"name": "Luca Corran"}),
+        Node("corran_athletic", ("Club",), {"name": "Corran Athletic"}),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), encoder=default_encoder())
+    found = linker.link("Who coaches the club Luka Corran plays for?")
+    assert first(found) == ("luca", "Luka Corran", "fuzzy")
+    # names spelt right keep their exact matches, a question word is no part of a name
+    assert first(linker.link("Was Luca Corran born in Corran?"))[0] == "luca"
+    assert {e.node_id for e in linker.link("Was Luca Corran born in Corran?")} == {"luca", "corran"}
+    assert first(linker.link("Did Corran Athletic win?")) == ("corran_athletic", "Corran Athletic", "name")
+    assert first(linker.link("Which clubs are in Corran?"))[0] == "corran"

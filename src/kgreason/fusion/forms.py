@@ -21,6 +21,8 @@ multihop exploration (beams) produce them.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +31,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
-from kgreason.fusion.relation_words import humanize
+from kgreason.fusion.relation_words import humanize, stem
 from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Path
 
@@ -220,8 +222,14 @@ def type_labels(
     if " " in answer_type:
         # a two-word head ("rail line", "company employ"): the last word if it names a label, else the
         # first, as a one-word type
+        # first, but not a label whose other words differ ("home ground" is no ``TrainingGround``)
         first, last = answer_type.split(" ", 1)
-        return type_labels(last, labels) or type_labels(first, labels, similarity, threshold)
+        own = {
+            lab
+            for lab in type_labels(last, labels)
+            if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
+        }
+        return own or type_labels(first, labels, similarity, threshold)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
     found = {lab for lab in usable if answer_type in words[lab]}
@@ -256,11 +264,45 @@ class TypeMatcher:
             self._cache[answer_type] = type_labels(answer_type, labels, self._similarity)
         return self._cache[answer_type]
 
-    def check(self, answer_type: str) -> TypeCheck | None:
-        matched = self.labels_for(answer_type) if answer_type else set()
+    def check(
+        self, answer_type: str, readings: Mapping[str, Sequence[Reading]] | None = None
+    ) -> TypeCheck | None:
+        """Whether a path ends at a node of ``answer_type`` (the labels of ``labels``); None when no label
+        says it."""
+        matched = self.labels(answer_type, readings)
         if not matched:
             return None
         return lambda p: bool(matched.intersection(p.nodes[-1].labels))
+
+    def labels(self, answer_type: str, readings: Mapping[str, Sequence[Reading]] | None = None) -> set[str]:
+        """The labels of ``answer_type``: those it names, or, when it names none, the labels of the nodes
+        ``readings`` reach whose names carry the type's word ("Which *finals* were played at X?" over
+        ``Match`` nodes named "2017 Cup Final": ``Match``, so a final named "2021 Super Cup" is one too).
+        Empty when no reached name carries the word either, so such a type never turns an answer into an
+        abstention."""
+        matched = self.labels_for(answer_type) if answer_type else set()
+        word = stem(answer_type.rsplit(" ", 1)[-1]) if answer_type else ""
+        if not matched and readings and word and answer_type not in _NOT_NAME_TYPES:
+            matched = {
+                label
+                for rs in readings.values()
+                for r in rs
+                for p in r.ends.values()
+                if word in name_stems(p.nodes[-1].name)
+                for label in p.nodes[-1].labels
+                if label not in BOOKKEEPING_LABELS and humanize(label) not in _GENERIC
+            }
+        return matched
+
+
+# Types a wh-word alone implies ("who", "where", "when"): no name says them.
+_NOT_NAME_TYPES = frozenset({"person", "place", "date", "year", "number", "time", *_GENERIC})
+
+
+@functools.lru_cache(maxsize=65536)
+def name_stems(name: str) -> frozenset[str]:
+    """The stems of a node name's words ("2017 Corran Cup Final" -> 2017, corran, cup, final)."""
+    return frozenset(stem(w) for w in re.findall(r"[^\W_]+", name.lower()))
 
 
 def resolve(
@@ -494,6 +536,16 @@ def _yes_no(
                 if target in r.ends and r.unearned <= first.unearned and not (relaxed and long_way):
                     reaching.append((r.score, r, target))
                     break
+    # A named one-step reading that reaches another thing of the other entity's kind answers "no" over a
+    # reading the question does not name every step of: "Did X lose the final?" when the final's loser is
+    # another club, however X is tied to the final (it won it).
+    denied = [
+        r.score
+        for (subject, target), fit in fitting.items()
+        for r in fit[:1]
+        if len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
+    ]
+    reaching = [t for t in reaching if t[1].unearned == 0 or not any(d >= t[0] for d in denied)]
     if reaching:
         _, r, target = max(reaching, key=lambda t: t[0])
         return Resolution(

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-_WORD = re.compile(r"[A-Za-z0-9']+")
+_WORD = re.compile(r"(?:[^\W_]|')+")
 _AUX = frozenset(
     "is are was were does do did has have had can could will would should may might isn't aren't wasn't "
     "weren't doesn't don't didn't hasn't haven't".split()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 _SPLIT = re.compile(r"[_\-./:\s]+|(?<=[a-z])(?=[A-Z])")
 
@@ -19,12 +20,20 @@ def humanize(relation: str) -> str:
     return " ".join(w.lower() for w in _SPLIT.split(tail) if w)
 
 
+def _fold(word: str) -> str:
+    """``word`` without its accents ("protégé" -> "protege"), as people type it either way."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude stem of one lower-case word, the same for its common forms: one suffix of -ing, -ed, -es,
-    -s goes ("cities" -> "citi", "based" -> "bas"; not the -s of "class", "status", "analysis"), then
-    final -e's ("language", "languages" -> "languag") and a final -y ("city" -> "citi", "played" ->
-    "plai").
+    """A crude stem of one lower-case word, the same for its common forms: accents go ("protégé" ->
+    "protege"), one suffix of -ing, -ed, -es, -s goes ("cities" -> "citi", "based" -> "bas"; not the -s
+    of "class", "status", "analysis"), a doubled final consonant but l, s, z is undoubled ("conferred"
+    -> "confer"), then final -e's ("language", "languages" -> "languag") and a final -y ("city" ->
+    "citi", "played" -> "plai").
 
     Every word matcher of path scoring compares these stems, so a question's "cities" names the ``City``
     label and its "languages" the ``Language`` label.
@@ -33,13 +42,17 @@ def stem(word: str) -> str:
     ['citi', 'citi', 'languag', 'languag', 'studi', 'studi', 'class']
     >>> {stem(w) for w in ("employ", "employed", "employs", "employee", "employees")}
     {'emploi'}
+    >>> stem("protégés") == stem("protege"), stem("conferred") == stem("confer")
+    (True, True)
     """
-    w = word
+    w = _fold(word)
     for suffix in ("ing", "ed", "es", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix != "s" or not w.endswith(("ss", "us", "is")):
                 w = w[: -len(suffix)]
             break
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouylsz":  # "conferred" -> "confer"
+        w = w[:-1]
     while len(w) >= 4 and w.endswith("e"):  # "employee", "employees" -> "employ"
         w = w[:-1]
     if len(w) >= 4 and w.endswith("y"):  # then "emploi", as "employ", "employed"
@@ -71,6 +84,8 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "sponsor fund back",
         "lead led leader",
         "award win won winner receive",
+        "win won winner beat victor",
+        "lose lost loser runner",
         "preside president chief chair chairman chairwoman speaker",
         "represent mp deputy seat",
         "stop serve call",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -411,6 +411,8 @@ class EntityLinker:
                     keep(LinkedEntity(node_id, mention, METHOD_SCORES["normalized"], m, s, e))
             taken[start:end] = [True] * (end - start)
 
+        self._misspelt_around_exact(question, tokens, taken, found, keep)
+
         partial = [False] * len(tokens)
         for i, (word, s, e) in enumerate(tokens):
             # A capitalised word that ends a multi-word name: a surname or a short title.
@@ -474,6 +476,46 @@ class EntityLinker:
                 if not any(o.score > c.score and o.start <= c.start and c.end <= o.end for o in candidates):
                     keep(c)
         return sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
+
+    def _misspelt_around_exact(
+        self,
+        question: str,
+        tokens: Sequence[tuple[str, int, int]],
+        taken: list[bool],
+        found: dict[str, LinkedEntity],
+        keep: Callable[[LinkedEntity], None],
+    ) -> None:
+        """A misspelt name may hold a shorter name spelt right: "Luka Corran" (for Luca Corran) holds the
+        city "Corran". A span of capitalised content words around an exact match, whose whole fuzzily
+        matches a longer name, links that name instead of the one inside it."""
+        for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
+            if end - start < 2 or all(taken[start:end]) or not any(taken[start:end]):
+                continue
+            words = tokens[start:end]
+            if any(
+                t in STOPWORDS or not (question[a].isupper() or question[a].isdigit()) for t, a, _ in words
+            ):
+                continue
+            s, e = words[0][1], words[-1][2]
+            inside = [nid for nid, ent in found.items() if s <= ent.start and ent.end <= e]
+            outside = [
+                nid for nid, ent in found.items() if ent.start < e and s < ent.end and nid not in inside
+            ]
+            if not inside or outside:  # the span must hold whole matches only
+                continue
+            key = " ".join(t for t, _, _ in words)
+            hits = [
+                h
+                for h in self._fuzzy_hits(key, max(self.fuzzy_cutoff, 0.8), 3, whole_names=True)
+                if h[0] not in inside
+            ]
+            if not hits:
+                continue
+            for node_id in inside:
+                del found[node_id]
+            for node_id, score in hits:
+                keep(LinkedEntity(node_id, question[s:e], score, "fuzzy", s, e))
+            taken[start:end] = [True] * (end - start)
 
     @staticmethod
     def _spans(n: int, longest: int) -> Iterator[tuple[int, int]]:

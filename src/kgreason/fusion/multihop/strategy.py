@@ -178,7 +178,7 @@ class MultihopStrategy(Strategy):
             if save is not None:
                 save()
         wanted = ctx.analysis.answer_type
-        res = resolve(ctx.analysis, readings, self._types.check(wanted), o.form_settings())
+        res = resolve(ctx.analysis, readings, self._types.check(wanted, readings), o.form_settings())
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

@@ -45,7 +45,7 @@ from kgreason.fusion.relation_words import humanize, paraphrases, stem, stems
 Step = tuple[str, str]
 StepLabels = dict[Step, tuple[set[str], set[str]]]
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")
 _GRAND = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid|ma|pa)s?$")
 _PARENT_NOUNS = frozenset({"parent", "mother", "father", "ma", "pa"})
 _CHILD_NOUNS = frozenset({"child", "children", "son", "daughter", "kid"})

@@ -54,6 +54,8 @@ _CONVERSE = {
     "teacher": "student",
     "student": "teacher",
     "mentor": "mentee",
+    "mentee": "mentor",
+    "protege": "mentor",
     "owner": "owned",
     "subsidiary": "parent company",
 }
@@ -126,6 +128,8 @@ _ROLE_NOUNS = {
     "trained under": ("teacher trainer", "pupil trainee"),
     "apprenticed to": ("master teacher", "apprentice pupil"),
     "taught": ("pupil student", "teacher tutor"),
+    "mentored by": ("mentor", "protege mentee"),
+    "represented by": ("agent representative", "client"),
     "teaches": ("pupil student", "teacher tutor"),
 }
 
@@ -239,7 +243,7 @@ class RelationScorer(Protocol):
     def score(self, question: str, texts: Sequence[str]) -> list[float]: ...
 
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script ("protégés" is one word)
 _STOP = frozenset(
     "the a an of is are was were who what which where when whose did does do in on to for by".split()
 )
@@ -582,6 +586,18 @@ def step_words(step: tuple[str, str], steps: StepLabels) -> str:
     return f"{humanize(step[0])} {_label_words(step, steps)}".strip()
 
 
+# Words that qualify a relation in time or standing ("formerly played for", "ex member of"): a question
+# naming the relation without them asks for the unqualified one.
+_QUALIFIERS = stems(
+    "formerly former previously previous past ex once earlier retired honorary acting interim"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _qualifiers(relation: str) -> frozenset[str]:
+    return frozenset(content_words(humanize(relation))) & _QUALIFIERS
+
+
 class PathScorer:
     """Scores signatures against a masked question (see the module docstring).
 
@@ -613,12 +629,17 @@ class PathScorer:
         return self._mentions[1]
 
     def _named_bonus(self, masked: str, relation: str) -> float:
-        """What a relation a mention names lacks of one covered word, by its own words' coverage."""
+        """What a relation a mention names lacks of one covered word, by its own words' coverage; nothing
+        when the question says one of the relation's own words, whose coverage then counts as it is ("Who
+        coaches the club X plays for?" names ``plays_for`` and ``formerly_played_for`` by "plays", and
+        "formerly" is a word it lacks)."""
         key = (masked, relation)
         if key not in self._bonus:
             if len(self._bonus) > 4096:
                 self._bonus.clear()
-            self._bonus[key] = max(0.0, 1.0 - self._coverage.score(masked, [humanize(relation)])[0])
+            words, question = set(content_words(humanize(relation))), set(content_words(masked))
+            coverage = self._coverage.score(masked, [humanize(relation)])[0]
+            self._bonus[key] = 0.0 if words & question else max(0.0, 1.0 - coverage)
         return self._bonus[key]
 
     def score(
@@ -662,11 +683,15 @@ class PathScorer:
         shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
+        unsaid = _QUALIFIERS - question
         for sc, lex, sig, (_, surplus) in zip(raw, lexical, sigs, named, strict=True):
             unearned = (
                 sum(1 for step in sig if step not in earned)
                 + surplus
                 + _label_again(sig, steps, earned, times_named)
+                # a step qualified by a word the question does not say ("formerly played for" when it
+                # asks for the players of X) is not quite the step it names
+                + sum(1 for r, _ in sig if _qualifiers(r) & unsaid)
             )
             # a round trip the question names twice ("owned by the company that owns X") is allowed
             # (``named_twice``), but still pays: "X's mentor's mentor" names mentored_by twice too

@@ -202,10 +202,14 @@ class RetrieveStrategy(Strategy):
         )
         return readings
 
-    def _type_check(self, ctx: Context) -> TypeCheck | None:
+    def _type_check(
+        self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None = None
+    ) -> TypeCheck | None:
         wanted = ctx.analysis.answer_type
-        ctx.note("answer_type", type=wanted, labels=sorted(self._types.labels_for(wanted)) if wanted else [])
-        return self._types.check(wanted)
+        labels = self._types.labels(wanted, readings)
+        named = bool(labels) and not self._types.labels_for(wanted)
+        ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
+        return self._types.check(wanted, readings)
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":
@@ -230,7 +234,7 @@ class RetrieveStrategy(Strategy):
             for s in ctx.seeds
         }
         o = self.options
-        type_ok = self._type_check(ctx)
+        type_ok = self._type_check(ctx, readings)
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings())
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget)

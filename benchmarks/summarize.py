@@ -34,6 +34,7 @@ ORDER = (
     "ddi",
     "extraction",
     "guard_latency",
+    "neo4j_path_queries",
     "ingest",
     "llm",
 )

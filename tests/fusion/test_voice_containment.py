@@ -77,6 +77,7 @@ QUESTIONS = [
     # containment: "X's capital city" is what the encoder prefers
     ("Which cities are in Tamblin?", {"ostby", "carrow", "wexmoor"}),
     ("How many people were born in Tamblin?", "5"),
+    ("How many cities does Tamblin have?", "3"),
     # the entity's own type words ("the X programming language") are not a step through languages
     ("Who designed the Corvid programming language?", {"bo"}),
     # role nouns: studied_under forwards is the teacher, backwards the pupils

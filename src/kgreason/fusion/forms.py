@@ -197,6 +197,20 @@ ORGANISATION_WORDS = frozenset(
     "chamber party union association society federation league club team band label publisher "
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer".split()
 )
+# Type nouns people use for one kind of thing: any of them names a label of another ("Which *teams* train
+# at X?" ~ ``Club``; "What *ground* ..." ~ ``Stadium`` as well as ``TrainingGround``).
+_TYPE_SYNONYMS = tuple(
+    frozenset(group.split())
+    for group in (
+        "team club side squad",
+        "film movie picture",
+        "firm company business",
+        "ground stadium arena venue",
+        "town city",
+        "song track",
+        "record album",
+    )
+)
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 
 
@@ -232,7 +246,10 @@ def type_labels(
         return own or type_labels(first, labels, similarity, threshold)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
-    found = {lab for lab in usable if answer_type in words[lab]}
+    # the type's own word inside any label ("ground" ~ ``TrainingGround``); a synonym only as a whole label
+    # ("stadium" ~ ``Arena``, not ~ ``TrainingGround``)
+    alike = set().union(*(group for group in _TYPE_SYNONYMS if answer_type in group))
+    found = {lab for lab in usable if answer_type in words[lab] or " ".join(words[lab]) in alike}
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
@@ -310,6 +327,7 @@ def resolve(
     readings: Mapping[str, Sequence[Reading]],
     type_ok: TypeCheck | None,
     settings: FormSettings | None = None,
+    coordinated: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
 ) -> Resolution:
     """Apply the rules of the module docstring.
 
@@ -319,6 +337,8 @@ def resolve(
         type_ok: tells whether a path ends at a node of the expected type; ``None`` when the question
             names no type or no label of the graph matches it.
         settings: the margins.
+        coordinated: pairs of relation sets the question joins with "and" ("owned and sponsored by X"):
+            with one named entity, one-step readings along both must meet at the answer.
     """
     s = settings or FormSettings()
     anchors = [a for a in dict.fromkeys(analysis.anchors) if readings.get(a)]
@@ -338,8 +358,44 @@ def resolve(
         if res is not None:
             return res
     anchor = best_all.anchor
+    if len(anchors) == 1 and coordinated and analysis.form != "yes_no":
+        res = _coordinated(analysis, readings[anchor], type_ok, coordinated)
+        if res is not None:
+            return res
     res = _single(analysis, readings[anchor], type_ok, s)
     return res
+
+
+def _coordinated(
+    analysis: QuestionAnalysis,
+    ranked: Sequence[Reading],
+    type_ok: TypeCheck | None,
+    coordinated: Sequence[tuple[frozenset[str], frozenset[str]]],
+) -> Resolution | None:
+    """ "Which club is both owned and sponsored by X?": the best one-step reading along each of the two
+    joined relations, and the answers both reach (of the asked type)."""
+    for first, second in coordinated:
+        x = next((r for r in ranked if len(r.signature) == 1 and r.signature[0][0] in first), None)
+        y = next((r for r in ranked if len(r.signature) == 1 and r.signature[0][0] in second), None)
+        if x is None or y is None or x.signature == y.signature:
+            continue
+        meet = [e for e in x.ends if e in y.ends and (type_ok is None or type_ok(x.ends[e]))]
+        if not meet:
+            continue
+        form = (
+            analysis.form if analysis.form in ("count", "list") else ("list" if len(meet) > 1 else "single")
+        )
+        res = Resolution(
+            answers=meet,
+            form=form,
+            chosen=[x, y],
+            note={"rule": "the joined relations meet", "readings": [x.text, y.text]},
+        )
+        res.paths = [r.ends[e] for r in (x, y) for e in meet]
+        if analysis.form == "count":
+            res.value = str(len(meet))
+        return res
+    return None
 
 
 def _typed(reading: Reading, type_ok: TypeCheck | None) -> list[str]:

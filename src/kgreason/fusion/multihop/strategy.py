@@ -20,10 +20,12 @@ from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, resolve
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
+from kgreason.fusion.question import mask_question
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     PathScorer,
     RelationScorer,
+    coordinated_relations,
     reading_text,
     step_labels,
 )
@@ -178,7 +180,8 @@ class MultihopStrategy(Strategy):
             if save is not None:
                 save()
         wanted = ctx.analysis.answer_type
-        res = resolve(ctx.analysis, readings, self._types.check(wanted, readings), o.form_settings())
+        joined = coordinated_relations(mask_question(ctx.question, [s.mention for s in ctx.seeds]), steps)
+        res = resolve(ctx.analysis, readings, self._types.check(wanted, readings), o.form_settings(), joined)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

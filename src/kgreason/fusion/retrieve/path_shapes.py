@@ -186,6 +186,7 @@ class QuestionShape:
 
 
 _INSIDE = frozenset({"in", "within", "inside", "across", "throughout"})
+_HAVE = frozenset({"have", "has", "contain", "contains", "include", "includes"})
 _CONTAINMENT = (("in",), ("within",), ("inside",), ("located", "in"), ("part", "of"), ("situated", "in"))
 
 
@@ -296,6 +297,12 @@ def question_shape(
         if tokens[j] in ("the", "a", "an") and j > 0:
             j -= 1
         inside = inside or tokens[j] in _INSIDE
+        # "does X have", "X contains": what a place has is in it ("How many cities does X have?" reads
+        # "How many cities are in X?")
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after in _HAVE and (tokens[j] in _DO or after in ("has", "contains", "includes")):
+            inside = True
+            prepositions.add("in")
         if tokens[j] in _PREPOSITIONS and not (j > 0 and _stems(tokens[j - 1])[0] in relation_words):
             prepositions.add(tokens[j])
     if "with" in prepositions:

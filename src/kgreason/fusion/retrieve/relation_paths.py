@@ -498,6 +498,26 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     return mentions
 
 
+def coordinated_relations(masked: str, steps: StepLabels) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Pairs of relation sets two words joined by "and" name ("owned and sponsored by X", "coaches and
+    plays for"): both relations lead to the same answer."""
+    relations = tuple(sorted({r for r, _ in steps}))
+    labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
+    names, _ = _vocabulary(relations, labels)
+    words = content_words(masked)
+    out = []
+    for i in range(1, len(words) - 1):
+        if words[i] != "and":
+            continue
+        left, right = (
+            frozenset(r for r in relations if any(_names(w, n) for n in names[r]))
+            for w in (words[i - 1], words[i + 1])
+        )
+        if left and right and left != right:
+            out.append((left, right))
+    return out
+
+
 def relation_mentions(masked: str, steps: StepLabels) -> list[frozenset[str]]:
     """The relation mentions of ``question_mentions``."""
     return [names for kind, names in question_mentions(masked, steps) if kind == "relation"]
@@ -593,6 +613,10 @@ _QUALIFIERS = stems(
 )
 
 
+# Question words that say a relation is qualified without naming the qualifier ("used to", "no longer").
+_SAID_QUALIFIERS = stems("used longer anymore until")
+
+
 @functools.lru_cache(maxsize=4096)
 def _qualifiers(relation: str) -> frozenset[str]:
     return frozenset(content_words(humanize(relation))) & _QUALIFIERS
@@ -683,7 +707,8 @@ class PathScorer:
         shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
-        unsaid = _QUALIFIERS - question
+        # a question that says any qualifier ("Who *used to* play for X?") leaves the choice to the words
+        unsaid = frozenset() if question & (_QUALIFIERS | _SAID_QUALIFIERS) else _QUALIFIERS
         for sc, lex, sig, (_, surplus) in zip(raw, lexical, sigs, named, strict=True):
             unearned = (
                 sum(1 for step in sig if step not in earned)

@@ -38,6 +38,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     RelationScorer,
     Signature,
     StepLabels,
+    coordinated_relations,
     humanize,
     named_twice,
     reading_text,
@@ -235,7 +236,8 @@ class RetrieveStrategy(Strategy):
         }
         o = self.options
         type_ok = self._type_check(ctx, readings)
-        res = resolve(ctx.analysis, readings, type_ok, o.form_settings())
+        joined = coordinated_relations(mask_question(ctx.question, mentions), step_labels(self._schema()))
+        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget)
         if hits:

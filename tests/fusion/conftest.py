@@ -22,3 +22,23 @@ def small_graph(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str,
         return g
 
     return load
+
+
+def check_answer(graph: kgreason.Graph, strategy: str, question: str, expected: object) -> None:
+    """Ask ``question`` with ``retrieve`` or ``explore`` (no LLM) and check the value (a str: a count or
+    yes/no) or the set of asserted answers."""
+    if strategy == "explore":
+        engine = graph.engine("multihop", llm=None, options={"mode": "explore"})
+    else:
+        engine = graph.engine("retrieve", llm=None)
+    answer = engine.ask(question)
+    if isinstance(expected, str):
+        assert answer.value == expected, answer.trace
+    else:
+        assert set(answer.answers) == expected, answer.trace
+
+
+@pytest.fixture
+def answers() -> Callable[[kgreason.Graph, str, str, object], None]:
+    """``check_answer`` for a test: ``answers(graph, strategy, question, expected)``."""
+    return check_answer

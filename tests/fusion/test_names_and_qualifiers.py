@@ -13,6 +13,7 @@ import pytest
 
 import kgreason
 from kgreason.fusion.forms import type_labels
+from kgreason.fusion.question import analyse
 from kgreason.fusion.retrieve.relation_paths import content_words
 
 ROWS = """\
@@ -120,5 +121,11 @@ def test_two_word_types_and_accented_words() -> None:
     assert type_labels("home ground", labels) == {"Ground", "Stadium"}
     assert type_labels("home ground", ["TrainingGround", "Match"]) == set()
     assert type_labels("stadium", labels) == {"Stadium", "Ground"}
+    assert type_labels("training ground", labels) == {"TrainingGround"}
+    # "how many training grounds": the head is "ground", narrowed by "training" where a label says both
+    a = analyse("How many training grounds are there in X?", ["X"], ["X"])
+    assert (a.answer_type, a.type_modifier) == ("ground", "training")
+    assert type_labels("ground", labels, modifier="training") == {"TrainingGround"}
+    assert type_labels("member", ["Person", "Party"], modifier="party") == {"Person"}
     assert type_labels("team", ["Club", "Company"]) == {"Club"}
     assert content_words("How many protégés?") == content_words("How many proteges?")

@@ -219,6 +219,7 @@ def type_labels(
     labels: Sequence[str],
     similarity: Callable[[str, list[str]], list[float]] | None = None,
     threshold: float = 0.6,
+    modifier: str = "",
 ) -> set[str]:
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
@@ -233,11 +234,20 @@ def type_labels(
 
     if not answer_type:
         return set()
+    if modifier:  # "training grounds" ~ ``TrainingGround`` alone, when the graph has such a label
+        whole = {
+            lab for lab in labels if {modifier, answer_type} <= set(map(_singular, humanize(lab).split()))
+        }
+        if whole:
+            return whole
     if " " in answer_type:
         # a two-word head ("rail line", "company employ"): the last word if it names a label, else the
         # first, as a one-word type
         # first, but not a label whose other words differ ("home ground" is no ``TrainingGround``)
         first, last = answer_type.split(" ", 1)
+        whole = {lab for lab in labels if {first, last} <= set(map(_singular, humanize(lab).split()))}
+        if whole:  # "training ground" ~ ``TrainingGround`` alone
+            return whole
         own = {
             lab
             for lab in type_labels(last, labels)
@@ -272,32 +282,41 @@ class TypeMatcher:
     ) -> None:
         self._labels = labels
         self._similarity = similarity
-        self._cache: dict[str, set[str]] = {}
+        self._cache: dict[tuple[str, str], set[str]] = {}
 
-    def labels_for(self, answer_type: str) -> set[str]:
-        if answer_type not in self._cache:
+    def labels_for(self, answer_type: str, modifier: str = "") -> set[str]:
+        key = (answer_type, modifier)
+        if key not in self._cache:
             # the text layer's labels (Document, Chunk...) are bookkeeping, never an answer's type
             labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
-            self._cache[answer_type] = type_labels(answer_type, labels, self._similarity)
-        return self._cache[answer_type]
+            self._cache[key] = type_labels(answer_type, labels, self._similarity, modifier=modifier)
+        return self._cache[key]
 
     def check(
-        self, answer_type: str, readings: Mapping[str, Sequence[Reading]] | None = None
+        self,
+        answer_type: str,
+        readings: Mapping[str, Sequence[Reading]] | None = None,
+        modifier: str = "",
     ) -> TypeCheck | None:
         """Whether a path ends at a node of ``answer_type`` (the labels of ``labels``); None when no label
         says it."""
-        matched = self.labels(answer_type, readings)
+        matched = self.labels(answer_type, readings, modifier)
         if not matched:
             return None
         return lambda p: bool(matched.intersection(p.nodes[-1].labels))
 
-    def labels(self, answer_type: str, readings: Mapping[str, Sequence[Reading]] | None = None) -> set[str]:
+    def labels(
+        self,
+        answer_type: str,
+        readings: Mapping[str, Sequence[Reading]] | None = None,
+        modifier: str = "",
+    ) -> set[str]:
         """The labels of ``answer_type``: those it names, or, when it names none, the labels of the nodes
         ``readings`` reach whose names carry the type's word ("Which *finals* were played at X?" over
         ``Match`` nodes named "2017 Cup Final": ``Match``, so a final named "2021 Super Cup" is one too).
         Empty when no reached name carries the word either, so such a type never turns an answer into an
         abstention."""
-        matched = self.labels_for(answer_type) if answer_type else set()
+        matched = self.labels_for(answer_type, modifier) if answer_type else set()
         word = stem(answer_type.rsplit(" ", 1)[-1]) if answer_type else ""
         if not matched and readings and word and answer_type not in _NOT_NAME_TYPES:
             matched = {

@@ -58,6 +58,7 @@ class QuestionAnalysis:
         strong_type: the type comes from an explicit head noun ("which city"), not only from a wh-word.
         anchors: node ids of the named entities, in the order they appear in the question.
         mentions: the text of each anchor's mention.
+        type_modifier: a word narrowing a plural head noun ("how many *training* grounds"), or ``""``.
     """
 
     form: str = "single"
@@ -65,6 +66,7 @@ class QuestionAnalysis:
     strong_type: bool = False
     anchors: tuple[str, ...] = ()
     mentions: tuple[str, ...] = field(default=())
+    type_modifier: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -73,6 +75,7 @@ class QuestionAnalysis:
             "strong_type": self.strong_type,
             "anchors": list(self.anchors),
             "mentions": list(self.mentions),
+            **({"type_modifier": self.type_modifier} if self.type_modifier else {}),
         }
 
 
@@ -140,11 +143,12 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
     else:
         form = "single"
     answer_type, strong = _answer_type(words)
+    modifier = _type_modifier(words, answer_type) if strong else ""
     if form == "single" and (
         _LIST_CUES.search(masked) is not None or (strong and _is_plural(head_word(words)))
     ):
         form = "list"
-    return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions))
+    return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier)
 
 
 _FILLER = frozenset(("me", "us", "all", "every", "any", "some"))
@@ -218,6 +222,22 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         if w in _WH_TYPES:
             return _WH_TYPES[w], False
     return "", False
+
+
+def _type_modifier(words: Sequence[str], answer_type: str) -> str:
+    """The word before a plural head noun that narrows it ("how many *training* grounds"): the type is a
+    label with both words when the graph has one (``forms.type_labels``), else the head alone."""
+    if " " in answer_type:
+        return ""
+    head = head_word(words)
+    if not head or not _is_plural(head):
+        return ""
+    i = words.index(head)
+    prev = words[i - 1] if i > 0 else ""
+    skip = (_HEAD_CUES, _AUX, _HEAD_SKIP, _FILLER, _NOT_NOUN, _WH)
+    if not prev or prev in ("how", "x") or prev.isdigit() or any(prev in ws for ws in skip):
+        return ""
+    return _singular(prev)
 
 
 def mask_question(question: str, mentions: Sequence[str]) -> str:

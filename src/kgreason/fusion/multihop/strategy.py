@@ -157,7 +157,8 @@ class MultihopStrategy(Strategy):
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
-        type_ok = self._types.check(ctx.analysis.answer_type) if ctx.analysis.strong_type else None
+        wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier
+        type_ok = self._types.check(wanted, modifier=modifier) if ctx.analysis.strong_type else None
         for seed in ctx.seeds:
             explorer = Explorer(
                 ctx, self.scorers, o, steps=steps, seeds=[seed], path_scorer=self.path_scorer, type_ok=type_ok
@@ -181,7 +182,9 @@ class MultihopStrategy(Strategy):
                 save()
         wanted = ctx.analysis.answer_type
         joined = coordinated_relations(mask_question(ctx.question, [s.mention for s in ctx.seeds]), steps)
-        res = resolve(ctx.analysis, readings, self._types.check(wanted, readings), o.form_settings(), joined)
+        res = resolve(
+            ctx.analysis, readings, self._types.check(wanted, readings, modifier), o.form_settings(), joined
+        )
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

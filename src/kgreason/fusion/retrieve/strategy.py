@@ -207,10 +207,11 @@ class RetrieveStrategy(Strategy):
         self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None = None
     ) -> TypeCheck | None:
         wanted = ctx.analysis.answer_type
-        labels = self._types.labels(wanted, readings)
-        named = bool(labels) and not self._types.labels_for(wanted)
+        modifier = ctx.analysis.type_modifier
+        labels = self._types.labels(wanted, readings, modifier)
+        named = bool(labels) and not self._types.labels_for(wanted, modifier)
         ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
-        return self._types.check(wanted, readings)
+        return self._types.check(wanted, readings, modifier)
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":

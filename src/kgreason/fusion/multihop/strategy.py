@@ -180,7 +180,6 @@ class MultihopStrategy(Strategy):
             save = getattr(scorer, "save", None)
             if save is not None:
                 save()
-        wanted = ctx.analysis.answer_type
         joined = coordinated_relations(mask_question(ctx.question, [s.mention for s in ctx.seeds]), steps)
         res = resolve(
             ctx.analysis, readings, self._types.check(wanted, readings, modifier), o.form_settings(), joined

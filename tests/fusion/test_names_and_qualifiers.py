@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 import kgreason
-from kgreason.fusion.forms import type_labels
+from kgreason.fusion.forms import name_head, type_labels
 from kgreason.fusion.question import analyse
 from kgreason.fusion.retrieve.relation_paths import content_words
 
@@ -129,3 +129,5 @@ def test_two_word_types_and_accented_words() -> None:
     assert type_labels("member", ["Person", "Party"], modifier="party") == {"Person"}
     assert type_labels("team", ["Club", "Company"]) == {"Club"}
     assert content_words("How many protégés?") == content_words("How many proteges?")
+    # a name says its kind by its last word: a talk "Why We Forked Granite" is no fork
+    assert name_head("2017 Cup Final") == name_head("Finals") != name_head("Why We Forked Granite")

@@ -312,10 +312,10 @@ class TypeMatcher:
         modifier: str = "",
     ) -> set[str]:
         """The labels of ``answer_type``: those it names, or, when it names none, the labels of the nodes
-        ``readings`` reach whose names carry the type's word ("Which *finals* were played at X?" over
-        ``Match`` nodes named "2017 Cup Final": ``Match``, so a final named "2021 Super Cup" is one too).
-        Empty when no reached name carries the word either, so such a type never turns an answer into an
-        abstention."""
+        ``readings`` reach whose names end with the type's word ("Which *finals* were played at X?" over
+        ``Match`` nodes named "2017 Cup Final": ``Match``, so a final named "2021 Super Cup" is one too;
+        not a talk named "Why We Forked X" for "which fork"). Empty when no reached name ends so, so such
+        a type never turns an answer into an abstention."""
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
         word = stem(answer_type.rsplit(" ", 1)[-1]) if answer_type else ""
         if not matched and readings and word and answer_type not in _NOT_NAME_TYPES:
@@ -324,7 +324,7 @@ class TypeMatcher:
                 for rs in readings.values()
                 for r in rs
                 for p in r.ends.values()
-                if word in name_stems(p.nodes[-1].name)
+                if name_head(p.nodes[-1].name) == word
                 for label in p.nodes[-1].labels
                 if label not in BOOKKEEPING_LABELS and humanize(label) not in _GENERIC
             }
@@ -336,9 +336,11 @@ _NOT_NAME_TYPES = frozenset({"person", "place", "date", "year", "number", "time"
 
 
 @functools.lru_cache(maxsize=65536)
-def name_stems(name: str) -> frozenset[str]:
-    """The stems of a node name's words ("2017 Corran Cup Final" -> 2017, corran, cup, final)."""
-    return frozenset(stem(w) for w in re.findall(r"[^\W_]+", name.lower()))
+def name_head(name: str) -> str:
+    """The stem of a node name's last word, where names say their kind ("2017 Corran Cup *Final*", "Quell
+    *Orchestra*"); a word inside a name ("Why We *Forked* Granite", a talk) says nothing of it."""
+    words = re.findall(r"[^\W_]+", name.lower())
+    return stem(words[-1]) if words else ""
 
 
 def resolve(

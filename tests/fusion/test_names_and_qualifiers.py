@@ -14,7 +14,7 @@ import pytest
 import kgreason
 from kgreason.fusion.forms import name_head, type_labels
 from kgreason.fusion.question import analyse
-from kgreason.fusion.retrieve.relation_paths import content_words
+from kgreason.fusion.retrieve.relation_paths import _qualifiers, content_words
 
 ROWS = """\
 id,labels
@@ -129,5 +129,7 @@ def test_two_word_types_and_accented_words() -> None:
     assert type_labels("member", ["Person", "Party"], modifier="party") == {"Person"}
     assert type_labels("team", ["Club", "Company"]) == {"Club"}
     assert content_words("How many protégés?") == content_words("How many proteges?")
+    # "acted in" is no qualified relation ("acting" shares its stem), "formerly played for" is
+    assert not _qualifiers("acted_in") and _qualifiers("formerly_played_for")
     # a name says its kind by its last word: a talk "Why We Forked Granite" is no fork
     assert name_head("2017 Cup Final") == name_head("Finals") != name_head("Why We Forked Granite")

@@ -608,9 +608,8 @@ def step_words(step: tuple[str, str], steps: StepLabels) -> str:
 
 # Words that qualify a relation in time or standing ("formerly played for", "ex member of"): a question
 # naming the relation without them asks for the unqualified one.
-_QUALIFIERS = stems(
-    "formerly former previously previous past ex once earlier retired honorary acting interim"
-)
+# ("acting" is not one: its stem is that of ``acted_in``)
+_QUALIFIERS = stems("formerly former previously previous past ex once earlier retired honorary interim")
 
 
 # Question words that say a relation is qualified without naming the qualifier ("used to", "no longer").

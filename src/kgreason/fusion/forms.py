@@ -274,6 +274,13 @@ def type_labels(
     return found
 
 
+def label_check(labels: set[str]) -> TypeCheck | None:
+    """Whether a path ends at a node with one of ``labels``; None when there are none (no filtering)."""
+    if not labels:
+        return None
+    return lambda p: bool(labels.intersection(p.nodes[-1].labels))
+
+
 class TypeMatcher:
     """``type_labels`` for one graph, cached per answer type; ``check`` gives ``resolve`` its ``type_ok``."""
 
@@ -300,10 +307,7 @@ class TypeMatcher:
     ) -> TypeCheck | None:
         """Whether a path ends at a node of ``answer_type`` (the labels of ``labels``); None when no label
         says it."""
-        matched = self.labels(answer_type, readings, modifier)
-        if not matched:
-            return None
-        return lambda p: bool(matched.intersection(p.nodes[-1].labels))
+        return label_check(self.labels(answer_type, readings, modifier))
 
     def labels(
         self,

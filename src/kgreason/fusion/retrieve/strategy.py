@@ -27,7 +27,15 @@ from kgreason.documents.chunk_search import ChunkHit, cited_sentence
 from kgreason.documents.lexical import CHUNK
 from kgreason.documents.text_search import ChunkSearch, chunk_index
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Seed, Strategy
-from kgreason.fusion.forms import Reading, ReadingOptions, Resolution, TypeCheck, TypeMatcher, resolve
+from kgreason.fusion.forms import (
+    Reading,
+    ReadingOptions,
+    Resolution,
+    TypeCheck,
+    TypeMatcher,
+    label_check,
+    resolve,
+)
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
 from kgreason.fusion.retrieve.path_shapes import QuestionShape, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
@@ -211,7 +219,7 @@ class RetrieveStrategy(Strategy):
         labels = self._types.labels(wanted, readings, modifier)
         named = bool(labels) and not self._types.labels_for(wanted, modifier)
         ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
-        return self._types.check(wanted, readings, modifier)
+        return label_check(labels)
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":

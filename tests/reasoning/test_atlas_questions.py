@@ -1,10 +1,11 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Six sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Seven sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
-Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals) and
-Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers).
+Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
+Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers) and
+Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -45,7 +46,7 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay")
+SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
@@ -54,6 +55,7 @@ HUBS = {
     "forge": ("Lorrin", 40),
     "cadence": ("Marenza", 40),
     "relay": ("Brennick", 40),
+    "mosaic": ("Varesco", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -66,6 +68,12 @@ SAMPLE_LABELS = {
         "Corran Park": "Stadium",
         "Corran Athletic": "Club",
         "Corran Medal": "Trophy",
+    },
+    "mosaic": {
+        "Bellamar": "City",
+        "Bellamar Museum": "Museum",
+        "Bellamar School": "Movement",
+        "Casa Lusca": "AuctionHouse",
     },
 }
 
@@ -371,6 +379,63 @@ def test_relay_traps_are_in_the_graph() -> None:
     assert relay.out["formerly_played_for"]["Jonas Vesk"] == {"Brennick Wanderers"}
     assert relay.out["coached_by"]["Corran Athletic"] == {"Jonas Vesk"}
     assert "Corran Athletic" in relay.out["rival_of"]["Brennick Wanderers"]
+
+
+def test_mosaic_traps_are_in_the_graph() -> None:
+    mosaic = build_gold.Atlas.of_set("mosaic")
+    assert len(mosaic.triples) >= 800 and len(mosaic.labels) >= 240
+    assert len(mosaic.relations) >= 30 and len(set(mosaic.labels.values())) >= 16
+    # the containment chain: every artwork held by a museum is in one city, in one region, in one country
+    works = ("Painting", "Sculpture", "Photograph")
+    held = [n for n, label in mosaic.labels.items() if label in works and mosaic.out["in_collection_of"][n]]
+    assert len(held) >= 100
+    for work in held:
+        (museum,) = mosaic.out["in_collection_of"][work]
+        (city,) = mosaic.out["located_in"][museum]
+        (region,) = mosaic.out["in_region"][city]
+        (country,) = mosaic.out["in_country"][region]
+        assert mosaic.labels[museum] == "Museum" and mosaic.labels[country] == "Country"
+    # hubs: the capital, a big museum, a prolific painter and a busy auction house
+    degree = Counter(n for h, _, t in mosaic.triples for n in (h, t))
+    assert degree["Varesco"] >= 40 and mosaic.out["capital_of"]["Varesco"] == {"Aurenza"}
+    assert len(mosaic.into["in_collection_of"]["Royal Museum of Varesco"]) >= 25
+    assert len(mosaic.into["painted_by"]["Ottavio Bellamar"]) >= 15
+    sales = mosaic.into["conducted_by"]["Harrow & Quill"]
+    assert len(sales) >= 5 and sum(len(mosaic.into["offered_at"][s]) for s in sales) >= 20
+    # shared surnames, some related, some not
+    people = [n for n, label in mosaic.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Bellamar"] == 5 and len([s for s, n in surnames.items() if n >= 4]) >= 3
+    assert mosaic.out["parent_of"]["Ottavio Bellamar"] == {"Lucia Bellamar", "Matteo Bellamar"}
+    assert not mosaic.into["parent_of"]["Ines Bellamar"] and not mosaic.into["parent_of"]["Rafael Bellamar"]
+    assert mosaic.into["parent_of"]["Aksel Quennel"] == {"Henrik Quennel", "Mirja Quennel"}
+    assert "Sofie Quennel" not in mosaic.into["parent_of"]["Aksel Quennel"]
+    # a teacher is not the parent: Lucia Bellamar trained under Teodor Lasko, not her father
+    assert mosaic.out["apprenticed_to"]["Lucia Bellamar"] == {"Teodor Lasko"}
+    # one word names nodes of many types; the Bellamar Museum and the Bellamar School are not in Bellamar
+    bellamar = {mosaic.labels[n] for n in mosaic.labels if "Bellamar" in n}
+    assert {"City", "Person", "Museum", "Academy", "Gallery", "Prize", "Movement", "Building"} <= bellamar
+    assert {"Painting", "Photograph", "Exhibition"} <= bellamar
+    assert mosaic.out["located_in"]["Bellamar Museum"] == {"Varesco"}
+    assert mosaic.out["originated_in"]["Bellamar School"] == {"Varesco"}
+    # similar names of different types: a gallery and a foundation of the same name in different cities;
+    # the Halvern Gallery is not in Halvern, Casa Lusca not in Lusca; a prize named after a painter who
+    # never won it
+    assert mosaic.out["located_in"]["Seraphine Gallery"] == {"Varesco"}
+    assert mosaic.out["based_in"]["Seraphine Foundation"] == {"Drossel"}
+    assert mosaic.out["presented_by"]["Bellamar Prize"] == {"Seraphine Foundation"}
+    assert mosaic.out["located_in"]["Halvern Gallery"] == {"Porto Salin"}
+    assert mosaic.out["located_in"]["Casa Lusca"] == {"Ostrana"}
+    assert mosaic.out["named_for"]["Bellamar Prize"] == {"Ottavio Bellamar"}
+    assert "Ottavio Bellamar" not in mosaic.out["awarded_to"]["Bellamar Prize"]
+    # 1-hop against 2-hop: a work held by one museum and lent to another; bought at auction, then given
+    assert mosaic.out["in_collection_of"]["The Drowned Bell"] == {"Bellamar Museum"}
+    assert mosaic.out["on_loan_to"]["The Drowned Bell"] == {"Royal Museum of Varesco"}
+    assert mosaic.out["knocked_down_to"]["The Red Orchard"] == {"Matteo Bellamar"}
+    assert mosaic.out["in_collection_of"]["The Red Orchard"] == {"Royal Museum of Varesco"}
+    # studied at one academy, taught at another
+    assert mosaic.out["trained_at"]["Elodie Marrou"] == {"Ostrana Institute of Art"}
+    assert mosaic.out["taught_at"]["Elodie Marrou"] == {"Varesco Academy of Fine Arts"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -128,3 +128,6 @@ def test_preposition_and_co_word_cues() -> None:
     trip = (("authored_by", "in"), ("authored_by", "out"))
     for q in ("How many co-authors does X have?", "Who has written papers with X?"):
         assert question_shape(q).named(trip, steps), q
+    # a "co-" verb asks for what was done together, unless "with" someone
+    assert not question_shape("What did X co-write?").peers
+    assert question_shape("Who did X co-author a paper with?").peers

@@ -253,6 +253,9 @@ def test_person_roles_and_co_words() -> None:
     labels = ["Scientist", "Paper", "Lab"]
     # "co-authors" is one head noun, a person; a role noun no label names finds the labels of people
     assert analyse("How many co-authors does A have?", ["A"], ["A"]).answer_type == "person"
+    # after "What did", the word left once A is masked out is a verb, no type
+    assert analyse("What did A co-write?", ["A"], ["A"]).answer_type == ""
+    assert analyse("Which city did A visit?", ["A"], ["A"]).answer_type == "city"
     assert type_labels("person", labels) == {"Scientist"}
     assert type_labels("student", labels) == {"Scientist"}
     assert type_labels("paper", labels) == {"Paper"}

@@ -304,3 +304,33 @@ def test_a_misspelt_name_is_not_read_as_the_shorter_name_inside_it(tmp_path: Pat
     assert {e.node_id for e in linker.link("Was Luca Corran born in Corran?")} == {"luca", "corran"}
     assert first(linker.link("Did Corran Athletic win?")) == ("corran_athletic", "Corran Athletic", "name")
     assert first(linker.link("Which clubs are in Corran?"))[0] == "corran"
+
+
+def test_a_misspelt_name_in_a_lower_case_question_keeps_the_name_said_before_it(tmp_path: Path) -> None:
+    """ "which corran clubs does corran textils sponsor": typed all in lower case, the misspelt company
+    holds the city, said once more on its own: both link (the city at its own mention)."""
+    extra = [
+        Node("corran", ("City",), {"name": "Corran"}),
+        Node("corran_textiles", ("Company",), {"name": "Corran Textiles"}),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), encoder=default_encoder())
+    question = "which corran clubs does corran textils sponsor"
+    found = {e.node_id: e for e in linker.link(question)}
+    assert set(found) == {"corran", "corran_textiles"}
+    assert found["corran"].start == question.index("corran clubs")
+    assert found["corran_textiles"].mention == "corran textils"
+    # capitalised as names, the same two
+    assert {e.node_id for e in linker.link("Which Corran clubs does Corran Textils sponsor?")} == set(found)
+
+
+def test_the_name_with_more_content_words_wins_an_overlap(tmp_path: Path) -> None:
+    """ "the Glass Orchard Tour": the album "The Glass Orchard" spans as many tokens as the tour "Glass
+    Orchard Tour" and starts further left, but one of its words is an article."""
+    extra = [
+        Node("orchard_lp", ("Album",), {"name": "The Glass Orchard"}),
+        Node("orchard_tour", ("Tour",), {"name": "Glass Orchard Tour"}),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
+    found = linker.link("Who produced the album that the Glass Orchard Tour supported?")
+    assert [(e.node_id, e.mention) for e in found] == [("orchard_tour", "Glass Orchard Tour")]
+    assert first(linker.link("Who produced the Glass Orchard?"))[:2] == ("orchard_lp", "the Glass Orchard")

@@ -309,6 +309,17 @@ class TypeMatcher:
         says it."""
         return label_check(self.labels(answer_type, readings, modifier))
 
+    def reach_check(self, answer_type: str, modifier: str = "") -> TypeCheck | None:
+        """While a path is being walked (no readings yet): ``check`` by the labels the type names, or, when
+        it names none, whether a node's name ends with the type's word (the rule of ``labels``)."""
+        matched = self.labels_for(answer_type, modifier) if answer_type else set()
+        if matched:
+            return label_check(matched)
+        word = stem(answer_type.rsplit(" ", 1)[-1]) if answer_type else ""
+        if not word or answer_type in _NOT_NAME_TYPES:
+            return None
+        return lambda p: name_head(p.nodes[-1].name) == word
+
     def labels(
         self,
         answer_type: str,

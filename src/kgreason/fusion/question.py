@@ -160,6 +160,8 @@ def head_word(words: Sequence[str]) -> str:
     for i, w in enumerate(words):
         if w in _HEAD_CUES:
             following = words[i + 1 : i + 4]
+            if w in ("what", "which") and following[:1] in (["did"], ["does"], ["do"]):
+                return ""  # "What did X co-write?": the word after "did" (X masked out) is a verb
             if w == "many":
                 # "how many court cases / railway stations / Hearth Party members": the head of a counted
                 # noun phrase is its first plural word, not a modifier before it; a plural first word is

@@ -95,6 +95,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "produce producer make made",
         "publish publisher release",
         "locate situate",
+        "host hold held stage venue play",
         "base headquarter",
         "coach train manage",
         "teach taught teacher tutor",

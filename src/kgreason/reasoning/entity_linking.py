@@ -387,31 +387,41 @@ class EntityLinker:
         tokens = tokenize(question)
         taken = [False] * len(tokens)
         found: dict[str, LinkedEntity] = {}
+        exact_matches: list[LinkedEntity] = []  # every exact mention, a node said twice ("saltmere") twice
 
         def keep(entity: LinkedEntity) -> None:
             old = found.get(entity.node_id)
             if old is None or entity.score > old.score:
                 found[entity.node_id] = entity
 
-        for start, end in self._spans(len(tokens), self._max_tokens):
-            if any(taken[start:end]) or _all_stopwords(tokens[start:end]):
+        # Names said whole, the most content words first: "the Glass Orchard Tour" is the tour, not the
+        # album "The Glass Orchard" (as many tokens, an article among them), then longest, leftmost.
+        named_spans = [
+            (start, end)
+            for start, end in self._spans(len(tokens), self._max_tokens)
+            if not _all_stopwords(tokens[start:end])
+            and " ".join(t for t, _, _ in tokens[start:end]) in self._normal
+        ]
+        named_spans.sort(key=lambda se: -sum(t not in STOPWORDS for t, _, _ in tokens[se[0] : se[1]]))
+        for start, end in named_spans:
+            if any(taken[start:end]):
                 continue
             key = " ".join(t for t, _, _ in tokens[start:end])
-            nodes = self._normal.get(key)
-            if not nodes:
-                continue
+            nodes = self._normal[key]
             s, e = tokens[start][1], tokens[end - 1][2]
             mention = question[s:e]
             exact = self._exact.get(mention, {}) if self._exact is not None else {}
             for node_id, method in nodes.items():
                 if node_id in exact:
-                    keep(LinkedEntity(node_id, mention, METHOD_SCORES[exact[node_id]], exact[node_id], s, e))
+                    hit = LinkedEntity(node_id, mention, METHOD_SCORES[exact[node_id]], exact[node_id], s, e)
                 else:
                     m = "alias" if method == "alias" else "normalized"
-                    keep(LinkedEntity(node_id, mention, METHOD_SCORES["normalized"], m, s, e))
+                    hit = LinkedEntity(node_id, mention, METHOD_SCORES["normalized"], m, s, e)
+                exact_matches.append(hit)
+                keep(hit)
             taken[start:end] = [True] * (end - start)
 
-        self._misspelt_around_exact(question, tokens, taken, found, keep)
+        self._misspelt_around_exact(question, tokens, taken, found, exact_matches, keep)
 
         partial = [False] * len(tokens)
         for i, (word, s, e) in enumerate(tokens):
@@ -483,26 +493,29 @@ class EntityLinker:
         tokens: Sequence[tuple[str, int, int]],
         taken: list[bool],
         found: dict[str, LinkedEntity],
+        exact: Sequence[LinkedEntity],
         keep: Callable[[LinkedEntity], None],
     ) -> None:
         """A misspelt name may hold a shorter name spelt right: "Luka Corran" (for Luca Corran) holds the
-        city "Corran". A span of capitalised content words around an exact match, whose whole fuzzily
-        matches a longer name, links that name instead of the one inside it."""
+        city "Corran". A span of capitalised content words (any words, in a question typed all in lower
+        case) around exact matches (``exact``, every one), whose whole fuzzily matches a longer name, links
+        that name instead of the one inside it; a name also said elsewhere keeps that mention ("which
+        saltmere clubs does saltmere shiping sponsor": the city, and the company)."""
+        lower = not any(c.isupper() for c in question)
         for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
             if end - start < 2 or all(taken[start:end]) or not any(taken[start:end]):
                 continue
             words = tokens[start:end]
             if any(
-                t in STOPWORDS or not (question[a].isupper() or question[a].isdigit()) for t, a, _ in words
+                t in STOPWORDS or not (lower or question[a].isupper() or question[a].isdigit())
+                for t, a, _ in words
             ):
                 continue
             s, e = words[0][1], words[-1][2]
-            inside = [nid for nid, ent in found.items() if s <= ent.start and ent.end <= e]
-            outside = [
-                nid for nid, ent in found.items() if ent.start < e and s < ent.end and nid not in inside
-            ]
-            if not inside or outside:  # the span must hold whole matches only
-                continue
+            within = [m for m in exact if s <= m.start and m.end <= e]
+            if not within or any(m.start < e and s < m.end and m not in within for m in exact):
+                continue  # the span must hold whole matches only
+            inside = list(dict.fromkeys(m.node_id for m in within))
             key = " ".join(t for t, _, _ in words)
             hits = [
                 h
@@ -512,7 +525,11 @@ class EntityLinker:
             if not hits:
                 continue
             for node_id in inside:
-                del found[node_id]
+                elsewhere = [m for m in exact if m.node_id == node_id and m not in within]
+                if elsewhere:
+                    found[node_id] = elsewhere[0]
+                else:
+                    found.pop(node_id, None)
             for node_id, score in hits:
                 keep(LinkedEntity(node_id, question[s:e], score, "fuzzy", s, e))
             taken[start:end] = [True] * (end - start)

@@ -25,7 +25,7 @@ from pydantic import Field
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
 from kgreason.fusion.question import drop_own_type, mask_question
-from kgreason.fusion.retrieve.path_shapes import shape_of, voice
+from kgreason.fusion.retrieve.path_shapes import chain_hops, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -118,6 +118,12 @@ class Explorer:
         self.path_scorer = path_scorer
         self.seeds = tuple(ctx.seeds if seeds is None else seeds)
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        self.targets = (
+            frozenset(s.node_id for s in ctx.seeds) - {s.node_id for s in self.seeds}
+            if ctx.analysis.form == "yes_no"
+            else frozenset()
+        )
+        """The other entities of a yes/no question: walking goes on until a path reaches one of them."""
         if len(self.seeds) == 1:
             node = ctx.store.get_nodes([self.seeds[0].node_id]).get(self.seeds[0].node_id)
             self.masked = drop_own_type(self.masked, node.labels if node is not None else ())
@@ -190,7 +196,11 @@ class Explorer:
             return None, []
         beams = [Beam((), 0.0, {i: Path((n,)) for i, n in seeds.items()})]
         complete: list[Beam] = []
-        for hop in range(1, self.s.max_hops + 1):
+        # a run of containment steps counts as one hop (``chain_hops``), up to one hop past the limit
+        for hop in range(1, self.s.max_hops + 2):
+            beams = [b for b in beams if chain_hops(b.signature) < self.s.max_hops]
+            if not beams:
+                break
             candidates: list[Beam] = []
             for beam in beams:
                 for step, ends in sorted(self._expansions(beam).items()):
@@ -217,6 +227,11 @@ class Explorer:
                 self.ctx.note("hop", **record)
                 break
             beams = candidates[: self.s.beam]
+            if self.type_ok is not None and not any(self.type_ok(p) for b in beams for p in b.ends.values()):
+                # the best path reaching the type the question names stays, though it ranks below the beam
+                # ("How many finals were played in X?": X's clubs' players outrank its stadiums' finals)
+                typed = [c for c in candidates if any(self.type_ok(p) for p in c.ends.values())]
+                beams = beams + typed[:1]
             complete.extend(beams)
             record["kept"] = [b.text for b in beams]
             record["frontier"] = [len(b.ends) for b in beams]
@@ -225,6 +240,11 @@ class Explorer:
             # the question names a type ("which country") that no path so far reaches: keep walking
             wanting = self.type_ok is not None and not any(
                 self.type_ok(p) for b in complete for p in b.ends.values()
+            )
+            # a yes/no question's other entity that no path so far reaches ("Is X in Y?", Y a country and
+            # X a stadium: city, region, country)
+            wanting = wanting or (
+                bool(self.targets) and not any(e in self.targets for b in complete for e in b.ends)
             )
             # nor while a kept path walks more of the relations the question names than the best so far
             # ("X's grandchild": child, child, and on to what the grandchild plays)

@@ -158,7 +158,7 @@ class MultihopStrategy(Strategy):
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
         wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier
-        type_ok = self._types.check(wanted, modifier=modifier) if ctx.analysis.strong_type else None
+        type_ok = self._types.reach_check(wanted, modifier) if ctx.analysis.strong_type else None
         for seed in ctx.seeds:
             explorer = Explorer(
                 ctx, self.scorers, o, steps=steps, seeds=[seed], path_scorer=self.path_scorer, type_ok=type_ok

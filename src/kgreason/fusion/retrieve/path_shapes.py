@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from kgreason.fusion.forms import ORGANISATION_WORDS
@@ -196,6 +196,19 @@ def contains(relation: str) -> bool:
     return any(words[: len(head)] == head for head in _CONTAINMENT)
 
 
+def chain_hops(sig: Sequence[Step]) -> int:
+    """The hops ``sig`` counts against a hop limit: a run of containment steps the same way (stadium
+    -> city -> region -> country) counts as one, so "How many finals were played in X?" (X a country:
+    three steps down to its stadiums, one more to their finals) is one step inside a three-hop limit,
+    as "finals played in X" would be were the stadium's country stored on it. Callers still stop one
+    step past their limit."""
+    hops = len(sig)
+    for i in range(1, len(sig)):
+        if sig[i][1] == sig[i - 1][1] and contains(sig[i][0]) and contains(sig[i - 1][0]):
+            hops -= 1
+    return hops
+
+
 def containment(step: Step, steps: StepLabels, then: Step | None = None) -> bool:
     """Whether ``step``, read backwards into a place, is a containment step ("city in country",
     ``located_in``, ``part_of``) that the question's "in X" asks for: alone ("Which cities are in X?"),
@@ -271,9 +284,11 @@ def question_shape(
         elif word.endswith("mate") and len(word) > 6:
             peers.append((stem(word[:-4]),))
         elif word.startswith("co") and len(word) > 6:
-            # "co-authored" (joined from "co", "authored"), "coauthors": a relation's word after "co"
+            # "co-authored" (joined from "co", "authored"), "coauthors": a relation's word after "co";
+            # as a verb, only "with" someone asks for the peer ("What did X co-write?" asks what)
             rest = _stems(word[2:])[0]
-            if tok not in tokens or rest in relation_words:
+            noun = tok != word or word.endswith(("er", "or", "ar"))
+            if (tok not in tokens or rest in relation_words) and (noun or "with" in tokens):
                 peers.append((rest,))
     intermediate: set[str] = set()
     if labels:

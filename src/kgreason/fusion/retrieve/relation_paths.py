@@ -465,7 +465,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     for word in content_words(masked):
         named: frozenset[str] = frozenset()
         if head_mention is None and word == head and word not in label_words:
-            named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
+            named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             if named:
                 head_mention = (len(mentions), word)
                 mentions.append(("relation", named))
@@ -481,7 +481,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
             if named:
                 mentions.extend([("relation", named)] * (2 + greats))
         elif word not in _NOT_RELATION_WORDS and len(word) > 2:
-            named = frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
+            named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
             if named and (not (named & previous) or word == last_word):
                 at, noun = head_mention if head_mention is not None else (-1, "")
@@ -496,6 +496,20 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
         previous = named
         last_word = word
     return mentions
+
+
+def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
+    """The question's words (stems) that are role nouns of a relation of the graph (``_ROLE_NOUNS``:
+    "teacher" of ``studied_under``)."""
+    relations = {r for r, _ in steps}
+    return frozenset(w for w in content_words(masked) if any(w in _role_stems(r) for r in relations))
+
+
+def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
+    """Of the relations ``word`` names, those it is a role noun of, when it is one (``_ROLE_NOUNS``): "X's
+    teacher" is whom X studied under, though "teacher" paraphrases ``taught_at`` too (whose teacher is X)."""
+    roles = frozenset(r for r in named if word in _role_stems(r))
+    return roles or named
 
 
 def coordinated_relations(masked: str, steps: StepLabels) -> list[tuple[frozenset[str], frozenset[str]]]:
@@ -695,7 +709,11 @@ class PathScorer:
         # one covered word.
         named = [named_steps(sig, mentions) for sig in sigs]
         relations = [" ".join(humanize(r) for r, _ in sig) for sig in sigs]
-        lexical = self._coverage.score(masked, relations)
+        # a role noun covers its own relation by the named bonus below, not another's words it paraphrases
+        # ("X's teacher" covers no "taught" of ``taught_at``: there X is the teacher)
+        roles = role_words(masked, steps)
+        covered = " ".join(w for w in _WORD.findall(masked) if _stem(w.lower()) not in roles)
+        lexical = self._coverage.score(covered, relations)
         for i, (sig, (steps_named, _)) in enumerate(zip(sigs, named, strict=True)):
             lexical[i] += sum(self._named_bonus(masked, sig[k][0]) for k in steps_named)
         question = set(content_words(masked))
@@ -757,17 +775,26 @@ class PathScorer:
             self._not_earned = {key: set()}
         words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
+        # a role noun of a relation of the graph ("teacher": ``studied_under``) earns that relation's
+        # steps (through ``named``), not another's that it paraphrases (``taught_at``: X is the teacher)
+        roles = role_words(masked, steps)
         # a relation a word of the question names (``question_mentions``: kin and agent nouns too)
         named = {r for kind, rs in self.mentions(masked, steps) if kind == "relation" for r in rs}
         # "in X" names a step between places ("Was X born in Y?" with Y a country: born in a city of Y)
         inside = bool(todo) and shape_of(masked, steps).inside
         rest = []
         for step in todo:
-            stepw = {p for sw in content_words(step_words(step, steps)) for p in paraphrases(sw)}
+            own = set(content_words(step_words(step, steps)))
+            stepw = {p for sw in own for p in paraphrases(sw)}
             if (
                 step[0] in named
                 or (inside and contains(step[0]))
-                or any(sw == w or (len(sw) >= 4 and sw in w) for sw in stepw for w in words)
+                or any(
+                    sw == w or (len(sw) >= 4 and sw in w)
+                    for sw in stepw
+                    for w in words
+                    if w not in roles or w in own
+                )
             ):
                 cached.add(step)
             else:

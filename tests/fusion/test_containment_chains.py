@@ -1,0 +1,126 @@
+"""Containment chains walked past the hop limit, events "played" at a venue, and yes/no questions whose
+other entity lies several steps away, end to end on a small graph.
+
+Each question below was answered wrongly before these rules (the count took the clubs' players, the
+chain stopped at the country's regions, "played" took the winners' players); both path strategies
+answer it with the bundled MiniLM encoder and no LLM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import kgreason
+from kgreason.fusion.retrieve.path_shapes import chain_hops
+
+ROWS = """\
+id,labels
+Tarvos,Country
+Belmira,Country
+Ostrand Coast,Region
+Hollow Vale,Region
+Kessel Downs,Region
+Ostrand,City
+Pyrla,City
+Mennick,City
+Dovecote,City
+Ostrand Bowl,Stadium
+Pyrla Arena,Stadium
+Mennick Park,Stadium
+Dovecote Lane,Stadium
+2018 Shield Final,Match
+2019 Shield Final,Match
+2020 Shield Final,Match
+2021 Shield Final,Match
+Ostrand Rovers,Club
+Pyrla Town,Club
+Mennick City,Club
+Dovecote United,Club
+Aino Tesk,Person
+Bram Holloway,Person
+Cato Pell,Person
+Dita Morrow,Person
+Efe Lund,Person
+Fenna Quast,Person
+"""
+TRIPLES = """\
+Ostrand Coast\tin_country\tTarvos
+Hollow Vale\tin_country\tTarvos
+Kessel Downs\tin_country\tBelmira
+Ostrand\tin_region\tOstrand Coast
+Pyrla\tin_region\tHollow Vale
+Mennick\tin_region\tKessel Downs
+Dovecote\tin_region\tKessel Downs
+Ostrand Bowl\tlocated_in\tOstrand
+Pyrla Arena\tlocated_in\tPyrla
+Mennick Park\tlocated_in\tMennick
+Dovecote Lane\tlocated_in\tDovecote
+Ostrand Rovers\thome_ground\tOstrand Bowl
+Pyrla Town\thome_ground\tPyrla Arena
+Mennick City\thome_ground\tMennick Park
+Dovecote United\thome_ground\tDovecote Lane
+Ostrand Rovers\tbased_in\tOstrand
+Pyrla Town\tbased_in\tPyrla
+Mennick City\tbased_in\tMennick
+Dovecote United\tbased_in\tDovecote
+2018 Shield Final\thosted_at\tOstrand Bowl
+2019 Shield Final\thosted_at\tMennick Park
+2020 Shield Final\thosted_at\tDovecote Lane
+2021 Shield Final\thosted_at\tMennick Park
+2018 Shield Final\twon_by\tPyrla Town
+2019 Shield Final\twon_by\tMennick City
+2020 Shield Final\twon_by\tOstrand Rovers
+2021 Shield Final\twon_by\tDovecote United
+2018 Shield Final\trunner_up\tOstrand Rovers
+2019 Shield Final\trunner_up\tDovecote United
+Aino Tesk\tplays_for\tOstrand Rovers
+Bram Holloway\tplays_for\tOstrand Rovers
+Cato Pell\tplays_for\tPyrla Town
+Dita Morrow\tplays_for\tMennick City
+Efe Lund\tplays_for\tDovecote United
+Fenna Quast\tplays_for\tMennick City
+Aino Tesk\tborn_in\tPyrla
+Cato Pell\tborn_in\tMennick
+Dita Morrow\tborn_in\tOstrand
+"""
+
+
+@pytest.fixture(scope="module")
+def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
+    return small_graph("chains", ROWS, TRIPLES)
+
+
+QUESTIONS = [
+    # country <- region <- city <- stadium <- final: four steps, three of them one containment chain
+    ("How many finals have been played in Belmira?", "3"),
+    ("How many finals were played in Tarvos?", "1"),
+    # the stadium's country is three containment steps away
+    ("Is Pyrla Arena in Tarvos?", "yes"),
+    ("Is Mennick Park in Tarvos?", "no"),
+    # a final is "played" where it is hosted
+    ("Who won the final played at Ostrand Bowl?", {"Pyrla Town"}),
+    ("In which city was the 2020 Shield Final played?", {"Dovecote"}),
+]
+
+
+@pytest.mark.parametrize("strategy", ["retrieve", "explore"])
+@pytest.mark.parametrize(("question", "expected"), QUESTIONS)
+def test_both_strategies_answer(
+    graph: kgreason.Graph,
+    answers: Callable[[kgreason.Graph, str, str, object], None],
+    strategy: str,
+    question: str,
+    expected: object,
+) -> None:
+    answers(graph, strategy, question, expected)
+
+
+def test_a_containment_run_counts_as_one_hop() -> None:
+    down = (("in_country", "in"), ("in_region", "in"), ("located_in", "in"), ("hosted_at", "in"))
+    assert chain_hops(down) == 2
+    # up the chain the same (a final's country); a turn of direction is no run
+    assert chain_hops((("hosted_at", "out"), ("located_in", "out"), ("in_region", "out"))) == 2
+    assert chain_hops((("in_region", "out"), ("in_region", "in"))) == 2
+    assert chain_hops((("plays_for", "out"), ("based_in", "out"))) == 2

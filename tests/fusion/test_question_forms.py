@@ -224,11 +224,17 @@ def test_resolve_rules() -> None:
 @pytest.mark.parametrize(
     ("question", "mentions", "views"),
     [
-        # each entity keeps the words nearest to it; a word halfway goes to the entity after it
+        # each entity keeps the words nearest to it (prepositions and articles between do not count); a
+        # word halfway goes to the entity after it
         (
             "Which of Remy's students was born in Lisk?",
             ["Remy's", "Lisk"],
-            ["Which of X students was", "born in X?"],
+            ["Which of X students", "was born in X?"],
+        ),
+        (
+            "Which of Remy's pupils teaches at the Lisk Academy?",
+            ["Remy's", "Lisk Academy"],
+            ["Which of X pupils", "teaches at the X?"],
         ),
         (
             "Who was born in Lisk and works for Veltro?",

@@ -212,6 +212,14 @@ _TYPE_SYNONYMS = tuple(
     )
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
+# A work of art or craft ("Which works were on show?", "How many artworks does X hold?"): the labels that
+# are kinds of one, when no label says the word itself
+_WORK_TYPES = frozenset("work artwork piece creation".split())
+_WORK_WORDS = frozenset(
+    "painting sculpture photograph drawing print engraving etching fresco mural statue picture canvas "
+    "artwork installation tapestry book novel poem film movie album song record recording play opera "
+    "symphony composition".split()
+)
 
 
 def type_labels(
@@ -227,7 +235,8 @@ def type_labels(
     ``place``/``date`` and the label is a kind of place/date, when the type is a person (or a person's
     role, "student") that no label names and the label is a kind of person (``Scientist``), when the type
     is "organisation" (or "institution", "body") that no label names and the label is a kind of
-    organisation (``Funder``, ``Company``, ``Institute``), or when
+    organisation (``Funder``, ``Company``, ``Institute``), when the type is a "work" ("artwork", "piece")
+    that no label names and the label is a kind of one (``Painting``, ``Sculpture``, ``Album``), or when
     ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
     """
     from kgreason.fusion.question import _singular
@@ -264,6 +273,8 @@ def type_labels(
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
         found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
+    if not found and answer_type in _WORK_TYPES:
+        found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
     elif answer_type == "date":
@@ -618,6 +629,13 @@ def _yes_no(
             options.append((readings[subject][0].score, subject, target))
             candidates = fitting[(subject, target)] or list(readings[subject])
             first = candidates[0]
+            # an edge between the two along a relation the question names is the answer however far
+            # below the best it scores ("Did X buy Y at auction?": "auction" pulls paths through the
+            # auction house above ``knocked_down_to``, which "buy" names)
+            direct = [r for r in candidates if len(r.signature) == 1 and r.unearned == 0 and target in r.ends]
+            if direct:
+                reaching.append((direct[0].score, direct[0], target))
+                continue
             for r in candidates:
                 if best_any - r.score > s.yes_margin:
                     break

@@ -222,7 +222,8 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         return _singular(head), True
     for w in words[:3]:
         if w in _WH_TYPES:
-            return _WH_TYPES[w], False
+            # "whom" asks for a person ("Under whom did X train?"); "who" may ask for a company too
+            return _WH_TYPES[w], w == "whom"
     return "", False
 
 
@@ -263,6 +264,8 @@ def drop_own_type(masked: str, labels: Sequence[str]) -> str:
     'Which languages influenced X?'
     >>> drop_own_type("How many cities are there in the province of X?", ["Province"])
     'How many cities are there in X?'
+    >>> drop_own_type("What does the painting X depict?", ["Painting"])
+    'What does the X depict?'
     """
     from kgreason.fusion.relation_words import humanize
 
@@ -274,7 +277,9 @@ def drop_own_type(masked: str, labels: Sequence[str]) -> str:
     modifier = r"(?:\s+(?!(?:a|an|the|and|or|of|in|is|as|to|by|with|for|its|their)\b)[a-z][a-z-]*)?"
     masked = re.sub(rf"\bX{modifier}\s+(?:{alternatives})s?\b", "X", masked)
     # "in the province of X" (X is the province): "in X"
-    return re.sub(rf"\b(?:the\s+)?(?:{alternatives})\s+of\s+X\b", "X", masked)
+    masked = re.sub(rf"\b(?:the\s+)?(?:{alternatives})\s+of\s+X\b", "X", masked)
+    # "What does the painting X depict?" (X is the painting): "What does the X depict?"
+    return re.sub(rf"\b(the|a|an)\s+(?:{alternatives})\s+X\b", r"\1 X", masked, flags=re.IGNORECASE)
 
 
 def _mention_pattern(mention: str) -> re.Pattern[str]:
@@ -286,6 +291,7 @@ def _mention_pattern(mention: str) -> re.Pattern[str]:
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _COORDINATION = frozenset("and or nor both either , & as well".split())
+_LINKING = frozenset(["'", "s", *"the a an at in on of to for by with from into".split()])
 
 
 def anchor_question(question: str, mentions: Sequence[str], mention: str, form: str = "constraint") -> str:
@@ -302,6 +308,8 @@ def anchor_question(question: str, mentions: Sequence[str], mention: str, form: 
     'was born in X?'
     >>> anchor_question("Which films star both Ann and Bo?", ["Ann", "Bo"], "Ann")
     'Which films star both X and X?'
+    >>> anchor_question("Which of Remy's pupils teaches at the Lisk?", ["Remy's", "Lisk"], "Lisk")
+    'teaches at the X?'
     """
     whole = mask_question(question, mentions)
     distinct = [m for m in dict.fromkeys(mentions) if m]
@@ -337,7 +345,9 @@ def anchor_question(question: str, mentions: Sequence[str], mention: str, form: 
         for j in at:
             owner = tokens[j][1]
             assert owner is not None
-            d = abs(i - j) - (0.5 if j > i else 0.0)
+            # prepositions and articles between do not count: "pupils *teaches* at the Y" is Y's
+            words = tokens[min(i, j) + 1 : max(i, j)]
+            d = 1 + sum(t.lower() not in _LINKING for t, _ in words) - (0.5 if j > i else 0.0)
             distance[owner] = min(distance.get(owner, float(len(tokens))), d)
         if distance.get(mention) == min(distance.values()):
             kept.append(text)

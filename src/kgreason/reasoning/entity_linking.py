@@ -241,6 +241,12 @@ class EntityLinker:
             if len(keys) <= MAX_PARTIAL_AMBIGUITY and word not in normal
         }
         fuzzy: dict[str, dict[str, float]] = {k: dict.fromkeys(v, 1.0) for k, v in normal.items()}
+        # a name that starts with an article is also matched without it: a span never starts with a
+        # stop word, so "The Drowned Bel" is tried as "Drowned Bel"
+        for key, named in normal.items():
+            article, _, rest = key.partition(" ")
+            if article in ("the", "a", "an") and rest and rest not in normal:
+                fuzzy.setdefault(rest, {}).update(dict.fromkeys(named, 1.0))
         for word, nodes in self._partial.items():
             fuzzy.setdefault(word, {}).update({n: METHOD_SCORES["partial"] for n in nodes})
         self._fuzzy = fuzzy

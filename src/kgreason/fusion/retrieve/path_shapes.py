@@ -191,21 +191,30 @@ _CONTAINMENT = (("in",), ("within",), ("inside",), ("located", "in"), ("part", "
 
 
 def contains(relation: str) -> bool:
-    """Whether ``relation`` says one place is inside another ("in country", ``located_in``, ``part_of``)."""
+    """Whether ``relation`` says one place is inside another ("in country", ``located_in``, ``part_of``);
+    not a relation to a noun of something ("in collection of", "in support of": what holds a work is no
+    place it lies in)."""
     words = tuple(humanize(relation).split())
-    return any(words[: len(head)] == head for head in _CONTAINMENT)
+    return any(
+        words[: len(head)] == head and (len(words) == len(head) or words[-1] not in _PREPOSITIONS)
+        for head in _CONTAINMENT
+    )
 
 
 def chain_hops(sig: Sequence[Step]) -> int:
-    """The hops ``sig`` counts against a hop limit: a run of containment steps the same way (stadium
-    -> city -> region -> country) counts as one, so "How many finals were played in X?" (X a country:
-    three steps down to its stadiums, one more to their finals) is one step inside a three-hop limit,
-    as "finals played in X" would be were the stadium's country stored on it. Callers still stop one
-    step past their limit."""
-    hops = len(sig)
+    """The hops ``sig`` counts against a hop limit: a run of three or more containment steps the same way
+    (country -> region -> city -> stadium) counts one hop less for each step past its second, so "How
+    many finals were played in X?" (X a country: three steps down to its stadiums, one more to their
+    finals) fits a three-hop limit. Callers still stop one step past their limit. A run of two saves
+    nothing: "districts in X" is no reason to walk down to their cities and back up another way."""
+    hops, run = len(sig), 1
     for i in range(1, len(sig)):
         if sig[i][1] == sig[i - 1][1] and contains(sig[i][0]) and contains(sig[i - 1][0]):
-            hops -= 1
+            run += 1
+            if run > 2:
+                hops -= 1
+        else:
+            run = 1
     return hops
 
 
@@ -235,12 +244,16 @@ are there in X?" closer to "X's capital city" than to "city in country X" by ~0.
 
 
 def _determined(tokens: list[str], i: int) -> bool:
-    """Whether the word at ``i`` follows a determiner or a possessive ("the club", "X's club"): a thing
-    the question walks through, not a modifier ("the capital city")."""
+    """Whether the word at ``i`` follows a determiner, a possessive or a preposition ("the club", "X's
+    club", "gave to museums"): a thing the question walks through, not a modifier ("the capital city")."""
     if i == 0:
         return False
     before = tokens[i - 1]
-    return before in _DETERMINERS or (before == "s" and i >= 2 and tokens[i - 2] == "x")
+    return (
+        before in _DETERMINERS
+        or before in _PREPOSITIONS
+        or (before == "s" and i >= 2 and tokens[i - 2] == "x")
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -298,7 +311,8 @@ def question_shape(
         for label in labels:
             parts = label.lower().split()
             n = len(parts)
-            if not asked or not parts or parts[-1] in asked.split():
+            # (a question with no type word names its labels on the way: "What did X give to museums?")
+            if not parts or parts[-1] in asked.split():
                 continue
             spans = range(len(tokens) - n + 1)
             if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):

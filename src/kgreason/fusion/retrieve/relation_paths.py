@@ -125,8 +125,8 @@ def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
 # ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
 _ROLE_NOUNS = {
     "studied under": ("teacher tutor", "pupil student protege"),
-    "trained under": ("teacher trainer", "pupil trainee"),
-    "apprenticed to": ("master teacher", "apprentice pupil"),
+    "trained under": ("teacher trainer", "pupil trainee student"),
+    "apprenticed to": ("master teacher", "apprentice pupil student"),
     "taught": ("pupil student", "teacher tutor"),
     "mentored by": ("mentor", "protege mentee"),
     "represented by": ("agent representative", "client"),
@@ -135,14 +135,19 @@ _ROLE_NOUNS = {
 
 
 @functools.lru_cache(maxsize=65536)
-def _step_phrase(relation: str, direction: str, subject: str, obj: str, roles: bool = False) -> str:
+def _step_phrase(
+    relation: str, direction: str, subject: str, obj: str, said: frozenset[str] = frozenset()
+) -> str:
     plain = _plain_phrase(relation, direction, subject, obj)
-    role = _ROLE_NOUNS.get(humanize(relation)) if roles else None
+    role = _ROLE_NOUNS.get(humanize(relation)) if said else None
     if role is None:
         return plain
-    # "X studied under person (X's teacher)"; backwards "person studied under X (X's pupil)"
+    # "X studied under person (X's teacher)"; backwards "person studied under X (X's pupil)": the role
+    # noun of this direction the question says (``said``: its role words' stems), else the first one
+    nouns = role[0 if direction == "out" else 1].split()
+    noun = next((n for n in nouns if _stem(n) in said), nouns[0])
     owner = f"{subject}'s" if subject else "its"
-    return f"{plain} ({owner} {role[0 if direction == 'out' else 1].split()[0]})"
+    return f"{plain} ({owner} {noun})"
 
 
 def _plain_phrase(relation: str, direction: str, subject: str, obj: str) -> str:
@@ -230,8 +235,8 @@ def reading_text(
         obj = _label_word(arrives, named)
         # a role noun ("X studied under person (X's teacher)") where the question says one (``words``:
         # its stems); otherwise it is noise the question's own words do not match
-        role = bool(_role_stems(relation) & set(words))
-        phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj, role)
+        said = _role_stems(relation) & frozenset(words)
+        phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj, said)
         phrases.append(phrase)
         subject = obj
     return ", then ".join(p for p in phrases if p)
@@ -499,10 +504,14 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
 
 
 def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
-    """The question's words (stems) that are role nouns of a relation of the graph (``_ROLE_NOUNS``:
-    "teacher" of ``studied_under``)."""
+    """The question's words (stems) that are role nouns of a relation of the graph other than its own
+    words (``_ROLE_NOUNS``: "teacher" of ``studied_under``; not "mentor" of ``mentored_by``)."""
     relations = {r for r, _ in steps}
-    return frozenset(w for w in content_words(masked) if any(w in _role_stems(r) for r in relations))
+    return frozenset(
+        w
+        for w in content_words(masked)
+        if any(w in _role_stems(r) and w not in content_words(humanize(r)) for r in relations)
+    )
 
 
 def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:

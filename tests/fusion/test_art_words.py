@@ -2,7 +2,7 @@
 apprenticeship terms), a type said before a name, a misspelt name that starts with an article, and a
 yes/no question answered by a named edge between its two entities, end to end on a small graph.
 
-Twelve of the 24 end-to-end cases below failed before these rules (the others guard the same words on
+Thirteen of the 28 end-to-end cases below failed before these rules (the others guard the same words on
 this small graph); both path strategies answer each with the bundled MiniLM encoder and no LLM.
 """
 
@@ -34,6 +34,9 @@ Stone and Salt,Exhibition
 Harrow Sale 2019,Sale
 Tessin,City
 Harbour,City
+Quay at Dusk,Photograph
+Lena Frost,Person
+Frost Gallery,Gallery
 """
 TRIPLES = """\
 The Amber Room\tpainted_by\tOskar Brandt
@@ -61,6 +64,10 @@ Pia Lund\tborn_in\tHarbour
 Civic Museum\tlocated_in\tTessin
 Keel Museum\tlocated_in\tHarbour
 Keel Museum\testablished_by\tRosa Keel
+Quay at Dusk\ttaken_by\tLena Frost
+Quay at Dusk\tdepicts\tTessin
+Lena Frost\trepresented_by\tFrost Gallery
+Frost Gallery\tlocated_in\tHarbour
 """
 
 
@@ -90,6 +97,10 @@ QUESTIONS = [
     ("How many artworks are in museums in Tessin?", "2"),
     # "teaches at the X": the verb goes with the entity its preposition leads to, not the one before it
     ("Which of Oskar Brandt's pupils was born in Harbour?", {"Pia Lund"}),
+    # a one-step reading of each entity pairs up, though explore's beam walks on from others
+    ("Which of Oskar Brandt's paintings did Ines Varga buy?", {"The Amber Room"}),
+    # "took" is a form of "take" (``taken_by``)
+    ("Where is the gallery of the photographer who took Quay at Dusk?", {"Harbour"}),
     # "The Amber Rom": a misspelt name that starts with an article
     ("Where was the painter of The Amber Rom born?", {"Tessin"}),
 ]

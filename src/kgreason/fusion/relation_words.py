@@ -27,13 +27,48 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+# Irregular past forms of verbs relations are named by, read as the verb ("took" ~ ``taken_by``, "sold" ~
+# ``sold_to``); not "found" (find, or found a company) nor "left".
+_IRREGULAR = {
+    **dict.fromkeys(("took", "taken"), "take"),
+    **dict.fromkeys(("wrote", "written"), "write"),
+    **dict.fromkeys(("gave", "given"), "give"),
+    **dict.fromkeys(("drew", "drawn"), "draw"),
+    **dict.fromkeys(("sang", "sung"), "sing"),
+    **dict.fromkeys(("began", "begun"), "begin"),
+    **dict.fromkeys(("saw", "seen"), "see"),
+    **dict.fromkeys(("spoke", "spoken"), "speak"),
+    **dict.fromkeys(("chose", "chosen"), "choose"),
+    **dict.fromkeys(("knew", "known"), "know"),
+    **dict.fromkeys(("flew", "flown"), "fly"),
+    "shown": "show",
+    "sold": "sell",
+    "bought": "buy",
+    "built": "build",
+    "held": "hold",
+    "led": "lead",
+    "won": "win",
+    "lost": "lose",
+    "taught": "teach",
+    "made": "make",
+    "ran": "run",
+    "brought": "bring",
+    "caught": "catch",
+    "fought": "fight",
+    "paid": "pay",
+    "sent": "send",
+    "spent": "spend",
+    "told": "tell",
+}
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem of one lower-case word, the same for its common forms: accents go ("protégé" ->
-    "protege"), one suffix of -ing, -ed, -es, -s goes ("cities" -> "citi", "based" -> "bas"; not the -s
-    of "class", "status", "analysis"), a doubled final consonant but l, s, z is undoubled ("conferred"
-    -> "confer"), then final -e's ("language", "languages" -> "languag") and a final -y ("city" ->
-    "citi", "played" -> "plai").
+    "protege"), an irregular past form is its verb ("took", "taken" -> "take"), one suffix of -ing, -ed,
+    -es, -s goes ("cities" -> "citi", "based" -> "bas"; not the -s of "class", "status", "analysis"), a
+    doubled final consonant but l, s, z is undoubled ("conferred" -> "confer"), then final -e's
+    ("language", "languages" -> "languag") and a final -y ("city" -> "citi", "played" -> "plai").
 
     Every word matcher of path scoring compares these stems, so a question's "cities" names the ``City``
     label and its "languages" the ``Language`` label.
@@ -44,8 +79,11 @@ def stem(word: str) -> str:
     {'emploi'}
     >>> stem("protégés") == stem("protege"), stem("conferred") == stem("confer")
     (True, True)
+    >>> stem("took") == stem("taken") == stem("take"), stem("sold") == stem("sells")
+    (True, True)
     """
     w = _fold(word)
+    w = _IRREGULAR.get(w, w)
     for suffix in ("ing", "ed", "es", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix != "s" or not w.endswith(("ss", "us", "is")):

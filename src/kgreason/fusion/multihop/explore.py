@@ -24,7 +24,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
-from kgreason.fusion.question import drop_own_type, mask_question
+from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
 from kgreason.fusion.retrieve.path_shapes import chain_hops, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
@@ -125,7 +125,13 @@ class Explorer:
         )
         """The other entities of a yes/no question: walking goes on until a path reaches one of them."""
         if len(self.seeds) == 1:
-            node = ctx.store.get_nodes([self.seeds[0].node_id]).get(self.seeds[0].node_id)
+            # one walk of several: the words of the question near this entity, as retrieve reads them
+            # ("Which of X's paintings did Y buy?": "buy" is Y's)
+            seed = self.seeds[0]
+            if len(ctx.seeds) > 1 and seed.mention:
+                mentions = [s.mention for s in ctx.seeds]
+                self.masked = anchor_question(ctx.question, mentions, seed.mention, ctx.analysis.form)
+            node = ctx.store.get_nodes([seed.node_id]).get(seed.node_id)
             self.masked = drop_own_type(self.masked, node.labels if node is not None else ())
         self.shape = shape_of(self.masked, steps or {})
         """The path-shape cues of the question, read once (checked for every step back along an edge)."""
@@ -233,6 +239,10 @@ class Explorer:
                 typed = [c for c in candidates if any(self.type_ok(p) for p in c.ends.values())]
                 beams = beams + typed[:1]
             complete.extend(beams)
+            if hop == 1 and len(self.ctx.seeds) > 1:
+                # every one-step reading is at hand: a question of two entities pairs them up even when
+                # the beam walks on from others ("X's paintings that Y bought": ``knocked_down_to``)
+                complete.extend(c for c in candidates if c not in beams)
             record["kept"] = [b.text for b in beams]
             record["frontier"] = [len(b.ends) for b in beams]
             self.ctx.note("hop", **record)

@@ -334,3 +334,19 @@ def test_the_name_with_more_content_words_wins_an_overlap(tmp_path: Path) -> Non
     found = linker.link("Who produced the album that the Glass Orchard Tour supported?")
     assert [(e.node_id, e.mention) for e in found] == [("orchard_tour", "Glass Orchard Tour")]
     assert first(linker.link("Who produced the Glass Orchard?"))[:2] == ("orchard_lp", "the Glass Orchard")
+
+
+def test_a_name_said_without_its_of_part(tmp_path: Path) -> None:
+    """ "the Royal Museum" for "Royal Museum of Varesco": the words before " of " of exactly one name, as a
+    name (capitalised); not when two names share them, nor a single word ("Museum")."""
+    extra = [
+        Node("rmv", ("Museum",), {"name": "Royal Museum of Varesco"}),
+        Node("varesco", ("City",), {"name": "Varesco"}),
+        Node("aca", ("Academy",), {"name": "Royal Academy of Pelmark"}),
+        Node("acd", ("Academy",), {"name": "Royal Academy of Drossel"}),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
+    found = linker.link("Which pictures of Varesco are in the Royal Museum?")
+    assert {(e.node_id, e.mention) for e in found} == {("varesco", "Varesco"), ("rmv", "Royal Museum")}
+    assert "rmv" not in {e.node_id for e in linker.link("Which royal museum holds it?")}
+    assert not {"aca", "acd"} & {e.node_id for e in linker.link("Who studied at the Royal Academy?")}

@@ -212,13 +212,17 @@ _TYPE_SYNONYMS = tuple(
     )
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
-# A work of art or craft ("Which works were on show?", "How many artworks does X hold?"): the labels that
-# are kinds of one, when no label says the word itself
+# A work of art or craft ("Which works were on show?", "How many artworks does X hold?"), or a picture:
+# the labels that are kinds of one, when no label says the word itself
 _WORK_TYPES = frozenset("work artwork piece creation".split())
 _WORK_WORDS = frozenset(
     "painting sculpture photograph drawing print engraving etching fresco mural statue picture canvas "
     "artwork installation tapestry book novel poem film movie album song record recording play opera "
     "symphony composition".split()
+)
+_PICTURE_TYPES = frozenset("picture image".split())
+_PICTURE_WORDS = frozenset(
+    "painting photograph photo drawing print engraving etching fresco mural canvas".split()
 )
 
 
@@ -236,7 +240,8 @@ def type_labels(
     role, "student") that no label names and the label is a kind of person (``Scientist``), when the type
     is "organisation" (or "institution", "body") that no label names and the label is a kind of
     organisation (``Funder``, ``Company``, ``Institute``), when the type is a "work" ("artwork", "piece")
-    that no label names and the label is a kind of one (``Painting``, ``Sculpture``, ``Album``), or when
+    or a "picture" that no label names and the label is a kind of one (``Painting``, ``Sculpture``,
+    ``Album``; ``Painting``, ``Photograph``), or when
     ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
     """
     from kgreason.fusion.question import _singular
@@ -275,6 +280,8 @@ def type_labels(
         found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
     if not found and answer_type in _WORK_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
+    if not found and answer_type in _PICTURE_TYPES:
+        found = {lab for lab in usable if set(words[lab]) & _PICTURE_WORDS}
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
     elif answer_type == "date":

@@ -184,6 +184,7 @@ class EntityLinker:
         self._normal: dict[str, dict[str, str]] = {}  # normalised string -> node id -> method
         self._partial: dict[str, set[str]] = {}  # last word of a multi-word name -> node ids
         self._fuzzy: dict[str, dict[str, float]] = {}  # fuzzy key -> node id -> weight
+        self._heads: dict[str, str] = {}  # the words before " of " of one name -> its node id
         self._keys: list[str] = []
         self._names: dict[str, str] = {}
         self._texts: list[tuple[str, str]] = []
@@ -230,6 +231,13 @@ class EntityLinker:
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))
         self._normal = normal
+        # "the Royal Museum" for "Royal Museum of Varesco": the words before " of " (two or more)
+        heads: dict[str, set[str]] = {}
+        for key, ids in normal.items():
+            head, of, _ = key.partition(" of ")
+            if of and " " in head and head not in normal:
+                heads.setdefault(head, set()).update(ids)
+        self._heads = {head: next(iter(ids)) for head, ids in heads.items() if len(ids) == 1}
         last: dict[str, set[str]] = {}
         for key in normal:
             words = key.split(" ")
@@ -428,6 +436,19 @@ class EntityLinker:
             taken[start:end] = [True] * (end - start)
 
         self._misspelt_around_exact(question, tokens, taken, found, exact_matches, keep)
+
+        # A name said without its "of ..." part, capitalised as a name (or in a question typed all in lower
+        # case): "Which pictures are in the Royal Museum?" for "Royal Museum of Varesco", the one such name
+        lower = not any(c.isupper() for c in question)
+        for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
+            if end - start < 2 or any(taken[start:end]):
+                continue
+            node_id = self._heads.get(" ".join(t for t, _, _ in tokens[start:end]))
+            if node_id is None or not (lower or all(question[a].isupper() for _, a, _ in tokens[start:end])):
+                continue
+            s, e = tokens[start][1], tokens[end - 1][2]
+            keep(LinkedEntity(node_id, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
+            taken[start:end] = [True] * (end - start)
 
         partial = [False] * len(tokens)
         for i, (word, s, e) in enumerate(tokens):

@@ -443,11 +443,11 @@ class EntityLinker:
         for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
             if end - start < 2 or any(taken[start:end]):
                 continue
-            node_id = self._heads.get(" ".join(t for t, _, _ in tokens[start:end]))
-            if node_id is None or not (lower or all(question[a].isupper() for _, a, _ in tokens[start:end])):
+            head = self._heads.get(" ".join(t for t, _, _ in tokens[start:end]))
+            if head is None or not (lower or all(question[a].isupper() for _, a, _ in tokens[start:end])):
                 continue
             s, e = tokens[start][1], tokens[end - 1][2]
-            keep(LinkedEntity(node_id, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
+            keep(LinkedEntity(head, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
             taken[start:end] = [True] * (end - start)
 
         partial = [False] * len(tokens)

@@ -139,6 +139,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "own owner possess collection belong",
         "show shown showed display exhibit",
         "train apprentice trainee",
+        "photograph photographer take shoot",
         "base headquarter",
         "coach train manage",
         "teach taught teacher tutor",

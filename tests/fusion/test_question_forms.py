@@ -224,8 +224,8 @@ def test_resolve_rules() -> None:
 @pytest.mark.parametrize(
     ("question", "mentions", "views"),
     [
-        # each entity keeps the words nearest to it (prepositions and articles between do not count); a
-        # word halfway goes to the entity after it
+        # each entity keeps the words nearest to it (prepositions and articles between do not count, but
+        # for a word next to an entity); a word halfway goes to the entity after it
         (
             "Which of Remy's students was born in Lisk?",
             ["Remy's", "Lisk"],
@@ -235,6 +235,12 @@ def test_resolve_rules() -> None:
             "Which of Remy's pupils teaches at the Lisk Academy?",
             ["Remy's", "Lisk Academy"],
             ["Which of X pupils", "teaches at the X?"],
+        ),
+        # ... but a word next to an entity is that entity's
+        (
+            "How many MPs does the Free Party have in the Assembly?",
+            ["Free Party", "Assembly"],
+            ["How many MPs does the X have", "in the X?"],
         ),
         (
             "Who was born in Lisk and works for Veltro?",

@@ -341,13 +341,16 @@ def anchor_question(question: str, mentions: Sequence[str], mention: str, form: 
             if owner_of == mention:
                 kept.append(text)
             continue
+        # a word next to an entity is that entity's ("does X *have* in the Y"); another one's distance
+        # leaves out the prepositions and articles between: "pupils *teaches* at the Y" is Y's
+        beside = any(abs(i - j) == 1 for j in at)
         distance: dict[str, float] = {}
         for j in at:
             owner = tokens[j][1]
             assert owner is not None
-            # prepositions and articles between do not count: "pupils *teaches* at the Y" is Y's
             words = tokens[min(i, j) + 1 : max(i, j)]
-            d = 1 + sum(t.lower() not in _LINKING for t, _ in words) - (0.5 if j > i else 0.0)
+            apart = len(words) if beside else sum(t.lower() not in _LINKING for t, _ in words)
+            d = 1 + apart - (0.5 if j > i else 0.0)
             distance[owner] = min(distance.get(owner, float(len(tokens))), d)
         if distance.get(mention) == min(distance.values()):
             kept.append(text)

@@ -244,16 +244,12 @@ are there in X?" closer to "X's capital city" than to "city in country X" by ~0.
 
 
 def _determined(tokens: list[str], i: int) -> bool:
-    """Whether the word at ``i`` follows a determiner, a possessive or a preposition ("the club", "X's
-    club", "gave to museums"): a thing the question walks through, not a modifier ("the capital city")."""
+    """Whether the word at ``i`` follows a determiner or a possessive ("the club", "X's club"): a thing
+    the question walks through, not a modifier ("the capital city")."""
     if i == 0:
         return False
     before = tokens[i - 1]
-    return (
-        before in _DETERMINERS
-        or before in _PREPOSITIONS
-        or (before == "s" and i >= 2 and tokens[i - 2] == "x")
-    )
+    return before in _DETERMINERS or (before == "s" and i >= 2 and tokens[i - 2] == "x")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -311,8 +307,7 @@ def question_shape(
         for label in labels:
             parts = label.lower().split()
             n = len(parts)
-            # (a question with no type word names its labels on the way: "What did X give to museums?")
-            if not parts or parts[-1] in asked.split():
+            if not asked or not parts or parts[-1] in asked.split():
                 continue
             spans = range(len(tokens) - n + 1)
             if any(singulars[i : i + n] == parts and _determined(tokens, i) for i in spans):

@@ -2,7 +2,7 @@
 apprenticeship terms), a type said before a name, a misspelt name that starts with an article, and a
 yes/no question answered by a named edge between its two entities, end to end on a small graph.
 
-Seventeen of the 32 end-to-end cases below failed before these rules (the others guard the same words on
+21 of the 36 end-to-end cases below failed before these rules (the others guard the same words on
 this small graph); both path strategies answer each with the bundled MiniLM encoder and no LLM.
 """
 
@@ -37,6 +37,7 @@ Harbour,City
 Quay at Dusk,Photograph
 Lena Frost,Person
 Frost Gallery,Gallery
+Brandt Prize,Prize
 """
 TRIPLES = """\
 The Amber Room\tpainted_by\tOskar Brandt
@@ -68,6 +69,10 @@ Quay at Dusk\ttaken_by\tLena Frost
 Quay at Dusk\tdepicts\tTessin
 Lena Frost\trepresented_by\tFrost Gallery
 Frost Gallery\tlocated_in\tHarbour
+The Amber Room\tconsigned_by\tTomas Lund
+Brandt Prize\tnamed_for\tOskar Brandt
+Brandt Prize\tpresented_by\tKeel Museum
+Brandt Prize\tawarded_to\tPia Lund
 """
 
 
@@ -101,6 +106,10 @@ QUESTIONS = [
     ("Which of Oskar Brandt's pupils was born in Harbour?", {"Pia Lund"}),
     # a one-step reading of each entity pairs up, though explore's beam walks on from others
     ("Which of Oskar Brandt's paintings did Ines Varga buy?", {"The Amber Room"}),
+    # "who" is a person or a body that acts, never the sale the painting was offered at; "sold" says
+    # ``consigned_by``; "gives out" is a verb (not "give me ...")
+    ("Who sold The Amber Room?", {"Tomas Lund"}),
+    ("Who gives out the Brandt Prize?", {"Keel Museum"}),
     # "photographed" says ``taken_by`` (through the photograph), not the painting of the same place
     ("Who photographed Tessin?", {"Lena Frost"}),
     # "took" is a form of "take" (``taken_by``)

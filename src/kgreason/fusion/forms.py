@@ -195,7 +195,8 @@ ORGANISATION_WORDS = frozenset(
     "institute university college school academy hospital clinic lab laboratory funder foundation trust "
     "fund charity agency ministry department authority council commission committee court parliament "
     "chamber party union association society federation league club team band label publisher "
-    "newspaper journal broadcaster bank operator government regulator sponsor manufacturer".split()
+    "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
+    "auctioneer studio".split()
 )
 # Type nouns people use for one kind of thing: any of them names a label of another ("Which *teams* train
 # at X?" ~ ``Club``; "What *ground* ..." ~ ``Stadium`` as well as ``TrainingGround``).
@@ -212,6 +213,18 @@ _TYPE_SYNONYMS = tuple(
     )
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
+AGENT = "agent"
+"""The type "who" asks for (``wanted_type``): a person or an organisation."""
+
+
+def wanted_type(analysis: QuestionAnalysis) -> str:
+    """The type to check answers against: the analysed one, but a person only implied by "who" is any
+    agent, a person or an organisation ("Who sponsors X?")."""
+    if analysis.answer_type == "person" and not analysis.strong_type:
+        return AGENT
+    return analysis.answer_type
+
+
 # A work of art or craft ("Which works were on show?", "How many artworks does X hold?"), or a picture:
 # the labels that are kinds of one, when no label says the word itself
 _WORK_TYPES = frozenset("work artwork piece creation".split())
@@ -274,6 +287,10 @@ def type_labels(
     # ("stadium" ~ ``Arena``, not ~ ``TrainingGround``)
     alike = set().union(*(group for group in _TYPE_SYNONYMS if answer_type in group))
     found = {lab for lab in usable if answer_type in words[lab] or " ".join(words[lab]) in alike}
+    if answer_type == AGENT:
+        # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
+        # an exhibition, a work or a place
+        return type_labels("person", labels) | {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
@@ -365,7 +382,7 @@ class TypeMatcher:
 
 
 # Types a wh-word alone implies ("who", "where", "when"): no name says them.
-_NOT_NAME_TYPES = frozenset({"person", "place", "date", "year", "number", "time", *_GENERIC})
+_NOT_NAME_TYPES = frozenset({"person", AGENT, "place", "date", "year", "number", "time", *_GENERIC})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -466,7 +483,11 @@ def _single(
     answers = list(best.ends)
     note: dict[str, Any] = {"rule": "best reading"}
     if type_ok is not None:
-        margin = s.type_margin if analysis.strong_type else s.weak_type_margin
+        # a type the wh-word implies breaks near ties only; but "who" asks for a person or a body that
+        # acts (``wanted_type``), and a best reading that reaches neither answers another question ("Who
+        # sold X?" read as "the sale X was offered at"): then "who" is as strong as "which person"
+        firm = analysis.strong_type or (wanted_type(analysis) == AGENT and not _typed(best, type_ok))
+        margin = s.type_margin if firm else s.weak_type_margin
         # a type only implied by the wh-word never adds a hop the question does not name: "Where did X
         # train?" is answered by the institute, not by the city the institute is in
         typed = next(
@@ -483,7 +504,7 @@ def _single(
             ),
             None,
         )
-        if typed is None and analysis.strong_type:
+        if typed is None and firm:
             # "which region": a reading of another type answers a different question, however well it
             # scores; the best reading that reaches a region does answer it
             typed = next((r for r in ranked[:8] if _typed(r, type_ok)), None)

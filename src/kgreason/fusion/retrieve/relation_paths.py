@@ -406,6 +406,10 @@ _NOT_RELATION_WORDS = stems(
     "x from with about into onto over under after before than how many much name list tell count give "
     "there have has had also other same"
 )
+# "give" asks for a list only as "give me" ("Give me the films of X"); elsewhere it is a verb of the graph
+# ("Who gives out the X prize?", "What did X give to the museum?")
+_GIVE = _stem("give")
+_GIVE_VERB = re.compile(r"\b(?:gives?|gave|given|giving)\b(?!\s+(?:me|us)\b)")
 
 
 def _names(question_word: str, relation_word: str) -> bool:
@@ -466,6 +470,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     last_word = ""
     greats = 0
     head = _stem(head_word(_WORD.findall(masked.lower())))
+    gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
     for word in content_words(masked):
         named: frozenset[str] = frozenset()
@@ -485,7 +490,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
             named = frozenset(r for r in relations if any(_names(kin, n) for n in names[r]))
             if named:
                 mentions.extend([("relation", named)] * (2 + greats))
-        elif word not in _NOT_RELATION_WORDS and len(word) > 2:
+        elif (word not in _NOT_RELATION_WORDS or (word == _GIVE and gives)) and len(word) > 2:
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
             if named and (not (named & previous) or word == last_word):

@@ -35,6 +35,7 @@ from kgreason.fusion.forms import (
     TypeMatcher,
     label_check,
     resolve,
+    wanted_type,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
 from kgreason.fusion.retrieve.path_shapes import QuestionShape, chain_hops, shape_of, voice
@@ -211,7 +212,7 @@ class RetrieveStrategy(Strategy):
     def _type_check(
         self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None = None
     ) -> TypeCheck | None:
-        wanted = ctx.analysis.answer_type
+        wanted = wanted_type(ctx.analysis)
         modifier = ctx.analysis.type_modifier
         labels = self._types.labels(wanted, readings, modifier)
         named = bool(labels) and not self._types.labels_for(wanted, modifier)

@@ -139,3 +139,5 @@ def test_whom_asks_for_a_person_and_in_collection_of_is_no_containment() -> None
     labels = ["Painting", "Sculpture", "Museum", "Exhibition", "Person"]
     assert type_labels("artwork", labels) == type_labels("work", labels) == {"Painting", "Sculpture"}
     assert type_labels("picture", [*labels, "Photograph"]) == {"Painting", "Photograph"}
+    # in "which company works for", "works" is a verb: the kinds of work are no type there
+    assert type_labels("company work", [*labels, "Company", "Book"]) == {"Company"}

@@ -274,17 +274,35 @@ def test_person_roles_and_co_words() -> None:
 
 
 def test_a_wh_word_never_adds_an_unnamed_hop_and_a_third_entity_narrows() -> None:
-    # "Where did A train?": the institute (one step), not the city one unnamed step further that "where"
-    # implies; a further step the question does name ("Who won the prize X conferred?") is taken
+    # "Where did A train?": the institute (one step, a site "where" may ask for), not the city one unnamed
+    # step further; a further step the question does name is taken when it reaches the narrower type
+    # that a near tie leaves to the wh-word
     for unearned, expected in ((1, ["institute"]), (0, ["city"])):
         longer = _reading("A", 0.63, ["city"], (("r", "out"), ("s", "out")))
         longer.unearned = unearned
         weak = resolve(
             analyse("Where did A train?", ["A"], ["A"]),
             {"A": [_reading("A", 0.65, ["institute"]), longer]},
+            lambda p: p.nodes[-1].id in ("city", "institute"),
+        )
+        assert weak.answers == ["institute"]
+        near = resolve(
+            analyse("When did A train?", ["A"], ["A"]),
+            {"A": [_reading("A", 0.65, ["institute"]), longer]},
             lambda p: p.nodes[-1].id == "city",
         )
-        assert weak.answers == expected
+        assert near.answers == expected
+    # "who" asks for a person or a body that acts: a best reading reaching neither (the sale a painting
+    # was offered at) gives way to one that does, a step longer or not
+    for unearned in (0, 1):
+        seller = _reading("A", 0.45, ["nadia"])
+        seller.unearned = unearned
+        who = resolve(
+            analyse("Who sold A?", ["A"], ["A"]),
+            {"A": [_reading("A", 0.55, ["sale"]), seller]},
+            lambda p: p.nodes[-1].id == "nadia",
+        )
+        assert who.answers == ["nadia"]
     # three named entities: the pair's meeting set is narrowed by the third entity's reading
     q = analyse("Which paper in A from B studies C?", ["A", "B", "C"], ["A", "B", "C"])
     res = resolve(

@@ -350,3 +350,8 @@ def test_a_name_said_without_its_of_part(tmp_path: Path) -> None:
     assert {(e.node_id, e.mention) for e in found} == {("varesco", "Varesco"), ("rmv", "Royal Museum")}
     assert "rmv" not in {e.node_id for e in linker.link("Which royal museum holds it?")}
     assert not {"aca", "acd"} & {e.node_id for e in linker.link("Who studied at the Royal Academy?")}
+    # a name that goes on with "of ...", misspelt, is matched whole, not by its head
+    assert first(linker.link("Who works at the Royal Museum of Varesko?"))[:2] == (
+        "rmv",
+        "Royal Museum of Varesko",
+    )

@@ -50,6 +50,10 @@ class Reading:
     text: str = ""
     unearned: int = 0
     """Steps that the question does not name (``PathScorer.unearned``)."""
+    cue: float = 0.0
+    """The voice around the anchor's mention on the first step (``path_shapes.voice``): below zero, the
+    question reads the relation the other way ("Was Y influenced by X?" from X: ``influenced_by``
+    forwards is against it)."""
 
 
 @dataclass(frozen=True)
@@ -217,11 +221,22 @@ AGENT = "agent"
 """The type "who" asks for (``wanted_type``): a person or an organisation."""
 
 
+SITE = "site"
+"""The type "where" asks for (``wanted_type``): a place, a building or venue, or an organisation."""
+_SITE_WORDS = frozenset(
+    "building stadium arena hall ground venue park station theatre theater house church palace tower "
+    "studio campus".split()
+)
+
+
 def wanted_type(analysis: QuestionAnalysis) -> str:
     """The type to check answers against: the analysed one, but a person only implied by "who" is any
-    agent, a person or an organisation ("Who sponsors X?")."""
+    agent, a person or an organisation ("Who sponsors X?"), and a place only implied by "where" any
+    site, a place, a building or an organisation ("Where did X study?": an academy)."""
     if analysis.answer_type == "person" and not analysis.strong_type:
         return AGENT
+    if analysis.answer_type == "place" and not analysis.strong_type:
+        return SITE
     return analysis.answer_type
 
 
@@ -245,6 +260,7 @@ def type_labels(
     similarity: Callable[[str, list[str]], list[float]] | None = None,
     threshold: float = 0.6,
     modifier: str = "",
+    kinds: bool = True,
 ) -> set[str]:
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
@@ -277,7 +293,8 @@ def type_labels(
             return whole
         own = {
             lab
-            for lab in type_labels(last, labels)
+            # (the word's own labels only: in "which company works", "works" is the verb)
+            for lab in type_labels(last, labels, kinds=False)
             if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
         }
         return own or type_labels(first, labels, similarity, threshold)
@@ -287,6 +304,11 @@ def type_labels(
     # ("stadium" ~ ``Arena``, not ~ ``TrainingGround``)
     alike = set().union(*(group for group in _TYPE_SYNONYMS if answer_type in group))
     found = {lab for lab in usable if answer_type in words[lab] or " ".join(words[lab]) in alike}
+    if answer_type == SITE:
+        # "where" asks for a place, a building or venue, or an organisation (a university, a company)
+        return type_labels("place", labels) | {
+            lab for lab in usable if set(words[lab]) & (ORGANISATION_WORDS | _SITE_WORDS)
+        }
     if answer_type == AGENT:
         # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
         # an exhibition, a work or a place
@@ -295,9 +317,9 @@ def type_labels(
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
         found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
-    if not found and answer_type in _WORK_TYPES:
+    if not found and kinds and answer_type in _WORK_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
-    if not found and answer_type in _PICTURE_TYPES:
+    if not found and kinds and answer_type in _PICTURE_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _PICTURE_WORDS}
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
@@ -382,7 +404,7 @@ class TypeMatcher:
 
 
 # Types a wh-word alone implies ("who", "where", "when"): no name says them.
-_NOT_NAME_TYPES = frozenset({"person", AGENT, "place", "date", "year", "number", "time", *_GENERIC})
+_NOT_NAME_TYPES = frozenset({"person", AGENT, "place", SITE, "date", "year", "number", "time", *_GENERIC})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -484,9 +506,10 @@ def _single(
     note: dict[str, Any] = {"rule": "best reading"}
     if type_ok is not None:
         # a type the wh-word implies breaks near ties only; but "who" asks for a person or a body that
-        # acts (``wanted_type``), and a best reading that reaches neither answers another question ("Who
-        # sold X?" read as "the sale X was offered at"): then "who" is as strong as "which person"
-        firm = analysis.strong_type or (wanted_type(analysis) == AGENT and not _typed(best, type_ok))
+        # acts, "where" for a site (``wanted_type``), and a best reading that reaches none answers another
+        # question ("Who sold X?" read as "the sale X was offered at", "Where did X study?" as X's
+        # pupils): then the wh-word is as strong as "which person"
+        firm = analysis.strong_type or (wanted_type(analysis) in (AGENT, SITE) and not _typed(best, type_ok))
         margin = s.type_margin if firm else s.weak_type_margin
         # a type only implied by the wh-word never adds a hop the question does not name: "Where did X
         # train?" is answered by the institute, not by the city the institute is in
@@ -660,7 +683,21 @@ def _yes_no(
             # an edge between the two along a relation the question names is the answer however far
             # below the best it scores ("Did X buy Y at auction?": "auction" pulls paths through the
             # auction house above ``knocked_down_to``, which "buy" names)
-            direct = [r for r in candidates if len(r.signature) == 1 and r.unearned == 0 and target in r.ends]
+            # (read the way the question reads it: not when the same relation the other way scores higher,
+            # "Was X influenced by Y?" when Y was influenced by X)
+            direct = [
+                r
+                for r in candidates
+                if len(r.signature) == 1
+                and r.unearned == 0
+                and r.cue >= 0
+                and target in r.ends
+                and not any(
+                    o.signature == ((r.signature[0][0], "in" if r.signature[0][1] == "out" else "out"),)
+                    and o.score > r.score
+                    for o in readings[subject]
+                )
+            ]
             if direct:
                 reaching.append((direct[0].score, direct[0], target))
                 continue

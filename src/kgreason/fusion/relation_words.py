@@ -137,7 +137,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "buy bought purchase purchaser buyer acquire knock",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
-        "own owner possess collection belong",
+        "own owner possess collection belong hold",
         "show shown showed display exhibit",
         "train apprentice trainee",
         "photograph photographer take shoot",

@@ -441,8 +441,8 @@ class EntityLinker:
         # case): "Which pictures are in the Royal Museum?" for "Royal Museum of Varesco", the one such name
         lower = not any(c.isupper() for c in question)
         for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
-            if end - start < 2 or any(taken[start:end]):
-                continue
+            if end - start < 2 or any(taken[start:end]) or (end < len(tokens) and tokens[end][0] == "of"):
+                continue  # (a name going on with "of ...", misspelt: "the Federal Court of Apeal")
             head = self._heads.get(" ".join(t for t, _, _ in tokens[start:end]))
             if head is None or not (lower or all(question[a].isupper() for _, a, _ in tokens[start:end])):
                 continue

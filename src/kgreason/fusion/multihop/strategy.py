@@ -172,6 +172,7 @@ class MultihopStrategy(Strategy):
                     ends,
                     reading_text(b.signature, steps),
                     self.path_scorer.unearned(explorer.masked, b.signature, steps),
+                    explorer.first.get(b.signature[0], 0.0),
                 )
                 for b in ranked
                 if (ends := {e: p for e, p in b.ends.items() if e != seed.node_id})

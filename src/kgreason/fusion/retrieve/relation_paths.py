@@ -212,8 +212,10 @@ def reading_text(
     steps: StepLabels | None = None,
     named: Collection[str] = (),
     words: Collection[str] = (),
+    spoken: Sequence[str] = (),
 ) -> str:
-    """How a signature reads from its start ``X``, in the direction it is walked.
+    """How a signature reads from its start ``X``, in the direction it is walked (``words``: the
+    question's stems, ``spoken``: its words as written, lower-cased).
 
     A step taken against the stored edge is read backwards with a verb form of its own, and the labels of
     the schema's domain and range name what each step reaches: over ``(:Film)-[:directed_by]->(:Person)``,
@@ -237,9 +239,20 @@ def reading_text(
         # its stems); otherwise it is noise the question's own words do not match
         said = _role_stems(relation) & frozenset(words)
         phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj, said)
-        phrases.append(phrase)
+        # the question's own word for a relation it names by a paraphrase: "X conserved by person
+        # (restored)", so the sentence encoder compares the question with its own words
+        alias = next((w for w in spoken if not said and _stem(w) in _aliases(relation)), "")
+        phrases.append(f"{phrase} ({alias})" if alias and phrase else phrase)
         subject = obj
     return ", then ".join(p for p in phrases if p)
+
+
+@functools.lru_cache(maxsize=4096)
+def _aliases(relation: str) -> frozenset[str]:
+    """The stems that paraphrase ``relation``'s own words and are none of them ("restore" for
+    ``conserved_by``, "bought" for ``knocked_down_to``)."""
+    own = set(content_words(humanize(relation)))
+    return frozenset(p for w in own for p in paraphrases(w)) - own
 
 
 class RelationScorer(Protocol):
@@ -711,8 +724,9 @@ class PathScorer:
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
         if self.embedding is not None:
             words = frozenset(content_words(masked))
+            spoken = tuple(dict.fromkeys(w for w in _WORD.findall(masked.lower()) if w not in _STOP))
             raw = self.embedding.score(
-                masked, [reading_text(sig, steps, named_labels, words) for sig in sigs]
+                masked, [reading_text(sig, steps, named_labels, words, spoken) for sig in sigs]
             )
         else:
             raw = [0.0] * len(sigs)

@@ -199,7 +199,8 @@ class RetrieveStrategy(Strategy):
                 ends.setdefault(p.nodes[-1].id, p)
             if ends:
                 unearned = self.path_scorer.unearned(masked, sig, steps)
-                readings.append(Reading(anchor, sig, score, ends, reading_text(sig, steps), unearned))
+                text = reading_text(sig, steps)
+                readings.append(Reading(anchor, sig, score, ends, text, unearned, cues.get(sig[0], 0.0)))
         ctx.note(
             "rank_relation_paths",
             anchor=anchor,

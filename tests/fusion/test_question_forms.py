@@ -236,6 +236,11 @@ def test_resolve_rules() -> None:
             ["Remy's", "Lisk Academy"],
             ["Which of X pupils", "teaches at the X?"],
         ),
+        (
+            "Which of Remy's co-authors were born in Lisk?",
+            ["Remy's", "Lisk"],
+            ["Which of X co-authors", "were born in X?"],
+        ),
         # ... but a word next to an entity is that entity's
         (
             "How many MPs does the Free Party have in the Assembly?",

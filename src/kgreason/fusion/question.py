@@ -289,7 +289,7 @@ def _mention_pattern(mention: str) -> re.Pattern[str]:
     return re.compile(before + re.escape(mention) + after, re.IGNORECASE)
 
 
-_TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
+_TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")  # "co-authors" is one word
 _COORDINATION = frozenset("and or nor both either , & as well".split())
 _LINKING = frozenset(["'", "s", *"the a an at in on of to for by with from into".split()])
 

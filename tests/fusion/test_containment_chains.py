@@ -81,6 +81,7 @@ Cato Pell\tplays_for\tPyrla Town
 Dita Morrow\tplays_for\tMennick City
 Efe Lund\tplays_for\tDovecote United
 Fenna Quast\tplays_for\tMennick City
+Pyrla\tcapital_of\tTarvos
 Aino Tesk\tborn_in\tPyrla
 Cato Pell\tborn_in\tMennick
 Dita Morrow\tborn_in\tOstrand
@@ -97,8 +98,10 @@ QUESTIONS = [
     ("How many finals have been played in Belmira?", "3"),
     ("How many finals were played in Tarvos?", "1"),
     # the stadium's country is three containment steps away
-    ("Is Pyrla Arena in Tarvos?", "yes"),
     ("Is Mennick Park in Tarvos?", "no"),
+    # (Pyrla is also Tarvos's capital: a path through that, which the question does not name, is no
+    # reason to stop walking down the chain)
+    ("Is Pyrla Arena in Tarvos?", "yes"),
     # a final is "played" where it is hosted
     ("Who won the final played at Ostrand Bowl?", {"Pyrla Town"}),
     ("In which city was the 2020 Shield Final played?", {"Dovecote"}),

@@ -190,6 +190,11 @@ class Explorer:
                 out.setdefault((edge.type, direction), {}).setdefault(other.id, new)
         return out
 
+    def _named(self, sig: Signature) -> bool:
+        """Whether the question names every step of ``sig`` (``PathScorer.unearned``; without a path
+        scorer, any signature)."""
+        return self.path_scorer is None or self.path_scorer.unearned(self.masked, sig, self.steps) == 0
+
     def _round_trip_named(self, sig: Signature) -> bool:
         return self.shape.named(sig, self.steps or {}) or named_twice(self.mentions, sig[-1][0])
 
@@ -251,10 +256,12 @@ class Explorer:
             wanting = self.type_ok is not None and not any(
                 self.type_ok(p) for b in complete for p in b.ends.values()
             )
-            # a yes/no question's other entity that no path so far reaches ("Is X in Y?", Y a country and
-            # X a stadium: city, region, country)
+            # a yes/no question's other entity that no path so far reaches along relations the question
+            # names ("Is X in Y?", Y a country and X a stadium: city, region, country; not the city's
+            # being Y's capital)
             wanting = wanting or (
-                bool(self.targets) and not any(e in self.targets for b in complete for e in b.ends)
+                bool(self.targets)
+                and not any(e in self.targets and self._named(b.signature) for b in complete for e in b.ends)
             )
             # nor while a kept path walks more of the relations the question names than the best so far
             # ("X's grandchild": child, child, and on to what the grandchild plays)

@@ -2,7 +2,7 @@
 apprenticeship terms), a type said before a name, a misspelt name that starts with an article, and a
 yes/no question answered by a named edge between its two entities, end to end on a small graph.
 
-21 of the 36 end-to-end cases below failed before these rules (the others guard the same words on
+23 of the 42 end-to-end cases below failed before these rules (the others guard the same words on
 this small graph); both path strategies answer each with the bundled MiniLM encoder and no LLM.
 """
 
@@ -110,6 +110,10 @@ QUESTIONS = [
     # ``consigned_by``; "gives out" is a verb (not "give me ...")
     ("Who sold The Amber Room?", {"Tomas Lund"}),
     ("Who gives out the Brandt Prize?", {"Keel Museum"}),
+    # "teach" is what a teacher does: the one X apprenticed to taught X, never the other way
+    ("How many people did Oskar Brandt teach?", "2"),
+    ("Was Oskar Brandt taught by Pia Lund?", "no"),
+    ("Was Pia Lund taught by Oskar Brandt?", "yes"),
     # "photographed" says ``taken_by`` (through the photograph), not the painting of the same place
     ("Who photographed Tessin?", {"Lena Frost"}),
     # "took" is a form of "take" (``taken_by``)

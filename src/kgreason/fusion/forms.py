@@ -708,7 +708,13 @@ def _yes_no(
                 # the two ("X member of Y") or a path the question names every step of
                 relaxed = best_all - r.score > s.yes_margin
                 long_way = len(r.signature) > 1 and r.unearned > 0
-                if target in r.ends and r.unearned <= first.unearned and not (relaxed and long_way):
+                # (never against the voice: "Was X taught by Y?" is not answered by X's pupil Y)
+                against = r.cue < 0
+                if (
+                    target in r.ends
+                    and r.unearned <= first.unearned
+                    and not ((relaxed and long_way) or against)
+                ):
                     reaching.append((r.score, r, target))
                     break
     # A named one-step reading that reaches another thing of the other entity's kind answers "no" over a

@@ -356,6 +356,12 @@ _DO = frozenset("did does do has have had will would can could".split())
 _NOT_VERB = frozenset("of in on at to for from with about and or that which who whom whose what".split())
 
 
+def _role_nouns(relation: str) -> tuple[str, str] | None:
+    from kgreason.fusion.retrieve.relation_paths import role_nouns  # (relation_paths imports this module)
+
+    return role_nouns(relation)
+
+
 def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     """+1 for each first step from the entity ``mention`` that reads the verb around it the way its voice
     says, -1 for the opposite reading ({} when no verb stands next to the mention).
@@ -374,6 +380,15 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     1.0
     >>> voice("Which bands influenced Corvid?", "Corvid", steps)[("influenced_by", "in")]
     -1.0
+
+    A relation with role nouns (``studied_under``: X's teacher) reads the verb its role noun's doer does
+    ("teach") as if stored "taught by":
+
+    >>> steps = {("studied_under", "out"): (set(), set()), ("studied_under", "in"): (set(), set())}
+    >>> voice("How many people did Remy teach?", "Remy", steps)[("studied_under", "in")]
+    1.0
+    >>> voice("Was Remy taught by Lisk?", "Remy", steps)[("studied_under", "out")]
+    1.0
     """
     tokens = _TOKEN.findall(question.lower())
     words = _TOKEN.findall(mention.lower())
@@ -401,16 +416,22 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         return {}
     # the verb's own stem, not its paraphrases: "did X create" says nothing of ``founded_by``
     names = {stem(verb)}
+    # the verb whose doer a relation's role noun names: "teach" (a "teacher") is done by whom X studied
+    # under, so ``studied_under`` reads as if stored "taught by"
+    doers = {stem(verb) + s for s in ("er", "r", "or", "")}
     out: dict[Step, float] = {}
     for relation, direction in steps:
         rel = humanize(relation).split()
-        if len(rel) >= 2 and rel[-1] == "by":
+        roles = _role_nouns(relation)
+        if roles is not None and doers & stems(roles[0]):
+            passive = True  # its object does the verb
+        elif roles is not None and doers & stems(roles[1]):
+            passive = False  # its subject does
+        elif len(rel) >= 2 and rel[-1] == "by" and stem(rel[0]) in names:
             passive = True
-        elif len(rel) == 1 and rel[0].endswith(("s", "ed")):
+        elif len(rel) == 1 and rel[0].endswith(("s", "ed")) and stem(rel[0]) in names:
             passive = False
         else:
-            continue
-        if stem(rel[0]) not in names:
             continue
         agrees = ("in" if passive else "out") if agent else ("out" if passive else "in")
         out[(relation, direction)] = 1.0 if direction == agrees else -1.0

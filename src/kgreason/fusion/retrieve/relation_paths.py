@@ -134,6 +134,12 @@ _ROLE_NOUNS = {
 }
 
 
+def role_nouns(relation: str) -> tuple[str, str] | None:
+    """The role nouns of ``relation`` (``_ROLE_NOUNS``: the nouns for its object, and for its subject),
+    or None."""
+    return _ROLE_NOUNS.get(humanize(relation))
+
+
 @functools.lru_cache(maxsize=65536)
 def _step_phrase(
     relation: str, direction: str, subject: str, obj: str, said: frozenset[str] = frozenset()

@@ -306,8 +306,18 @@ def test_a_wh_word_never_adds_an_unnamed_hop_and_a_third_entity_narrows() -> Non
             analyse("Who sold A?", ["A"], ["A"]),
             {"A": [_reading("A", 0.55, ["sale"]), seller]},
             lambda p: p.nodes[-1].id == "nadia",
+            wh_ok=lambda p: p.nodes[-1].id in ("nadia", "guild"),
         )
         assert who.answers == ["nadia"]
+    # ... while a best reading that reaches an agent (a guild) stands, and the narrower person type breaks
+    # near ties only
+    guild = resolve(
+        analyse("Who sold A?", ["A"], ["A"]),
+        {"A": [_reading("A", 0.55, ["guild"]), _reading("A", 0.45, ["nadia"])]},
+        lambda p: p.nodes[-1].id == "nadia",
+        wh_ok=lambda p: p.nodes[-1].id in ("nadia", "guild"),
+    )
+    assert guild.answers == ["guild"]
     # three named entities: the pair's meeting set is narrowed by the third entity's reading
     q = analyse("Which paper in A from B studies C?", ["A", "B", "C"], ["A", "B", "C"])
     res = resolve(

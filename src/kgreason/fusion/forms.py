@@ -421,6 +421,7 @@ def resolve(
     type_ok: TypeCheck | None,
     settings: FormSettings | None = None,
     coordinated: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
+    wh_ok: TypeCheck | None = None,
 ) -> Resolution:
     """Apply the rules of the module docstring.
 
@@ -432,6 +433,9 @@ def resolve(
         settings: the margins.
         coordinated: pairs of relation sets the question joins with "and" ("owned and sponsored by X"):
             with one named entity, one-step readings along both must meet at the answer.
+        wh_ok: for a type only the wh-word implies, whether a path ends at anything it may ask for
+            (``wanted_type``: "who", a person or an organisation; "where", a site): a best reading that
+            ends at none gives way to the best that does.
     """
     s = settings or FormSettings()
     anchors = [a for a in dict.fromkeys(analysis.anchors) if readings.get(a)]
@@ -455,7 +459,7 @@ def resolve(
         res = _coordinated(analysis, readings[anchor], type_ok, coordinated)
         if res is not None:
             return res
-    res = _single(analysis, readings[anchor], type_ok, s)
+    res = _single(analysis, readings[anchor], type_ok, s, wh_ok)
     return res
 
 
@@ -498,18 +502,24 @@ def _typed(reading: Reading, type_ok: TypeCheck | None) -> list[str]:
 
 
 def _single(
-    analysis: QuestionAnalysis, ranked: Sequence[Reading], type_ok: TypeCheck | None, s: FormSettings
+    analysis: QuestionAnalysis,
+    ranked: Sequence[Reading],
+    type_ok: TypeCheck | None,
+    s: FormSettings,
+    wh_ok: TypeCheck | None = None,
 ) -> Resolution:
     best = ranked[0]
     chosen = best
     answers = list(best.ends)
     note: dict[str, Any] = {"rule": "best reading"}
+    # a type the wh-word implies breaks near ties only; but "who" asks for a person or a body that acts,
+    # "where" for a site (``wanted_type``), and a best reading that reaches none answers another question
+    # ("Who sold X?" read as "the sale X was offered at", "Where did X study?" as X's pupils): then the
+    # wh-word is as firm as "which person", with what it may ask for as the type
+    firm = analysis.strong_type
+    if wh_ok is not None and not firm and not _typed(best, wh_ok):
+        firm, type_ok = True, wh_ok
     if type_ok is not None:
-        # a type the wh-word implies breaks near ties only; but "who" asks for a person or a body that
-        # acts, "where" for a site (``wanted_type``), and a best reading that reaches none answers another
-        # question ("Who sold X?" read as "the sale X was offered at", "Where did X study?" as X's
-        # pupils): then the wh-word is as strong as "which person"
-        firm = analysis.strong_type or (wanted_type(analysis) in (AGENT, SITE) and not _typed(best, type_ok))
         margin = s.type_margin if firm else s.weak_type_margin
         # a type only implied by the wh-word never adds a hop the question does not name: "Where did X
         # train?" is answered by the institute, not by the city the institute is in
@@ -519,11 +529,7 @@ def _single(
                 for r in ranked
                 if best.score - r.score <= margin
                 and _typed(r, type_ok)
-                and (
-                    analysis.strong_type
-                    or len(r.signature) <= len(best.signature)
-                    or r.unearned <= best.unearned
-                )
+                and (firm or len(r.signature) <= len(best.signature) or r.unearned <= best.unearned)
             ),
             None,
         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Draft, Evidence, Strategy
-from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, resolve, wanted_type
+from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, label_check, resolve, wanted_type
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
@@ -157,7 +157,9 @@ class MultihopStrategy(Strategy):
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
-        wanted, modifier = wanted_type(ctx.analysis), ctx.analysis.type_modifier
+        wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier
+        broad = wanted_type(ctx.analysis)
+        wh_ok = label_check(self._types.labels_for(broad)) if broad != wanted else None
         type_ok = self._types.reach_check(wanted, modifier) if ctx.analysis.strong_type else None
         for seed in ctx.seeds:
             explorer = Explorer(
@@ -183,7 +185,12 @@ class MultihopStrategy(Strategy):
                 save()
         joined = coordinated_relations(mask_question(ctx.question, [s.mention for s in ctx.seeds]), steps)
         res = resolve(
-            ctx.analysis, readings, self._types.check(wanted, readings, modifier), o.form_settings(), joined
+            ctx.analysis,
+            readings,
+            self._types.check(wanted, readings, modifier),
+            o.form_settings(),
+            joined,
+            wh_ok,
         )
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None

@@ -213,12 +213,17 @@ class RetrieveStrategy(Strategy):
     def _type_check(
         self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None = None
     ) -> TypeCheck | None:
-        wanted = wanted_type(ctx.analysis)
+        wanted = ctx.analysis.answer_type
         modifier = ctx.analysis.type_modifier
         labels = self._types.labels(wanted, readings, modifier)
         named = bool(labels) and not self._types.labels_for(wanted, modifier)
         ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
         return label_check(labels)
+
+    def _wh_check(self, ctx: Context) -> TypeCheck | None:
+        """What a type only the wh-word implies may ask for (``forms.wanted_type``), or None."""
+        wanted = wanted_type(ctx.analysis)
+        return label_check(self._types.labels_for(wanted)) if wanted != ctx.analysis.answer_type else None
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":
@@ -245,7 +250,7 @@ class RetrieveStrategy(Strategy):
         o = self.options
         type_ok = self._type_check(ctx, readings)
         joined = coordinated_relations(mask_question(ctx.question, mentions), step_labels(self._schema()))
-        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined)
+        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, self._wh_check(ctx))
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget)
         if hits:

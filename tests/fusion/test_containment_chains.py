@@ -120,6 +120,14 @@ def test_both_strategies_answer(
     answers(graph, strategy, question, expected)
 
 
+def test_played_names_hosting_one_way() -> None:
+    from kgreason.fusion.relation_words import names_of, said_by, stem
+
+    # "the final played at X" is hosted there; "hosted" never names ``plays_for``
+    assert stem("host") in names_of(stem("played")) and stem("played") in said_by(stem("hosted"))
+    assert stem("play") not in names_of(stem("hosted")) and stem("host") not in said_by(stem("plays"))
+
+
 def test_a_long_containment_run_counts_one_hop_less() -> None:
     down = (("in_country", "in"), ("in_region", "in"), ("located_in", "in"), ("hosted_at", "in"))
     assert chain_hops(down) == 3

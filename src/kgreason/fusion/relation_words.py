@@ -133,7 +133,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "produce producer make made",
         "publish publisher release",
         "locate situate",
-        "host hold held stage venue play",
+        "host hold held stage venue",
         "buy bought purchase purchaser buyer acquire knock",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
@@ -148,6 +148,24 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
     )
 )
+
+
+# One way only: a question's word that also names relations of another group, never named by that group's
+# words in turn: "the final *played* at X" is hosted there, but "hosted" never names ``plays_for``.
+_ONE_WAY: dict[str, frozenset[str]] = {stem("play"): stems("host hold stage venue")}
+
+
+@functools.lru_cache(maxsize=65536)
+def names_of(word: str) -> frozenset[str]:
+    """The relation stems a question's (stemmed) word names: its paraphrases and its one-way words."""
+    return paraphrases(word) | _ONE_WAY.get(word, frozenset())
+
+
+@functools.lru_cache(maxsize=65536)
+def said_by(word: str) -> frozenset[str]:
+    """The question stems that name a relation's (stemmed) word: its paraphrases, and the words naming it
+    one way ("played" for "hosted")."""
+    return paraphrases(word) | frozenset(q for q, targets in _ONE_WAY.items() if word in targets)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from kgreason.fusion.forms import ORGANISATION_WORDS
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import humanize, paraphrases, stem, stems
+from kgreason.fusion.relation_words import humanize, said_by, stem, stems
 
 Step = tuple[str, str]
 StepLabels = dict[Step, tuple[set[str], set[str]]]
@@ -145,7 +145,7 @@ class QuestionShape:
 
     def says(self, relation: str) -> bool:
         """Whether a word of the question is a word of ``relation`` or a paraphrase of one."""
-        return any(p in self.words for w in _stems(humanize(relation)) for p in paraphrases(w))
+        return any(p in self.words for w in _stems(humanize(relation)) for p in said_by(w))
 
     def walks_repeat(self, sig: tuple[Step, ...]) -> bool:
         """Whether the signature starts with the repeated kin step and goes on from there ("What does X's

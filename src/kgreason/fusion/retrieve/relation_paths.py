@@ -20,7 +20,7 @@ from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.question import head_word
 from kgreason.fusion.relation_words import humanize as humanize
-from kgreason.fusion.relation_words import paraphrases, stems
+from kgreason.fusion.relation_words import names_of, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import contains, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
@@ -258,7 +258,7 @@ def _aliases(relation: str) -> frozenset[str]:
     """The stems that paraphrase ``relation``'s own words and are none of them ("restore" for
     ``conserved_by``, "bought" for ``knocked_down_to``)."""
     own = set(content_words(humanize(relation)))
-    return frozenset(p for w in own for p in paraphrases(w)) - own
+    return frozenset(p for w in own for p in said_by(w)) - own
 
 
 class RelationScorer(Protocol):
@@ -315,7 +315,7 @@ class CoverageScorer:
         q = _words(question)
         # a question word covers a path word it paraphrases ("works" covers "employed")
         for w in list(q):
-            for alt in paraphrases(w) - {w}:
+            for alt in names_of(w) - {w}:
                 q[alt] = max(q[alt], q[w])
         out = []
         for text in texts:
@@ -434,7 +434,7 @@ _GIVE_VERB = re.compile(r"\b(?:gives?|gave|given|giving)\b(?!\s+(?:me|us)\b)")
 def _names(question_word: str, relation_word: str) -> bool:
     """Whether a (stemmed) question word names a (stemmed) relation word: the same stem, a common
     paraphrase ("works" ~ ``employed``), or its agent noun ("supervisor" ~ ``supervised``)."""
-    if question_word == relation_word or relation_word in paraphrases(question_word):
+    if question_word == relation_word or relation_word in names_of(question_word):
         return True
     short, long = sorted((question_word, relation_word), key=len)
     return len(short) >= 5 and long.startswith(short) and long[len(short) :] in _AGENT_SUFFIXES
@@ -819,7 +819,7 @@ class PathScorer:
         rest = []
         for step in todo:
             own = set(content_words(step_words(step, steps)))
-            stepw = {p for sw in own for p in paraphrases(sw)}
+            stepw = {p for sw in own for p in said_by(sw)}
             if (
                 step[0] in named
                 or (inside and contains(step[0]))

@@ -143,5 +143,10 @@ def test_whom_asks_for_a_person_and_in_collection_of_is_no_containment() -> None
     labels = ["Painting", "Sculpture", "Museum", "Exhibition", "Person"]
     assert type_labels("artwork", labels) == type_labels("work", labels) == {"Painting", "Sculpture"}
     assert type_labels("picture", [*labels, "Photograph"]) == {"Painting", "Photograph"}
+    # a person's role no label says is a person, not the label a word like it resembles ("photographers"
+    # are no ``Photograph``s)
+    similar = lambda t, ls: [0.9 if t.startswith(lab[:5]) else 0.1 for lab in ls]  # noqa: E731
+    assert type_labels("photographer", [*labels, "Photograph"], similar) == {"Person"}
+    assert type_labels("sculptor", labels, similar) == {"Person"}
     # in "which company works for", "works" is a verb: the kinds of work are no type there
     assert type_labels("company work", [*labels, "Company", "Book"]) == {"Company"}

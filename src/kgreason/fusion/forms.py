@@ -189,7 +189,9 @@ PERSON_WORDS = frozenset(
     "user customer client officer executive ceo manager judge justice magistrate lawyer attorney "
     "minister senator mp mayor governor president chancellor premier diplomat ambassador official "
     "pilot driver soldier priest chef farmer teacher candidate leader chair chairman chairwoman "
-    "speaker spokesperson representative deputy".split()
+    "speaker spokesperson representative deputy sculptor photographer architect critic curator collector "
+    "restorer conservator illustrator designer dancer pianist violinist guitarist drummer cellist "
+    "rower cyclist referee footballer goalkeeper".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes

@@ -176,3 +176,22 @@ def paraphrases(stem: str) -> frozenset[str]:
         if stem in group:
             out |= group
     return frozenset(out)
+
+
+# Relations whose object and subject people call by a role noun the relation's words do not contain:
+# ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
+ROLE_NOUNS = {
+    "studied under": ("teacher tutor", "pupil student protege"),
+    "trained under": ("teacher trainer", "pupil trainee student"),
+    "apprenticed to": ("master teacher", "apprentice pupil student"),
+    "taught": ("pupil student", "teacher tutor"),
+    "mentored by": ("mentor", "protege mentee"),
+    "represented by": ("agent representative", "client"),
+    "teaches": ("pupil student", "teacher tutor"),
+}
+
+
+def role_nouns(relation: str) -> tuple[str, str] | None:
+    """The role nouns of ``relation`` (``ROLE_NOUNS``: the nouns for its object, and for its subject), or
+    None."""
+    return ROLE_NOUNS.get(humanize(relation))

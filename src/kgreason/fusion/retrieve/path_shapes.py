@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from kgreason.fusion.forms import ORGANISATION_WORDS
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import humanize, said_by, stem, stems
+from kgreason.fusion.relation_words import humanize, role_nouns, said_by, stem, stems
 
 Step = tuple[str, str]
 StepLabels = dict[Step, tuple[set[str], set[str]]]
@@ -356,12 +356,6 @@ _DO = frozenset("did does do has have had will would can could".split())
 _NOT_VERB = frozenset("of in on at to for from with about and or that which who whom whose what".split())
 
 
-def _role_nouns(relation: str) -> tuple[str, str] | None:
-    from kgreason.fusion.retrieve.relation_paths import role_nouns  # (relation_paths imports this module)
-
-    return role_nouns(relation)
-
-
 def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     """+1 for each first step from the entity ``mention`` that reads the verb around it the way its voice
     says, -1 for the opposite reading ({} when no verb stands next to the mention).
@@ -422,7 +416,7 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     out: dict[Step, float] = {}
     for relation, direction in steps:
         rel = humanize(relation).split()
-        roles = _role_nouns(relation)
+        roles = role_nouns(relation)
         if roles is not None and doers & stems(roles[0]):
             passive = True  # its object does the verb
         elif roles is not None and doers & stems(roles[1]):

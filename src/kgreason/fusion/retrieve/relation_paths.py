@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.question import head_word
+from kgreason.fusion.relation_words import ROLE_NOUNS as _ROLE_NOUNS
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import names_of, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
@@ -119,25 +120,6 @@ def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
         return ""
     word = humanize(next(iter(labels)))
     return "" if word in _GENERIC_LABELS else word
-
-
-# Relations whose object and subject people call by a role noun the relation's words do not contain:
-# ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
-_ROLE_NOUNS = {
-    "studied under": ("teacher tutor", "pupil student protege"),
-    "trained under": ("teacher trainer", "pupil trainee student"),
-    "apprenticed to": ("master teacher", "apprentice pupil student"),
-    "taught": ("pupil student", "teacher tutor"),
-    "mentored by": ("mentor", "protege mentee"),
-    "represented by": ("agent representative", "client"),
-    "teaches": ("pupil student", "teacher tutor"),
-}
-
-
-def role_nouns(relation: str) -> tuple[str, str] | None:
-    """The role nouns of ``relation`` (``_ROLE_NOUNS``: the nouns for its object, and for its subject),
-    or None."""
-    return _ROLE_NOUNS.get(humanize(relation))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -374,10 +374,14 @@ class TypeMatcher:
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
         if matched:
             return label_check(matched)
-        word = stem(answer_type.rsplit(" ", 1)[-1]) if answer_type else ""
-        if not word or answer_type in _NOT_NAME_TYPES:
-            return None
-        return lambda p: name_head(p.nodes[-1].name) == word
+        word = _name_word(answer_type)
+        return (lambda p: name_head(p.nodes[-1].name) == word) if word else None
+
+    def wh_check(self, analysis: QuestionAnalysis) -> TypeCheck | None:
+        """What a type only the wh-word implies may ask for (``wanted_type``: "who", an agent; "where", a
+        site), for ``resolve``'s ``wh_ok``; None for any other type."""
+        wanted = wanted_type(analysis)
+        return label_check(self.labels_for(wanted)) if wanted != analysis.answer_type else None
 
     def labels(
         self,
@@ -391,8 +395,8 @@ class TypeMatcher:
         not a talk named "Why We Forked X" for "which fork"). Empty when no reached name ends so, so such
         a type never turns an answer into an abstention."""
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
-        word = stem(answer_type.rsplit(" ", 1)[-1]) if answer_type else ""
-        if not matched and readings and word and answer_type not in _NOT_NAME_TYPES:
+        word = _name_word(answer_type)
+        if not matched and readings and word:
             matched = {
                 label
                 for rs in readings.values()
@@ -407,6 +411,14 @@ class TypeMatcher:
 
 # Types a wh-word alone implies ("who", "where", "when"): no name says them.
 _NOT_NAME_TYPES = frozenset({"person", AGENT, "place", SITE, "date", "year", "number", "time", *_GENERIC})
+
+
+def _name_word(answer_type: str) -> str:
+    """The stem a node's name must end with to say ``answer_type`` ("finals": "final"), or "" for a type
+    no name says (a person, a place, a number...)."""
+    if not answer_type or answer_type in _NOT_NAME_TYPES:
+        return ""
+    return stem(answer_type.rsplit(" ", 1)[-1])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -691,20 +703,12 @@ def _yes_no(
             # an edge between the two along a relation the question names is the answer however far
             # below the best it scores ("Did X buy Y at auction?": "auction" pulls paths through the
             # auction house above ``knocked_down_to``, which "buy" names)
-            # (read the way the question reads it: not when the same relation the other way scores higher,
-            # "Was X influenced by Y?" when Y was influenced by X)
+            # (read the way the question's voice reads it: "Was X influenced by Y?" is not answered by Y's
+            # being influenced by X)
             direct = [
                 r
                 for r in candidates
-                if len(r.signature) == 1
-                and r.unearned == 0
-                and r.cue >= 0
-                and target in r.ends
-                and not any(
-                    o.signature == ((r.signature[0][0], "in" if r.signature[0][1] == "out" else "out"),)
-                    and o.score > r.score
-                    for o in readings[subject]
-                )
+                if len(r.signature) == 1 and r.unearned == 0 and r.cue >= 0 and target in r.ends
             ]
             if direct:
                 reaching.append((direct[0].score, direct[0], target))

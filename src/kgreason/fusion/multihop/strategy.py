@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Draft, Evidence, Strategy
-from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, label_check, resolve, wanted_type
+from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, resolve
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
@@ -158,8 +158,6 @@ class MultihopStrategy(Strategy):
         steps = step_labels(self.schema)
         readings: dict[str, list[Reading]] = {}
         wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier
-        broad = wanted_type(ctx.analysis)
-        wh_ok = label_check(self._types.labels_for(broad)) if broad != wanted else None
         type_ok = self._types.reach_check(wanted, modifier) if ctx.analysis.strong_type else None
         for seed in ctx.seeds:
             explorer = Explorer(
@@ -190,7 +188,7 @@ class MultihopStrategy(Strategy):
             self._types.check(wanted, readings, modifier),
             o.form_settings(),
             joined,
-            wh_ok,
+            self._types.wh_check(ctx.analysis),
         )
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None

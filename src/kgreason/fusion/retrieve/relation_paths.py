@@ -512,12 +512,14 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
 def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
     """The question's words (stems) that are role nouns of a relation of the graph other than its own
     words (``_ROLE_NOUNS``: "teacher" of ``studied_under``; not "mentor" of ``mentored_by``)."""
-    relations = {r for r, _ in steps}
-    return frozenset(
-        w
-        for w in content_words(masked)
-        if any(w in _role_stems(r) and w not in content_words(humanize(r)) for r in relations)
-    )
+    nouns = frozenset().union(*(_other_role_stems(r) for r in {r for r, _ in steps}))
+    return frozenset(w for w in content_words(masked) if w in nouns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _other_role_stems(relation: str) -> frozenset[str]:
+    """``_role_stems`` less the relation's own words (read once per relation)."""
+    return _role_stems(relation) - frozenset(content_words(humanize(relation)))
 
 
 def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:

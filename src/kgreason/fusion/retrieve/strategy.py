@@ -35,7 +35,6 @@ from kgreason.fusion.forms import (
     TypeMatcher,
     label_check,
     resolve,
-    wanted_type,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
 from kgreason.fusion.retrieve.path_shapes import QuestionShape, chain_hops, shape_of, voice
@@ -220,11 +219,6 @@ class RetrieveStrategy(Strategy):
         ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
         return label_check(labels)
 
-    def _wh_check(self, ctx: Context) -> TypeCheck | None:
-        """What a type only the wh-word implies may ask for (``forms.wanted_type``), or None."""
-        wanted = wanted_type(ctx.analysis)
-        return label_check(self._types.labels_for(wanted)) if wanted != ctx.analysis.answer_type else None
-
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":
             return [0.0] * len(others)
@@ -250,7 +244,9 @@ class RetrieveStrategy(Strategy):
         o = self.options
         type_ok = self._type_check(ctx, readings)
         joined = coordinated_relations(mask_question(ctx.question, mentions), step_labels(self._schema()))
-        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, self._wh_check(ctx))
+        res = resolve(
+            ctx.analysis, readings, type_ok, o.form_settings(), joined, self._types.wh_check(ctx.analysis)
+        )
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget)
         if hits:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+
+from kgreason.graph.node_text import strip_accents
 
 _SPLIT = re.compile(r"[_\-./:\s]+|(?<=[a-z])(?=[A-Z])")
 
@@ -18,13 +19,6 @@ def humanize(relation: str) -> str:
     """``/people/person/place_of_birth`` -> ``place of birth``; ``directedBy`` -> ``directed by``."""
     tail = relation.rstrip("/").rsplit("/", 1)[-1] if "/" in relation else relation
     return " ".join(w.lower() for w in _SPLIT.split(tail) if w)
-
-
-def _fold(word: str) -> str:
-    """``word`` without its accents ("protégé" -> "protege"), as people type it either way."""
-    if word.isascii():
-        return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 # Irregular past forms of verbs relations are named by, read as the verb ("took" ~ ``taken_by``, "sold" ~
@@ -82,7 +76,7 @@ def stem(word: str) -> str:
     >>> stem("took") == stem("taken") == stem("take"), stem("sold") == stem("sells")
     (True, True)
     """
-    w = _fold(word)
+    w = strip_accents(word)
     w = _IRREGULAR.get(w, w)
     for suffix in ("ing", "ed", "es", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:

@@ -7,11 +7,19 @@ features, so both layers read it from here.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from kgreason.types import Node
 
 DESCRIPTION_PROPERTY = "description"
 CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def strip_accents(text: str) -> str:
+    """``text`` without its accents ("protégé" -> "protege"), as people type names and words either way."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def humanize(identifier: str) -> str:

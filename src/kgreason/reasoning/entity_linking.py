@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any
 
 from kgreason.embed.encoder import TextEncoder
 from kgreason.errors import NotFoundError
-from kgreason.graph.node_text import CAMEL_RE, humanize, node_text
+from kgreason.graph.node_text import CAMEL_RE, humanize, node_text, strip_accents
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
 
@@ -99,11 +98,7 @@ class LinkedEntity:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fold(token: str) -> str:
-    if token.isascii():
-        plain = token.lower()
-    else:
-        decomposed = unicodedata.normalize("NFKD", token)
-        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = token.lower() if token.isascii() else strip_accents(token).casefold()
     if "'" not in plain and "’" not in plain:
         return plain
     return _POSSESSIVE_RE.sub("", plain).replace("'", "").replace("’", "")

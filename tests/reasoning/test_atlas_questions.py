@@ -1,11 +1,12 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Seven sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Eight sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
-Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers) and
-Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes).
+Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers),
+Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes) and
+Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -46,7 +47,7 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic")
+SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic", "meridian")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
@@ -56,6 +57,7 @@ HUBS = {
     "cadence": ("Marenza", 40),
     "relay": ("Brennick", 40),
     "mosaic": ("Varesco", 40),
+    "meridian": ("Castellan Kingsgate Airport", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -74,6 +76,13 @@ SAMPLE_LABELS = {
         "Bellamar Museum": "Museum",
         "Bellamar School": "Movement",
         "Casa Lusca": "AuctionHouse",
+    },
+    "meridian": {
+        "Drevon": "City",
+        "Drevon Air": "Airline",
+        "Drevon Flight Academy": "FlightSchool",
+        "Polaris P7": "AircraftType",
+        "VA 101": "Flight",
     },
 }
 
@@ -436,6 +445,65 @@ def test_mosaic_traps_are_in_the_graph() -> None:
     # studied at one academy, taught at another
     assert mosaic.out["trained_at"]["Elodie Marrou"] == {"Ostrana Institute of Art"}
     assert mosaic.out["taught_at"]["Elodie Marrou"] == {"Varesco Academy of Fine Arts"}
+
+
+def test_meridian_traps_are_in_the_graph() -> None:
+    meridian = build_gold.Atlas.of_set("meridian")
+    assert len(meridian.triples) >= 800 and len(meridian.labels) >= 240
+    assert len(meridian.relations) >= 30 and len(set(meridian.labels.values())) >= 16
+    # the containment chain: every lounge is in one terminal, at one airport, serving one city, in one region,
+    # in one country
+    lounges = [n for n, label in meridian.labels.items() if label == "Lounge"]
+    assert len(lounges) >= 8
+    for lounge in lounges:
+        (terminal,) = meridian.out["located_in"][lounge]
+        (airport,) = meridian.out["part_of"][terminal]
+        (city,) = meridian.out["serves"][airport]
+        (region,) = meridian.out["in_region"][city]
+        (country,) = meridian.out["in_country"][region]
+        assert meridian.labels[airport] == "Airport" and meridian.labels[country] == "Country"
+    # hubs: the capital's airport, the flag carrier's routes, a prolific manufacturer and a busy lessor
+    degree = Counter(n for h, _, t in meridian.triples for n in (h, t))
+    assert degree["Castellan Kingsgate Airport"] >= 40
+    assert meridian.out["capital_of"]["Castellan"] == {"Valdorre"}
+    assert len(meridian.into["run_by"]["Valdorran Airways"]) >= 25
+    assert len(meridian.into["assembled_by"]["Aerion Works"]) >= 8
+    assert len(meridian.into["title_held_by"]["Northwind Leasing"]) >= 15
+    # shared surnames, some related, some not
+    people = [n for n, label in meridian.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Drevon"] == 5 and surnames["Brannock"] == 5 and surnames["Marrick"] == 4
+    assert meridian.out["parent_of"]["Elias Drevon"] == {"Mira Drevon"}
+    assert not meridian.into["parent_of"]["Paul Drevon"] and not meridian.into["parent_of"]["Anika Drevon"]
+    assert meridian.into["parent_of"]["Sofie Brannock"] == {"Henrik Brannock", "Greta Brannock"}
+    assert meridian.out["checked_out_by"]["Sofie Brannock"] == {"Lars Brannock"}  # her trainer, no relative
+    # one word names nodes of many types; Drevon Air is not headquartered in Drevon, the academy is not there
+    drevon = {meridian.labels[n] for n in meridian.labels if "Drevon" in n}
+    assert {"City", "Person", "Airline", "Airport", "FlightSchool", "Award", "Aircraft", "Lounge"} <= drevon
+    assert {"Terminal", "LoyaltyProgramme"} <= drevon
+    assert meridian.out["headquartered_in"]["Drevon Air"] == {"Halvik"}
+    assert meridian.out["operates_from"]["Drevon Flight Academy"] == {"Port Aveline Airport"}
+    assert meridian.out["serves"]["Drevon International Airport"] == {"Drevon"}
+    # similar names of different types: an airport and a flight school, an aircraft type and an alliance;
+    # an award named after a pilot who never won it
+    assert (
+        meridian.labels["Greyhaven Field"] == "Airport"
+        and meridian.labels["Greyhaven Flying School"] == "FlightSchool"
+    )
+    assert meridian.out["operates_from"]["Greyhaven Flying School"] == {"Brightwell Airport"}
+    assert (
+        meridian.labels["Polaris P7"] == "AircraftType" and meridian.labels["Polaris Alliance"] == "Alliance"
+    )
+    assert meridian.out["named_after"]["Drevon Trophy"] == {"Elias Drevon"}
+    assert "Elias Drevon" not in meridian.out["awarded_to"]["Drevon Trophy"]
+    # 1-hop against 2-hop: owned by a lessor, flown by an airline; trained at one school, teaching at another;
+    # a route flown by a subsidiary
+    assert meridian.out["title_held_by"]["Spirit of Drevon"] == {"Northwind Leasing"}
+    assert meridian.out["in_service_with"]["Spirit of Drevon"] == {"Drevon Air"}
+    assert meridian.out["earned_wings_at"]["Mira Drevon"] == {"Greyhaven Flying School"}
+    assert meridian.out["instructs_at"]["Mira Drevon"] == {"Drevon Flight Academy"}
+    assert meridian.out["run_by"]["VC 303"] == {"Valdorran Connect"}
+    assert meridian.out["wholly_owned_by"]["Valdorran Connect"] == {"Valdorran Airways"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -119,8 +119,14 @@ def test_abstains_rather_than_answer_wrongly(settings: Settings, encoder: object
     store = _load(MemoryStore("movies", settings), "movies")
     engine = Engine(store, strategy=strategy, settings=settings, encoder=encoder)
     # a name the graph lacks (the embedding tier would have linked "Zeta" to some actor), and a relation
-    # the graph lacks (the closest path, his nationality, scores below the floor)
-    for question in ("Who directed Blorgon Zeta Quux?", "Who is Steven Spielberg's dentist?"):
+    # the graph lacks (the closest path, his nationality, scores below the floor), also when the question
+    # names a type (a role, so persons) that paths do reach
+    for question in (
+        "Who directed Blorgon Zeta Quux?",
+        "Who is Steven Spielberg's dentist?",
+        "Which dentist treated Steven Spielberg?",
+        "Which lawyers represent Steven Spielberg?",
+    ):
         answer = engine.ask(question)
         assert answer.answers == () and answer.value is None, (question, answer.answers)
         assert answer.abstained and answer.text.startswith("Not found")
@@ -206,6 +212,16 @@ def test_resolve_rules() -> None:
         analyse("Who?", ["A"]), {"A": [_reading("A", 0.05, ["x"])]}, None, FormSettings(abstain_below=0.1)
     )
     assert low.abstained and not low.answers
+    # ...a lower floor when the question names the answer's type and the best reading reaches it
+    # ("Which critics wrote about X?" along ``reviewed_by``), not when it names none or another
+    floors = FormSettings(abstain_below=0.42, typed_abstain_below=0.3)
+    critics = analyse("Which critics wrote about A?", ["A"], ["A"])
+    assert critics.strong_type
+    weak = {"A": [_reading("A", 0.35, ["c1", "c2"])]}
+    assert resolve(critics, weak, lambda p: True, floors).answers == ["c1", "c2"]
+    assert resolve(critics, weak, lambda p: False, floors).abstained
+    assert resolve(analyse("Who wrote about A?", ["A"], ["A"]), weak, None, floors).abstained
+    assert resolve(critics, {"A": [_reading("A", 0.25, ["c1"])]}, lambda p: True, floors).abstained
     # a strong type that no reading reaches is "not found", not a wrong-typed answer
     typed = resolve(
         analyse("Which city is A in?", ["A"], ["A"]), {"A": [_reading("A", 0.9, ["x"])]}, lambda p: False

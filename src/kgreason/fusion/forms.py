@@ -12,8 +12,9 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
 - ``count``: the answer set of the ``list`` rule, counted; the counted entities are the answers.
 - ``yes_no``: "yes" when the best reading from one anchor reaches the other (that path is the evidence),
   "no" otherwise (the explored ends are the evidence that the other is not among them).
-- Abstention: no reading at all, a best reading scoring below ``abstain_below``, or a question naming a
-  type that none of the readings reaches. The closest candidates are still returned.
+- Abstention: no reading at all, a best reading scoring below ``abstain_below`` (below the lower
+  ``typed_abstain_below`` when the question names the answer's type and that reading reaches it), or a
+  question naming a type that none of the readings reaches. The closest candidates are still returned.
 
 Readings are store-agnostic: both the retrieve strategy (relation signatures ranked from the schema) and
 multihop exploration (beams) produce them.
@@ -71,7 +72,9 @@ class FormSettings:
     yes_margin: float = 0.1
     """Yes/no: a reading this close to the best that reaches the other entity answers "yes"."""
     abstain_below: float = -1.0
-    """Abstain when the best reading scores below this (the default never abstains on score)."""
+    """Abstain when the best reading scores below this (the default never abstains on score)..."""
+    typed_abstain_below: float = -1.0
+    """...or, when the question names the answer's type and the best reading reaches it, below this."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,10 @@ class ReadingOptions(StrategyOptions):
     abstain_below: float = Field(
         0.42, description="Say 'not found' when the best relation path scores below this."
     )
+    typed_abstain_below: float = Field(
+        0.3,
+        description="The same when the question names the answer's type and that path reaches it.",
+    )
     token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
 
     def path_settings(self, lexical_weight: float | None = None) -> PathScoreSettings:
@@ -142,6 +149,7 @@ class ReadingOptions(StrategyOptions):
             type_margin=self.type_margin,
             weak_type_margin=self.weak_type_margin,
             abstain_below=self.abstain_below,
+            typed_abstain_below=min(self.typed_abstain_below, self.abstain_below),
         )
 
 
@@ -202,7 +210,7 @@ ORGANISATION_WORDS = frozenset(
     "fund charity agency ministry department authority council commission committee court parliament "
     "chamber party union association society federation league club team band label publisher "
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
-    "auctioneer studio".split()
+    "auctioneer studio airline carrier alliance maker supplier caterer lessor".split()
 )
 # Type nouns people use for one kind of thing: any of them names a label of another ("Which *teams* train
 # at X?" ~ ``Club``; "What *ground* ..." ~ ``Stadium`` as well as ``TrainingGround``).
@@ -216,6 +224,7 @@ _TYPE_SYNONYMS = tuple(
         "town city",
         "song track",
         "record album",
+        "route flight",
     )
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
@@ -227,7 +236,8 @@ SITE = "site"
 """The type "where" asks for (``wanted_type``): a place, a building or venue, or an organisation."""
 _SITE_WORDS = frozenset(
     "building stadium arena hall ground venue park station theatre theater house church palace tower "
-    "studio campus".split()
+    "studio campus airport airfield terminal hangar lounge port harbour harbor dock yard factory plant "
+    "base office".split()
 )
 
 
@@ -333,6 +343,16 @@ def type_labels(
     return found
 
 
+def agent_step(path: Path) -> bool:
+    """Whether ``path``'s last step walks a "<verb> by" relation forwards (``X held_by Y``): its end is
+    the one who does the verb, a person or a body, whatever its label says."""
+    if not path.edges:
+        return False
+    last = path.edges[-1]
+    words = humanize(last.type).split()
+    return last.source == path.nodes[-2].id and len(words) >= 2 and words[-1] == "by"
+
+
 def label_check(labels: set[str]) -> TypeCheck | None:
     """Whether a path ends at a node with one of ``labels``; None when there are none (no filtering)."""
     if not labels:
@@ -379,9 +399,16 @@ class TypeMatcher:
 
     def wh_check(self, analysis: QuestionAnalysis) -> TypeCheck | None:
         """What a type only the wh-word implies may ask for (``wanted_type``: "who", an agent; "where", a
-        site), for ``resolve``'s ``wh_ok``; None for any other type."""
+        site), for ``resolve``'s ``wh_ok``; None for any other type. An agent is also whatever a path
+        reaches last along a "<verb> by" relation walked forwards, whatever its label ("Who owns X?": X
+        ``title_held_by`` a ``Lessor``)."""
         wanted = wanted_type(analysis)
-        return label_check(self.labels_for(wanted)) if wanted != analysis.answer_type else None
+        if wanted == analysis.answer_type:
+            return None
+        by_label = label_check(self.labels_for(wanted))
+        if wanted != AGENT:
+            return by_label
+        return lambda p: agent_step(p) or (by_label is not None and by_label(p))
 
     def labels(
         self,
@@ -456,7 +483,10 @@ def resolve(
     if not anchors:
         return Resolution(abstained="no relation path leaves the linked entities", form=analysis.form)
     best_all = max((r for a in anchors for r in readings[a][:1]), key=lambda r: r.score)
-    if best_all.score < s.abstain_below:
+    # the type the question names is a word the best reading's relation words need not say: "Which
+    # critics wrote about X?" answered along ``reviewed_by`` to persons is a weaker match, not a miss
+    typed = analysis.strong_type and type_ok is not None and any(type_ok(p) for p in best_all.ends.values())
+    if best_all.score < (s.typed_abstain_below if typed else s.abstain_below):
         return Resolution(
             abstained=f"no relation path matches the question well enough (best {best_all.score:.3f})",
             form=analysis.form,

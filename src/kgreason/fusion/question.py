@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from kgreason.fusion.relation_words import is_irregular_past, plain_idioms
+
 _WORD = re.compile(r"(?:[^\W_]|')+")
 _AUX = frozenset(
     "is are was were does do did has have had can could will would should may might isn't aren't wasn't "
@@ -162,6 +164,8 @@ def head_word(words: Sequence[str]) -> str:
             following = words[i + 1 : i + 4]
             if w in ("what", "which") and following[:1] in (["did"], ["does"], ["do"]):
                 return ""  # "What did X co-write?": the word after "did" (X masked out) is a verb
+            if w == "what" and following and _is_past_verb(following[0]):
+                return ""  # "What replaced X?": "what" is the verb's subject, the word no noun
             if w == "many":
                 # "how many court cases / railway stations / Hearth Party members": the head of a counted
                 # noun phrase is its first plural word, not a modifier before it; a plural first word is
@@ -179,6 +183,11 @@ def head_word(words: Sequence[str]) -> str:
                     return nxt
             return ""
     return ""
+
+
+def _is_past_verb(word: str) -> bool:
+    """Whether ``word`` reads as a past-tense verb ("replaced", "took"), not a noun ("speed", "bed")."""
+    return (len(word) >= 5 and word.endswith("ed") and not word.endswith("eed")) or is_irregular_past(word)
 
 
 # Head nouns that name people by how they relate to someone ("bandmates", "grandparents"): the type is a
@@ -245,11 +254,11 @@ def _type_modifier(words: Sequence[str], answer_type: str) -> str:
 
 def mask_question(question: str, mentions: Sequence[str]) -> str:
     """The question with the entity mentions replaced by ``X`` (longest first), so names do not pull the
-    relation scores."""
+    relation scores, and idioms by the verbs they mean (``plain_idioms``: "took over" reads "acquired")."""
     masked = question
     for mention in sorted((m for m in dict.fromkeys(mentions) if m), key=len, reverse=True):
         masked = _mention_pattern(mention).sub("X", masked)
-    return masked
+    return plain_idioms(masked)
 
 
 def drop_own_type(masked: str, labels: Sequence[str]) -> str:
@@ -324,7 +333,7 @@ def anchor_question(question: str, mentions: Sequence[str], mention: str, form: 
     tokens: list[tuple[str, str | None]] = []  # (text, the mention it is, or None for a word)
     pos = 0
     for start, end, m in [*spans, (len(question), len(question), "")]:
-        tokens.extend((t, None) for t in _TOKEN.findall(question[pos:start]))
+        tokens.extend((t, None) for t in _TOKEN.findall(plain_idioms(question[pos:start])))
         if m:
             tokens.append(("X", m))
         pos = end

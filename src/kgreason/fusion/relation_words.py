@@ -51,9 +51,50 @@ _IRREGULAR = {
     "fought": "fight",
     "paid": "pay",
     "sent": "send",
+    "lent": "lend",
     "spent": "spend",
     "told": "tell",
 }
+
+
+# Phrasal verbs and idioms whose words name some other relation, read as the plain verb they mean ("Who
+# took over X?" asks who acquired X, not who took a photograph of it). Each pattern is matched in lower
+# case or not, within the words between named entities; its replacement is the verb the idiom means.
+_IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), plain)
+    for pattern, plain in (
+        (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
+        (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
+        (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
+        (r"\bup for (?:auction|sale)\b", "sold"),
+        (r"\b(?:put|puts|putting) on\b", "staged"),
+        (r"\b(?:set|sets|setting) up\b", "founded"),
+        (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
+        (r"\bin charge of\b", "heads"),
+        (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
+        (r"\bpassed away\b", "died"),
+        (r"\bhome base\b", "base"),
+        (r"\b(fl(?:y|ies|ew|own|ying)) (?:in)?to\b", r"\1 arriving at"),
+    )
+)
+
+
+def plain_idioms(text: str) -> str:
+    """``text`` with the idioms of ``_IDIOMS`` replaced by the verbs they mean.
+
+    >>> plain_idioms("Who took over Sorrel Air?")
+    'Who acquired Sorrel Air?'
+    >>> plain_idioms("Where did she learn to fly?")
+    'Where did she learn to fly (trained)?'
+    """
+    for pattern, plain in _IDIOMS:
+        text = pattern.sub(plain, text)
+    return text
+
+
+def is_irregular_past(word: str) -> bool:
+    """Whether ``word`` is an irregular past form of a verb ("took", "sold")."""
+    return word in _IRREGULAR and _IRREGULAR[word] != word
 
 
 @functools.lru_cache(maxsize=65536)
@@ -122,22 +163,26 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "represent mp deputy seat",
         "stop serve call",
         "operate run organise organize",
+        "head run manage chief ceo executive boss",
         "give gave given hand confer bestow donate donor donation present presenter",
-        "maintain maintainer look",
+        "maintain maintainer look maintenance overhaul repair",
         "produce producer make made",
         "publish publisher release",
         "locate situate",
         "host hold held stage venue",
-        "buy bought purchase purchaser buyer acquire knock",
+        "buy bought purchase purchaser buyer acquire knock absorb takeover",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
-        "own owner possess collection belong hold",
+        "own owner possess collection belong hold subsidiary",
         "show shown showed display exhibit",
         "train apprentice trainee",
         "photograph photographer take shoot",
         "base headquarter",
         "coach train manage",
-        "teach taught teacher tutor",
+        "teach taught teacher tutor instruct instructor",
+        "replace supersede succeed successor",
+        "captain command commander skipper",
+        "lend loan borrow",
         "sign label",
         "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
     )

@@ -1,0 +1,127 @@
+"""Idioms read as the verbs they mean ("took over", "in charge of", "learn to sail"), everyday words for
+relations named otherwise ("runs" a company it ``headed_by``, "replaced", "maintenance"), who counts as an
+agent (whatever a "<verb> by" relation reaches; carriers and lessors), "what" before a past verb, and the
+lower abstention floor of a question naming the answer's type, end to end on a small shipping graph.
+
+Both path strategies answer each case with the bundled MiniLM encoder and no LLM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import kgreason
+from kgreason.fusion.forms import agent_step
+from kgreason.fusion.question import analyse
+from kgreason.fusion.relation_words import paraphrases, plain_idioms, stem
+from kgreason.types import Edge, Node, Path
+
+ROWS = """\
+id,labels
+Harbor Line,Carrier
+Bluewater,Carrier
+Old Quay Lines,Carrier
+Nora Quill,Person
+Tom Reed,Person
+Ivo Stark,Person
+Piet Holm,Person
+Ada Wren,Person
+Sea Lark,Vessel
+Sea Swift,Vessel
+Keel Capital,Financier
+North Dock,Dock
+Portmere,City
+Quay Academy,Academy
+Voyage 7,Voyage
+Voyage 9,Voyage
+"""
+TRIPLES = """\
+Harbor Line\theaded_by\tNora Quill
+Harbor Line\tfounded_by\tIvo Stark
+Tom Reed\tleads_crew_at\tHarbor Line
+Voyage 7\toperated_by\tHarbor Line
+Voyage 9\toperated_by\tHarbor Line
+Voyage 7\tsailed_on\tSea Lark
+Sea Lark\theld_by\tKeel Capital
+Sea Lark\tin_fleet_of\tHarbor Line
+Sea Lark\trepaired_at\tNorth Dock
+Keel Capital\tfounded_by\tAda Wren
+Sea Swift\tsuperseded\tSea Lark
+Sea Swift\tin_fleet_of\tBluewater
+Bluewater\tabsorbed\tOld Quay Lines
+Bluewater\theaded_by\tPiet Holm
+Old Quay Lines\tfounded_by\tTom Reed
+North Dock\tlocated_in\tPortmere
+Nora Quill\ttrained_at\tQuay Academy
+Nora Quill\tborn_in\tPortmere
+Quay Academy\tlocated_in\tPortmere
+"""
+
+
+@pytest.fixture(scope="module")
+def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
+    return small_graph("shipping", ROWS, TRIPLES)
+
+
+QUESTIONS = [
+    # "runs" a company is heading it, not leading its crew nor operating its voyages
+    ("Who runs Harbor Line?", {"Nora Quill"}),
+    ("Who is in charge of Bluewater?", {"Piet Holm"}),
+    # "who" reaches what a "<verb> by" relation names as the doer, whatever its label (a financier)
+    ("Who owns the Sea Lark?", {"Keel Capital"}),
+    # "took over" is acquiring (not taking), and a carrier is a body that acts
+    ("Who took over Old Quay Lines?", {"Bluewater"}),
+    ("Did Bluewater take over Old Quay Lines?", "yes"),
+    # "What replaced X?": "replaced" is the verb (``superseded``), not the answer's type
+    ("What replaced the Sea Lark?", {"Sea Swift"}),
+    # "maintenance" is where the vessel is repaired; a dock is a site "where" may ask for
+    ("Where does the Sea Lark go for maintenance?", {"North Dock"}),
+    # "learn to sail" is training
+    ("Where did Nora Quill learn to sail?", {"Quay Academy"}),
+]
+
+
+@pytest.mark.parametrize("strategy", ["retrieve", "explore"])
+@pytest.mark.parametrize(("question", "expected"), QUESTIONS)
+def test_both_strategies_answer(
+    graph: kgreason.Graph,
+    answers: Callable[[kgreason.Graph, str, str, object], None],
+    strategy: str,
+    question: str,
+    expected: object,
+) -> None:
+    answers(graph, strategy, question, expected)
+
+
+def test_idioms_read_as_their_verbs() -> None:
+    assert plain_idioms("Who took over X?") == "Who acquired X?"
+    assert plain_idioms("which went under the hammer at X") == "which sold at auction at X"
+    assert plain_idioms("Who is IN CHARGE OF X?") == "Who is heads X?"
+    assert plain_idioms("Where was X put on?") == "Where was X staged?"
+    # words that are no idiom stay
+    assert plain_idioms("Who took the photograph of X?") == "Who took the photograph of X?"
+
+
+def test_everyday_words_for_relations() -> None:
+    assert stem("head") in paraphrases(stem("runs"))
+    assert stem("supersede") in paraphrases(stem("replaced"))
+    assert stem("lend") == stem("lent") and stem("loan") in paraphrases(stem("lent"))
+    assert stem("overhaul") in paraphrases(stem("maintenance"))
+    # "lead" keeps its own words: "runs" is no "leads the crew"
+    assert stem("lead") not in paraphrases(stem("run"))
+
+
+def test_what_before_a_past_verb_is_no_type() -> None:
+    assert analyse("What replaced X?", ["X"], ["X"]).answer_type == ""
+    assert analyse("What took X's place?", ["X"], ["X"]).answer_type == ""
+    assert analyse("What speed does X reach?", ["X"], ["X"]).answer_type == "speed"
+
+
+def test_the_doer_of_a_by_relation_is_an_agent() -> None:
+    lark, keel = Node("Sea Lark"), Node("Keel Capital")
+    forwards = Path((lark, keel), (Edge("Sea Lark", "held_by", "Keel Capital"),))
+    backwards = Path((keel, lark), (Edge("Sea Lark", "held_by", "Keel Capital"),))
+    assert agent_step(forwards) and not agent_step(backwards)
+    assert not agent_step(Path((lark, keel), (Edge("Sea Lark", "in_fleet_of", "Keel Capital"),)))

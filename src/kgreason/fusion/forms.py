@@ -55,6 +55,8 @@ class Reading:
     """The voice around the anchor's mention on the first step (``path_shapes.voice``): below zero, the
     question reads the relation the other way ("Was Y influenced by X?" from X: ``influenced_by``
     forwards is against it)."""
+    missed: int = 0
+    """Words of the question naming a relation that the reading does not walk (``PathScorer.missed``)."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ _TYPE_SYNONYMS = tuple(
         "song track",
         "record album",
         "route flight",
+        "airline carrier",
     )
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
@@ -768,7 +771,11 @@ def _yes_no(
         for r in fit[:1]
         if len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
     ]
-    reaching = [t for t in reaching if t[1].unearned == 0 or not any(d >= t[0] for d in denied)]
+    # (a step the question names no relation of is not named because its end's label is a word of the
+    # question: "Has X won the Y award?" along ``named_after`` leaves "won" unexplained)
+    reaching = [
+        t for t in reaching if (t[1].unearned == 0 and t[1].missed == 0) or not any(d >= t[0] for d in denied)
+    ]
     if reaching:
         _, r, target = max(reaching, key=lambda t: t[0])
         return Resolution(

@@ -74,7 +74,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
         (r"\bpassed away\b", "died"),
         (r"\bhome base\b", "base"),
-        (r"\b(fl(?:y|ies|ew|own|ying)) (?:in)?to\b", r"\1 arriving at"),
+        (r"\bparent (compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b", r"owner \1"),
+        (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
     )
 )
 
@@ -151,7 +152,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "live reside resident residence home",
         "write wrote written author pen penned",
         "direct director helm",
-        "married marry spouse wife husband partner",
+        "married marry spouse wife husband",
         "study student attend alumni alumnus graduate train",
         "play player member",
         "sponsor fund back",
@@ -173,11 +174,11 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "buy bought purchase purchaser buyer acquire knock absorb takeover",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
-        "own owner possess collection belong hold subsidiary",
+        "own owner possess collection belong hold",
         "show shown showed display exhibit",
         "train apprentice trainee",
         "photograph photographer take shoot",
-        "base headquarter",
+        "base headquarter hub",
         "coach train manage",
         "teach taught teacher tutor instruct instructor",
         "replace supersede succeed successor",
@@ -191,7 +192,11 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
 
 # One way only: a question's word that also names relations of another group, never named by that group's
 # words in turn: "the final *played* at X" is hosted there, but "hosted" never names ``plays_for``.
-_ONE_WAY: dict[str, frozenset[str]] = {stem("play"): stems("host hold stage venue")}
+_ONE_WAY: dict[str, frozenset[str]] = {
+    stem("play"): stems("host hold stage venue"),
+    # "X's partner" may be X's spouse, but "married" never names a business partner (``partner_in``)
+    stem("partner"): stems("married marry spouse wife husband"),
+}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -227,10 +232,15 @@ ROLE_NOUNS = {
     "mentored by": ("mentor", "protege mentee"),
     "represented by": ("agent representative", "client"),
     "teaches": ("pupil student", "teacher tutor"),
+    "owned by": ("owner", "subsidiary"),
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def role_nouns(relation: str) -> tuple[str, str] | None:
     """The role nouns of ``relation`` (``ROLE_NOUNS``: the nouns for its object, and for its subject), or
-    None."""
-    return ROLE_NOUNS.get(humanize(relation))
+    None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by")."""
+    words = humanize(relation)
+    if words in ROLE_NOUNS:
+        return ROLE_NOUNS[words]
+    return next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)

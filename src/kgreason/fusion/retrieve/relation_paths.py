@@ -19,9 +19,8 @@ from typing import Any, Protocol
 from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.question import head_word
-from kgreason.fusion.relation_words import ROLE_NOUNS as _ROLE_NOUNS
 from kgreason.fusion.relation_words import humanize as humanize
-from kgreason.fusion.relation_words import names_of, said_by, stems
+from kgreason.fusion.relation_words import names_of, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import contains, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
@@ -127,7 +126,7 @@ def _step_phrase(
     relation: str, direction: str, subject: str, obj: str, said: frozenset[str] = frozenset()
 ) -> str:
     plain = _plain_phrase(relation, direction, subject, obj)
-    role = _ROLE_NOUNS.get(humanize(relation)) if said else None
+    role = role_nouns(relation) if said else None
     if role is None:
         return plain
     # "X studied under person (X's teacher)"; backwards "person studied under X (X's pupil)": the role
@@ -190,9 +189,9 @@ _PARTICIPLE_HEADS = frozenset(
 
 @functools.lru_cache(maxsize=4096)
 def _role_stems(relation: str) -> frozenset[str]:
-    """The stems of the role nouns of ``relation`` (``_ROLE_NOUNS``; empty for most relations), read once
+    """The stems of the role nouns of ``relation`` (``role_nouns``; empty for most relations), read once
     per relation, not for every signature scored."""
-    return frozenset(content_words(" ".join(_ROLE_NOUNS.get(humanize(relation), ()))))
+    return frozenset(content_words(" ".join(role_nouns(relation) or ())))
 
 
 def reading_text(
@@ -429,7 +428,7 @@ def _relation_names(relation: str) -> frozenset[str]:
     noun of a ``<verb>ed_by`` relation ("supervised by": supervisor)."""
     raw = humanize(relation).split()
     out = set(content_words(" ".join(raw)))
-    out.update(content_words(" ".join(_ROLE_NOUNS.get(" ".join(raw), ()))))
+    out.update(content_words(" ".join(role_nouns(relation) or ())))
     for word in raw:
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
@@ -511,7 +510,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
 
 def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
     """The question's words (stems) that are role nouns of a relation of the graph other than its own
-    words (``_ROLE_NOUNS``: "teacher" of ``studied_under``; not "mentor" of ``mentored_by``)."""
+    words (``role_nouns``: "teacher" of ``studied_under``; not "mentor" of ``mentored_by``)."""
     nouns = frozenset().union(*(_other_role_stems(r) for r in {r for r, _ in steps}))
     return frozenset(w for w in content_words(masked) if w in nouns)
 
@@ -523,7 +522,7 @@ def _other_role_stems(relation: str) -> frozenset[str]:
 
 
 def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
-    """Of the relations ``word`` names, those it is a role noun of, when it is one (``_ROLE_NOUNS``): "X's
+    """Of the relations ``word`` names, those it is a role noun of, when it is one (``role_nouns``): "X's
     teacher" is whom X studied under, though "teacher" paraphrases ``taught_at`` too (whose teacher is X)."""
     roles = frozenset(r for r in named if word in _role_stems(r))
     return roles or named
@@ -771,6 +770,13 @@ class PathScorer:
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
         return out
+
+    def missed(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
+        """The question's words naming a relation (``mentions``) that ``sig`` does not walk: "Has X won
+        Y?" read along ``named_after`` leaves "won" (``awarded_to``) unexplained."""
+        steps = steps or {}
+        said = [m for m in self.mentions(masked, steps) if m[0] == "relation"]
+        return uncovered_mentions(said, sig, steps)
 
     def unearned(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
         """The steps that the question does not name (see ``earned``)."""

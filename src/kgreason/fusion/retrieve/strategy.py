@@ -198,8 +198,10 @@ class RetrieveStrategy(Strategy):
                 ends.setdefault(p.nodes[-1].id, p)
             if ends:
                 unearned = self.path_scorer.unearned(masked, sig, steps)
+                missed = self.path_scorer.missed(masked, sig, steps)
                 text = reading_text(sig, steps)
-                readings.append(Reading(anchor, sig, score, ends, text, unearned, cues.get(sig[0], 0.0)))
+                cue = cues.get(sig[0], 0.0)
+                readings.append(Reading(anchor, sig, score, ends, text, unearned, cue, missed))
         ctx.note(
             "rank_relation_paths",
             anchor=anchor,

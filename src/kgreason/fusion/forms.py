@@ -771,8 +771,9 @@ def _yes_no(
         for r in fit[:1]
         if len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
     ]
-    # (a step the question names no relation of is not named because its end's label is a word of the
-    # question: "Has X won the Y award?" along ``named_after`` leaves "won" unexplained)
+    # (nor does a reading whose relation no word of the question names stand against it, though the label
+    # it reaches is a word of the question: "Has X won the Y trophy?" along ``named_after``, "trophy"
+    # naming the step and "won" left unexplained)
     reaching = [
         t for t in reaching if (t[1].unearned == 0 and t[1].missed == 0) or not any(d >= t[0] for d in denied)
     ]

@@ -40,7 +40,13 @@ _WH = (
     "find",
     "identify",
 )
-_COUNT = re.compile(r"\b(how many|number of|count (?:the|of)|how much)\b", re.IGNORECASE)
+_COUNT = re.compile(
+    r"\b(how many|number of|count (?:the|of)|how much)\b"
+    # the size of a collective: "How big is X's fleet?" counts the aircraft in it
+    r"|\bhow (?:big|large|small) (?:\S+ ){0,4}?(?:fleets?|collections?|teams?|squads?|staffs?|workforces?|"
+    r"networks?|rosters?|portfolios?|catalogues?|catalogs?|memberships?|families)\b",
+    re.IGNORECASE,
+)
 _LIST_CUES = re.compile(r"\b(list|all|every|name the|which ones|who are|what are|which are)\b", re.IGNORECASE)
 _HEAD_SKIP = frozenset(
     "the a an of is are was were do does did has have had kind sort type one ones other which what "

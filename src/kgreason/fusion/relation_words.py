@@ -64,6 +64,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), plain)
     for pattern, plain in (
         (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
+        (r"\b(?:took|takes?|taken|taking) the place of\b", "replaced"),
         (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
         (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
         (r"\bup for (?:auction|sale)\b", "sold"),

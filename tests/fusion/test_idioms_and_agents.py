@@ -7,8 +7,8 @@ a yes/no question not answered "yes" by an edge along a relation it does not nam
 shipping graph.
 
 Both path strategies answer each case with the bundled MiniLM encoder and no LLM; 21 of the first 26
-end-to-end cases failed before these rules (the last four were added later, with the fleet count and
-"took the place of").
+end-to-end cases failed before these rules (the last six were added later, with the fleet count, "took
+the place of" and a parent company over ``subsidiary_of``).
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ Voyage 7,Voyage
 Voyage 9,Voyage
 Tide Alliance,Alliance
 Gull Ferries,Carrier
+Tern Cargo,Carrier
 Sea Gull,Vessel
 Sea Tern,Vessel
 Quill Trophy,Award
 1950,Year
 1990,Year
+1920,Year
 """
 TRIPLES = """\
 Harbor Line\theaded_by\tNora Quill
@@ -78,6 +80,9 @@ Sea Tern\tin_fleet_of\tGull Ferries
 Sea Swift\theld_by\tBluewater
 Bluewater\tfounded_in_year\t1950
 Gull Ferries\tfounded_in_year\t1990
+Tern Cargo\tsubsidiary_of\tHarbor Line
+Tern Cargo\tfounded_in_year\t1990
+Harbor Line\tfounded_in_year\t1920
 Quill Trophy\tnamed_after\tNora Quill
 Quill Trophy\tawarded_to\tTom Reed
 """
@@ -109,6 +114,8 @@ QUESTIONS = [
     ("How many vessels are in the fleets of Bluewater's subsidiaries?", "2"),
     # a "parent company" is the owner, not a parent
     ("In what year was the parent company of Gull Ferries founded?", {"1950"}),
+    # ...and what a ``subsidiary_of`` relation reaches (read backwards, the parent company)
+    ("In what year was the parent company of Tern Cargo founded?", {"1920"}),
     # "won" names ``awarded_to``: an award named after X is no award X won
     ("Has Nora Quill won the Quill Trophy?", "no"),
     ("Has Tom Reed won the Quill Trophy?", "yes"),
@@ -135,7 +142,7 @@ def test_idioms_read_as_their_verbs() -> None:
     assert plain_idioms("which went under the hammer at X") == "which sold at auction at X"
     assert plain_idioms("Who is IN CHARGE OF X?") == "Who is heads X?"
     assert plain_idioms("Where was X put on?") == "Where was X staged?"
-    assert plain_idioms("the parent company of X") == "the owner company of X"
+    assert plain_idioms("the parent company of X") == "the parent company (owner) of X"
     assert plain_idioms("What took the place of X?") == "What replaced X?"
     assert plain_idioms("Which lines sail both to X and to Y?") == "Which lines sail both to X and to Y?"
     assert plain_idioms("Which airlines fly both to X?") == "Which airlines fly both arriving at X?"

@@ -75,7 +75,10 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
         (r"\bpassed away\b", "died"),
         (r"\bhome base\b", "base"),
-        (r"\bparent (compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b", r"owner \1"),
+        (
+            r"\bparent (?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b",
+            r"\g<0> (owner)",
+        ),
         (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
     )
 )

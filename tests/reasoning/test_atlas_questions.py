@@ -1,12 +1,13 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Eight sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Nine sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
 Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers),
-Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes) and
-Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools).
+Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes),
+Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools) and
+Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -47,7 +48,7 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic", "meridian")
+SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic", "meridian", "harvest")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
@@ -58,6 +59,7 @@ HUBS = {
     "relay": ("Brennick", 40),
     "mosaic": ("Varesco", 40),
     "meridian": ("Castellan Kingsgate Airport", 40),
+    "harvest": ("Castelmora", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -83,6 +85,13 @@ SAMPLE_LABELS = {
         "Drevon Flight Academy": "FlightSchool",
         "Polaris P7": "AircraftType",
         "VA 101": "Flight",
+    },
+    "harvest": {
+        "Marrin": "Village",
+        "Marrin Farm": "Farm",
+        "Marrin Red": "Variety",
+        "Brisk Meadow Dairy": "Dairy",
+        "Tamber Vale": "Brand",
     },
 }
 
@@ -504,6 +513,70 @@ def test_meridian_traps_are_in_the_graph() -> None:
     assert meridian.out["instructs_at"]["Mira Drevon"] == {"Drevon Flight Academy"}
     assert meridian.out["run_by"]["VC 303"] == {"Valdorran Connect"}
     assert meridian.out["wholly_owned_by"]["Valdorran Connect"] == {"Valdorran Airways"}
+
+
+def test_harvest_traps_are_in_the_graph() -> None:
+    harvest = build_gold.Atlas.of_set("harvest")
+    assert len(harvest.triples) >= 800 and len(harvest.labels) >= 240
+    assert len(harvest.relations) >= 30 and len(set(harvest.labels.values())) >= 16
+    # the containment chain: every field is part of one farm, in one village, in one district, in one
+    # province, in one country
+    fields = [n for n, label in harvest.labels.items() if label == "Field"]
+    assert len(fields) >= 30
+    for field in fields:
+        (farm,) = harvest.out["part_of"][field]
+        (village,) = harvest.out["located_in"][farm]
+        (district,) = harvest.out["in_district"][village]
+        (province,) = harvest.out["in_province"][district]
+        (country,) = harvest.out["in_country"][province]
+        assert harvest.labels[farm] == "Farm" and harvest.labels[country] == "Country"
+    # hubs: the capital, a big cooperative, a parent group with many brands, a seed company with many
+    # varieties
+    degree = Counter(n for h, _, t in harvest.triples for n in (h, t))
+    assert degree["Castelmora"] >= 40 and harvest.out["capital_of"]["Castelmora"] >= {"Calvarre"}
+    assert degree["Valley Harvest Cooperative"] >= 40
+    assert len(harvest.into["enrolled_in"]["Valley Harvest Cooperative"]) >= 30
+    assert len(harvest.into["portfolio_of"]["Verdane Foods"]) >= 10
+    assert len(harvest.into["registered_by"]["Greenvault Seeds"]) >= 12
+    # shared surnames, some related, some not
+    people = [n for n, label in harvest.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Marrin"] == 5 and surnames["Voss"] == 4 and surnames["Ferrand"] == 4
+    assert surnames["Lund"] == 4 and surnames["Pellegrin"] == 4
+    assert harvest.out["parent_of"]["Edda Marrin"] == {"Tobias Marrin"}  # a mother and son, both farmers
+    assert harvest.out["formerly_held_by"]["Marrin Farm"] == {"Edda Marrin"}
+    assert harvest.out["held_by"]["Marrin Farm"] == {"Tobias Marrin"}
+    for unrelated in ("Ilse Marrin", "Jonas Marrin", "Ruth Marrin"):
+        assert not harvest.into["parent_of"][unrelated] and not harvest.out["parent_of"][unrelated]
+    assert harvest.out["audited_by"]["Marrin Farm"] == {"Jonas Marrin"}  # an unrelated Marrin inspects it
+    assert harvest.into["parent_of"]["Greta Voss"] == {"Henrik Voss", "Claire Ferrand"}
+    assert "Luc Ferrand" not in harvest.out["parent_of"]["Claire Ferrand"]
+    # one word names nodes of many types; Marrin Farm is not in Marrin, the Marrin Harvest Fair not either,
+    # and Marrin Red was not bred by a Marrin
+    marrin = {harvest.labels[n] for n in harvest.labels if "Marrin" in n}
+    assert {"Village", "River", "Farm", "Variety", "Prize", "Brand", "Restaurant", "College"} <= marrin
+    assert {"Festival", "Person", "Cookbook"} <= marrin
+    assert harvest.out["located_in"]["Marrin Farm"] == {"Hollin"}
+    assert harvest.out["hosted_in"]["Marrin Harvest Fair"] == {"Castelmora"}
+    assert harvest.out["registered_by"]["Marrin Red"] == {"Greenvault Seeds"}
+    assert harvest.out["portfolio_of"]["Marrin & Daughters"] == {"Verdane Foods"}
+    # similar names of different types: a farm and a dairy of the same name, a brand named after a valley,
+    # a prize named after a chef who never won it, a variety and a restaurant alike
+    assert harvest.labels["Brisk Meadow Farm"] == "Farm" and harvest.labels["Brisk Meadow Dairy"] == "Dairy"
+    assert harvest.out["located_in"]["Brisk Meadow Dairy"] == {"Luskford"}
+    assert harvest.labels["Tamber Vale"] == "Brand" and harvest.labels["Tamber Valley"] == "District"
+    assert harvest.out["honours"]["Odile Ferrand Prize"] == {"Odile Ferrand"}
+    assert "Odile Ferrand" not in harvest.out["went_to"]["Odile Ferrand Prize"]
+    assert harvest.labels["Tamber Pippin"] == "Variety" and harvest.labels["The Pippin"] == "Restaurant"
+    # 1-hop against 2-hop: a farm owned by one person and worked by others; a chef who trained at one college
+    # and teaches at another; a chef who leads one kitchen and owns another restaurant and a vineyard
+    assert harvest.out["held_by"]["Ashcombe Estate"] == {"Henrik Voss"}
+    assert "Henrik Voss" not in harvest.out["worked_by"]["Ashcombe Estate"]
+    assert harvest.out["graduated_from"]["Felix Lund"] == {"Castelmora Culinary Institute"}
+    assert harvest.out["lectures_at"]["Felix Lund"] == {"Marrin School of Cookery"}
+    assert harvest.out["brigade_under"]["Marrin's Table"] == {"Felix Lund"}
+    assert harvest.out["held_by"]["Rye & Ember"] == {"Felix Lund"}
+    assert harvest.out["held_by"]["Quinta da Cerrada"] == {"Ilse Marrin"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

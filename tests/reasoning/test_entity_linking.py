@@ -355,3 +355,26 @@ def test_a_name_said_without_its_of_part(tmp_path: Path) -> None:
         "rmv",
         "Royal Museum of Varesko",
     )
+
+
+def test_a_name_said_without_its_kind_word(tmp_path: Path) -> None:
+    """ "Drevon International" for "Drevon International Airport" (a name of three or more words whose last
+    word is its label's, or a kind word such as "university"), not cut short by the city "Drevon" inside
+    it; not when two names share the rest, nor for a name of two words ("Drevon" for "Drevon Airport")."""
+    extra = [
+        Node("dia", ("Airport",), {"name": "Drevon International Airport"}),
+        Node("drevon", ("City",), {"name": "Drevon"}),
+        Node("hsa", ("Airport",), {"name": "Halvik Sundby Airport"}),
+        Node("ksu", ("Institute",), {"name": "Kessel State University"}),
+        Node("ncl", ("Club",), {"name": "North Coast Club"}),
+        Node("ncr", ("Restaurant",), {"name": "North Coast Restaurant"}),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
+    found = linker.link("Which flights fly from Drevon International to Halvik Sundby?")
+    assert {(e.node_id, e.mention) for e in found} == {
+        ("dia", "Drevon International"),
+        ("hsa", "Halvik Sundby"),
+    }
+    assert first(linker.link("who studied at kessel state?"))[:2] == ("ksu", "kessel state")
+    assert first(linker.link("Where is Drevon?"))[:2] == ("drevon", "Drevon")
+    assert not {"ncl", "ncr"} & {e.node_id for e in linker.link("Who ate at North Coast?")}

@@ -6,7 +6,8 @@ Matching runs in tiers, cheapest and most certain first, and a tier that finds s
 2. normalised: the same strings compared case-, accent-, underscore- and punctuation-insensitively, with
    a possessive ``'s`` dropped (``"ALICE's"`` finds ``alice``) and camelCase split;
 3. partial: the last word of a multi-word name on its own (a surname: ``"Tarantino"``), when few names
-   end with that word;
+   end with that word; a name without its "of ..." part ("the Royal Museum") or without a last word that
+   only says its kind ("Drevon International" for Drevon International Airport), when one name fits;
 4. fuzzy: edit similarity (optimal string alignment, so a swapped pair of letters is one edit) against
    the normalised names and their last words, via rapidfuzz;
 5. embedding: cosine similarity between the text and each node's name plus ``description`` (a
@@ -180,6 +181,7 @@ class EntityLinker:
         self._partial: dict[str, set[str]] = {}  # last word of a multi-word name -> node ids
         self._fuzzy: dict[str, dict[str, float]] = {}  # fuzzy key -> node id -> weight
         self._heads: dict[str, str] = {}  # the words before " of " of one name -> its node id
+        self._bare: dict[str, str] = {}  # a name without its kind word ("drevon international") -> id
         self._keys: list[str] = []
         self._names: dict[str, str] = {}
         self._texts: list[tuple[str, str]] = []
@@ -211,7 +213,9 @@ class EntityLinker:
             if old is None or rank[method] < rank[old]:
                 slot[node_id] = method
 
+        kinds: dict[str, set[str]] = {}  # node id -> the words of its labels, singular
         for node in self.store.iter_nodes():
+            kinds[node.id] = {w for lab in node.labels for w in normalize(humanize(lab)).split()}
             surfaces = [(node.id, "id")]
             name = node.properties.get("name")
             if isinstance(name, str) and name.strip():
@@ -233,6 +237,17 @@ class EntityLinker:
             if of and " " in head and head not in normal:
                 heads.setdefault(head, set()).update(ids)
         self._heads = {head: next(iter(ids)) for head, ids in heads.items() if len(ids) == 1}
+        # "Drevon International" for "Drevon International Airport": a name of three or more words said
+        # without a last word that only says its kind (its label's word, or a word such as "university")
+        bare: dict[str, set[str]] = {}
+        for key, ids in normal.items():
+            words = key.split(" ")
+            for node_id in ids:
+                if len(words) >= 3 and (words[-1] in kinds.get(node_id, ()) or words[-1] in GENERIC_TAILS):
+                    bare.setdefault(" ".join(words[:-1]), set()).add(node_id)
+        self._bare = {
+            key: next(iter(ids)) for key, ids in bare.items() if len(ids) == 1 and key not in normal
+        }
         last: dict[str, set[str]] = {}
         for key in normal:
             words = key.split(" ")
@@ -405,20 +420,35 @@ class EntityLinker:
 
         # Names said whole, the most content words first: "the Glass Orchard Tour" is the tour, not the
         # album "The Glass Orchard" (as many tokens, an article among them), then longest, leftmost.
+        # A name said without its kind word ("flights from Drevon International") competes as one of them,
+        # so it is not cut short by a shorter name inside it (the city "Drevon"); capitalised as a name.
+        lower = not any(c.isupper() for c in question)
+
+        def said(start: int, end: int) -> bool:
+            key = " ".join(t for t, _, _ in tokens[start:end])
+            if key in self._normal:
+                return True
+            return key in self._bare and (
+                lower or all(question[a].isupper() for _, a, _ in tokens[start:end])
+            )
+
         named_spans = [
             (start, end)
             for start, end in self._spans(len(tokens), self._max_tokens)
-            if not _all_stopwords(tokens[start:end])
-            and " ".join(t for t, _, _ in tokens[start:end]) in self._normal
+            if not _all_stopwords(tokens[start:end]) and said(start, end)
         ]
         named_spans.sort(key=lambda se: -sum(t not in STOPWORDS for t, _, _ in tokens[se[0] : se[1]]))
         for start, end in named_spans:
             if any(taken[start:end]):
                 continue
             key = " ".join(t for t, _, _ in tokens[start:end])
-            nodes = self._normal[key]
             s, e = tokens[start][1], tokens[end - 1][2]
             mention = question[s:e]
+            if key not in self._normal:
+                keep(LinkedEntity(self._bare[key], mention, METHOD_SCORES["partial"], "partial", s, e))
+                taken[start:end] = [True] * (end - start)
+                continue
+            nodes = self._normal[key]
             exact = self._exact.get(mention, {}) if self._exact is not None else {}
             for node_id, method in nodes.items():
                 if node_id in exact:
@@ -434,7 +464,6 @@ class EntityLinker:
 
         # A name said without its "of ..." part, capitalised as a name (or in a question typed all in lower
         # case): "Which pictures are in the Royal Museum?" for "Royal Museum of Varesco", the one such name
-        lower = not any(c.isupper() for c in question)
         for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
             if end - start < 2 or any(taken[start:end]) or (end < len(tokens) and tokens[end][0] == "of"):
                 continue  # (a name going on with "of ...", misspelt: "the Federal Court of Apeal")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 import kgreason
-from kgreason.fusion.retrieve.path_shapes import chain_hops
+from kgreason.fusion.retrieve.path_shapes import chain_hops, placing
 
 ROWS = """\
 id,labels
@@ -44,6 +44,14 @@ Cato Pell,Person
 Dita Morrow,Person
 Efe Lund,Person
 Fenna Quast,Person
+Ostrand Field,Airport
+Pyrla Field,Airport
+Mennick Field,Airport
+OR 1,Flight
+OR 2,Flight
+PY 3,Flight
+MN 4,Flight
+MN 5,Flight
 """
 TRIPLES = """\
 Ostrand Coast\tin_country\tTarvos
@@ -85,6 +93,14 @@ Pyrla\tcapital_of\tTarvos
 Aino Tesk\tborn_in\tPyrla
 Cato Pell\tborn_in\tMennick
 Dita Morrow\tborn_in\tOstrand
+Ostrand Field\tserves\tOstrand
+Pyrla Field\tserves\tPyrla
+Mennick Field\tserves\tMennick
+OR 1\tarrives_at\tOstrand Field
+OR 2\tarrives_at\tOstrand Field
+PY 3\tarrives_at\tPyrla Field
+MN 4\tarrives_at\tMennick Field
+MN 5\tarrives_at\tMennick Field
 """
 
 
@@ -105,6 +121,10 @@ QUESTIONS = [
     # a final is "played" where it is hosted
     ("Who won the final played at Ostrand Bowl?", {"Pyrla Town"}),
     ("In which city was the 2020 Shield Final played?", {"Dovecote"}),
+    # country <- region <- city <- airport <- flight: two of the four steps are no containment relation,
+    # but each puts a thing at a place (``placing``), so the run still counts as one hop
+    ("How many flights land in Tarvos?", "3"),
+    ("How many flights arrive in Belmira?", "2"),
 ]
 
 
@@ -139,3 +159,28 @@ def test_a_long_containment_run_counts_one_hop_less() -> None:
     assert chain_hops((("in_region", "out"), ("in_region", "in"))) == 2
     work = (("in_collection_of", "out"), ("located_in", "out"), ("in_region", "out"))
     assert chain_hops(work) == 3
+
+
+def test_relations_into_places_extend_a_containment_run() -> None:
+    steps = {
+        ("in_country", "out"): ({"Region"}, {"Country"}),
+        ("in_region", "out"): ({"City"}, {"Region"}),
+        ("serves", "out"): ({"Airport"}, {"City"}),
+        ("arrives_at", "out"): ({"Flight"}, {"Airport"}),
+        ("operated_by", "out"): ({"Flight"}, {"Airline"}),
+        ("headed_by", "out"): ({"Airline"}, {"Person"}),
+    }
+    placed = placing(steps)
+    # a city is a place (a containment relation's end), so ``serves`` puts an airport at one; an airport
+    # is no place until some containment relation names it (a terminal part of it)
+    assert {"in_country", "in_region", "serves"} <= placed
+    assert not {"operated_by", "headed_by"} & placed
+    down = (("in_country", "in"), ("in_region", "in"), ("serves", "in"), ("arrives_at", "in"))
+    assert chain_hops(down) == 4 and chain_hops(down, placed) == 3
+    steps[("part_of", "out")] = ({"Terminal"}, {"Airport"})
+    placed = placing(steps)
+    assert "arrives_at" in placed and chain_hops(down, placed) == 2
+    # a lab is part of an institute, but heading one puts no one anywhere
+    steps[("part_of", "out")] = ({"Terminal", "Lab"}, {"Airport", "Institute"})
+    steps[("heads", "out")] = ({"Person"}, {"Lab"})
+    assert "heads" not in placing(steps)

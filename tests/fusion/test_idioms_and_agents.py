@@ -80,6 +80,7 @@ Sea Tern\tin_fleet_of\tGull Ferries
 Sea Swift\theld_by\tBluewater
 Bluewater\tfounded_in_year\t1950
 Gull Ferries\tfounded_in_year\t1990
+Gull Ferries\tpartner_in\tTide Alliance
 Tern Cargo\tsubsidiary_of\tHarbor Line
 Tern Cargo\tfounded_in_year\t1990
 Harbor Line\tfounded_in_year\t1920
@@ -122,6 +123,8 @@ QUESTIONS = [
     # the size of a collective is a count; "took the place of" is replacing
     ("How big is Gull Ferries' fleet?", "2"),
     ("What took the place of the Sea Lark?", {"Sea Swift"}),
+    # an alliance's members are carriers: "members" asks for a person or a body, the relation says which
+    ("Which Tide Alliance members are headed by Nora Quill?", {"Harbor Line"}),
 ]
 
 
@@ -161,6 +164,10 @@ def test_everyday_words_for_relations() -> None:
     assert stem("married") in names_of(stem("partner")) and stem("partner") not in names_of(stem("married"))
     assert role_nouns("wholly_owned_by") == role_nouns("owned_by") == ("owner", "subsidiary")
     assert type_labels("carrier", ["Airline", "Airport"]) == {"Airline"}
+    # a member may be a person or a body; a label that says "member" is what it names
+    assert type_labels("member", ["Airline", "Person", "Airport"]) == {"Airline", "Person"}
+    assert type_labels("member", ["Member", "Person"]) == {"Member"}
+    assert stem("hub") not in paraphrases(stem("headquartered"))
 
 
 def test_what_before_a_past_verb_is_no_type() -> None:

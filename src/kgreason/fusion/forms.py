@@ -230,6 +230,8 @@ _TYPE_SYNONYMS = tuple(
         "airline carrier",
     )
 )
+# Roles a person or a body may hold ("Which alliance members ...": airlines): the agent type, not a person.
+_MEMBER_WORDS = frozenset("member partner participant shareholder signatory".split())
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 AGENT = "agent"
 """The type "who" asks for (``wanted_type``): a person or an organisation."""
@@ -242,6 +244,12 @@ _SITE_WORDS = frozenset(
     "studio campus airport airfield terminal hangar lounge port harbour harbor dock yard factory plant "
     "base office".split()
 )
+
+
+def place_like(label: str) -> bool:
+    """Whether a label names a kind of place or site (``City``, ``Airport``, ``TrainingGround``), by its
+    words; not a lab or a company, which hold people without being where things are."""
+    return bool(set(humanize(label).split()) & (_PLACE_WORDS | _SITE_WORDS))
 
 
 def wanted_type(analysis: QuestionAnalysis) -> str:
@@ -328,6 +336,10 @@ def type_labels(
         # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
         # an exhibition, a work or a place
         return type_labels("person", labels) | {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
+    if not found and answer_type in _MEMBER_WORDS:
+        # a band's members are people, an alliance's are airlines, a union's are states: the relation
+        # says which, the type only that they act
+        return type_labels(AGENT, labels)
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:

@@ -25,7 +25,7 @@ from pydantic import Field
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
-from kgreason.fusion.retrieve.path_shapes import chain_hops, shape_of, voice
+from kgreason.fusion.retrieve.path_shapes import chain_hops, placing, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -115,6 +115,8 @@ class Explorer:
         self.scorers = scorers
         self.s = settings
         self.steps = steps
+        self.placed = placing(steps or {})
+        """The relations that put a thing at a place (``chain_hops``)."""
         self.path_scorer = path_scorer
         self.seeds = tuple(ctx.seeds if seeds is None else seeds)
         self.masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
@@ -207,9 +209,10 @@ class Explorer:
             return None, []
         beams = [Beam((), 0.0, {i: Path((n,)) for i, n in seeds.items()})]
         complete: list[Beam] = []
-        # a run of containment steps counts as one hop (``chain_hops``), up to one hop past the limit
+        # a run of steps down through places counts as one hop (``chain_hops``), up to one hop past the
+        # limit
         for hop in range(1, self.s.max_hops + 2):
-            beams = [b for b in beams if chain_hops(b.signature) < self.s.max_hops]
+            beams = [b for b in beams if chain_hops(b.signature, self.placed) < self.s.max_hops]
             if not beams:
                 break
             candidates: list[Beam] = []

@@ -38,7 +38,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from kgreason.fusion.forms import ORGANISATION_WORDS
+from kgreason.fusion.forms import ORGANISATION_WORDS, place_like
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import humanize, role_nouns, said_by, stem, stems
 
@@ -201,15 +201,41 @@ def contains(relation: str) -> bool:
     )
 
 
-def chain_hops(sig: Sequence[Step]) -> int:
-    """The hops ``sig`` counts against a hop limit: a run of three or more containment steps the same way
-    (country -> region -> city -> stadium) counts one hop less for each step past its second, so "How
+def placing(steps: StepLabels) -> frozenset[str]:
+    """The relations that put a thing at a place, read from the schema: the containment relations
+    (``contains``), and every relation whose range is only labels of places or sites (``place_like``)
+    that containment relations link (``Airport serves City``, ``Flight arrives_at Airport``, ``Person
+    born_in City``), whatever its name; not ``Scientist heads Lab`` though a lab is part of an
+    institute. "How many flights land in X?" (X a country) walks four such steps down from X."""
+    inside = {r for r, _ in steps if contains(r)}
+    places = {
+        lab
+        for (r, _), (leaves, arrives) in steps.items()
+        if r in inside
+        for lab in leaves | arrives
+        if place_like(lab)
+    }
+    out = set(inside)
+    for (relation, direction), (_, arrives) in steps.items():
+        if direction == "out" and arrives and arrives <= places:
+            out.add(relation)
+    return frozenset(out)
+
+
+def chain_hops(sig: Sequence[Step], placed: Collection[str] = ()) -> int:
+    """The hops ``sig`` counts against a hop limit: a run of three or more steps the same way along
+    containment relations, or relations that put a thing at a place (``placed``, from ``placing``:
+    country -> region -> city -> stadium), counts one hop less for each step past its second, so "How
     many finals were played in X?" (X a country: three steps down to its stadiums, one more to their
     finals) fits a three-hop limit. Callers still stop one step past their limit. A run of two saves
     nothing: "districts in X" is no reason to walk down to their cities and back up another way."""
+
+    def places(relation: str) -> bool:
+        return relation in placed or contains(relation)
+
     hops, run = len(sig), 1
     for i in range(1, len(sig)):
-        if sig[i][1] == sig[i - 1][1] and contains(sig[i][0]) and contains(sig[i - 1][0]):
+        if sig[i][1] == sig[i - 1][1] and places(sig[i][0]) and places(sig[i - 1][0]):
             run += 1
             if run > 2:
                 hops -= 1

@@ -37,7 +37,7 @@ from kgreason.fusion.forms import (
     resolve,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
-from kgreason.fusion.retrieve.path_shapes import QuestionShape, chain_hops, shape_of, voice
+from kgreason.fusion.retrieve.path_shapes import QuestionShape, chain_hops, placing, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
@@ -162,15 +162,16 @@ class RetrieveStrategy(Strategy):
         cues = voice(ctx.question, mention, steps) if mention else {}
         scored: list[tuple[float, Signature]] = []
         level: list[Signature] = [(step,) for step in sorted(first)]
-        # A run of containment steps counts as one hop (``chain_hops``): one level past ``hops`` extends
-        # only the signatures holding such a run.
+        # A run of steps down through places counts as one hop (``chain_hops``): one level past ``hops``
+        # extends only the signatures holding such a run.
+        placed = placing(steps)
         for depth in range(1, opts.hops + 2):
             if not level:
                 break
             values = self.path_scorer.score(masked, level, steps, cues)
             ranked_level = sorted(zip(values, level, strict=True), key=lambda x: (-x[0], x[1]))
             scored.extend(ranked_level)
-            growing = [sig for _, sig in ranked_level if chain_hops(sig) < opts.hops]
+            growing = [sig for _, sig in ranked_level if chain_hops(sig, placed) < opts.hops]
             parents = growing if depth == 1 else growing[: opts.extend_top]
             level = [ext for sig in parents for ext in _extensions(sig, steps, shape, mentions)]
         scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))

@@ -52,6 +52,14 @@ OR 2,Flight
 PY 3,Flight
 MN 4,Flight
 MN 5,Flight
+North Stand,Stand
+South Stand,Stand
+East Stand,Stand
+West Stand,Stand
+Gate A,Gate
+Gate B,Gate
+Gate C,Gate
+Gate D,Gate
 """
 TRIPLES = """\
 Ostrand Coast\tin_country\tTarvos
@@ -101,6 +109,14 @@ OR 2\tarrives_at\tOstrand Field
 PY 3\tarrives_at\tPyrla Field
 MN 4\tarrives_at\tMennick Field
 MN 5\tarrives_at\tMennick Field
+North Stand\tpart_of\tOstrand Bowl
+South Stand\tpart_of\tOstrand Bowl
+East Stand\tpart_of\tPyrla Arena
+West Stand\tpart_of\tMennick Park
+Gate A\tpart_of\tNorth Stand
+Gate B\tpart_of\tNorth Stand
+Gate C\tpart_of\tEast Stand
+Gate D\tpart_of\tWest Stand
 """
 
 
@@ -125,6 +141,10 @@ QUESTIONS = [
     # but each puts a thing at a place (``placing``), so the run still counts as one hop
     ("How many flights land in Tarvos?", "3"),
     ("How many flights arrive in Belmira?", "2"),
+    # five containment steps down (country, region, city, stadium, stand, gate), past the capital's
+    # one stadium (Pyrla, Tarvos's capital, holds one of its three gates)
+    ("How many gates are there in Tarvos?", "3"),
+    ("How many stands are there in Tarvos?", "3"),
 ]
 
 

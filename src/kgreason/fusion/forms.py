@@ -230,7 +230,7 @@ _TYPE_SYNONYMS = tuple(
         "airline carrier",
     )
 )
-# Roles a person or a body may hold ("Which alliance members ...": airlines): the agent type, not a person.
+# Roles a person or a thing may hold ("Which alliance members ...": airlines): no type, not a person.
 _MEMBER_WORDS = frozenset("member partner participant shareholder signatory".split())
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 AGENT = "agent"
@@ -337,9 +337,9 @@ def type_labels(
         # an exhibition, a work or a place
         return type_labels("person", labels) | {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
     if not found and answer_type in _MEMBER_WORDS:
-        # a band's members are people, an alliance's are airlines, a union's are states: the relation
-        # says which, the type only that they act
-        return type_labels(AGENT, labels)
+        # a band's members are people, an alliance's airlines, a cooperative's farms: the relation says
+        # which, not the word
+        return set()
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:

@@ -106,7 +106,7 @@ def _acronym_plural(w: str) -> bool:
 
 
 def _is_plural(word: str) -> bool:
-    w = word.lower()
+    w = word.lower().removesuffix("'")  # a plural possessive: "brands'"
     return (
         (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3)
         or _acronym_plural(w)
@@ -224,6 +224,11 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
     if head and head not in ("did", "does", "do"):
         if head in ("people", "persons", "someone", "person") or _RELATIVE_PERSON.match(head):
             return "person", True
+        possessor = re.sub(r"'s?$", "", head)
+        if possessor != head:
+            # "Which brands' products ...", "Which company's CEO ...": the possessor is what is asked for,
+            # the noun after it a step on the way
+            return _singular(possessor), True
         # the word after the head may be the real head of a compound ("which *rail line*", "which court
         # case"), or a verb ("which company *employs*"): both go into the type, and the graph's labels
         # say which word names a type (``forms.type_labels``)

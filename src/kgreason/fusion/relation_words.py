@@ -68,7 +68,11 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
         (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
         (r"\bup for (?:auction|sale)\b", "sold"),
-        (r"\b(?:put|puts|putting) on\b", "staged"),
+        (r"\b(?:put|puts|putting) on\b", r"\g<0> (staged)"),
+        (
+            r"\b(?:go|goes|went|gone|going) (?:under|bust|bankrupt|out of business)\b",
+            "closed (dissolved, wound up)",
+        ),
         (r"\b(?:set|sets|setting) up\b", "founded"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
         (r"\bin charge of\b", "heads"),
@@ -102,12 +106,16 @@ def is_irregular_past(word: str) -> bool:
     return word in _IRREGULAR and _IRREGULAR[word] != word
 
 
+_VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem of one lower-case word, the same for its common forms: accents go ("protégé" ->
     "protege"), an irregular past form is its verb ("took", "taken" -> "take"), one suffix of -ing, -ed,
     -es, -s goes ("cities" -> "citi", "based" -> "bas"; not the -s of "class", "status", "analysis"), a
-    doubled final consonant but l, s, z is undoubled ("conferred" -> "confer"), then final -e's
+    doubled final consonant but l, s, z is undoubled ("conferred" -> "confer"; a final "ll" after two
+    vowel groups too: "controlled" -> "control", not "called"), then final -e's
     ("language", "languages" -> "languag") and a final -y ("city" -> "citi", "played" -> "plai").
 
     Every word matcher of path scoring compares these stems, so a question's "cities" names the ``City``
@@ -121,6 +129,8 @@ def stem(word: str) -> str:
     (True, True)
     >>> stem("took") == stem("taken") == stem("take"), stem("sold") == stem("sells")
     (True, True)
+    >>> stem("controlled") == stem("control"), stem("called")
+    (True, 'call')
     """
     w = strip_accents(word)
     w = _IRREGULAR.get(w, w)
@@ -131,6 +141,8 @@ def stem(word: str) -> str:
             break
     if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouylsz":  # "conferred" -> "confer"
         w = w[:-1]
+    elif w.endswith("ll") and len(_VOWEL_RUNS.findall(w[:-2])) >= 2:
+        w = w[:-1]  # "controlled", "travelled", "enroll" -> "control", "travel", "enrol"; not "called"
     while len(w) >= 4 and w.endswith("e"):  # "employee", "employees" -> "employ"
         w = w[:-1]
     if len(w) >= 4 and w.endswith("y"):  # then "emploi", as "employ", "employed"
@@ -174,17 +186,21 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "produce producer make made",
         "publish publisher release",
         "locate situate",
-        "host hold held stage venue",
+        "host hold held stage venue organise organize",
         "buy bought purchase purchaser buyer acquire knock absorb takeover",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
-        "own owner possess collection belong hold",
+        "own owner possess collection belong hold control",
         "show shown showed display exhibit",
         "train apprentice trainee",
         "photograph photographer take shoot",
         "base headquarter",
         "coach train manage",
-        "teach taught teacher tutor instruct instructor",
+        "teach taught teacher tutor instruct instructor lecture lecturer",
+        "inspect inspector audit auditor",
+        "member membership enrol join",
+        "supply supplier provision provider",
+        "grow grower sow cultivate",
         "replace supersede succeed successor",
         "captain command commander skipper",
         "arrive land",
@@ -244,8 +260,26 @@ ROLE_NOUNS = {
 @functools.lru_cache(maxsize=4096)
 def role_nouns(relation: str) -> tuple[str, str] | None:
     """The role nouns of ``relation`` (``ROLE_NOUNS``: the nouns for its object, and for its subject), or
-    None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by")."""
+    None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by"), and
+    so does one saying a key's verb with another preposition ("apprenticed under" those of "apprenticed
+    to")."""
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
-    return next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
+    ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
+    if ending is not None:
+        return ending
+    verb, _, preposition = words.rpartition(" ")
+    if not verb or preposition not in _ROLE_PREPOSITIONS:
+        return None
+    return next(
+        (
+            nouns
+            for key, nouns in ROLE_NOUNS.items()
+            if key.rpartition(" ")[0] == verb and key.rpartition(" ")[2] in _ROLE_PREPOSITIONS
+        ),
+        None,
+    )
+
+
+_ROLE_PREPOSITIONS = frozenset(("to", "under"))

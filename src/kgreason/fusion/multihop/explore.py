@@ -209,9 +209,9 @@ class Explorer:
             return None, []
         beams = [Beam((), 0.0, {i: Path((n,)) for i, n in seeds.items()})]
         complete: list[Beam] = []
-        # a run of steps down through places counts as one hop (``chain_hops``), up to one hop past the
+        # a run of steps down through places counts as one hop (``chain_hops``), up to two hops past the
         # limit
-        for hop in range(1, self.s.max_hops + 2):
+        for hop in range(1, self.s.max_hops + 3):
             beams = [b for b in beams if chain_hops(b.signature, self.placed) < self.s.max_hops]
             if not beams:
                 break
@@ -271,11 +271,17 @@ class Explorer:
             progress = bool(self.mentions) and max(
                 len(named_steps(b.signature, self.mentions)[0]) for b in beams
             ) > len(named_steps(best_done.signature, self.mentions)[0])
+            # nor while a kept path walks on down the places inside X that "in X" asks for (country,
+            # province, district, village: its farms are at the end of that chain, not in its capital)
+            descending = self.shape.inside and any(
+                all(d == "in" and r in self.placed for r, d in b.signature) for b in beams
+            )
             if (
                 hop > 1
                 and beams[0].score < best_done.score - self.s.stop_margin
                 and not wanting
                 and not progress
+                and not descending
             ):
                 self.ctx.note("stop", hop=hop, reason="no extension beats the best path so far")
                 break

@@ -227,7 +227,7 @@ def chain_hops(sig: Sequence[Step], placed: Collection[str] = ()) -> int:
     containment relations, or relations that put a thing at a place (``placed``, from ``placing``:
     country -> region -> city -> stadium), counts one hop less for each step past its second, so "How
     many finals were played in X?" (X a country: three steps down to its stadiums, one more to their
-    finals) fits a three-hop limit. Callers still stop one step past their limit. A run of two saves
+    finals) fits a three-hop limit. Callers stop two steps past their limit at most. A run of two saves
     nothing: "districts in X" is no reason to walk down to their cities and back up another way."""
 
     def places(relation: str) -> bool:

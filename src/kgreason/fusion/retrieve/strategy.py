@@ -162,10 +162,11 @@ class RetrieveStrategy(Strategy):
         cues = voice(ctx.question, mention, steps) if mention else {}
         scored: list[tuple[float, Signature]] = []
         level: list[Signature] = [(step,) for step in sorted(first)]
-        # A run of steps down through places counts as one hop (``chain_hops``): one level past ``hops``
-        # extends only the signatures holding such a run.
+        # A run of steps down through places counts as one hop (``chain_hops``): the two levels past
+        # ``hops`` extend only the signatures holding such a run (field, farm, village, district,
+        # province, country: five steps).
         placed = placing(steps)
-        for depth in range(1, opts.hops + 2):
+        for depth in range(1, opts.hops + 3):
             if not level:
                 break
             values = self.path_scorer.score(masked, level, steps, cues)

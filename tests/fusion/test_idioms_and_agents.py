@@ -193,6 +193,9 @@ def test_everyday_words_for_relations() -> None:
     assert stem("called") == "call" and stem("enrolled") == stem("enroll")
     assert stem("audited") in paraphrases(stem("inspects")) and stem("enrol") in paraphrases(stem("members"))
     assert stem("lecture") in paraphrases(stem("taught"))
+    # a prize X won "went to" X, one way
+    assert stem("went") in names_of(stem("won")) and stem("won") not in names_of(stem("went"))
+    assert plain_idioms("Which beers come out of X?") == "Which beers made at X?"
 
 
 def test_what_before_a_past_verb_is_no_type() -> None:
@@ -220,3 +223,11 @@ def test_a_possessive_names_the_answer_not_the_thing_it_owns() -> None:
     assert (brands.answer_type, brands.form) == ("brand", "list")
     assert analyse("Which company's CEO was born in X?", ["X"], ["X"]).answer_type == "company"
     assert analyse("Which products are made at X?", ["X"], ["X"]).answer_type == "product"
+
+
+def test_a_name_that_is_the_type_word_alone_is_the_kind_not_one_of_them() -> None:
+    from kgreason.fusion.forms import _names_kind
+
+    # "Which apples ...": a final named "2017 Cup Final" is a final, the crop named "Apple" no apple
+    assert _names_kind("2017 Cup Final", stem("final")) and _names_kind("Ashcombe Apple", stem("apples"))
+    assert not _names_kind("Apple", stem("apples"))

@@ -410,7 +410,7 @@ class TypeMatcher:
         if matched:
             return label_check(matched)
         word = _name_word(answer_type)
-        return (lambda p: name_head(p.nodes[-1].name) == word) if word else None
+        return (lambda p: _names_kind(p.nodes[-1].name, word)) if word else None
 
     def wh_check(self, analysis: QuestionAnalysis) -> TypeCheck | None:
         """What a type only the wh-word implies may ask for (``wanted_type``: "who", an agent; "where", a
@@ -444,7 +444,7 @@ class TypeMatcher:
                 for rs in readings.values()
                 for r in rs
                 for p in r.ends.values()
-                if name_head(p.nodes[-1].name) == word
+                if _names_kind(p.nodes[-1].name, word)
                 for label in p.nodes[-1].labels
                 if label not in BOOKKEEPING_LABELS and humanize(label) not in _GENERIC
             }
@@ -461,6 +461,12 @@ def _name_word(answer_type: str) -> str:
     if not answer_type or answer_type in _NOT_NAME_TYPES:
         return ""
     return stem(answer_type.rsplit(" ", 1)[-1])
+
+
+def _names_kind(name: str, word: str) -> bool:
+    """Whether a node's name says it is a ``word`` by its last word ("2017 Cup *Final*"); a name that is
+    the word alone (the crop "Apple" for "which apples") is the kind itself, not one of them."""
+    return name_head(name) == word and len(re.findall(r"[^\W_]+", name)) > 1
 
 
 @functools.lru_cache(maxsize=65536)

@@ -74,6 +74,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "closed (dissolved, wound up)",
         ),
         (r"\b(?:set|sets|setting) up\b", "founded"),
+        (r"\b(?:come|comes|came|coming) out of\b", "made at"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
         (r"\bin charge of\b", "heads"),
         (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
@@ -183,7 +184,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "head run manage chief ceo executive boss",
         "give gave given hand confer bestow donate donor donation present presenter",
         "maintain maintainer look maintenance overhaul repair",
-        "produce producer make made",
+        "produce producer make made process processor",
         "publish publisher release",
         "locate situate",
         "host hold held stage venue organise organize",
@@ -217,6 +218,8 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     stem("play"): stems("host hold stage venue"),
     # "X's partner" may be X's spouse, but "married" never names a business partner (``partner_in``)
     stem("partner"): stems("married marry spouse wife husband"),
+    # a prize X won "went to" X; "went" names no win
+    **dict.fromkeys(stems("win won"), stems("went")),
 }
 
 

@@ -520,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         record(args, result, runs, load_start)
 
     m = header["machine"]
-    print(f"### Atlas QA quality: split={args.split}, store={args.store}, {len(questions)} questions")
+    print(f"### {args.qset.capitalize()} QA quality: split={args.split}, store={args.store}, {len(questions)} questions")
     print()
     print(
         f"{header['date']}, commit {header['git_commit']}, {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}"

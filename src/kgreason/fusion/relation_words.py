@@ -187,7 +187,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "produce producer make made process processor",
         "publish publisher release",
         "locate situate",
-        "host hold held stage venue organise organize",
+        "host hold held stage venue",
         "buy bought purchase purchaser buyer acquire knock absorb takeover",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",

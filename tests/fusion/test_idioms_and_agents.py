@@ -52,6 +52,8 @@ Quill Trophy,Award
 1990,Year
 1920,Year
 Quay Guild,Guild
+Harbor Ale,Beer
+Quay Brewery,Brewery
 """
 TRIPLES = """\
 Harbor Line\theaded_by\tNora Quill
@@ -95,6 +97,8 @@ Gull Ferries\tenrolled_in\tQuay Guild
 Tern Cargo\tenrolled_in\tQuay Guild
 Piet Holm\tlectures_at\tQuay Academy
 Sea Swift\taudited_by\tAda Wren
+Harbor Ale\tprocessed_at\tQuay Brewery
+Quay Brewery\tlocated_in\tPortmere
 """
 
 
@@ -145,6 +149,8 @@ QUESTIONS = [
     # lecturing is teaching, auditing inspecting
     ("Who has taught at Quay Academy?", {"Piet Holm"}),
     ("Who inspects the Sea Swift?", {"Ada Wren"}),
+    # where a thing is made is a site (a brewery), not the town the site is in; processing is making
+    ("Where is Harbor Ale made?", {"Quay Brewery"}),
 ]
 
 

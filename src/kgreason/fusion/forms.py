@@ -243,7 +243,8 @@ SITE = "site"
 _SITE_WORDS = frozenset(
     "building stadium arena hall ground venue park station theatre theater house church palace tower "
     "studio campus airport airfield terminal hangar lounge port harbour harbor dock yard factory plant "
-    "base office".split()
+    "base office mill brewery winery dairy cidery distillery bakery refinery foundry workshop farm vineyard "
+    "orchard estate mine quarry".split()
 )
 
 

@@ -212,8 +212,7 @@ ORGANISATION_WORDS = frozenset(
     "fund charity agency ministry department authority council commission committee court parliament "
     "chamber party union association society federation league club team band label publisher "
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
-    "auctioneer studio airline carrier alliance maker supplier caterer lessor cooperative coop guild group "
-    "consortium syndicate".split()
+    "auctioneer studio airline carrier alliance maker supplier caterer lessor".split()
 )
 # Type nouns people use for one kind of thing: any of them names a label of another ("Which *teams* train
 # at X?" ~ ``Club``; "What *ground* ..." ~ ``Stadium`` as well as ``TrainingGround``).

@@ -200,7 +200,6 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "teach taught teacher tutor instruct instructor lecture lecturer",
         "inspect inspector audit auditor",
         "member membership enrol join",
-        "supply supplier provision provider",
         "grow grower sow cultivate",
         "replace supersede succeed successor",
         "captain command commander skipper",

@@ -230,8 +230,6 @@ _TYPE_SYNONYMS = tuple(
         "airline carrier",
     )
 )
-# Roles a person or a thing may hold ("Which alliance members ...": airlines): no type, not a person.
-_MEMBER_WORDS = frozenset("member partner participant shareholder signatory".split())
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 AGENT = "agent"
 """The type "who" asks for (``wanted_type``): a person or an organisation."""
@@ -337,7 +335,7 @@ def type_labels(
         # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
         # an exhibition, a work or a place
         return type_labels("person", labels) | {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
-    if not found and answer_type in _MEMBER_WORDS:
+    if not found and answer_type == "member":
         # a band's members are people, an alliance's airlines, a cooperative's farms: the relation says
         # which, not the word
         return set()

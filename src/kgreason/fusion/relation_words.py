@@ -259,29 +259,22 @@ ROLE_NOUNS = {
 }
 
 
+_ROLE_PREPOSITIONS = frozenset(("to", "under"))
+"""The prepositions after a verb of learning from someone ("apprenticed to", "trained under")."""
+
+
 @functools.lru_cache(maxsize=4096)
 def role_nouns(relation: str) -> tuple[str, str] | None:
     """The role nouns of ``relation`` (``ROLE_NOUNS``: the nouns for its object, and for its subject), or
     None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by"), and
-    so does one saying a key's verb with another preposition ("apprenticed under" those of "apprenticed
-    to")."""
+    so does one saying a key's verb with another preposition of ``_ROLE_PREPOSITIONS`` ("apprenticed
+    under" those of "apprenticed to")."""
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
     ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
-    if ending is not None:
-        return ending
     verb, _, preposition = words.rpartition(" ")
-    if not verb or preposition not in _ROLE_PREPOSITIONS:
-        return None
-    return next(
-        (
-            nouns
-            for key, nouns in ROLE_NOUNS.items()
-            if key.rpartition(" ")[0] == verb and key.rpartition(" ")[2] in _ROLE_PREPOSITIONS
-        ),
-        None,
-    )
-
-
-_ROLE_PREPOSITIONS = frozenset(("to", "under"))
+    if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS:
+        return ending
+    said = {f"{verb} {other}" for other in _ROLE_PREPOSITIONS}
+    return next((nouns for key, nouns in ROLE_NOUNS.items() if key in said), None)

@@ -279,9 +279,19 @@ def neo4j_uri(home: Path) -> Iterator[str]:
         yield started
 
 
-def run_one(graph: Any, strategy: str, llm: str, questions: list[dict[str, Any]], cache: bool) -> Run:
-    """Ask every question with one (strategy, llm) pair; exceptions are recorded, not raised."""
+def run_one(
+    graph: Any,
+    strategy: str,
+    llm: str,
+    questions: list[dict[str, Any]],
+    cache: bool,
+    words: Path | None = None,
+) -> Run:
+    """Ask every question with one (strategy, llm) pair; exceptions are recorded, not raised. ``words``:
+    the graph owner's wording of its relations, for the strategies that read relations by their words."""
     name, options = strategy_spec(strategy, graph.backend)
+    if words is not None and name in ("retrieve", "multihop"):
+        options = {**options, "words": str(words)}
     run = Run(strategy, llm)
     if strategy.endswith("+fit"):
         options = {**options, **fit_ranker_options(graph, name, options)}
@@ -407,6 +417,8 @@ def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], lo
         parts.append("llm-" + ",".join(short))
     if args.limit is not None:
         parts.append(f"limit{args.limit}")
+    if args.words is not None:
+        parts.append("words")
     variant = re.sub(r"[^a-z0-9_-]+", "_", "-".join(parts).lower())
     write_record(
         "qa_quality",
@@ -452,6 +464,13 @@ def main(argv: list[str] | None = None) -> int:
         "--per-question", type=Path, default=None, help="JSON lines, one per question and run"
     )
     parser.add_argument("--no-record", action="store_true", help="no record under benchmarks/records/")
+    parser.add_argument(
+        "--words",
+        type=Path,
+        default=None,
+        help="a wording of the graph's relations (relation<TAB>phrase) for retrieve and multihop, "
+        "as its owner would state it (qa_data/<set>_words.tsv)",
+    )
     args = parser.parse_args(argv)
     load_start = round(os.getloadavg()[0], 2)
 
@@ -484,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         for strategy in strategies:
             for llm in llms:
                 print(f"running {strategy} / llm={llm} on {len(questions)} questions ...", file=sys.stderr)
-                runs.append(run_one(graph, strategy, llm, questions, args.cache))
+                runs.append(run_one(graph, strategy, llm, questions, args.cache, args.words))
         if args.store == "neo4j":
             graph.drop()
 
@@ -520,7 +539,9 @@ def main(argv: list[str] | None = None) -> int:
         record(args, result, runs, load_start)
 
     m = header["machine"]
-    print(f"### {args.qset.capitalize()} QA quality: split={args.split}, store={args.store}, {len(questions)} questions")
+    print(
+        f"### {args.qset.capitalize()} QA quality: split={args.split}, store={args.store}, {len(questions)} questions"
+    )
     print()
     print(
         f"{header['date']}, commit {header['git_commit']}, {m['platform']}, {m['cpu_count']} CPUs, Python {m['python']}"

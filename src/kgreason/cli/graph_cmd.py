@@ -142,6 +142,55 @@ def schema(graph: str = GraphOpt, store: str = StoreOpt, as_json: bool = JsonOpt
 
 
 @app.command()
+def words(
+    file: Path | None = typer.Argument(
+        None,
+        help="relation<TAB>how people say it, one per line, read head to tail ('registered_by  bred by').",
+    ),
+    graph: str = GraphOpt,
+    store: str = StoreOpt,
+    clear: bool = typer.Option(
+        False, "--clear", help="Forget the saved wording: read relations by their names."
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Say how people call the graph's relations, when their names are jargon; without FILE, show it.
+
+    retrieve and multihop then read each relation given by its phrase ("bred by" for registered_by);
+    queries and cited facts keep the stored names. Checked against the graph's relations before saving.
+    """
+    from kgreason.atomic import atomic_write
+    from kgreason.fusion import wording
+
+    home = settings()
+    s = existing_store(graph, store, home)
+    relations = s.schema().relationship_types
+    s.close()
+    path = wording.saved_path(home, s.backend, graph)
+    if clear:
+        if file is not None:
+            raise ConfigError("give a FILE or --clear, not both")
+        path.unlink(missing_ok=True)
+        note(f"graph {graph!r} on {store}: relations are read by their names")
+        current = wording.NONE
+    elif file is not None:
+        current = wording.read(file, relations)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path, mode="w") as fh:
+            fh.write("".join(line + "\n" for line in current.lines()))
+        note(f"saved how people say {len(current.phrases)} relations of graph {graph!r} to {path}")
+    else:
+        current = wording.for_graph(s, relations, settings=home)
+    if as_json:
+        print_json({"graph": graph, "store": store, "words": current.phrases})
+    elif current:
+        for line in current.lines():
+            typer.echo(line)
+    elif not clear:
+        typer.echo(f"graph {graph!r} on {store}: no wording saved; relations are read by their names")
+
+
+@app.command()
 def query(
     cypher: str = typer.Argument(..., help="A Cypher query (read-only unless --allow-write)."),
     graph: str = GraphOpt,
@@ -271,6 +320,10 @@ def drop(
         raise typer.Abort()
     with spinner(f"dropping graph {graph!r} on {store}"):
         s.drop()
+    from kgreason.fusion import wording
+
+    # a graph loaded again under this name is another graph: its relations are read by their names
+    wording.saved_path(settings(), s.backend, graph).unlink(missing_ok=True)
     typer.echo(f"dropped {graph!r} on {store}")
 
 

@@ -132,6 +132,11 @@ class ReadingOptions(StrategyOptions):
         description="The same when the question names the answer's type and that path reaches it.",
     )
     token_budget: int = Field(1000, ge=50, description="Evidence tokens kept (estimated).")
+    words: str = Field(
+        "",
+        description="A wording file (relation<TAB>how people say it) to read the graph's relations by, "
+        "instead of the one `kgr graph words` saved.",
+    )
 
     def path_settings(self, lexical_weight: float | None = None) -> PathScoreSettings:
         """The weights ``PathScorer`` uses (``lexical_weight`` overrides the option's)."""
@@ -357,13 +362,14 @@ def type_labels(
     return found
 
 
-def agent_step(path: Path) -> bool:
+def agent_step(path: Path, say: Callable[[str], str] = str) -> bool:
     """Whether ``path``'s last step walks a "<verb> by" relation forwards (``X held_by Y``): its end is
-    the one who does the verb, a person or a body, whatever its label says."""
+    the one who does the verb, a person or a body, whatever its label says (``say``: the relation's
+    spoken name, ``wording.Wording.say``)."""
     if not path.edges:
         return False
     last = path.edges[-1]
-    words = humanize(last.type).split()
+    words = humanize(say(last.type)).split()
     return last.source == path.nodes[-2].id and len(words) >= 2 and words[-1] == "by"
 
 
@@ -378,10 +384,14 @@ class TypeMatcher:
     """``type_labels`` for one graph, cached per answer type; ``check`` gives ``resolve`` its ``type_ok``."""
 
     def __init__(
-        self, labels: Callable[[], Sequence[str]], similarity: Callable[[str, list[str]], list[float]] | None
+        self,
+        labels: Callable[[], Sequence[str]],
+        similarity: Callable[[str, list[str]], list[float]] | None,
+        say: Callable[[str], str] = str,
     ) -> None:
         self._labels = labels
         self._similarity = similarity
+        self._say = say
         self._cache: dict[tuple[str, str], set[str]] = {}
 
     def labels_for(self, answer_type: str, modifier: str = "") -> set[str]:
@@ -422,7 +432,7 @@ class TypeMatcher:
         by_label = label_check(self.labels_for(wanted))
         if wanted != AGENT:
             return by_label
-        return lambda p: agent_step(p) or (by_label is not None and by_label(p))
+        return lambda p: agent_step(p, self._say) or (by_label is not None and by_label(p))
 
     def labels(
         self,

@@ -38,6 +38,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     reading_text,
     signature_text,
 )
+from kgreason.fusion.wording import NONE, Wording
 from kgreason.graph.path_query import PathQuery, Step
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES
 from kgreason.types import Edge, Node, Path
@@ -108,8 +109,11 @@ class Explorer:
         seeds: Sequence[Seed] | None = None,
         path_scorer: PathScorer | None = None,
         type_ok: TypeCheck | None = None,
+        wording: Wording = NONE,
     ) -> None:
         self.ctx = ctx
+        self.wording = wording
+        """How the graph's owner says its relations: signatures walk them by their spoken names."""
         self.type_ok = type_ok
         """Whether a path ends at the type the question names (``None``: it names none)."""
         self.scorers = scorers
@@ -182,14 +186,15 @@ class Explorer:
             direction = "out" if edge.source == here.id else "in"
             if edge.source == edge.target:
                 direction = "out"
+            relation = self.wording.say(edge.type)
             # never the immediate inverse of the relation just followed, unless a peer word asks for
             # that round trip ("colleagues": to the employer and back to its other staff)
-            back = last is not None and last[0] == edge.type and last[1] != direction
-            if back and not self._round_trip_named((*beam.signature, (edge.type, direction))):
+            back = last is not None and last[0] == relation and last[1] != direction
+            if back and not self._round_trip_named((*beam.signature, (relation, direction))):
                 continue
             new = _extend(beam.ends[here.id], edge, other)
             if new is not None:
-                out.setdefault((edge.type, direction), {}).setdefault(other.id, new)
+                out.setdefault((relation, direction), {}).setdefault(other.id, new)
         return out
 
     def _named(self, sig: Signature) -> bool:

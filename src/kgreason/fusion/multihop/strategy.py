@@ -30,6 +30,8 @@ from kgreason.fusion.retrieve.relation_paths import (
     step_labels,
 )
 from kgreason.fusion.retrieve.strategy import compose, evidence_for
+from kgreason.fusion.wording import Wording
+from kgreason.fusion.wording import for_graph as wording_for
 from kgreason.graph.store import GraphSchema
 
 if TYPE_CHECKING:
@@ -75,8 +77,11 @@ class MultihopStrategy(Strategy):
         self._t2c: Text2Cypher | None = None
         self._schema: GraphSchema | None = None
         self._path_scorer: PathScorer | None = None
+        self._wording: Wording | None = None
         self._types = TypeMatcher(
-            lambda: list((self._schema or self.store.schema()).labels), self._similarity
+            lambda: list((self._schema or self.store.schema()).labels),
+            self._similarity,
+            lambda relation: self.wording.say(relation),
         )
 
     def check(self) -> None:
@@ -155,13 +160,20 @@ class MultihopStrategy(Strategy):
         if not ctx.seeds:
             ctx.note("explore", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
-        steps = step_labels(self.schema)
+        steps = self.wording.steps(step_labels(self.schema))
         readings: dict[str, list[Reading]] = {}
         wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier
         type_ok = self._types.reach_check(wanted, modifier) if ctx.analysis.strong_type else None
         for seed in ctx.seeds:
             explorer = Explorer(
-                ctx, self.scorers, o, steps=steps, seeds=[seed], path_scorer=self.path_scorer, type_ok=type_ok
+                ctx,
+                self.scorers,
+                o,
+                steps=steps,
+                seeds=[seed],
+                path_scorer=self.path_scorer,
+                type_ok=type_ok,
+                wording=self.wording,
             )
             _, ranked = explorer.run()
             readings[seed.node_id] = [
@@ -199,7 +211,7 @@ class MultihopStrategy(Strategy):
             relations=[f"{r}({d})" for r, d in best.signature] if best else [],
             answers=len(res.answers),
         )
-        return evidence_for(ctx, res, readings, o.token_budget)
+        return evidence_for(ctx, res, readings, o.token_budget, self.wording)
 
     @property
     def path_scorer(self) -> PathScorer:
@@ -218,6 +230,14 @@ class MultihopStrategy(Strategy):
         if self._schema is None:
             self._schema = self.store.schema()
         return self._schema
+
+    @property
+    def wording(self) -> Wording:
+        """How the graph's owner says its relations (``wording``; the option ``words`` or the saved one)."""
+        if self._wording is None:
+            relations = self.schema.relationship_types
+            self._wording = wording_for(self.store, relations, self.options.words, self.resources.settings)
+        return self._wording
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         embedding = [sc for sc, _ in self.scorers if isinstance(sc, EmbeddingScorer)]

@@ -52,6 +52,8 @@ from kgreason.fusion.retrieve.relation_paths import (
     reading_text,
     step_labels,
 )
+from kgreason.fusion.wording import NONE, Wording
+from kgreason.fusion.wording import for_graph as wording_for
 from kgreason.graph.path_query import Direction, PathQuery, Step
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 from kgreason.types import Citation, Edge, Path, SourceSentence
@@ -101,7 +103,8 @@ class RetrieveStrategy(Strategy):
         self._scorer = scorer
         self._schema_cache: GraphSchema | None = None
         self._path_scorer: PathScorer | None = None
-        self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
+        self._wording: Wording | None = None
+        self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity, self._say)
         self._chunk_index: tuple[tuple[int, int], ChunkSearch] | None = None
 
     @property
@@ -137,6 +140,21 @@ class RetrieveStrategy(Strategy):
             self._schema_cache = self.store.schema()
         return self._schema_cache
 
+    @property
+    def wording(self) -> Wording:
+        """How the graph's owner says its relations (``wording``; the option ``words`` or the saved one)."""
+        if self._wording is None:
+            relations = self._schema().relationship_types
+            self._wording = wording_for(self.store, relations, self.options.words, self.resources.settings)
+        return self._wording
+
+    def _say(self, relation: str) -> str:
+        return self.wording.say(relation)
+
+    def _steps(self) -> StepLabels:
+        """The schema's steps, their relations spoken (``Wording.steps``)."""
+        return self.wording.steps(step_labels(self._schema()))
+
     def _readings(self, ctx: Context, anchor: str, masked: str, mention: str = "") -> list[Reading]:
         """The relation signatures from ``anchor`` that really exist, scored and best first."""
         opts = self.options
@@ -152,9 +170,8 @@ class RetrieveStrategy(Strategy):
                 continue  # the text layer (documents, chunks) is not a fact
             direction = "out" if edge.source == anchor else "in"
             if other.id != anchor:
-                first.setdefault((edge.type, direction), []).append(Path((node, other), (edge,)))
-        schema = self._schema()
-        steps = step_labels(schema)
+                first.setdefault((self._say(edge.type), direction), []).append(Path((node, other), (edge,)))
+        steps = self._steps()
         # Level by level: every one- and two-step signature is scored; longer ones only extend the best
         # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
         shape = shape_of(masked, steps)
@@ -192,7 +209,9 @@ class RetrieveStrategy(Strategy):
             else:
                 tried += 1
                 query = PathQuery(
-                    (anchor,), tuple(Step(t, cast(Direction, d)) for t, d in sig), limit=opts.path_limit
+                    (anchor,),
+                    tuple(Step(self.wording.stored(t), cast(Direction, d)) for t, d in sig),
+                    limit=opts.path_limit,
                 )
                 paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id != anchor]
             ends: dict[str, Path] = {}
@@ -247,12 +266,12 @@ class RetrieveStrategy(Strategy):
         }
         o = self.options
         type_ok = self._type_check(ctx, readings)
-        joined = coordinated_relations(mask_question(ctx.question, mentions), step_labels(self._schema()))
+        joined = coordinated_relations(mask_question(ctx.question, mentions), self._steps())
         res = resolve(
             ctx.analysis, readings, type_ok, o.form_settings(), joined, self._types.wh_check(ctx.analysis)
         )
         ctx.note("resolve", **res.summary())
-        evidence = evidence_for(ctx, res, readings, o.token_budget)
+        evidence = evidence_for(ctx, res, readings, o.token_budget, self.wording)
         if hits:
             if res.abstained is not None:
                 return self._from_text(ctx, hits, type_ok)
@@ -401,10 +420,15 @@ class RetrieveStrategy(Strategy):
 
 
 def evidence_for(
-    ctx: Context, res: Resolution, readings: Mapping[str, Sequence[Reading]], token_budget: int
+    ctx: Context,
+    res: Resolution,
+    readings: Mapping[str, Sequence[Reading]],
+    token_budget: int,
+    wording: Wording = NONE,
 ) -> Evidence:
     """The paths behind the answer first, then the other readings' paths, best first, within the
-    token budget; candidates are their end nodes in that order. Shared by the path-based strategies."""
+    token budget; candidates are their end nodes in that order. Shared by the path-based strategies
+    (``wording``: how the readings' signatures say the paths' relations)."""
     ordered: list[Path] = list(res.paths)
     others = sorted((r for rs in readings.values() for r in rs), key=lambda r: -r.score)
     for r in [*res.chosen, *others]:
@@ -431,7 +455,7 @@ def evidence_for(
         end = p.nodes[-1].id
         if end not in seen and (end not in anchors or end in res.answers):
             seen.add(end)
-            score = score_of.get((p.nodes[0].id, path_signature(p)), 0.0)
+            score = score_of.get((p.nodes[0].id, path_signature(p, wording.say)), 0.0)
             candidates.append(Candidate(end, score, (len(kept) - 1,)))
     ctx.note("gather", evidence_paths=len(kept), evidence_tokens=used, candidates=len(candidates))
     return Evidence(
@@ -518,10 +542,11 @@ def compose(evidence: Evidence, res: Resolution, answers: Sequence[str], ranked:
     )
 
 
-def path_signature(path: Path) -> Signature:
-    """The (relation, direction) steps a path takes from its first node."""
+def path_signature(path: Path, say: Callable[[str], str] = str) -> Signature:
+    """The (relation, direction) steps a path takes from its first node (``say``: the relations' spoken
+    names, ``Wording.say``)."""
     return tuple(
-        (e.type, "out" if e.source == n.id else "in")
+        (say(e.type), "out" if e.source == n.id else "in")
         for e, n in zip(path.edges, path.nodes[:-1], strict=True)
     )
 

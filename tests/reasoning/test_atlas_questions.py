@@ -1,13 +1,14 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Nine sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Ten sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
 Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers),
 Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes),
-Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools) and
-Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants).
+Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools),
+Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants) and
+Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -48,7 +49,7 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic", "meridian", "harvest")
+SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic", "meridian", "harvest", "zenith")
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
@@ -60,6 +61,7 @@ HUBS = {
     "mosaic": ("Varesco", 40),
     "meridian": ("Castellan Kingsgate Airport", 40),
     "harvest": ("Castelmora", 40),
+    "zenith": ("Veyra", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -92,6 +94,14 @@ SAMPLE_LABELS = {
         "Marrin Red": "Variety",
         "Brisk Meadow Dairy": "Dairy",
         "Tamber Vale": "Brand",
+    },
+    "zenith": {
+        "Kessaly": "City",
+        "Kessaly Telescope": "Telescope",
+        "Kessaly I": "Mission",
+        "Kessaly Medal": "Prize",
+        "Kaldane": "Asteroid",
+        "2029": "Year",
     },
 }
 
@@ -577,6 +587,84 @@ def test_harvest_traps_are_in_the_graph() -> None:
     assert harvest.out["brigade_under"]["Marrin's Table"] == {"Felix Lund"}
     assert harvest.out["held_by"]["Rye & Ember"] == {"Felix Lund"}
     assert harvest.out["held_by"]["Quinta da Cerrada"] == {"Ilse Marrin"}
+
+
+def test_zenith_traps_are_in_the_graph() -> None:
+    zenith = build_gold.Atlas.of_set("zenith")
+    assert len(zenith.triples) >= 1300 and len(zenith.labels) >= 450
+    assert len(zenith.relations) >= 45 and len(set(zenith.labels.values())) >= 22
+    # the containment chain: every mission lifted off from one pad, part of one launch site, in one city, in
+    # one region, in one country
+    missions = [n for n, label in zenith.labels.items() if label == "Mission"]
+    assert len(missions) >= 40
+    for mission in missions:
+        (pad,) = zenith.out["lifted_off_from"][mission]
+        (site,) = zenith.out["part_of"][pad]
+        (city,) = zenith.out["located_in"][site]
+        (region,) = zenith.out["in_region"][city]
+        (country,) = zenith.out["in_country"][region]
+        assert zenith.labels[site] == "LaunchSite" and zenith.labels[country] == "Country"
+    # and every telescope is housed at one observatory, on one mountain, in one region, in one country
+    for telescope in (n for n, label in zenith.labels.items() if label == "Telescope"):
+        (observatory,) = zenith.out["housed_at"][telescope]
+        (mountain,) = zenith.out["on_summit_of"][observatory]
+        (region,) = zenith.out["rises_in"][mountain]
+        assert zenith.labels[next(iter(zenith.out["in_country"][region]))] == "Country"
+    # hubs: the capital and the biggest agency, by missions and by staff
+    degree = Counter(n for h, _, t in zenith.triples for n in (h, t))
+    assert degree["Veyra"] >= 40 and zenith.out["capital_of"]["Veyra"] == {"Calderra", "Highmarch"}
+    assert len(zenith.into["programme_of"]["Calderran Space Agency"]) >= 25
+    assert len(zenith.into["on_payroll_of"]["Calderran Space Agency"]) >= 25
+    assert degree["Calderran Space Agency"] >= 60
+    # shared surnames, some related, some not
+    people = [n for n, label in zenith.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Kessaly"] == 5 and surnames["Kaldane"] == 4
+    assert surnames["Marlowe"] == 4 and surnames["Sundqvist"] == 4
+    assert zenith.into["parent_of"]["Jonah Kessaly"] == {"Tamsin Kessaly", "Edvard Halvane"}
+    assert zenith.out["parent_of"]["Jonah Kessaly"] == {"Clara Kessaly"}
+    for unrelated in ("Felix Kessaly", "Rhea Kessaly"):
+        assert not zenith.into["parent_of"][unrelated] and not zenith.out["parent_of"][unrelated]
+    assert zenith.out["married_to"]["Ilse Kaldane"] == {"Bram Kaldane"}
+    assert not zenith.into["parent_of"]["Piet Kaldane"] and not zenith.into["parent_of"]["Sanne Kaldane"]
+    assert zenith.out["parent_of"]["Aldo Marlowe"] == {"Marit Marlowe"}  # Joss and Lene are no relation
+    assert zenith.out["supervised_by"]["Lene Marlowe"] == {"Piet Kaldane"}  # a supervisor, not a relative
+    assert zenith.out["married_to"]["Erik Sundqvist"] == {"Hanna Sundqvist"}
+    # one word names nodes of many types; Kessaly Observatory is not on Mount Kessaly, the Kessaly Telescope
+    # is not at Kessaly Observatory, the launch complex, the college and the symposium are not in Kessaly
+    kessaly = {zenith.labels[n] for n in zenith.labels if "Kessaly" in n}
+    assert {"City", "Mountain", "Observatory", "Telescope", "Mission", "Prize", "Person", "Comet"} <= kessaly
+    assert {"Institute", "LaunchSite", "LaunchPad", "University", "Conference", "Instrument"} <= kessaly
+    assert zenith.out["on_summit_of"]["Kessaly Observatory"] == {"Mount Ardavel"}
+    assert zenith.out["housed_at"]["Kessaly Telescope"] == {"Mount Kessaly Observatory"}
+    assert zenith.out["rises_in"]["Mount Kessaly"] == {"Sereth Uplands"}
+    assert zenith.out["in_region"]["Kessaly"] == {"Highmarch"}
+    assert zenith.out["located_in"]["Kessaly Launch Complex"] == {"Saltby"}
+    assert zenith.out["located_in"]["Kessaly College"] == {"Veyra"}
+    assert zenith.out["convened_in"]["Kessaly Symposium"] == {"Ostra"}
+    # a prize named after an astronomer who never won it; an asteroid named Kaldane, found by a telescope
+    assert zenith.out["named_for"]["Kessaly Medal"] == {"Tamsin Kessaly"}
+    assert "Tamsin Kessaly" not in zenith.out["bestowed_on"]["Kessaly Medal"]
+    assert zenith.labels["Kaldane"] == "Asteroid"
+    assert zenith.out["credited_to"]["Kaldane"] == {"Tavish Survey Telescope"}
+    # similar names of different types: Skarda rockets are not built by Skarda Aerospace; the planet Varnis
+    # and the astronaut Ida Varnis; the star Kethra, Kethra Peak and the Kethra Array (which missed Kethra b)
+    assert zenith.out["built_by"]["Skarda 5"] == {"Thessal Launch Systems"}
+    assert zenith.out["built_by"]["Corvara"] == {"Skarda Aerospace"}
+    assert zenith.labels["Varnis"] == "Planet" and zenith.labels["Ida Varnis"] == "Person"
+    assert zenith.labels["Kethra"] == "Star" and zenith.labels["Kethra Peak"] == "Mountain"
+    assert zenith.out["credited_to"]["Kethra b"] == {"Vespera Space Telescope"}
+    assert zenith.labels["Plover"] == "Spacecraft" and zenith.labels["Plover Deep Survey"] == "Mission"
+    # 1-hop against 2-hop: an astronaut on one agency's payroll who flew on another's mission; a spacecraft
+    # integrated by a foreign contractor; a rocket's builder and engine maker under one group or two
+    assert zenith.out["on_payroll_of"]["Jonah Kessaly"] == {"Calderran Space Agency"}
+    assert "Ostra Crew 2" in zenith.out["manifested_on"]["Jonah Kessaly"]
+    assert zenith.out["programme_of"]["Ostra Crew 2"] == {"Ostrevian Space Office"}
+    assert zenith.out["on_payroll_of"]["Clara Kessaly"] == {"Ostrevian Space Office"}
+    assert zenith.out["integrated_by"]["Plover"] == {"Brightspar Systems"}
+    assert zenith.out["headquartered_in"]["Brightspar Systems"] == {"Veyra"}
+    assert zenith.out["subsidiary_of"]["Skarda Aerospace"] == {"Nerith Holdings"}
+    assert zenith.out["headquartered_in"]["Nerith Holdings"] == {"Ostra"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -65,6 +65,7 @@ WORKS: dict[str, tuple[tuple[str, ...], int]] = {
     "graph paths": (("graph", "paths", "alice", "paris", "-g", "family"), 0),
     "graph export": (("graph", "export", "-g", "family", "--format", "tsv"), 0),
     "graph list": (("graph", "list"), 0),
+    "graph words": (("graph", "words", "-g", "family"), 0),
     "graph extract": (
         (
             "graph",

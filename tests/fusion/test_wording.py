@@ -88,6 +88,9 @@ KEPT = [
     ("Who owns Salt & Rye?", {"Rosa Lind"}),
     ("Where does Mara Holt work?", {"Greenvault Seeds"}),
     ("Which farm supplies both Orchard Dairy and Salt & Rye?", {"Fenwick Farm"}),
+    # the stored name's own words still name the relation (``Wording.heard_in``)
+    ("Who registered Red Dawn?", {"Hollin College"}),
+    ("Which farms does Orchard Dairy draw from?", {"Marrow Farm", "Fenwick Farm"}),
 ]
 
 
@@ -148,14 +151,20 @@ def test_on_neo4j(
 
 def test_spoken_names_round_trip_and_stay_apart() -> None:
     w = wording.parse(WORDS.splitlines(), path="w.tsv", relations=TRIPLES.split())
-    assert w.say("registered_by") == "bred by" and w.stored("bred by") == "registered_by"
+    spoken = w.say("registered_by")
+    assert humanize(spoken) == "bred by" and w.stored(spoken) == "registered_by"
     # two relations said alike stay two relations, read by the same words
     a, b = w.say("draws_from"), w.say("provisioned_by")
     assert a != b and humanize(a) == humanize(b) == "supplied by"
     assert {w.stored(a), w.stored(b)} == {"draws_from", "provisioned_by"}
     assert w.say("located_in") == "located_in" == w.stored("located_in")
-    assert w.steps({("registered_by", "in"): 1}) == {("bred by", "in"): 1}
+    assert w.steps({("registered_by", "in"): 1}) == {(spoken, "in"): 1}
     assert not wording.NONE and wording.parse([], path="w.tsv") == wording.NONE
+    # a question saying the stored name's words reads the relation by its name, one saying the phrase's
+    # (or neither) by the phrase
+    assert w.heard_in("Which college registered X?").say("registered_by") == "registered_by"
+    assert w.heard_in("Who bred X?").say("registered_by") == spoken
+    assert w.heard_in("Where is X?") == w
 
 
 @pytest.mark.parametrize(

@@ -191,7 +191,7 @@ TypeCheck = Callable[[Path], bool]
 _GENERIC = frozenset({"entity", "node", "thing", "resource", ""})
 _PLACE_WORDS = frozenset(
     "place city town village country state region province county location area district capital "
-    "continent island municipality venue site".split()
+    "continent island municipality venue site mountain".split()
 )
 _DATE_WORDS = frozenset("date year day month time decade century".split())
 # Labels that name kinds of people, and head nouns that name people by a role ("which of X's students"):
@@ -246,7 +246,7 @@ _SITE_WORDS = frozenset(
     "building stadium arena hall ground venue park station theatre theater house church palace tower "
     "studio campus airport airfield terminal hangar lounge port harbour harbor dock yard factory plant "
     "base office mill brewery winery dairy cidery distillery bakery refinery foundry workshop farm vineyard "
-    "orchard estate mine quarry".split()
+    "orchard estate mine quarry observatory".split()
 )
 
 
@@ -384,14 +384,10 @@ class TypeMatcher:
     """``type_labels`` for one graph, cached per answer type; ``check`` gives ``resolve`` its ``type_ok``."""
 
     def __init__(
-        self,
-        labels: Callable[[], Sequence[str]],
-        similarity: Callable[[str, list[str]], list[float]] | None,
-        say: Callable[[str], str] = str,
+        self, labels: Callable[[], Sequence[str]], similarity: Callable[[str, list[str]], list[float]] | None
     ) -> None:
         self._labels = labels
         self._similarity = similarity
-        self._say = say
         self._cache: dict[tuple[str, str], set[str]] = {}
 
     def labels_for(self, answer_type: str, modifier: str = "") -> set[str]:
@@ -421,18 +417,18 @@ class TypeMatcher:
         word = _name_word(answer_type)
         return (lambda p: _names_kind(p.nodes[-1].name, word)) if word else None
 
-    def wh_check(self, analysis: QuestionAnalysis) -> TypeCheck | None:
+    def wh_check(self, analysis: QuestionAnalysis, say: Callable[[str], str] = str) -> TypeCheck | None:
         """What a type only the wh-word implies may ask for (``wanted_type``: "who", an agent; "where", a
         site), for ``resolve``'s ``wh_ok``; None for any other type. An agent is also whatever a path
         reaches last along a "<verb> by" relation walked forwards, whatever its label ("Who owns X?": X
-        ``title_held_by`` a ``Lessor``)."""
+        ``title_held_by`` a ``Lessor``; ``say``: the relations' spoken names, ``Wording.say``)."""
         wanted = wanted_type(analysis)
         if wanted == analysis.answer_type:
             return None
         by_label = label_check(self.labels_for(wanted))
         if wanted != AGENT:
             return by_label
-        return lambda p: agent_step(p, self._say) or (by_label is not None and by_label(p))
+        return lambda p: agent_step(p, say) or (by_label is not None and by_label(p))
 
     def labels(
         self,

@@ -235,6 +235,8 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         i = words.index(head)
         nxt = words[i + 1] if i + 1 < len(words) else ""
         other = nxt in _AUX or nxt in _HEAD_SKIP or nxt in _FILLER or nxt in _NOT_NOUN or nxt in _WH
+        # a past verb ends the phrase too: "which company *built* X" asks for a company
+        other = other or _is_past_verb(nxt)
         # (a plural head already ends its phrase: "which companies employ X", "how many court *cases*")
         compound = nxt and not other and not _is_plural(head)
         if compound and not nxt.isdigit() and not _RELATIVE_PERSON.match(nxt):

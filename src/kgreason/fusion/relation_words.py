@@ -79,6 +79,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bin charge of\b", "heads"),
         (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
         (r"\bpassed away\b", "died"),
+        (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
         (r"\bhome base\b", "base"),
         (
             r"\bparent (?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b",
@@ -163,7 +164,7 @@ def stems(words: str) -> frozenset[str]:
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
     stems(group)
     for group in (
-        "work employ employer employee job staff",
+        "work employ employer employee job staff payroll",
         "found founder establish start create",
         "born birth birthplace native hometown originate origin",
         "live reside resident residence home",
@@ -173,7 +174,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "study student attend alumni alumnus graduate train",
         "play player member",
         "sponsor fund back",
-        "lead led leader",
+        "lead led leader head",
         "award win won winner receive",
         "win won winner beat victor",
         "lose lost loser runner",
@@ -191,7 +192,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "buy bought purchase purchaser buyer acquire knock absorb takeover",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
-        "own owner possess collection belong hold control",
+        "own owner possess collection belong hold control subsidiary",
         "show shown showed display exhibit",
         "train apprentice trainee",
         "photograph photographer take shoot",
@@ -204,6 +205,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "replace supersede succeed successor",
         "captain command commander skipper",
         "arrive land",
+        "launch lift liftoff",
         "lend loan borrow",
         "sign label",
         "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",

@@ -28,6 +28,7 @@ from typing import TypeVar
 
 from kgreason.config import Settings
 from kgreason.errors import InputError, suggest
+from kgreason.fusion.relation_words import humanize
 from kgreason.graph.store import GraphStore
 
 _WORD = re.compile(r"[^\W_]+")
@@ -39,42 +40,55 @@ MAX_WORDS = 6
 class Wording:
     """Stored relation -> how people say it, and back (see the module docstring).
 
+    A relation read by its phrase has the spoken name ``relation/phrase``: ``humanize`` reads only what
+    follows the last "/", so every rule that reads a relation's words reads the phrase, and two
+    relations people say alike stay two relations.
+
     Args:
         phrases: relation -> phrase (its words are lower-cased and read as a relation name's).
+        by_name: relations read by their stored names all the same (``heard_in``).
     """
 
-    def __init__(self, phrases: Mapping[str, str] | None = None) -> None:
+    def __init__(self, phrases: Mapping[str, str] | None = None, by_name: Collection[str] = ()) -> None:
         self.phrases = {rel: " ".join(_WORD.findall(p.lower())) for rel, p in (phrases or {}).items()}
-        taken = set(self.phrases)
-        self._spoken: dict[str, str] = {}
-        for rel, phrase in sorted(self.phrases.items()):
-            # two relations people say alike stay two relations: a key the words do not show tells them
-            # apart (``humanize`` drops the trailing "_")
-            key = phrase
-            while key in taken:
-                key += "_"
-            taken.add(key)
-            self._spoken[rel] = key
+        self._spoken = {rel: f"{rel}/{p}" for rel, p in self.phrases.items() if rel not in by_name}
         self._stored = {key: rel for rel, key in self._spoken.items()}
 
     def __bool__(self) -> bool:
-        return bool(self._spoken)
+        return bool(self.phrases)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Wording) and self.phrases == other.phrases
+        return isinstance(other, Wording) and (self.phrases, self._spoken) == (other.phrases, other._spoken)
 
     def __hash__(self) -> int:
-        return hash(tuple(sorted(self.phrases.items())))
+        return hash(tuple(sorted(self._spoken.items())))
 
     def __repr__(self) -> str:
         return f"Wording({self.phrases!r})"
 
+    def heard_in(self, question: str) -> Wording:
+        """This wording for one question: a relation whose own name the question says better than its
+        phrase (word coverage, paraphrases counted) is read by its name. The owner's phrase says how
+        people *mostly* call a relation; "Who checked out X as a pilot?" still says ``checked_out_by``,
+        whose phrase is "trained by"."""
+        if not self.phrases:
+            return self
+        from kgreason.fusion.retrieve.relation_paths import CoverageScorer
+
+        coverage = CoverageScorer()
+        named = [
+            rel
+            for rel, phrase in self.phrases.items()
+            if (c := coverage.score(question, [humanize(rel), phrase]))[0] > c[1]
+        ]
+        return Wording(self.phrases, named) if named else self
+
     def say(self, relation: str) -> str:
-        """The spoken name of a stored relation (itself when the wording says nothing of it)."""
+        """The spoken name of a stored relation (itself when it is read by its name)."""
         return self._spoken.get(relation, relation)
 
     def stored(self, relation: str) -> str:
-        """The stored name of a spoken relation (itself when it is stored as it is spoken)."""
+        """The stored name of a spoken relation (itself when it is read by its name)."""
         return self._stored.get(relation, relation)
 
     def steps(self, steps: Mapping[tuple[str, str], V]) -> dict[tuple[str, str], V]:

@@ -25,7 +25,7 @@ from pydantic import Field
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
-from kgreason.fusion.retrieve.path_shapes import chain_hops, placing, shape_of, voice
+from kgreason.fusion.retrieve.path_shapes import answer_voice, chain_hops, placing, shape_of, voice
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -147,6 +147,8 @@ class Explorer:
         self.first = (
             {st: v for st, v in cues[0].items() if all(c.get(st) == v for c in cues[1:])} if cues else {}
         )
+        self.last = answer_voice(ctx.question, steps or {})
+        """The cues for the step into the answer, from the verb the answer does."""
         self.mentions = (
             path_scorer.mentions(self.masked, steps or {})
             if path_scorer is not None
@@ -159,7 +161,7 @@ class Explorer:
         if not signatures:
             return []
         if self.path_scorer is not None:
-            return self.path_scorer.score(self.masked, signatures, self.steps, self.first)
+            return self.path_scorer.score(self.masked, signatures, self.steps, self.first, self.last)
         texts = [reading_text(sig, self.steps) for sig in signatures]
         totals = [0.0] * len(texts)
         for scorer, weight in self.scorers:

@@ -79,9 +79,7 @@ class MultihopStrategy(Strategy):
         self._path_scorer: PathScorer | None = None
         self._wording: Wording | None = None
         self._types = TypeMatcher(
-            lambda: list((self._schema or self.store.schema()).labels),
-            self._similarity,
-            lambda relation: self.wording.say(relation),
+            lambda: list((self._schema or self.store.schema()).labels), self._similarity
         )
 
     def check(self) -> None:
@@ -160,7 +158,9 @@ class MultihopStrategy(Strategy):
         if not ctx.seeds:
             ctx.note("explore", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
-        steps = self.wording.steps(step_labels(self.schema))
+        masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        heard = self.wording.heard_in(masked)
+        steps = heard.steps(step_labels(self.schema))
         readings: dict[str, list[Reading]] = {}
         wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier
         type_ok = self._types.reach_check(wanted, modifier) if ctx.analysis.strong_type else None
@@ -173,7 +173,7 @@ class MultihopStrategy(Strategy):
                 seeds=[seed],
                 path_scorer=self.path_scorer,
                 type_ok=type_ok,
-                wording=self.wording,
+                wording=heard,
             )
             _, ranked = explorer.run()
             readings[seed.node_id] = [
@@ -194,14 +194,14 @@ class MultihopStrategy(Strategy):
             save = getattr(scorer, "save", None)
             if save is not None:
                 save()
-        joined = coordinated_relations(mask_question(ctx.question, [s.mention for s in ctx.seeds]), steps)
+        joined = coordinated_relations(masked, steps)
         res = resolve(
             ctx.analysis,
             readings,
             self._types.check(wanted, readings, modifier),
             o.form_settings(),
             joined,
-            self._types.wh_check(ctx.analysis),
+            self._types.wh_check(ctx.analysis, heard.say),
         )
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
@@ -211,7 +211,7 @@ class MultihopStrategy(Strategy):
             relations=[f"{r}({d})" for r, d in best.signature] if best else [],
             answers=len(res.answers),
         )
-        return evidence_for(ctx, res, readings, o.token_budget, self.wording)
+        return evidence_for(ctx, res, readings, o.token_budget, heard)
 
     @property
     def path_scorer(self) -> PathScorer:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from kgreason.fusion.forms import ORGANISATION_WORDS, place_like
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import humanize, role_nouns, said_by, stem, stems
+from kgreason.fusion.relation_words import humanize, is_irregular_past, role_nouns, said_by, stem, stems
 
 Step = tuple[str, str]
 StepLabels = dict[Step, tuple[set[str], set[str]]]
@@ -432,6 +432,39 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         verb, agent = tokens[j], False  # "the band that influenced X"
     else:
         return {}
+    return _verb_cues(verb, agent, steps)
+
+
+def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
+    """``voice`` for the answer of "Who <verb> ..." and "Which N <verb>ed ...": the answer does the verb,
+    so the last step of a chain into it reads that way ("Who supervised the science lead of X?": the
+    lead was ``supervised_by`` the answer, not the one the lead supervised). {} for any other opening.
+
+    >>> steps = {("supervised_by", "out"): (set(), set()), ("supervised_by", "in"): (set(), set())}
+    >>> answer_voice("Who supervised the science lead of X?", steps)[("supervised_by", "out")]
+    1.0
+    >>> answer_voice("Who was supervised by X's student?", steps)
+    {}
+    """
+    tokens = _TOKEN.findall(question.lower())
+    if len(tokens) < 3 or tokens[0] not in ("who", "which", "what"):
+        return {}
+    at = 1
+    if tokens[0] != "who":
+        # "Which companies built ...": a past verb after one or two nouns
+        at = next((i for i in (2, 3) if i < len(tokens) and _past(tokens[i])), 0)
+    if not at or tokens[at] in _BE or tokens[at] in _DO or tokens[at] in _NOT_VERB:
+        return {}
+    return _verb_cues(tokens[at], False, steps)
+
+
+def _past(word: str) -> bool:
+    return word.endswith("ed") or is_irregular_past(word)
+
+
+def _verb_cues(verb: str, agent: bool, steps: StepLabels) -> dict[Step, float]:
+    """+1 for each step that reads ``verb`` with X (where the step starts) as its agent (``agent``) or
+    as the one it is done to, -1 for the opposite reading."""
     if verb in _PREPOSITIONS or verb in _DETERMINERS or verb in _BE:
         return {}
     # the verb's own stem, not its paraphrases: "did X create" says nothing of ``founded_by``

@@ -228,10 +228,26 @@ def reading_text(
         phrase = _step_phrase(relation, direction, subject if i == 0 else "", obj, said)
         # the question's own word for a relation it names by a paraphrase: "X conserved by person
         # (restored)", so the sentence encoder compares the question with its own words
-        alias = next((w for w in spoken if not said and _stem(w) in _aliases(relation)), "")
+        alias = next(
+            (
+                w
+                for w in spoken
+                if not said and _stem(w) in _aliases(relation) and not _done_to(relation, direction, w)
+            ),
+            "",
+        )
         phrases.append(f"{phrase} ({alias})" if alias and phrase else phrase)
         subject = obj
     return ", then ".join(p for p in phrases if p)
+
+
+def _done_to(relation: str, direction: str, word: str) -> bool:
+    """Whether ``word`` is the agent noun of a "<verb>ed by" relation read backwards, where X is the doer
+    and the end reached is done to: "X supervised person" reaches whom X supervised, not X's
+    "supervisor", so the question's "supervisor" is no word of that reading."""
+    parts = humanize(relation).split()
+    agent = _AGENT.get(parts[0]) if direction == "in" and len(parts) == 2 and parts[1] == "by" else None
+    return agent is not None and _stem(agent) == _stem(word)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -472,7 +488,10 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     head = _stem(head_word(_WORD.findall(masked.lower())))
     gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
-    for word in content_words(masked):
+    for word, apart in _spaced_words(masked):
+        if apart:
+            # "supervised the supervisor": a word between two words naming one relation says two steps
+            previous = frozenset()
         named: frozenset[str] = frozenset()
         if head_mention is None and word == head and word not in label_words:
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
@@ -506,6 +525,20 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
         previous = named
         last_word = word
     return mentions
+
+
+def _spaced_words(text: str) -> list[tuple[str, bool]]:
+    """``content_words`` of ``text``, each with whether a stop word stands between it and the one
+    before."""
+    out: list[tuple[str, bool]] = []
+    apart = False
+    for w in _WORD.findall(text.lower()):
+        if w in _STOP:
+            apart = True
+            continue
+        out.append((_stem(w), apart))
+        apart = False
+    return out
 
 
 def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
@@ -651,6 +684,34 @@ def _qualifiers(relation: str) -> frozenset[str]:
     return frozenset(content_words(humanize(relation))) & _QUALIFIERS
 
 
+def spell_initials(masked: str, steps: StepLabels) -> str:
+    """``masked`` with each initialism a relation of the graph is named by written after the words it
+    abbreviates: "the principal investigator (pi) of X" where a relation is ``pi_is``. Idempotent."""
+    return _spelled(masked, _initialisms(frozenset(r for r, _ in steps)))
+
+
+@functools.lru_cache(maxsize=256)
+def _initialisms(relations: frozenset[str]) -> frozenset[str]:
+    """The relation words of two or three letters that are no stop word (``pi`` of ``pi_is``, ``ceo``)."""
+    words = {w for r in relations for w in humanize(r).split()}
+    return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _STOP)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelled(masked: str, initialisms: frozenset[str]) -> str:
+    tokens = _WORD.findall(masked.lower())
+    out = masked
+    for short in sorted(initialisms - set(tokens)):
+        n = len(short)
+        for i in range(len(tokens) - n + 1):
+            run = tokens[i : i + n]
+            if "".join(t[0] for t in run) == short and all(len(t) >= 3 and t not in _STOP for t in run):
+                last = re.compile(rf"\b({re.escape(run[-1])})\b", re.IGNORECASE)
+                out = last.sub(rf"\1 ({short})", out, count=1)
+                break
+    return out
+
+
 class PathScorer:
     """Scores signatures against a masked question (see the module docstring).
 
@@ -676,6 +737,7 @@ class PathScorer:
     def mentions(self, masked: str, steps: StepLabels) -> list[Mention]:
         """``question_mentions`` of the question being scored, read once per question (``score`` runs
         at every hop and level, ``earned`` for every new step)."""
+        masked = spell_initials(masked, steps)
         key = (masked, id(steps))
         if self._mentions is None or self._mentions[0] != key:
             self._mentions = (key, question_mentions(masked, steps))
@@ -701,13 +763,16 @@ class PathScorer:
         sigs: Sequence[Signature],
         steps: StepLabels | None,
         first: Mapping[tuple[str, str], float] | None = None,
+        last: Mapping[tuple[str, str], float] | None = None,
     ) -> list[float]:
         """One score per signature, higher is more relevant; ``first`` holds cues (in units of
         ``shape_weight``) for the step a signature starts with, read around the anchor's mention
-        (``path_shapes.voice``)."""
+        (``path_shapes.voice``), ``last`` for the step a longer one ends with, read from the verb the
+        answer does (``path_shapes.answer_voice``)."""
         if not sigs:
             return []
         steps = steps or {}
+        masked = spell_initials(masked, steps)
         s = self.s
         mentions = self.mentions(masked, steps) if s.uncovered_weight else []
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
@@ -766,7 +831,12 @@ class PathScorer:
                 - s.hop_penalty * unearned
                 - s.round_trip_penalty * round_trips
                 - s.inverse_penalty * sum(d == "in" for _, d in sig)
-                + s.shape_weight * (fit + (first.get(sig[0], 0.0) if first and sig else 0.0))
+                + s.shape_weight
+                * (
+                    fit
+                    + (first.get(sig[0], 0.0) if first and sig else 0.0)
+                    + (last.get(sig[-1], 0.0) if last and len(sig) > 1 else 0.0)
+                )
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
         return out
@@ -791,6 +861,7 @@ class PathScorer:
         common paraphrase of it ("works" for ``employed_by``, ``relation_words.paraphrases``), is in the
         question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
         the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by")."""
+        masked = spell_initials(masked, steps)
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
         if cached is None:

@@ -37,7 +37,14 @@ from kgreason.fusion.forms import (
     resolve,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
-from kgreason.fusion.retrieve.path_shapes import QuestionShape, chain_hops, placing, shape_of, voice
+from kgreason.fusion.retrieve.path_shapes import (
+    QuestionShape,
+    answer_voice,
+    chain_hops,
+    placing,
+    shape_of,
+    voice,
+)
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     LexicalScorer,
@@ -104,7 +111,7 @@ class RetrieveStrategy(Strategy):
         self._schema_cache: GraphSchema | None = None
         self._path_scorer: PathScorer | None = None
         self._wording: Wording | None = None
-        self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity, self._say)
+        self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
         self._chunk_index: tuple[tuple[int, int], ChunkSearch] | None = None
 
     @property
@@ -148,15 +155,11 @@ class RetrieveStrategy(Strategy):
             self._wording = wording_for(self.store, relations, self.options.words, self.resources.settings)
         return self._wording
 
-    def _say(self, relation: str) -> str:
-        return self.wording.say(relation)
-
-    def _steps(self) -> StepLabels:
-        """The schema's steps, their relations spoken (``Wording.steps``)."""
-        return self.wording.steps(step_labels(self._schema()))
-
-    def _readings(self, ctx: Context, anchor: str, masked: str, mention: str = "") -> list[Reading]:
-        """The relation signatures from ``anchor`` that really exist, scored and best first."""
+    def _readings(
+        self, ctx: Context, anchor: str, masked: str, mention: str = "", heard: Wording = NONE
+    ) -> list[Reading]:
+        """The relation signatures from ``anchor`` that really exist, scored and best first (``heard``:
+        the graph's wording as this question says its relations, ``Wording.heard_in``)."""
         opts = self.options
         node = ctx.store.get_nodes([anchor]).get(anchor)
         if node is None:
@@ -170,13 +173,14 @@ class RetrieveStrategy(Strategy):
                 continue  # the text layer (documents, chunks) is not a fact
             direction = "out" if edge.source == anchor else "in"
             if other.id != anchor:
-                first.setdefault((self._say(edge.type), direction), []).append(Path((node, other), (edge,)))
-        steps = self._steps()
+                first.setdefault((heard.say(edge.type), direction), []).append(Path((node, other), (edge,)))
+        steps = heard.steps(step_labels(self._schema()))
         # Level by level: every one- and two-step signature is scored; longer ones only extend the best
         # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
         shape = shape_of(masked, steps)
         mentions = self.path_scorer.mentions(masked, steps)
         cues = voice(ctx.question, mention, steps) if mention else {}
+        ending = answer_voice(ctx.question, steps)
         scored: list[tuple[float, Signature]] = []
         level: list[Signature] = [(step,) for step in sorted(first)]
         # A run of steps down through places counts as one hop (``chain_hops``): the two levels past
@@ -186,7 +190,7 @@ class RetrieveStrategy(Strategy):
         for depth in range(1, opts.hops + 3):
             if not level:
                 break
-            values = self.path_scorer.score(masked, level, steps, cues)
+            values = self.path_scorer.score(masked, level, steps, cues, ending)
             ranked_level = sorted(zip(values, level, strict=True), key=lambda x: (-x[0], x[1]))
             scored.extend(ranked_level)
             growing = [sig for _, sig in ranked_level if chain_hops(sig, placed) < opts.hops]
@@ -210,7 +214,7 @@ class RetrieveStrategy(Strategy):
                 tried += 1
                 query = PathQuery(
                     (anchor,),
-                    tuple(Step(self.wording.stored(t), cast(Direction, d)) for t, d in sig),
+                    tuple(Step(heard.stored(t), cast(Direction, d)) for t, d in sig),
                     limit=opts.path_limit,
                 )
                 paths = [p for p in ctx.store.run_path_query(query) if p.nodes[-1].id != anchor]
@@ -255,23 +259,25 @@ class RetrieveStrategy(Strategy):
             ctx.note("gather", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         mentions = [s.mention for s in ctx.seeds]
+        masked = mask_question(ctx.question, mentions)
+        heard = self.wording.heard_in(masked)
         readings = {
             s.node_id: self._readings(
                 ctx,
                 s.node_id,
                 anchor_question(ctx.question, mentions, s.mention, ctx.analysis.form),
                 s.mention,
+                heard,
             )
             for s in ctx.seeds
         }
         o = self.options
         type_ok = self._type_check(ctx, readings)
-        joined = coordinated_relations(mask_question(ctx.question, mentions), self._steps())
-        res = resolve(
-            ctx.analysis, readings, type_ok, o.form_settings(), joined, self._types.wh_check(ctx.analysis)
-        )
+        joined = coordinated_relations(masked, heard.steps(step_labels(self._schema())))
+        wh_ok = self._types.wh_check(ctx.analysis, heard.say)
+        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok)
         ctx.note("resolve", **res.summary())
-        evidence = evidence_for(ctx, res, readings, o.token_budget, self.wording)
+        evidence = evidence_for(ctx, res, readings, o.token_budget, heard)
         if hits:
             if res.abstained is not None:
                 return self._from_text(ctx, hits, type_ok)
@@ -332,10 +338,11 @@ class RetrieveStrategy(Strategy):
                     ctx.note("resolve", **res.summary())
                     return _with_sources(evidence_for(ctx, res, {}, o.token_budget), sources)
         best: tuple[Resolution, dict[str, list[Reading]], tuple[Seed, ...]] | None = None
+        masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
+        heard = self.wording.heard_in(masked)
         for node in entities:
             seed = Seed(node.id, "", 1.0)
-            masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
-            readings = {node.id: self._readings(ctx, node.id, masked)}
+            readings = {node.id: self._readings(ctx, node.id, masked, heard=heard)}
             analysis = replace(ctx.analysis, anchors=(node.id,), mentions=())
             res = resolve(analysis, readings, type_ok, o.form_settings())
             if (
@@ -351,7 +358,8 @@ class RetrieveStrategy(Strategy):
         res, readings, seeds = best
         res.note["rule"] = f"from an entity of the found text: {res.note.get('rule', '')}".rstrip(": ")
         ctx.note("resolve", **res.summary())
-        return _with_sources(evidence_for(replace(ctx, seeds=seeds), res, readings, o.token_budget), sources)
+        evidence = evidence_for(replace(ctx, seeds=seeds), res, readings, o.token_budget, heard)
+        return _with_sources(evidence, sources)
 
     # -- generate ---------------------------------------------------------------------------------------
     def generate(self, ctx: Context, evidence: Evidence) -> Draft:

@@ -7,7 +7,8 @@ space-agency graph.
   the supervisor);
 - "supervised the supervisor": two words naming one relation with a word between them are two steps;
 - "principal investigator" names ``pi_is`` (a relation word that is the words' initials);
-- "Which company built X?": a past verb ends the type's noun phrase (the type is "company");
+- "Which company built X?": a past verb ends the type's noun phrase (the type is "company"); "Count the
+  missions ..." asks for missions;
 - "go up on" a rocket is being launched on it, lifting off is launching; a payroll is employment; heading
   is leading; owning is having a subsidiary.
 
@@ -45,6 +46,9 @@ Aster Works,Contractor
 Halden Group,Group
 Norda Space Agency,Agency
 Science Directorate,Directorate
+Pad A,LaunchPad
+Ardmore Launch Site,LaunchSite
+2019,Year
 """
 TRIPLES = """\
 Ada Roth\tsupervised_by\tBen Oyelaran
@@ -63,6 +67,11 @@ Norda Space Agency\tled_by\tFay Lund
 Science Directorate\torg_unit_of\tNorda Space Agency
 Science Directorate\theaded_by\tEli Brandt
 Lark 1\tprogramme_of\tNorda Space Agency
+Lark 1\tlifted_off_from\tPad A
+Vesper\tlifted_off_from\tPad A
+Pad A\tpart_of\tArdmore Launch Site
+Lark 1\tlaunched_in\t2019
+Vesper\tlaunched_in\t2019
 """
 
 
@@ -87,6 +96,8 @@ QUESTIONS = [
     # owning a company is having it as a subsidiary
     ("Does Halden Group own Aster Works?", "yes"),
     ("Does Norda Space Agency own Aster Works?", "no"),
+    # "Count the missions ...": the missions are counted, not the years they were launched in
+    ("Count the missions launched from the Ardmore Launch Site.", "2"),
 ]
 
 
@@ -133,3 +144,6 @@ def test_initialisms_and_past_verbs() -> None:
     assert analyse("Which company built the X rocket?").answer_type == "company"
     assert analyse("Which company employs X?").answer_type == "company employ"
     assert analyse("Which court case cited X?").answer_type == "court case"
+    assert analyse("Count the missions launched from X.").answer_type == "mission"
+    assert analyse("Count the number of films X directed.").answer_type == "film"
+    assert analyse("Does X count as a mission?").answer_type == ""

@@ -160,14 +160,18 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
 
 
 _FILLER = frozenset(("me", "us", "all", "every", "any", "some"))
-_HEAD_CUES = ("which", "what", "many", "list", "name", "tell", "give", "show", "find", "identify")
+_HEAD_CUES = ("which", "what", "many", "list", "name", "tell", "give", "show", "find", "identify", "count")
 
 
 def head_word(words: Sequence[str]) -> str:
     """The head noun of what the question asks for (\"how many *students* did ...\"), '' if none."""
     for i, w in enumerate(words):
-        if w in _HEAD_CUES:
+        if w in _HEAD_CUES and not (w == "count" and (i or words[1:2] == ["how"])):
+            # ("count" is a cue only opening the question: "Count the missions ...", not "Does X count
+            # as ...", and "Count how many ..." reads from "many"; "count the number of films": films)
             following = words[i + 1 : i + 4]
+            if w == "count":
+                following = [x for x in words[i + 1 : i + 7] if x not in ("number", "of", "total")][:3]
             if w in ("what", "which") and following[:1] in (["did"], ["does"], ["do"]):
                 return ""  # "What did X co-write?": the word after "did" (X masked out) is a verb
             if w == "what" and following and _is_past_verb(following[0]):

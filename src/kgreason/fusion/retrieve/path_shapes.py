@@ -445,14 +445,19 @@ def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
     1.0
     >>> answer_voice("Who was supervised by X's student?", steps)
     {}
+    >>> answer_voice("Which students were supervised by X?", steps)
+    {}
     """
     tokens = _TOKEN.findall(question.lower())
     if len(tokens) < 3 or tokens[0] not in ("who", "which", "what"):
         return {}
     at = 1
     if tokens[0] != "who":
-        # "Which companies built ...": a past verb after one or two nouns
-        at = next((i for i in (2, 3) if i < len(tokens) and _past(tokens[i])), 0)
+        # "What replaced X?", "Which companies built ...": a past verb after the wh-word or one or two
+        # nouns, with no "was" or "did" before it ("What was founded in X?" is passive)
+        at = next((i for i in (1, 2, 3) if i < len(tokens) and _past(tokens[i])), 0)
+        if any(t in _BE or t in _DO for t in tokens[1:at]):
+            return {}
     if not at or tokens[at] in _BE or tokens[at] in _DO or tokens[at] in _NOT_VERB:
         return {}
     return _verb_cues(tokens[at], False, steps)

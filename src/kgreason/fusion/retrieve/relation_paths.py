@@ -767,8 +767,8 @@ class PathScorer:
     ) -> list[float]:
         """One score per signature, higher is more relevant; ``first`` holds cues (in units of
         ``shape_weight``) for the step a signature starts with, read around the anchor's mention
-        (``path_shapes.voice``), ``last`` for the step a longer one ends with, read from the verb the
-        answer does (``path_shapes.answer_voice``)."""
+        (``path_shapes.voice``), ``last`` for the step it ends with, read from the verb the answer does
+        (``path_shapes.answer_voice``; a one-step signature takes both)."""
         if not sigs:
             return []
         steps = steps or {}
@@ -835,7 +835,7 @@ class PathScorer:
                 * (
                     fit
                     + (first.get(sig[0], 0.0) if first and sig else 0.0)
-                    + (last.get(sig[-1], 0.0) if last and len(sig) > 1 else 0.0)
+                    + (last.get(sig[-1], 0.0) if last and sig else 0.0)
                 )
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )

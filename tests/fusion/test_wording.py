@@ -22,6 +22,7 @@ from kgreason.config import Settings
 from kgreason.errors import InputError
 from kgreason.fusion import wording
 from kgreason.fusion.relation_words import humanize
+from kgreason.fusion.retrieve.relation_paths import CoverageScorer
 from kgreason.graph.store import GraphStore
 
 ROWS = """\
@@ -162,9 +163,12 @@ def test_spoken_names_round_trip_and_stay_apart() -> None:
     assert not wording.NONE and wording.parse([], path="w.tsv") == wording.NONE
     # a question saying the stored name's words reads the relation by its name, one saying the phrase's
     # (or neither) by the phrase
-    assert w.heard_in("Which college registered X?").say("registered_by") == "registered_by"
-    assert w.heard_in("Who bred X?").say("registered_by") == spoken
-    assert w.heard_in("Where is X?") == w
+    assert (
+        w.heard_in("Which college registered X?", CoverageScorer().score).say("registered_by")
+        == "registered_by"
+    )
+    assert w.heard_in("Who bred X?", CoverageScorer().score).say("registered_by") == spoken
+    assert w.heard_in("Where is X?", CoverageScorer().score) == w
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ keep the stored names: a ``Wording`` maps stored relations to *spoken* ones on t
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,20 +66,17 @@ class Wording:
     def __repr__(self) -> str:
         return f"Wording({self.phrases!r})"
 
-    def heard_in(self, question: str) -> Wording:
+    def heard_in(self, question: str, coverage: Callable[[str, Sequence[str]], list[float]]) -> Wording:
         """This wording for one question: a relation whose own name the question says better than its
-        phrase (word coverage, paraphrases counted) is read by its name. The owner's phrase says how
-        people *mostly* call a relation; "Who checked out X as a pilot?" still says ``checked_out_by``,
-        whose phrase is "trained by"."""
+        phrase (``coverage``: how well the question covers each text, ``relation_paths.CoverageScorer``)
+        is read by its name. The owner's phrase says how people *mostly* call a relation; "Who checked
+        out X as a pilot?" still says ``checked_out_by``, whose phrase is "trained by"."""
         if not self.phrases:
             return self
-        from kgreason.fusion.retrieve.relation_paths import CoverageScorer
-
-        coverage = CoverageScorer()
         named = [
             rel
             for rel, phrase in self.phrases.items()
-            if (c := coverage.score(question, [humanize(rel), phrase]))[0] > c[1]
+            if (c := coverage(question, [humanize(rel), phrase]))[0] > c[1]
         ]
         return Wording(self.phrases, named) if named else self
 

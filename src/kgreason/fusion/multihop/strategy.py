@@ -159,7 +159,7 @@ class MultihopStrategy(Strategy):
             ctx.note("explore", error="no entity linked")
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
-        heard = self.wording.heard_in(masked)
+        heard = self.wording.heard_in(masked, CoverageScorer().score)
         steps = heard.steps(step_labels(self.schema))
         readings: dict[str, list[Reading]] = {}
         wanted, modifier = ctx.analysis.answer_type, ctx.analysis.type_modifier

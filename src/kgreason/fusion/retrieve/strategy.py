@@ -46,6 +46,7 @@ from kgreason.fusion.retrieve.path_shapes import (
     voice,
 )
 from kgreason.fusion.retrieve.relation_paths import (
+    CoverageScorer,
     EmbeddingScorer,
     LexicalScorer,
     Mention,
@@ -260,7 +261,7 @@ class RetrieveStrategy(Strategy):
             return Evidence(notes={"resolution": Resolution(abstained="no entity of the graph is named")})
         mentions = [s.mention for s in ctx.seeds]
         masked = mask_question(ctx.question, mentions)
-        heard = self.wording.heard_in(masked)
+        heard = self.wording.heard_in(masked, CoverageScorer().score)
         readings = {
             s.node_id: self._readings(
                 ctx,
@@ -339,7 +340,7 @@ class RetrieveStrategy(Strategy):
                     return _with_sources(evidence_for(ctx, res, {}, o.token_budget), sources)
         best: tuple[Resolution, dict[str, list[Reading]], tuple[Seed, ...]] | None = None
         masked = mask_question(ctx.question, [s.mention for s in ctx.seeds])
-        heard = self.wording.heard_in(masked)
+        heard = self.wording.heard_in(masked, CoverageScorer().score)
         for node in entities:
             seed = Seed(node.id, "", 1.0)
             readings = {node.id: self._readings(ctx, node.id, masked, heard=heard)}

@@ -11,9 +11,10 @@ once, one line per relation that people call otherwise::
 
 The strategies then read each such relation by its phrase instead of its name (scoring, direction,
 answer types: "bred by" walked forwards reaches whoever bred it). The phrase replaces the name's words
-rather than adding to them, so it should be the words people use most. Path queries and cited facts
-keep the stored names: a ``Wording`` maps stored relations to *spoken* ones on the way in
-(``steps``, ``say``) and back on the way out (``stored``).
+for every question that does not say them (``Wording.heard_in``), so it should be the words people use
+most. Relation names are one word without spaces in the file (what follows is the phrase). Path
+queries and cited facts keep the stored names: a ``Wording`` maps stored relations to *spoken* ones on
+the way in (``steps``, ``say``) and back on the way out (``stored``).
 
 ``kgr graph words`` saves a wording beside a graph (``saved_path``); the option ``words=FILE`` of
 ``retrieve`` and ``multihop`` uses a file for one run instead.

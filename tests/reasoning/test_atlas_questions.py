@@ -1,14 +1,15 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Ten sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Eleven sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
 Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and kit makers),
 Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes),
 Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools),
-Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants) and
-Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories).
+Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants),
+Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories) and
+Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -49,7 +50,19 @@ def _module(path: Path, name: str) -> ModuleType:
 build_gold = _module(DATA / "build_gold.py", "atlas_build_gold")
 qa_quality = _module(ROOT / "benchmarks" / "qa_quality.py", "atlas_qa_quality")
 
-SETS = ("atlas", "helix", "quorum", "forge", "cadence", "relay", "mosaic", "meridian", "harvest", "zenith")
+SETS = (
+    "atlas",
+    "helix",
+    "quorum",
+    "forge",
+    "cadence",
+    "relay",
+    "mosaic",
+    "meridian",
+    "harvest",
+    "zenith",
+    "tideway",
+)
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
     "atlas": ("Port Elna", 30),
@@ -62,6 +75,7 @@ HUBS = {
     "meridian": ("Castellan Kingsgate Airport", 40),
     "harvest": ("Castelmora", 40),
     "zenith": ("Veyra", 40),
+    "tideway": ("Callis", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -102,6 +116,15 @@ SAMPLE_LABELS = {
         "Kessaly Medal": "Prize",
         "Kaldane": "Asteroid",
         "2029": "Year",
+    },
+    "tideway": {
+        "Corvane": "City",
+        "Port of Corvane": "Port",
+        "Corvane Spirit": "Ship",
+        "Corvane Loop": "Route",
+        "Corvane Trophy": "Award",
+        "Corvane Fish Dock": "Terminal",
+        "1851": "Year",
     },
 }
 
@@ -665,6 +688,88 @@ def test_zenith_traps_are_in_the_graph() -> None:
     assert zenith.out["headquartered_in"]["Brightspar Systems"] == {"Veyra"}
     assert zenith.out["subsidiary_of"]["Skarda Aerospace"] == {"Nerith Holdings"}
     assert zenith.out["headquartered_in"]["Nerith Holdings"] == {"Ostra"}
+
+
+def test_tideway_traps_are_in_the_graph() -> None:
+    tide = build_gold.Atlas.of_set("tideway")
+    assert len(tide.triples) >= 1300 and len(tide.labels) >= 450
+    assert len(tide.relations) >= 45 and len(set(tide.labels.values())) >= 22
+    # the containment chain: every berth is part of one terminal, within one port, serving one city, in one
+    # region, in one country (five steps from a berth to its country)
+    berths = [n for n, label in tide.labels.items() if label == "Berth"]
+    assert len(berths) >= 40
+    for berth in berths:
+        (terminal,) = tide.out["part_of"][berth]
+        (port,) = tide.out["within_port"][terminal]
+        (city,) = tide.out["serves_city"][port]
+        (region,) = tide.out["in_region"][city]
+        (country,) = tide.out["in_country"][region]
+        assert tide.labels[terminal] == "Terminal" and tide.labels[port] == "Port"
+        assert tide.labels[country] == "Country"
+    # every voyage discharged at one berth, so voyages reach a country in six steps
+    for voyage in (n for n, label in tide.labels.items() if label == "Voyage"):
+        assert len(tide.out["disch_berth"][voyage]) == 1 and len(tide.out["performed_by"][voyage]) == 1
+    # hubs: the capital and the biggest shipping line, by ships and by crew
+    degree = Counter(n for h, _, t in tide.triples for n in (h, t))
+    assert degree["Callis"] >= 40 and tide.out["capital_of"]["Callis"] == {"Verrant", "Lowmere"}
+    assert len(tide.into["operated_by"]["Vessmar Line"]) >= 25
+    assert len(tide.into["on_articles_with"]["Vessmar Line"]) >= 25
+    assert degree["Port of Callis"] >= 40
+    # shared surnames, some related, some not
+    people = [n for n, label in tide.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Corvane"] == 5 and surnames["Brask"] == 4
+    assert surnames["Teague"] == 4 and surnames["Ferrow"] == 4
+    assert tide.into["parent_of"]["Tomas Corvane"] == {"Ada Corvane", "Jasper Lind"}
+    assert tide.out["parent_of"]["Tomas Corvane"] == {"Nell Corvane"}
+    for unrelated in ("Ivo Corvane", "Lise Corvane"):
+        assert not tide.into["parent_of"][unrelated] and not tide.out["parent_of"][unrelated]
+    assert tide.out["parent_of"]["Elias Brask"] == {"Maren Brask"}  # Oskar and Signe are no relation
+    assert not tide.into["parent_of"]["Oskar Brask"] and not tide.into["parent_of"]["Signe Brask"]
+    assert tide.out["married_to"]["Hal Teague"] == {"Ruth Teague"}
+    assert tide.into["parent_of"]["Callum Teague"] == {"Hal Teague", "Ruth Teague"}
+    assert not tide.into["parent_of"]["Dora Teague"]
+    assert tide.out["parent_of"]["Lotte Ferrow"] == {"Anton Ferrow"}
+    # one word names nodes of many types; Corvane Light is not on Corvane Head, Corvane Yard is not in
+    # Corvane, Corvane Terminal is not in the Port of Corvane, the Corvane Loop never calls there
+    corvane = {tide.labels[n] for n in tide.labels if "Corvane" in n}
+    assert {"City", "Port", "Ship", "Route", "Award", "Person", "Strait", "Island", "Headland"} <= corvane
+    assert {"Lighthouse", "ShippingLine", "Shipyard", "Academy", "Terminal", "Incident"} <= corvane
+    assert "PortAuthority" in corvane
+    assert tide.out["stands_on"]["Corvane Light"] == {"Skerra"}
+    assert tide.out["located_in"]["Corvane Yard"] == {"Tessmouth"}
+    assert tide.out["located_in"]["Corvane Maritime Academy"] == {"Osk"}
+    assert tide.out["within_port"]["Corvane Terminal"] == {"Port of Callis"}
+    assert "Port of Corvane" not in tide.out["calls_at"]["Corvane Loop"]
+    assert tide.out["territory_of"]["Corvane Island"] == {"Talvessa"}
+    assert tide.out["in_region"]["Corvane"] == {"Vardia"}
+    # an award named after a captain who never won it (her son did)
+    assert tide.out["named_after"]["Corvane Trophy"] == {"Ada Corvane"}
+    assert "Ada Corvane" not in tide.out["went_to"]["Corvane Trophy"]
+    assert "Tomas Corvane" in tide.out["went_to"]["Corvane Trophy"]
+    # similar names of different types: the ferry Tessel Star is not run by Tessel Ferries (based in
+    # Tessmouth, not Tessel); the Orran Pride is not owned by the Orran Group; Halm Shipyard is not on
+    # Halm Island
+    assert tide.out["operated_by"]["Tessel Star"] == {"Northsound Ferries"}
+    assert tide.out["headquartered_in"]["Tessel Ferries"] == {"Tessmouth"}
+    assert tide.out["owned_by"]["Orran Pride"] == {"Teague & Sons"}
+    assert tide.out["located_in"]["Halm Shipyard"] == {"Marrick"}
+    assert tide.labels["Halm Island"] == "Island" and tide.labels["Corvane Fish Dock"] == "Terminal"
+    # 1-hop against 2-hop: a ship owned by one company and run by a line; flagged in one country and
+    # homeported in another; a line in Callis under a group in Osk; a ship chartered onto another line's route
+    assert tide.out["owned_by"]["Vessmar Crown"] == {"Callis Shipowning"}
+    assert tide.out["operated_by"]["Vessmar Crown"] == {"Vessmar Line"}
+    assert tide.out["flagged_in"]["Vessmar Crown"] == {"Talvessa"}
+    assert tide.out["homeported_at"]["Vessmar Crown"] == {"Port of Callis"}
+    assert tide.out["headquartered_in"]["Corvane Line"] == {"Callis"}
+    assert tide.out["subsidiary_of"]["Corvane Line"] == {"Orran Group"}
+    assert tide.out["headquartered_in"]["Orran Group"] == {"Osk"}
+    assert "Corvane Loop" in tide.out["deployed_on"]["Keld Runner"]
+    assert tide.out["liner_service_of"]["Corvane Loop"] == {"Vessmar Line"}
+    # a ship's yard and the dock it was laid down in are both stored, and agree
+    for ship in (n for n, label in tide.labels.items() if label == "Ship"):
+        (dock,) = tide.out["laid_down_at"][ship]
+        assert tide.out["part_of"][dock] == tide.out["built_by"][ship]
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -252,10 +252,13 @@ RANKER_QUESTIONS = 60
 def fit_ranker_options(graph: Any, strategy: str, options: dict[str, Any]) -> dict[str, float]:
     """The path-ranker weights fitted to the graph on questions generated from it (no hand-written
     question is seen), as ``kgr train ranker`` fits them."""
+    from kgreason.fusion import wording
     from kgreason.reasoning.ranker import fit_ranker, generate_questions
 
     started = time.perf_counter()
-    generated = generate_questions(graph.store, n=RANKER_QUESTIONS, seed=0)
+    # with the owner's wording, the generated questions say its phrases, as ``kgr train ranker`` does
+    owner = wording.read(Path(options["words"])) if options.get("words") else wording.NONE
+    generated = generate_questions(graph.store, n=RANKER_QUESTIONS, seed=0, say=owner.say)
     fit = fit_ranker(graph.store, generated, strategy=strategy, base=options)
     print(
         f"ranker fitted for {strategy} on {len(generated)} generated questions in "

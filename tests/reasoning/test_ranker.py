@@ -17,6 +17,7 @@ from kgr_cli import run_kgr
 
 import kgreason
 from kgreason.config import Settings
+from kgreason.fusion import wording
 from kgreason.graph.path_query import PathQuery, Step
 from kgreason.reasoning.engine_factory import make_engine
 from kgreason.reasoning.ranker import (
@@ -63,6 +64,18 @@ def test_generated_questions_cover_every_form_with_gold_from_the_graph(movies: k
         ends = {p.nodes[-1].id for p in store.run_path_query(query)} - {q.topic}
         assert ends == set(q.answers), q
         assert store.get_nodes([q.topic])[q.topic].name in q.question
+
+
+def test_generated_questions_say_relations_as_the_owner_does(movies: kgreason.Graph) -> None:
+    owner = wording.Wording({"directed_by": "made by", "has_genre": "kind of film"})
+    plain = generate_questions(movies.store, n=60, seed=3)
+    worded = generate_questions(movies.store, n=60, seed=3, say=owner.say)
+    assert any("directed by" in q.question for q in plain)
+    assert not any("directed by" in q.question or "has genre" in q.question for q in worded)
+    assert any("made by" in q.question for q in worded) and any("kind of film" in q.question for q in worded)
+    # the gold walks the stored relations
+    steps = {rel for q in worded for rel, _ in q.path}
+    assert "directed_by" in steps and not any("/" in rel for rel in steps)
 
 
 def test_exact_scoring_of_a_generated_question() -> None:
@@ -131,7 +144,12 @@ def test_cli_train_ranker_then_remove(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["graph"] == "movies" and out["questions"] >= 12 and Path(out["path"]).exists()
-    assert out["after"]["all"] >= out["before"]["all"]
+    assert out["after"]["all"] >= out["before"]["all"] and out["worded"] == []
+    # with the owner's wording saved, the generated questions say its phrases
+    (tmp_path / "words.tsv").write_text("directed_by\tmade by\n")
+    assert kgr("graph", "words", str(tmp_path / "words.tsv"), "-g", "movies", home=home).returncode == 0
+    r = kgr("train", "ranker", "-g", "movies", "--n", "24", *vary, "--json", home=home)
+    assert r.returncode == 0 and json.loads(r.stdout)["worded"] == ["directed_by"], r.stderr
     bad = kgr("train", "ranker", "-g", "movies", "--strategy", "gnn", home=home)
     assert bad.returncode != 0 and "retrieve or multihop" in bad.stderr
     bad = kgr("train", "ranker", "-g", "movies", "--vary", "hop_penalty=lots", home=home)

@@ -291,8 +291,10 @@ def ranker(
     """Fit the path ranker's weights to a graph from questions generated from it (no labels needed).
 
     retrieve and multihop then use the fitted weights on this graph (options you pass still win); a fit
-    is kept only if it is at least as good on held-out generated questions.
+    is kept only if it is at least as good on held-out generated questions. The questions say each
+    relation the way `kgr graph words` says it, when the graph has a wording.
     """
+    from kgreason.fusion import wording
     from kgreason.reasoning.ranker import GRID, fit_path, fit_ranker, generate_questions, save_fit
 
     if strategy not in ("retrieve", "multihop"):
@@ -315,7 +317,9 @@ def ranker(
         else:
             typer.echo(f"{'removed' if existed else 'no fit at'} {path}")
         return
-    questions = generate_questions(target, n=n, seed=seed)
+    # the questions say each relation the way the graph's owner says it (``kgr graph words``), as people ask
+    owner = wording.for_graph(target, target.schema().relationship_types, None, settings())
+    questions = generate_questions(target, n=n, seed=seed, say=owner.say)
     if len(questions) < 12:
         raise ConfigError(
             f"graph {graph!r} gave only {len(questions)} questions to fit on",
@@ -334,8 +338,10 @@ def ranker(
         )
     path = save_fit(fit, settings())
     if as_json:
-        print_json({**fit.to_dict(), "path": str(path)})
+        print_json({**fit.to_dict(), "path": str(path), "worded": sorted(owner.phrases)})
         return
     typer.echo(f"saved the ranker fit for graph {graph!r} to {path}")
+    if owner:
+        typer.echo(f"  questions said {len(owner.phrases)} relations by the graph's wording")
     typer.echo(f"  options: {fit.options or '(the defaults)'}")
     typer.echo(f"  held-out generated questions: {fit.before.get('all')} -> {fit.after.get('all')}")

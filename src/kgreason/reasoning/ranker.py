@@ -128,11 +128,15 @@ def _claim(rel: str, subject: str, obj: str, rng: random.Random) -> str:
 
 
 # -- generation ----------------------------------------------------------------------------------------
-def generate_questions(store: GraphStore, *, n: int = 120, seed: int = 0) -> list[GenQuestion]:
+def generate_questions(
+    store: GraphStore, *, n: int = 120, seed: int = 0, say: Callable[[str], str] = str
+) -> list[GenQuestion]:
     """About ``n`` questions over the graph, spread over ``FORMS``; gold answers from the graph itself.
 
     Walks start at random nodes (a seed gives the same questions); a question whose gold set is empty or
-    larger than 8 is skipped, as is any that repeats a (form, text) pair.
+    larger than 8 is skipped, as is any that repeats a (form, text) pair. ``say`` gives the name a
+    relation is worded by (``wording.Wording.say``: the owner's phrase for a jargon name, so the questions
+    say "bred by" where the graph stores ``registered_by``).
     """
     rng = random.Random(seed)
     nodes = sorted(store.iter_nodes(), key=lambda nd: nd.id)
@@ -145,7 +149,7 @@ def generate_questions(store: GraphStore, *, n: int = 120, seed: int = 0) -> lis
     while min(counts.values()) < per_form and attempts < 60 * n:
         attempts += 1
         form = min(FORMS, key=lambda f: (counts[f], rng.random()))
-        q = _one(store, rng.choice(nodes), form, rng, nodes)
+        q = _one(store, rng.choice(nodes), form, rng, nodes, say)
         if q is None or (q.form, q.question) in out:
             continue
         out[(q.form, q.question)] = q
@@ -169,12 +173,18 @@ def _reach(store: GraphStore, start: str, sig: Sequence[tuple[str, str]]) -> lis
 
 
 def _one(
-    store: GraphStore, node: Node, form: str, rng: random.Random, nodes: Sequence[Node]
+    store: GraphStore,
+    node: Node,
+    form: str,
+    rng: random.Random,
+    nodes: Sequence[Node],
+    say: Callable[[str], str] = str,
 ) -> GenQuestion | None:
     steps = _steps(store, node)
     if not steps:
         return None
     (rel, direction), ends = rng.choice(sorted(steps.items(), key=lambda kv: kv[0]))
+    spoken = say(rel)  # the words the question says it with; paths and gold keep ``rel``
     ends = sorted({e.id: e for e in ends}.values(), key=lambda e: e.id)
     name = node.name
     label = _label(ends[0])
@@ -182,23 +192,25 @@ def _one(
         if (direction == "out") != (form == "one_hop") or len(ends) > 8:
             return None
         text = (
-            ask_forward(rel, name, label, rng) if direction == "out" else ask_backward(rel, name, label, rng)
+            ask_forward(spoken, name, label, rng)
+            if direction == "out"
+            else ask_backward(spoken, name, label, rng)
         )
         return GenQuestion(text, form, tuple(e.id for e in ends), topic=node.id, path=((rel, direction),))
     if form == "count":
         if direction != "in" or len(ends) < 2:
             return None
-        words = humanize(rel)
+        words = humanize(spoken)
         return GenQuestion(f"How many {_plural(label)} {words} {name}?", form, value=str(len(ends)))
     if form == "yes_no":
         if direction != "out":
             return None
         if rng.random() < 0.5:
-            return GenQuestion(_claim(rel, name, ends[0].name, rng), form, value="yes")
+            return GenQuestion(_claim(spoken, name, ends[0].name, rng), form, value="yes")
         same = [x for x in nodes if x.labels == ends[0].labels and x.id not in {e.id for e in ends}]
         if not same:
             return None
-        return GenQuestion(_claim(rel, name, rng.choice(same).name, rng), form, value="no")
+        return GenQuestion(_claim(spoken, name, rng.choice(same).name, rng), form, value="no")
     if form == "two_hop":
         if direction != "out" or len(ends) != 1:
             return None
@@ -212,11 +224,11 @@ def _one(
             return None
         end_label = _label(store.get_nodes([gold[0]])[gold[0]])
         inner = (
-            f"the {label} that {name} is {humanize(rel)}"
-            if humanize(rel).split()[-1] in _PREPS
-            else (f"{name}'s {humanize(rel).removesuffix(' of')}")
+            f"the {label} that {name} is {humanize(spoken)}"
+            if humanize(spoken).split()[-1] in _PREPS
+            else (f"{name}'s {humanize(spoken).removesuffix(' of')}")
         )
-        text = ask_forward(rel2, inner, end_label, rng)
+        text = ask_forward(say(rel2), inner, end_label, rng)
         return GenQuestion(text, form, tuple(gold), topic=node.id, path=((rel, "out"), (rel2, "out")))
     if form == "constraint":
         if direction != "in":
@@ -233,10 +245,11 @@ def _one(
         if not gold or len(gold) > 8:
             return None
         who = _which(label, rng)
+        first, second = humanize(spoken), humanize(say(rel2))
         return GenQuestion(
-            f"{who} is {humanize(rel)} {name} and {humanize(rel2)} {target.name}?"
-            if humanize(rel).split()[-1] in _PREPS
-            else f"{who} {humanize(rel)} {name} and {humanize(rel2)} {target.name}?",
+            f"{who} is {first} {name} and {second} {target.name}?"
+            if first.split()[-1] in _PREPS
+            else f"{who} {first} {name} and {second} {target.name}?",
             form,
             tuple(gold),
         )

@@ -123,6 +123,31 @@ def test_schema_selection_fits_hundreds_of_types_in_the_budget() -> None:
     assert "(:Person)-[:born_in]->(:City)" in selected.text()
 
 
+def test_schema_selection_reads_the_owner_wording() -> None:
+    jargon = GraphSchema(
+        labels={"Person": 3, "Club": 2, "City": 2},
+        relationship_types={"roster_of": 2, "supports": 5, "born_in": 3},
+        patterns=(
+            Pattern("Person", "roster_of", "Club", 2),
+            Pattern("Person", "supports", "Club", 5),
+            Pattern("Person", "born_in", "City", 3),
+        ),
+    )
+    question = "Which club does Ada play for?"
+    plain = select_schema(question, jargon, CoverageScorer(), budget=40, seed_labels=["Person"])
+    assert plain.types[0] != "roster_of" and "//" not in plain.text()
+    worded = select_schema(
+        question,
+        jargon,
+        CoverageScorer(),
+        budget=40,
+        seed_labels=["Person"],
+        phrases={"roster_of": "plays for"},
+    )
+    assert worded.types[0] == "roster_of"
+    assert '(:Person)-[:roster_of]->(:Club)  // said "plays for"' in worded.text()
+
+
 # -- the pipeline on the real Neo4j ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def encoder() -> object:
@@ -184,6 +209,28 @@ def test_scripted_cypher_is_fixed_scoped_and_run(
     assert set(answer.entities) == {"alice", "bob"}
     [record] = [q for q in answer.queries if q.language == "cypher"]
     assert record.refused is None and record.rows == 2 and record.digest
+
+
+def test_the_owner_wording_is_shown_and_the_stored_name_queried(
+    family: Neo4jStore, settings: Settings, encoder: object, tmp_path: Path
+) -> None:
+    words = tmp_path / "family_words.tsv"
+    words.write_text("# how people say it\nworks_at\ton the payroll of\n")
+    llm = ScriptedModel(["MATCH (a {id: 'alice'})-[:works_at]->(c) RETURN c.id AS company"])
+    answer = _ask(
+        family,
+        settings,
+        encoder,
+        llm,
+        "Whose payroll is alice on?",
+        "alice",
+        generation="cypher",
+        words=str(words),
+    )
+    shown = "\n".join(m["content"] for m in llm.prompts[0])
+    assert '(:Person)-[:works_at]->(:Company)  // said "on the payroll of"' in shown
+    [attempt] = _attempts(answer)
+    assert attempt["status"] == "ok" and answer.entities == ("acme",)
 
 
 def test_repair_loop_feeds_the_database_error_back(

@@ -141,7 +141,7 @@ class MultihopStrategy(Strategy):
 
             embedding = [s for s, _ in self.scorers if isinstance(s, EmbeddingScorer)]
             scorer: RelationScorer = embedding[0] if embedding else CoverageScorer(self.options.miss_cost)
-            self._t2c = Text2Cypher(self.store, self.options, scorer)
+            self._t2c = Text2Cypher(self.store, self.options, scorer, self.wording.phrases)
         return self._t2c
 
     # -- gather -----------------------------------------------------------------------------------------

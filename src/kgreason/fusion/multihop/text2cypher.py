@@ -89,10 +89,18 @@ class CypherStore(Protocol):
 class Text2Cypher:
     """The text2cypher pipeline over one Neo4j-backed graph (see the module docstring)."""
 
-    def __init__(self, store: GraphStore, options: MultihopOptions, scorer: RelationScorer) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        options: MultihopOptions,
+        scorer: RelationScorer,
+        phrases: Mapping[str, str] | None = None,
+    ) -> None:
         self.store = store
         self.options = options
         self.scorer = scorer
+        self.phrases = dict(phrases or {})
+        """How the graph's owner says its relations (``wording.Wording.phrases``): shown in the schema."""
         self._schema: GraphSchema | None = None
 
     @property
@@ -106,7 +114,12 @@ class Text2Cypher:
     def select(self, question: str, seed_labels: Sequence[str]) -> SelectedSchema:
         """The schema parts relevant to ``question`` within the ``schema_tokens`` budget."""
         return select_schema(
-            question, self.schema, self.scorer, budget=self.options.schema_tokens, seed_labels=seed_labels
+            question,
+            self.schema,
+            self.scorer,
+            budget=self.options.schema_tokens,
+            seed_labels=seed_labels,
+            phrases=self.phrases,
         )
 
     # -- pipeline ---------------------------------------------------------------------------------------

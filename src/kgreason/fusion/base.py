@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -115,12 +115,14 @@ class Context:
 
 @dataclass(frozen=True)
 class Resources:
-    """Shared, lazily built helpers a strategy may use: a sentence encoder, a cache directory, and the
-    engine's settings (where trained models live; ``None``: read from the environment)."""
+    """Shared, lazily built helpers a strategy may use: a sentence encoder, a cache directory, the
+    engine's settings (where trained models live; ``None``: read from the environment), and ``names``:
+    the node ids a phrase names whole (the engine's entity linker; ``None``: no lookup)."""
 
     encoder: Any | None = None
     cache_dir: FsPath | None = None
     settings: Settings | None = None
+    names: Callable[[str], Sequence[str]] | None = None
 
 
 class Strategy(ABC):

@@ -26,15 +26,15 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field
 
 from kgreason.fusion.base import StrategyOptions
-from kgreason.fusion.question import QuestionAnalysis
-from kgreason.fusion.relation_words import humanize, stem
+from kgreason.fusion.question import QuestionAnalysis, mask_question
+from kgreason.fusion.relation_words import humanize, label_synonyms, stem
 from kgreason.graph.store import BOOKKEEPING_LABELS
-from kgreason.types import Path
+from kgreason.types import Edge, Node, Path
 
 Signature = tuple[tuple[str, str], ...]
 """((relation, "out"|"in"), ...), as in ``retrieve.relation_paths``."""
@@ -206,7 +206,9 @@ PERSON_WORDS = frozenset(
     "pilot driver soldier priest chef farmer teacher candidate leader chair chairman chairwoman "
     "speaker spokesperson representative deputy sculptor photographer architect critic curator collector "
     "restorer conservator illustrator designer dancer pianist violinist guitarist drummer cellist "
-    "rower cyclist referee footballer goalkeeper".split()
+    "rower cyclist referee footballer goalkeeper astronaut cosmonaut commander explorer inventor "
+    "entrepreneur astronomer physicist chemist biologist mathematician historian philosopher "
+    "economist".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes
@@ -217,23 +219,9 @@ ORGANISATION_WORDS = frozenset(
     "fund charity agency ministry department authority council commission committee court parliament "
     "chamber party union association society federation league club team band label publisher "
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
-    "auctioneer studio airline carrier alliance maker supplier caterer lessor".split()
-)
-# Type nouns people use for one kind of thing: any of them names a label of another ("Which *teams* train
-# at X?" ~ ``Club``; "What *ground* ..." ~ ``Stadium`` as well as ``TrainingGround``).
-_TYPE_SYNONYMS = tuple(
-    frozenset(group.split())
-    for group in (
-        "team club side squad",
-        "film movie picture",
-        "firm company business",
-        "ground stadium arena venue",
-        "town city",
-        "song track",
-        "record album",
-        "route flight",
-        "airline carrier",
-    )
+    "auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
+    "distributor retailer wholesaler group conglomerate cooperative directorate observatory brewery "
+    "winery cidery distillery dairy mill".split()
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 AGENT = "agent"
@@ -291,7 +279,8 @@ def type_labels(
 ) -> set[str]:
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
-    A label matches when its words contain the type ("city" ~ ``City``, ``HomeCity``), when the type is
+    A label matches when the type is its head word ("city" ~ ``City``, ``HomeCity``; "port" is no
+    ``PortAuthority``), when the type is
     ``place``/``date`` and the label is a kind of place/date, when the type is a person (or a person's
     role, "student") that no label names and the label is a kind of person (``Scientist``), when the type
     is "organisation" (or "institution", "body") that no label names and the label is a kind of
@@ -327,10 +316,12 @@ def type_labels(
         return own or type_labels(first, labels, similarity, threshold)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
-    # the type's own word inside any label ("ground" ~ ``TrainingGround``); a synonym only as a whole label
-    # ("stadium" ~ ``Arena``, not ~ ``TrainingGround``)
-    alike = set().union(*(group for group in _TYPE_SYNONYMS if answer_type in group))
-    found = {lab for lab in usable if answer_type in words[lab] or " ".join(words[lab]) in alike}
+    # the type's own word as the head (last word) of a label: a training ground is a ground, a seed
+    # company a company, but a port authority is no port, an engine maker no engine ("Which ports ...":
+    # ``Port``, not ``PortAuthority``); a synonym only as a whole label ("stadium" ~ ``Arena``, not ~
+    # ``TrainingGround``)
+    alike = label_synonyms(answer_type)
+    found = {lab for lab in usable if words[lab][-1:] == [answer_type] or " ".join(words[lab]) in alike}
     if answer_type == SITE:
         # "where" asks for a place, a building or venue, or an organisation (a university, a company)
         return type_labels("place", labels) | {
@@ -563,6 +554,86 @@ def _coordinated(
             res.value = str(len(meet))
         return res
     return None
+
+
+class KindStore(Protocol):
+    """What ``narrow_to_kind`` reads of a store (``GraphStore``)."""
+
+    def get_nodes(self, node_ids: Sequence[str]) -> dict[str, Node]: ...
+
+    def neighbors(self, node_id: str) -> list[tuple[Edge, Node]]: ...
+
+
+def narrow_to_kind(
+    res: Resolution,
+    analysis: QuestionAnalysis,
+    store: KindStore,
+    names: Callable[[str], Sequence[str]] | None,
+) -> Resolution:
+    """The answers of the kind the question's type names, when a node of the graph is that kind: "Which
+    *tugs* have X engines?" over a graph that gives each ship its kind by an edge to a node named "Tug"
+    (``vessel_type``) keeps the ships linked to it, as "Which *comedies* did X direct?" keeps the films
+    linked to the genre. ``names``: the node ids a phrase names whole (the engine's entity linker).
+
+    The answers stay as they are when the type names no node, when none of them is linked to the kind
+    (it is said some other way) or all are; otherwise the edges to the kind join the evidence, and a
+    count counts the narrowed set."""
+    if names is None or not analysis.strong_type or not analysis.answer_type or not res.answers:
+        return res
+    answers = set(res.answers)
+    for kind in names(analysis.answer_type):
+        node = store.get_nodes([kind]).get(kind)
+        if node is None or kind in answers or kind in analysis.anchors:
+            continue
+        linked: dict[str, Path] = {}
+        for edge, other in store.neighbors(kind):
+            if other.id in answers:
+                linked.setdefault(other.id, Path((other, node), (edge,)))
+        if not linked or len(linked) == len(answers):
+            continue
+        res.answers = [a for a in res.answers if a in linked]
+        res.paths = [p for p in res.paths if p.nodes[-1].id in linked] + [linked[a] for a in res.answers]
+        if analysis.form == "count":
+            res.value = str(len(res.answers))
+        res.note["kind"] = kind
+        break
+    return res
+
+
+_LISTING = frozenset(
+    "how many much number count are is were there exist exists existed list name show give me all the "
+    "every of in graph total what which x".split()
+)
+"""The words of a question that only asks for the members of a kind ("How many X are there?")."""
+
+
+def members_of_kind(
+    res: Resolution, analysis: QuestionAnalysis, question: str, readings: Mapping[str, Sequence[Reading]]
+) -> Resolution:
+    """ "How many *tugs* are there?", "List all comedies": a question naming one node, a kind, and
+    nothing else asks for what is of that kind: the best one-step reading into it (the ships whose
+    ``vessel_type`` is "Tug"), however low it scores against a question with no relation words. Any
+    other resolution stays as it is."""
+    if (
+        res.abstained is None
+        or analysis.form not in ("count", "list", "single")
+        or len(analysis.anchors) != 1
+    ):
+        return res
+    masked = mask_question(question, analysis.mentions)
+    if analysis.mentions and {w.lower() for w in re.findall(r"[^\W_]+", masked)} <= _LISTING:
+        anchor = analysis.anchors[0]
+        into = [r for r in readings.get(anchor, ()) if len(r.signature) == 1 and r.signature[0][1] == "in"]
+        if into:
+            best = into[0]
+            members = list(best.ends)
+            form = "count" if analysis.form == "count" else "list"
+            out = Resolution(answers=members, form=form, chosen=[best], note={"rule": "members of the kind"})
+            out.paths = [best.ends[m] for m in members]
+            if form == "count":
+                out.value = str(len(members))
+            return out
+    return res
 
 
 def _typed(reading: Reading, type_ok: TypeCheck | None) -> list[str]:

@@ -66,7 +66,8 @@ class QuestionAnalysis:
         strong_type: the type comes from an explicit head noun ("which city"), not only from a wh-word.
         anchors: node ids of the named entities, in the order they appear in the question.
         mentions: the text of each anchor's mention.
-        type_modifier: a word narrowing a plural head noun ("how many *training* grounds"), or ``""``.
+        type_modifier: a word narrowing the head noun ("how many *training* grounds", "what *type* of
+            aircraft"), or ``""``.
     """
 
     form: str = "single"
@@ -197,7 +198,11 @@ def head_word(words: Sequence[str]) -> str:
 
 def _is_past_verb(word: str) -> bool:
     """Whether ``word`` reads as a past-tense verb ("replaced", "took"), not a noun ("speed", "bed")."""
-    return (len(word) >= 5 and word.endswith("ed") and not word.endswith("eed")) or is_irregular_past(word)
+    return (
+        (len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"))
+        or is_irregular_past(word)
+        or word == "born"  # (not in the stem table: "born" must not stem to "bear")
+    )
 
 
 # Head nouns that name people by how they relate to someone ("bandmates", "grandparents"): the type is a
@@ -253,15 +258,24 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
     return "", False
 
 
+_KIND_WORDS = frozenset("type kind sort class model".split())
+"""Words for a kind of thing, as in "what *type* of aircraft"."""
+
+
 def _type_modifier(words: Sequence[str], answer_type: str) -> str:
     """The word before a plural head noun that narrows it ("how many *training* grounds"): the type is a
-    label with both words when the graph has one (``forms.type_labels``), else the head alone."""
+    label with both words when the graph has one (``forms.type_labels``), else the head alone. "What
+    *type* of aircraft" asks for the kind: an ``AircraftType`` where the graph has one."""
     if " " in answer_type:
         return ""
     head = head_word(words)
-    if not head or not _is_plural(head):
+    if not head:
         return ""
     i = words.index(head)
+    if i >= 2 and words[i - 1] == "of" and words[i - 2] in _KIND_WORDS:
+        return words[i - 2]
+    if not _is_plural(head):
+        return ""
     prev = words[i - 1] if i > 0 else ""
     skip = (_HEAD_CUES, _AUX, _HEAD_SKIP, _FILLER, _NOT_NOUN, _WH)
     if not prev or prev in ("how", "x") or prev.isdigit() or any(prev in ws for ws in skip):

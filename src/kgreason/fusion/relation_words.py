@@ -74,6 +74,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "closed (dissolved, wound up)",
         ),
         (r"\b(?:set|sets|setting) up\b", "founded"),
+        (r"\b(?:make|makes|made|making) up\b", "form"),
         (r"\b(?:come|comes|came|coming) out of\b", "made at"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
         (r"\bin charge of\b", "heads"),
@@ -171,7 +172,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "write wrote written author pen penned",
         "direct director helm",
         "married marry spouse wife husband",
-        "study student attend alumni alumnus graduate train",
+        "study student attend alumni alumnus graduate train cadet",
         "play player member",
         "sponsor fund back",
         "lead led leader head",
@@ -185,7 +186,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "head run manage chief ceo executive boss",
         "give gave given hand confer bestow donate donor donation present presenter",
         "maintain maintainer look maintenance overhaul repair",
-        "produce producer make made process processor",
+        "produce producer make made process processor build builder manufacture manufacturer",
         "publish publisher release",
         "locate situate",
         "host hold held stage venue",
@@ -198,7 +199,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "photograph photographer take shoot",
         "base headquarter",
         "coach train manage",
-        "teach taught teacher tutor instruct instructor lecture lecturer",
+        "teach taught teacher tutor instruct instructor lecture lecturer faculty professor",
         "inspect inspector audit auditor",
         "member membership enrol join",
         "grow grower sow cultivate",
@@ -206,11 +207,41 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "captain command commander skipper",
         "arrive land",
         "launch lift liftoff",
+        "power engine propel propulsion motor",
         "lend loan borrow",
         "sign label",
         "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
     )
 )
+
+
+# Names of one kind of thing ("film" and "movie"): a question's word names a label called by another name
+# of its group, as a whole ("Which *teams* train at X?" ~ ``Club``; "What *ground* ..." ~ ``Stadium`` as
+# well as ``TrainingGround``, by its own word; "rocket" ~ ``LaunchVehicle``, but "vehicle" alone is no
+# rocket). Compared as lower-case words, singular.
+LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group)
+    for group in (
+        ("team", "club", "side", "squad"),
+        ("film", "movie", "picture"),
+        ("firm", "company", "business"),
+        ("ground", "stadium", "arena", "venue"),
+        ("town", "city"),
+        ("song", "track"),
+        ("record", "album"),
+        ("route", "flight"),
+        ("airline", "carrier"),
+        ("rocket", "launcher", "launch vehicle"),
+        ("drug", "medicine", "medication"),
+    )
+)
+
+
+def label_synonyms(label_words: str) -> frozenset[str]:
+    """The other names of a label's kind (``LABEL_SYNONYMS``; ``label_words``: its singular words, as
+    "launch vehicle"), itself excluded; empty for most labels."""
+    found = frozenset().union(*(group for group in LABEL_SYNONYMS if label_words in group))
+    return found - {label_words}
 
 
 # One way only: a question's word that also names relations of another group, never named by that group's
@@ -221,6 +252,8 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     stem("partner"): stems("married marry spouse wife husband"),
     # a prize X won "went to" X; "went" names no win
     **dict.fromkeys(stems("win won"), stems("went")),
+    # a company "part of" a group is its subsidiary; "subsidiary" names no part of a whole
+    stem("part"): stems("subsidiary"),
 }
 
 

@@ -125,7 +125,10 @@ class Engine:
     def strategy(self) -> Strategy:
         cls = registry.load("kgreason.strategies", self.strategy_name)
         resources = Resources(
-            encoder=self.encoder, cache_dir=self.settings.cache_dir / "embeddings", settings=self.settings
+            encoder=self.encoder,
+            cache_dir=self.settings.cache_dir / "embeddings",
+            settings=self.settings,
+            names=lambda phrase: self.linker.named(phrase),
         )
         strategy: Strategy = cls(self.store, llm=self.llm, options=self.options, resources=resources)
         strategy.check()

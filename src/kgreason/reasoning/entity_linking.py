@@ -389,6 +389,13 @@ class EntityLinker:
             raise NotFoundError("entity", name, self.suggest(name))
         return sorted(found.values(), key=lambda e: (-e.score, e.node_id))[:k]
 
+    def named(self, text: str) -> list[str]:
+        """The nodes ``text`` names whole: exactly, by an alias, or with case, accents and punctuation
+        aside; never a fuzzy, embedding or partial match (empty when none)."""
+        if not text.strip():
+            return []
+        return sorted(node_id for node_id, method, _ in self._exact_hits(text) if method != "partial")
+
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Up to ``n`` node names loosely like ``name`` (for error messages)."""
         ids = [node_id for node_id, _ in self._fuzzy_hits(normalize(name), 0.4, n * 2)]

@@ -25,7 +25,14 @@ from pydantic import Field
 from kgreason.fusion.base import Context, Seed
 from kgreason.fusion.forms import ReadingOptions, TypeCheck
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
-from kgreason.fusion.retrieve.path_shapes import answer_voice, chain_hops, placing, shape_of, voice
+from kgreason.fusion.retrieve.path_shapes import (
+    answer_voice,
+    chain_hops,
+    contains,
+    placing,
+    shape_of,
+    voice,
+)
 from kgreason.fusion.retrieve.relation_paths import (
     PathScorer,
     RelationScorer,
@@ -253,6 +260,11 @@ class Explorer:
                 # ("How many finals were played in X?": X's clubs' players outrank its stadiums' finals)
                 typed = [c for c in candidates if any(self.type_ok(p) for p in c.ends.values())]
                 beams = beams + typed[:1]
+            if self.shape.inside and not any(self._descends(b) for b in beams):
+                # "in X" asks for what lies inside X: the best path on down its places stays, though it
+                # ranks below the beam until it reaches them ("How many ships have their home port in
+                # X?", X a country: region, city, port, then the ships; not the ships flagged in X)
+                beams = beams + [c for c in candidates if self._descends(c)][:1]
             complete.extend(beams)
             if hop == 1 and len(self.ctx.seeds) > 1:
                 # every one-step reading is at hand: a question of two entities pairs them up even when
@@ -262,9 +274,14 @@ class Explorer:
             record["frontier"] = [len(b.ends) for b in beams]
             self.ctx.note("hop", **record)
             best_done = max(complete, key=lambda b: b.score)
-            # the question names a type ("which country") that no path so far reaches: keep walking
+            # the question names a type ("which country") that no path so far reaches, or only one far
+            # below the best (more than ``type_margin``: the region of the ship's flag state, when the
+            # question asks for the region of its builder's yard): keep walking
             wanting = self.type_ok is not None and not any(
-                self.type_ok(p) for b in complete for p in b.ends.values()
+                self.type_ok(p)
+                for b in complete
+                if b.score >= best_done.score - self.s.type_margin
+                for p in b.ends.values()
             )
             # a yes/no question's other entity that no path so far reaches along relations the question
             # names ("Is X in Y?", Y a country and X a stadium: city, region, country; not the city's
@@ -280,9 +297,7 @@ class Explorer:
             ) > len(named_steps(best_done.signature, self.mentions)[0])
             # nor while a kept path walks on down the places inside X that "in X" asks for (country,
             # province, district, village: its farms are at the end of that chain, not in its capital)
-            descending = self.shape.inside and any(
-                all(d == "in" and r in self.placed for r, d in b.signature) for b in beams
-            )
+            descending = self.shape.inside and any(self._descends(b) for b in beams)
             if (
                 hop > 1
                 and beams[0].score < best_done.score - self.s.stop_margin
@@ -294,6 +309,13 @@ class Explorer:
                 break
         complete.sort(key=lambda b: (-b.score, len(b.signature), b.signature))
         return (complete[0] if complete else None), complete
+
+    def _descends(self, beam: Beam) -> bool:
+        """Whether ``beam`` walks down into places: every step a ``placing`` relation read backwards, and
+        all but the last containment ("region in country X, city in region, port serving city"; not the
+        capital of X and then the ports serving it)."""
+        sig = beam.signature
+        return all(d == "in" and r in self.placed for r, d in sig) and all(contains(r) for r, _ in sig[:-1])
 
     def _decide(self, hop: int, candidates: list[Beam], best_done: Beam | None) -> tuple[str | None, bool]:
         """Let the LLM break a close call; return (its choice, whether it chose to stop)."""

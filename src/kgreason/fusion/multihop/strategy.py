@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Draft, Evidence, Strategy
-from kgreason.fusion.forms import Reading, Resolution, TypeMatcher, resolve
+from kgreason.fusion.forms import (
+    Reading,
+    Resolution,
+    TypeMatcher,
+    members_of_kind,
+    narrow_to_kind,
+    resolve,
+)
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
@@ -203,6 +210,8 @@ class MultihopStrategy(Strategy):
             joined,
             self._types.wh_check(ctx.analysis, heard.say),
         )
+        res = narrow_to_kind(res, ctx.analysis, ctx.store, self.resources.names)
+        res = members_of_kind(res, ctx.analysis, ctx.question, readings)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
-from kgreason.fusion.question import head_word
+from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
-from kgreason.fusion.relation_words import names_of, role_nouns, said_by, stems
+from kgreason.fusion.relation_words import label_synonyms, names_of, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import contains, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
@@ -467,6 +467,10 @@ def _vocabulary(
         for word in content_words(humanize(label)):
             if word not in _GENERIC_STEMS:
                 by_word.setdefault(word, set()).add(label)
+        # another name of its kind, as one word: "rocket" names ``LaunchVehicle``
+        for other in label_synonyms(" ".join(_singular(w) for w in humanize(label).split())):
+            if " " not in other:
+                by_word.setdefault(_stem(other), set()).add(label)
     return names, {w: frozenset(labs) for w, labs in by_word.items()}
 
 
@@ -561,21 +565,40 @@ def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
     return roles or named
 
 
+_LINK_WORDS = frozenset("x at with from into under near about as".split())
+"""Words of a masked question that name no relation by themselves (the entity, prepositions)."""
+_COORDINATION_REACH = 3
+"""How many words from "and" ``coordinated_relations`` looks for the relation word on each side."""
+
+
 def coordinated_relations(masked: str, steps: StepLabels) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """Pairs of relation sets two words joined by "and" name ("owned and sponsored by X", "coaches and
-    plays for"): both relations lead to the same answer."""
+    """Pairs of relation sets the nearest relation words before and after an "and" name ("owned and
+    sponsored by X", "coaches and plays for", "studied at X and now teaches there"): both relations lead
+    to the same answer. Each side looks at most ``_COORDINATION_REACH`` words away, never past another
+    "and"."""
     relations = tuple(sorted({r for r, _ in steps}))
     labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
     names, _ = _vocabulary(relations, labels)
     words = content_words(masked)
+
+    def named(word: str) -> frozenset[str]:  # (a preposition names no relation on its own: "at")
+        if word in _LINK_WORDS:
+            return frozenset()
+        return frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
+
+    def nearest(around: Sequence[str]) -> frozenset[str]:
+        for word in around[:_COORDINATION_REACH]:
+            if word == "and":
+                break
+            if found := named(word):
+                return found
+        return frozenset()
+
     out = []
     for i in range(1, len(words) - 1):
         if words[i] != "and":
             continue
-        left, right = (
-            frozenset(r for r in relations if any(_names(w, n) for n in names[r]))
-            for w in (words[i - 1], words[i + 1])
-        )
+        left, right = nearest(words[i - 1 :: -1]), nearest(words[i + 1 :])
         if left and right and left != right:
             out.append((left, right))
     return out

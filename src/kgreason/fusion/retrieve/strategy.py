@@ -34,6 +34,8 @@ from kgreason.fusion.forms import (
     TypeCheck,
     TypeMatcher,
     label_check,
+    members_of_kind,
+    narrow_to_kind,
     resolve,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
@@ -277,6 +279,8 @@ class RetrieveStrategy(Strategy):
         joined = coordinated_relations(masked, heard.steps(step_labels(self._schema())))
         wh_ok = self._types.wh_check(ctx.analysis, heard.say)
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok)
+        res = narrow_to_kind(res, ctx.analysis, ctx.store, self.resources.names)
+        res = members_of_kind(res, ctx.analysis, ctx.question, readings)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)
         if hits:

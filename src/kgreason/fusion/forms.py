@@ -220,8 +220,7 @@ ORGANISATION_WORDS = frozenset(
     "chamber party union association society federation league club team band label publisher "
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
     "auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
-    "distributor retailer wholesaler group conglomerate cooperative directorate observatory brewery "
-    "winery cidery distillery dairy mill".split()
+    "distributor wholesaler group conglomerate directorate observatory".split()
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 AGENT = "agent"

@@ -90,6 +90,12 @@ def test_both_strategies_answer(
     answers(graph, strategy, question, expected)
 
 
+def test_what_a_kind_is_is_not_its_members(graph: kgreason.Graph) -> None:
+    # "What is X?" asks what X is: no relation path says it, so it stays "not found"
+    answer = graph.engine("retrieve", llm=None).ask("What is Tug?")
+    assert answer.abstained is not None and not answer.answers, answer.trace
+
+
 def test_the_edge_to_the_kind_is_evidence(graph: kgreason.Graph) -> None:
     answer = graph.engine("retrieve", llm=None).ask("Which tugs have Kessing Marine engines?")
     kinds = {(e.source, e.target) for p in answer.evidence for e in p.edges if e.type == "vessel_type"}

@@ -604,6 +604,10 @@ _LISTING = frozenset(
     "every of in graph total what which x".split()
 )
 """The words of a question that only asks for the members of a kind ("How many X are there?")."""
+_LISTING_CUES = frozenset(
+    "many number count there exist exists existed list name show all every total".split()
+)
+"""One of them says it asks for members: "What is X?" asks what X is, not for its members."""
 
 
 def members_of_kind(
@@ -620,7 +624,8 @@ def members_of_kind(
     ):
         return res
     masked = mask_question(question, analysis.mentions)
-    if analysis.mentions and {w.lower() for w in re.findall(r"[^\W_]+", masked)} <= _LISTING:
+    words = {w.lower() for w in re.findall(r"[^\W_]+", masked)}
+    if analysis.mentions and words <= _LISTING and words & _LISTING_CUES:
         anchor = analysis.anchors[0]
         into = [r for r in readings.get(anchor, ()) if len(r.signature) == 1 and r.signature[0][1] == "in"]
         if into:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from pydantic import Field
 
 from kgreason.fusion.base import StrategyOptions
-from kgreason.fusion.question import QuestionAnalysis, mask_question
+from kgreason.fusion.question import QuestionAnalysis
 from kgreason.fusion.relation_words import humanize, label_synonyms, stem
 from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Edge, Node, Path
@@ -599,6 +599,18 @@ def narrow_to_kind(
     return res
 
 
+def by_kind(
+    res: Resolution,
+    analysis: QuestionAnalysis,
+    masked: str,
+    readings: Mapping[str, Sequence[Reading]],
+    store: KindStore,
+    names: Callable[[str], Sequence[str]] | None,
+) -> Resolution:
+    """``narrow_to_kind``, then ``members_of_kind``: what both path strategies do after ``resolve``."""
+    return members_of_kind(narrow_to_kind(res, analysis, store, names), analysis, masked, readings)
+
+
 _LISTING = frozenset(
     "how many much number count are is were there exist exists existed list name show give me all the "
     "every of in graph total what which x".split()
@@ -611,19 +623,18 @@ _LISTING_CUES = frozenset(
 
 
 def members_of_kind(
-    res: Resolution, analysis: QuestionAnalysis, question: str, readings: Mapping[str, Sequence[Reading]]
+    res: Resolution, analysis: QuestionAnalysis, masked: str, readings: Mapping[str, Sequence[Reading]]
 ) -> Resolution:
     """ "How many *tugs* are there?", "List all comedies": a question naming one node, a kind, and
     nothing else asks for what is of that kind: the best one-step reading into it (the ships whose
     ``vessel_type`` is "Tug"), however low it scores against a question with no relation words. Any
-    other resolution stays as it is."""
+    other resolution stays as it is. ``masked``: the question with its entity mentions masked."""
     if (
         res.abstained is None
         or analysis.form not in ("count", "list", "single")
         or len(analysis.anchors) != 1
     ):
         return res
-    masked = mask_question(question, analysis.mentions)
     words = {w.lower() for w in re.findall(r"[^\W_]+", masked)}
     if analysis.mentions and words <= _LISTING and words & _LISTING_CUES:
         anchor = analysis.anchors[0]

@@ -20,8 +20,7 @@ from kgreason.fusion.forms import (
     Reading,
     Resolution,
     TypeMatcher,
-    members_of_kind,
-    narrow_to_kind,
+    by_kind,
     resolve,
 )
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
@@ -210,8 +209,7 @@ class MultihopStrategy(Strategy):
             joined,
             self._types.wh_check(ctx.analysis, heard.say),
         )
-        res = narrow_to_kind(res, ctx.analysis, ctx.store, self.resources.names)
-        res = members_of_kind(res, ctx.analysis, ctx.question, readings)
+        res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

@@ -22,7 +22,7 @@ from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import label_synonyms, names_of, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
-from kgreason.fusion.retrieve.path_shapes import contains, shape_of
+from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -565,7 +565,7 @@ def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
     return roles or named
 
 
-_LINK_WORDS = frozenset("x at with from into under near about as".split())
+_LINK_WORDS = _PREPOSITIONS | {"x", "about", "as"}
 """Words of a masked question that name no relation by themselves (the entity, prepositions)."""
 _COORDINATION_REACH = 3
 """How many words from "and" ``coordinated_relations`` looks for the relation word on each side."""

@@ -33,9 +33,8 @@ from kgreason.fusion.forms import (
     Resolution,
     TypeCheck,
     TypeMatcher,
+    by_kind,
     label_check,
-    members_of_kind,
-    narrow_to_kind,
     resolve,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
@@ -279,8 +278,7 @@ class RetrieveStrategy(Strategy):
         joined = coordinated_relations(masked, heard.steps(step_labels(self._schema())))
         wh_ok = self._types.wh_check(ctx.analysis, heard.say)
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok)
-        res = narrow_to_kind(res, ctx.analysis, ctx.store, self.resources.names)
-        res = members_of_kind(res, ctx.analysis, ctx.question, readings)
+        res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)
         if hits:

@@ -428,7 +428,9 @@ def record(args: argparse.Namespace, result: dict[str, Any], runs: list[Run], lo
         result,
         variant=variant,
         title=f"{args.qset.capitalize()} QA quality ({args.split} split, {args.store} store"
-        + (", the owner's wording)" if args.words is not None else ")"),
+        + (", the owner's wording" if args.words is not None else "")
+        + (", ranker fitted to the graph" if "+fit" in args.strategies else "")
+        + ")",
         headline=rows,
         notes=f"Hand-written {args.qset} questions (`benchmarks/qa_data/`); the engine links entities from the text.",
         load_at_start=load_start,

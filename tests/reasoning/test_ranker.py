@@ -108,6 +108,9 @@ def test_coordinate_ascent_and_the_held_out_guard(movies: kgreason.Graph) -> Non
     # better on the questions it fitted, worse on those it did not: the defaults are kept
     fit = fit_ranker(movies.store, questions, grid=grid, scorer=prefers(0.3, 0.1))
     assert fit.options == {} and fit.after == fit.before
+    # no better on them either (a tie): the defaults are kept too
+    fit = fit_ranker(movies.store, questions, grid=grid, scorer=prefers(0.3, 0.5))
+    assert fit.options == {} and fit.after == fit.before == {"all": 0.5}
     with pytest.raises(ValueError, match="retrieve, multihop"):
         fit_ranker(movies.store, questions, strategy="gnn")
 

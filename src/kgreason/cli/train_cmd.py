@@ -291,7 +291,7 @@ def ranker(
     """Fit the path ranker's weights to a graph from questions generated from it (no labels needed).
 
     retrieve and multihop then use the fitted weights on this graph (options you pass still win); a fit
-    is kept only if it is at least as good on held-out generated questions. The questions say each
+    is kept only if it is better on held-out generated questions. The questions say each
     relation the way `kgr graph words` says it, when the graph has a wording.
     """
     from kgreason.fusion import wording

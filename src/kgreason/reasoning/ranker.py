@@ -10,8 +10,9 @@ ascent, ties kept at the current value). The result is saved per graph (``save_f
 ``make_engine`` applies it to ``retrieve`` and ``multihop`` (explicit options still win).
 
 Generated questions share the generator's wording, so a fit can overfit it: the command reports the
-score before and after on a held-out part of the generated questions, and the benchmarks report what a fit
-adds on hand-written questions it never saw.
+score before and after on a held-out part of the generated questions and keeps the fit only if it is
+better there (a tie keeps the defaults), and the benchmarks report what a fit adds on hand-written
+questions it never saw.
 """
 
 from __future__ import annotations
@@ -357,9 +358,12 @@ def fit_ranker(
             if result > best:
                 best, current = result, trial
     before = score({}, held) if held else {}
-    after = score(current, held) if held else {}
-    if held and after.get("all", 0.0) < before.get("all", 0.0):
-        current = {}  # worse on questions it did not fit: keep the defaults
+    after = score(current, held) if current and held else before
+    if current and held and after.get("all", 0.0) <= before.get("all", 0.0):
+        # no better on questions it did not fit: keep the defaults. A tie is not kept either: on Tideway
+        # a fit that tied on its held-out generated questions (0.833 both) cost 0.059 of exact accuracy
+        # on the hand-written test half (0.866 -> 0.807)
+        current = {}
         after = before
     return RankerFit(
         graph=store.graph,

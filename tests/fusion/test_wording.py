@@ -132,6 +132,29 @@ def test_the_wording_answers_what_the_names_do_not(
         assert _got(worded.ask(question)) == expected, question
 
 
+# yes/no over a jargon relation without a wording: no reading matches the question's words, so an edge
+# between the two named entities is the answer, with that edge as evidence; two entities the graph does not
+# link directly stay "not found", not "no" (the relation asked about is unknown, so its absence proves
+# nothing). Before this rule all three abstained.
+LINKED = [
+    ("Did Ivo Brandt cook at Salt & Rye?", ("Salt & Rye", "brigade_under", "Ivo Brandt")),
+    ("Does Fenwick Farm supply Orchard Dairy?", ("Orchard Dairy", "draws_from", "Fenwick Farm")),
+]
+NOT_LINKED = "Does Marrow Farm supply Salt & Rye?"
+
+
+@pytest.mark.parametrize("strategy", ["retrieve", "explore"])
+def test_a_direct_edge_answers_yes_no_in_words_the_graph_lacks(graph: kgreason.Graph, strategy: str) -> None:
+    engine = _engine(graph, strategy)
+    for question, (head, relation, tail) in LINKED:
+        answer = engine.ask(question)
+        assert answer.value == "yes" and answer.abstained is None, (question, answer.trace)
+        first = answer.evidence[0]
+        assert [(e.source, e.type, e.target) for e in first.edges] == [(head, relation, tail)]
+    answer = engine.ask(NOT_LINKED)
+    assert answer.value is None and answer.abstained is not None, answer.trace
+
+
 def test_cited_facts_keep_the_stored_names(graph: kgreason.Graph, words_file: Path) -> None:
     answer = _engine(graph, "retrieve", str(words_file)).ask("Who bred Amber Crisp?")
     assert list(answer.answers) == ["Greenvault Seeds"]
@@ -148,6 +171,7 @@ def test_on_neo4j(
     for strategy in ("retrieve", "explore"):
         for question, expected in NEEDS_WORDS[:4]:
             assert _got(_engine(g, strategy, str(words_file)).ask(question)) == expected, (strategy, question)
+        assert _engine(g, strategy).ask(LINKED[0][0]).value == "yes", strategy
 
 
 def test_spoken_names_round_trip_and_stay_apart() -> None:

@@ -11,7 +11,9 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
   keeps some of it. With no meeting pair it falls back to the best single anchor.
 - ``count``: the answer set of the ``list`` rule, counted; the counted entities are the answers.
 - ``yes_no``: "yes" when the best reading from one anchor reaches the other (that path is the evidence),
-  "no" otherwise (the explored ends are the evidence that the other is not among them).
+  "no" otherwise (the explored ends are the evidence that the other is not among them). When no reading
+  matches the question well enough, "yes" if an edge links the two named entities directly (the question
+  asks about that link in other words than the graph's), else an abstention.
 - Abstention: no reading at all, a best reading scoring below ``abstain_below`` (below the lower
   ``typed_abstain_below`` when the question names the answer's type and that reading reaches it), or a
   question naming a type that none of the readings reaches. The closest candidates are still returned.
@@ -503,6 +505,8 @@ def resolve(
     # critics wrote about X?" answered along ``reviewed_by`` to persons is a weaker match, not a miss
     typed = analysis.strong_type and type_ok is not None and any(type_ok(p) for p in best_all.ends.values())
     if best_all.score < (s.typed_abstain_below if typed else s.abstain_below):
+        if analysis.form == "yes_no" and (linked := _linked(analysis, anchors, readings)) is not None:
+            return linked
         return Resolution(
             abstained=f"no relation path matches the question well enough (best {best_all.score:.3f})",
             form=analysis.form,
@@ -798,6 +802,35 @@ def _ending_like(ranked: Sequence[Reading], labels: frozenset[str]) -> list[Read
     if not labels:
         return list(ranked)
     return [r for r in ranked if any(labels & set(p.nodes[-1].labels) for p in r.ends.values())]
+
+
+def _linked(
+    analysis: QuestionAnalysis, anchors: Sequence[str], readings: Mapping[str, Sequence[Reading]]
+) -> Resolution | None:
+    """ "yes" to a question of two named entities that no reading matches well, when an edge links the two
+    directly, whatever its relation: the question asks about that link in words the graph does not use
+    ("Did Wayfarer 1 go to Varnis?" over ``bound_for``, "Did X train Y?" over ``checked_out_by``). Two
+    entities the question names that the graph does not link directly still get "not found": the
+    relation it asks about is unknown, so its absence is no evidence."""
+    named = list(dict.fromkeys(analysis.anchors))
+    if len(named) < 2:
+        return None
+    for subject in anchors:
+        for r in readings[subject]:
+            target = next((t for t in named if t != subject and t in r.ends), None)
+            if len(r.signature) == 1 and target is not None:
+                return Resolution(
+                    answers=[target],
+                    value="yes",
+                    form="yes_no",
+                    chosen=[r],
+                    paths=[r.ends[target]],
+                    note={
+                        "rule": "no reading matches the question well, and an edge links the two entities",
+                        "reading": r.text,
+                    },
+                )
+    return None
 
 
 def _yes_no(

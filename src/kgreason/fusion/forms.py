@@ -819,18 +819,20 @@ def _linked(
         for r in readings[subject]:
             target = next((t for t in named if t != subject and t in r.ends), None)
             if len(r.signature) == 1 and target is not None:
-                return Resolution(
-                    answers=[target],
-                    value="yes",
-                    form="yes_no",
-                    chosen=[r],
-                    paths=[r.ends[target]],
-                    note={
-                        "rule": "no reading matches the question well, and an edge links the two entities",
-                        "reading": r.text,
-                    },
-                )
+                return _yes(r, target, "no reading matches the question well; an edge links the two")
     return None
+
+
+def _yes(reading: Reading, target: str, rule: str) -> Resolution:
+    """Answer "yes": ``reading`` reaches ``target``, its path there the evidence."""
+    return Resolution(
+        answers=[target],
+        value="yes",
+        form="yes_no",
+        chosen=[reading],
+        paths=[reading.ends[target]],
+        note={"rule": rule, "reading": reading.text},
+    )
 
 
 def _yes_no(
@@ -921,14 +923,7 @@ def _yes_no(
     ]
     if reaching:
         _, r, target = max(reaching, key=lambda t: t[0])
-        return Resolution(
-            answers=[target],
-            value="yes",
-            form="yes_no",
-            chosen=[r],
-            paths=[r.ends[target]],
-            note={"rule": "a reading from one entity reaches the other", "reading": r.text},
-        )
+        return _yes(r, target, "a reading from one entity reaches the other")
     options.sort(key=lambda t: -t[0])
     _, subject, target = options[0]
     best = readings[subject][0]

@@ -807,11 +807,11 @@ def _ending_like(ranked: Sequence[Reading], labels: frozenset[str]) -> list[Read
 def _linked(
     analysis: QuestionAnalysis, anchors: Sequence[str], readings: Mapping[str, Sequence[Reading]]
 ) -> Resolution | None:
-    """ "yes" to a question of two named entities that no reading matches well, when an edge links the two
-    directly, whatever its relation: the question asks about that link in words the graph does not use
-    ("Did Wayfarer 1 go to Varnis?" over ``bound_for``, "Did X train Y?" over ``checked_out_by``). Two
-    entities the question names that the graph does not link directly still get "not found": the
-    relation it asks about is unknown, so its absence is no evidence."""
+    """Answer "yes" to a question of two named entities that no reading matches well when an edge links
+    the two directly, whatever its relation: the question asks about that link in words the graph does
+    not use ("Did Wayfarer 1 go to Varnis?" over ``bound_for``, "Did X train Y?" over
+    ``checked_out_by``). ``None`` when the graph does not link them directly: the question then gets "not
+    found", not "no", as the relation it asks about is unknown and its absence no evidence."""
     named = list(dict.fromkeys(analysis.anchors))
     if len(named) < 2:
         return None

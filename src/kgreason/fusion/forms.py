@@ -615,15 +615,12 @@ def by_kind(
     return members_of_kind(narrow_to_kind(res, analysis, store, names), analysis, masked, readings)
 
 
-_LISTING = frozenset(
-    "how many much number count are is were there exist exists existed list name show give me all the "
-    "every of in graph total what which x".split()
-)
-"""The words of a question that only asks for the members of a kind ("How many X are there?")."""
 _LISTING_CUES = frozenset(
     "many number count there exist exists existed list name show all every total".split()
 )
-"""One of them says it asks for members: "What is X?" asks what X is, not for its members."""
+"""Words that say a question asks for the members of a kind: "What is X?" asks what X is, not for them."""
+_LISTING = _LISTING_CUES | frozenset("how much are is were give me the of in graph what which x".split())
+"""The words of a question that only asks for the members of a kind ("How many X are there?")."""
 
 
 def members_of_kind(

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Eleven sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Twelve sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -8,8 +8,10 @@ Relay (sport: athletes, coaches, clubs, leagues, finals, stadiums, sponsors and 
 Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhibitions, prizes),
 Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools),
 Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants),
-Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories) and
-Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses).
+Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories),
+Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses) and
+Ledger (banking and finance: banks, branches, desks, exchanges, funds, bonds, loans, deals, regulators,
+fines).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -62,6 +64,7 @@ SETS = (
     "harvest",
     "zenith",
     "tideway",
+    "ledger",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -76,6 +79,7 @@ HUBS = {
     "harvest": ("Castelmora", 40),
     "zenith": ("Veyra", 40),
     "tideway": ("Callis", 40),
+    "ledger": ("Castrelle", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -125,6 +129,16 @@ SAMPLE_LABELS = {
         "Corvane Trophy": "Award",
         "Corvane Fish Dock": "Terminal",
         "1851": "Year",
+    },
+    "ledger": {
+        "Solenne": "City",
+        "Solenne Bank": "Bank",
+        "Solenne Growth Fund": "Fund",
+        "Solenne Street Branch": "Branch",
+        "Solenne Green Bond 2030": "Bond",
+        "AA-": "Grade",
+        "Castrelle Union Rates Desk": "Desk",
+        "1902": "Year",
     },
 }
 
@@ -770,6 +784,112 @@ def test_tideway_traps_are_in_the_graph() -> None:
     for ship in (n for n, label in tide.labels.items() if label == "Ship"):
         (dock,) = tide.out["laid_down_at"][ship]
         assert tide.out["part_of"][dock] == tide.out["built_by"][ship]
+
+
+def test_ledger_traps_are_in_the_graph() -> None:
+    ledger = build_gold.Atlas.of_set("ledger")
+    assert len(ledger.triples) >= 1200 and len(ledger.labels) >= 400
+    assert len(ledger.relations) >= 50 and len(set(ledger.labels.values())) >= 22
+    # the containment chain: every branch is in one city, in one region, in one country; every desk is part of
+    # one division, of one bank, headquartered in one city, in one region, in one country (five steps)
+    branches = [n for n, label in ledger.labels.items() if label == "Branch"]
+    assert len(branches) >= 40
+    for branch in branches:
+        (bank,) = ledger.out["branch_of"][branch]
+        (city,) = ledger.out["located_in"][branch]
+        (region,) = ledger.out["in_region"][city]
+        (country,) = ledger.out["in_country"][region]
+        assert ledger.labels[bank] == "Bank" and ledger.labels[country] == "Country"
+    desks = [n for n, label in ledger.labels.items() if label == "Desk"]
+    assert len(desks) >= 12
+    for desk in desks:
+        (division,) = ledger.out["desk_of"][desk]
+        (bank,) = ledger.out["div_of"][division]
+        (city,) = ledger.out["hq_in"][bank]
+        (region,) = ledger.out["in_region"][city]
+        assert ledger.labels[next(iter(ledger.out["in_country"][region]))] == "Country"
+        # every trader on a desk works at the desk's bank
+        assert all(bank in ledger.out["emp_by"][p] for p in ledger.into["seat_on"][desk])
+    # hubs: the capital, the biggest bank (staff and branches) and the biggest exchange
+    degree = Counter(n for h, _, t in ledger.triples for n in (h, t))
+    assert degree["Castrelle"] >= 60 and ledger.out["capital_of"]["Castrelle"] == {"Arvenne", "Calder Reach"}
+    assert len(ledger.into["emp_by"]["Castrelle Union Bank"]) >= 25
+    assert len(ledger.into["branch_of"]["Castrelle Union Bank"]) >= 15
+    assert len(ledger.into["listed_on"]["Castrelle Stock Exchange"]) >= 25
+    # shared surnames, some related, some not; and surnames recurring by chance among the rank and file
+    people = [n for n, label in ledger.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Marchmont"] == 5 and surnames["Tolland"] == 5
+    assert surnames["Delacorte"] == 4 and surnames["Quenby"] == 4 and surnames["Ravensworth"] == 4
+    families = {"Marchmont", "Tolland", "Delacorte", "Quenby", "Ravensworth"}
+    assert len([s for s, n in surnames.items() if n >= 5 and s not in families]) >= 5
+    assert ledger.out["parent_of"]["Edmund Marchmont"] == {"Julian Marchmont", "Clara Marchmont"}
+    assert ledger.out["married_to"]["Edmund Marchmont"] == {"Helena Marchmont"}
+    assert ledger.out["married_to"]["Julian Marchmont"] == {"Ines Delacorte"}
+    assert ledger.into["parent_of"]["Ines Delacorte"] == {"Philippe Delacorte"}
+    assert ledger.into["parent_of"]["Nina Tolland"] == {"Bram Tolland", "Sofie Tolland"}
+    assert ledger.into["parent_of"]["Bram Tolland"] == {"Agnes Tolland"}
+    assert ledger.into["parent_of"]["Tobias Quenby"] == {"Harold Quenby", "Margit Quenby"}
+    assert ledger.out["parent_of"]["Gideon Ravensworth"] == {"Ottilie Ravensworth"}
+    for unrelated in (
+        "Rupert Marchmont",
+        "Aurelie Delacorte",
+        "Mathis Delacorte",
+        "Lydia Quenby",
+        "Elias Tolland",
+        "Hal Ravensworth",
+        "Petra Ravensworth",
+    ):
+        assert not ledger.into["parent_of"][unrelated] and not ledger.out["parent_of"][unrelated]
+        assert not ledger.out["married_to"][unrelated] and not ledger.into["married_to"][unrelated]
+    # one word names nodes of many types, mostly unrelated: the Solenne Growth Fund is run by Brightwater and
+    # held by Castrelle Union Bank; Solenne Bank sits in Merrow Bay; the Solenne Street Branch is Castrelle
+    # Union Bank's, in Castrelle; Solenne Bank did not underwrite the Solenne Green Bond; Marguerite Solenne
+    # never won the prize named after her; Solenne Pay is not run by any Solenne; the school is in Vennick
+    solenne = {ledger.labels[n] for n in ledger.labels if "Solenne" in n}
+    assert {"City", "Bank", "Fund", "AssetManager", "Exchange", "Bond", "Prize", "Person"} <= solenne
+    assert {"Branch", "Insurer", "PaymentNetwork", "BusinessSchool", "Company", "Division", "Desk"} <= solenne
+    assert ledger.out["run_by"]["Solenne Growth Fund"] == {"Brightwater Asset Management"}
+    assert ledger.out["cstdn"]["Solenne Growth Fund"] == {"Castrelle Union Bank"}
+    assert ledger.out["hq_in"]["Solenne Bank"] == {"Merrow Bay"}
+    assert ledger.out["branch_of"]["Solenne Street Branch"] == {"Castrelle Union Bank"}
+    assert ledger.out["located_in"]["Solenne Street Branch"] == {"Castrelle"}
+    assert "Solenne Bank" not in ledger.out["uw_by"]["Solenne Green Bond 2030"]
+    assert ledger.out["named_for"]["Solenne Prize"] == {"Marguerite Solenne"}
+    assert "Marguerite Solenne" not in ledger.out["awarded_to"]["Solenne Prize"]
+    assert ledger.out["op_by"]["Solenne Pay"] == {"Paylane Systems"}
+    assert ledger.out["located_in"]["Solenne School of Business"] == {"Vennick"}
+    # similar names of different types: Greyfell Savings is not part of Greyfell Holdings (which sits in
+    # Hallam, outside the Greyfell region); Greyfell Ratings is in Castrelle; Kestle & Rowe runs the Greyfell
+    # Income Fund; Larkmoor Partners is in Castrelle and did not advise on the Larkmoor Vineyards Deal;
+    # Ashgrove Ventures did not back Ashgrove Ledger; the Tolland Prize never went to Agnes Tolland
+    assert ledger.out["sub_of"]["Greyfell Savings"] == {"Meridane Financial Group"}
+    assert ledger.out["in_region"]["Hallam"] == {"Coldwater"}
+    assert ledger.out["hq_in"]["Greyfell Holdings"] == {"Hallam"}
+    assert ledger.out["hq_in"]["Greyfell Ratings"] == {"Castrelle"}
+    assert ledger.out["run_by"]["Greyfell Income Fund"] == {"Kestle & Rowe"}
+    assert ledger.out["hq_in"]["Larkmoor Partners"] == {"Castrelle"}
+    assert "Larkmoor Partners" not in ledger.out["adv_by"]["Larkmoor Vineyards Deal"]
+    assert "Ashgrove Ventures" not in ledger.out["cap_from"]["Ashgrove Ledger"]
+    assert "Agnes Tolland" not in ledger.out["awarded_to"]["Tolland Prize in Monetary Economics"]
+    assert ledger.labels["Ama Sabine"] == "Person" and ledger.labels["Bank of Sabine"] == "Bank"
+    # 1-hop against 2-hop: a bank in one city under a group in another; an employee of one bank on another's
+    # board; a fund run by one firm and held by a bank; a bond issued in one country, underwritten in a
+    # second, listed in a third; a bank bought by one company that sits under another; a lender who is not the
+    # house bank
+    assert ledger.out["hq_in"]["Meridane Bank"] == {"Gallin"}
+    assert ledger.out["hq_in"]["Meridane Financial Group"] == {"Orvieth"}
+    assert ledger.out["hq_in"]["Veracourt Bank"] == {"Dunhollow"}
+    assert ledger.out["hq_in"]["Veracourt Group"] == {"Castrelle"}
+    assert ledger.out["emp_by"]["Conrad Ashby"] == {"Castrelle Union Bank"}
+    assert ledger.out["ned_at"]["Conrad Ashby"] == {"Tessaro Cooperative Bank"}
+    assert ledger.out["hq_in"]["Tarrow Mining"] == {"Cassel"}
+    assert ledger.out["uw_by"]["Tarrow Mining 6% Notes 2028"] == {"Meridane Bank"}
+    assert ledger.out["listed_on"]["Tarrow Mining 6% Notes 2028"] == {"Castrelle Stock Exchange"}
+    assert ledger.out["acq_by"]["Pellbridge Savings Takeover"] == {"Veracourt Bank"}
+    assert ledger.out["sub_of"]["Pellbridge Savings"] == {"Veracourt Group"}
+    assert ledger.out["house_bank"]["Tarrow Mining"] == {"Bank of Sabine"}
+    assert ledger.out["mla"]["Tarrow Mining Term Loan"] == {"Castrelle Union Bank"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -26,7 +26,7 @@ import pytest
 import kgreason
 from kgreason.fusion.question import analyse
 from kgreason.fusion.retrieve.path_shapes import answer_voice
-from kgreason.fusion.retrieve.relation_paths import question_mentions, spell_initials
+from kgreason.fusion.retrieve.relation_paths import question_mentions, spell_abbreviations
 
 ROWS = """\
 id,labels
@@ -136,11 +136,11 @@ def test_two_words_apart_are_two_steps() -> None:
 
 def test_initialisms_and_past_verbs() -> None:
     steps = {("pi_is", "out"): (set(), set()), ("born_in", "out"): (set(), set())}
-    assert spell_initials("Who is the principal investigator for X?", steps) == (
+    assert spell_abbreviations("Who is the principal investigator for X?", steps) == (
         "Who is the principal investigator (pi) for X?"
     )
-    assert spell_initials("Who is the pi of X?", steps) == "Who is the pi of X?"
-    assert spell_initials("Where was X born?", steps) == "Where was X born?"
+    assert spell_abbreviations("Who is the pi of X?", steps) == "Who is the pi of X?"
+    assert spell_abbreviations("Where was X born?", steps) == "Where was X born?"
     assert analyse("Which company built the X rocket?").answer_type == "company"
     assert analyse("Which company employs X?").answer_type == "company employ"
     assert analyse("Which court case cited X?").answer_type == "court case"

@@ -152,6 +152,12 @@ class BertSentenceEncoder:
         self.threads = max(1, threads if threads is not None else min(4, _available_cpus()))
         self.encoded = 0
 
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The lower-case words the tokenizer reads as one token (its whole-word pieces, letters only):
+        a word outside it ("cstdn", "uw") reaches the model only as pieces, with no meaning of its own."""
+        return frozenset(w for w in self._tokenizer.get_vocab() if w.isalpha() and w.islower())
+
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text, with special tokens, truncated to ``max_seq_length``."""
         return [enc.ids for enc in self._tokenizer.encode_batch(list(texts))]

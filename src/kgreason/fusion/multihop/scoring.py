@@ -31,6 +31,11 @@ class QuestionMemo:
         self.size = size
         self._memo: OrderedDict[str, Any] = OrderedDict()
 
+    @property
+    def vocabulary(self) -> frozenset[str] | None:
+        """The wrapped encoder's ``vocabulary`` (``None`` when it has none)."""
+        return getattr(self.encoder, "vocabulary", None)
+
     def encode(self, texts: Sequence[str], **kwargs: Any) -> Any:
         """Same as the wrapped encoder's ``encode``."""
         if len(texts) != 1:

@@ -20,7 +20,7 @@ from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
-from kgreason.fusion.relation_words import label_synonyms, names_of, role_nouns, said_by, stems
+from kgreason.fusion.relation_words import label_synonyms, names_of, paraphrases, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
@@ -707,10 +707,33 @@ def _qualifiers(relation: str) -> frozenset[str]:
     return frozenset(content_words(humanize(relation))) & _QUALIFIERS
 
 
-def spell_initials(masked: str, steps: StepLabels) -> str:
-    """``masked`` with each initialism a relation of the graph is named by written after the words it
-    abbreviates: "the principal investigator (pi) of X" where a relation is ``pi_is``. Idempotent."""
-    return _spelled(masked, _initialisms(frozenset(r for r, _ in steps)))
+def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | None = None) -> str:
+    """``masked`` with each short relation word of the graph written after the question's words it stands
+    for, so that word overlap and the encoder see it. Idempotent.
+
+    - An initialism after the words it abbreviates: "the principal investigator (pi) of X" where a
+      relation is ``pi_is``; where ``known`` is given, also after a compound whose two parts it is the
+      initials of: "underwrite (uw)", "headquartered (hq)".
+    - Where ``known`` holds the words the sentence encoder reads whole (``BertSentenceEncoder.vocabulary``),
+      a relation word that is none of them is a shortening, written after the first question word it
+      shortens, or whose common paraphrase (``paraphrases``) it shortens: a truncation of three letters or
+      more ("Who audits (aud) X?" where a relation is ``aud_by``; "works (emp) at", by "employ") or a
+      contraction of the word's first letter and consonants ending with its last ("the custodian (cstdn)",
+      "in what year (yr)"). A question word that names a label of the graph is left alone ("Which audit
+      firms ...": the label names it already). A relation word the encoder knows ("ceo", "hq") is its to read.
+    """
+    relations = frozenset(r for r, _ in steps)
+    out = _spelled(masked, _initialisms(relations))
+    if known is None:
+        return out
+    out = _compounded(out, _initialisms(relations), known)
+    short = _shortenings(relations, known)
+    if not short:
+        return out
+    labels = frozenset(
+        _stem(w) for starts, ends in steps.values() for lab in starts | ends for w in humanize(lab).split()
+    )
+    return _shortened(out, short, labels)
 
 
 @functools.lru_cache(maxsize=256)
@@ -731,6 +754,84 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
             if "".join(t[0] for t in run) == short and all(len(t) >= 3 and t not in _STOP for t in run):
                 last = re.compile(rf"\b({re.escape(run[-1])})\b", re.IGNORECASE)
                 out = last.sub(rf"\1 ({short})", out, count=1)
+                break
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _compounded(masked: str, initialisms: frozenset[str], known: frozenset[str]) -> str:
+    """``masked`` with each two-letter initialism written after a compound word whose two parts (words
+    the encoder reads whole, three letters each at least) it is the initials of: "underwrite (uw)",
+    "headquartered (hq)"."""
+    tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
+    out = masked
+    for short in sorted(w for w in initialisms - set(tokens) if len(w) == 2):
+        for token in tokens:
+            if token[0] != short[0] or len(token) < 6 or not token.isalpha():
+                continue
+            if any(
+                token[k] == short[1]
+                and token[:k] in known
+                and (token[k:] in known or _stem(token[k:]) in known)
+                for k in range(3, len(token) - 2)
+            ):
+                spoken = re.compile(rf"\b({re.escape(token)})\b", re.IGNORECASE)
+                out = spoken.sub(rf"\1 ({short})", out, count=1)
+                break
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[str]:
+    """The relation words of two to six letters, no stop word, that the encoder does not read whole."""
+    words = {w for r in relations for w in humanize(r).split()}
+    return frozenset(
+        w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _STOP and w not in known
+    )
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _consonants(word: str) -> str:
+    return "".join(c for c in word if c not in _VOWELS)
+
+
+def shortens(short: str, word: str) -> bool:
+    """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), or
+    its first letter and consonants in order ending with its last ("cstdn": "custodian", "yr": "year",
+    "rtg": "rating"); two letters more at least, so that a word never shortens itself.
+
+    >>> shortens("aud", "audited"), shortens("lndr", "lender"), shortens("rtg", "rating")
+    (True, True, True)
+    >>> shortens("rtg", "target"), shortens("aud", "aud")
+    (False, False)
+
+    It cannot tell the word meant from others that begin alike: ``shortens("aud", "audio")`` holds too.
+    """
+    if len(word) < len(short) + 2 or word[0] != short[0]:
+        return False
+    if len(short) >= 3 and word.startswith(short):
+        return True
+    if any(c in _VOWELS for c in short[1:]):
+        return False
+    rest = iter(word[1:])
+    if not all(c in rest for c in short[1:]):
+        return False
+    return short[-1] in (_consonants(word)[-1:], _consonants(_stem(word))[-1:])
+
+
+@functools.lru_cache(maxsize=4096)
+def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> str:
+    tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
+    out = masked
+    for word in sorted(short - set(tokens)):
+        for token in tokens:
+            if token in _STOP or not token.isalpha() or _stem(token) in labels:
+                continue
+            if shortens(word, token) or any(shortens(word, p) for p in sorted(paraphrases(_stem(token)))):
+                spoken = re.compile(rf"\b({re.escape(token)})\b", re.IGNORECASE)
+                out = spoken.sub(rf"\1 ({word})", out, count=1)
                 break
     return out
 
@@ -757,10 +858,16 @@ class PathScorer:
         self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
 
+    @functools.cached_property
+    def known(self) -> frozenset[str] | None:
+        """The words the sentence encoder reads whole (``spell_abbreviations``); ``None`` without one."""
+        vocabulary = getattr(getattr(self.embedding, "encoder", None), "vocabulary", None)
+        return vocabulary if isinstance(vocabulary, frozenset) else None
+
     def mentions(self, masked: str, steps: StepLabels) -> list[Mention]:
         """``question_mentions`` of the question being scored, read once per question (``score`` runs
         at every hop and level, ``earned`` for every new step)."""
-        masked = spell_initials(masked, steps)
+        masked = spell_abbreviations(masked, steps, self.known)
         key = (masked, id(steps))
         if self._mentions is None or self._mentions[0] != key:
             self._mentions = (key, question_mentions(masked, steps))
@@ -795,7 +902,7 @@ class PathScorer:
         if not sigs:
             return []
         steps = steps or {}
-        masked = spell_initials(masked, steps)
+        masked = spell_abbreviations(masked, steps, self.known)
         s = self.s
         mentions = self.mentions(masked, steps) if s.uncovered_weight else []
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
@@ -884,7 +991,7 @@ class PathScorer:
         common paraphrase of it ("works" for ``employed_by``, ``relation_words.paraphrases``), is in the
         question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
         the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by")."""
-        masked = spell_initials(masked, steps)
+        masked = spell_abbreviations(masked, steps, self.known)
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
         if cached is None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import kgreason
+from kgreason.config import Settings
+from kgreason.graph.store import GraphStore
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +22,22 @@ def small_graph(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str,
         (home / "edges.tsv").write_text(triples)
         g = kgreason.open_graph(name, home=home)
         g.load(home / "nodes.csv", home / "edges.tsv")
+        return g
+
+    return load
+
+
+@pytest.fixture
+def neo4j_graph(
+    neo4j_store_factory: Callable[[str], GraphStore], settings: Settings, tmp_path: Path
+) -> Callable[[str, str, str], kgreason.Graph]:
+    """``small_graph`` on the session's Neo4j (each name starts empty and is dropped afterwards)."""
+
+    def load(name: str, rows: str, triples: str) -> kgreason.Graph:
+        (tmp_path / f"{name}_nodes.csv").write_text(rows)
+        (tmp_path / f"{name}_edges.tsv").write_text(triples)
+        g = kgreason.Graph(neo4j_store_factory(name), settings)
+        g.load(tmp_path / f"{name}_nodes.csv", tmp_path / f"{name}_edges.tsv")
         return g
 
     return load

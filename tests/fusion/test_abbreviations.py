@@ -13,15 +13,12 @@ was right before and stays right. No owner wording is given here: this is what a
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 import kgreason
-from kgreason.config import Settings
 from kgreason.embed import default_encoder
 from kgreason.fusion.retrieve.relation_paths import shortens, spell_abbreviations
-from kgreason.graph.store import GraphStore
 
 ROWS = """\
 id,labels
@@ -66,6 +63,7 @@ Tarrow Notes 2030\tuw_by\tKestle Bank
 Orrin Bond 2029\tissued_by\tOrrin Bank
 Orrin Bond 2029\tuw_by\tKestle Bank
 """
+Answers = Callable[[kgreason.Graph, str, str, object], None]
 # wrong or "not found" before the shortenings were read
 SHORTENED = [
     ("Who works at Kestle Bank?", {"Ada Voss", "Ben Lund"}),
@@ -93,43 +91,25 @@ KEPT = [
 ]
 
 
-def _engine(graph: kgreason.Graph, strategy: str) -> kgreason.Engine:
-    if strategy == "explore":
-        return graph.engine("multihop", llm=None, options={"mode": "explore"})
-    return graph.engine("retrieve", llm=None)
-
-
-def _got(answer: kgreason.Answer) -> object:
-    return answer.value if answer.value is not None else set(answer.answers)
-
-
 @pytest.fixture(scope="module")
 def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
     return small_graph("bank", ROWS, TRIPLES)
 
 
 @pytest.mark.parametrize("strategy", ["retrieve", "explore"])
-def test_shortened_relation_names_are_read(graph: kgreason.Graph, strategy: str) -> None:
-    engine = _engine(graph, strategy)
+def test_shortened_relation_names_are_read(graph: kgreason.Graph, strategy: str, answers: Answers) -> None:
     for question, expected in [*SHORTENED, *KEPT]:
-        answer = engine.ask(question)
-        assert _got(answer) == expected, (question, answer.trace)
+        answers(graph, strategy, question, expected)
     # the evidence cites the stored names
-    answer = engine.ask("Who is the custodian of the Harbour Fund?")
+    answer = graph.engine("retrieve", llm=None).ask("Who is the custodian of the Harbour Fund?")
     assert {e.type for p in answer.evidence for e in p.edges} >= {"cstdn"}
 
 
-def test_on_neo4j(
-    neo4j_store_factory: Callable[[str], GraphStore], settings: Settings, tmp_path: Path
-) -> None:
-    (tmp_path / "nodes.csv").write_text(ROWS)
-    (tmp_path / "edges.tsv").write_text(TRIPLES)
-    g = kgreason.Graph(neo4j_store_factory("bank"), settings)
-    g.load(tmp_path / "nodes.csv", tmp_path / "edges.tsv")
+def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph], answers: Answers) -> None:
+    g = neo4j_graph("bank", ROWS, TRIPLES)
     for strategy in ("retrieve", "explore"):
-        engine = _engine(g, strategy)
         for question, expected in SHORTENED[:4]:
-            assert _got(engine.ask(question)) == expected, (strategy, question)
+            answers(g, strategy, question, expected)
 
 
 def test_what_counts_as_a_shortening() -> None:

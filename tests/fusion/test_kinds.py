@@ -13,13 +13,10 @@ kind-only questions abstained (they have no relation words).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 import kgreason
-from kgreason.config import Settings
-from kgreason.graph.store import GraphStore
 
 ROWS = """\
 id,labels
@@ -104,13 +101,8 @@ def test_the_edge_to_the_kind_is_evidence(graph: kgreason.Graph) -> None:
     assert resolved["kind"] == "Tug"
 
 
-def test_on_neo4j(
-    neo4j_store_factory: Callable[[str], GraphStore], settings: Settings, tmp_path: Path
-) -> None:
-    (tmp_path / "nodes.csv").write_text(ROWS)
-    (tmp_path / "edges.tsv").write_text(TRIPLES)
-    g = kgreason.Graph(neo4j_store_factory("fleet"), settings)
-    g.load(tmp_path / "nodes.csv", tmp_path / "edges.tsv")
+def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph]) -> None:
+    g = neo4j_graph("fleet", ROWS, TRIPLES)
     for engine in (
         g.engine("retrieve", llm=None),
         g.engine("multihop", llm=None, options={"mode": "explore"}),

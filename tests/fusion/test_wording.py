@@ -18,12 +18,10 @@ import pytest
 from kgr_cli import run_kgr
 
 import kgreason
-from kgreason.config import Settings
 from kgreason.errors import InputError
 from kgreason.fusion import wording
 from kgreason.fusion.relation_words import humanize
 from kgreason.fusion.retrieve.relation_paths import CoverageScorer
-from kgreason.graph.store import GraphStore
 
 ROWS = """\
 id,labels
@@ -161,13 +159,8 @@ def test_cited_facts_keep_the_stored_names(graph: kgreason.Graph, words_file: Pa
     assert {e.type for p in answer.evidence for e in p.edges} >= {"registered_by"}
 
 
-def test_on_neo4j(
-    neo4j_store_factory: Callable[[str], GraphStore], settings: Settings, words_file: Path, tmp_path: Path
-) -> None:
-    (tmp_path / "nodes.csv").write_text(ROWS)
-    (tmp_path / "edges.tsv").write_text(TRIPLES)
-    g = kgreason.Graph(neo4j_store_factory("orchard"), settings)
-    g.load(tmp_path / "nodes.csv", tmp_path / "edges.tsv")
+def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph], words_file: Path) -> None:
+    g = neo4j_graph("orchard", ROWS, TRIPLES)
     for strategy in ("retrieve", "explore"):
         for question, expected in NEEDS_WORDS[:4]:
             assert _got(_engine(g, strategy, str(words_file)).ask(question)) == expected, (strategy, question)

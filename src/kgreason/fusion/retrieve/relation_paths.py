@@ -720,7 +720,8 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
       more ("Who audits (aud) X?" where a relation is ``aud_by``; "works (emp) at", by "employ") or a
       contraction of the word's first letter and consonants ending with its last ("the custodian (cstdn)",
       "in what year (yr)"). A question word that names a label of the graph is left alone ("Which audit
-      firms ...": the label names it already). A relation word the encoder knows ("ceo", "hq") is its to read.
+      firms ...": the label names it already). Another relation word the encoder knows ("ceo", "gov") is
+      its to read.
     """
     relations = frozenset(r for r, _ in steps)
     out = _spelled(masked, _initialisms(relations))
@@ -857,6 +858,7 @@ class PathScorer:
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
+        self._spelled: dict[tuple[str, int], str] = {}
 
     @functools.cached_property
     def known(self) -> frozenset[str] | None:
@@ -864,10 +866,21 @@ class PathScorer:
         vocabulary = getattr(getattr(self.embedding, "encoder", None), "vocabulary", None)
         return vocabulary if isinstance(vocabulary, frozenset) else None
 
+    def spelled(self, masked: str, steps: StepLabels) -> str:
+        """``spell_abbreviations`` of the question being scored, with the encoder's words; kept for the
+        last few questions (scoring runs at every hop and level)."""
+        key = (masked, id(steps))
+        if key not in self._spelled:
+            if len(self._spelled) > 16:
+                self._spelled.clear()
+            out = spell_abbreviations(masked, steps, self.known)
+            self._spelled[key] = self._spelled[(out, id(steps))] = out  # idempotent: spelled again, the same
+        return self._spelled[key]
+
     def mentions(self, masked: str, steps: StepLabels) -> list[Mention]:
         """``question_mentions`` of the question being scored, read once per question (``score`` runs
         at every hop and level, ``earned`` for every new step)."""
-        masked = spell_abbreviations(masked, steps, self.known)
+        masked = self.spelled(masked, steps)
         key = (masked, id(steps))
         if self._mentions is None or self._mentions[0] != key:
             self._mentions = (key, question_mentions(masked, steps))
@@ -902,7 +915,7 @@ class PathScorer:
         if not sigs:
             return []
         steps = steps or {}
-        masked = spell_abbreviations(masked, steps, self.known)
+        masked = self.spelled(masked, steps)
         s = self.s
         mentions = self.mentions(masked, steps) if s.uncovered_weight else []
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
@@ -991,7 +1004,7 @@ class PathScorer:
         common paraphrase of it ("works" for ``employed_by``, ``relation_words.paraphrases``), is in the
         question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
         the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by")."""
-        masked = spell_abbreviations(masked, steps, self.known)
+        masked = self.spelled(masked, steps)
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
         if cached is None:

@@ -133,7 +133,7 @@ def test_spelling_needs_an_unknown_word_and_leaves_labels_alone() -> None:
     assert spell_abbreviations("Who is the custodian of X?", steps, known) == (
         "Who is the custodian (cstdn) of X?"
     )
-    # by a paraphrase: "auditor" names no label word ("audit firm")
+    # "auditor" is no label word (the label is "audit firm"), so "aud" is read as its truncation
     assert spell_abbreviations("Who is X's auditor?", steps, known) == "Who is X's auditor (aud)?"
     # "audit" names the label AuditFirm, which the step reaches already
     assert spell_abbreviations("Which audit firm checks X?", steps, known) == "Which audit firm checks X?"

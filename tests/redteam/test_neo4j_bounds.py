@@ -98,9 +98,12 @@ def test_server_side_timeout_is_query_timed_out(
     neo4j_store_factory: Callable[[str], Neo4jStore],
 ) -> None:
     store = neo4j_store_factory("slowq")
+    # 9M rows (the guard's bound on ranges is 10M) with some work on each: about 3.5 s unbounded on a
+    # 2-core machine. A lighter query (about 1.3 s) sometimes finished before the server's transaction
+    # monitor looked at it, on an idle machine.
     heavy = (
-        "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b "
-        "WITH a * b AS c WHERE c % 7 = 3 RETURN count(c) AS n"
+        "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b WITH a, b "
+        "WHERE reduce(s = 0, i IN [a, b, a + b, a * b] | s + i % 11) % 7 = 3 RETURN count(*) AS n"
     )
     with pytest.raises(QueryTimedOut):
         store.run_cypher(heavy, timeout_s=0.2)

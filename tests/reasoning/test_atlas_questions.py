@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Twelve sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Thirteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -9,9 +9,10 @@ Mosaic (art and heritage: artists, artworks, museums, galleries, auctions, exhib
 Meridian (aviation and travel: airlines, alliances, airports, aircraft, lessors, pilots, flight schools),
 Harvest (food and agriculture: farms, growers, cooperatives, varieties, processors, brands, restaurants),
 Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories),
-Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses) and
+Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses),
 Ledger (banking and finance: banks, branches, desks, exchanges, funds, bonds, loans, deals, regulators,
-fines).
+fines) and Ember (energy, mining and utilities: utilities, power stations and their units, grid operators,
+substations, interconnectors, mines, fields, licences, pipelines, refineries, incidents).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -65,6 +66,7 @@ SETS = (
     "zenith",
     "tideway",
     "ledger",
+    "ember",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -80,6 +82,7 @@ HUBS = {
     "zenith": ("Veyra", 40),
     "tideway": ("Callis", 40),
     "ledger": ("Castrelle", 40),
+    "ember": ("Halvergate", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -139,6 +142,16 @@ SAMPLE_LABELS = {
         "AA-": "Grade",
         "Castrelle Union Rates Desk": "Desk",
         "1902": "Year",
+    },
+    "ember": {
+        "Stavik": "City",
+        "Stavik Power": "Utility",
+        "Stavik Dam": "PowerStation",
+        "Stavik Field": "Field",
+        "Stavik Prize": "Prize",
+        "Stavik Substation": "Substation",
+        "Halvergate Unit A": "Unit",
+        "1962": "Year",
     },
 }
 
@@ -890,6 +903,128 @@ def test_ledger_traps_are_in_the_graph() -> None:
     assert ledger.out["sub_of"]["Pellbridge Savings"] == {"Veracourt Group"}
     assert ledger.out["house_bank"]["Tarrow Mining"] == {"Bank of Sabine"}
     assert ledger.out["mla"]["Tarrow Mining Term Loan"] == {"Castrelle Union Bank"}
+
+
+def test_ember_traps_are_in_the_graph() -> None:
+    ember = build_gold.Atlas.of_set("ember")
+    assert len(ember.triples) >= 1500 and len(ember.labels) >= 500
+    assert len(ember.relations) >= 50 and len(set(ember.labels.values())) >= 22
+    # containment chains: unit -> station -> city -> region -> country (four steps); every power station, mine
+    # and substation is in one city, in one region, in one country; a substation's grid operator serves that
+    # country; an interconnector runs from one substation to another
+    units = [n for n, label in ember.labels.items() if label == "Unit"]
+    assert len(units) >= 15
+    for unit in units:
+        (station,) = ember.out["unit_of"][unit]
+        (city,) = ember.out["located_in"][station]
+        (region,) = ember.out["in_region"][city]
+        (country,) = ember.out["in_country"][region]
+        assert ember.labels[station] == "PowerStation" and ember.labels[country] == "Country"
+    sites = [n for n, label in ember.labels.items() if label in ("PowerStation", "Mine", "Substation")]
+    assert len(sites) >= 80
+    for site in sites:
+        (city,) = ember.out["located_in"][site]
+        (region,) = ember.out["in_region"][city]
+        (country,) = ember.out["in_country"][region]
+        assert ember.labels[city] == "City" and ember.labels[country] == "Country"
+        if ember.labels[site] == "Substation":
+            (grid,) = ember.out["tso"][site]
+            assert ember.out["serves"][grid] == {country}
+        if ember.labels[site] == "PowerStation":
+            assert len(ember.out["op_by"][site]) == 1 and len(ember.out["fuel"][site]) == 1
+    for link in (n for n, label in ember.labels.items() if label == "Interconnector"):
+        (start,) = ember.out["ic_from"][link]
+        (end,) = ember.out["ic_to"][link]
+        assert ember.labels[start] == ember.labels[end] == "Substation"
+    # hubs: the capital Halvergate and the biggest utility, Ardentis Energy (staff and stations)
+    degree = Counter(n for h, _, t in ember.triples for n in (h, t))
+    assert degree["Halvergate"] >= 100
+    assert ember.out["capital_of"]["Halvergate"] == {"Calvast", "Kettle Plains"}
+    assert degree["Ardentis Energy"] >= 100
+    assert len(ember.into["emp_by"]["Ardentis Energy"]) >= 50
+    ardentis_stations = [
+        s for s in ember.into["op_by"]["Ardentis Energy"] if ember.labels[s] == "PowerStation"
+    ]
+    assert len(ardentis_stations) >= 12
+    # four families of five, each with an unrelated namesake or two
+    people = [n for n, label in ember.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    for family in ("Marrowick", "Quillan", "Dravik", "Brannt"):
+        assert surnames[family] == 5, family
+    assert surnames["Stavik"] == 3
+    assert ember.out["parent_of"]["Conrad Marrowick"] == {"Tomas Marrowick", "Ilse Marrowick"}
+    assert ember.out["married_to"]["Conrad Marrowick"] == {"Elsbeth Marrowick"}
+    assert ember.out["married_to"]["Ilse Marrowick"] == {"Felix Quillan"}
+    assert ember.into["parent_of"]["Felix Quillan"] == {"Agnes Quillan", "Robert Quillan"}
+    assert ember.out["parent_of"]["Sten Dravik"] == {"Mila Dravik"}
+    assert ember.into["parent_of"]["Jonas Dravik"] == {"Mila Dravik", "Pavel Esk"}
+    assert ember.out["parent_of"]["Oskar Brannt"] == {"Lene Brannt", "Aksel Brannt"}
+    assert ember.out["married_to"]["Aksel Brannt"] == {"Runa Brannt"}
+    for unrelated in (
+        "Bruno Marrowick",
+        "Hanne Quillan",
+        "Ada Dravik",
+        "Karl Dravik",
+        "Mirko Brannt",
+        "Orla Stavik",
+    ):
+        assert not ember.into["parent_of"][unrelated] and not ember.out["parent_of"][unrelated]
+        assert not ember.out["married_to"][unrelated] and not ember.into["married_to"][unrelated]
+    # one word names nodes of many types, mostly unrelated: Stavik Power sits in Kolmar, the Stavik Dam is
+    # in Skarn and run by Lowen Hydro, the Stavik Substation is in Dunholt, the Stavik Mine is not Stavik
+    # Minerals' (which sits in Halvergate), the Stavik Field lies in Lowen Delta, not Ironfell; Henrik Stavik
+    # never won the prize named after him
+    stavik = {ember.labels[n] for n in ember.labels if "Stavik" in n}
+    assert {
+        "City",
+        "Utility",
+        "PowerStation",
+        "Field",
+        "Prize",
+        "Pipeline",
+        "Mine",
+        "MiningCompany",
+    } <= stavik
+    assert {
+        "Substation",
+        "Interconnector",
+        "River",
+        "Person",
+        "Institute",
+        "TradingHouse",
+        "Incident",
+    } <= stavik
+    assert ember.out["hq"]["Stavik Power"] == {"Kolmar"}
+    assert ember.out["located_in"]["Stavik Dam"] == {"Skarn"}
+    assert ember.out["op_by"]["Stavik Dam"] == {"Lowen Hydro"}
+    assert ember.out["located_in"]["Stavik Substation"] == {"Dunholt"}
+    assert ember.out["owned_by"]["Stavik Mine"] == {"Ironfell Resources"}
+    assert ember.out["hq"]["Stavik Minerals"] == {"Halvergate"}
+    assert ember.out["located_in"]["Stavik Field"] == {"Lowen Delta"}
+    assert ember.out["in_region"]["Stavik"] == {"Ironfell"}
+    assert ember.out["named_for"]["Stavik Prize"] == {"Henrik Stavik"}
+    assert "Henrik Stavik" not in ember.out["awarded_to"]["Stavik Prize"]
+    # similar names of different types: the Greyhaven Nuclear Station is in Corrow (Calvast), not Greyhaven
+    # (Orlenne); Greyhaven Power belongs to Meridel Group, not Greyhaven Holdings; the Greyhaven Wind Farm
+    # is run by Sable Coast Utilities; the Greyhaven LNG Terminal is in Port Vesta; the Redmere Solar Park is
+    # in Tarnwick
+    assert ember.out["located_in"]["Greyhaven Nuclear Station"] == {"Corrow"}
+    assert ember.out["in_country"][next(iter(ember.out["in_region"]["Greyhaven"]))] == {"Orlenne"}
+    assert ember.out["sub_of"]["Greyhaven Power"] == {"Meridel Group"}
+    assert ember.out["op_by"]["Greyhaven Wind Farm"] == {"Sable Coast Utilities"}
+    assert ember.out["located_in"]["Greyhaven LNG Terminal"] == {"Port Vesta"}
+    assert ember.out["hq"]["Greyhaven Holdings"] == {"Orlemont"}
+    assert ember.out["located_in"]["Redmere Solar Park"] == {"Tarnwick"}
+    # 1-hop against 2-hop: a station in one city run from another; operated by one company, owned by another;
+    # an employee of one utility on another's board; a station's manager and its inspector share a surname
+    assert ember.out["op_by"]["Greyhaven Nuclear Station"] == {"Ardentis Energy"}
+    assert ember.out["hq"]["Ardentis Energy"] == {"Halvergate"}
+    assert ember.out["op_by"]["Brindle Coal Station"] == {"Ardentis Energy"}
+    assert ember.out["owned_by"]["Brindle Coal Station"] == {"Kettle Valley Water & Power"}
+    assert ember.out["emp_by"]["Lucan Ferro"] == {"Ardentis Energy"}
+    assert ember.out["bd_mem"]["Lucan Ferro"] == {"Redmere Power & Light"}
+    assert ember.into["mgr_of"]["Greyhaven Nuclear Station"] == {"Tomas Marrowick"}
+    assert ember.out["insp_by"]["Greyhaven Nuclear Station"] == {"Bruno Marrowick"}
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -874,6 +874,11 @@ def _yes_no(
             options.append((readings[subject][0].score, subject, target))
             candidates = fitting[(subject, target)] or list(readings[subject])
             first = candidates[0]
+            # the entity's best reading stops at something of another kind, an event the graph makes a node
+            # of ("Did X buy Y?": X's acquisition, whose target is Y): that reading one step further is the
+            # question's, whatever the word for the last step
+            top = readings[subject][0]
+            stops_short = all(r is not top for r in fitting[(subject, target)])
             # an edge between the two along a relation the question names is the answer however far
             # below the best it scores ("Did X buy Y at auction?": "auction" pulls paths through the
             # auction house above ``knocked_down_to``, which "buy" names)
@@ -894,12 +899,13 @@ def _yes_no(
                 # the two ("X member of Y") or a path the question names every step of
                 relaxed = best_all - r.score > s.yes_margin
                 long_way = len(r.signature) > 1 and r.unearned > 0
+                continues = stops_short and r.signature[:-1] == top.signature
                 # (never against the voice: "Was X taught by Y?" is not answered by X's pupil Y)
                 against = r.cue < 0
                 if (
                     target in r.ends
                     and r.unearned <= first.unearned
-                    and not ((relaxed and long_way) or against)
+                    and not ((relaxed and long_way and not continues) or against)
                 ):
                     reaching.append((r.score, r, target))
                     break

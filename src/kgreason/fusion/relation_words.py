@@ -82,6 +82,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpassed away\b", "died"),
         (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
         (r"\bhome base\b", "base"),
+        (r"\bhead offices?\b", "headquarters"),
         (
             r"\bparent (?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b",
             r"\g<0> (owner)",

@@ -7,6 +7,8 @@ members; the words say which. ``QuestionShape`` reads three such cues from the m
 
 - a *repeat* word, ``(great-)*grand<kin>``: the kin step (read as a noun, "parent" or "child") repeated
   two times, three with one "great", and so on;
+- an *in-law* word ("parents-in-law", "father-in-law", "sons-in-law"): a marriage step and a kin step, in
+  the order the word says: a parent-in-law is a spouse's parent, a child-in-law a child's spouse;
 - a *peer* word ("colleagues", "bandmates", "teammates", "siblings", "co-stars", any "co-<verb>" such as
   "co-authored"), or "<verb> with X" ("who has written papers with X"): a round trip, out along a
   relation and straight back, through the thing the words name ("band", "work", "parent", "paper");
@@ -50,6 +52,8 @@ _GRAND = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|ki
 _PARENT_NOUNS = frozenset({"parent", "mother", "father", "ma", "pa"})
 _CHILD_NOUNS = frozenset({"child", "children", "son", "daughter", "kid"})
 _CONVERSE = {"parent": "child", "child": "parent", "children": "parent", "mother": "child", "father": "child"}
+# what a marriage relation's words or the paraphrases of them say ("married to", "spouse of", "wife")
+SPOUSE_STEMS = stems("married marry spouse wife husband")
 
 # What a peer word shares with the peer: the stems a relation's words or the label it reaches may carry.
 # Colleagues share a workplace: an employment relation, or any relation into an organisation ("Hamid's
@@ -93,6 +97,31 @@ def step_noun(step: Step) -> str:
     return noun if step[1] == "in" else _CONVERSE.get(noun, "")
 
 
+def kin_step(step: Step, kind: str, steps: StepLabels) -> bool:
+    """Whether ``step`` reads as the kin ``kind``: "spouse" (a marriage relation, either way), "parent"
+    or "child" (``step_noun``)."""
+    if kind == "spouse":
+        return any(stem(w) in SPOUSE_STEMS for w in humanize(step[0]).split())
+    return step_noun(step) == kind
+
+
+_IN_LAW = re.compile(
+    r"\b(parent|mother|father|son|daughter|child|children)s?[-\s]in[-\s]laws?\b", re.IGNORECASE
+)
+
+
+def in_law(text: str) -> tuple[str, str] | None:
+    """The two steps an in-law word of ``text`` names, in order (``None`` when it has none).
+
+    >>> in_law("Who are X's parents-in-law?"), in_law("Who is X's son in law?")
+    (('spouse', 'parent'), ('child', 'spouse'))
+    """
+    m = _IN_LAW.search(text)
+    if m is None:
+        return None
+    return ("spouse", "parent") if m.group(1).lower() in _PARENT_NOUNS else ("child", "spouse")
+
+
 def _matches(step: Step, bases: Collection[str], steps: StepLabels) -> bool:
     _, arrives = steps.get(step, (set(), set()))
     words = _stems(humanize(step[0]) + " " + " ".join(humanize(label) for label in arrives))
@@ -108,6 +137,8 @@ class QuestionShape:
 
     repeat: tuple[frozenset[str], int] | None = None
     """Nouns a repeated step must read as, and how many times it repeats."""
+    in_law: tuple[str, str] | None = None
+    """The two steps an in-law word names, in order: ("spouse", "parent") or ("child", "spouse")."""
     peers: tuple[tuple[str, ...], ...] = ()
     """For each peer word, the stems the round trip's relation or label must carry."""
     intermediate: frozenset[str] = frozenset()
@@ -124,6 +155,7 @@ class QuestionShape:
     def empty(self) -> bool:
         return (
             self.repeat is None
+            and self.in_law is None
             and not self.peers
             and not self.intermediate
             and not self.prepositions
@@ -137,6 +169,8 @@ class QuestionShape:
             nouns, times = self.repeat
             if len(sig) == times and len(set(sig)) == 1 and step_noun(sig[0]) in nouns:
                 return True
+        if self.in_law is not None and len(sig) == 2:
+            return all(kin_step(step, kind, steps) for step, kind in zip(sig, self.in_law, strict=True))
         if self.peers and len(sig) == 2:
             (r1, d1), (r2, d2) = sig
             if r1 == r2 and d1 != d2 and any(_matches(sig[0], bases, steps) for bases in self.peers):
@@ -156,12 +190,18 @@ class QuestionShape:
         head = sig[:times]
         return len(sig) > times and len(set(head)) == 1 and step_noun(head[0]) in nouns
 
+    def walks_in_law(self, sig: tuple[Step, ...], steps: StepLabels) -> bool:
+        """Whether the signature starts with the in-law word's two steps and goes on ("Where was X's
+        father-in-law born?")."""
+        return len(sig) > 2 and self.in_law is not None and self.named(sig[:2], steps)
+
     def fit(self, sig: tuple[Step, ...], steps: StepLabels) -> float:
         """+1 for a signature of the shape a repeat or peer word asks for (or that walks the repeat and
         goes on), -1 for one that stops at an intermediate label, ``CONTAINMENT_CUE`` when its first step
         is the containment step "in X" asks for (``containment``), else ``PREPOSITION_CUE`` when its first
         step agrees with the preposition before the entity, 0 otherwise."""
-        score = 1.0 if self.named(sig, steps) or self.walks_repeat(sig) else 0.0
+        walks = self.walks_repeat(sig) or self.walks_in_law(sig, steps)
+        score = 1.0 if self.named(sig, steps) or walks else 0.0
         # a containment step alone only where no relation's word holds the "in" ("Which cities are in
         # X?", not "Is Y based in X?"); as the bridge to a named step, either way ("born in X")
         alone = len(sig) == 1 and not (self.prepositions & _INSIDE)
@@ -362,6 +402,7 @@ def question_shape(
             peers.append(bases)
     return QuestionShape(
         repeat,
+        in_law(masked),
         tuple(dict.fromkeys(peers)),
         frozenset(intermediate),
         frozenset(prepositions),

@@ -22,7 +22,7 @@ from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import label_synonyms, names_of, paraphrases, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
-from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, shape_of
+from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, in_law, kin_step, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -492,6 +492,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     head = _stem(head_word(_WORD.findall(masked.lower())))
     gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
+    said = frozenset(content_words(masked))
     for word, apart in _spaced_words(masked):
         if apart:
             # "supervised the supervisor": a word between two words naming one relation says two steps
@@ -505,8 +506,12 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
                 previous, last_word = named, word
                 continue
         if word in label_words:
-            if ("label", label_words[word]) not in mentions:
-                mentions.append(("label", label_words[word]))
+            # "banks" names ``Bank``, not ``CentralBank`` nor ``BankingGroup`` whose other words the question
+            # does not say; a word no label is wholly said by names all its labels ("rocket")
+            labels_named = label_words[word]
+            whole = frozenset(lab for lab in labels_named if _label_said(lab, said))
+            if ("label", whole or labels_named) not in mentions:
+                mentions.append(("label", whole or labels_named))
         elif (grand := _GRAND_STEM.match(word)) is not None:
             # "grandchild" names the kin relation twice, "great-grandparent" three times
             kin = _stem(grand.group(1))
@@ -528,7 +533,23 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
         greats = greats + 1 if word == "great" else 0
         previous = named
         last_word = word
+    if in_law(masked) is not None:
+        # "parents-in-law" names the marriage step besides the parents
+        married = frozenset(r for r in relations if kin_step((r, "out"), "spouse", {}))
+        if married:
+            mentions.append(("relation", married))
     return mentions
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_stems(label: str) -> frozenset[str]:
+    return frozenset(content_words(humanize(label))) - _GENERIC_STEMS
+
+
+def _label_said(label: str, said: frozenset[str]) -> bool:
+    """Whether the question says every word of ``label`` (stems; "central banks" says ``CentralBank``)."""
+    stems_ = _label_stems(label)
+    return bool(stems_) and stems_ <= said
 
 
 def _spaced_words(text: str) -> list[tuple[str, bool]]:
@@ -737,11 +758,23 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
     return _shortened(out, short, labels)
 
 
+def _written_after(text: str, word: str, short: str) -> str:
+    """``text`` with `` (short)`` written after the first whole ``word``, in any case."""
+    return re.sub(rf"\b({re.escape(word)})\b", rf"\1 ({short})", text, count=1, flags=re.IGNORECASE)
+
+
+# Short words of a relation name that are grammar, never an initialism or a shortening ("at" of
+# ``ned_at`` is no "audi-tor", "via" of ``clr_via`` no "viaduct")
+_GRAMMAR = _STOP | frozenset(
+    "at as or and nor but if from with via into onto off out up per than not no it its be has had".split()
+)
+
+
 @functools.lru_cache(maxsize=256)
 def _initialisms(relations: frozenset[str]) -> frozenset[str]:
-    """The relation words of two or three letters that are no stop word (``pi`` of ``pi_is``, ``ceo``)."""
+    """The relation words of two or three letters that are no grammar word (``pi`` of ``pi_is``, ``ceo``)."""
     words = {w for r in relations for w in humanize(r).split()}
-    return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _STOP)
+    return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _GRAMMAR)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -753,8 +786,7 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
         for i in range(len(tokens) - n + 1):
             run = tokens[i : i + n]
             if "".join(t[0] for t in run) == short and all(len(t) >= 3 and t not in _STOP for t in run):
-                last = re.compile(rf"\b({re.escape(run[-1])})\b", re.IGNORECASE)
-                out = last.sub(rf"\1 ({short})", out, count=1)
+                out = _written_after(out, run[-1], short)
                 break
     return out
 
@@ -776,8 +808,7 @@ def _compounded(masked: str, initialisms: frozenset[str], known: frozenset[str])
                 and (token[k:] in known or _stem(token[k:]) in known)
                 for k in range(3, len(token) - 2)
             ):
-                spoken = re.compile(rf"\b({re.escape(token)})\b", re.IGNORECASE)
-                out = spoken.sub(rf"\1 ({short})", out, count=1)
+                out = _written_after(out, token, short)
                 break
     return out
 
@@ -787,7 +818,7 @@ def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[
     """The relation words of two to six letters, no stop word, that the encoder does not read whole."""
     words = {w for r in relations for w in humanize(r).split()}
     return frozenset(
-        w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _STOP and w not in known
+        w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _GRAMMAR and w not in known
     )
 
 
@@ -831,10 +862,23 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             if token in _STOP or not token.isalpha() or _stem(token) in labels:
                 continue
             if shortens(word, token) or any(shortens(word, p) for p in sorted(paraphrases(_stem(token)))):
-                spoken = re.compile(rf"\b({re.escape(token)})\b", re.IGNORECASE)
-                out = spoken.sub(rf"\1 ({word})", out, count=1)
+                out = _written_after(out, token, word)
                 break
     return out
+
+
+_NEGATED = re.compile(r"\b(non)-(?=[^\W\d_])", re.IGNORECASE)
+
+
+def negations_fused(text: str) -> str:
+    """``text`` with each "non-" word written as one word, so that none of the question's words is the
+    word it negates: "non-executive directors" names no executive (``ceo_of``), "non-financial" no
+    finance. Idempotent.
+
+    >>> negations_fused("Who are the non-executive directors (ned)?")
+    'Who are the nonexecutive directors (ned)?'
+    """
+    return _NEGATED.sub(r"\1", text)
 
 
 class PathScorer:
@@ -873,7 +917,7 @@ class PathScorer:
         if key not in self._spelled:
             if len(self._spelled) > 16:
                 self._spelled.clear()
-            out = spell_abbreviations(masked, steps, self.known)
+            out = negations_fused(spell_abbreviations(masked, steps, self.known))
             self._spelled[key] = self._spelled[(out, id(steps))] = out  # idempotent: spelled again, the same
         return self._spelled[key]
 

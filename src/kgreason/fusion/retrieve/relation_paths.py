@@ -493,6 +493,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
     said = frozenset(content_words(masked))
+    written = spelled_words(masked)
     for word, apart in _spaced_words(masked):
         if apart:
             # "supervised the supervisor": a word between two words naming one relation says two steps
@@ -518,7 +519,9 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
             named = frozenset(r for r in relations if any(_names(kin, n) for n in names[r]))
             if named:
                 mentions.extend([("relation", named)] * (2 + greats))
-        elif (word not in _NOT_RELATION_WORDS or (word == _GIVE and gives)) and len(word) > 2:
+        elif (word not in _NOT_RELATION_WORDS or (word == _GIVE and gives)) and (
+            len(word) > 2 or word in written
+        ):
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
             if named and (not (named & previous) or word == last_word):
@@ -741,8 +744,9 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
       more ("Who audits (aud) X?" where a relation is ``aud_by``; "works (emp) at", by "employ") or a
       contraction of the word's first letter and consonants ending with its last ("the custodian (cstdn)",
       "in what year (yr)"). A question word that names a label of the graph is left alone ("Which audit
-      firms ...": the label names it already). Another relation word the encoder knows ("ceo", "gov") is
-      its to read.
+      firms ...": the label names it already). A relation word of three to five letters the encoder
+      knows is written only after a question word it begins and that is no compound (``_cut_short``:
+      "geologist (geo)", not "headquartered (head)"); others the encoder knows ("ceo") are its to read.
     """
     relations = frozenset(r for r, _ in steps)
     out = _spelled(masked, _initialisms(relations))
@@ -750,12 +754,22 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
         return out
     out = _compounded(out, _initialisms(relations), known)
     short = _shortenings(relations, known)
-    if not short:
+    cut = _known_cuts(relations, known)
+    if not short and not cut:
         return out
     labels = frozenset(
         _stem(w) for starts, ends in steps.values() for lab in starts | ends for w in humanize(lab).split()
     )
-    return _shortened(out, short, labels)
+    return _cut_short(_shortened(out, short, labels), cut, labels, known)
+
+
+_SPELLED = re.compile(r"\(([^\W\d_]+)\)")
+
+
+def spelled_words(masked: str) -> frozenset[str]:
+    """The short words ``spell_abbreviations`` wrote into ``masked`` ("board (bd)"): words of the question
+    however short ("bd" names ``bd_mem`` as "board" would)."""
+    return frozenset(_stem(w.lower()) for w in _SPELLED.findall(masked))
 
 
 def _written_after(text: str, word: str, short: str) -> str:
@@ -820,6 +834,40 @@ def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[
     return frozenset(
         w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _GRAMMAR and w not in known
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _known_cuts(relations: frozenset[str], known: frozenset[str]) -> frozenset[str]:
+    """The relation words of three to five letters, no grammar word, that the encoder reads whole but
+    that may still be a data team's cut of a longer word ("geo" of ``geo_at``, "disc" of ``disc_by``)."""
+    words = {w for r in relations for w in humanize(r).split()}
+    return frozenset(
+        w for w in words if 3 <= len(w) <= 5 and w.isalpha() and w not in _GRAMMAR and w in known
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: frozenset[str]) -> str:
+    """``masked`` with each of ``cut`` written after the first question word that begins with it, two
+    letters longer at least, and whose rest is no word of five letters or more ("geologist (geo)",
+    "discovered (disc)"; not "headquartered (head)": "quarter" is a word, the question word a compound)."""
+    tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
+    out = masked
+    for word in sorted(cut - {_stem(t) for t in tokens} - set(tokens)):
+        for token in tokens:
+            if token in _STOP or not token.isalpha() or _stem(token) in labels:
+                continue
+            rest = token[len(word) :]
+            compound = any(len(w) >= 5 and w in known for w in (rest, _stem(rest)))
+            if (
+                len(token) >= len(word) + 2
+                and token.startswith(word)
+                and not compound
+                and _stem(token) != _stem(word)
+            ):
+                out = _written_after(out, token, word)
+                break
+    return out
 
 
 _VOWELS = frozenset("aeiou")
@@ -1026,6 +1074,40 @@ class PathScorer:
                 )
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
+        return self._no_detours(masked, sigs, out, steps, earned, first, last)
+
+    def _no_detours(
+        self,
+        masked: str,
+        sigs: Sequence[Signature],
+        scores: list[float],
+        steps: StepLabels,
+        earned: Collection[tuple[str, str]],
+        first: Mapping[tuple[str, str], float] | None,
+        last: Mapping[tuple[str, str], float] | None,
+    ) -> list[float]:
+        """``scores`` with each path that starts with steps the question does not name, and then walks a
+        path that could start at its start itself, scored ``hop_penalty`` a step below that shorter path:
+        the detour must earn its hops ("What grade does the X bond carry?": the bond's own grade, not its
+        issuer's, which the sentence encoder may score higher)."""
+        shorter: dict[Signature, list[int]] = {}
+        shape = shape_of(masked, steps)
+        for i, sig in enumerate(sigs):
+            if len(sig) < 2 or shape.named(sig, steps):  # a word names the whole path ("colleagues")
+                continue
+            starts = steps.get(sig[0], (set(), set()))[0]
+            for k in range(1, len(sig)):
+                if sig[k - 1] in earned:
+                    break
+                if starts & steps.get(sig[k], (set(), set()))[0]:
+                    shorter.setdefault(sig[k:], []).append(i)
+        if not shorter:
+            return scores
+        rest = list(shorter)
+        out = list(scores)
+        for suffix, value in zip(rest, self.score(masked, rest, steps, first, last), strict=True):
+            for i in shorter[suffix]:
+                out[i] = min(out[i], value - self.s.hop_penalty * (len(sigs[i]) - len(suffix)))
         return out
 
     def missed(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
@@ -1055,7 +1137,8 @@ class PathScorer:
             cached = set()
             self._earned_cache = {key: cached}
             self._not_earned = {key: set()}
-        words = [w for w in dict.fromkeys(content_words(masked)) if len(w) > 2 and w != "x"]
+        written = spelled_words(masked)
+        words = [w for w in dict.fromkeys(content_words(masked)) if (len(w) > 2 or w in written) and w != "x"]
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
         # a role noun of a relation of the graph ("teacher": ``studied_under``) earns that relation's
         # steps (through ``named``), not another's that it paraphrases (``taught_at``: X is the teacher)

@@ -222,8 +222,7 @@ ORGANISATION_WORDS = frozenset(
     "chamber party union association society federation league club team band label publisher "
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
     "auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
-    "distributor wholesaler group conglomerate directorate observatory utility insurer reinsurer cooperative "
-    "consortium partnership syndicate".split()
+    "distributor wholesaler group conglomerate directorate observatory utility insurer reinsurer".split()
 )
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
 AGENT = "agent"

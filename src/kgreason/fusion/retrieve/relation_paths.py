@@ -829,7 +829,7 @@ def _compounded(masked: str, initialisms: frozenset[str], known: frozenset[str])
 
 @functools.lru_cache(maxsize=256)
 def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[str]:
-    """The relation words of two to six letters, no stop word, that the encoder does not read whole."""
+    """The relation words of two to six letters, no grammar word, that the encoder does not read whole."""
     words = {w for r in relations for w in humanize(r).split()}
     return frozenset(
         w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _GRAMMAR and w not in known
@@ -951,6 +951,7 @@ class PathScorer:
         self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
         self._spelled: dict[tuple[str, int], str] = {}
+        self._scored: tuple[tuple[object, ...], dict[Signature, float]] | None = None
 
     @functools.cached_property
     def known(self) -> frozenset[str] | None:
@@ -1074,7 +1075,23 @@ class PathScorer:
                 )
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
-        return self._no_detours(masked, sigs, out, steps, earned, first, last)
+        out = self._no_detours(masked, sigs, out, steps, earned, first, last)
+        self._remember(masked, steps, first, last).update(zip(sigs, out, strict=True))
+        return out
+
+    def _remember(
+        self,
+        masked: str,
+        steps: StepLabels,
+        first: Mapping[tuple[str, str], float] | None,
+        last: Mapping[tuple[str, str], float] | None,
+    ) -> dict[Signature, float]:
+        """The scores given so far for this question (and these cues), for the detours' shorter paths:
+        retrieve scores every one-step path before the two-step ones that end with them."""
+        key = (masked, id(steps), tuple(sorted((first or {}).items())), tuple(sorted((last or {}).items())))
+        if self._scored is None or self._scored[0] != key:
+            self._scored = (key, {})
+        return self._scored[1]
 
     def _no_detours(
         self,
@@ -1103,10 +1120,13 @@ class PathScorer:
                     shorter.setdefault(sig[k:], []).append(i)
         if not shorter:
             return scores
-        rest = list(shorter)
+        known = self._remember(masked, steps, first, last)
+        rest = [sig for sig in shorter if sig not in known]
+        scored = dict(zip(rest, self.score(masked, rest, steps, first, last), strict=True))
         out = list(scores)
-        for suffix, value in zip(rest, self.score(masked, rest, steps, first, last), strict=True):
-            for i in shorter[suffix]:
+        for suffix, indices in shorter.items():
+            value = scored[suffix] if suffix in scored else known[suffix]
+            for i in indices:
                 out[i] = min(out[i], value - self.s.hop_penalty * (len(sigs[i]) - len(suffix)))
         return out
 

@@ -42,7 +42,15 @@ from dataclasses import dataclass
 
 from kgreason.fusion.forms import ORGANISATION_WORDS, place_like
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import humanize, is_irregular_past, role_nouns, said_by, stem, stems
+from kgreason.fusion.relation_words import (
+    humanize,
+    is_irregular_past,
+    paraphrases,
+    role_nouns,
+    said_by,
+    stem,
+    stems,
+)
 
 Step = tuple[str, str]
 StepLabels = dict[Step, tuple[set[str], set[str]]]
@@ -52,8 +60,6 @@ _GRAND = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|ki
 _PARENT_NOUNS = frozenset({"parent", "mother", "father", "ma", "pa"})
 _CHILD_NOUNS = frozenset({"child", "children", "son", "daughter", "kid"})
 _CONVERSE = {"parent": "child", "child": "parent", "children": "parent", "mother": "child", "father": "child"}
-# what a marriage relation's words or the paraphrases of them say ("married to", "spouse of", "wife")
-SPOUSE_STEMS = stems("married marry spouse wife husband")
 
 # What a peer word shares with the peer: the stems a relation's words or the label it reaches may carry.
 # Colleagues share a workplace: an employment relation, or any relation into an organisation ("Hamid's
@@ -97,12 +103,17 @@ def step_noun(step: Step) -> str:
     return noun if step[1] == "in" else _CONVERSE.get(noun, "")
 
 
-def kin_step(step: Step, kind: str, steps: StepLabels) -> bool:
+@functools.lru_cache(maxsize=4096)
+def marriage(relation: str) -> bool:
+    """Whether a word of ``relation`` says a marriage ("married to", "spouse of": the paraphrases of
+    "spouse")."""
+    return any(stem(w) in paraphrases(stem("spouse")) for w in humanize(relation).split())
+
+
+def kin_step(step: Step, kind: str) -> bool:
     """Whether ``step`` reads as the kin ``kind``: "spouse" (a marriage relation, either way), "parent"
     or "child" (``step_noun``)."""
-    if kind == "spouse":
-        return any(stem(w) in SPOUSE_STEMS for w in humanize(step[0]).split())
-    return step_noun(step) == kind
+    return marriage(step[0]) if kind == "spouse" else step_noun(step) == kind
 
 
 _IN_LAW = re.compile(
@@ -170,7 +181,7 @@ class QuestionShape:
             if len(sig) == times and len(set(sig)) == 1 and step_noun(sig[0]) in nouns:
                 return True
         if self.in_law is not None and len(sig) == 2:
-            return all(kin_step(step, kind, steps) for step, kind in zip(sig, self.in_law, strict=True))
+            return all(kin_step(step, kind) for step, kind in zip(sig, self.in_law, strict=True))
         if self.peers and len(sig) == 2:
             (r1, d1), (r2, d2) = sig
             if r1 == r2 and d1 != d2 and any(_matches(sig[0], bases, steps) for bases in self.peers):

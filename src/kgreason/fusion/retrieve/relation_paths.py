@@ -22,7 +22,7 @@ from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import label_synonyms, names_of, paraphrases, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
-from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, in_law, kin_step, shape_of
+from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, in_law, marriage, shape_of
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -538,7 +538,7 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
         last_word = word
     if in_law(masked) is not None:
         # "parents-in-law" names the marriage step besides the parents
-        married = frozenset(r for r in relations if kin_step((r, "out"), "spouse", {}))
+        married = frozenset(r for r in relations if marriage(r))
         if married:
             mentions.append(("relation", married))
     return mentions
@@ -785,9 +785,15 @@ _GRAMMAR = _STOP | frozenset(
 
 
 @functools.lru_cache(maxsize=256)
+def _relation_words(relations: frozenset[str]) -> frozenset[str]:
+    """The words of the graph's relation names (``aud`` and ``by`` of ``aud_by``)."""
+    return frozenset(w for r in relations for w in humanize(r).split())
+
+
+@functools.lru_cache(maxsize=256)
 def _initialisms(relations: frozenset[str]) -> frozenset[str]:
     """The relation words of two or three letters that are no grammar word (``pi`` of ``pi_is``, ``ceo``)."""
-    words = {w for r in relations for w in humanize(r).split()}
+    words = _relation_words(relations)
     return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _GRAMMAR)
 
 
@@ -830,7 +836,7 @@ def _compounded(masked: str, initialisms: frozenset[str], known: frozenset[str])
 @functools.lru_cache(maxsize=256)
 def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[str]:
     """The relation words of two to six letters, no grammar word, that the encoder does not read whole."""
-    words = {w for r in relations for w in humanize(r).split()}
+    words = _relation_words(relations)
     return frozenset(
         w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _GRAMMAR and w not in known
     )
@@ -840,7 +846,7 @@ def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[
 def _known_cuts(relations: frozenset[str], known: frozenset[str]) -> frozenset[str]:
     """The relation words of three to five letters, no grammar word, that the encoder reads whole but
     that may still be a data team's cut of a longer word ("geo" of ``geo_at``, "disc" of ``disc_by``)."""
-    words = {w for r in relations for w in humanize(r).split()}
+    words = _relation_words(relations)
     return frozenset(
         w for w in words if 3 <= len(w) <= 5 and w.isalpha() and w not in _GRAMMAR and w in known
     )

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Thirteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Fourteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -11,8 +11,10 @@ Harvest (food and agriculture: farms, growers, cooperatives, varieties, processo
 Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecraft, observatories),
 Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses),
 Ledger (banking and finance: banks, branches, desks, exchanges, funds, bonds, loans, deals, regulators,
-fines) and Ember (energy, mining and utilities: utilities, power stations and their units, grid operators,
-substations, interconnectors, mines, fields, licences, pipelines, refineries, incidents).
+fines), Ember (energy, mining and utilities: utilities, power stations and their units, grid operators,
+substations, interconnectors, mines, fields, licences, pipelines, refineries, incidents) and Beacon
+(broadcasting, telecoms and publishing: media groups, broadcasters, channels, radio stations, programmes,
+newspapers, books, operators, mobile networks, cables, satellites, masts, regulators, incidents).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -67,6 +69,7 @@ SETS = (
     "tideway",
     "ledger",
     "ember",
+    "beacon",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -83,6 +86,7 @@ HUBS = {
     "tideway": ("Callis", 40),
     "ledger": ("Castrelle", 40),
     "ember": ("Halvergate", 40),
+    "beacon": ("Solgrave", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -152,6 +156,16 @@ SAMPLE_LABELS = {
         "Stavik Substation": "Substation",
         "Halvergate Unit A": "Unit",
         "1962": "Year",
+    },
+    "beacon": {
+        "Merrow": "City",
+        "Merrow Broadcasting Company": "Broadcaster",
+        "The Merrow Chronicle": "Newspaper",
+        "Merrow Prize": "Award",
+        "Merrow Cable": "Cable",
+        "Merrow Studios": "Studio",
+        "River Merrow": "River",
+        "Merrow-1": "Satellite",
     },
 }
 
@@ -1025,6 +1039,142 @@ def test_ember_traps_are_in_the_graph() -> None:
     assert ember.out["bd_mem"]["Lucan Ferro"] == {"Redmere Power & Light"}
     assert ember.into["mgr_of"]["Greyhaven Nuclear Station"] == {"Tomas Marrowick"}
     assert ember.out["insp_by"]["Greyhaven Nuclear Station"] == {"Bruno Marrowick"}
+
+
+def test_beacon_traps_are_in_the_graph() -> None:
+    beacon = build_gold.Atlas.of_set("beacon")
+    assert len(beacon.triples) >= 1500 and len(beacon.labels) >= 500
+    assert len(beacon.relations) >= 55 and len(set(beacon.labels.values())) >= 25
+    # containment chains: radio station -> mast -> city -> region -> country (four steps); every channel,
+    # radio station, mast, data centre, studio and landing station is in one city, in one region, in one
+    # country; every channel belongs to one broadcaster, and a broadcaster to at most one group
+    stations = [n for n, label in beacon.labels.items() if label == "RadioStation"]
+    assert len(stations) >= 25
+    for station in stations:
+        (mast,) = beacon.out["tx_site"][station]
+        (city,) = beacon.out["located_in"][mast]
+        (region,) = beacon.out["in_region"][city]
+        (country,) = beacon.out["in_country"][region]
+        assert beacon.labels[mast] == "Mast" and beacon.labels[country] == "Country"
+    site_labels = ("Channel", "RadioStation", "Mast", "DataCentre", "Studio", "LandingStation")
+    sites = [n for n, label in beacon.labels.items() if label in site_labels]
+    assert len(sites) >= 100
+    for site in sites:
+        (city,) = beacon.out["located_in"][site]
+        (region,) = beacon.out["in_region"][city]
+        (country,) = beacon.out["in_country"][region]
+        assert beacon.labels[city] == "City" and beacon.labels[country] == "Country"
+    for channel in (n for n, label in beacon.labels.items() if label == "Channel"):
+        (owner,) = beacon.out["owned_by"][channel]
+        assert beacon.labels[owner] == "Broadcaster" and len(beacon.out["sub_of"][owner]) <= 1
+    for cable in (n for n, label in beacon.labels.items() if label == "Cable"):
+        assert len(beacon.out["cbl_land"][cable]) == 2
+        assert {beacon.labels[ls] for ls in beacon.out["cbl_land"][cable]} == {"LandingStation"}
+    # hubs: the capital Solgrave and the biggest media group, Corbell Media Group (staff, stations, papers)
+    degree = Counter(n for h, _, t in beacon.triples for n in (h, t))
+    assert degree["Solgrave"] >= 100
+    assert beacon.out["capital_of"]["Solgrave"] == {"Averon", "Greymarch"}
+    assert degree["Corbell Media Group"] >= 100
+    assert len(beacon.into["works_for"]["Corbell Media Group"]) >= 50
+    owned = Counter(beacon.labels[n] for n in beacon.into["owned_by"]["Corbell Media Group"])
+    assert owned["RadioStation"] >= 10 and owned["Newspaper"] == 2 and owned["Magazine"] == 2
+    assert {"Studio", "Cable"} <= set(owned)
+    # four families of five, each with two unrelated namesakes
+    people = [n for n, label in beacon.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    for family in ("Corbell", "Farrant", "Quennell", "Vesey"):
+        assert surnames[family] == 7, family
+    assert surnames["Merrow"] == 2
+    assert beacon.out["parent_of"]["Aldous Corbell"] == {"Julian Corbell", "Imogen Corbell"}
+    assert beacon.out["married_to"]["Julian Corbell"] == {"Sabine Ostrander"}
+    assert beacon.into["parent_of"]["Rupert Corbell"] == {"Julian Corbell", "Sabine Ostrander"}
+    assert beacon.out["parent_of"]["Hugo Farrant"] == {"Miles Farrant", "Nina Farrant"}
+    assert beacon.out["parent_of"]["Miles Farrant"] == {"Posy Farrant"}
+    assert beacon.out["married_to"]["Tobias Vesey"] == {"Nina Farrant"}
+    assert beacon.into["parent_of"]["Elsa Vesey"] == {"Tobias Vesey", "Nina Farrant"}
+    assert beacon.out["parent_of"]["Ottilie Quennell"] == {"Lucien Quennell", "Agathe Quennell"}
+    assert beacon.out["married_to"]["Agathe Quennell"] == {"Dario Lisk"}
+    assert beacon.out["ceo_of"]["Dario Lisk"] == {"Merrow Broadcasting Company"}
+    assert beacon.out["parent_of"]["Lucien Quennell"] == {"Theo Quennell"}
+    assert beacon.out["parent_of"]["Arthur Vesey"] == {"Tobias Vesey", "Helena Vesey"}
+    for unrelated in (
+        "Dennis Corbell",
+        "Ruth Corbell",
+        "Gregor Farrant",
+        "Lydia Farrant",
+        "Martin Quennell",
+        "Vera Quennell",
+        "Konrad Vesey",
+        "Simone Vesey",
+        "Paul Merrow",
+    ):
+        assert not beacon.into["parent_of"][unrelated] and not beacon.out["parent_of"][unrelated]
+        assert not beacon.out["married_to"][unrelated] and not beacon.into["married_to"][unrelated]
+    # the namesakes hold the jobs and prizes the questions test: Martin Quennell presents The Quennell Hour
+    # and won the Quennell Award, Gregor Farrant chairs the Pellmark Spectrum Office, Konrad Vesey is a
+    # minister
+    assert beacon.out["presented_by"]["The Quennell Hour"] == {"Martin Quennell"}
+    assert "Martin Quennell" in beacon.into["won"]["Quennell Award for Radio"]
+    assert beacon.out["chaired_by"]["Pellmark Spectrum Office"] == {"Gregor Farrant"}
+    assert beacon.out["minister_of"]["Konrad Vesey"] == {"Pellmark Ministry of Digital Affairs"}
+    # one word names nodes of many types, mostly unrelated: Merrow Broadcasting Company sits in Rookley,
+    # Merrow FM is Corbell Media Group's, Merrow Studios are in Fennick, the Merrow Hill Mast in Port Wenna,
+    # the Merrow Cable does not land at the Merrow Landing Station, Merrow-1 is run by Orbiline and owned by
+    # Skylark, the River Merrow misses Saltreach; the prizes are never won by the people they are named after
+    merrow = {beacon.labels[n] for n in beacon.labels if "Merrow" in n}
+    assert len(merrow) >= 15
+    assert {"City", "Broadcaster", "Newspaper", "Award", "Cable", "Person", "River", "Studio"} <= merrow
+    assert {"Mast", "RadioStation", "Publisher", "School", "LandingStation", "Satellite", "Channel"} <= merrow
+    assert beacon.out["in_region"]["Merrow"] == {"Saltreach"}
+    assert beacon.out["lies_on"]["Merrow"] == {"River Tane"}
+    assert beacon.out["flows_through"]["River Merrow"] == {"Highcombe", "Greymarch"}
+    assert beacon.out["hq"]["Merrow Broadcasting Company"] == {"Rookley"}
+    assert beacon.out["sub_of"]["Merrow Broadcasting Company"] == {"Farrant Holdings"}
+    assert beacon.out["owned_by"]["Merrow FM"] == {"Corbell Media Group"}
+    assert beacon.out["located_in"]["Merrow Studios"] == {"Fennick"}
+    assert beacon.out["located_in"]["Merrow Hill Mast"] == {"Port Wenna"}
+    assert beacon.out["hq"]["Merrow Press"] == {"Solgrave"}
+    assert beacon.out["campus_in"]["Merrow Institute of Journalism"] == {"Solgrave"}
+    assert "Merrow Landing Station" not in beacon.out["cbl_land"]["Merrow Cable"]
+    assert "Merrow Landing Station" in beacon.out["cbl_land"]["Amaury Express"]
+    assert beacon.out["sat_op"]["Merrow-1"] == {"Orbiline"}
+    assert beacon.out["owned_by"]["Merrow-1"] == {"Skylark Communications"}
+    for prize, person in (
+        ("Merrow Prize", "Edith Merrow"),
+        ("Corbell Medal", "Aldous Corbell"),
+        ("Vesey Prize for Fiction", "Arthur Vesey"),
+    ):
+        assert beacon.out["named_for"][prize] == {person}
+        assert person not in beacon.into["won"][prize]
+    assert "Elsa Vesey" in beacon.into["won"]["Vesey Prize for Fiction"]
+    # similar names of different types: Rookley Television and the Rookley Tower are in Tansby, not Rookley
+    assert beacon.out["hq"]["Rookley Television"] == {"Tansby"}
+    assert beacon.out["located_in"]["Rookley Tower"] == {"Tansby"}
+    assert beacon.out["hq"]["Rookley Post"] == {"Rookley"}
+    assert beacon.out["owned_by"]["Rookley Post"] == {"Corbell Media Group"}
+    # 1-hop against 2-hop: a channel in one city owned from another; a station transmitting from another
+    # region; a newspaper owned by a person, not his group; an incident investigated by a regulator, its chair
+    # and one of its staff
+    assert beacon.out["located_in"]["Corbell News"] == {"Dunlow"}
+    assert beacon.out["hq"][next(iter(beacon.out["owned_by"]["Corbell News"]))] == {"Solgrave"}
+    assert beacon.out["located_in"]["Lumen Info"] == {"Port Amaury"}
+    assert beacon.out["hq"]["Lumen TV"] == {"Ceroix"}
+    assert beacon.out["located_in"]["Kilnmoor FM"] == {"Kilnmoor"}
+    assert beacon.out["tx_site"]["Kilnmoor FM"] == {"Grell Mast"}
+    assert beacon.out["owned_by"]["Pellmark Daily"] == {"Hugo Farrant"}
+    assert beacon.out["works_for"]["Posy Farrant"] == {"The Averon Standard"}
+    assert beacon.out["columnist_at"]["Posy Farrant"] == {"Rookley Post"}
+    assert beacon.out["inv_by"]["Skylark Outage"] == {
+        "Averon Telecoms Commission",
+        "Rafe Tennant",
+        "Lorna Beck",
+    }
+    assert beacon.out["chaired_by"]["Averon Telecoms Commission"] == {"Rafe Tennant"}
+    assert beacon.out["works_for"]["Lorna Beck"] == {"Averon Telecoms Commission"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("owned_by", 6), ("op_by", 3), ("located_in", 6), ("won", 4), ("tech", 4)):
+        heads = {beacon.labels[h] for h, r, _ in beacon.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

@@ -224,7 +224,17 @@ ORGANISATION_WORDS = frozenset(
     "auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
     "distributor wholesaler group conglomerate directorate observatory utility insurer reinsurer".split()
 )
+# Nouns that say a relation, not a kind: what they name is whatever the relation reaches
+_RELATIONAL_TYPES = frozenset("member subsidiary affiliate".split())
 _ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
+# A company in everyday speech is any business: "Which company operates X?" may be answered by a utility,
+# an airline or a bank when no label is called "company" itself
+_COMPANY_TYPES = frozenset("company firm business corporation enterprise".split())
+_BUSINESS_WORDS = frozenset(
+    "company firm business corporation enterprise startup bank operator publisher broadcaster airline "
+    "carrier manufacturer maker supplier contractor provider distributor wholesaler caterer lessor "
+    "utility insurer reinsurer conglomerate vendor group".split()
+)
 AGENT = "agent"
 """The type "who" asks for (``wanted_type``): a person or an organisation."""
 
@@ -285,7 +295,9 @@ def type_labels(
     ``place``/``date`` and the label is a kind of place/date, when the type is a person (or a person's
     role, "student") that no label names and the label is a kind of person (``Scientist``), when the type
     is "organisation" (or "institution", "body") that no label names and the label is a kind of
-    organisation (``Funder``, ``Company``, ``Institute``), when the type is a "work" ("artwork", "piece")
+    organisation (``Funder``, ``Company``, ``Institute``), when the type is "company" (or "firm",
+    "business") that no label is called alone and the label is a kind of business (``Utility``,
+    ``Airline``, ``MiningCompany``), when the type is a "work" ("artwork", "piece")
     or a "picture" that no label names and the label is a kind of one (``Painting``, ``Sculpture``,
     ``Album``; ``Painting``, ``Photograph``), or when
     ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
@@ -332,14 +344,18 @@ def type_labels(
         # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
         # an exhibition, a work or a place
         return type_labels("person", labels) | {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
-    if not found and answer_type == "member":
-        # a band's members are people, an alliance's airlines, a cooperative's farms: the relation says
-        # which, not the word
+    if not found and answer_type in _RELATIONAL_TYPES:
+        # a band's members are people, an alliance's airlines, a cooperative's farms; a group's
+        # subsidiaries are broadcasters or operators: the relation says which, not the word
         return set()
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
         found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
+    if answer_type in _COMPANY_TYPES and not any(words[lab] == [answer_type] for lab in usable):
+        # no label is called just that: the kinds of business the graph has, besides its "mining
+        # companies" (a label called "company" keeps the word to itself and its kinds)
+        found |= {lab for lab in usable if set(words[lab]) & _BUSINESS_WORDS}
     if not found and kinds and answer_type in _WORK_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
     if not found and kinds and answer_type in _PICTURE_TYPES:

@@ -81,6 +81,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
         (r"\bpassed away\b", "died"),
         (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
+        (r"\b(?:go|goes|went|gone|going) up (?=in (?:the year )?\d)", "launched "),
         (r"\bhome base\b", "base"),
         (r"\bhead offices?\b", "headquarters"),
         (
@@ -194,7 +195,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "buy bought purchase purchaser buyer acquire knock absorb takeover",
         "sell seller consign consignor vendor",
         "restore restorer conserve conservator conservation",
-        "own owner possess collection belong hold control subsidiary",
+        "own owner possess collection belong hold control subsidiary stake shareholder",
         "show shown showed display exhibit",
         "train apprentice trainee",
         "photograph photographer take shoot",
@@ -234,6 +235,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("airline", "carrier"),
         ("rocket", "launcher", "launch vehicle"),
         ("drug", "medicine", "medication"),
+        ("programme", "program", "production"),
     )
 )
 

@@ -457,6 +457,17 @@ class EntityLinker:
                 continue
             nodes = self._normal[key]
             exact = self._exact.get(mention, {}) if self._exact is not None else {}
+            if not lower and mention.islower():
+                # a common word said in lower case is a node's name only as that name, whatever its case
+                # ("nuclear": the fuel ``Nuclear``); not a name with more to it ("children" is no genre
+                # "Children's", "parents" no "Parent's")
+                nodes = {
+                    n: m
+                    for n, m in nodes.items()
+                    if n in exact or self._names.get(n, n).casefold() == mention.casefold()
+                }
+                if not nodes:
+                    continue
             for node_id, method in nodes.items():
                 if node_id in exact:
                     hit = LinkedEntity(node_id, mention, METHOD_SCORES[exact[node_id]], exact[node_id], s, e)

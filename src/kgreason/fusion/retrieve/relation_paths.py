@@ -22,7 +22,15 @@ from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import label_synonyms, names_of, paraphrases, role_nouns, said_by, stems
 from kgreason.fusion.relation_words import stem as _stem
-from kgreason.fusion.retrieve.path_shapes import _PREPOSITIONS, contains, in_law, marriage, shape_of
+from kgreason.fusion.retrieve.path_shapes import (
+    _PREPOSITIONS,
+    QuestionShape,
+    contains,
+    in_law,
+    marriage,
+    placing,
+    shape_of,
+)
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
 
 Signature = tuple[tuple[str, str], ...]
@@ -437,6 +445,12 @@ def _names(question_word: str, relation_word: str) -> bool:
     return len(short) >= 5 and long.startswith(short) and long[len(short) :] in _AGENT_SUFFIXES
 
 
+def _agent_noun(verb: str, noun: str) -> bool:
+    """Whether a (stemmed) question word is the verb whose doer a (stemmed) relation or label word is:
+    "operates" names a step into an ``Operator``, "publishes" one into a ``Publisher``."""
+    return len(verb) >= 5 and noun.startswith(verb) and noun[len(verb) :] in _AGENT_SUFFIXES
+
+
 @functools.lru_cache(maxsize=4096)
 def _relation_names(relation: str) -> frozenset[str]:
     """The stems a question may name ``relation`` by: its own words, the kin nouns of an ``X_of``
@@ -523,6 +537,13 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
             len(word) > 2 or word in written
         ):
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
+            if named and previous and word in written and mentions and mentions[-1][0] == "relation":
+                # a short form written after the word it stands for is that word's mention: "subsidiaries
+                # (sub)" names ``owned_by`` or ``sub_of``, one step, not both
+                mentions[-1] = ("relation", mentions[-1][1] | named)
+                previous = mentions[-1][1]
+                last_word = word
+                continue
             # "doctoral adviser" is one mention; "a fork of a fork" (the same word again) two
             if named and (not (named & previous) or word == last_word):
                 at, noun = head_mention if head_mention is not None else (-1, "")
@@ -805,7 +826,11 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
         n = len(short)
         for i in range(len(tokens) - n + 1):
             run = tokens[i : i + n]
-            if "".join(t[0] for t in run) == short and all(len(t) >= 3 and t not in _STOP for t in run):
+            # a word the short form begins is that word cut short, not the run's initials ("company
+            # operates" is no "co", which shortens "company")
+            if "".join(t[0] for t in run) == short and all(
+                len(t) >= 3 and t not in _STOP and not t.startswith(short) for t in run
+            ):
                 out = _written_after(out, run[-1], short)
                 break
     return out
@@ -844,11 +869,12 @@ def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[
 
 @functools.lru_cache(maxsize=256)
 def _known_cuts(relations: frozenset[str], known: frozenset[str]) -> frozenset[str]:
-    """The relation words of three to five letters, no grammar word, that the encoder reads whole but
-    that may still be a data team's cut of a longer word ("geo" of ``geo_at``, "disc" of ``disc_by``)."""
+    """The relation words of two to five letters, no grammar word, that the encoder reads whole but
+    that may still be a data team's cut of a longer word ("geo" of ``geo_at``, "disc" of ``disc_by``, "op"
+    of ``op_by``)."""
     words = _relation_words(relations)
     return frozenset(
-        w for w in words if 3 <= len(w) <= 5 and w.isalpha() and w not in _GRAMMAR and w in known
+        w for w in words if 2 <= len(w) <= 5 and w.isalpha() and w not in _GRAMMAR and w in known
     )
 
 
@@ -856,7 +882,9 @@ def _known_cuts(relations: frozenset[str], known: frozenset[str]) -> frozenset[s
 def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: frozenset[str]) -> str:
     """``masked`` with each of ``cut`` written after the first question word that begins with it, two
     letters longer at least, and whose rest is no word of five letters or more ("geologist (geo)",
-    "discovered (disc)"; not "headquartered (head)": "quarter" is a word, the question word a compound)."""
+    "discovered (disc)"; not "headquartered (head)": "quarter" is a word, the question word a compound).
+    A cut of two letters only of a word whose stem has six letters or more ("operates (op)", not
+    "opened")."""
     tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
     out = masked
     for word in sorted(cut - {_stem(t) for t in tokens} - set(tokens)):
@@ -865,6 +893,18 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
                 continue
             rest = token[len(word) :]
             compound = any(len(w) >= 5 and w in known for w in (rest, _stem(rest)))
+            if len(word) == 2:
+                # two letters are the cut of a longer word only, said itself ("operates": "op"; not
+                # "plant": "pl", nor "opened", "open" inflected, nor "runs", though it may mean "operates")
+                if (
+                    token not in _FUNCTION_WORDS
+                    and len(_stem(token)) >= 6
+                    and token.startswith(word)
+                    and not _known_whole(token[2:], known)
+                ):
+                    out = _written_after(out, token, word)
+                    break
+                continue
             if (
                 len(token) >= len(word) + 2
                 and token.startswith(word)
@@ -877,6 +917,11 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
 
 
 _VOWELS = frozenset("aeiou")
+
+
+def _known_whole(rest: str, known: frozenset[str]) -> bool:
+    """Whether the rest of a word past a cut is a word of four letters or more itself (a compound)."""
+    return any(len(w) >= 4 and w in known for w in (rest, _stem(rest)))
 
 
 def _consonants(word: str) -> str:
@@ -915,10 +960,33 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
         for token in tokens:
             if token in _STOP or not token.isalpha() or _stem(token) in labels:
                 continue
-            if shortens(word, token) or any(shortens(word, p) for p in sorted(paraphrases(_stem(token)))):
+            # a word known to name a relation by its meaning is shortened only as that meaning: "based"
+            # (headquartered) is no "bd" (board), "works" is "emp" (employ)
+            own = paraphrases(_stem(token))
+            if len(word) == 2:
+                # two letters say little (b-d: board, based, behind, built): only a word itself, and
+                # neither a preposition nor an inflected verb
+                if (
+                    len(own) == 1
+                    and token not in _FUNCTION_WORDS
+                    and not _INFLECTED.search(token)
+                    and shortens(word, token)
+                ):
+                    out = _written_after(out, token, word)
+                    break
+                continue
+            if (len(own) == 1 and shortens(word, token)) or any(shortens(word, p) for p in sorted(own)):
                 out = _written_after(out, token, word)
                 break
     return out
+
+
+# Words that relate others and are no shortening of a relation's word ("behind" is no "bd")
+_FUNCTION_WORDS = frozenset(
+    "behind beyond between beside besides below beneath before during despite toward towards within "
+    "without around across along against among amongst upon".split()
+)
+_INFLECTED = re.compile(r"(?:ed|ing)$")
 
 
 _NEGATED = re.compile(r"\b(non)-(?=[^\W\d_])", re.IGNORECASE)
@@ -1124,16 +1192,47 @@ class PathScorer:
                     break
                 if starts & steps.get(sig[k], (set(), set()))[0]:
                     shorter.setdefault(sig[k:], []).append(i)
-        if not shorter:
-            return scores
         known = self._remember(masked, steps, first, last)
+        out = self._no_padding(sigs, scores, steps, earned, known, shape)
+        if not shorter:
+            return out
         rest = [sig for sig in shorter if sig not in known]
         scored = dict(zip(rest, self.score(masked, rest, steps, first, last), strict=True))
-        out = list(scores)
         for suffix, indices in shorter.items():
             value = scored[suffix] if suffix in scored else known[suffix]
             for i in indices:
                 out[i] = min(out[i], value - self.s.hop_penalty * (len(sigs[i]) - len(suffix)))
+        return out
+
+    def _no_padding(
+        self,
+        sigs: Sequence[Signature],
+        scores: list[float],
+        steps: StepLabels,
+        earned: Collection[tuple[str, str]],
+        known: Mapping[Signature, float],
+        shape: QuestionShape,
+    ) -> list[float]:
+        """``scores`` with each path that pads the steps the question names with steps it does not name
+        (but for a last step to a place) scored ``hop_penalty`` a padding step below the path of the named
+        steps alone, read either way, where that path was scored for this question already: "Who sits on
+        the board of X?" is who ``bd_mem`` X, not the boards X's chief executive sits on (``ceo_of``, then
+        ``bd_mem``), which the sentence encoder may score higher. A last step to a place walks on to what
+        "where" asks for ("Where is the gallery of X?": the gallery's city)."""
+        out = list(scores)
+        placed = placing(steps)
+        for i, sig in enumerate(sigs):
+            if len(sig) < 2 or shape.named(sig, steps):
+                continue
+            kept = [step for step in sig if step in earned]
+            if not kept or len(kept) == len(sig) or (sig[-1] not in earned and sig[-1][0] in placed):
+                # (a last step the question does not name that puts the end at a place walks on to what
+                # "where" asks for: "Where is the gallery of X?", the gallery's city)
+                continue
+            either = [((r, "out"), (r, "in")) for r, _ in kept]
+            bare = [known[alt] for alt in itertools.product(*either) if alt in known]
+            if bare:
+                out[i] = min(out[i], max(bare) - self.s.hop_penalty * (len(sig) - len(kept)))
         return out
 
     def missed(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
@@ -1155,7 +1254,9 @@ class PathScorer:
         """The steps the question names: a word of the step's relation or of the label it reaches, or a
         common paraphrase of it ("works" for ``employed_by``, ``relation_words.paraphrases``), is in the
         question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
-        the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by")."""
+        the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by"),
+        or the question says the verb whose doer the step's word is, or a paraphrase of it ("operates",
+        "runs": a ``TelecomOperator``)."""
         masked = self.spelled(masked, steps)
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
@@ -1181,7 +1282,7 @@ class PathScorer:
                 step[0] in named
                 or (inside and contains(step[0]))
                 or any(
-                    sw == w or (len(sw) >= 4 and sw in w)
+                    sw == w or (len(sw) >= 4 and sw in w) or any(_agent_noun(p, sw) for p in names_of(w))
                     for sw in stepw
                     for w in words
                     if w not in roles or w in own

@@ -28,7 +28,6 @@ from kgreason.fusion.retrieve.path_shapes import (
     contains,
     in_law,
     marriage,
-    placing,
     shape_of,
 )
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
@@ -1214,20 +1213,19 @@ class PathScorer:
         shape: QuestionShape,
     ) -> list[float]:
         """``scores`` with each path that pads the steps the question names with steps it does not name
-        (but for a last step to a place) scored ``hop_penalty`` a padding step below the path of the named
-        steps alone, read either way, where that path was scored for this question already: "Who sits on
-        the board of X?" is who ``bd_mem`` X, not the boards X's chief executive sits on (``ceo_of``, then
-        ``bd_mem``), which the sentence encoder may score higher. A last step to a place walks on to what
-        "where" asks for ("Where is the gallery of X?": the gallery's city)."""
+        before a named one, scored ``hop_penalty`` a padding step below the path of the named steps alone,
+        read either way, where that path was scored for this question already: "Who sits on the board of
+        X?" is who ``bd_mem`` X, not the boards X's chief executive sits on (``ceo_of``, then ``bd_mem``),
+        which the sentence encoder may score higher. A last step the question does not name walks on, and
+        hop choice judges it ("Where is the gallery of X?": the gallery's city)."""
         out = list(scores)
-        placed = placing(steps)
         for i, sig in enumerate(sigs):
             if len(sig) < 2 or shape.named(sig, steps):
                 continue
             kept = [step for step in sig if step in earned]
-            if not kept or len(kept) == len(sig) or (sig[-1] not in earned and sig[-1][0] in placed):
-                # (a last step the question does not name that puts the end at a place walks on to what
-                # "where" asks for: "Where is the gallery of X?", the gallery's city)
+            if not kept or len(kept) == len(sig) or sig[-1] not in earned:
+                # (a last step the question does not name walks on, and hop choice judges it: "Where is
+                # the gallery of X?", the gallery's city; explore's beam on its way to a named step)
                 continue
             either = [((r, "out"), (r, "in")) for r, _ in kept]
             bare = [known[alt] for alt in itertools.product(*either) if alt in known]

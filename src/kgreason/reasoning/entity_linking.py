@@ -459,12 +459,14 @@ class EntityLinker:
             exact = self._exact.get(mention, {}) if self._exact is not None else {}
             if not lower and mention.islower():
                 # a common word said in lower case is a node's name only as that name, whatever its case
-                # ("nuclear": the fuel ``Nuclear``); not a name with more to it ("children" is no genre
-                # "Children's", "parents" no "Parent's")
+                # and word breaks ("nuclear": the fuel ``Nuclear``, "new york city": ``New_York_City``);
+                # not a name with more to it ("children" is no genre "Children's")
                 nodes = {
                     n: m
                     for n, m in nodes.items()
-                    if n in exact or self._names.get(n, n).casefold() == mention.casefold()
+                    if n in exact
+                    or m == "alias"  # a listed other name ("paracetamol"), said as it is
+                    or humanize(self._names.get(n, n)).casefold() == mention.casefold()
                 }
                 if not nodes:
                     continue

@@ -1253,8 +1253,8 @@ class PathScorer:
         common paraphrase of it ("works" for ``employed_by``, ``relation_words.paraphrases``), is in the
         question (stemmed, or inside a compound such as "grandparents"), or a question word is close to
         the relation's words in embedding space ("citizenship" ~ "nationality", "penned" ~ "written by"),
-        or the question says the verb whose doer the step's word is, or a paraphrase of it ("operates",
-        "runs": a ``TelecomOperator``)."""
+        or the question says the verb whose doer the step's word is ("operates": a ``TelecomOperator``; not
+        through a paraphrase: "chief" is no "manage", so no ``AssetManager``)."""
         masked = self.spelled(masked, steps)
         key = (masked, id(steps))
         cached = self._earned_cache.get(key)
@@ -1280,7 +1280,7 @@ class PathScorer:
                 step[0] in named
                 or (inside and contains(step[0]))
                 or any(
-                    sw == w or (len(sw) >= 4 and sw in w) or any(_agent_noun(p, sw) for p in names_of(w))
+                    sw == w or (len(sw) >= 4 and sw in w) or _agent_noun(w, sw)
                     for sw in stepw
                     for w in words
                     if w not in roles or w in own

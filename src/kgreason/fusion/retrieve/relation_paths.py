@@ -766,7 +766,11 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
       "in what year (yr)"). A question word that names a label of the graph is left alone ("Which audit
       firms ...": the label names it already). A relation word of three to five letters the encoder
       knows is written only after a question word it begins and that is no compound (``_cut_short``:
-      "geologist (geo)", not "headquartered (head)"); others the encoder knows ("ceo") are its to read.
+      "geologist (geo)", not "headquartered (head)"); one of two letters only after a word whose stem
+      has six letters or more ("operates (op)", not "opened"); others the encoder knows ("ceo") are its
+      to read. A short form of two letters the encoder does not know is read from a question word itself
+      only, never a preposition, an inflected verb or a word known to mean a relation ("board (bd)";
+      not "based", "behind", "built").
     """
     relations = frozenset(r for r, _ in steps)
     out = _spelled(masked, _initialisms(relations))

@@ -440,8 +440,7 @@ def _names(question_word: str, relation_word: str) -> bool:
     paraphrase ("works" ~ ``employed``), or its agent noun ("supervisor" ~ ``supervised``)."""
     if question_word == relation_word or relation_word in names_of(question_word):
         return True
-    short, long = sorted((question_word, relation_word), key=len)
-    return len(short) >= 5 and long.startswith(short) and long[len(short) :] in _AGENT_SUFFIXES
+    return _agent_noun(*sorted((question_word, relation_word), key=len))
 
 
 def _agent_noun(verb: str, noun: str) -> bool:
@@ -895,25 +894,21 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
             if token in _STOP or not token.isalpha() or _stem(token) in labels:
                 continue
             rest = token[len(word) :]
-            compound = any(len(w) >= 5 and w in known for w in (rest, _stem(rest)))
             if len(word) == 2:
                 # two letters are the cut of a longer word only, said itself ("operates": "op"; not
                 # "plant": "pl", nor "opened", "open" inflected, nor "runs", though it may mean "operates")
-                if (
+                fits = (
                     token not in _FUNCTION_WORDS
                     and len(_stem(token)) >= 6
-                    and token.startswith(word)
-                    and not _known_whole(token[2:], known)
-                ):
-                    out = _written_after(out, token, word)
-                    break
-                continue
-            if (
-                len(token) >= len(word) + 2
-                and token.startswith(word)
-                and not compound
-                and _stem(token) != _stem(word)
-            ):
+                    and not _known_whole(rest, known, 4)
+                )
+            else:
+                fits = (
+                    len(token) >= len(word) + 2
+                    and not _known_whole(rest, known, 5)
+                    and _stem(token) != _stem(word)
+                )
+            if fits and token.startswith(word):
                 out = _written_after(out, token, word)
                 break
     return out
@@ -922,9 +917,10 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
 _VOWELS = frozenset("aeiou")
 
 
-def _known_whole(rest: str, known: frozenset[str]) -> bool:
-    """Whether the rest of a word past a cut is a word of four letters or more itself (a compound)."""
-    return any(len(w) >= 4 and w in known for w in (rest, _stem(rest)))
+def _known_whole(rest: str, known: frozenset[str], least: int) -> bool:
+    """Whether the rest of a word past a cut is a word of ``least`` letters or more itself (the word a
+    compound: "head-quartered")."""
+    return any(len(w) >= least and w in known for w in (rest, _stem(rest)))
 
 
 def _consonants(word: str) -> str:
@@ -966,19 +962,14 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             # a word known to name a relation by its meaning is shortened only as that meaning: "based"
             # (headquartered) is no "bd" (board), "works" is "emp" (employ)
             own = paraphrases(_stem(token))
+            itself = len(own) == 1 and shortens(word, token)
             if len(word) == 2:
                 # two letters say little (b-d: board, based, behind, built): only a word itself, and
                 # neither a preposition nor an inflected verb
-                if (
-                    len(own) == 1
-                    and token not in _FUNCTION_WORDS
-                    and not _INFLECTED.search(token)
-                    and shortens(word, token)
-                ):
-                    out = _written_after(out, token, word)
-                    break
-                continue
-            if (len(own) == 1 and shortens(word, token)) or any(shortens(word, p) for p in sorted(own)):
+                fits = itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token)
+            else:
+                fits = itself or any(shortens(word, p) for p in sorted(own))
+            if fits:
                 out = _written_after(out, token, word)
                 break
     return out

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Fourteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Fifteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -12,9 +12,11 @@ Zenith (space and astronomy: agencies, launch sites, rockets, missions, spacecra
 Tideway (shipping, ports and the sea: lines, ships, yards, ports, terminals, berths, crews, lighthouses),
 Ledger (banking and finance: banks, branches, desks, exchanges, funds, bonds, loans, deals, regulators,
 fines), Ember (energy, mining and utilities: utilities, power stations and their units, grid operators,
-substations, interconnectors, mines, fields, licences, pipelines, refineries, incidents) and Beacon
+substations, interconnectors, mines, fields, licences, pipelines, refineries, incidents), Beacon
 (broadcasting, telecoms and publishing: media groups, broadcasters, channels, radio stations, programmes,
-newspapers, books, operators, mobile networks, cables, satellites, masts, regulators, incidents).
+newspapers, books, operators, mobile networks, cables, satellites, masts, regulators, incidents) and Loom
+(fashion, textiles and retail: conglomerates, fashion houses, brands, collections, shows, models, mills,
+factories, retailers, stores, schools, regulators, incidents, prizes).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -70,6 +72,7 @@ SETS = (
     "ledger",
     "ember",
     "beacon",
+    "loom",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -87,6 +90,7 @@ HUBS = {
     "ledger": ("Castrelle", 40),
     "ember": ("Halvergate", 40),
     "beacon": ("Solgrave", 40),
+    "loom": ("Belcastre", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -166,6 +170,12 @@ SAMPLE_LABELS = {
         "Merrow Studios": "Studio",
         "River Merrow": "River",
         "Merrow-1": "Satellite",
+    },
+    "loom": {
+        "Tressan": "City",
+        "Maison Tressan": "FashionHouse",
+        "Tressan Blue": "Brand",
+        "2024": "Year",
     },
 }
 
@@ -1175,6 +1185,187 @@ def test_beacon_traps_are_in_the_graph() -> None:
     for relation, least in (("owned_by", 6), ("op_by", 3), ("located_in", 6), ("won", 4), ("tech", 4)):
         heads = {beacon.labels[h] for h, r, _ in beacon.triples if r == relation}
         assert len(heads) >= least, (relation, heads)
+
+
+def test_loom_traps_are_in_the_graph() -> None:
+    loom = build_gold.Atlas.of_set("loom")
+    assert len(loom.triples) >= 1500 and len(loom.labels) >= 600
+    assert len(loom.relations) >= 55 and len(set(loom.labels.values())) >= 30
+    # containment chains: every store, department store, mill, dye works, tannery, factory, venue and outlet
+    # village is in one city, in one region, in one country; every brand belongs to one house or retailer,
+    # directly or as a diffusion line of one brand, and a house to at most one conglomerate; every
+    # collection has one brand, season and year; factories (but the leatherworks) buy cloth from mills
+    # that make a material
+    site_labels = (
+        "Store",
+        "DepartmentStore",
+        "TextileMill",
+        "SpinningMill",
+        "DyeWorks",
+        "Tannery",
+        "GarmentFactory",
+        "Venue",
+        "OutletVillage",
+    )
+    sites = [n for n, label in loom.labels.items() if label in site_labels]
+    assert len(sites) >= 90
+    for site in sites:
+        (city,) = loom.out["located_in"][site]
+        (region,) = loom.out["in_region"][city]
+        (country,) = loom.out["in_country"][region]
+        assert loom.labels[city] == "City" and loom.labels[country] == "Country"
+    for brand in (n for n, label in loom.labels.items() if label == "Brand"):
+        owners = loom.out["br_of"][brand] | loom.out["dif_line_of"][brand]
+        assert len(owners) == 1, brand
+        (owner,) = owners
+        if loom.labels[owner] == "Brand":
+            (owner,) = loom.out["br_of"][owner]
+        assert loom.labels[owner] in ("FashionHouse", "Retailer")
+        assert len(loom.out["sub_of"][owner]) <= 1
+    for collection in (n for n, label in loom.labels.items() if label == "Collection"):
+        (brand,) = loom.out["coll_of"][collection]
+        (season,) = loom.out["ssn"][collection]
+        (year,) = loom.out["yr"][collection]
+        assert (
+            loom.labels[brand] == "Brand" and loom.labels[season] == "Season" and loom.labels[year] == "Year"
+        )
+        assert loom.out["designed_by"][collection] and loom.out["fab"][collection]
+    for factory in (n for n, label in loom.labels.items() if label == "GarmentFactory"):
+        if factory == "Corbiac Leatherworks":
+            continue
+        assert loom.out["fab_src"][factory], factory
+        for mill in loom.out["fab_src"][factory]:
+            assert loom.labels[mill] == "TextileMill" and loom.out["mat"][mill]
+    # brand -> house -> conglomerate -> head office, four steps from a diffusion line
+    (parent,) = loom.out["dif_line_of"]["Tressan Blue"]
+    (house,) = loom.out["br_of"][parent]
+    (group,) = loom.out["sub_of"][house]
+    assert (parent, house, group) == ("Tressan Couture", "Maison Tressan", "Orvell Group")
+    assert loom.out["hq"][group] == {"Belcastre"}
+    # hubs: the capital Belcastre and the conglomerate Orvell Group (staff, houses, a retailer, stores)
+    degree = Counter(n for h, _, t in loom.triples for n in (h, t))
+    assert degree["Belcastre"] >= 100
+    assert loom.out["capital_of"]["Belcastre"] == {"Vellmont", "Aldmoor"}
+    assert len(loom.into["born_in"]["Belcastre"]) >= 60
+    assert degree["Orvell Group"] >= 100
+    assert len(loom.into["works_for"]["Orvell Group"]) >= 60
+    assert loom.into["sub_of"]["Orvell Group"] == {
+        "Maison Tressan",
+        "House of Morcant",
+        "Linden & Opal",
+        "Brannock's",
+    }
+    assert len(loom.into["op_by"]["Orvell Group"]) >= 9
+    # four families of five, each surname also carried by two unrelated people
+    people = [n for n, label in loom.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    for family in ("Morcant", "Aubelle", "Varnay", "Sellick"):
+        assert surnames[family] == 7, family
+    assert surnames["Tressan"] == 3
+    assert loom.out["parent_of"]["Edmund Morcant"] == {"Rufus Morcant", "Aurelie Morcant"}
+    assert loom.into["parent_of"]["Kit Morcant"] == {"Rufus Morcant", "Delphine Sarro"}
+    assert loom.out["married_to"]["Aurelie Morcant"] == {"Tobin Hale"}
+    assert loom.out["parent_of"]["Honoré Aubelle"] == {"Mathis Aubelle", "Camille Aubelle"}
+    assert loom.out["married_to"]["Mathis Aubelle"] == {"Ines Varnay"}
+    assert loom.into["parent_of"]["Lucie Aubelle"] == {"Mathis Aubelle", "Ines Varnay"}
+    assert loom.out["married_to"]["Camille Aubelle"] == {"Felix Dorran"}
+    assert loom.out["parent_of"]["Bastien Varnay"] == {"Remy Varnay", "Ines Varnay"}
+    assert loom.into["parent_of"]["Jules Varnay"] == {"Remy Varnay", "Saskia Lind"}
+    assert loom.out["parent_of"]["Arvid Sellick"] == {"Henrik Sellick", "Elin Sellick"}
+    assert loom.out["married_to"]["Henrik Sellick"] == {"Mara Quist"}
+    assert loom.into["parent_of"]["Oskar Sellick"] == {"Henrik Sellick", "Mara Quist"}
+    for unrelated in (
+        "Gil Morcant",
+        "Hanne Morcant",
+        "Yves Aubelle",
+        "Nora Aubelle",
+        "Pieter Varnay",
+        "Marta Varnay",
+        "Dag Sellick",
+        "Ylva Sellick",
+        "Odile Tressan",
+        "Piet Tressan",
+        "Lise Tressan",
+    ):
+        assert not loom.into["parent_of"][unrelated] and not loom.out["parent_of"][unrelated]
+        assert not loom.out["married_to"][unrelated] and not loom.into["married_to"][unrelated]
+    # the namesakes hold the jobs the questions test: Gil Morcant directs Castor Vale and won the Morcant
+    # Award, Nora Aubelle fronts Quillon Knit (not Aubelle), Lise Tressan is with Estrand Models
+    assert loom.out["cd_of"]["Gil Morcant"] == {"Castor Vale"}
+    assert "Gil Morcant" in loom.into["won"]["Morcant Award for Tailoring"]
+    assert loom.out["face_of"]["Nora Aubelle"] == {"Quillon Knit"}
+    assert loom.out["repr_by"]["Lise Tressan"] == {"Estrand Models"}
+    assert loom.out["works_for"]["Pieter Varnay"] == {"Haskany Customs Service"}
+    # one word names nodes of many types, mostly unrelated: Tressan Mill is in Linnick and belongs to
+    # Sellick Holdings, the Tressan Tannery is in Corbiac and tans for Maison Aubelle, the River Tressan
+    # misses Wendle Vale, Salle Tressan is in Marveil, Tressan Models sits in Port Kessen
+    tressan = {loom.labels[n] for n in loom.labels if "Tressan" in n}
+    assert len(tressan) >= 15
+    assert {"City", "River", "FashionHouse", "Brand", "Store", "Mall", "TextileMill", "Tannery"} <= tressan
+    assert {
+        "DyeWorks",
+        "Prize",
+        "School",
+        "Person",
+        "ModelAgency",
+        "Venue",
+        "Incident",
+        "Magazine",
+    } <= tressan
+    assert loom.out["in_region"]["Tressan"] == {"Wendle Vale"}
+    assert loom.out["on_rvr"]["Tressan"] == {"River Wendle"}
+    assert loom.out["flows_through"]["River Tressan"] == {"Aldmoor", "Sarrow Coast"}
+    assert loom.out["located_in"]["Tressan Mill"] == {"Linnick"}
+    assert loom.out["owned_by"]["Tressan Mill"] == {"Sellick Holdings"}
+    assert loom.out["located_in"]["Tressan Tannery"] == {"Corbiac"}
+    assert "Maison Tressan" not in loom.out["tan_for"]["Tressan Tannery"]
+    assert loom.out["located_in"]["Salle Tressan"] == {"Marveil"}
+    assert loom.out["hq"]["Tressan Models"] == {"Port Kessen"}
+    assert loom.out["mall_in"]["Tressan Arcade"] == {"Belcastre"}
+    assert loom.out["owned_by"]["Tressan Arcade"] == {"Sellick Holdings"}
+    # prizes named after people who never won them
+    for prize, person in (
+        ("Tressan Prize", "Odile Tressan"),
+        ("Morcant Award for Tailoring", "Edmund Morcant"),
+        ("Aubelle Medal", "Honoré Aubelle"),
+        ("Varnay Prize for Young Designers", "Bastien Varnay"),
+        ("Crewe Prize for Fashion Photography", "Ansel Crewe"),
+        ("Sellick Retail Award", "Arvid Sellick"),
+    ):
+        assert loom.out["named_for"][prize] == {person}
+        assert person not in loom.into["won"][prize]
+    assert {"Camille Aubelle", "Ines Varnay"} == loom.into["won"]["Aubelle Medal"]
+    assert "Lucie Aubelle" in loom.into["won"]["Varnay Prize for Young Designers"]
+    # similar names of different types: Quillon & Fife sits in Marveil, not Quillon; the Linnick Linen
+    # Company is in Pellerin; Port Kessen Denim's flagship is in Skarre
+    assert loom.labels["Quillon"] == "City" and loom.out["hq"]["Quillon & Fife"] == {"Marveil"}
+    assert loom.out["located_in"]["Linnick Linen Company"] == {"Pellerin"}
+    (flagship,) = loom.out["flag_at"]["Port Kessen Denim"]
+    assert loom.out["located_in"][flagship] == {"Skarre"}
+    # 1-hop against 2-hop: a store in one city run from another; a brand owned by one company, licensed to
+    # and made by others; an outlet village owned by one company, run by another; a flagship run by another
+    # group's retailer; one person working for one company, consulting for a second, on a third's board
+    assert loom.out["located_in"]["Brannock's Marveil"] == {"Marveil"}
+    assert loom.out["hq"]["Brannock's"] == {"Belcastre"}
+    assert loom.out["lic_to"]["Tressan Blue"] == {"Harlow Apparel"}
+    assert loom.out["mfg_at"]["Tressan Blue"] == {"Kohrana Garment Works"}
+    assert loom.out["owned_by"]["Tressan Outlet Village"] == {"Pennant Estates"}
+    assert loom.out["op_by"]["Tressan Outlet Village"] == {"Harlow Apparel"}
+    assert loom.out["op_by"]["Opal Marveil"] == {"Corvel Stores"}
+    assert loom.out["sub_of"]["Corvel Stores"] == {"Groupe Aubelle"}
+    assert loom.out["op_by"]["Greaves & Hollis Belcastre"] == {"Greaves & Hollis"}
+    assert loom.out["in_mall"]["Greaves & Hollis Belcastre"] == {"Tressan Arcade"}
+    assert loom.out["works_for"]["Fenella Marsh"] == {"Harlow Apparel"}
+    assert loom.out["cons_for"]["Fenella Marsh"] == {"Atelier Varnay"}
+    assert loom.out["bd_mem"]["Fenella Marsh"] == {"Kesh Textiles Corporation"}
+    assert loom.out["inv_by"]["Kohrana Factory Fire"] == {"Tamsara Labour Inspectorate", "Anika Rahm"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("owned_by", 5), ("located_in", 8), ("won", 4), ("mfg_at", 2), ("founded_in", 8)):
+        heads = {loom.labels[h] for h, r, _ in loom.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("op_by", 4), ("ret_by", 3), ("sup_to", 2), ("owned_by", 3), ("inv_by", 2)):
+        tails = {loom.labels[t] for _, r, t in loom.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
 
 
 def test_graph_loads_through_kgr_cli(tmp_path: Path, qset: QuestionSet) -> None:

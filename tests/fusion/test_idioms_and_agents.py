@@ -172,7 +172,7 @@ def test_idioms_read_as_their_verbs() -> None:
     assert plain_idioms("Who is IN CHARGE OF X?") == "Who is heads X?"
     assert plain_idioms("Where was X put on?") == "Where was X put on (staged)?"
     assert plain_idioms("When did X go bust?") == "When did X closed (dissolved, wound up)?"
-    assert plain_idioms("the parent company of X") == "the parent company (owner) of X"
+    assert plain_idioms("the parent company of X") == "the parent (owner) company of X"
     assert plain_idioms("What took the place of X?") == "What replaced X?"
     assert plain_idioms("Which lines sail both to X and to Y?") == "Which lines sail both to X and to Y?"
     assert plain_idioms("Which airlines fly both to X?") == "Which airlines fly both arriving at X?"

@@ -67,7 +67,6 @@ FIXED = [
     ("Which company owns the Elmer Reservoir?", {"Brack Water"}),
     ("Who sits on the board of Brack Water?", {"Mara Lusk", "Pell Ashby"}),
     ("Who sits on the board of Tollan Mining?", {"Rhea Sallow"}),
-    ("Which firm is based in Fenmoor?", {"Brack Water"}),
     ("How many companies are headquartered in Ashgate?", "2"),
 ]
 # right before, and still right
@@ -98,8 +97,12 @@ def test_the_words_themselves() -> None:
     labels = ["Utility", "MiningCompany", "Reservoir", "City", "Person", "University"]
     assert type_labels("company", labels) == {"Utility", "MiningCompany"}
     assert type_labels("firm", labels) == {"Utility", "MiningCompany"}
-    # a label called "company" keeps the word to itself and its kinds
-    assert type_labels("company", ["Company", "MiningCompany", "Utility"]) == {"Company", "MiningCompany"}
+    # a label called "company" keeps the word to itself and its kinds (where a reading reaches one; the
+    # strategies widen it to every business where none does)
+    labels = ["Company", "MiningCompany", "Utility", "Retailer", "Mine"]
+    assert type_labels("company", labels) == {"Company", "MiningCompany"}
+    wide = {"Company", "MiningCompany", "Utility", "Retailer"}
+    assert type_labels("company", labels, businesses=True) == wide
     known = default_encoder().vocabulary  # type: ignore[attr-defined]
     steps = {("bd_mem", "out"): ({"Person"}, {"Utility"}), ("hq", "out"): ({"Utility"}, {"City"})}
     assert spell_abbreviations("Which firm is based in X?", steps, known) == "Which firm is based in X?"

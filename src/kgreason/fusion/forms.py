@@ -232,7 +232,7 @@ _ORGANISATION_TYPES = frozenset("organisation organization institution body enti
 _COMPANY_TYPES = frozenset("company firm business corporation enterprise".split())
 _BUSINESS_WORDS = frozenset(
     "company firm business corporation enterprise startup bank operator publisher broadcaster airline "
-    "carrier manufacturer maker supplier contractor provider distributor wholesaler caterer lessor "
+    "carrier manufacturer maker supplier contractor provider distributor wholesaler retailer caterer lessor "
     "utility insurer reinsurer conglomerate vendor group".split()
 )
 AGENT = "agent"
@@ -287,6 +287,7 @@ def type_labels(
     threshold: float = 0.6,
     modifier: str = "",
     kinds: bool = True,
+    businesses: bool = False,
 ) -> set[str]:
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
@@ -352,9 +353,12 @@ def type_labels(
         found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
         found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
-    if answer_type in _COMPANY_TYPES and not any(words[lab] == [answer_type] for lab in usable):
+    if answer_type in _COMPANY_TYPES and (
+        businesses or not any(words[lab] == [answer_type] for lab in usable)
+    ):
         # no label is called just that: the kinds of business the graph has, besides its "mining
-        # companies" (a label called "company" keeps the word to itself and its kinds)
+        # companies" (a label called "company" keeps the word to itself and its kinds, unless
+        # ``businesses``: then a retailer is a company too)
         found |= {lab for lab in usable if set(words[lab]) & _BUSINESS_WORDS}
     if not found and kinds and answer_type in _WORK_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
@@ -365,8 +369,11 @@ def type_labels(
     elif answer_type == "date":
         found |= {lab for lab in usable if set(words[lab]) & _DATE_WORDS}
     if not found and similarity is not None and usable:
-        sims = similarity(answer_type, [humanize(lab) for lab in usable])
-        found = {lab for lab, sim in zip(usable, sims, strict=True) if sim >= threshold}
+        # (alike in meaning, not by a word that only qualifies the label's head: a model agency is no
+        # model, as a port authority is no port)
+        near = [lab for lab in usable if answer_type not in words[lab][:-1]]
+        sims = similarity(answer_type, [humanize(lab) for lab in near]) if near else []
+        found = {lab for lab, sim in zip(near, sims, strict=True) if sim >= threshold}
     return found
 
 
@@ -379,6 +386,14 @@ def agent_step(path: Path, say: Callable[[str], str] = str) -> bool:
     last = path.edges[-1]
     words = humanize(say(last.type)).split()
     return last.source == path.nodes[-2].id and len(words) >= 2 and words[-1] == "by"
+
+
+def _walked_into(path: Path, inside: Callable[[str], bool]) -> bool:
+    """Whether ``path``'s last step walks a containment relation backwards, from a place to what is in it."""
+    if not path.edges:
+        return False
+    last = path.edges[-1]
+    return inside(last.type) and last.target == path.nodes[-2].id and last.source != last.target
 
 
 def label_check(labels: set[str]) -> TypeCheck | None:
@@ -425,17 +440,28 @@ class TypeMatcher:
         word = _name_word(answer_type)
         return (lambda p: _names_kind(p.nodes[-1].name, word)) if word else None
 
-    def wh_check(self, analysis: QuestionAnalysis, say: Callable[[str], str] = str) -> TypeCheck | None:
+    def wh_check(
+        self,
+        analysis: QuestionAnalysis,
+        say: Callable[[str], str] = str,
+        inside: Callable[[str], bool] | None = None,
+    ) -> TypeCheck | None:
         """What a type only the wh-word implies may ask for (``wanted_type``: "who", an agent; "where", a
         site), for ``resolve``'s ``wh_ok``; None for any other type. An agent is also whatever a path
         reaches last along a "<verb> by" relation walked forwards, whatever its label ("Who owns X?": X
-        ``title_held_by`` a ``Lessor``; ``say``: the relations' spoken names, ``Wording.say``)."""
+        ``title_held_by`` a ``Lessor``; ``say``: the relations' spoken names, ``Wording.say``). A site is
+        none that a path reaches by walking a containment relation (``inside``) from the place it lies in:
+        that answers what is there, not where ("Where is the company X leads based?" is its city, not the
+        terminals in that city)."""
         wanted = wanted_type(analysis)
         if wanted == analysis.answer_type:
             return None
         by_label = label_check(self.labels_for(wanted))
         if wanted != AGENT:
-            return by_label
+            if by_label is None or inside is None:
+                return by_label
+            site = by_label
+            return lambda p: site(p) and not _walked_into(p, inside)
         return lambda p: agent_step(p, say) or (by_label is not None and by_label(p))
 
     def labels(
@@ -450,6 +476,11 @@ class TypeMatcher:
         not a talk named "Why We Forked X" for "which fork"). Empty when no reached name ends so, so such
         a type never turns an answer into an abstention."""
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
+        business = next((w for w in answer_type.split() if w in _COMPANY_TYPES), "")
+        if matched and readings and business and not _reached(matched, readings):
+            # "Which company runs X?" where no close reading reaches a ``Company``: any kind of business
+            labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
+            matched = matched | type_labels(business, labels, businesses=True)
         word = _name_word(answer_type)
         if not matched and readings and word:
             matched = {
@@ -459,9 +490,19 @@ class TypeMatcher:
                 for p in r.ends.values()
                 if _names_kind(p.nodes[-1].name, word)
                 for label in p.nodes[-1].labels
-                if label not in BOOKKEEPING_LABELS and humanize(label) not in _GENERIC
+                if label not in BOOKKEEPING_LABELS
+                and humanize(label) not in _GENERIC
+                # (an agency called "Tressan Models" is a model agency, and a model agency is no model)
+                and word not in map(stem, humanize(label).split()[:-1])
             }
         return matched
+
+
+def _reached(labels: set[str], readings: Mapping[str, Sequence[Reading]], k: int = 8) -> bool:
+    """Whether one of the best ``k`` readings of an entity ends at a node with one of ``labels``."""
+    return any(
+        labels & set(p.nodes[-1].labels) for rs in readings.values() for r in rs[:k] for p in r.ends.values()
+    )
 
 
 # Types a wh-word alone implies ("who", "where", "when"): no name says them.
@@ -523,6 +564,17 @@ def resolve(
     if best_all.score < (s.typed_abstain_below if typed else s.abstain_below):
         if analysis.form == "yes_no" and (linked := _linked(analysis, anchors, readings)) is not None:
             return linked
+        if (
+            len(anchors) >= 2
+            and analysis.strong_type
+            and type_ok is not None
+            and best_all.score >= s.typed_abstain_below
+            and analysis.form in ("constraint", "list", "count", "single")
+            and (met := _constraint(analysis, anchors, readings, type_ok, s, wh_ok)) is not None
+        ):
+            # "Which Corbell Factual production airs on Corbell Two?": no reading says the question well,
+            # but two named entities whose readings meet at the named type answer it between them
+            return met
         return Resolution(
             abstained=f"no relation path matches the question well enough (best {best_all.score:.3f})",
             form=analysis.form,
@@ -531,7 +583,7 @@ def resolve(
     if analysis.form == "yes_no":
         return _yes_no(analysis, anchors, readings, s)
     if len(anchors) >= 2 and analysis.form in ("constraint", "list", "count", "single"):
-        res = _constraint(analysis, anchors, readings, type_ok, s)
+        res = _constraint(analysis, anchors, readings, type_ok, s, wh_ok)
         if res is not None:
             return res
     anchor = best_all.anchor
@@ -710,6 +762,8 @@ def _single(
             # "which region": a reading of another type answers a different question, however well it
             # scores; the best reading that reaches a region does answer it
             typed = next((r for r in ranked[:8] if _typed(r, type_ok)), None)
+        if typed is not None and analysis.strong_type:
+            typed = _unpadded(typed, ranked, type_ok, s.type_margin)
         if typed is not None:
             chosen, answers = typed, _typed(typed, type_ok)
             note["rule"] = "best reading of the expected type"
@@ -729,36 +783,80 @@ def _single(
     return res
 
 
+def _unpadded(reading: Reading, ranked: Sequence[Reading], type_ok: TypeCheck, margin: float) -> Reading:
+    """``reading`` without the last steps the question does not name, while what is left still reaches
+    the named type and scores within ``margin``: "Which institution hands out the X Medal?" is who
+    confers it, not the university that school is affiliated with, though the sentence encoder likes
+    "university" for "institution" (a longer path must earn its hops)."""
+    by_signature = {r.signature: r for r in ranked}
+    while len(reading.signature) > 1:
+        shorter = by_signature.get(reading.signature[:-1])
+        if (
+            shorter is None
+            or shorter.unearned != reading.unearned - 1
+            or reading.score - shorter.score > margin
+            or not _typed(shorter, type_ok)
+        ):
+            break
+        reading = shorter
+    return reading
+
+
 def _constraint(
     analysis: QuestionAnalysis,
     anchors: Sequence[str],
     readings: Mapping[str, Sequence[Reading]],
     type_ok: TypeCheck | None,
     s: FormSettings,
+    wh_ok: TypeCheck | None = None,
 ) -> Resolution | None:
     # Fewest unnamed steps first, then shortest: a pair of one-step readings that meet beats any longer
     # pair (a longer reading reaches more nodes, so it meets more easily, not more rightly), unless the
     # shorter one walks a step the question does not name ("members of X born in Y", Y a province: born
     # in its cities, not in its capital).
-    best: tuple[float, Reading, Reading, list[str]] | None = None
-    pairs: list[tuple[Reading, Reading, str, str]] = []
-    for i, a in enumerate(anchors):
-        for b in anchors[i + 1 :]:
-            ra, rb = _pairable(readings[a], s), _pairable(readings[b], s)
-            pairs.extend((x, y, a, b) for x in ra for y in rb)
+    def pairs(wide: bool) -> list[tuple[Reading, Reading, str, str]]:
+        out: list[tuple[Reading, Reading, str, str]] = []
+        for i, a in enumerate(anchors):
+            for b in anchors[i + 1 :]:
+                ra, rb = _pairable(readings[a], s), _pairable(readings[b], s)
+                if not wide:
+                    out.extend((x, y, a, b) for x in ra for y in rb)
+                    continue
+                # every one-step reading of either entity against the other's pairable ones
+                wa = [r for r in readings[a] if len(r.signature) == 1]
+                wb = [r for r in readings[b] if len(r.signature) == 1]
+                out.extend((x, y, a, b) for x in ra for y in wb)
+                out.extend((x, y, a, b) for x in wa for y in rb)
+        return out
 
     def cost(x: Reading, y: Reading) -> tuple[int, int]:
         return x.unearned + y.unearned, len(x.signature) + len(y.signature)
 
-    for x, y, a, b in sorted(pairs, key=lambda t: cost(t[0], t[1])):
-        if best is not None and cost(x, y) > cost(best[1], best[2]):
-            break
-        meet = [e for e in x.ends if e in y.ends and e not in (a, b)]
-        if type_ok is not None and meet:
-            typed = [e for e in meet if type_ok(x.ends[e])]
-            meet = typed or ([] if analysis.strong_type else meet)
-        if meet and (best is None or x.score + y.score > best[0]):
-            best = (x.score + y.score, x, y, meet)
+    def meeting(
+        candidates: list[tuple[Reading, Reading, str, str]],
+    ) -> tuple[float, Reading, Reading, list[str]] | None:
+        best: tuple[float, Reading, Reading, list[str]] | None = None
+        for x, y, a, b in sorted(candidates, key=lambda t: cost(t[0], t[1])):
+            if best is not None and cost(x, y) > cost(best[1], best[2]):
+                break
+            meet = [e for e in x.ends if e in y.ends and e not in (a, b)]
+            if type_ok is not None and meet:
+                typed = [e for e in meet if type_ok(x.ends[e])]
+                meet = typed or ([] if analysis.strong_type else meet)
+            if wh_ok is not None and meet:
+                # "who" meets at a person or a body that acts, never at a channel both readings reach
+                meet = [e for e in meet if wh_ok(x.ends[e]) or wh_ok(y.ends[e])]
+            if meet and (best is None or x.score + y.score > best[0]):
+                best = (x.score + y.score, x, y, meet)
+        return best
+
+    best = meeting(pairs(wide=False))
+    if best is None and analysis.strong_type and type_ok is not None:
+        # "Which mast in X is run by Y?": a named type and two named entities, and no pair of close
+        # readings meets; a weaker one-step reading of either entity may still be what the question says
+        # in words the relations do not use ("run" for ``op_by``): any that meets the other's close
+        # readings at the named type does, rather than answering for one entity alone
+        best = meeting(pairs(wide=True))
     if best is None:
         return None
     _, x, y, meet = best
@@ -828,9 +926,14 @@ def _linked(
     named = list(dict.fromkeys(analysis.anchors))
     if len(named) < 2:
         return None
+    # of three named, the first and the last are what the question links ("Does X supply leather to Y?"
+    # asks about X and Y, and an edge from X to the leather it makes says nothing of it)
+    ends = {named[0], named[-1]}
     for subject in anchors:
+        if subject not in ends:
+            continue
         for r in readings[subject]:
-            target = next((t for t in named if t != subject and t in r.ends), None)
+            target = next((t for t in ends if t != subject and t in r.ends), None)
             if len(r.signature) == 1 and target is not None:
                 return _yes(r, target, "no reading matches the question well; an edge links the two")
     return None

@@ -247,15 +247,24 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         # a past verb ends the phrase too: "which company *built* X" asks for a company
         other = other or _is_past_verb(nxt)
         # (a plural head already ends its phrase: "which companies employ X", "how many court *cases*")
-        compound = nxt and not other and not _is_plural(head)
+        compound = nxt and not other and (not _is_plural(head) or head in _PLURAL_FORMS)
         if compound and not nxt.isdigit() and not _RELATIVE_PERSON.match(nxt):
-            return f"{_singular(head)} {_singular(nxt)}", True
+            first = head if head in _PLURAL_FORMS else _singular(head)
+            return f"{first} {_singular(nxt)}", True
         return _singular(head), True
     for w in words[:3]:
         if w in _WH_TYPES:
             # "whom" asks for a person ("Under whom did X train?"); "who" may ask for a company too
             return _WH_TYPES[w], w == "whom"
     return "", False
+
+
+# Nouns plural in form that qualify the noun after them as a singular would ("which *customs* officer",
+# "which *news* anchor", "which *sports* club"): no plural head ending the phrase
+_PLURAL_FORMS = frozenset(
+    "news sports customs sales arms goods savings arts games clothes communications electronics "
+    "economics politics logistics athletics".split()
+)
 
 
 _KIND_WORDS = frozenset("type kind sort class model".split())
@@ -285,11 +294,23 @@ def _type_modifier(words: Sequence[str], answer_type: str) -> str:
 
 def mask_question(question: str, mentions: Sequence[str]) -> str:
     """The question with the entity mentions replaced by ``X`` (longest first), so names do not pull the
-    relation scores, and idioms by the verbs they mean (``plain_idioms``: "took over" reads "acquired")."""
-    masked = question
-    for mention in sorted((m for m in dict.fromkeys(mentions) if m), key=len, reverse=True):
-        masked = _mention_pattern(mention).sub("X", masked)
-    return plain_idioms(masked)
+    relation scores, and idioms by the verbs they mean (``plain_idioms``: "took over" reads "acquired"),
+    read before the names go where they leave every name whole ("went up in 2010" is launched in X).
+
+    >>> mask_question("Which satellite went up in 2010?", ["2010"])
+    'Which satellite launched in X?'
+    """
+    ordered = sorted((m for m in dict.fromkeys(mentions) if m), key=len, reverse=True)
+    plain = plain_idioms(question)
+    if all(_mention_pattern(m).search(plain) for m in ordered):
+        return plain_idioms(_masked(plain, ordered), masked_only=True)
+    return plain_idioms(_masked(question, ordered))
+
+
+def _masked(text: str, mentions: Sequence[str]) -> str:
+    for mention in mentions:
+        text = _mention_pattern(mention).sub("X", text)
+    return text
 
 
 def drop_own_type(masked: str, labels: Sequence[str]) -> str:

@@ -78,6 +78,10 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:come|comes|came|coming) out of\b", "made at"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
         (r"\bin charge of\b", "heads"),
+        (r"\b(?:look|looks|looked|looking) into\b", "investigated"),
+        # an agency's or a club's people are "on its books"
+        (r"\bon (?:the )?books of\b", "represented by"),
+        (r"\bon X(?:'s|')? books\b", "represented by X"),
         (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
         (r"\bpassed away\b", "died"),
         (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
@@ -85,24 +89,29 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bhome base\b", "base"),
         (r"\bhead offices?\b", "headquarters"),
         (
-            r"\bparent (?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b",
-            r"\g<0> (owner)",
+            # (written after "parent", so that the two words are one mention of the owning step)
+            r"\bparent (?=(?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b)",
+            "parent (owner) ",
         ),
         (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
     )
 )
 
 
-def plain_idioms(text: str) -> str:
-    """``text`` with the idioms of ``_IDIOMS`` replaced by the verbs they mean.
+def plain_idioms(text: str, masked_only: bool = False) -> str:
+    """``text`` with the idioms of ``_IDIOMS`` replaced by the verbs they mean; with ``masked_only``, only
+    those said around a masked name ``X`` ("on X's books").
 
     >>> plain_idioms("Who took over Sorrel Air?")
     'Who acquired Sorrel Air?'
     >>> plain_idioms("Where did she learn to fly?")
     'Where did she learn to fly (trained)?'
+    >>> plain_idioms("Which models are on X's books?", masked_only=True)
+    'Which models are represented by X?'
     """
     for pattern, plain in _IDIOMS:
-        text = pattern.sub(plain, text)
+        if not masked_only or "X" in pattern.pattern:
+            text = pattern.sub(plain, text)
     return text
 
 
@@ -112,6 +121,11 @@ def is_irregular_past(word: str) -> bool:
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
+# Nouns whose final -e is all that tells them from a common word ("site" is no "sit", "wine" no "win"):
+# their forms keep it
+_KEEP_E = {form: noun for noun in ("site", "wine", "plane", "note") for form in (noun, noun + "s")}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -136,8 +150,12 @@ def stem(word: str) -> str:
     (True, True)
     >>> stem("controlled") == stem("control"), stem("called")
     (True, 'call')
+    >>> stem("sits") == stem("site"), stem("wines") == stem("win")
+    (False, False)
     """
     w = strip_accents(word)
+    if w in _KEEP_E:
+        return _KEEP_E[w]
     w = _IRREGULAR.get(w, w)
     for suffix in ("ing", "ed", "es", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
@@ -181,7 +199,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "award win won winner receive",
         "win won winner beat victor",
         "lose lost loser runner",
-        "preside president chief chair chairman chairwoman speaker",
+        "preside president chief chair chairman chairwoman speaker head",
         "represent mp deputy seat",
         "stop serve call",
         "operate run organise organize",
@@ -203,7 +221,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "coach train manage",
         "teach taught teacher tutor instruct instructor lecture lecturer faculty professor",
         "inspect inspector audit auditor",
-        "member membership enrol join",
+        "member membership enrol join belong",
         "grow grower sow cultivate",
         "replace supersede succeed successor",
         "captain command commander skipper",
@@ -236,6 +254,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("rocket", "launcher", "launch vehicle"),
         ("drug", "medicine", "medication"),
         ("programme", "program", "production"),
+        ("store", "shop", "boutique"),
     )
 )
 

@@ -102,6 +102,7 @@ _AGENT = {
     "translated": "translator",
     "narrated": "narrator",
 }
+_DOERS = frozenset(_AGENT.values())
 # Active verbs whose two ends have names of their own: "X succeeded Y" makes Y X's predecessor and X Y's
 # successor. (relation word) -> (the noun for what the relation reaches, the noun for what it comes from)
 _ORDER_NOUNS = {
@@ -260,9 +261,12 @@ def _done_to(relation: str, direction: str, word: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _aliases(relation: str) -> frozenset[str]:
     """The stems that paraphrase ``relation``'s own words and are none of them ("restore" for
-    ``conserved_by``, "bought" for ``knocked_down_to``)."""
+    ``conserved_by``, "bought" for ``knocked_down_to``), and the verb of a doer a short word stands for
+    ("manage" for ``mgr_of``, ``_spelled_out``)."""
     own = set(content_words(humanize(relation)))
-    return frozenset(p for w in own for p in said_by(w)) - own
+    doers = {_stem(d) for w in humanize(relation).split() for d in _spelled_out(w) if d in _DOERS}
+    verbs = {v for v in map(_stem, _AGENT) if any(_agent_noun(v, d) for d in doers)}
+    return frozenset(p for w in own | verbs for p in said_by(w)) - own
 
 
 class RelationScorer(Protocol):
@@ -427,7 +431,7 @@ _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
 _GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid)$")
 _NOT_RELATION_WORDS = stems(
     "x from with about into onto over under after before than how many much name list tell count give "
-    "there have has had also other same"
+    "there have has had also other same different various distinct separate several"
 )
 # "give" asks for a list only as "give me" ("Give me the films of X"); elsewhere it is a verb of the graph
 # ("Who gives out the X prize?", "What did X give to the museum?")
@@ -450,6 +454,21 @@ def _agent_noun(verb: str, noun: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
+def _spelled_out(word: str) -> tuple[str, ...]:
+    """The role words (``_CONVERSE``, ``_AGENT`` and its doers) a relation's short word stands for:
+    ``sub`` of ``sub_of`` is "subsidiary", whose converse is the "parent company"; ``mgr`` of ``mgr_of``
+    is "manager", the doer of "manages" (a verb or a doer by a contraction only: ``sup`` is no
+    "supervised"); none for a word that is one of them."""
+    if len(word) < 3 or not word.isalpha() or word in _CONVERSE or word in _AGENT:
+        return ()
+    # a verb or its doer only by a contraction ("mgr"): a cut of three letters begins too many verbs
+    # ("sup" of ``sup_to`` supplies, and is no "supervised")
+    contracted = not any(c in _VOWELS for c in word[1:])
+    doers = (*_AGENT, *_AGENT.values()) if contracted else ()
+    return tuple(k for k in (*_CONVERSE, *doers) if shortens(word, k))
+
+
+@functools.lru_cache(maxsize=4096)
 def _relation_names(relation: str) -> frozenset[str]:
     """The stems a question may name ``relation`` by: its own words, the kin nouns of an ``X_of``
     relation read either way ("parent of": parent, child, children, mother, son...), and the agent
@@ -457,7 +476,9 @@ def _relation_names(relation: str) -> frozenset[str]:
     raw = humanize(relation).split()
     out = set(content_words(" ".join(raw)))
     out.update(content_words(" ".join(role_nouns(relation) or ())))
-    for word in raw:
+    for word in (w for raw_word in raw for w in (raw_word, *_spelled_out(raw_word))):
+        if word in _DOERS:
+            out.add(_stem(word))  # "mgr" is "manager": "manages" names it (``_agent_noun``)
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
         # "subsidiary of" read backwards is the "parent company": its words name the relation too
@@ -506,7 +527,14 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
     said = frozenset(content_words(masked))
     written = spelled_words(masked)
-    for word, apart in _spaced_words(masked):
+    modifying = _modifying(masked)
+    spaced = _spaced_words(masked)
+    light = _light_verbs(spaced, written, relations, names)
+    for at, (word, apart) in enumerate(spaced):
+        if at in light:
+            # "Who holds the licence to X?": the licence says the relation, "holds" only has it
+            previous, last_word = frozenset(), word
+            continue
         if apart:
             # "supervised the supervisor": a word between two words naming one relation says two steps
             previous = frozenset()
@@ -518,10 +546,16 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
                 mentions.append(("relation", named))
                 previous, last_word = named, word
                 continue
-        if word in label_words:
+        if word in label_words and (
+            word in modifying or any(not _modifies(word, lab) for lab in label_words[word])
+        ):
             # "banks" names ``Bank``, not ``CentralBank`` nor ``BankingGroup`` whose other words the question
-            # does not say; a word no label is wholly said by names all its labels ("rocket")
-            labels_named = label_words[word]
+            # does not say; a word no label is wholly said by names all its labels ("rocket"); a label's
+            # first word names it only said as a modifier too ("power plants": ``PowerStation``; not "its
+            # oil": ``OilCompany``)
+            labels_named = frozenset(
+                lab for lab in label_words[word] if word in modifying or not _modifies(word, lab)
+            )
             whole = frozenset(lab for lab in labels_named if _label_said(lab, said))
             if ("label", whole or labels_named) not in mentions:
                 mentions.append(("label", whole or labels_named))
@@ -561,6 +595,61 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
         if married:
             mentions.append(("relation", married))
     return mentions
+
+
+# Verbs that take a noun saying the relation ("holds the licence", "holds a seat"): no mention of their own
+# where such a noun follows
+_LIGHT = stems("hold holds held holding")
+
+
+def _light_verbs(
+    spaced: Sequence[tuple[str, bool]],
+    written: frozenset[str],
+    relations: Sequence[str],
+    names: Mapping[str, frozenset[str]],
+) -> set[int]:
+    """The positions in ``spaced`` of light verbs whose object, after an article or other stop word, is a
+    word naming a relation of the graph (the short forms written after the verb skipped)."""
+    out: set[int] = set()
+    for i, (word, _) in enumerate(spaced):
+        if word not in _LIGHT:
+            continue
+        j = next((k for k in range(i + 1, len(spaced)) if spaced[k][0] not in written), None)
+        if j is None or not spaced[j][1]:
+            continue
+        # the object noun, and the short forms written after it ("licence (lic)")
+        said = [spaced[j][0], *itertools.takewhile(lambda w: w in written, (w for w, _ in spaced[j + 1 :]))]
+        if any(_names(w, n) for w in said for r in relations for n in names[r]):
+            out.update(range(i, j))  # the verb and the short forms written after it ("holds (coll)")
+    return out
+
+
+_TOKEN = re.compile(r"(?:[^\W_]|')+|[^\w\s]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _modifying(text: str) -> frozenset[str]:
+    """The stems of the words of ``text`` that another content word follows at once ("power" of "power
+    plants"), which may be the first word of a compound label."""
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    return frozenset(
+        _stem(w)
+        for w, nxt in itertools.pairwise(tokens)
+        # (an inflected verb after a noun is its verb: "models walked")
+        if w[0].isalnum()
+        and nxt[0].isalnum()
+        and nxt not in _STOP
+        and nxt != "x"
+        and not _INFLECTED.search(nxt)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _modifies(word: str, label: str) -> bool:
+    """Whether the (stemmed) ``word`` is only a modifier in ``label``'s name ("oil" of ``OilCompany``), not
+    its last word nor another name of its kind."""
+    words = [_stem(w) for w in humanize(label).split()]
+    return word in words[:-1] and word != words[-1]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -786,7 +875,7 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
     return _cut_short(_shortened(out, short, labels), cut, labels, known)
 
 
-_SPELLED = re.compile(r"\(([^\W\d_]+)\)")
+_SPELLED = re.compile(r"\(([^\W\d_]+)(?=[\s)])")
 
 
 def spelled_words(masked: str) -> frozenset[str]:
@@ -847,17 +936,23 @@ def _compounded(masked: str, initialisms: frozenset[str], known: frozenset[str])
     out = masked
     for short in sorted(w for w in initialisms - set(tokens) if len(w) == 2):
         for token in tokens:
-            if token[0] != short[0] or len(token) < 6 or not token.isalpha():
+            if not token.isalpha() or token in _STOP:
                 continue
-            if any(
-                token[k] == short[1]
-                and token[:k] in known
-                and (token[k:] in known or _stem(token[k:]) in known)
-                for k in range(3, len(token) - 2)
-            ):
+            if _compound_of(token, short, known):
                 out = _written_after(out, token, short)
                 break
     return out
+
+
+def _compound_of(word: str, short: str, known: frozenset[str]) -> bool:
+    """Whether ``short`` (two letters) is the initials of ``word`` read as a compound of two words the encoder
+    reads whole, three letters each at least ("headquarter": "hq")."""
+    if word[0] != short[0] or len(word) < 6:
+        return False
+    return any(
+        word[k] == short[1] and word[:k] in known and (word[k:] in known or _stem(word[k:]) in known)
+        for k in range(3, len(word) - 2)
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -891,17 +986,22 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
     out = masked
     for word in sorted(cut - {_stem(t) for t in tokens} - set(tokens)):
         for token in tokens:
-            if token in _STOP or not token.isalpha() or _stem(token) in labels:
+            if token in _STOP or not token.isalpha() or _stem(token) in labels | _NOT_RELATION_WORDS:
                 continue
             rest = token[len(word) :]
             if len(word) == 2:
-                # two letters are the cut of a longer word only, said itself ("operates": "op"; not
-                # "plant": "pl", nor "opened", "open" inflected, nor "runs", though it may mean "operates")
-                fits = (
-                    token not in _FUNCTION_WORDS
-                    and len(_stem(token)) >= 6
-                    and not _known_whole(rest, known, 4)
+                # two letters are the cut of a longer word only, said itself or by its common paraphrase
+                # ("operates" or "runs": "op"; not "plant": "pl", nor "opened", "open" inflected, nor
+                # "running", a verb of many senses inflected: "a virtual operator running on ...")
+                said = (token,) if _INFLECTED.search(token) else (token, *sorted(paraphrases(_stem(token))))
+                fits = token not in _FUNCTION_WORDS and any(
+                    len(_stem(w)) >= 6 and w.startswith(word) and not _known_whole(w[2:], known, 4)
+                    for w in said
                 )
+                if fits:
+                    out = _written_after(out, token, word)
+                    break
+                continue
             else:
                 fits = (
                     len(token) >= len(word) + 2
@@ -957,7 +1057,7 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
     out = masked
     for word in sorted(short - set(tokens)):
         for token in tokens:
-            if token in _STOP or not token.isalpha() or _stem(token) in labels:
+            if token in _STOP or not token.isalpha() or _stem(token) in labels | _NOT_RELATION_WORDS:
                 continue
             # a word known to name a relation by its meaning is shortened only as that meaning: "based"
             # (headquartered) is no "bd" (board), "works" is "emp" (employ)
@@ -1268,8 +1368,16 @@ class PathScorer:
         # "in X" names a step between places ("Was X born in Y?" with Y a country: born in a city of Y)
         inside = bool(todo) and shape_of(masked, steps).inside
         rest = []
+        modifying = _modifying(masked)
         for step in todo:
-            own = set(content_words(step_words(step, steps)))
+            # (a label's first word only said as a modifier: "models" earns no step into a
+            # ``ModelAgency``, "model agencies" does)
+            own = set(content_words(humanize(step[0]))) | {
+                w
+                for lab in steps.get(step, (set(), set()))[1]
+                for w in _label_stems(lab)
+                if w in modifying or not _modifies(w, lab)
+            }
             stepw = {p for sw in own for p in said_by(sw)}
             if (
                 step[0] in named

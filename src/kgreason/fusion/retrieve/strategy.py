@@ -42,6 +42,7 @@ from kgreason.fusion.retrieve.path_shapes import (
     QuestionShape,
     answer_voice,
     chain_hops,
+    contains,
     placing,
     shape_of,
     voice,
@@ -276,7 +277,7 @@ class RetrieveStrategy(Strategy):
         o = self.options
         type_ok = self._type_check(ctx, readings)
         joined = coordinated_relations(masked, heard.steps(step_labels(self._schema())))
-        wh_ok = self._types.wh_check(ctx.analysis, heard.say)
+        wh_ok = self._types.wh_check(ctx.analysis, heard.say, contains)
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())

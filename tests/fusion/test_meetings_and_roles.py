@@ -7,9 +7,10 @@
 - "parent group" is one mention of the owning step ("parent (owner) group"), and a relation's short word
   that cuts a role word is read as it: ``sub`` of ``sub_of`` is "subsidiary", whose other end is the
   parent company.
-- "Where" asks where a thing is: a path whose last step walks a containment relation from a place to what
-  is in it answers what is there, not where; "runs" is the cut "op" of "operates" (not "running",
-  inflected: "a virtual operator running on ...").
+- "Where" asks where a thing is: a path whose last step walks a relation that puts things at places
+  (``located_in``, ``hq``) from a place to what is there answers what is there, not where; "based"
+  names ``hq``, whose "hq" is the initials of "headquarter", a paraphrase of "base"; "runs" is the cut
+  "op" of "operates" (not "running", inflected: "a virtual operator running on ...").
 - "manages" names ``mgr_of`` ("mgr" shortens "manager", the doer of "manages"); "looked into" is
   investigated; an idiom is read before the names are masked, so "went up in 2010" is launched in the
   year.
@@ -182,6 +183,7 @@ Gia Lark\twalked\tTarn Show
 Ona Reed\twalked\tTarn Show
 Tarn Show\twk\tTarn Week
 Tarn Week\theld_in\tTarnby
+Harlow Apparel\thq\tSelby
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED = [
@@ -197,6 +199,9 @@ FIXED = [
     # no longer "yes" by the edge from the tannery to the leather it makes: not found
     ("Does Tarn Tannery supply leather to Pellow Group?", set()),
     ("How many different models walked at Tarn Week?", "2"),
+    ("Where is Tarn Blue's licensee based?", {"Selby"}),
+    # not the firms based in the city she was born in
+    ("Where is the company Ada Pell leads headquartered?", {"Tarnby"}),
     # (explore answered this one right before)
     ("Who holds the licence to Tarn Blue?", {"Harlow Apparel"}),
 ]
@@ -204,7 +209,6 @@ KEPT = [
     ("From which field does the Brent Line draw its oil?", {"Brent Field"}),
     ("Which power stations does Orbis Link run?", {"Selby Power Station"}),
     ("Which Halcyon Radio channel is based in Tarnby?", {"Halcyon News"}),
-    ("Where is the company Ada Pell leads headquartered?", {"Tarnby"}),
     ("Where is Halcyon One?", {"Selby"}),
     ("Which institution hands out the Pell Medal?", {"Tarn School"}),
     ("How many fashion houses belong to the Fell Chamber?", "2"),
@@ -231,7 +235,8 @@ def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph], answer
 
 def test_the_words_themselves() -> None:
     assert {"parent", "subsidiari"} <= _relation_names("sub_of")
-    assert "publisher" in _relation_names("pub_by")
+    assert {"manager", "mgr"} <= _relation_names("mgr_of") and "headquarter" in _relation_names("hq")
+    assert _relation_names("sup_to") == {"sup"}  # a cut of three letters is no verb: not "supervised"
     assert mask_question("Which satellite went up in 2010?", ["2010"]) == "Which satellite launched in X?"
     # a noun plural in form qualifies the next as a singular would: the type is the officer, a person
     assert analyse("Which customs officer looked into X?", ["X"], ["X"]).answer_type == "customs officer"

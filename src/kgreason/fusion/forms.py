@@ -450,9 +450,10 @@ class TypeMatcher:
         site), for ``resolve``'s ``wh_ok``; None for any other type. An agent is also whatever a path
         reaches last along a "<verb> by" relation walked forwards, whatever its label ("Who owns X?": X
         ``title_held_by`` a ``Lessor``; ``say``: the relations' spoken names, ``Wording.say``). A site is
-        none that a path reaches by walking a containment relation (``inside``) from the place it lies in:
-        that answers what is there, not where ("Where is the company X leads based?" is its city, not the
-        terminals in that city)."""
+        none that a path reaches by walking a relation that puts things at places (``inside``:
+        ``path_shapes.placing``) from the place: that answers what is there, not where ("Where is the
+        company X leads based?" is its city, not the terminals in that city nor the firms based in the
+        city X was born in)."""
         wanted = wanted_type(analysis)
         if wanted == analysis.answer_type:
             return None

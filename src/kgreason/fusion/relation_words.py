@@ -292,6 +292,11 @@ def said_by(word: str) -> frozenset[str]:
     return paraphrases(word) | frozenset(q for q, targets in _ONE_WAY.items() if word in targets)
 
 
+def paraphrase_groups() -> tuple[frozenset[str], ...]:
+    """The groups of interchangeable relation words (as stems)."""
+    return _PARAPHRASE_GROUPS
+
+
 @functools.lru_cache(maxsize=65536)
 def paraphrases(stem: str) -> frozenset[str]:
     """The stems that name the same relation as ``stem`` ("work" -> employ, job, ...), itself included."""

@@ -27,7 +27,7 @@ from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
 from kgreason.fusion.question import mask_question
-from kgreason.fusion.retrieve.path_shapes import contains
+from kgreason.fusion.retrieve.path_shapes import placing
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     PathScorer,
@@ -208,7 +208,7 @@ class MultihopStrategy(Strategy):
             self._types.check(wanted, readings, modifier),
             o.form_settings(),
             joined,
-            self._types.wh_check(ctx.analysis, heard.say, contains),
+            self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__),
         )
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())

@@ -20,7 +20,15 @@ from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
-from kgreason.fusion.relation_words import label_synonyms, names_of, paraphrases, role_nouns, said_by, stems
+from kgreason.fusion.relation_words import (
+    label_synonyms,
+    names_of,
+    paraphrase_groups,
+    paraphrases,
+    role_nouns,
+    said_by,
+    stems,
+)
 from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import (
     _PREPOSITIONS,
@@ -476,6 +484,9 @@ def _relation_names(relation: str) -> frozenset[str]:
     raw = humanize(relation).split()
     out = set(content_words(" ".join(raw)))
     out.update(content_words(" ".join(role_nouns(relation) or ())))
+    # a two-letter initialism is the compound of a common paraphrase it is the initials of: ``hq`` is
+    # "headquarter", so "based" names it
+    out.update(_stem(w) for raw_word in raw if len(raw_word) == 2 for w in _compounds_of(raw_word))
     for word in (w for raw_word in raw for w in (raw_word, *_spelled_out(raw_word))):
         if word in _DOERS:
             out.add(_stem(word))  # "mgr" is "manager": "manages" names it (``_agent_noun``)
@@ -942,6 +953,21 @@ def _compounded(masked: str, initialisms: frozenset[str], known: frozenset[str])
                 out = _written_after(out, token, short)
                 break
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _compounds_of(short: str) -> tuple[str, ...]:
+    """The words of the paraphrase groups (``relation_words``) that ``short`` (two letters) may be the
+    initials of, as a compound of two parts of three letters or more ("headquarter": "hq")."""
+    words = {w for group in paraphrase_groups() for w in group}
+    # (the first part a word of the groups itself: "head" of "headquarter", "birth" of "birthplace")
+    return tuple(
+        sorted(
+            w
+            for w in words
+            if w[0] == short[0] and any(w[k] == short[1] and w[:k] in words for k in range(3, len(w) - 2))
+        )
+    )
 
 
 def _compound_of(word: str, short: str, known: frozenset[str]) -> bool:

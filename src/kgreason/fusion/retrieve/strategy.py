@@ -42,7 +42,6 @@ from kgreason.fusion.retrieve.path_shapes import (
     QuestionShape,
     answer_voice,
     chain_hops,
-    contains,
     placing,
     shape_of,
     voice,
@@ -276,8 +275,9 @@ class RetrieveStrategy(Strategy):
         }
         o = self.options
         type_ok = self._type_check(ctx, readings)
-        joined = coordinated_relations(masked, heard.steps(step_labels(self._schema())))
-        wh_ok = self._types.wh_check(ctx.analysis, heard.say, contains)
+        steps = heard.steps(step_labels(self._schema()))
+        joined = coordinated_relations(masked, steps)
+        wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())

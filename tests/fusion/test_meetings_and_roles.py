@@ -18,7 +18,7 @@
   singular would, so the type is the officer, a person.
 - "on X's books" is represented by X; "sits" is no "site" (nor "wine" a "win"); a boutique is a store,
   a retailer a company (beside a ``Company`` label too), and a model agency no model (by its label's
-  words or by its name, "Tarn Models").
+  words or by its name, "Tarn Models": a name ending with the word in the plural names a body of them).
 - Of three named in a yes/no question, an edge between the first and the last answers "yes" when no
   reading fits ("Does X supply leather to Y?": not the edge from X to the leather).
 - A reading of the named type that ends with steps the question does not name gives way to the same
@@ -46,6 +46,7 @@ import pytest
 import kgreason
 from kgreason.fusion import question as question_module
 from kgreason.fusion import relation_words
+from kgreason.fusion.forms import _names_kind
 from kgreason.fusion.question import analyse, mask_question
 from kgreason.fusion.retrieve.relation_paths import _relation_names, question_mentions
 
@@ -237,6 +238,7 @@ def test_the_words_themselves() -> None:
     assert {"parent", "subsidiari"} <= _relation_names("sub_of")
     assert {"manager", "mgr"} <= _relation_names("mgr_of") and "headquarter" in _relation_names("hq")
     assert _relation_names("sup_to") == {"sup"}  # a cut of three letters is no verb: not "supervised"
+    assert _names_kind("2017 Cup Final", "final") and not _names_kind("Tamber Orchard Growers", "grower")
     assert mask_question("Which satellite went up in 2010?", ["2010"]) == "Which satellite launched in X?"
     # a noun plural in form qualifies the next as a singular would: the type is the officer, a person
     assert analyse("Which customs officer looked into X?", ["X"], ["X"]).answer_type == "customs officer"

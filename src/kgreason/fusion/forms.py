@@ -520,8 +520,14 @@ def _name_word(answer_type: str) -> str:
 
 def _names_kind(name: str, word: str) -> bool:
     """Whether a node's name says it is a ``word`` by its last word ("2017 Cup *Final*"); a name that is
-    the word alone (the crop "Apple" for "which apples") is the kind itself, not one of them."""
-    return name_head(name) == word and len(re.findall(r"[^\W_]+", name)) > 1
+    the word alone (the crop "Apple" for "which apples") is the kind itself, not one of them, and one
+    that ends with the word in the plural names a body of them ("Tamber Orchard *Growers*", "Tressan
+    *Models*"), not one."""
+    words = re.findall(r"[^\W_]+", name)
+    if name_head(name) != word or len(words) < 2:
+        return False
+    last = words[-1].lower()
+    return not (last.endswith("s") and not word.endswith("s") and last != word)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -8,15 +8,18 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
   only ends of that type are asserted.
 - ``constraint`` (two or more anchors): the best pair of readings, one from each of two anchors, whose
   ends meet; the answer is the intersection, narrowed by each further anchor's shortest reading that
-  keeps some of it. With no meeting pair it falls back to the best single anchor.
+  keeps some of it. With a named type and no meeting pair of close readings, any one-step reading of
+  either anchor that meets the other's close readings at that type; with none at all it falls back to
+  the best single anchor.
 - ``count``: the answer set of the ``list`` rule, counted; the counted entities are the answers.
 - ``yes_no``: "yes" when the best reading from one anchor reaches the other (that path is the evidence),
   "no" otherwise (the explored ends are the evidence that the other is not among them). When no reading
   matches the question well enough, "yes" if an edge links the two named entities directly (the question
   asks about that link in other words than the graph's), else an abstention.
 - Abstention: no reading at all, a best reading scoring below ``abstain_below`` (below the lower
-  ``typed_abstain_below`` when the question names the answer's type and that reading reaches it), or a
-  question naming a type that none of the readings reaches. The closest candidates are still returned.
+  ``typed_abstain_below`` when the question names the answer's type and that reading reaches it, or
+  two anchors' readings meet at it), or a question naming a type that none of the readings reaches.
+  The closest candidates are still returned.
 
 Readings are store-agnostic: both the retrieve strategy (relation signatures ranked from the schema) and
 multihop exploration (beams) produce them.
@@ -389,7 +392,8 @@ def agent_step(path: Path, say: Callable[[str], str] = str) -> bool:
 
 
 def _walked_into(path: Path, inside: Callable[[str], bool]) -> bool:
-    """Whether ``path``'s last step walks a containment relation backwards, from a place to what is in it."""
+    """Whether ``path``'s last step walks a relation that puts things at places (``inside``) backwards,
+    from a place to what is there."""
     if not path.edges:
         return False
     last = path.edges[-1]

@@ -238,6 +238,8 @@ _BUSINESS_WORDS = frozenset(
     "carrier manufacturer maker supplier contractor provider distributor wholesaler retailer caterer lessor "
     "utility insurer reinsurer conglomerate vendor group".split()
 )
+TYPED_READINGS = 8
+"""How many of an entity's best readings a named type is looked for in, beyond the margins."""
 AGENT = "agent"
 """The type "who" asks for (``wanted_type``): a person or an organisation."""
 
@@ -374,7 +376,7 @@ def type_labels(
     if not found and similarity is not None and usable:
         # (alike in meaning, not by a word that only qualifies the label's head: a model agency is no
         # model, as a port authority is no port)
-        near = [lab for lab in usable if answer_type not in words[lab][:-1]]
+        near = [lab for lab in usable if not qualifies_only(answer_type, words[lab])]
         sims = similarity(answer_type, [humanize(lab) for lab in near]) if near else []
         found = {lab for lab, sim in zip(near, sims, strict=True) if sim >= threshold}
     return found
@@ -415,14 +417,16 @@ class TypeMatcher:
     ) -> None:
         self._labels = labels
         self._similarity = similarity
-        self._cache: dict[tuple[str, str], set[str]] = {}
+        self._cache: dict[tuple[str, str, bool], set[str]] = {}
 
-    def labels_for(self, answer_type: str, modifier: str = "") -> set[str]:
-        key = (answer_type, modifier)
+    def labels_for(self, answer_type: str, modifier: str = "", businesses: bool = False) -> set[str]:
+        key = (answer_type, modifier, businesses)
         if key not in self._cache:
             # the text layer's labels (Document, Chunk...) are bookkeeping, never an answer's type
             labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
-            self._cache[key] = type_labels(answer_type, labels, self._similarity, modifier=modifier)
+            self._cache[key] = type_labels(
+                answer_type, labels, self._similarity, modifier=modifier, businesses=businesses
+            )
         return self._cache[key]
 
     def check(
@@ -484,8 +488,7 @@ class TypeMatcher:
         business = next((w for w in answer_type.split() if w in _COMPANY_TYPES), "")
         if matched and readings and business and not _reached(matched, readings):
             # "Which company runs X?" where no close reading reaches a ``Company``: any kind of business
-            labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
-            matched = matched | type_labels(business, labels, businesses=True)
+            matched = matched | self.labels_for(business, businesses=True)
         word = _name_word(answer_type)
         if not matched and readings and word:
             matched = {
@@ -498,16 +501,27 @@ class TypeMatcher:
                 if label not in BOOKKEEPING_LABELS
                 and humanize(label) not in _GENERIC
                 # (an agency called "Tressan Models" is a model agency, and a model agency is no model)
-                and word not in map(stem, humanize(label).split()[:-1])
+                and not qualifies_only(word, [stem(w) for w in humanize(label).split()])
             }
         return matched
 
 
-def _reached(labels: set[str], readings: Mapping[str, Sequence[Reading]], k: int = 8) -> bool:
-    """Whether one of the best ``k`` readings of an entity ends at a node with one of ``labels``."""
+def _reached(labels: set[str], readings: Mapping[str, Sequence[Reading]]) -> bool:
+    """Whether one of the best ``TYPED_READINGS`` readings of an entity ends at a node with one of
+    ``labels``."""
     return any(
-        labels & set(p.nodes[-1].labels) for rs in readings.values() for r in rs[:k] for p in r.ends.values()
+        labels & set(p.nodes[-1].labels)
+        for rs in readings.values()
+        for r in rs[:TYPED_READINGS]
+        for p in r.ends.values()
     )
+
+
+def qualifies_only(word: str, label_words: Sequence[str]) -> bool:
+    """Whether ``word`` is only a modifier among a label's words (compared as the caller normalised
+    them), not its last word: "model" of ``ModelAgency``, "oil" of ``OilCompany``; a model agency is no
+    model, as a port authority is no port."""
+    return word in label_words[:-1] and word != label_words[-1]
 
 
 # Types a wh-word alone implies ("who", "where", "when"): no name says them.
@@ -772,7 +786,7 @@ def _single(
         if typed is None and firm:
             # "which region": a reading of another type answers a different question, however well it
             # scores; the best reading that reaches a region does answer it
-            typed = next((r for r in ranked[:8] if _typed(r, type_ok)), None)
+            typed = next((r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)), None)
         if typed is not None and analysis.strong_type:
             typed = _unpadded(typed, ranked, type_ok, s.type_margin)
         if typed is not None:

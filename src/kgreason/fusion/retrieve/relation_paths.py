@@ -17,7 +17,7 @@ from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
-from kgreason.fusion.forms import PathScoreSettings
+from kgreason.fusion.forms import PathScoreSettings, qualifies_only
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import (
@@ -659,8 +659,7 @@ def _modifying(text: str) -> frozenset[str]:
 def _modifies(word: str, label: str) -> bool:
     """Whether the (stemmed) ``word`` is only a modifier in ``label``'s name ("oil" of ``OilCompany``), not
     its last word nor another name of its kind."""
-    words = [_stem(w) for w in humanize(label).split()]
-    return word in words[:-1] and word != words[-1]
+    return qualifies_only(word, [_stem(w) for w in humanize(label).split()])
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Fifteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Sixteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -14,9 +14,11 @@ Ledger (banking and finance: banks, branches, desks, exchanges, funds, bonds, lo
 fines), Ember (energy, mining and utilities: utilities, power stations and their units, grid operators,
 substations, interconnectors, mines, fields, licences, pipelines, refineries, incidents), Beacon
 (broadcasting, telecoms and publishing: media groups, broadcasters, channels, radio stations, programmes,
-newspapers, books, operators, mobile networks, cables, satellites, masts, regulators, incidents) and Loom
+newspapers, books, operators, mobile networks, cables, satellites, masts, regulators, incidents), Loom
 (fashion, textiles and retail: conglomerates, fashion houses, brands, collections, shows, models, mills,
-factories, retailers, stores, schools, regulators, incidents, prizes).
+factories, retailers, stores, schools, regulators, incidents, prizes) and Torque (the automotive industry and
+motorsport: car-making groups, carmakers, brands, models and generations, platforms, engines, plants,
+suppliers, dealers, studios, racing teams, drivers, circuits, races, crash tests, recalls and prizes).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -73,6 +75,7 @@ SETS = (
     "ember",
     "beacon",
     "loom",
+    "torque",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -91,6 +94,7 @@ HUBS = {
     "ember": ("Halvergate", 40),
     "beacon": ("Solgrave", 40),
     "loom": ("Belcastre", 40),
+    "torque": ("Valdrin", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -176,6 +180,13 @@ SAMPLE_LABELS = {
         "Maison Tressan": "FashionHouse",
         "Tressan Blue": "Brand",
         "2024": "Year",
+    },
+    "torque": {
+        "Valdrin": "City",
+        "Tolland": "Brand",
+        "Tolland Park": "Circuit",
+        "Tolland Trophy": "Award",
+        "2022": "Year",
     },
 }
 
@@ -1365,6 +1376,170 @@ def test_loom_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("op_by", 4), ("ret_by", 3), ("sup_to", 2), ("owned_by", 3), ("inv_by", 2)):
         tails = {loom.labels[t] for _, r, t in loom.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_torque_traps_are_in_the_graph() -> None:
+    torque = build_gold.Atlas.of_set("torque")
+    assert 1500 <= len(torque.triples) <= 2000 and 550 <= len(torque.labels) <= 700
+    assert len(torque.relations) >= 60 and 30 <= len(set(torque.labels.values())) <= 40
+    # containment chains: every plant, test track, circuit, dealership and studio is in one city, in one
+    # region, in one country; every generation belongs to one model of one brand, owned by one carmaker or
+    # company directly or through a parent brand, and a carmaker to at most one group
+    site_labels = ("AssemblyPlant", "EnginePlant", "TestTrack", "Circuit", "Dealership", "DesignStudio")
+    sites = [n for n, label in torque.labels.items() if label in site_labels]
+    assert len(sites) >= 60
+    for site in sites:
+        (city,) = torque.out["loc"][site]
+        (region,) = torque.out["in_rgn"][city]
+        (country,) = torque.out["ctry"][region]
+        assert torque.labels[city] == "City" and torque.labels[country] == "Country"
+    for generation in (n for n, label in torque.labels.items() if label == "Generation"):
+        (model,) = torque.out["gen_of"][generation]
+        (brand,) = torque.out["mdl_of"][model]
+        owners = torque.out["brd_of"][brand] | torque.out["sub_brand_of"][brand]
+        assert len(owners) == 1, brand
+        (owner,) = owners
+        if torque.labels[owner] == "Brand":
+            (owner,) = torque.out["brd_of"][owner]
+        assert torque.labels[owner] == "Carmaker"
+        assert len(torque.out["sub_of"][owner]) <= 1
+        for relation in ("launched_in", "on_pltf", "body", "dsgn_by"):
+            assert len(torque.out[relation][generation]) == 1, (generation, relation)
+        assert torque.out["eng"][generation] and torque.out["asm_at"][generation], generation
+        for engine in torque.out["eng"][generation]:
+            (plant,) = torque.out["built_at"][engine]
+            assert torque.labels[plant] == "EnginePlant" and len(torque.out["fuel"][engine]) == 1
+        assert {torque.labels[p] for p in torque.out["asm_at"][generation]} == {"AssemblyPlant"}
+    # every race has one series, circuit, year, winner and winning team; the winner drives for that team
+    # and the team enters that series
+    for race in (n for n, label in torque.labels.items() if label == "Race"):
+        (series,) = torque.out["rnd_of"][race]
+        (winner,) = torque.out["won_by"][race]
+        (team,) = torque.out["win_tm"][race]
+        assert len(torque.out["held_at"][race]) == 1 and len(torque.out["yr"][race]) == 1
+        assert torque.out["drives_for"][winner] == {team} and series in torque.out["races_in"][team]
+    # hubs: the capital Valdrin and the Vantor Group
+    degree = Counter(n for h, _, t in torque.triples for n in (h, t))
+    assert degree["Valdrin"] >= 100
+    assert torque.out["capital_of"]["Valdrin"] == {"Ostreva", "Hollin Vale"}
+    assert len(torque.into["born_in"]["Valdrin"]) >= 70 and len(torque.into["hq"]["Valdrin"]) >= 12
+    assert degree["Vantor Group"] >= 100
+    assert len(torque.into["works_for"]["Vantor Group"]) >= 60
+    assert torque.into["sub_of"]["Vantor Group"] == {
+        "Vantor Automobile",
+        "Arvenne Motors",
+        "Vantor Commercial Vehicles",
+        "Selbrook Motor Company",
+        "Vantor Retail",
+    }
+    assert len(torque.into["owned_by"]["Vantor Group"]) >= 9
+    # four families, each surname also carried by two unrelated people, married into one another
+    people = [n for n, label in torque.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Arvenne"] == 8 and surnames["Tolland"] == 8
+    assert surnames["Maren"] == 8 and surnames["Sorrell"] == 7
+    assert torque.out["parent_of"]["Lucien Arvenne"] == {"Pascal Arvenne", "Helene Arvenne"}
+    assert torque.out["married_to"]["Pascal Arvenne"] == {"Ilse Maren"}
+    assert torque.into["parent_of"]["Theo Arvenne"] == {"Pascal Arvenne", "Ilse Maren"}
+    assert torque.out["married_to"]["Helene Arvenne"] == {"Jonas Brask"}
+    assert torque.out["ceo_of"]["Jonas Brask"] == {"Brennmark Group"}
+    assert torque.out["parent_of"]["Edvard Tolland"] == {"Nils Tolland", "Karin Tolland"}
+    assert torque.out["married_to"]["Nils Tolland"] == {"Astrid Sorrell"}
+    assert torque.into["parent_of"]["Freya Tolland"] == {"Nils Tolland", "Astrid Sorrell"}
+    assert torque.out["married_to"]["Karin Tolland"] == {"Dario Castellan"}
+    assert torque.out["parent_of"]["Agathe Sorrell"] == {"Astrid Sorrell", "Matteo Sorrell"}
+    assert torque.out["parent_of"]["Oskar Maren"] == {"Ilse Maren", "Viktor Maren"}
+    assert torque.into["parent_of"]["Sanne Maren"] == {"Viktor Maren", "Dora Kell"}
+    for unrelated in (
+        "Noe Arvenne",
+        "Sabine Arvenne",
+        "Bo Tolland",
+        "Ida Tolland",
+        "Ruben Sorrell",
+        "Lia Sorrell",
+        "Hugo Maren",
+        "Petra Maren",
+    ):
+        assert not torque.into["parent_of"][unrelated] and not torque.out["parent_of"][unrelated]
+        assert not torque.out["married_to"][unrelated] and not torque.into["married_to"][unrelated]
+    # the namesakes hold the jobs the questions test: Bo Tolland runs Tolland Racing, Ida Tolland drives for
+    # Halsten Racing, Noe Arvenne heads Crestmoor Motors, Sabine Arvenne investigates Arvenne's recall
+    assert torque.out["tp_of"]["Bo Tolland"] == {"Tolland Racing"}
+    assert torque.out["drives_for"]["Ida Tolland"] == {"Halsten Racing"}
+    assert torque.out["ceo_of"]["Noe Arvenne"] == {"Crestmoor Motors"}
+    assert "Sabine Arvenne" in torque.out["inv_by"]["Celeste Brake Recall"]
+    assert torque.out["ceo_of"]["Hugo Maren"] == {"Nexil Semiconductor"}
+    # one word names nodes of many types
+    for word, least in (("Tolland", 11), ("Maren", 11), ("Arvenne", 11)):
+        kinds = {torque.labels[n] for n in torque.labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    tolland = {torque.labels[n] for n in torque.labels if "Tolland" in n}
+    assert {"Person", "Brand", "CarModel", "RacingTeam", "Agency", "Circuit", "Award", "TestTrack"} <= tolland
+    # prizes, a circuit and a series named after people who never won them
+    for prize, person in (
+        ("Arvenne Design Prize", "Lucien Arvenne"),
+        ("Sorrell Medal", "Agathe Sorrell"),
+        ("Tolland Trophy", "Edvard Tolland"),
+        ("Maren Prize for Safety", "Oskar Maren"),
+    ):
+        assert torque.out["named_for"][prize] == {person}
+        assert person not in torque.into["won"][prize]
+    assert torque.out["named_for"]["Arvenne Ring"] == {"Lucien Arvenne"}
+    assert torque.out["named_for"]["Tolland Park"] == {"Edvard Tolland"}
+    assert "Freya Tolland" in torque.into["won"]["Sorrell Medal"]
+    assert "Ilse Maren" in torque.into["won"]["Arvenne Design Prize"]
+    assert "Helene Arvenne" not in torque.into["won"]["Arvenne Design Prize"]
+    # similar names pointing elsewhere
+    assert torque.out["hq"]["Pellby Coachworks"] == {"Saltreach"}
+    assert torque.out["loc"]["Pellby Works"] == {"Pellby"}
+    assert torque.out["loc"]["Studio Maren"] == {"Brackwater"}
+    assert torque.out["loc"]["Arvenne Ring"] == {"Tolvang"}
+    assert torque.out["loc"]["Arvenne Stile"] == {"Porto Livra"}
+    assert torque.out["loc"]["Tolland Park"] == {"Montalbe"}
+    assert torque.out["hq"]["Tolland Racing"] == {"Kestrin"}
+    assert torque.out["owned_by"]["Tolland Racing"] == {"Dovane Motor Corporation"}
+    assert torque.out["flows_through"]["River Arvenne"] == {"Caddow Downs"}
+    assert torque.out["built_at"]["Skarrow 3.0 V6"] == {"Veskby Engine Plant"}
+    # 1-hop answers against 2-hop paths: owner against operator, owner against licensee, a model built in
+    # another firm's works, a driver managed by an agency named like another team, a sponsor that is not
+    # the owner, recalls investigated by a regulator and one of its staff
+    assert torque.out["owned_by"]["Corvath Assembly"] == {"Vantor Group"}
+    assert torque.out["op_by"]["Corvath Assembly"] == {"Selbrook Motor Company"}
+    assert torque.out["owned_by"]["Porto Livra Plant"] == {"Grupo Livrano"}
+    assert torque.out["op_by"]["Porto Livra Plant"] == {"Astrel Contract Manufacturing"}
+    assert torque.out["op_by"]["Saltreach Motor Plant"] == {"Ampryn Cells"}
+    assert torque.out["brd_of"]["Maren"] == {"Arvenne Motors"}
+    assert torque.out["lic_to"]["Maren"] == {"Livrano Auto"}
+    assert torque.out["issued_by"]["Maren Dune Roof Recall"] == {"Livrano Auto"}
+    assert torque.out["lic_to"]["Tolland"] == {"Skarrow Engineering"}
+    assert torque.out["op_by"]["Skarrow Plant"] == {"Skarrow Engineering"}
+    assert torque.out["owned_by"]["Skarrow Plant"] == {"Tolvik Motor Company"}
+    assert torque.out["asm_at"]["Vantor Apex Zenda Mk1"] == {"Pellby Works"}
+    assert torque.out["drives_for"]["Elias Tolland"] == {"Arvenne Racing"}
+    assert torque.out["mgd_by"]["Elias Tolland"] == {"Sable Driver Management"}
+    assert torque.out["mgd_by"]["Theo Arvenne"] == {"Tolland Racing Management"}
+    assert torque.out["owned_by"]["Greywick Autosport"] == {"Ferrant Leasing"}
+    assert torque.out["spons_by"]["Greywick Autosport"] == {"Vantor"}
+    for recall in (n for n, label in torque.labels.items() if label == "Recall"):
+        investigators = torque.out["inv_by"][recall]
+        regulators = {i for i in investigators if torque.labels[i] == "Regulator"}
+        staff = investigators - regulators
+        assert regulators and staff, recall
+        assert all(torque.out["works_for"][p] & regulators for p in staff), recall
+    # relations that join several labels, so counts need a type word
+    for relation, least in (
+        ("loc", 6),
+        ("hq", 8),
+        ("owned_by", 5),
+        ("op_by", 4),
+        ("won", 5),
+        ("founded_in", 8),
+    ):
+        heads = {torque.labels[h] for h, r, _ in torque.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("op_by", 4), ("owned_by", 4), ("spons_by", 4), ("inv_by", 2), ("conf_by", 5)):
+        tails = {torque.labels[t] for _, r, t in torque.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
 
 

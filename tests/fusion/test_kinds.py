@@ -3,7 +3,9 @@
 Many graphs say what kind a thing is with an edge to a node named by the kind (a ship's ``vessel_type``
 "Tug", a film's ``has_genre`` "Comedy"), not with a label. "Which *tugs* have X engines?" then asks for
 the ships with X engines that are linked to "Tug": the answers are narrowed to the kind's, the edge to
-the kind joins the evidence, and a count counts the narrowed set. A type naming no node ("Which ships
+the kind joins the evidence, and a count counts the narrowed set. The kind said in the plural ("tugs")
+links as a named entity, so the answers are where its path and X's meet; a type naming a node that is
+not linked narrows the answers of the best reading instead. A type naming no node ("Which ships
 ...") leaves the answers as they are. A question naming the kind and nothing else ("How many tugs are
 there?") asks for its members. Both path strategies, no LLM, the bundled MiniLM encoder; on the code
 before these rules every narrowed case answered with every ship (or film) the relation reaches, and the
@@ -97,8 +99,13 @@ def test_the_edge_to_the_kind_is_evidence(graph: kgreason.Graph) -> None:
     answer = graph.engine("retrieve", llm=None).ask("Which tugs have Kessing Marine engines?")
     kinds = {(e.source, e.target) for p in answer.evidence for e in p.edges if e.type == "vessel_type"}
     assert kinds >= {("Bulldog", "Tug"), ("Hercules", "Tug")}
+    # "tugs" links the kind itself (a plural in lower case names the node called by its singular), so
+    # the answers are where the kind's path and the engine maker's meet
+    [analysed] = [s for s in answer.trace if s["step"] == "analyse"]
+    assert analysed["kind_named"] and "Tug" in analysed["anchors"]
     [resolved] = [s for s in answer.trace if s["step"] == "resolve"]
-    assert resolved["kind"] == "Tug"
+    assert resolved["rule"] == "paths from the named entities meet"
+    assert any("vessel type" in r for r in resolved["readings"])
 
 
 def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph]) -> None:

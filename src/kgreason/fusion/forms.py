@@ -13,12 +13,15 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
   the best single anchor.
 - ``count``: the answer set of the ``list`` rule, counted; the counted entities are the answers.
 - ``yes_no``: "yes" when the best reading from one anchor reaches the other (that path is the evidence),
-  "no" otherwise (the explored ends are the evidence that the other is not among them). When no reading
-  matches the question well enough, "yes" if an edge links the two named entities directly (the question
+  unless it walks a step the question does not name (read with the other's name out of the way too)
+  and a one-step reading it names reaches others of the other's kind; "no" otherwise (the explored ends
+  are the evidence that the other is not among them). When no reading matches the question well
+  enough, "yes" if an edge links the two named entities directly (the question
   asks about that link in other words than the graph's), else an abstention.
 - Abstention: no reading at all, a best reading scoring below ``abstain_below`` (below the lower
   ``typed_abstain_below`` when the question names the answer's type and that reading reaches it, or
-  two anchors' readings meet at it), or a question naming a type that none of the readings reaches.
+  two anchors' readings meet at it or at the kind a named entity says, ``QuestionAnalysis.kind_named``),
+  or a question naming a type that none of the readings reaches.
   The closest candidates are still returned.
 
 Readings are store-agnostic: both the retrieve strategy (relation signatures ranked from the schema) and
@@ -238,6 +241,15 @@ _BUSINESS_WORDS = frozenset(
     "carrier manufacturer maker supplier contractor provider distributor wholesaler retailer caterer lessor "
     "utility insurer reinsurer conglomerate vendor group".split()
 )
+# heads a label's one word may be glued from ("carmaker", "shipbuilder", "winemaker")
+_GLUED_HEADS = frozenset("maker builder manufacturer company group".split())
+
+
+def _glued(word: str, head: str) -> bool:
+    """Whether ``word`` is ``head`` glued to a word of three letters or more before it."""
+    return word.endswith(head) and len(word) >= len(head) + 3
+
+
 TYPED_READINGS = 8
 """How many of an entity's best readings a named type is looked for in, beyond the margins."""
 AGENT = "agent"
@@ -335,6 +347,10 @@ def type_labels(
         return own or type_labels(first, labels, similarity, threshold)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
+    # a label's kinds: its words, and the head of a word glued from two ("carmaker": a maker)
+    kinds_of = {
+        lab: {*ws, *(k for w in ws for k in _GLUED_HEADS if _glued(w, k))} for lab, ws in words.items()
+    }
     # the type's own word as the head (last word) of a label: a training ground is a ground, a seed
     # company a company, but a port authority is no port, an engine maker no engine ("Which ports ...":
     # ``Port``, not ``PortAuthority``); a synonym only as a whole label ("stadium" ~ ``Arena``, not ~
@@ -344,27 +360,27 @@ def type_labels(
     if answer_type == SITE:
         # "where" asks for a place, a building or venue, or an organisation (a university, a company)
         return type_labels("place", labels) | {
-            lab for lab in usable if set(words[lab]) & (ORGANISATION_WORDS | _SITE_WORDS)
+            lab for lab in usable if kinds_of[lab] & (ORGANISATION_WORDS | _SITE_WORDS)
         }
     if answer_type == AGENT:
         # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
         # an exhibition, a work or a place
-        return type_labels("person", labels) | {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
+        return type_labels("person", labels) | {lab for lab in usable if kinds_of[lab] & ORGANISATION_WORDS}
     if not found and answer_type in _RELATIONAL_TYPES:
         # a band's members are people, an alliance's airlines, a cooperative's farms; a group's
         # subsidiaries are broadcasters or operators: the relation says which, not the word
         return set()
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
-        found = {lab for lab in usable if set(words[lab]) & PERSON_WORDS}
+        found = {lab for lab in usable if kinds_of[lab] & PERSON_WORDS}
     if not found and answer_type in _ORGANISATION_TYPES:
-        found = {lab for lab in usable if set(words[lab]) & ORGANISATION_WORDS}
+        found = {lab for lab in usable if kinds_of[lab] & ORGANISATION_WORDS}
     if answer_type in _COMPANY_TYPES and (
         businesses or not any(words[lab] == [answer_type] for lab in usable)
     ):
         # no label is called just that: the kinds of business the graph has, besides its "mining
         # companies" (a label called "company" keeps the word to itself and its kinds, unless
         # ``businesses``: then a retailer is a company too)
-        found |= {lab for lab in usable if set(words[lab]) & _BUSINESS_WORDS}
+        found |= {lab for lab in usable if kinds_of[lab] & _BUSINESS_WORDS}
     if not found and kinds and answer_type in _WORK_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
     if not found and kinds and answer_type in _PICTURE_TYPES:
@@ -591,8 +607,7 @@ def resolve(
             return linked
         if (
             len(anchors) >= 2
-            and analysis.strong_type
-            and type_ok is not None
+            and ((analysis.strong_type and type_ok is not None) or analysis.kind_named)
             and best_all.score >= s.typed_abstain_below
             and analysis.form in ("constraint", "list", "count", "single")
             and (met := _constraint(analysis, anchors, readings, type_ok, s, wh_ok)) is not None
@@ -964,6 +979,13 @@ def _linked(
     return None
 
 
+def _unnamed_back(reading: Reading, target: str, readings: Mapping[str, Sequence[Reading]]) -> bool:
+    """Whether ``reading`` walked back from ``target`` is a step the question does not name: the reversed
+    signature among the target's own readings, with unnamed steps."""
+    back = tuple((rel, "in" if d == "out" else "out") for rel, d in reversed(reading.signature))
+    return any(r.signature == back and r.unearned > 0 for r in readings.get(target, ()))
+
+
 def _yes(reading: Reading, target: str, rule: str) -> Resolution:
     """Answer "yes": ``reading`` reaches ``target``, its path there the evidence."""
     return Resolution(
@@ -1056,17 +1078,21 @@ def _yes_no(
     # A named one-step reading that reaches another thing of the other entity's kind answers "no" over a
     # reading the question does not name every step of: "Did X lose the final?" when the final's loser is
     # another club, however X is tied to the final (it won it).
-    denied = [
-        r.score
+    denied = any(
+        len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
         for (subject, target), fit in fitting.items()
         for r in fit[:1]
-        if len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
-    ]
+    )
     # (nor does a reading whose relation no word of the question names stand against it, though the label
     # it reaches is a word of the question: "Has X won the Y trophy?" along ``named_after``, "trophy"
     # naming the step and "won" left unexplained)
+    # (a step is named only if it is named with the other entity's name out of the way too: "Was the X
+    # Trophy awarded to Y?" read from Y names ``named_for`` by the trophy's own name; read from the
+    # trophy, nothing names it)
     reaching = [
-        t for t in reaching if (t[1].unearned == 0 and t[1].missed == 0) or not any(d >= t[0] for d in denied)
+        t
+        for t in reaching
+        if (t[1].unearned == 0 and t[1].missed == 0 and not _unnamed_back(t[1], t[2], readings)) or not denied
     ]
     if reaching:
         _, r, target = max(reaching, key=lambda t: t[0])

@@ -20,7 +20,7 @@ from kgreason.fusion.relation_words import is_irregular_past, plain_idioms
 
 _WORD = re.compile(r"(?:[^\W_]|')+")
 _AUX = frozenset(
-    "is are was were does do did has have had can could will would should may might isn't aren't wasn't "
+    "is are was were been does do did has have had can could will would should may might isn't aren't wasn't "
     "weren't doesn't don't didn't hasn't haven't".split()
 )
 _WH = (
@@ -40,6 +40,7 @@ _WH = (
     "find",
     "identify",
 )
+_WH_WORDS = frozenset(_WH[:8])
 _COUNT = re.compile(
     r"\b(how many|number of|count (?:the|of)|how much)\b"
     # the size of a collective: "How big is X's fleet?" counts the aircraft in it
@@ -68,6 +69,8 @@ class QuestionAnalysis:
         mentions: the text of each anchor's mention.
         type_modifier: a word narrowing the head noun ("how many *training* grounds", "what *type* of
             aircraft"), or ``""``.
+        kind_named: the kind asked for is itself a named entity, no label ("Which *hatchbacks* won X?":
+            the body style ``Hatchback``), so the answers are what its paths and the others' meet at.
     """
 
     form: str = "single"
@@ -76,6 +79,7 @@ class QuestionAnalysis:
     anchors: tuple[str, ...] = ()
     mentions: tuple[str, ...] = field(default=())
     type_modifier: str = ""
+    kind_named: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -85,6 +89,7 @@ class QuestionAnalysis:
             "anchors": list(self.anchors),
             "mentions": list(self.mentions),
             **({"type_modifier": self.type_modifier} if self.type_modifier else {}),
+            **({"kind_named": True} if self.kind_named else {}),
         }
 
 
@@ -153,11 +158,38 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
         form = "single"
     answer_type, strong = _answer_type(words)
     modifier = _type_modifier(words, answer_type) if strong else ""
+    kinds = _kind_mentions(question, mentions)
+    if kinds:
+        # "Which hatchbacks ...?", "Which DMA-platform saloons ...?": the kind asked for is a node (a body
+        # style), one more entity the answers meet at, not a label; the words left are no type
+        answer_type, strong, modifier = "", False, ""
     if form == "single" and (
-        _LIST_CUES.search(masked) is not None or (strong and _is_plural(head_word(words)))
+        _LIST_CUES.search(masked) is not None or (strong and _is_plural(head_word(words))) or kinds
     ):
         form = "list"
-    return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier)
+    return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier, kinds)
+
+
+def _kind_mentions(question: str, mentions: Sequence[str]) -> bool:
+    """Whether an entity names the kind a which/what asks for: said as a plural common noun in lower
+    case within its noun phrase ("Which DMA-platform *saloons* use X?"), or said right after it with a
+    verb next ("Which *SUV* won X?")."""
+    lowered = question.lower()
+    for m in mentions:
+        last = m.split()[-1] if m.strip() else ""
+        at = lowered.find(m.lower())
+        if not last or at < 0:
+            continue
+        before = _WORD.findall(lowered[:at])
+        after = _WORD.findall(lowered[at + len(m) :])[:1]
+        cue = next((i for i, w in enumerate(before) if w in ("which", "what")), None)
+        if cue is None or any(w in _AUX for w in before[cue:]):
+            continue
+        plural = m.islower() and _is_plural(last) and not question.islower() and len(before) - cue <= 4
+        verb_next = cue == len(before) - 1 and bool(after) and (after[0] in _AUX or _is_past_verb(after[0]))
+        if plural or verb_next:
+            return True
+    return False
 
 
 _FILLER = frozenset(("me", "us", "all", "every", "any", "some"))
@@ -187,9 +219,11 @@ def head_word(words: Sequence[str]) -> str:
                     after = following[j + 1] if j + 1 < len(following) else ""
                     if _is_plural(nxt) and (j or not _is_plural(after)):
                         return nxt
-            for nxt in following:
+            for j, nxt in enumerate(following):
                 if nxt in _WH and nxt not in ("which", "what", "name", "list"):
                     return ""  # "tell me where ...": the wh-word gives the type
+                if j and following[j - 1] in _AUX and _is_past_verb(nxt):
+                    return ""  # "Which <name> was voted ...?": the name masked out, a verb follows
                 if nxt not in _HEAD_SKIP and nxt not in _AUX and nxt not in _FILLER and not nxt.isdigit():
                     return nxt
             return ""
@@ -243,7 +277,8 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         # say which word names a type (``forms.type_labels``)
         i = words.index(head)
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        other = nxt in _AUX or nxt in _HEAD_SKIP or nxt in _FILLER or nxt in _NOT_NOUN or nxt in _WH
+        # (a verb that opens requests is a noun after a head: "which motor *show*", "the brand *name*")
+        other = nxt in _AUX or nxt in _HEAD_SKIP or nxt in _FILLER or nxt in _NOT_NOUN or nxt in _WH_WORDS
         # a past verb ends the phrase too: "which company *built* X" asks for a company
         other = other or _is_past_verb(nxt)
         # (a plural head already ends its phrase: "which companies employ X", "how many court *cases*")

@@ -227,6 +227,7 @@ _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
         "captain command commander skipper",
         "arrive land",
         "launch lift liftoff",
+        "unveil debut premiere reveal",
         "power engine propel propulsion motor",
         "lend loan borrow",
         "sign label",
@@ -255,6 +256,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("drug", "medicine", "medication"),
         ("programme", "program", "production"),
         ("store", "shop", "boutique"),
+        ("brand", "marque"),
     )
 )
 
@@ -340,3 +342,34 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
         return ending
     said = {f"{verb} {other}" for other in _ROLE_PREPOSITIONS}
     return next((nouns for key, nouns in ROLE_NOUNS.items() if key in said), None)
+
+
+VOWELS = frozenset("aeiou")
+
+
+def _consonants(word: str) -> str:
+    return "".join(c for c in word if c not in VOWELS)
+
+
+def shortens(short: str, word: str) -> bool:
+    """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), or
+    its first letter and consonants in order ending with its last ("cstdn": "custodian", "yr": "year",
+    "rtg": "rating"); two letters more at least, so that a word never shortens itself.
+
+    >>> shortens("aud", "audited"), shortens("lndr", "lender"), shortens("rtg", "rating")
+    (True, True, True)
+    >>> shortens("rtg", "target"), shortens("aud", "aud")
+    (False, False)
+
+    It cannot tell the word meant from others that begin alike: ``shortens("aud", "audio")`` holds too.
+    """
+    if len(word) < len(short) + 2 or word[0] != short[0]:
+        return False
+    if len(short) >= 3 and word.startswith(short):
+        return True
+    if any(c in VOWELS for c in short[1:]):
+        return False
+    rest = iter(word[1:])
+    if not all(c in rest for c in short[1:]):
+        return False
+    return short[-1] in (_consonants(word)[-1:], _consonants(stem(word))[-1:])

@@ -31,6 +31,7 @@ from typing import Any
 
 from kgreason.embed.encoder import TextEncoder
 from kgreason.errors import NotFoundError
+from kgreason.fusion.question import _is_plural, _singular
 from kgreason.graph.node_text import CAMEL_RE, humanize, node_text, strip_accents
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
@@ -431,8 +432,21 @@ class EntityLinker:
         # so it is not cut short by a shorter name inside it (the city "Drevon"); capitalised as a name.
         lower = not any(c.isupper() for c in question)
 
+        def _key(start: int, end: int) -> str:
+            """The span's words as a name: a plural last word in lower case is a name's in the singular
+            when the graph has that name and not the plural ("hatchbacks" of the body style
+            ``Hatchback``)."""
+            words = [t for t, _, _ in tokens[start:end]]
+            key = " ".join(words)
+            last = tokens[end - 1]
+            if key not in self._normal and _is_plural(words[-1]) and question[last[1]].islower():
+                plain = " ".join([*words[:-1], _singular(words[-1])])
+                if plain in self._normal:
+                    return plain
+            return key
+
         def said(start: int, end: int) -> bool:
-            key = " ".join(t for t, _, _ in tokens[start:end])
+            key = _key(start, end)
             if key in self._normal:
                 return True
             return key in self._bare and (
@@ -448,7 +462,7 @@ class EntityLinker:
         for start, end in named_spans:
             if any(taken[start:end]):
                 continue
-            key = " ".join(t for t, _, _ in tokens[start:end])
+            key = _key(start, end)
             s, e = tokens[start][1], tokens[end - 1][2]
             mention = question[s:e]
             if key not in self._normal:
@@ -466,7 +480,7 @@ class EntityLinker:
                     for n, m in nodes.items()
                     if n in exact
                     or m == "alias"  # a listed other name ("paracetamol"), said as it is
-                    or humanize(self._names.get(n, n)).casefold() == mention.casefold()
+                    or humanize(self._names.get(n, n)).casefold() in (mention.casefold(), key)
                 }
                 if not nodes:
                     continue

@@ -48,6 +48,7 @@ from kgreason.fusion.relation_words import (
     paraphrases,
     role_nouns,
     said_by,
+    shortens,
     stem,
     stems,
 )
@@ -241,11 +242,23 @@ _HAVE = frozenset({"have", "has", "contain", "contains", "include", "includes"})
 _CONTAINMENT = (("in",), ("within",), ("inside",), ("located", "in"), ("part", "of"), ("situated", "in"))
 
 
+# an area a relation may be named by alone, or by a cut of three letters or more ("ctry", "rgn", "loc"):
+# a thing's country is the country it lies in (not "capital", which is a place of a role)
+_AREAS = frozenset(
+    "place location area city town village country state region province county district municipality "
+    "continent island".split()
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def contains(relation: str) -> bool:
-    """Whether ``relation`` says one place is inside another ("in country", ``located_in``, ``part_of``);
+    """Whether ``relation`` says one place is inside another ("in country", ``located_in``, ``part_of``,
+    or an area's word alone, as data teams name containment: ``country``, ``ctry``, ``rgn``, ``loc``);
     not a relation to a noun of something ("in collection of", "in support of": what holds a work is no
     place it lies in)."""
     words = tuple(humanize(relation).split())
+    if len(words) == 1 and len(words[0]) >= 3 and any(w == words[0] or shortens(words[0], w) for w in _AREAS):
+        return True
     return any(
         words[: len(head)] == head and (len(words) == len(head) or words[-1] not in _PREPOSITIONS)
         for head in _CONTAINMENT

@@ -19,16 +19,18 @@ from typing import Any, Protocol
 from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import PathScoreSettings, qualifies_only
 from kgreason.fusion.question import _singular, head_word
-from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import (
+    VOWELS,
     label_synonyms,
     names_of,
     paraphrase_groups,
     paraphrases,
     role_nouns,
     said_by,
+    shortens,
     stems,
 )
+from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import (
     _PREPOSITIONS,
@@ -73,6 +75,8 @@ _CONVERSE = {
     "protege": "mentor",
     "owner": "owned",
     "subsidiary": "parent company",
+    "division": "parent company",
+    "brand": "owner",
 }
 # The one who does it, for "<verb>ed by" relations: "X supervised by Y" is "X's supervisor", and questions
 # ask for it by that noun ("Who was X's doctoral supervisor?") more often than by the verb.
@@ -274,6 +278,10 @@ def _aliases(relation: str) -> frozenset[str]:
     own = set(content_words(humanize(relation)))
     doers = {_stem(d) for w in humanize(relation).split() for d in _spelled_out(w) if d in _DOERS}
     verbs = {v for v in map(_stem, _AGENT) if any(_agent_noun(v, d) for d in doers)}
+    # the verb of the doer at the other end of a short word's role ("brd": a brand, whose other end is
+    # its owner: "owns")
+    other_end = {_CONVERSE[k] for w in humanize(relation).split() for k in _spelled_out(w) if k in _CONVERSE}
+    verbs |= {_stem(verb) for verb, doer in _AGENT.items() if doer in other_end}
     return frozenset(p for w in own | verbs for p in said_by(w)) - own
 
 
@@ -471,7 +479,7 @@ def _spelled_out(word: str) -> tuple[str, ...]:
         return ()
     # a verb or its doer only by a contraction ("mgr"): a cut of three letters begins too many verbs
     # ("sup" of ``sup_to`` supplies, and is no "supervised")
-    contracted = not any(c in _VOWELS for c in word[1:])
+    contracted = not any(c in VOWELS for c in word[1:])
     doers = (*_AGENT, *_AGENT.values()) if contracted else ()
     return tuple(k for k in (*_CONVERSE, *doers) if shortens(word, k))
 
@@ -1039,41 +1047,10 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
     return out
 
 
-_VOWELS = frozenset("aeiou")
-
-
 def _known_whole(rest: str, known: frozenset[str], least: int) -> bool:
     """Whether the rest of a word past a cut is a word of ``least`` letters or more itself (the word a
     compound: "head-quartered")."""
     return any(len(w) >= least and w in known for w in (rest, _stem(rest)))
-
-
-def _consonants(word: str) -> str:
-    return "".join(c for c in word if c not in _VOWELS)
-
-
-def shortens(short: str, word: str) -> bool:
-    """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), or
-    its first letter and consonants in order ending with its last ("cstdn": "custodian", "yr": "year",
-    "rtg": "rating"); two letters more at least, so that a word never shortens itself.
-
-    >>> shortens("aud", "audited"), shortens("lndr", "lender"), shortens("rtg", "rating")
-    (True, True, True)
-    >>> shortens("rtg", "target"), shortens("aud", "aud")
-    (False, False)
-
-    It cannot tell the word meant from others that begin alike: ``shortens("aud", "audio")`` holds too.
-    """
-    if len(word) < len(short) + 2 or word[0] != short[0]:
-        return False
-    if len(short) >= 3 and word.startswith(short):
-        return True
-    if any(c in _VOWELS for c in short[1:]):
-        return False
-    rest = iter(word[1:])
-    if not all(c in rest for c in short[1:]):
-        return False
-    return short[-1] in (_consonants(word)[-1:], _consonants(_stem(word))[-1:])
 
 
 @functools.lru_cache(maxsize=4096)

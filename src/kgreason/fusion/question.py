@@ -172,8 +172,8 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
 
 def _kind_mentions(question: str, mentions: Sequence[str]) -> bool:
     """Whether an entity names the kind a which/what asks for: said as a plural common noun in lower
-    case within its noun phrase ("Which DMA-platform *saloons* use X?"), or said right after it with a
-    verb next ("Which *SUV* won X?")."""
+    case within its noun phrase ("Which DMA-platform *saloons* use X?", ``in_kind_phrase``), or said
+    right after it with a verb next ("Which *SUV* won X?")."""
     lowered = question.lower()
     for m in mentions:
         last = m.split()[-1] if m.strip() else ""
@@ -182,14 +182,29 @@ def _kind_mentions(question: str, mentions: Sequence[str]) -> bool:
             continue
         before = _WORD.findall(lowered[:at])
         after = _WORD.findall(lowered[at + len(m) :])[:1]
-        cue = next((i for i, w in enumerate(before) if w in ("which", "what")), None)
-        if cue is None or any(w in _AUX for w in before[cue:]):
-            continue
-        plural = m.islower() and _is_plural(last) and not question.islower() and len(before) - cue <= 4
-        verb_next = cue == len(before) - 1 and bool(after) and (after[0] in _AUX or _is_past_verb(after[0]))
+        plural = m.islower() and _is_plural(last) and not question.islower() and in_kind_phrase(question, at)
+        verb_next = (
+            before[-1:] in (["which"], ["what"])
+            and bool(after)
+            and (after[0] in _AUX or _is_past_verb(after[0]))
+        )
         if plural or verb_next:
             return True
     return False
+
+
+def in_kind_phrase(question: str, at: int) -> bool:
+    """Whether the noun phrase a which/what opens is still open at character ``at`` of ``question``: at
+    most three words since, no auxiliary and no plural noun among them ("Which DMA-platform |saloons",
+    not "Which wineries buy |grapes")."""
+    before = _WORD.findall(question[:at].lower())
+    cue = next((i for i in range(len(before) - 1, -1, -1) if before[i] in ("which", "what")), None)
+    if cue is None:
+        return False
+    between = before[cue + 1 :]
+    return len(between) <= 3 and not any(
+        w in _AUX or (_is_plural(w) and w not in _PLURAL_FORMS) for w in between
+    )
 
 
 _FILLER = frozenset(("me", "us", "all", "every", "any", "some"))

@@ -31,7 +31,7 @@ from typing import Any
 
 from kgreason.embed.encoder import TextEncoder
 from kgreason.errors import NotFoundError
-from kgreason.fusion.question import _is_plural, _singular
+from kgreason.fusion.question import _is_plural, _singular, in_kind_phrase
 from kgreason.graph.node_text import CAMEL_RE, humanize, node_text, strip_accents
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
@@ -434,12 +434,17 @@ class EntityLinker:
 
         def _key(start: int, end: int) -> str:
             """The span's words as a name: a plural last word in lower case is a name's in the singular
-            when the graph has that name and not the plural ("hatchbacks" of the body style
-            ``Hatchback``)."""
+            when the graph has that name and not the plural, and it says the kind a which/what asks for
+            ("Which *hatchbacks* won X?": the body style ``Hatchback``; not "Which wineries buy grapes?")."""
             words = [t for t, _, _ in tokens[start:end]]
             key = " ".join(words)
             last = tokens[end - 1]
-            if key not in self._normal and _is_plural(words[-1]) and question[last[1]].islower():
+            if (
+                key not in self._normal
+                and _is_plural(words[-1])
+                and question[last[1]].islower()
+                and in_kind_phrase(question, tokens[start][1])
+            ):
                 plain = " ".join([*words[:-1], _singular(words[-1])])
                 if plain in self._normal:
                     return plain

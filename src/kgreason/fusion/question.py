@@ -40,7 +40,8 @@ _WH = (
     "find",
     "identify",
 )
-_WH_WORDS = frozenset(_WH[:8])
+_WH_WORDS = frozenset("who whom whose what which where when how".split())
+"""The wh-words of ``_WH`` (not the request verbs, which are nouns after a head: "motor *show*")."""
 _COUNT = re.compile(
     r"\b(how many|number of|count (?:the|of)|how much)\b"
     # the size of a collective: "How big is X's fleet?" counts the aircraft in it

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Sixteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Seventeen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -16,9 +16,12 @@ substations, interconnectors, mines, fields, licences, pipelines, refineries, in
 (broadcasting, telecoms and publishing: media groups, broadcasters, channels, radio stations, programmes,
 newspapers, books, operators, mobile networks, cables, satellites, masts, regulators, incidents), Loom
 (fashion, textiles and retail: conglomerates, fashion houses, brands, collections, shows, models, mills,
-factories, retailers, stores, schools, regulators, incidents, prizes) and Torque (the automotive industry and
+factories, retailers, stores, schools, regulators, incidents, prizes), Torque (the automotive industry and
 motorsport: car-making groups, carmakers, brands, models and generations, platforms, engines, plants,
-suppliers, dealers, studios, racing teams, drivers, circuits, races, crash tests, recalls and prizes).
+suppliers, dealers, studios, racing teams, drivers, circuits, races, crash tests, recalls and prizes) and
+Sojourn (hospitality and tourism: hotel groups, brands, hotels and resorts, owners and operators, restaurants
+and chefs, spas, casinos, cruise lines and ships, tours, booking platforms, theme parks, heritage sites,
+schools, guidebooks, inspections and ratings, tourism boards, festivals, trade fairs and prizes).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -76,6 +79,7 @@ SETS = (
     "beacon",
     "loom",
     "torque",
+    "sojourn",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -95,6 +99,7 @@ HUBS = {
     "beacon": ("Solgrave", 40),
     "loom": ("Belcastre", 40),
     "torque": ("Valdrin", 40),
+    "sojourn": ("Brevanne", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -187,6 +192,14 @@ SAMPLE_LABELS = {
         "Tolland Park": "Circuit",
         "Tolland Trophy": "Award",
         "2022": "Year",
+    },
+    "sojourn": {
+        "Brevanne": "City",
+        "Orsella": "Brand",
+        "Orsella Star": "Ship",
+        "Orsella Prize": "Prize",
+        "River Orsella": "River",
+        "1921": "Year",
     },
 }
 
@@ -1540,6 +1553,204 @@ def test_torque_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("op_by", 4), ("owned_by", 4), ("spons_by", 4), ("inv_by", 2), ("conf_by", 5)):
         tails = {torque.labels[t] for _, r, t in torque.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_sojourn_traps_are_in_the_graph() -> None:
+    sojourn = build_gold.Atlas.of_set("sojourn")
+    assert 1500 <= len(sojourn.triples) <= 2000 and 550 <= len(sojourn.labels) <= 700
+    assert len(sojourn.relations) >= 60 and 30 <= len(set(sojourn.labels.values())) <= 40
+    # containment chains: every hotel, resort, spa, casino, conference centre, park, attraction, heritage
+    # site, museum, school and ski area is in one city, in one region, in one country; a restaurant either
+    # sits in one hotel or resort (and a spa or casino in a hotel sits in that hotel's city) or in one city
+    site_labels = (
+        "Hotel",
+        "Resort",
+        "Spa",
+        "Casino",
+        "ConferenceCentre",
+        "ThemePark",
+        "Attraction",
+        "HeritageSite",
+        "Museum",
+        "School",
+        "SkiArea",
+    )
+    sites = [n for n, label in sojourn.labels.items() if label in site_labels]
+    assert len(sites) >= 80
+    for site in sites:
+        (city,) = sojourn.out["loc_cty"][site]
+        (region,) = sojourn.out["reg"][city]
+        (country,) = sojourn.out["nat"][region]
+        assert sojourn.labels[city] == "City" and sojourn.labels[country] == "Country"
+        for host in sojourn.out["in_htl"][site]:
+            assert sojourn.out["loc_cty"][host] == {city}, site
+    for restaurant in (n for n, label in sojourn.labels.items() if label == "Restaurant"):
+        hosts = sojourn.out["in_htl"][restaurant]
+        cities = sojourn.out["loc_cty"][restaurant]
+        assert len(hosts) + len(cities) == 1, restaurant
+        for host in hosts:
+            assert sojourn.labels[host] in ("Hotel", "Resort")
+    for label in ("Hotel", "Resort"):  # every hotel has an owner, an operator and a general manager
+        for hotel in (n for n, lab in sojourn.labels.items() if lab == label):
+            assert len(sojourn.out["owned_by"][hotel]) == 1 and len(sojourn.out["opd_by"][hotel]) == 1
+            (manager,) = sojourn.into["gm"][hotel]
+            assert sojourn.out["wrk_for"][manager] == sojourn.out["opd_by"][hotel], hotel
+    assert sojourn.out["capital_of"]["Brevanne"] == {"Aurenna", "Ambrel"}
+    # hubs: the capital Brevanne and the Halvorne Hospitality Group
+    degree = Counter(n for h, _, t in sojourn.triples for n in (h, t))
+    assert degree["Brevanne"] >= 100 and degree["Halvorne Hospitality Group"] >= 100
+    assert len(sojourn.into["born_in"]["Brevanne"]) >= 60 and len(sojourn.into["hq_cty"]["Brevanne"]) >= 12
+    hhg = "Halvorne Hospitality Group"
+    assert len(sojourn.into["wrk_for"][hhg]) >= 60 and len(sojourn.into["bd"][hhg]) == 5
+    assert sojourn.into["brnd_of"][hhg] == {"Halvorne", "Amberlight Hotels", "Kindle Stay", "Meravel Resorts"}
+    assert sojourn.out["stk_in"][hhg] == {"Orsella Hotels", "Sable & Finch Hospitality"}
+    assert len(sojourn.into["owned_by"][hhg]) >= 8
+    # four families, each surname also carried by two unrelated people, married into one another
+    people = [n for n, label in sojourn.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Orsella"] == 8 and surnames["Dravik"] == 8
+    assert surnames["Tamberlin"] == 8 and surnames["Lussard"] == 7
+    assert sojourn.out["parent_of"]["Augustin Orsella"] == {"Leon Orsella", "Celia Orsella"}
+    assert sojourn.out["married_to"]["Piers Lussard"] == {"Celia Orsella"}
+    assert sojourn.into["parent_of"]["Noor Lussard"] == {"Piers Lussard", "Celia Orsella"}
+    assert sojourn.into["parent_of"]["Mira Orsella"] == {"Leon Orsella", "Ida Vesk"}
+    assert sojourn.out["parent_of"]["Helena Dravik"] == {"Pavel Dravik", "Sonja Dravik"}
+    assert sojourn.out["married_to"]["Emil Tamberlin"] == {"Sonja Dravik"}
+    assert sojourn.into["parent_of"]["Sasha Tamberlin"] == {"Emil Tamberlin", "Sonja Dravik"}
+    assert sojourn.out["parent_of"]["Mathis Lussard"] == {"Piers Lussard", "Agnes Lussard"}
+    assert sojourn.into["parent_of"]["Bea Wendell"] == {"Agnes Lussard", "Joss Wendell"}
+    for unrelated in (
+        "Bruno Orsella",
+        "Dana Orsella",
+        "Tomas Dravik",
+        "Rena Dravik",
+        "Kit Tamberlin",
+        "Lars Tamberlin",
+        "Gil Lussard",
+        "Nadia Lussard",
+    ):
+        assert not sojourn.into["parent_of"][unrelated] and not sojourn.out["parent_of"][unrelated]
+        assert not sojourn.out["married_to"][unrelated] and not sojourn.into["married_to"][unrelated]
+    # the namesakes hold the jobs the questions test
+    assert sojourn.out["concierge_at"]["Bruno Orsella"] == {"Halvorne Brevanne"}
+    assert sojourn.out["concierge_at"]["Lars Tamberlin"] == {"Hotel Tamberlin"}
+    assert sojourn.out["captain_of"]["Gil Lussard"] == {"Lussard Mariner"}
+    assert sojourn.out["named_for"]["Lussard Mariner"] == {"Mathis Lussard"}
+    assert sojourn.into["insp_by"]["Dana Orsella"] and sojourn.into["insp_by"]["Tomas Dravik"]
+    # one word names nodes of many types
+    orsella = {sojourn.labels[n] for n in sojourn.labels if "Orsella" in n}
+    assert {
+        "Person",
+        "Brand",
+        "Hotel",
+        "Ship",
+        "River",
+        "Prize",
+        "Restaurant",
+        "Tour",
+        "CruiseLine",
+        "HotelGroup",
+        "Spa",
+        "Festival",
+    } <= orsella
+    tamberlin = {sojourn.labels[n] for n in sojourn.labels if "Tamberlin" in n}
+    assert {"Person", "Island", "Resort", "Hotel", "Restaurant", "Ship", "Prize", "Tour"} <= tamberlin
+    for word, least in (("Lussard", 6), ("Dravik", 4)):
+        kinds = {sojourn.labels[n] for n in sojourn.labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after family founders who never won them; their grandchildren or other founders did
+    for prize, person in (
+        ("Orsella Prize", "Augustin Orsella"),
+        ("Dravik Medal", "Helena Dravik"),
+        ("Lussard Cup", "Mathis Lussard"),
+        ("Tamberlin Award", "Rowan Tamberlin"),
+    ):
+        assert sojourn.out["named_for"][prize] == {person}
+        assert person not in sojourn.into["won"][prize]
+    assert "Rowan Tamberlin" in sojourn.into["won"]["Orsella Prize"]
+    assert {"Lida Dravik", "Teo Orsella"} <= sojourn.into["won"]["Dravik Medal"]
+    assert "Noor Lussard" in sojourn.into["won"]["Lussard Cup"]
+    assert "Marek Dravik" not in sojourn.into["won"]["Dravik Medal"]
+    # similar names pointing elsewhere
+    assert sojourn.out["fleet_of"]["Orsella Star"] == {"Coralline Cruises"}
+    assert sojourn.out["in_htl"]["Orsella Terrace"] == {"Lussard Suites Brevanne"}
+    assert sojourn.out["alum_of"]["Lida Dravik"] == {"Lochvale Hospitality College"}
+    assert (
+        sojourn.labels["Dorvale Abbey"] == "HeritageSite" and sojourn.labels["Dorvale Abbey Hotel"] == "Hotel"
+    )
+    assert sojourn.out["opd_by"]["Sablemouth Harbour Hotel"] == {"Sable & Finch Hospitality"}
+    assert sojourn.out["hq_cty"]["Sable & Finch Hospitality"] == {"Stellanport"}
+    assert sojourn.out["loc_cty"]["Tamberlin Island Resort"] == {"Wrenhaven"}
+    # 1-hop answers against 2-hop paths: owner, operator and franchisor all different; a brand owned by one
+    # group and licensed to another; a sub-brand owned through its parent; one person working for one firm,
+    # chairing a second and on a third's board; a chef trained in one place, cooking in another, born in a
+    # third
+    for hotel, owner, operator, brand, brand_owner in (
+        (
+            "Amberlight Brevanne Central",
+            "Pennick Property Trust",
+            "Marrow & Vey Hotel Management",
+            "Amberlight Hotels",
+            "Halvorne Hospitality Group",
+        ),
+        ("Orsella Tarrow", "Dunmere Investments", "Tarrow Hotel Company", "Orsella", "Orsella Hotels"),
+        (
+            "Varn Glacier Lodge",
+            "Dunmere Investments",
+            "Brightmoor Resorts",
+            "Bluewater Lodges",
+            "Lussard Group",
+        ),
+        (
+            "Cassira Cliffs Resort",
+            "Halvorne Hospitality Group",
+            "Sable & Finch Hospitality",
+            "Meravel Resorts",
+            "Halvorne Hospitality Group",
+        ),
+    ):
+        assert sojourn.out["owned_by"][hotel] == {owner} and sojourn.out["opd_by"][hotel] == {operator}
+        assert sojourn.out["flg"][hotel] == {brand} and sojourn.out["brnd_of"][brand] == {brand_owner}
+        assert owner != operator
+    assert sojourn.out["lic_to"]["Orsella"] == {"Tarrow Hotel Company"}
+    assert sojourn.out["lic_to"]["Bluewater Lodges"] == {"Brightmoor Resorts"}
+    assert sojourn.out["lic_to"]["Amberlight Hotels"] == {"Ostley Inns"}
+    assert sojourn.out["sub_brnd"]["Amberlight Express"] == {"Amberlight Hotels"}
+    assert (
+        not sojourn.out["brnd_of"]["Amberlight Express"] and not sojourn.out["brnd_of"]["Halvorne Residences"]
+    )
+    assert sojourn.out["opd_by"]["Hotel Saline Quay"] == {"Halvorne Hotel Management"}
+    assert sojourn.out["subsidiary_of"]["Halvorne Hotel Management"] == {hhg}
+    assert sojourn.out["wrk_for"]["Corin Ashby"] == {"Greyhaven Capital"}
+    assert sojourn.out["chair_of"]["Corin Ashby"] == {"Tarrow Hotel Company"}
+    assert sojourn.out["bd"]["Corin Ashby"] == {hhg}
+    assert sojourn.out["wrk_for"]["Hesper Voll"] == {"Pennick Property Trust"}
+    assert sojourn.out["chair_of"]["Hesper Voll"] == {"Wildwell Parks"}
+    assert sojourn.out["bd"]["Hesper Voll"] == {"Lussard Group"}
+    assert sojourn.out["alum_of"]["Teo Orsella"] == {"Tarrow Culinary Academy"}
+    assert sojourn.out["hd_chef"]["Teo Orsella"] == {"Saffron Quay"}
+    assert sojourn.out["born_in"]["Teo Orsella"] == {"Pellamar"}
+    # every inspection has one body, inspector, target, rating and year; the inspector works for the body
+    for inspection in (n for n, label in sojourn.labels.items() if label == "Inspection"):
+        (body,) = sojourn.out["cond_by"][inspection]
+        (inspector,) = sojourn.out["insp_by"][inspection]
+        for relation in ("insp_of", "rtg", "in_yr"):
+            assert len(sojourn.out[relation][inspection]) == 1, (inspection, relation)
+        assert sojourn.out["wrk_for"][inspector] == {body}, inspection
+    # relations that join several labels, so counts need a type word
+    for relation, least in (
+        ("loc_cty", 6),
+        ("hq_cty", 9),
+        ("owned_by", 5),
+        ("opd_by", 5),
+        ("won", 4),
+        ("founded_in", 10),
+    ):
+        heads = {sojourn.labels[h] for h, r, _ in sojourn.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("owned_by", 3), ("opd_by", 4), ("spons_by", 4), ("conf_by", 4), ("vis", 5)):
+        tails = {sojourn.labels[t] for _, r, t in sojourn.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
 
 

@@ -45,6 +45,8 @@ class Seed:
     score: float = 1.0
     start: int = -1
     """Where the mention starts in the question (-1: not from the text, e.g. ``--topic``)."""
+    kind: bool = False
+    """The mention names the kind the question asks for (``LinkedEntity.kind``)."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,10 @@ class Strategy(ABC):
         timings: dict[str, float] = {}
         ordered = sorted(seeds, key=lambda s: s.start)
         analysis = analyse(
-            question, [s.node_id for s in ordered], [s.mention for s in ordered if s.start >= 0]
+            question,
+            [s.node_id for s in ordered],
+            [s.mention for s in ordered if s.start >= 0],
+            kind_named=any(s.kind for s in ordered),
         )
         ctx = Context(question, tuple(seeds), RecordingStore(self.store), self.llm, analysis)
         ctx.note("analyse", **analysis.to_dict())

@@ -40,7 +40,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
-from kgreason.fusion.relation_words import humanize, label_synonyms, stem
+from kgreason.fusion.relation_words import humanize, label_synonyms, shortens, stem
 from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Edge, Node, Path
 
@@ -262,7 +262,7 @@ _SITE_WORDS = frozenset(
     "building stadium arena hall ground venue park station theatre theater house church palace tower "
     "studio campus airport airfield terminal hangar lounge port harbour harbor dock yard factory plant "
     "base office mill brewery winery dairy cidery distillery bakery refinery foundry workshop farm vineyard "
-    "orchard estate mine quarry observatory".split()
+    "orchard estate mine quarry observatory attraction landmark monument".split()
 )
 
 
@@ -305,6 +305,7 @@ def type_labels(
     modifier: str = "",
     kinds: bool = True,
     businesses: bool = False,
+    roles: frozenset[str] = frozenset(),
 ) -> set[str]:
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
@@ -318,7 +319,9 @@ def type_labels(
     ``Airline``, ``MiningCompany``), when the type is a "work" ("artwork", "piece")
     or a "picture" that no label names and the label is a kind of one (``Painting``, ``Sculpture``,
     ``Album``; ``Painting``, ``Photograph``), or when
-    ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``).
+    ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``),
+    unless the type is a role one of ``roles`` (the words of the graph's relation names) says or cuts
+    short: "exhibitors" of ``exh_at`` are whatever exhibits, not a ``Museum`` alike in meaning.
     """
     from kgreason.fusion.question import _singular
 
@@ -344,7 +347,7 @@ def type_labels(
             for lab in type_labels(last, labels, kinds=False)
             if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
         }
-        return own or type_labels(first, labels, similarity, threshold)
+        return own or type_labels(first, labels, similarity, threshold, roles=roles)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
     # a label's kinds: its words, and the head of a word glued from two ("carmaker": a maker)
@@ -389,6 +392,8 @@ def type_labels(
         found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
     elif answer_type == "date":
         found |= {lab for lab in usable if set(words[lab]) & _DATE_WORDS}
+    if not found and any(r == answer_type or (len(r) >= 3 and shortens(r, answer_type)) for r in roles):
+        return set()
     if not found and similarity is not None and usable:
         # (alike in meaning, not by a word that only qualifies the label's head: a model agency is no
         # model, as a port authority is no port)
@@ -429,10 +434,14 @@ class TypeMatcher:
     """``type_labels`` for one graph, cached per answer type; ``check`` gives ``resolve`` its ``type_ok``."""
 
     def __init__(
-        self, labels: Callable[[], Sequence[str]], similarity: Callable[[str, list[str]], list[float]] | None
+        self,
+        labels: Callable[[], Sequence[str]],
+        similarity: Callable[[str, list[str]], list[float]] | None,
+        relations: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         self._labels = labels
         self._similarity = similarity
+        self._relations = relations
         self._cache: dict[tuple[str, str, bool], set[str]] = {}
 
     def labels_for(self, answer_type: str, modifier: str = "", businesses: bool = False) -> set[str]:
@@ -440,8 +449,9 @@ class TypeMatcher:
         if key not in self._cache:
             # the text layer's labels (Document, Chunk...) are bookkeeping, never an answer's type
             labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
+            roles = frozenset(w for r in self._relations() for w in humanize(r).split())
             self._cache[key] = type_labels(
-                answer_type, labels, self._similarity, modifier=modifier, businesses=businesses
+                answer_type, labels, self._similarity, modifier=modifier, businesses=businesses, roles=roles
             )
         return self._cache[key]
 
@@ -505,6 +515,11 @@ class TypeMatcher:
         if matched and readings and business and not _reached(matched, readings):
             # "Which company runs X?" where no close reading reaches a ``Company``: any kind of business
             matched = matched | self.labels_for(business, businesses=True)
+        body = any(w in _ORGANISATION_TYPES for w in answer_type.split())
+        if matched and readings and body and not _reached(matched, readings):
+            # "Which body hands out X?" where no close reading reaches a ``RatingBody``: "body" said
+            # loosely, of whatever confers it (a guidebook), so the relation says the type
+            matched = set()
         word = _name_word(answer_type)
         if not matched and readings and word:
             matched = {
@@ -602,6 +617,14 @@ def resolve(
     # the type the question names is a word the best reading's relation words need not say: "Which
     # critics wrote about X?" answered along ``reviewed_by`` to persons is a weaker match, not a miss
     typed = analysis.strong_type and type_ok is not None and any(type_ok(p) for p in best_all.ends.values())
+    # as is a reading whose every step the question names, ending at what its wh-word asks for ("Where
+    # is X?" along ``loc_cty`` to a city)
+    typed = typed or (
+        wh_ok is not None
+        and best_all.unearned == 0
+        and best_all.missed == 0
+        and any(wh_ok(p) for p in best_all.ends.values())
+    )
     if best_all.score < (s.typed_abstain_below if typed else s.abstain_below):
         if analysis.form == "yes_no" and (linked := _linked(analysis, anchors, readings)) is not None:
             return linked
@@ -814,6 +837,13 @@ def _single(
                 chosen=[best],
                 note={"rule": "type mismatch"},
             )
+    elif analysis.form == "count" and wh_ok is None:
+        # "How many times has X been won?": no type to judge by, so a last step the question does not
+        # name must earn its hop by more than a near tie (not the prizes named after X's winners)
+        shorter = _unpadded(chosen, ranked, lambda p: True, s.weak_type_margin)
+        if shorter is not chosen:
+            chosen, answers = shorter, list(shorter.ends)
+            note["rule"] = "best reading without an unnamed last step"
     form = analysis.form if analysis.form in ("count", "list") else ("list" if len(answers) > 1 else "single")
     res = Resolution(answers=answers, form=form, chosen=[chosen], note=note)
     res.paths = [chosen.ends[a] for a in answers]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from kgreason.fusion.relation_words import is_irregular_past, plain_idioms
@@ -121,13 +121,17 @@ def _is_plural(word: str) -> bool:
     )
 
 
-def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] = ()) -> QuestionAnalysis:
+def analyse(
+    question: str, anchors: Sequence[str] = (), mentions: Sequence[str] = (), kind_named: bool = False
+) -> QuestionAnalysis:
     """Read the form and the expected answer type of ``question``.
 
     Args:
         question: the question as written.
         anchors: node ids of the entities linked in it (in question order).
         mentions: the text each anchor was linked from (masked out before reading the head noun).
+        kind_named: one of the anchors names the kind asked for (the linker says so:
+            ``LinkedEntity.kind``), so no word left is read as a type.
 
     >>> analyse("How many films did Steven Spielberg direct?", ["spielberg"], ["Steven Spielberg"]).form
     'count'
@@ -139,14 +143,14 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
     >>> analyse("Who works at Veltro and studied at Kessin?", ["Veltro", "Kessin"], ["Veltro", "Kessin"]).form
     'constraint'
     """
-    masked = question
+    masked = without_exclusions(question)
     for m in mentions:
         if m:
             masked = _mention_pattern(m).sub(" ", masked)
     # "co-authors" is one word ("coauthors"), not "co" and "authors"
     words = [w.lower() for w in _WORD.findall(re.sub(r"\b([Cc]o)-(?=[a-z])", r"\1", masked))]
     # The first word as written: "Ottoline Frey was born in which town?" starts with a name, not "was".
-    written = _WORD.findall(question)
+    written = _WORD.findall(without_exclusions(question))
     first = written[0].lower() if written else ""
     asks_wh = any(w in ("which", "what", "who", "whom", "whose", "where", "when", "how") for w in words)
     if _COUNT.search(question):
@@ -159,7 +163,7 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
         form = "single"
     answer_type, strong = _answer_type(words)
     modifier = _type_modifier(words, answer_type) if strong else ""
-    kinds = _kind_mentions(question, mentions)
+    kinds = kind_named
     if kinds:
         # "Which hatchbacks ...?", "Which DMA-platform saloons ...?": the kind asked for is a node (a body
         # style), one more entity the answers meet at, not a label; the words left are no type
@@ -171,27 +175,27 @@ def analyse(question: str, anchors: Sequence[str] = (), mentions: Sequence[str] 
     return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier, kinds)
 
 
-def _kind_mentions(question: str, mentions: Sequence[str]) -> bool:
-    """Whether an entity names the kind a which/what asks for: said as a plural common noun in lower
-    case within its noun phrase ("Which DMA-platform *saloons* use X?", ``in_kind_phrase``), or said
-    right after it with a verb next ("Which *SUV* won X?")."""
-    lowered = question.lower()
-    for m in mentions:
-        last = m.split()[-1] if m.strip() else ""
-        at = lowered.find(m.lower())
-        if not last or at < 0:
-            continue
-        before = _WORD.findall(lowered[:at])
-        after = _WORD.findall(lowered[at + len(m) :])[:1]
-        plural = m.islower() and _is_plural(last) and not question.islower() and in_kind_phrase(question, at)
-        verb_next = (
-            before[-1:] in (["which"], ["what"])
-            and bool(after)
-            and (after[0] in _AUX or _is_past_verb(after[0]))
-        )
-        if plural or verb_next:
-            return True
-    return False
+def names_kind(question: str, start: int, end: int) -> bool:
+    """Whether the mention ``question[start:end]`` names the kind a which/what asks for: a plural common
+    noun in lower case within its noun phrase ("Which DMA-platform *saloons* use X?", ``in_kind_phrase``),
+    or said right after it with a verb next ("Which *SUV* won X?").
+
+    >>> names_kind("Which hatchbacks won the Golden Piston?", 6, 16)
+    True
+    >>> names_kind("Which wineries buy grapes?", 19, 25)
+    False
+    """
+    mention = question[start:end]
+    words = _WORD.findall(mention.lower())
+    if not words:
+        return False
+    if mention.islower() and _is_plural(words[-1]) and in_kind_phrase(question, start):
+        return True
+    before = _WORD.findall(question[:start].lower())
+    after = _WORD.findall(question[end:].lower())[:1]
+    return (
+        before[-1:] in (["which"], ["what"]) and bool(after) and (after[0] in _AUX or _is_past_verb(after[0]))
+    )
 
 
 def in_kind_phrase(question: str, at: int) -> bool:
@@ -343,6 +347,26 @@ def _type_modifier(words: Sequence[str], answer_type: str) -> str:
     return _singular(prev)
 
 
+_EXCLUSION = re.compile(
+    r"^\s*(?:not counting|besides|apart from|aside from|excluding|except for|other than)\b[^,?]*,\s*"
+    r"|,\s*(?:not counting|besides|apart from|aside from|excluding|except for|other than)\b[^,?]*(?=\?*\s*$)",
+    re.IGNORECASE,
+)
+
+
+def without_exclusions(question: str) -> str:
+    """``question`` without a clause that sets something aside ("*Not counting sub-brands,* how many
+    brands ...", "... board, *besides its chair*?"): what it names is not what the question asks for, so
+    it names no step and no type.
+
+    >>> without_exclusions("Not counting sub-brands, how many brands does X own?")
+    'how many brands does X own?'
+    >>> without_exclusions("Who sits on X's board, besides its chair?")
+    "Who sits on X's board?"
+    """
+    return _EXCLUSION.sub("", question)
+
+
 def mask_question(question: str, mentions: Sequence[str]) -> str:
     """The question with the entity mentions replaced by ``X`` (longest first), so names do not pull the
     relation scores, and idioms by the verbs they mean (``plain_idioms``: "took over" reads "acquired"),
@@ -352,6 +376,7 @@ def mask_question(question: str, mentions: Sequence[str]) -> str:
     'Which satellite launched in X?'
     """
     ordered = sorted((m for m in dict.fromkeys(mentions) if m), key=len, reverse=True)
+    question = without_exclusions(question)
     plain = plain_idioms(question)
     if all(_mention_pattern(m).search(plain) for m in ordered):
         return plain_idioms(_masked(plain, ordered), masked_only=True)
@@ -364,7 +389,7 @@ def _masked(text: str, mentions: Sequence[str]) -> str:
     return text
 
 
-def drop_own_type(masked: str, labels: Sequence[str]) -> str:
+def drop_own_type(masked: str, labels: Sequence[str], roles: Collection[str] = ()) -> str:
     """The masked question without the words after ``X`` that name X's own type: "Who designed the X
     programming language?" asks who designed X, not about languages (X is one), so its relation paths are
     scored against "Who designed the X?"; "in the province of X" reads "in X". ``labels``: the named
@@ -378,6 +403,14 @@ def drop_own_type(masked: str, labels: Sequence[str]) -> str:
     'How many cities are there in X?'
     >>> drop_own_type("What does the painting X depict?", ["Painting"])
     'What does the X depict?'
+
+    A person's role (one of ``roles``) said before the name describes the person ("Where did the *chef*
+    X study?" asks where X studied, not about X's kitchen); another word does not ("the *bank* X leads"):
+
+    >>> drop_own_type("Where did the chef X study?", ["Person"], {"chef"})
+    'Where did the X study?'
+    >>> drop_own_type("How many employees does the bank X leads have?", ["Person"], {"chef"})
+    'How many employees does the bank X leads have?'
     """
     from kgreason.fusion.relation_words import humanize
 
@@ -391,7 +424,11 @@ def drop_own_type(masked: str, labels: Sequence[str]) -> str:
     # "in the province of X" (X is the province): "in X"
     masked = re.sub(rf"\b(?:the\s+)?(?:{alternatives})\s+of\s+X\b", "X", masked)
     # "What does the painting X depict?" (X is the painting): "What does the X depict?"
-    return re.sub(rf"\b(the|a|an)\s+(?:{alternatives})\s+X\b", r"\1 X", masked, flags=re.IGNORECASE)
+    masked = re.sub(rf"\b(the|a|an)\s+(?:{alternatives})\s+X\b", r"\1 X", masked, flags=re.IGNORECASE)
+    if "person" in heads and roles:
+        said = "|".join(sorted(re.escape(r) for r in roles))
+        masked = re.sub(rf"\b(the|a|an)\s+(?:{said})\s+X\b", r"\1 X", masked)
+    return masked
 
 
 def _mention_pattern(mention: str) -> re.Pattern[str]:

@@ -351,22 +351,50 @@ def _consonants(word: str) -> str:
     return "".join(c for c in word if c not in VOWELS)
 
 
-def shortens(short: str, word: str) -> bool:
-    """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), or
-    its first letter and consonants in order ending with its last ("cstdn": "custodian", "yr": "year",
-    "rtg": "rating"); two letters more at least, so that a word never shortens itself.
+def shortens(short: str, word: str, loose: bool = True) -> bool:
+    """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), two
+    letters more at least, or its first letter and consonants in order ending with its last ("cstdn":
+    "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"), one letter more at least
+    (two for a cut of two letters: "hd" is no "had"), so that a word never shortens itself; a cut of a
+    past participle stands for its verb too ("opd": "operate").
 
     >>> shortens("aud", "audited"), shortens("lndr", "lender"), shortens("rtg", "rating")
     (True, True, True)
-    >>> shortens("rtg", "target"), shortens("aud", "aud")
-    (False, False)
+    >>> shortens("wrk", "work"), shortens("brnd", "brand"), shortens("cty", "city")
+    (True, True, True)
+    >>> shortens("opd", "operate"), shortens("lstd", "list")
+    (True, True)
+    >>> shortens("rtg", "target"), shortens("aud", "audi"), shortens("wrk", "wrk"), shortens("hd", "had")
+    (False, False, False, False)
 
     It cannot tell the word meant from others that begin alike: ``shortens("aud", "audio")`` holds too.
+    ``loose=False``: two letters more at least and no participle, for a stem, which may have lost a letter
+    of its word ("stak" of "stake" is no word "stk" cuts by one letter).
     """
-    if len(word) < len(short) + 2 or word[0] != short[0]:
+    if not loose:
+        return len(word) >= len(short) + 2 and _cuts(short, word)
+    # a cut of a past participle stands for its verb: the verb's first letters or consonants, then "d"
+    # ("opd": "operate", "lstd": "list"; not "rtd" for "represent")
+    core = short[:-1]
+    participle = (
+        len(short) >= 3
+        and short[-1] == "d"
+        and word.isalpha()
+        and len(word) >= 4  # not "run" ("rnd": round)
+        and not word.endswith(("d", "ing", "er", "or", "ion"))  # a verb's, not "buyer" ("brd")
+        and not word.startswith(short)
+        and (word.startswith(core) or _consonants(word).startswith(core))
+        and _cuts(short, word + ("d" if word.endswith("e") else "ed"))
+    )
+    return participle or _cuts(short, word)
+
+
+def _cuts(short: str, word: str) -> bool:
+    # (a cut of two letters, two more: "hd" is no "had", "hm" no "him")
+    if len(word) < len(short) + (1 if len(short) >= 3 else 2) or word[0] != short[0]:
         return False
     if len(short) >= 3 and word.startswith(short):
-        return True
+        return len(word) >= len(short) + 2
     if any(c in VOWELS for c in short[1:]):
         return False
     rest = iter(word[1:])

@@ -154,7 +154,7 @@ class Engine:
             if any(s.node_id == e.node_id for s in seeds):
                 continue
             spans.append((e.start, e.end))
-            seeds.append(Seed(e.node_id, e.mention, float(e.score), e.start))
+            seeds.append(Seed(e.node_id, e.mention, float(e.score), e.start, e.kind))
             if len(seeds) == MAX_ANCHORS:
                 break
         return seeds

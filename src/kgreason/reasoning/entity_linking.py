@@ -25,13 +25,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from kgreason.embed.encoder import TextEncoder
 from kgreason.errors import NotFoundError
-from kgreason.fusion.question import _is_plural, _singular, in_kind_phrase
+from kgreason.fusion.question import _is_plural, _singular, in_kind_phrase, names_kind
 from kgreason.graph.node_text import CAMEL_RE, humanize, node_text, strip_accents
 from kgreason.graph.store import GraphStore
 from kgreason.reasoning.vector_index import NumpyVectorIndex, VectorIndex, build_node_index
@@ -46,6 +46,9 @@ GENERIC_TAILS = frozenset((
     "city", "town", "park", "state", "county", "river", "lake", "island", "street", "road",
     "university", "college", "school", "company", "inc", "corp", "ltd", "group", "party", "film",
     "movie", "story", "war", "fiction", "show", "series", "album", "song", "book", "world",
+    # what a firm's name ends with to say it is a firm ("Sable & Finch Hospitality": "Sable & Finch")
+    "corporation", "limited", "plc", "llc", "holdings", "industries", "enterprises", "partners",
+    "hospitality",
 ))
 # fmt: on
 FUZZY_WEIGHT = 0.9
@@ -78,6 +81,8 @@ class LinkedEntity:
         method: ``id``, ``name``, ``alias``, ``normalized``, ``partial``, ``fuzzy`` or ``embedding``.
         start, end: character offsets of ``mention`` in the question (the whole question for an
             embedding match of the question itself; ``-1`` for ``resolve``).
+        kind: the mention says the kind a which/what asks for ("Which *hatchbacks* won X?", "Which
+            *SUV* won X?": ``question.names_kind``), so the answers are of that kind, not linked to it.
     """
 
     node_id: str
@@ -86,6 +91,7 @@ class LinkedEntity:
     method: str
     start: int = -1
     end: int = -1
+    kind: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +101,7 @@ class LinkedEntity:
             "method": self.method,
             "start": self.start,
             "end": self.end,
+            **({"kind": True} if self.kind else {}),
         }
 
 
@@ -575,7 +582,13 @@ class EntityLinker:
             for c in candidates:
                 if not any(o.score > c.score and o.start <= c.start and c.end <= o.end for o in candidates):
                     keep(c)
-        return sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
+        best = sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
+        return [
+            replace(e, kind=True)
+            if 0 <= e.start < e.end <= len(question) and names_kind(question, e.start, e.end)
+            else e
+            for e in best
+        ]
 
     def _misspelt_around_exact(
         self,

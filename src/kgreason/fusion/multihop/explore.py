@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import Field
 
 from kgreason.fusion.base import Context, Seed
-from kgreason.fusion.forms import ReadingOptions, TypeCheck
+from kgreason.fusion.forms import PERSON_WORDS, ReadingOptions, TypeCheck
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
 from kgreason.fusion.retrieve.path_shapes import (
     answer_voice,
@@ -145,7 +145,7 @@ class Explorer:
                 mentions = [s.mention for s in ctx.seeds]
                 self.masked = anchor_question(ctx.question, mentions, seed.mention, ctx.analysis.form)
             node = ctx.store.get_nodes([seed.node_id]).get(seed.node_id)
-            self.masked = drop_own_type(self.masked, node.labels if node is not None else ())
+            self.masked = drop_own_type(self.masked, node.labels if node is not None else (), PERSON_WORDS)
         self.shape = shape_of(self.masked, steps or {})
         """The path-shape cues of the question, read once (checked for every step back along an edge)."""
         # the voice around each entity (``path_shapes.voice``); a first step counts only where every

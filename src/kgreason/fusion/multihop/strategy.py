@@ -86,7 +86,9 @@ class MultihopStrategy(Strategy):
         self._path_scorer: PathScorer | None = None
         self._wording: Wording | None = None
         self._types = TypeMatcher(
-            lambda: list((self._schema or self.store.schema()).labels), self._similarity
+            lambda: list((self._schema or self.store.schema()).labels),
+            self._similarity,
+            lambda: list((self._schema or self.store.schema()).relationship_types),
         )
 
     def check(self) -> None:

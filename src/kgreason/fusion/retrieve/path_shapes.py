@@ -239,26 +239,38 @@ class QuestionShape:
 
 _INSIDE = frozenset({"in", "within", "inside", "across", "throughout"})
 _HAVE = frozenset({"have", "has", "contain", "contains", "include", "includes"})
-_CONTAINMENT = (("in",), ("within",), ("inside",), ("located", "in"), ("part", "of"), ("situated", "in"))
+_CONTAINMENT = (
+    ("in",),
+    ("within",),
+    ("inside",),
+    ("located", "in"),
+    ("part", "of"),
+    ("situated", "in"),
+    ("lies", "in"),
+)
 
+
+_TIMES = frozenset("year date month season decade century era".split())
 
 # an area a relation may be named by alone, or by a cut of three letters or more ("ctry", "rgn", "loc"):
 # a thing's country is the country it lies in (not "capital", which is a place of a role)
 _AREAS = frozenset(
-    "place location area city town village country state region province county district municipality "
-    "continent island".split()
+    "place location area city town village country nation state region province county district "
+    "municipality continent island".split()
 )
 
 
 @functools.lru_cache(maxsize=4096)
 def contains(relation: str) -> bool:
     """Whether ``relation`` says one place is inside another ("in country", ``located_in``, ``part_of``,
-    or an area's word alone, as data teams name containment: ``country``, ``ctry``, ``rgn``, ``loc``);
-    not a relation to a noun of something ("in collection of", "in support of": what holds a work is no
-    place it lies in)."""
+    or areas' words alone, as data teams name containment: ``country``, ``ctry``, ``rgn``, ``loc``,
+    ``nat``, ``loc_cty``); not a relation to a noun of something ("in collection of", "in support of":
+    what holds a work is no place it lies in), nor a place of a role (``hq_cty``)."""
     words = tuple(humanize(relation).split())
-    if len(words) == 1 and len(words[0]) >= 3 and any(w == words[0] or shortens(words[0], w) for w in _AREAS):
+    if all(len(w) >= 3 and any(a == w or shortens(w, a) for a in _AREAS) for w in words):
         return True
+    if any(w == t or shortens(w, t) for w in words for t in _TIMES):
+        return False  # "in year" (``in_yr``): a time, no place
     return any(
         words[: len(head)] == head and (len(words) == len(head) or words[-1] not in _PREPOSITIONS)
         for head in _CONTAINMENT

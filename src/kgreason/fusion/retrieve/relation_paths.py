@@ -927,6 +927,10 @@ def _initialisms(relations: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _GRAMMAR)
 
 
+_ASKING = frozenset(("how", "many", "much"))
+"""Words that ask, never the initials of a relation ("How many" is no ``hm``, a home port)."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _spelled(masked: str, initialisms: frozenset[str]) -> str:
     tokens = _WORD.findall(masked.lower())
@@ -938,7 +942,7 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
             # a word the short form begins is that word cut short, not the run's initials ("company
             # operates" is no "co", which shortens "company")
             if "".join(t[0] for t in run) == short and all(
-                len(t) >= 3 and t not in _STOP and not t.startswith(short) for t in run
+                len(t) >= 3 and t not in _STOP and t not in _ASKING and not t.startswith(short) for t in run
             ):
                 out = _written_after(out, run[-1], short)
                 break
@@ -1070,7 +1074,13 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
                 # neither a preposition nor an inflected verb
                 fits = itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token)
             else:
-                fits = itself or any(shortens(word, p) for p in sorted(own))
+                # (the question's own word by the loose rules, "operate (opd)", "works (wrk)"; its
+                # paraphrases, stems, by the strict: "own" is no "stake (stk)")
+                fits = (
+                    itself
+                    or shortens(word, token)
+                    or any(shortens(word, p, loose=False) for p in sorted(own))
+                )
             if fits:
                 out = _written_after(out, token, word)
                 break
@@ -1369,6 +1379,9 @@ class PathScorer:
         named = {r for kind, rs in self.mentions(masked, steps) if kind == "relation" for r in rs}
         # "in X" names a step between places ("Was X born in Y?" with Y a country: born in a city of Y)
         inside = bool(todo) and shape_of(masked, steps).inside
+        # "Where is X?", saying nothing else, names the step up from X to the place it lies in
+        # (``loc_cty``, ``located_in``); "Where is X based?", "Where did X go to university?" say more
+        where = not words and "where" in _WORD.findall(masked.lower())
         rest = []
         modifying = _modifying(masked)
         for step in todo:
@@ -1384,6 +1397,7 @@ class PathScorer:
             if (
                 step[0] in named
                 or (inside and contains(step[0]))
+                or (where and step[1] == "out" and contains(step[0]))
                 or any(
                     sw == w or (len(sw) >= 4 and sw in w) or _agent_noun(w, sw)
                     for sw in stepw

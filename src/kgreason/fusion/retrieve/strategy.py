@@ -28,6 +28,7 @@ from kgreason.documents.lexical import CHUNK
 from kgreason.documents.text_search import ChunkSearch, chunk_index
 from kgreason.fusion.base import Candidate, Context, Draft, Evidence, Seed, Strategy
 from kgreason.fusion.forms import (
+    PERSON_WORDS,
     Reading,
     ReadingOptions,
     Resolution,
@@ -113,7 +114,11 @@ class RetrieveStrategy(Strategy):
         self._schema_cache: GraphSchema | None = None
         self._path_scorer: PathScorer | None = None
         self._wording: Wording | None = None
-        self._types = TypeMatcher(lambda: list(self._schema().labels), self._similarity)
+        self._types = TypeMatcher(
+            lambda: list(self._schema().labels),
+            self._similarity,
+            lambda: list(self._schema().relationship_types),
+        )
         self._chunk_index: tuple[tuple[int, int], ChunkSearch] | None = None
 
     @property
@@ -166,7 +171,7 @@ class RetrieveStrategy(Strategy):
         node = ctx.store.get_nodes([anchor]).get(anchor)
         if node is None:
             return []
-        masked = drop_own_type(masked, node.labels)
+        masked = drop_own_type(masked, node.labels, PERSON_WORDS)
         # The first steps that really exist at the anchor (one neighbours query): signatures that start
         # elsewhere are never scored, and the one-hop answers need no further query.
         first: dict[tuple[str, str], list[Path]] = {}

@@ -2,7 +2,9 @@
 
 - Areas said by their cuts, several in one name, and by "nation": ``nat`` (region to country), ``reg``
   (city to region) and ``loc_cty`` (site to city) are containment, so "Where is X?" is X's city (a
-  step up from X that "where" names) and counts walk down them; "lies in" says containment too.
+  step up from X that "where" names); "lies in" says containment too, "in year" does not. (A count down
+  the chain, "How many resorts are there in Aurenna?", is right on the Sojourn graph but not on this
+  small one, where a four-step path through the hotel groups' head offices scores higher.)
 - A cut keeps the consonants of its word, one letter shorter at least ("wrk": work, "brnd": brand, "cty":
   city), or of its past participle ("opd": operated, so "operate" names ``opd_by``; "lstd": listed), when
   the question says that word; its paraphrases, stems, are cut by two letters at least ("own" is no

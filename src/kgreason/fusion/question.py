@@ -11,9 +11,10 @@ rules covers the forms people write, and the result is in every ``Answer``'s tra
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kgreason.fusion.relation_words import is_irregular_past, plain_idioms
@@ -143,14 +144,15 @@ def analyse(
     >>> analyse("Who works at Veltro and studied at Kessin?", ["Veltro", "Kessin"], ["Veltro", "Kessin"]).form
     'constraint'
     """
-    masked = without_exclusions(question)
+    kept = without_exclusions(question)
+    masked = kept
     for m in mentions:
         if m:
             masked = _mention_pattern(m).sub(" ", masked)
     # "co-authors" is one word ("coauthors"), not "co" and "authors"
     words = [w.lower() for w in _WORD.findall(re.sub(r"\b([Cc]o)-(?=[a-z])", r"\1", masked))]
     # The first word as written: "Ottoline Frey was born in which town?" starts with a name, not "was".
-    written = _WORD.findall(without_exclusions(question))
+    written = _WORD.findall(kept)
     first = written[0].lower() if written else ""
     asks_wh = any(w in ("which", "what", "who", "whom", "whose", "where", "when", "how") for w in words)
     if _COUNT.search(question):
@@ -389,7 +391,7 @@ def _masked(text: str, mentions: Sequence[str]) -> str:
     return text
 
 
-def drop_own_type(masked: str, labels: Sequence[str], roles: Collection[str] = ()) -> str:
+def drop_own_type(masked: str, labels: Sequence[str], roles: frozenset[str] = frozenset()) -> str:
     """The masked question without the words after ``X`` that name X's own type: "Who designed the X
     programming language?" asks who designed X, not about languages (X is one), so its relation paths are
     scored against "Who designed the X?"; "in the province of X" reads "in X". ``labels``: the named
@@ -407,9 +409,9 @@ def drop_own_type(masked: str, labels: Sequence[str], roles: Collection[str] = (
     A person's role (one of ``roles``) said before the name describes the person ("Where did the *chef*
     X study?" asks where X studied, not about X's kitchen); another word does not ("the *bank* X leads"):
 
-    >>> drop_own_type("Where did the chef X study?", ["Person"], {"chef"})
+    >>> drop_own_type("Where did the chef X study?", ["Person"], frozenset({"chef"}))
     'Where did the X study?'
-    >>> drop_own_type("How many employees does the bank X leads have?", ["Person"], {"chef"})
+    >>> drop_own_type("How many employees does the bank X leads have?", ["Person"], frozenset({"chef"}))
     'How many employees does the bank X leads have?'
     """
     from kgreason.fusion.relation_words import humanize
@@ -426,9 +428,15 @@ def drop_own_type(masked: str, labels: Sequence[str], roles: Collection[str] = (
     # "What does the painting X depict?" (X is the painting): "What does the X depict?"
     masked = re.sub(rf"\b(the|a|an)\s+(?:{alternatives})\s+X\b", r"\1 X", masked, flags=re.IGNORECASE)
     if "person" in heads and roles:
-        said = "|".join(sorted(re.escape(r) for r in roles))
-        masked = re.sub(rf"\b(the|a|an)\s+(?:{said})\s+X\b", r"\1 X", masked)
+        masked = _role_before_name(roles).sub(r"\1 X", masked)
     return masked
+
+
+@functools.lru_cache(maxsize=8)
+def _role_before_name(roles: frozenset[str]) -> re.Pattern[str]:
+    """ "the <role> X" for one of ``roles`` (built once per set of roles, not per question)."""
+    said = "|".join(sorted(re.escape(r) for r in roles))
+    return re.compile(rf"\b(the|a|an)\s+(?:{said})\s+X\b")
 
 
 def _mention_pattern(mention: str) -> re.Pattern[str]:

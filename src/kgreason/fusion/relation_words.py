@@ -373,10 +373,14 @@ def shortens(short: str, word: str, loose: bool = True) -> bool:
     """
     if not loose:
         return len(word) >= len(short) + 2 and _cuts(short, word)
-    # a cut of a past participle stands for its verb: the verb's first letters or consonants, then "d"
-    # ("opd": "operate", "lstd": "list"; not "rtd" for "represent")
+    return _cuts(short, word) or _participle_cut(short, word)
+
+
+def _participle_cut(short: str, word: str) -> bool:
+    """A cut of a past participle stands for its verb: the verb's first letters or consonants, then "d"
+    ("opd": "operate", "lstd": "list"; not "rtd" for "represent")."""
     core = short[:-1]
-    participle = (
+    return (
         len(short) >= 3
         and short[-1] == "d"
         and word.isalpha()
@@ -386,7 +390,6 @@ def shortens(short: str, word: str, loose: bool = True) -> bool:
         and (word.startswith(core) or _consonants(word).startswith(core))
         and _cuts(short, word + ("d" if word.endswith("e") else "ed"))
     )
-    return participle or _cuts(short, word)
 
 
 def _cuts(short: str, word: str) -> bool:

@@ -457,8 +457,7 @@ class EntityLinker:
                     return plain
             return key
 
-        def said(start: int, end: int) -> bool:
-            key = _key(start, end)
+        def said(key: str, start: int, end: int) -> bool:
             if key in self._normal:
                 return True
             return key in self._bare and (
@@ -466,15 +465,14 @@ class EntityLinker:
             )
 
         named_spans = [
-            (start, end)
+            (start, end, key)
             for start, end in self._spans(len(tokens), self._max_tokens)
-            if not _all_stopwords(tokens[start:end]) and said(start, end)
+            if not _all_stopwords(tokens[start:end]) and said(key := _key(start, end), start, end)
         ]
-        named_spans.sort(key=lambda se: -sum(t not in STOPWORDS for t, _, _ in tokens[se[0] : se[1]]))
-        for start, end in named_spans:
+        named_spans.sort(key=lambda sek: -sum(t not in STOPWORDS for t, _, _ in tokens[sek[0] : sek[1]]))
+        for start, end, key in named_spans:
             if any(taken[start:end]):
                 continue
-            key = _key(start, end)
             s, e = tokens[start][1], tokens[end - 1][2]
             mention = question[s:e]
             if key not in self._normal:

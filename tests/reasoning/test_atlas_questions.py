@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Seventeen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Eighteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -18,10 +18,13 @@ newspapers, books, operators, mobile networks, cables, satellites, masts, regula
 (fashion, textiles and retail: conglomerates, fashion houses, brands, collections, shows, models, mills,
 factories, retailers, stores, schools, regulators, incidents, prizes), Torque (the automotive industry and
 motorsport: car-making groups, carmakers, brands, models and generations, platforms, engines, plants,
-suppliers, dealers, studios, racing teams, drivers, circuits, races, crash tests, recalls and prizes) and
+suppliers, dealers, studios, racing teams, drivers, circuits, races, crash tests, recalls and prizes),
 Sojourn (hospitality and tourism: hotel groups, brands, hotels and resorts, owners and operators, restaurants
 and chefs, spas, casinos, cruise lines and ships, tours, booking platforms, theme parks, heritage sites,
-schools, guidebooks, inspections and ratings, tourism boards, festivals, trade fairs and prizes).
+schools, guidebooks, inspections and ratings, tourism boards, festivals, trade fairs and prizes) and Folio
+(book publishing and literature: publishing groups, publishers, imprints, books, series, translations,
+authors and pen names, agents and agencies, editors, printers, bookshops and chains, libraries, magazines,
+prizes, fairs and festivals, universities and literary families).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -80,6 +83,7 @@ SETS = (
     "loom",
     "torque",
     "sojourn",
+    "folio",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -100,6 +104,7 @@ HUBS = {
     "loom": ("Belcastre", 40),
     "torque": ("Valdrin", 40),
     "sojourn": ("Brevanne", 40),
+    "folio": ("Caldermoor", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -200,6 +205,14 @@ SAMPLE_LABELS = {
         "Orsella Prize": "Prize",
         "River Orsella": "River",
         "1921": "Year",
+    },
+    "folio": {
+        "Rookwood": "City",
+        "Rookwood Press": "Publisher",
+        "Rookwood Junior": "Imprint",
+        "A Rookwood Year": "Book",
+        "Rookwood College": "University",
+        "Rookwood Children's Book Fair": "BookFair",
     },
 }
 
@@ -1751,6 +1764,187 @@ def test_sojourn_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("owned_by", 3), ("opd_by", 4), ("spons_by", 4), ("conf_by", 4), ("vis", 5)):
         tails = {sojourn.labels[t] for _, r, t in sojourn.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_folio_traps_are_in_the_graph() -> None:
+    folio = build_gold.Atlas.of_set("folio")
+    assert 1500 <= len(folio.triples) <= 2000 and 550 <= len(folio.labels) <= 700
+    assert len(folio.relations) >= 60 and 30 <= len(set(folio.labels.values())) <= 40
+    # containment chains: every bookshop, library, university, printer, archive and distributor is in one
+    # city, and every publisher, group, agency, chain, foundation, academy and magazine has its head office
+    # in one city; every city is in one region, every region in one country
+    sites = [
+        n
+        for n, label in folio.labels.items()
+        if label in ("Bookshop", "Library", "University", "Printer", "Archive", "Distributor")
+    ]
+    office_labels = (
+        "Publisher",
+        "PublishingGroup",
+        "Agency",
+        "BookshopChain",
+        "Foundation",
+        "Academy",
+        "Magazine",
+    )
+    offices = [n for n, label in folio.labels.items() if label in office_labels]
+    assert len(sites) >= 50 and len(offices) >= 40
+    for node, relation in [(n, "loc") for n in sites] + [(n, "hq") for n in offices]:
+        (city,) = folio.out[relation][node]
+        (region,) = folio.out["reg"][city]
+        (country,) = folio.out["ctry"][region]
+        assert folio.labels[city] == "City" and folio.labels[country] == "Country", node
+    for city in (n for n, label in folio.labels.items() if label == "City"):
+        assert len(folio.out["reg"][city]) == 1, city
+    # every imprint belongs to one publisher; every book has one publisher or imprint, one author and one year
+    for imprint in (n for n, label in folio.labels.items() if label == "Imprint"):
+        (publisher,) = folio.out["imp_of"][imprint]
+        assert folio.labels[publisher] == "Publisher"
+    for book in (n for n, label in folio.labels.items() if label == "Book"):
+        for relation in ("pb", "written_by", "yr"):
+            assert len(folio.out[relation][book]) == 1, (book, relation)
+    for translation in (n for n, label in folio.labels.items() if label == "Translation"):
+        for relation in ("tr_of", "tby", "translated_into", "pb"):
+            assert len(folio.out[relation][translation]) == 1, (translation, relation)
+    assert folio.out["capital_of"]["Caldermoor"] == {"Valmoria"}
+    # hubs: the capital Caldermoor and the Greymantle Group
+    degree = Counter(n for h, _, t in folio.triples for n in (h, t))
+    assert degree["Caldermoor"] >= 120 and degree["Greymantle Group"] >= 90
+    assert len(folio.into["born_in"]["Caldermoor"]) >= 80 and len(folio.into["hq"]["Caldermoor"]) >= 12
+    assert len(folio.into["loc"]["Caldermoor"]) >= 12
+    gmg = "Greymantle Group"
+    assert len(folio.into["works_for"][gmg]) >= 60 and len(folio.into["brd"][gmg]) == 6
+    assert folio.into["owned_by"][gmg] == {
+        "Harrow & Lisle",
+        "Rookwood Press",
+        "Fenwright Press",
+        "Ostler House",
+        "Osgood's",
+        "Central Book Distribution",
+    }
+    assert folio.out["stk"][gmg] == {"Penhallow Books", "Doura Livros", "Velund Press"}
+    assert len({i for p in folio.into["owned_by"][gmg] for i in folio.into["imp_of"][p]}) == 9
+    # four literary families, their surnames also carried by unrelated people, married into one another
+    people = [n for n, label in folio.labels.items() if label == "Person"]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Fenwright"] == 10 and surnames["Hallam"] == 9
+    assert surnames["Osgood"] == 9 and surnames["Penhallow"] == 8
+    assert folio.out["parent_of"]["Edmund Fenwright"] == {"Arthur Fenwright", "Helena Fenwright"}
+    assert folio.out["married_to"]["Arthur Fenwright"] == {"Judith Hallam"}
+    assert folio.into["parent_of"]["Nora Fenwright"] == {"Arthur Fenwright", "Judith Hallam"}
+    assert folio.out["married_to"]["Helena Fenwright"] == {"Ivo Penhallow"}
+    assert folio.into["parent_of"]["Tamsin Penhallow"] == {"Helena Fenwright", "Ivo Penhallow"}
+    assert folio.out["married_to"]["Simon Fenwright"] == {"Rosa Osgood"}
+    assert folio.into["parent_of"]["Rupert Fenwright"] == {"Simon Fenwright", "Rosa Osgood"}
+    assert folio.out["parent_of"]["Walter Hallam"] == {"Judith Hallam", "Owen Hallam"}
+    assert folio.out["parent_of"]["Owen Hallam"] == {"Celia Hallam", "Marcus Hallam"}
+    assert folio.out["parent_of"]["Felix Osgood"] == {"Lionel Osgood", "Vera Osgood"}
+    assert folio.out["parent_of"]["Henry Osgood"] == {"Rosa Osgood", "Felix Osgood"}
+    assert folio.out["parent_of"]["Ambrose Penhallow"] == {"Ivo Penhallow", "Greta Penhallow"}
+    assert folio.into["parent_of"]["Jonah Penhallow"] == {"Greta Penhallow", "Anton Weir"}
+    for unrelated in (
+        "Gideon Fenwright",
+        "Maud Fenwright",
+        "Bernard Hallam",
+        "Ines Hallam",
+        "Colin Osgood",
+        "Tess Osgood",
+        "Cecily Penhallow",
+        "Rhys Penhallow",
+    ):
+        assert not folio.into["parent_of"][unrelated] and not folio.out["parent_of"][unrelated]
+        assert not folio.out["married_to"][unrelated] and not folio.into["married_to"][unrelated]
+    # the namesakes hold the jobs the questions test
+    assert folio.out["agt"]["Nora Fenwright"] == {"Maud Fenwright"}
+    assert folio.out["agt"]["Lionel Osgood"] == {"Colin Osgood"}
+    assert folio.out["agt"]["Tamsin Penhallow"] == {"Rhys Penhallow"}
+    assert folio.out["exr"]["Ambrose Penhallow"] == {"Cecily Penhallow"}
+    assert folio.out["exr"]["Edmund Fenwright"] == {"Adela Strand"}
+    assert "Bernard Hallam" in folio.into["jdg"]["Hallam Medal"]
+    assert folio.out["owned_by"]["Hallam's Bookroom"] == {"Bernard Hallam"}
+    assert folio.out["heads"]["Gideon Fenwright"] == {"Thistleby Bindery"}
+    assert len(folio.into["tby"]["Ines Hallam"]) == 3
+    # one word names nodes of many types; others nearly as many
+    fenwright = {folio.labels[n] for n in folio.labels if "Fenwright" in n}
+    assert {
+        "Person",
+        "Publisher",
+        "Imprint",
+        "Prize",
+        "Street",
+        "Bookshop",
+        "Magazine",
+        "Foundation",
+        "Festival",
+        "Book",
+        "Library",
+        "Archive",
+        "Series",
+        "Character",
+    } <= fenwright
+    for word, least in (("Hallam", 10), ("Rookwood", 8), ("Penhallow", 8), ("Osgood", 7)):
+        kinds = {folio.labels[n] for n in folio.labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after family founders who never won them; their descendants did
+    for prize, person in (
+        ("Fenwright Prize", "Edmund Fenwright"),
+        ("Hallam Medal", "Walter Hallam"),
+        ("Osgood Award", "Henry Osgood"),
+        ("Penhallow Prize", "Ambrose Penhallow"),
+    ):
+        assert folio.out["named_for"][prize] == {person}
+        assert person not in folio.into["won"][prize]
+    assert {"Celia Hallam", "Nora Fenwright"} <= folio.into["won"]["Hallam Medal"]
+    assert "The Glass Orchard" in folio.into["won"]["Fenwright Prize"]
+    assert "Bright Undertow" in folio.into["won"]["Penhallow Prize"]
+    # similar names pointing elsewhere
+    assert folio.out["hq"]["Rookwood Press"] == {"Caldermoor"}
+    assert folio.out["held_in"]["Fenwright Festival"] == {"Hallam"}
+    assert folio.out["loc"]["Hallam's Bookroom"] == {"Rookwood"}
+    assert folio.labels["The Winter Ledger"] == "Book" and folio.labels["The Winter Ledgers"] == "Series"
+    assert not folio.out["ser"]["The Winter Ledger"]
+    assert len(folio.into["ser"]["The Winter Ledgers"]) == 3
+    assert folio.out["imp_of"]["Hallam Editions"] == {"Ostler House"}
+    assert folio.out["pb"]["The Hallam Letters"] == {"Fenwright Classics"}
+    assert folio.out["written_by"]["The Fenwright Inheritance"] == {"Owen Hallam"}
+    assert folio.out["edr"]["The Fenwright Quarterly"] == {"Owen Hallam"}
+    # 1-hop answers against 2-hop paths: book -> imprint -> publisher -> group; a book under a pen name; an
+    # agent at an agency; a translation by one person into one language; founder vs owner; a subsidiary owned
+    # through its parent; a person working for one firm, chairing a second and on a third's board
+    assert folio.out["pb"]["The Glass Orchard"] == {"Nightjar"}
+    assert folio.out["imp_of"]["Nightjar"] == {"Rookwood Press"}
+    assert folio.out["owned_by"]["Rookwood Press"] == {gmg}
+    assert folio.out["written_by"]["Nine Lanterns"] == {"M. R. Crane"}
+    assert folio.out["pn_of"]["M. R. Crane"] == {"Helena Fenwright"}
+    assert folio.out["pn_of"]["Tobias Vail"] == {"Marcus Hallam"}
+    assert folio.out["pn_of"]["Silas Grey"] == {"Lionel Osgood"}
+    assert folio.out["works_for"]["Maud Fenwright"] == {"Quarry Lane Agency"}
+    french = "The Glass Orchard (French)"
+    assert folio.out["tr_of"][french] == {"The Glass Orchard"}
+    assert folio.out["tby"][french] == {"Elise Marchand"}
+    assert folio.out["translated_into"][french] == {"French"} and folio.out["pb"][french] == {"Lune Noire"}
+    assert len(folio.into["tr_of"]["The Glass Orchard"]) == 4
+    assert folio.out["founded_by"]["Osgood's"] == {"Henry Osgood"}
+    assert folio.out["owned_by"]["Osgood's"] == {gmg}
+    assert folio.out["owned_by"]["Fenwright Books"] == {"Rosa Osgood"}
+    assert folio.out["subsidiary_of"]["Quillfeather Books"] == {"Harrow & Lisle"}
+    assert not folio.out["owned_by"]["Quillfeather Books"]
+    assert "Penhallow Books" not in folio.into["owned_by"][gmg]
+    for person, employer, chaired, board in (
+        ("Corwin Blake", gmg, "Osgood's", "Penhallow Books"),
+        ("Adela Strand", "Harrow & Lisle", "Fenwright Foundation", "Essenhaus Media"),
+    ):
+        assert folio.out["works_for"][person] == {employer} and folio.out["chr"][person] == {chaired}
+        assert folio.out["brd"][person] == {board}
+    assert folio.out["works_for"]["Felix Osgood"] == {"Essenhaus Media"}
+    assert folio.out["brd"]["Felix Osgood"] == {gmg}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("loc", 6), ("hq", 7), ("owned_by", 6), ("founded_in", 12), ("won", 2)):
+        heads = {folio.labels[h] for h, r, _ in folio.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("works_for", 7), ("owned_by", 5), ("spons", 3), ("heads", 6), ("org_by", 5)):
+        tails = {folio.labels[t] for _, r, t in folio.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
 
 

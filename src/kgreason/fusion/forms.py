@@ -197,7 +197,7 @@ TypeCheck = Callable[[Path], bool]
 
 
 _GENERIC = frozenset({"entity", "node", "thing", "resource", ""})
-_PLACE_WORDS = frozenset(
+PLACE_WORDS = frozenset(
     "place city town village country state region province county location area district capital "
     "continent island municipality venue site mountain".split()
 )
@@ -226,13 +226,14 @@ ORGANISATION_WORDS = frozenset(
     "institute university college school academy hospital clinic lab laboratory funder foundation trust "
     "fund charity agency ministry department authority council commission committee court parliament "
     "chamber party union association society federation league club team band label publisher "
-    "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum gallery "
-    "auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
-    "distributor wholesaler group conglomerate directorate observatory utility insurer reinsurer".split()
+    "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum "
+    "gallery auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
+    "distributor wholesaler printer chain group conglomerate directorate observatory utility insurer "
+    "reinsurer".split()
 )
 # Nouns that say a relation, not a kind: what they name is whatever the relation reaches
 _RELATIONAL_TYPES = frozenset("member subsidiary affiliate".split())
-_ORGANISATION_TYPES = frozenset("organisation organization institution body entity group".split())
+_ORGANISATION_TYPES = frozenset("organisation organization institution body entity group authority".split())
 # A company in everyday speech is any business: "Which company operates X?" may be answered by a utility,
 # an airline or a bank when no label is called "company" itself
 _COMPANY_TYPES = frozenset("company firm business corporation enterprise".split())
@@ -250,6 +251,8 @@ def _glued(word: str, head: str) -> bool:
     return word.endswith(head) and len(word) >= len(head) + 3
 
 
+MISSED_HOPS = 1.5
+"""What a relation word of the question that a constraint pair leaves unwalked weighs, in steps."""
 TYPED_READINGS = 8
 """How many of an entity's best readings a named type is looked for in, beyond the margins."""
 AGENT = "agent"
@@ -269,7 +272,7 @@ _SITE_WORDS = frozenset(
 def place_like(label: str) -> bool:
     """Whether a label names a kind of place or site (``City``, ``Airport``, ``TrainingGround``), by its
     words; not a lab or a company, which hold people without being where things are."""
-    return bool(set(humanize(label).split()) & (_PLACE_WORDS | _SITE_WORDS))
+    return bool(set(humanize(label).split()) & (PLACE_WORDS | _SITE_WORDS))
 
 
 def wanted_type(analysis: QuestionAnalysis) -> str:
@@ -360,6 +363,10 @@ def type_labels(
     # ``TrainingGround``)
     alike = label_synonyms(answer_type)
     found = {lab for lab in usable if words[lab][-1:] == [answer_type] or " ".join(words[lab]) in alike}
+    if not found and len(answer_type) >= 4:
+        # or its last word glued to another before it, where no label is called so: "shops" ~
+        # ``Bookshop``, "makers" ~ ``Carmaker``
+        found = {lab for lab in usable if words[lab] and _glued(words[lab][-1], answer_type)}
     if answer_type == SITE:
         # "where" asks for a place, a building or venue, or an organisation (a university, a company)
         return type_labels("place", labels) | {
@@ -375,6 +382,9 @@ def type_labels(
         return set()
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if kinds_of[lab] & PERSON_WORDS}
+        if answer_type not in ("person", "character"):
+            # a role ("authors", "agents") is played by people, not by the characters of their stories
+            found = {lab for lab in found if "character" not in kinds_of[lab]} or found
     if not found and answer_type in _ORGANISATION_TYPES:
         found = {lab for lab in usable if kinds_of[lab] & ORGANISATION_WORDS}
     if answer_type in _COMPANY_TYPES and (
@@ -389,7 +399,7 @@ def type_labels(
     if not found and kinds and answer_type in _PICTURE_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _PICTURE_WORDS}
     if answer_type == "place":
-        found |= {lab for lab in usable if set(words[lab]) & _PLACE_WORDS}
+        found |= {lab for lab in usable if set(words[lab]) & PLACE_WORDS}
     elif answer_type == "date":
         found |= {lab for lab in usable if set(words[lab]) & _DATE_WORDS}
     if not found and any(r == answer_type or (len(r) >= 3 and shortens(r, answer_type)) for r in roles):
@@ -594,6 +604,7 @@ def resolve(
     settings: FormSettings | None = None,
     coordinated: Sequence[tuple[frozenset[str], frozenset[str]]] = (),
     wh_ok: TypeCheck | None = None,
+    missed_by: Callable[[Signature], int] | None = None,
 ) -> Resolution:
     """Apply the rules of the module docstring.
 
@@ -608,6 +619,10 @@ def resolve(
         wh_ok: for a type only the wh-word implies, whether a path ends at anything it may ask for
             (``wanted_type``: "who", a person or an organisation; "where", a site): a best reading that
             ends at none gives way to the best that does.
+        missed_by: how many of the question's words naming a relation a signature leaves unwalked
+            (``PathScorer.missed`` over the question with every named entity masked): a constraint pair
+            that walks more of them between its two readings beats a shorter one ("Which of X's
+            grandchildren was born in Y?": two steps of child, not one).
     """
     s = settings or FormSettings()
     anchors = [a for a in dict.fromkeys(analysis.anchors) if readings.get(a)]
@@ -633,7 +648,7 @@ def resolve(
             and ((analysis.strong_type and type_ok is not None) or analysis.kind_named)
             and best_all.score >= s.typed_abstain_below
             and analysis.form in ("constraint", "list", "count", "single")
-            and (met := _constraint(analysis, anchors, readings, type_ok, s, wh_ok)) is not None
+            and (met := _constraint(analysis, anchors, readings, type_ok, s, wh_ok, missed_by)) is not None
         ):
             # "Which Corbell Factual production airs on Corbell Two?": no reading says the question well,
             # but two named entities whose readings meet at the named type answer it between them
@@ -646,7 +661,7 @@ def resolve(
     if analysis.form == "yes_no":
         return _yes_no(analysis, anchors, readings, s)
     if len(anchors) >= 2 and analysis.form in ("constraint", "list", "count", "single"):
-        res = _constraint(analysis, anchors, readings, type_ok, s, wh_ok)
+        res = _constraint(analysis, anchors, readings, type_ok, s, wh_ok, missed_by)
         if res is not None:
             return res
     anchor = best_all.anchor
@@ -805,6 +820,7 @@ def _single(
     # ("Who sold X?" read as "the sale X was offered at", "Where did X study?" as X's pupils): then the
     # wh-word is as firm as "which person", with what it may ask for as the type
     firm = analysis.strong_type
+    person_ok = type_ok if wh_ok is not None and not firm and analysis.answer_type == "person" else None
     if wh_ok is not None and not firm and not _typed(best, wh_ok):
         firm, type_ok = True, wh_ok
     if type_ok is not None:
@@ -827,6 +843,20 @@ def _single(
             typed = next((r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)), None)
         if typed is not None and analysis.strong_type:
             typed = _unpadded(typed, ranked, type_ok, s.type_margin)
+        if typed is not None and person_ok is not None and not _typed(typed, person_ok):
+            # "who" asks for a person first: a body that acts answers it only where no reading as
+            # short reaches a person in a near tie ("Who inspected X?": the inspector, not the board
+            # the inspection was done for)
+            typed = next(
+                (
+                    r
+                    for r in ranked
+                    if typed.score - r.score <= s.weak_type_margin
+                    and len(r.signature) <= len(typed.signature)
+                    and _typed(r, person_ok)
+                ),
+                typed,
+            )
         if typed is not None:
             chosen, answers = typed, _typed(typed, type_ok)
             note["rule"] = "best reading of the expected type"
@@ -879,11 +909,14 @@ def _constraint(
     type_ok: TypeCheck | None,
     s: FormSettings,
     wh_ok: TypeCheck | None = None,
+    missed_by: Callable[[Signature], int] | None = None,
 ) -> Resolution | None:
-    # Fewest unnamed steps first, then shortest: a pair of one-step readings that meet beats any longer
+    # Fewest unnamed steps first, then shortest, counting each relation word of the question the pair
+    # leaves unwalked as ``MISSED_HOPS`` steps: a pair of one-step readings that meet beats any longer
     # pair (a longer reading reaches more nodes, so it meets more easily, not more rightly), unless the
     # shorter one walks a step the question does not name ("members of X born in Y", Y a province: born
-    # in its cities, not in its capital).
+    # in its cities, not in its capital) or leaves a step it names unwalked where one step more walks it
+    # ("X's grandchildren born in Y": child twice).
     def pairs(wide: bool) -> list[tuple[Reading, Reading, str, str]]:
         out: list[tuple[Reading, Reading, str, str]] = []
         for i, a in enumerate(anchors):
@@ -899,8 +932,11 @@ def _constraint(
                 out.extend((x, y, a, b) for x in wa for y in rb)
         return out
 
-    def cost(x: Reading, y: Reading) -> tuple[int, int]:
-        return x.unearned + y.unearned, len(x.signature) + len(y.signature)
+    def cost(x: Reading, y: Reading) -> tuple[int, float]:
+        # (a word of the question naming a relation the pair leaves unwalked weighs a hop and a half: a
+        # pair may take one step more to walk it, not two, as "stock" naming some other ``stocks``)
+        left = missed_by(x.signature + y.signature) if missed_by is not None else 0
+        return x.unearned + y.unearned, len(x.signature) + len(y.signature) + MISSED_HOPS * left
 
     def meeting(
         candidates: list[tuple[Reading, Reading, str, str]],

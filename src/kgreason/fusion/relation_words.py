@@ -57,6 +57,13 @@ _IRREGULAR = {
 }
 
 
+# (words before "award" that make it a noun or passive: "which awards", "the award", "was awarded")
+_AWARD_BEFORE = "".join(
+    f"(?<!{w} )"
+    for w in "which what many the of its his her their an a was were been be is are being".split()
+)
+
+
 # Phrasal verbs and idioms whose words name some other relation, read as the plain verb they mean ("Who
 # took over X?" asks who acquired X, not who took a photograph of it). Each pattern is matched in lower
 # case or not, within the words between named entities; its replacement is the verb the idiom means.
@@ -94,6 +101,26 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "parent (owner) ",
         ),
         (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
+        # to go to a university is to study there
+        (r"\b(?:go|goes|went|gone|going) to (university|college|school|uni)\b", r"studied at \1"),
+        # to bring out a book is to publish it
+        (r"\b(?:brought|brings?|bringing) (?:it |them )?out\b", "published"),
+        # a writer who "writes as X" has the pen name X
+        (r"\b(writ(?:es?|ing|ten)|wrote) (?:as|under)\b", r"\1 under the pen name"),
+        # another name a writer publishes under is a pen name, as a graph may call it (``pen_name_of``)
+        (r"\b(pseudonyms?|noms? de plume)\b", r"\1 (pen name)"),
+        # "award" with an object after it, said by whoever gives it, is "confer" ("Which body awards the
+        # X?"); a noun ("Which awards the band won"), or passive ("was awarded the X", or any question
+        # opening with an auxiliary: "Was X awarded the Y?"), it stays
+        *(
+            (
+                r"^(?!\s*(?:was|were|is|are|has|have|had)\b)(.*?)"
+                + _AWARD_BEFORE
+                + rf"\b{verb}\b(?=\s+(?:the|a|an|this|that|its|X)\b)",
+                rf"\g<1>{plain}",
+            )
+            for verb, plain in (("awards", "confers"), ("awarded", "conferred"), ("award", "confer"))
+        ),
     )
 )
 
@@ -118,6 +145,31 @@ def plain_idioms(text: str, masked_only: bool = False) -> str:
 def is_irregular_past(word: str) -> bool:
     """Whether ``word`` is an irregular past form of a verb ("took", "sold")."""
     return word in _IRREGULAR and _IRREGULAR[word] != word
+
+
+# British spellings read as the American a relation's name may use ("licence" ~ ``licensed_by``,
+# "harbour" ~ ``home_harbor``, "centre" ~ ``center``): whole-word stems, ends kept
+_BRITISH = re.compile(
+    r"^(?:(lic|def|off|pret)enc(?=e)"
+    r"|(cent|theat|met|lit|fib|calib|spect|lust)re(?=s?$|d$)"
+    r"|(harb|lab|hon|col|fav|neighb|behavi|vap|rum|arm|endeav|flav|savi|odo|hum|vig|parl|splend)our(?=\w*$))"
+)
+
+
+def american(word: str) -> str:
+    """``word`` (lower case) in American spelling where it is one of a few common British ones.
+
+    >>> american("licence"), american("centres"), american("centred"), american("harbours"), american("tour")
+    ('license', 'centers', 'centered', 'harbors', 'tour')
+    """
+    match = _BRITISH.match(word)
+    if match is None:
+        return word
+    if match.group(1):
+        return match.group(1) + "ens" + word[match.end() :]
+    if match.group(2):  # ("centred": "centered")
+        return match.group(2) + ("ere" if word.endswith("d") else "er") + word[match.end() :]
+    return match.group(3) + "or" + word[match.end() :]
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
@@ -153,7 +205,7 @@ def stem(word: str) -> str:
     >>> stem("sits") == stem("site"), stem("wines") == stem("win")
     (False, False)
     """
-    w = strip_accents(word)
+    w = american(strip_accents(word))
     if w in _KEEP_E:
         return _KEEP_E[w]
     w = _IRREGULAR.get(w, w)
@@ -182,58 +234,71 @@ def stems(words: str) -> frozenset[str]:
 # Verbs and nouns people use for the relations knowledge graphs most often store (compared as ``stem``s):
 # a question says "works at" where the graph says ``employed_by``, "wrote" where it says ``author``.
 # Symmetric: each group is a set of interchangeable words.
-_PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(
-    stems(group)
-    for group in (
-        "work employ employer employee job staff payroll",
-        "found founder establish start create",
-        "born birth birthplace native hometown originate origin",
-        "live reside resident residence home",
-        "write wrote written author pen penned",
-        "direct director helm",
-        "married marry spouse wife husband",
-        "study student attend alumni alumnus graduate train cadet",
-        "play player member",
-        "sponsor fund back",
-        "lead led leader head",
-        "award win won winner receive",
-        "win won winner beat victor",
-        "lose lost loser runner",
-        "preside president chief chair chairman chairwoman speaker head",
-        "represent mp deputy seat",
-        "stop serve call",
-        "operate run organise organize",
-        "head run manage chief ceo executive boss",
-        "give gave given hand confer bestow donate donor donation present presenter",
-        "maintain maintainer look maintenance overhaul repair",
-        "produce producer make made process processor build builder manufacture manufacturer",
-        "publish publisher release",
-        "locate situate",
-        "host hold held stage venue",
-        "buy bought purchase purchaser buyer acquire knock absorb takeover",
-        "sell seller consign consignor vendor",
-        "restore restorer conserve conservator conservation",
-        "own owner possess collection belong hold control subsidiary stake shareholder",
-        "show shown showed display exhibit",
-        "train apprentice trainee",
-        "photograph photographer take shoot",
-        "base headquarter",
-        "coach train manage",
-        "teach taught teacher tutor instruct instructor lecture lecturer faculty professor",
-        "inspect inspector audit auditor",
-        "member membership enrol join belong",
-        "grow grower sow cultivate",
-        "replace supersede succeed successor",
-        "captain command commander skipper",
-        "arrive land",
-        "launch lift liftoff",
-        "unveil debut premiere reveal",
-        "power engine propel propulsion motor",
-        "lend loan borrow",
-        "sign label",
-        "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
-    )
+_PARAPHRASE_TEXTS: tuple[str, ...] = (
+    "work employ employer employee job staff payroll",
+    "found founder establish start create",
+    "born birth birthplace native hometown originate origin",
+    "live reside resident residence home",
+    "write wrote written author pen penned",
+    "direct director helm",
+    "married marry spouse wife husband",
+    "study student attend alumni alumnus graduate train cadet",
+    "play player member",
+    "sponsor fund back",
+    "lead led leader head",
+    "award win won winner receive",
+    "win won winner beat victor",
+    "lose lost loser runner",
+    "preside president chief chair chairman chairwoman speaker head",
+    "represent mp deputy seat",
+    "stop serve call",
+    "operate run organise organize",
+    "head run manage chief ceo executive boss",
+    "give gave given hand confer bestow donate donor donation present presenter",
+    "maintain maintainer look maintenance overhaul repair",
+    "produce producer make made process processor build builder manufacture manufacturer",
+    "publish publisher release",
+    "locate situate",
+    "host hold held stage venue",
+    "buy bought purchase purchaser buyer acquire knock absorb takeover",
+    "sell seller consign consignor vendor",
+    "restore restorer conserve conservator conservation",
+    "own owner possess collection belong hold control subsidiary stake shareholder",
+    "show shown showed display exhibit",
+    "train apprentice trainee",
+    "photograph photographer take shoot",
+    "base headquarter",
+    "coach train manage",
+    "teach taught teacher tutor instruct instructor lecture lecturer faculty professor",
+    "inspect inspector audit auditor",
+    "member membership enrol join belong",
+    "grow grower sow cultivate",
+    "replace supersede succeed successor",
+    "captain command commander skipper",
+    "arrive land",
+    "launch lift liftoff",
+    "unveil debut premiere reveal",
+    "power engine propel propulsion motor",
+    "lend loan borrow",
+    "sign label",
+    "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
 )
+_PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
+
+
+@functools.lru_cache(maxsize=65536)
+def group_heads(stem: str) -> tuple[str, ...]:
+    """The head words (each group's first, as written) of the paraphrase groups ``stem`` is in: the
+    common word a data team cuts a relation's name from ("employees" -> "work", whose cut is ``wrk``;
+    "runs" -> "operate": ``opd``). Not the other words of a group: "own" reaches "stake" by meaning, but
+    ``stk`` is no cut of "own"."""
+    return tuple(
+        dict.fromkeys(
+            text.split()[0]
+            for text, group in zip(_PARAPHRASE_TEXTS, _PARAPHRASE_GROUPS, strict=True)
+            if stem in group
+        )
+    )
 
 
 # Names of one kind of thing ("film" and "movie"): a question's word names a label called by another name
@@ -257,6 +322,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("programme", "program", "production"),
         ("store", "shop", "boutique"),
         ("brand", "marque"),
+        ("book", "title", "novel"),
     )
 )
 
@@ -323,6 +389,19 @@ ROLE_NOUNS = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
+def verb_role_nouns(stem_: str) -> tuple[str, ...]:
+    """The role nouns of the relations ``ROLE_NOUNS`` keys by the verb whose stem is ``stem_``
+    ("represent" -> agent, representative, client): words a data team may cut a relation's name from
+    (``agt``) where the question says the verb."""
+    return tuple(
+        noun
+        for key, nouns in ROLE_NOUNS.items()
+        if stem(key.split()[0]) == stem_
+        for noun in " ".join(nouns).split()
+    )
+
+
 _ROLE_PREPOSITIONS = frozenset(("to", "under"))
 """The prepositions after a verb of learning from someone ("apprenticed to", "trained under")."""
 
@@ -371,6 +450,7 @@ def shortens(short: str, word: str, loose: bool = True) -> bool:
     ``loose=False``: two letters more at least and no participle, for a stem, which may have lost a letter
     of its word ("stak" of "stake" is no word "stk" cuts by one letter).
     """
+    word = american(word)
     if not loose:
         return len(word) >= len(short) + 2 and _cuts(short, word)
     return _cuts(short, word) or _participle_cut(short, word)

@@ -58,11 +58,11 @@ MAX_EMBEDDED_SPANS = 32
 
 # fmt: off
 STOPWORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has",
-    "have", "how", "i", "in", "is", "it", "its", "me", "my", "of", "on", "or", "s", "that", "the",
-    "their", "them", "there", "these", "this", "those", "to", "was", "were", "what", "when", "where",
-    "which", "who", "whom", "whose", "why", "with", "you", "your", "name", "names", "list", "give",
-    "tell", "show", "find", "all", "any", "also", "than", "then",
+    "a", "an", "and", "are", "as", "at", "be", "been", "being", "by", "did", "do", "does", "for",
+    "from", "had", "has", "have", "how", "i", "in", "is", "it", "its", "me", "my", "of", "on", "or",
+    "s", "that", "the", "their", "them", "there", "these", "this", "those", "to", "was", "were", "what",
+    "when", "where", "which", "who", "whom", "whose", "why", "with", "you", "your", "name", "names",
+    "list", "give", "tell", "show", "find", "all", "any", "also", "than", "then",
 ))
 # fmt: on
 

@@ -211,6 +211,7 @@ class MultihopStrategy(Strategy):
             o.form_settings(),
             joined,
             self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__),
+            lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False),
         )
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())

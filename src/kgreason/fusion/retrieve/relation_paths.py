@@ -17,10 +17,12 @@ from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
-from kgreason.fusion.forms import PathScoreSettings, qualifies_only
+from kgreason.fusion.forms import PLACE_WORDS, PathScoreSettings, qualifies_only
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import (
     VOWELS,
+    group_heads,
+    is_irregular_past,
     label_synonyms,
     names_of,
     paraphrase_groups,
@@ -29,6 +31,7 @@ from kgreason.fusion.relation_words import (
     said_by,
     shortens,
     stems,
+    verb_role_nouns,
 )
 from kgreason.fusion.relation_words import humanize as humanize
 from kgreason.fusion.relation_words import stem as _stem
@@ -447,7 +450,11 @@ _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
 _GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid)$")
 _NOT_RELATION_WORDS = stems(
     "x from with about into onto over under after before than how many much name list tell count give "
-    "there have has had also other same different various distinct separate several"
+    "there have has had also other same different various distinct separate several "
+    # (pronouns and determiners, "their" is no "tr"; words for any kind of thing, "organisations" no
+    # "org" of ``org_by``)
+    "their they them these those this that then organisation organization institution entity person "
+    "people thing"
 )
 # "give" asks for a list only as "give me" ("Give me the films of X"); elsewhere it is a verb of the graph
 # ("Who gives out the X prize?", "What did X give to the museum?")
@@ -530,10 +537,12 @@ Mention = tuple[str, frozenset[str]]
 """("relation", relation names) or ("label", labels): one thing a question names."""
 
 
-def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
+def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) -> list[Mention]:
     """What the question names that a path can walk through: each word naming a relation of the graph
     (one set of relation names per mention; adjacent words naming the same relations are one mention,
-    "doctoral adviser") and each word naming a label (``funder`` ~ ``Funder``)."""
+    "doctoral adviser") and each word naming a label (``funder`` ~ ``Funder``). ``head_noun=False``
+    leaves out the relations the answer's own noun names ("Which *players* ...": ``played_for``), which
+    its type already says."""
     relations = tuple(sorted({r for r, _ in steps}))
     labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
     names, label_words = _vocabulary(relations, labels)
@@ -613,6 +622,8 @@ def question_mentions(masked: str, steps: StepLabels) -> list[Mention]:
         married = frozenset(r for r in relations if marriage(r))
         if married:
             mentions.append(("relation", married))
+    if not head_noun and head_mention is not None and head_mention[0] >= 0:
+        del mentions[head_mention[0]]
     return mentions
 
 
@@ -879,7 +890,7 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
       not "based", "behind", "built").
     """
     relations = frozenset(r for r, _ in steps)
-    out = _spelled(masked, _initialisms(relations))
+    out = _by_cuts(_spelled(masked, _initialisms(relations)), _relation_words(relations))
     if known is None:
         return out
     out = _compounded(out, _initialisms(relations), known)
@@ -929,6 +940,35 @@ def _initialisms(relations: frozenset[str]) -> frozenset[str]:
 
 _ASKING = frozenset(("how", "many", "much"))
 """Words that ask, never the initials of a relation ("How many" is no ``hm``, a home port)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _by_cuts(masked: str, words: frozenset[str]) -> str:
+    """``masked`` with each relation word that is a verb's first letters and "by" ("pb": published by,
+    "tby": translated by) written after the first past participle of five letters or more that begins
+    with those letters: "the imprint that published (pb) X"."""
+    tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
+    out = masked
+    for word in sorted(words - set(tokens)):
+        if not word.isalpha() or word in _GRAMMAR:
+            continue
+        if len(word) >= 3 and word.endswith("by"):
+            start = word[:-2]
+        elif len(word) == 2 and word.endswith("b"):
+            start = word[0]
+        else:
+            continue
+        token = next(
+            (
+                t
+                for t in tokens
+                if len(t) >= 5 and t.startswith(start) and (t.endswith("ed") or is_irregular_past(t))
+            ),
+            None,
+        )
+        if token is not None:
+            out = _written_after(out, token, word)
+    return out
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1031,9 +1071,13 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
                 # ("operates" or "runs": "op"; not "plant": "pl", nor "opened", "open" inflected, nor
                 # "running", a verb of many senses inflected: "a virtual operator running on ...")
                 said = (token,) if _INFLECTED.search(token) else (token, *sorted(paraphrases(_stem(token))))
-                fits = token not in _FUNCTION_WORDS and any(
-                    len(_stem(w)) >= 6 and w.startswith(word) and not _known_whole(w[2:], known, 4)
-                    for w in said
+                fits = token not in _FUNCTION_WORDS and (
+                    any(
+                        len(_stem(w)) >= 6 and w.startswith(word) and not _known_whole(w[2:], known, 4)
+                        for w in said
+                    )
+                    # or its first and last consonant where the word itself heads its group: "heads (hd)"
+                    or (not _INFLECTED.search(token) and _heads_itself(token) and shortens(word, token))
                 )
                 if fits:
                     out = _written_after(out, token, word)
@@ -1068,23 +1112,34 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             # a word known to name a relation by its meaning is shortened only as that meaning: "based"
             # (headquartered) is no "bd" (board), "works" is "emp" (employ)
             own = paraphrases(_stem(token))
-            itself = len(own) == 1 and shortens(word, token)
+            # (the head words of its groups, and the role nouns of its verb: "represents (agt)", by "agent")
+            heads = (*group_heads(_stem(token)), *verb_role_nouns(_stem(token)))
+            itself = _heads_itself(token) and shortens(word, token)
             if len(word) == 2:
                 # two letters say little (b-d: board, based, behind, built): only a word itself, and
                 # neither a preposition nor an inflected verb
                 fits = itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token)
             else:
-                # (the question's own word by the loose rules, "operate (opd)", "works (wrk)"; its
-                # paraphrases, stems, by the strict: "own" is no "stake (stk)")
+                # (the question's own word and the head words of its groups by the loose rules, "operate
+                # (opd)", "works (wrk)", "employees (wrk)", by "work"; its other paraphrases, stems, by
+                # the strict: "own" is no "stake (stk)")
                 fits = (
                     itself
                     or shortens(word, token)
+                    or any(shortens(word, h) for h in heads)
                     or any(shortens(word, p, loose=False) for p in sorted(own))
                 )
             if fits:
                 out = _written_after(out, token, word)
                 break
     return out
+
+
+def _heads_itself(token: str) -> bool:
+    """Whether a question word says its own meaning, for a cut of its letters: it has no paraphrase, or
+    heads a group of them ("heads" of "head run manage ...", not "runs")."""
+    own = _stem(token)
+    return len(paraphrases(own)) == 1 or any(own == _stem(h) for h in group_heads(own))
 
 
 # Words that relate others and are no shortening of a relation's word ("behind" is no "bd")
@@ -1129,6 +1184,7 @@ class PathScorer:
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
+        self._bare_mentions: tuple[tuple[str, int], list[Mention]] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
         self._spelled: dict[tuple[str, int], str] = {}
         self._scored: tuple[tuple[object, ...], dict[Signature, float]] | None = None
@@ -1340,11 +1396,19 @@ class PathScorer:
                 out[i] = min(out[i], max(bare) - self.s.hop_penalty * (len(sig) - len(kept)))
         return out
 
-    def missed(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
+    def missed(self, masked: str, sig: Signature, steps: StepLabels | None, head_noun: bool = True) -> int:
         """The question's words naming a relation (``mentions``) that ``sig`` does not walk: "Has X won
-        Y?" read along ``named_after`` leaves "won" (``awarded_to``) unexplained."""
+        Y?" read along ``named_after`` leaves "won" (``awarded_to``) unexplained. ``head_noun=False``: not
+        counting the answer's own noun ("Which *players* from X ...", ``question_mentions``)."""
         steps = steps or {}
-        said = [m for m in self.mentions(masked, steps) if m[0] == "relation"]
+        if head_noun:
+            mentions = self.mentions(masked, steps)
+        else:
+            key = (self.spelled(masked, steps), id(steps))
+            if self._bare_mentions is None or self._bare_mentions[0] != key:
+                self._bare_mentions = (key, question_mentions(key[0], steps, head_noun=False))
+            mentions = self._bare_mentions[1]
+        said = [m for m in mentions if m[0] == "relation"]
         return uncovered_mentions(said, sig, steps)
 
     def unearned(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
@@ -1382,9 +1446,18 @@ class PathScorer:
         # "Where is X?", saying nothing else, names the step up from X to the place it lies in
         # (``loc_cty``, ``located_in``); "Where is X based?", "Where did X go to university?" say more
         where = not words and "where" in _WORD.findall(masked.lower())
+        # "In which city is the restaurant X?" asks only for the place X lies in: the steps up from X to
+        # it, and no other (not the city X's staff were born in, though "city" names that step's end)
+        place_of = _asks_place_of(masked)
         rest = []
         modifying = _modifying(masked)
         for step in todo:
+            if place_of:
+                if step[1] == "out" and contains(step[0]):
+                    cached.add(step)
+                else:
+                    rest.append(step)
+                continue
             # (a label's first word only said as a modifier: "models" earns no step into a
             # ``ModelAgency``, "model agencies" does)
             own = set(content_words(humanize(step[0]))) | {
@@ -1408,12 +1481,44 @@ class PathScorer:
                 cached.add(step)
             else:
                 rest.append(step)
-        if rest and words and self.s.earn_similarity < 1 and isinstance(self.embedding, EmbeddingScorer):
+        if (
+            rest
+            and words
+            and not place_of
+            and self.s.earn_similarity < 1
+            and isinstance(self.embedding, EmbeddingScorer)
+        ):
             raw = [w for w in dict.fromkeys(_WORD.findall(masked.lower())) if w not in _STOP and len(w) > 2]
             sims = self.embedding.best_match(raw, [humanize(r) for r, _ in rest])
             cached.update(st for st, sim in zip(rest, sims, strict=True) if sim >= self.s.earn_similarity)
         self._not_earned[key] = self._not_earned.get(key, set()) | (set(rest) - cached)
         return cached
+
+
+# "In which city is (the hotel) X (located)?", "What region is X in?": a place, and nothing else said of X
+_PLACE_OF = (
+    re.compile(
+        r"^\s*(?:in|within)\s+(?:which|what)\s+(?P<type>[a-z]+)\s+(?:is|are|was|were)\s+(?:the\s+|an?\s+)?"
+        r"(?:[a-z]+\s+){0,2}?X(?:\s+(?:located|situated|found))?\s*[?.]?\s*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*(?:which|what)\s+(?P<type>[a-z]+)\s+(?:is|are|was|were)\s+(?:the\s+|an?\s+)?"
+        r"(?:[a-z]+\s+){0,2}?X\s+(?:(?:located|situated|found)\s+)?in\s*[?.]?\s*$",
+        re.IGNORECASE,
+    ),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _asks_place_of(masked: str) -> bool:
+    """Whether ``masked`` asks only which place ``X`` lies in ("In which city is the restaurant X?"),
+    as "Where is X?" does."""
+    for pattern in _PLACE_OF:
+        match = pattern.match(masked)
+        if match is not None and _singular(match["type"].lower()) in PLACE_WORDS:
+            return True
+    return False
 
 
 def step_labels(schema: GraphSchema) -> StepLabels:

@@ -283,7 +283,15 @@ class RetrieveStrategy(Strategy):
         steps = heard.steps(step_labels(self._schema()))
         joined = coordinated_relations(masked, steps)
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
-        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok)
+        res = resolve(
+            ctx.analysis,
+            readings,
+            type_ok,
+            o.form_settings(),
+            joined,
+            wh_ok,
+            lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False),
+        )
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)

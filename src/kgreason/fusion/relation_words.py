@@ -430,6 +430,7 @@ def _consonants(word: str) -> str:
     return "".join(c for c in word if c not in VOWELS)
 
 
+@functools.lru_cache(maxsize=65536)
 def shortens(short: str, word: str, loose: bool = True) -> bool:
     """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), two
     letters more at least, or its first letter and consonants in order ending with its last ("cstdn":

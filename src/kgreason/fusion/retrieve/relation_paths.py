@@ -1135,6 +1135,7 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _heads_itself(token: str) -> bool:
     """Whether a question word says its own meaning, for a cut of its letters: it has no paraphrase, or
     heads a group of them ("heads" of "head run manage ...", not "runs")."""

@@ -132,8 +132,9 @@ def test_the_kinds() -> None:
     assert type_labels("title", labels) == type_labels("novel", labels) == {"Book"}
     assert type_labels("author", labels) == {"Person"}
     assert {"Printer", "BookshopChain"} <= type_labels("organisation", labels)
-    # a label called so keeps the word to itself
+    # a label called so keeps the word to itself; a type answered by kinds is not read into a glued word
     assert type_labels("shop", [*labels, "Shop"]) == {"Shop"}
+    assert type_labels("person", ["Salesperson", "Scientist"]) == {"Scientist"}
 
 
 def test_the_idioms() -> None:

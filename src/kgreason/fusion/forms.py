@@ -300,6 +300,10 @@ _PICTURE_WORDS = frozenset(
 )
 
 
+# Types answered by kinds of label (a person's roles, an organisation's kinds, places, dates, sites, agents)
+_KIND_TYPES = frozenset(("person", "place", "date", SITE, AGENT)) | PERSON_WORDS | _ORGANISATION_TYPES
+
+
 def type_labels(
     answer_type: str,
     labels: Sequence[str],
@@ -363,9 +367,10 @@ def type_labels(
     # ``TrainingGround``)
     alike = label_synonyms(answer_type)
     found = {lab for lab in usable if words[lab][-1:] == [answer_type] or " ".join(words[lab]) in alike}
-    if not found and len(answer_type) >= 4:
+    if not found and len(answer_type) >= 4 and answer_type not in _KIND_TYPES:
         # or its last word glued to another before it, where no label is called so: "shops" ~
-        # ``Bookshop``, "makers" ~ ``Carmaker``
+        # ``Bookshop``, "makers" ~ ``Carmaker`` (not a type the kinds below answer: a "person" is no
+        # ``Salesperson`` alone)
         found = {lab for lab in usable if words[lab] and _glued(words[lab][-1], answer_type)}
     if answer_type == SITE:
         # "where" asks for a place, a building or venue, or an organisation (a university, a company)

@@ -1184,8 +1184,7 @@ class PathScorer:
         self._coverage = CoverageScorer(miss_cost)
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
-        self._mentions: tuple[tuple[str, int], list[Mention]] | None = None
-        self._bare_mentions: tuple[tuple[str, int], list[Mention]] | None = None
+        self._mentions: tuple[tuple[str, int], dict[bool, list[Mention]]] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
         self._spelled: dict[tuple[str, int], str] = {}
         self._scored: tuple[tuple[object, ...], dict[Signature, float]] | None = None
@@ -1207,14 +1206,18 @@ class PathScorer:
             self._spelled[key] = self._spelled[(out, id(steps))] = out  # idempotent: spelled again, the same
         return self._spelled[key]
 
-    def mentions(self, masked: str, steps: StepLabels) -> list[Mention]:
+    def mentions(self, masked: str, steps: StepLabels, head_noun: bool = True) -> list[Mention]:
         """``question_mentions`` of the question being scored, read once per question (``score`` runs
-        at every hop and level, ``earned`` for every new step)."""
+        at every hop and level, ``earned`` for every new step); ``head_noun=False``, without the answer's
+        own noun (constraint pairs)."""
         masked = self.spelled(masked, steps)
         key = (masked, id(steps))
         if self._mentions is None or self._mentions[0] != key:
-            self._mentions = (key, question_mentions(masked, steps))
-        return self._mentions[1]
+            self._mentions = (key, {})
+        cached = self._mentions[1]
+        if head_noun not in cached:
+            cached[head_noun] = question_mentions(masked, steps, head_noun=head_noun)
+        return cached[head_noun]
 
     def _named_bonus(self, masked: str, relation: str) -> float:
         """What a relation a mention names lacks of one covered word, by its own words' coverage; nothing
@@ -1402,14 +1405,7 @@ class PathScorer:
         Y?" read along ``named_after`` leaves "won" (``awarded_to``) unexplained. ``head_noun=False``: not
         counting the answer's own noun ("Which *players* from X ...", ``question_mentions``)."""
         steps = steps or {}
-        if head_noun:
-            mentions = self.mentions(masked, steps)
-        else:
-            key = (self.spelled(masked, steps), id(steps))
-            if self._bare_mentions is None or self._bare_mentions[0] != key:
-                self._bare_mentions = (key, question_mentions(key[0], steps, head_noun=False))
-            mentions = self._bare_mentions[1]
-        said = [m for m in mentions if m[0] == "relation"]
+        said = [m for m in self.mentions(masked, steps, head_noun) if m[0] == "relation"]
         return uncovered_mentions(said, sig, steps)
 
     def unearned(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Eighteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Nineteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -21,10 +21,13 @@ motorsport: car-making groups, carmakers, brands, models and generations, platfo
 suppliers, dealers, studios, racing teams, drivers, circuits, races, crash tests, recalls and prizes),
 Sojourn (hospitality and tourism: hotel groups, brands, hotels and resorts, owners and operators, restaurants
 and chefs, spas, casinos, cruise lines and ships, tours, booking platforms, theme parks, heritage sites,
-schools, guidebooks, inspections and ratings, tourism boards, festivals, trade fairs and prizes) and Folio
+schools, guidebooks, inspections and ratings, tourism boards, festivals, trade fairs and prizes), Folio
 (book publishing and literature: publishing groups, publishers, imprints, books, series, translations,
 authors and pen names, agents and agencies, editors, printers, bookshops and chains, libraries, magazines,
-prizes, fairs and festivals, universities and literary families).
+prizes, fairs and festivals, universities and literary families) and Docket (law and justice: courts and
+tribunals, court buildings, judges and who appointed them, law firms and their mergers, chambers, lawyers,
+cases and arbitrations, statutes and amendments, parliaments, ministries, regulators, agencies, prisons, law
+schools, bar associations, journals and articles, prizes, arbitration centres and legal families).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -84,6 +87,7 @@ SETS = (
     "torque",
     "sojourn",
     "folio",
+    "docket",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -105,6 +109,7 @@ HUBS = {
     "torque": ("Valdrin", 40),
     "sojourn": ("Brevanne", 40),
     "folio": ("Caldermoor", 40),
+    "docket": ("Carrowgate", 40),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -213,6 +218,14 @@ SAMPLE_LABELS = {
         "A Rookwood Year": "Book",
         "Rookwood College": "University",
         "Rookwood Children's Book Fair": "BookFair",
+    },
+    "docket": {
+        "Ashgrove": "City",
+        "Ashgrove & Lyle": "LawFirm",
+        "Ashgrove District Court": "Court",
+        "Ashgrove Hall": "CourtBuilding",
+        "Ashgrove Prison": "Prison",
+        "Ashgrove Prize": "Prize",
     },
 }
 
@@ -1989,3 +2002,155 @@ def test_benchmark_reads_answers_with_fallbacks() -> None:
     assert qa_quality.normalise("Port ELNA") == "port elna"
     outcome = qa_quality.Outcome({"answers": ["3"]}, qa_quality.read_answer(Extended()), 1.0)
     assert outcome.hit and outcome.exact
+
+
+def test_docket_traps_are_in_the_graph() -> None:
+    docket = build_gold.Atlas.of_set("docket")
+    assert 1500 <= len(docket.triples) <= 2000 and 550 <= len(docket.labels) <= 700
+    assert 55 <= len(docket.relations) <= 70 and 25 <= len(set(docket.labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "admin_by alma amd appl_to appt_by assoc_at auth awd_by cnsl_dft cnsl_plt cntry dcd_yr "
+        "dft emp_by enct_by enct_yr fac fndr hd hq_cty incarc intro_by juris mbr mntr ofc "
+        "plt pnl pres ptnr pub_in recvd rgn st".split()
+    )
+    assert terse <= docket.relations and 25 <= len(docket.relations - terse) <= 40
+    # containment chains: every site is in one city and every body has its head office in one city; every
+    # city is in one region, every region in one country; every court sits in one building
+    sites = [n for n in docket.labels if docket.out["sited_in"][n]]
+    offices = [n for n in docket.labels if docket.out["hq_cty"][n]]
+    assert len(sites) >= 45 and len(offices) >= 75
+    for node, relation in [(n, "sited_in") for n in sites] + [(n, "hq_cty") for n in offices]:
+        (city,) = docket.out[relation][node]
+        (region,) = docket.out["rgn"][city]
+        (country,) = docket.out["cntry"][region]
+        assert docket.labels[city] == "City" and docket.labels[country] == "Country", node
+    for city in (n for n, label in docket.labels.items() if label == "City"):
+        assert len(docket.out["rgn"][city]) == 1, city
+    for court in (n for n, label in docket.labels.items() if label in ("Court", "Tribunal")):
+        (building,) = docket.out["housed_in"][court]
+        assert len(docket.out["sited_in"][building]) == 1, court
+    # every case is brought in one court (an arbitration at one centre), decided in one year, in one area
+    for case in (n for n, label in docket.labels.items() if label in ("Case", "Arbitration")):
+        venue = docket.out["filed_in"][case] | docket.out["seated_at"][case]
+        assert len(venue) == 1, case
+        assert len(docket.out["dcd_yr"][case]) == 1 and len(docket.out["area_of_law"][case]) == 1, case
+    # every judge sits on one court and was appointed by one person
+    for judge in (n for n, label in docket.labels.items() if label == "Judge"):
+        assert len(docket.out["sits_on"][judge]) == 1 and len(docket.out["appt_by"][judge]) == 1, judge
+    assert docket.out["is_capital_of"]["Carrowgate"] == {"Arvenia"}
+    # hubs: the capital Carrowgate and the big firm Bramwell Hythe
+    degree = Counter(n for h, _, t in docket.triples for n in (h, t))
+    assert degree["Carrowgate"] >= 80 and degree["Bramwell Hythe"] >= 80
+    assert (
+        len(docket.into["birthplace"]["Carrowgate"]) >= 35 and len(docket.into["hq_cty"]["Carrowgate"]) >= 20
+    )
+    bh = "Bramwell Hythe"
+    staff = docket.into["ptnr"][bh] | docket.into["assoc_at"][bh] | docket.into["emp_by"][bh]
+    assert len(staff) >= 60 and len(docket.out["ofc"][bh]) == 7
+    assert docket.into["merged_into"][bh] == {"Marwick Hale"}
+    # four legal families; their surnames are also carried by unrelated people
+    people = [n for n, label in docket.labels.items() if label in ("Person", "Judge", "Lawyer")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Marwick"] == 9 and surnames["Pellory"] == 8
+    assert surnames["Ashgrove"] == 8 and surnames["Quillan"] == 8
+    assert docket.out["child_of"]["Harold Marwick"] == {"Edwin Marwick", "Constance Marwick"}
+    assert docket.out["spouse_of"]["Harold Marwick"] == {"Iris Pellory"}
+    assert docket.out["child_of"]["Clara Marwick"] == {"Harold Marwick", "Iris Pellory"}
+    assert docket.out["spouse_of"]["Lydia Marwick"] == {"Tomas Quillan"}
+    assert docket.into["child_of"]["Tomas Quillan"] == {"Felix Quillan", "Ada Quillan"}
+    assert docket.out["spouse_of"]["Victor Pellory"] == {"Selma Ashgrove"}
+    assert docket.into["child_of"]["Selma Ashgrove"] == {"Leon Pellory", "Maud Pellory"}
+    assert docket.out["spouse_of"]["Oliver Marwick"] == {"Nadia Ashgrove"}
+    assert docket.out["child_of"]["Jasper Marwick"] == {"Oliver Marwick", "Nadia Ashgrove"}
+    assert docket.into["child_of"]["Walter Ashgrove"] == {"Rupert Ashgrove", "Selma Ashgrove"}
+    assert docket.into["child_of"]["Magnus Quillan"] == {"Tomas Quillan", "Greta Quillan"}
+    great = {c for g in docket.into["child_of"]["Edwin Marwick"] for c in docket.into["child_of"][g]}
+    assert {c for g in great for c in docket.into["child_of"][g]} == {"Jasper Marwick"}
+    for unrelated in (
+        "Gordon Marwick",
+        "Peggy Marwick",
+        "Bruno Pellory",
+        "Dana Pellory",
+        "Simon Ashgrove",
+        "Wendy Ashgrove",
+        "Hugo Quillan",
+        "Pia Quillan",
+    ):
+        assert not docket.out["child_of"][unrelated] and not docket.into["child_of"][unrelated]
+        assert not docket.out["spouse_of"][unrelated] and not docket.into["spouse_of"][unrelated]
+    # the namesakes hold the jobs the questions ask about
+    assert docket.into["mntr"]["Clara Marwick"] == {"Gordon Marwick"}
+    assert docket.out["fndr"]["Ashgrove & Lyle"] == {"Simon Ashgrove"}
+    assert docket.out["assoc_at"]["Dana Pellory"] == {"Ashgrove & Lyle"}
+    assert docket.out["edited_by"]["Quillan Law Review"] == {"Hugo Quillan"}
+    assert docket.out["fndr"]["Quillan Law Review"] == {"Magnus Quillan"}
+    assert docket.into["hd"]["Marwick School of Law"] == {"Hugo Quillan"}
+    assert docket.out["incarc"]["Peggy Marwick"] == {"Ashgrove Prison"}
+    assert docket.out["plt"]["Ashgrove v Linwick Water"] == {"Wendy Ashgrove"}
+    # one surname names nodes of many labels
+    for word, least in (("Ashgrove", 12), ("Marwick", 11), ("Quillan", 10), ("Pellory", 9)):
+        kinds = {docket.labels[n] for n in docket.labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    assert {"City", "LawFirm", "Court", "CourtBuilding", "Prison", "Prize", "Street", "Judge", "Lawyer"} <= {
+        docket.labels[n] for n in docket.labels if "Ashgrove" in n
+    }
+    # family prizes are named after founders who never won them; their descendants did
+    for prize, person in (
+        ("Marwick Medal", "Edwin Marwick"),
+        ("Pellory Prize", "Augustin Pellory"),
+        ("Quillan Award", "Magnus Quillan"),
+        ("Ashgrove Prize", "Walter Ashgrove"),
+    ):
+        assert docket.out["honours"][prize] == {person} and person not in docket.into["recvd"][prize]
+    assert "Clara Marwick" in docket.into["recvd"]["Marwick Medal"]
+    assert "Leon Pellory" in docket.into["recvd"]["Pellory Prize"]
+    # look-alike names of different types that point elsewhere
+    assert docket.labels["Ashgrove"] == "City" and docket.labels["Ashgrove Hall"] == "CourtBuilding"
+    assert docket.out["hq_cty"]["Ashgrove & Lyle"] == {"Carrowgate"}
+    assert "Ashgrove" not in docket.out["ofc"]["Ashgrove & Lyle"]
+    assert docket.out["sited_in"]["Ashgrove Hall"] == {"Tarnby"}
+    assert docket.out["sited_in"]["Ashgrove Prison"] == {"Thornvale"}
+    assert docket.out["street_in"]["Ashgrove Road"] == {"Linwick"}
+    assert docket.out["sited_in"]["Linwick Law School"] == {"Ashgrove"}
+    assert docket.out["st"]["Pellory Chambers"] == {"Marwick Street"}
+    assert docket.out["hq_cty"]["Pellory & Finch"] == {"Ashgrove"}
+    assert docket.into["housed_in"]["Ashgrove Hall"] == {"Tarnby Court of Appeal", "Tarnby District Court"}
+    assert docket.out["housed_in"]["Supreme Court of Arvenia"] == {"Marwick House"}
+    # 1-hop answers against 2- and 3-hop paths: a case's court, the court's building, the building's city;
+    # a partner at a firm that merged into another; a sister firm that did not merge; an associate's
+    # firm's founder; a case filed in one court and appealed to another
+    assert docket.out["filed_in"]["Harlow v Dace Shipping"] == {"Saltmere District Court"}
+    assert docket.out["appealed_to"]["Harlow v Dace Shipping"] == {"Carrowgate Court of Appeal"}
+    assert docket.out["housed_in"]["Saltmere District Court"] == {"Harbour Court House"}
+    assert docket.out["sited_in"]["Harbour Court House"] == {"Saltmere"}
+    assert docket.out["ptnr"]["Ada Quillan"] == {"Ledwith Sayle"}
+    assert docket.out["merged_into"]["Ledwith Sayle"] == {"Harcastle Brough"}
+    assert docket.out["merged_into"]["Greaves Lunn"] == {"Venn & Osric"}
+    assert not docket.out["merged_into"]["Venn Osric Arvenia"]
+    assert docket.out["fndr"]["Venn Osric Arvenia"] == {"Tomas Quillan"}
+    assert docket.out["ptnr"]["Tomas Quillan"] == {"Venn & Osric"} and not docket.out["fndr"]["Venn & Osric"]
+    assert docket.out["run_by"]["Marchstone Prison"] == {"Securus Custody"}
+    # the court ladder: district courts and tribunals -> courts of appeal -> supreme courts
+    assert docket.out["appl_to"]["Fellhurst District Court"] == {"Tarnby Court of Appeal"}
+    assert docket.out["appl_to"]["Tarnby Court of Appeal"] == {"Supreme Court of Arvenia"}
+    assert docket.out["appl_to"]["Immigration Tribunal"] == {"Tarnby Court of Appeal"}
+    assert not docket.out["appl_to"]["Supreme Court of Arvenia"]
+    assert docket.out["pres"]["Rupert Ashgrove"] == {"Tarnby Court of Appeal"}
+    assert docket.out["pres"]["Maud Pellory"] == {"Tarnby District Court"}
+    assert docket.out["appt_by"]["Rupert Ashgrove"] == {"Walter Ashgrove"}
+    assert docket.out["appt_by"]["Iris Pellory"] == {"Walter Ashgrove"}
+    # statutes amended and repealed
+    assert docket.into["amd"]["Employment Rights Act 1999"] == {
+        "Employment Rights (Amendment) Act 2008",
+        "Fair Pay Act 2014",
+    }
+    assert docket.out["repealed_by"]["Marwick Reform Act 1979"] == {"Courts Act 2005"}
+    assert docket.out["intro_by"]["Marwick Reform Act 1979"] == {"Osric Vayne"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("sited_in", 6), ("hq_cty", 7), ("established_in", 10), ("fndr", 5)):
+        heads = {docket.labels[h] for h, r, _ in docket.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("hd", 6), ("emp_by", 6), ("dft", 5), ("plt", 4), ("awd_by", 3)):
+        tails = {docket.labels[t] for _, r, t in docket.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)

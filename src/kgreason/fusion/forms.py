@@ -21,6 +21,8 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
 - Abstention: no reading at all, a best reading scoring below ``abstain_below`` (below the lower
   ``typed_abstain_below`` when the question names the answer's type and that reading reaches it, or
   two anchors' readings meet at it or at the kind a named entity says, ``QuestionAnalysis.kind_named``),
+  unless it misses the named type and one of the ``TYPED_READINGS`` best reaches it scoring at least
+  ``typed_abstain_below`` (that one answers),
   or a question naming a type that none of the readings reaches.
   The closest candidates are still returned.
 
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -201,7 +203,7 @@ PLACE_WORDS = frozenset(
     "place city town village country state region province county location area district capital "
     "continent island municipality venue site mountain".split()
 )
-_DATE_WORDS = frozenset("date year day month time decade century".split())
+DATE_WORDS = frozenset("date year day month time decade century".split())
 # Labels that name kinds of people, and head nouns that name people by a role ("which of X's students"):
 # a question asking for a person is answered by nodes with one of these labels when none says "person".
 PERSON_WORDS = frozenset(
@@ -385,6 +387,10 @@ def type_labels(
         # a band's members are people, an alliance's airlines, a cooperative's farms; a group's
         # subsidiaries are broadcasters or operators: the relation says which, not the word
         return set()
+    if found and answer_type == "person":
+        # a graph with a ``Person`` label and labels for people by their role (``Lawyer``, ``Judge``):
+        # a person is any of them (not a character of a story)
+        found |= {lab for lab in usable if kinds_of[lab] & PERSON_WORDS and "character" not in kinds_of[lab]}
     if not found and (answer_type == "person" or answer_type in PERSON_WORDS):
         found = {lab for lab in usable if kinds_of[lab] & PERSON_WORDS}
         if answer_type not in ("person", "character"):
@@ -406,7 +412,7 @@ def type_labels(
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & PLACE_WORDS}
     elif answer_type == "date":
-        found |= {lab for lab in usable if set(words[lab]) & _DATE_WORDS}
+        found |= {lab for lab in usable if set(words[lab]) & DATE_WORDS}
     if not found and any(r == answer_type or (len(r) >= 3 and shortens(r, answer_type)) for r in roles):
         return set()
     if not found and similarity is not None and usable:
@@ -446,7 +452,8 @@ def label_check(labels: set[str]) -> TypeCheck | None:
 
 
 class TypeMatcher:
-    """``type_labels`` for one graph, cached per answer type; ``check`` gives ``resolve`` its ``type_ok``."""
+    """``type_labels`` for one graph, cached per answer type; ``label_check`` of its ``labels`` gives
+    ``resolve`` its ``type_ok``."""
 
     def __init__(
         self,
@@ -470,19 +477,10 @@ class TypeMatcher:
             )
         return self._cache[key]
 
-    def check(
-        self,
-        answer_type: str,
-        readings: Mapping[str, Sequence[Reading]] | None = None,
-        modifier: str = "",
-    ) -> TypeCheck | None:
-        """Whether a path ends at a node of ``answer_type`` (the labels of ``labels``); None when no label
-        says it."""
-        return label_check(self.labels(answer_type, readings, modifier))
-
     def reach_check(self, answer_type: str, modifier: str = "") -> TypeCheck | None:
-        """While a path is being walked (no readings yet): ``check`` by the labels the type names, or, when
-        it names none, whether a node's name ends with the type's word (the rule of ``labels``)."""
+        """While a path is being walked (no readings yet): ``label_check`` of the labels the type names,
+        or, when it names none, whether a node's name ends with the type's word (the rule of
+        ``labels``)."""
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
         if matched:
             return label_check(matched)
@@ -645,7 +643,16 @@ def resolve(
         and best_all.missed == 0
         and any(wh_ok(p) for p in best_all.ends.values())
     )
-    if best_all.score < (s.typed_abstain_below if typed else s.abstain_below):
+    # a named type that the best reading misses but a close one reaches is answered by that one (the
+    # rule of ``_single``), so that one's score is what must clear the lower bar
+    reached = analysis.strong_type and type_ok is not None and not typed
+    typed_best = max(
+        (r.score for a in anchors for r in readings[a][:TYPED_READINGS] if reached and _typed(r, type_ok)),
+        default=None,
+    )
+    if best_all.score < (s.typed_abstain_below if typed else s.abstain_below) and not (
+        typed_best is not None and typed_best >= s.typed_abstain_below
+    ):
         if analysis.form == "yes_no" and (linked := _linked(analysis, anchors, readings)) is not None:
             return linked
         if (
@@ -764,6 +771,79 @@ def by_kind(
 ) -> Resolution:
     """``narrow_to_kind``, then ``members_of_kind``: what both path strategies do after ``resolve``."""
     return members_of_kind(narrow_to_kind(res, analysis, store, names), analysis, masked, readings)
+
+
+def role_player(
+    store: KindStore, roles: Mapping[str, str], say: Callable[[str], str] = lambda t: t
+) -> Callable[[str], bool]:
+    """Whether a node plays the answer's role: it stands at the end ``roles`` gives of an edge of one of
+    its relations (``PathScorer.answer_roles``: "agents" are the targets of ``agt``). ``say``: how the
+    question's words call a stored relation (an owner's wording)."""
+    seen: dict[str, bool] = {}
+
+    def plays(node_id: str) -> bool:
+        if node_id not in seen:
+            seen[node_id] = any(
+                (end := roles.get(say(edge.type))) is not None
+                and edge.source != edge.target
+                and (edge.target if end == "target" else edge.source) == node_id
+                for edge, _ in store.neighbors(node_id)
+            )
+        return seen[node_id]
+
+    return plays
+
+
+def by_role(
+    res: Resolution,
+    analysis: QuestionAnalysis,
+    readings: Mapping[str, Sequence[Reading]],
+    plays: Callable[[str], bool] | None,
+    named: Collection[str],
+    type_ok: TypeCheck | None,
+    missed_by: Callable[[Signature], int] | None,
+) -> Resolution:
+    """The answer's noun said by the graph: "How many *agents* work at X?" names ``agt`` by its noun, and
+    the reading that walks it one step further (the agents' clients) outscores the one that stops at the
+    agents, which leaves the noun unwalked. When the chosen reading walks a relation the noun names
+    (``named``) and its answers do not all play the noun's role (``plays``, ``role_player``), a shorter
+    reading from the same anchor that names every other word of the question (``missed_by``: without the
+    noun) and whose answers of the type all play the role answers it instead ("How many publishers are
+    based in X?" said as "published by": not the publishers of the magazines based in X)."""
+    if (
+        plays is None
+        or missed_by is None
+        or res.abstained is not None
+        or len(res.chosen) != 1
+        or res.form not in ("single", "list", "count")
+    ):
+        return res
+    chosen = res.chosen[0]
+    if not any(r in named for r, _ in chosen.signature) or all(plays(a) for a in res.answers):
+        return res
+    shorter = next(
+        (
+            r
+            for r in sorted(readings.get(chosen.anchor, ()), key=lambda r: -r.score)
+            if len(r.signature) < len(chosen.signature)
+            and r.unearned == 0
+            and r.missed > 0
+            and missed_by(r.signature) == 0
+            and (typed := _typed(r, type_ok))
+            and all(plays(e) for e in typed)
+        ),
+        None,
+    )
+    if shorter is None:
+        return res
+    answers = _typed(shorter, type_ok)
+    form = analysis.form if analysis.form in ("count", "list") else ("list" if len(answers) > 1 else "single")
+    note = {"rule": "the answer's noun said by the graph"}
+    out = Resolution(answers=answers, form=form, chosen=[shorter], note=note)
+    out.paths = [shorter.ends[a] for a in answers]
+    if form == "count":
+        out.value = str(len(answers))
+    return out
 
 
 _LISTING_CUES = frozenset(

@@ -165,6 +165,9 @@ def analyse(
         form = "single"
     answer_type, strong = _answer_type(words)
     modifier = _type_modifier(words, answer_type) if strong else ""
+    if form != "yes_no" and (became := _BECAME.search(masked)) is not None:
+        # "Which of X's grandchildren became judges?": the grandchildren who are judges
+        answer_type, strong, modifier = _singular(became.group(1).lower()), True, ""
     kinds = kind_named
     if kinds:
         # "Which hatchbacks ...?", "Which DMA-platform saloons ...?": the kind asked for is a node (a body
@@ -175,6 +178,12 @@ def analyse(
     ):
         form = "list"
     return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier, kinds)
+
+
+_BECAME = re.compile(
+    r"\b(?:became|become|becomes|becoming|went on to be)\s+(?:an?\s+)?([A-Za-z]+)\s*[?.!]?\s*$"
+)
+"""A question ending "... became (a) <noun>": the noun is the answer's type, whatever its head noun says."""
 
 
 def names_kind(question: str, start: int, end: int) -> bool:

@@ -109,6 +109,17 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(writ(?:es?|ing|ten)|wrote) (?:as|under)\b", r"\1 under the pen name"),
         # another name a writer publishes under is a pen name, as a graph may call it (``pen_name_of``)
         (r"\b(pseudonyms?|noms? de plume)\b", r"\1 (pen name)"),
+        # a bill is "brought before" a parliament by whoever introduces it
+        (
+            r"\b(?:brought|brings?|bringing) ((?:the )?X )?before (?:the )?"
+            r"(?:parliament|house|assembly|congress|senate|legislature)\b",
+            r"introduced \1",
+        ),
+        # an act that "makes changes to" another amends it; one that "sweeps it away" repeals it
+        (r"\b(?:make|makes|made|making) (?:changes|amendments) to\b", "amends"),
+        (r"\b(?:swept|sweeps?|sweeping)( X)? away\b", r"repealed\1"),
+        # a prize is "given out" or "handed out" by whoever awards it
+        (r"\b(?:give|gives|gave|given|giving|hand|hands|handed|handing) (?:it |them )?out\b", "awards"),
         # "award" with an object after it, said by whoever gives it, is "confer" ("Which body awards the
         # X?"); a noun ("Which awards the band won"), or passive ("was awarded the X", or any question
         # opening with an auxiliary: "Was X awarded the Y?"), it stays
@@ -242,7 +253,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "write wrote written author pen penned",
     "direct director helm",
     "married marry spouse wife husband",
-    "study student attend alumni alumnus graduate train cadet",
+    "study student attend alumni alumnus alma graduate train cadet",
     "play player member",
     "sponsor fund back",
     "lead led leader head",
@@ -273,7 +284,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "inspect inspector audit auditor",
     "member membership enrol join belong",
     "grow grower sow cultivate",
-    "replace supersede succeed successor",
+    "replace supersede succeed successor repeal",
     "captain command commander skipper",
     "arrive land",
     "launch lift liftoff",
@@ -282,6 +293,11 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "lend loan borrow",
     "sign label",
     "supervise supervisor advise adviser advisor doctoral doctorate phd mentor student",
+    "amend amendment change modify alter revise",
+    "repeal abolish revoke rescind scrap annul",
+    "enact enactment pass legislate",
+    "defendant defend defence defense accused respondent",
+    "counsel represent advocate",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 
@@ -323,6 +339,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("store", "shop", "boutique"),
         ("brand", "marque"),
         ("book", "title", "novel"),
+        ("statute", "act", "law", "legislation"),
     )
 )
 
@@ -480,7 +497,12 @@ def _cuts(short: str, word: str) -> bool:
     if len(short) >= 3 and word.startswith(short):
         return len(word) >= len(short) + 2
     if any(c in VOWELS for c in short[1:]):
-        return False
+        # the word's first letters up to the cut's last vowel, then every consonant after them, of the
+        # word or its past participle: "recvd" ("received", "receive"; not "part" for "parent", which
+        # drops its "n")
+        start = max(i for i, c in enumerate(short) if c in VOWELS) + 1
+        rests = {_consonants(w[start:]) for w in (word, stem(word), word + "d")}
+        return start < len(short) and word.startswith(short[:start]) and short[start:] in rests
     rest = iter(word[1:])
     if not all(c in rest for c in short[1:]):
         return False

@@ -21,7 +21,10 @@ from kgreason.fusion.forms import (
     Resolution,
     TypeMatcher,
     by_kind,
+    by_role,
+    label_check,
     resolve,
+    role_player,
 )
 from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
@@ -204,15 +207,14 @@ class MultihopStrategy(Strategy):
             if save is not None:
                 save()
         joined = coordinated_relations(masked, steps)
-        res = resolve(
-            ctx.analysis,
-            readings,
-            self._types.check(wanted, readings, modifier),
-            o.form_settings(),
-            joined,
-            self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__),
-            lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False),
-        )
+        type_labels = self._types.labels(wanted, readings, modifier)
+        answer_ok = label_check(type_labels)
+        missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731
+        wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
+        res = resolve(ctx.analysis, readings, answer_ok, o.form_settings(), joined, wh_ok, missed_by)
+        roles = self.path_scorer.answer_roles(masked, steps, type_labels)
+        plays = role_player(ctx.store, roles, heard.say) if roles else None
+        res = by_role(res, ctx.analysis, readings, plays, roles, answer_ok, missed_by)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None

@@ -491,6 +491,8 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     words = _TOKEN.findall(mention.lower())
     n = len(words)
     at = next((i for i in range(len(tokens) - n + 1) if n and tokens[i : i + n] == words), None)
+    if at is not None and (kin := _kin_cues(tokens, at, at + n, steps)):
+        return kin
     if at is None or words[-1] == "s" or tokens[at + n : at + n + 1] == ["s"]:
         return {}  # "by X's children": the verb's argument is X's children, not X
     j = at - 1
@@ -510,6 +512,43 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     else:
         return {}
     return _verb_cues(verb, agent, steps)
+
+
+_KIN = {
+    "child": frozenset("child children son sons daughter daughters kid kids".split()),
+    "parent": frozenset("parent parents father fathers mother mothers dad mum mom".split()),
+}
+_CONVERSE_KIN = {"child": "parent", "parent": "child"}
+
+
+def _kin_family(word: str) -> str | None:
+    return next((family for family, words in _KIN.items() if word in words), None)
+
+
+def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) -> dict[Step, float]:
+    """Cues for the kin relations named "<kin> of" (``child_of``, ``parent_of``) from an entity said as
+    "X's son" (a step that reaches X's children: +1, X's parents: -1), or as the subject of "Is X Y's
+    son?" (the other way round: X's parents are where Y must be). {} for any other question."""
+    after = end + 1 if tokens[end - 1 : end] != ["s"] and tokens[end : end + 1] == ["s"] else end
+    family = None
+    if tokens[end - 1 : end] == ["s"] or after > end:
+        family = _kin_family(tokens[after]) if after < len(tokens) else None
+    elif start == 1 and tokens[0] in ("is", "was", "are", "were"):
+        said = next(
+            (_kin_family(tokens[i + 1]) for i in range(end, len(tokens) - 1) if tokens[i] == "s"),
+            None,
+        )
+        family = _CONVERSE_KIN.get(said) if said else None
+    if family is None:
+        return {}
+    out: dict[Step, float] = {}
+    for relation, direction in steps:
+        words = humanize(relation).lower().split()
+        own = _kin_family(words[0]) if len(words) == 2 and words[1] == "of" else None
+        if own is not None:
+            reached = own if direction == "in" else _CONVERSE_KIN[own]
+            out[(relation, direction)] = 1.0 if reached == family else -1.0
+    return out
 
 
 def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:

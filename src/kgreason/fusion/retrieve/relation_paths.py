@@ -17,7 +17,7 @@ from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
-from kgreason.fusion.forms import PLACE_WORDS, PathScoreSettings, qualifies_only
+from kgreason.fusion.forms import DATE_WORDS, PLACE_WORDS, PathScoreSettings, qualifies_only
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import (
     VOWELS,
@@ -558,6 +558,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     modifying = _modifying(masked)
     spaced = _spaced_words(masked)
     light = _light_verbs(spaced, written, relations, names)
+    qualifiers = type_qualifiers(spaced, head, label_words)
     for at, (word, apart) in enumerate(spaced):
         if at in light:
             # "Who holds the licence to X?": the licence says the relation, "holds" only has it
@@ -574,6 +575,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                 mentions.append(("relation", named))
                 previous, last_word = named, word
                 continue
+        if word in qualifiers:
+            previous, last_word = frozenset(), word
+            continue
         if word in label_words and (
             word in modifying or any(not _modifies(word, lab) for lab in label_words[word])
         ):
@@ -613,6 +617,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                     # possessive's own step
                     del mentions[at]
                     head_mention = (-1, head)
+                if head_mention is None and last_word == head and word in written and not previous:
+                    # "How many agents (agt) ...": the cut spelled after the answer's noun is its mention
+                    head_mention = (len(mentions), head)
                 mentions.append(("relation", named))
         greats = greats + 1 if word == "great" else 0
         previous = named
@@ -655,6 +662,20 @@ def _light_verbs(
 
 
 _TOKEN = re.compile(r"(?:[^\W_]|')+|[^\w\s]")
+
+
+def type_qualifiers(
+    spaced: Sequence[tuple[str, bool]], head: str, label_words: Mapping[str, frozenset[str]]
+) -> frozenset[str]:
+    """The word right before the answer's noun that names another label than the noun does: it qualifies
+    the answer's type ("How many *court* cases ..."), and names no stop on the path."""
+    if head not in label_words:
+        return frozenset()
+    return frozenset(
+        word
+        for (word, _), (nxt, _) in itertools.pairwise(spaced)
+        if nxt == head and word in label_words and not label_words[word] & label_words[head]
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -717,6 +738,40 @@ def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
 def _other_role_stems(relation: str) -> frozenset[str]:
     """``_role_stems`` less the relation's own words (read once per relation)."""
     return _role_stems(relation) - frozenset(content_words(humanize(relation)))
+
+
+_DOER_ENDINGS = ("er", "or", "ist", "ant")
+"""Endings of a noun for whoever does a verb ("founder", "sponsor", "claimant")."""
+
+
+def answer_end(
+    word: str, relation: str, labels: tuple[Collection[str], Collection[str]], type_labels: Collection[str]
+) -> str | None:
+    """Which end of ``relation`` (``labels``: the labels of its sources and of its targets) a noun with
+    stem ``word`` calls by that noun, "source" or "target", or None when neither can be told: a role
+    noun of the relation says it (``role_nouns``: "teacher" is the target of ``studied_under``); else the
+    one end whose labels the answer's type has ("authors": the people of ``written_by``, not its books);
+    else a relation named by the noun itself holds it at its target ("agent": ``agt``, X's agent), one
+    named "<noun> of" at its source ("parent": ``parent_of``), and one named "<noun> by" at its target
+    for a doer's noun ("founder": ``fndr_by``) and at its source for another ("award": ``awd_by``)."""
+    roles = role_nouns(relation)
+    if roles is not None:
+        if word in stems(roles[0]):
+            return "target"
+        if word in stems(roles[1]):
+            return "source"
+    sources, targets = (bool(set(side) & set(type_labels)) for side in labels)
+    if sources != targets:
+        return "target" if targets else "source"
+    words = [w.lower() for w in humanize(relation).split()]
+    if not words or not (_stem(words[0]) == word or shortens(words[0], word)):
+        return None
+    if len(words) == 1:
+        return "target"
+    if len(words) == 2 and words[1] == "by":
+        # "founder" of ``fndr_by`` is who founded (its target); "award" of ``awd_by`` what is awarded
+        return "target" if word.endswith(_DOER_ENDINGS) else "source"
+    return "source" if len(words) == 2 and words[1] == "of" else None
 
 
 def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
@@ -798,6 +853,16 @@ def named_steps(sig: Signature, mentions: Sequence[Mention]) -> tuple[set[int], 
         else:
             extra += 1
     return matched, extra
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_label(label: str) -> bool:
+    return bool(set(content_words(humanize(label))) & DATE_WORDS)
+
+
+def _dated(labels: Collection[str]) -> bool:
+    """Whether a step reaches only dates (``Year``): a stop that things share by chance."""
+    return bool(labels) and all(_date_label(lab) for lab in labels)
 
 
 def _label_again(
@@ -1184,6 +1249,8 @@ class PathScorer:
         self._coverage = CoverageScorer(miss_cost)
         self._earned_cache: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
+        # the earned steps that only the answer's own noun names (by the label they reach)
+        self._by_noun: dict[tuple[str, int], set[tuple[str, str]]] = {}
         self._mentions: tuple[tuple[str, int], dict[bool, list[Mention]]] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
         self._spelled: dict[tuple[str, int], str] = {}
@@ -1218,6 +1285,20 @@ class PathScorer:
         if head_noun not in cached:
             cached[head_noun] = question_mentions(masked, steps, head_noun=head_noun)
         return cached[head_noun]
+
+    def answer_roles(self, masked: str, steps: StepLabels, type_labels: Collection[str]) -> dict[str, str]:
+        """Where the answer stands on each relation its own noun names ("How many *agents* work at X?":
+        ``agt``), "target" or "source" of the edge; a relation whose end the noun cannot be told by is
+        left out (``answer_end``). Empty when the answer's noun names no relation."""
+        with_noun = Counter(self.mentions(masked, steps))
+        with_noun.subtract(self.mentions(masked, steps, head_noun=False))
+        head = next((named for (kind, named), n in with_noun.items() if n > 0 and kind == "relation"), None)
+        if head is None:
+            return {}
+        word = _stem(head_word(_WORD.findall(self.spelled(masked, steps).lower())))
+        labels = frozenset(type_labels)
+        ends = {r: answer_end(word, r, steps.get((r, "out"), (set(), set())), labels) for r in head}
+        return {r: end for r, end in ends.items() if end is not None}
 
     def _named_bonus(self, masked: str, relation: str) -> float:
         """What a relation a mention names lacks of one covered word, by its own words' coverage; nothing
@@ -1278,7 +1359,9 @@ class PathScorer:
         for i, (sig, rel) in enumerate(zip(sigs, relations, strict=True)):
             labels = {w for st in sig for w in content_words(_label_words(st, steps))}
             lexical[i] += len((labels & question) - set(content_words(rel)))
-        earned = self.earned(masked, steps, [step for sig in sigs for step in sig])
+        wanted = [step for sig in sigs for step in sig]
+        earned = self.earned(masked, steps, wanted)
+        by_noun = self._by_noun.get((self.spelled(masked, steps), id(steps)), set())
         shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
@@ -1289,6 +1372,12 @@ class PathScorer:
                 sum(1 for step in sig if step not in earned)
                 + surplus
                 + _label_again(sig, steps, earned, times_named)
+                # the answer's own noun names where the path ends, not a stop on its way ("In which
+                # *cases* did X act for the defence?": not through the cases X heard as a judge)
+                + sum(1 for step in sig[:-1] if step in by_noun)
+                # a year on the way joins things that only share it: not the acts passed in the year a
+                # case was decided, for the acts the case is about
+                + sum(1 for step in sig[:-1] if _dated(steps.get(step, (set(), set()))[1]))
                 # a step qualified by a word the question does not say ("formerly played for" when it
                 # asks for the players of X) is not quite the step it names
                 + sum(1 for r, _ in sig if _qualifiers(r) & unsaid)
@@ -1430,9 +1519,16 @@ class PathScorer:
             cached = set()
             self._earned_cache = {key: cached}
             self._not_earned = {key: set()}
+            self._by_noun = {key: set()}
         written = spelled_words(masked)
         words = [w for w in dict.fromkeys(content_words(masked)) if (len(w) > 2 or w in written) and w != "x"]
+        head = _stem(head_word(_WORD.findall(masked.lower())))
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
+        if todo:
+            # (a word qualifying the answer's type, "court cases", earns no step into its label)
+            labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
+            qualifiers = type_qualifiers(_spaced_words(masked), head, _vocabulary((), labels)[1])
+            words = [w for w in words if w not in qualifiers]
         # a role noun of a relation of the graph ("teacher": ``studied_under``) earns that relation's
         # steps (through ``named``), not another's that it paraphrases (``taught_at``: X is the teacher)
         roles = role_words(masked, steps)
@@ -1464,18 +1560,21 @@ class PathScorer:
                 if w in modifying or not _modifies(w, lab)
             }
             stepw = {p for sw in own for p in said_by(sw)}
+            said = [
+                w
+                for w in words
+                if (w not in roles or w in own)
+                and any(sw == w or (len(sw) >= 4 and sw in w) or _agent_noun(w, sw) for sw in stepw)
+            ]
             if (
                 step[0] in named
                 or (inside and contains(step[0]))
                 or (where and step[1] == "out" and contains(step[0]))
-                or any(
-                    sw == w or (len(sw) >= 4 and sw in w) or _agent_noun(w, sw)
-                    for sw in stepw
-                    for w in words
-                    if w not in roles or w in own
-                )
+                or said
             ):
                 cached.add(step)
+                if said == [head] and step[0] not in named:
+                    self._by_noun[key].add(step)
             else:
                 rest.append(step)
         if (

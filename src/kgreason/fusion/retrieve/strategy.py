@@ -35,8 +35,10 @@ from kgreason.fusion.forms import (
     TypeCheck,
     TypeMatcher,
     by_kind,
+    by_role,
     label_check,
     resolve,
+    role_player,
 )
 from kgreason.fusion.question import anchor_question, drop_own_type, mask_question
 from kgreason.fusion.retrieve.path_shapes import (
@@ -244,14 +246,20 @@ class RetrieveStrategy(Strategy):
         return readings
 
     def _type_check(
-        self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None = None
+        self,
+        ctx: Context,
+        readings: Mapping[str, Sequence[Reading]] | None = None,
+        labels: set[str] | None = None,
     ) -> TypeCheck | None:
         wanted = ctx.analysis.answer_type
         modifier = ctx.analysis.type_modifier
-        labels = self._types.labels(wanted, readings, modifier)
+        labels = self._type_labels(ctx, readings) if labels is None else labels
         named = bool(labels) and not self._types.labels_for(wanted, modifier)
         ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
         return label_check(labels)
+
+    def _type_labels(self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None) -> set[str]:
+        return self._types.labels(ctx.analysis.answer_type, readings, ctx.analysis.type_modifier)
 
     def _similarity(self, text: str, others: list[str]) -> list[float]:
         if self.options.scorer == "lexical":
@@ -279,19 +287,16 @@ class RetrieveStrategy(Strategy):
             for s in ctx.seeds
         }
         o = self.options
-        type_ok = self._type_check(ctx, readings)
+        type_labels = self._type_labels(ctx, readings)
+        type_ok = self._type_check(ctx, readings, type_labels)
         steps = heard.steps(step_labels(self._schema()))
         joined = coordinated_relations(masked, steps)
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
-        res = resolve(
-            ctx.analysis,
-            readings,
-            type_ok,
-            o.form_settings(),
-            joined,
-            wh_ok,
-            lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False),
-        )
+        missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731
+        res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok, missed_by)
+        roles = self.path_scorer.answer_roles(masked, steps, type_labels)
+        plays = role_player(ctx.store, roles, heard.say) if roles else None
+        res = by_role(res, ctx.analysis, readings, plays, roles, type_ok, missed_by)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)

@@ -30,6 +30,7 @@ import kgreason
 from kgreason.fusion.forms import type_labels
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import paraphrases, plain_idioms, shortens, stem
+from kgreason.fusion.retrieve.path_shapes import voice
 from kgreason.fusion.retrieve.relation_paths import question_mentions
 
 ROWS = """\
@@ -150,6 +151,17 @@ def test_people_by_their_role() -> None:
     assert said == [("label", frozenset({"Case"}))]
     became = analyse("Which of X's grandchildren became judges?", ["X"], ["X"])
     assert (became.answer_type, became.strong_type) == ("judge", True)
+
+
+def test_kin_voice() -> None:
+    steps = {("child_of", d): (set(), set()) for d in ("out", "in")}
+    assert voice("Who are Tomas Quill's sons?", "Tomas Quill's", steps) == {
+        ("child_of", "in"): 1.0,
+        ("child_of", "out"): -1.0,
+    }
+    assert voice("Is Magnus Quill Tomas Quill's son?", "Magnus Quill", steps)[("child_of", "out")] == 1.0
+    # an in-law word asks for the marriage step first: no kin cue
+    assert voice("Where was Tomas Quill's father-in-law born?", "Tomas Quill's", steps) == {}
 
 
 def test_the_laws_words() -> None:

@@ -539,8 +539,8 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
             None,
         )
         family = _CONVERSE_KIN.get(said) if said else None
-    if family is None:
-        return {}
+    if family is None or in_law(" ".join(tokens[after:])) is not None:
+        return {}  # "X's father-in-law": a marriage step first (``in_law``)
     out: dict[Step, float] = {}
     for relation, direction in steps:
         words = humanize(relation).lower().split()

@@ -865,6 +865,14 @@ def _dated(labels: Collection[str]) -> bool:
     return bool(labels) and all(_date_label(lab) for lab in labels)
 
 
+def _says(word: str, own: Collection[str], stepw: Collection[str], roles: Collection[str]) -> bool:
+    """Whether a question word names a step whose words (and their paraphrases) are ``stepw``: the same
+    word, a compound holding one, or its doer's noun; a role noun only its own relation's step."""
+    return (word not in roles or word in own) and any(
+        sw == word or (len(sw) >= 4 and sw in word) or _agent_noun(word, sw) for sw in stepw
+    )
+
+
 def _label_again(
     sig: Signature, steps: StepLabels, earned: Collection[tuple[str, str]], times_named: Counter[str]
 ) -> int:
@@ -1362,6 +1370,7 @@ class PathScorer:
         wanted = [step for sig in sigs for step in sig]
         earned = self.earned(masked, steps, wanted)
         by_noun = self._by_noun.get((self.spelled(masked, steps), id(steps)), set())
+        dated = {step for step, (_, arrives) in steps.items() if _dated(arrives)}
         shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
@@ -1377,7 +1386,7 @@ class PathScorer:
                 + sum(1 for step in sig[:-1] if step in by_noun)
                 # a year on the way joins things that only share it: not the acts passed in the year a
                 # case was decided, for the acts the case is about
-                + sum(1 for step in sig[:-1] if _dated(steps.get(step, (set(), set()))[1]))
+                + sum(1 for step in sig[:-1] if step in dated)
                 # a step qualified by a word the question does not say ("formerly played for" when it
                 # asks for the players of X) is not quite the step it names
                 + sum(1 for r, _ in sig if _qualifiers(r) & unsaid)
@@ -1560,20 +1569,18 @@ class PathScorer:
                 if w in modifying or not _modifies(w, lab)
             }
             stepw = {p for sw in own for p in said_by(sw)}
-            said = [
-                w
-                for w in words
-                if (w not in roles or w in own)
-                and any(sw == w or (len(sw) >= 4 and sw in w) or _agent_noun(w, sw) for sw in stepw)
-            ]
+            others = any(_says(w, own, stepw, roles) for w in words if w != head)
+            # (only the answer's own noun names it)
+            by_head = not others and head in words and _says(head, own, stepw, roles)
             if (
                 step[0] in named
                 or (inside and contains(step[0]))
                 or (where and step[1] == "out" and contains(step[0]))
-                or said
+                or others
+                or by_head
             ):
                 cached.add(step)
-                if said == [head] and step[0] not in named:
+                if by_head and step[0] not in named:
                     self._by_noun[key].add(step)
             else:
                 rest.append(step)

@@ -808,8 +808,8 @@ def by_role(
     agents, which leaves the noun unwalked. When the chosen reading walks a relation the noun names
     (``named``) and its answers do not all play the noun's role (``plays``, ``role_player``), a shorter
     reading from the same anchor that names every other word of the question (``missed_by``: without the
-    noun) and whose answers of the type all play the role answers it instead ("How many publishers are
-    based in X?" said as "published by": not the publishers of the magazines based in X)."""
+    noun) and whose answers of the type all play the role answers it instead, with those answers (it may
+    reach things of other types too)."""
     if (
         plays is None
         or missed_by is None

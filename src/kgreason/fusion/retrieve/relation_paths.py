@@ -866,8 +866,9 @@ def _dated(labels: Collection[str]) -> bool:
 
 
 def _says(word: str, own: Collection[str], stepw: Collection[str], roles: Collection[str]) -> bool:
-    """Whether a question word names a step whose words (and their paraphrases) are ``stepw``: the same
-    word, a compound holding one, or its doer's noun; a role noun only its own relation's step."""
+    """Whether a question word names a step whose words (and their paraphrases) are ``stepw``: it is one
+    of them, a compound holding one, or the verb whose doer one of them is ("operates": ``Operator``); a
+    role noun names only its own relation's step (``own``)."""
     return (word not in roles or word in own) and any(
         sw == word or (len(sw) >= 4 and sw in word) or _agent_noun(word, sw) for sw in stepw
     )

@@ -151,6 +151,8 @@ def test_people_by_their_role() -> None:
     assert said == [("label", frozenset({"Case"}))]
     became = analyse("Which of X's grandchildren became judges?", ["X"], ["X"])
     assert (became.answer_type, became.strong_type) == ("judge", True)
+    # "when" still asks for a date
+    assert analyse("When did X become a judge?", ["X"], ["X"]).answer_type != "judge"
 
 
 def test_kin_voice() -> None:

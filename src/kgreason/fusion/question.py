@@ -165,7 +165,11 @@ def analyse(
         form = "single"
     answer_type, strong = _answer_type(words)
     modifier = _type_modifier(words, answer_type) if strong else ""
-    if form != "yes_no" and (became := _BECAME.search(masked)) is not None:
+    if (
+        form != "yes_no"
+        and not {"when", "where", "why", "year"} & set(words)
+        and (became := _BECAME.search(masked)) is not None
+    ):
         # "Which of X's grandchildren became judges?": the grandchildren who are judges
         answer_type, strong, modifier = _singular(became.group(1).lower()), True, ""
     kinds = kind_named

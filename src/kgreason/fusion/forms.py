@@ -17,7 +17,8 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
   and a one-step reading it names reaches others of the other's kind; "no" otherwise (the explored ends
   are the evidence that the other is not among them). When no reading matches the question well
   enough, "yes" if an edge links the two named entities directly (the question
-  asks about that link in other words than the graph's), else an abstention.
+  asks about that link in other words than the graph's), else an abstention; ``by_absence`` then turns
+  that abstention into "no" where the graph links the two by no path of three steps or fewer.
 - Abstention: no reading at all, a best reading scoring below ``abstain_below`` (below the lower
   ``typed_abstain_below`` when the question names the answer's type and that reading reaches it, or
   two anchors' readings meet at it or at the kind a named entity says, ``QuestionAnalysis.kind_named``),
@@ -771,6 +772,48 @@ def by_kind(
 ) -> Resolution:
     """``narrow_to_kind``, then ``members_of_kind``: what both path strategies do after ``resolve``."""
     return members_of_kind(narrow_to_kind(res, analysis, store, names), analysis, masked, readings)
+
+
+class LinkStore(Protocol):
+    """What ``by_absence`` reads of a store (``GraphStore``)."""
+
+    def paths_between(
+        self, source: str, target: str, *, max_hops: int = 3, limit: int = 10
+    ) -> list[Path]: ...
+
+
+ABSENCE_HOPS = 3
+"""How far apart (in edges, any relations) two named entities must be for "no" without a reading."""
+
+
+def by_absence(
+    res: Resolution, analysis: QuestionAnalysis, readings: Mapping[str, Sequence[Reading]], store: LinkStore
+) -> Resolution:
+    """A yes/no question about two named entities that ``resolve`` left unanswered (no reading says it
+    well) gets "no" when the graph holds no path of ``ABSENCE_HOPS`` steps or fewer between them, along
+    any relations: whatever the question asks of the two, nothing near links them (the best reading's
+    ends are the evidence). Linked at all, though not in the question's words, the link may be what it
+    asks about, and the abstention stands."""
+    named = list(dict.fromkeys(analysis.anchors))
+    if res.abstained is None or analysis.form != "yes_no" or len(named) < 2:
+        return res
+    # (of three named, the first and the last are what the question links, as in ``_linked``)
+    first, last = named[0], named[-1]
+    if store.paths_between(first, last, max_hops=ABSENCE_HOPS, limit=1):
+        return res
+    subject = first if readings.get(first) else last
+    best = next(iter(readings.get(subject, ())), None)
+    return Resolution(
+        answers=[],
+        value="no",
+        form="yes_no",
+        chosen=[best] if best is not None else [],
+        paths=list(best.ends.values())[:10] if best is not None else [],
+        note={
+            "rule": f"no path of {ABSENCE_HOPS} steps or fewer links the two entities",
+            "target": last if subject == first else first,
+        },
+    )
 
 
 def role_player(

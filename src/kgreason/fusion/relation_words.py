@@ -265,7 +265,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "stop serve call",
     "operate run organise organize",
     "head run manage chief ceo executive boss",
-    "give gave given hand confer bestow donate donor donation present presenter",
+    "give gave given hand confer bestow award donate donor donation present presenter",
     "maintain maintainer look maintenance overhaul repair",
     "produce producer make made process processor build builder manufacture manufacturer",
     "publish publisher release",
@@ -453,25 +453,29 @@ def shortens(short: str, word: str, loose: bool = True) -> bool:
     letters more at least, or its first letter and consonants in order ending with its last ("cstdn":
     "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"), one letter more at least
     (two for a cut of two letters: "hd" is no "had"), so that a word never shortens itself; a cut of a
-    past participle stands for its verb too ("opd": "operate").
+    past participle stands for its verb too ("opd": "operate"), and so does a cut of its doer's noun
+    ("lndr": "lend", by "lender").
 
     >>> shortens("aud", "audited"), shortens("lndr", "lender"), shortens("rtg", "rating")
     (True, True, True)
     >>> shortens("wrk", "work"), shortens("brnd", "brand"), shortens("cty", "city")
     (True, True, True)
-    >>> shortens("opd", "operate"), shortens("lstd", "list")
-    (True, True)
+    >>> shortens("opd", "operate"), shortens("lstd", "list"), shortens("lndr", "lend")
+    (True, True, True)
     >>> shortens("rtg", "target"), shortens("aud", "audi"), shortens("wrk", "wrk"), shortens("hd", "had")
     (False, False, False, False)
 
     It cannot tell the word meant from others that begin alike: ``shortens("aud", "audio")`` holds too.
-    ``loose=False``: two letters more at least and no participle, for a stem, which may have lost a letter
-    of its word ("stak" of "stake" is no word "stk" cuts by one letter).
+    ``loose=False``: two letters more at least (one for a cut that keeps a vowel past its first letter) and
+    no participle, for a stem, which may have lost a letter of its word ("stak" of "stake" is no word "stk"
+    cuts by one letter; "receiv" is one "recvd" cuts).
     """
     word = american(word)
     if not loose:
-        return len(word) >= len(short) + 2 and _cuts(short, word)
-    return _cuts(short, word) or _participle_cut(short, word)
+        # (one letter more for a cut that keeps a vowel, whose letters say more: "recvd" of "receiv")
+        more = 1 if any(c in VOWELS for c in short[1:]) else 2
+        return len(word) >= len(short) + more and _cuts(short, word)
+    return _cuts(short, word) or _participle_cut(short, word) or _doer_cut(short, word)
 
 
 def _participle_cut(short: str, word: str) -> bool:
@@ -487,6 +491,20 @@ def _participle_cut(short: str, word: str) -> bool:
         and not word.startswith(short)
         and (word.startswith(core) or _consonants(word).startswith(core))
         and _cuts(short, word + ("d" if word.endswith("e") else "ed"))
+    )
+
+
+def _doer_cut(short: str, word: str) -> bool:
+    """A cut of a verb's doer noun stands for the verb: "lndr" ("lender") for "lend", "fndr" for "found";
+    not for a word that is a noun of its own kind already ("buyer", "operation")."""
+    return (
+        len(short) >= 3
+        and short[-1] == "r"
+        and word.isalpha()
+        and len(word) >= 4
+        and not word.endswith(("er", "or", "ion", "ing", "ed"))
+        and not word.startswith(short)
+        and _cuts(short, word + ("r" if word.endswith("e") else "er"))
     )
 
 

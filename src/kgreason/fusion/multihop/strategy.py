@@ -20,6 +20,7 @@ from kgreason.fusion.forms import (
     Reading,
     Resolution,
     TypeMatcher,
+    by_absence,
     by_kind,
     by_role,
     label_check,
@@ -212,6 +213,7 @@ class MultihopStrategy(Strategy):
         missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
         res = resolve(ctx.analysis, readings, answer_ok, o.form_settings(), joined, wh_ok, missed_by)
+        res = by_absence(res, ctx.analysis, readings, ctx.store)
         roles = self.path_scorer.answer_roles(masked, steps, type_labels)
         plays = role_player(ctx.store, roles, heard.say) if roles else None
         res = by_role(res, ctx.analysis, readings, plays, roles, answer_ok, missed_by)

@@ -565,6 +565,8 @@ def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
     {}
     """
     tokens = _TOKEN.findall(question.lower())
+    if (had := _had_cues(tokens, steps)) is not None:
+        return had
     if len(tokens) < 3 or tokens[0] not in ("who", "which", "what"):
         return {}
     at = 1
@@ -577,6 +579,40 @@ def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
     if not at or tokens[at] in _BE or tokens[at] in _DO or tokens[at] in _NOT_VERB:
         return {}
     return _verb_cues(tokens[at], False, steps)
+
+
+_HAVE = frozenset(("have", "has", "had"))
+
+
+def _had_cues(tokens: Sequence[str], steps: StepLabels) -> dict[Step, float] | None:
+    """ "Which N have W who ...", "How many N have W that ...": the answer has W (a role noun of a relation,
+    or a relation's one word), so the last step of a chain into it arrives at the other end of W's
+    relation ("How many players have agents who were born in X?": the agents' clients, not the agents of
+    players born in X); None when the question is not so shaped."""
+    start = 2 if tokens[:2] == ["how", "many"] else 1 if tokens[:1] in (["which"], ["what"]) else 0
+    if not start:
+        return None
+    at = next((i for i in range(start + 1, min(start + 4, len(tokens))) if tokens[i] in _HAVE), None)
+    if at is None or any(t in _BE or t in _DO for t in tokens[start:at]):
+        return None
+    rest = [t for t in tokens[at + 1 :] if t not in _DETERMINERS]
+    if len(rest) < 2 or rest[1] not in ("who", "that", "which", "whose"):
+        return None
+    word = stem(rest[0])
+    out: dict[Step, float] = {}
+    for relation, direction in steps:
+        roles = role_nouns(relation)
+        rel = humanize(relation).split()
+        if roles is not None and word in stems(roles[0]):
+            holds = "in"  # W is the relation's object: the answer its subject
+        elif roles is not None and word in stems(roles[1]):
+            holds = "out"
+        elif len(rel) == 1 and (stem(rel[0]) == word or shortens(rel[0], rest[0])):
+            holds = "in"  # "agt": the answer's agent is its object
+        else:
+            continue
+        out[(relation, direction)] = 1.0 if direction == holds else -1.0
+    return out or None
 
 
 def _past(word: str) -> bool:

@@ -855,6 +855,9 @@ def named_steps(sig: Signature, mentions: Sequence[Mention]) -> tuple[set[int], 
     return matched, extra
 
 
+_DATE_STEMS = frozenset(_stem(w) for w in DATE_WORDS)
+
+
 @functools.lru_cache(maxsize=4096)
 def _date_label(label: str) -> bool:
     return bool(set(content_words(humanize(label))) & DATE_WORDS)
@@ -1372,6 +1375,7 @@ class PathScorer:
         earned = self.earned(masked, steps, wanted)
         by_noun = self._by_noun.get((self.spelled(masked, steps), id(steps)), set())
         dated = {step for step, (_, arrives) in steps.items() if _dated(arrives)}
+        date_cost = 1 if question & _DATE_STEMS or "when" in _WORD.findall(masked.lower()) else 3
         shape = shape_of(masked, steps) if s.shape_weight else None
         out = []
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
@@ -1386,8 +1390,9 @@ class PathScorer:
                 # *cases* did X act for the defence?": not through the cases X heard as a judge)
                 + sum(1 for step in sig[:-1] if step in by_noun)
                 # a year on the way joins things that only share it: not the acts passed in the year a
-                # case was decided, for the acts the case is about
-                + sum(1 for step in sig[:-1] if step in dated)
+                # case was decided, for the acts the case is about; a question that says no date at all
+                # never asks for such a join
+                + date_cost * sum(1 for step in sig[:-1] if step in dated)
                 # a step qualified by a word the question does not say ("formerly played for" when it
                 # asks for the players of X) is not quite the step it names
                 + sum(1 for r, _ in sig if _qualifiers(r) & unsaid)

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Nineteen sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Twenty sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -24,10 +24,15 @@ and chefs, spas, casinos, cruise lines and ships, tours, booking platforms, them
 schools, guidebooks, inspections and ratings, tourism boards, festivals, trade fairs and prizes), Folio
 (book publishing and literature: publishing groups, publishers, imprints, books, series, translations,
 authors and pen names, agents and agencies, editors, printers, bookshops and chains, libraries, magazines,
-prizes, fairs and festivals, universities and literary families) and Docket (law and justice: courts and
+prizes, fairs and festivals, universities and literary families), Docket (law and justice: courts and
 tribunals, court buildings, judges and who appointed them, law firms and their mergers, chambers, lawyers,
 cases and arbitrations, statutes and amendments, parliaments, ministries, regulators, agencies, prisons, law
-schools, bar associations, journals and articles, prizes, arbitration centres and legal families).
+schools, bar associations, journals and articles, prizes, arbitration centres and legal families) and Canopy
+(nature conservation and natural history: national parks, reserves and their sites, habitats, species,
+genera and families, taxonomists and the people species are named after, museums and herbaria holding type
+specimens, zoos and botanic gardens with breeding programmes, field stations, expeditions, their leaders,
+sponsors and ships, charities and branches, funders and grants, rangers and wardens, surveys, journals and
+papers, protection laws, threats, prizes and naturalist families).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -88,6 +93,7 @@ SETS = (
     "sojourn",
     "folio",
     "docket",
+    "canopy",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -110,6 +116,7 @@ HUBS = {
     "sojourn": ("Brevanne", 40),
     "folio": ("Caldermoor", 40),
     "docket": ("Carrowgate", 40),
+    "canopy": ("Thornhaven", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -226,6 +233,15 @@ SAMPLE_LABELS = {
         "Ashgrove Hall": "CourtBuilding",
         "Ashgrove Prison": "Prison",
         "Ashgrove Prize": "Prize",
+    },
+    "canopy": {
+        "Thistlewood": "Town",
+        "Thistlewood Moss": "Reserve",
+        "Thistlewood Museum": "Museum",
+        "Thistlewood's Shrew": "Species",
+        "Thistlewood Medal": "Prize",
+        "RV Thistlewood": "Ship",
+        "Sorexa": "Genus",
     },
 }
 
@@ -2153,4 +2169,158 @@ def test_docket_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("hd", 6), ("emp_by", 6), ("dft", 5), ("plt", 4), ("awd_by", 3)):
         tails = {docket.labels[t] for _, r, t in docket.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_canopy_traps_are_in_the_graph() -> None:
+    canopy = build_gold.Atlas.of_set("canopy")
+    assert 1500 <= len(canopy.triples) <= 2000 and 550 <= len(canopy.labels) <= 700
+    assert 55 <= len(canopy.relations) <= 70 and 25 <= len(set(canopy.labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "alum auth brd brnch_of coord desc_by desc_yr dest dsg edt estd exp_yr fam gen grnt_to gvn_by hbt "
+        "loc lst mon prz_by pssd rgn spons ste_rsv stn_in strt sup_by svy_in trst vsl wdn".split()
+    )
+    assert terse <= canopy.relations and 25 <= len(canopy.relations - terse) <= 40
+    # containment ladders: site -> reserve -> national park -> region -> country; a reserve outside any park
+    # sits in a region itself; every town is in one region, every region in one country
+    for site in (n for n, label in canopy.labels.items() if label == "Site"):
+        (reserve,) = canopy.out["ste_rsv"][site]
+        assert canopy.labels[reserve] == "Reserve", site
+    for reserve in (n for n, label in canopy.labels.items() if label == "Reserve"):
+        parks, regions = canopy.out["within"][reserve], canopy.out["rgn"][reserve]
+        assert len(parks) + len(regions) == 1, reserve
+        for park in parks:
+            (region,) = canopy.out["rgn"][park]
+            (country,) = canopy.out["in_country"][region]
+            assert canopy.labels[park] == "NationalPark" and canopy.labels[country] == "Country", reserve
+        assert len(canopy.out["managed_by"][reserve]) == 1, reserve
+    for town in (n for n, label in canopy.labels.items() if label == "Town"):
+        (region,) = canopy.out["rgn"][town]
+        assert len(canopy.out["in_country"][region]) == 1, town
+    # taxonomy: every species in one genus, every genus in one family; one describer and a type repository
+    for species in (n for n, label in canopy.labels.items() if label == "Species"):
+        (genus,) = canopy.out["gen"][species]
+        (family,) = canopy.out["fam"][genus]
+        assert canopy.labels[family] == "TaxonFamily", species
+        assert len(canopy.out["desc_by"][species]) == 1 and len(canopy.out["desc_yr"][species]) == 1, species
+        (repository,) = canopy.out["holotype_in"][species]
+        assert canopy.labels[repository] in ("Museum", "Herbarium"), species
+    assert canopy.out["capital_of"]["Thornhaven"] == {"Aldovia"}
+    # hubs: the capital Thornhaven and the big charity, the Aldovian Wildlife Trust
+    awt = "Aldovian Wildlife Trust"
+    degree = Counter(n for h, _, t in canopy.triples for n in (h, t))
+    assert 80 <= degree["Thornhaven"] <= 90 and 80 <= degree[awt] <= 90
+    assert len(canopy.into["born_in"]["Thornhaven"]) >= 50 and len(canopy.into["works_for"][awt]) >= 30
+    assert len(canopy.into["brnch_of"][awt]) == 6 and len(canopy.into["managed_by"][awt]) >= 10
+    # a succession chain: two mergers; a chain of laws superseding one another
+    assert canopy.out["merged_into"]["Greywater Naturalists' Society"] == {"Saltfen Wildlife Trust"}
+    assert canopy.out["merged_into"]["Saltfen Wildlife Trust"] == {awt}
+    assert canopy.into["merged_into"][awt] == {"Saltfen Wildlife Trust"}
+    assert canopy.out["superseded_by"]["Wild Birds Protection Act 1901"] == {"Wildlife Protection Act 1954"}
+    assert canopy.out["superseded_by"]["Wildlife Protection Act 1954"] == {"Nature Conservation Act 1998"}
+    # four naturalist families over four generations, married into one another; namesakes outside them
+    people = [
+        n for n, label in canopy.labels.items() if label in ("Person", "Researcher", "Taxonomist", "Ranger")
+    ]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Thistlewood"] == 9 and surnames["Marchbank"] == 9
+    assert surnames["Pennyfeather"] == 8 and surnames["Ormsby"] == 8
+    assert canopy.out["child_of"]["Arthur Thistlewood"] == {"Edmund Thistlewood", "Harriet Marchbank"}
+    assert canopy.out["spouse_of"]["Arthur Thistlewood"] == {"Clara Pennyfeather"}
+    assert canopy.out["spouse_of"]["Gilbert Thistlewood"] == {"Nora Ormsby"}
+    assert canopy.out["spouse_of"]["Horace Pennyfeather"] == {"Edith Ormsby"}
+    assert canopy.out["child_of"]["Rowan Thistlewood"] == {"Gilbert Thistlewood", "Nora Ormsby"}
+    assert canopy.out["sibling_of"]["Arthur Thistlewood"] == {"Beatrice Thistlewood"}
+    great = {c for g in canopy.into["child_of"]["Edmund Thistlewood"] for c in canopy.into["child_of"][g]}
+    assert {c for g in great for c in canopy.into["child_of"][g]} == {"Rowan Thistlewood", "Fern Thistlewood"}
+    assert canopy.into["child_of"]["Lionel Marchbank"] == {"Tessa Marchbank", "Owen Marchbank"}
+    assert canopy.into["child_of"]["Percy Pennyfeather"] == {"Quentin Pennyfeather"}
+    assert canopy.into["child_of"]["Felix Ormsby"] == {"Skye Ormsby"}
+    for unrelated in (
+        "Megan Thistlewood",
+        "Dennis Thistlewood",
+        "Colin Marchbank",
+        "Judith Marchbank",
+        "Vera Pennyfeather",
+        "Tobias Pennyfeather",
+        "Ada Ormsby",
+        "Bram Ormsby",
+    ):
+        assert not canopy.out["child_of"][unrelated] and not canopy.into["child_of"][unrelated], unrelated
+        assert not canopy.out["spouse_of"][unrelated] and not canopy.into["spouse_of"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert canopy.into["chairs"]["Thistlewood Trust"] == {"Megan Thistlewood"}
+    assert canopy.into["chairs"]["Ormsby Wildlife Trust"] == {"Ada Ormsby"}
+    assert canopy.into["chairs"]["Pennyfeather Foundation"] == {"Vera Pennyfeather"}
+    assert canopy.into["directs"]["Marchbank Zoo"] == {"Colin Marchbank"}
+    assert canopy.out["edt"]["Marchbank Naturalist"] == {"Ada Ormsby"}
+    # people in several roles: a researcher who describes species, sits as a trustee and founded a charity
+    gilbert = "Gilbert Thistlewood"
+    assert canopy.labels[gilbert] == "Researcher" and len(canopy.into["desc_by"][gilbert]) >= 3
+    assert awt in canopy.out["trst"][gilbert] and canopy.out["founded_by"]["Thistlewood Trust"] == {gilbert}
+    assert canopy.labels["Maud Pennyfeather"] == "Taxonomist"
+    assert canopy.out["directs"]["Maud Pennyfeather"] == {"Pennyfeather Botanic Garden"}
+    assert canopy.out["led_by"]["Second Orrin Expedition"] == {"Maud Pennyfeather"}
+    # one surname names nodes of many labels
+    for word, least in (("Thistlewood", 15), ("Marchbank", 14), ("Ormsby", 14), ("Pennyfeather", 12)):
+        kinds = {canopy.labels[n] for n in canopy.labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # species and prizes are named after people who never described or won them
+    assert canopy.out["named_after"]["Thistlewood's Shrew"] == {"Arthur Thistlewood"}
+    assert canopy.out["desc_by"]["Thistlewood's Shrew"] == {"Walter Marchbank"}
+    assert canopy.out["desc_by"]["Carexa thistlewoodii"] == {"Maud Pennyfeather"}
+    for prize, person in (
+        ("Thistlewood Medal", "Edmund Thistlewood"),
+        ("Marchbank Prize", "Josiah Marchbank"),
+        ("Pennyfeather Medal", "Silas Pennyfeather"),
+        ("Ormsby Award", "Cuthbert Ormsby"),
+    ):
+        assert canopy.out["named_after"][prize] == {person} and person not in canopy.into["won"][prize]
+    assert gilbert in canopy.into["won"]["Thistlewood Medal"]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Greywater", "Town"),
+        ("Greywater Vale", "Region"),
+        ("Greywater Fen", "Reserve"),
+        ("Greywater Newt", "Species"),
+        ("Kelder", "Town"),
+        ("Kelder Plain", "Region"),
+        ("Kelder Heath", "Reserve"),
+        ("Kelder Heath Beetle", "Species"),
+        ("Highmoor", "Region"),
+        ("Highmoor National Park", "NationalPark"),
+    ):
+        assert canopy.labels[name] == label, name
+    assert canopy.out["loc"]["Thistlewood Museum"] == {"Thornhaven"}
+    assert canopy.out["within"]["Thistlewood Moss"] == {"Highmoor National Park"}
+    assert canopy.out["rgn"]["Thistlewood"] == {"Greywater Vale"}
+    assert canopy.out["based_in"]["Ormsby Wildlife Trust"] == {"Moss Harbour"}
+    assert canopy.out["stn_in"]["Ormsby Field Station"] == {"Kelder Heath"}
+    assert canopy.out["within"]["Ormsby Warren"] == {"Orrin Peaks National Park"}
+    assert canopy.out["loc"]["Ormsby College"] == {"Thornhaven"}
+    assert canopy.out["part_of"]["Marchbank Herbarium"] == {"Thistlewood Museum"}
+    assert canopy.out["ste_rsv"]["Thistlewood Pool"] == {"Birchmoor Bog"}
+    # 1-hop answers against longer chains: a species recorded in a park directly and through its reserves;
+    # a type collected on an expedition led by one family member and named after another
+    assert "Highmoor National Park" in canopy.out["occurs_in"]["Highmoor Blue"]
+    assert canopy.out["collected_on"]["Thistlewood's Shrew"] == {"Pennyfeather Expedition"}
+    assert canopy.out["led_by"]["Pennyfeather Expedition"] == {"Horace Pennyfeather"}
+    assert canopy.out["vsl"]["Pennyfeather Expedition"] == {"Lady Pennyfeather"}
+    assert canopy.out["owned_by"]["Lady Pennyfeather"] == {"Silas Pennyfeather"}
+    assert canopy.out["sup_by"]["Rowan Thistlewood"] == {"Nora Ormsby"}
+    assert canopy.out["sup_by"]["Nora Ormsby"] == {"Ralph Ormsby"}
+    assert canopy.out["sup_by"]["Ralph Ormsby"] == {"Walter Marchbank"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("loc", 6), ("based_in", 4), ("estd", 8), ("founded_by", 6), ("rgn", 3)):
+        heads = {canopy.labels[h] for h, r, _ in canopy.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (
+        ("works_for", 7),
+        ("managed_by", 2),
+        ("occurs_in", 3),
+        ("run_by", 3),
+        ("spons", 3),
+    ):
+        tails = {canopy.labels[t] for _, r, t in canopy.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

@@ -10,6 +10,8 @@
   cases decided in the year an act was passed.
 - "How many N have W who ... X?": the answer has W (a role noun), so it stands at the other end of W's
   relation: the clients of the agents born in X, not the agents of the players born there.
+- "the parents of the woman X married": X did the verb right after it, so the path starts with that
+  relation (``path_shapes.voice``), then walks to the parents.
 - A type the question names that no reading reaches: the signatures the schema lets end at it are read
   too ("Which chain has a shop in the town where X is?").
 
@@ -83,6 +85,10 @@ Pavel Ondra,Person
 Sara Ondra,Person
 Oskeby FC,Club
 Varlow United,Club
+Rosa Pell,Person
+Mira Ash,Person
+Walter Ash,Person
+Hilda Ash,Person
 """
 TRIPLES = """\
 Harbour Loan\tlndr\tVessel Bank
@@ -145,6 +151,12 @@ Nadia Vesk\tplays_for\tVarlow United
 Pavel Ondra\tplays_for\tVarlow United
 Sara Ondra\tplays_for\tOskeby FC
 Otto Vant\tplays_for\tOskeby FC
+Augustin Pell\tspouse_of\tRosa Pell
+Leon Pell\tchild_of\tRosa Pell
+Leon Pell\tspouse_of\tMira Ash
+Mira Ash\tchild_of\tWalter Ash
+Mira Ash\tchild_of\tHilda Ash
+Walter Ash\tspouse_of\tHilda Ash
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED_BOTH = [
@@ -157,6 +169,7 @@ FIXED_BOTH = [
     ("Does the Tressan Tannery supply leather to Maison Tressan?", "no"),
     ("Which statutes were at issue in cases decided by Clara Mar?", {"Clean Rivers Act", "Justice Act"}),
     ("How many players have agents who were born in Oskeby?", "3"),
+    ("Who are the parents of the woman Leon Pell married?", {"Walter Ash", "Hilda Ash"}),
 ]
 FIXED = [
     *FIXED_BOTH,
@@ -169,6 +182,8 @@ KEPT = [
     ("Which banks lent on the Mill Loan?", {"Tamsin Bank"}),
     ("Who is Sara Ondra's agent?", {"Max Hald"}),
     ("Which players does Otto Vant represent?", {"Bruna Ferro", "Nadia Vesk"}),
+    ("Who are Leon Pell's parents?", {"Augustin Pell", "Rosa Pell"}),
+    ("Whom did Leon Pell marry?", {"Mira Ash"}),
 ]
 
 

@@ -507,11 +507,33 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         verb, agent = tokens[k], False  # "X was influenced by"
     elif at >= 1 and tokens[at - 1] in _DO and k == at + n and k < len(tokens):
         verb, agent = tokens[k], True  # "What bands did X influence?"
+    elif (
+        at >= 1
+        and k == at + n < len(tokens)
+        and _past(tokens[k])
+        and tokens[at - 1] not in _BE | _DO | _DETERMINERS | _PREPOSITIONS | _NOT_VERB
+        and not _past(tokens[at - 1])
+    ):
+        # "the woman X married", "the firm X founded": X did the verb, and the thing before X is what the
+        # first step reaches, whatever the question asks of it ("the parents of the woman X married": the
+        # marriage first, then the parents)
+        return _object_clause_cues(tokens[k], steps)
     elif j >= 0 and at >= 1 and tokens[j] not in _BE and tokens[j] not in _NOT_VERB:
         verb, agent = tokens[j], False  # "the band that influenced X"
     else:
         return {}
     return _verb_cues(verb, agent, steps)
+
+
+def _object_clause_cues(verb: str, steps: StepLabels) -> dict[Step, float]:
+    """Cues for the first step of "the N X <verb>ed": ``_verb_cues`` with X the agent, and +1 for both
+    readings of a relation the verb names that has no voice to read ("married": ``spouse_of``)."""
+    out = _verb_cues(verb, True, steps)
+    named = paraphrases(stem(verb))
+    for relation, direction in steps:
+        if (relation, direction) not in out and any(stem(w) in named for w in humanize(relation).split()):
+            out[(relation, direction)] = 1.0
+    return out
 
 
 _KIN = {

@@ -219,7 +219,8 @@ PERSON_WORDS = frozenset(
     "restorer conservator illustrator designer dancer pianist violinist guitarist drummer cellist "
     "rower cyclist referee footballer goalkeeper astronaut cosmonaut commander explorer inventor "
     "entrepreneur astronomer physicist chemist biologist mathematician historian philosopher "
-    "economist".split()
+    "economist ranger warden taxonomist naturalist botanist zoologist ecologist ornithologist "
+    "entomologist geologist trustee volunteer".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes

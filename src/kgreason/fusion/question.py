@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kgreason.fusion.relation_words import is_irregular_past, plain_idioms
+from kgreason.fusion.relation_words import IRREGULAR_PLURALS, is_irregular_past, plain_idioms
 
 _WORD = re.compile(r"(?:[^\W_]|')+")
 _AUX = frozenset(
@@ -97,6 +97,8 @@ class QuestionAnalysis:
 
 def _singular(word: str) -> str:
     w = word.lower()
+    if w in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes")):
@@ -119,6 +121,7 @@ def _is_plural(word: str) -> bool:
         (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3)
         or _acronym_plural(w)
         or w in {"people", "children"}
+        or w in IRREGULAR_PLURALS
     )
 
 

@@ -57,6 +57,29 @@ _IRREGULAR = {
 }
 
 
+# Plurals that are no singular with an -s ("genera", "taxa"): read as their singular wherever a word is
+# compared ("Which genera ..." names ``Genus``)
+IRREGULAR_PLURALS = {
+    "genera": "genus",
+    "taxa": "taxon",
+    "phyla": "phylum",
+    "fungi": "fungus",
+    "alumni": "alumnus",
+    "larvae": "larva",
+    "bacteria": "bacterium",
+    "curricula": "curriculum",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "men": "man",
+    "women": "woman",
+    "geese": "goose",
+    "mice": "mouse",
+    "indices": "index",
+    "theses": "thesis",
+    "analyses": "analysis",
+}
+
+
 # (words before "award" that make it a noun or passive: "which awards", "the award", "was awarded")
 _AWARD_BEFORE = "".join(
     f"(?<!{w} )"
@@ -217,6 +240,7 @@ def stem(word: str) -> str:
     (False, False)
     """
     w = american(strip_accents(word))
+    w = IRREGULAR_PLURALS.get(w, w)
     if w in _KEEP_E:
         return _KEEP_E[w]
     w = _IRREGULAR.get(w, w)
@@ -253,6 +277,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "write wrote written author pen penned",
     "direct director helm",
     "married marry spouse wife husband",
+    "sibling sister brother",
     "study student attend alumni alumnus alma graduate train cadet",
     "play player member",
     "sponsor fund back",
@@ -264,7 +289,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "represent mp deputy seat",
     "stop serve call",
     "operate run organise organize",
-    "head run manage chief ceo executive boss",
+    "head run manage chief ceo executive boss look",
     "give gave given hand confer bestow award donate donor donation present presenter",
     "maintain maintainer look maintenance overhaul repair",
     "produce producer make made process processor build builder manufacture manufacturer",

@@ -637,6 +637,12 @@ def _had_cues(tokens: Sequence[str], steps: StepLabels) -> dict[Step, float] | N
     return out or None
 
 
+def _cut_of(short: str, verb: str) -> bool:
+    """Whether a relation's word is a data team's cut of the question's verb ("sup": "supervised"), not a
+    word of its own (``shortens``; three letters at least)."""
+    return len(short) >= 3 and short != verb and shortens(short, verb)
+
+
 def _past(word: str) -> bool:
     return word.endswith("ed") or is_irregular_past(word)
 
@@ -659,8 +665,8 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels) -> dict[Step, float]:
             passive = True  # its object does the verb
         elif roles is not None and doers & stems(roles[1]):
             passive = False  # its subject does
-        elif len(rel) >= 2 and rel[-1] == "by" and stem(rel[0]) in names:
-            passive = True
+        elif len(rel) >= 2 and rel[-1] == "by" and (stem(rel[0]) in names or _cut_of(rel[0], verb)):
+            passive = True  # (a cut of the verb too: ``sup_by``, "supervised")
         elif len(rel) == 1 and rel[0].endswith(("s", "ed")) and stem(rel[0]) in names:
             passive = False
         else:

@@ -454,7 +454,9 @@ _NOT_RELATION_WORDS = stems(
     # (pronouns and determiners, "their" is no "tr"; words for any kind of thing, "organisations" no
     # "org" of ``org_by``)
     "their they them these those this that then organisation organization institution entity person "
-    "people thing"
+    "people thing "
+    # (when, not what: "first described" is no ``first_recorded_in``; "recorded" still names it)
+    "first last original initial"
 )
 # "give" asks for a list only as "give me" ("Give me the films of X"); elsewhere it is a verb of the graph
 # ("Who gives out the X prize?", "What did X give to the museum?")
@@ -1131,7 +1133,7 @@ def _known_cuts(relations: frozenset[str], known: frozenset[str]) -> frozenset[s
 
 @functools.lru_cache(maxsize=4096)
 def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: frozenset[str]) -> str:
-    """``masked`` with each of ``cut`` written after the first question word that begins with it, two
+    """``masked`` with each of ``cut`` written after each question word that begins with it, two
     letters longer at least, and whose rest is no word of five letters or more ("geologist (geo)",
     "discovered (disc)"; not "headquartered (head)": "quarter" is a word, the question word a compound).
     A cut of two letters only of a word whose stem has six letters or more ("operates (op)", not
@@ -1158,7 +1160,6 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
                 )
                 if fits:
                     out = _written_after(out, token, word)
-                    break
                 continue
             else:
                 fits = (
@@ -1168,7 +1169,6 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
                 )
             if fits and token.startswith(word):
                 out = _written_after(out, token, word)
-                break
     return out
 
 
@@ -1208,7 +1208,6 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
                 )
             if fits:
                 out = _written_after(out, token, word)
-                break
     return out
 
 
@@ -1464,6 +1463,7 @@ class PathScorer:
                     shorter.setdefault(sig[k:], []).append(i)
         known = self._remember(masked, steps, first, last)
         out = self._no_padding(sigs, scores, steps, earned, known, shape)
+        out = self._no_unnamed_longer(masked, sigs, out, steps, earned, known, shape)
         if not shorter:
             return out
         rest = [sig for sig in shorter if sig not in known]
@@ -1502,6 +1502,40 @@ class PathScorer:
             bare = [known[alt] for alt in itertools.product(*either) if alt in known]
             if bare:
                 out[i] = min(out[i], max(bare) - self.s.hop_penalty * (len(sig) - len(kept)))
+        return out
+
+    def _no_unnamed_longer(
+        self,
+        masked: str,
+        sigs: Sequence[Signature],
+        scores: list[float],
+        steps: StepLabels,
+        earned: Collection[tuple[str, str]],
+        known: Mapping[Signature, float],
+        shape: QuestionShape,
+    ) -> list[float]:
+        """``scores`` with each path of steps the question does not name scored ``hop_penalty`` an unnamed
+        step below the best one-step path scored for this question that the question names and that leaves
+        no more of its mentions unexplained: a longer path must earn its hops, whatever the sentence
+        encoder makes of it ("In what year was X first described?": ``desc_yr``, not the year the society
+        founded by X's describer was established)."""
+        mentions = self.mentions(masked, steps) if self.s.uncovered_weight else []
+        named = [
+            (value, uncovered_mentions(mentions, sig, steps))
+            for sig, value in known.items()
+            if len(sig) == 1 and sig[0] in earned
+        ]
+        if not named:
+            return scores
+        out = list(scores)
+        for i, sig in enumerate(sigs):
+            unnamed = sum(1 for step in sig if step not in earned)
+            if len(sig) < 2 or not unnamed or shape.named(sig, steps):
+                continue
+            left = uncovered_mentions(mentions, sig, steps)
+            bar = max((value for value, uncovered in named if uncovered <= left), default=None)
+            if bar is not None:
+                out[i] = min(out[i], bar - self.s.hop_penalty * unnamed)
         return out
 
     def missed(self, masked: str, sig: Signature, steps: StepLabels | None, head_noun: bool = True) -> int:
@@ -1559,6 +1593,12 @@ class PathScorer:
         place_of = _asks_place_of(masked)
         rest = []
         modifying = _modifying(masked)
+        # a word that names a label ("funder" ~ ``Funder``) earns the steps into that label only, not a
+        # relation its verb names ("funds": the grant's funder is not the sponsor of what it funds)
+        label_vocab = _vocabulary((), tuple(sorted({lab for a, b in steps.values() for lab in a | b})))[1]
+        label_said = {
+            w for w in words if w in label_vocab and any(not _modifies(w, lab) for lab in label_vocab[w])
+        }
         for step in todo:
             if place_of:
                 if step[1] == "out" and contains(step[0]):
@@ -1575,7 +1615,10 @@ class PathScorer:
                 if w in modifying or not _modifies(w, lab)
             }
             stepw = {p for sw in own for p in said_by(sw)}
-            others = any(_says(w, own, stepw, roles) for w in words if w != head)
+            into = {w for lab in steps.get(step, (set(), set()))[1] for w in _label_stems(lab)}
+            others = any(
+                _says(w, own, stepw, roles) for w in words if w != head and (w not in label_said or w in into)
+            )
             # (only the answer's own noun names it)
             by_head = not others and head in words and _says(head, own, stepw, roles)
             if (

@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from pydantic import Field
@@ -785,6 +785,45 @@ class LinkStore(Protocol):
 
 ABSENCE_HOPS = 3
 """How far apart (in edges, any relations) two named entities must be for "no" without a reading."""
+
+
+# Words of relations that hold both ways (a sibling's sibling, a spouse's spouse): stored one way, read
+# either way they are one relation
+_SYMMETRIC_WORDS = frozenset(
+    stem(w)
+    for w in "sibling sister brother spouse married marry wife husband twin twinned neighbour neighbor "
+    "border borders adjacent".split()
+)
+
+
+def symmetric(relation: str, steps: Mapping[tuple[str, str], tuple[set[str], set[str]]]) -> bool:
+    """Whether ``relation`` holds both ways: a word of its name says so ("sibling", "spouse", "borders")
+    and it joins things of the same labels (``steps``: per (relation, direction) the labels it leaves from
+    and arrives at), so "partner of" a firm is not."""
+    if not any(stem(w) in _SYMMETRIC_WORDS for w in humanize(relation).split()):
+        return False
+    sources, targets = steps.get((relation, "out"), (set(), set()))
+    return bool(sources) and sources == targets
+
+
+def merge_symmetric(
+    readings: Sequence[Reading], steps: Mapping[tuple[str, str], tuple[set[str], set[str]]]
+) -> list[Reading]:
+    """``readings`` (best first) with those that differ only in the direction of ``symmetric`` steps made
+    one, the best of them, reaching the ends of all ("X's siblings" stored as ``X sibling_of A`` and ``B
+    sibling_of X`` are A and B)."""
+    sym = {r for r, _ in steps if symmetric(r, steps)}
+    if not sym:
+        return list(readings)
+    groups: dict[tuple[tuple[str, str], ...], Reading] = {}
+    for r in readings:
+        key = tuple((rel, "both" if rel in sym else d) for rel, d in r.signature)
+        kept = groups.get(key)
+        if kept is None:
+            groups[key] = r
+        else:
+            groups[key] = replace(kept, ends={**r.ends, **kept.ends})
+    return list(groups.values())
 
 
 def by_absence(

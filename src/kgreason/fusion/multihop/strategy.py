@@ -24,6 +24,7 @@ from kgreason.fusion.forms import (
     by_kind,
     by_role,
     label_check,
+    merge_symmetric,
     resolve,
     role_player,
 )
@@ -207,6 +208,7 @@ class MultihopStrategy(Strategy):
             save = getattr(scorer, "save", None)
             if save is not None:
                 save()
+        readings = {anchor: merge_symmetric(rs, steps) for anchor, rs in readings.items()}
         joined = coordinated_relations(masked, steps)
         type_labels = self._types.labels(wanted, readings, modifier)
         answer_ok = label_check(type_labels)

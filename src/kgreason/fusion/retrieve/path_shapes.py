@@ -543,6 +543,10 @@ _KIN = {
 _CONVERSE_KIN = {"child": "parent", "parent": "child"}
 
 
+_PARENT_FIRST = dict.fromkeys("aunt aunts uncle uncles cousin cousins".split(), "parent")
+"""Kin nouns of a chain that starts with a step to the parents."""
+
+
 def _kin_family(word: str) -> str | None:
     return next((family for family, words in _KIN.items() if word in words), None)
 
@@ -554,7 +558,10 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
     after = end + 1 if tokens[end - 1 : end] != ["s"] and tokens[end : end + 1] == ["s"] else end
     family = None
     if tokens[end - 1 : end] == ["s"] or after > end:
-        family = _kin_family(tokens[after]) if after < len(tokens) else None
+        # ("X's aunt", "X's cousin": a parent first)
+        family = (
+            (_kin_family(tokens[after]) or _PARENT_FIRST.get(tokens[after])) if after < len(tokens) else None
+        )
     elif start == 1 and tokens[0] in ("is", "was", "are", "were"):
         said = next(
             (_kin_family(tokens[i + 1]) for i in range(end, len(tokens) - 1) if tokens[i] == "s"),

@@ -448,6 +448,16 @@ class EmbeddingScorer:
 
 _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
 _GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid)$")
+# Kin nouns that name a chain of kin steps, each by the word that names it (compared as stems)
+_KIN_CHAINS = {
+    _stem(word): tuple(_stem(k) for k in chain.split())
+    for words, chain in (
+        ("aunt aunts uncle uncles", "parent sibling"),
+        ("niece nieces nephew nephews", "sibling child"),
+        ("cousin cousins", "parent sibling child"),
+    )
+    for word in words.split()
+}
 _NOT_RELATION_WORDS = stems(
     "x from with about into onto over under after before than how many much name list tell count give "
     "there have has had also other same different various distinct separate several "
@@ -593,6 +603,12 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             whole = frozenset(lab for lab in labels_named if _label_said(lab, said))
             if ("label", whole or labels_named) not in mentions:
                 mentions.append(("label", whole or labels_named))
+        elif word in _KIN_CHAINS:
+            # "aunt" names a parent step and a sibling step, "cousin" a parent, a sibling and a child step
+            for kin in _KIN_CHAINS[word]:
+                named = frozenset(r for r in relations if any(_names(kin, n) for n in names[r]))
+                if named:
+                    mentions.append(("relation", named))
         elif (grand := _GRAND_STEM.match(word)) is not None:
             # "grandchild" names the kin relation twice, "great-grandparent" three times
             kin = _stem(grand.group(1))
@@ -1547,10 +1563,18 @@ class PathScorer:
         return uncovered_mentions(said, sig, steps)
 
     def unearned(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
-        """The steps that the question does not name (see ``earned``)."""
+        """The steps that the question does not name (see ``earned``), and the steps along a relation it
+        names beyond the times it names it (``named_steps``: "Is X an aunt of Y?" names one parent step,
+        not the two of a great-aunt), unless a word names the whole path ("colleagues")."""
         steps = steps or {}
         earned = self.earned(masked, steps, sig)
-        return sum(1 for step in sig if step not in earned)
+        unnamed = sum(1 for step in sig if step not in earned)
+        if len(sig) < 2:
+            return unnamed
+        _, surplus = named_steps(sig, self.mentions(masked, steps))
+        if surplus and shape_of(self.spelled(masked, steps), steps).named(sig, steps):
+            surplus = 0
+        return unnamed + surplus
 
     def earned(
         self, masked: str, steps: StepLabels, wanted: Sequence[tuple[str, str]] = ()

@@ -38,6 +38,7 @@ from kgreason.fusion.forms import (
     by_kind,
     by_role,
     label_check,
+    merge_symmetric,
     resolve,
     role_player,
 )
@@ -337,6 +338,7 @@ class RetrieveStrategy(Strategy):
         type_labels = self._type_labels(ctx, readings)
         type_ok = self._type_check(ctx, readings, type_labels)
         steps = heard.steps(step_labels(self._schema()))
+        readings = {anchor: merge_symmetric(rs, steps) for anchor, rs in readings.items()}
         joined = coordinated_relations(masked, steps)
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
         missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731

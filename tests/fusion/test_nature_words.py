@@ -8,6 +8,10 @@
   one-step path the question names that leaves no more of it unexplained.
 - A cut is written after every question word it shortens: "Who supervised X's supervisor?" names
   ``sup_by`` twice, and the answer supervised the supervisor (``path_shapes.voice`` reads the cut).
+- "merged twice over": the relation the word before names, walked twice; a statement before the clause
+  that asks ("...; who chairs ...?") leaves the type to that clause.
+- A noun of an action names its verb's relation ("description": ``describes``), and "based" names a
+  relation of location (``loc``) as well as ``based_in``.
 - Rangers, wardens and taxonomists are people: "who" asks for them too.
 - A word that names a label ("funder" ~ ``Funder``) earns only the steps into that label, not one its verb
   names (``funds``): the grant's funder is who gave it, not the sponsor of what it paid for.
@@ -69,6 +73,15 @@ Arthur Thistle,Person
 Gilbert Thistle,Person
 Ivy Thistle,Person
 Mabel Thistle,Person
+Greyfen Society,Charity
+Saltfen Trust,Charity
+Wildlife Trust,Charity
+Hazel March,Person
+Bea Salt,Person
+Orchid Paper,Paper
+Field Journal,Journal
+Kessford University,University
+Kessford,Town
 1878,Year
 1867,Year
 1901,Year
@@ -111,6 +124,17 @@ Gilbert Thistle\tchild_of\tArthur Thistle
 Ivy Thistle\tchild_of\tGilbert Thistle
 Arthur Thistle\tsibling_of\tMabel Thistle
 Beatrice Thistle\tsibling_of\tMabel Thistle
+Greyfen Society\tmerged_into\tSaltfen Trust
+Saltfen Trust\tmerged_into\tWildlife Trust
+Wildlife Trust\tchaired_by\tHazel March
+Saltfen Trust\tchaired_by\tBea Salt
+Greyfen Society\tbased_in\tThornhaven
+Orchid Paper\tdescribes\tJuncella maritima
+Orchid Paper\tpublished_in\tField Journal
+Field Journal\tbased_in\tOrrinport
+Nora Orm\tfounded\tGreyfen Society
+Nora Orm\talum\tKessford University
+Kessford University\tloc\tKessford
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED = [
@@ -122,8 +146,11 @@ FIXED = [
     ("Is Beatrice Thistle an aunt of Gilbert Thistle?", "yes"),
     ("Who are Gilbert Thistle's aunts?", {"Beatrice Thistle", "Mabel Thistle"}),
     ("Who are Arthur Thistle's siblings?", {"Beatrice Thistle", "Mabel Thistle"}),
+    ("The Greyfen Society merged twice over; who chairs the charity it ended up in?", {"Hazel March"}),
+    ("Where is the university based that trained the describer of Juncella maritima?", {"Kessford"}),
 ]
 KEPT = [
+    ("Where is the journal based that published the description of Juncella maritima?", {"Orrinport"}),
     ("Who is Mabel Thistle's sister?", {"Beatrice Thistle", "Arthur Thistle"}),
     ("Where is the funder of the Travel Grant headquartered?", {"Orrinport"}),
     ("In what year was Carexa borealis first described?", {"1878"}),
@@ -138,6 +165,7 @@ KEPT = [
 def test_words() -> None:
     assert analyse("Which genera make up the family X?", ["X"], ["X"]).answer_type == "genus"
     assert stem("genera") == stem("genus") and stem("women") == stem("woman")
+    assert stem("description") == stem("describes") and stem("station") != stem("state")
     assert stem("manage") in paraphrases(stem("look")) and stem("sibling") in paraphrases(stem("sister"))
     # "first" says when, not what
     steps = {

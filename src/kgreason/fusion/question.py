@@ -166,6 +166,9 @@ def analyse(
         form = "constraint"
     else:
         form = "single"
+    if first not in _WH_WORDS and first not in _AUX and (clause := _ASKING_CLAUSE.search(masked)) is not None:
+        # "X merged twice over; who chairs the charity it ended up in?": the clause that asks says the type
+        words = [w.lower() for w in _WORD.findall(clause.group(1))]
     answer_type, strong = _answer_type(words)
     modifier = _type_modifier(words, answer_type) if strong else ""
     if (
@@ -186,6 +189,10 @@ def analyse(
         form = "list"
     return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier, kinds)
 
+
+_WH_WORDS = frozenset(("which", "what", "who", "whom", "whose", "where", "when", "how"))
+_ASKING_CLAUSE = re.compile(r"[;:,]\s*((?:which|what|who|whom|whose|where|when|how)\b.*)$", re.IGNORECASE)
+"""A clause that asks, after a statement: "X merged twice over; *who chairs ...*"."""
 
 _BECAME = re.compile(
     r"\b(?:became|become|becomes|becoming|went on to be)\s+(?:an?\s+)?([A-Za-z]+)\s*[?.!]?\s*$"

@@ -80,6 +80,20 @@ IRREGULAR_PLURALS = {
 }
 
 
+# Nouns of an action whose verb a relation may be named by: "-iption" of "-ibe" ("description",
+# "subscription"), "-uction" of "-uce" ("production", "introduction"), "-ation" of "-ate" after four letters
+# or more ("designation", "nomination", "operation"; not "station", "nation", "creation")
+_NOMINAL = re.compile(r"^(?:(\w+ri)ptions?|(\w+u)ctions?|(\w{4,})ations?)$")
+
+
+def _verb_of(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1) + "be"
+    if match.group(2):
+        return match.group(2) + "ce"
+    return match.group(3) + "ate"
+
+
 # (words before "award" that make it a noun or passive: "which awards", "the award", "was awarded")
 _AWARD_BEFORE = "".join(
     f"(?<!{w} )"
@@ -241,6 +255,7 @@ def stem(word: str) -> str:
     """
     w = american(strip_accents(word))
     w = IRREGULAR_PLURALS.get(w, w)
+    w = _NOMINAL.sub(_verb_of, w)  # "description" -> "describe", "production" -> "produce"
     if w in _KEEP_E:
         return _KEEP_E[w]
     w = _IRREGULAR.get(w, w)
@@ -294,7 +309,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "maintain maintainer look maintenance overhaul repair",
     "produce producer make made process processor build builder manufacture manufacturer",
     "publish publisher release",
-    "locate situate",
+    "locate situate base",
     "host hold held stage venue",
     "buy bought purchase purchaser buyer acquire knock absorb takeover",
     "sell seller consign consignor vendor",

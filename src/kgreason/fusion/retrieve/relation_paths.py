@@ -448,6 +448,7 @@ class EmbeddingScorer:
 
 _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
 _GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid)$")
+_TWICE = _stem("twice")
 # Kin nouns that name a chain of kin steps, each by the word that names it (compared as stems)
 _KIN_CHAINS = {
     _stem(word): tuple(_stem(k) for k in chain.split())
@@ -603,6 +604,11 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             whole = frozenset(lab for lab in labels_named if _label_said(lab, said))
             if ("label", whole or labels_named) not in mentions:
                 mentions.append(("label", whole or labels_named))
+        elif word == _TWICE:
+            # "merged twice over": the relation named by the word right before, walked again (not "won the
+            # X twice", twice over the same step)
+            if previous and mentions and mentions[-1] == ("relation", previous):
+                mentions.append(mentions[-1])
         elif word in _KIN_CHAINS:
             # "aunt" names a parent step and a sibling step, "cousin" a parent, a sibling and a child step
             for kin in _KIN_CHAINS[word]:

@@ -81,17 +81,13 @@ IRREGULAR_PLURALS = {
 
 
 # Nouns of an action whose verb a relation may be named by: "-iption" of "-ibe" ("description",
-# "subscription"), "-uction" of "-uce" ("production", "introduction"), "-ation" of "-ate" after four letters
-# or more ("designation", "nomination", "operation"; not "station", "nation", "creation")
-_NOMINAL = re.compile(r"^(?:(\w+ri)ptions?|(\w+u)ctions?|(\w{4,})ations?)$")
+# "subscription"), "-uction" of "-uce" ("production", "introduction"); not "-ation", whose nouns are often
+# things of their own ("association" is no "associate", "station" no "state")
+_NOMINAL = re.compile(r"^(?:(\w+ri)ptions?|(\w+u)ctions?)$")
 
 
 def _verb_of(match: re.Match[str]) -> str:
-    if match.group(1):
-        return match.group(1) + "be"
-    if match.group(2):
-        return match.group(2) + "ce"
-    return match.group(3) + "ate"
+    return match.group(1) + "be" if match.group(1) else match.group(2) + "ce"
 
 
 # (words before "award" that make it a noun or passive: "which awards", "the award", "was awarded")

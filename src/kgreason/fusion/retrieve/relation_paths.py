@@ -1626,8 +1626,16 @@ class PathScorer:
         # a word that names a label ("funder" ~ ``Funder``) earns the steps into that label only, not a
         # relation its verb names ("funds": the grant's funder is not the sponsor of what it funds)
         label_vocab = _vocabulary((), tuple(sorted({lab for a, b in steps.values() for lab in a | b})))[1]
+        # (a verb's form is no label word: "awarded" names the award relations, though ``Award`` is a label)
+        verbal = {
+            _stem(t)
+            for t in _WORD.findall(masked.lower())
+            if t.endswith(("ed", "ing")) or is_irregular_past(t)
+        }
         label_said = {
-            w for w in words if w in label_vocab and any(not _modifies(w, lab) for lab in label_vocab[w])
+            w
+            for w in words
+            if w in label_vocab and w not in verbal and any(not _modifies(w, lab) for lab in label_vocab[w])
         }
         for step in todo:
             if place_of:

@@ -1540,8 +1540,13 @@ class PathScorer:
         step below the best one-step path scored for this question that the question names and that leaves
         no more of its mentions unexplained: a longer path must earn its hops, whatever the sentence
         encoder makes of it ("In what year was X first described?": ``desc_yr``, not the year the society
-        founded by X's describer was established)."""
-        mentions = self.mentions(masked, steps) if self.s.uncovered_weight else []
+        founded by X's describer was established); not for "where" and "when", which ask for a place or a
+        date the named step need not reach."""
+        if _WORD.findall(masked.lower())[:1] in (["where"], ["when"]):
+            # (the wh-word asks for a place or a date that the named step need not reach: "Where is the
+            # auction house that ran X?" is its city)
+            return scores
+        mentions = self.mentions(masked, steps)
         named = [
             (value, uncovered_mentions(mentions, sig, steps))
             for sig, value in known.items()
@@ -1552,7 +1557,8 @@ class PathScorer:
         out = list(scores)
         for i, sig in enumerate(sigs):
             unnamed = sum(1 for step in sig if step not in earned)
-            if len(sig) < 2 or not unnamed or shape.named(sig, steps):
+            # (a last step the question does not name walks on to one it names, as in ``_no_padding``)
+            if len(sig) < 2 or not unnamed or sig[-1] not in earned or shape.named(sig, steps):
                 continue
             left = uncovered_mentions(mentions, sig, steps)
             bar = max((value for value, uncovered in named if uncovered <= left), default=None)

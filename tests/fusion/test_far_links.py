@@ -190,6 +190,7 @@ KEPT = [
 def test_cuts() -> None:
     assert shortens("lndr", "lend") and shortens("fndr", "found") and shortens("lndr", "lender")
     assert not shortens("lndr", "lending")  # (an -ing form is no verb to cut the doer of)
+    assert not shortens("clr", "close")  # (three letters say too little: "clr" is "clear", not "closer")
     assert shortens("recvd", "receiv", loose=False) and not shortens("stk", "stak", loose=False)
 
 

@@ -534,7 +534,7 @@ def _doer_cut(short: str, word: str) -> bool:
     """A cut of a verb's doer noun stands for the verb: "lndr" ("lender") for "lend", "fndr" for "found";
     not for a word that is a noun of its own kind already ("buyer", "operation")."""
     return (
-        len(short) >= 3
+        len(short) >= 4  # (three letters say too little: "clr", clear, is no "closer")
         and short[-1] == "r"
         and word.isalpha()
         and len(word) >= 4

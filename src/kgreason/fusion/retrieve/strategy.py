@@ -644,10 +644,11 @@ def _reaching(
 ) -> list[Signature]:
     """The signatures of two to ``hops`` steps, starting with one of ``first``, that the schema lets end
     at a node labelled with one of ``target``, round trips included ("the shops in the town where X is":
-    X located in a town, shops located in it); the first ``REACHING_LIMIT``, shortest first."""
+    X located in a town, shops located in it); the first ``REACHING_LIMIT``, shortest first (and no more
+    than ``REACHING_LIMIT`` signatures of a level grown on)."""
     out: list[Signature] = []
     level: list[Signature] = [(step,) for step in first]
-    for _ in range(hops - 1):
+    for depth in range(2, hops + 1):
         grown: list[Signature] = []
         for sig in level:
             arrives = steps.get(sig[-1], (set(), set()))[1]
@@ -655,7 +656,8 @@ def _reaching(
                 if not sources & arrives:
                     continue
                 ext = (*sig, step)
-                grown.append(ext)
+                if depth < hops and len(grown) < REACHING_LIMIT:
+                    grown.append(ext)
                 if ends & target:
                     out.append(ext)
                     if len(out) >= REACHING_LIMIT:

@@ -27,6 +27,7 @@ import pytest
 
 import kgreason
 from kgreason.fusion.relation_words import shortens
+from kgreason.fusion.retrieve.path_shapes import voice
 
 ROWS = """\
 id,labels
@@ -89,6 +90,10 @@ Rosa Pell,Person
 Mira Ash,Person
 Walter Ash,Person
 Hilda Ash,Person
+Judith Hall,Person
+Edgar Rook,Person
+Agnes Rook,Person
+Walter Hall,Person
 """
 TRIPLES = """\
 Harbour Loan\tlndr\tVessel Bank
@@ -157,6 +162,11 @@ Leon Pell\tspouse_of\tMira Ash
 Mira Ash\tchild_of\tWalter Ash
 Mira Ash\tchild_of\tHilda Ash
 Walter Ash\tspouse_of\tHilda Ash
+Edgar Rook\tmarried_to\tJudith Hall
+Edgar Rook\tchild_of\tAgnes Rook
+Judith Hall\tchild_of\tWalter Hall
+Agnes Rook\tborn_in\tTarn
+Walter Hall\tborn_in\tLunesse
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED_BOTH = [
@@ -184,6 +194,9 @@ KEPT = [
     ("Which players does Otto Vant represent?", {"Bruna Ferro", "Nadia Vesk"}),
     ("Who are Leon Pell's parents?", {"Augustin Pell", "Rosa Pell"}),
     ("Whom did Leon Pell marry?", {"Mira Ash"}),
+    # (``married_to`` holds both ways: stored "Edgar married to Judith", Judith's marriage is read backwards;
+    # the object clause's cue is for both readings, which Folio's p135 needed)
+    ("Where were the parents of the man Judith Hall married born?", {"Tarn"}),
 ]
 
 
@@ -192,6 +205,19 @@ def test_cuts() -> None:
     assert not shortens("lndr", "lending")  # (an -ing form is no verb to cut the doer of)
     assert not shortens("clr", "close")  # (three letters say too little: "clr" is "clear", not "closer")
     assert shortens("recvd", "receiv", loose=False) and not shortens("stk", "stak", loose=False)
+
+
+def test_object_clause() -> None:
+    steps = {
+        ("married_to", "out"): ({"Person"}, {"Person"}),
+        ("married_to", "in"): ({"Person"}, {"Person"}),
+        ("flown_on", "out"): ({"Spacecraft"}, {"Rocket"}),
+        ("flown_on", "in"): ({"Rocket"}, {"Spacecraft"}),
+    }
+    married = voice("Where were the parents of the man Judith Hall married born?", "Judith Hall", steps)
+    assert married[("married_to", "out")] == married[("married_to", "in")] == 1.0
+    flew = voice("When was the company founded that built the rocket Beacon 6 flew on?", "Beacon 6", steps)
+    assert flew[("flown_on", "out")] == 1.0 and flew[("flown_on", "in")] == -1.0
 
 
 @pytest.fixture(scope="module")

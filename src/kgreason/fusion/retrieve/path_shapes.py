@@ -40,7 +40,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from kgreason.fusion.forms import ORGANISATION_WORDS, place_like
+from kgreason.fusion.forms import ORGANISATION_WORDS, place_like, symmetric
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import (
     humanize,
@@ -528,14 +528,15 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
 def _object_clause_cues(verb: str, steps: StepLabels) -> dict[Step, float]:
     """Cues for the first step of "the N X <verb>ed": ``_verb_cues`` with X the agent; for a relation
     named by the verb itself, active ("the rocket X flew on": ``flown_on``), X its subject; and +1 for both
-    readings of a relation the verb names that has no voice to read ("married": ``spouse_of``)."""
+    readings of a relation the verb names that has no voice to read ("married": ``spouse_of``, and
+    ``married_to``, which holds both ways: ``forms.symmetric``)."""
     out = _verb_cues(verb, True, steps)
     named = paraphrases(stem(verb))
     for relation, direction in steps:
         if (relation, direction) in out:
             continue
         words = humanize(relation).split()
-        if stem(words[0]) == stem(verb) and words[-1] != "by":
+        if stem(words[0]) == stem(verb) and words[-1] != "by" and not symmetric(relation, steps):
             # the verb itself, active ("flown on"): X flew on it, so X is the relation's subject
             out[(relation, direction)] = 1.0 if direction == "out" else -1.0
         elif any(stem(w) in named for w in words):

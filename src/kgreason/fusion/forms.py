@@ -826,6 +826,50 @@ def merge_symmetric(
     return list(groups.values())
 
 
+def earn_hops(
+    readings: Sequence[Reading], analysis: QuestionAnalysis, type_ok: TypeCheck | None, hop_penalty: float
+) -> list[Reading]:
+    """``readings`` (best first, of one anchor) with each that walks a step the question does not name
+    scored ``hop_penalty`` an unnamed step below every shorter reading whose every step the question
+    names and that leaves no more of its relation words unwalked, then sorted again: a longer path must
+    earn its hops ("Where is X's licensee based?": the licensee's head office, not the cities of the
+    shops it operates). Not against a shorter reading that misses what a wh-word alone asks for, a
+    place or a date ("Where is the auction house that ran X?": its city, not the house), nor where the
+    longer one reaches the type the question names and the shorter one does not."""
+    wh = "" if analysis.strong_type else analysis.answer_type
+    named = [r for r in readings if r.unearned == 0 and _answers_wh(r, wh)]
+    if not named:
+        return list(readings)
+    out = []
+    for r in readings:
+        bar = max(
+            (
+                a.score
+                for a in named
+                if len(a.signature) < len(r.signature)
+                and a.missed <= r.missed
+                and (type_ok is None or _typed(a, type_ok) or not _typed(r, type_ok))
+            ),
+            default=None,
+        )
+        if r.unearned and bar is not None and r.score > bar - hop_penalty * r.unearned:
+            r = replace(r, score=bar - hop_penalty * r.unearned)
+        out.append(r)
+    return sorted(out, key=lambda r: (-r.score, len(r.signature), r.signature))
+
+
+def _answers_wh(reading: Reading, wh: str) -> bool:
+    """Whether ``reading`` ends at what a wh-word alone asks for: a place for "where" (not only a site: an
+    auction house is where a sale was, but "Where is the auction house ...?" asks for its city), a date
+    for "when"; anything for any other."""
+    labels = {lab for p in reading.ends.values() for lab in p.nodes[-1].labels}
+    if wh == "place":
+        return any(set(humanize(lab).lower().split()) & PLACE_WORDS for lab in labels)
+    if wh in ("date", "year", "time"):
+        return any(set(humanize(lab).lower().split()) & DATE_WORDS for lab in labels)
+    return True
+
+
 def by_absence(
     res: Resolution, analysis: QuestionAnalysis, readings: Mapping[str, Sequence[Reading]], store: LinkStore
 ) -> Resolution:

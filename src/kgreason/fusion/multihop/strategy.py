@@ -23,6 +23,7 @@ from kgreason.fusion.forms import (
     by_absence,
     by_kind,
     by_role,
+    earn_hops,
     label_check,
     merge_symmetric,
     resolve,
@@ -212,6 +213,9 @@ class MultihopStrategy(Strategy):
         joined = coordinated_relations(masked, steps)
         type_labels = self._types.labels(wanted, readings, modifier)
         answer_ok = label_check(type_labels)
+        readings = {
+            anchor: earn_hops(rs, ctx.analysis, answer_ok, o.hop_penalty) for anchor, rs in readings.items()
+        }
         missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
         res = resolve(ctx.analysis, readings, answer_ok, o.form_settings(), joined, wh_ok, missed_by)

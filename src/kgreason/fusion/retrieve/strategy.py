@@ -37,6 +37,7 @@ from kgreason.fusion.forms import (
     by_absence,
     by_kind,
     by_role,
+    earn_hops,
     label_check,
     merge_symmetric,
     resolve,
@@ -338,7 +339,10 @@ class RetrieveStrategy(Strategy):
         type_labels = self._type_labels(ctx, readings)
         type_ok = self._type_check(ctx, readings, type_labels)
         steps = heard.steps(step_labels(self._schema()))
-        readings = {anchor: merge_symmetric(rs, steps) for anchor, rs in readings.items()}
+        readings = {
+            anchor: earn_hops(merge_symmetric(rs, steps), ctx.analysis, type_ok, o.hop_penalty)
+            for anchor, rs in readings.items()
+        }
         joined = coordinated_relations(masked, steps)
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
         missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731

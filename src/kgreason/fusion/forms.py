@@ -68,6 +68,9 @@ class Reading:
     forwards is against it)."""
     missed: int = 0
     """Words of the question naming a relation that the reading does not walk (``PathScorer.missed``)."""
+    unexplained: int = 0
+    """Words of the question naming a relation or a label that the reading leaves unexplained
+    (``PathScorer.unexplained``: ``missed`` and the labels it does not pass through)."""
 
 
 @dataclass(frozen=True)
@@ -831,7 +834,8 @@ def earn_hops(
 ) -> list[Reading]:
     """``readings`` (best first, of one anchor) with each that walks a step the question does not name
     scored ``hop_penalty`` an unnamed step below every shorter reading whose every step the question
-    names and that leaves no more of its relation words unwalked, then sorted again: a longer path must
+    names and that leaves no more of its words unexplained (``Reading.unexplained``: the relations it
+    names and the labels), then sorted again: a longer path must
     earn its hops ("Where is X's licensee based?": the licensee's head office, not the cities of the
     shops it operates). Not against a shorter reading that misses what a wh-word alone asks for, a
     place or a date ("Where is the auction house that ran X?": its city, not the house), nor where the
@@ -847,7 +851,7 @@ def earn_hops(
                 a.score
                 for a in named
                 if len(a.signature) < len(r.signature)
-                and a.missed <= r.missed
+                and a.unexplained <= r.unexplained
                 and (type_ok is None or _typed(a, type_ok) or not _typed(r, type_ok))
             ),
             default=None,

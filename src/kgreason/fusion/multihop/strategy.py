@@ -201,6 +201,7 @@ class MultihopStrategy(Strategy):
                     self.path_scorer.unearned(explorer.masked, b.signature, steps),
                     explorer.first.get(b.signature[0], 0.0),
                     self.path_scorer.missed(explorer.masked, b.signature, steps),
+                    self.path_scorer.unexplained(explorer.masked, b.signature, steps),
                 )
                 for b in ranked
                 if (ends := {e: p for e, p in b.ends.items() if e != seed.node_id})

@@ -925,23 +925,38 @@ def _label_again(
 def uncovered_mentions(mentions: Sequence[Mention], sig: Signature, steps: StepLabels | None = None) -> int:
     """How many mentions of the question the signature leaves unexplained: each step explains one
     mention of a relation it follows, and a label is explained when the path can pass through it."""
-    free = Counter(r for r, _ in sig)
     on_path: set[str] = set()
     if steps and sig:
         on_path |= steps.get(sig[0], (set(), set()))[0]
         for step in sig:
             on_path |= steps.get(step, (set(), set()))[1]
     missing = 0
+    said: list[frozenset[str]] = []
     for kind, named in mentions:
         if kind == "label":
             missing += not (named & on_path)
-            continue
-        hit = next((r for r in sorted(named) if free[r] > 0), None)
-        if hit is None:
-            missing += 1
         else:
-            free[hit] -= 1
-    return missing
+            said.append(named)
+    return missing + len(said) - _matched(said, [r for r, _ in sig])
+
+
+def _matched(said: Sequence[frozenset[str]], walked: Sequence[str]) -> int:
+    """How many of the relation mentions ``said`` the steps ``walked`` explain, each step one mention that
+    names its relation, as many as can be (a matching: "Who presents the trophy X won?" read along
+    ``awarded_to`` and ``presented_by`` explains "won" by the one and "presents", which names both, by
+    the other)."""
+    owner: dict[int, int] = {}  # step -> mention
+
+    def place(m: int, seen: set[int]) -> bool:
+        for k, relation in enumerate(walked):
+            if relation in said[m] and k not in seen:
+                seen.add(k)
+                if k not in owner or place(owner[k], seen):
+                    owner[k] = m
+                    return True
+        return False
+
+    return sum(place(m, set()) for m in range(len(said)))
 
 
 def _label_words(step: tuple[str, str], steps: StepLabels) -> str:
@@ -1573,6 +1588,12 @@ class PathScorer:
         steps = steps or {}
         said = [m for m in self.mentions(masked, steps, head_noun) if m[0] == "relation"]
         return uncovered_mentions(said, sig, steps)
+
+    def unexplained(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
+        """The question's words naming a relation or a label (``mentions``) that ``sig`` leaves
+        unexplained: a relation it does not walk, a label it does not pass through."""
+        steps = steps or {}
+        return uncovered_mentions(self.mentions(masked, steps), sig, steps)
 
     def unearned(self, masked: str, sig: Signature, steps: StepLabels | None) -> int:
         """The steps that the question does not name (see ``earned``), and the steps along a relation it

@@ -294,7 +294,8 @@ class RetrieveStrategy(Strategy):
                 missed = self.path_scorer.missed(masked, sig, steps)
                 text = reading_text(sig, steps)
                 cue = cues.get(sig[0], 0.0)
-                readings.append(Reading(anchor, sig, score, ends, text, unearned, cue, missed))
+                unexplained = self.path_scorer.unexplained(masked, sig, steps)
+                readings.append(Reading(anchor, sig, score, ends, text, unearned, cue, missed, unexplained))
         return readings, tried
 
     def _named_labels(self, ctx: Context) -> set[str]:

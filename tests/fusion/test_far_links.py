@@ -28,6 +28,7 @@ import pytest
 import kgreason
 from kgreason.fusion.relation_words import shortens
 from kgreason.fusion.retrieve.path_shapes import voice
+from kgreason.fusion.retrieve.relation_paths import uncovered_mentions
 
 ROWS = """\
 id,labels
@@ -100,6 +101,10 @@ Tessford,City
 Port Kessen,City
 Harlow Port Kessen,Store
 Harlow Tessford,Store
+Golden Oar,Trophy
+Mira Corr,Person
+Alys Kest,Person
+Rowing Union,Federation
 """
 TRIPLES = """\
 Harbour Loan\tlndr\tVessel Bank
@@ -179,6 +184,9 @@ Harlow Port Kessen\top_by\tHarlow Apparel
 Harlow Tessford\top_by\tHarlow Apparel
 Harlow Port Kessen\tlocated_in\tPort Kessen
 Harlow Tessford\tlocated_in\tTessford
+Golden Oar\tawarded_to\tMira Corr
+Golden Oar\tawarded_to\tAlys Kest
+Golden Oar\tpresented_by\tRowing Union
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED_BOTH = [
@@ -212,6 +220,9 @@ KEPT = [
     # a longer path must earn its hops (``forms.earn_hops``): the licensee's head office, not the cities
     # of the stores it operates, which "based" also names (Loom's w069 broke on the way)
     ("Where is Tressan Blue's licensee based?", {"Tessford"}),
+    # "presents" names ``presented_by`` and, through "give" and "award", ``awarded_to``; "won" names
+    # ``awarded_to``: the steps explain the words as a matching (Relay's y082 broke on the way)
+    ("Who presents the trophy Mira Corr won?", {"Rowing Union"}),
 ]
 
 
@@ -220,6 +231,12 @@ def test_cuts() -> None:
     assert not shortens("lndr", "lending")  # (an -ing form is no verb to cut the doer of)
     assert not shortens("clr", "close")  # (three letters say too little: "clr" is "clear", not "closer")
     assert shortens("recvd", "receiv", loose=False) and not shortens("stk", "stak", loose=False)
+
+
+def test_mentions_are_matched_to_steps() -> None:
+    said = [("relation", frozenset({"awarded_to", "presented_by"})), ("relation", frozenset({"awarded_to"}))]
+    assert uncovered_mentions(said, (("awarded_to", "in"), ("presented_by", "out"))) == 0
+    assert uncovered_mentions(said, (("awarded_to", "in"),)) == 1
 
 
 def test_object_clause() -> None:

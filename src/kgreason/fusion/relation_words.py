@@ -376,6 +376,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("brand", "marque"),
         ("book", "title", "novel"),
         ("statute", "act", "law", "legislation"),
+        ("incident", "accident"),
     )
 )
 

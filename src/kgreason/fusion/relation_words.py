@@ -301,7 +301,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "stop serve call",
     "operate run organise organize",
     "head run manage chief ceo executive boss look",
-    "give gave given hand confer bestow award donate donor donation present presenter",
+    "give gave given hand confer bestow donate donor donation present presenter",
     "maintain maintainer look maintenance overhaul repair",
     "produce producer make made process processor build builder manufacture manufacturer",
     "publish publisher release",

@@ -626,6 +626,11 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
         ):
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             if named and previous and word in written and mentions and mentions[-1][0] == "relation":
+                if any(last_word in content_words(humanize(r)) for r in mentions[-1][1]):
+                    # the word names a relation by its own word ("walked": ``walked``), so a cut of it
+                    # written after ("wk") is another relation's (``wk``, the week), not this mention
+                    last_word = word
+                    continue
                 # a short form written after the word it stands for is that word's mention: "subsidiaries
                 # (sub)" names ``owned_by`` or ``sub_of``, one step, not both
                 mentions[-1] = ("relation", mentions[-1][1] | named)

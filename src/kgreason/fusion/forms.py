@@ -880,8 +880,8 @@ def by_absence(
     """A yes/no question about two named entities that ``resolve`` left unanswered (no reading says it
     well) gets "no" when the graph holds no path of ``ABSENCE_HOPS`` steps or fewer between them, along
     any relations: whatever the question asks of the two, nothing near links them (the best reading's
-    ends are the evidence). Linked at all, though not in the question's words, the link may be what it
-    asks about, and the abstention stands."""
+    ends are the evidence). Linked within those steps, though not in the question's words, the link may
+    be what it asks about, and the abstention stands."""
     named = list(dict.fromkeys(analysis.anchors))
     if res.abstained is None or analysis.form != "yes_no" or len(named) < 2:
         return res

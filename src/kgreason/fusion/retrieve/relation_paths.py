@@ -1635,11 +1635,27 @@ class PathScorer:
         words = [w for w in dict.fromkeys(content_words(masked)) if (len(w) > 2 or w in written) and w != "x"]
         head = _stem(head_word(_WORD.findall(masked.lower())))
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
+        # a word that names a label ("funder" ~ ``Funder``) earns the steps into that label only, not a
+        # relation its verb names ("funds": the grant's funder is not the sponsor of what it funds)
+        label_said: set[str] = set()
         if todo:
             # (a word qualifying the answer's type, "court cases", earns no step into its label)
-            labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
-            qualifiers = type_qualifiers(_spaced_words(masked), head, _vocabulary((), labels)[1])
+            label_vocab = _vocabulary((), tuple(sorted({lab for a, b in steps.values() for lab in a | b})))[1]
+            qualifiers = type_qualifiers(_spaced_words(masked), head, label_vocab)
             words = [w for w in words if w not in qualifiers]
+            # (a verb's form is no label word: "awarded" names the award relations, though ``Award`` is one)
+            verbal = {
+                _stem(t)
+                for t in _WORD.findall(masked.lower())
+                if t.endswith(("ed", "ing")) or is_irregular_past(t)
+            }
+            label_said = {
+                w
+                for w in words
+                if w in label_vocab
+                and w not in verbal
+                and any(not _modifies(w, lab) for lab in label_vocab[w])
+            }
         # a role noun of a relation of the graph ("teacher": ``studied_under``) earns that relation's
         # steps (through ``named``), not another's that it paraphrases (``taught_at``: X is the teacher)
         roles = role_words(masked, steps)
@@ -1655,20 +1671,6 @@ class PathScorer:
         place_of = _asks_place_of(masked)
         rest = []
         modifying = _modifying(masked)
-        # a word that names a label ("funder" ~ ``Funder``) earns the steps into that label only, not a
-        # relation its verb names ("funds": the grant's funder is not the sponsor of what it funds)
-        label_vocab = _vocabulary((), tuple(sorted({lab for a, b in steps.values() for lab in a | b})))[1]
-        # (a verb's form is no label word: "awarded" names the award relations, though ``Award`` is a label)
-        verbal = {
-            _stem(t)
-            for t in _WORD.findall(masked.lower())
-            if t.endswith(("ed", "ing")) or is_irregular_past(t)
-        }
-        label_said = {
-            w
-            for w in words
-            if w in label_vocab and w not in verbal and any(not _modifies(w, lab) for lab in label_vocab[w])
-        }
         for step in todo:
             if place_of:
                 if step[1] == "out" and contains(step[0]):

@@ -123,3 +123,22 @@ def test_the_bundled_model_is_called_only_to_pick_one_of_several(
     assert len(answer.answers) == 1 and answer.answers[0] in {"bob", "carol"}
     assert any(t["step"] == "llm_choose_answer" for t in answer.trace)
     assert replay(family, answer.queries, answer.evidence).identical
+
+
+def test_a_question_is_encoded_once_however_many_lists_it_is_scored_against(encoder: object) -> None:
+    from kgreason.fusion.retrieve.relation_paths import EmbeddingScorer
+
+    asked: list[str] = []
+
+    class Counting:
+        def encode(self, texts: list[str]) -> object:
+            asked.extend(texts)
+            return encoder.encode(texts)  # type: ignore[attr-defined]
+
+    scorer = EmbeddingScorer(Counting())
+    question = "Where does X work?"
+    first = scorer.score(question, ["X works at", "X lives in"])
+    again = scorer.score(question, ["X lives in", "X works at, then located in"])
+    assert asked.count(question) == 1
+    assert first[1] == again[0]  # the same vectors, read from memory
+    assert first[0] > first[1]

@@ -357,13 +357,18 @@ class EmbeddingScorer:
     """Cosine similarity of sentence embeddings.
 
     Relation-path texts repeat across questions, so their embeddings are cached in memory and, when
-    ``cache_path`` is given, in an ``.npz`` file (written atomically) that later processes reuse.
+    ``cache_path`` is given, in an ``.npz`` file (written atomically) that later processes reuse. A
+    question is scored against several text lists while it is answered (one per hop level), so the last
+    few questions' embeddings are kept in memory too (never in the file).
     """
+
+    _QUERIES_KEPT = 64
 
     def __init__(self, encoder: Any, cache_path: FsPath | None = None) -> None:
         self.encoder = encoder
         self.cache_path = cache_path
         self._cache: dict[str, Any] = {}
+        self._queries: dict[str, Any] = {}
         self._loaded = False
         self._new = 0
 
@@ -404,9 +409,18 @@ class EmbeddingScorer:
             self._new += len(missing)
             if self._new >= 256:
                 self.save()
-        q = self.encoder.encode([question])[0]
+        q = self._query(question)
         matrix = np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, len(q)))
         return [float(x) for x in matrix @ q]
+
+    def _query(self, question: str) -> Any:
+        """The question's embedding, from the small in-memory store of recent questions."""
+        vector = self._queries.get(question)
+        if vector is None:
+            if len(self._queries) >= self._QUERIES_KEPT:
+                self._queries.pop(next(iter(self._queries)))
+            vector = self._queries[question] = self.encoder.encode([question])[0]
+        return vector
 
     def best_match(self, queries: Sequence[str], texts: Sequence[str]) -> list[float]:
         """For each text, its highest cosine similarity to any of ``queries`` (texts cached as in

@@ -1,6 +1,6 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Twenty sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Twenty-one sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -27,12 +27,16 @@ authors and pen names, agents and agencies, editors, printers, bookshops and cha
 prizes, fairs and festivals, universities and literary families), Docket (law and justice: courts and
 tribunals, court buildings, judges and who appointed them, law firms and their mergers, chambers, lawyers,
 cases and arbitrations, statutes and amendments, parliaments, ministries, regulators, agencies, prisons, law
-schools, bar associations, journals and articles, prizes, arbitration centres and legal families) and Canopy
+schools, bar associations, journals and articles, prizes, arbitration centres and legal families), Canopy
 (nature conservation and natural history: national parks, reserves and their sites, habitats, species,
 genera and families, taxonomists and the people species are named after, museums and herbaria holding type
 specimens, zoos and botanic gardens with breeding programmes, field stations, expeditions, their leaders,
 sponsors and ships, charities and branches, funders and grants, rangers and wardens, surveys, journals and
-papers, protection laws, threats, prizes and naturalist families).
+papers, protection laws, threats, prizes and naturalist families) and Gable (architecture and building:
+buildings on streets in districts of cities, architects and their practices with mergers, renamings and
+spin-offs, engineers, contractors, clients, styles, materials and quarries, listing grades and heritage
+bodies, restorations and extensions, demolitions and replacements, competitions and juries, prizes, schools,
+institutes, journals, books and architectural families).
 The gold answers are recomputed here from each question's structured query with
 ``build_gold.py``'s own evaluator (plain Python over the TSV, no kgreason code), so a stale or
 hand-edited answer fails; each graph is loaded through the real ``kgr graph load`` into the memory store.
@@ -94,6 +98,7 @@ SETS = (
     "folio",
     "docket",
     "canopy",
+    "gable",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -117,6 +122,7 @@ HUBS = {
     "folio": ("Caldermoor", 40),
     "docket": ("Carrowgate", 40),
     "canopy": ("Thornhaven", 80),
+    "gable": ("Ambrell", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -242,6 +248,17 @@ SAMPLE_LABELS = {
         "Thistlewood Medal": "Prize",
         "RV Thistlewood": "Ship",
         "Sorexa": "Genus",
+    },
+    "gable": {
+        "Hollis End": "District",
+        "Hollis Street": "Street",
+        "Hollis House": "House",
+        "Hollis Bridge": "Bridge",
+        "Hollis Medal": "Prize",
+        "Pargeter Square": "Square",
+        "Pargeter & Sons": "Contractor",
+        "Grade II*": "Grade",
+        "1864": "Year",
     },
 }
 
@@ -2323,4 +2340,177 @@ def test_canopy_traps_are_in_the_graph() -> None:
         ("spons", 3),
     ):
         tails = {canopy.labels[t] for _, r, t in canopy.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_gable_traps_are_in_the_graph() -> None:
+    gable = build_gold.Atlas.of_set("gable")
+    labels = gable.labels
+    assert 1500 <= len(gable.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 55 <= len(gable.relations) <= 70 and 25 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "accr_by awd_by champ cmsn comp_for compl ctry dean dsgn_by ed_by emp eng ext fnd_yr fndd_by hq "
+        "issd_by jury lstd mat mbr on_st pubd prnt ptnr recv reg rstr rvw_in sib src_q st_in stud styl subj "
+        "wrk_by".split()
+    )
+    assert terse <= gable.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(gable.relations - terse) <= 40
+    # containment ladders: building -> street or square -> district -> city -> region -> country; a bridge
+    # stands in a town and spans a river; a station is stored with its town as well as its street
+    buildings = {"House", "Tower", "Church", "Station", "Bridge", "Theatre", "Library", "Factory", "Hall"}
+    for building in (n for n, label in labels.items() if label in buildings):
+        assert len(gable.out["styl"][building]) == 1 and len(gable.out["compl"][building]) == 1, building
+        if labels[building] == "Bridge":
+            assert not gable.out["on_st"][building] and len(gable.out["spans"][building]) == 1, building
+            (town,) = gable.out["in_town"][building]
+            assert labels[town] == "City", building
+            continue
+        (street,) = gable.out["on_st"][building]
+        (district,) = gable.out["st_in"][street]
+        (city,) = gable.out["district_of"][district]
+        (region,) = gable.out["reg"][city]
+        (country,) = gable.out["ctry"][region]
+        assert labels[district] == "District" and labels[country] == "Country", building
+        if labels[building] == "Station":
+            assert gable.out["in_town"][building] == {city}, building
+    assert gable.out["in_town"]["Quayside Station"] == {"Marlowe"}
+    assert gable.out["district_of"]["Quayside"] == {"Ambrell"}
+    for restoration in (n for n, label in labels.items() if label == "Restoration"):
+        assert len(gable.out["rstr"][restoration]) == 1 and len(gable.out["wrk_by"][restoration]) == 1
+    assert gable.out["capital_city_of"]["Ambrell"] == {"Meravia"}
+    # hubs: the capital Ambrell and the big practice, Stannard Keel Partnership
+    skp = "Stannard Keel Partnership"
+    degree = Counter(n for h, _, t in gable.triples for n in (h, t))
+    assert 80 <= degree["Ambrell"] <= 90 and 80 <= degree[skp] <= 90
+    assert len(gable.into["birthplace"]["Ambrell"]) >= 40 and len(gable.into["district_of"]["Ambrell"]) == 8
+    assert len(gable.into["emp"][skp]) >= 35 and len(gable.into["dsgn_by"][skp]) >= 10
+    # succession chains: two absorptions, one after the other; two renamings; spin-offs from spin-offs
+    assert gable.out["absorbed_into"]["Orme & Tallis"] == {"Tallis Brook Architects"}
+    assert gable.out["absorbed_into"]["Tallis Brook Architects"] == {skp}
+    assert gable.into["absorbed_into"][skp] == {"Tallis Brook Architects"}
+    assert gable.out["renamed_as"]["Hollis & Son"] == {"Hollis & Dray"}
+    assert gable.out["renamed_as"]["Hollis & Dray"] == {"Hollis Dray Partnership"}
+    assert gable.out["spun_off_from"]["Pargeter Studio"] == {"Hollis Dray Partnership"}
+    assert gable.out["spun_off_from"]["Linden Architects"] == {skp}
+    assert gable.out["spun_off_from"]["Marchant & Hay"] == {"Linden Architects"}
+    # demolished buildings and their replacements; a style ladder; grades issued by heritage bodies
+    assert gable.out["replaced_by"]["Fairmarket Hall"] == {"Linden Tower"}
+    assert gable.out["replaced_by"]["Old Ambrell Station"] == {"Ambrell Central Station"}
+    assert (
+        gable.out["demolished"]["Castor Bay Pier Pavilion"]
+        and not gable.out["replaced_by"]["Castor Bay Pier Pavilion"]
+    )
+    assert gable.out["offshoot_of"]["Glasshouse High-Tech"] == {"Concrete Brutalism"}
+    assert gable.out["offshoot_of"]["Concrete Brutalism"] == {"Linear Modernism"}
+    assert gable.out["issd_by"]["Grade II*"] == {"Meravian Heritage Board"}
+    # four architectural families over four generations, married into one another; namesakes outside them
+    people = [n for n, label in labels.items() if label in ("Architect", "Engineer", "Person")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Hollis"] == 9 and surnames["Brisley"] == 9
+    assert surnames["Pargeter"] == 8 and surnames["Vellacott"] == 8
+    assert gable.out["prnt"]["Walter Hollis"] == {"Edgar Hollis", "Louisa Brisley"}
+    assert gable.out["prnt"]["Frederick Hollis"] == {"Walter Hollis", "Constance Pargeter"}
+    assert gable.out["prnt"]["Julian Hollis"] == {"Frederick Hollis", "Irene Vellacott"}
+    assert gable.out["married_to"]["Julian Hollis"] == {"Nina Pargeter"}
+    assert gable.out["married_to"]["Samuel Pargeter"] == {"Rose Brisley"}
+    assert gable.out["sib"]["Constance Pargeter"] == {"Samuel Pargeter"}
+    great = {c for g in gable.into["prnt"]["Edgar Hollis"] for c in gable.into["prnt"][g]}
+    assert {c for g in great for c in gable.into["prnt"][g]} == {"Julian Hollis", "Clare Hollis"}
+    assert gable.into["prnt"]["Herbert Brisley"] == {"Owen Brisley", "Kate Brisley"}
+    assert gable.into["prnt"]["Arthur Pargeter"] == {"Nina Pargeter"}
+    assert gable.into["prnt"]["Oswald Vellacott"] == {"Philippa Vellacott"}
+    for unrelated in (
+        "Margaret Hollis",
+        "Dennis Hollis",
+        "Victor Pargeter",
+        "Lena Pargeter",
+        "Sylvia Vellacott",
+        "Roderick Vellacott",
+        "Norah Brisley",
+        "Cyril Brisley",
+    ):
+        assert not gable.out["prnt"][unrelated] and not gable.into["prnt"][unrelated], unrelated
+        assert not gable.out["married_to"][unrelated] and not gable.into["married_to"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert gable.into["chair_of"]["Meravian Heritage Board"] == {"Margaret Hollis"}
+    assert gable.out["ed_by"]["The Vellacott Review"] == {"Lena Pargeter"}
+    assert gable.out["fndd_by"]["Vellacott & Ames"] == {"Sylvia Vellacott", "Peter Ames"}
+    assert gable.out["dsgn_by"]["Orchard House"] == {"Norah Brisley"}
+    assert gable.out["cmsn"]["Orchard House"] == {"Owen Brisley"}
+    assert "Pargeter & Sons" in gable.out["emp"]["Dennis Hollis"]
+    # people in several roles: an architect who designs, teaches, heads a school, judges, wins and writes
+    frederick = "Frederick Hollis"
+    assert len(gable.into["dsgn_by"][frederick]) >= 1 and gable.out["dean"][frederick] == {
+        "Hollis School of Architecture"
+    }
+    assert len(gable.out["jury"][frederick]) >= 2 and "Hollis Medal" in gable.out["recv"][frederick]
+    assert gable.out["wrote"][frederick] and gable.out["taught_at"][frederick]
+    assert gable.out["cmsn"]["Hollis House"] == gable.out["dsgn_by"]["Hollis House"] == {"Edgar Hollis"}
+    # one surname names nodes of many labels
+    for word, least in (("Hollis", 15), ("Vellacott", 14), ("Pargeter", 12), ("Brisley", 11)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after founders who never won them, while descendants did
+    for prize, person in (
+        ("Hollis Medal", "Edgar Hollis"),
+        ("Pargeter Prize", "Josiah Pargeter"),
+        ("Vellacott Award", "Augustus Vellacott"),
+        ("Brisley Medal", "Thomas Brisley"),
+    ):
+        assert gable.out["commemorates"][prize] == {person} and person not in gable.into["recv"][prize]
+    assert {"Frederick Hollis", "Julian Hollis"} <= gable.into["recv"]["Hollis Medal"]
+    assert "Nina Pargeter" in gable.into["recv"]["Pargeter Prize"]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Hollis End", "District"),
+        ("Hollis Street", "Street"),
+        ("Hollis House", "House"),
+        ("Linden Hill", "District"),
+        ("Linden Vale", "District"),
+        ("Linden Street", "Street"),
+        ("Linden Tower", "Tower"),
+        ("Linden Station", "Station"),
+        ("Linden Architects", "Practice"),
+        ("Marlowe", "City"),
+        ("Marlowe Square", "Square"),
+        ("Marlowe Theatre", "Theatre"),
+        ("Marlowe Bridge", "Bridge"),
+        ("Greyvale", "Region"),
+        ("Greyvale Quarry", "Quarry"),
+        ("Brisley Gothic", "Style"),
+        ("The Brisley Gothic", "Book"),
+    ):
+        assert labels[name] == label, name
+    assert gable.out["on_st"]["Hollis House"] == {"Ridgeway"} and gable.out["st_in"]["Ridgeway"] == {
+        "Linden Hill"
+    }
+    assert gable.out["st_in"]["Hollis Street"] == {"Wendham Cross"}
+    assert gable.out["on_st"]["Linden Tower"] == {"Pargeter Square"}
+    assert gable.out["on_st"]["Pargeter Tower"] == {"Customs Square"}
+    assert gable.out["office_on"][skp] == {"Linden Street"}
+    assert gable.out["on_st"]["Linden Station"] == {"Orchard Road"} and gable.out["st_in"][
+        "Orchard Road"
+    ] == {"Linden Vale"}
+    assert gable.out["on_st"]["Marlowe Theatre"] == {"Esplanade"} and gable.out["in_town"][
+        "Marlowe Bridge"
+    ] == {"Ostbury"}
+    assert gable.out["reg"]["Greyvale Quarry"] == {"Upper Wend"} and gable.out["reg"]["Hollis Quarry"] == {
+        "Greyvale"
+    }
+    assert gable.out["belongs_to"]["Hollis Quarry"] == {"Samuel Pargeter"}
+    assert gable.out["dsgn_by"]["Pargeter Tower"] == {"Pargeter Studio"}
+    assert gable.out["built_by"]["Pargeter Tower"] == {"Pargeter & Sons"}
+    assert gable.out["housed_in"]["Hollis School of Architecture"] == {"Tanner's Hall"}
+    # 1-hop answers against longer chains: a master-pupil chain over four generations across the families
+    assert gable.out["trained_under"]["Nina Pargeter"] == {"Julian Hollis"}
+    assert gable.out["trained_under"]["Julian Hollis"] == {"Ida Keel"}
+    assert gable.out["trained_under"]["Ida Keel"] == {frederick}
+    assert gable.out["trained_under"][frederick] == {"Ambrose Dray"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("hq", 8), ("dsgn_by", 8), ("cmsn", 8), ("belongs_to", 8), ("fndd_by", 6)):
+        heads = {labels[h] for h, r, _ in gable.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("cmsn", 6), ("belongs_to", 6), ("paid_for_by", 5), ("emp", 4), ("dsgn_by", 3)):
+        tails = {labels[t] for _, r, t in gable.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

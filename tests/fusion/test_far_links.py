@@ -11,9 +11,11 @@
   relation: the clients of the agents born in X, not the agents of the players born there.
 - "the parents of the woman X married": X did the verb right after it, so the path starts with that
   relation (``path_shapes.voice``), then walks to the parents.
+- A type the question names that no reading reaches: the signatures the schema lets end at it are read
+  too ("Which chain has a shop in the town where X is?").
 
-On commit 8c8b217 both path strategies answered each of ``FIXED`` wrongly (or not at all); ``KEPT`` was
-right before with both and stays right.
+On commit 8c8b217 the retrieve strategy answered each of ``FIXED`` wrongly (or not at all), and multihop
+exploration each of ``FIXED_BOTH``; ``KEPT`` was right before with both and stays right.
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ Golden Oar\tawarded_to\tAlys Kest
 Golden Oar\tpresented_by\tRowing Union
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
-FIXED = [
+FIXED_BOTH = [
     (
         "Which regulators have fined the banks that lent on the Harbour Loan?",
         {"Coast Authority", "Prudential Board"},
@@ -196,6 +198,10 @@ FIXED = [
     ("Which statutes were at issue in cases decided by Clara Mar?", {"Clean Rivers Act", "Justice Act"}),
     ("How many players have agents who were born in Oskeby?", "3"),
     ("Who are the parents of the woman Leon Pell married?", {"Walter Ash", "Hilda Ash"}),
+]
+FIXED = [
+    *FIXED_BOTH,
+    ("Which chain has a shop in the town where Hallam University is?", {"Osgood's"}),
 ]
 KEPT = [
     ("Has Leon Pell won the Ash Medal?", "no"),
@@ -251,7 +257,7 @@ def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Gr
 
 @pytest.mark.parametrize("strategy", ["retrieve", "explore"])
 def test_far_links(graph: kgreason.Graph, strategy: str, answers: Answers) -> None:
-    for question, expected in [*FIXED, *KEPT]:
+    for question, expected in [*(FIXED if strategy == "retrieve" else FIXED_BOTH), *KEPT]:
         answers(graph, strategy, question, expected)
 
 
@@ -267,5 +273,5 @@ def test_no_link_is_said_with_what_was_explored(graph: kgreason.Graph) -> None:
 def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph], answers: Answers) -> None:
     g = neo4j_graph("far", ROWS, TRIPLES)
     for strategy in ("retrieve", "explore"):
-        for question, expected in FIXED:
+        for question, expected in FIXED if strategy == "retrieve" else FIXED_BOTH:
             answers(g, strategy, question, expected)

@@ -247,7 +247,7 @@ _COMPANY_TYPES = frozenset("company firm business corporation enterprise".split(
 _BUSINESS_WORDS = frozenset(
     "company firm business corporation enterprise startup bank operator publisher broadcaster airline "
     "carrier manufacturer maker supplier contractor provider distributor wholesaler retailer caterer lessor "
-    "utility insurer reinsurer conglomerate vendor group".split()
+    "utility insurer reinsurer conglomerate vendor group practice partnership consultancy".split()
 )
 # heads a label's one word may be glued from ("carmaker", "shipbuilder", "winemaker")
 _GLUED_HEADS = frozenset("maker builder manufacturer company group".split())
@@ -305,6 +305,18 @@ _PICTURE_TYPES = frozenset("picture image".split())
 _PICTURE_WORDS = frozenset(
     "painting photograph photo drawing print engraving etching fresco mural canvas".split()
 )
+# A building ("In which building is X housed?") or any built structure, when no label says the word itself:
+# the labels that are kinds of one
+_BUILDING_WORDS = frozenset(
+    "hall station theatre theater house church cathedral chapel abbey temple mosque synagogue palace "
+    "castle tower library factory mill warehouse museum gallery stadium arena terminal hangar lighthouse "
+    "hospital hotel office skyscraper villa mansion cottage barn".split()
+)
+_BUILDING_TYPES = {
+    "building": _BUILDING_WORDS,
+    "edifice": _BUILDING_WORDS,
+    "structure": _BUILDING_WORDS | frozenset("bridge viaduct aqueduct dam tunnel pier".split()),
+}
 
 
 # Types answered by kinds of label (a person's roles, an organisation's kinds, places, dates, sites, agents)
@@ -328,11 +340,12 @@ def type_labels(
     ``place``/``date`` and the label is a kind of place/date, when the type is a person (or a person's
     role, "student") that no label names and the label is a kind of person (``Scientist``), when the type
     is "organisation" (or "institution", "body") that no label names and the label is a kind of
-    organisation (``Funder``, ``Company``, ``Institute``), when the type is "company" (or "firm",
-    "business") that no label is called alone and the label is a kind of business (``Utility``,
-    ``Airline``, ``MiningCompany``), when the type is a "work" ("artwork", "piece")
-    or a "picture" that no label names and the label is a kind of one (``Painting``, ``Sculpture``,
-    ``Album``; ``Painting``, ``Photograph``), or when
+    organisation (``Funder``, ``Company``, ``Institute``), when the type is "building" (or "structure")
+    that no label names and the label is a kind of one (``Hall``, ``Church``; a ``Bridge`` is a
+    structure), when the type is "company" (or "firm", "business") that no label is called alone and
+    the label is a kind of business (``Utility``, ``Airline``, ``MiningCompany``; a ``Practice``), when
+    the type is a "work" ("artwork", "piece") or a "picture" that no label names and the label is a
+    kind of one (``Painting``, ``Sculpture``, ``Album``; ``Painting``, ``Photograph``), or when
     ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``),
     unless the type is a role one of ``roles`` (the words of the graph's relation names) says or cuts
     short: "exhibitors" of ``exh_at`` are whatever exhibits, not a ``Museum`` alike in meaning.
@@ -414,6 +427,8 @@ def type_labels(
         found = {lab for lab in usable if set(words[lab]) & _WORK_WORDS}
     if not found and kinds and answer_type in _PICTURE_TYPES:
         found = {lab for lab in usable if set(words[lab]) & _PICTURE_WORDS}
+    if not found and kinds and answer_type in _BUILDING_TYPES:
+        found = {lab for lab in usable if set(words[lab]) & _BUILDING_TYPES[answer_type]}
     if answer_type == "place":
         found |= {lab for lab in usable if set(words[lab]) & PLACE_WORDS}
     elif answer_type == "date":

@@ -160,7 +160,8 @@ def analyse(
     asks_wh = any(w in ("which", "what", "who", "whom", "whose", "where", "when", "how") for w in words)
     if _COUNT.search(question):
         form = "count"
-    elif first in _AUX and not asks_wh:
+    elif (first in _AUX or _ASKING_AUX.search(kept) is not None) and not asks_wh:
+        # (also a statement, then the clause that asks: "X's grandfather: was that Y?")
         form = "yes_no"
     elif len(set(anchors)) >= 2:
         form = "constraint"
@@ -178,6 +179,11 @@ def analyse(
     ):
         # "Which of X's grandchildren became judges?": the grandchildren who are judges
         answer_type, strong, modifier = _singular(became.group(1).lower()), True, ""
+    elif form != "yes_no" and (which_are := _WHICH_OF_ARE.search(masked)) is not None:
+        # "Which of X's grandparents were architects?": the grandparents who are architects
+        answer_type, strong, modifier = _singular(which_are.group(1).lower()), True, ""
+        if form == "single" and _is_plural(which_are.group(1).lower()):
+            form = "list"
     kinds = kind_named
     if kinds:
         # "Which hatchbacks ...?", "Which DMA-platform saloons ...?": the kind asked for is a node (a body
@@ -193,11 +199,24 @@ def analyse(
 _WH_WORDS = frozenset(("which", "what", "who", "whom", "whose", "where", "when", "how"))
 _ASKING_CLAUSE = re.compile(r"[;:,]\s*((?:which|what|who|whom|whose|where|when|how)\b.*)$", re.IGNORECASE)
 """A clause that asks, after a statement: "X merged twice over; *who chairs ...*"."""
+_ASKING_AUX = re.compile(
+    r"[;:,]\s*(?:is|are|was|were|does|do|did|has|have|had)\s+(?:that|this|it|he|she|they)\b[^;:,]*$",
+    re.IGNORECASE,
+)
+"""A yes/no clause after a statement: "X's grandfather: *was that Y?*"."""
 
 _BECAME = re.compile(
     r"\b(?:became|become|becomes|becoming|went on to be)\s+(?:an?\s+)?([A-Za-z]+)\s*[?.!]?\s*$"
 )
 """A question ending "... became (a) <noun>": the noun is the answer's type, whatever its head noun says."""
+
+_WHICH_OF_ARE = re.compile(
+    r"^\s*which\s+of\b.*\b(?:is|are|was|were)\s+(?:an?\s+)?([A-Za-z]+)"
+    r"(?:\s+rather\s+than\s+(?:an?\s+)?[A-Za-z]+)?\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
+"""A question "Which of ... are (a) <noun> [rather than (a) <noun>]?": the noun is the answer's type, as for
+``_BECAME``."""
 
 
 def names_kind(question: str, start: int, end: int) -> bool:

@@ -334,6 +334,8 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "enact enactment pass legislate",
     "defendant defend defence defense accused respondent",
     "counsel represent advocate",
+    "complete completion finish",
+    "spin spun split breakaway",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 
@@ -440,6 +442,12 @@ ROLE_NOUNS = {
     "represented by": ("agent representative", "client"),
     "teaches": ("pupil student", "teacher tutor"),
     "owned by": ("owner", "subsidiary"),
+    # a relation named by a kin noun alone holds the head's kin at its tail ("X parent Y": Y is X's
+    # parent), as a property is named ("X capital Y"); read backwards, the converse kin
+    "parent": ("parent mother father", "child children son daughter kid"),
+    "child": ("child children son daughter kid", "parent mother father"),
+    "mother": ("mother parent", "child children son daughter kid"),
+    "father": ("father parent", "child children son daughter kid"),
 }
 
 
@@ -465,10 +473,15 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
     """The role nouns of ``relation`` (``ROLE_NOUNS``: the nouns for its object, and for its subject), or
     None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by"), and
     so does one saying a key's verb with another preposition of ``_ROLE_PREPOSITIONS`` ("apprenticed
-    under" those of "apprenticed to")."""
+    under" those of "apprenticed to"), and a cut of a key of one word ("prnt" those of "parent")."""
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
+    if " " not in words and len(words) >= 4:
+        # a data team's cut of a key of one word ("prnt": parent, "tght": taught)
+        cut = next((k for k in ROLE_NOUNS if " " not in k and shortens(words, k)), None)
+        if cut is not None:
+            return ROLE_NOUNS[cut]
     ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
     verb, _, preposition = words.rpartition(" ")
     if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS:

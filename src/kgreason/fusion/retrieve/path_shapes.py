@@ -96,12 +96,20 @@ def _stems(text: str) -> list[str]:
 
 def step_noun(step: Step) -> str:
     """The noun a kinship-like step reads as from its start: ``parent_of`` backwards is "parent",
-    forwards "child" (``""`` when the relation is not "<noun> of")."""
+    forwards "child"; a relation named by a kin noun alone holds the head's kin at its tail (``prnt``
+    forwards is "parent", backwards "child": its ``role_nouns``); ``""`` for any other relation."""
     words = humanize(step[0]).split()
     if len(words) < 2 or words[-1] != "of":
-        return ""
+        return _kin_by_role(step) or ""
     noun = words[-2]
     return noun if step[1] == "in" else _CONVERSE.get(noun, "")
+
+
+def _kin_by_role(step: Step) -> str | None:
+    """ "parent" or "child": the kin a step reaches by the role nouns of its relation (``role_nouns``:
+    ``prnt`` forwards reaches X's parent), or None."""
+    roles = role_nouns(step[0])
+    return None if roles is None else _kin_family(roles[0 if step[1] == "out" else 1].split()[0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -560,7 +568,8 @@ def _kin_family(word: str) -> str | None:
 
 
 def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) -> dict[Step, float]:
-    """Cues for the kin relations named "<kin> of" (``child_of``, ``parent_of``) from an entity said as
+    """Cues for the kin relations named "<kin> of" (``child_of``, ``parent_of``) or by a kin noun alone
+    (``prnt``: ``step_noun``) from an entity said as
     "X's son" (a step that reaches X's children: +1, X's parents: -1), or as the subject of "Is X Y's
     son?" (the other way round: X's parents are where Y must be). {} for any other question."""
     after = end + 1 if tokens[end - 1 : end] != ["s"] and tokens[end : end + 1] == ["s"] else end
@@ -582,8 +591,12 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
     for relation, direction in steps:
         words = humanize(relation).lower().split()
         own = _kin_family(words[0]) if len(words) == 2 and words[1] == "of" else None
-        if own is not None:
-            reached = own if direction == "in" else _CONVERSE_KIN[own]
+        reached = (
+            (own if direction == "in" else _CONVERSE_KIN[own])
+            if own is not None
+            else _kin_by_role((relation, direction))
+        )
+        if reached is not None:
             out[(relation, direction)] = 1.0 if reached == family else -1.0
     return out
 
@@ -615,7 +628,7 @@ def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
             return {}
     if not at or tokens[at] in _BE or tokens[at] in _DO or tokens[at] in _NOT_VERB:
         return {}
-    return _verb_cues(tokens[at], False, steps)
+    return _verb_cues(tokens[at], False, steps, tokens[at + 1] if at + 1 < len(tokens) else "")
 
 
 _HAVE = frozenset(("have", "has", "had"))
@@ -662,9 +675,11 @@ def _past(word: str) -> bool:
     return word.endswith("ed") or is_irregular_past(word)
 
 
-def _verb_cues(verb: str, agent: bool, steps: StepLabels) -> dict[Step, float]:
+def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> dict[Step, float]:
     """+1 for each step that reads ``verb`` with X (where the step starts) as its agent (``agent``) or
-    as the one it is done to, -1 for the opposite reading."""
+    as the one it is done to, -1 for the opposite reading. ``after``: the word after the verb; a relation
+    said whole with it ("Who trained under X?": ``trained_under``) reads actively, whatever its role
+    nouns say of "train"."""
     if verb in _PREPOSITIONS or verb in _DETERMINERS or verb in _BE:
         return {}
     # the verb's own stem, not its paraphrases: "did X create" says nothing of ``founded_by``
@@ -676,7 +691,9 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels) -> dict[Step, float]:
     for relation, direction in steps:
         rel = humanize(relation).split()
         roles = role_nouns(relation)
-        if roles is not None and doers & stems(roles[0]):
+        if after and len(rel) == 2 and rel[1] == after != "by" and stem(rel[0]) in names:
+            passive = False  # the relation itself, active: "trained under"
+        elif roles is not None and doers & stems(roles[0]):
             passive = True  # its object does the verb
         elif roles is not None and doers & stems(roles[1]):
             passive = False  # its subject does

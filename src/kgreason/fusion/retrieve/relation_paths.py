@@ -578,6 +578,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     last_word = ""
     greats = 0
     head = _stem(head_word(_WORD.findall(masked.lower())))
+    gerund = _gerund_head(masked)
     gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
     said = frozenset(content_words(masked))
@@ -586,6 +587,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     spaced = _spaced_words(masked)
     light = _light_verbs(spaced, written, relations, names)
     qualifiers = type_qualifiers(spaced, head, label_words)
+    # a verb's past form names its relation, though a label shares its stem ("housed in": ``housed_in``,
+    # not a ``House``; "awarded": not an ``Award``)
+    past = {_stem(t) for t in _WORD.findall(masked.lower()) if t.endswith("ed") or is_irregular_past(t)}
     for at, (word, apart) in enumerate(spaced):
         if at in light:
             # "Who holds the licence to X?": the licence says the relation, "holds" only has it
@@ -595,6 +599,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             # "supervised the supervisor": a word between two words naming one relation says two steps
             previous = frozenset()
         named: frozenset[str] = frozenset()
+        if gerund and word == head:
+            previous, last_word = frozenset(), word
+            continue
         if head_mention is None and word == head and word not in label_words:
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             if named:
@@ -605,8 +612,10 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
         if word in qualifiers:
             previous, last_word = frozenset(), word
             continue
-        if word in label_words and (
-            word in modifying or any(not _modifies(word, lab) for lab in label_words[word])
+        if (
+            word in label_words
+            and (word in modifying or any(not _modifies(word, lab) for lab in label_words[word]))
+            and not (word in past and any(_names(word, n) for r in relations for n in names[r]))
         ):
             # "banks" names ``Bank``, not ``CentralBank`` nor ``BankingGroup`` whose other words the question
             # does not say; a word no label is wholly said by names all its labels ("rocket"); a label's
@@ -640,9 +649,15 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
         ):
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             if named and previous and word in written and mentions and mentions[-1][0] == "relation":
-                if any(last_word in content_words(humanize(r)) for r in mentions[-1][1]):
-                    # the word names a relation by its own word ("walked": ``walked``), so a cut of it
-                    # written after ("wk") is another relation's (``wk``, the week), not this mention
+                if (
+                    len(word) <= 2
+                    and last_word not in written
+                    and any(last_word in content_words(humanize(r)) for r in mentions[-1][1])
+                ):
+                    # the word names a relation by its own word ("walked": ``walked``), so a cut of two
+                    # letters written after it ("wk") is another relation's (``wk``, the week), not this
+                    # mention; a longer cut is the word's ("appeal (appl)", "drives (drv)"), and so is
+                    # one written after another cut ("award (recvd) (awd)")
                     last_word = word
                     continue
                 # a short form written after the word it stands for is that word's mention: "subsidiaries
@@ -680,6 +695,13 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
 # Verbs that take a noun saying the relation ("holds the licence", "holds a seat"): no mention of their own
 # where such a noun follows
 _LIGHT = stems("hold holds held holding")
+
+
+@functools.lru_cache(maxsize=4096)
+def _gerund_head(masked: str) -> bool:
+    """Whether the answer's head noun (``head_word``) is a gerund ("Which *building* ...": the thing
+    built, a type, which names no relation, though "build" is the stem of ``built_by``)."""
+    return _singular(head_word(_WORD.findall(masked.lower()))).endswith("ing")
 
 
 def _light_verbs(
@@ -1648,6 +1670,8 @@ class PathScorer:
         written = spelled_words(masked)
         words = [w for w in dict.fromkeys(content_words(masked)) if (len(w) > 2 or w in written) and w != "x"]
         head = _stem(head_word(_WORD.findall(masked.lower())))
+        if _gerund_head(masked):
+            words = [w for w in words if w != head]
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
         # a word that names a label ("funder" ~ ``Funder``) earns the steps into that label only, not a
         # relation its verb names ("funds": the grant's funder is not the sponsor of what it funds)

@@ -210,6 +210,31 @@ class RetrieveStrategy(Strategy):
             level = [ext for sig in parents for ext in _extensions(sig, steps, shape, mentions)]
         scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
         readings, tried = self._read(ctx, anchor, scored, first, masked, steps, heard, cues)
+        # The type the question names, when no reading reaches it: the signatures of up to ``hops`` steps
+        # that the schema lets end there are scored and read too. The level-by-level search extends only
+        # the best of each level, and a chain whose first steps the question does not name ("the town of
+        # the building where X was first heard") falls out of it early.
+        target = self._named_labels(ctx)
+        if target:
+            # (as the type check reads the type: "company" is any kind of business where no reading reaches
+            # a ``Company``, and "body" what the relation says)
+            target = self._types.labels(
+                ctx.analysis.answer_type, {anchor: readings}, ctx.analysis.type_modifier
+            )
+        if target and not any(target & set(p.nodes[-1].labels) for r in readings for p in r.ends.values()):
+            have = {sig: value for value, sig in scored}
+            reach = _reaching(sorted(first), steps, target, opts.hops)
+            new = [sig for sig in reach if sig not in have]
+            if new:
+                have.update(zip(new, self.path_scorer.score(masked, new, steps, cues, ending), strict=True))
+                scored.extend((have[sig], sig) for sig in new)
+            read = {r.signature for r in readings}
+            more = sorted(
+                ((have[sig], sig) for sig in reach if sig not in read), key=lambda x: (-x[0], len(x[1]), x[1])
+            )
+            found, queried = self._read(ctx, anchor, more, first, masked, steps, heard, cues)
+            readings = sorted([*readings, *found], key=_best_first)
+            tried += queried
         ctx.note(
             "rank_relation_paths",
             anchor=anchor,
@@ -278,6 +303,16 @@ class RetrieveStrategy(Strategy):
                 unexplained = self.path_scorer.unexplained(masked, sig, steps)
                 readings.append(Reading(anchor, sig, score, ends, text, unearned, cue, missed, unexplained))
         return readings, tried
+
+    def _named_labels(self, ctx: Context) -> set[str]:
+        """The labels the question's own type noun names ("which *town*": ``City``), by their names alone;
+        empty when it names none or only a wh-word implies the type."""
+        a = ctx.analysis
+        return (
+            self._types.labels_for(a.answer_type, a.type_modifier)
+            if a.strong_type and a.answer_type
+            else set()
+        )
 
     def _type_labels(self, ctx: Context, readings: Mapping[str, Sequence[Reading]] | None) -> set[str]:
         return self._types.labels(ctx.analysis.answer_type, readings, ctx.analysis.type_modifier)
@@ -605,6 +640,41 @@ def path_signature(path: Path, say: Callable[[str], str] = str) -> Signature:
         (say(e.type), "out" if e.source == n.id else "in")
         for e, n in zip(path.edges, path.nodes[:-1], strict=True)
     )
+
+
+def _best_first(r: Reading) -> tuple[float, int, Signature]:
+    return (-r.score, len(r.signature), r.signature)
+
+
+REACHING_LIMIT = 4000
+"""Most signatures ``_reaching`` lists (it stops there, in its sorted order)."""
+
+
+def _reaching(
+    first: Sequence[tuple[str, str]], steps: StepLabels, target: set[str], hops: int
+) -> list[Signature]:
+    """The signatures of two to ``hops`` steps, starting with one of ``first``, that the schema lets end
+    at a node labelled with one of ``target``, round trips included ("the shops in the town where X is":
+    X located in a town, shops located in it); the first ``REACHING_LIMIT``, shortest first (and no more
+    than ``REACHING_LIMIT`` signatures of a level grown on)."""
+    out: list[Signature] = []
+    level: list[Signature] = [(step,) for step in first]
+    for depth in range(2, hops + 1):
+        grown: list[Signature] = []
+        for sig in level:
+            arrives = steps.get(sig[-1], (set(), set()))[1]
+            for step, (sources, ends) in sorted(steps.items()):
+                if not sources & arrives:
+                    continue
+                ext = (*sig, step)
+                if depth < hops and len(grown) < REACHING_LIMIT:
+                    grown.append(ext)
+                if ends & target:
+                    out.append(ext)
+                    if len(out) >= REACHING_LIMIT:
+                        return out
+        level = grown
+    return out
 
 
 def _extensions(

@@ -599,7 +599,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             # "supervised the supervisor": a word between two words naming one relation says two steps
             previous = frozenset()
         named: frozenset[str] = frozenset()
-        if gerund and word == head:
+        if gerund and word == head and word not in label_words:
             previous, last_word = frozenset(), word
             continue
         if head_mention is None and word == head and word not in label_words:
@@ -1670,8 +1670,7 @@ class PathScorer:
         written = spelled_words(masked)
         words = [w for w in dict.fromkeys(content_words(masked)) if (len(w) > 2 or w in written) and w != "x"]
         head = _stem(head_word(_WORD.findall(masked.lower())))
-        if _gerund_head(masked):
-            words = [w for w in words if w != head]
+        gerund = _gerund_head(masked)
         todo = sorted({*steps, *wanted} - cached - self._not_earned.get(key, set()))
         # a word that names a label ("funder" ~ ``Funder``) earns the steps into that label only, not a
         # relation its verb names ("funds": the grant's funder is not the sponsor of what it funds)
@@ -1729,8 +1728,13 @@ class PathScorer:
             others = any(
                 _says(w, own, stepw, roles) for w in words if w != head and (w not in label_said or w in into)
             )
-            # (only the answer's own noun names it)
-            by_head = not others and head in words and _says(head, own, stepw, roles)
+            # (only the answer's own noun names it; a gerund, "Which *building* ...", only by a label it
+            # names, not as the verb of ``built_by``)
+            by_head = (
+                not others
+                and head in words
+                and (_says(head, into, into, roles) if gerund else _says(head, own, stepw, roles))
+            )
             if (
                 step[0] in named
                 or (inside and contains(step[0]))

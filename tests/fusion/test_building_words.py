@@ -11,6 +11,8 @@ that share a label's stem, and a gerund head.
 - A verb's past form names its relation though a label shares its stem ("housed in": ``housed_in``, not
   a ``House``), and a gerund head ("Which *building* ...") is a type, not the verb of ``built_by``.
 - "finished" ~ completed (``compl``), "split away from" ~ ``spun_off_from``.
+- "Did X spin off from Y?": X does the verb, Y is its object ("spin off *from* Y": the verb before the
+  preposition), so a reading from Y walks the relation backwards (``path_shapes.voice``).
 - A statement, then the clause that asks yes or no ("X's grandfather: was that Y?"), is a yes/no question.
 - "Who trained under X?" says the relation ``trained_under`` whole: the answer trained under X, whatever
   its role nouns say of "train" ("Who trained X?": X's teacher).
@@ -98,6 +100,7 @@ FIXED = [
     ("Is Nell Fenn a daughter of Hugo Fenn?", "no"),
     ("Who trained under Silas Dunmore?", {"Ada Fenn", "Otto Fenn"}),
     ("Ada Fenn's grandfather: was that Osric Fenn?", "yes"),
+    ("Did Fenn & Partners spin off from Grey & Moss?", "no"),
 ]
 # (the small graph lacks the competing paths of Gable's dev half, where "housed" and "finished" were
 # wrong: ``test_words`` checks the rules behind them)
@@ -109,6 +112,7 @@ KEPT = [
     ("Who are Ada Fenn's grandparents?", {"Osric Fenn", "Wilma Fenn", "Silas Dunmore", "Mira Dunmore"}),
     ("Who built Fenn House?", {"Birch & Vale"}),
     ("Who trained Silas Dunmore?", {"Osric Fenn"}),
+    ("Did Grey & Moss spin off from Fenn & Partners?", "yes"),
 ]
 
 

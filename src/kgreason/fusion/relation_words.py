@@ -39,6 +39,7 @@ _IRREGULAR = {
     "sold": "sell",
     "bought": "buy",
     "built": "build",
+    **dict.fromkeys(("spun", "span"), "spin"),
     "held": "hold",
     "led": "lead",
     "won": "win",

@@ -526,6 +526,13 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         # first step reaches, whatever the question asks of it ("the parents of the woman X married": the
         # marriage first, then the parents)
         return _object_clause_cues(tokens[k], steps)
+    elif j >= 1 and tokens[j] in _PREPOSITIONS and tokens[j] != "by":
+        # "spun off from X", "plays for X": X is the object of the verb before the preposition (a particle
+        # between them), so a relation said by that verb and preposition reaches X at its tail
+        v = j - 1 if tokens[j - 1] not in _PARTICLES or j < 2 else j - 2
+        if tokens[v] in _BE or tokens[v] in _NOT_VERB:
+            return {}
+        verb, agent = tokens[v], False
     elif j >= 0 and at >= 1 and tokens[j] not in _BE and tokens[j] not in _NOT_VERB:
         verb, agent = tokens[j], False  # "the band that influenced X"
     else:
@@ -632,6 +639,8 @@ def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
 
 
 _HAVE = frozenset(("have", "has", "had"))
+_PARTICLES = frozenset("off out up away down over back".split())
+"""Particles between a verb and its preposition ("spun *off* from X")."""
 
 
 def _had_cues(tokens: Sequence[str], steps: StepLabels) -> dict[Step, float] | None:
@@ -701,6 +710,8 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> di
             passive = True  # (a cut of the verb too: ``sup_by``, "supervised")
         elif len(rel) == 1 and rel[0].endswith(("s", "ed")) and stem(rel[0]) in names:
             passive = False
+        elif len(rel) >= 2 and rel[-1] in _PREPOSITIONS and rel[-1] != "by" and stem(rel[0]) in names:
+            passive = False  # "spun off from", "plays for": the subject does the verb
         else:
             continue
         agrees = ("in" if passive else "out") if agent else ("out" if passive else "in")

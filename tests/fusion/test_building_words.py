@@ -13,6 +13,9 @@ that share a label's stem, and a gerund head.
 - "finished" ~ completed (``compl``), "split away from" ~ ``spun_off_from``.
 - "Did X spin off from Y?": X does the verb, Y is its object ("spin off *from* Y": the verb before the
   preposition), so a reading from Y walks the relation backwards (``path_shapes.voice``).
+- A cut written after another cut is the question word's only when it cuts that word itself ("award
+  (recvd) (awd)"), not a paraphrase of it ("won (recv) (awd)": not the body that awards the prize); a
+  prize is an award.
 - A statement, then the clause that asks yes or no ("X's grandfather: was that Y?"), is a yes/no question.
 - "Who trained under X?" says the relation ``trained_under`` whole: the answer trained under X, whatever
   its role nouns say of "train" ("Who trained X?": X's teacher).
@@ -30,7 +33,7 @@ import pytest
 import kgreason
 from kgreason.fusion.forms import type_labels
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import paraphrases, role_nouns, stem
+from kgreason.fusion.relation_words import label_synonyms, paraphrases, role_nouns, stem
 from kgreason.fusion.retrieve.path_shapes import step_noun
 from kgreason.fusion.retrieve.relation_paths import PathScorer, question_mentions
 
@@ -146,6 +149,19 @@ def test_words() -> None:
     # Mosaic's m059 lost it on the way)
     steps = {("depicts", "in"): ({"Person"}, {"Painting"}), ("shown_at", "out"): ({"Painting"}, {"Show"})}
     assert ("depicts", "in") in PathScorer(None).earned("Which paintings show X?", steps)
+    # a cut written after another cut is the word's only when it cuts the word itself: "won (recv) (awd)"
+    # names who received the prize, not the body that awards it; "appeal (appl)" names ``appl_to``
+    steps = {
+        ("recv", "in"): ({"Prize"}, {"Person"}),
+        ("awd_by", "out"): ({"Prize"}, {"Body"}),
+        ("appl_to", "out"): ({"Case"}, {"Court"}),
+        ("appealed_to", "out"): ({"Case"}, {"Court"}),
+    }
+    said = question_mentions("Who has won (recv) (awd) the X?", steps)
+    assert said == [("relation", frozenset({"recv"}))]
+    said = question_mentions("To which courts did X go on appeal (appl)?", steps)
+    assert ("relation", frozenset({"appl_to", "appealed_to"})) in said
+    assert "prize" in label_synonyms("award")
 
 
 @pytest.fixture(scope="module")

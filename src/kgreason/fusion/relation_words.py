@@ -380,6 +380,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("book", "title", "novel"),
         ("statute", "act", "law", "legislation"),
         ("incident", "accident"),
+        ("prize", "award"),
     )
 )
 

@@ -656,8 +656,14 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                 ):
                     # the word names a relation by its own word ("walked": ``walked``), so a cut of two
                     # letters written after it ("wk") is another relation's (``wk``, the week), not this
-                    # mention; a longer cut is the word's ("appeal (appl)", "drives (drv)"), and so is
-                    # one written after another cut ("award (recvd) (awd)")
+                    # mention; a longer cut is the word's ("appeal (appl)", "drives (drv)")
+                    last_word = word
+                    continue
+                said = next((w for w, _ in reversed(spaced[:at]) if w not in written), "")
+                if last_word in written and not shortens(word, said):
+                    # a cut written after another cut is the word's when it cuts the word itself ("award
+                    # (recvd) (awd)"), not when it cuts a paraphrase of it: "won (recv) (awd)" names who
+                    # received the prize, not ``awd_by``, the body that awards it
                     last_word = word
                     continue
                 # a short form written after the word it stands for is that word's mention: "subsidiaries

@@ -659,8 +659,8 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                     # mention; a longer cut is the word's ("appeal (appl)", "drives (drv)")
                     last_word = word
                     continue
-                said = next((w for w, _ in reversed(spaced[:at]) if w not in written), "")
-                if last_word in written and not shortens(word, said):
+                spoken = next((w for w, _ in reversed(spaced[:at]) if w not in written), "")
+                if last_word in written and not shortens(word, spoken):
                     # a cut written after another cut is the word's when it cuts the word itself ("award
                     # (recvd) (awd)"), not when it cuts a paraphrase of it: "won (recv) (awd)" names who
                     # received the prize, not ``awd_by``, the body that awards it

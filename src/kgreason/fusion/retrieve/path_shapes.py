@@ -639,6 +639,14 @@ def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:
 
 
 _HAVE = frozenset(("have", "has", "had"))
+
+
+def _verb_of(rel: Sequence[str]) -> str:
+    """The stem of the verb of a relation's words that end with a preposition: the word before it, a
+    particle skipped ("spun off from": spin; "formerly played for": play)."""
+    before = [w for w in rel[:-1] if w not in _PARTICLES]
+    return stem(before[-1]) if before else ""
+
 _PARTICLES = frozenset("off out up away down over back".split())
 """Particles between a verb and its preposition ("spun *off* from X")."""
 
@@ -710,8 +718,8 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> di
             passive = True  # (a cut of the verb too: ``sup_by``, "supervised")
         elif len(rel) == 1 and rel[0].endswith(("s", "ed")) and stem(rel[0]) in names:
             passive = False
-        elif len(rel) >= 2 and rel[-1] in _PREPOSITIONS and rel[-1] != "by" and stem(rel[0]) in names:
-            passive = False  # "spun off from", "plays for": the subject does the verb
+        elif len(rel) >= 2 and rel[-1] in _PREPOSITIONS and rel[-1] != "by" and _verb_of(rel) in names:
+            passive = False  # "spun off from", "(formerly) plays for": the subject does the verb
         else:
             continue
         agrees = ("in" if passive else "out") if agent else ("out" if passive else "in")

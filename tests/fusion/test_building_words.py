@@ -34,7 +34,7 @@ import kgreason
 from kgreason.fusion.forms import type_labels
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import label_synonyms, paraphrases, role_nouns, stem
-from kgreason.fusion.retrieve.path_shapes import step_noun
+from kgreason.fusion.retrieve.path_shapes import step_noun, voice
 from kgreason.fusion.retrieve.relation_paths import PathScorer, question_mentions
 
 ROWS = """\
@@ -162,6 +162,17 @@ def test_words() -> None:
     said = question_mentions("To which courts did X go on appeal (appl)?", steps)
     assert ("relation", frozenset({"appl_to", "appealed_to"})) in said
     assert "prize" in label_synonyms("award")
+    # the verb before a preposition: X is its object, and the relation's verb is the word before the
+    # preposition, a particle or a qualifier aside ("spun off from", "formerly played for")
+    steps = {
+        (r, d): (set(), set())
+        for r in ("spun_off_from", "plays_for", "formerly_played_for")
+        for d in ("in", "out")
+    }
+    cues = voice("Did Y spin off from X?", "X", steps)
+    assert cues[("spun_off_from", "in")] == 1.0 and cues[("spun_off_from", "out")] == -1.0
+    cues = voice("Who used to play for X?", "X", steps)
+    assert cues[("plays_for", "in")] == cues[("formerly_played_for", "in")] == 1.0
 
 
 @pytest.fixture(scope="module")

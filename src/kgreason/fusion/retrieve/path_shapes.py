@@ -718,8 +718,16 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> di
             passive = True  # (a cut of the verb too: ``sup_by``, "supervised")
         elif len(rel) == 1 and rel[0].endswith(("s", "ed")) and stem(rel[0]) in names:
             passive = False
-        elif len(rel) >= 2 and rel[-1] in _PREPOSITIONS and rel[-1] != "by" and _verb_of(rel) in names:
-            passive = False  # "spun off from", "(formerly) plays for": the subject does the verb
+        elif (
+            len(rel) >= 2
+            and rel[-1] in _PREPOSITIONS
+            and rel[-1] != "by"
+            and _verb_of(rel) in names
+            and not symmetric(relation, steps)
+        ):
+            # "spun off from", "(formerly) plays for": the subject does the verb (not "married to", which
+            # holds both ways)
+            passive = False
         else:
             continue
         agrees = ("in" if passive else "out") if agent else ("out" if passive else "in")

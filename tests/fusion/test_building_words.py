@@ -162,6 +162,10 @@ def test_words() -> None:
     said = question_mentions("To which courts did X go on appeal (appl)?", steps)
     assert ("relation", frozenset({"appl_to", "appealed_to"})) in said
     assert "prize" in label_synonyms("award")
+    # ... but a verb after the type noun names no label by a synonym ("Which body awards X?": a body;
+    # Sojourn's s085 lost it to the synonym)
+    assert analyse("Which body awards the prize that X won?", ["X"], ["X"]).answer_type == "body"
+    assert type_labels("body award", ["Prize", "RatingBody"]) == {"RatingBody"}
     # the verb before a preposition: X is its object, and the relation's verb is the word before the
     # preposition, a particle or a qualifier aside ("spun off from", "formerly played for")
     steps = {

@@ -197,6 +197,7 @@ def analyse(
 
 
 _WH_WORDS = frozenset(("which", "what", "who", "whom", "whose", "where", "when", "how"))
+_DETERMINERS = frozenset("the a an its their his her this that these those".split())
 _ASKING_CLAUSE = re.compile(r"[;:,]\s*((?:which|what|who|whom|whose|where|when|how)\b.*)$", re.IGNORECASE)
 """A clause that asks, after a statement: "X merged twice over; *who chairs ...*"."""
 _ASKING_AUX = re.compile(
@@ -346,6 +347,8 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
         # a past verb ends the phrase too: "which company *built* X" asks for a company
         other = other or _is_past_verb(nxt)
         # (a plural head already ends its phrase: "which companies employ X", "how many court *cases*")
+        # (a word followed by a determiner is a verb: "which body *awards the* prize")
+        other = other or (i + 2 < len(words) and words[i + 2] in _DETERMINERS)
         compound = nxt and not other and (not _is_plural(head) or head in _PLURAL_FORMS)
         if compound and not nxt.isdigit() and not _RELATIVE_PERSON.match(nxt):
             first = head if head in _PLURAL_FORMS else _singular(head)

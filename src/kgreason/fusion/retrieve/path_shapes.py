@@ -647,6 +647,7 @@ def _verb_of(rel: Sequence[str]) -> str:
     before = [w for w in rel[:-1] if w not in _PARTICLES]
     return stem(before[-1]) if before else ""
 
+
 _PARTICLES = frozenset("off out up away down over back".split())
 """Particles between a verb and its preposition ("spun *off* from X")."""
 

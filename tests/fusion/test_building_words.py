@@ -166,8 +166,8 @@ def test_words() -> None:
     # Sojourn's s085 lost it to the synonym)
     assert analyse("Which body awards the prize that X won?", ["X"], ["X"]).answer_type == "body"
     assert type_labels("body award", ["Prize", "RatingBody"]) == {"RatingBody"}
-    # the verb before a preposition: X is its object, and the relation's verb is the word before the
-    # preposition, a particle or a qualifier aside ("spun off from", "formerly played for")
+    # the verb before a preposition: X is its object, and a phrasal verb's relation ("spun off from") is
+    # read actively
     steps = {
         (r, d): (set(), set())
         for r in ("spun_off_from", "plays_for", "formerly_played_for")
@@ -175,8 +175,9 @@ def test_words() -> None:
     }
     cues = voice("Did Y spin off from X?", "X", steps)
     assert cues[("spun_off_from", "in")] == 1.0 and cues[("spun_off_from", "out")] == -1.0
+    # (a verb and its preposition alone may be passive, "hosted at": no cue; Relay's y064 and y111)
     cues = voice("Who used to play for X?", "X", steps)
-    assert cues[("plays_for", "in")] == cues[("formerly_played_for", "in")] == 1.0
+    assert ("plays_for", "in") not in cues and ("formerly_played_for", "in") not in cues
 
 
 @pytest.fixture(scope="module")

@@ -724,10 +724,12 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> di
             and rel[-1] in _PREPOSITIONS
             and rel[-1] != "by"
             and _verb_of(rel) in names
+            and any(w in _PARTICLES for w in rel)
             and not symmetric(relation, steps)
         ):
-            # "spun off from", "(formerly) plays for": the subject does the verb (not "married to", which
-            # holds both ways)
+            # a phrasal verb, "spun off from", "broke away from": the subject does the verb (a verb and
+            # preposition alone may be passive, "hosted at", "born in", and a relation that holds both ways,
+            # "married to", has no voice)
             passive = False
         else:
             continue

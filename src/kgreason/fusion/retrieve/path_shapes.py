@@ -527,8 +527,9 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         # marriage first, then the parents)
         return _object_clause_cues(tokens[k], steps)
     elif j >= 1 and tokens[j] in _PREPOSITIONS and tokens[j] != "by":
-        # "spun off from X", "plays for X": X is the object of the verb before the preposition (a particle
-        # between them), so a relation said by that verb and preposition reaches X at its tail
+        # "spun off from X", "the coach of X": X is the object of the verb before the preposition (a
+        # particle between them), read by ``_verb_cues`` (a phrasal verb's relation, ``spun_off_from``,
+        # reaches X at its tail, and so does a relation of that verb alone, ``coaches``)
         v = j - 1 if tokens[j - 1] not in _PARTICLES or j < 2 else j - 2
         if tokens[v] in _BE or tokens[v] in _NOT_VERB:
             return {}

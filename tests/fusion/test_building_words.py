@@ -162,10 +162,9 @@ def test_words() -> None:
     said = question_mentions("To which courts did X go on appeal (appl)?", steps)
     assert ("relation", frozenset({"appl_to", "appealed_to"})) in said
     assert "prize" in label_synonyms("award")
-    # ... but a verb after the type noun names no label by a synonym ("Which body awards X?": a body;
-    # Sojourn's s085 lost it to the synonym)
+    # ... but a word followed by a determiner after the type noun is a verb, no part of the type
+    # ("Which body awards the prize ...?": a body; Sojourn's s085 lost it to the synonym)
     assert analyse("Which body awards the prize that X won?", ["X"], ["X"]).answer_type == "body"
-    assert type_labels("body award", ["Prize", "RatingBody"]) == {"RatingBody"}
     # the verb before a preposition: X is its object, and a phrasal verb's relation ("spun off from") is
     # read actively
     steps = {

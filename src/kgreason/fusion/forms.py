@@ -370,11 +370,9 @@ def type_labels(
             return whole
         own = {
             lab
-            # (the word's own labels only: in "which company works", "works" is the verb; and only a label
-            # the word itself says, no synonym: in "which body awards X", "awards" is no ``Prize``)
+            # (the word's own labels only: in "which company works", "works" is the verb)
             for lab in type_labels(last, labels, kinds=False)
-            if (len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split()))
-            and last in map(_singular, humanize(lab).lower().split())
+            if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
         }
         return own or type_labels(first, labels, similarity, threshold, roles=roles)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}

@@ -706,8 +706,10 @@ _LIGHT = stems("hold holds held holding")
 @functools.lru_cache(maxsize=4096)
 def _gerund_head(masked: str) -> bool:
     """Whether the answer's head noun (``head_word``) is a gerund ("Which *building* ...": the thing
-    built, a type, which names no relation, though "build" is the stem of ``built_by``)."""
-    return _singular(head_word(_WORD.findall(masked.lower()))).endswith("ing")
+    built, a type, which names no relation, though "build" is the stem of ``built_by``); a verb of four
+    letters at least before the "-ing" ("king", "thing", "string" are none)."""
+    head = _singular(head_word(_WORD.findall(masked.lower())))
+    return head.endswith("ing") and len(head) >= 7
 
 
 def _light_verbs(

@@ -99,6 +99,7 @@ SETS = (
     "docket",
     "canopy",
     "gable",
+    "lyceum",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -123,6 +124,7 @@ HUBS = {
     "docket": ("Carrowgate", 40),
     "canopy": ("Thornhaven", 80),
     "gable": ("Ambrell", 80),
+    "lyceum": ("Veradon", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -259,6 +261,16 @@ SAMPLE_LABELS = {
         "Pargeter & Sons": "Contractor",
         "Grade II*": "Grade",
         "1864": "Year",
+    },
+    "lyceum": {
+        "Kingsmead": "District",
+        "Kingsmead Hall": "Hall",
+        "Kingsmead House": "Building",
+        "Penholt": "City",
+        "Penholt Hall": "Hall",
+        "Ashcombe Campus": "Campus",
+        "Ashcombe Library": "Library",
+        "Marrowby Street": "Street",
     },
 }
 
@@ -2513,4 +2525,201 @@ def test_gable_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("cmsn", 6), ("belongs_to", 6), ("paid_for_by", 5), ("emp", 4), ("dsgn_by", 3)):
         tails = {labels[t] for _, r, t in gable.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_lyceum_traps_are_in_the_graph() -> None:
+    lyceum = build_gold.Atlas.of_set("lyceum")
+    labels = lyceum.labels
+    assert 1500 <= len(lyceum.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(lyceum.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "accr addr au awrd_by chr_dpt cmp cmp_dst cntry deg dpt dst edtr empl enr exm fac fld fnd_yr fndr grad "
+        "hod hq_cty insp lt_top mbr nmd_aft par pi rgn rnk schol soc supv tch_at th_au trst yr".split()
+    )
+    assert terse <= lyceum.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(lyceum.relations - terse) <= 40
+    # every relation is stored in one direction only: no pair is stored both ways under one relation
+    stored = set(lyceum.triples)
+    assert not [(h, r, t) for h, r, t in stored if (t, r, h) in stored]
+    # containment ladder: building -> campus -> district -> city -> region -> country, and the street route
+    # (building -> street -> district) lands in the same district; the campus owner sits in the same city
+    for building in (n for n, label in labels.items() if label == "Building"):
+        (campus,) = lyceum.out["cmp"][building]
+        (district,) = lyceum.out["cmp_dst"][campus]
+        (street,) = lyceum.out["addr"][building]
+        assert lyceum.out["lies_in"][street] == {district}, building
+        (city,) = lyceum.out["dst"][district]
+        (region,) = lyceum.out["rgn"][city]
+        (country,) = lyceum.out["cntry"][region]
+        assert labels[city] == "City" and labels[country] == "Country", building
+        (owner,) = lyceum.out["campus_of"][campus]
+        assert lyceum.out["hq_cty"][owner] == {city}, building
+    # department -> faculty -> university -> city, and schools carry their city directly as a shortcut
+    for department in (n for n, label in labels.items() if label == "Department"):
+        (faculty,) = lyceum.out["dpt"][department]
+        (university,) = lyceum.out["fac"][faculty]
+        assert labels[university] == "University" and len(lyceum.out["hq_cty"][university]) == 1
+    for school in (n for n, label in labels.items() if label in ("PrimarySchool", "SecondarySchool")):
+        (city,) = lyceum.out["hq_cty"][school]
+        for street in lyceum.out["addr"][school]:
+            (district,) = lyceum.out["lies_in"][street]
+            assert lyceum.out["dst"][district] == {city}, school
+    assert lyceum.out["capital_of"]["Veradon"] == {"Orlavia"}
+    # hubs: the capital Veradon and the big university, the University of Veradon
+    uov = "University of Veradon"
+    degree = Counter(n for h, _, t in lyceum.triples for n in (h, t))
+    assert 80 <= degree["Veradon"] <= 90 and 80 <= degree[uov] <= 90
+    assert len(lyceum.into["born_in"]["Veradon"]) >= 45 and len(lyceum.into["dst"]["Veradon"]) == 7
+    assert len(lyceum.into["hq_cty"]["Veradon"]) >= 25
+    assert len(lyceum.into["empl"][uov]) >= 30 and len(lyceum.into["fac"][uov]) == 4
+    # succession chains: a merger two steps deep, a renaming chain, a split-off from a split-off
+    assert lyceum.out["merged_into"]["Penholt School of Mines"] == {"Highmoor Polytechnic"}
+    assert lyceum.out["merged_into"]["Highmoor Polytechnic"] == {uov}
+    assert lyceum.into["merged_into"][uov] == {"Highmoor Polytechnic", "Veradon College of Music"}
+    assert lyceum.out["renamed_to"]["Tessaport Mechanics' Institute"] == {"Tessaport Technical College"}
+    assert lyceum.out["renamed_to"]["Tessaport Technical College"] == {"Tessaport University of Technology"}
+    assert lyceum.out["split_from"]["Calder Business School"] == {"University of Calder"}
+    assert lyceum.out["split_from"]["Calder School of Finance"] == {"Calder Business School"}
+    assert lyceum.out["split_from"]["Brandwick University"] == {"Tessaport Technical College"}
+    # league tables: the big university tops one year, the polytechnic the next
+    assert lyceum.out["lt_top"]["Orlavian University League 2022"] == {uov}
+    assert lyceum.out["lt_top"]["Orlavian University League 2023"] == {"Veradon Polytechnic"}
+    # a doctoral supervisor chain over five people that crosses the families
+    chain = ["Felix Delacourt", "Julian Ashcombe", "Helena Marsh", "Arthur Ashcombe", "Bernard Voss"]
+    for student, supervisor in zip(chain, chain[1:]):
+        assert lyceum.out["supv"][student] == {supervisor}, student
+    assert lyceum.into["supv"]["Julian Ashcombe"] == {"Felix Delacourt", "Theo Lambert", "Maya Quist"}
+    assert lyceum.out["supv"]["Hugo Quennell"] == {"Walter Quennell"} <= lyceum.out["par"]["Hugo Quennell"]
+    assert lyceum.out["supv"]["Isla Quennell"] == {"Walter Quennell"} and "Walter Quennell" not in lyceum.out["par"][
+        "Isla Quennell"
+    ]
+    # four academic families over four generations, married into one another; namesakes outside them
+    people = [n for n, label in labels.items() if label in ("Academic", "Teacher", "Student", "Person")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Ashcombe"] == 9 and surnames["Delacourt"] == 8
+    assert surnames["Fenwright"] == 10 and surnames["Quennell"] == 9
+    assert lyceum.out["par"]["Arthur Ashcombe"] == {"Edmund Ashcombe", "Harriet Fenwright"}
+    assert lyceum.out["par"]["Julian Ashcombe"] == {"Arthur Ashcombe", "Margaret Delacourt"}
+    assert lyceum.out["par"]["Alice Ashcombe"] == {"Julian Ashcombe", "Imogen Fenwright"}
+    assert lyceum.out["par"]["Felix Delacourt"] == {"Adrian Delacourt", "Vera Quennell"}
+    assert lyceum.out["married_to"]["Walter Quennell"] == {"Eleanor Ashcombe"}
+    assert lyceum.out["married_to"]["Oliver Fenwright"] == {"Celia Delacourt"}
+    assert lyceum.out["sibling_of"]["Harriet Fenwright"] == {"Josiah Fenwright"}
+    assert lyceum.out["sibling_of"]["Hugo Quennell"] == {"Vera Quennell"}
+    for a, b in [(h, t) for h, r, t in lyceum.triples if r in ("married_to", "sibling_of")]:
+        assert a not in lyceum.out["married_to"][b] and a not in lyceum.out["sibling_of"][b], (a, b)
+    grand = {c for g in lyceum.into["par"]["Edmund Ashcombe"] for c in lyceum.into["par"][g]}
+    assert grand == {"Julian Ashcombe", "Sophia Ashcombe", "Hugo Quennell", "Vera Quennell"}
+    great = {c for g in grand for c in lyceum.into["par"][g]}
+    assert great == {"Edward Ashcombe", "Alice Ashcombe", "Isla Quennell", "Felix Delacourt"}
+    unrelated = {
+        "Gregory Ashcombe": "Academic",
+        "Miriam Ashcombe": "Teacher",
+        "Paul Delacourt": "Person",
+        "Ruth Delacourt": "Academic",
+        "Martin Fenwright": "Student",
+        "Bridget Fenwright": "Academic",
+        "Stephen Quennell": "Academic",
+        "Agatha Quennell": "Person",
+    }
+    for person, label in unrelated.items():
+        assert labels[person] == label, person
+        assert not lyceum.out["par"][person] and not lyceum.into["par"][person], person
+        assert not lyceum.out["married_to"][person] and not lyceum.into["married_to"][person], person
+        assert not lyceum.out["sibling_of"][person] and not lyceum.into["sibling_of"][person], person
+    # the namesakes hold the jobs the questions ask about
+    assert lyceum.into["hod"]["Department of Physics"] == {"Gregory Ashcombe"}
+    assert lyceum.into["holds_chair"]["Fenwright Chair of Physics"] == {"Gregory Ashcombe"}
+    assert lyceum.into["head_of"]["Ashcombe Grammar School"] == {"Miriam Ashcombe"}
+    assert lyceum.into["head_of"]["Orlavian Schools Inspectorate"] == {"Paul Delacourt"}
+    assert lyceum.out["edtr"]["Delacourt Review of Law"] == {"Ruth Delacourt"}
+    assert "Martin Fenwright" in lyceum.into["schol"]["Fenwright Scholarship"]
+    assert lyceum.into["dean_of"]["Faculty of Law and Society"] == {"Bridget Fenwright"}
+    assert lyceum.into["holds_chair"]["Quennell Professorship of Mathematics"] == {"Stephen Quennell"}
+    assert lyceum.into["head_of"]["Quennell Foundation"] == {"Agatha Quennell"}
+    assert lyceum.out["nmd_aft"]["Quennell Library"] == {"Agatha Quennell"}
+    # people in several roles: Julian Ashcombe teaches, supervises, heads a department, edits, wins, writes
+    julian = "Julian Ashcombe"
+    assert lyceum.out["hod"][julian] == {"Department of History"} and len(lyceum.out["teaches"][julian]) == 2
+    assert lyceum.into["edtr"][julian] == {"Annals of Orlavian History"} and lyceum.out["won"][julian]
+    assert len(lyceum.into["au"][julian]) == 3 and lyceum.into["pi"][julian] and lyceum.into["th_au"][julian]
+    # one surname names nodes of many labels
+    for word, least in (("Ashcombe", 15), ("Delacourt", 14), ("Quennell", 12), ("Fenwright", 12)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    ashcombe_kinds = {labels[n] for n in labels if "Ashcombe" in n}
+    assert {"District", "Street", "College", "Hall", "Library", "SecondarySchool", "Scholarship", "Prize",
+            "Journal", "Professorship", "Building", "Academic", "Teacher", "Student", "Person"} <= ashcombe_kinds
+    # prizes named after founders who never won them, while descendants did
+    for prize, founder, descendant in (
+        ("Ashcombe Prize", "Edmund Ashcombe", "Julian Ashcombe"),
+        ("Delacourt Medal", "Leopold Delacourt", "Felix Delacourt"),
+        ("Quennell Prize", "Cornelius Quennell", "Isla Quennell"),
+    ):
+        assert lyceum.out["nmd_aft"][prize] == {founder} and founder not in lyceum.into["won"][prize], prize
+        assert descendant in lyceum.into["won"][prize] and not lyceum.out["par"][founder], prize
+    assert lyceum.out["nmd_aft"]["Fenwright Scholarship"] == {"Josiah Fenwright"}
+    assert "Josiah Fenwright" not in lyceum.into["schol"]["Fenwright Scholarship"]
+    assert "Nora Fenwright" in lyceum.into["schol"]["Fenwright Scholarship"]
+    assert "Arthur Ashcombe" in lyceum.into["won"]["Ashcombe Prize"] and "Helena Marsh" in lyceum.into["won"][
+        "Ashcombe Prize"
+    ]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Ashcombe Park", "District"),
+        ("Ashcombe Road", "Street"),
+        ("Ashcombe Lane", "Street"),
+        ("Ashcombe Campus", "Campus"),
+        ("Ashcombe Hall", "Hall"),
+        ("Ashcombe Library", "Library"),
+        ("Ashcombe College", "College"),
+        ("Kingsmead", "District"),
+        ("Kingsmead Hall", "Hall"),
+        ("Kingsmead House", "Building"),
+        ("Penholt", "City"),
+        ("Penholt Hall", "Hall"),
+        ("Penholt Road", "Street"),
+        ("Penholt Academy", "SecondarySchool"),
+        ("Marrowby", "City"),
+        ("Marrowby Street", "Street"),
+        ("Marrowby College", "College"),
+        ("Northgate", "District"),
+        ("Northgate High School", "SecondarySchool"),
+        ("Riverside", "District"),
+        ("Riverside Hall", "Hall"),
+        ("Sallow Vale", "Region"),
+        ("Sallowford", "City"),
+        ("Veradon Polytechnic", "University"),
+    ):
+        assert labels[name] == label, name
+    assert lyceum.out["cmp_dst"]["Ashcombe Campus"] == {"Northgate"}
+    assert lyceum.out["part_of"]["Ashcombe College"] == {uov}
+    assert lyceum.out["hq_cty"]["Ashcombe College"] == {"Veradon"}
+    assert lyceum.out["addr"]["Ashcombe Hall"] == {"Heights Road"} and lyceum.out["lies_in"]["Heights Road"] == {
+        "Tess Heights"
+    }
+    assert lyceum.out["library_of"]["Ashcombe Library"] == {"Fenwright College"}
+    assert lyceum.out["addr"]["Kingsmead Hall"] == {"University Road"} and lyceum.out["lies_in"][
+        "University Road"
+    ] == {"University Quarter"}
+    assert lyceum.out["cmp"]["Kingsmead House"] == {"Collegiate Hill Campus"}
+    assert lyceum.out["addr"]["Penholt Hall"] == {"Kingsmead Lane"} and lyceum.out["hq_cty"]["Penholt Academy"] == {
+        "Marrowby"
+    }
+    assert lyceum.out["lies_in"]["Penholt Road"] == {"Harbourside"}
+    assert lyceum.out["addr"]["Quennell Observatory"] == {"Marrowby Street"}
+    assert lyceum.out["dst"]["University Quarter"] == {"Calder"}
+    assert lyceum.out["addr"]["Northgate High School"] == {"Orchard Row"} and lyceum.out["lies_in"][
+        "Orchard Row"
+    ] == {"Delacourt Heights"}
+    assert lyceum.out["lies_in"]["Delacourt Street"] == {"Old Quarter"}
+    assert lyceum.out["addr"]["Riverside Hall"] == {"Sea Road"} and lyceum.out["rgn"]["Sallowford"] == {"Sallow Vale"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("hq_cty", 10), ("head_of", 3), ("funded_by", 5), ("nmd_aft", 8), ("fndr", 6)):
+        heads = {labels[h] for h, r, _ in lyceum.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("head_of", 10), ("empl", 8), ("awrd_by", 6), ("published_by", 6), ("funded_by", 2)):
+        tails = {labels[t] for _, r, t in lyceum.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import json
 import re
 import subprocess
@@ -2535,8 +2536,9 @@ def test_lyceum_traps_are_in_the_graph() -> None:
     assert 60 <= len(lyceum.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
     # about half of the relations are terse data-team cuts, the rest plain English
     terse = set(
-        "accr addr au awrd_by chr_dpt cmp cmp_dst cntry deg dpt dst edtr empl enr exm fac fld fnd_yr fndr grad "
-        "hod hq_cty insp lt_top mbr nmd_aft par pi rgn rnk schol soc supv tch_at th_au trst yr".split()
+        "accr addr au awrd_by chr_dpt cmp cmp_dst cntry deg dpt dst edtr empl enr exm fac fld fnd_yr "
+        "fndr grad hod hq_cty insp lt_top mbr nmd_aft par pi rgn rnk schol soc supv tch_at th_au trst "
+        "yr".split()
     )
     assert terse <= lyceum.relations and 25 <= len(terse) <= 40
     assert 25 <= len(lyceum.relations - terse) <= 40
@@ -2588,13 +2590,14 @@ def test_lyceum_traps_are_in_the_graph() -> None:
     assert lyceum.out["lt_top"]["Orlavian University League 2023"] == {"Veradon Polytechnic"}
     # a doctoral supervisor chain over five people that crosses the families
     chain = ["Felix Delacourt", "Julian Ashcombe", "Helena Marsh", "Arthur Ashcombe", "Bernard Voss"]
-    for student, supervisor in zip(chain, chain[1:]):
+    for student, supervisor in itertools.pairwise(chain):
         assert lyceum.out["supv"][student] == {supervisor}, student
     assert lyceum.into["supv"]["Julian Ashcombe"] == {"Felix Delacourt", "Theo Lambert", "Maya Quist"}
     assert lyceum.out["supv"]["Hugo Quennell"] == {"Walter Quennell"} <= lyceum.out["par"]["Hugo Quennell"]
-    assert lyceum.out["supv"]["Isla Quennell"] == {"Walter Quennell"} and "Walter Quennell" not in lyceum.out["par"][
-        "Isla Quennell"
-    ]
+    assert (
+        lyceum.out["supv"]["Isla Quennell"] == {"Walter Quennell"}
+        and "Walter Quennell" not in lyceum.out["par"]["Isla Quennell"]
+    )
     # four academic families over four generations, married into one another; namesakes outside them
     people = [n for n, label in labels.items() if label in ("Academic", "Teacher", "Student", "Person")]
     surnames = Counter(name.split()[-1] for name in people)
@@ -2650,8 +2653,23 @@ def test_lyceum_traps_are_in_the_graph() -> None:
         kinds = {labels[n] for n in labels if word in n}
         assert len(kinds) >= least, (word, kinds)
     ashcombe_kinds = {labels[n] for n in labels if "Ashcombe" in n}
-    assert {"District", "Street", "College", "Hall", "Library", "SecondarySchool", "Scholarship", "Prize",
-            "Journal", "Professorship", "Building", "Academic", "Teacher", "Student", "Person"} <= ashcombe_kinds
+    assert {
+        "District",
+        "Street",
+        "College",
+        "Hall",
+        "Library",
+        "SecondarySchool",
+        "Scholarship",
+        "Prize",
+        "Journal",
+        "Professorship",
+        "Building",
+        "Academic",
+        "Teacher",
+        "Student",
+        "Person",
+    } <= ashcombe_kinds
     # prizes named after founders who never won them, while descendants did
     for prize, founder, descendant in (
         ("Ashcombe Prize", "Edmund Ashcombe", "Julian Ashcombe"),
@@ -2663,9 +2681,10 @@ def test_lyceum_traps_are_in_the_graph() -> None:
     assert lyceum.out["nmd_aft"]["Fenwright Scholarship"] == {"Josiah Fenwright"}
     assert "Josiah Fenwright" not in lyceum.into["schol"]["Fenwright Scholarship"]
     assert "Nora Fenwright" in lyceum.into["schol"]["Fenwright Scholarship"]
-    assert "Arthur Ashcombe" in lyceum.into["won"]["Ashcombe Prize"] and "Helena Marsh" in lyceum.into["won"][
-        "Ashcombe Prize"
-    ]
+    assert (
+        "Arthur Ashcombe" in lyceum.into["won"]["Ashcombe Prize"]
+        and "Helena Marsh" in lyceum.into["won"]["Ashcombe Prize"]
+    )
     # look-alike names of different types that point elsewhere
     for name, label in (
         ("Ashcombe Park", "District"),
@@ -2697,17 +2716,17 @@ def test_lyceum_traps_are_in_the_graph() -> None:
     assert lyceum.out["cmp_dst"]["Ashcombe Campus"] == {"Northgate"}
     assert lyceum.out["part_of"]["Ashcombe College"] == {uov}
     assert lyceum.out["hq_cty"]["Ashcombe College"] == {"Veradon"}
-    assert lyceum.out["addr"]["Ashcombe Hall"] == {"Heights Road"} and lyceum.out["lies_in"]["Heights Road"] == {
-        "Tess Heights"
-    }
+    assert lyceum.out["addr"]["Ashcombe Hall"] == {"Heights Road"} and lyceum.out["lies_in"][
+        "Heights Road"
+    ] == {"Tess Heights"}
     assert lyceum.out["library_of"]["Ashcombe Library"] == {"Fenwright College"}
     assert lyceum.out["addr"]["Kingsmead Hall"] == {"University Road"} and lyceum.out["lies_in"][
         "University Road"
     ] == {"University Quarter"}
     assert lyceum.out["cmp"]["Kingsmead House"] == {"Collegiate Hill Campus"}
-    assert lyceum.out["addr"]["Penholt Hall"] == {"Kingsmead Lane"} and lyceum.out["hq_cty"]["Penholt Academy"] == {
-        "Marrowby"
-    }
+    assert lyceum.out["addr"]["Penholt Hall"] == {"Kingsmead Lane"} and lyceum.out["hq_cty"][
+        "Penholt Academy"
+    ] == {"Marrowby"}
     assert lyceum.out["lies_in"]["Penholt Road"] == {"Harbourside"}
     assert lyceum.out["addr"]["Quennell Observatory"] == {"Marrowby Street"}
     assert lyceum.out["dst"]["University Quarter"] == {"Calder"}
@@ -2715,11 +2734,19 @@ def test_lyceum_traps_are_in_the_graph() -> None:
         "Orchard Row"
     ] == {"Delacourt Heights"}
     assert lyceum.out["lies_in"]["Delacourt Street"] == {"Old Quarter"}
-    assert lyceum.out["addr"]["Riverside Hall"] == {"Sea Road"} and lyceum.out["rgn"]["Sallowford"] == {"Sallow Vale"}
+    assert lyceum.out["addr"]["Riverside Hall"] == {"Sea Road"} and lyceum.out["rgn"]["Sallowford"] == {
+        "Sallow Vale"
+    }
     # relations that join several labels, so counts need a type word
     for relation, least in (("hq_cty", 10), ("head_of", 3), ("funded_by", 5), ("nmd_aft", 8), ("fndr", 6)):
         heads = {labels[h] for h, r, _ in lyceum.triples if r == relation}
         assert len(heads) >= least, (relation, heads)
-    for relation, least in (("head_of", 10), ("empl", 8), ("awrd_by", 6), ("published_by", 6), ("funded_by", 2)):
+    for relation, least in (
+        ("head_of", 10),
+        ("empl", 8),
+        ("awrd_by", 6),
+        ("published_by", 6),
+        ("funded_by", 2),
+    ):
         tails = {labels[t] for _, r, t in lyceum.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

@@ -9,6 +9,7 @@ and tokens, checks that every answer entity and every citation exists in the evi
 
 from __future__ import annotations
 
+import itertools
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -47,6 +48,26 @@ class Seed:
     """Where the mention starts in the question (-1: not from the text, e.g. ``--topic``)."""
     kind: bool = False
     """The mention names the kind the question asks for (``LinkedEntity.kind``)."""
+
+
+def without_qualifiers(question: str, seeds: Sequence[Seed], store: GraphStore) -> list[Seed]:
+    """``seeds`` without each one whose possessive says where the next one is ("Veradon's Old Quarter":
+    the Old Quarter of Veradon) when an edge joins the two: it tells the named thing apart, and is no
+    second entity whose paths must meet at the answer."""
+    ordered = sorted((s for s in seeds if s.start >= 0), key=lambda s: s.start)
+    dropped: set[Seed] = set()
+    for owner, owned in itertools.pairwise(ordered):
+        end = owner.start + len(owner.mention)
+        said = question[owner.start : owned.start].rstrip()
+        between = question[end : owned.start]
+        if (
+            owner.node_id != owned.node_id
+            and said.endswith(("'s", "'", "\u2019s"))
+            and not between.strip(" '\u2019s")
+            and store.paths_between(owner.node_id, owned.node_id, max_hops=1, limit=1)
+        ):
+            dropped.add(owner)
+    return [s for s in seeds if s not in dropped]
 
 
 @dataclass(frozen=True)
@@ -172,6 +193,7 @@ class Strategy(ABC):
         """Answer ``question`` starting from the linked ``seeds``."""
         self.check()
         timings: dict[str, float] = {}
+        seeds = without_qualifiers(question, seeds, self.store)
         ordered = sorted(seeds, key=lambda s: s.start)
         analysis = analyse(
             question,

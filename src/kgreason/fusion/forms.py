@@ -236,7 +236,7 @@ ORGANISATION_WORDS = frozenset(
     "newspaper journal broadcaster bank operator government regulator sponsor manufacturer museum "
     "gallery auctioneer studio airline carrier alliance maker supplier caterer lessor contractor provider "
     "distributor wholesaler printer chain group conglomerate directorate observatory utility insurer "
-    "reinsurer".split()
+    "reinsurer board inspectorate".split()
 )
 # Nouns that say a relation, not a kind: what they name is whatever the relation reaches
 _RELATIONAL_TYPES = frozenset("member subsidiary affiliate".split())

@@ -152,6 +152,15 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # an act that "makes changes to" another amends it; one that "sweeps it away" repeals it
         (r"\b(?:make|makes|made|making) (?:changes|amendments) to\b", "amends"),
         (r"\b(?:swept|sweeps?|sweeping)( X)? away\b", r"repealed\1"),
+        # a college "folded into" another merged into it; one that "broke away from" another split from it
+        (r"\b(?:fold|folds|folded|folding) ((?:directly |straight )?)into\b", r"merged \1into"),
+        (r"\b(?:break|breaks|broke|broken|breaking) away\b", "split"),
+        # a thing that "takes its name from" someone, or "carries" or "bears" their name, is named after them
+        (r"\b(?:takes?|took|taken|taking) (?:its|his|her|their|the) names? from\b", "named after"),
+        (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) (?:the )?names? of\b", "named after"),
+        (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) whose names?\b", "named after whom"),
+        # a thesis "handed in" somewhere was submitted there
+        (r"\b(?:hand|hands|handed|handing) (?:it |them )?in\b", "submitted"),
         # a prize is "given out" or "handed out" by whoever awards it
         (r"\b(?:give|gives|gave|given|giving|hand|hands|handed|handing) (?:it |them )?out\b", "awards"),
         # "award" with an object after it, said by whoever gives it, is "confer" ("Which body awards the
@@ -337,6 +346,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "counsel represent advocate",
     "complete completion finish",
     "spin spun split breakaway",
+    "name honour commemorate eponym",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 
@@ -402,6 +412,9 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     **dict.fromkeys(stems("win won"), stems("went")),
     # a company "part of" a group is its subsidiary; "subsidiary" names no part of a whole
     stem("part"): stems("subsidiary"),
+    # whoever "confers" a prize (or hands it out: ``plain_idioms``) awards it (``awd_by``); "award" names
+    # no conferring, as it names winning too
+    stem("confer"): stems("award"),
 }
 
 
@@ -409,6 +422,12 @@ _ONE_WAY: dict[str, frozenset[str]] = {
 def names_of(word: str) -> frozenset[str]:
     """The relation stems a question's (stemmed) word names: its paraphrases and its one-way words."""
     return paraphrases(word) | _ONE_WAY.get(word, frozenset())
+
+
+def names_one_way(word: str) -> frozenset[str]:
+    """The relation stems a question's (stemmed) word names one way only (``_ONE_WAY``): "confer" names
+    "award", as a data team's cut of it does (``awd_by``)."""
+    return _ONE_WAY.get(word, frozenset())
 
 
 @functools.lru_cache(maxsize=65536)
@@ -444,6 +463,8 @@ ROLE_NOUNS = {
     "represented by": ("agent representative", "client"),
     "teaches": ("pupil student", "teacher tutor"),
     "owned by": ("owner", "subsidiary"),
+    # "the recipients of X" won X: the subject of ``won``, not the body that awards it (``awd_by``)
+    "won": ("prize award", "winner recipient laureate"),
     # a relation named by a kin noun alone holds the head's kin at its tail ("X parent Y": Y is X's
     # parent), as a property is named ("X capital Y"); read backwards, the converse kin
     "parent": ("parent mother father", "child children son daughter kid"),
@@ -479,9 +500,17 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
-    if " " not in words and len(words) >= 4:
-        # a data team's cut of a key of one word ("prnt": parent, "tght": taught)
-        cut = next((k for k in ROLE_NOUNS if " " not in k and shortens(words, k)), None)
+    if " " not in words and len(words) >= 3:
+        # a data team's cut of a key of one word ("prnt": parent, "tght": taught); of three letters, its
+        # first three ("par": parent; "prt" may be "printed", "tgt" "target")
+        cut = next(
+            (
+                k
+                for k in ROLE_NOUNS
+                if " " not in k and shortens(words, k) and (len(words) >= 4 or k.startswith(words))
+            ),
+            None,
+        )
         if cut is not None:
             return ROLE_NOUNS[cut]
     ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
@@ -569,10 +598,16 @@ def _cuts(short: str, word: str) -> bool:
     if any(c in VOWELS for c in short[1:]):
         # the word's first letters up to the cut's last vowel, then every consonant after them, of the
         # word or its past participle: "recvd" ("received", "receive"; not "part" for "parent", which
-        # drops its "n")
+        # drops its "n"); or its first three letters or more, then a consonant of the next three letters
+        # short of its end ("supv": "supervised"; a cut ending with the word's last letter keeps every
+        # consonant before it: "part" is still no "parent")
         start = max(i for i, c in enumerate(short) if c in VOWELS) + 1
         rests = {_consonants(w[start:]) for w in (word, stem(word), word + "d")}
-        return start < len(short) and word.startswith(short[:start]) and short[start:] in rests
+        if start < len(short) and word.startswith(short[:start]) and short[start:] in rests:
+            return True
+        k = len(short) - 1
+        near = word[k : min(k + 3, len(word) - 1)]
+        return k >= 3 and short[-1] not in VOWELS and word.startswith(short[:k]) and short[-1] in near
     rest = iter(word[1:])
     if not all(c in rest for c in short[1:]):
         return False

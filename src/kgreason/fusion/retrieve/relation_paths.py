@@ -25,6 +25,7 @@ from kgreason.fusion.relation_words import (
     is_irregular_past,
     label_synonyms,
     names_of,
+    names_one_way,
     paraphrase_groups,
     paraphrases,
     role_nouns,
@@ -483,6 +484,14 @@ _NOT_RELATION_WORDS = stems(
     # (when, not what: "first described" is no ``first_recorded_in``; "recorded" still names it)
     "first last original initial"
 )
+
+
+def _not_relation_word(token: str) -> bool:
+    """Whether a question word is cut as no relation's word (``_NOT_RELATION_WORDS``): "Name the ...", but
+    not its past form, a verb of the graph ("named (nmd) after": ``nmd_aft``)."""
+    return _stem(token) in _NOT_RELATION_WORDS and not token.endswith("ed")
+
+
 # "give" asks for a list only as "give me" ("Give me the films of X"); elsewhere it is a verb of the graph
 # ("Who gives out the X prize?", "What did X give to the museum?")
 _GIVE = _stem("give")
@@ -698,9 +707,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     return mentions
 
 
-# Verbs that take a noun saying the relation ("holds the licence", "holds a seat"): no mention of their own
-# where such a noun follows
-_LIGHT = stems("hold holds held holding")
+# Verbs that take a noun saying the relation ("holds the licence", "holds a seat", "works as concierge"): no
+# mention of their own where such a noun follows
+_LIGHT = stems("hold holds held holding work works worked working")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -725,7 +734,9 @@ def _light_verbs(
         if word not in _LIGHT:
             continue
         j = next((k for k in range(i + 1, len(spaced)) if spaced[k][0] not in written), None)
-        if j is None or not spaced[j][1]:
+        if j is not None and spaced[j][0] == "as" and j + 1 < len(spaced):
+            j += 1  # "works as concierge": the role after "as" says the relation
+        elif j is None or not spaced[j][1]:
             continue
         # the object noun, and the short forms written after it ("licence (lic)")
         said = [spaced[j][0], *itertools.takewhile(lambda w: w in written, (w for w, _ in spaced[j + 1 :]))]
@@ -1063,10 +1074,23 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
     cut = _known_cuts(relations, known)
     if not short and not cut:
         return out
-    labels = frozenset(
-        _stem(w) for starts, ends in steps.values() for lab in starts | ends for w in humanize(lab).split()
-    )
+    named = frozenset(lab for starts, ends in steps.values() for lab in starts | ends)
+    labels = _label_words_said(out, named)
     return _cut_short(_shortened(out, short, labels), cut, labels, known)
+
+
+def _label_words_said(masked: str, labels: frozenset[str]) -> frozenset[str]:
+    """The stems of the words that name a label in ``masked``: each label's last word, and its other words
+    where the question says them with the rest of the label ("Which audit firms ...": ``AuditFirm``), not
+    alone ("Whose exams ...": no ``ExamBoard``, but the word a cut ``exm`` stands for)."""
+    said = " ".join(_stem(w) for w in _WORD.findall(masked.lower()))
+    out: set[str] = set()
+    for lab in labels:
+        words = [_stem(w) for w in humanize(lab).split()]
+        out.add(words[-1])
+        if len(words) > 1 and f" {' '.join(words)} " in f" {said} ":
+            out.update(words)
+    return frozenset(out)
 
 
 _SPELLED = re.compile(r"\(([^\W\d_]+)(?=[\s)])")
@@ -1079,8 +1103,10 @@ def spelled_words(masked: str) -> frozenset[str]:
 
 
 def _written_after(text: str, word: str, short: str) -> str:
-    """``text`` with `` (short)`` written after the first whole ``word``, in any case."""
-    return re.sub(rf"\b({re.escape(word)})\b", rf"\1 ({short})", text, count=1, flags=re.IGNORECASE)
+    """``text`` with `` (short)`` written after each whole ``word``, in any case: a word said twice names
+    its relation twice ("Who else edits (edtr) the journal that X edits (edtr)?"), as a relation's own
+    word does; after the whole of a hyphenated compound, which is one word ("test-drives (drv) (tst)")."""
+    return re.sub(rf"\b({re.escape(word)}(?:-[^\W\d_]+)*)\b", rf"\1 ({short})", text, flags=re.IGNORECASE)
 
 
 # Short words of a relation name that are grammar, never an initialism or a shortening ("at" of
@@ -1228,7 +1254,7 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
     out = masked
     for word in sorted(cut - {_stem(t) for t in tokens} - set(tokens)):
         for token in tokens:
-            if token in _STOP or not token.isalpha() or _stem(token) in labels | _NOT_RELATION_WORDS:
+            if token in _STOP or not token.isalpha() or _stem(token) in labels or _not_relation_word(token):
                 continue
             rest = token[len(word) :]
             if len(word) == 2:
@@ -1267,33 +1293,41 @@ def _known_whole(rest: str, known: frozenset[str], least: int) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> str:
     tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
-    out = masked
+    # (cut, token, how: by its "own" word, by a group's "head", by a "paraphrase")
+    found: list[tuple[str, str, str]] = []
     for word in sorted(short - set(tokens)):
         for token in tokens:
-            if token in _STOP or not token.isalpha() or _stem(token) in labels | _NOT_RELATION_WORDS:
+            if token in _STOP or not token.isalpha() or _stem(token) in labels or _not_relation_word(token):
                 continue
             # a word known to name a relation by its meaning is shortened only as that meaning: "based"
             # (headquartered) is no "bd" (board), "works" is "emp" (employ)
             own = paraphrases(_stem(token))
-            # (the head words of its groups, and the role nouns of its verb: "represents (agt)", by "agent")
+            # (the head words of its groups, the role nouns of its verb: "represents (agt)", by "agent", and
+            # the words it names one way: "confers (awd)", by "award")
             heads = (*group_heads(_stem(token)), *verb_role_nouns(_stem(token)))
+            one_way = names_one_way(_stem(token))
             itself = _heads_itself(token) and shortens(word, token)
             if len(word) == 2:
                 # two letters say little (b-d: board, based, behind, built): only a word itself, and
                 # neither a preposition nor an inflected verb
-                fits = itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token)
-            else:
-                # (the question's own word and the head words of its groups by the loose rules, "operate
-                # (opd)", "works (wrk)", "employees (wrk)", by "work"; its other paraphrases, stems, by
-                # the strict: "own" is no "stake (stk)")
-                fits = (
-                    itself
-                    or shortens(word, token)
-                    or any(shortens(word, h) for h in heads)
-                    or any(shortens(word, p, loose=False) for p in sorted(own))
-                )
-            if fits:
-                out = _written_after(out, token, word)
+                if itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token):
+                    found.append((word, token, "own"))
+            # (the question's own word and the head words of its groups by the loose rules, "operate
+            # (opd)", "works (wrk)", "employees (wrk)", by "work"; its other paraphrases, stems, by
+            # the strict: "own" is no "stake (stk)")
+            elif itself or shortens(word, token) or any(shortens(word, w) for w in one_way):
+                found.append((word, token, "own"))
+            elif any(shortens(word, h) for h in heads):
+                found.append((word, token, "head"))
+            elif any(shortens(word, p, loose=False) for p in sorted(own)):
+                found.append((word, token, "paraphrase"))
+    # a word cut by its own letters or by the word it names one way is not cut again by a paraphrase
+    # ("confers (awd)", by "award"; not "(pres)" too, by the "present" that paraphrases it)
+    direct = {token for _, token, how in found if how == "own"}
+    out = masked
+    for word, token, how in found:
+        if not (how == "paraphrase" and token in direct):
+            out = _written_after(out, token, word)
     return out
 
 

@@ -4,7 +4,8 @@
   from "award" (``awd_by``) one way (``names_one_way``); a word cut by the words it means is not cut
   again by another paraphrase ("present" of "confer" is no ``prnt``, parent).
 - A cut of the word's first three letters or more and a consonant of the next three short of its end
-  ("supv": "supervised"; not "part": "parent").
+  ("supv": "supervised"; not "part": "parent"), of the question's own word only (not "doctorate", which
+  means "supervise").
 - The past form of a word that asks rather than relates ("Name the ...") is cut as a relation's word
   ("named (nmd)": ``nmd_aft``).
 - "the recipients of X" won X (``ROLE_NOUNS``: the subject of ``won``).
@@ -132,6 +133,9 @@ def test_words() -> None:
     known = frozenset("who confers the x supervised named for whose exams do pupils of sit".split())
     assert spell_abbreviations("Who confers the X?", steps, known) == "Who confers (awd) the X?"
     assert "supervised (supv)" in spell_abbreviations("Who supervised X?", steps, known)
+    # ... but that cut is the question's own word's only: "doctorate" means "supervise", and is no "supv"
+    # (Lyceum's "Who supervised X's doctorate?" walked the step twice)
+    assert "doctorate (" not in spell_abbreviations("Who supervised X doctorate?", steps, known)
     assert "named (nmd)" in spell_abbreviations("Who was X named for?", steps, known)
     assert "exams (exm)" in spell_abbreviations("Whose exams do the pupils of X sit?", steps, known)
     # cuts of a hyphenated compound's words are written after the whole compound, one word (Torque's

@@ -529,7 +529,7 @@ def _consonants(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def shortens(short: str, word: str, loose: bool = True) -> bool:
+def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bool:
     """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), two
     letters more at least, or its first letter and consonants in order ending with its last ("cstdn":
     "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"), one letter more at least
@@ -555,8 +555,8 @@ def shortens(short: str, word: str, loose: bool = True) -> bool:
     if not loose:
         # (one letter more for a cut that keeps a vowel, whose letters say more: "recvd" of "receiv")
         more = 1 if any(c in VOWELS for c in short[1:]) else 2
-        return len(word) >= len(short) + more and _cuts(short, word)
-    return _cuts(short, word) or _participle_cut(short, word) or _doer_cut(short, word)
+        return len(word) >= len(short) + more and _cuts(short, word, near=False)
+    return _cuts(short, word, near) or _participle_cut(short, word) or _doer_cut(short, word)
 
 
 def _participle_cut(short: str, word: str) -> bool:
@@ -589,7 +589,7 @@ def _doer_cut(short: str, word: str) -> bool:
     )
 
 
-def _cuts(short: str, word: str) -> bool:
+def _cuts(short: str, word: str, near: bool = True) -> bool:
     # (a cut of two letters, two more: "hd" is no "had", "hm" no "him")
     if len(word) < len(short) + (1 if len(short) >= 3 else 2) or word[0] != short[0]:
         return False
@@ -605,9 +605,10 @@ def _cuts(short: str, word: str) -> bool:
         rests = {_consonants(w[start:]) for w in (word, stem(word), word + "d")}
         if start < len(short) and word.startswith(short[:start]) and short[start:] in rests:
             return True
+        # (only of the question's own word, ``near``: "doctorate" means "supervise" but is no "supv")
         k = len(short) - 1
-        near = word[k : min(k + 3, len(word) - 1)]
-        return k >= 3 and short[-1] not in VOWELS and word.startswith(short[:k]) and short[-1] in near
+        ahead = word[k : min(k + 3, len(word) - 1)]
+        return near and k >= 3 and short[-1] not in VOWELS and short[:k] == word[:k] and short[-1] in ahead
     rest = iter(word[1:])
     if not all(c in rest for c in short[1:]):
         return False

@@ -1317,7 +1317,7 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             # the strict: "own" is no "stake (stk)")
             elif itself or shortens(word, token) or any(shortens(word, w) for w in one_way):
                 found.append((word, token, "own"))
-            elif any(shortens(word, h) for h in heads):
+            elif any(shortens(word, h, near=False) for h in heads):
                 found.append((word, token, "head"))
             elif any(shortens(word, p, loose=False) for p in sorted(own)):
                 found.append((word, token, "paraphrase"))

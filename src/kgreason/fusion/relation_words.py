@@ -549,7 +549,9 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bo
     It cannot tell the word meant from others that begin alike: ``shortens("aud", "audio")`` holds too.
     ``loose=False``: two letters more at least (one for a cut that keeps a vowel past its first letter) and
     no participle, for a stem, which may have lost a letter of its word ("stak" of "stake" is no word "stk"
-    cuts by one letter; "receiv" is one "recvd" cuts).
+    cuts by one letter; "receiv" is one "recvd" cuts). ``near=False`` leaves out the cut of a word's
+    first letters and a consonant of the next three ("supv": "supervised"), which stands for the
+    question's own word only, not for the head word of a paraphrase group it is in.
     """
     word = american(word)
     if not loose:

@@ -421,7 +421,7 @@ _ONE_WAY: dict[str, frozenset[str]] = {
 @functools.lru_cache(maxsize=65536)
 def names_of(word: str) -> frozenset[str]:
     """The relation stems a question's (stemmed) word names: its paraphrases and its one-way words."""
-    return paraphrases(word) | _ONE_WAY.get(word, frozenset())
+    return paraphrases(word) | names_one_way(word)
 
 
 def names_one_way(word: str) -> frozenset[str]:

@@ -1306,16 +1306,16 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             # the words it names one way: "confers (awd)", by "award")
             heads = (*group_heads(_stem(token)), *verb_role_nouns(_stem(token)))
             one_way = names_one_way(_stem(token))
-            itself = _heads_itself(token) and shortens(word, token)
             if len(word) == 2:
                 # two letters say little (b-d: board, based, behind, built): only a word itself, and
                 # neither a preposition nor an inflected verb
+                itself = _heads_itself(token) and shortens(word, token)
                 if itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token):
                     found.append((word, token, "own"))
             # (the question's own word and the head words of its groups by the loose rules, "operate
             # (opd)", "works (wrk)", "employees (wrk)", by "work"; its other paraphrases, stems, by
             # the strict: "own" is no "stake (stk)")
-            elif itself or shortens(word, token) or any(shortens(word, w) for w in one_way):
+            elif shortens(word, token) or any(shortens(word, w) for w in one_way):
                 found.append((word, token, "own"))
             elif any(shortens(word, h, near=False) for h in heads):
                 found.append((word, token, "head"))

@@ -101,6 +101,7 @@ SETS = (
     "canopy",
     "gable",
     "lyceum",
+    "bedrock",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -126,6 +127,7 @@ HUBS = {
     "canopy": ("Thornhaven", 80),
     "gable": ("Ambrell", 80),
     "lyceum": ("Veradon", 80),
+    "bedrock": ("Veldmark", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -272,6 +274,16 @@ SAMPLE_LABELS = {
         "Ashcombe Campus": "Campus",
         "Ashcombe Library": "Library",
         "Marrowby Street": "Street",
+    },
+    "bedrock": {
+        "Penhallow": "Town",
+        "Penhallow Mine": "Mine",
+        "Penhallow Shaft": "Shaft",
+        "Penhallow Formation": "Formation",
+        "Penhallowite": "Mineral",
+        "Penhallow Medal": "Medal",
+        "Ironveil Mine": "Mine",
+        "Sarrow Basin": "Basin",
     },
 }
 
@@ -2750,3 +2762,238 @@ def test_lyceum_traps_are_in_the_graph() -> None:
     ):
         tails = {labels[t] for _, r, t in lyceum.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
+
+
+def test_bedrock_traps_are_in_the_graph() -> None:
+    bedrock = build_gold.Atlas.of_set("bedrock")
+    labels = bedrock.labels
+    assert 1500 <= len(bedrock.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(bedrock.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "abt acc_at acq_by alum appr_to awd chld_of cntns cntry clsd disc_by disc_yr dist est fndr "
+        "host_fm hq_twn jv_ptnr ldr_of lic_for lnks opnd opr ownr prd prov shft_of snd_to spons stn_on "
+        "strk_at strk_by svy_mbr wrk_for wrks addr".split()
+    )
+    assert terse <= bedrock.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(bedrock.relations - terse) <= 40
+    # each relation is stored in one direction only: no pair appears both ways under one relation
+    pairs = {(h, r, t) for h, r, t in bedrock.triples}
+    assert not [(h, r, t) for h, r, t in pairs if (t, r, h) in pairs]
+    # containment ladder: shaft -> mine -> district -> town -> province -> country
+    for shaft in (n for n, label in labels.items() if label == "Shaft"):
+        (mine,) = bedrock.out["shft_of"][shaft]
+        assert labels[mine] == "Mine", shaft
+    for mine in (n for n, label in labels.items() if label in ("Mine", "Quarry")):
+        (district,) = bedrock.out["dist"][mine]
+        (town,) = bedrock.out["part_of_town"][district]
+        (province,) = bedrock.out["prov"][town]
+        (country,) = bedrock.out["cntry"][province]
+        assert labels[district] == "District" and labels[country] == "Country", mine
+        assert bedrock.out["ownr"][mine] and bedrock.out["wrks"][mine] | bedrock.out["yields"][mine], mine
+        # a province stored directly on a mine (a shortcut) agrees with the long way round
+        assert bedrock.out["prov"][mine] in (set(), {province}), mine
+    for plant in (
+        n for n, label in labels.items() if label in ("Smelter", "Refinery", "Mill", "Port", "Station")
+    ):
+        (town,) = bedrock.out["sited_in"][plant]
+        assert labels[town] == "Town", plant
+        for district in bedrock.out["dist"][plant]:
+            assert bedrock.out["part_of_town"][district] == {town}, plant
+    for deposit in (n for n, label in labels.items() if label == "Deposit"):
+        assert len(bedrock.out["host_fm"][deposit]) == 1 and len(bedrock.out["disc_by"][deposit]) == 1, (
+            deposit
+        )
+        assert len(bedrock.out["disc_yr"][deposit]) == 1 and bedrock.out["cntns"][deposit], deposit
+    shortcuts = {m for m in bedrock.out["prov"] if labels[m] in ("Mine", "Quarry")}
+    assert {"Penhallow Mine", "Kirsk Ridge Mine", "Kestrell Quarry", "Sarrow Mine"} <= shortcuts
+    assert bedrock.out["capital_of"]["Veldmark"] == {"Carradon"}
+    # hubs: the capital Veldmark and the big mining company, Ironveil Consolidated
+    ic = "Ironveil Consolidated"
+    degree = Counter(n for h, _, t in bedrock.triples for n in (h, t))
+    assert 80 <= degree["Veldmark"] <= 90 and 80 <= degree[ic] <= 90
+    assert (
+        len(bedrock.into["born_in"]["Veldmark"]) >= 50 and len(bedrock.into["part_of_town"]["Veldmark"]) == 8
+    )
+    assert len(bedrock.into["hq_twn"]["Veldmark"]) >= 12
+    assert len(bedrock.into["wrk_for"][ic]) >= 30 and len(bedrock.into["ownr"][ic]) >= 10
+    assert len(bedrock.into["subsidiary_of"][ic]) == 5 and len(bedrock.into["held_by"][ic]) == 5
+    # succession chains: a takeover two steps deep, two renamings, a spin-off from a spin-off, a merger
+    assert bedrock.out["acq_by"]["Greyhithe Tin Company"] == {"Penhallow Mining Company"}
+    assert bedrock.out["acq_by"]["Penhallow Mining Company"] == {ic}
+    assert bedrock.into["acq_by"][ic] == {"Penhallow Mining Company"}
+    assert bedrock.out["renamed_to"]["Kestrell & Sons"] == {"Kestrell Mining"}
+    assert bedrock.out["renamed_to"]["Kestrell Mining"] == {"Kestrell Resources"}
+    assert bedrock.out["split_from"]["Coldharbour Minerals"] == {ic}
+    assert bedrock.out["split_from"]["Redfern Exploration"] == {"Coldharbour Minerals"}
+    assert bedrock.into["split_from"][ic] == {"Coldharbour Minerals"}
+    assert bedrock.into["merged_into"]["Marrick-Dunmere Coal"] == {
+        "Marrick Collieries",
+        "Dunmere Coal Company",
+    }
+    assert bedrock.out["jv_ptnr"]["Sarrow Copper Venture"] == {ic, "Tessalind Mining"}
+    assert bedrock.out["jv_ptnr"]["Ulm Gold Venture"] == {"Brannock Metals", "Kestrell Resources"}
+    # the rock column and the ore route
+    assert bedrock.out["overlies"]["Veldmark Sandstone"] == {"Greyhithe Shale"}
+    assert bedrock.out["overlies"]["Greyhithe Shale"] == {"Penhallow Formation"}
+    assert bedrock.out["overlies"]["Penhallow Formation"] == {"Castle Slate"}
+    assert bedrock.out["overlies"]["Castle Slate"] == {"Old Moor Granite"}
+    assert bedrock.out["snd_to"]["Kestrell Mine"] == {"Kestrell Smelter"}
+    assert bedrock.out["feeds"]["Kestrell Smelter"] == {"Veldmark Refinery"}
+    assert bedrock.out["ships_via"]["Veldmark Refinery"] == {"Port Orlen"}
+    # a master-apprentice chain of five geologists across the families
+    assert bedrock.out["appr_to"]["Freya Marrick"] == {"Miles Penhallow"}
+    assert bedrock.out["appr_to"]["Miles Penhallow"] == {"Orla Brennick"}
+    assert bedrock.out["appr_to"]["Orla Brennick"] == {"Edmund Penhallow"}
+    assert bedrock.out["appr_to"]["Edmund Penhallow"] == {"Anselm Crane"}
+    assert not bedrock.out["appr_to"]["Anselm Crane"]
+    # four mining families over four generations, married into one another; namesakes outside them
+    people = [n for n, label in labels.items() if label in ("Geologist", "Engineer", "Person")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Penhallow"] == 10 and surnames["Kestrell"] == 10
+    assert surnames["Marrick"] == 11 and surnames["Vossberg"] == 11
+    assert bedrock.out["chld_of"]["Thomas Penhallow"] == {"Josiah Penhallow", "Mary Penhallow"}
+    assert bedrock.out["chld_of"]["Edmund Penhallow"] == {"Thomas Penhallow", "Agnes Kestrell"}
+    assert bedrock.out["chld_of"]["Miles Penhallow"] == {"Edmund Penhallow", "Helena Vossberg"}
+    assert bedrock.out["chld_of"]["Arthur Kestrell"] == {"Walter Kestrell", "Ida Marrick"}
+    assert bedrock.out["chld_of"]["Rowan Marrick"] == {"Caleb Marrick", "Greta Vossberg"}
+    assert bedrock.out["chld_of"]["Anja Vossberg"] == {"Karl Vossberg", "Beatrice Kestrell"}
+    assert bedrock.out["spouse_of"]["Miles Penhallow"] == {"Freya Marrick"}
+    assert bedrock.out["spouse_of"]["Arthur Kestrell"] == {"Lydia Penhallow"}
+    assert bedrock.out["sibling_of"]["Edmund Penhallow"] == {"Lydia Penhallow"}
+    great = {c for g in bedrock.into["chld_of"]["Josiah Penhallow"] for c in bedrock.into["chld_of"][g]}
+    assert {c for g in great for c in bedrock.into["chld_of"][g]} == {
+        "Miles Penhallow",
+        "Tessa Penhallow",
+        "Jonah Kestrell",
+        "Rosa Kestrell",
+    }
+    for founder in ("Josiah Penhallow", "Silas Kestrell", "Ezra Marrick", "Gustav Vossberg"):
+        assert not bedrock.out["chld_of"][founder] and len(bedrock.into["chld_of"][founder]) == 2, founder
+    for unrelated in (
+        "Dorothy Penhallow",
+        "Victor Penhallow",
+        "Lionel Kestrell",
+        "Irene Kestrell",
+        "Paul Marrick",
+        "Sophie Marrick",
+        "Erik Vossberg",
+        "Hilde Vossberg",
+    ):
+        assert not bedrock.out["chld_of"][unrelated] and not bedrock.into["chld_of"][unrelated], unrelated
+        assert not bedrock.out["spouse_of"][unrelated] and not bedrock.into["spouse_of"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert bedrock.out["managed_by"]["Penhallow Mine"] == {"Lionel Kestrell"}
+    assert bedrock.out["managed_by"]["Kestrell Quarry"] == {"Victor Penhallow"}
+    assert bedrock.into["chairs"]["Carradon Mining Board"] == {"Dorothy Penhallow"}
+    assert bedrock.into["chairs"]["Marrick Shaft Fire Inquiry"] == {"Paul Marrick"}
+    assert "Irene Kestrell" in bedrock.into["ldr_of"]["Carradon Miners' Union"]
+    assert bedrock.out["fndr"]["Vossberg Nickel"] == {"Erik Vossberg"}
+    assert bedrock.into["chairs"]["Vossberg Museum"] == {"Hilde Vossberg"}
+    assert bedrock.into["disc_by"]["Sophie Marrick"] == {"Ruvane Gold Reef", "Sarrow Copper Deposit"}
+    # one person in many roles: finds deposits, leads a survey, runs a mine, sits on boards, wins,
+    # writes, teaches
+    miles = "Miles Penhallow"
+    assert len(bedrock.into["disc_by"][miles]) == 2 and bedrock.into["led_by"][miles] == {
+        "Second Penhallow Survey"
+    }
+    assert (
+        bedrock.into["managed_by"][miles] == {"Wheal Josiah"} and len(bedrock.out["on_board_of"][miles]) == 2
+    )
+    assert len(bedrock.out["awd"][miles]) == 3 and len(bedrock.out["authored"][miles]) == 2
+    assert (
+        bedrock.out["lectured_at"][miles] == {"Penhallow School of Mines"} and bedrock.out["svy_mbr"][miles]
+    )
+    # one surname names nodes of many labels
+    for word, least in (("Penhallow", 20), ("Marrick", 18), ("Vossberg", 12), ("Kestrell", 12)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after founders who never won them, while descendants did
+    for medal, person in (
+        ("Penhallow Medal", "Josiah Penhallow"),
+        ("Kestrell Prize", "Silas Kestrell"),
+        ("Marrick Award", "Ezra Marrick"),
+        ("Vossberg Medal", "Gustav Vossberg"),
+    ):
+        assert bedrock.out["named_after"][medal] == {person} and person not in bedrock.into["awd"][medal]
+    assert {"Edmund Penhallow", miles} <= bedrock.into["awd"]["Penhallow Medal"]
+    assert {"Arthur Kestrell", "Jonah Kestrell"} <= bedrock.into["awd"]["Kestrell Prize"]
+    assert {"Rowan Marrick", "Freya Marrick", "Sophie Marrick"} <= bedrock.into["awd"]["Marrick Award"]
+    assert {"Helena Vossberg", "Anja Vossberg"} <= bedrock.into["awd"]["Vossberg Medal"]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Penhallow", "Town"),
+        ("Penhallow Mine", "Mine"),
+        ("Penhallow Shaft", "Shaft"),
+        ("Penhallow Heights", "District"),
+        ("Penhallow Quarry", "Quarry"),
+        ("Penhallow Station", "Station"),
+        ("Penhallow Line", "RailwayLine"),
+        ("Penhallow Report", "Report"),
+        ("Penhallow Strike", "Strike"),
+        ("Penhallowite", "Mineral"),
+        ("Greyhithe", "Town"),
+        ("Greyhithe Mine", "Mine"),
+        ("Greyhithe Shaft", "Shaft"),
+        ("Ironveil Mine", "Mine"),
+        ("Ironveil Way", "Street"),
+        ("Ironveil Lode", "Deposit"),
+        ("Corrin", "Town"),
+        ("Corrindale", "Province"),
+        ("Sarrow", "Province"),
+        ("Sarrow Quay", "Town"),
+        ("Sarrow Basin", "Basin"),
+        ("Kestrell Hill", "District"),
+        ("Kestrell Quarry", "Quarry"),
+        ("Vossberg Shaft", "Shaft"),
+    ):
+        assert labels[name] == label, name
+    assert bedrock.out["dist"]["Penhallow Mine"] == {"Greyhithe Moor"}
+    assert bedrock.out["part_of_town"]["Greyhithe Moor"] == {"Greyhithe"}
+    assert bedrock.out["dist"]["Greyhithe Mine"] == {"Pitfield"} and bedrock.out["part_of_town"][
+        "Pitfield"
+    ] == {"Penhallow"}
+    assert bedrock.out["shft_of"]["Greyhithe Shaft"] == {"Penhallow Mine"}
+    assert bedrock.out["shft_of"]["Penhallow Shaft"] == {"Greyhithe Mine"}
+    assert bedrock.out["shft_of"]["Vossberg Shaft"] == {"Fennick Mine"}
+    assert bedrock.out["stn_on"]["Penhallow Station"] == {"Veld Main Line"}
+    assert bedrock.out["part_of_town"]["Penhallow Heights"] == {"Veldmark"}
+    assert bedrock.out["dist"]["Penhallow Quarry"] == {"Ashby Fell"}
+    assert bedrock.out["sited_in"]["Penhallow School of Mines"] == {"Veldmark"}
+    assert bedrock.out["abt"]["Penhallow Report"] == {"Greyhithe Shaft Flood"}
+    assert bedrock.out["strk_at"]["Penhallow Strike"] == {"Greyhithe Mine"}
+    assert bedrock.out["ownr"]["Ironveil Mine"] == {"Ashby Metals"}
+    assert bedrock.out["addr"][ic] == {"Assay Row"} and bedrock.out["street_in"]["Ironveil Way"] == {
+        "Slagside"
+    }
+    assert bedrock.out["prov"]["Corrin"] == {"Westreach"} and bedrock.out["prov"]["Sarrow Quay"] == {"Tamsk"}
+    assert bedrock.out["prov"]["Sarrow Basin"] == {"Tamsk"}
+    assert bedrock.out["dist"]["Kestrell Quarry"] == {"Tolland Moor"} and bedrock.out["ownr"][
+        "Kestrell Quarry"
+    ] == {"Tolland Quarrying"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (
+        ("ownr", 8),
+        ("dist", 8),
+        ("named_after", 8),
+        ("hq_twn", 4),
+        ("spons", 5),
+        ("lnks", 2),
+    ):
+        heads = {labels[h] for h, r, _ in bedrock.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (
+        ("wrk_for", 6),
+        ("lnks", 6),
+        ("yields", 2),
+        ("fndr", 5),
+        ("awd", 1),
+        ("spons", 3),
+    ):
+        tails = {labels[t] for _, r, t in bedrock.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+    assert {labels[h] for h in bedrock.into["awd"]["Miners' Safety Medal"]} == {
+        "Engineer",
+        "Person",
+        "Company",
+    }

@@ -125,6 +125,31 @@ def _is_plural(word: str) -> bool:
     )
 
 
+def _asks_plural(words: Sequence[str]) -> bool:
+    """Whether the noun phrase a question asks for is plural: its head word (``head_word``), or the noun
+    that word qualifies where an auxiliary or a past verb ends the phrase after it ("Which *earlier papers*
+    does X cite?", "Which *sports clubs* did X play for?"; not "Which company *employs* X?", a verb).
+
+    >>> _asks_plural("which earlier papers does x cite".split())
+    True
+    >>> _asks_plural("which company employs x".split())
+    False
+    """
+    head = head_word(words)
+    if _is_plural(head):
+        return True
+    if not head or head in _PLURAL_FORMS or head not in words:
+        return False
+    at = words.index(head)
+    phrase = words[at + 1 : at + 3]
+    return (
+        len(phrase) == 2
+        and _is_plural(phrase[0])
+        and (phrase[1] in _AUX or _is_past_verb(phrase[1]))
+        and phrase[0] not in _AUX
+    )
+
+
 def analyse(
     question: str, anchors: Sequence[str] = (), mentions: Sequence[str] = (), kind_named: bool = False
 ) -> QuestionAnalysis:
@@ -190,7 +215,7 @@ def analyse(
         # style), one more entity the answers meet at, not a label; the words left are no type
         answer_type, strong, modifier = "", False, ""
     if form == "single" and (
-        _LIST_CUES.search(masked) is not None or (strong and _is_plural(head_word(words))) or kinds
+        _LIST_CUES.search(masked) is not None or (strong and _asks_plural(words)) or kinds
     ):
         form = "list"
     return QuestionAnalysis(form, answer_type, strong, tuple(anchors), tuple(mentions), modifier, kinds)

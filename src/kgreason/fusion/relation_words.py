@@ -155,6 +155,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a college "folded into" another merged into it; one that "broke away from" another split from it
         (r"\b(?:fold|folds|folded|folding) ((?:directly |straight )?)into\b", r"merged \1into"),
         (r"\b(?:break|breaks|broke|broken|breaking) away\b", "split"),
+        # a company "carved out of" another was split from it
+        (r"\b(?:carve|carves|carved|carving) out of\b", "split from"),
         # a thing that "takes its name from" someone, or "carries" or "bears" their name, is named after them
         (r"\b(?:takes?|took|taken|taking) (?:its|his|her|their|the) names? from\b", "named after"),
         (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) (?:the )?names? of\b", "named after"),
@@ -347,6 +349,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "complete completion finish",
     "spin spun split breakaway",
     "name honour commemorate eponym",
+    "cite citation refer reference",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 
@@ -389,8 +392,10 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("brand", "marque"),
         ("book", "title", "novel"),
         ("statute", "act", "law", "legislation"),
-        ("incident", "accident"),
+        ("incident", "accident", "disaster"),
         ("prize", "award"),
+        ("strike", "stoppage", "walkout"),
+        ("formation", "rock", "stratum"),
     )
 )
 
@@ -412,9 +417,9 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     **dict.fromkeys(stems("win won"), stems("went")),
     # a company "part of" a group is its subsidiary; "subsidiary" names no part of a whole
     stem("part"): stems("subsidiary"),
-    # whoever "confers" a prize (or hands it out: ``plain_idioms``) awards it (``awd_by``); "award" names
-    # no conferring, as it names winning too
-    stem("confer"): stems("award"),
+    # whoever "confers" a prize (or hands it out: ``plain_idioms``) awards it (``awd_by``), and whoever
+    # gives out a licence grants or issues it; "award" names no conferring, as it names winning too
+    stem("confer"): stems("award grant issue"),
 }
 
 
@@ -535,7 +540,7 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bo
     "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"), one letter more at least
     (two for a cut of two letters: "hd" is no "had"), so that a word never shortens itself; a cut of a
     past participle stands for its verb too ("opd": "operate"), and so does a cut of its doer's noun
-    ("lndr": "lend", by "lender").
+    ("lndr": "lend", by "lender"), and a cut of a verb for its doer's noun ("tch": "teachers").
 
     >>> shortens("aud", "audited"), shortens("lndr", "lender"), shortens("rtg", "rating")
     (True, True, True)
@@ -543,6 +548,8 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bo
     (True, True, True)
     >>> shortens("opd", "operate"), shortens("lstd", "list"), shortens("lndr", "lend")
     (True, True, True)
+    >>> shortens("tch", "teachers")
+    True
     >>> shortens("rtg", "target"), shortens("aud", "audi"), shortens("wrk", "wrk"), shortens("hd", "had")
     (False, False, False, False)
 
@@ -558,7 +565,16 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bo
         # (one letter more for a cut that keeps a vowel, whose letters say more: "recvd" of "receiv")
         more = 1 if any(c in VOWELS for c in short[1:]) else 2
         return len(word) >= len(short) + more and _cuts(short, word, near=False)
-    return _cuts(short, word, near) or _participle_cut(short, word) or _doer_cut(short, word)
+    return (
+        _cuts(short, word, near)
+        or _participle_cut(short, word)
+        or _doer_cut(short, word)
+        or _doers_verb_cut(short, word)
+    )
+
+
+_KIN_NOUNS = frozenset("parent child sibling spouse mother father son daughter brother sister".split())
+"""Kin nouns, no verbs whose past participle a cut may stand for."""
 
 
 def _participle_cut(short: str, word: str) -> bool:
@@ -571,6 +587,7 @@ def _participle_cut(short: str, word: str) -> bool:
         and word.isalpha()
         and len(word) >= 4  # not "run" ("rnd": round)
         and not word.endswith(("d", "ing", "er", "or", "ion"))  # a verb's, not "buyer" ("brd")
+        and word not in _KIN_NOUNS  # nor "parent" ("prd": a period, not "parented")
         and not word.startswith(short)
         and (word.startswith(core) or _consonants(word).startswith(core))
         and _cuts(short, word + ("d" if word.endswith("e") else "ed"))
@@ -589,6 +606,19 @@ def _doer_cut(short: str, word: str) -> bool:
         and not word.startswith(short)
         and _cuts(short, word + ("r" if word.endswith("e") else "er"))
     )
+
+
+def _doers_verb_cut(short: str, word: str) -> bool:
+    """A cut of a verb stands for its doer's noun too: "tch" ("teach") for "teachers"; a verb of four
+    letters at least ("owner" is no "own" cut, "order" no "ord")."""
+    noun = word[:-1] if word.endswith("s") else word
+    if len(short) < 3 or not noun.isalpha() or not noun.endswith(("er", "or")):
+        return False
+    verb = noun[:-2]
+    # (its first letters, or its first letter and consonants: no looser cut, as a word ending "-er" may be
+    # no doer's noun at all: "recover" is no "recvd")
+    plain = verb.startswith(short) or not any(c in VOWELS for c in short[1:])
+    return len(verb) >= 4 and plain and _cuts(short, verb)
 
 
 def _cuts(short: str, word: str, near: bool = True) -> bool:

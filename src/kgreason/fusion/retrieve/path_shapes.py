@@ -46,6 +46,7 @@ from kgreason.fusion.relation_words import (
     humanize,
     is_irregular_past,
     paraphrases,
+    plain_idioms,
     role_nouns,
     said_by,
     shortens,
@@ -495,7 +496,8 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     >>> voice("Was Remy taught by Lisk?", "Remy", steps)[("studied_under", "out")]
     1.0
     """
-    tokens = _TOKEN.findall(question.lower())
+    # (read in plain words: "Was Y carved out of X?" as "Was Y split from X?")
+    tokens = _TOKEN.findall(plain_idioms(question).lower())
     words = _TOKEN.findall(mention.lower())
     n = len(words)
     at = next((i for i in range(len(tokens) - n + 1) if n and tokens[i : i + n] == words), None)
@@ -509,6 +511,9 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     k = at + n
     while k < len(tokens) and tokens[k] in _BE:
         k += 1
+    if k + 1 < len(tokens) and (said := _preposition_cues(tokens[k], tokens[k + 1], steps)):
+        # "Was X split from Y?": X holds the relation said with its preposition at its head, either voice
+        return {step: -cue for step, cue in said.items()}
     if j >= 1 and tokens[j] == "by":
         verb, agent = tokens[j - 1], True  # "influenced by X"
     elif k + 1 < len(tokens) and tokens[k + 1] == "by":
@@ -533,12 +538,24 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         v = j - 1 if tokens[j - 1] not in _PARTICLES or j < 2 else j - 2
         if tokens[v] in _BE or tokens[v] in _NOT_VERB:
             return {}
-        verb, agent = tokens[v], False
+        return {**_preposition_cues(tokens[v], tokens[j], steps), **_verb_cues(tokens[v], False, steps)}
     elif j >= 0 and at >= 1 and tokens[j] not in _BE and tokens[j] not in _NOT_VERB:
         verb, agent = tokens[j], False  # "the band that influenced X"
     else:
         return {}
     return _verb_cues(verb, agent, steps)
+
+
+def _preposition_cues(verb: str, preposition: str, steps: StepLabels) -> dict[Step, float]:
+    """Cues for X said after "<verb> <preposition>" ("Was Y split from X?"): a relation named by that verb
+    and preposition ("split from") holds X at its tail, whichever the voice ("Y split from X", "Y was
+    split from X"), so it reads backwards into X (+1), not forwards (-1)."""
+    out: dict[Step, float] = {}
+    for relation, direction in steps:
+        rel = humanize(relation).split()
+        if len(rel) == 2 and rel[1] == preposition and stem(rel[0]) == stem(verb):
+            out[(relation, direction)] = 1.0 if direction == "in" else -1.0
+    return out
 
 
 def _object_clause_cues(verb: str, steps: StepLabels) -> dict[Step, float]:
@@ -575,6 +592,11 @@ def _kin_family(word: str) -> str | None:
     return next((family for family, words in _KIN.items() if word in words), None)
 
 
+def _kin_family_cut(word: str) -> str | None:
+    """``_kin_family`` of a relation's word, or of the kin noun it cuts ("chld" of ``chld_of``: child)."""
+    return _kin_family(word) or next((family for family in _KIN if shortens(word, family)), None)
+
+
 def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) -> dict[Step, float]:
     """Cues for the kin relations named "<kin> of" (``child_of``, ``parent_of``) or by a kin noun alone
     (``prnt``: ``step_noun``) from an entity said as
@@ -598,7 +620,7 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
     out: dict[Step, float] = {}
     for relation, direction in steps:
         words = humanize(relation).lower().split()
-        own = _kin_family(words[0]) if len(words) == 2 and words[1] == "of" else None
+        own = _kin_family_cut(words[0]) if len(words) == 2 and words[1] == "of" else None
         reached = (
             (own if direction == "in" else _CONVERSE_KIN[own])
             if own is not None

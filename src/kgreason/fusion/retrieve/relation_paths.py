@@ -594,6 +594,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     written = spelled_words(masked)
     modifying = _modifying(masked)
     spaced = _spaced_words(masked)
+    role = _as_role(masked)
     light = _light_verbs(spaced, written, relations, names)
     qualifiers = type_qualifiers(spaced, head, label_words)
     # a verb's past form names its relation, though a label shares its stem ("housed in": ``housed_in``,
@@ -607,6 +608,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
         if apart:
             # "supervised the supervisor": a word between two words naming one relation says two steps
             previous = frozenset()
+        if word in _JOINING and not apart:
+            # (not a lone "and" or "or", which joins two words for one step: "X's mother and father")
+            continue
         named: frozenset[str] = frozenset()
         if gerund and word == head and word not in label_words:
             previous, last_word = frozenset(), word
@@ -618,7 +622,8 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                 mentions.append(("relation", named))
                 previous, last_word = named, word
                 continue
-        if word in qualifiers:
+        if word in qualifiers or (at in role and word in label_words):
+            # (a label said in the role X had, "trained as a mining engineer", is no stop on the path)
             previous, last_word = frozenset(), word
             continue
         if (
@@ -809,6 +814,67 @@ def _spaced_words(text: str) -> list[tuple[str, bool]]:
         out.append((_stem(w), apart))
         apart = False
     return out
+
+
+_JOINING = frozenset(("and", "or"))
+_OF_X_NOUN = re.compile(r"\b([^\W\d_]+)(?: \([^\W\d_]+\))* of (?:the )?x ([^\W\d_]+)\b")
+""""the *wife* of X *brother*" (a masked possessive): the noun before "of X" and the one right after X."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _possessive_order(
+    masked: str, steps_key: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    match = _OF_X_NOUN.search(masked.lower())
+    if match is None:
+        return None
+    far, near = match.group(1), match.group(2)
+    if _INFLECTED.search(near) or is_irregular_past(near) or near in _STOP or near in _NOT_RELATION_WORDS:
+        return None  # "the founder of X died": a verb after X, no noun of X's
+    names, _ = _vocabulary(steps_key, ())
+
+    def named(word: str) -> frozenset[str]:
+        return frozenset(r for r in steps_key if any(_names(_stem(word), n) for n in names[r]))
+
+    near_named, far_named = named(near), named(far)
+    if not near_named or not far_named or near_named & far_named:
+        return None
+    return near_named, far_named
+
+
+def possessive_order(masked: str, steps: StepLabels) -> tuple[frozenset[str], frozenset[str]] | None:
+    """For "the A of X's B" (masked "the A of X B"), the relations B names and those A names, which a path
+    from X walks in that order: B first ("the wife of X's brother": the brother, then his wife). None
+    when the question has no such phrase, a word after X is a verb, or the two words name the same
+    relations or none.
+
+    >>> steps = {(r, d): (set(), set()) for r in ("spouse_of", "sibling_of") for d in ("in", "out")}
+    >>> possessive_order("Who is the wife of X brother?", steps) == ({"sibling_of"}, {"spouse_of"})
+    True
+    """
+    return _possessive_order(masked, tuple(sorted({r for r, _ in steps})))
+
+
+def _against(sig: Signature, near: frozenset[str], far: frozenset[str]) -> int:
+    """1 when ``sig`` walks a step ``far`` names before any step ``near`` names, else 0."""
+    at_near = next((k for k, (r, _) in enumerate(sig) if r in near), None)
+    at_far = next((k for k, (r, _) in enumerate(sig) if r in far), None)
+    return int(at_near is not None and at_far is not None and at_far < at_near)
+
+
+def _as_role(text: str) -> frozenset[int]:
+    """The places in ``_spaced_words(text)`` of the words of a role said with "as a" or "as an" ("where did
+    X train as a *mining engineer*"), up to the next stop word."""
+    out: set[int] = set()
+    at, tokens, inside = 0, _WORD.findall(text.lower()), False
+    for i, w in enumerate(tokens):
+        if w in _STOP:
+            inside = w in ("a", "an") and i > 0 and tokens[i - 1] == "as"
+            continue
+        if inside:
+            out.add(at)
+        at += 1
+    return frozenset(out)
 
 
 def role_words(masked: str, steps: StepLabels) -> frozenset[str]:
@@ -1075,7 +1141,10 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
     if not short and not cut:
         return out
     named = frozenset(lab for starts, ends in steps.values() for lab in starts | ends)
-    labels = _label_words_said(out, named)
+    # (but for the answer's own noun where it names a doer said to work somewhere: "How many teachers (tch)
+    # work at X?", the cut of the verb it is the doer of says where the answer works, as "works as
+    # concierge" does)
+    labels = _label_words_said(out, named) - _doer_head(out)
     return _cut_short(_shortened(out, short, labels), cut, labels, known)
 
 
@@ -1091,6 +1160,20 @@ def _label_words_said(masked: str, labels: frozenset[str]) -> frozenset[str]:
         if len(words) > 1 and f" {' '.join(words)} " in f" {said} ":
             out.update(words)
     return frozenset(out)
+
+
+_WORK = paraphrases(_stem("work"))
+
+
+def _doer_head(masked: str) -> frozenset[str]:
+    """The stem of the answer's head noun (``head_word``) where it is a doer's noun ("teachers") and the
+    question says where the answer works ("work at", "on the staff of"), else nothing: elsewhere the label
+    says the type and the verb the step ("Which teachers were born in X?")."""
+    words = _WORD.findall(masked.lower())
+    head = head_word(words)
+    if not _singular(head).endswith(("er", "or")) or not any(_stem(w) in _WORK for w in words):
+        return frozenset()
+    return frozenset((_stem(head),))
 
 
 _SPELLED = re.compile(r"\(([^\W\d_]+)(?=[\s)])")
@@ -1538,6 +1621,11 @@ class PathScorer:
                 )
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
+        order = possessive_order(masked, steps)
+        if order is not None:
+            # "the wife of X's brother": the brother first, then his wife (a quarter of ``shape_weight``
+            # below, for the same steps the other way round, which the sentence encoder scores alike)
+            out = [sc - s.shape_weight / 4 * _against(sig, *order) for sc, sig in zip(out, sigs, strict=True)]
         out = self._no_detours(masked, sigs, out, steps, earned, first, last)
         self._remember(masked, steps, first, last).update(zip(sigs, out, strict=True))
         return out

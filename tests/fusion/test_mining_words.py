@@ -11,6 +11,12 @@ preposition, and the order of "the A of X's B".
   the voice (``path_shapes.voice``): "Was Y split from X?" is not answered by X's split from Y.
 - A kin relation named by a cut of its kin noun (``chld_of``) reads "X's children" as ``child_of`` does
   (``path_shapes._kin_cues``).
+- "How many mines are in X?" (X a place): every mine X holds down any chain of steps that put things at
+  places, the stored shortcut (a mine's province) and the full ladder (district, town, province) alike
+  (``forms.by_containment``).
+- "Under whom did X learn ...?": a cut of a verb of learning from someone ("appr to") has the role nouns
+  of that verb ("apprenticed to"), and a learner is the one who learns; the entity as the subject of a
+  relative clause ("the geologist that X learned under") reads the clause's verb as an object clause.
 - "the husband of X's sister": the sister first, then her husband (``possessive_order``), where the
   sentence encoder scores both orders alike.
 
@@ -26,7 +32,14 @@ from collections.abc import Callable
 import pytest
 
 import kgreason
-from kgreason.fusion.relation_words import label_synonyms, names_one_way, plain_idioms, shortens, stem
+from kgreason.fusion.relation_words import (
+    label_synonyms,
+    names_one_way,
+    plain_idioms,
+    role_nouns,
+    shortens,
+    stem,
+)
 from kgreason.fusion.retrieve.path_shapes import voice
 from kgreason.fusion.retrieve.relation_paths import possessive_order, question_mentions
 
@@ -47,6 +60,14 @@ Holt Reef,Deposit
 Holt School of Mines,School
 Holt Mine,Mine
 Cambrian,Period
+Holtland,Country
+Vale,Province
+Ash,Town
+Birch,Town
+Ash Downs,District
+Birch Hill,District
+Ash Pit,Mine
+Birch Deep,Mine
 """
 TRIPLES = """\
 Ben Holt\tchld_of\tAda Holt
@@ -65,17 +86,32 @@ Rook Metals\tsplit_from\tVane Minerals
 Holt Reef\thost_fm\tHolt Formation
 Holt Formation\tprd\tCambrian
 Holt Reef\tdisc_by\tBen Holt
+Cara Holt\tappr_to\tBen Holt
+Dora Vane\tappr_to\tCara Holt
+Vale\tcntry\tHoltland
+Ash\tprov\tVale
+Birch\tprov\tVale
+Ash Downs\tpart_of_town\tAsh
+Birch Hill\tpart_of_town\tBirch
+Holt Mine\tdist\tAsh Downs
+Holt Mine\tprov\tVale
+Ash Pit\tdist\tAsh Downs
+Birch Deep\tdist\tBirch Hill
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED = [
     ("Who were Ben Holt's mother and father?", {"Ada Holt", "Gus Vane"}),
     ("Was Vane Minerals carved out of Rook Metals?", "no"),
     ("Who are Ada Holt's children?", {"Ben Holt", "Cara Holt"}),
+    ("How many mines are there in Holtland?", "3"),
+    ("Under whom did Cara Holt learn her geology?", {"Ben Holt"}),
 ]
 KEPT = [
     ("Was Rook Metals carved out of Vane Minerals?", "yes"),
     ("Who is the husband of Ada Holt's sister?", {"Dora Vane"}),
     ("Which company split from Holt Mining?", {"Vane Minerals"}),
+    ("How many towns are in Vale?", "2"),
+    ("Which mines are in Ash Downs?", {"Holt Mine", "Ash Pit"}),
 ]
 
 
@@ -85,6 +121,8 @@ def test_words() -> None:
     assert {"stoppage", "walkout"} <= label_synonyms("strike")
     assert {stem("grant"), stem("issue")} <= names_one_way(stem("confer"))
     assert plain_idioms("Was X carved out of Y?") == "Was X split from Y?"
+    # a cut of a verb of learning from someone with its preposition has that verb's role nouns
+    assert role_nouns("appr_to") == role_nouns("apprenticed_to") and "learner" in role_nouns("appr_to")[1]
     steps = {
         (r, d): (set(), set())
         for r in ("chld_of", "spouse_of", "sibling_of", "prd", "alum", "managed_by", "split_from")
@@ -106,6 +144,10 @@ def test_words() -> None:
     q = "Was Vane Minerals carved out of Rook Metals?"
     assert voice(q, "Rook Metals", steps)[("split_from", "out")] == -1.0
     assert voice(q, "Vane Minerals", steps)[("split_from", "out")] == 1.0
+    # the entity as the subject of a relative clause: "the geologist that X learned under"
+    steps = {("appr_to", d): (set(), set()) for d in ("in", "out")}
+    q = "Who trained the geologist that Ben Holt learned under?"
+    assert voice(q, "Ben Holt", steps)[("appr_to", "out")] == 1.0
 
 
 @pytest.fixture(scope="module")

@@ -793,6 +793,48 @@ def by_kind(
     return members_of_kind(narrow_to_kind(res, analysis, store, names), analysis, masked, readings)
 
 
+def by_containment(
+    res: Resolution,
+    analysis: QuestionAnalysis,
+    readings: Mapping[str, Sequence[Reading]],
+    placed: Collection[str],
+    type_ok: TypeCheck | None,
+) -> Resolution:
+    """ "How many mines are in X?" (X a place): everything of the asked type that X holds, down any chain
+    of steps that put things at places (``placed``: ``path_shapes.placing``), not only the chosen one. A
+    graph stores shortcuts (a mine's province) beside the full ladder (its district, the district's town,
+    the town's province), and both say "in X". When the chosen reading of a count or a list walks only
+    such steps, each down from X, the typed ends of every reading of the same anchor that does too join
+    its answers."""
+    if res.abstained is not None or analysis.form not in ("count", "list") or type_ok is None:
+        return res
+    if len(res.chosen) != 1:
+        return res
+    chosen = res.chosen[0]
+
+    def down(r: Reading) -> bool:
+        return bool(r.signature) and all(d == "in" and rel in placed for rel, d in r.signature)
+
+    if not down(chosen):
+        return res
+    extra: dict[str, Path] = {}
+    for r in readings.get(chosen.anchor, ()):
+        if r is chosen or not down(r):
+            continue
+        for end, path in r.ends.items():
+            if end not in res.answers and end not in extra and type_ok(path):
+                extra[end] = path
+    if not extra:
+        return res
+    answers = [*res.answers, *extra]
+    value = str(len(answers)) if analysis.form == "count" else res.value
+    note = {
+        **res.note,
+        "rule": f"{res.note.get('rule', 'best reading')}, with every chain down from the place",
+    }
+    return replace(res, answers=answers, paths=[*res.paths, *extra.values()], value=value, note=note)
+
+
 class LinkStore(Protocol):
     """What ``by_absence`` reads of a store (``GraphStore``)."""
 

@@ -460,9 +460,9 @@ def paraphrases(stem: str) -> frozenset[str]:
 # Relations whose object and subject people call by a role noun the relation's words do not contain:
 # ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
 ROLE_NOUNS = {
-    "studied under": ("teacher tutor", "pupil student protege"),
-    "trained under": ("teacher trainer", "pupil trainee student"),
-    "apprenticed to": ("master teacher", "apprentice pupil student"),
+    "studied under": ("teacher tutor", "pupil student protege learner"),
+    "trained under": ("teacher trainer", "pupil trainee student learner"),
+    "apprenticed to": ("master teacher trainer", "apprentice pupil student learner trainee"),
     "taught": ("pupil student", "teacher tutor"),
     "mentored by": ("mentor", "protege mentee"),
     "represented by": ("agent representative", "client"),
@@ -501,7 +501,8 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
     """The role nouns of ``relation`` (``ROLE_NOUNS``: the nouns for its object, and for its subject), or
     None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by"), and
     so does one saying a key's verb with another preposition of ``_ROLE_PREPOSITIONS`` ("apprenticed
-    under" those of "apprenticed to"), and a cut of a key of one word ("prnt" those of "parent")."""
+    under" those of "apprenticed to") or a cut of it ("appr to"), and a cut of a key of one word ("prnt"
+    those of "parent")."""
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
@@ -523,7 +524,20 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
     if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS:
         return ending
     said = {f"{verb} {other}" for other in _ROLE_PREPOSITIONS}
-    return next((nouns for key, nouns in ROLE_NOUNS.items() if key in said), None)
+    found = next((nouns for key, nouns in ROLE_NOUNS.items() if key in said), None)
+    if found is not None or " " in verb or len(verb) < 3:
+        return found
+    # a data team's cut of such a verb ("appr to": apprenticed to)
+    return next(
+        (
+            nouns
+            for key, nouns in ROLE_NOUNS.items()
+            if (parts := key.split())[-1] in _ROLE_PREPOSITIONS
+            and len(parts) == 2
+            and shortens(verb, parts[0])
+        ),
+        None,
+    )
 
 
 VOWELS = frozenset("aeiou")

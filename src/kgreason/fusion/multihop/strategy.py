@@ -21,6 +21,7 @@ from kgreason.fusion.forms import (
     Resolution,
     TypeMatcher,
     by_absence,
+    by_containment,
     by_kind,
     by_role,
     earn_hops,
@@ -224,6 +225,7 @@ class MultihopStrategy(Strategy):
         roles = self.path_scorer.answer_roles(masked, steps, type_labels)
         plays = role_player(ctx.store, roles, heard.say) if roles else None
         res = by_role(res, ctx.analysis, readings, plays, roles, answer_ok, missed_by)
+        res = by_containment(res, ctx.analysis, readings, placing(steps), answer_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None

@@ -524,7 +524,10 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         at >= 1
         and k == at + n < len(tokens)
         and _past(tokens[k])
-        and tokens[at - 1] not in _BE | _DO | _DETERMINERS | _PREPOSITIONS | _NOT_VERB
+        and (
+            tokens[at - 1] in _RELATIVE
+            or (tokens[at - 1] not in _BE | _DO | _DETERMINERS | _PREPOSITIONS | _NOT_VERB)
+        )
         and not _past(tokens[at - 1])
     ):
         # "the woman X married", "the firm X founded": X did the verb, and the thing before X is what the
@@ -544,6 +547,10 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     else:
         return {}
     return _verb_cues(verb, agent, steps)
+
+
+_RELATIVE = frozenset(("that", "whom", "which"))
+"""Words opening a relative clause whose subject the entity is ("the geologist *that* X learned under")."""
 
 
 def _preposition_cues(verb: str, preposition: str, steps: StepLabels) -> dict[Step, float]:

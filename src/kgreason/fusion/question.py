@@ -521,6 +521,14 @@ _COORDINATION = frozenset("and or nor both either , & as well".split())
 _LINKING = frozenset(["'", "s", *"the a an at in on of to for by with from into".split()])
 
 
+_GOVERNING = frozenset("at in on of to for by with from into".split())
+
+
+def _governed(tokens: Sequence[tuple[str, str | None]], at: int) -> bool:
+    """Whether the entity at ``tokens[at]`` is the object of a preposition right before it ("of X")."""
+    return at > 0 and tokens[at - 1][0].lower() in _GOVERNING
+
+
 def anchor_question(question: str, mentions: Sequence[str], mention: str, form: str = "constraint") -> str:
     """The masked question as one named entity reads it: with two or more entities, each word goes to the
     entity it stands nearest to ("Which of X's *students* was *born in* Y?": "students" is X's, "born in"
@@ -537,6 +545,8 @@ def anchor_question(question: str, mentions: Sequence[str], mention: str, form: 
     'Which films star both X and X?'
     >>> anchor_question("Which of Remy's pupils teaches at the Lisk?", ["Remy's", "Lisk"], "Lisk")
     'teaches at the X?'
+    >>> anchor_question("Which natives of Remy studied at the Lisk?", ["Remy", "Lisk"], "Lisk")
+    'studied at the X?'
     """
     whole = mask_question(question, mentions)
     distinct = [m for m in dict.fromkeys(mentions) if m]
@@ -570,7 +580,9 @@ def anchor_question(question: str, mentions: Sequence[str], mention: str, form: 
             continue
         # a word next to an entity is that entity's ("does X *have* in the Y"); another one's distance
         # leaves out the prepositions and articles between: "pupils *teaches* at the Y" is Y's
-        beside = any(abs(i - j) == 1 for j in at)
+        # (but a word right after an entity a preposition governs is not that entity's: "natives of X
+        # *studied* at the Y", X no subject)
+        beside = any(abs(i - j) == 1 and not (j == i - 1 and _governed(tokens, j)) for j in at)
         distance: dict[str, float] = {}
         for j in at:
             owner = tokens[j][1]

@@ -1387,7 +1387,8 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             own = paraphrases(_stem(token))
             # (the head words of its groups, the role nouns of its verb: "represents (agt)", by "agent", and
             # the words it names one way: "confers (awd)", by "award")
-            heads = (*group_heads(_stem(token)), *verb_role_nouns(_stem(token)))
+            heads = group_heads(_stem(token))
+            roles = verb_role_nouns(_stem(token))
             one_way = names_one_way(_stem(token))
             if len(word) == 2:
                 # two letters say little (b-d: board, based, behind, built): only a word itself, and
@@ -1400,7 +1401,10 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             # the strict: "own" is no "stake (stk)")
             elif shortens(word, token) or any(shortens(word, w) for w in one_way):
                 found.append((word, token, "own"))
-            elif any(shortens(word, h, near=False) for h in heads):
+            # (a role noun is a noun: no past participle's cut, "protege" is no "prd")
+            elif any(shortens(word, h, near=False) for h in heads) or any(
+                shortens(word, r, loose=False) for r in roles
+            ):
                 found.append((word, token, "head"))
             elif any(shortens(word, p, loose=False) for p in sorted(own)):
                 found.append((word, token, "paraphrase"))

@@ -797,15 +797,16 @@ def by_containment(
     res: Resolution,
     analysis: QuestionAnalysis,
     readings: Mapping[str, Sequence[Reading]],
-    placed: Collection[str],
+    inside: Collection[str],
     type_ok: TypeCheck | None,
 ) -> Resolution:
-    """ "How many mines are in X?" (X a place): everything of the asked type that X holds, down any chain
-    of steps that put things at places (``placed``: ``path_shapes.placing``), not only the chosen one. A
-    graph stores shortcuts (a mine's province) beside the full ladder (its district, the district's town,
-    the town's province), and both say "in X". When the chosen reading of a count or a list walks only
-    such steps, each down from X, the typed ends of every reading of the same anchor that does too join
-    its answers."""
+    """Everything of the asked type that a place X holds ("How many mines are in X?"), down any chain of
+    containment steps (``inside``: ``path_shapes.containing``), not only the chosen one. A graph stores
+    shortcuts (a mine's province) beside the full ladder (its district, the district's town, the town's
+    province), and both say "in X". When the chosen reading of a count or a list walks only containment
+    steps, each down from X, the typed ends of every reading of the same anchor that does too join its
+    answers (not those of other relations that put things at places: the people born in X are not the
+    people who live there)."""
     if res.abstained is not None or analysis.form not in ("count", "list") or type_ok is None:
         return res
     if len(res.chosen) != 1:
@@ -813,7 +814,7 @@ def by_containment(
     chosen = res.chosen[0]
 
     def down(r: Reading) -> bool:
-        return bool(r.signature) and all(d == "in" and rel in placed for rel, d in r.signature)
+        return bool(r.signature) and all(d == "in" and rel in inside for rel, d in r.signature)
 
     if not down(chosen):
         return res
@@ -1166,7 +1167,16 @@ def _unpadded(reading: Reading, ranked: Sequence[Reading], type_ok: TypeCheck, m
         shorter = by_signature.get(reading.signature[:-1])
         if (
             shorter is None
-            or shorter.unearned != reading.unearned - 1
+            or not (
+                shorter.unearned == reading.unearned - 1
+                # (or a last step that only the type's own noun earns, which explains no other word:
+                # "Which engineers were members of X?" is not X's members' engineer children)
+                or (
+                    shorter.unearned == reading.unearned
+                    and shorter.unexplained == reading.unexplained
+                    and shorter.missed == reading.missed
+                )
+            )
             or reading.score - shorter.score > margin
             or not _typed(shorter, type_ok)
         ):

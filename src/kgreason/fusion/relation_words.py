@@ -155,6 +155,10 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a college "folded into" another merged into it; one that "broke away from" another split from it
         (r"\b(?:fold|folds|folded|folding) ((?:directly |straight )?)into\b", r"merged \1into"),
         (r"\b(?:break|breaks|broke|broken|breaking) away\b", "split"),
+        # people "on the team of" a survey or "on its crew" are its members
+        (r"\bon the (?:team|crew) of\b", "members of"),
+        # companies that "went in together on" a venture are its partners
+        (r"\b(?:go|goes|went|gone|going) in together\b", "partnered"),
         # a company "carved out of" another was split from it
         (r"\b(?:carve|carves|carved|carving) out of\b", "split from"),
         # a thing that "takes its name from" someone, or "carries" or "bears" their name, is named after them

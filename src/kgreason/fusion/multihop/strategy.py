@@ -34,7 +34,7 @@ from kgreason.fusion.multihop.cypher_plan import QUERY_CUES
 from kgreason.fusion.multihop.explore import ExploreOptions, Explorer
 from kgreason.fusion.multihop.scoring import CoverageScorer, QuestionMemo
 from kgreason.fusion.question import mask_question
-from kgreason.fusion.retrieve.path_shapes import placing
+from kgreason.fusion.retrieve.path_shapes import containing, placing
 from kgreason.fusion.retrieve.relation_paths import (
     EmbeddingScorer,
     PathScorer,
@@ -225,7 +225,7 @@ class MultihopStrategy(Strategy):
         roles = self.path_scorer.answer_roles(masked, steps, type_labels)
         plays = role_player(ctx.store, roles, heard.say) if roles else None
         res = by_role(res, ctx.analysis, readings, plays, roles, answer_ok, missed_by)
-        res = by_containment(res, ctx.analysis, readings, placing(steps), answer_ok)
+        res = by_containment(res, ctx.analysis, readings, containing(steps), answer_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None

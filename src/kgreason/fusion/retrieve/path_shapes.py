@@ -286,6 +286,11 @@ def contains(relation: str) -> bool:
     )
 
 
+def containing(steps: StepLabels) -> frozenset[str]:
+    """The containment relations of the graph (``contains``: ``part_of``, ``in_country``, ``dist``)."""
+    return frozenset(r for r, _ in steps if contains(r))
+
+
 def placing(steps: StepLabels) -> frozenset[str]:
     """The relations that put a thing at a place, read from the schema: the containment relations
     (``contains``), and every relation whose range is only labels of places or sites (``place_like``)
@@ -560,7 +565,13 @@ def _preposition_cues(verb: str, preposition: str, steps: StepLabels) -> dict[St
     out: dict[Step, float] = {}
     for relation, direction in steps:
         rel = humanize(relation).split()
-        if len(rel) == 2 and rel[1] == preposition and stem(rel[0]) == stem(verb):
+        # (a relation that holds both ways has no head to read: "Is X married to Y?")
+        if (
+            len(rel) == 2
+            and rel[1] == preposition
+            and stem(rel[0]) == stem(verb)
+            and not symmetric(relation, steps)
+        ):
             out[(relation, direction)] = 1.0 if direction == "in" else -1.0
     return out
 

@@ -49,6 +49,7 @@ from kgreason.fusion.retrieve.path_shapes import (
     QuestionShape,
     answer_voice,
     chain_hops,
+    containing,
     placing,
     shape_of,
     voice,
@@ -359,7 +360,7 @@ class RetrieveStrategy(Strategy):
         roles = self.path_scorer.answer_roles(masked, steps, type_labels)
         plays = role_player(ctx.store, roles, heard.say) if roles else None
         res = by_role(res, ctx.analysis, readings, plays, roles, type_ok, missed_by)
-        res = by_containment(res, ctx.analysis, readings, placing(steps), type_ok)
+        res = by_containment(res, ctx.analysis, readings, containing(steps), type_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)

@@ -6,9 +6,9 @@ preposition, and the order of "the A of X's B".
 - "trained as a mining engineer": the labels of a role said with "as a" are no stops on the path.
 - "rock" or "stratum" is a formation, "disaster" an accident, "stoppage" or "walkout" a strike
   (``LABEL_SYNONYMS``); whoever gives out a licence grants or issues it (``names_one_way``).
-- "carved out of": split from. A relation said by the question's verb and preposition ("split from")
-  holds the entity after the preposition at its tail and the one before the verb at its head, whichever
-  the voice (``path_shapes.voice``): "Was Y split from X?" is not answered by X's split from Y.
+- "carved out of": split from. A relation said by the question's verb and "from" ("split from") holds
+  the entity after "from" at its tail and the one before the verb at its head, whichever the voice
+  (``path_shapes.voice``): "Was Y split from X?" is not answered by X's split from Y.
 - A kin relation named by a cut of its kin noun (``chld_of``) reads "X's children" as ``child_of`` does
   (``path_shapes._kin_cues``).
 - "How many mines are in X?" (X a place): every mine X holds down any chain of steps that put things at

@@ -559,9 +559,13 @@ _RELATIVE = frozenset(("that", "whom", "which"))
 
 
 def _preposition_cues(verb: str, preposition: str, steps: StepLabels) -> dict[Step, float]:
-    """Cues for X said after "<verb> <preposition>" ("Was Y split from X?"): a relation named by that verb
-    and preposition ("split from") holds X at its tail, whichever the voice ("Y split from X", "Y was
-    split from X"), so it reads backwards into X (+1), not forwards (-1)."""
+    """Cues for X said after "<verb> from" ("Was Y split from X?"): a relation named by that verb and
+    "from" ("split from") holds X at its tail, whichever the voice ("Y split from X", "Y was split from
+    X"), so it reads backwards into X (+1), not forwards (-1). Other prepositions give no cue: a relation
+    of a verb and "for" or "at" may be a qualified one's plain twin ("Who used to play for X?" asks along
+    ``formerly_played_for``, not ``plays_for``)."""
+    if preposition != "from":
+        return {}
     out: dict[Step, float] = {}
     for relation, direction in steps:
         rel = humanize(relation).split()

@@ -818,7 +818,7 @@ def _spaced_words(text: str) -> list[tuple[str, bool]]:
 
 _JOINING = frozenset(("and", "or"))
 _OF_X_NOUN = re.compile(r"\b([^\W\d_]+)(?: \([^\W\d_]+\))* of (?:the )?x ([^\W\d_]+)\b")
-""""the *wife* of X *brother*" (a masked possessive): the noun before "of X" and the one right after X."""
+"""The noun before "of X" and the one right after X in a masked possessive ("the *wife* of X *brother*")."""
 
 
 @functools.lru_cache(maxsize=4096)

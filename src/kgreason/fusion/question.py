@@ -521,7 +521,8 @@ _COORDINATION = frozenset("and or nor both either , & as well".split())
 _LINKING = frozenset(["'", "s", *"the a an at in on of to for by with from into".split()])
 
 
-_GOVERNING = frozenset("at in on of to for by with from into".split())
+_GOVERNING = _LINKING - {"'", "s", "the", "a", "an"}
+"""The prepositions of ``_LINKING``: the words that govern an entity said right after them."""
 
 
 def _governed(tokens: Sequence[tuple[str, str | None]], at: int) -> bool:

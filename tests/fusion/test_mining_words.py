@@ -24,13 +24,15 @@ preposition, and the order of "the A of X's B".
   reading without it reaches the type ("Which engineers were on the team of X?": not the engineer
   children of X's members; ``forms._unpadded``). "on the team of": members of; "went in together on":
   partnered.
+- "found" is the past of "find" ("Who found X?", "the deposits X has found"), unless an auxiliary of the
+  plain verb comes first ("Which school did X found?"): a discovery, not a founding.
 - "the husband of X's sister": the sister first, then her husband (``possessive_order``), where the
   sentence encoder scores both orders alike.
 
-On commit d673413 both path strategies answered each of ``FIXED`` wrongly; ``KEPT`` was right before and
-stays right (the possessive order, the kin cut, the verb after "natives of X" and the last step only the
-type's noun earns went wrong only in the dev halves, whose competing paths the small graph lacks:
-``test_words`` checks the rules behind them).
+On commit d673413 both path strategies answered each of ``FIXED`` wrongly (the count of X's deposits
+only with retrieve); ``KEPT`` was right before and stays right (the possessive order, the kin cut, the
+verb after "natives of X" and the last step only the type's noun earns went wrong only in the dev halves,
+whose competing paths the small graph lacks: ``test_words`` checks the rules behind them).
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ Vane Minerals,Company
 Rook Metals,Company
 Holt Formation,Formation
 Holt Reef,Deposit
+Ash Reef,Deposit
+Birch Reef,Deposit
 Holt School of Mines,School
 Holt Mine,Mine
 Cambrian,Period
@@ -105,6 +109,9 @@ Rook Metals\tsplit_from\tVane Minerals
 Holt Reef\thost_fm\tHolt Formation
 Holt Formation\tprd\tCambrian
 Holt Reef\tdisc_by\tBen Holt
+Ash Reef\tdisc_by\tBen Holt
+Birch Reef\tdisc_by\tEli Holt
+Holt School of Mines\tfndr\tEli Holt
 Cara Holt\tappr_to\tBen Holt
 Dora Vane\tappr_to\tCara Holt
 Vale\tcntry\tHoltland
@@ -134,6 +141,8 @@ FIXED = [
     ("Was Vane Minerals carved out of Rook Metals?", "no"),
     ("How many mines are there in Holtland?", "3"),
     ("Under whom did Cara Holt learn her geology?", {"Ben Holt"}),
+    ("How many deposits has Ben Holt found?", "2"),
+    ("Who found the Birch Reef?", {"Eli Holt"}),
 ]
 KEPT = [
     ("Was Rook Metals carved out of Vane Minerals?", "yes"),
@@ -149,6 +158,8 @@ KEPT = [
     ("How many people were born in Ash?", "2"),
     ("Who are Ada Holt's children?", {"Ben Holt", "Cara Holt"}),
     ("Which engineers were on the team of the Holt Survey?", {"Lu Marr"}),
+    ("Which school did Eli Holt found?", {"Holt School of Mines"}),
+    ("Who founded the Holt School of Mines?", {"Eli Holt"}),
 ]
 
 
@@ -160,6 +171,9 @@ def test_words() -> None:
     assert plain_idioms("Was X carved out of Y?") == "Was X split from Y?"
     assert plain_idioms("Which firms went in together on X?") == "Which firms partnered on X?"
     assert plain_idioms("Who was on the team of X?") == "Who was members of X?"
+    assert plain_idioms("How many lodes has X found?") == "How many lodes has X discovered?"
+    assert plain_idioms("Which firm did X found?") == "Which firm did X found?"
+    assert plain_idioms("Who helped found X?") == "Who helped found X?"
     # a cut of a verb of learning from someone with its preposition has that verb's role nouns
     assert role_nouns("appr_to") == role_nouns("apprenticed_to") and "learner" in role_nouns("appr_to")[1]
     steps = {

@@ -165,6 +165,14 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:takes?|took|taken|taking) (?:its|his|her|their|the) names? from\b", "named after"),
         (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) (?:the )?names? of\b", "named after"),
         (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) whose names?\b", "named after whom"),
+        # "found" is the past of "find" ("Who found the lode?", "the deposits X has found", "found by"),
+        # unless an auxiliary of the plain verb comes first, when it is "found" a company ("Which company
+        # did X found?", "Who helped found X?")
+        (
+            r"^((?:(?!\b(?:did|does|do|will|would|could|can|help|helps|helped)\b).)*?)"
+            r"(?<!\bto )\bfound\b",
+            r"\1discovered",
+        ),
         # a thesis "handed in" somewhere was submitted there
         (r"\b(?:hand|hands|handed|handing) (?:it |them )?in\b", "submitted"),
         # a prize is "given out" or "handed out" by whoever awards it

@@ -102,6 +102,7 @@ SETS = (
     "gable",
     "lyceum",
     "bedrock",
+    "infirmary",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -128,6 +129,7 @@ HUBS = {
     "gable": ("Ambrell", 80),
     "lyceum": ("Veradon", 80),
     "bedrock": ("Veldmark", 80),
+    "infirmary": ("Maldreth", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -284,6 +286,17 @@ SAMPLE_LABELS = {
         "Penhallow Medal": "Medal",
         "Ironveil Mine": "Mine",
         "Sarrow Basin": "Basin",
+    },
+    "infirmary": {
+        "Tremlow": "Town",
+        "Tremlow Hospital": "Hospital",
+        "Tremlow Fever": "Disease",
+        "Tremlow Fever Epidemic": "Outbreak",
+        "Aldane Cross": "Town",
+        "Aldane Hospital": "Hospital",
+        "Lantern Wing": "Wing",
+        "Lantern Ward": "Ward",
+        "Physic Lane": "Street",
     },
 }
 
@@ -2997,3 +3010,225 @@ def test_bedrock_traps_are_in_the_graph() -> None:
         "Person",
         "Company",
     }
+
+
+def test_infirmary_traps_are_in_the_graph() -> None:
+    infirmary = build_gold.Atlas.of_set("infirmary")
+    labels = infirmary.labels
+    out, into = infirmary.out, infirmary.into
+    assert 1500 <= len(infirmary.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(infirmary.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "abt addr affil auth awd brd brk_yr chld_of cnty ctry dept_of dscr_by dstr dz edtr empl est fndr "
+        "frst_at frst_by frst_yr inq_into lect_at mgd_by oprtd_on ovsn_by prov pubr pyr rpt_yr spec stdd_at "
+        "strk thtr_wd trnd_by twn wd_in".split()
+    )
+    assert terse <= infirmary.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(infirmary.relations - terse) <= 40
+    # every relation is stored in one direction only: no pair is stored both ways under one relation
+    pairs = {(h, r, t) for h, r, t in infirmary.triples}
+    assert not [p for p in pairs if (p[2], p[1], p[0]) in pairs]
+    # the containment ladder: theatre -> ward -> wing -> hospital -> town -> county -> province -> country,
+    # with the theatre stored with its hospital as well
+    for theatre in (n for n, label in labels.items() if label == "OperatingTheatre"):
+        (ward,) = out["thtr_wd"][theatre]
+        (wing,) = out["wd_in"][ward]
+        (hospital,) = out["wing_of"][wing]
+        (town,) = out["twn"][hospital]
+        (county,) = out["cnty"][town]
+        (province,) = out["prov"][county]
+        (country,) = out["ctry"][province]
+        assert labels[ward] == "Ward" and labels[wing] == "Wing" and labels[hospital] == "Hospital", theatre
+        assert labels[country] == "Country" and out["at_hosp"][theatre] == {hospital}, theatre
+    for hospital in (n for n, label in labels.items() if label == "Hospital"):
+        (town,) = out["twn"][hospital]
+        assert len(out["mgd_by"][hospital]) == 1 and len(out["est"][hospital]) == 1, hospital
+        for street in out["addr"][hospital]:
+            (district,) = out["lies_in"][street]
+            assert out["dstr"][district] == {town}, hospital
+    for ward in (n for n, label in labels.items() if label == "Ward"):
+        assert len(out["wd_in"][ward]) == 1, ward
+    assert out["capital_of"]["Maldreth"] == {"Brevania"}
+    assert out["at_hosp"]["Lantern Theatre"] == {"Maldreth General Infirmary"}
+    assert out["thtr_wd"]["Lantern Theatre"] == {"Heron Ward"}
+    # hubs: the capital Maldreth and the big trust, Crownmere Healthcare Trust
+    crown = "Crownmere Healthcare Trust"
+    degree = Counter(n for h, _, t in infirmary.triples for n in (h, t))
+    assert 80 <= degree["Maldreth"] <= 90 and 80 <= degree[crown] <= 90
+    assert len(into["born_in"]["Maldreth"]) >= 40 and len(into["dstr"]["Maldreth"]) == 8
+    assert len(into["based_in"]["Maldreth"]) >= 15 and len(into["twn"]["Maldreth"]) >= 10
+    assert len(into["empl"][crown]) >= 45 and len(into["mgd_by"][crown]) >= 12
+    assert {labels[n] for n in into["mgd_by"][crown]} == {
+        "Hospital",
+        "Clinic",
+        "Laboratory",
+        "AmbulanceService",
+    }
+    # successions: a takeover two steps deep, a renaming chain, a spin-off from a spin-off, two mergers
+    assert out["taken_over_by"]["Oakhurst Infirmary Trust"] == {"Westfold Health Trust"}
+    assert out["taken_over_by"]["Westfold Health Trust"] == {crown}
+    assert into["taken_over_by"][crown] == {"Westfold Health Trust"}
+    assert out["renamed_to"]["Maldreth Dispensary Society"] == {"Maldreth Dispensary Trust"}
+    assert out["renamed_to"]["Maldreth Dispensary Trust"] == {"Northgate Community Trust"}
+    assert out["split_from"]["Crownmere Community Trust"] == {crown}
+    assert out["split_from"]["Wexley Mental Health Trust"] == {"Crownmere Community Trust"}
+    assert into["merged_into"]["Darrowdale Health Trust"] == {
+        "Fennick Hospitals Trust",
+        "Keswold Hospitals Trust",
+    }
+    # boards answer to boards and ministries
+    assert out["ovsn_by"]["Tervian Hospitals Trust"] == {"Castelmoor District Health Board"}
+    assert out["reports_to"]["Castelmoor District Health Board"] == {"Tervian Health Board"}
+    assert out["reports_to"]["Tervian Health Board"] == {"Tervian Ministry of Health"}
+    assert out["reports_to"]["Maldreth City Health Board"] == {"Hollin Reach Health Board"}
+    # a chain of six surgeons, each trained by the one before, crossing the families
+    chain = [
+        "Walter Aldane",
+        "Lucian Marsh",
+        "Henry Aldane",
+        "Isobel Fairlie",
+        "Oliver Aldane",
+        "Nina Pennock",
+    ]
+    for master, pupil in itertools.pairwise(chain):
+        assert out["trnd_by"][pupil] == {master}, pupil
+        assert labels[pupil] == labels[master] == "Surgeon", pupil
+    # four medical families over four generations, married into one another; namesakes outside them
+    people = {"Surgeon", "Physician", "Nurse", "Midwife", "Pharmacist", "Epidemiologist", "Person"}
+    surnames = Counter(n.split()[-1] for n, label in labels.items() if label in people)
+    assert surnames["Aldane"] == 9 and surnames["Corvell"] == 9
+    assert surnames["Pennock"] == 8 and surnames["Tremlow"] == 9
+    assert out["chld_of"]["Walter Aldane"] == {"Edmund Aldane", "Harriet Corvell"}
+    assert out["chld_of"]["Henry Aldane"] == {"Walter Aldane", "Eleanor Pennock"}
+    assert out["chld_of"]["Oliver Aldane"] == {"Henry Aldane", "Lydia Tremlow"}
+    assert out["chld_of"]["George Pennock"] == {"Samuel Pennock", "Agnes Aldane"}
+    assert out["chld_of"]["Nina Pennock"] == {"George Pennock", "Mabel Corvell"}
+    assert out["chld_of"]["Mabel Corvell"] == {"Thomas Corvell", "Ada Tremlow"}
+    assert out["spouse"]["Oliver Aldane"] == {"Rosalind Corvell"}
+    assert out["spouse"]["Henry Aldane"] == {"Lydia Tremlow"}
+    assert out["sibling_of"]["Harriet Corvell"] == {"Silas Corvell"}
+    great = {c for g in into["chld_of"]["Edmund Aldane"] for c in into["chld_of"][g]}
+    assert {c for g in great for c in into["chld_of"][g]} == {"Oliver Aldane", "Clara Aldane", "Nina Pennock"}
+    for founder, fourth in (
+        ("Edmund Aldane", "Oliver Aldane"),
+        ("Silas Corvell", "Rosalind Corvell"),
+        ("Josiah Pennock", "Nina Pennock"),
+        ("Gideon Tremlow", "Jane Tremlow"),
+    ):
+        ancestors, frontier = set(), {fourth}
+        for _ in range(3):
+            frontier = {p for c in frontier for p in out["chld_of"][c]}
+            ancestors |= frontier
+        assert founder in ancestors and not out["chld_of"][founder], founder
+    for unrelated in (
+        "Margaret Aldane",
+        "Dennis Aldane",
+        "Victor Corvell",
+        "Lena Corvell",
+        "Harold Pennock",
+        "Joan Pennock",
+        "Frank Tremlow",
+        "Edith Tremlow",
+    ):
+        assert not out["chld_of"][unrelated] and not into["chld_of"][unrelated], unrelated
+        assert not out["spouse"][unrelated] and not into["spouse"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert into["directs"]["Aldane Hospital"] == {"Margaret Aldane"}
+    assert into["directs"]["Tremlow Hospital"] == {"Frank Tremlow"}
+    assert out["edtr"]["The Maldreth Medical Gazette"] == {"Harold Pennock"}
+    assert into["dean_of"]["Pennock School of Midwifery"] == {"Joan Pennock"}
+    assert into["dean_of"]["Corvell College of Nursing"] == {"Lena Corvell"}
+    assert into["delivered"]["Nina Pennock"] == {"Joan Pennock"}
+    assert out["patron"]["Corvell Benevolent Fund"] == {"Victor Corvell"}
+    assert into["minister_of"]["Tervian Ministry of Health"] == {"Victor Corvell"}
+    assert out["traced_by"]["Harlock Measles Outbreak"] == {"Edith Tremlow"}
+    assert "Tremlow Hospital" in out["empl"]["Dennis Aldane"]
+    # people in several roles: Henry Aldane pioneers, directs, founds, sits on a board, leads an inquiry,
+    # wins a medal, writes papers and trains surgeons
+    henry = "Henry Aldane"
+    assert out["frst_by"]["Open-Heart Surgery"] == {henry}
+    assert out["directs"][henry] == {"Maldreth General Infirmary"} and crown in out["brd"][henry]
+    assert henry in out["fndr"][crown] and henry in out["fndr"]["Aldane Foundation"]
+    assert out["led_by"]["Riverside Typhoid Inquiry"] == {henry} and "Aldane Medal" in out["awd"][henry]
+    assert len(into["auth"][henry]) >= 1 and len(into["trnd_by"][henry]) >= 2
+    # one surname names nodes of many labels
+    for word, least in (("Aldane", 20), ("Tremlow", 18), ("Corvell", 17), ("Pennock", 16)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after founders who never won them, while descendants did
+    for prize, founder, heirs in (
+        ("Aldane Medal", "Edmund Aldane", {"Henry Aldane", "Oliver Aldane", "Clara Aldane"}),
+        ("Corvell Prize", "Silas Corvell", {"Thomas Corvell", "Rosalind Corvell"}),
+        ("Pennock Medal", "Josiah Pennock", {"George Pennock", "Nina Pennock"}),
+        ("Tremlow Award", "Gideon Tremlow", {"Percy Tremlow", "Jane Tremlow", "Hugh Tremlow"}),
+    ):
+        assert out["named_after"][prize] == {founder} and founder not in into["awd"][prize], prize
+        assert heirs <= into["awd"][prize], prize
+    # eponyms that point away: the school named after Eleanor was founded by her father; the fever after a
+    # town
+    assert out["named_after"]["Pennock School of Midwifery"] == {"Eleanor Pennock"}
+    assert out["fndr"]["Pennock School of Midwifery"] == {"Josiah Pennock"}
+    assert out["named_after"]["Tremlow Fever"] == {"Tremlow"} and labels["Tremlow"] == "Town"
+    assert out["frst_by"]["Aldane Procedure"] == {"Walter Aldane"}
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Aldane Cross", "Town"),
+        ("Aldane Fields", "District"),
+        ("Aldane Street", "Street"),
+        ("Aldane Hospital", "Hospital"),
+        ("Aldane Cross Infirmary", "Hospital"),
+        ("Aldane Wing", "Wing"),
+        ("Aldane Ward", "Ward"),
+        ("Aldane Theatre", "OperatingTheatre"),
+        ("Aldane Syndrome", "Disease"),
+        ("Aldane Medical School", "MedicalSchool"),
+        ("Aldane Star", "Vessel"),
+        ("Tremlow", "Town"),
+        ("Tremlow Hospital", "Hospital"),
+        ("Tremlow Fever", "Disease"),
+        ("Tremlow Fever Epidemic", "Outbreak"),
+        ("Lantern Hill", "District"),
+        ("Lantern Row", "Street"),
+        ("Lantern Hill Hospital", "Hospital"),
+        ("Lantern Wing", "Wing"),
+        ("Lantern Ward", "Ward"),
+        ("Lantern Theatre", "OperatingTheatre"),
+        ("Physic Lane", "Street"),
+        ("Physic Ward", "Ward"),
+        ("Maldrethshire", "County"),
+        ("Corvell Haven", "Town"),
+        ("Corvell Memorial Hospital", "Hospital"),
+    ):
+        assert labels[name] == label, name
+    assert out["twn"]["Aldane Hospital"] == {"Maldreth"} and out["addr"]["Aldane Hospital"] == {
+        "Northgate Road"
+    }
+    assert out["lies_in"]["Aldane Street"] == {"Wexley"} and out["twn"]["Aldane Laboratory"] == {"Castelmoor"}
+    assert out["based_in"]["Aldane Medical School"] == {"Castelmoor"}
+    assert out["twn"]["Aldane Clinic"] == {"Hobbsley"}
+    assert out["wd_in"]["Aldane Ward"] == {"Pennock Wing"} and out["wing_of"]["Pennock Wing"] == {
+        "St Orwin's Hospital"
+    }
+    assert out["wd_in"]["Lantern Ward"] == {"Hill Wing"} and out["wing_of"]["Lantern Wing"] == {
+        "Maldreth General Infirmary"
+    }
+    assert out["wd_in"]["Physic Ward"] == {"Lantern Wing"} and out["addr"]["Lantern Hill Hospital"] == {
+        "Physic Lane"
+    }
+    assert out["funds"]["Lantern Society"] == {"Lantern Ward", "Summit Ward"}
+    assert "Lantern Wing" in out["funds"]["Friends of Maldreth General"]
+    assert out["twn"]["Corvell Memorial Hospital"] == {"Tollbridge"} and out["strk"][
+        "Tremlow Fever Epidemic"
+    ] == {
+        "Tremlow",
+        "Caskbury",
+        "Brantwick",
+    }
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("based_in", 8), ("named_after", 10), ("fndr", 6), ("mgd_by", 4), ("addr", 6)):
+        heads = {labels[h] for h, r, _ in infirmary.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("funds", 8), ("empl", 6), ("named_after", 6), ("fndr", 5), ("mgd_by", 3)):
+        tails = {labels[t] for _, r, t in infirmary.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)

@@ -223,7 +223,9 @@ PERSON_WORDS = frozenset(
     "rower cyclist referee footballer goalkeeper astronaut cosmonaut commander explorer inventor "
     "entrepreneur astronomer physicist chemist biologist mathematician historian philosopher "
     "economist ranger warden taxonomist naturalist botanist zoologist ecologist ornithologist "
-    "entomologist geologist trustee volunteer".split()
+    "entomologist geologist trustee volunteer midwife pharmacist epidemiologist dentist paramedic therapist "
+    "psychiatrist pathologist radiologist anaesthetist anesthetist obstetrician paediatrician pediatrician "
+    "matron dean benefactor philanthropist patron donor".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes

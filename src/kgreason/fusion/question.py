@@ -150,6 +150,10 @@ def _asks_plural(words: Sequence[str]) -> bool:
     )
 
 
+# "Was it X who ...?", "Is it X that ...?": a yes/no question about X, its wh-word a relative pronoun
+_CLEFT = re.compile(r"^\s*(?:is|was|are|were)\s+it\s+(?!\s*(?:who|which|what|that)\b)", re.IGNORECASE)
+
+
 def analyse(
     question: str, anchors: Sequence[str] = (), mentions: Sequence[str] = (), kind_named: bool = False
 ) -> QuestionAnalysis:
@@ -182,7 +186,10 @@ def analyse(
     # The first word as written: "Ottoline Frey was born in which town?" starts with a name, not "was".
     written = _WORD.findall(kept)
     first = written[0].lower() if written else ""
-    asks_wh = any(w in ("which", "what", "who", "whom", "whose", "where", "when", "how") for w in words)
+    # ("Was it X who ...?" asks whether X did it: "who" is no wh-word there)
+    asks_wh = _CLEFT.match(kept) is None and any(
+        w in ("which", "what", "who", "whom", "whose", "where", "when", "how") for w in words
+    )
     if _COUNT.search(question):
         form = "count"
     elif (first in _AUX or _ASKING_AUX.search(kept) is not None) and not asks_wh:

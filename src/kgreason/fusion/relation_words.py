@@ -110,14 +110,31 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
         (r"\bup for (?:auction|sale)\b", "sold"),
         (r"\b(?:put|puts|putting) on\b", r"\g<0> (staged)"),
+        # a patient who "went under X's knife" was operated on by X, as was one X "took a scalpel to"
         (
-            r"\b(?:go|goes|went|gone|going) (?:under|bust|bankrupt|out of business)\b",
+            r"\b(?:go|goes|went|gone|going|come|comes|came|coming) under X(?:'s|')? knife\b",
+            "been operated on by X",
+        ),
+        (r"\bunder X(?:'s|')? knife\b", "operated on by X"),
+        (r"\b(?:go|goes|went|gone|going|come|comes|came|coming) under the knife of\b", "been operated on by"),
+        (r"\bunder the knife of\b", "operated on by"),
+        (r"\b(?:took|takes?|taken|taking) (?:a|the|his|her|their) (?:scalpel|knife) to\b", "operated on"),
+        (
+            # (not "gone under X's knife", above)
+            r"\b(?:go|goes|went|gone|going) "
+            r"(?:under(?!(?: [\w']+){1,4} knife\b)|bust|bankrupt|out of business)\b",
             "closed (dissolved, wound up)",
         ),
         (r"\b(?:set|sets|setting) up\b", "founded"),
         (r"\b(?:make|makes|made|making) up\b", "form"),
         (r"\b(?:come|comes|came|coming) out of\b", "made at"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
+        # whoever "learned (their craft) under" someone was trained by them
+        (
+            r"\b(?:learn|learns|learned|learnt|learning)"
+            r"(?: (?:his|her|their|the) (?:craft|trade|art|skills?))? under\b",
+            "trained by",
+        ),
         (r"\bin charge of\b", "heads"),
         (r"\b(?:look|looks|looked|looking) into\b", "investigated"),
         # an agency's or a club's people are "on its books"
@@ -165,6 +182,9 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:takes?|took|taken|taking) (?:its|his|her|their|the) names? from\b", "named after"),
         (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) (?:the )?names? of\b", "named after"),
         (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) whose names?\b", "named after whom"),
+        (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) X(?:'s|')? names?\b", "named after X"),
+        # a thing "called after" someone is named after them
+        (r"\bcalled after\b", "named after"),
         # "found" is the past of "find" ("Who found the lode?", "the deposits X has found", "found by"),
         # unless an auxiliary of the plain verb comes first, when it is "found" a company ("Which company
         # did X found?", "Who helped found X?")
@@ -173,6 +193,9 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"(?<!\bto )\bfound\b",
             r"\1discovered",
         ),
+        # a midwife who "brought" or "helped" someone "into the world" delivered them
+        (r"\b(?:brought|brings?|bringing|helped|helps?|helping) X into the world\b", "delivered X"),
+        (r"\b(?:brought|brings?|bringing|helped|helps?|helping) (\w+) into the world\b", r"delivered \1"),
         # a thesis "handed in" somewhere was submitted there
         (r"\b(?:hand|hands|handed|handing) (?:it |them )?in\b", "submitted"),
         # a prize is "given out" or "handed out" by whoever awards it
@@ -310,7 +333,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "born birth birthplace native hometown originate origin",
     "live reside resident residence home",
     "write wrote written author pen penned",
-    "direct director helm",
+    "direct director helm head",
     "married marry spouse wife husband",
     "sibling sister brother",
     "study student attend alumni alumnus alma graduate train cadet",
@@ -362,6 +385,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "spin spun split breakaway",
     "name honour commemorate eponym",
     "cite citation refer reference",
+    "oversee oversight overseer supervise supervision",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 
@@ -408,6 +432,8 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("prize", "award"),
         ("strike", "stoppage", "walkout"),
         ("formation", "rock", "stratum"),
+        ("specialty", "speciality", "field", "discipline"),
+        ("vessel", "boat", "ship"),
     )
 )
 
@@ -432,6 +458,8 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     # whoever "confers" a prize (or hands it out: ``plain_idioms``) awards it (``awd_by``), and whoever
     # gives out a licence grants or issues it; "award" names no conferring, as it names winning too
     stem("confer"): stems("award grant issue"),
+    # whoever heads a school may be its dean; "dean" names no other head
+    stem("head"): stems("dean"),
 }
 
 
@@ -473,10 +501,17 @@ def paraphrases(stem: str) -> frozenset[str]:
 # ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
 ROLE_NOUNS = {
     "studied under": ("teacher tutor", "pupil student protege learner"),
-    "trained under": ("teacher trainer", "pupil trainee student learner"),
-    "apprenticed to": ("master teacher trainer", "apprentice pupil student learner trainee"),
+    # (no "trainee": its stem is the verb's, "trained", which names training of every kind)
+    "trained under": ("teacher trainer", "pupil student learner"),
+    "trained by": ("teacher trainer mentor master", "pupil student learner apprentice protege"),
+    "apprenticed to": ("master teacher trainer", "apprentice pupil student learner"),
     "taught": ("pupil student", "teacher tutor"),
     "mentored by": ("mentor", "protege mentee"),
+    # a doctor's patients are those the doctor treated or operated on; a midwife delivers babies
+    "treated": ("patient", "doctor physician clinician"),
+    "treats": ("patient", "doctor physician clinician"),
+    "operated on": ("patient", "surgeon"),
+    "delivered": ("baby", "midwife obstetrician"),
     "represented by": ("agent representative", "client"),
     "teaches": ("pupil student", "teacher tutor"),
     "owned by": ("owner", "subsidiary"),
@@ -533,9 +568,11 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
             return ROLE_NOUNS[cut]
     ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
     verb, _, preposition = words.rpartition(" ")
-    if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS:
+    if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS | {"by", "on"}:
         return ending
-    said = {f"{verb} {other}" for other in _ROLE_PREPOSITIONS}
+    # (other prepositions only as themselves: "studied by" is no "studied under")
+    others = _ROLE_PREPOSITIONS if preposition in _ROLE_PREPOSITIONS else frozenset((preposition,))
+    said = {f"{verb} {other}" for other in others}
     found = next((nouns for key, nouns in ROLE_NOUNS.items() if key in said), None)
     if found is not None or " " in verb or len(verb) < 3:
         return found
@@ -544,9 +581,7 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
         (
             nouns
             for key, nouns in ROLE_NOUNS.items()
-            if (parts := key.split())[-1] in _ROLE_PREPOSITIONS
-            and len(parts) == 2
-            and shortens(verb, parts[0])
+            if (parts := key.split())[-1] in others and len(parts) == 2 and shortens(verb, parts[0])
         ),
         None,
     )
@@ -629,6 +664,7 @@ def _doer_cut(short: str, word: str) -> bool:
         and word.isalpha()
         and len(word) >= 4
         and not word.endswith(("er", "or", "ion", "ing", "ed"))
+        and not is_irregular_past(word)  # a past form has no doer noun of its own ("taught" is no "thtr")
         and not word.startswith(short)
         and _cuts(short, word + ("r" if word.endswith("e") else "er"))
     )

@@ -6,8 +6,10 @@ Matching runs in tiers, cheapest and most certain first, and a tier that finds s
 2. normalised: the same strings compared case-, accent-, underscore- and punctuation-insensitively, with
    a possessive ``'s`` dropped (``"ALICE's"`` finds ``alice``) and camelCase split;
 3. partial: the last word of a multi-word name on its own (a surname: ``"Tarantino"``), when few names
-   end with that word; a name without its "of ..." part ("the Royal Museum") or without a last word that
-   only says its kind ("Drevon International" for Drevon International Airport), when one name fits;
+   end with that word; a name without its "of ..." or "for ..." part ("the Royal Museum") or without a
+   last word that only says its kind ("Drevon International" for Drevon International Airport), when
+   one name fits; a capitalised word alone that starts names and ends none, for the one of them with
+   twice the edges of any other ("Crownmere" for Crownmere Healthcare Trust);
 4. fuzzy: edit similarity (optimal string alignment, so a swapped pair of letters is one edit) against
    the normalised names and their last words, via rapidfuzz;
 5. embedding: cosine similarity between the text and each node's name plus ``description`` (a
@@ -190,6 +192,8 @@ class EntityLinker:
         self._fuzzy: dict[str, dict[str, float]] = {}  # fuzzy key -> node id -> weight
         self._heads: dict[str, str] = {}  # the words before " of " of one name -> its node id
         self._bare: dict[str, str] = {}  # a name without its kind word ("drevon international") -> id
+        self._firsts: dict[str, set[str]] = {}  # the first word of names, no name's last word -> node ids
+        self._degrees: dict[str, int] = {}
         self._keys: list[str] = []
         self._names: dict[str, str] = {}
         self._texts: list[tuple[str, str]] = []
@@ -238,12 +242,14 @@ class EntityLinker:
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))
         self._normal = normal
-        # "the Royal Museum" for "Royal Museum of Varesco": the words before " of " (two or more)
+        # "the Royal Museum" for "Royal Museum of Varesco", "the Fenby Medal" for "Fenby Medal for
+        # Midwifery": the words before " of " or " for " (two or more)
         heads: dict[str, set[str]] = {}
         for key, ids in normal.items():
-            head, of, _ = key.partition(" of ")
-            if of and " " in head and head not in normal:
-                heads.setdefault(head, set()).update(ids)
+            for joint in (" of ", " for "):
+                head, of, _ = key.partition(joint)
+                if of and " " in head and head not in normal:
+                    heads.setdefault(head, set()).update(ids)
         self._heads = {head: next(iter(ids)) for head, ids in heads.items() if len(ids) == 1}
         # "Drevon International" for "Drevon International Airport": a name of three or more words said
         # without a last word that only says its kind (its label's word, or a word such as "university")
@@ -266,6 +272,22 @@ class EntityLinker:
             for word, keys in last.items()
             if len(keys) <= MAX_PARTIAL_AMBIGUITY and word not in normal
         }
+        # "Crownmere" for "Crownmere Healthcare Trust": the first word of names, where it is no name of
+        # its own and ends none (not a surname, which the last-word tier reads)
+        firsts: dict[str, set[str]] = {}
+        for key, ids in normal.items():
+            words = key.split(" ")
+            first = words[0]
+            if (
+                len(words) > 1
+                and len(first) >= 4
+                and first.isalpha()
+                and first not in STOPWORDS | GENERIC_TAILS
+                and first not in normal
+                and first not in last
+            ):
+                firsts.setdefault(first, set()).update(ids)
+        self._firsts = firsts
         fuzzy: dict[str, dict[str, float]] = {k: dict.fromkeys(v, 1.0) for k, v in normal.items()}
         # a name that starts with an article is also matched without it: a span never starts with a
         # stop word, so "The Drowned Bel" is tried as "Drowned Bel"
@@ -297,6 +319,17 @@ class EntityLinker:
             self._vectors = build_node_index(self._texts, self.encoder, path=self.index_path)
             self._built_vectors = True
         return self._vectors
+
+    def _dominant(self, nodes: Iterable[str]) -> str | None:
+        """The node of ``nodes`` with the most edges, where it has twice as many as any other (and five
+        at least); None when none stands out so."""
+        for node_id in nodes:
+            if node_id not in self._degrees:
+                self._degrees[node_id] = len(self.store.neighbors(node_id))
+        ranked = sorted(nodes, key=lambda n: -self._degrees[n])
+        top = self._degrees[ranked[0]]
+        runner_up = self._degrees[ranked[1]] if len(ranked) > 1 else 0
+        return ranked[0] if top >= 5 and top >= 2 * runner_up else None
 
     # -- tiers ------------------------------------------------------------------------------------------
     def _exact_hits(self, text: str) -> list[tuple[str, str, float]]:
@@ -509,7 +542,11 @@ class EntityLinker:
         # A name said without its "of ..." part, capitalised as a name (or in a question typed all in lower
         # case): "Which pictures are in the Royal Museum?" for "Royal Museum of Varesco", the one such name
         for start, end in self._spans(len(tokens), min(4, self._max_tokens)):
-            if end - start < 2 or any(taken[start:end]) or (end < len(tokens) and tokens[end][0] == "of"):
+            if (
+                end - start < 2
+                or any(taken[start:end])
+                or (end < len(tokens) and tokens[end][0] in ("of", "for"))
+            ):
                 continue  # (a name going on with "of ...", misspelt: "the Federal Court of Apeal")
             head = self._heads.get(" ".join(t for t, _, _ in tokens[start:end]))
             if head is None or not (lower or all(question[a].isupper() for _, a, _ in tokens[start:end])):
@@ -527,6 +564,18 @@ class EntityLinker:
             for node_id in nodes_ending:
                 keep(LinkedEntity(node_id, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
             partial[i] = True
+
+        for i, (word, s, e) in enumerate(tokens):
+            # A capitalised word alone that starts names: the one name of them that the graph links most,
+            # twice as much as any other ("Crownmere" for the trust, not its lab or its ship)
+            if taken[i] or partial[i] or not question[s].isupper() or word not in self._firsts:
+                continue
+            if i + 1 < len(tokens) and question[tokens[i + 1][1]].isupper():
+                continue  # (a longer name, misspelt or unknown: the fuzzy tier's)
+            node = self._dominant(self._firsts[word])
+            if node is not None:
+                keep(LinkedEntity(node, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
+                partial[i] = True
 
         named = bool(found)
         # A misspelt multi-word name may end in a word that matched as a partial name ("Port Ena Rovers":

@@ -572,6 +572,9 @@ class EntityLinker:
                 continue
             if i + 1 < len(tokens) and question[tokens[i + 1][1]].isupper():
                 continue  # (a longer name, misspelt or unknown: the fuzzy tier's)
+            if self._fuzzy_hits(word, max(self.fuzzy_cutoff, 0.8), 1, whole_names=True):
+                # (a whole name misspelt or said as its adjective, "the Talvessan flag": the fuzzy tier's)
+                continue
             node = self._dominant(self._firsts[word])
             if node is not None:
                 keep(LinkedEntity(node, question[s:e], METHOD_SCORES["partial"], "partial", s, e))

@@ -10,9 +10,12 @@
   verb's, and "trained" names training of every kind.
 - Whoever "heads" or is "in charge of" a hospital directs it; whoever heads a school may be its dean
   (one way: "dean" names no other head).
-- A "field" is a specialty, a "boat" a vessel (``LABEL_SYNONYMS``); "supervise" paraphrases "oversee".
+- A "field" is a specialty, a "boat" a vessel (``LABEL_SYNONYMS``); "supervise" paraphrases "oversee"
+  (its group headed by "overseen", so "supervised (ovsn)"); a "backer" or "patron" sponsors.
 - Midwives, pharmacists, epidemiologists, deans, benefactors and patrons are people (``forms.PERSON_WORDS``).
-- "Was it X who ...?" asks yes or no about X (``question.analyse``).
+- "Was it X who ...?" asks yes or no about X (``question.analyse``). "Was X one of Y's patients?": a
+  reading of Y's ending at people stands against X, whatever kind of person X is (a surgeon), so a
+  spouse's edge between the two is no "yes" (``forms._ending_like``).
 - A past form has no doer noun of its own: "taught" is no cut "thtr" (a theatre) by "taughter".
 - Entity linking: "the Vell Medal" names "Vell Medal for Surgery", the one name it starts before "for"
   (as before "of"); a capitalised word alone that starts names and ends none names the one of them with
@@ -68,6 +71,10 @@ Oak Cancer Unit,Department
 Oak Heart Unit,Department
 Rowan Ward,Ward
 Vell Belle,Vessel
+Oak Board,HealthBoard
+Elm Board,HealthBoard
+Lark Fund,Charity
+Hal Moss,Person
 """
 TRIPLES = """\
 Ada Vell\tdelivered\tBea Vell
@@ -99,6 +106,11 @@ Oak Cancer Unit\tspec\tOncology
 Oak Heart Unit\tspec\tCardiology
 Rowan Ward\tnamed_after\tEve Roe
 Rowan Ward\twd_in\tOak Hospital
+Oak Hospital\tovsn_by\tOak Board
+Oak Board\tovsn_by\tElm Board
+Lark Fund\tpatron\tHal Moss
+Lark Fund\tfunds\tRowan Ward
+Dan Roe\tspouse\tEve Roe
 """
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 FIXED = [
@@ -112,6 +124,9 @@ FIXED = [
     ("Which Vell Medal winners taught at the Vell School of Midwifery?", {"Cal Vell", "Ida Finch"}),
     ("Which clinics does Crane run?", {"Oak Clinic"}),
     ("Who delivered Bea Vell?", {"Ada Vell"}),
+    ("Is Oak Hospital supervised directly by Elm Board?", "no"),
+    ("Who is the honorary backer of the Lark Fund?", {"Hal Moss"}),
+    ("Was Dan Roe one of Eve Roe's patients?", "no"),
 ]
 KEPT = [
     ("Which midwife brought Bea Vell into the world?", {"Ada Vell"}),
@@ -122,6 +137,8 @@ KEPT = [
     ("Who trained Cal Vell?", {"Bea Vell"}),
     ("Which hospitals does the Crane Healthcare Trust run?", {"Oak Hospital", "Elm Hospital"}),
     ("Who did Eve Roe treat?", {"Fay Lin"}),
+    ("Is Oak Hospital supervised by Oak Board?", "yes"),
+    ("Was Fay Lin one of Eve Roe's patients?", "yes"),
 ]
 
 

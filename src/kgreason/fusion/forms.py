@@ -1300,10 +1300,28 @@ def _labels_of(node: str, readings: Mapping[str, Sequence[Reading]]) -> frozense
 
 
 def _ending_like(ranked: Sequence[Reading], labels: frozenset[str]) -> list[Reading]:
-    """The readings (best first) that end at some node with one of ``labels`` (all when none known)."""
+    """The readings (best first) that end at some node with one of ``labels`` (all when none known); a
+    kind of person is like any other ("Was X one of Y's patients?": X a ``Surgeon``, Y's patients
+    ``Person`` nodes)."""
     if not labels:
         return list(ranked)
+    if any(_person_label(lab) for lab in labels):
+        return [
+            r
+            for r in ranked
+            if any(
+                labels & set(p.nodes[-1].labels) or any(map(_person_label, p.nodes[-1].labels))
+                for p in r.ends.values()
+            )
+        ]
     return [r for r in ranked if any(labels & set(p.nodes[-1].labels) for p in r.ends.values())]
+
+
+@functools.lru_cache(maxsize=4096)
+def _person_label(label: str) -> bool:
+    """Whether a label names a kind of person (a word of ``PERSON_WORDS``; not a character of a story)."""
+    words = set(humanize(label).lower().split())
+    return bool(words & PERSON_WORDS) and "character" not in words
 
 
 def _linked(

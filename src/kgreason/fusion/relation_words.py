@@ -338,7 +338,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "sibling sister brother",
     "study student attend alumni alumnus alma graduate train cadet",
     "play player member",
-    "sponsor fund back",
+    "sponsor fund back patron",
     "lead led leader head",
     "award win won winner receive",
     "win won winner beat victor",
@@ -385,7 +385,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "spin spun split breakaway",
     "name honour commemorate eponym",
     "cite citation refer reference",
-    "oversee oversight overseer supervise supervision",
+    "overseen oversee oversight overseer supervise supervision",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 

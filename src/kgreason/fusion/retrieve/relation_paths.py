@@ -28,6 +28,7 @@ from kgreason.fusion.relation_words import (
     names_one_way,
     paraphrase_groups,
     paraphrases,
+    plain_idioms,
     role_nouns,
     said_by,
     shortens,
@@ -534,6 +535,12 @@ def _relation_names(relation: str) -> frozenset[str]:
     noun of a ``<verb>ed_by`` relation ("supervised by": supervisor)."""
     raw = humanize(relation).split()
     out = set(content_words(" ".join(raw)))
+    # a relation named by an idiom is named by the verb it means too: ``taken_over_by`` by "acquired", so
+    # by "bought" (``plain_idioms``; an idiom of its first word on: "hands in" is no idiom of
+    # ``changed_hands_in``)
+    plain = plain_idioms(" ".join(raw))
+    if raw and not plain.startswith(raw[0]):
+        out.update(content_words(plain))
     out.update(content_words(" ".join(role_nouns(relation) or ())))
     # a two-letter initialism is the compound of a common paraphrase it is the initials of: ``hq`` is
     # "headquarter", so "based" names it

@@ -669,6 +669,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             len(word) > 2 or word in written
         ):
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
+            named = _two_way_first(word, named, names)
             if named and previous and word in written and mentions and mentions[-1][0] == "relation":
                 if (
                     len(word) <= 2
@@ -681,6 +682,16 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                     last_word = word
                     continue
                 spoken = next((w for w, _ in reversed(spaced[:at]) if w not in written), "")
+                if (
+                    not shortens(word, spoken)
+                    and any(shortens(word, w) for w in names_one_way(_stem(spoken)))
+                    and mentions[-1][1] - named
+                ):
+                    # a cut of a word the spoken word names one way only ("confers (awd)", by "award")
+                    # is none of its mention where the word names a relation itself ("confers":
+                    # ``given_by``, by "give"): "award" names winning too
+                    last_word = word
+                    continue
                 if last_word in written and not shortens(word, spoken):
                     # a cut written after another cut is the word's when it cuts the word itself ("award
                     # (recvd) (awd)"), not when it cuts a paraphrase of it: "won (recv) (awd)" names who
@@ -931,6 +942,20 @@ def answer_end(
     return "source" if len(words) == 2 and words[1] == "of" else None
 
 
+def _two_way_first(word: str, named: frozenset[str], names: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """Of the relations ``word`` names, those it names by its own stem, a paraphrase or its agent noun,
+    where there are any: the relations it names one way only (``names_one_way``) give way to them
+    ("confers" names ``given_by`` by "give", not ``awd``, a winner's, by "award")."""
+    two_way = frozenset(
+        r
+        for r in named
+        if any(
+            word == n or n in paraphrases(word) or _agent_noun(*sorted((word, n), key=len)) for n in names[r]
+        )
+    )
+    return two_way or named
+
+
 def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
     """Of the relations ``word`` names, those it is a role noun of, when it is one (``role_nouns``): "X's
     teacher" is whom X studied under, though "teacher" paraphrases ``taught_at`` too (whose teacher is X)."""
@@ -1152,7 +1177,10 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
     # work at X?", the cut of the verb it is the doer of says where the answer works, as "works as
     # concierge" does)
     labels = _label_words_said(out, named) - _doer_head(out)
-    return _cut_short(_shortened(out, short, labels), cut, labels, known)
+    # (the words relations are named by in full: a word naming one of them itself cuts no word it names
+    # one way only, ``_shortened``)
+    plain = frozenset(w for r in relations for w in _relation_names(r))
+    return _cut_short(_shortened(out, short, labels, plain), cut, labels, known)
 
 
 def _label_words_said(masked: str, labels: frozenset[str]) -> frozenset[str]:
@@ -1381,7 +1409,9 @@ def _known_whole(rest: str, known: frozenset[str], least: int) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> str:
+def _shortened(
+    masked: str, short: frozenset[str], labels: frozenset[str], plain: frozenset[str] = frozenset()
+) -> str:
     tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
     # (cut, token, how: by its "own" word, by a group's "head", by a "paraphrase")
     found: list[tuple[str, str, str]] = []
@@ -1396,7 +1426,9 @@ def _shortened(masked: str, short: frozenset[str], labels: frozenset[str]) -> st
             # the words it names one way: "confers (awd)", by "award")
             heads = group_heads(_stem(token))
             roles = verb_role_nouns(_stem(token))
-            one_way = names_one_way(_stem(token))
+            # (not where the word names a relation of the graph by itself or a paraphrase: "confers" names
+            # ``given_by``, so no "(awd)", a winner's cut of "award", which it names one way only)
+            one_way = names_one_way(_stem(token)) if not paraphrases(_stem(token)) & plain else frozenset()
             if len(word) == 2:
                 # two letters say little (b-d: board, based, behind, built): only a word itself, and
                 # neither a preposition nor an inflected verb

@@ -288,6 +288,7 @@ class EntityLinker:
             ):
                 firsts.setdefault(first, set()).update(ids)
         self._firsts = firsts
+        self._degrees = {}  # (read again from the store after a rebuild)
         fuzzy: dict[str, dict[str, float]] = {k: dict.fromkeys(v, 1.0) for k, v in normal.items()}
         # a name that starts with an article is also matched without it: a span never starts with a
         # stop word, so "The Drowned Bel" is tried as "Drowned Bel"

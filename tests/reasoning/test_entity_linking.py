@@ -357,6 +357,41 @@ def test_a_name_said_without_its_of_part(tmp_path: Path) -> None:
     )
 
 
+def test_a_name_said_without_its_for_part(tmp_path: Path) -> None:
+    """ "the Fenby Medal" for "Fenby Medal for Midwifery", as before " of "."""
+    extra = [Node("fmm", ("Award",), {"name": "Fenby Medal for Midwifery"})]
+    linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
+    assert first(linker.link("Which Fenby Medal winners taught there?"))[:2] == ("fmm", "Fenby Medal")
+
+
+def test_a_lone_first_word_names_the_best_linked_of_its_names(tmp_path: Path) -> None:
+    """ "Crownmere" for Crownmere Healthcare Trust, the name it starts with twice the edges of any other
+    it starts (five at least); never a word that ends a name (a surname), nor one a whole name is within
+    fuzzy reach of ("the Talvessan flag" is the country Talvessa, not the Talvessan Register)."""
+    extra = [
+        Node("cht", ("Trust",), {"name": "Crownmere Healthcare Trust"}),
+        Node("clab", ("Laboratory",), {"name": "Crownmere Laboratory"}),
+        Node("tal", ("Country",), {"name": "Talvessa"}),
+        Node("treg", ("Register",), {"name": "Talvessan Register"}),
+        Node("hosp", ("Hospital",), {"name": "Alice Hospital"}),
+    ]
+    store = make_store(tmp_path, extra)
+    store.upsert_edges(
+        [Edge(f"h{i}", "managed_by", "cht") for i in range(6)]
+        + [Edge(f"s{i}", "registered_with", "treg") for i in range(6)]
+        + [Edge("clab", "managed_by", "cht")]
+    )
+    store.flush()
+    linker = EntityLinker(store, use_embeddings=False)
+    assert first(linker.link("Which hospitals does Crownmere run?"))[:2] == ("cht", "Crownmere")
+    assert first(linker.link("Which ships fly the Talvessan flag?"))[0] == "tal"
+    # (two names start with it, neither twice as linked as the other: no link)
+    store.upsert_edges([Edge(f"k{i}", "tested_at", "clab") for i in range(8)])
+    store.flush()
+    linker = EntityLinker(store, use_embeddings=False)
+    assert "cht" not in {e.node_id for e in linker.link("Which hospitals does Crownmere run?")}
+
+
 def test_a_name_said_without_its_kind_word(tmp_path: Path) -> None:
     """ "Drevon International" for "Drevon International Airport" (a name of three or more words whose last
     word is its label's, or a kind word such as "university"), not cut short by the city "Drevon" inside

@@ -22,6 +22,10 @@
 - A word naming a relation of the graph by itself or a paraphrase names no other one way only:
   "Who hands out (confers) X?" is ``given_by``'s, by "give", not ``awd``'s (a winner's, a cut of
   "award", which "confer" names one way), whose cut is then not written after it either.
+- Two regressions of the commits before Infirmary, found in other sets' used halves: "Did X train under
+  Y?" over ``apprenticed_to`` reads X as the apprentice (the verb read with the word after it,
+  ``path_shapes._verb_cues``); a verb's cut stands for its doer's noun ("tch" for "teachers") only as the
+  answer's noun said to work somewhere, not in "X's drivers (drv)", a test driver's cut.
 - Entity linking: "the Vell Medal" names "Vell Medal for Surgery", the one name it starts before "for"
   (as before "of"); a capitalised word alone that starts names and ends none names the one of them with
   twice the edges of any other ("Crane" for the trust, not its lab or its ship).
@@ -49,6 +53,7 @@ from kgreason.fusion.relation_words import (
     role_nouns,
     stem,
 )
+from kgreason.fusion.retrieve.path_shapes import voice
 from kgreason.fusion.retrieve.relation_paths import spell_abbreviations
 
 ROWS = """\
@@ -181,6 +186,15 @@ def test_words() -> None:
     steps = {("thtr_wd", d): (set(), set()) for d in ("in", "out")}
     known = frozenset("which winners taught at the x".split())
     assert "(thtr)" not in spell_abbreviations("Which winners taught at the X?", steps, known)
+    # two regressions of the commits before this set, found in Mosaic's and Torque's used halves:
+    # "Did X train under Y?" over ``apprenticed_to`` (whose master is a "trainer") reads X as the apprentice
+    steps = {("apprenticed_to", d): (set(), set()) for d in ("in", "out")}
+    assert voice("Did Ann Lee train under Bo Tam?", "Ann Lee", steps)[("apprenticed_to", "out")] == 1.0
+    # a verb's cut stands for its doer's noun only as the answer's noun said to work somewhere
+    steps = {(r, d): (set(), set()) for r in ("tst_drv_for", "drives_for", "tch_at") for d in ("in", "out")}
+    known = frozenset("which races did x drivers win how many teachers work at".split())
+    assert "(drv)" not in spell_abbreviations("Which races did X drivers win?", steps, known)
+    assert "teachers (tch)" in spell_abbreviations("How many teachers work at X?", steps, known)
 
 
 @pytest.fixture(scope="module")

@@ -595,7 +595,7 @@ def _consonants(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bool:
+def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers: bool = True) -> bool:
     """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), two
     letters more at least, or its first letter and consonants in order ending with its last ("cstdn":
     "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"), one letter more at least
@@ -619,7 +619,8 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bo
     no participle, for a stem, which may have lost a letter of its word ("stak" of "stake" is no word "stk"
     cuts by one letter; "receiv" is one "recvd" cuts). ``near=False`` leaves out the cut of a word's
     first letters and a consonant of the next three ("supv": "supervised"), which stands for the
-    question's own word only, not for the head word of a paraphrase group it is in.
+    question's own word only, not for the head word of a paraphrase group it is in. ``doers=False``
+    leaves out the cut of a verb for its doer's noun.
     """
     word = american(word)
     if not loose:
@@ -630,7 +631,7 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True) -> bo
         _cuts(short, word, near)
         or _participle_cut(short, word)
         or _doer_cut(short, word)
-        or _doers_verb_cut(short, word)
+        or (doers and _doers_verb_cut(short, word))
     )
 
 

@@ -524,7 +524,8 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     elif k + 1 < len(tokens) and tokens[k + 1] == "by":
         verb, agent = tokens[k], False  # "X was influenced by"
     elif at >= 1 and tokens[at - 1] in _DO and k == at + n and k < len(tokens):
-        verb, agent = tokens[k], True  # "What bands did X influence?"
+        # "What bands did X influence?" ("Did X train under Y?": the verb with the word after it)
+        return _verb_cues(tokens[k], True, steps, tokens[k + 1] if k + 1 < len(tokens) else "")
     elif (
         at >= 1
         and k == at + n < len(tokens)
@@ -756,6 +757,10 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> di
         roles = role_nouns(relation)
         if after and len(rel) == 2 and rel[1] == after != "by" and stem(rel[0]) in names:
             passive = False  # the relation itself, active: "trained under"
+        elif roles is not None and after in ("under", "to") and doers & stems(" ".join(roles)):
+            # a verb of its roles said with "under" or "to" is the learner's: "Did X train under Y?" over
+            # ``apprenticed_to`` (whose master is a "trainer") reads X as the apprentice
+            passive = False
         elif roles is not None and doers & stems(roles[0]):
             passive = True  # its object does the verb
         elif roles is not None and doers & stems(roles[1]):

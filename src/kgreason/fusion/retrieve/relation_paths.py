@@ -1413,6 +1413,9 @@ def _shortened(
     masked: str, short: frozenset[str], labels: frozenset[str], plain: frozenset[str] = frozenset()
 ) -> str:
     tokens = list(dict.fromkeys(_WORD.findall(masked.lower())))
+    # (a verb's cut stands for its doer's noun only as the answer's noun said to work somewhere: "How many
+    # teachers (tch) work at X?"; not "X's drivers", whose "drv" is a test driver's)
+    doer_head = _doer_head(masked)
     # (cut, token, how: by its "own" word, by a group's "head", by a "paraphrase")
     found: list[tuple[str, str, str]] = []
     for word in sorted(short - set(tokens)):
@@ -1438,7 +1441,9 @@ def _shortened(
             # (the question's own word and the head words of its groups by the loose rules, "operate
             # (opd)", "works (wrk)", "employees (wrk)", by "work"; its other paraphrases, stems, by
             # the strict: "own" is no "stake (stk)")
-            elif shortens(word, token) or any(shortens(word, w) for w in one_way):
+            elif shortens(word, token, doers=_stem(token) in doer_head) or any(
+                shortens(word, w) for w in one_way
+            ):
                 found.append((word, token, "own"))
             # (a role noun is a noun: no past participle's cut, "protege" is no "prd")
             elif any(shortens(word, h, near=False) for h in heads) or any(
@@ -1508,10 +1513,13 @@ class PathScorer:
         self._not_earned: dict[tuple[str, int], set[tuple[str, str]]] = {}
         # the earned steps that only the answer's own noun names (by the label they reach)
         self._by_noun: dict[tuple[str, int], set[tuple[str, str]]] = {}
-        self._mentions: tuple[tuple[str, int], dict[bool, list[Mention]]] | None = None
+        # (the caches keyed by a question's ``id(steps)`` hold that steps object too: an id is unique only
+        # while its object lives, and a later question's steps may reuse a freed one's)
+        self._earned_steps: StepLabels | None = None
+        self._mentions: tuple[tuple[str, int], dict[bool, list[Mention]], StepLabels] | None = None
         self._bonus: dict[tuple[str, str], float] = {}
-        self._spelled: dict[tuple[str, int], str] = {}
-        self._scored: tuple[tuple[object, ...], dict[Signature, float]] | None = None
+        self._spelled: dict[tuple[str, int], tuple[StepLabels, str]] = {}
+        self._scored: tuple[tuple[object, ...], dict[Signature, float], StepLabels] | None = None
 
     @functools.cached_property
     def known(self) -> frozenset[str] | None:
@@ -1523,12 +1531,14 @@ class PathScorer:
         """``spell_abbreviations`` of the question being scored, with the encoder's words; kept for the
         last few questions (scoring runs at every hop and level)."""
         key = (masked, id(steps))
-        if key not in self._spelled:
+        hit = self._spelled.get(key)
+        if hit is None or hit[0] is not steps:
             if len(self._spelled) > 16:
                 self._spelled.clear()
             out = negations_fused(spell_abbreviations(masked, steps, self.known))
-            self._spelled[key] = self._spelled[(out, id(steps))] = out  # idempotent: spelled again, the same
-        return self._spelled[key]
+            # (idempotent: spelled again, the same)
+            self._spelled[key] = self._spelled[(out, id(steps))] = (steps, out)
+        return self._spelled[key][1]
 
     def mentions(self, masked: str, steps: StepLabels, head_noun: bool = True) -> list[Mention]:
         """``question_mentions`` of the question being scored, read once per question (``score`` runs
@@ -1536,8 +1546,8 @@ class PathScorer:
         own noun (constraint pairs)."""
         masked = self.spelled(masked, steps)
         key = (masked, id(steps))
-        if self._mentions is None or self._mentions[0] != key:
-            self._mentions = (key, {})
+        if self._mentions is None or self._mentions[0] != key or self._mentions[2] is not steps:
+            self._mentions = (key, {}, steps)
         cached = self._mentions[1]
         if head_noun not in cached:
             cached[head_noun] = question_mentions(masked, steps, head_noun=head_noun)
@@ -1683,8 +1693,8 @@ class PathScorer:
         """The scores given so far for this question (and these cues), for the detours' shorter paths:
         retrieve scores every one-step path before the two-step ones that end with them."""
         key = (masked, id(steps), tuple(sorted((first or {}).items())), tuple(sorted((last or {}).items())))
-        if self._scored is None or self._scored[0] != key:
-            self._scored = (key, {})
+        if self._scored is None or self._scored[0] != key or self._scored[2] is not steps:
+            self._scored = (key, {}, steps)
         return self._scored[1]
 
     def _no_detours(
@@ -1834,8 +1844,9 @@ class PathScorer:
         through a paraphrase: "chief" is no "manage", so no ``AssetManager``)."""
         masked = self.spelled(masked, steps)
         key = (masked, id(steps))
-        cached = self._earned_cache.get(key)
+        cached = self._earned_cache.get(key) if self._earned_steps is steps else None
         if cached is None:
+            self._earned_steps = steps
             cached = set()
             self._earned_cache = {key: cached}
             self._not_earned = {key: set()}

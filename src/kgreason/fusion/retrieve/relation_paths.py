@@ -499,10 +499,12 @@ _GIVE = _stem("give")
 _GIVE_VERB = re.compile(r"\b(?:gives?|gave|given|giving)\b(?!\s+(?:me|us)\b)")
 
 
-def _names(question_word: str, relation_word: str) -> bool:
+def _names(question_word: str, relation_word: str, one_way: bool = True) -> bool:
     """Whether a (stemmed) question word names a (stemmed) relation word: the same stem, a common
-    paraphrase ("works" ~ ``employed``), or its agent noun ("supervisor" ~ ``supervised``)."""
-    if question_word == relation_word or relation_word in names_of(question_word):
+    paraphrase ("works" ~ ``employed``), or its agent noun ("supervisor" ~ ``supervised``); a word it
+    names one way only (``names_one_way``) too, unless ``one_way=False``."""
+    said = names_of(question_word) if one_way else paraphrases(question_word)
+    if question_word == relation_word or relation_word in said:
         return True
     return _agent_noun(*sorted((question_word, relation_word), key=len))
 
@@ -946,13 +948,7 @@ def _two_way_first(word: str, named: frozenset[str], names: Mapping[str, frozens
     """Of the relations ``word`` names, those it names by its own stem, a paraphrase or its agent noun,
     where there are any: the relations it names one way only (``names_one_way``) give way to them
     ("confers" names ``given_by`` by "give", not ``awd``, a winner's, by "award")."""
-    two_way = frozenset(
-        r
-        for r in named
-        if any(
-            word == n or n in paraphrases(word) or _agent_noun(*sorted((word, n), key=len)) for n in names[r]
-        )
-    )
+    two_way = frozenset(r for r in named if any(_names(word, n, one_way=False) for n in names[r]))
     return two_way or named
 
 

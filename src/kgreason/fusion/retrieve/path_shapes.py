@@ -547,7 +547,13 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
         v = j - 1 if tokens[j - 1] not in _PARTICLES or j < 2 else j - 2
         if tokens[v] in _BE or tokens[v] in _NOT_VERB:
             return {}
-        return {**_preposition_cues(tokens[v], tokens[j], steps), **_verb_cues(tokens[v], False, steps)}
+        # ("trained under X", "apprenticed to X": the verb with its preposition is the learner's, and X
+        # the master, whatever the role nouns say of "train")
+        after = tokens[j] if tokens[j] in ("under", "to") else ""
+        return {
+            **_preposition_cues(tokens[v], tokens[j], steps),
+            **_verb_cues(tokens[v], False, steps, after),
+        }
     elif j >= 0 and at >= 1 and tokens[j] not in _BE and tokens[j] not in _NOT_VERB:
         verb, agent = tokens[j], False  # "the band that influenced X"
     else:
@@ -755,7 +761,13 @@ def _verb_cues(verb: str, agent: bool, steps: StepLabels, after: str = "") -> di
     for relation, direction in steps:
         rel = humanize(relation).split()
         roles = role_nouns(relation)
-        if after and len(rel) == 2 and rel[1] == after != "by" and stem(rel[0]) in names:
+        if (
+            after
+            and len(rel) == 2
+            and rel[1] == after != "by"
+            and stem(rel[0]) in names
+            and not symmetric(relation, steps)
+        ):
             passive = False  # the relation itself, active: "trained under"
         elif roles is not None and after in ("under", "to") and doers & stems(" ".join(roles)):
             # a verb of its roles said with "under" or "to" is the learner's: "Did X train under Y?" over

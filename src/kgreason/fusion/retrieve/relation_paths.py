@@ -684,17 +684,26 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
                     last_word = word
                     continue
                 spoken = next((w for w, _ in reversed(spaced[:at]) if w not in written), "")
+                cuts_one_way = any(shortens(word, w) for w in names_one_way(_stem(spoken)))
+                # (a word that names the mention's relations one way only, none by itself or a paraphrase,
+                # names them all alike: "confers (issd) (awd)", by "issue" and "award")
+                one_way_only = _one_way_only(_stem(spoken), mentions[-1][1], names)
                 if (
                     not shortens(word, spoken)
-                    and any(shortens(word, w) for w in names_one_way(_stem(spoken)))
+                    and cuts_one_way
                     and mentions[-1][1] - named
+                    and not one_way_only
                 ):
                     # a cut of a word the spoken word names one way only ("confers (awd)", by "award")
                     # is none of its mention where the word names a relation itself ("confers":
                     # ``given_by``, by "give"): "award" names winning too
                     last_word = word
                     continue
-                if last_word in written and not shortens(word, spoken):
+                if (
+                    last_word in written
+                    and not shortens(word, spoken)
+                    and not (cuts_one_way and one_way_only)
+                ):
                     # a cut written after another cut is the word's when it cuts the word itself ("award
                     # (recvd) (awd)"), not when it cuts a paraphrase of it: "won (recv) (awd)" names who
                     # received the prize, not ``awd_by``, the body that awards it
@@ -950,6 +959,13 @@ def _two_way_first(word: str, named: frozenset[str], names: Mapping[str, frozens
     ("confers" names ``given_by`` by "give", not ``awd``, a winner's, by "award")."""
     two_way = frozenset(r for r in named if any(_names(word, n, one_way=False) for n in names[r]))
     return two_way or named
+
+
+def _one_way_only(word: str, named: frozenset[str], names: Mapping[str, frozenset[str]]) -> bool:
+    """Whether ``word`` names some of the relations ``named`` one way only (``names_one_way``: "confer"
+    names "issue", so ``issued_by``) and none by itself or a paraphrase."""
+    words = [n for r in named for n in names[r]]
+    return any(_names(word, n) for n in words) and not any(_names(word, n, one_way=False) for n in words)
 
 
 def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:

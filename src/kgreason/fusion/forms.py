@@ -1401,8 +1401,8 @@ def _yes_no(
         if target != subject
     }
     best_all = max(readings[a][0].score for a in anchors)
-    # (the best reading of all walks only steps the question names: "Did X draw up the design for Y?")
-    best_named = max((readings[a][0] for a in anchors), key=lambda r: r.score).unearned == 0
+    leader = max((readings[a][0] for a in anchors), key=lambda r: r.score)
+    voiced = leader.unearned == 0 and leader.cue > 0
     best_any = max((rs[0].score for rs in fitting.values() if rs), default=best_all)
     for subject in anchors:
         for target in named:
@@ -1439,13 +1439,14 @@ def _yes_no(
                 continues = stops_short and r.signature[:-1] == top.signature
                 # (never against the voice: "Was X taught by Y?" is not answered by X's pupil Y)
                 against = r.cue < 0
-                # (nor, when the best reading of all walks only named steps, a direct edge no word names:
-                # that Y built X answers no "Did Y draw up the design for X?")
-                unnamed = relaxed and best_named and r.unearned > 0
+                # (nor, far below the best reading of all where that walks only named steps the way the
+                # question's voice reads them, a direct edge no word names: that Y built X answers no "Did
+                # Y draw up the design for X?")
+                unnamed = r.unearned > 0 and voiced and best_all - r.score > s.yes_margin
                 if (
                     target in r.ends
                     and r.unearned <= first.unearned
-                    and not ((relaxed and (long_way or unnamed) and not continues) or against)
+                    and not ((relaxed and long_way and not continues) or unnamed or against)
                 ):
                     reaching.append((r.score, r, target))
                     break

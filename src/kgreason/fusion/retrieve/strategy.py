@@ -231,10 +231,25 @@ class RetrieveStrategy(Strategy):
                 have.update(zip(new, self.path_scorer.score(masked, new, steps, cues, ending), strict=True))
                 scored.extend((have[sig], sig) for sig in new)
             read = {r.signature for r in readings}
+            # (only those that really exist from the anchor, where its neighbourhood is small enough to
+            # walk: the path queries go to chains that reach the type, not to the best-scoring of
+            # hundreds the schema allows)
+            real = _walked(ctx.store, first, reach, heard.say)
             more = sorted(
-                ((have[sig], sig) for sig in reach if sig not in read), key=lambda x: (-x[0], len(x[1]), x[1])
+                ((have[sig], sig) for sig in reach if sig not in read and (real is None or sig in real)),
+                key=lambda x: (-x[0], len(x[1]), x[1]),
             )
             found, queried = self._read(ctx, anchor, more, first, masked, steps, heard, cues)
+            # (a kind the question names on the way, "the hospital that has the *ward* named after X", is
+            # one the chain passes: not a wing named after X's father)
+            inner = {
+                lab
+                for kind, labs in self.path_scorer.mentions(masked, steps)
+                if kind == "label"
+                for lab in labs
+            } - target
+            if inner:
+                found = [r for r in found if _passes(r, inner)] or found
             readings = sorted([*readings, *found], key=_best_first)
             tried += queried
         ctx.note(
@@ -678,6 +693,52 @@ def _reaching(
                         return out
         level = grown
     return out
+
+
+def _passes(reading: Reading, labels: set[str]) -> bool:
+    """Whether some path of ``reading`` passes, on its way, a node with one of ``labels``."""
+    return any(labels.intersection(n.labels) for p in reading.ends.values() for n in p.nodes[1:-1])
+
+
+WALK_LIMIT = 200
+"""Most nodes ``_walked`` looks up the neighbours of."""
+
+
+def _walked(
+    store: Any,
+    first: Mapping[tuple[str, str], Sequence[Path]],
+    reach: Sequence[Signature],
+    say: Callable[[str], str],
+    limit: int = WALK_LIMIT,
+) -> set[Signature] | None:
+    """The signatures of ``reach`` that really exist from the anchor whose first steps are ``first``,
+    found by walking out from it along their prefixes (``say``: a stored type as the signatures name
+    it); None when that takes more than ``limit`` neighbour lookups (a hub's neighbourhood)."""
+    wanted = set(reach)
+    prefixes = {sig[:i] for sig in reach for i in range(1, len(sig))}
+    frontier: dict[Signature, set[str]] = {
+        (step,): {p.nodes[-1].id for p in paths} for step, paths in first.items() if (step,) in prefixes
+    }
+    seen: dict[str, list[tuple[Edge, Any]]] = {}
+    found: set[Signature] = set()
+    while frontier:
+        grown: dict[Signature, set[str]] = {}
+        for prefix, nodes in frontier.items():
+            for node in sorted(nodes):
+                if node not in seen:
+                    if len(seen) >= limit:
+                        return None
+                    seen[node] = store.neighbors(node)
+                for edge, other in seen[node]:
+                    if edge.type in BOOKKEEPING_TYPES:
+                        continue
+                    sig = (*prefix, (say(edge.type), "out" if edge.source == node else "in"))
+                    if sig in wanted:
+                        found.add(sig)
+                    if sig in prefixes:
+                        grown.setdefault(sig, set()).add(other.id)
+        frontier = grown
+    return found
 
 
 def _extensions(

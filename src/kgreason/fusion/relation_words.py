@@ -129,6 +129,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:make|makes|made|making) up\b", "form"),
         (r"\b(?:come|comes|came|coming) out of\b", "made at"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
+        # whoever "spoke at" a lecture or an oration gave it
+        (r"\b(?:speak|speaks|spoke|spoken|speaking) at\b", r"\g<0> (gave)"),
         # whoever "learned (their craft) under" someone was trained by them
         (
             r"\b(?:learn|learns|learned|learnt|learning)"

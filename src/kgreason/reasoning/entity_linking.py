@@ -581,7 +581,9 @@ class EntityLinker:
                 keep(LinkedEntity(node, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
                 partial[i] = True
 
-        named = bool(found)
+        # (a name matched only in part, a first word alone, "Crownmere's", is no exact match: a lower-case
+        # whole name beside it still links, "cardiothoracic surgeons")
+        named = any(ent.method != "partial" for ent in found.values())
         # A misspelt multi-word name may end in a word that matched as a partial name ("Port Ena Rovers":
         # "Rovers"); a fuzzy match of the whole span replaces the partial one inside it.
         spans = [

@@ -27,6 +27,7 @@ from kgreason.fusion.forms import (
     earn_hops,
     label_check,
     merge_symmetric,
+    on_the_way,
     resolve,
     role_player,
 )
@@ -214,6 +215,12 @@ class MultihopStrategy(Strategy):
         readings = {anchor: merge_symmetric(rs, steps) for anchor, rs in readings.items()}
         joined = coordinated_relations(masked, steps)
         type_labels = self._types.labels(wanted, readings, modifier)
+        if ctx.analysis.strong_type:
+            mentions = self.path_scorer.mentions(masked, steps)
+            readings = {
+                anchor: on_the_way(rs, mentions, type_labels, o.hop_penalty)
+                for anchor, rs in readings.items()
+            }
         answer_ok = label_check(type_labels)
         readings = {
             anchor: earn_hops(rs, ctx.analysis, answer_ok, o.hop_penalty) for anchor, rs in readings.items()

@@ -41,6 +41,7 @@ from kgreason.fusion.forms import (
     earn_hops,
     label_check,
     merge_symmetric,
+    on_the_way,
     resolve,
     role_player,
 )
@@ -240,18 +241,10 @@ class RetrieveStrategy(Strategy):
                 key=lambda x: (-x[0], len(x[1]), x[1]),
             )
             found, queried = self._read(ctx, anchor, more, first, masked, steps, heard, cues)
-            # (a kind the question names on the way, "the hospital that has the *ward* named after X", is
-            # one the chain passes: not a wing named after X's father)
-            inner = {
-                lab
-                for kind, labs in self.path_scorer.mentions(masked, steps)
-                if kind == "label"
-                for lab in labs
-            } - target
-            if inner:
-                found = [r for r in found if _passes(r, inner)] or found
             readings = sorted([*readings, *found], key=_best_first)
             tried += queried
+        if target:
+            readings = on_the_way(readings, mentions, target, opts.hop_penalty)
         ctx.note(
             "rank_relation_paths",
             anchor=anchor,
@@ -693,11 +686,6 @@ def _reaching(
                         return out
         level = grown
     return out
-
-
-def _passes(reading: Reading, labels: set[str]) -> bool:
-    """Whether some path of ``reading`` passes, on its way, a node with one of ``labels``."""
-    return any(labels.intersection(n.labels) for p in reading.ends.values() for n in p.nodes[1:-1])
 
 
 WALK_LIMIT = 200

@@ -103,6 +103,7 @@ SETS = (
     "lyceum",
     "bedrock",
     "infirmary",
+    "garrison",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -130,6 +131,7 @@ HUBS = {
     "lyceum": ("Veradon", 80),
     "bedrock": ("Veldmark", 80),
     "infirmary": ("Maldreth", 80),
+    "garrison": ("Brennhold", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -297,6 +299,16 @@ SAMPLE_LABELS = {
         "Lantern Wing": "Wing",
         "Lantern Ward": "Ward",
         "Physic Lane": "Street",
+    },
+    "garrison": {
+        "Dunmere": "Town",
+        "Dunmere Castle": "Fortress",
+        "Battle of Dunmere": "Battle",
+        "Dunmere Rifles": "Regiment",
+        "ANS Dunmere": "Warship",
+        "Harrow Bastion": "Bastion",
+        "Redgate": "Street",
+        "Red Gate": "Gate",
     },
 }
 
@@ -3232,3 +3244,283 @@ def test_infirmary_traps_are_in_the_graph() -> None:
     for relation, least in (("funds", 8), ("empl", 6), ("named_after", 6), ("fndr", 5), ("mgd_by", 3)):
         tails = {labels[t] for _, r, t in infirmary.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
+
+
+def test_garrison_traps_are_in_the_graph() -> None:
+    garrison = build_gold.Atlas.of_set("garrison")
+    labels = garrison.labels
+    assert 1500 <= len(garrison.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(garrison.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "abt acq_by addr alum atk auth bel brd cls cmd cmdt cmpn cnty cntry dec dfd dsg eqp est fndr gar "
+        "instr "
+        "lnch loc ment mfr par prv pt_of srv succ svc wrk yr".split()
+    )
+    assert terse <= garrison.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(garrison.relations - terse) <= 40
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    pairs = {(h, r, t) for h, r, t in garrison.triples}
+    assert not [(h, r, t) for h, r, t in pairs if (t, r, h) in pairs]
+    # containment ladders: tower -> bastion -> fortress -> town -> county -> province -> country, and
+    # company -> battalion -> regiment -> brigade -> division -> corps -> command -> army -> ministry
+    for fort in (
+        n for n, label in labels.items() if label in ("Fortress", "Barracks", "Airfield", "NavalBase")
+    ):
+        (town,) = garrison.out["loc"][fort]
+        (county,) = garrison.out["cnty"][town]
+        (province,) = garrison.out["prv"][county]
+        (country,) = garrison.out["cntry"][province]
+        assert labels[town] == "Town" and labels[country] == "Country", fort
+    for bastion in (n for n, label in labels.items() if label == "Bastion"):
+        (fort,) = garrison.out["pt_of"][bastion]
+        assert labels[fort] == "Fortress", bastion
+    for tower in (n for n, label in labels.items() if label == "Tower"):
+        assert {labels[p] for p in garrison.out["pt_of"][tower]} <= {"Bastion", "Fortress"}, tower
+    # two towers are stored with their fortress as well as their bastion
+    assert garrison.out["pt_of"]["Bell Tower"] == {"Powder Bastion", "Brennhold Citadel"}
+    assert garrison.out["pt_of"]["Brackwell Tower"] == {"King's Bastion", "Brennhold Citadel"}
+    assert garrison.out["pt_of"]["Signal Tower"] == {"Harrow Bastion"}
+    ladder = [
+        "Company",
+        "Battalion",
+        "Regiment",
+        "Brigade",
+        "Division",
+        "Corps",
+        "Force",
+        "Force",
+        "Ministry",
+    ]
+    step, chain = "A Company, 1st Stallard Rifles", []
+    while garrison.out["pt_of"][step]:
+        chain.append(labels[step])
+        (step,) = garrison.out["pt_of"][step]
+    assert [*chain, labels[step]] == ladder and step == "Arvandian Ministry of Defence"
+    for regiment in (n for n, label in labels.items() if label == "Regiment"):
+        (brigade,) = garrison.out["pt_of"][regiment]
+        (division,) = garrison.out["pt_of"][brigade]
+        (service,) = garrison.out["svc"][regiment]
+        assert labels[brigade] == "Brigade" and labels[service] == "Force", regiment
+        assert garrison.out["svc"][division] == {service}, regiment
+        assert len(garrison.out["gar"][regiment]) == 1 and len(garrison.out["est"][regiment]) == 1, regiment
+    # capitals are stored with their country directly as well as through county and province
+    for capital, country in (
+        ("Brennhold", "Arvandy"),
+        ("Orlesk", "Tessmoor"),
+        ("Santivo", "Calderra"),
+        ("Karvic", "Vostrel"),
+    ):
+        assert garrison.out["capital_of"][capital] == {country}
+        (county,) = garrison.out["cnty"][capital]
+        assert garrison.out["cntry"][next(iter(garrison.out["prv"][county]))] == {country}
+    # battles: a year and a site each, most inside a campaign of a war, some stored with their war directly
+    for battle in (n for n, label in labels.items() if label == "Battle"):
+        assert len(garrison.out["yr"][battle]) == 1 and len(garrison.out["took_place_at"][battle]) == 1, (
+            battle
+        )
+        assert garrison.out["cmpn"][battle] or garrison.out["part_of_war"][battle], battle
+        assert garrison.into["atk"][battle] and garrison.into["dfd"][battle], battle
+    assert not garrison.out["part_of_war"]["Battle of Torvasso"]
+    assert garrison.out["part_of_war"]["Siege of Karvic"] == {"Kessmark War"}
+    assert garrison.out["cmpn"]["Siege of Karvic"] == {"Karvic Campaign"}
+    assert (
+        garrison.into["ended"]["Fen War"] == {"Treaty of Vantry"}
+        and not garrison.out["ended"]["Dunmere Convention"]
+    )
+    # hubs: the capital Brennhold and the Arvandian Ministry of Defence
+    mod = "Arvandian Ministry of Defence"
+    degree = Counter(n for h, _, t in garrison.triples for n in (h, t))
+    assert 80 <= degree["Brennhold"] <= 90 and 80 <= degree[mod] <= 90
+    assert (
+        len(garrison.into["born_in"]["Brennhold"]) >= 55 and len(garrison.into["street_in"]["Brennhold"]) == 8
+    )
+    assert len(garrison.into["loc"]["Brennhold"]) >= 12
+    assert len(garrison.into["wrk"][mod]) >= 35 and len(garrison.into["run_by"][mod]) >= 15
+    assert {labels[n] for n in garrison.into["run_by"][mod]} >= {
+        "Fortress",
+        "Barracks",
+        "Academy",
+        "NavalBase",
+    }
+    assert garrison.into["acq_by"][mod] == {"Brennhold Arsenal", "State Powder Works"}
+    assert garrison.into["pt_of"][mod] == {"Arvandian Army", "Arvandian Navy", "Arvandian Air Arm"}
+    # takeovers two steps deep, a renaming chain, a spin-off from a spin-off, mergers
+    assert garrison.out["acq_by"]["Harlan & Pike"] == {"Brackwell Arms"}
+    assert garrison.out["acq_by"]["Brackwell Arms"] == {"Arvandian Ordnance Group"}
+    assert "Harlan & Pike" not in garrison.into["acq_by"]["Arvandian Ordnance Group"]
+    assert garrison.out["renamed_to"]["Kestwick Gun Works"] == {"Kestwick Ordnance"}
+    assert garrison.out["renamed_to"]["Kestwick Ordnance"] == {"Kestwick Defence Systems"}
+    assert garrison.out["spun_off_from"]["Brackwell Aero"] == {"Brackwell Arms"}
+    assert garrison.out["spun_off_from"]["Skylark Aviation"] == {"Brackwell Aero"}
+    assert not garrison.out["spun_off_from"]["Brackwell Arms"]
+    assert garrison.into["merged_into"]["Tessmoor Armaments"] == {"Orlesk Arsenal", "Gullhaven Ironworks"}
+    # a chain of six officers, each mentored by the one before, across the families
+    chain = [
+        "Ivo Tennick",
+        "Rupert Stallard",
+        "Helena Marsk",
+        "Edmund Stallard",
+        "Gideon Quillon",
+        "Aldric Stallard",
+    ]
+    for pupil, mentor in itertools.pairwise(chain):
+        assert garrison.out["ment"][pupil] == {mentor}, pupil
+    assert not garrison.out["ment"]["Aldric Stallard"]
+    # command successions
+    assert garrison.out["succ"]["Casimir Rovane"] == {"Conrad Stallard"}
+    assert garrison.out["succ"]["Conrad Stallard"] == {"Bertram Ferrand"}
+    assert garrison.out["succ"]["Lucan Quillon"] == {"Matthias Rovane"}
+    assert garrison.out["succ"]["Matthias Rovane"] == {"Gideon Quillon"}
+    # four military families over four generations, married into one another; namesakes outside them
+    people = [n for n, label in labels.items() if label in ("Officer", "Engineer", "Person")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Stallard"] == 9 and surnames["Brackwell"] == 9
+    assert surnames["Quillon"] == 8 and surnames["Tennick"] == 9
+    for word in ("Stallard", "Brackwell", "Tennick"):
+        assert {labels[n] for n in people if n.endswith(" " + word)} == {"Officer", "Engineer", "Person"}, (
+            word
+        )
+    assert garrison.out["par"]["Conrad Stallard"] == {"Aldric Stallard", "Honora Brackwell"}
+    assert garrison.out["par"]["Edmund Stallard"] == {"Conrad Stallard", "Isolde Quillon"}
+    assert garrison.out["par"]["Rupert Stallard"] == {"Edmund Stallard", "Mirela Tennick"}
+    assert garrison.out["par"]["Owain Brackwell"] == {"Ambrose Brackwell", "Perpetua Quillon"}
+    assert garrison.out["par"]["Marius Quillon"] == {"Lucan Quillon", "Rowena Tennick"}
+    assert garrison.out["par"]["Ivo Tennick"] == {"Tobin Tennick"}
+    assert garrison.out["spouse_of"]["Cecily Stallard"] == {"Owain Brackwell"}
+    assert garrison.out["spouse_of"]["Silas Brackwell"] == {"Jessamy Tennick"}
+    assert garrison.out["spouse_of"]["Lucan Quillon"] == {"Rowena Tennick"}
+    assert garrison.out["sibling_of"]["Tobin Tennick"] == {"Mirela Tennick"}
+    great = {c for g in garrison.into["par"]["Tobias Brackwell"] for c in garrison.into["par"][g]}
+    assert {c for g in great for c in garrison.into["par"][g]} == {
+        "Edmund Stallard",
+        "Lavinia Stallard",
+        "Owain Brackwell",
+        "Hester Brackwell",
+    }
+    for founder in ("Aldric Stallard", "Tobias Brackwell", "Percival Quillon", "Josiah Tennick"):
+        assert not garrison.out["par"][founder], founder
+    for unrelated in (
+        "Wynne Stallard",
+        "Dorian Stallard",
+        "Garrick Brackwell",
+        "Nell Brackwell",
+        "Fenella Quillon",
+        "Bram Quillon",
+        "Greer Tennick",
+        "Saul Tennick",
+    ):
+        assert not garrison.out["par"][unrelated] and not garrison.into["par"][unrelated], unrelated
+        assert not garrison.out["spouse_of"][unrelated] and not garrison.into["spouse_of"][unrelated], (
+            unrelated
+        )
+        assert not garrison.out["sibling_of"][unrelated] and not garrison.into["sibling_of"][unrelated], (
+            unrelated
+        )
+    # the namesakes hold the jobs the questions ask about
+    assert garrison.into["heads"]["Stallard Veterans' Fund"] == {"Wynne Stallard"}
+    assert garrison.into["quartermaster_of"]["Stallard Rifles"] == {"Dorian Stallard"}
+    assert garrison.into["heads"]["Brackwell Arms"] == {"Garrick Brackwell"}
+    assert garrison.out["fndr"]["Brackwell Arms"] == {"Tobias Brackwell"}
+    assert garrison.into["chaplain_to"]["Brackwell Fusiliers"] == {"Nell Brackwell"}
+    assert "Fenella Quillon" in garrison.into["cmdt"]["Quillon Naval Academy"]
+    assert garrison.into["cmd"]["ANS Quillon"] == {"Bram Quillon"}
+    assert garrison.into["cmd"]["Tennick Field"] == {"Greer Tennick"}
+    assert garrison.out["fndr"]["Skylark Aviation"] == {"Saul Tennick"}
+    assert garrison.out["dsg"]["Brackwell Heron"] == {"Saul Tennick"}
+    # people in several roles: Edmund Stallard commands, heads an academy, sits on a board, wins, writes,
+    # lectures
+    edmund = "Edmund Stallard"
+    assert "Northern Command" in garrison.out["cmd"][edmund]
+    assert garrison.out["cmdt"][edmund] == {"Brennhold Military Academy"}
+    assert (
+        garrison.out["brd"][edmund] == {"Brackwell Arms"} and "Stallard Cross" in garrison.out["dec"][edmund]
+    )
+    assert garrison.into["auth"][edmund] == {"A Long Parade"} and garrison.out["gave_lecture"][edmund]
+    assert garrison.out["atk"][edmund] == {"Battle of Rovane", "Siege of Karvic"}
+    assert garrison.into["signed_by"][edmund] == {"Treaty of Karvic"}
+    # one surname names nodes of many labels
+    for word, least in (("Stallard", 15), ("Brackwell", 14), ("Tennick", 12), ("Quillon", 12)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # medals named after family founders who never won them, while descendants did
+    for medal, founder, winners in (
+        ("Stallard Cross", "Aldric Stallard", {"Edmund Stallard", "Rupert Stallard"}),
+        ("Brackwell Medal", "Tobias Brackwell", {"Ambrose Brackwell", "Owain Brackwell", "Hester Brackwell"}),
+        ("Quillon Star", "Percival Quillon", {"Lucan Quillon", "Marius Quillon"}),
+        ("Tennick Order", "Josiah Tennick", {"Tobin Tennick", "Ivo Tennick"}),
+    ):
+        assert garrison.out["named_after"][medal] == {founder} and founder not in garrison.into["dec"][medal]
+        assert winners <= garrison.into["dec"][medal], medal
+    # captures and rescues
+    assert garrison.into["captured"]["Aldric Stallard"] == {"Anthelm Gravell"}
+    assert garrison.into["rescued"]["Aldric Stallard"] == {"Tobias Brackwell"}
+    assert garrison.into["rescued"]["Conrad Stallard"] == {"Silas Brackwell"}
+    assert garrison.into["rescued"]["Ambrose Brackwell"] == {"Hugo Tennick"}
+    # tactics first used by someone, somewhere, in a year
+    for tactic in (n for n, label in labels.items() if label == "Tactic"):
+        assert len(garrison.out["first_used_by"][tactic]) == 1 and len(garrison.out["yr"][tactic]) == 1, (
+            tactic
+        )
+        (battle,) = garrison.out["first_used_at"][tactic]
+        assert labels[battle] == "Battle", tactic
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Dunmere", "Town"),
+        ("Dunmere Castle", "Fortress"),
+        ("Battle of Dunmere", "Battle"),
+        ("Dunmere Rifles", "Regiment"),
+        ("ANS Dunmere", "Warship"),
+        ("Dunmere Road", "Street"),
+        ("Dunmere Convention", "Treaty"),
+        ("Fort Harrow", "Fortress"),
+        ("Harrow Bastion", "Bastion"),
+        ("Harrowfield", "Airfield"),
+        ("Redgate", "Street"),
+        ("Red Gate", "Gate"),
+        ("Redgate Light Infantry", "Regiment"),
+        ("Rovane", "Town"),
+        ("Fort Rovane", "Fortress"),
+        ("ANS Rovane", "Warship"),
+        ("Casimir Rovane", "Officer"),
+        ("Istrany", "Town"),
+        ("Istrany Airfield", "Airfield"),
+        ("Port Stallard", "Town"),
+        ("Fort Stallard", "Fortress"),
+        ("Stallard Barracks", "Barracks"),
+        ("Stallard Bastion", "Bastion"),
+    ):
+        assert labels[name] == label, name
+    assert garrison.out["loc"]["Dunmere Castle"] == {"Gallowmoor"}
+    assert garrison.out["took_place_at"]["Battle of Dunmere"] == {"Dunmere Castle"}
+    assert garrison.out["gar"]["Dunmere Rifles"] == {"Wrenfield Lines"}
+    assert garrison.out["street_in"]["Dunmere Road"] == {"Wrenfield"}
+    assert garrison.out["named_after"]["ANS Dunmere"] == {"Dunmere"}
+    assert garrison.out["pt_of"]["Harrow Bastion"] == {"Brennhold Citadel"}
+    assert garrison.out["loc"]["Fort Harrow"] == {"Harrowmere"}
+    assert garrison.out["pt_of"]["Red Gate"] == {"Brennhold Citadel"}
+    assert garrison.out["gar"]["Redgate Light Infantry"] == {"Tennick Barracks"}
+    assert garrison.out["named_after"]["ANS Rovane"] == {"Matthias Rovane"}
+    assert not garrison.out["par"]["Matthias Rovane"] and not garrison.into["par"]["Casimir Rovane"]
+    assert garrison.out["took_place_at"]["Battle of Istrany"] == {"Istrany Airfield"}
+    assert garrison.out["gar"]["Stallard Rifles"] == {"Crownway Barracks"}
+    assert garrison.out["loc"]["Stallard Barracks"] == {"Port Stallard"}
+    assert garrison.out["took_place_at"]["Battle of Stallard Ridge"] == {"Ardena"}
+    assert garrison.out["dsg"]["Fort Stallard"] == {"Tobias Brackwell"}
+    assert garrison.out["named_after"]["Stallard Carbine"] == {"Conrad Stallard"}
+    assert garrison.out["dsg"]["Stallard Carbine"] == {"Lavinia Stallard"}
+    assert garrison.out["hosted_by"]["Stallard Memorial Lecture"] == {"Brennhold Military Academy"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("loc", 9), ("named_after", 12), ("pt_of", 8), ("est", 12), ("funds", 4)):
+        heads = {labels[h] for h, r, _ in garrison.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (
+        ("funds", 4),
+        ("wrk", 3),
+        ("named_after", 4),
+        ("run_by", 2),
+        ("took_place_at", 3),
+    ):
+        tails = {labels[t] for _, r, t in garrison.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+    assert {labels[n] for n in garrison.into["wrk"][mod]} == {"Officer", "Engineer", "Person"}

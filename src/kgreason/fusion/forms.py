@@ -1370,9 +1370,23 @@ def _linked(
             continue
         for r in readings[subject]:
             target = next((t for t in ends if t != subject and t in r.ends), None)
-            if len(r.signature) == 1 and target is not None:
+            # (not a naming the question does not say: that the X Cross is named after Y is no "yes" to
+            # "Did Y receive the X Cross?", the eponym's near miss)
+            if (
+                len(r.signature) == 1
+                and target is not None
+                and not (r.unearned and _naming(r.signature[0][0]))
+            ):
                 return _yes(r, target, "no reading matches the question well; an edge links the two")
     return None
+
+
+_NAMING = frozenset(stem(w) for w in "named name namesake commemorates honours honors".split())
+
+
+def _naming(relation: str) -> bool:
+    """Whether ``relation`` says what a thing is named after (``named_after``, ``commemorates``)."""
+    return bool(_NAMING & {stem(w) for w in humanize(relation).lower().split()})
 
 
 def _unnamed_back(reading: Reading, target: str, readings: Mapping[str, Sequence[Reading]]) -> bool:
@@ -1470,6 +1484,9 @@ def _yes_no(
                 # question's voice reads them, a direct edge no word names: that Y built X answers no "Did
                 # Y draw up the design for X?")
                 unnamed = r.unearned > 0 and voiced and best_all - r.score > s.yes_margin
+                # (nor a naming the question does not say: that the X Cross is named after Y is no "yes"
+                # to "Did Y receive the X Cross?", the eponym's near miss)
+                unnamed = unnamed or (r.unearned > 0 and len(r.signature) == 1 and _naming(r.signature[0][0]))
                 if (
                     target in r.ends
                     and r.unearned <= first.unearned

@@ -600,7 +600,8 @@ def _consonants(word: str) -> str:
 def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers: bool = True) -> bool:
     """Whether ``short`` may stand for ``word``: its first three letters or more ("aud": "audits"), two
     letters more at least, or its first letter and consonants in order ending with its last ("cstdn":
-    "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"), one letter more at least
+    "custodian", "yr": "year", "rtg": "rating", "wrk": "work", "cty": "city"; of three letters or more, or
+    every consonant of its stem but the last, "dsg": "design"), one letter more at least
     (two for a cut of two letters: "hd" is no "had"), so that a word never shortens itself; a cut of a
     past participle stands for its verb too ("opd": "operate"), and so does a cut of its doer's noun
     ("lndr": "lend", by "lender"), and a cut of a verb for its doer's noun ("tch": "teachers").
@@ -611,8 +612,8 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers
     (True, True, True)
     >>> shortens("opd", "operate"), shortens("lstd", "list"), shortens("lndr", "lend")
     (True, True, True)
-    >>> shortens("tch", "teachers")
-    True
+    >>> shortens("tch", "teachers"), shortens("dsg", "designed")
+    (True, True)
     >>> shortens("rtg", "target"), shortens("aud", "audi"), shortens("wrk", "wrk"), shortens("hd", "had")
     (False, False, False, False)
 
@@ -709,4 +710,12 @@ def _cuts(short: str, word: str, near: bool = True) -> bool:
     rest = iter(word[1:])
     if not all(c in rest for c in short[1:]):
         return False
-    return short[-1] in (_consonants(word)[-1:], _consonants(stem(word))[-1:])
+    # (ending with its last consonant, or, of three letters or more, every consonant of its stem but the
+    # last: "dsg" is "design", as "dsgn" is; not a doer's noun's, whose last consonant is its ending:
+    # "drv" of "drivers" is the verb's cut)
+    core = stem(word)
+    return short[-1] in (_consonants(word)[-1:], _consonants(core)[-1:]) or (
+        len(short) >= 3
+        and not core.endswith(("er", "or"))
+        and (core[0] + _consonants(core[1:]))[:-1] == short
+    )

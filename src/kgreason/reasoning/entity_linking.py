@@ -191,6 +191,7 @@ class EntityLinker:
         self._partial: dict[str, set[str]] = {}  # last word of a multi-word name -> node ids
         self._fuzzy: dict[str, dict[str, float]] = {}  # fuzzy key -> node id -> weight
         self._heads: dict[str, str] = {}  # the words before " of " of one name -> its node id
+        self._tails: dict[str, str] = {}  # one name but its first word -> its node id
         self._bare: dict[str, str] = {}  # a name without its kind word ("drevon international") -> id
         self._firsts: dict[str, set[str]] = {}  # the first word of names, no name's last word -> node ids
         self._degrees: dict[str, int] = {}
@@ -251,6 +252,18 @@ class EntityLinker:
                 if of and " " in head and head not in normal:
                     heads.setdefault(head, set()).update(ids)
         self._heads = {head: next(iter(ids)) for head, ids in heads.items() if len(ids) == 1}
+        # "the Ministry of Defence" for "Arvandian Ministry of Defence": a name of three or more words said
+        # without its first word (a country's adjective, a founder's name), the one name ending so
+        tails: dict[str, set[str]] = {}
+        for key, ids in normal.items():
+            words = key.split(" ")
+            if len(words) >= 3 and words[1] not in STOPWORDS:
+                tails.setdefault(" ".join(words[1:]), set()).update(ids)
+        self._tails = {
+            tail: next(iter(ids))
+            for tail, ids in tails.items()
+            if len(ids) == 1 and tail not in normal and tail not in self._heads
+        }
         # "Drevon International" for "Drevon International Airport": a name of three or more words said
         # without a last word that only says its kind (its label's word, or a word such as "university")
         bare: dict[str, set[str]] = {}
@@ -554,6 +567,20 @@ class EntityLinker:
                 continue
             s, e = tokens[start][1], tokens[end - 1][2]
             keep(LinkedEntity(head, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
+            taken[start:end] = [True] * (end - start)
+
+        # A name of three words or more said without its first word, its content words capitalised (or in
+        # a question typed all in lower case): "the Ministry of Defence", the one name ending so
+        for start, end in self._spans(len(tokens), min(5, self._max_tokens)):
+            if end - start < 2 or any(taken[start:end]) or (start and tokens[start - 1][0] in self._firsts):
+                continue
+            tail = self._tails.get(" ".join(t for t, _, _ in tokens[start:end]))
+            if tail is None or not (
+                lower or all(question[a].isupper() for t, a, _ in tokens[start:end] if t not in STOPWORDS)
+            ):
+                continue
+            s, e = tokens[start][1], tokens[end - 1][2]
+            keep(LinkedEntity(tail, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
             taken[start:end] = [True] * (end - start)
 
         partial = [False] * len(tokens)

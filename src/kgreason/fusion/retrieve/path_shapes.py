@@ -276,7 +276,9 @@ def contains(relation: str) -> bool:
     ``nat``, ``loc_cty``); not a relation to a noun of something ("in collection of", "in support of":
     what holds a work is no place it lies in), nor a place of a role (``hq_cty``)."""
     words = tuple(humanize(relation).split())
-    if all(len(w) >= 3 and any(a == w or shortens(w, a) for a in _AREAS) for w in words):
+    if all(
+        len(w) >= 3 and any(a == w or shortens(w, a) or _skeleton_cut(w, a) for a in _AREAS) for w in words
+    ):
         return True
     if any(w == t or shortens(w, t) for w in words for t in _TIMES):
         return False  # "in year" (``in_yr``): a time, no place
@@ -284,6 +286,14 @@ def contains(relation: str) -> bool:
         words[: len(head)] == head and (len(words) == len(head) or words[-1] not in _PREPOSITIONS)
         for head in _CONTAINMENT
     )
+
+
+def _skeleton_cut(short: str, word: str) -> bool:
+    """Whether ``short`` is the first letter and the next consonants of ``word``, three at least and not
+    all of them: an area's cut ("prv": province, "dst": district), read against the few area words
+    only (of any word, "stn" would be "stand")."""
+    skeleton = word[0] + "".join(c for c in word[1:] if c not in "aeiou")
+    return 3 <= len(short) < len(skeleton) and skeleton.startswith(short)
 
 
 def containing(steps: StepLabels) -> frozenset[str]:

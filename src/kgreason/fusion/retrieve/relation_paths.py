@@ -595,7 +595,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     previous: frozenset[str] = frozenset()
     last_word = ""
     greats = 0
-    head = _stem(head_word(_WORD.findall(masked.lower())))
+    head = _noun_head(_WORD.findall(masked.lower()), label_words)
     gerund = _gerund_head(masked)
     gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
@@ -780,6 +780,24 @@ def _light_verbs(
 
 
 _TOKEN = re.compile(r"(?:[^\W_]|')+|[^\w\s]")
+
+
+def _noun_head(words: Sequence[str], label_words: Mapping[str, frozenset[str]]) -> str:
+    """The stem of the answer's head noun (``question.head_word``); a word naming a label right before
+    the plural of another label's word is that noun's modifier ("Which *naval* officers ...": officers,
+    not a ``NavalBase``)."""
+    head = head_word(words)
+    at = words.index(head) if head in words else -1
+    if 0 <= at < len(words) - 1:
+        nxt = words[at + 1]
+        if (
+            _stem(head) in label_words
+            and nxt.endswith("s")
+            and _stem(nxt) in label_words
+            and not label_words[_stem(nxt)] & label_words[_stem(head)]
+        ):
+            return _stem(nxt)
+    return _stem(head)
 
 
 def type_qualifiers(

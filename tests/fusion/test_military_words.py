@@ -9,6 +9,9 @@
   (``path_shapes.contains``), so the province's counties and their towns are a containment ladder.
 - Yes/no: a naming the question does not say is no "yes": that the Stall Cross is named after Aldo Stall
   does not say he received it (``forms._naming``), where before the direct edge answered "yes".
+- Idioms: whoever "put their names to" a treaty signed it, what "brought X to a close" ended it, a
+  book that "draws on" another cites it, whoever "fought at" a battle took part in it; "freed" and
+  "saved" paraphrase "rescued".
 - The answer's noun: a word naming a label right before another label's plural is its modifier ("Which
   *naval* officers ...": officers, no ``NavalBase`` on the way; ``relation_paths._noun_head``).
 
@@ -23,11 +26,12 @@ from collections.abc import Callable
 import pytest
 
 import kgreason
-from kgreason.fusion.relation_words import shortens
+from kgreason.fusion.relation_words import paraphrases, plain_idioms, shortens, stem
 from kgreason.fusion.retrieve.path_shapes import contains
 
 ROWS = """\
 id,labels
+1850,Year
 Arvan Ministry of Defence,Ministry
 Tess War Ministry,Ministry
 Arvan Army,Force
@@ -54,6 +58,23 @@ Quill Naval Base,NavalBase
 Quill Star,Medal
 Percy Quill,Officer
 Luc Quill,Officer
+Calder War,War
+Treaty of Vant,Treaty
+Con Stall,Officer
+Teo Vanti,Officer
+A Long Parade,Book
+Dispatches from Corv,Book
+The Line Explained,Book
+History of the Rifles,Book
+Hugo Tenn,Officer
+Amb Brack,Officer
+Boris Kren,Officer
+Battle of Ulm,Battle
+Ulm,Town
+ANS Brack,Warship
+ANS Dun,Warship
+VS Brask,Warship
+Kest Sappers,Regiment
 """
 TRIPLES = """\
 Ann Pratt\twrk\tArvan Ministry of Defence
@@ -78,23 +99,55 @@ Brenn\tcapital_of\tArvandia
 Quill Naval Base\tloc\tBrenn
 Quill Star\tnamed_after\tPercy Quill
 Luc Quill\tdec\tQuill Star
+Treaty of Vant\tended\tCalder War
+Treaty of Vant\tsigned_by\tCon Stall
+Treaty of Vant\tsigned_by\tTeo Vanti
+Treaty of Vant\tsigned_at\tBrenn
+Calder War\tbel\tArvandia
+A Long Parade\tcites\tDispatches from Corv
+A Long Parade\tcites\tThe Line Explained
+History of the Rifles\tcites\tA Long Parade
+A Long Parade\tauth\tCon Stall
+Hugo Tenn\trescued\tAmb Brack
+Boris Kren\tcaptured\tAmb Brack
+Hugo Tenn\tcaptured\tBoris Kren
+Battle of Ulm\ttook_place_at\tUlm
+ANS Brack\ttook_part_in\tBattle of Ulm
+ANS Dun\ttook_part_in\tBattle of Ulm
+VS Brask\ttook_part_in\tBattle of Ulm
+Kest Sappers\ttook_part_in\tBattle of Ulm
+Battle of Ulm\tyr\t1850
 """
 FIXED = [
     ("How many officers work for the Ministry of Defence?", "3"),
     ("Who designed Fort Stall?", {"Toby Brack"}),
     ("How many towns are there in Highmark?", "3"),
+    ("Which earlier books does A Long Parade draw on?", {"Dispatches from Corv", "The Line Explained"}),
 ]
 KEPT = [
     ("How many officers work for the Tess War Ministry?", "2"),
     ("Did Hest Brack receive the Stall Cross?", "yes"),
     ("Which fortress is named after Aldo Stall?", {"Fort Stall"}),
     ("Which naval officers have been decorated with the Quill Star?", {"Luc Quill"}),
+    ("Which treaty ended the Calder War?", {"Treaty of Vant"}),
+    ("Which books cite A Long Parade?", {"History of the Rifles"}),
+    ("Was it Boris Kren who captured Amb Brack?", "yes"),
+    # (right before the idioms here too, where no other relation competes as in Garrison's graph)
+    ("Who put their names to the treaty that brought the Calder War to a close?", {"Con Stall", "Teo Vanti"}),
+    ("Was it Hugo Tenn who freed Amb Brack?", "yes"),
+    ("How many ships fought at the Battle of Ulm?", "3"),
 ]
 EPONYM = "Did Aldo Stall ever receive the Stall Cross?"
 Answers = Callable[[kgreason.Graph, str, str, object], None]
 
 
 def test_words() -> None:
+    assert plain_idioms("Who put their names to the treaty that brought the X to a close?") == (
+        "Who signed the treaty that ended the X?"
+    )
+    assert plain_idioms("Which books does X draw on?") == "Which books does X cite?"
+    assert plain_idioms("Which ships fought at the X?") == "Which ships fought at (took part in) the X?"
+    assert stem("rescue") in paraphrases(stem("freed"))
     assert shortens("dsg", "designed") and shortens("dsg", "design")
     assert contains("prv") and contains("cnty")
     # (not of any word: "stn" is no "stand" of an area)

@@ -126,6 +126,20 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "closed (dissolved, wound up)",
         ),
         (r"\b(?:set|sets|setting) up\b", "founded"),
+        # whoever "fought at" or "in" a battle took part in it
+        (r"\b(?:fight|fights|fought|fighting) (?:at|in)\b", r"\g<0> (took part in)"),
+        # a book that "draws on" another cites it
+        (r"\b(?:draw|draws|drew|drawn|drawing) (?:up)?on\b", "cite"),
+        # whoever "put their name to" a treaty signed it; what "brought X to a close" ended it
+        (
+            r"\b(?:put|puts|putting) (?:their|his|her|its|our|the) (?:names?|signatures?) (?:to|on)\b",
+            "signed",
+        ),
+        (
+            r"\b(?:bring|brings|brought|bringing) ((?:the |a |an )?(?:X|\w+(?: \w+)?)) "
+            r"to (?:a close|an end|a halt)\b",
+            r"ended \1",
+        ),
         (r"\b(?:make|makes|made|making) up\b", "form"),
         (r"\b(?:come|comes|came|coming) out of\b", "made at"),
         (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
@@ -349,6 +363,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "represent mp deputy seat",
     "stop serve call",
     "operate run organise organize",
+    "rescue free freed liberate save",
     "head run manage chief ceo executive boss look",
     "give gave given hand confer bestow donate donor donation present presenter",
     "maintain maintainer look maintenance overhaul repair",

@@ -75,6 +75,8 @@ ANS Brack,Warship
 ANS Dun,Warship
 VS Brask,Warship
 Kest Sappers,Regiment
+Kestel,Town
+Kestel Supply Depot,Depot
 """
 TRIPLES = """\
 Ann Pratt\twrk\tArvan Ministry of Defence
@@ -117,6 +119,8 @@ ANS Dun\ttook_part_in\tBattle of Ulm
 VS Brask\ttook_part_in\tBattle of Ulm
 Kest Sappers\ttook_part_in\tBattle of Ulm
 Battle of Ulm\tyr\t1850
+Kestel Supply Depot\tsupplies\tKest Sappers
+Kestel Supply Depot\tloc\tKestel
 """
 FIXED = [
     ("How many officers work for the Ministry of Defence?", "3"),
@@ -157,6 +161,16 @@ def test_words() -> None:
 @pytest.fixture(scope="module")
 def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
     return small_graph("military", ROWS, TRIPLES)
+
+
+def test_name_without_its_first_word(graph: kgreason.Graph) -> None:
+    linker = graph.engine("retrieve", llm=None).linker
+    links = linker.link("How many officers work for the Ministry of Defence?")
+    assert [(e.node_id, e.mention) for e in links] == [("Arvan Ministry of Defence", "Ministry of Defence")]
+    # (a capitalised word before the rest of a name: the whole name misspelt, the fuzzy tier's, not the
+    # rest of it beside the town its first word is like)
+    links = linker.link("Which regiment does the Kestl Supply Depot supply?")
+    assert [e.node_id for e in links] == ["Kestel Supply Depot"]
 
 
 @pytest.mark.parametrize("strategy", ["retrieve", "explore"])

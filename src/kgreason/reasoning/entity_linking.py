@@ -572,7 +572,10 @@ class EntityLinker:
         # A name of three words or more said without its first word, its content words capitalised (or in
         # a question typed all in lower case): "the Ministry of Defence", the one name ending so
         for start, end in self._spans(len(tokens), min(5, self._max_tokens)):
-            if end - start < 2 or any(taken[start:end]) or (start and tokens[start - 1][0] in self._firsts):
+            if end - start < 2 or any(taken[start:end]):
+                continue
+            if start and (tokens[start - 1][0] in self._firsts or question[tokens[start - 1][1]].isupper()):
+                # (a longer name, misspelt or unknown: "Castrele Rate-Fixing Affair", the fuzzy tier's)
                 continue
             tail = self._tails.get(" ".join(t for t, _, _ in tokens[start:end]))
             if tail is None or not (

@@ -126,8 +126,9 @@ _IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "closed (dissolved, wound up)",
         ),
         (r"\b(?:set|sets|setting) up\b", "founded"),
-        # whoever "fought at" or "in" a battle took part in it
-        (r"\b(?:fight|fights|fought|fighting) (?:at|in)\b", r"\g<0> (took part in)"),
+        # whoever "fought at" a battle took part in it ("fought in" may say where: "the campaigns fought in
+        # the war" are parts of it)
+        (r"\b(?:fight|fights|fought|fighting) at\b", r"\g<0> (took part in)"),
         # a book that "draws on" another cites it
         (r"\b(?:draw|draws|drew|drawn|drawing) (?:up)?on\b", "cite"),
         # whoever "put their name to" a treaty signed it; what "brought X to a close" ended it

@@ -16,9 +16,10 @@
   passes one (``forms.on_the_way``, both path strategies). Where no reading reaches the type the
   question names, retrieve walks the anchor's neighbourhood for the chains the schema allows before
   querying them, so its path queries go to chains that exist (``strategy._walked``; Infirmary i105).
-- Linking: a name matched only in part (a capitalised first word alone, "Crane's") is no exact match
-  beside which a lower-case span must look like a name: "cardiothoracic surgeons" still links the
-  specialty (Infirmary i167).
+- Linking: a capitalised first word alone ("Crane's") is no exact match beside which a lower-case span
+  must look like a name: "cardiothoracic surgeons" still links the specialty (Infirmary i167); a misspelt
+  whole name matched in part by its last word still is one ("Varney Indigo ... a diffusion line": no
+  fabric "Linen", Loom w105).
 - Whoever "spoke at" a lecture or an oration gave it (``relation_words.plain_idioms``; Infirmary i059).
 
 On the engine before these rules (1d2db95) both path strategies answered each of ``FIXED`` and
@@ -69,6 +70,8 @@ Emil Farr,Surgeon
 Henry Dane,Surgeon
 Kit Lamb,Surgeon
 Ola Pryd,Surgeon
+Varnay Indigo,Label
+Linen,Fabric
 """
 TRIPLES = """\
 Rufus Stone\ttrained_under\tLucy Fenn
@@ -101,6 +104,7 @@ Ola Pryd\tspec\tCardiothoracic Surgery
 Emil Farr\templ\tCrane Healthcare Trust
 Henry Dane\templ\tCrane Healthcare Trust
 Kit Lamb\templ\tCrane Healthcare Trust
+Varnay Indigo\tuses\tLinen
 """
 FIXED = [
     ("Who trained under Rufus Stone?", {"Kate Brill", "Tam Eyre"}),
@@ -155,6 +159,15 @@ def test_words() -> None:
 @pytest.fixture(scope="module")
 def graph(small_graph: Callable[[str, str, str], kgreason.Graph]) -> kgreason.Graph:
     return small_graph("mends", ROWS, TRIPLES)
+
+
+def test_lower_case_beside_a_first_word_only(graph: kgreason.Graph) -> None:
+    linker = graph.engine("retrieve", llm=None).linker
+    links = linker.link("Which cardiothoracic surgeons are on Crane's payroll?")
+    assert {e.node_id for e in links} == {"Crane Healthcare Trust", "Cardiothoracic Surgery"}
+    # (beside a misspelt whole name, matched in part first by its last word, a lower-case word is none)
+    links = linker.link("Which label is Varney Indigo a diffusion line of?")
+    assert [e.node_id for e in links] == ["Varnay Indigo"]
 
 
 def test_walked(graph: kgreason.Graph) -> None:

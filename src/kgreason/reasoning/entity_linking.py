@@ -596,6 +596,7 @@ class EntityLinker:
                 keep(LinkedEntity(node_id, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
             partial[i] = True
 
+        alone: set[int] = set()  # where a first word alone links a name
         for i, (word, s, e) in enumerate(tokens):
             # A capitalised word alone that starts names: the one name of them that the graph links most,
             # twice as much as any other ("Crownmere" for the trust, not its lab or its ship)
@@ -610,10 +611,11 @@ class EntityLinker:
             if node is not None:
                 keep(LinkedEntity(node, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
                 partial[i] = True
+                alone.add(s)
 
-        # (a name matched only in part, a first word alone, "Crownmere's", is no exact match: a lower-case
-        # whole name beside it still links, "cardiothoracic surgeons")
-        named = any(ent.method != "partial" for ent in found.values())
+        # (a name's first word alone, "Crownmere's", is no exact match: a lower-case whole name beside it
+        # still links, "cardiothoracic surgeons")
+        named = any(ent.start not in alone for ent in found.values())
         # A misspelt multi-word name may end in a word that matched as a partial name ("Port Ena Rovers":
         # "Rovers"); a fuzzy match of the whole span replaces the partial one inside it.
         spans = [

@@ -44,7 +44,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     reading_text,
     step_labels,
 )
-from kgreason.fusion.retrieve.strategy import compose, evidence_for
+from kgreason.fusion.retrieve.strategy import compose, evidence_for, typed_chains
 from kgreason.fusion.wording import Wording
 from kgreason.fusion.wording import for_graph as wording_for
 from kgreason.graph.store import GraphSchema
@@ -193,7 +193,7 @@ class MultihopStrategy(Strategy):
                 wording=heard,
             )
             _, ranked = explorer.run()
-            readings[seed.node_id] = [
+            found = [
                 Reading(
                     seed.node_id,
                     b.signature,
@@ -208,6 +208,27 @@ class MultihopStrategy(Strategy):
                 for b in ranked
                 if (ends := {e: p for e, p in b.ends.items() if e != seed.node_id})
             ]
+            # (the type the question names, when no path of the beam reaches it: the chains of the schema
+            # that do, as retrieve reads them)
+            target = self._types.labels_for(wanted, modifier) if type_ok is not None and wanted else set()
+            if target:
+                # (as the type check reads it: "company" any kind of business where none is a `Company`)
+                target = self._types.labels(wanted, {seed.node_id: found}, modifier)
+            if target and not any(target & set(p.nodes[-1].labels) for r in found for p in r.ends.values()):
+                more = typed_chains(
+                    ctx,
+                    seed.node_id,
+                    explorer.masked,
+                    steps,
+                    heard,
+                    target,
+                    self.path_scorer,
+                    o.max_hops,
+                    explorer.first,
+                    explorer.last,
+                )
+                found = sorted([*found, *more], key=lambda r: (-r.score, len(r.signature), r.signature))
+            readings[seed.node_id] = found
         for scorer, _ in self.scorers:
             save = getattr(scorer, "save", None)
             if save is not None:

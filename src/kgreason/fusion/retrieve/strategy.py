@@ -688,6 +688,70 @@ def _reaching(
     return out
 
 
+def typed_chains(
+    ctx: Context,
+    anchor: str,
+    masked: str,
+    steps: StepLabels,
+    heard: Wording,
+    target: set[str],
+    scorer: PathScorer,
+    hops: int,
+    cues: Mapping[tuple[str, str], float],
+    ending: Mapping[tuple[str, str], float],
+    max_queries: int = 16,
+    path_limit: int = 25,
+) -> list[Reading]:
+    """The readings of two to ``hops`` steps from ``anchor`` that reach a node labelled with one of
+    ``target`` (the type the question names), for a strategy whose own search reached none: the chains
+    the schema allows (``_reaching``) that really exist (``_walked``; none past its lookup limit), scored
+    as ``scorer`` scores any reading, the best ``max_queries`` read. Explore's beam keeps only the best
+    few paths of each hop, and loses a chain whose first steps the question does not name ("Which war
+    did the Battle of X belong to?": the battle's campaign, then the campaign's war)."""
+    node = ctx.store.get_nodes([anchor]).get(anchor)
+    if node is None:
+        return []
+    first: dict[tuple[str, str], list[Path]] = {}
+    for edge, other in ctx.store.neighbors(anchor):
+        if edge.type in BOOKKEEPING_TYPES or BOOKKEEPING_LABELS.intersection(other.labels):
+            continue
+        if other.id != anchor:
+            step = (heard.say(edge.type), "out" if edge.source == anchor else "in")
+            first.setdefault(step, []).append(Path((node, other), (edge,)))
+    reach = _reaching(sorted(first), steps, target, hops)
+    real = _walked(ctx.store, first, reach, heard.say)
+    sigs = [sig for sig in reach if real is not None and sig in real]
+    if not sigs:
+        return []
+    scored = sorted(
+        zip(scorer.score(masked, sigs, steps, cues, ending), sigs, strict=True), key=lambda x: (-x[0], x[1])
+    )
+    out: list[Reading] = []
+    for score, sig in scored[:max_queries]:
+        query = PathQuery(
+            (anchor,), tuple(Step(heard.stored(t), cast(Direction, d)) for t, d in sig), limit=path_limit
+        )
+        ends: dict[str, Path] = {}
+        for p in sorted(ctx.store.run_path_query(query), key=lambda p: (p.node_ids, p.edge_ids)):
+            if p.nodes[-1].id != anchor:
+                ends.setdefault(p.nodes[-1].id, p)
+        if ends:
+            out.append(
+                Reading(
+                    anchor,
+                    sig,
+                    score,
+                    ends,
+                    reading_text(sig, steps),
+                    scorer.unearned(masked, sig, steps),
+                    cues.get(sig[0], 0.0),
+                    scorer.missed(masked, sig, steps),
+                    scorer.unexplained(masked, sig, steps),
+                )
+            )
+    return out
+
+
 WALK_LIMIT = 200
 """Most nodes ``_walked`` looks up the neighbours of."""
 

@@ -10,7 +10,9 @@
   below the best reading of all, where that reading walks only named steps the way the question's
   voice reads them: that Y built X is no "yes" to "Did Y draw up the design for X?" (Gable a227); a
   campus is still "located in" its city when the best reading is the city's own place, read against
-  the question (Atlas q215).
+  the question (Atlas q215), nor where it is the entity's best reading one step further, through an
+  event the graph makes a node of ("Did X inspect Y?" over an inspection's ``insp_by`` and ``insp_of``:
+  Sojourn s231, which the first form of this rule broke).
 - A kind the question names on the way ("the hospital that has the *ward* named after X") is one the
   chain passes: a reading of two steps or more passing none scores a hop penalty lower where another
   passes one (``forms.on_the_way``, both path strategies). Where no reading reaches the type the
@@ -72,6 +74,12 @@ Kit Lamb,Surgeon
 Ola Pryd,Surgeon
 Varnay Indigo,Label
 Linen,Fabric
+Dana Ors,Person
+Nine Fern,Restaurant
+Orsa Terrace,Restaurant
+Lant inspection of Nine Fern 2021,Inspection
+Lant inspection of Orsa Terrace 2022,Inspection
+Lant Guide,Guidebook
 """
 TRIPLES = """\
 Rufus Stone\ttrained_under\tLucy Fenn
@@ -105,6 +113,11 @@ Emil Farr\templ\tCrane Healthcare Trust
 Henry Dane\templ\tCrane Healthcare Trust
 Kit Lamb\templ\tCrane Healthcare Trust
 Varnay Indigo\tuses\tLinen
+Lant inspection of Nine Fern 2021\tinsp_by\tDana Ors
+Lant inspection of Nine Fern 2021\tinsp_of\tNine Fern
+Lant inspection of Orsa Terrace 2022\tinsp_by\tDana Ors
+Lant inspection of Orsa Terrace 2022\tinsp_of\tOrsa Terrace
+Lant inspection of Nine Fern 2021\tcond_by\tLant Guide
 """
 FIXED = [
     ("Who trained under Rufus Stone?", {"Kate Brill", "Tam Eyre"}),
@@ -118,6 +131,9 @@ KEPT = [
     ("Did Parr Studio draw up the design for Parr Tower?", "yes"),
     ("Is Kess University located in Port Ell?", "yes"),
     ("Which surgeons are on Crane's payroll?", {"Emil Farr", "Henry Dane", "Kit Lamb"}),
+    # (an event the graph makes a node of, the inspection: its reading one step further still answers)
+    ("Did Dana Ors inspect Nine Fern?", "yes"),
+    ("Did Dana Ors inspect Parr Tower?", "no"),
 ]
 # (a graph of its own: "confer" names ``gave`` by "give", and the award's giver above is ``awd_by``)
 LECTURE_ROWS = """\

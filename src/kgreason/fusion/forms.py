@@ -1490,7 +1490,7 @@ def _yes_no(
                 if (
                     target in r.ends
                     and r.unearned <= first.unearned
-                    and not ((relaxed and long_way and not continues) or unnamed or against)
+                    and not ((((relaxed and long_way) or unnamed) and not continues) or against)
                 ):
                     reaching.append((r.score, r, target))
                     break

@@ -801,23 +801,26 @@ def on_the_way(
     target: Collection[str],
     penalty: float,
 ) -> list[Reading]:
-    """``readings`` (best first) with those of two steps or more that pass no node of a kind the question
-    names on the way (a label of ``mentions`` not in ``target``, the answer's type) scored ``penalty``
-    lower, where another reading does pass one: "the hospital that has the *ward* named after X" passes
-    X's ward, not a wing named after X's father. The schema cannot tell such readings apart; the paths
-    read can."""
+    """``readings`` (best first) with those of two steps or more that reach the answer's type (``target``)
+    but pass no node of a kind the question names on the way (a label of ``mentions`` not in ``target``)
+    scored ``penalty`` lower, where another such reading does pass one: "the hospital that has the *ward*
+    named after X" passes X's ward, not a wing named after X's father. The schema cannot tell such
+    readings apart; the paths read can. (Readings of other types keep their scores: the best of them
+    says how well anything matches the question.)"""
     inner = {lab for kind, labs in mentions if kind == "label" for lab in labs} - set(target)
 
     def passes(r: Reading) -> bool:
         return any(inner.intersection(n.labels) for p in r.ends.values() for n in p.nodes[1:-1])
 
-    if not inner or not any(len(r.signature) > 1 and passes(r) for r in readings):
+    def typed(r: Reading) -> bool:
+        return len(r.signature) > 1 and any(
+            set(target).intersection(p.nodes[-1].labels) for p in r.ends.values()
+        )
+
+    if not inner or not any(typed(r) and passes(r) for r in readings):
         return list(readings)
     return sorted(
-        (
-            replace(r, score=r.score - penalty) if len(r.signature) > 1 and not passes(r) else r
-            for r in readings
-        ),
+        (replace(r, score=r.score - penalty) if typed(r) and not passes(r) else r for r in readings),
         key=lambda r: (-r.score, len(r.signature), r.signature),
     )
 

@@ -71,6 +71,9 @@ class Reading:
     unexplained: int = 0
     """Words of the question naming a relation or a label that the reading leaves unexplained
     (``PathScorer.unexplained``: ``missed`` and the labels it does not pass through)."""
+    set_back: float = 0.0
+    """What ``on_the_way`` took off the score to order the readings; added back where the score says how
+    well anything matches the question (``abstain_below``)."""
 
 
 @dataclass(frozen=True)
@@ -672,7 +675,9 @@ def resolve(
         (r.score for a in anchors for r in readings[a][:TYPED_READINGS] if reached and _typed(r, type_ok)),
         default=None,
     )
-    if best_all.score < (s.typed_abstain_below if typed else s.abstain_below) and not (
+    # (how well anything matches, without the cost ``on_the_way`` puts on readings only to order them)
+    matched = max(r.score + r.set_back for a in anchors for r in readings[a])
+    if matched < (s.typed_abstain_below if typed else s.abstain_below) and not (
         typed_best is not None and typed_best >= s.typed_abstain_below
     ):
         if analysis.form == "yes_no" and (linked := _linked(analysis, anchors, readings)) is not None:
@@ -801,26 +806,26 @@ def on_the_way(
     target: Collection[str],
     penalty: float,
 ) -> list[Reading]:
-    """``readings`` (best first) with those of two steps or more that reach the answer's type (``target``)
-    but pass no node of a kind the question names on the way (a label of ``mentions`` not in ``target``)
-    scored ``penalty`` lower, where another such reading does pass one: "the hospital that has the *ward*
+    """``readings`` (best first) with those of two steps or more that pass no node of a kind the question
+    names on the way (a label of ``mentions`` not in ``target``, the answer's type) scored ``penalty``
+    lower, where another reading of two steps or more does pass one: "the hospital that has the *ward*
     named after X" passes X's ward, not a wing named after X's father. The schema cannot tell such
-    readings apart; the paths read can. (Readings of other types keep their scores: the best of them
-    says how well anything matches the question.)"""
+    readings apart; the paths read can. The cost is kept apart (``Reading.set_back``): it orders the
+    readings, but how well anything matches the question (``abstain_below``) is read without it."""
     inner = {lab for kind, labs in mentions if kind == "label" for lab in labs} - set(target)
 
     def passes(r: Reading) -> bool:
         return any(inner.intersection(n.labels) for p in r.ends.values() for n in p.nodes[1:-1])
 
-    def typed(r: Reading) -> bool:
-        return len(r.signature) > 1 and any(
-            set(target).intersection(p.nodes[-1].labels) for p in r.ends.values()
-        )
-
-    if not inner or not any(typed(r) and passes(r) for r in readings):
+    if not inner or not any(len(r.signature) > 1 and passes(r) for r in readings):
         return list(readings)
     return sorted(
-        (replace(r, score=r.score - penalty) if typed(r) and not passes(r) else r for r in readings),
+        (
+            replace(r, score=r.score - penalty, set_back=r.set_back + penalty)
+            if len(r.signature) > 1 and not passes(r)
+            else r
+            for r in readings
+        ),
         key=lambda r: (-r.score, len(r.signature), r.signature),
     )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from pydantic import Field
 
@@ -74,7 +74,7 @@ from kgreason.fusion.wording import NONE, Wording
 from kgreason.fusion.wording import for_graph as wording_for
 from kgreason.graph.path_query import Direction, PathQuery, Step
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
-from kgreason.types import Citation, Edge, Path, SourceSentence
+from kgreason.types import Citation, Edge, Node, Path, SourceSentence
 
 
 class RetrieveOptions(ReadingOptions):
@@ -182,13 +182,7 @@ class RetrieveStrategy(Strategy):
         masked = drop_own_type(masked, node.labels, PERSON_WORDS)
         # The first steps that really exist at the anchor (one neighbours query): signatures that start
         # elsewhere are never scored, and the one-hop answers need no further query.
-        first: dict[tuple[str, str], list[Path]] = {}
-        for edge, other in ctx.store.neighbors(anchor):
-            if edge.type in BOOKKEEPING_TYPES or BOOKKEEPING_LABELS.intersection(other.labels):
-                continue  # the text layer (documents, chunks) is not a fact
-            direction = "out" if edge.source == anchor else "in"
-            if other.id != anchor:
-                first.setdefault((heard.say(edge.type), direction), []).append(Path((node, other), (edge,)))
+        first = _first_steps(ctx.store, node, heard.say)
         steps = heard.steps(step_labels(self._schema()))
         # Level by level: every one- and two-step signature is scored; longer ones only extend the best
         # ``extend_top`` of the level before (the number of signatures grows with relations ** hops).
@@ -711,13 +705,7 @@ def typed_chains(
     node = ctx.store.get_nodes([anchor]).get(anchor)
     if node is None:
         return []
-    first: dict[tuple[str, str], list[Path]] = {}
-    for edge, other in ctx.store.neighbors(anchor):
-        if edge.type in BOOKKEEPING_TYPES or BOOKKEEPING_LABELS.intersection(other.labels):
-            continue
-        if other.id != anchor:
-            step = (heard.say(edge.type), "out" if edge.source == anchor else "in")
-            first.setdefault(step, []).append(Path((node, other), (edge,)))
+    first = _first_steps(ctx.store, node, heard.say)
     reach = _reaching(sorted(first), steps, target, hops)
     real = _walked(ctx.store, first, reach, heard.say)
     sigs = [sig for sig in reach if real is not None and sig in real]
@@ -752,12 +740,33 @@ def typed_chains(
     return out
 
 
+class NeighbourStore(Protocol):
+    """What the walks here read of a store (a ``GraphStore``, or the recording one a strategy is given)."""
+
+    def neighbors(self, node_id: str) -> list[tuple[Edge, Node]]: ...
+
+
+def _first_steps(
+    store: NeighbourStore, node: Node, say: Callable[[str], str]
+) -> dict[tuple[str, str], list[Path]]:
+    """The one-step paths from ``node`` by (relation as ``say`` names it, direction); not to itself, nor
+    into the text layer (documents, chunks), which is no fact."""
+    first: dict[tuple[str, str], list[Path]] = {}
+    for edge, other in store.neighbors(node.id):
+        if edge.type in BOOKKEEPING_TYPES or BOOKKEEPING_LABELS.intersection(other.labels):
+            continue
+        if other.id != node.id:
+            step = (say(edge.type), "out" if edge.source == node.id else "in")
+            first.setdefault(step, []).append(Path((node, other), (edge,)))
+    return first
+
+
 WALK_LIMIT = 200
 """Most nodes ``_walked`` looks up the neighbours of."""
 
 
 def _walked(
-    store: Any,
+    store: NeighbourStore,
     first: Mapping[tuple[str, str], Sequence[Path]],
     reach: Sequence[Signature],
     say: Callable[[str], str],
@@ -771,7 +780,7 @@ def _walked(
     frontier: dict[Signature, set[str]] = {
         (step,): {p.nodes[-1].id for p in paths} for step, paths in first.items() if (step,) in prefixes
     }
-    seen: dict[str, list[tuple[Edge, Any]]] = {}
+    seen: dict[str, list[tuple[Edge, Node]]] = {}
     found: set[Signature] = set()
     while frontier:
         grown: dict[Signature, set[str]] = {}

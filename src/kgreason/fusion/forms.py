@@ -1380,11 +1380,7 @@ def _linked(
             target = next((t for t in ends if t != subject and t in r.ends), None)
             # (not a naming the question does not say: that the X Cross is named after Y is no "yes" to
             # "Did Y receive the X Cross?", the eponym's near miss)
-            if (
-                len(r.signature) == 1
-                and target is not None
-                and not (r.unearned and _naming(r.signature[0][0]))
-            ):
+            if len(r.signature) == 1 and target is not None and not _unsaid_naming(r):
                 return _yes(r, target, "no reading matches the question well; an edge links the two")
     return None
 
@@ -1392,9 +1388,11 @@ def _linked(
 _NAMING = frozenset(stem(w) for w in "named name namesake commemorates honours honors".split())
 
 
-def _naming(relation: str) -> bool:
-    """Whether ``relation`` says what a thing is named after (``named_after``, ``commemorates``)."""
-    return bool(_NAMING & {stem(w) for w in humanize(relation).lower().split()})
+def _unsaid_naming(reading: Reading) -> bool:
+    """Whether ``reading`` is one step along a relation that says what a thing is named after
+    (``named_after``, ``commemorates``) that no word of the question names."""
+    words = humanize(reading.signature[0][0]).lower().split() if len(reading.signature) == 1 else []
+    return reading.unearned > 0 and bool(_NAMING & {stem(w) for w in words})
 
 
 def _unnamed_back(reading: Reading, target: str, readings: Mapping[str, Sequence[Reading]]) -> bool:
@@ -1449,8 +1447,8 @@ def _yes_no(
         for target in named
         if target != subject
     }
-    best_all = max(readings[a][0].score for a in anchors)
     leader = max((readings[a][0] for a in anchors), key=lambda r: r.score)
+    best_all = leader.score
     voiced = leader.unearned == 0 and leader.cue > 0
     best_any = max((rs[0].score for rs in fitting.values() if rs), default=best_all)
     for subject in anchors:
@@ -1494,7 +1492,7 @@ def _yes_no(
                 unnamed = r.unearned > 0 and voiced and best_all - r.score > s.yes_margin
                 # (nor a naming the question does not say: that the X Cross is named after Y is no "yes"
                 # to "Did Y receive the X Cross?", the eponym's near miss)
-                unnamed = unnamed or (r.unearned > 0 and len(r.signature) == 1 and _naming(r.signature[0][0]))
+                unnamed = unnamed or _unsaid_naming(r)
                 if (
                     target in r.ends
                     and r.unearned <= first.unearned

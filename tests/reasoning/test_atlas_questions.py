@@ -104,6 +104,7 @@ SETS = (
     "bedrock",
     "infirmary",
     "garrison",
+    "regalia",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -132,6 +133,7 @@ HUBS = {
     "bedrock": ("Veldmark", 80),
     "infirmary": ("Maldreth", 80),
     "garrison": ("Brennhold", 80),
+    "regalia": ("Aurenbury", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -309,6 +311,16 @@ SAMPLE_LABELS = {
         "Harrow Bastion": "Bastion",
         "Redgate": "Street",
         "Red Gate": "Gate",
+    },
+    "regalia": {
+        "Vandremont": "Town",
+        "Vandremont Castle": "Castle",
+        "Vandremont Chapel": "Chapel",
+        "The Vandremont": "Ship",
+        "Queen Isaut": "Ship",
+        "Lantern Hill": "Parish",
+        "Lantern Hill Abbey": "ReligiousHouse",
+        "Carrowickshire": "County",
     },
 }
 
@@ -3524,3 +3536,238 @@ def test_garrison_traps_are_in_the_graph() -> None:
         tails = {labels[t] for _, r, t in garrison.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
     assert {labels[n] for n in garrison.into["wrk"][mod]} == {"Officer", "Engineer", "Person"}
+
+
+def test_regalia_traps_are_in_the_graph() -> None:
+    regalia = build_gold.Atlas.of_set("regalia")
+    labels = regalia.labels
+    assert 1500 <= len(regalia.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(regalia.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "abt addr b_yr bp brn chg chrt chrt_yr clm cnty crn_yr crtd_by d_yr dchy dioc dyn fld fnd_yr fndr "
+        "hld inh_from kn mto ordr par pt_of rgn rlm srv str_par succ terr ttl twn".split()
+    )
+    assert terse <= regalia.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(regalia.relations - terse) <= 40
+    # each relation one way only: no relation holds a pair both ways (marriages and siblings once per pair)
+    for relation in regalia.relations:
+        pairs = {(h, t) for h, r, t in regalia.triples if r == relation}
+        assert not {(h, t) for h, t in pairs if (t, h) in pairs}, relation
+    # containment ladder: tower or chapel -> wing -> castle, palace, manor or house -> town -> county ->
+    # duchy -> realm
+    (wing,) = regalia.out["pt_of"]["Jewel Tower"]
+    assert wing == "Crownhall King's Wing" and regalia.out["wing_of"][wing] == {"Crownhall Palace"}
+    assert regalia.out["twn"]["Crownhall Palace"] == {"Aurenbury"}
+    assert regalia.out["cnty"]["Aurenbury"] == {"Aurenvale"}
+    assert regalia.out["dchy"]["Aurenvale"] == {"Duchy of Estmarch"}
+    assert regalia.out["rlm"]["Duchy of Estmarch"] == {"Estravel"}
+    for part in (n for n, label in labels.items() if label in ("Tower", "Wing")):
+        relation = "pt_of" if labels[part] == "Tower" else "wing_of"
+        assert len(regalia.out[relation][part]) == 1, part
+    for town in (n for n, label in labels.items() if label == "Town"):
+        (county,) = regalia.out["cnty"][town]
+        (duchy,) = regalia.out["dchy"][county]
+        (realm,) = regalia.out["rlm"][duchy]
+        assert labels[realm] == "Realm", town
+    # castles and manors carry their county directly as well as their town (a 1-hop shortcut)
+    for seat in (n for n, label in labels.items() if label in ("Castle", "Manor")):
+        (town,) = regalia.out["twn"][seat]
+        assert regalia.out["cnty"][seat] == regalia.out["cnty"][town], seat
+    # church ladders: parish -> diocese -> archdiocese -> realm; priory -> abbey -> mother house -> order
+    assert regalia.out["dioc"]["Ford End"] == {"Diocese of Vandremont"}
+    assert regalia.out["suffragan_of"]["Diocese of Vandremont"] == {"Archdiocese of Aurenbury"}
+    assert regalia.out["rlm"]["Archdiocese of Aurenbury"] == {"Estravel"}
+    assert regalia.out["daughter_of"]["Rookhaven Priory"] == {"Vandremont Abbey"}
+    assert regalia.out["daughter_of"]["Vandremont Abbey"] == {"Maelis Abbey"}
+    assert not regalia.out["daughter_of"]["Maelis Abbey"]
+    assert regalia.out["daughter_of"]["Hethermoss Cell"] == {"Brenwick Abbey"}
+    assert regalia.out["daughter_of"]["Tessary Priory"] == {"Orrinsgate Priory"}
+    assert regalia.out["daughter_of"]["Orrinsgate Priory"] == {"Abbotsmere Abbey"}
+    assert regalia.into["daughter_of"]["Maelis Abbey"] == {
+        "Vandremont Abbey",
+        "Fellmouth Priory",
+        "Brenwick Abbey",
+    }
+    # merged and renamed orders
+    assert regalia.out["merged_into"]["Brethren of the Ford"] == {"Order of the White Cowl"}
+    assert regalia.out["renamed_to"]["Order of the White Cowl"] == {"Cowled Brethren"}
+    assert regalia.out["ordr"]["Cindermouth Priory"] == {"Cowled Brethren"}
+    # hubs: the capital Aurenbury and the Royal Household of Estravel
+    rhe = "Royal Household of Estravel"
+    degree = Counter(n for h, _, t in regalia.triples for n in (h, t))
+    assert 80 <= degree["Aurenbury"] <= 90 and 80 <= degree[rhe] <= 90
+    assert regalia.out["capital_of"]["Aurenbury"] == {"Estravel"}
+    assert len(regalia.into["brn"]["Aurenbury"]) >= 50 and len(regalia.into["parish_of"]["Aurenbury"]) == 8
+    assert len(regalia.into["srv"][rhe]) >= 50 and len(regalia.into["office_of"][rhe]) == 10
+    # succession chains: two takeovers one after the other; two renamings; a split-off of a split-off
+    assert regalia.out["taken_over_by"]["Carrowick Drapers"] == {"Fellmouth Staplers"}
+    assert regalia.out["taken_over_by"]["Fellmouth Staplers"] == {"Company of the Eastern Seas"}
+    assert regalia.into["taken_over_by"]["Company of the Eastern Seas"] == {"Fellmouth Staplers"}
+    assert regalia.out["renamed_to"]["Guild of Sealmakers"] == {"Worshipful Company of Seal Engravers"}
+    assert regalia.out["renamed_to"]["Worshipful Company of Seal Engravers"] == {"Royal Company of Engravers"}
+    assert regalia.out["split_from"]["Vandremont Company"] == {"Company of the Eastern Seas"}
+    assert regalia.out["split_from"]["Marlwick Salt Company"] == {"Vandremont Company"}
+    assert not regalia.out["split_from"]["Company of the Eastern Seas"]
+    # monarchs: successions, a deposition, regents, coronations and exiles
+    estravel = ["Ormund I", "Ormund II", "Elsabet", "Corwen", "Hadric I", "Hadric II", "Isaut", "Aldous"]
+    assert regalia.into["rgn"]["Estravel"] == set(estravel)
+    for before, after in itertools.pairwise(estravel):
+        assert regalia.out["succ"][after] == {before}, after
+    for monarch in (n for n, label in labels.items() if label == "Monarch"):
+        assert len(regalia.out["crowned_by"][monarch]) == 1 and len(regalia.out["rgn"][monarch]) == 1, monarch
+    assert regalia.out["deposed_by"]["Corwen"] == {"Hadric I"}
+    assert regalia.into["regent_for"]["Corwen"] == {"Edmund Vandremont", "Oswin Carrowick"}
+    assert regalia.into["exiled_by"]["Hadric I"] == {"Perrin Sarrant", "Hugh Carrowick", "Bertram Sallis"}
+    assert regalia.out["clm"]["Perrin Sarrant"] == {"Estravel"}
+    # four noble families over four generations, married into one another; namesakes outside them
+    people = [n for n, label in labels.items() if label in ("Monarch", "Noble", "Cleric", "Courtier")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Vandremont"] == 9 and surnames["Carrowick"] == 9
+    assert surnames["Ellesmark"] == 8 and surnames["Thistlecombe"] == 8
+    assert regalia.out["par"]["Edmund Vandremont"] == {"Aldric Vandremont", "Isolde Carrowick"}
+    assert regalia.out["par"]["Richard Vandremont"] == {"Edmund Vandremont", "Margery Ellesmark"}
+    assert regalia.out["par"]["Henry Vandremont"] == {"Richard Vandremont", "Joan Thistlecombe"}
+    assert regalia.out["par"]["Joan Thistlecombe"] == {"Roger Thistlecombe", "Alys Vandremont"}
+    assert regalia.out["par"]["Thomas Carrowick"] == {"Hugh Carrowick", "Eleanor Vandremont"}
+    assert regalia.out["par"]["Beatrix Ellesmark"] == {"Geoffrey Ellesmark", "Anne Maudry"}
+    assert regalia.out["spouse"]["Henry Vandremont"] == {"Beatrix Ellesmark"}
+    assert regalia.out["spouse"]["Roland Ellesmark"] == {"Cecily Carrowick"}
+    assert regalia.out["spouse"]["Oswin Carrowick"] == {"Philippa Thistlecombe"}
+    assert regalia.out["spouse"]["Isaut"] == {"Lionel Thistlecombe"}
+    assert regalia.out["sibling"]["Edmund Vandremont"] == {"Alys Vandremont"}
+    great = {g for p in regalia.out["par"]["Henry Vandremont"] for g in regalia.out["par"][p]}
+    assert {gg for g in great for gg in regalia.out["par"][g]} == {
+        "Aldric Vandremont",
+        "Isolde Carrowick",
+        "Osric Ellesmark",
+        "Rosamund Fenwarde",
+        "Hamon Thistlecombe",
+        "Avice Hollybrand",
+    }
+    for founder, heir in (
+        ("Aldric Vandremont", "Henry Vandremont"),
+        ("Gerent Carrowick", "Thomas Carrowick"),
+        ("Osric Ellesmark", "Miles Ellesmark"),
+        ("Hamon Thistlecombe", "Lionel Thistlecombe"),
+    ):
+        line = [heir]
+        while regalia.out["inh_from"][line[-1]]:
+            (previous,) = regalia.out["inh_from"][line[-1]]
+            line.append(previous)
+        assert len(line) == 4 and line[-1] == founder, line
+    # betrothed but never married
+    assert regalia.out["betrothed_to"]["Alys Vandremont"] == {"Osgar"}
+    assert "Osgar" not in regalia.out["spouse"]["Alys Vandremont"] | regalia.into["spouse"]["Alys Vandremont"]
+    assert regalia.out["betrothed_to"]["Agnes Vandremont"] == {"Thomas Carrowick"}
+    assert regalia.out["spouse"]["Agnes Vandremont"] == {"Audric"}
+    for unrelated in (
+        "Simon Vandremont",
+        "Giles Vandremont",
+        "Bartholomew Carrowick",
+        "Nell Carrowick",
+        "Ursula Ellesmark",
+        "Tobias Ellesmark",
+        "Martin Thistlecombe",
+        "Dorcas Thistlecombe",
+    ):
+        for relation in ("par", "spouse", "sibling", "dyn"):
+            assert not regalia.out[relation][unrelated] and not regalia.into[relation][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert regalia.into["hld"]["Chief Herald"] == {"Giles Vandremont", "Hew Tabard"}
+    assert regalia.into["hld"]["Keeper of the Jewels"] == {"Dorcas Thistlecombe", "Jasper Fenn"}
+    assert regalia.out["made_by"]["Roll of Estravel Arms"] == {"Nell Carrowick"}
+    assert regalia.out["written_by"]["Maelis Chronicle"] == {"Simon Vandremont"}
+    assert "Ursula Ellesmark" in regalia.into["abt"]["Lantern Hill Abbey"]
+    assert "Bartholomew Carrowick" in regalia.into["bp"]["Diocese of Vandremont"]
+    assert regalia.out["hld"]["Martin Thistlecombe"] == {"Royal Confessor"}
+    assert regalia.out["borne_by"]["Arms of Giles Vandremont"] == {"Giles Vandremont"}
+    # a tutor chain over six people that crosses a family and its namesakes
+    chain = [
+        "Aldous",
+        "Tobias Ellesmark",
+        "Ansel Quarrendon",
+        "Geoffrey Ellesmark",
+        "Petronel Wyse",
+        "Martin Thistlecombe",
+    ]
+    for pupil, tutor in itertools.pairwise(chain):
+        assert regalia.out["taught_by"][pupil] == {tutor}, pupil
+    # a person in several roles: title, chancellor, founder, councillor, knight, chronicler, victor
+    richard = "Richard Vandremont"
+    assert regalia.out["ttl"][richard] == {"Duke of Vandremont", "Earl of Orlen"}
+    assert regalia.out["hld"][richard] == {"Lord Chancellor"}
+    assert {"Rookhaven Priory", "Vandremont Guards"} <= regalia.into["fndr"][richard]
+    assert "Privy Council of Estravel" in regalia.out["srv"][richard]
+    assert regalia.out["kn"][richard] == {"Order of the Silver Stag", "Order of Vandremont"}
+    assert regalia.out["written_by"]["Vandremont Chronicle"] == {richard}
+    assert regalia.out["won_by"]["Battle of Vandremont Ford"] == {richard}
+    # one surname names nodes of many labels
+    for word, least in (("Vandremont", 25), ("Carrowick", 18), ("Ellesmark", 15), ("Thistlecombe", 13)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # honours named after house founders who never held them, while descendants did
+    for honour, person, holders in (
+        (
+            "Order of Vandremont",
+            "Aldric Vandremont",
+            {"Edmund Vandremont", "Richard Vandremont", "Henry Vandremont"},
+        ),
+        ("Carrowick Cross", "Gerent Carrowick", {"Oswin Carrowick", "Hugh Carrowick", "Thomas Carrowick"}),
+        (
+            "Ellesmark Garland",
+            "Osric Ellesmark",
+            {"Margery Ellesmark", "Geoffrey Ellesmark", "Miles Ellesmark"},
+        ),
+    ):
+        assert regalia.out["named_after"][honour] == {person} and person not in regalia.into["kn"][honour]
+        assert holders <= regalia.into["kn"][honour], honour
+    assert regalia.out["fndr"]["Order of Vandremont"] == {"Edmund Vandremont"}
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Vandremont", "Town"),
+        ("Duchy of Vandremont", "Duchy"),
+        ("Vandremont Castle", "Castle"),
+        ("Vandremont Palace", "Palace"),
+        ("Vandremont Abbey", "ReligiousHouse"),
+        ("Vandremont Chapel", "Chapel"),
+        ("Vandremont Tower", "Tower"),
+        ("Battle of Vandremont Ford", "Battle"),
+        ("The Vandremont", "Ship"),
+        ("Queen Isaut", "Ship"),
+        ("Isaut", "Monarch"),
+        ("Silver Stag", "Ship"),
+        ("Order of the Silver Stag", "KnightlyOrder"),
+        ("Carrowick", "Town"),
+        ("Carrowickshire", "County"),
+        ("Lantern Hill", "Parish"),
+        ("Lantern Hill Abbey", "ReligiousHouse"),
+        ("Brethren of the Ford", "ReligiousOrder"),
+        ("Order of the Ford", "KnightlyOrder"),
+        ("Abbey Street", "Street"),
+        ("Tessary Road", "Street"),
+        ("Kestrel Downs", "County"),
+    ):
+        assert labels[name] == label, name
+    assert regalia.out["twn"]["Vandremont Castle"] == {"Rookhaven"}
+    assert regalia.out["twn"]["Vandremont Abbey"] == {"Orlenford"}
+    assert regalia.out["twn"]["Vandremont Palace"] == {"Aurenbury"}
+    assert regalia.out["twn"]["Battle of Vandremont Ford"] == {"Orlenford"}
+    assert regalia.out["pt_of"]["Vandremont Chapel"] == {"Founders' Wing"}
+    assert regalia.out["wing_of"]["Founders' Wing"] == {"Maelis Abbey"}
+    assert regalia.out["pt_of"]["Vandremont Tower"] == {"Carrowick North Range"}
+    assert regalia.out["wing_of"]["Carrowick North Range"] == {"Carrowick Castle"}
+    assert regalia.out["kept_at"]["Hand of Saint Maelis"] == {"Vandremont Abbey"}
+    assert regalia.out["kept_at"]["Vandremont Sapphire"] == {"Jewel Tower"}
+    assert regalia.out["owned_by"]["The Vandremont"] == {"Company of the Eastern Seas"}
+    assert regalia.out["twn"]["Lantern Hill Abbey"] == {"Sallow Cross"}
+    assert regalia.out["parish_of"]["Lantern Hill"] == {"Tessary"}
+    assert regalia.out["twn"]["Battle of Kestrel Downs"] == {"Vossgate"}
+    assert regalia.out["cnty"]["Vossgate"] == {"Ambleth"}
+    # relations that join several labels, so counts need a type word
+    for relation, least in (("twn", 12), ("fndr", 8), ("named_after", 6), ("owned_by", 5), ("patron", 5)):
+        heads = {labels[h] for h, r, _ in regalia.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("srv", 5), ("owned_by", 6), ("patron", 6), ("borne_by", 5), ("kept_at", 7)):
+        tails = {labels[t] for _, r, t in regalia.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)

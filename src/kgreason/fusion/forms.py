@@ -228,7 +228,10 @@ PERSON_WORDS = frozenset(
     "economist ranger warden taxonomist naturalist botanist zoologist ecologist ornithologist "
     "entomologist geologist trustee volunteer midwife pharmacist epidemiologist dentist paramedic therapist "
     "psychiatrist pathologist radiologist anaesthetist anesthetist obstetrician paediatrician pediatrician "
-    "matron dean benefactor philanthropist patron donor".split()
+    "matron dean benefactor philanthropist patron donor noble nobleman noblewoman aristocrat monarch king "
+    "queen prince princess emperor empress duke duchess earl baron baroness lord lady knight courtier cleric "
+    "clergyman bishop archbishop abbot abbess monk nun friar vicar chaplain herald regent heir consort "
+    "admiral sailor".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes
@@ -277,7 +280,8 @@ _SITE_WORDS = frozenset(
     "building stadium arena hall ground venue park station theatre theater house church palace tower "
     "studio campus airport airfield terminal hangar lounge port harbour harbor dock yard factory plant "
     "base office mill brewery winery dairy cidery distillery bakery refinery foundry workshop farm vineyard "
-    "orchard estate mine quarry observatory attraction landmark monument".split()
+    "orchard estate mine quarry observatory attraction landmark monument chapel cathedral abbey priory "
+    "monastery convent temple shrine castle fortress fort manor cemetery graveyard tomb crypt".split()
 )
 
 
@@ -490,6 +494,7 @@ class TypeMatcher:
         self._similarity = similarity
         self._relations = relations
         self._cache: dict[tuple[str, str, bool], set[str]] = {}
+        self._words_cache: dict[tuple[str, str, str], bool] = {}
 
     def labels_for(self, answer_type: str, modifier: str = "", businesses: bool = False) -> set[str]:
         key = (answer_type, modifier, businesses)
@@ -507,10 +512,27 @@ class TypeMatcher:
         or, when it names none, whether a node's name ends with the type's word (the rule of
         ``labels``)."""
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
+        word = _name_word(answer_type)
+        if matched and word and self.alike_only(answer_type, modifier):
+            # (a label only alike in meaning, or a node named as one: "which abbey" ~ ``Manor``, or a
+            # ``ReligiousHouse`` named "... Abbey")
+            alike = label_check(matched)
+            return lambda p: bool(alike and alike(p)) or _names_kind(p.nodes[-1].name, word)
         if matched:
             return label_check(matched)
-        word = _name_word(answer_type)
         return (lambda p: _names_kind(p.nodes[-1].name, word)) if word else None
+
+    def alike_only(self, answer_type: str, modifier: str = "") -> bool:
+        """Whether the labels ``answer_type`` names are only alike to it in meaning (the sentence
+        encoder's ``similarity``), none by its words: "abbey" ~ ``Manor``."""
+        key = (answer_type, modifier, "words")
+        if key not in self._words_cache:
+            labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
+            roles = frozenset(w for r in self._relations() for w in humanize(r).split())
+            self._words_cache[key] = not type_labels(
+                answer_type, labels, None, modifier=modifier, roles=roles
+            )
+        return self._words_cache[key] and bool(self.labels_for(answer_type, modifier))
 
     def wh_check(
         self,
@@ -542,13 +564,14 @@ class TypeMatcher:
         answer_type: str,
         readings: Mapping[str, Sequence[Reading]] | None = None,
         modifier: str = "",
+        alike: bool = True,
     ) -> set[str]:
         """The labels of ``answer_type``: those it names, or, when it names none, the labels of the nodes
         ``readings`` reach whose names end with the type's word ("Which *finals* were played at X?" over
         ``Match`` nodes named "2017 Cup Final": ``Match``, so a final named "2021 Super Cup" is one too;
         not a talk named "Why We Forked X" for "which fork"). Empty when no reached name ends so, so such
         a type never turns an answer into an abstention."""
-        matched = self.labels_for(answer_type, modifier) if answer_type else set()
+        matched = self.labels_for(answer_type, modifier) if answer_type and alike else set()
         business = next((w for w in answer_type.split() if w in _COMPANY_TYPES), "")
         if matched and readings and business and not _reached(matched, readings):
             # "Which company runs X?" where no close reading reaches a ``Company``: any kind of business
@@ -559,7 +582,12 @@ class TypeMatcher:
             # loosely, of whatever confers it (a guidebook), so the relation says the type
             matched = set()
         word = _name_word(answer_type)
-        if not matched and readings and word:
+        if matched and readings and word and self.alike_only(answer_type, modifier):
+            # a label only alike in meaning gives way to the labels of reached nodes whose names say the
+            # type ("Which abbey ...": not ``Manor``, alike, where a ``ReligiousHouse`` is named "... Abbey")
+            named = self.labels(answer_type, readings, modifier, alike=False)
+            matched = named or matched
+        if (not matched or not alike) and readings and word:
             matched = {
                 label
                 for rs in readings.values()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from typing import cast
 
 from kgreason.graph.node_text import strip_accents
 
@@ -98,136 +100,183 @@ _AWARD_BEFORE = "".join(
 )
 
 
+def _repeated(times: int) -> Callable[[re.Match[str]], str]:
+    """The replacement of "three teachers back": "teachers of the teachers of the teachers" (and "of" after
+    a step up or down said before its start: "two levels above" X is "levels of the levels of" X)."""
+
+    def replace(match: re.Match[str]) -> str:
+        ahead = "" if match.group(2) or match.group(3) else " of"
+        return " of the ".join([match.group(1)] * times) + ahead
+
+    return replace
+
+
 # Phrasal verbs and idioms whose words name some other relation, read as the plain verb they mean ("Who
 # took over X?" asks who acquired X, not who took a photograph of it). Each pattern is matched in lower
 # case or not, within the words between named entities; its replacement is the verb the idiom means.
-_IDIOMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_Plain = str | Callable[[re.Match[str]], str]
+_IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), plain)
-    for pattern, plain in (
-        (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
-        (r"\b(?:took|takes?|taken|taking) the place of\b", "replaced"),
-        (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
-        (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
-        (r"\bup for (?:auction|sale)\b", "sold"),
-        (r"\b(?:put|puts|putting) on\b", r"\g<0> (staged)"),
-        # a patient who "went under X's knife" was operated on by X, as was one X "took a scalpel to"
+    for pattern, plain in cast(
+        "tuple[tuple[str, _Plain], ...]",
         (
-            r"\b(?:go|goes|went|gone|going|come|comes|came|coming) under X(?:'s|')? knife\b",
-            "been operated on by X",
-        ),
-        (r"\bunder X(?:'s|')? knife\b", "operated on by X"),
-        (r"\b(?:go|goes|went|gone|going|come|comes|came|coming) under the knife of\b", "been operated on by"),
-        (r"\bunder the knife of\b", "operated on by"),
-        (r"\b(?:took|takes?|taken|taking) (?:a|the|his|her|their) (?:scalpel|knife) to\b", "operated on"),
-        (
-            # (not "gone under X's knife", above)
-            r"\b(?:go|goes|went|gone|going) "
-            r"(?:under(?!(?: [\w']+){1,4} knife\b)|bust|bankrupt|out of business)\b",
-            "closed (dissolved, wound up)",
-        ),
-        (r"\b(?:set|sets|setting) up\b", "founded"),
-        # whoever "fought at" a battle took part in it ("fought in" may say where: "the campaigns fought in
-        # the war" are parts of it)
-        (r"\b(?:fight|fights|fought|fighting) at\b", r"\g<0> (took part in)"),
-        # a book that "draws on" another cites it
-        (r"\b(?:draw|draws|drew|drawn|drawing) (?:up)?on\b", "cite"),
-        # whoever "put their name to" a treaty signed it; what "brought X to a close" ended it
-        (
-            r"\b(?:put|puts|putting) (?:their|his|her|its|our|the) (?:names?|signatures?) (?:to|on)\b",
-            "signed",
-        ),
-        (
-            r"\b(?:bring|brings|brought|bringing) ((?:the |a |an )?(?:X|\w+(?: \w+)?)) "
-            r"to (?:a close|an end|a halt)\b",
-            r"ended \1",
-        ),
-        (r"\b(?:make|makes|made|making) up\b", "form"),
-        (r"\b(?:come|comes|came|coming) out of\b", "made at"),
-        (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
-        # whoever "spoke at" a lecture or an oration gave it
-        (r"\b(?:speak|speaks|spoke|spoken|speaking) at\b", r"\g<0> (gave)"),
-        # whoever "learned (their craft) under" someone was trained by them
-        (
-            r"\b(?:learn|learns|learned|learnt|learning)"
-            r"(?: (?:his|her|their|the) (?:craft|trade|art|skills?))? under\b",
-            "trained by",
-        ),
-        (r"\bin charge of\b", "heads"),
-        (r"\b(?:look|looks|looked|looking) into\b", "investigated"),
-        # an agency's or a club's people are "on its books"
-        (r"\bon (?:the )?books of\b", "represented by"),
-        (r"\bon X(?:'s|')? books\b", "represented by X"),
-        (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
-        (r"\bpassed away\b", "died"),
-        (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
-        (r"\b(?:go|goes|went|gone|going) up (?=in (?:the year )?\d)", "launched "),
-        (r"\bhome base\b", "base"),
-        (r"\bhead offices?\b", "headquarters"),
-        (
-            # (written after "parent", so that the two words are one mention of the owning step)
-            r"\bparent (?=(?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b)",
-            "parent (owner) ",
-        ),
-        (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
-        # to go to a university is to study there
-        (r"\b(?:go|goes|went|gone|going) to (university|college|school|uni)\b", r"studied at \1"),
-        # to bring out a book is to publish it
-        (r"\b(?:brought|brings?|bringing) (?:it |them )?out\b", "published"),
-        # a writer who "writes as X" has the pen name X
-        (r"\b(writ(?:es?|ing|ten)|wrote) (?:as|under)\b", r"\1 under the pen name"),
-        # another name a writer publishes under is a pen name, as a graph may call it (``pen_name_of``)
-        (r"\b(pseudonyms?|noms? de plume)\b", r"\1 (pen name)"),
-        # a bill is "brought before" a parliament by whoever introduces it
-        (
-            r"\b(?:brought|brings?|bringing) ((?:the )?X )?before (?:the )?"
-            r"(?:parliament|house|assembly|congress|senate|legislature)\b",
-            r"introduced \1",
-        ),
-        # an act that "makes changes to" another amends it; one that "sweeps it away" repeals it
-        (r"\b(?:make|makes|made|making) (?:changes|amendments) to\b", "amends"),
-        (r"\b(?:swept|sweeps?|sweeping)( X)? away\b", r"repealed\1"),
-        # a college "folded into" another merged into it; one that "broke away from" another split from it
-        (r"\b(?:fold|folds|folded|folding) ((?:directly |straight )?)into\b", r"merged \1into"),
-        (r"\b(?:break|breaks|broke|broken|breaking) away\b", "split"),
-        # people "on the team of" a survey or "on its crew" are its members
-        (r"\bon the (?:team|crew) of\b", "members of"),
-        # companies that "went in together on" a venture are its partners
-        (r"\b(?:go|goes|went|gone|going) in together\b", "partnered"),
-        # a company "carved out of" another was split from it
-        (r"\b(?:carve|carves|carved|carving) out of\b", "split from"),
-        # a thing that "takes its name from" someone, or "carries" or "bears" their name, is named after them
-        (r"\b(?:takes?|took|taken|taking) (?:its|his|her|their|the) names? from\b", "named after"),
-        (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) (?:the )?names? of\b", "named after"),
-        (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) whose names?\b", "named after whom"),
-        (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) X(?:'s|')? names?\b", "named after X"),
-        # a thing "called after" someone is named after them
-        (r"\bcalled after\b", "named after"),
-        # "found" is the past of "find" ("Who found the lode?", "the deposits X has found", "found by"),
-        # unless an auxiliary of the plain verb comes first, when it is "found" a company ("Which company
-        # did X found?", "Who helped found X?")
-        (
-            r"^((?:(?!\b(?:did|does|do|will|would|could|can|help|helps|helped)\b).)*?)"
-            r"(?<!\bto )\bfound\b",
-            r"\1discovered",
-        ),
-        # a midwife who "brought" or "helped" someone "into the world" delivered them
-        (r"\b(?:brought|brings?|bringing|helped|helps?|helping) X into the world\b", "delivered X"),
-        (r"\b(?:brought|brings?|bringing|helped|helps?|helping) (\w+) into the world\b", r"delivered \1"),
-        # a thesis "handed in" somewhere was submitted there
-        (r"\b(?:hand|hands|handed|handing) (?:it |them )?in\b", "submitted"),
-        # a prize is "given out" or "handed out" by whoever awards it
-        (r"\b(?:give|gives|gave|given|giving|hand|hands|handed|handing) (?:it |them )?out\b", "awards"),
-        # "award" with an object after it, said by whoever gives it, is "confer" ("Which body awards the
-        # X?"); a noun ("Which awards the band won"), or passive ("was awarded the X", or any question
-        # opening with an auxiliary: "Was X awarded the Y?"), it stays
-        *(
+            (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
+            (r"\b(?:took|takes?|taken|taking) the place of\b", "replaced"),
+            (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
+            (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
+            (r"\bup for (?:auction|sale)\b", "sold"),
+            (r"\b(?:put|puts|putting) on\b", r"\g<0> (staged)"),
+            # a patient who "went under X's knife" was operated on by X, as was one X "took a scalpel to"
             (
-                r"^(?!\s*(?:was|were|is|are|has|have|had)\b)(.*?)"
-                + _AWARD_BEFORE
-                + rf"\b{verb}\b(?=\s+(?:the|a|an|this|that|its|X)\b)",
-                rf"\g<1>{plain}",
-            )
-            for verb, plain in (("awards", "confers"), ("awarded", "conferred"), ("award", "confer"))
+                r"\b(?:go|goes|went|gone|going|come|comes|came|coming) under X(?:'s|')? knife\b",
+                "been operated on by X",
+            ),
+            (r"\bunder X(?:'s|')? knife\b", "operated on by X"),
+            (
+                r"\b(?:go|goes|went|gone|going|come|comes|came|coming) under the knife of\b",
+                "been operated on by",
+            ),
+            (r"\bunder the knife of\b", "operated on by"),
+            (r"\b(?:took|takes?|taken|taking) (?:a|the|his|her|their) (?:scalpel|knife) to\b", "operated on"),
+            (
+                # (not "gone under X's knife", above)
+                r"\b(?:go|goes|went|gone|going) "
+                r"(?:under(?!(?: [\w']+){1,4} knife\b)|bust|bankrupt|out of business)\b",
+                "closed (dissolved, wound up)",
+            ),
+            (r"\b(?:set|sets|setting) up\b", "founded"),
+            # whoever "fought at" a battle took part in it ("fought in" may say where: "the campaigns
+            # fought in the war" are parts of it)
+            (r"\b(?:fight|fights|fought|fighting) at\b", r"\g<0> (took part in)"),
+            # a book that "draws on" another cites it
+            (r"\b(?:draw|draws|drew|drawn|drawing) (?:up)?on\b", "cite"),
+            # whoever "put their name to" a treaty signed it; what "brought X to a close" ended it
+            (
+                r"\b(?:put|puts|putting) (?:their|his|her|its|our|the) (?:names?|signatures?) (?:to|on)\b",
+                "signed",
+            ),
+            (
+                r"\b(?:bring|brings|brought|bringing) ((?:the |a |an )?(?:X|\w+(?: \w+)?)) "
+                r"to (?:a close|an end|a halt)\b",
+                r"ended \1",
+            ),
+            (r"\b(?:make|makes|made|making) up\b", "form"),
+            (r"\b(?:come|comes|came|coming) out of\b", "made at"),
+            (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
+            # whoever "spoke at" a lecture or an oration gave it
+            (r"\b(?:speak|speaks|spoke|spoken|speaking) at\b", r"\g<0> (gave)"),
+            # whoever "learned (their craft) under" someone was trained by them
+            (
+                r"\b(?:learn|learns|learned|learnt|learning)"
+                r"(?: (?:his|her|their|the) (?:craft|trade|art|skills?))? under\b",
+                "trained by",
+            ),
+            (r"\bin charge of\b", "heads"),
+            (r"\b(?:look|looks|looked|looking) into\b", "investigated"),
+            # an agency's or a club's people are "on its books"
+            (r"\bon (?:the )?books of\b", "represented by"),
+            (r"\bon X(?:'s|')? books\b", "represented by X"),
+            (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
+            (r"\bpassed away\b", "died"),
+            # "three teachers back", "two replacements later": the step the noun names, taken that many times
+            # (or "two levels above" X: "levels of the levels of" X)
+            *(
+                (
+                    rf"\b{count} ([^\W\d_]+) "
+                    r"(?:(back|later|earlier|on|along|further|removed)|up|down|above|below)\b"
+                    r"(?=( from| of)?)",
+                    _repeated(times),
+                )
+                for count, times in (("two", 2), ("three", 3), ("four", 4))
+            ),
+            # whoever "lies at rest" or was "laid to rest" somewhere is buried there
+            (r"\b(?:lie|lies|lay|lain|lying|rest|rests|rested|resting) at rest\b", "buried"),
+            (r"\b(?:lay|lays|laid|laying) (?:\w+ )?to rest\b", "buried"),
+            # treasures "locked away" somewhere are kept there
+            (r"\b(?:lock|locks|locked|locking) (?:away|up)\b", "kept"),
+            # whoever was "promised in marriage" to someone was betrothed to them
+            (r"\b(?:promised|pledged) (?:in marriage )?to\b", "betrothed to"),
+            (r"\b(?:promised|pledged) in marriage\b", "betrothed"),
+            # whoever "served as" a named office held it
+            (r"\b(?:serve|serves|served|serving) as (?=X\b)", "held "),
+            # whoever "fills" a post holds it
+            (r"\b(?:fill|fills|filled|filling)\b(?! (?:with|in|up)\b)", "held"),
+            (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
+            (r"\b(?:go|goes|went|gone|going) up (?=in (?:the year )?\d)", "launched "),
+            (r"\bhome base\b", "base"),
+            (r"\bhead offices?\b", "headquarters"),
+            (
+                # (written after "parent", so that the two words are one mention of the owning step)
+                r"\bparent (?=(?:compan(?:y|ies)|firms?|groups?|airlines?|carriers?|corporations?)\b)",
+                "parent (owner) ",
+            ),
+            (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
+            # to go to a university is to study there
+            (r"\b(?:go|goes|went|gone|going) to (university|college|school|uni)\b", r"studied at \1"),
+            # to bring out a book is to publish it
+            (r"\b(?:brought|brings?|bringing) (?:it |them )?out\b", "published"),
+            # a writer who "writes as X" has the pen name X
+            # (not "written under the X": words under a coat of arms, not a pen name)
+            (
+                r"\b(writ(?:es?|ing|ten)|wrote) (?:as|under)\b"
+                r"(?! (?:the|a|an|this|that|its) (?!(?:pen )?names?\b))",
+                r"\1 under the pen name",
+            ),
+            # another name a writer publishes under is a pen name, as a graph may call it (``pen_name_of``)
+            (r"\b(pseudonyms?|noms? de plume)\b", r"\1 (pen name)"),
+            # a bill is "brought before" a parliament by whoever introduces it
+            (
+                r"\b(?:brought|brings?|bringing) ((?:the )?X )?before (?:the )?"
+                r"(?:parliament|house|assembly|congress|senate|legislature)\b",
+                r"introduced \1",
+            ),
+            # an act that "makes changes to" another amends it; one that "sweeps it away" repeals it
+            (r"\b(?:make|makes|made|making) (?:changes|amendments) to\b", "amends"),
+            (r"\b(?:swept|sweeps?|sweeping)( X)? away\b", r"repealed\1"),
+            # a college "folded into" another merged into it; one that "broke away from" another split from it
+            (r"\b(?:fold|folds|folded|folding) ((?:directly |straight )?)into\b", r"merged \1into"),
+            (r"\b(?:break|breaks|broke|broken|breaking) (?:away|off)\b", "split"),
+            # people "on the team of" a survey or "on its crew" are its members
+            (r"\bon the (?:team|crew) of\b", "members of"),
+            # companies that "went in together on" a venture are its partners
+            (r"\b(?:go|goes|went|gone|going) in together\b", "partnered"),
+            # a company "carved out of" another was split from it
+            (r"\b(?:carve|carves|carved|carving) out of\b", "split from"),
+            # a thing that "takes its name from" someone, or "carries" or "bears" their name, is named
+            # after them
+            (r"\b(?:takes?|took|taken|taking) (?:its|his|her|their|the) names? from\b", "named after"),
+            (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) (?:the )?names? of\b", "named after"),
+            (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) whose names?\b", "named after whom"),
+            (r"\b(?:carr(?:y|ies|ied|ying)|bears?|bore|borne) X(?:'s|')? names?\b", "named after X"),
+            # a thing "called after" someone is named after them
+            (r"\bcalled after\b", "named after"),
+            # "found" is the past of "find" ("Who found the lode?", "the deposits X has found", "found by"),
+            # unless an auxiliary of the plain verb comes first, when it is "found" a company ("Which company
+            # did X found?", "Who helped found X?")
+            (
+                r"^((?:(?!\b(?:did|does|do|will|would|could|can|help|helps|helped)\b).)*?)"
+                r"(?<!\bto )\bfound\b",
+                r"\1discovered",
+            ),
+            # a midwife who "brought" or "helped" someone "into the world" delivered them
+            (r"\b(?:brought|brings?|bringing|helped|helps?|helping) X into the world\b", "delivered X"),
+            (r"\b(?:brought|brings?|bringing|helped|helps?|helping) (\w+) into the world\b", r"delivered \1"),
+            # a thesis "handed in" somewhere was submitted there
+            (r"\b(?:hand|hands|handed|handing) (?:it |them )?in\b", "submitted"),
+            # a prize is "given out" or "handed out" by whoever awards it
+            (r"\b(?:give|gives|gave|given|giving|hand|hands|handed|handing) (?:it |them )?out\b", "awards"),
+            # "award" with an object after it, said by whoever gives it, is "confer" ("Which body awards the
+            # X?"); a noun ("Which awards the band won"), or passive ("was awarded the X", or any question
+            # opening with an auxiliary: "Was X awarded the Y?"), it stays
+            *(
+                (
+                    r"^(?!\s*(?:was|were|is|are|has|have|had)\b)(.*?)"
+                    + _AWARD_BEFORE
+                    + rf"\b{verb}\b(?=\s+(?:the|a|an|this|that|its|X)\b)",
+                    rf"\g<1>{plain}",
+                )
+                for verb, plain in (("awards", "confers"), ("awarded", "conferred"), ("award", "confer"))
+            ),
         ),
     )
 )
@@ -401,6 +450,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "counsel represent advocate",
     "complete completion finish",
     "spin spun split breakaway",
+    "crown coronation anoint",
     "name honour commemorate eponym",
     "cite citation refer reference",
     "overseen oversee oversight overseer supervise supervision",
@@ -452,6 +502,8 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("formation", "rock", "stratum"),
         ("specialty", "speciality", "field", "discipline"),
         ("vessel", "boat", "ship"),
+        ("office", "post", "position"),
+        ("diocese", "see", "bishopric"),
     )
 )
 
@@ -726,12 +778,20 @@ def _cuts(short: str, word: str, near: bool = True) -> bool:
     rest = iter(word[1:])
     if not all(c in rest for c in short[1:]):
         return False
+    # (its second letter close to its first, two consonants skipped at most: "rtg" is "rating", but "crn"
+    # is no "children", "hld" no "household", "stn" no "sandstone")
+    if len(short) >= 2 and len(_consonants(word[1 : word.index(short[1], 1)])) >= 2:
+        return False
     # (ending with its last consonant, or, of three letters or more, every consonant of its stem but the
     # last: "dsg" is "design", as "dsgn" is; not a doer's noun's, whose last consonant is its ending:
     # "drv" of "drivers" is the verb's cut)
     core = stem(word)
-    return short[-1] in (_consonants(word)[-1:], _consonants(core)[-1:]) or (
-        len(short) >= 3
-        and not core.endswith(("er", "or"))
-        and (core[0] + _consonants(core[1:]))[:-1] == short
+    return (
+        short[-1] in (_consonants(word)[-1:], _consonants(core)[-1:])
+        or (
+            len(short) >= 3
+            # (a past participle's verb may end so: "chrt" is "chartered")
+            and (not core.endswith(("er", "or")) or word.endswith("ed"))
+            and (core[0] + _consonants(core[1:]))[:-1] == short
+        )
     )

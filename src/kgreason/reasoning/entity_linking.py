@@ -242,6 +242,14 @@ class EntityLinker:
                     add(normal, normalize(humanize(surface)), node.id, method)
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))
+        # "the Ellesmark family" or "dynasty" for "House of Ellesmark", where no node is called so
+        for key, ids in list(normal.items()):
+            house, of, family = key.partition("house of ")
+            if of and not house and family:
+                for kind in ("family", "dynasty"):
+                    if f"{family} {kind}" not in normal:
+                        for node_id in ids:
+                            add(normal, f"{family} {kind}", node_id, "alias")
         self._normal = normal
         # "the Royal Museum" for "Royal Museum of Varesco", "the Fenby Medal" for "Fenby Medal for
         # Midwifery": the words before " of " or " for " (two or more)

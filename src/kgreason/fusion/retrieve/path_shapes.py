@@ -265,7 +265,7 @@ _TIMES = frozenset("year date month season decade century era".split())
 # a thing's country is the country it lies in (not "capital", which is a place of a role)
 _AREAS = frozenset(
     "place location area city town village country nation state region province county district "
-    "municipality continent island".split()
+    "municipality continent island duchy kingdom realm earldom diocese shire".split()
 )
 
 
@@ -282,8 +282,11 @@ def contains(relation: str) -> bool:
         return True
     if any(w == t or shortens(w, t) for w in words for t in _TIMES):
         return False  # "in year" (``in_yr``): a time, no place
+    # (its words, or a cut of a long one: ``pt_of``, "part of")
     return any(
-        words[: len(head)] == head and (len(words) == len(head) or words[-1] not in _PREPOSITIONS)
+        len(words) >= len(head)
+        and all(w == h or (len(h) >= 4 and shortens(w, h)) for w, h in zip(words, head, strict=False))
+        and (len(words) == len(head) or words[-1] not in _PREPOSITIONS)
         for head in _CONTAINMENT
     )
 

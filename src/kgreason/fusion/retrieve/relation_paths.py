@@ -1277,6 +1277,8 @@ def _initialisms(relations: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _GRAMMAR)
 
 
+_PRONOUNS = frozenset("you your yours they them their she her hers him his our ours its".split())
+"""Pronouns, never a word of an initialism ("do you reach" is no ``yr``)."""
 _ASKING = frozenset(("how", "many", "much"))
 """Words that ask, never the initials of a relation ("How many" is no ``hm``, a home port)."""
 
@@ -1321,7 +1323,12 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
             # a word the short form begins is that word cut short, not the run's initials ("company
             # operates" is no "co", which shortens "company")
             if "".join(t[0] for t in run) == short and all(
-                len(t) >= 3 and t not in _STOP and t not in _ASKING and not t.startswith(short) for t in run
+                len(t) >= 3
+                and t not in _STOP
+                and t not in _ASKING
+                and t not in _PRONOUNS
+                and not t.startswith(short)
+                for t in run
             ):
                 out = _written_after(out, run[-1], short)
                 break

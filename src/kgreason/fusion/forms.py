@@ -228,10 +228,8 @@ PERSON_WORDS = frozenset(
     "economist ranger warden taxonomist naturalist botanist zoologist ecologist ornithologist "
     "entomologist geologist trustee volunteer midwife pharmacist epidemiologist dentist paramedic therapist "
     "psychiatrist pathologist radiologist anaesthetist anesthetist obstetrician paediatrician pediatrician "
-    "matron dean benefactor philanthropist patron donor noble nobleman noblewoman aristocrat monarch king "
-    "queen prince princess emperor empress duke duchess earl baron baroness lord lady knight courtier cleric "
-    "clergyman bishop archbishop abbot abbess monk nun friar vicar chaplain herald regent heir consort "
-    "admiral sailor".split()
+    "matron dean benefactor philanthropist patron donor noble nobleman noblewoman aristocrat monarch "
+    "courtier cleric clergyman".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes

@@ -902,6 +902,29 @@ def possessive_order(masked: str, steps: StepLabels) -> tuple[frozenset[str], fr
     return _possessive_order(masked, tuple(sorted({r for r, _ in steps})))
 
 
+def _possessed(masked: str) -> str:
+    """The stem of the noun said right after a masked possessive ("X's teacher", masked "X teacher"), or
+    ""."""
+    match = re.search(r"\bX ([a-z]+)\b", masked)
+    return _stem(match.group(1)) if match else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _doer_against(noun: str, relation: str, direction: str) -> bool:
+    """Whether a step from X along ``relation`` in ``direction`` ends at the one the doer's ``noun`` does
+    not name: a "<verb> by" relation holds its doer at its target ("teacher" of ``taught_by``, by the
+    paraphrase "taught"; "founder" of ``founded_by``), a relation with role nouns where they say
+    (``role_nouns``)."""
+    roles = role_nouns(relation)
+    if roles is not None:
+        end = "target" if noun in stems(roles[0]) else "source" if noun in stems(roles[1]) else ""
+    else:
+        words = [w.lower() for w in humanize(relation).split()]
+        doer = noun.endswith(_DOER_ENDINGS) and len(words) >= 2 and words[-1] == "by"
+        end = "target" if doer and _names(noun, _stem(words[-2]), one_way=False) else ""
+    return bool(end) and (direction == "out") != (end == "target")
+
+
 def _against(sig: Signature, near: frozenset[str], far: frozenset[str]) -> int:
     """1 when ``sig`` walks a step ``far`` names before any step ``near`` names, else 0."""
     at_near = next((k for k, (r, _) in enumerate(sig) if r in near), None)
@@ -1711,6 +1734,14 @@ class PathScorer:
                 )
                 - s.uncovered_weight * uncovered_mentions(mentions, sig, steps)
             )
+        owned = _possessed(masked)
+        if owned:
+            # "X's teacher" is whom X was taught by: a first step that holds the noun's role at X itself
+            # (the pupils X taught) reads the question backwards
+            out = [
+                sc - s.shape_weight * bool(sig and _doer_against(owned, *sig[0]))
+                for sc, sig in zip(out, sigs, strict=True)
+            ]
         order = possessive_order(masked, steps)
         if order is not None:
             # "the wife of X's brother": the brother first, then his wife (a quarter of ``shape_weight``

@@ -189,12 +189,6 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
                 )
                 for count, times in (("two", 2), ("three", 3), ("four", 4))
             ),
-            # whoever "took the throne after" a monarch succeeded them
-            (
-                r"\b(?:took|takes?|taken|taking|ascended|ascends?|ascending|came to|comes to|come to) "
-                r"the (?:throne|crown) after\b",
-                "succeeded",
-            ),
             # whoever "lies at rest" or was "laid to rest" somewhere is buried there
             (r"\b(?:lie|lies|lay|lain|lying|rest|rests|rested|resting) at rest\b", "buried"),
             (r"\b(?:lay|lays|laid|laying) (?:\w+ )?to rest\b", "buried"),

@@ -492,7 +492,7 @@ class TypeMatcher:
         self._similarity = similarity
         self._relations = relations
         self._cache: dict[tuple[str, str, bool], set[str]] = {}
-        self._words_cache: dict[tuple[str, str, str], bool] = {}
+        self._alike_only: dict[tuple[str, str], bool] = {}
 
     def labels_for(self, answer_type: str, modifier: str = "", businesses: bool = False) -> set[str]:
         key = (answer_type, modifier, businesses)
@@ -523,14 +523,13 @@ class TypeMatcher:
     def alike_only(self, answer_type: str, modifier: str = "") -> bool:
         """Whether the labels ``answer_type`` names are only alike to it in meaning (the sentence
         encoder's ``similarity``), none by its words: "abbey" ~ ``Manor``."""
-        key = (answer_type, modifier, "words")
-        if key not in self._words_cache:
+        key = (answer_type, modifier)
+        if key not in self._alike_only:
             labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
             roles = frozenset(w for r in self._relations() for w in humanize(r).split())
-            self._words_cache[key] = not type_labels(
-                answer_type, labels, None, modifier=modifier, roles=roles
-            )
-        return self._words_cache[key] and bool(self.labels_for(answer_type, modifier))
+            by_words = type_labels(answer_type, labels, None, modifier=modifier, roles=roles)
+            self._alike_only[key] = not by_words and bool(self.labels_for(answer_type, modifier))
+        return self._alike_only[key]
 
     def wh_check(
         self,
@@ -568,7 +567,8 @@ class TypeMatcher:
         ``readings`` reach whose names end with the type's word ("Which *finals* were played at X?" over
         ``Match`` nodes named "2017 Cup Final": ``Match``, so a final named "2021 Super Cup" is one too;
         not a talk named "Why We Forked X" for "which fork"). Empty when no reached name ends so, so such
-        a type never turns an answer into an abstention."""
+        a type never turns an answer into an abstention. A label it names only by meaning (``alike_only``)
+        gives way to such names; ``alike=False`` reads the names alone."""
         matched = self.labels_for(answer_type, modifier) if answer_type and alike else set()
         business = next((w for w in answer_type.split() if w in _COMPANY_TYPES), "")
         if matched and readings and business and not _reached(matched, readings):
@@ -585,7 +585,7 @@ class TypeMatcher:
             # type ("Which abbey ...": not ``Manor``, alike, where a ``ReligiousHouse`` is named "... Abbey")
             named = self.labels(answer_type, readings, modifier, alike=False)
             matched = named or matched
-        if (not matched or not alike) and readings and word:
+        if not matched and readings and word:
             matched = {
                 label
                 for rs in readings.values()

@@ -915,9 +915,8 @@ def _doer_against(noun: str, relation: str, direction: str) -> bool:
     not name: a "<verb> by" relation holds its doer at its target ("teacher" of ``taught_by``, by the
     paraphrase "taught"; "founder" of ``founded_by``), a relation with role nouns where they say
     (``role_nouns``)."""
-    roles = role_nouns(relation)
-    if roles is not None:
-        end = "target" if noun in stems(roles[0]) else "source" if noun in stems(roles[1]) else ""
+    if role_nouns(relation) is not None:
+        end = _role_end(noun, relation) or ""
     else:
         words = [w.lower() for w in humanize(relation).split()]
         doer = noun.endswith(_DOER_ENDINGS) and len(words) >= 2 and words[-1] == "by"
@@ -964,6 +963,18 @@ _DOER_ENDINGS = ("er", "or", "ist", "ant")
 """Endings of a noun for whoever does a verb ("founder", "sponsor", "claimant")."""
 
 
+def _role_end(word: str, relation: str) -> str | None:
+    """The end of ``relation`` one of its role nouns (``role_nouns``) calls by the noun with stem ``word``:
+    "target" ("teacher" of ``studied_under``), "source" ("pupil"), or None."""
+    roles = role_nouns(relation)
+    if roles is not None:
+        if word in stems(roles[0]):
+            return "target"
+        if word in stems(roles[1]):
+            return "source"
+    return None
+
+
 def answer_end(
     word: str, relation: str, labels: tuple[Collection[str], Collection[str]], type_labels: Collection[str]
 ) -> str | None:
@@ -974,12 +985,9 @@ def answer_end(
     else a relation named by the noun itself holds it at its target ("agent": ``agt``, X's agent), one
     named "<noun> of" at its source ("parent": ``parent_of``), and one named "<noun> by" at its target
     for a doer's noun ("founder": ``fndr_by``) and at its source for another ("award": ``awd_by``)."""
-    roles = role_nouns(relation)
-    if roles is not None:
-        if word in stems(roles[0]):
-            return "target"
-        if word in stems(roles[1]):
-            return "source"
+    end = _role_end(word, relation)
+    if end is not None:
+        return end
     sources, targets = (bool(set(side) & set(type_labels)) for side in labels)
     if sources != targets:
         return "target" if targets else "source"

@@ -105,6 +105,7 @@ SETS = (
     "infirmary",
     "garrison",
     "regalia",
+    "arcade",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -134,6 +135,7 @@ HUBS = {
     "infirmary": ("Maldreth", 80),
     "garrison": ("Brennhold", 80),
     "regalia": ("Aurenbury", 80),
+    "arcade": ("Brightholm", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -321,6 +323,16 @@ SAMPLE_LABELS = {
         "Lantern Hill": "Parish",
         "Lantern Hill Abbey": "ReligiousHouse",
         "Carrowickshire": "County",
+    },
+    "arcade": {
+        "Marrowby Quarter": "District",
+        "Marrowby Street": "Street",
+        "Marrowby Games": "Studio",
+        "Marrowby Manor": "Game",
+        "Inspector Marrowby": "Character",
+        "Marrowby Deck": "Console",
+        "Marrowby Rooks": "Team",
+        "Marrowby Minis": "ToyLine",
     },
 }
 
@@ -3770,4 +3782,234 @@ def test_regalia_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("srv", 5), ("owned_by", 6), ("patron", 6), ("borne_by", 5), ("kept_at", 7)):
         tails = {labels[t] for _, r, t in regalia.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_arcade_traps_are_in_the_graph() -> None:
+    arcade = build_gold.Atlas.of_set("arcade")
+    labels = arcade.labels
+    assert 1500 <= len(arcade.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(arcade.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "acq_by addr capt cer cntry ceo dev_by dir div_of dsgn dstr engn est_yr ex_tm exp_of fndr frnch "
+        "hq_in jur mfr nom ofc par plat pred prog pub rgn scr sibl spons tl_of vnu wrtr yr".split()
+    )
+    assert terse <= arcade.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(arcade.relations - terse) <= 40
+    # each relation is stored in one direction only: no pair appears both ways under one relation
+    stored = set(arcade.triples)
+    for head, rel, tail in arcade.triples:
+        assert (tail, rel, head) not in stored, (head, rel, tail)
+    # containment ladder: office -> building -> street -> district -> city -> region -> country; venues and
+    # factories also carry their city directly, and it is the same city the ladder reaches
+    for node in (n for n, label in labels.items() if label in ("Building", "Venue", "Factory")):
+        (street,) = arcade.out["addr"][node]
+        (district,) = arcade.out["runs_through"][street]
+        (city,) = arcade.out["dstr"][district]
+        (region,) = arcade.out["rgn"][city]
+        (country,) = arcade.out["cntry"][region]
+        assert labels[district] == "District" and labels[country] == "Country", node
+        if labels[node] != "Building":
+            assert arcade.out["sits_in"][node] == {city}, node
+    for org, buildings in arcade.out["ofc"].items():
+        if org == "Kestrel Crown Interactive":
+            continue
+        for building in buildings:
+            (street,) = arcade.out["addr"][building]
+            (district,) = arcade.out["runs_through"][street]
+            assert arcade.out["dstr"][district] == arcade.out["hq_in"][org], org
+    assert arcade.out["addr"]["Lanternhill Hall"] == {"Copper Lane"}
+    assert arcade.out["runs_through"]["Copper Lane"] == {"Copperfield"}
+    assert arcade.out["sits_in"]["Aurora Hall"] == {"Haldric Cross"}
+    assert arcade.out["capital_of"]["Brightholm"] == {"Corvanne"}
+    # esports ladder: match -> tournament -> season -> league, each step stored once
+    for match in (n for n, label in labels.items() if label == "Match"):
+        (tournament,) = arcade.out["part_of"][match]
+        (season,) = arcade.out["part_of"][tournament]
+        (league,) = arcade.out["part_of"][season]
+        assert labels[tournament] == "Tournament" and labels[season] == "Season"
+        assert labels[league] == "League"
+        assert len(arcade.out["won_by"][match]) == 1 and len(arcade.out["runner_up"][match]) == 1, match
+    # team -> division -> publisher -> holding company
+    assert arcade.out["owned_by"]["Crown Talons"] == {"KCI Esports"}
+    assert arcade.out["div_of"]["KCI Esports"] == {"Kestrel Crown Interactive"}
+    assert arcade.out["owned_by"]["Kestrel Crown Interactive"] == {"Corvanne Media Group"}
+    # hubs: the capital Brightholm and the publisher Kestrel Crown Interactive
+    kci = "Kestrel Crown Interactive"
+    degree = Counter(n for h, _, t in arcade.triples for n in (h, t))
+    assert 80 <= degree["Brightholm"] <= 90 and 80 <= degree[kci] <= 90
+    assert len(arcade.into["born_in"]["Brightholm"]) >= 40 and len(arcade.into["dstr"]["Brightholm"]) == 8
+    assert len(arcade.into["hq_in"]["Brightholm"]) >= 20
+    assert len(arcade.into["works_for"][kci]) >= 25 and len(arcade.into["pub"][kci]) >= 15
+    assert len(arcade.into["div_of"][kci]) == 4 and len(arcade.out["ofc"][kci]) == 4
+    # corporate chains: a takeover two steps deep, a renaming chain, a split-off of a split-off, a merger
+    assert arcade.out["acq_by"]["Pocket Comet"] == {"Ironbell Studios"}
+    assert arcade.out["acq_by"]["Ironbell Studios"] == {kci}
+    assert arcade.into["acq_by"][kci] == {"Ironbell Studios", "Marrowby Games"}
+    assert arcade.out["renamed_to"]["Lantern Softworks"] == {"Lantern Interactive"}
+    assert arcade.out["renamed_to"]["Lantern Interactive"] == {"Lanternfall Studios"}
+    assert arcade.out["split_from"]["Glintwood Studio"] == {"Marrowby Games"}
+    assert arcade.out["split_from"]["Tallow Moth Games"] == {"Glintwood Studio"}
+    assert not arcade.out["split_from"]["Marrowby Games"]
+    assert arcade.into["merged_into"]["Brackwave Studio"] == {"Brackmoor Bits", "Sollen Pixelworks"}
+    # games: a sequel of a sequel of a sequel, a prequel, a remake, a remaster, a port, an expansion,
+    # a spin-off
+    assert arcade.out["sequel_to"]["Glasstide IV: Undertow"] == {"Glasstide III"}
+    assert arcade.out["sequel_to"]["Glasstide III"] == {"Glasstide II"}
+    assert arcade.out["sequel_to"]["Glasstide II"] == {"Glasstide"}
+    assert arcade.out["prequel_to"]["Glasstide Origins"] == {"Glasstide"}
+    assert not arcade.out["sequel_to"]["Glasstide Origins"]
+    assert arcade.out["remake_of"]["Glasstide Reborn"] == {"Glasstide"}
+    assert not arcade.out["remaster_of"]["Glasstide Reborn"]
+    assert arcade.out["remaster_of"]["Glasstide II Remastered"] == {"Glasstide II"}
+    assert arcade.out["port_of"]["Glasstide Pocket"] == {"Glasstide"}
+    assert arcade.out["exp_of"]["Glasstide III: Drowned Isles"] == {"Glasstide III"}
+    assert arcade.out["spinoff_of"]["Glasstide Regatta"] == {"Glasstide II"}
+    assert len(arcade.into["frnch"]["Glasstide Saga"]) == 10
+    # engines forked from forks; consoles with predecessors
+    assert arcade.out["fork_of"]["Cinderbell Engine"] == {"Bellfire Engine"}
+    assert arcade.out["fork_of"]["Bellfire Engine"] == {"Ironbell Engine"}
+    assert arcade.out["pred"]["Vantor Nova X"] == {"Vantor Nova"}
+    assert arcade.out["pred"]["Vantor Nova"] == {"Vantor Orbit II"}
+    assert arcade.out["pred"]["Vantor Orbit II"] == {"Vantor Orbit"}
+    # four families over four generations, married into one another; namesakes outside them
+    kinds = ("Developer", "Composer", "VoiceActor", "Player", "Person")
+    people = [n for n, label in labels.items() if label in kinds]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Marrowby"] == 9 and surnames["Quistrel"] == 9
+    assert surnames["Fenwarde"] == 8 and surnames["Drayle"] == 8
+    assert arcade.out["par"]["Pippa Marrowby"] == {"Jonah Marrowby", "Mara Drayle"}
+    assert arcade.out["par"]["Jonah Marrowby"] == {"Cedric Marrowby", "Lydia Fenwarde"}
+    assert arcade.out["par"]["Cedric Marrowby"] == {"Aldous Marrowby", "Edith Quistrel"}
+    assert arcade.out["par"]["Wren Fenwarde"] == {"Lucan Fenwarde", "Ivy Quistrel"}
+    assert arcade.out["par"]["Ivy Quistrel"] == {"Osric Quistrel", "Helena Marrowby"}
+    assert arcade.out["par"]["Juno Quistrel"] == {"Linus Quistrel", "Petra Lamb"}
+    assert arcade.out["par"]["Ada Drayle"] == {"Cassius Drayle"}
+    assert arcade.out["married_to"]["Jonah Marrowby"] == {"Mara Drayle"}
+    assert arcade.out["married_to"]["Lucan Fenwarde"] == {"Ivy Quistrel"}
+    assert arcade.out["married_to"]["Osric Quistrel"] == {"Helena Marrowby"}
+    assert arcade.out["married_to"]["Cedric Marrowby"] == {"Lydia Fenwarde"}
+    assert arcade.out["sibl"]["Edith Quistrel"] == {"Bertram Quistrel"}
+    for founder, great in (
+        ("Aldous Marrowby", {"Pippa Marrowby", "Rowan Marrowby", "Wren Fenwarde", "Juno Quistrel"}),
+        ("Bertram Quistrel", {"Wren Fenwarde", "Juno Quistrel"}),
+        ("Gideon Fenwarde", {"Pippa Marrowby", "Rowan Marrowby", "Wren Fenwarde"}),
+        ("Ambrose Drayle", {"Pippa Marrowby", "Rowan Marrowby", "Ada Drayle"}),
+    ):
+        grand = {c for k in arcade.into["par"][founder] for c in arcade.into["par"][k]}
+        assert {c for g in grand for c in arcade.into["par"][g]} == great, founder
+    for unrelated in (
+        "Nell Marrowby",
+        "Dorian Marrowby",
+        "Tobias Quistrel",
+        "Greta Quistrel",
+        "Selma Fenwarde",
+        "Marcus Fenwarde",
+        "Bram Drayle",
+        "Keira Drayle",
+    ):
+        assert not arcade.out["par"][unrelated] and not arcade.into["par"][unrelated], unrelated
+        assert not arcade.out["married_to"][unrelated] and not arcade.into["married_to"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert arcade.out["ceo"][kci] == {"Nell Marrowby"}
+    assert arcade.out["capt"]["Marrowby Rooks"] == {"Dorian Marrowby"}
+    assert arcade.out["edited_by"]["The Marrowby Gamer"] == {"Greta Quistrel"}
+    assert "Tobias Quistrel" in arcade.into["nom"]["Quistrel Award"]
+    assert "Tobias Quistrel" not in arcade.into["won"]["Quistrel Award"]
+    assert arcade.out["voiced_by"]["Princess Thistle"] == {"Selma Fenwarde"}
+    assert arcade.out["coached_by"]["Ember Hounds"] == {"Marcus Fenwarde"}
+    assert arcade.out["fndr"]["Moonwick Studio"] == {"Bram Drayle"}
+    assert arcade.out["fndr"]["Tallow Moth Games"] == {"Keira Drayle", "Kit Larrow"}
+    assert arcade.out["dev_by"]["Marrowby Manor"] == {"Drayle Digital"}
+    assert arcade.out["mfr"]["Marrowby Deck"] == {"Drayle Devices"}
+    assert arcade.out["ofc"]["Quistrel Softworks"] == {"Marrowby Building"}
+    # a mentor chain over six people that crosses the families
+    chain = ["Sefa Imrie", "Pippa Marrowby", "Ivy Quistrel", "Corvin Hale", "Cedric Marrowby"]
+    chain.append("Ambrose Drayle")
+    for pupil, mentor in itertools.pairwise(chain):
+        assert arcade.out["mentored_by"][pupil] == {mentor}, pupil
+    # one person in many roles: founds, directs, scores, mentors, judges, coaches and writes
+    hale = "Corvin Hale"
+    assert arcade.out["fndr"]["Hale Foundry"] == {hale} and arcade.out["dir"]["Foundry Knights"] == {hale}
+    assert arcade.out["scr"]["Glasstide"] == {hale} and "Ivy Quistrel" in arcade.into["mentored_by"][hale]
+    assert len(arcade.out["jur"][hale]) >= 2 and arcade.out["coached_by"]["Marrowby Rooks"] == {hale}
+    assert arcade.out["writes_for"][hale] == {"Joypad Journal"}
+    # one surname names nodes of many labels
+    for word, least in (("Marrowby", 20), ("Drayle", 14), ("Quistrel", 12), ("Fenwarde", 11)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # awards named after founders who never won them, while descendants or pupils did
+    for award, person in (
+        ("Marrowby Prize", "Aldous Marrowby"),
+        ("Quistrel Award", "Bertram Quistrel"),
+        ("Fenwarde Medal", "Gideon Fenwarde"),
+        ("Drayle Award", "Ambrose Drayle"),
+    ):
+        assert arcade.out["named_after"][award] == {person} and person not in arcade.into["won"][award]
+    assert {"Jonah Marrowby", "Pippa Marrowby", hale} == arcade.into["won"]["Marrowby Prize"]
+    assert "Cedric Marrowby" in arcade.into["nom"]["Marrowby Prize"]
+    assert "Cedric Marrowby" not in arcade.into["won"]["Marrowby Prize"]
+    assert "Ivy Quistrel" in arcade.into["won"]["Quistrel Award"]
+    assert "Lucan Fenwarde" in arcade.into["won"]["Fenwarde Medal"]
+    assert {"Mara Drayle", "Cedric Marrowby"} == arcade.into["won"]["Drayle Award"]
+    assert arcade.out["named_after"]["Marrowby Arena"] == {"Cedric Marrowby"}
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Marrowby Quarter", "District"),
+        ("Marrowby Street", "Street"),
+        ("Marrowby Building", "Building"),
+        ("Marrowby Arena", "Venue"),
+        ("Marrowby Games", "Studio"),
+        ("Marrowby Publishing", "Publisher"),
+        ("Marrowby Manor", "Game"),
+        ("Inspector Marrowby", "Character"),
+        ("Marrowby Deck", "Console"),
+        ("Marrowby Engine", "Engine"),
+        ("Marrowby Rooks", "Team"),
+        ("Marrowby Minis", "ToyLine"),
+        ("Moonwick Studio", "Studio"),
+        ("Moonwick Tales", "Game"),
+        ("Old Moonwick", "Character"),
+        ("Ember Hounds", "Team"),
+        ("Ember Hound", "Character"),
+        ("Ember Hound Figures", "ToyLine"),
+        ("Halvane Aurora", "Console"),
+        ("Aurora Street", "Street"),
+        ("Aurora Hall", "Venue"),
+        ("Lanternhill", "District"),
+        ("Lanternhill Hall", "Venue"),
+        ("Glasstide", "Game"),
+        ("Glasstide Saga", "Franchise"),
+        ("Glasstide Gulls", "Team"),
+        ("Glasstide Walk", "Street"),
+        ("Northgate", "District"),
+        ("Northgate Nine", "Team"),
+        ("Northgate Savings Bank", "Company"),
+        ("Halvane Media", "Publisher"),
+        ("Halvane Systems", "HardwareMaker"),
+    ):
+        assert labels[name] == label, name
+    assert arcade.out["addr"]["Marrowby Building"] == {"Marrowby Street"}
+    assert arcade.out["runs_through"]["Marrowby Street"] == {"Velmora Old Town"}
+    assert arcade.out["runs_through"]["Aurora Street"] == {"Lisandre Quay"}
+    assert arcade.out["dstr"]["Lisandre Quay"] == {"Port Lisandre"}
+    assert arcade.out["vnu"]["Aurora Invitational 2020"] == {"Aurora Hall"}
+    assert arcade.out["ofc"]["Northgate Savings Bank"] == {"Old Mint Exchange"}
+    assert arcade.out["dev_by"]["Moonwick Tales"] == {"Paperkite Games"}
+    assert arcade.out["hq_in"]["Glasstide Gulls"] == {"Sarnwick"}
+    assert arcade.out["based_on"]["Ember Hound Figures"] == {"Voidlark Arena"}
+    # esports: captains, transfers, finals with winners and runners-up
+    assert arcade.out["plays_for"]["Rowan Marrowby"] == {"Crown Talons"}
+    assert arcade.out["ex_tm"]["Rowan Marrowby"] == {"Marrowby Rooks"}
+    assert arcade.out["ex_tm"]["Kael Strom"] == {"Northgate Nine", "Tarnholt Tempest"}
+    assert arcade.out["won_by"]["Drayle Cup 2020"] == {"Glasstide Gulls"}
+    assert arcade.out["runner_up"]["Drayle Cup 2020"] == {"Drayle Dragoons"}
+    assert arcade.out["won_by"]["Drayle Cup 2021"] == {"Drayle Dragoons"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("hq_in", 9), ("owned_by", 8), ("fndr", 8), ("spons", 6), ("named_after", 7)):
+        heads = {labels[h] for h, r, _ in arcade.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("works_for", 8), ("owned_by", 6), ("spons", 7), ("mfr", 3), ("part_of", 4)):
+        tails = {labels[t] for _, r, t in arcade.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

@@ -339,6 +339,7 @@ def type_labels(
     kinds: bool = True,
     businesses: bool = False,
     roles: frozenset[str] = frozenset(),
+    people: Collection[str] = (),
 ) -> set[str]:
     """The graph labels that an expected answer type names (empty: none, so no type filtering).
 
@@ -356,6 +357,7 @@ def type_labels(
     ``similarity`` (a sentence-encoder cosine) puts them at least ``threshold`` apart ("film" ~ ``Movie``),
     unless the type is a role one of ``roles`` (the words of the graph's relation names) says or cuts
     short: "exhibitors" of ``exh_at`` are whatever exhibits, not a ``Museum`` alike in meaning.
+    ``people``: labels the graph shows to hold people whatever their words say (``people_labels``).
     """
     from kgreason.fusion.question import _singular
 
@@ -381,12 +383,18 @@ def type_labels(
             for lab in type_labels(last, labels, kinds=False)
             if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
         }
-        return own or type_labels(first, labels, similarity, threshold, roles=roles)
+        return own or type_labels(first, labels, similarity, threshold, roles=roles, people=people)
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
-    # a label's kinds: its words, and the head of a word glued from two ("carmaker": a maker)
+    # a label's kinds: its words, and the head of a word glued from two ("carmaker": a maker), and a
+    # person where the graph shows it holds people
     kinds_of = {
-        lab: {*ws, *(k for w in ws for k in _GLUED_HEADS if _glued(w, k))} for lab, ws in words.items()
+        lab: {
+            *ws,
+            *(k for w in ws for k in _GLUED_HEADS if _glued(w, k)),
+            *(["person"] if lab in people else []),
+        }
+        for lab, ws in words.items()
     }
     # the type's own word as the head (last word) of a label: a training ground is a ground, a seed
     # company a company, but a port authority is no port, an engine maker no engine ("Which ports ...":
@@ -407,7 +415,9 @@ def type_labels(
     if answer_type == AGENT:
         # "who" asks for a person, or a body that acts (a company, a foundation, a club): never a sale,
         # an exhibition, a work or a place
-        return type_labels("person", labels) | {lab for lab in usable if kinds_of[lab] & ORGANISATION_WORDS}
+        return type_labels("person", labels, people=people) | {
+            lab for lab in usable if kinds_of[lab] & ORGANISATION_WORDS
+        }
     if not found and answer_type in _RELATIONAL_TYPES:
         # a band's members are people, an alliance's airlines, a cooperative's farms; a group's
         # subsidiaries are broadcasters or operators: the relation says which, not the word
@@ -451,6 +461,44 @@ def type_labels(
     return found
 
 
+def people_labels(labels: Collection[str], patterns: Collection[tuple[str, str, str]]) -> frozenset[str]:
+    """Labels whose words do not say they hold people but whose nodes the graph treats as people: a
+    label joined to labels of people (``Person``, ``Composer``: their words say so) by two relations or
+    more that themselves join people to people (a parent, a spouse, a mentor: a relation with a label
+    of people among both its heads and its tails), as ``Developer`` in a games graph where developers
+    have parents and spouses. ``patterns``: ``(source label, relation, target label)`` of the schema.
+    Never a character's label (characters marry in stories) nor an organisation's: ``emp_by`` joins
+    people to companies, never people to people.
+
+    >>> people_labels(
+    ...     ["Person", "Developer", "Studio"],
+    ...     [("Developer", "par", "Person"), ("Person", "par", "Person"), ("Developer", "spouse", "Person"),
+    ...      ("Person", "spouse", "Person"), ("Developer", "works_for", "Studio")],
+    ... )
+    frozenset({'Developer'})
+    """
+    from kgreason.fusion.question import _singular
+
+    words = {lab: {_singular(w) for w in humanize(lab).split()} for lab in labels}
+    person = {lab for lab, ws in words.items() if ws & PERSON_WORDS and "character" not in ws}
+    ends: dict[str, tuple[set[str], set[str]]] = {}
+    for source, relation, target in patterns:
+        heads, tails = ends.setdefault(relation, (set(), set()))
+        heads.add(source)
+        tails.add(target)
+    joined: dict[str, set[str]] = {}
+    for relation, (heads, tails) in ends.items():
+        if not heads & tails & person:
+            continue  # not a relation between people
+        for lab in (heads | tails) - person:
+            joined.setdefault(lab, set()).add(relation)
+    return frozenset(
+        lab
+        for lab, relations in joined.items()
+        if len(relations) >= 2 and lab in words and not words[lab] & (ORGANISATION_WORDS | {"character"})
+    )
+
+
 def agent_step(path: Path, say: Callable[[str], str] = str) -> bool:
     """Whether ``path``'s last step walks a "<verb> by" relation forwards (``X held_by Y``): its end is
     the one who does the verb, a person or a body, whatever its label says (``say``: the relation's
@@ -487,10 +535,13 @@ class TypeMatcher:
         labels: Callable[[], Sequence[str]],
         similarity: Callable[[str, list[str]], list[float]] | None,
         relations: Callable[[], Sequence[str]] = tuple,
+        patterns: Callable[[], Collection[tuple[str, str, str]]] = tuple,
     ) -> None:
         self._labels = labels
         self._similarity = similarity
         self._relations = relations
+        self._patterns = patterns
+        self._people: frozenset[str] | None = None
         self._cache: dict[tuple[str, str, bool], set[str]] = {}
         self._alike_only: dict[tuple[str, str], bool] = {}
 
@@ -501,9 +552,21 @@ class TypeMatcher:
             labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
             roles = frozenset(w for r in self._relations() for w in humanize(r).split())
             self._cache[key] = type_labels(
-                answer_type, labels, self._similarity, modifier=modifier, businesses=businesses, roles=roles
+                answer_type,
+                labels,
+                self._similarity,
+                modifier=modifier,
+                businesses=businesses,
+                roles=roles,
+                people=self.people(),
             )
         return self._cache[key]
+
+    def people(self) -> frozenset[str]:
+        """``people_labels`` of the graph's schema, read once."""
+        if self._people is None:
+            self._people = people_labels(self._labels(), self._patterns())
+        return self._people
 
     def reach_check(self, answer_type: str, modifier: str = "") -> TypeCheck | None:
         """While a path is being walked (no readings yet): ``label_check`` of the labels the type names,
@@ -527,7 +590,9 @@ class TypeMatcher:
         if key not in self._alike_only:
             labels = [lab for lab in self._labels() if lab not in BOOKKEEPING_LABELS]
             roles = frozenset(w for r in self._relations() for w in humanize(r).split())
-            by_words = type_labels(answer_type, labels, None, modifier=modifier, roles=roles)
+            by_words = type_labels(
+                answer_type, labels, None, modifier=modifier, roles=roles, people=self.people()
+            )
             self._alike_only[key] = not by_words and bool(self.labels_for(answer_type, modifier))
         return self._alike_only[key]
 

@@ -211,10 +211,16 @@ def analyse(
     ):
         # "Which of X's grandchildren became judges?": the grandchildren who are judges
         answer_type, strong, modifier = _singular(became.group(1).lower()), True, ""
-    elif form != "yes_no" and (which_are := _WHICH_OF_ARE.search(masked)) is not None:
+    elif (
+        form != "yes_no"
+        and (which_are := _WHICH_OF_ARE.search(masked)) is not None
+        and which_are.group(2).lower() not in _NOT_NOUN
+        and not _is_past_verb(which_are.group(2).lower())
+        and not _is_past_verb((which_are.group(1) or "").lower())
+    ):
         # "Which of X's grandparents were architects?": the grandparents who are architects
-        answer_type, strong, modifier = _singular(which_are.group(1).lower()), True, ""
-        if form == "single" and _is_plural(which_are.group(1).lower()):
+        answer_type, strong, modifier = _singular(which_are.group(2).lower()), True, ""
+        if form == "single" and _is_plural(which_are.group(2).lower()):
             form = "list"
     kinds = kind_named
     if kinds:
@@ -244,12 +250,12 @@ _BECAME = re.compile(
 """A question ending "... became (a) <noun>": the noun is the answer's type, whatever its head noun says."""
 
 _WHICH_OF_ARE = re.compile(
-    r"^\s*which\s+of\b.*\b(?:is|are|was|were)\s+(?:an?\s+)?([A-Za-z]+)"
-    r"(?:\s+rather\s+than\s+(?:an?\s+)?[A-Za-z]+)?\s*[?.!]?\s*$",
+    r"^\s*which\s+of\b.*\b(?:is|are|was|were)\s+(?:an?\s+)?(?:([A-Za-z]+)\s+)??([A-Za-z]+)"
+    r"(?:\s+rather\s+than\s+(?:an?\s+)?[A-Za-z]+|\s+themselves)?\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
-"""A question "Which of ... are (a) <noun> [rather than (a) <noun>]?": the noun is the answer's type, as for
-``_BECAME``."""
+"""A question "Which of ... are (a) [<word>] <noun> [rather than (a) <noun>]?": the noun is the answer's
+type, as for ``_BECAME`` ("were game developers themselves": a developer)."""
 
 
 def names_kind(question: str, start: int, end: int) -> bool:

@@ -199,6 +199,19 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\b(?:promised|pledged) in marriage\b", "betrothed"),
             # whoever "served as" a named office held it
             (r"\b(?:serve|serves|served|serving) as (?=X\b)", "held "),
+            # whoever was "at the helm of" a work or a firm helmed it (directed or headed it)
+            (r"\b(?:was |were |is |are )?at the helm of\b", "helmed (directed)"),
+            # whoever "wrote the music" of a game or a film composed its score
+            (
+                r"\b(?:write|writes|wrote|written|writing) (?:the |its |their )?(?:music|score|soundtrack)\b",
+                "composed the score",
+            ),
+            # a game's "follow-up" is its sequel
+            (r"\bfollow-?ups?\b", "sequel"),
+            # "where was X played?": a match or a tournament is held at its venue
+            (r"^(\s*where (?:was|were|is|are|will)\b.*?)\bplayed\b", r"\1staged (venue)"),
+            # whoever "sits on" a council or a board serves on it (and is one of its members)
+            (r"\b(?:sit|sits|sat|sitting) on\b", r"\g<0> (served on)"),
             # whoever "fills" a post holds it
             (r"\b(?:fill|fills|filled|filling)\b(?! (?:with|in|up)\b)", "held"),
             (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),
@@ -453,6 +466,11 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "crown coronation anoint",
     "name honour commemorate eponym",
     "cite citation refer reference",
+    "score compose composer music soundtrack",
+    "fork branch derive",
+    "cast caster commentate commentator commentary",
+    "nominate nominee nomination shortlist",
+    "former ex previous previously earlier formerly",
     "overseen oversee oversight overseer supervise supervision",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)

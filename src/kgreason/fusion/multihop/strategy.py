@@ -97,6 +97,7 @@ class MultihopStrategy(Strategy):
             lambda: list((self._schema or self.store.schema()).labels),
             self._similarity,
             lambda: list((self._schema or self.store.schema()).relationship_types),
+            lambda: [(p.source, p.type, p.target) for p in (self._schema or self.store.schema()).patterns],
         )
 
     def check(self) -> None:

@@ -1197,6 +1197,23 @@ _QUALIFIERS = stems("formerly former previously previous past ex once earlier re
 # Question words that say a relation is qualified without naming the qualifier ("used to", "no longer").
 _SAID_QUALIFIERS = stems("used longer anymore until")
 
+# Question words that put a step in the past, as a qualified relation does ("formerly", "once")
+_PAST_ADVERBS = stems("formerly previously once earlier used")
+
+
+def _qualified_twins(steps: StepLabels) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each unqualified step of ``steps`` with a qualified step between the same labels, read the same way
+    (``plays_for`` and ``ex_tm``, both from a ``Player`` to a ``Team``): a question that puts the step in
+    the past asks for its twin."""
+    qualified = [(step, ends) for step, ends in steps.items() if _qualifiers(step[0])]
+    return {
+        step: twin
+        for step, (starts, arrives) in steps.items()
+        if not _qualifiers(step[0])
+        for twin, (twin_starts, twin_arrives) in qualified
+        if twin[1] == step[1] and starts & twin_starts and arrives & twin_arrives
+    }
+
 
 @functools.lru_cache(maxsize=4096)
 def _qualifiers(relation: str) -> frozenset[str]:
@@ -1467,7 +1484,24 @@ def _cut_short(masked: str, cut: frozenset[str], labels: frozenset[str], known: 
                 )
             if fits and token.startswith(word):
                 out = _written_after(out, token, word)
+            elif len(word) >= 3 and not _INFLECTED.search(token) and _headed_by(token, word, known):
+                # or after a word whose group's head begins with it: "skippers (capt)", by "captain" (not
+                # an inflected verb, which says its own sense: "released" is no "(pub)")
+                out = _written_after(out, token, word)
     return out
+
+
+def _headed_by(token: str, cut: str, known: frozenset[str]) -> bool:
+    """Whether a head word of ``token``'s paraphrase groups (``group_heads``), not ``token`` itself,
+    begins with ``cut``, two letters longer at least, and its rest is no word of five letters or more."""
+    own = _stem(token)
+    return any(
+        _stem(h) != own
+        and len(h) >= len(cut) + 2
+        and h.startswith(cut)
+        and not _known_whole(h[len(cut) :], known, 5)
+        for h in group_heads(own)
+    )
 
 
 def _known_whole(rest: str, known: frozenset[str], least: int) -> bool:
@@ -1668,12 +1702,21 @@ class PathScorer:
         s = self.s
         mentions = self.mentions(masked, steps) if s.uncovered_weight else []
         named_labels = frozenset(lab for kind, labs in mentions if kind == "label" for lab in labs)
+        # a question that puts a step in the past says the words of the unqualified twin of the qualified
+        # step it asks for ("played for *previously*": ``ex_tm``, the past of ``plays_for``): the qualified
+        # step reads as its twin would, to the encoder and by word overlap
+        past = _qualified_twins(steps) if set(content_words(masked)) & _PAST_ADVERBS else {}
+        plain = {twin: step for step, twin in past.items()}
+        said = [i for i, sig in enumerate(sigs) if any(step in plain for step in sig)]
+        alike: list[Signature] = [tuple(plain.get(step, step) for step in sigs[i]) for i in said]
         if self.embedding is not None:
             words = frozenset(content_words(masked))
             spoken = tuple(dict.fromkeys(w for w in _WORD.findall(masked.lower()) if w not in _STOP))
-            raw = self.embedding.score(
-                masked, [reading_text(sig, steps, named_labels, words, spoken) for sig in sigs]
-            )
+            texts = [reading_text(sig, steps, named_labels, words, spoken) for sig in [*sigs, *alike]]
+            scored = self.embedding.score(masked, texts)
+            raw = scored[: len(sigs)]
+            for i, value in zip(said, scored[len(sigs) :], strict=True):
+                raw[i] = max(raw[i], value)
         else:
             raw = [0.0] * len(sigs)
         # relation words as a coverage (a word the question lacks costs), plus a point for each question
@@ -1688,6 +1731,10 @@ class PathScorer:
         roles = role_words(masked, steps)
         covered = " ".join(w for w in _WORD.findall(masked) if _stem(w.lower()) not in roles)
         lexical = self._coverage.score(covered, relations)
+        if said:
+            again = [" ".join(humanize(r) for r, _ in sig) for sig in alike]
+            for i, value in zip(said, self._coverage.score(covered, again), strict=True):
+                lexical[i] = max(lexical[i], value)
         for i, (sig, (steps_named, _)) in enumerate(zip(sigs, named, strict=True)):
             lexical[i] += sum(self._named_bonus(masked, sig[k][0]) for k in steps_named)
         question = set(content_words(masked))
@@ -1704,6 +1751,8 @@ class PathScorer:
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
         # a question that says any qualifier ("Who *used to* play for X?") leaves the choice to the words
         unsaid = frozenset() if question & (_QUALIFIERS | _SAID_QUALIFIERS) else _QUALIFIERS
+        # and one that says a step was in the past ("Which teams did X play for *previously*?") asks for a
+        # qualified step where the graph has one (``ex_tm`` beside ``plays_for``)
         for sc, lex, sig, (_, surplus) in zip(raw, lexical, sigs, named, strict=True):
             unearned = (
                 sum(1 for step in sig if step not in earned)
@@ -1719,6 +1768,7 @@ class PathScorer:
                 # a step qualified by a word the question does not say ("formerly played for" when it
                 # asks for the players of X) is not quite the step it names
                 + sum(1 for r, _ in sig if _qualifiers(r) & unsaid)
+                + sum(1 for step in sig if step in past)
             )
             # a round trip the question names twice ("owned by the company that owns X") is allowed
             # (``named_twice``), but still pays: "X's mentor's mentor" names mentored_by twice too
@@ -1732,6 +1782,7 @@ class PathScorer:
                 sc
                 + s.lexical_weight * lex
                 - s.hop_penalty * unearned
+                - s.shape_weight * sum(1 for step in sig if step in past)
                 - s.round_trip_penalty * round_trips
                 - s.inverse_penalty * sum(d == "in" for _, d in sig)
                 + s.shape_weight

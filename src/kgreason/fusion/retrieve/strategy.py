@@ -126,6 +126,7 @@ class RetrieveStrategy(Strategy):
             lambda: list(self._schema().labels),
             self._similarity,
             lambda: list(self._schema().relationship_types),
+            lambda: [(p.source, p.type, p.target) for p in self._schema().patterns],
         )
         self._chunk_index: tuple[tuple[int, int], ChunkSearch] | None = None
 

@@ -1751,8 +1751,6 @@ class PathScorer:
         times_named = Counter(r for kind, named in mentions if kind == "relation" for r in named)
         # a question that says any qualifier ("Who *used to* play for X?") leaves the choice to the words
         unsaid = frozenset() if question & (_QUALIFIERS | _SAID_QUALIFIERS) else _QUALIFIERS
-        # and one that says a step was in the past ("Which teams did X play for *previously*?") asks for a
-        # qualified step where the graph has one (``ex_tm`` beside ``plays_for``)
         for sc, lex, sig, (_, surplus) in zip(raw, lexical, sigs, named, strict=True):
             unearned = (
                 sum(1 for step in sig if step not in earned)
@@ -1768,6 +1766,8 @@ class PathScorer:
                 # a step qualified by a word the question does not say ("formerly played for" when it
                 # asks for the players of X) is not quite the step it names
                 + sum(1 for r, _ in sig if _qualifiers(r) & unsaid)
+                # and one that puts a step in the past ("Which teams did X play for *previously*?") asks
+                # for its qualified twin where the graph has one (``ex_tm`` beside ``plays_for``)
                 + sum(1 for step in sig if step in past)
             )
             # a round trip the question names twice ("owned by the company that owns X") is allowed

@@ -8,7 +8,7 @@
   whoever "sits on" a board serves on it.
 - Paraphrases: "music", "soundtrack" and "compose" say a score; "branched" and "derived" say a fork;
   "commentate" says a caster's work; "shortlist" says a nomination; "previously" and "earlier" say a
-  former (ex-) tie.
+  former (ex-) tie; a "mentor" is a teacher.
 - Cuts: a cut is written after a question word whose paraphrase group's head begins with it
   ("skippers (capt)", by "captain"), not only after a word that begins with it.
 - Qualified twins: a question that puts a step in the past ("Which teams did X play for previously?")
@@ -86,6 +86,7 @@ Hew Rook\tmarried_to\tKit Vale
 Kit Vale\tpar\tLise Vale
 Cass Penn\tmarried_to\tFinn Rook
 Edda Penn\tmentored_by\tHew Rook
+Jory Rook\tmentored_by\tEdda Penn
 Hew Rook\tmentored_by\tOrla Penn
 Finn Rook\tsibl\tRue Tamsin
 Ines Rook\tpar\tSable Harp
@@ -154,6 +155,7 @@ FIXED = [
     ("Which teams did Ned Sorrel play for previously?", {"Copper Owls", "Slate Foxes"}),
     ("Did Jory Rook once play for the Gloam Hawks?", "yes"),
     ("Who was shortlisted for the Penn Prize?", {"Cass Penn", "Kit Vale"}),
+    ("Who taught the teacher of Jory Rook's mentor?", {"Orla Penn"}),
     ("Which of Edda Penn's grandparents were game developers?", {"Bram Penn"}),
 ]
 KEPT = [

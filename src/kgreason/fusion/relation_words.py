@@ -443,7 +443,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "photograph photographer take shoot",
     "base headquarter",
     "coach train manage",
-    "teach taught teacher tutor instruct instructor lecture lecturer faculty professor",
+    "teach taught teacher tutor instruct instructor lecture lecturer faculty professor mentor",
     "inspect inspector audit auditor",
     "member membership enrol join belong",
     "grow grower sow cultivate",

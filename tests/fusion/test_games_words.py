@@ -4,8 +4,7 @@
   have parents, spouses and mentors among the people of the graph is a kind of person
   (``forms.people_labels``), so "Who is X's wife?" answers with the developer she is, not their child.
 - Idioms: whoever was "at the helm of" a game helmed (directed) it; whoever "wrote the music" for it
-  composed its score; a game's "follow-up" is its sequel; "where was a match played?" asks for its venue;
-  whoever "sits on" a board serves on it.
+  composed its score; a game's "follow-up" is its sequel; "where was a match played?" asks for its venue.
 - Paraphrases: "music", "soundtrack" and "compose" say a score; "branched" and "derived" say a fork;
   "commentate" says a caster's work; "shortlist" says a nomination; "previously" and "earlier" say a
   former (ex-) tie; a "mentor" is a teacher.
@@ -195,7 +194,6 @@ def test_words() -> None:
     assert plain_idioms("Who directed the follow-up to X?") == "Who directed the sequel to X?"
     assert plain_idioms("Where was X played?") == "Where was X staged (venue)?"
     assert plain_idioms("Who played for X?") == "Who played for X?"
-    assert plain_idioms("Who sat on X?") == "Who sat on (served on) X?"
     assert stem("branched") in paraphrases(stem("fork"))
     assert stem("shortlisted") in paraphrases(stem("nominate"))
     assert stem("commentated") in paraphrases(stem("cast"))

@@ -210,8 +210,6 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\bfollow-?ups?\b", "sequel"),
             # "where was X played?": a match or a tournament is held at its venue
             (r"^(\s*where (?:was|were|is|are|will)\b.*?)\bplayed\b", r"\1staged (venue)"),
-            # whoever "sits on" a council or a board serves on it (and is one of its members)
-            (r"\b(?:sit|sits|sat|sitting) on\b", r"\g<0> (served on)"),
             # whoever "fills" a post holds it
             (r"\b(?:fill|fills|filled|filling)\b(?! (?:with|in|up)\b)", "held"),
             (r"\b(?:go|goes|went|gone|going) up (on|aboard|from)\b", r"launched \1"),

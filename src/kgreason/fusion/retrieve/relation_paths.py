@@ -1197,8 +1197,9 @@ _QUALIFIERS = stems("formerly former previously previous past ex once earlier re
 # Question words that say a relation is qualified without naming the qualifier ("used to", "no longer").
 _SAID_QUALIFIERS = stems("used longer anymore until")
 
-# Question words that put a step in the past, as a qualified relation does ("formerly", "once")
-_PAST_ADVERBS = stems("formerly previously once earlier used")
+# Question words that put a step in the past, as a qualified relation does ("formerly", "once"; not "used
+# to", which may say one step of several: "Who now owns the farm X used to farm?")
+_PAST_ADVERBS = stems("formerly previously once earlier")
 
 
 def _qualified_twins(steps: StepLabels) -> dict[tuple[str, str], tuple[str, str]]:

@@ -106,6 +106,7 @@ SETS = (
     "garrison",
     "regalia",
     "arcade",
+    "larder",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -136,6 +137,7 @@ HUBS = {
     "garrison": ("Brennhold", 80),
     "regalia": ("Aurenbury", 80),
     "arcade": ("Brightholm", 80),
+    "larder": ("Calderane", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -333,6 +335,16 @@ SAMPLE_LABELS = {
         "Marrowby Deck": "Console",
         "Marrowby Rooks": "Team",
         "Marrowby Minis": "ToyLine",
+    },
+    "larder": {
+        "Juniper Hall": "Restaurant",
+        "Juniper Ridge": "Winery",
+        "Juniper Venison": "Dish",
+        "Brinehall": "District",
+        "Brine Hall": "Building",
+        "Bellwether Blue": "Cheese",
+        "The Copper Oven": "CookingShow",
+        "Copper Oven Bakery": "Bakery",
     },
 }
 
@@ -4012,4 +4024,225 @@ def test_arcade_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("works_for", 8), ("owned_by", 6), ("spons", 7), ("mfr", 3), ("part_of", 4)):
         tails = {labels[t] for _, r, t in arcade.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_larder_traps_are_in_the_graph() -> None:
+    larder = build_gold.Atlas.of_set("larder")
+    labels = larder.labels
+    assert 1500 <= len(larder.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(larder.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "acq_by appel appr auth bldg_on cntst ctry dist_of edtr emp_by est fndr hd_chef hq_cty ingr nom ownr "
+        "par prsnt pstry pub pub_yr rgn rvw sibl sig somm sous spun_frm src strt_dst tch_at vrty vyd_of "
+        "won".split()
+    )
+    assert terse <= larder.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(larder.relations - terse) <= 40
+    # containment ladder: restaurant -> building -> street -> district -> city -> region -> country, with the
+    # city stored on every restaurant as a shortcut; vineyard -> winery -> appellation -> region -> country
+    for restaurant in (n for n, label in labels.items() if label == "Restaurant"):
+        (city,) = larder.out["in_city"][restaurant]
+        assert len(larder.out["hd_chef"][restaurant]) == 1 and len(larder.out["est"][restaurant]) == 1, (
+            restaurant
+        )
+        assert len(larder.out["ownr"][restaurant]) == 1 and larder.out["sig"][restaurant], restaurant
+        if not larder.out["occupies"][restaurant]:
+            continue
+        (building,) = larder.out["occupies"][restaurant]
+        (street,) = larder.out["bldg_on"][building]
+        (district,) = larder.out["strt_dst"][street]
+        assert larder.out["dist_of"][district] == {city}, restaurant
+        (region,) = larder.out["rgn"][city]
+        (country,) = larder.out["ctry"][region]
+        assert labels[building] == "Building" and labels[country] == "Country", restaurant
+    assert sum(1 for n, label in labels.items() if label == "Restaurant" and larder.out["occupies"][n]) >= 20
+    for vineyard in (n for n, label in labels.items() if label == "Vineyard"):
+        (winery,) = larder.out["vyd_of"][vineyard]
+        (appellation,) = larder.out["appel"][winery]
+        (region,) = larder.out["rgn"][appellation]
+        assert labels[appellation] == "Appellation" and len(larder.out["ctry"][region]) == 1, vineyard
+    assert larder.out["occupies"]["The Kestrel"] == {"Brine Hall"}
+    assert larder.out["bldg_on"]["Brine Hall"] == {"Brine Street"}
+    assert larder.out["strt_dst"]["Brine Street"] == {"Brinehall"}
+    assert larder.out["in_city"]["Brinehall Distillery"] == {"Kestrelford"}
+    assert larder.out["capital_of"]["Calderane"] == {"Castrelle"}
+    assert larder.out["capital_of"]["Hallindra"] == {"Drevoss"}
+    # hubs: the capital Calderane and the conglomerate Orsolan Group
+    og = "Orsolan Group"
+    degree = Counter(n for h, _, t in larder.triples for n in (h, t))
+    assert 80 <= degree["Calderane"] <= 90 and 80 <= degree[og] <= 90
+    assert len(larder.into["born_in"]["Calderane"]) >= 30 and len(larder.into["dist_of"]["Calderane"]) == 8
+    assert len(larder.into["hq_cty"]["Calderane"]) >= 20 and len(larder.into["in_city"]["Calderane"]) >= 20
+    assert len(larder.into["emp_by"][og]) >= 35 and len(larder.into["division_of"][og]) == 4
+    assert len(larder.out["sponsored"][og]) >= 8 and len(larder.into["ownr"][og]) >= 8
+    # takeovers two deep, a merger, a renaming chain, spin-offs and offshoots of offshoots
+    assert larder.out["acq_by"]["Little Ember Kitchens"] == {"Pennant Dining"}
+    assert larder.out["acq_by"]["Pennant Dining"] == {og}
+    assert "Little Ember Kitchens" not in larder.into["acq_by"][og]
+    assert larder.out["ownr"]["Tallow & Thyme"] == {"Little Ember Kitchens"}
+    assert larder.out["acq_by"]["Bellwether Creamery"] == {"Meridale Dairies"}
+    assert larder.out["acq_by"]["Meridale Dairies"] == {"Orsolan Provisions"}
+    assert larder.out["acq_by"]["Saltgate Brewing Co."] == {"Orsolan Drinks"}
+    assert larder.out["division_of"]["Orsolan Drinks"] == {og}
+    assert larder.into["merged_into"]["Harbour Greyfin Foods"] == {"Harbour Larder Co.", "Greyfin Seafoods"}
+    assert larder.out["renamed_to"]["Kettle Street Dining"] == {"Kettle Dining Co."}
+    assert larder.out["renamed_to"]["Kettle Dining Co."] == {"Kettlewell Hospitality"}
+    assert larder.out["spun_frm"]["Bellwether Dining"] == {"Pennant Dining"}
+    assert larder.out["spun_frm"]["Blaise Hospitality"] == {"Kettlewell Hospitality"}
+    assert larder.out["offshoot_of"]["Lucien's Counter"] == {"Bistro Lucien"}
+    assert larder.out["offshoot_of"]["Bistro Lucien"] == {"Maison Dellacourt"}
+    assert larder.out["offshoot_of"]["Moorside Smokehouse"] == {"Little Ember"}
+    assert larder.out["offshoot_of"]["Little Ember"] == {"Copper Kettle"}
+    # dishes adapted from dishes adapted from dishes
+    assert larder.out["adapted_from"]["Veal Lucien Roll"] == {"Veal Lucien"}
+    assert larder.out["adapted_from"]["Veal Lucien"] == {"Veal Dellacourt"}
+    assert larder.out["adapted_from"]["Quince Mille-Feuille"] == {"Iris's Quince Tart"}
+    assert larder.out["adapted_from"]["Iris's Quince Tart"] == {"Dellacourt Tart"}
+    assert larder.out["adapted_from"]["Kestrel Game Pie"] == {"Fennick Pie"}
+    # an apprenticeship chain over six chefs that crosses the families
+    chain = [
+        "Ines Pellanor",
+        "Oren Blaise",
+        "Julien Dellacourt",
+        "Walter Fennick",
+        "Rosalind Achter",
+        "Auguste Dellacourt",
+    ]
+    for pupil, master in itertools.pairwise(chain):
+        assert larder.out["appr"][pupil] == {master}, pupil
+    assert larder.out["appr"]["Theo Dellacourt"] == {"Nora Fennick"}
+    assert larder.out["appr"]["Nora Fennick"] == {"Walter Fennick"}
+    # four food families over four generations, married into one another; namesakes outside them
+    people = [n for n, label in labels.items() if label in ("Chef", "Sommelier", "Critic", "Person")]
+    surnames = Counter(name.split()[-1] for name in people)
+    assert surnames["Dellacourt"] == 9 and surnames["Pellanor"] == 9
+    assert surnames["Marrowby"] == 10 and surnames["Fennick"] == 10
+    assert larder.out["par"]["Lucien Dellacourt"] == {"Auguste Dellacourt", "Margot Marrowby"}
+    assert larder.out["par"]["Julien Dellacourt"] == {"Lucien Dellacourt", "Iris Fennick"}
+    assert larder.out["par"]["Theo Dellacourt"] == {"Julien Dellacourt", "Camille Marrowby"}
+    assert larder.out["par"]["Camille Marrowby"] == {"Henri Marrowby", "Beatrice Pellanor"}
+    assert larder.out["par"]["Ines Pellanor"] == {"Gideon Pellanor", "Nora Fennick"}
+    assert larder.out["spouse_of"]["Julien Dellacourt"] == {"Camille Marrowby"}
+    assert larder.out["spouse_of"]["Nora Fennick"] == {"Gideon Pellanor"}
+    assert larder.out["sibl"]["Margot Marrowby"] == {"Silas Marrowby"}
+    for founder, youngest in (
+        ("Auguste Dellacourt", "Theo Dellacourt"),
+        ("Silas Marrowby", "Max Marrowby"),
+        ("Tobias Fennick", "Otto Fennick"),
+        ("Edmund Pellanor", "Ines Pellanor"),
+    ):
+        kids = larder.into["par"][founder]
+        grand = {g for k in kids for g in larder.into["par"][k]}
+        great = {g for k in grand for g in larder.into["par"][k]}
+        assert youngest in great, founder
+    great = {g for p in larder.out["par"]["Theo Dellacourt"] for g in larder.out["par"][p]}
+    assert {"Auguste Dellacourt", "Tobias Fennick"} <= {g for p in great for g in larder.out["par"][p]}
+    namesakes = (
+        "Pascal Dellacourt",
+        "Yvette Dellacourt",
+        "Ruth Marrowby",
+        "Colin Marrowby",
+        "Dora Fennick",
+        "Hugo Fennick",
+        "Simon Pellanor",
+        "Lotte Pellanor",
+    )
+    for unrelated in namesakes:
+        assert not larder.out["par"][unrelated] and not larder.into["par"][unrelated], unrelated
+        assert not larder.out["spouse_of"][unrelated] and not larder.into["spouse_of"][unrelated], unrelated
+        assert not larder.out["sibl"][unrelated] and not larder.into["sibl"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert larder.out["somm"]["Maison Dellacourt"] == {"Pascal Dellacourt"}
+    assert larder.out["maitre_d"]["Maison Dellacourt"] == {"Hugo Fennick"}
+    assert larder.out["edtr"]["Castrelle Gourmet"] == {"Yvette Dellacourt"}
+    assert larder.out["hd_chef"]["Marrowby's"] == {"Ruth Marrowby"}
+    assert larder.out["ownr"]["Marrowby's"] == {"Colin Marrowby"}
+    assert larder.out["pstry"]["Fennick House"] == {"Dora Fennick"}
+    assert larder.out["hd_chef"]["Pellanor Cheese Bar"] == {"Simon Pellanor"}
+    assert larder.out["edtr"]["Pellanor Review"] == {"Lotte Pellanor"}
+    # a person in many roles: founds, cooks, writes, trains, judges awards and shows, writes for a magazine
+    oren = "Oren Blaise"
+    assert larder.into["fndr"][oren] >= {"Blaise", "Riverbend Supper Club"}
+    assert larder.into["hd_chef"][oren] == {"Juniper Hall"} and larder.into["auth"][oren]
+    assert larder.into["appr"][oren] and larder.out["writes_for"][oren] and larder.out["tch_at"][oren]
+    judged = {labels[x] for x in larder.out["judged"][oren]}
+    assert {"Award", "CookingShow", "Competition"} <= judged
+    # one surname names nodes of many labels
+    for word, least in (("Dellacourt", 20), ("Pellanor", 15), ("Marrowby", 14), ("Fennick", 10)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after founders who never won them, while descendants or pupils did
+    for prize, person in (
+        ("Dellacourt Medal", "Auguste Dellacourt"),
+        ("Marrowby Prize", "Silas Marrowby"),
+        ("Fennick Award", "Tobias Fennick"),
+        ("Pellanor Prize", "Edmund Pellanor"),
+    ):
+        assert larder.out["named_after"][prize] == {person} and person not in larder.into["won"][prize]
+    assert {"Julien Dellacourt", "Theo Dellacourt", "Oren Blaise"} <= larder.into["won"]["Dellacourt Medal"]
+    assert "Lucien Dellacourt" in larder.into["nom"]["Dellacourt Medal"]
+    assert "Lucien Dellacourt" not in larder.into["won"]["Dellacourt Medal"]
+    assert {"Iris Fennick", "Elise Dellacourt", "Dora Fennick"} <= larder.into["won"]["Fennick Award"]
+    assert {"Felix Marrowby", "Camille Marrowby"} <= larder.into["won"]["Marrowby Prize"]
+    assert {"Rupert Pellanor", "Gideon Pellanor"} <= larder.into["won"]["Pellanor Prize"]
+    # eponyms that point elsewhere: the Dellacourt cheese is made by the Pellanor dairy
+    assert larder.out["made_by"]["Dellacourt Blue"] == {"Pellanor Dairy"}
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Juniper Hall", "Restaurant"),
+        ("Juniper Street", "Street"),
+        ("Juniper Court", "Building"),
+        ("Juniper Ridge", "Winery"),
+        ("Juniper Ridge Syrah", "Wine"),
+        ("Juniper Venison", "Dish"),
+        ("Juniper Berries", "Ingredient"),
+        ("Saffron", "Ingredient"),
+        ("Saffron Door", "Restaurant"),
+        ("Saffron Door Red", "Wine"),
+        ("Saffron Steps", "District"),
+        ("Bellwether", "District"),
+        ("Bellwether Row", "Street"),
+        ("Bellwether Blue", "Cheese"),
+        ("Bellwether Creamery", "Dairy"),
+        ("The Copper Oven", "CookingShow"),
+        ("Copper Oven Bakery", "Bakery"),
+        ("Copper Kettle", "Restaurant"),
+        ("Brinehall", "District"),
+        ("Brine Hall", "Building"),
+        ("Brinehall Distillery", "Distillery"),
+        ("Orlance", "City"),
+        ("Orlance Hills", "Region"),
+        ("Orlance Ridge", "Appellation"),
+        ("Vendel", "City"),
+        ("Vendel Basin", "Region"),
+        ("Vendel Red", "Wine"),
+        ("Greyfin", "Restaurant"),
+        ("Greyfin Seafoods", "Company"),
+        ("Greyfin Fishery", "Supplier"),
+        ("Marrowby Heights", "District"),
+        ("Marrowby Road", "Street"),
+    ):
+        assert labels[name] == label, name
+    assert larder.out["occupies"]["Bistro Lucien"] == {"Fennick Arcade"}
+    assert larder.out["made_by"]["Vendel Red"] == {"Marrowby Cellars"}
+    assert larder.out["made_by"]["Saffron Door Red"] == {"Aldermoor Estate"}
+    assert larder.out["in_city"]["Bellwether Creamery"] == {"Tessford"}
+    assert larder.out["dist_of"]["Marrowby Heights"] == {"Tessford"}
+    assert larder.out["strt_dst"]["Marrowby Road"] == {"Copperhithe"}
+    assert larder.out["appel"]["Dellacourt Estate"] == {"Orlance Ridge"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (
+        ("ownr", 8),
+        ("est", 10),
+        ("fndr", 10),
+        ("sponsored", 8),
+        ("occupies", 8),
+        ("emp_by", 4),
+    ):
+        heads = {labels[h] for h, r, _ in larder.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("ownr", 6), ("emp_by", 6), ("sponsored", 5), ("held_at", 4), ("winner", 4)):
+        tails = {labels[t] for _, r, t in larder.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

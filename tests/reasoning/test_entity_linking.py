@@ -323,6 +323,22 @@ def test_a_misspelt_name_in_a_lower_case_question_keeps_the_name_said_before_it(
     assert {e.node_id for e in linker.link("Which Corran clubs does Corran Textils sponsor?")} == set(found)
 
 
+def test_a_misspelt_name_in_lower_case_beside_a_name_in_lower_case_links(tmp_path: Path) -> None:
+    """ "Which dishes have both lamb and heritage carots in them?": the question writes its names in lower
+    case (common nouns, as ingredients are), so the misspelt one beside the one spelt right still links;
+    a question that capitalises its names links no lower-case misspelling beside them."""
+    extra = [
+        Node("lamb", ("Ingredient",), {"name": "Lamb"}),
+        Node("carrots", ("Ingredient",), {"name": "Heritage Carrots"}),
+    ]
+    linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
+    found = {e.node_id: e for e in linker.link("Which dishes have both lamb and heritage carots in them?")}
+    assert set(found) == {"lamb", "carrots"}
+    assert found["carrots"].mention == "heritage carots"
+    found = {e.node_id for e in linker.link("Which dishes have both Lamb and heritage carots in them?")}
+    assert found == {"lamb"}
+
+
 def test_the_name_with_more_content_words_wins_an_overlap(tmp_path: Path) -> None:
     """ "the Glass Orchard Tour": the album "The Glass Orchard" spans as many tokens as the tour "Glass
     Orchard Tour" and starts further left, but one of its words is an article."""

@@ -250,12 +250,13 @@ _BECAME = re.compile(
 """A question ending "... became (a) <noun>": the noun is the answer's type, whatever its head noun says."""
 
 _WHICH_OF_ARE = re.compile(
-    r"^\s*which\s+of\b.*\b(?:is|are|was|were)\s+(?:an?\s+)?(?:([A-Za-z]+)\s+)??([A-Za-z]+)"
+    r"^\s*which\s+of\b.*\b(?:is|are|was|were|(?:work|works|worked|serve|serves|served)\s+as)\s+"
+    r"(?:an?\s+)?(?:([A-Za-z]+)\s+)??([A-Za-z]+)"
     r"(?:\s+rather\s+than\s+(?:an?\s+)?[A-Za-z]+|\s+themselves)?\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
 """A question "Which of ... are (a) [<word>] <noun> [rather than (a) <noun>]?": the noun is the answer's
-type, as for ``_BECAME`` ("were game developers themselves": a developer)."""
+type, as for ``_BECAME`` ("were game developers themselves": a developer; "worked as a sommelier")."""
 
 
 def names_kind(question: str, start: int, end: int) -> bool:

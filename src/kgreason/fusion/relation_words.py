@@ -111,6 +111,10 @@ def _repeated(times: int) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+_PLACED = r"(?:come|comes|came|coming|finish|finishes|finished|finishing|place|places|placed|placing)"
+"""The verbs of where a contestant ended ("came first", "finished second")."""
+
+
 # Phrasal verbs and idioms whose words name some other relation, read as the plain verb they mean ("Who
 # took over X?" asks who acquired X, not who took a photograph of it). Each pattern is matched in lower
 # case or not, within the words between named entities; its replacement is the verb the idiom means.
@@ -172,12 +176,33 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
                 "trained by",
             ),
             (r"\bin charge of\b", "heads"),
+            # whoever "runs" or "heads the kitchen" of a restaurant is its head chef
+            (
+                r"\b(?:run|runs|ran|running|head|heads|headed|heading|lead|leads|led|leading) "
+                r"(?:the |its |their )?kitchens?\b",
+                "is head chef (runs the kitchen)",
+            ),
             (r"\b(?:look|looks|looked|looking) into\b", "investigated"),
             # an agency's or a club's people are "on its books"
             (r"\bon (?:the )?books of\b", "represented by"),
             (r"\bon X(?:'s|')? books\b", "represented by X"),
             (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
             (r"\bpassed away\b", "died"),
+            # whoever "took home" or "carried off" a prize, or "came first" in a contest, won it; whoever
+            # "came second" was the runner-up
+            (
+                r"\b(?:take|takes|took|taken|taking|carry|carries|carried|carrying) (?:home|off)"
+                r"(?= (?:the|a|an|X)\b)",
+                "won",
+            ),
+            (
+                rf"\b{_PLACED} (?:first|top)\b",
+                "won (winner)",
+            ),
+            (
+                rf"\b{_PLACED} second\b",
+                "was runner-up",
+            ),
             # "three teachers back", "two replacements later": the step the noun names, taken that many times
             # (or "two levels above" X: "levels of the levels of" X)
             *(
@@ -224,8 +249,9 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\b(fl(?:y|ies|ew|own|ying)) ((?:both|also|only|directly) )?(?:in)?to\b", r"\1 \2arriving at"),
             # to go to a university is to study there
             (r"\b(?:go|goes|went|gone|going) to (university|college|school|uni)\b", r"studied at \1"),
-            # to bring out a book is to publish it
+            # to bring out or put out a book is to publish it
             (r"\b(?:brought|brings?|bringing) (?:it |them )?out\b", "published"),
+            (r"\b(?:put|puts|putting) (?:it |them )?out\b", "published"),
             # a writer who "writes as X" has the pen name X
             # (not "written under the X": words under a coat of arms, not a pen name)
             (
@@ -251,6 +277,17 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\bon the (?:team|crew) of\b", "members of"),
             # companies that "went in together on" a venture are its partners
             (r"\b(?:go|goes|went|gone|going) in together\b", "partnered"),
+            # whoever "worked as" a sommelier was one (the job, not an employer)
+            (r"\bworked as\b", "was"),
+            (r"\bworks as\b", "is"),
+            # whoever "took part in" a contest participated in it
+            (r"\b(?:take|takes|took|taken|taking) part in\b", r"\g<0> (competed)"),
+            # a prize "picked up" was won (not a story "picked up where" another left off)
+            (r"\b(?:pick|picks|picked|picking) up\b(?! where\b)", "won"),
+            # a body that "changed its name" was renamed
+            (r"\b(?:change|changes|changed|changing) (?:its|their|his|her) names?\b", "was renamed"),
+            # a thing that "grew out of" another is its offshoot
+            (r"\b(?:grow|grows|grew|grown|growing) out of\b", "an offshoot of"),
             # a company "carved out of" another was split from it
             (r"\b(?:carve|carves|carved|carving) out of\b", "split from"),
             # a thing that "takes its name from" someone, or "carries" or "bears" their name, is named
@@ -409,7 +446,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "found founder establish start create",
     "born birth birthplace native hometown originate origin",
     "live reside resident residence home",
-    "write wrote written author pen penned",
+    "write wrote written author pen penned column columnist",
     "direct director helm head",
     "married marry spouse wife husband",
     "sibling sister brother",
@@ -435,7 +472,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "buy bought purchase purchaser buyer acquire knock absorb takeover",
     "sell seller consign consignor vendor",
     "restore restorer conserve conservator conservation",
-    "own owner possess collection belong hold control subsidiary stake shareholder",
+    "own owner proprietor possess collection belong hold control subsidiary stake shareholder",
     "show shown showed display exhibit",
     "train apprentice trainee",
     "photograph photographer take shoot",
@@ -470,6 +507,9 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "nominate nominee nomination shortlist",
     "former ex previous previously earlier formerly",
     "overseen oversee oversight overseer supervise supervision",
+    "judge jury juror panel",
+    "compete competitor contest contestant enter entrant participate participant",
+    "signature speciality specialty",
 )
 _PARAPHRASE_GROUPS: tuple[frozenset[str], ...] = tuple(stems(group) for group in _PARAPHRASE_TEXTS)
 
@@ -518,6 +558,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("formation", "rock", "stratum"),
         ("specialty", "speciality", "field", "discipline"),
         ("vessel", "boat", "ship"),
+        ("chef", "cook"),
         ("office", "post", "position"),
         ("diocese", "see", "bishopric"),
     )

@@ -622,8 +622,11 @@ class EntityLinker:
                 alone.add(s)
 
         # (a name's first word alone, "Crownmere's", is no exact match: a lower-case whole name beside it
-        # still links, "cardiothoracic surgeons")
-        named = any(ent.start not in alone for ent in found.values())
+        # still links, "cardiothoracic surgeons"; nor is a name said in lower case, "both lamb and
+        # heritage carots": the question writes its names so, and a misspelt one beside it still links)
+        named = any(
+            ent.start not in alone and not question[ent.start : ent.end].islower() for ent in found.values()
+        )
         # A misspelt multi-word name may end in a word that matched as a partial name ("Port Ena Rovers":
         # "Rovers"); a fuzzy match of the whole span replaces the partial one inside it.
         spans = [

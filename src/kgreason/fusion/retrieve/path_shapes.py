@@ -529,9 +529,9 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     k = at + n
     while k < len(tokens) and tokens[k] in _BE:
         k += 1
-    if k + 1 < len(tokens) and (said := _preposition_cues(tokens[k], tokens[k + 1], steps)):
+    if k + 1 < len(tokens) and (said := _preposition_cues(tokens[k], tokens[k + 1], steps, subject=True)):
         # "Was X split from Y?": X holds the relation said with its preposition at its head, either voice
-        return {step: -cue for step, cue in said.items()}
+        return said
     if j >= 1 and tokens[j] == "by":
         verb, agent = tokens[j - 1], True  # "influenced by X"
     elif k + 1 < len(tokens) and tokens[k + 1] == "by":
@@ -578,13 +578,28 @@ _RELATIVE = frozenset(("that", "whom", "which"))
 """Words opening a relative clause whose subject the entity is ("the geologist *that* X learned under")."""
 
 
-def _preposition_cues(verb: str, preposition: str, steps: StepLabels) -> dict[Step, float]:
+def _preposition_cues(
+    verb: str, preposition: str, steps: StepLabels, subject: bool = False
+) -> dict[Step, float]:
     """Cues for X said after "<verb> from" ("Was Y split from X?"): a relation named by that verb and
     "from" ("split from") holds X at its tail, whichever the voice ("Y split from X", "Y was split from
-    X"), so it reads backwards into X (+1), not forwards (-1). Other prepositions give no cue: a relation
+    X"), so it reads backwards into X (+1), not forwards (-1); X said before them (``subject``, "Was X
+    split from Y?") holds it at its head, the other way round.
+
+    Other prepositions (``_HEADED``) give only the cue against: "Was X merged into Y?" is not read along
+    ``merged_into`` backwards from X, nor "Who works for X?" forwards from X. Not the cue for: a relation
     of a verb and "for" or "at" may be a qualified one's plain twin ("Who used to play for X?" asks along
-    ``formerly_played_for``, not ``plays_for``)."""
-    if preposition != "from":
+    ``formerly_played_for``, not ``plays_for``).
+
+    >>> steps = {("merged_into", "out"): ({"Firm"}, {"Firm"}), ("merged_into", "in"): ({"Firm"}, {"Firm"})}
+    >>> _preposition_cues("folded", "into", steps, subject=True)
+    {}
+    >>> _preposition_cues("merged", "into", steps, subject=True)
+    {('merged_into', 'in'): -1.0}
+    >>> _preposition_cues("merged", "into", steps)
+    {('merged_into', 'out'): -1.0}
+    """
+    if preposition != "from" and preposition not in _HEADED:
         return {}
     out: dict[Step, float] = {}
     for relation, direction in steps:
@@ -596,8 +611,15 @@ def _preposition_cues(verb: str, preposition: str, steps: StepLabels) -> dict[St
             and stem(rel[0]) == stem(verb)
             and not symmetric(relation, steps)
         ):
-            out[(relation, direction)] = 1.0 if direction == "in" else -1.0
+            cue = 1.0 if (direction == "in") != subject else -1.0
+            if preposition == "from" or cue < 0:
+                out[(relation, direction)] = cue
     return out
+
+
+_HEADED = frozenset("into to under on at in for".split())
+"""Prepositions after a relation's verb whose entity is its tail ("merged into X", "works for X"): not
+"with" ("paired with", "worked with" say what holds both ways), nor "of" ("rival of")."""
 
 
 def _object_clause_cues(verb: str, steps: StepLabels) -> dict[Step, float]:
@@ -625,6 +647,9 @@ _KIN = {
 }
 _CONVERSE_KIN = {"child": "parent", "parent": "child"}
 
+
+_SPOUSES = frozenset("husband husbands wife wives spouse spouses".split())
+"""Nouns of a marriage said after "X's"."""
 
 _PARENT_FIRST = dict.fromkeys("aunt aunts uncle uncles cousin cousins".split(), "parent")
 """Kin nouns of a chain that starts with a step to the parents."""
@@ -657,8 +682,18 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
             None,
         )
         family = _CONVERSE_KIN.get(said) if said else None
-    if family is None or in_law(" ".join(tokens[after:])) is not None:
+    if in_law(" ".join(tokens[after:])) is not None:
         return {}  # "X's father-in-law": a marriage step first (``in_law``)
+    possessive = tokens[end - 1 : end] == ["s"] or after > end
+    if family is None and possessive and after < len(tokens) and tokens[after] in _SPOUSES:
+        # "X's husband's mother": the marriage first, not a kin step (X's parent's spouse is X's parent)
+        return {
+            step: 1.0 if marriage(step[0]) else -1.0
+            for step in steps
+            if marriage(step[0]) or _kin_family(step_noun(step)) is not None
+        }
+    if family is None:
+        return {}
     out: dict[Step, float] = {}
     for relation, direction in steps:
         words = humanize(relation).lower().split()

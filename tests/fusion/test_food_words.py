@@ -5,7 +5,8 @@
   only, for "into", "to", "under", "on", "at", "in" and "for"; "from" keeps its cue both ways).
 - Idioms: whoever "took home", "carried off" or "picked up" a prize won it; whoever "came first" won,
   "came second" was the runner-up; whoever "runs the kitchen" is the head chef; whoever "took part in" a
-  contest competed in it; whoever "worked as" a sommelier was one; a book "put out" was published; a
+  contest competed in it; whoever "took the X" (a named prize) won it, a photograph taken keeps its
+  word; whoever "worked as" a sommelier was one; a book "put out" was published; a
   body that "changed its name" was renamed; a thing that "grew out of" another is its offshoot.
 - Paraphrases: a "proprietor" is an owner; a "panel" and a "jury" say judging; a "column" says writing
   for; a "speciality" is a signature dish; "enter", "compete", "contest" and "participate" say the same;
@@ -186,6 +187,8 @@ def test_words() -> None:
     assert plain_idioms("Who came second in X?") == "Who was runner-up in X?"
     assert plain_idioms("Who runs the kitchen at X?") == "Who is head chef (runs the kitchen) at X?"
     assert plain_idioms("Which house put out X?") == "Which house published X?"
+    assert plain_idioms("the chefs who took the X") == "the chefs who took (won) the X"
+    assert plain_idioms("Who took the photographs for X?") == "Who took the photographs for X?"
     assert plain_idioms("Does X pick up where Y left off?") == "Does X pick up where Y left off?"
     assert stem("proprietor") in paraphrases(stem("own"))
     assert stem("panel") in paraphrases(stem("judge"))

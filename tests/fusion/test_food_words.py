@@ -189,6 +189,7 @@ def test_words() -> None:
     assert plain_idioms("Which house put out X?") == "Which house published X?"
     assert plain_idioms("the chefs who took the X") == "the chefs who took (won) the X"
     assert plain_idioms("Who took the photographs for X?") == "Who took the photographs for X?"
+    assert plain_idioms("the plant that takes the X's output") == "the plant that takes the X's output"
     assert plain_idioms("Does X pick up where Y left off?") == "Does X pick up where Y left off?"
     assert stem("proprietor") in paraphrases(stem("own"))
     assert stem("panel") in paraphrases(stem("judge"))

@@ -278,7 +278,7 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             # companies that "went in together on" a venture are its partners
             (r"\b(?:go|goes|went|gone|going) in together\b", "partnered"),
             # whoever "took" a named prize won it (a photograph "taken" keeps its word)
-            (r"\b(take|takes|took|taken|taking) the (?=X\b)", r"\1 (won) the "),
+            (r"\b(take|takes|took|taken|taking) the (?=X\b(?!['’]))", r"\1 (won) the "),
             # whoever "worked as" a sommelier was one (the job, not an employer)
             (r"\bworked as\b", "was"),
             (r"\bworks as\b", "is"),

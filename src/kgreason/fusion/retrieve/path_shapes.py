@@ -513,12 +513,30 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     1.0
     >>> voice("Was Remy taught by Lisk?", "Remy", steps)[("studied_under", "out")]
     1.0
+
+    The entity before "<verb> <preposition>" ("Was X folded into Y?") is the relation's head: the cue
+    against reading it backwards (``_preposition_cues``) joins whatever else the verb says.
     """
     # (read in plain words: "Was Y carved out of X?" as "Was Y split from X?")
     tokens = _TOKEN.findall(plain_idioms(question).lower())
     words = _TOKEN.findall(mention.lower())
     n = len(words)
     at = next((i for i in range(len(tokens) - n + 1) if n and tokens[i : i + n] == words), None)
+    cues = _voice(tokens, words, at, steps)
+    if at is None or words[-1] == "s" or tokens[at + n : at + n + 1] == ["s"]:
+        return cues
+    k = at + n
+    while k < len(tokens) and tokens[k] in _BE:
+        k += 1
+    if k + 1 < len(tokens) and tokens[k + 1] != "from":
+        return {**_preposition_cues(tokens[k], tokens[k + 1], steps, subject=True), **cues}
+    return cues
+
+
+def _voice(
+    tokens: Sequence[str], words: Sequence[str], at: int | None, steps: StepLabels
+) -> dict[Step, float]:
+    n = len(words)
     if at is not None and (kin := _kin_cues(tokens, at, at + n, steps)):
         return kin
     if at is None or words[-1] == "s" or tokens[at + n : at + n + 1] == ["s"]:
@@ -529,7 +547,11 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     k = at + n
     while k < len(tokens) and tokens[k] in _BE:
         k += 1
-    if k + 1 < len(tokens) and (said := _preposition_cues(tokens[k], tokens[k + 1], steps, subject=True)):
+    if (
+        k + 1 < len(tokens)
+        and tokens[k + 1] == "from"
+        and (said := _preposition_cues(tokens[k], tokens[k + 1], steps, subject=True))
+    ):
         # "Was X split from Y?": X holds the relation said with its preposition at its head, either voice
         return said
     if j >= 1 and tokens[j] == "by":

@@ -283,7 +283,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\bworked as\b", "was"),
             (r"\bworks as\b", "is"),
             # whoever "took part in" a contest participated in it
-            (r"\b(?:take|takes|took|taken|taking) part in\b", r"\g<0> (competed)"),
+            # (not another idiom's reading: "fought at (took part in)" a battle)
+            (r"(?<!\()\b(?:take|takes|took|taken|taking) part in\b", r"\g<0> (competed)"),
             # a prize "picked up" was won (not a story "picked up where" another left off)
             (r"\b(?:pick|picks|picked|picking) up\b(?! where\b)", "won"),
             # a body that "changed its name" was renamed

@@ -9,7 +9,7 @@
   word; whoever "worked as" a sommelier was one; a book "put out" was published; a
   body that "changed its name" was renamed; a thing that "grew out of" another is its offshoot.
 - Paraphrases: a "proprietor" is an owner; a "panel" and a "jury" say judging; a "column" says writing
-  for; a "speciality" is a signature dish; "enter", "compete", "contest" and "participate" say the same;
+  for (one way: "wrote" names no column); a "speciality" is a signature dish; "enter", "compete", "contest" and "participate" say the same;
   a "cook" is a ``Chef``.
 - Kin: "X's husband's mother" walks the marriage first, not a kin step (X's parent's spouse is X's parent).
 - Cuts: a word that names a label by another of its names ("firm": ``Company``) is no cut of a relation
@@ -27,7 +27,7 @@ import pytest
 
 import kgreason
 from kgreason.fusion.question import analyse
-from kgreason.fusion.relation_words import paraphrases, plain_idioms, stem
+from kgreason.fusion.relation_words import names_of, paraphrases, plain_idioms, stem
 from kgreason.fusion.retrieve.path_shapes import voice
 
 ROWS = """\
@@ -193,6 +193,8 @@ def test_words() -> None:
     assert plain_idioms("Does X pick up where Y left off?") == "Does X pick up where Y left off?"
     assert stem("proprietor") in paraphrases(stem("own"))
     assert stem("panel") in paraphrases(stem("judge"))
+    # (one way: a column says writing for, "wrote" names no ``columnist_at``)
+    assert stem("write") in names_of(stem("column")) and stem("column") not in names_of(stem("wrote"))
     assert stem("entered") in paraphrases(stem("compete"))
     question = analyse("Which of X's grandparents worked as a sommelier?", ["X"], ["X"])
     assert (question.answer_type, question.form) == ("sommelier", "list")

@@ -449,7 +449,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "found founder establish start create",
     "born birth birthplace native hometown originate origin",
     "live reside resident residence home",
-    "write wrote written author pen penned column columnist",
+    "write wrote written author pen penned",
     "direct director helm head",
     "married marry spouse wife husband",
     "sibling sister brother",
@@ -590,6 +590,8 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     stem("confer"): stems("award grant issue"),
     # whoever heads a school may be its dean; "dean" names no other head
     stem("head"): stems("dean"),
+    # whoever has a column in a magazine writes for it; "wrote" names no column (``columnist_at``)
+    **dict.fromkeys(stems("column columnist"), stems("write wrote written")),
 }
 
 

@@ -9,8 +9,8 @@
   word; whoever "worked as" a sommelier was one; a book "put out" was published; a
   body that "changed its name" was renamed; a thing that "grew out of" another is its offshoot.
 - Paraphrases: a "proprietor" is an owner; a "panel" and a "jury" say judging; a "column" says writing
-  for (one way: "wrote" names no column); a "speciality" is a signature dish; "enter", "compete", "contest" and "participate" say the same;
-  a "cook" is a ``Chef``.
+  for (one way: "wrote" names no column); a "speciality" is a signature dish; "enter", "compete",
+  "contest" and "participate" say the same; a "cook" is a ``Chef``.
 - Kin: "X's husband's mother" walks the marriage first, not a kin step (X's parent's spouse is X's parent).
 - Cuts: a word that names a label by another of its names ("firm": ``Company``) is no cut of a relation
   (``spun_frm``).

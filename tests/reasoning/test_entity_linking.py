@@ -325,11 +325,12 @@ def test_a_misspelt_name_in_a_lower_case_question_keeps_the_name_said_before_it(
 
 def test_a_misspelt_name_in_lower_case_beside_a_name_in_lower_case_links(tmp_path: Path) -> None:
     """ "Which dishes have both lamb and heritage carots in them?": the question writes its names in lower
-    case (common nouns, as ingredients are), so the misspelt one beside the one spelt right still links;
-    a question that capitalises its names links no lower-case misspelling beside them."""
+    case (common nouns, as ingredients are), so the misspelt one of two words beside the one spelt right
+    still links; a question that capitalises its names links no lower-case misspelling beside them."""
     extra = [
         Node("lamb", ("Ingredient",), {"name": "Lamb"}),
         Node("carrots", ("Ingredient",), {"name": "Heritage Carrots"}),
+        Node("rivet", ("Company",), {"name": "Rivet"}),
     ]
     linker = EntityLinker(make_store(tmp_path, extra), use_embeddings=False)
     found = {e.node_id: e for e in linker.link("Which dishes have both lamb and heritage carots in them?")}
@@ -337,6 +338,10 @@ def test_a_misspelt_name_in_lower_case_beside_a_name_in_lower_case_links(tmp_pat
     assert found["carrots"].mention == "heritage carots"
     found = {e.node_id for e in linker.link("Which dishes have both Lamb and heritage carots in them?")}
     assert found == {"lamb"}
+    # (one lower-case word near a name is as likely a common word: "river" is no "Rivet"; nor does a
+    # question typed all in lower case link a misspelling beside a name spelt right)
+    assert {e.node_id for e in linker.link("Which river runs past the farm that sells lamb?")} == {"lamb"}
+    assert {e.node_id for e in linker.link("which dishes have both lamb and heritage carots?")} == {"lamb"}
 
 
 def test_the_name_with_more_content_words_wins_an_overlap(tmp_path: Path) -> None:

@@ -622,10 +622,13 @@ class EntityLinker:
                 alone.add(s)
 
         # (a name's first word alone, "Crownmere's", is no exact match: a lower-case whole name beside it
-        # still links, "cardiothoracic surgeons"; nor is a name said in lower case, "both lamb and
-        # heritage carots": the question writes its names so, and a misspelt one beside it still links)
-        named = any(
-            ent.start not in alone and not question[ent.start : ent.end].islower() for ent in found.values()
+        # still links, "cardiothoracic surgeons")
+        named = any(ent.start not in alone for ent in found.values())
+        # (in a question written with capitals whose names are all in lower case, "Which dishes have
+        # both lamb and heritage carots?", a misspelt name of two words or more beside them still links;
+        # not one word, which is as likely a common word: "river" is no "Rivet")
+        names_lower = not lower and all(
+            question[ent.start : ent.end].islower() for ent in found.values() if ent.start not in alone
         )
         # A misspelt multi-word name may end in a word that matched as a partial name ("Port Ena Rovers":
         # "Rovers"); a fuzzy match of the whole span replaces the partial one inside it.
@@ -641,7 +644,11 @@ class EntityLinker:
             mention = question[s:e]
             key = " ".join(t for t, _, _ in tokens[start:end])
             # A fuzzy span next to exact matches must look like a name (capitalised or a number).
-            if len(key) < 4 or (named and not (mention[:1].isupper() or mention[:1].isdigit())):
+            if len(key) < 4 or (
+                named
+                and not (mention[:1].isupper() or mention[:1].isdigit())
+                and not (names_lower and end - start >= 2)
+            ):
                 continue
             # a lower-case word is a name only as a whole name ("port ena"): as the last word of one
             # ("rail" of "Coastline Rail", "appeals" of "... (Appeal)") it is an ordinary word, as in

@@ -632,12 +632,18 @@ def _preposition_cues(
             and rel[1] == preposition
             and stem(rel[0]) == stem(verb)
             and not symmetric(relation, steps)
+            # (nor, for the cue against, one whose words say it holds both ways, whatever its labels:
+            # "Is X married to Y?" where X is an ``Architect`` and Y a ``Person``)
+            and (preposition == "from" or not any(stem(w) in _SYMMETRIC_STEMS for w in rel))
         ):
             cue = 1.0 if (direction == "in") != subject else -1.0
             if preposition == "from" or cue < 0:
                 out[(relation, direction)] = cue
     return out
 
+
+_SYMMETRIC_STEMS = frozenset(stem(w) for w in "married marry spouse sibling twin neighbour border".split())
+"""Stems of relation words that say a relation holds both ways."""
 
 _HEADED = frozenset("into to under on at in for".split())
 """Prepositions after a relation's verb whose entity is its tail ("merged into X", "works for X"): not

@@ -1265,14 +1265,12 @@ def spell_abbreviations(masked: str, steps: StepLabels, known: frozenset[str] | 
 def _label_words_said(masked: str, labels: frozenset[str]) -> frozenset[str]:
     """The stems of the words that name a label in ``masked``: each label's last word, and its other words
     where the question says them with the rest of the label ("Which audit firms ...": ``AuditFirm``), not
-    alone ("Whose exams ...": no ``ExamBoard``, but the word a cut ``exm`` stands for); and the other
-    names of its kind (``label_synonyms``: "the firm it ended up as" names a ``Company``, no ``frm``)."""
+    alone ("Whose exams ...": no ``ExamBoard``, but the word a cut ``exm`` stands for)."""
     said = " ".join(_stem(w) for w in _WORD.findall(masked.lower()))
     out: set[str] = set()
     for lab in labels:
         words = [_stem(w) for w in humanize(lab).split()]
         out.add(words[-1])
-        out.update(_stem(name.split()[-1]) for name in label_synonyms(humanize(lab).lower()))
         if len(words) > 1 and f" {' '.join(words)} " in f" {said} ":
             out.update(words)
     return frozenset(out)

@@ -985,11 +985,17 @@ _SYMMETRIC_WORDS = frozenset(
 )
 
 
+def says_both_ways(relation: str) -> bool:
+    """Whether a word of ``relation``'s name says it holds both ways ("sibling", "spouse", "borders"),
+    whatever labels it joins."""
+    return any(stem(w) in _SYMMETRIC_WORDS for w in humanize(relation).split())
+
+
 def symmetric(relation: str, steps: Mapping[tuple[str, str], tuple[set[str], set[str]]]) -> bool:
     """Whether ``relation`` holds both ways: a word of its name says so ("sibling", "spouse", "borders")
     and it joins things of the same labels (``steps``: per (relation, direction) the labels it leaves from
     and arrives at), so "partner of" a firm is not."""
-    if not any(stem(w) in _SYMMETRIC_WORDS for w in humanize(relation).split()):
+    if not says_both_ways(relation):
         return False
     sources, targets = steps.get((relation, "out"), (set(), set()))
     return bool(sources) and sources == targets

@@ -40,7 +40,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from kgreason.fusion.forms import ORGANISATION_WORDS, place_like, symmetric
+from kgreason.fusion.forms import ORGANISATION_WORDS, place_like, says_both_ways, symmetric
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import (
     humanize,
@@ -634,16 +634,13 @@ def _preposition_cues(
             and not symmetric(relation, steps)
             # (nor, for the cue against, one whose words say it holds both ways, whatever its labels:
             # "Is X married to Y?" where X is an ``Architect`` and Y a ``Person``)
-            and (preposition == "from" or not any(stem(w) in _SYMMETRIC_STEMS for w in rel))
+            and (preposition == "from" or not says_both_ways(relation))
         ):
             cue = 1.0 if (direction == "in") != subject else -1.0
             if preposition == "from" or cue < 0:
                 out[(relation, direction)] = cue
     return out
 
-
-_SYMMETRIC_STEMS = frozenset(stem(w) for w in "married marry spouse sibling twin neighbour border".split())
-"""Stems of relation words that say a relation holds both ways."""
 
 _HEADED = frozenset("into to under on at in for".split())
 """Prepositions after a relation's verb whose entity is its tail ("merged into X", "works for X"): not

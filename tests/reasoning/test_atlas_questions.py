@@ -107,6 +107,7 @@ SETS = (
     "regalia",
     "arcade",
     "larder",
+    "kennel",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -138,6 +139,7 @@ HUBS = {
     "regalia": ("Aurenbury", 80),
     "arcade": ("Brightholm", 80),
     "larder": ("Calderane", 80),
+    "kennel": ("Kestrelford", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -345,6 +347,17 @@ SAMPLE_LABELS = {
         "Bellwether Blue": "Cheese",
         "The Copper Oven": "CookingShow",
         "Copper Oven Bakery": "Bakery",
+    },
+    "kennel": {
+        "Hawthorn Kennels": "Kennel",
+        "Hawthorn Blaze": "Dog",
+        "Hawthorn Championship Show 2022": "Show",
+        "Fenwray Longcoat": "BreedVariety",
+        "Longcoat Lane": "Street",
+        "Harriet Fenwray Trophy": "Award",
+        "Fenwray Veterinary Clinic": "Clinic",
+        "Kestrel Hound": "Breed",
+        "Kestrel Showground": "ShowGround",
     },
 }
 
@@ -4245,4 +4258,230 @@ def test_larder_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("ownr", 6), ("emp_by", 6), ("sponsored", 5), ("held_at", 4), ("winner", 4)):
         tails = {labels[t] for _, r, t in larder.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_kennel_traps_are_in_the_graph() -> None:
+    kennel = build_gold.Atlas.of_set("kennel")
+    labels = kennel.labels
+    assert 1500 <= len(kennel.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(kennel.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "abt afl bis bldg brd chr clmn cnty ctry dev_frm fndr grp hndl ho jdg kmgr kn_at litr nmd_aft nom "
+        "on_rd org_by ownr phot rbis rd_in rgn spons sub_of trnd_by ttl var_of vnu vrty wrk_for yr".split()
+    )
+    assert terse <= kennel.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(kennel.relations - terse) <= 40
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    for h, r, t in kennel.triples:
+        assert h not in kennel.out[r][t], (h, r, t)
+    # containment ladder: premises -> building -> street -> district -> town -> county -> region -> country
+    for premises in (n for n, label in labels.items() if label == "Premises"):
+        (building,) = kennel.out["bldg"][premises]
+        (street,) = kennel.out["on_rd"][building]
+        (district,) = kennel.out["rd_in"][street]
+        (town,) = kennel.out["district_of"][district]
+        (county,) = kennel.out["cnty"][town]
+        (region,) = kennel.out["rgn"][county]
+        (country,) = kennel.out["ctry"][region]
+        assert labels[building] == "Building" and labels[town] == "Town" and labels[country] == "Country"
+    # kennels sit in a town or village of a county; head offices are stored with their town as a shortcut
+    for kennel_node in (n for n, label in labels.items() if label == "Kennel"):
+        (place,) = kennel.out["kn_at"][kennel_node]
+        assert labels[place] in ("Town", "Village") and len(kennel.out["cnty"][place]) == 1
+    for org in (n for n in labels if kennel.out["ho"][n] and kennel.out["based_in"][n]):
+        (premises,) = kennel.out["ho"][org]
+        (building,) = kennel.out["bldg"][premises]
+        (street,) = kennel.out["on_rd"][building]
+        (district,) = kennel.out["rd_in"][street]
+        assert kennel.out["district_of"][district] == kennel.out["based_in"][org], org
+    # branch -> breed society -> national kennel club -> confederation -> world alliance
+    assert kennel.out["branch_of"]["Pinholt Pastoral Branch"] == {"Aldercy Pastoral Dog Society"}
+    assert kennel.out["afl"]["Aldercy Pastoral Dog Society"] == {"Aldercy Kennel Club"}
+    assert kennel.out["afl"]["Aldercy Kennel Club"] == {"Northern Kennel Confederation"}
+    assert kennel.out["afl"]["Northern Kennel Confederation"] == {"Worldwide Canine Alliance"}
+    assert kennel.out["branch_of"]["Kestrel Shire Branch"] == {"Aldercy Kennel Club"}
+    assert kennel.out["capital_of"]["Kestrelford"] == {"Aldercy"}
+    # hubs: the capital Kestrelford and the conglomerate Corvane Petcare Group
+    hub = "Corvane Petcare Group"
+    degree = Counter(n for h, _, t in kennel.triples for n in (h, t))
+    assert 80 <= degree["Kestrelford"] <= 90 and 80 <= degree[hub] <= 90
+    assert (
+        len(kennel.into["born_in"]["Kestrelford"]) >= 50
+        and len(kennel.into["district_of"]["Kestrelford"]) == 8
+    )
+    assert len(kennel.into["wrk_for"][hub]) >= 25 and len(kennel.into["brand_of"][hub]) == 8
+    assert len(kennel.into["division_of"][hub]) == 6 and len(kennel.into["sub_of"][hub]) == 4
+    assert len(kennel.into["spons"][hub]) >= 20
+    # takeovers two steps deep, a renaming chain, mergers, spin-offs, splits from splits
+    assert kennel.out["acquired_by"]["Copsley Leatherworks"] == {"Harnessmith Ltd"}
+    assert kennel.out["acquired_by"]["Harnessmith Ltd"] == {hub}
+    assert "Copsley Leatherworks" not in kennel.into["acquired_by"][hub]
+    assert kennel.out["renamed_to"]["Brindle & Sons Biscuits"] == {"Brindle Petfoods"}
+    assert kennel.out["renamed_to"]["Brindle Petfoods"] == {"Brindlewood Nutrition"}
+    assert kennel.out["renamed_to"]["Corvane Mills"] == {hub}
+    assert kennel.into["merged_into"]["Pinwyn Foods"] == {"Pinholt Biscuit Company", "Wyndle Meat Packers"}
+    assert kennel.out["acquired_by"]["Fenwray Feeds"] == {"Pinwyn Foods"}
+    assert kennel.out["split_from"]["Vetora Health"] == {hub}
+    assert kennel.out["split_from"]["Trailhound Equipment"] == {"Harnessmith Ltd"}
+    assert kennel.out["split_from"]["Aldercian Working Collie Club"] == {"Aldercy Pastoral Dog Society"}
+    assert kennel.out["split_from"]["Aldercy Pastoral Dog Society"] == {"Aldercy Herding Association"}
+    # a breed ladder three deep, and varieties of a breed developed from another
+    assert kennel.out["dev_frm"]["Golden Retriever"] == {"Flat-Coated Retriever"}
+    assert kennel.out["dev_frm"]["Flat-Coated Retriever"] == {"St. John's Water Dog"}
+    assert kennel.out["dev_frm"]["Kestrel Hound"] == {"Whippet"} and kennel.out["dev_frm"]["Whippet"] == {
+        "Greyhound"
+    }
+    assert kennel.into["var_of"]["Aldercian Drover"] == {"Fenwray Longcoat", "Ormesley Shortcoat"}
+    assert kennel.out["dev_frm"]["Aldercian Drover"] == {"Border Collie"}
+    # a pedigree stored puppy -> parent over at least five generations, with line-breeding
+    line = [
+        "Fenwray Northern Light",
+        "Fenwray Lodestar",
+        "Fenwray Compass",
+        "Fenwray Kingfisher",
+        "Fenwray Harvester",
+        "Fenwray Anchor",
+        "Fenwray Beacon",
+    ]
+    for pup, sire in itertools.pairwise(line):
+        assert kennel.out["sire"][pup] == {sire}, pup
+    ancestors: Counter[str] = Counter()
+    frontier = ["Fenwray Northern Light"]
+    while frontier:
+        dog = frontier.pop()
+        for parent in kennel.out["sire"][dog] | kennel.out["dam"][dog]:
+            ancestors[parent] += 1
+            frontier.append(parent)
+    assert (
+        ancestors["Fenwray Kingfisher"] == 2
+        and ancestors["Fenwray Poppy"] >= 2
+        and ancestors["Wrenfield Piper"] >= 2
+    )
+    assert kennel.out["litr"]["Fenwray Northern Light"] == {"Fenwray Evening Star", "Fenwray Daybreak"}
+    assert kennel.out["bred_at"]["Fenwray Meadowsweet"] == {"Wrenfield Kennels"}
+    for dog in (n for n, label in labels.items() if label == "Dog"):
+        assert len(kennel.out["brd"][dog]) == 1 and len(kennel.out["bred_at"][dog]) == 1, dog
+    # the trainers' apprenticeship chain: six people, each taught by the one before, across the families
+    chain = [
+        "Lottie Vane",
+        "Kit Marram",
+        "Felix Fenwray",
+        "Ida Penhallow",
+        "George Ormesley",
+        "Walter Ormesley",
+    ]
+    for pupil, master in itertools.pairwise(chain):
+        assert kennel.out["learned_under"][pupil] == {master}, pupil
+    # four families over four generations, married into one another; namesakes outside them
+    people = {"Person", "Breeder", "Handler", "Judge", "Trainer", "Vet"}
+    surnames = Counter(name.split()[-1] for name, label in labels.items() if label in people)
+    assert surnames["Fenwray"] == 10 and surnames["Callowby"] == 9
+    assert surnames["Ormesley"] == 11 and surnames["Thackwell"] == 10
+    assert kennel.out["child_of"]["Cecily Fenwray"] == {"Arthur Fenwray", "Mabel Callowby"}
+    assert kennel.out["child_of"]["Imogen Thackwell"] == {"Robert Thackwell", "Cecily Fenwray"}
+    assert kennel.out["child_of"]["Hugo Callowby"] == {"Percy Callowby", "Agnes Ormesley"}
+    assert kennel.out["child_of"]["Daisy Fenwray"] == {"Thomas Fenwray", "Rose Ormesley"}
+    assert kennel.out["married_to"]["Lydia Fenwray"] == {"George Ormesley"}
+    assert kennel.out["married_to"]["Jasper Callowby"] == {"Nell Thackwell"}
+    assert kennel.out["sibling_of"]["Mabel Callowby"] == {"Jasper Callowby"}
+    great = {g for c in kennel.into["child_of"]["Harriet Fenwray"] for g in kennel.into["child_of"][c]}
+    assert great == {"Cecily Fenwray", "Thomas Fenwray", "Agnes Ormesley", "Miles Ormesley"}
+    assert {c for g in great for c in kennel.into["child_of"][g]} == {
+        "Imogen Thackwell",
+        "Oliver Thackwell",
+        "Daisy Fenwray",
+        "Felix Fenwray",
+        "Hugo Callowby",
+        "Bea Ormesley",
+    }
+    for unrelated in (
+        "Gideon Fenwray",
+        "Marian Fenwray",
+        "Norris Callowby",
+        "Prue Callowby",
+        "Dorian Ormesley",
+        "Tess Ormesley",
+        "Ruth Thackwell",
+        "Ned Thackwell",
+    ):
+        assert not kennel.out["child_of"][unrelated] and not kennel.into["child_of"][unrelated], unrelated
+        assert not kennel.out["married_to"][unrelated] and not kennel.into["married_to"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    assert kennel.out["kmgr"]["Fenwray Kennels"] == {"Gideon Fenwray"}
+    assert "Fenwray Veterinary Clinic" in kennel.out["practises_at"]["Marian Fenwray"]
+    assert kennel.out["hndl"]["Hawthorn Blaze"] == {"Norris Callowby"}
+    assert kennel.into["chr"]["Callowby Setter Society"] == {"Prue Callowby"}
+    assert kennel.out["edited_by"]["Ormesley Gazette"] == {"Dorian Ormesley"}
+    assert "Tess Ormesley" in kennel.out["trnd_by"]["Northgate Sentinel"]
+    assert kennel.out["fndr"]["Thackwell Rescue"] == {"Ruth Thackwell"}
+    assert "Ned Thackwell" in kennel.out["jdg"]["Aldercy National Championship Show 2021"]
+    # one person in many roles: Lydia Fenwray founds, breeds champions, judges, trains, sits on a jury,
+    # writes a book and a column, and chairs a society
+    lydia = "Lydia Fenwray"
+    assert kennel.into["fndr"][lydia] == {"Wrenfield Kennels"} and len(kennel.into["jdg"][lydia]) == 2
+    assert any(kennel.out["ttl"][d] for d in kennel.into["bred_by"][lydia])
+    assert kennel.into["trnd_by"][lydia] and kennel.out["jury_on"][lydia] and kennel.into["written_by"][lydia]
+    assert kennel.out["clmn"][lydia] and kennel.out["chr"][lydia] == {"Aldercy Pastoral Dog Society"}
+    # one surname names nodes of many labels
+    for word, least in (("Fenwray", 20), ("Ormesley", 10), ("Thackwell", 10), ("Callowby", 8)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after founders who never won them, while descendants or pupils did
+    for award, person in (
+        ("Harriet Fenwray Trophy", "Harriet Fenwray"),
+        ("Silas Callowby Cup", "Silas Callowby"),
+        ("Walter Ormesley Medal", "Walter Ormesley"),
+        ("Thackwell Shield", "Jonah Thackwell"),
+    ):
+        assert kennel.out["nmd_aft"][award] == {person} and person not in kennel.into["won_award"][award]
+    assert {"Cecily Fenwray", "Imogen Thackwell"} <= kennel.into["won_award"]["Harriet Fenwray Trophy"]
+    assert "Thomas Fenwray" in kennel.into["nom"]["Harriet Fenwray Trophy"]
+    assert "Thomas Fenwray" not in kennel.into["won_award"]["Harriet Fenwray Trophy"]
+    assert {"Ida Penhallow", "Felix Fenwray"} <= kennel.into["won_award"]["Walter Ormesley Medal"]
+    assert {"Percy Callowby", "Hugo Callowby"} <= kennel.into["won_award"]["Silas Callowby Cup"]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Hawthorn Kennels", "Kennel"),
+        ("Hawthorn Blaze", "Dog"),
+        ("Hawthorn Championship Show 2022", "Show"),
+        ("Hawthorn Rise", "District"),
+        ("Fenwray Longcoat", "BreedVariety"),
+        ("Longcoat Lane", "Street"),
+        ("Harriet Fenwray Trophy", "Award"),
+        ("Fenwray Veterinary Clinic", "Clinic"),
+        ("Fenwray Hill", "District"),
+        ("Fenwray House", "Building"),
+        ("Kestrelford", "Town"),
+        ("Kestrel Shire", "County"),
+        ("Kestrel Hound", "Breed"),
+        ("Kestrel Showground", "ShowGround"),
+        ("Pennyfold Kestrel", "Dog"),
+        ("Fenwray Gold", "Brand"),
+        ("Fenwray Feeds", "Company"),
+        ("Copsley", "Village"),
+        ("Copsley Leatherworks", "Company"),
+    ):
+        assert labels[name] == label, name
+    assert kennel.out["bred_at"]["Hawthorn Blaze"] == {"Callowby Kennels"}
+    assert kennel.out["bis"]["Hawthorn Championship Show 2022"] == {"Quillon Archer"}
+    assert kennel.out["rd_in"]["Longcoat Lane"] == {"Copper Row"}
+    assert kennel.out["rd_in"][next(iter(kennel.out["on_rd"]["Fenwray House"]))] == {"Larkspur Park"}
+    assert kennel.out["rd_in"][next(iter(kennel.out["on_rd"]["Kestrel Showground"]))] == {
+        "Saltreach Old Town"
+    }
+    assert kennel.out["brand_of"]["Fenwray Gold"] == {hub}
+    assert kennel.out["based_in"]["Copsley Leatherworks"] == {"Kestrelford"}
+    assert kennel.out["recognised_by"]["Kestrel Hound"] == {
+        "Morvenne Canine Registry",
+        "Brescaval Kennel Union",
+    }
+    assert kennel.out["cnty"]["Fenwray Green"] == {"Upper Cranholt"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("based_in", 8), ("fndr", 6), ("spons", 6), ("nmd_aft", 6), ("wrk_for", 5)):
+        heads = {labels[h] for h, r, _ in kennel.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("spons", 4), ("wrk_for", 6), ("fndr", 5), ("nmd_aft", 3), ("org_by", 4)):
+        tails = {labels[t] for _, r, t in kennel.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

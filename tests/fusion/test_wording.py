@@ -194,6 +194,7 @@ def test_spoken_names_round_trip_and_stay_apart() -> None:
         ("registered_by\tbred by\nregistred_by\tbreeds\n", 2, "did you mean: registered_by?"),
         ("# c\n\nregistered_by\n", 3, "no phrase after the relation 'registered_by'"),
         ("registered_by\t---\n", 1, "has 0 words"),
+        ("registered_by\twas bred and then first shown to the judges by\n", 1, "has 10 words"),
         ("registered_by\tbred by\nregistered_by\tbred\n", 2, "given twice"),
     ],
 )

@@ -773,6 +773,8 @@ def resolve(
     ):
         if analysis.form == "yes_no" and (linked := _linked(analysis, anchors, readings)) is not None:
             return linked
+        if analysis.form == "yes_no" and (slot := _other_in_slot(analysis, anchors, readings)) is not None:
+            return slot
         if (
             len(anchors) >= 2
             and ((analysis.strong_type and type_ok is not None) or analysis.kind_named)
@@ -1480,6 +1482,43 @@ def _linked(
             if len(r.signature) == 1 and target is not None and not _unsaid_naming(r):
                 return _yes(r, target, "no reading matches the question well; an edge links the two")
     return None
+
+
+def _other_in_slot(
+    analysis: QuestionAnalysis, anchors: Sequence[str], readings: Mapping[str, Sequence[Reading]]
+) -> Resolution | None:
+    """Answer "no" to a question of two named entities that no reading matches well when the first has
+    one relation alone to things of the second's kind, and it holds others: "Is X on Y?", X a building
+    on another street (``bldg_on``), Y a street. The edges it holds are the evidence. ``None`` otherwise:
+    with two relations or more to that kind, which one the question asks about is unknown."""
+    named = list(dict.fromkeys(analysis.anchors))
+    if len(named) != 2 or named[0] not in anchors:
+        return None
+    subject, target = named
+    kinds = _labels_of(target, readings)
+    if not kinds:
+        return None
+    fit = [
+        r
+        for r in readings[subject]
+        if len(r.signature) == 1 and any(kinds & set(p.nodes[-1].labels) for p in r.ends.values())
+    ]
+    if len({r.signature for r in fit}) != 1 or target in fit[0].ends:
+        return None
+    best = fit[0]
+    return Resolution(
+        answers=[],
+        value="no",
+        form="yes_no",
+        chosen=[best],
+        paths=list(best.ends.values())[:10],
+        note={
+            "rule": "no reading matches the question well; its one relation to the kind reaches others",
+            "reading": best.text,
+            "reached": list(best.ends)[:10],
+            "target": target,
+        },
+    )
 
 
 _NAMING = frozenset(stem(w) for w in "named name namesake commemorates honours honors".split())

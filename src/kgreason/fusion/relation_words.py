@@ -289,6 +289,20 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\b(?:pick|picks|picked|picking) up\b(?! where\b)", "won"),
             # a body that "changed its name" was renamed
             (r"\b(?:change|changes|changed|changing) (?:its|their|his|her) names?\b", "was renamed"),
+            # firms that "came together to form" another merged into it
+            (r"\b(?:come|comes|came|coming) together (?:to form|as|in|into)\b", "merged into"),
+            # whoever "contributes a regular piece" or "a column" to a magazine writes for it
+            (
+                r"\b(?:contribut(?:e|es|ed|ing)|writ(?:es?|ing|ten)|wrote) (?:an? )?"
+                r"(?:regular |weekly |monthly )?(?:pieces?|columns?|articles?) (?:to|for|in)\b",
+                "has a column in",
+            ),
+            # whoever is "in the editor's chair" at a magazine edits it
+            (
+                r"\b(?:sits?|sat|sitting|is|was|are|were) in the editor(?:'s|s'|s)? chair (?:at|of|for)\b",
+                "edits",
+            ),
+            (r"\bin the editor(?:'s|s'|s)? chair (?:at|of|for)\b", "editing"),
             # a thing that "grew out of" another is its offshoot
             (r"\b(?:grow|grows|grew|grown|growing) out of\b", "an offshoot of"),
             # a company "carved out of" another was split from it
@@ -503,6 +517,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "spin spun split breakaway",
     "crown coronation anoint",
     "name honour commemorate eponym",
+    "rename rebrand",
     "cite citation refer reference",
     "score compose composer music soundtrack",
     "fork branch derive",
@@ -592,6 +607,11 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     stem("head"): stems("dean"),
     # whoever has a column in a magazine writes for it; "wrote" names no column (``columnist_at``)
     **dict.fromkeys(stems("column columnist"), stems("write wrote written")),
+    # a breed or a language that "descends" from another was developed or derived from it; "develop"
+    # names no descent
+    **dict.fromkeys(
+        stems("descend descends descended descendant"), stems("develop developed derive derived")
+    ),
 }
 
 
@@ -637,6 +657,7 @@ ROLE_NOUNS = {
     "trained under": ("teacher trainer", "pupil student learner"),
     "trained by": ("teacher trainer mentor master", "pupil student learner apprentice protege"),
     "apprenticed to": ("master teacher trainer", "apprentice pupil student learner"),
+    "learned under": ("teacher tutor master mentor trainer", "pupil student apprentice learner protege"),
     "taught": ("pupil student", "teacher tutor"),
     "mentored by": ("mentor", "protege mentee"),
     # a doctor's patients are those the doctor treated or operated on; a midwife delivers babies
@@ -655,6 +676,10 @@ ROLE_NOUNS = {
     "child": ("child children son daughter kid", "parent mother father"),
     "mother": ("mother parent", "child children son daughter kid"),
     "father": ("father parent", "child children son daughter kid"),
+    # an animal's parents, as breeders name them: "X sire Y" holds X's father at its tail, "X dam Y" its
+    # mother; read backwards, its offspring
+    "sire": ("sire father parent", "offspring progeny pup puppy foal get child children son daughter"),
+    "dam": ("dam mother parent", "offspring progeny pup puppy foal child children son daughter"),
 }
 
 

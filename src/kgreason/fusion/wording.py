@@ -34,7 +34,7 @@ from kgreason.graph.store import GraphStore
 
 _WORD = re.compile(r"[^\W_]+")
 V = TypeVar("V")
-MAX_WORDS = 6
+MAX_WORDS = 8
 """The longest phrase a wording may give a relation."""
 
 

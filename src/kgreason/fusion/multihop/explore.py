@@ -265,6 +265,19 @@ class Explorer:
                 # ranks below the beam until it reaches them ("How many ships have their home port in
                 # X?", X a country: region, city, port, then the ships; not the ships flagged in X)
                 beams = beams + [c for c in candidates if self._descends(c)][:1]
+            if self.mentions and self.path_scorer is not None:
+                # the path whose every step the question names, though it leaves some of the relations it
+                # names unwalked, stays too (the one walking most of them, then the best): the start of a
+                # longer chain it spells out ("the father of X's wife", then "founded by"), scored low until
+                # it reaches the last of them
+                extra = [
+                    c
+                    for c in candidates[self.s.beam :]
+                    if self._named(c.signature)
+                    and self.path_scorer.missed(self.masked, c.signature, self.steps) > 0
+                ]
+                extra.sort(key=lambda c: -len(named_steps(c.signature, self.mentions)[0]))
+                beams = beams + extra[:1]
             complete.extend(beams)
             if hop == 1 and len(self.ctx.seeds) > 1:
                 # every one-step reading is at hand: a question of two entities pairs them up even when

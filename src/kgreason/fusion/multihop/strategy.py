@@ -235,7 +235,7 @@ class MultihopStrategy(Strategy):
             if save is not None:
                 save()
         readings = {anchor: merge_symmetric(rs, steps) for anchor, rs in readings.items()}
-        joined = coordinated_relations(masked, steps)
+        joined = coordinated_relations(self.path_scorer.spelled(masked, steps), steps)
         type_labels = self._types.labels(wanted, readings, modifier)
         if ctx.analysis.strong_type:
             mentions = self.path_scorer.mentions(masked, steps)

@@ -282,6 +282,8 @@ def contains(relation: str) -> bool:
         return True
     if any(w == t or shortens(w, t) for w in words for t in _TIMES):
         return False  # "in year" (``in_yr``): a time, no place
+    if len(words) == 2 and words[1] == "of" and words[0] in _AREAS:
+        return True  # "X district_of Y": X is a district of Y, so inside it
     # (its words, or a cut of a long one: ``pt_of``, "part of")
     return any(
         len(words) >= len(head)

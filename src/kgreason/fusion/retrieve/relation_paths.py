@@ -43,6 +43,7 @@ from kgreason.fusion.retrieve.path_shapes import (
     contains,
     in_law,
     marriage,
+    placing,
     shape_of,
 )
 from kgreason.graph.store import BOOKKEEPING_LABELS, BOOKKEEPING_TYPES, GraphSchema
@@ -605,6 +606,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     spaced = _spaced_words(masked)
     role = _as_role(masked)
     light = _light_verbs(spaced, written, relations, names)
+    pointing = _pointing_back(masked)
     qualifiers = type_qualifiers(spaced, head, label_words)
     # a verb's past form names its relation, though a label shares its stem ("housed in": ``housed_in``,
     # not a ``House``; "awarded": not an ``Award``)
@@ -612,6 +614,11 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     for at, (word, apart) in enumerate(spaced):
         if at in light:
             # "Who holds the licence to X?": the licence says the relation, "holds" only has it
+            previous, last_word = frozenset(), word
+            continue
+        if at in pointing:
+            # "bought by a division; which company does *that division* belong to?": the noun said again
+            # after "that" points back at the thing it named, no second step
             previous, last_word = frozenset(), word
             continue
         if apart:
@@ -739,6 +746,28 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     if not head_noun and head_mention is not None and head_mention[0] >= 0:
         del mentions[head_mention[0]]
     return mentions
+
+
+_DEMONSTRATIVES = frozenset(("that", "this", "these", "those"))
+_INTRODUCING = frozenset(("a", "an", "another", "one", "some"))
+
+
+def _pointing_back(text: str) -> frozenset[int]:
+    """The positions in ``_spaced_words(text)`` of nouns said again after "that" (or "this", "these",
+    "those") that were said before after "a" (or "an", "another", "one", "some"): "X was bought by *a
+    division*; who owns *that division*?" says one division. Not a verb after a relative "that": "the
+    band that influenced the band that influenced X" names the relation twice."""
+    tokens = _WORD.findall(text.lower())
+    introduced = {w for before, w in itertools.pairwise(tokens) if before in _INTRODUCING}
+    out: set[int] = set()
+    at = -1  # the position in ``_spaced_words``, which leaves the stop words out
+    for i, token in enumerate(tokens):
+        if token in _STOP:
+            continue
+        at += 1
+        if i >= 1 and tokens[i - 1] in _DEMONSTRATIVES and token in introduced and token in tokens[: i - 1]:
+            out.add(at)
+    return frozenset(out)
 
 
 # Verbs that take a noun saying the relation ("holds the licence", "holds a seat", "works as concierge"): no
@@ -2018,11 +2047,14 @@ class PathScorer:
         # "In which city is the restaurant X?" asks only for the place X lies in: the steps up from X to
         # it, and no other (not the city X's staff were born in, though "city" names that step's end)
         place_of = _asks_place_of(masked)
+        # (up from a thing that is no place by the relation that puts it at one: a kennel's village,
+        # ``kn_at``, then the village's county, ``cnty``)
+        placed = placing(steps) if place_of or inside else frozenset()
         rest = []
         modifying = _modifying(masked)
         for step in todo:
             if place_of:
-                if step[1] == "out" and contains(step[0]):
+                if step[1] == "out" and (contains(step[0]) or step[0] in placed):
                     cached.add(step)
                 else:
                     rest.append(step)
@@ -2049,7 +2081,7 @@ class PathScorer:
             )
             if (
                 step[0] in named
-                or (inside and contains(step[0]))
+                or (inside and (contains(step[0]) or step[0] in placed))
                 or (where and step[1] == "out" and contains(step[0]))
                 or others
                 or by_head

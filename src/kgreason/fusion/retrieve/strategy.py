@@ -205,6 +205,17 @@ class RetrieveStrategy(Strategy):
             scored.extend(ranked_level)
             growing = [sig for _, sig in ranked_level if chain_hops(sig, placed) < opts.hops]
             parents = growing if depth == 1 else growing[: opts.extend_top]
+            if depth > 1:
+                # and, past those, the signatures whose every step the question names but which leave
+                # some of its relation words unwalked: the start of a longer chain it spells out ("the
+                # father of X's wife", then "founded by": marriage and parent score low without the
+                # founding, and fall below the best ``extend_top``)
+                parents += [
+                    sig
+                    for sig in growing[opts.extend_top :]
+                    if self.path_scorer.missed(masked, sig, steps) > 0
+                    and not self.path_scorer.unearned(masked, sig, steps)
+                ][: opts.extend_top]
             level = [ext for sig in parents for ext in _extensions(sig, steps, shape, mentions)]
         scored.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
         readings, tried = self._read(ctx, anchor, scored, first, masked, steps, heard, cues)
@@ -355,7 +366,7 @@ class RetrieveStrategy(Strategy):
             anchor: earn_hops(merge_symmetric(rs, steps), ctx.analysis, type_ok, o.hop_penalty)
             for anchor, rs in readings.items()
         }
-        joined = coordinated_relations(masked, steps)
+        joined = coordinated_relations(self.path_scorer.spelled(masked, steps), steps)
         wh_ok = self._types.wh_check(ctx.analysis, heard.say, placing(steps).__contains__)
         missed_by = lambda sig: self.path_scorer.missed(masked, sig, steps, head_noun=False)  # noqa: E731
         res = resolve(ctx.analysis, readings, type_ok, o.form_settings(), joined, wh_ok, missed_by)

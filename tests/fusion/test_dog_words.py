@@ -3,9 +3,12 @@
 - An animal's parents as breeders name them: ``X sire Y`` holds X's father at its tail, ``X dam Y`` its
   mother; "pups" and "offspring" read them backwards (``ROLE_NOUNS``).
 - A relation named "learned under" has a teacher at its tail: "who taught X's teacher?" walks it twice.
-- Idioms: firms that "came together to form" another merged into it; whoever "contributes a regular
-  piece" to a magazine has a column in it; whoever is "in the editor's chair" at it edits it; a body's
-  "rebrand" is its renaming.
+- "Who is the father of X?", X a dog: a reading whose every step is named and whose last step reaches
+  someone's kin answers "who" whatever its label.
+- Idioms: whoever "put money into" a show funded it; a firm "sold to" another was bought by it (one
+  way: "bought" names no sale); an animal's "breeder" bred it; firms that "came together to form"
+  another merged into it; whoever "contributes a regular piece" to a magazine has a column in it;
+  whoever is "in the editor's chair" at it edits it; a body's "rebrand" is its renaming.
 - Places: "In which region is X?", X a thing that is no place, walks up from X by the relation that puts
   it at a place (``kn_at``, a kennel's village) and on up the containment; ``district_of`` (an area's
   word and "of") is containment.
@@ -47,6 +50,10 @@ Lydia Fenn,Person
 Tess Orme,Person
 Vera Ormerod,Person
 Jethro Field,Person
+Ulric Nay,Person
+Spring Show,Show
+Autumn Show,Show
+Gundog Show,Show
 Fenn Kennels,Kennel
 Cole Kennels,Kennel
 The Kennel Lantern,Magazine
@@ -103,8 +110,17 @@ Cranholt\tctry\tAldercy
 Old Town\tdistrict_of\tSaltreach
 Saltreach\tcnty\tUpper Cran
 Gull Street\trd_in\tOld Town
+Brindle Petfoods\tfndr\tUlric Nay
+Pinwyn Foods\tfndr\tJethro Field
+Spring Show\tspons\tBrindle Petfoods
+Autumn Show\tspons\tBrindle Petfoods
+Gundog Show\tspons\tPinwyn Foods
+Spring Show\tvnu\tFenn Green
 """
 FIXED = [
+    ("Who is the father of Northern Light?", {"Lodestar"}),
+    ("How many shows has Brindle Petfoods put money into?", "2"),
+    ("Who founded the company that Pinwyn Foods was sold to?", {"Ulric Nay"}),
     ("Which dog is the father of Northern Light?", {"Lodestar"}),
     ("Who handles Northern Light's mother?", {"Petra Gull"}),
     ("What breed is Northern Light's mother's mother?", {"Whippet"}),

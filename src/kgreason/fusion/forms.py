@@ -43,7 +43,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
-from kgreason.fusion.relation_words import humanize, label_synonyms, shortens, stem
+from kgreason.fusion.relation_words import humanize, label_synonyms, role_nouns, shortens, stem
 from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Edge, Node, Path
 
@@ -1214,6 +1214,21 @@ def _typed(reading: Reading, type_ok: TypeCheck | None) -> list[str]:
     return [e for e, p in reading.ends.items() if type_ok(p)]
 
 
+_KIN_NOUNS = frozenset("parent father mother child children son daughter".split())
+
+
+def _kin_end(reading: Reading) -> bool:
+    """Whether ``reading``, every step named and no relation word of the question left unwalked, ends
+    with a step to someone's kin (its relation's role nouns say so: ``sire`` forwards reaches a father):
+    whoever it reaches is what "who" asks for, of any label ("Who is the father of X?", X a dog; not
+    "Who bred X's father?", which asks on from the father)."""
+    if reading.unearned or reading.missed or not reading.signature:
+        return False
+    relation, direction = reading.signature[-1]
+    roles = role_nouns(relation)
+    return roles is not None and bool(_KIN_NOUNS & set(roles[0 if direction == "out" else 1].split()))
+
+
 def _single(
     analysis: QuestionAnalysis,
     ranked: Sequence[Reading],
@@ -1231,7 +1246,7 @@ def _single(
     # wh-word is as firm as "which person", with what it may ask for as the type
     firm = analysis.strong_type
     person_ok = type_ok if wh_ok is not None and not firm and analysis.answer_type == "person" else None
-    if wh_ok is not None and not firm and not _typed(best, wh_ok):
+    if wh_ok is not None and not firm and not _typed(best, wh_ok) and not _kin_end(best):
         firm, type_ok = True, wh_ok
     if type_ok is not None:
         margin = s.type_margin if firm else s.weak_type_margin

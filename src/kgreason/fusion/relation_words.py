@@ -289,6 +289,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\b(?:pick|picks|picked|picking) up\b(?! where\b)", "won"),
             # a body that "changed its name" was renamed
             (r"\b(?:change|changes|changed|changing) (?:its|their|his|her) names?\b", "was renamed"),
+            # whoever "put money into" a show or a firm funded it (sponsored or invested in it)
+            (r"\b(?:put|puts|putting) (?:money|cash|funds) (?:into|in|behind)\b", "sponsored (funded)"),
             # firms that "came together to form" another merged into it
             (r"\b(?:come|comes|came|coming) together (?:to form|as|in|into)\b", "merged into"),
             # whoever "contributes a regular piece" or "a column" to a magazine writes for it
@@ -607,6 +609,10 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     stem("head"): stems("dean"),
     # whoever has a column in a magazine writes for it; "wrote" names no column (``columnist_at``)
     **dict.fromkeys(stems("column columnist"), stems("write wrote written")),
+    # an animal's "breeder" bred it (the past "bred" is too short to read "breeder" as its doer)
+    **dict.fromkeys(stems("breeder breeders"), stems("bred breed")),
+    # a firm "sold to" another was bought by it; "bought" names no sale
+    **dict.fromkeys(stems("sell sells sold"), stems("acquire acquired buy bought purchase purchased")),
     # a breed or a language that "descends" from another was developed or derived from it; "develop"
     # names no descent
     **dict.fromkeys(
@@ -661,8 +667,9 @@ ROLE_NOUNS = {
     "taught": ("pupil student", "teacher tutor"),
     "mentored by": ("mentor", "protege mentee"),
     # a doctor's patients are those the doctor treated or operated on; a midwife delivers babies
-    "treated": ("patient", "doctor physician clinician"),
-    "treats": ("patient", "doctor physician clinician"),
+    "treated": ("patient", "doctor physician clinician vet veterinarian"),
+    "treats": ("patient", "doctor physician clinician vet veterinarian"),
+    "treated by": ("doctor physician clinician vet veterinarian", "patient"),
     "operated on": ("patient", "surgeon"),
     "delivered": ("baby", "midwife obstetrician"),
     "represented by": ("agent representative", "client"),
@@ -678,8 +685,8 @@ ROLE_NOUNS = {
     "father": ("father parent", "child children son daughter kid"),
     # an animal's parents, as breeders name them: "X sire Y" holds X's father at its tail, "X dam Y" its
     # mother; read backwards, its offspring
-    "sire": ("sire father parent", "offspring progeny pup puppy foal get child children son daughter"),
-    "dam": ("dam mother parent", "offspring progeny pup puppy foal child children son daughter"),
+    "sire": ("father sire parent", "child children son daughter offspring progeny pup puppy foal"),
+    "dam": ("mother dam parent", "child children son daughter offspring progeny pup puppy foal"),
 }
 
 

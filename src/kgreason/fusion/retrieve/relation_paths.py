@@ -2049,7 +2049,7 @@ class PathScorer:
         place_of = _asks_place_of(masked)
         # (up from a thing that is no place by the relation that puts it at one: a kennel's village,
         # ``kn_at``, then the village's county, ``cnty``)
-        placed = placing(steps) if place_of or inside else frozenset()
+        placed = placing(steps) if place_of else frozenset()
         rest = []
         modifying = _modifying(masked)
         for step in todo:
@@ -2081,7 +2081,7 @@ class PathScorer:
             )
             if (
                 step[0] in named
-                or (inside and (contains(step[0]) or step[0] in placed))
+                or (inside and contains(step[0]))
                 or (where and step[1] == "out" and contains(step[0]))
                 or others
                 or by_head

@@ -1520,19 +1520,8 @@ def _other_in_slot(
     ]
     if len({r.signature for r in fit}) != 1 or target in fit[0].ends:
         return None
-    best = fit[0]
-    return Resolution(
-        answers=[],
-        value="no",
-        form="yes_no",
-        chosen=[best],
-        paths=list(best.ends.values())[:10],
-        note={
-            "rule": "no reading matches the question well; its one relation to the kind reaches others",
-            "reading": best.text,
-            "reached": list(best.ends)[:10],
-            "target": target,
-        },
+    return _no(
+        fit[0], target, "no reading matches the question well; its one relation to the kind reaches others"
     )
 
 
@@ -1562,6 +1551,18 @@ def _yes(reading: Reading, target: str, rule: str) -> Resolution:
         chosen=[reading],
         paths=[reading.ends[target]],
         note={"rule": rule, "reading": reading.text},
+    )
+
+
+def _no(reading: Reading, target: str, rule: str) -> Resolution:
+    """Answer "no": ``reading`` does not reach ``target``; what it reaches is the evidence."""
+    return Resolution(
+        answers=[],
+        value="no",
+        form="yes_no",
+        chosen=[reading],
+        paths=list(reading.ends.values())[:10],
+        note={"rule": rule, "reading": reading.text, "reached": list(reading.ends)[:10], "target": target},
     )
 
 
@@ -1675,17 +1676,4 @@ def _yes_no(
         return _yes(r, target, "a reading from one entity reaches the other")
     options.sort(key=lambda t: -t[0])
     _, subject, target = options[0]
-    best = readings[subject][0]
-    return Resolution(
-        answers=[],
-        value="no",
-        form="yes_no",
-        chosen=[best],
-        paths=list(best.ends.values())[:10],
-        note={
-            "rule": "no reading close to the best reaches the other entity",
-            "reading": best.text,
-            "reached": list(best.ends)[:10],
-            "target": target,
-        },
-    )
+    return _no(readings[subject][0], target, "no reading close to the best reaches the other entity")

@@ -5,8 +5,8 @@
 - A relation named "learned under" has a teacher at its tail: "who taught X's teacher?" walks it twice.
 - "Who is the father of X?", X a dog: a reading whose every step is named and whose last step reaches
   someone's kin answers "who" whatever its label.
-- Idioms: whoever "put money into" a show funded it; a firm "sold to" another was bought by it (one
-  way: "bought" names no sale); an animal's "breeder" bred it; firms that "came together to form"
+- Idioms: whoever "put money into" a show funded it; a firm "sold to" another was bought by it (passive
+  only: a company "sells" its products); an animal's "breeder" bred it; firms that "came together to form"
   another merged into it; whoever "contributes a regular piece" to a magazine has a column in it;
   whoever is "in the editor's chair" at it edits it; a body's "rebrand" is its renaming.
 - Places: "In which region is X?", X a thing that is no place, walks up from X by the relation that puts
@@ -152,6 +152,8 @@ def test_words() -> None:
     assert plain_idioms("Who contributes a regular piece to X?") == "Who has a column in X?"
     assert plain_idioms("Who sits in the editor's chair at X?") == "Who edits X?"
     assert stem("rebrand") in paraphrases(stem("rename"))
+    assert plain_idioms("the firm that X was sold to") == "the firm that X was acquired by"
+    assert plain_idioms("What does X sell to farmers?") == "What does X sell to farmers?"
     assert contains("district_of") and not contains("capital_of")
 
 

@@ -289,6 +289,13 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\b(?:pick|picks|picked|picking) up\b(?! where\b)", "won"),
             # a body that "changed its name" was renamed
             (r"\b(?:change|changes|changed|changing) (?:its|their|his|her) names?\b", "was renamed"),
+            # a firm "sold to" another was bought by it (passive only: a company "sells" its products to
+            # its customers)
+            (
+                r"\b(was|were|been|being|is|are|gets?|got) ((?:later |then |eventually |finally )?)"
+                r"sold (?:off |on )?to\b",
+                r"\1 \2acquired by",
+            ),
             # whoever "put money into" a show or a firm funded it (sponsored or invested in it)
             (r"\b(?:put|puts|putting) (?:money|cash|funds) (?:into|in|behind)\b", "sponsored (funded)"),
             # firms that "came together to form" another merged into it
@@ -611,8 +618,6 @@ _ONE_WAY: dict[str, frozenset[str]] = {
     **dict.fromkeys(stems("column columnist"), stems("write wrote written")),
     # an animal's "breeder" bred it (the past "bred" is too short to read "breeder" as its doer)
     **dict.fromkeys(stems("breeder breeders"), stems("bred breed")),
-    # a firm "sold to" another was bought by it; "bought" names no sale
-    **dict.fromkeys(stems("sell sells sold"), stems("acquire acquired buy bought purchase purchased")),
     # a breed or a language that "descends" from another was developed or derived from it; "develop"
     # names no descent
     **dict.fromkeys(

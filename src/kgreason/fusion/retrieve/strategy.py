@@ -80,7 +80,12 @@ from kgreason.types import Citation, Edge, Node, Path, SourceSentence
 class RetrieveOptions(ReadingOptions):
     hops: int = Field(3, ge=1, le=4, description="k: how far from the linked entities to look.")
     extend_top: int = Field(
-        24, ge=1, description="Beyond two steps, only the best this many signatures are extended."
+        24,
+        ge=1,
+        description=(
+            "Beyond two steps, only the best this many signatures are extended (and up to as many more "
+            "whose every step the question names)."
+        ),
     )
     scorer: Literal["embedding", "lexical"] = "embedding"
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")

@@ -12,7 +12,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path as FsPath
 from typing import Any, Protocol
 
@@ -1773,6 +1773,7 @@ class PathScorer:
             lexical[i] += len((labels & question) - set(content_words(rel)))
         wanted = [step for sig in sigs for step in sig]
         earned = self.earned(masked, steps, wanted)
+        late_placing = _late_placing(self.spelled(masked, steps), steps)
         by_noun = self._by_noun.get((self.spelled(masked, steps), id(steps)), set())
         dated = {step for step, (_, arrives) in steps.items() if _dated(arrives)}
         date_cost = 1 if question & _DATE_STEMS or "when" in _WORD.findall(masked.lower()) else 3
@@ -1784,6 +1785,7 @@ class PathScorer:
         for sc, lex, sig, (_, surplus) in zip(raw, lexical, sigs, named, strict=True):
             unearned = (
                 sum(1 for step in sig if step not in earned)
+                + late_placing(sig)
                 + surplus
                 + _label_again(sig, steps, earned, times_named)
                 # the answer's own noun names where the path ends, not a stop on its way ("In which
@@ -1983,6 +1985,7 @@ class PathScorer:
         steps = steps or {}
         earned = self.earned(masked, steps, sig)
         unnamed = sum(1 for step in sig if step not in earned)
+        unnamed += _late_placing(self.spelled(masked, steps), steps)(sig)
         if len(sig) < 2:
             return unnamed
         _, surplus = named_steps(sig, self.mentions(masked, steps))
@@ -2103,6 +2106,17 @@ class PathScorer:
             cached.update(st for st, sim in zip(rest, sims, strict=True) if sim >= self.s.earn_similarity)
         self._not_earned[key] = self._not_earned.get(key, set()) | (set(rest) - cached)
         return cached
+
+
+def _late_placing(masked: str, steps: StepLabels) -> Callable[[Signature], int]:
+    """For a question that asks only which place X lies in (``_asks_place_of``), the steps of a
+    signature past its first that ``earned`` lets in only as relations putting a thing at a place
+    (``placing``, no containment): they name the place of X itself, not of whatever X is tied to ("In
+    which city is the restaurant X?" is not the city where X's apprentices were born)."""
+    if not _asks_place_of(masked):
+        return lambda sig: 0
+    placed = placing(steps)
+    return lambda sig: sum(1 for r, d in sig[1:] if d == "out" and r in placed and not contains(r))
 
 
 # "In which city is (the hotel) X (located)?", "What region is X in?": a place, and nothing else said of X

@@ -43,7 +43,7 @@ from pydantic import Field
 
 from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
-from kgreason.fusion.relation_words import humanize, label_synonyms, role_nouns, shortens, stem
+from kgreason.fusion.relation_words import KIN_NOUNS, humanize, label_synonyms, role_nouns, shortens, stem
 from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Edge, Node, Path
 
@@ -1214,9 +1214,6 @@ def _typed(reading: Reading, type_ok: TypeCheck | None) -> list[str]:
     return [e for e, p in reading.ends.items() if type_ok(p)]
 
 
-_KIN_NOUNS = frozenset("parent father mother child children son daughter".split())
-
-
 def _kin_end(reading: Reading) -> bool:
     """Whether ``reading``, every step named and no relation word of the question left unwalked, ends
     with a step to someone's kin (its relation's role nouns say so: ``sire`` forwards reaches a father):
@@ -1226,7 +1223,7 @@ def _kin_end(reading: Reading) -> bool:
         return False
     relation, direction = reading.signature[-1]
     roles = role_nouns(relation)
-    return roles is not None and bool(_KIN_NOUNS & set(roles[0 if direction == "out" else 1].split()))
+    return roles is not None and bool(KIN_NOUNS & set(roles[0 if direction == "out" else 1].split()))
 
 
 def _single(

@@ -805,7 +805,8 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers
     )
 
 
-_KIN_NOUNS = frozenset("parent child sibling spouse mother father son daughter brother sister".split())
+KIN_NOUNS = frozenset("parent child sibling spouse mother father son daughter brother sister".split())
+"""The nouns of kin (a relation whose role nouns hold one reaches someone's kin)."""
 """Kin nouns, no verbs whose past participle a cut may stand for."""
 
 
@@ -819,7 +820,7 @@ def _participle_cut(short: str, word: str) -> bool:
         and word.isalpha()
         and len(word) >= 4  # not "run" ("rnd": round)
         and not word.endswith(("d", "ing", "er", "or", "ion"))  # a verb's, not "buyer" ("brd")
-        and word not in _KIN_NOUNS  # nor "parent" ("prd": a period, not "parented")
+        and word not in KIN_NOUNS  # nor "parent" ("prd": a period, not "parented")
         and not word.startswith(short)
         and (word.startswith(core) or _consonants(word).startswith(core))
         and _cuts(short, word + ("d" if word.endswith("e") else "ed"))

@@ -108,6 +108,7 @@ SETS = (
     "arcade",
     "larder",
     "kennel",
+    "reel",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -140,6 +141,7 @@ HUBS = {
     "arcade": ("Brightholm", 80),
     "larder": ("Calderane", 80),
     "kennel": ("Kestrelford", 80),
+    "reel": ("Castrayne", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -358,6 +360,17 @@ SAMPLE_LABELS = {
         "Fenwray Veterinary Clinic": "Clinic",
         "Kestrel Hound": "Breed",
         "Kestrel Showground": "ShowGround",
+    },
+    "reel": {
+        "The Ollivane": "Cinema",
+        "Ollivane Street": "Street",
+        "Ollivane Pictures": "Studio",
+        "The Ollivane Affair": "Film",
+        "Ollivane Cinemas": "CinemaChain",
+        "Ollivane": "Town",
+        "Caswen Heights": "District",
+        "Caswen Heights Blues": "Film",
+        "Orchard of Glass": "Novel",
     },
 }
 
@@ -4484,4 +4497,211 @@ def test_kennel_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("spons", 4), ("wrk_for", 6), ("fndr", 5), ("nmd_aft", 3), ("org_by", 4)):
         tails = {labels[t] for _, r, t in kennel.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_reel_traps_are_in_the_graph() -> None:
+    reel = build_gold.Atlas.of_set("reel")
+    labels = reel.labels
+    assert 1500 <= len(reel.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(reel.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "adpt_frm bldg chr cmp cnty crtr cst ctry dir dist_by dop edt ep_of fndr ho jry lot_of nmd_aft "
+        "nom on_st prd preq_of rep_by rgn rmk_of seq_of shwr spn_off spons spt ssn_of st_in stu wrk_for wrt "
+        "yr".split()
+    )
+    assert terse <= reel.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(reel.relations - terse) <= 40
+    words = (DATA / "reel_words.tsv").read_text(encoding="utf-8").splitlines()
+    assert words[0].startswith("# reel:")
+    assert {line.split("\t")[0] for line in words[1:]} == terse
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    for h, r, t in reel.triples:
+        assert h not in reel.out[r][t], (h, r, t)
+    # containment ladder: premises -> building -> street -> district -> city -> county -> region -> country
+    for premises in (n for n, label in labels.items() if label == "Premises"):
+        (building,) = reel.out["bldg"][premises]
+        (street,) = reel.out["on_st"][building]
+        (district,) = reel.out["st_in"][street]
+        (city,) = reel.out["district_of"][district]
+        (county,) = reel.out["cnty"][city]
+        (region,) = reel.out["rgn"][county]
+        (country,) = reel.out["ctry"][region]
+        assert labels[building] == "Building" and labels[city] in ("City", "Town")
+        assert labels[country] == "Country"
+    # head offices are stored with their city as a shortcut, and the shortcut agrees with the ladder
+    for org in (n for n in labels if reel.out["ho"][n]):
+        (premises,) = reel.out["ho"][org]
+        (building,) = reel.out["bldg"][premises]
+        (street,) = reel.out["on_st"][building]
+        (district,) = reel.out["st_in"][street]
+        assert reel.out["district_of"][district] == reel.out["based_in"][org], org
+    # studio lots and cinemas stand on streets; sound stages on lots
+    for lot in (n for n, label in labels.items() if label == "StudioLot"):
+        (street,) = reel.out["on_st"][lot]
+        assert len(reel.out["lot_of"][lot]) == 1 and labels[street] == "Street"
+    for stage in (n for n, label in labels.items() if label == "SoundStage"):
+        (lot,) = reel.out["stage_on"][stage]
+        assert labels[lot] == "StudioLot"
+    (lot_street,) = reel.out["on_st"]["Greyhithe Lot"]
+    assert reel.out["district_of"][next(iter(reel.out["st_in"][lot_street]))] == {"Sarrow"}
+    assert reel.out["based_in"]["Greyhithe Pictures"] == {"Greyhithe"}
+    assert reel.out["capital_of"]["Castrayne"] == {"Corravel"}
+    # episode -> season -> series, and a spin-off of a spin-off
+    for episode in (n for n, label in labels.items() if label == "Episode"):
+        (season,) = reel.out["ep_of"][episode]
+        (series,) = reel.out["ssn_of"][season]
+        assert labels[series] == "Series"
+    assert reel.out["spn_off"]["Lowenport Rescue"] == {"Harbour Lights: Lowenport"}
+    assert reel.out["spn_off"]["Harbour Lights: Lowenport"] == {"Harbour Lights"}
+    # hubs: the capital Castrayne and the conglomerate Halcyra Media Group
+    hub = "Halcyra Media Group"
+    degree = Counter(n for h, _, t in reel.triples for n in (h, t))
+    assert 80 <= degree["Castrayne"] <= 90 and 80 <= degree[hub] <= 90
+    assert len(reel.into["born_in"]["Castrayne"]) >= 50 and len(reel.into["district_of"]["Castrayne"]) == 7
+    assert len(reel.into["based_in"]["Castrayne"]) >= 20
+    assert len(reel.into["wrk_for"][hub]) >= 25 and len(reel.into["division_of"][hub]) == 5
+    assert len(reel.into["subsidiary_of"][hub]) == 5 and len(reel.into["financed_by"][hub]) >= 10
+    assert len(reel.into["dist_by"][hub]) >= 5 and len(reel.out["spons"][hub]) >= 10
+    # takeovers two steps deep, a renaming chain three names long, a merger, splits from splits
+    assert reel.out["acquired_by"]["Pellam Film Lab"] == {"Greyhithe Pictures"}
+    assert reel.out["acquired_by"]["Greyhithe Pictures"] == {hub}
+    assert "Pellam Film Lab" not in reel.into["acquired_by"][hub]
+    assert reel.out["acquired_by"]["Ferrier Releasing"] == {"Northlight Distribution"}
+    assert reel.out["acquired_by"]["Northlight Distribution"] == {"Sundial Entertainment"}
+    assert reel.out["renamed_to"]["Kinema Caswen"] == {"Caswen Brothers Pictures"}
+    assert reel.out["renamed_to"]["Caswen Brothers Pictures"] == {"Starling Bay Studios"}
+    assert reel.out["renamed_to"]["Halcyra Newsreel Company"] == {hub}
+    assert reel.into["merged_into"]["Tollkess Broadcasting"] == {"Tolland Television", "Kessary Broadcasting"}
+    assert reel.out["split_from"]["Vossel Animation"] == {"Paper Lantern Films"}
+    assert reel.out["split_from"]["Paper Lantern Films"] == {"Starling Bay Studios"}
+    assert reel.out["split_from"]["Quayside Features"] == {hub}
+    # sequel, prequel and remake chains three films deep
+    for film, earlier in (
+        ("Lamplighter: Last Light", "The Lamplighter Returns"),
+        ("The Lamplighter Returns", "The Lamplighter"),
+        ("Nightwatch: The Last Shift", "Nightwatch at Baymouth II"),
+        ("Nightwatch at Baymouth II", "Nightwatch at Baymouth"),
+    ):
+        assert reel.out["seq_of"][film] == {earlier}, film
+    assert "The Lamplighter" not in reel.out["seq_of"]["Lamplighter: Last Light"]
+    assert reel.out["preq_of"]["Before the Lamplighter"] == {"The Lamplighter"}
+    assert reel.out["rmk_of"]["The Tide"] == {"Strangers on the Tide"}
+    assert reel.out["rmk_of"]["Strangers on the Tide"] == {"Tide of Strangers"}
+    remakers = [reel.out["dir"][f] for f in ("Tide of Strangers", "Strangers on the Tide", "The Tide")]
+    assert remakers == [{"Ambrose Ollivane"}, {"Bertram Dremmond"}, {"Milo Ollivane"}]
+    # the directors' mentorship chain: six people, each apprenticed to the one after, across the families
+    chain = [
+        "Corin Ashvale",
+        "Ada Quarrick",
+        "Jasper Ollivane",
+        "Bertram Dremmond",
+        "Ambrose Ollivane",
+        "Severin Vayle",
+    ]
+    for pupil, mentor in itertools.pairwise(chain):
+        assert reel.out["apprenticed_to"][pupil] == {mentor}, pupil
+    assert {name.split()[-1] for name in chain} == {"Ashvale", "Quarrick", "Ollivane", "Dremmond", "Vayle"}
+    # four families over four generations, married into one another; namesakes outside them
+    people = {"Person", "Director", "Actor", "Writer", "Critic"}
+    surnames = Counter(name.split()[-1] for name, label in labels.items() if label in people)
+    for surname in ("Ollivane", "Caswen", "Dremmond", "Quarrick"):
+        assert 9 <= surnames[surname] <= 11, surname
+    assert reel.out["child_of"]["Lionel Ollivane"] == {"Ambrose Ollivane", "Helena Caswen"}
+    assert reel.out["child_of"]["Jasper Ollivane"] == {"Lionel Ollivane", "Sabine Dremmond"}
+    assert reel.out["child_of"]["Milo Ollivane"] == {"Jasper Ollivane", "Leona Caswen"}
+    assert reel.out["child_of"]["Ada Quarrick"] == {"Toby Quarrick", "Iris Dremmond"}
+    assert reel.out["child_of"]["Toby Quarrick"] == {"Cora Ollivane", "Ralph Quarrick"}
+    assert reel.out["married_to"]["Ambrose Ollivane"] == {"Helena Caswen"}
+    assert reel.out["married_to"]["Osric Dremmond"] == {"Maud Quarrick"}
+    assert reel.out["married_to"]["Bertram Dremmond"] == {"Tilda Caswen"}
+    assert reel.out["sibling_of"]["Felix Caswen"] == {"Helena Caswen"}
+    great = {g for c in reel.into["child_of"]["Ambrose Ollivane"] for g in reel.into["child_of"][c]}
+    assert great == {"Jasper Ollivane", "Wren Ollivane", "Toby Quarrick", "Linus Quarrick"}
+    assert {c for g in great for c in reel.into["child_of"][g]} == {
+        "Milo Ollivane",
+        "Posy Ollivane",
+        "Ada Quarrick",
+    }
+    namesakes = {
+        "Dorian Ollivane": ("chr", "Ollivane Pictures"),
+        "Greer Ollivane": ("writes_for", "Castrayne Courier"),
+        "Rufus Caswen": ("taught_at", "Ollivane Film Academy"),
+        "Mina Caswen": ("taught_at", "Caswen School of Film"),
+        "Holly Dremmond": ("wrk_for", "Skiff"),
+        "Sasha Quarrick": ("presided_over", "Sarrow Coast Film Festival"),
+    }
+    for unrelated in (*namesakes, "Lars Dremmond", "Abel Quarrick"):
+        assert not reel.out["child_of"][unrelated] and not reel.into["child_of"][unrelated], unrelated
+        assert not reel.out["married_to"][unrelated] and not reel.into["married_to"][unrelated], unrelated
+    # the namesakes hold the jobs the questions ask about
+    for person, (relation, body) in namesakes.items():
+        assert body in reel.out[relation][person], person
+    assert reel.out["fndr"]["Dremmond Talent"] == {"Lars Dremmond"}
+    assert reel.out["fndr"]["Quarrick Films"] == {"Abel Quarrick"}
+    assert reel.out["shwr"]["The Dremmonds"] == {"Holly Dremmond"}
+    assert reel.out["dir"]["Caswen Heights Blues"] == {"Rufus Caswen"}
+    assert reel.out["apprenticed_to"]["Milo Ollivane"] == {"Rufus Caswen"}
+    # one surname names nodes of many labels
+    for word, least in (("Ollivane", 15), ("Dremmond", 12), ("Caswen", 10), ("Quarrick", 10)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # prizes named after founders who never won them, while relatives or pupils did; nominees are not winners
+    for award, person in (
+        ("Ambrose Ollivane Prize", "Ambrose Ollivane"),
+        ("Helena Caswen Award", "Helena Caswen"),
+        ("Maud Quarrick Prize", "Maud Quarrick"),
+        ("Osric Dremmond Medal", "Osric Dremmond"),
+    ):
+        assert reel.out["nmd_aft"][award] == {person} and person not in reel.into["won_award"][award]
+    assert {"Jasper Ollivane", "Iris Dremmond"} <= reel.into["won_award"]["Ambrose Ollivane Prize"]
+    assert "Milo Ollivane" in reel.into["nom"]["Ambrose Ollivane Prize"]
+    assert "Milo Ollivane" not in reel.into["won_award"]["Ambrose Ollivane Prize"]
+    assert reel.into["won_award"]["Golden Reel 2021"] == {"Paper Kites"}
+    assert "The Tide" in reel.into["nom"]["Golden Reel 2021"] and reel.out["won_award"]["The Tide"] == {
+        "Silver Reel 2021"
+    }
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("The Ollivane", "Cinema"),
+        ("Ollivane Street", "Street"),
+        ("Ollivane Pictures", "Studio"),
+        ("The Ollivane Affair", "Film"),
+        ("Ollivane Cinemas", "CinemaChain"),
+        ("Ollivane Quarter", "District"),
+        ("Ollivane", "Town"),
+        ("Ollivane House", "Building"),
+        ("Ollivane Review", "Publication"),
+        ("Caswen Heights", "District"),
+        ("Caswen Heights Blues", "Film"),
+        ("Caswen Picturehouse", "Cinema"),
+        ("Castrayne", "City"),
+        ("Castrayne Shire", "County"),
+        ("Castrayne Nights", "Film"),
+        ("Greyhithe", "Town"),
+        ("Greyhithe Pictures", "Studio"),
+        ("Greyhithe Lot", "StudioLot"),
+        ("Dremmond Talent", "TalentAgency"),
+        ("The Dremmond Waltz", "Film"),
+        ("Waltz for the Dremmonds", "Play"),
+        ("The Glass Orchard", "Film"),
+        ("Orchard of Glass", "Novel"),
+    ):
+        assert labels[name] == label, name
+    assert reel.out["on_st"]["The Ollivane"] == {"Lamplighter Lane"}
+    assert reel.out["owned_by"]["The Ollivane"] == {"Picturedrome Group"}
+    assert reel.into["on_st"]["Ollivane Street"] == {"Caswen Picturehouse"}
+    assert "The Ollivane" not in reel.into["owned_by"]["Ollivane Cinemas"]
+    assert reel.out["stu"]["The Ollivane Affair"] == {"Greyhithe Pictures"}
+    assert reel.out["st_in"][next(iter(reel.out["on_st"]["Ollivane House"]))] == {"Caswen Heights"}
+    assert "Caswen Heights" not in reel.out["shot_in"]["Caswen Heights Blues"]
+    assert reel.out["cnty"]["Ollivane"] == {"Wendle County"}
+    assert reel.out["writes_for"]["Greer Ollivane"] == {"Castrayne Courier"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("based_in", 8), ("fndr", 6), ("spons", 5), ("nmd_aft", 6), ("shot_in", 1)):
+        heads = {labels[h] for h, r, _ in reel.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("spons", 5), ("wrk_for", 6), ("fndr", 5), ("nmd_aft", 3), ("shot_in", 4)):
+        tails = {labels[t] for _, r, t in reel.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

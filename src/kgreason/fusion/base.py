@@ -9,6 +9,7 @@ and tokens, checks that every answer entity and every citation exists in the evi
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from abc import ABC, abstractmethod
@@ -23,6 +24,7 @@ from kgreason.config import Settings
 from kgreason.errors import ConfigError, suggest
 from kgreason.fusion.question import QuestionAnalysis, analyse
 from kgreason.fusion.recording import RecordingStore
+from kgreason.fusion.spelling import encoder_vocabulary, graph_words, respelt
 from kgreason.graph.store import GraphStore
 from kgreason.types import Answer, Citation, Path, SourceSentence
 
@@ -189,10 +191,18 @@ class Strategy(ABC):
                 hint="use --store neo4j",
             )
 
+    @functools.cached_property
+    def graph_words(self) -> frozenset[str]:
+        """The words of the graph's labels and relation names (``spelling.graph_words``), read once."""
+        return graph_words(self.store.schema())
+
     def answer(self, question: str, seeds: Sequence[Seed]) -> Answer:
         """Answer ``question`` starting from the linked ``seeds``."""
         self.check()
         timings: dict[str, float] = {}
+        asked = question
+        # a misspelt word of the graph's own ("Which seson ...") is read as the word it misspells
+        question, seeds = respelt(question, seeds, self.graph_words, encoder_vocabulary())
         seeds = without_qualifiers(question, seeds, self.store)
         ordered = sorted(seeds, key=lambda s: s.start)
         analysis = analyse(
@@ -202,6 +212,8 @@ class Strategy(ABC):
             kind_named=any(s.kind for s in ordered),
         )
         ctx = Context(question, tuple(seeds), RecordingStore(self.store), self.llm, analysis)
+        if question != asked:
+            ctx.note("respell", question=question)
         ctx.note("analyse", **analysis.to_dict())
         t0 = time.perf_counter()
         evidence = self.gather(ctx)
@@ -213,7 +225,7 @@ class Strategy(ABC):
         timings.update(gather=(t1 - t0) * 1000, generate=(t2 - t1) * 1000, verify=(t3 - t2) * 1000)
         timings["total"] = (t3 - t0) * 1000
         return Answer(
-            question=answer.question,
+            question=asked if answer.question == question else answer.question,
             text=answer.text,
             entities=answer.entities,
             answers=answer.answers,

@@ -266,7 +266,7 @@ def _glued(word: str, head: str) -> bool:
 
 MISSED_HOPS = 1.5
 """What a relation word of the question that a constraint pair leaves unwalked weighs, in steps."""
-TYPED_READINGS = 8
+TYPED_READINGS = 16
 """How many of an entity's best readings a named type is looked for in, beyond the margins."""
 AGENT = "agent"
 """The type "who" asks for (``wanted_type``): a person or an organisation."""
@@ -1249,22 +1249,33 @@ def _single(
         margin = s.type_margin if firm else s.weak_type_margin
         # a type only implied by the wh-word never adds a hop the question does not name: "Where did X
         # train?" is answered by the institute, not by the city the institute is in
-        typed = next(
-            (
-                r
-                for r in ranked
-                if best.score - r.score <= margin
-                and _typed(r, type_ok)
-                and (firm or len(r.signature) <= len(best.signature) or r.unearned <= best.unearned)
-            ),
-            None,
-        )
+        # of the readings near the best that reach the type, the one with the fewest steps the question does
+        # not name, then the shortest: a longer path must earn its hops ("Which directors teach at X?" is
+        # X's teachers, not the directors who wrote the films X's teachers directed)
+        near = [
+            r
+            for r in ranked
+            if best.score - r.score <= margin
+            and _typed(r, type_ok)
+            and (firm or len(r.signature) <= len(best.signature) or r.unearned <= best.unearned)
+        ]
+        typed = min(near, key=lambda r: (r.unearned, len(r.signature)), default=None)
         if typed is None and firm:
             # "which region": a reading of another type answers a different question, however well it
             # scores; the best reading that reaches a region does answer it
-            typed = next((r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)), None)
-        if typed is not None and analysis.strong_type:
-            typed = _unpadded(typed, ranked, type_ok, s.type_margin)
+            # (fewest unnamed steps, then shortest, as above)
+            typed = min(
+                (r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)),
+                key=lambda r: (r.unearned, len(r.signature)),
+                default=None,
+            )
+        if typed is not None:
+            # a longer path must earn its hops: the same reading without the last steps the question does
+            # not name, in a near tie ("Who helmed X?" is X's director, not the director's wife, though
+            # the sentence encoder likes the longer reading; "who" gives the smaller margin)
+            typed = _unpadded(
+                typed, ranked, type_ok, s.type_margin if analysis.strong_type else s.weak_type_margin
+            )
         if typed is not None and person_ok is not None and not _typed(typed, person_ok):
             # "who" asks for a person first: a body that acts answers it only where no reading as
             # short reaches a person in a near tie ("Who inspected X?": the inspector, not the board

@@ -126,6 +126,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
         (
             (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
             (r"\b(?:took|takes?|taken|taking) the place of\b", "replaced"),
+            # whoever "took on" pupils, staff or a client accepted them (not a photograph taken)
+            (r"\b(?:took|takes?|taken|taking) on\b", "accepted"),
             (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
             (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
             (r"\bup for (?:auction|sale)\b", "sold"),
@@ -493,6 +495,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "maintain maintainer look maintenance overhaul repair",
     "produce producer make made process processor build builder manufacture manufacturer",
     "publish publisher release",
+    "distribute distributor distribution release",
     "locate situate base",
     "host hold held stage venue",
     "buy bought purchase purchaser buyer acquire knock absorb takeover",

@@ -138,9 +138,13 @@ _GENERIC_STEMS = frozenset(map(_stem, _GENERIC_LABELS))
 def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
     """The readable name of a step end: its label when there is exactly one that says something, or the
     one of several that the question names ("politicians born in X": ``born_in`` read backwards reaches
-    politicians and judges)."""
+    politicians and judges), or else the one that nearly all its ends carry (``Labels.main``: films are
+    directed by directors, and by one actor)."""
+    main = getattr(labels, "main", None)
     if len(labels) > 1:
-        labels = {lab for lab in labels if lab in named}
+        labels = {lab for lab in said_labels(labels) if lab in named}
+        if not labels and main is not None:
+            labels = {main}
     if len(labels) != 1:
         return ""
     word = humanize(next(iter(labels)))
@@ -1209,7 +1213,7 @@ def _matched(said: Sequence[frozenset[str]], walked: Sequence[str]) -> int:
 
 def _label_words(step: tuple[str, str], steps: StepLabels) -> str:
     _, arrives = steps.get(step, (set(), set()))
-    return " ".join(humanize(label) for label in sorted(arrives) if humanize(label) != "entity")
+    return " ".join(humanize(label) for label in sorted(said_labels(arrives)) if humanize(label) != "entity")
 
 
 def step_words(step: tuple[str, str], steps: StepLabels) -> str:
@@ -2064,14 +2068,12 @@ class PathScorer:
                 continue
             # (a label's first word only said as a modifier: "models" earns no step into a
             # ``ModelAgency``, "model agencies" does)
+            reached = said_labels(steps.get(step, (set(), set()))[1])
             own = set(content_words(humanize(step[0]))) | {
-                w
-                for lab in steps.get(step, (set(), set()))[1]
-                for w in _label_stems(lab)
-                if w in modifying or not _modifies(w, lab)
+                w for lab in reached for w in _label_stems(lab) if w in modifying or not _modifies(w, lab)
             }
             stepw = {p for sw in own for p in said_by(sw)}
-            into = {w for lab in steps.get(step, (set(), set()))[1] for w in _label_stems(lab)}
+            into = {w for lab in reached for w in _label_stems(lab)}
             others = any(
                 _says(w, own, stepw, roles) for w in words if w != head and (w not in label_said or w in into)
             )
@@ -2145,16 +2147,50 @@ def _asks_place_of(masked: str) -> bool:
     return False
 
 
+class Labels(set[str]):
+    """The labels a step arrives at, with ``main``: the one that at least ``MAIN_SHARE`` of the edges it
+    walks arrive at, where there are several (``None`` where none does, or there is only one), and
+    ``minor``: those that fewer than ``MINOR_SHARE`` of them arrive at, where there are several."""
+
+    main: str | None = None
+    minor: frozenset[str] = frozenset()
+
+
+MAIN_SHARE = 0.9
+"""The share of a step's edges whose end label names the end in its reading when it has several labels."""
+MINOR_SHARE = 0.1
+"""Below this share of a step's edges, the label they arrive at names no end of the step: "director" names
+no step of ``wrt`` where four in 86 of the films' writers are directors (the type check still keeps them)."""
+
+
+def said_labels(labels: set[str]) -> set[str]:
+    """The labels of a step's end that a question's label word can name it by: all but its ``minor``
+    ones."""
+    minor: frozenset[str] = getattr(labels, "minor", frozenset())
+    return labels - minor if minor else labels
+
+
 def step_labels(schema: GraphSchema) -> StepLabels:
-    """(relation, direction) -> (labels it can leave from, labels it can arrive at), from the patterns."""
+    """(relation, direction) -> (labels it can leave from, labels it can arrive at), from the patterns;
+    the labels arrived at are ``Labels``, with the one nearly all its ends carry."""
     out: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    counts: dict[tuple[str, str], Counter[str]] = {}
     for p in schema.patterns:
         if p.type in BOOKKEEPING_TYPES or p.source in BOOKKEEPING_LABELS or p.target in BOOKKEEPING_LABELS:
             continue  # documents, chunks and sources are kept beside the facts, not reasoned over
-        fwd = out.setdefault((p.type, "out"), (set(), set()))
+        fwd = out.setdefault((p.type, "out"), (set(), Labels()))
         fwd[0].add(p.source)
         fwd[1].add(p.target)
-        back = out.setdefault((p.type, "in"), (set(), set()))
+        back = out.setdefault((p.type, "in"), (set(), Labels()))
         back[0].add(p.target)
         back[1].add(p.source)
+        counts.setdefault((p.type, "out"), Counter())[p.target] += p.count
+        counts.setdefault((p.type, "in"), Counter())[p.source] += p.count
+    for step, seen in counts.items():
+        arrives = out[step][1]
+        (label, n), total = seen.most_common(1)[0], sum(seen.values())
+        if len(arrives) > 1 and isinstance(arrives, Labels) and total:
+            if n >= MAIN_SHARE * total:
+                arrives.main = label
+            arrives.minor = frozenset(lab for lab, k in seen.items() if k < MINOR_SHARE * total)
     return out

@@ -202,7 +202,17 @@ class RetrieveStrategy(Strategy):
         # ``hops`` extend only the signatures holding such a run (field, farm, village, district,
         # province, country: five steps).
         placed = placing(steps)
+        looked_up: dict[str, list[tuple[Edge, Node]]] = {}
         for depth in range(1, opts.hops + 3):
+            if depth > 1:
+                # only the signatures that really exist from the anchor (``_walked``), where its neighbourhood
+                # is small enough to walk: most the schema allows lead nowhere from this anchor (seven in
+                # eight of the three-step ones on the Kennel questions), and each costs an encoding while
+                # taking a path query and an extension slot from one that does; past the walk's limit (a
+                # hub) every one is scored, as the schema allows
+                real = _walked(ctx.store, first, level, heard.say, seen=looked_up)
+                if real is not None:
+                    level = [sig for sig in level if sig in real]
             if not level:
                 break
             values = self.path_scorer.score(masked, level, steps, cues, ending)
@@ -238,15 +248,15 @@ class RetrieveStrategy(Strategy):
         if target and not any(target & set(p.nodes[-1].labels) for r in readings for p in r.ends.values()):
             have = {sig: value for value, sig in scored}
             reach = _reaching(sorted(first), steps, target, opts.hops)
-            new = [sig for sig in reach if sig not in have]
+            # (only those that really exist from the anchor, where its neighbourhood is small enough to
+            # walk: the path queries go to chains that reach the type, not to the best-scoring of
+            # hundreds the schema allows; and only those are scored)
+            real = _walked(ctx.store, first, reach, heard.say, seen=looked_up)
+            new = [sig for sig in reach if sig not in have and (real is None or sig in real)]
             if new:
                 have.update(zip(new, self.path_scorer.score(masked, new, steps, cues, ending), strict=True))
                 scored.extend((have[sig], sig) for sig in new)
             read = {r.signature for r in readings}
-            # (only those that really exist from the anchor, where its neighbourhood is small enough to
-            # walk: the path queries go to chains that reach the type, not to the best-scoring of
-            # hundreds the schema allows)
-            real = _walked(ctx.store, first, reach, heard.say)
             more = sorted(
                 ((have[sig], sig) for sig in reach if sig not in read and (real is None or sig in real)),
                 key=lambda x: (-x[0], len(x[1]), x[1]),
@@ -788,16 +798,18 @@ def _walked(
     reach: Sequence[Signature],
     say: Callable[[str], str],
     limit: int = WALK_LIMIT,
+    seen: dict[str, list[tuple[Edge, Node]]] | None = None,
 ) -> set[Signature] | None:
     """The signatures of ``reach`` that really exist from the anchor whose first steps are ``first``,
     found by walking out from it along their prefixes (``say``: a stored type as the signatures name
-    it); None when that takes more than ``limit`` neighbour lookups (a hub's neighbourhood)."""
+    it); None when that takes more than ``limit`` neighbour lookups (a hub's neighbourhood). ``seen``:
+    the neighbours looked up so far, kept across calls for one anchor (and counted against ``limit``)."""
     wanted = set(reach)
     prefixes = {sig[:i] for sig in reach for i in range(1, len(sig))}
     frontier: dict[Signature, set[str]] = {
         (step,): {p.nodes[-1].id for p in paths} for step, paths in first.items() if (step,) in prefixes
     }
-    seen: dict[str, list[tuple[Edge, Node]]] = {}
+    seen = {} if seen is None else seen
     found: set[Signature] = set()
     while frontier:
         grown: dict[Signature, set[str]] = {}

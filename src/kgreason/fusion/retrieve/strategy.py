@@ -88,6 +88,13 @@ class RetrieveOptions(ReadingOptions):
         ),
     )
     scorer: Literal["embedding", "lexical"] = "embedding"
+    existing_only: bool = Field(
+        True,
+        description=(
+            "Score only the signatures of two steps or more that exist from the entity (walked where its "
+            "neighbourhood is small); false: every one the schema allows."
+        ),
+    )
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
     path_limit: int = Field(200, ge=1, description="Paths fetched per relation signature.")
     llm_pick: bool = Field(
@@ -204,7 +211,7 @@ class RetrieveStrategy(Strategy):
         placed = placing(steps)
         looked_up: dict[str, list[tuple[Edge, Node]]] = {}
         for depth in range(1, opts.hops + 3):
-            if depth > 1:
+            if depth > 1 and opts.existing_only:
                 # only the signatures that really exist from the anchor (``_walked``), where its neighbourhood
                 # is small enough to walk: most the schema allows lead nowhere from this anchor (seven in
                 # eight of the three-step ones on the Kennel questions), and each costs an encoding while

@@ -142,7 +142,7 @@ def _label_word(labels: set[str], named: Collection[str] = ()) -> str:
     directed by directors, and by one actor)."""
     main = getattr(labels, "main", None)
     if len(labels) > 1:
-        labels = {lab for lab in said_labels(labels) if lab in named}
+        labels = {lab for lab in labels if lab in named}
         if not labels and main is not None:
             labels = {main}
     if len(labels) != 1:
@@ -1213,7 +1213,7 @@ def _matched(said: Sequence[frozenset[str]], walked: Sequence[str]) -> int:
 
 def _label_words(step: tuple[str, str], steps: StepLabels) -> str:
     _, arrives = steps.get(step, (set(), set()))
-    return " ".join(humanize(label) for label in sorted(said_labels(arrives)) if humanize(label) != "entity")
+    return " ".join(humanize(label) for label in sorted(arrives) if humanize(label) != "entity")
 
 
 def step_words(step: tuple[str, str], steps: StepLabels) -> str:
@@ -2068,12 +2068,14 @@ class PathScorer:
                 continue
             # (a label's first word only said as a modifier: "models" earns no step into a
             # ``ModelAgency``, "model agencies" does)
-            reached = said_labels(steps.get(step, (set(), set()))[1])
             own = set(content_words(humanize(step[0]))) | {
-                w for lab in reached for w in _label_stems(lab) if w in modifying or not _modifies(w, lab)
+                w
+                for lab in steps.get(step, (set(), set()))[1]
+                for w in _label_stems(lab)
+                if w in modifying or not _modifies(w, lab)
             }
             stepw = {p for sw in own for p in said_by(sw)}
-            into = {w for lab in reached for w in _label_stems(lab)}
+            into = {w for lab in steps.get(step, (set(), set()))[1] for w in _label_stems(lab)}
             others = any(
                 _says(w, own, stepw, roles) for w in words if w != head and (w not in label_said or w in into)
             )
@@ -2149,25 +2151,13 @@ def _asks_place_of(masked: str) -> bool:
 
 class Labels(set[str]):
     """The labels a step arrives at, with ``main``: the one that at least ``MAIN_SHARE`` of the edges it
-    walks arrive at, where there are several (``None`` where none does, or there is only one), and
-    ``minor``: those that fewer than ``MINOR_SHARE`` of them arrive at, where there are several."""
+    walks arrive at, where there are several (``None`` where none does, or there is only one)."""
 
     main: str | None = None
-    minor: frozenset[str] = frozenset()
 
 
 MAIN_SHARE = 0.9
 """The share of a step's edges whose end label names the end in its reading when it has several labels."""
-MINOR_SHARE = 0.1
-"""Below this share of a step's edges, the label they arrive at names no end of the step: "director" names
-no step of ``wrt`` where four in 86 of the films' writers are directors (the type check still keeps them)."""
-
-
-def said_labels(labels: set[str]) -> set[str]:
-    """The labels of a step's end that a question's label word can name it by: all but its ``minor``
-    ones."""
-    minor: frozenset[str] = getattr(labels, "minor", frozenset())
-    return labels - minor if minor else labels
 
 
 def step_labels(schema: GraphSchema) -> StepLabels:
@@ -2189,8 +2179,6 @@ def step_labels(schema: GraphSchema) -> StepLabels:
     for step, seen in counts.items():
         arrives = out[step][1]
         (label, n), total = seen.most_common(1)[0], sum(seen.values())
-        if len(arrives) > 1 and isinstance(arrives, Labels) and total:
-            if n >= MAIN_SHARE * total:
-                arrives.main = label
-            arrives.minor = frozenset(lab for lab, k in seen.items() if k < MINOR_SHARE * total)
+        if len(arrives) > 1 and isinstance(arrives, Labels) and total and n >= MAIN_SHARE * total:
+            arrives.main = label
     return out

@@ -8,8 +8,8 @@ questions written for these tests, not the set's.
 - A longer path must earn its hops, for "who" too: of the readings near the best that reach the type, the
   best of those with the fewest steps the question does not name wins ("Who helmed X?" is X's director,
   not the director's wife).
-- Retrieve scores only the signatures that exist from the anchor (where its neighbourhood is small
-  enough to walk), not every one the schema allows.
+- With ``existing_only``, retrieve scores only the signatures that exist from the anchor (where its
+  neighbourhood is small enough to walk), not every one the schema allows.
 - Whoever "took on" pupils accepted them (no photograph taken); a film's distributor "released" it.
 
 On the engine before these rules (2b3315e) at least one of the two path strategies answered each of
@@ -120,8 +120,9 @@ def test_misspelt_question_is_kept(reel: kgreason.Graph) -> None:
 
 
 def test_only_real_signatures_are_scored(reel: kgreason.Graph, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every signature of two steps or more that retrieve's level search scores (the scorer's own calls for
-    shorter paths aside) exists from the anchor: a path query finds it."""
+    """With ``existing_only``, every signature of two steps or more that retrieve's level search scores (the
+    scorer's own calls for shorter paths aside) exists from the anchor: a path query finds it; without, most
+    do not."""
     scored: list[Signature] = []
     depth = [0]
     score = relation_paths.PathScorer.score
@@ -137,14 +138,23 @@ def test_only_real_signatures_are_scored(reel: kgreason.Graph, monkeypatch: pyte
         finally:
             depth[0] -= 1
 
+    def exists(sig: Signature) -> bool:
+        query = PathQuery(("The Salt Widow",), tuple(Step(r, cast(Direction, d)) for r, d in sig), limit=1)
+        return bool(reel.store.run_path_query(query))
+
     monkeypatch.setattr(relation_paths.PathScorer, "score", spy)
-    answer = reel.engine("retrieve", llm=None).ask("Who helmed The Salt Widow?")
+    answer = reel.engine("retrieve", llm=None, options={"existing_only": True}).ask(
+        "Who helmed The Salt Widow?"
+    )
     assert answer.answers == ("Lionel Ollivane",)
     long = {sig for sig in scored if len(sig) > 1}
     assert len(long) > 20
     for sig in long:
-        query = PathQuery(("The Salt Widow",), tuple(Step(r, cast(Direction, d)) for r, d in sig), limit=1)
-        assert reel.store.run_path_query(query), sig
+        assert exists(sig), sig
+    scored.clear()
+    reel.engine("retrieve", llm=None).ask("Who helmed The Salt Widow?")
+    every = {sig for sig in scored if len(sig) > 1}
+    assert len(every) > 2 * len(long) and sum(not exists(sig) for sig in every) > len(every) / 2
 
 
 def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph], answers: Answers) -> None:

@@ -89,10 +89,10 @@ class RetrieveOptions(ReadingOptions):
     )
     scorer: Literal["embedding", "lexical"] = "embedding"
     existing_only: bool = Field(
-        True,
+        False,
         description=(
             "Score only the signatures of two steps or more that exist from the entity (walked where its "
-            "neighbourhood is small); false: every one the schema allows."
+            "neighbourhood is small): faster, but more of the readings read are long ones."
         ),
     )
     max_queries: int = Field(16, ge=1, description="Path queries tried, best-scoring signatures first.")
@@ -214,9 +214,10 @@ class RetrieveStrategy(Strategy):
             if depth > 1 and opts.existing_only:
                 # only the signatures that really exist from the anchor (``_walked``), where its neighbourhood
                 # is small enough to walk: most the schema allows lead nowhere from this anchor (seven in
-                # eight of the three-step ones on the Kennel questions), and each costs an encoding while
-                # taking a path query and an extension slot from one that does; past the walk's limit (a
-                # hub) every one is scored, as the schema allows
+                # eight of the three-step ones on the Kennel questions), and each costs an encoding; past the
+                # walk's limit (a hub) every one is scored. Off by default: the path queries and extension
+                # slots the others took then go to real long readings, which crowd out the short one that
+                # answers (measured on the dev halves: benchmarks/RESULTS.md)
                 real = _walked(ctx.store, first, level, heard.say, seen=looked_up)
                 if real is not None:
                     level = [sig for sig in level if sig in real]

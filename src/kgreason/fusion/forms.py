@@ -1249,27 +1249,20 @@ def _single(
         margin = s.type_margin if firm else s.weak_type_margin
         # a type only implied by the wh-word never adds a hop the question does not name: "Where did X
         # train?" is answered by the institute, not by the city the institute is in
-        # of the readings near the best that reach the type, the best of those with the fewest steps the
-        # question does not name: a longer path must earn its hops ("Which directors teach at X?" is X's
-        # teachers, not the directors who wrote the films X's teachers directed; but "How many cities are
-        # there in X?" is the cities of X's regions, every step named, not X's capital)
-        near = [
-            r
-            for r in ranked
-            if best.score - r.score <= margin
-            and _typed(r, type_ok)
-            and (firm or len(r.signature) <= len(best.signature) or r.unearned <= best.unearned)
-        ]
-        typed = min(near, key=lambda r: r.unearned, default=None)
+        typed = next(
+            (
+                r
+                for r in ranked
+                if best.score - r.score <= margin
+                and _typed(r, type_ok)
+                and (firm or len(r.signature) <= len(best.signature) or r.unearned <= best.unearned)
+            ),
+            None,
+        )
         if typed is None and firm:
             # "which region": a reading of another type answers a different question, however well it
             # scores; the best reading that reaches a region does answer it
-            # (the best of those with the fewest unnamed steps, as above)
-            typed = min(
-                (r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)),
-                key=lambda r: r.unearned,
-                default=None,
-            )
+            typed = next((r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)), None)
         if typed is not None:
             # a longer path must earn its hops: the same reading without the last steps the question does
             # not name, in a near tie ("Who helmed X?" is X's director, not the director's wife, though

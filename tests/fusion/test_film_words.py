@@ -90,6 +90,7 @@ def test_main_label_names_the_end() -> None:
 def test_took_on() -> None:
     assert "accepted" in plain_idioms("Which trainers did X take on as pupils?")
     assert "accepted" in plain_idioms("Who took on X as an apprentice?")
+    assert "accepted" not in plain_idioms("Which photographs were taken on the expedition?")
 
 
 @pytest.fixture(scope="module")

@@ -126,8 +126,9 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
         (
             (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
             (r"\b(?:took|takes?|taken|taking) the place of\b", "replaced"),
-            # whoever "took on" pupils, staff or a client accepted them (not a photograph taken)
-            (r"\b(?:took|takes?|taken|taking) on\b", "accepted"),
+            # whoever "took on" someone "as" a pupil accepted them (not a photograph taken, nor one
+            # "taken on the expedition")
+            (r"\b(?:took|takes?|taken|taking) on(?= (?:as|X)\b)", "accepted"),
             (r"\b(?:went|goes|go|gone|going) under the hammer\b", "sold at auction"),
             (r"\b(?:put|puts|putting|sent|send|sends|sending) (?:up )?(?:for|to) (?:auction|sale)\b", "sold"),
             (r"\bup for (?:auction|sale)\b", "sold"),

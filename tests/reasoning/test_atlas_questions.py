@@ -109,6 +109,7 @@ SETS = (
     "larder",
     "kennel",
     "reel",
+    "circuit",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -142,6 +143,7 @@ HUBS = {
     "larder": ("Calderane", 80),
     "kennel": ("Kestrelford", 80),
     "reel": ("Castrayne", 80),
+    "circuit": ("Varnholt", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -371,6 +373,17 @@ SAMPLE_LABELS = {
         "Caswen Heights": "District",
         "Caswen Heights Blues": "Film",
         "Orchard of Glass": "Novel",
+    },
+    "circuit": {
+        "Tarrowin": "Town",
+        "Tarrowin Fab": "Fab",
+        "Tarrowin Semiconductor": "ChipDesigner",
+        "Tarrowin T2": "Chip",
+        "Tarrowin Pad": "Device",
+        "Tarrowin Street": "Street",
+        "Dunmarrow Fab": "Fab",
+        "Dunmarrow Foundry": "Foundry",
+        "Kestrel Phone": "Device",
     },
 }
 
@@ -4704,4 +4717,237 @@ def test_reel_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("spons", 5), ("wrk_for", 6), ("fndr", 5), ("nmd_aft", 3), ("shot_in", 4)):
         tails = {labels[t] for _, r, t in reel.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_circuit_traps_are_in_the_graph() -> None:
+    circuit = build_gold.Atlas.of_set("circuit")
+    labels = circuit.labels
+    assert 1500 <= len(circuit.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(circuit.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "adv asgn bldg ceo chr cnty ctry drv_frm dsg dsg_co ed fab_at fam fin fndr ho inv isa kn mbr mkr nd "
+        "nmd_aft nom on_st pl rgn spons sprs st_in succ uses_chp wg_of wrk_for yr".split()
+    )
+    assert terse <= circuit.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(circuit.relations - terse) <= 40
+    words = (DATA / "circuit_words.tsv").read_text(encoding="utf-8").splitlines()
+    assert words[0].startswith("# circuit:")
+    assert {line.split("\t")[0] for line in words[1:]} == terse
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    for h, r, t in circuit.triples:
+        assert h not in circuit.out[r][t], (h, r, t)
+    # containment ladder: premises -> building -> street -> district -> city -> county -> region -> country
+    for premises in (n for n, label in labels.items() if label == "Premises"):
+        (building,) = circuit.out["bldg"][premises]
+        (street,) = circuit.out["on_st"][building]
+        (district,) = circuit.out["st_in"][street]
+        (city,) = circuit.out["district_of"][district]
+        (county,) = circuit.out["cnty"][city]
+        (region,) = circuit.out["rgn"][county]
+        (country,) = circuit.out["ctry"][region]
+        assert (
+            labels[building] == "Building" and labels[street] == "Street" and labels[district] == "District"
+        )
+        assert (
+            labels[city] in ("City", "Town") and labels[county] == "County" and labels[country] == "Country"
+        )
+    # head offices are stored with their city as a shortcut, and the shortcut agrees with the ladder
+    offices = [n for n in labels if circuit.out["ho"][n]]
+    assert len(offices) >= 20
+    for org in offices:
+        (premises,) = circuit.out["ho"][org]
+        (building,) = circuit.out["bldg"][premises]
+        (street,) = circuit.out["on_st"][building]
+        (district,) = circuit.out["st_in"][street]
+        assert circuit.out["district_of"][district] == circuit.out["based_in"][org], org
+    # every fab stands in a city or town and is run by one company; clean rooms belong to fabs
+    for fab in (n for n, label in labels.items() if label == "Fab"):
+        (place,) = circuit.out["located_in"][fab]
+        assert labels[place] in ("City", "Town") and len(circuit.out["operated_by"][fab]) == 1, fab
+    for room in (n for n, label in labels.items() if label == "CleanRoom"):
+        (fab,) = circuit.out["clean_room_of"][room]
+        assert labels[fab] == "Fab"
+    # chip -> chip family -> product line; every chip has a designer company, a fab, a node and a year
+    for chip in (n for n, label in labels.items() if label == "Chip"):
+        for relation in ("dsg_co", "fab_at", "nd", "yr"):
+            assert len(circuit.out[relation][chip]) == 1, (chip, relation)
+        for family in circuit.out["fam"][chip]:
+            assert labels[family] == "ChipFamily"
+    assert circuit.out["pl"]["Kestrel Series"] == {"Cobalt Edge Processors"}
+    assert circuit.out["capital_of"]["Varnholt"] == {"Veltria"}
+    # hubs: the capital Varnholt and the conglomerate Quellmark Electric Group
+    hub = "Quellmark Electric Group"
+    degree = Counter(n for h, _, t in circuit.triples for n in (h, t))
+    assert 80 <= degree["Varnholt"] <= 90 and 80 <= degree[hub] <= 90
+    assert (
+        len(circuit.into["born_in"]["Varnholt"]) >= 50 and len(circuit.into["district_of"]["Varnholt"]) == 7
+    )
+    assert len(circuit.into["based_in"]["Varnholt"]) >= 20
+    assert len(circuit.into["wrk_for"][hub]) >= 25 and len(circuit.into["division_of"][hub]) == 5
+    assert len(circuit.into["subsidiary_of"][hub]) == 5 and len(circuit.into["dsg_co"][hub]) >= 10
+    assert len(circuit.into["mkr"][hub]) >= 6 and len(circuit.into["asgn"][hub]) >= 8
+    assert len(circuit.out["spons"][hub]) >= 5 and len(circuit.out["fin"][hub]) >= 4
+    # takeovers two steps deep, a renaming chain three names long, a merger, splits from splits
+    assert circuit.out["acquired_by"]["Pellis Microsystems"] == {"Cobalt Logic"}
+    assert circuit.out["acquired_by"]["Cobalt Logic"] == {hub}
+    assert "Pellis Microsystems" not in circuit.into["acquired_by"][hub]
+    assert circuit.out["acquired_by"]["Mossgill Sensors"] == {"Torvane Silicon"}
+    assert circuit.out["acquired_by"]["Torvane Silicon"] == {"Sorrel Bay Industries"}
+    assert circuit.out["renamed_to"]["Sellwick Valve Company"] == {"Sellwick Electronics"}
+    assert circuit.out["renamed_to"]["Sellwick Electronics"] == {"Zephyrine Semiconductor"}
+    assert "Zephyrine Semiconductor" not in circuit.out["renamed_to"]["Sellwick Valve Company"]
+    assert circuit.out["renamed_to"]["Quellmark Radio Works"] == {hub}
+    assert circuit.into["merged_into"]["Brisklow Semiconductor"] == {
+        "Briskford Semiconductor",
+        "Lowmere Microdevices",
+    }
+    assert circuit.out["spun_off_from"]["Cinderpath Micro"] == {"Aurelis Semiconductor"}
+    assert circuit.out["spun_off_from"]["Aurelis Semiconductor"] == {hub}
+    assert circuit.out["spun_off_from"]["Kelvane Photonics"] == {"Briskford University"}
+    # chip succession chains three chips deep, derived chips beside them, standards superseded three deep
+    for newer, older in (
+        ("Halberd H3", "Halberd H2"),
+        ("Halberd H2", "Halberd H1"),
+        ("Kestrel K3", "Kestrel K2"),
+        ("Kestrel K2", "Kestrel K1"),
+        ("Tarrowin T3", "Tarrowin T2"),
+        ("Tarrowin T2", "Tarrowin T1"),
+        ("Zephyr Z6", "Zephyr Z5"),
+        ("Zephyr Z5", "Zephyr Z4"),
+    ):
+        assert circuit.out["succ"][newer] == {older}, newer
+    assert "Halberd H1" not in circuit.out["succ"]["Halberd H3"]
+    assert circuit.out["drv_frm"]["Kestrel K2S"] == {"Kestrel K2"}
+    assert circuit.out["drv_frm"]["Zephyr Z6 Lite"] == {"Zephyr Z6"}
+    assert circuit.out["sprs"]["Veltlink 3.0"] == {"Veltlink 2.0"} and circuit.out["sprs"][
+        "Veltlink 2.0"
+    ] == {"Veltlink 1.0"}
+    assert circuit.out["sprs"]["VMI-3"] == {"VMI-2"} and circuit.out["sprs"]["VMI-2"] == {
+        "Tarrowin Memory Bus"
+    }
+    assert circuit.out["replaced"]["Pocketwell P3"] == {"Pocketwell P2"}
+    assert circuit.out["replaced"]["Pocketwell P2"] == {"Pocketwell P1"}
+    # the doctoral-adviser chain: six people, each advised by the one after, across the four families
+    chain = [
+        "Jonah Essendry",
+        "Rhea Kelvane",
+        "Oskar Dunmarrow",
+        "Aldous Tarrowin",
+        "Cornelius Vantreck",
+        "Ottilie Brasch",
+    ]
+    for student, adviser in itertools.pairwise(chain):
+        assert circuit.out["adv"][student] == {adviser}, student
+    assert {name.split()[-1] for name in chain[:4]} == {"Essendry", "Kelvane", "Dunmarrow", "Tarrowin"}
+    # four families over four generations, married into one another; namesakes outside them
+    people = {"Person", "Engineer", "Scientist", "Journalist"}
+    surnames = Counter(name.split()[-1] for name, label in labels.items() if label in people)
+    for surname in ("Tarrowin", "Kelvane", "Dunmarrow", "Essendry"):
+        assert 9 <= surnames[surname] <= 11, surname
+    assert circuit.out["child_of"]["Edwin Tarrowin"] == {"Aldous Tarrowin", "Greta Kelvane"}
+    assert circuit.out["child_of"]["Felix Tarrowin"] == {"Edwin Tarrowin", "Livia Dunmarrow"}
+    assert circuit.out["child_of"]["Nico Tarrowin"] == {"Felix Tarrowin", "Rhea Kelvane"}
+    assert circuit.out["child_of"]["Jonah Essendry"] == {"Lukas Essendry", "Clio Dunmarrow"}
+    assert circuit.out["child_of"]["Anton Dunmarrow"] == {"Oskar Dunmarrow", "Nadia Kelvane"}
+    assert circuit.out["married_to"]["Aldous Tarrowin"] == {"Greta Kelvane"}
+    assert circuit.out["married_to"]["Conrad Dunmarrow"] == {"Ilse Essendry"}
+    assert circuit.out["married_to"]["Edwin Tarrowin"] == {"Livia Dunmarrow"}
+    assert circuit.out["sibling_of"]["Piers Kelvane"] == {"Greta Kelvane"}
+    grand = {g for c in circuit.into["child_of"]["Aldous Tarrowin"] for g in circuit.into["child_of"][c]}
+    assert grand == {"Felix Tarrowin", "Ines Tarrowin", "Hugo Tarrowin", "Lukas Essendry", "Vera Essendry"}
+    assert {c for g in grand for c in circuit.into["child_of"][g]} == {
+        "Nico Tarrowin",
+        "Mira Tarrowin",
+        "Tilda Kelvane",
+        "Otto Kelvane",
+        "Jonah Essendry",
+        "Ada Essendry",
+        "Elsa Dunmarrow",
+        "Pavel Dunmarrow",
+    }
+    namesakes = {
+        "Bruno Tarrowin": ("ceo", "Tarrowin Semiconductor"),
+        "Leni Tarrowin": ("writes_for", "Wafer Weekly"),
+        "Sofia Kelvane": ("chr", "Interconnect Forum Link Working Group"),
+        "Gideon Dunmarrow": ("taught_at", "Coldbridge University"),
+        "Petra Dunmarrow": ("chief_engineer_of", "Dunmarrow Foundry"),
+        "Rolf Essendry": ("ceo", "Essendry Logic"),
+        "Dana Essendry": ("writes_for", "Silicon Ledger"),
+    }
+    for unrelated in (*namesakes, "Marcus Kelvane"):
+        assert not circuit.out["child_of"][unrelated] and not circuit.into["child_of"][unrelated], unrelated
+        assert not circuit.out["married_to"][unrelated] and not circuit.into["married_to"][unrelated], (
+            unrelated
+        )
+    # the namesakes hold the jobs the questions ask about (ceo is stored company -> person)
+    for person, (relation, body) in namesakes.items():
+        if relation == "ceo":
+            assert circuit.out["ceo"][body] == {person}, person
+        else:
+            assert body in circuit.out[relation][person], person
+    assert circuit.out["fndr"]["Kelvane Devices"] == {"Marcus Kelvane"}
+    assert circuit.out["fndr"]["Tarrowin Semiconductor"] == {"Edwin Tarrowin"}
+    assert circuit.out["fndr"]["Essendry Logic"] == {"Tobias Essendry"}
+    assert circuit.out["adv"]["Oskar Dunmarrow"] == {"Aldous Tarrowin"}
+    # one surname names nodes of many labels
+    for word, least in (("Tarrowin", 15), ("Kelvane", 10), ("Dunmarrow", 10), ("Essendry", 10)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # awards named after family founders who never won them, while relatives did; nominees are not winners
+    for award, person in (
+        ("Aldous Tarrowin Medal", "Aldous Tarrowin"),
+        ("Greta Kelvane Award", "Greta Kelvane"),
+        ("Conrad Dunmarrow Prize", "Conrad Dunmarrow"),
+        ("Ilse Essendry Award", "Ilse Essendry"),
+    ):
+        assert circuit.out["nmd_aft"][award] == {person} and person not in circuit.into["won_award"][award]
+    assert {"Rhea Kelvane", "Nico Tarrowin"} <= circuit.into["won_award"]["Aldous Tarrowin Medal"]
+    assert "Margit Tarrowin" in circuit.into["nom"]["Aldous Tarrowin Medal"]
+    assert "Margit Tarrowin" not in circuit.into["won_award"]["Aldous Tarrowin Medal"]
+    assert "Zephyr Z6" in circuit.into["nom"]["Greta Kelvane Award"]
+    assert circuit.out["won_award"]["Zephyr Z6"] == {"Corrahaven Component Award 2018"}
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Tarrowin", "Town"),
+        ("Tarrowin Heights", "District"),
+        ("Tarrowin Street", "Street"),
+        ("Tarrowin House", "Building"),
+        ("Tarrowin Semiconductor", "ChipDesigner"),
+        ("Tarrowin Fab", "Fab"),
+        ("Tarrowin T2", "Chip"),
+        ("Tarrowin Pad", "Device"),
+        ("The Tarrowin Review", "Magazine"),
+        ("Tarrowin Memory Bus", "Standard"),
+        ("Dunmarrow Fab", "Fab"),
+        ("Dunmarrow Foundry", "Foundry"),
+        ("Dunmarrow Building", "Building"),
+        ("Dunmarrow Way", "Street"),
+        ("Dunmoor", "Town"),
+        ("Kestrel K2", "Chip"),
+        ("Kestrel Phone", "Device"),
+        ("Kestrel Row", "Street"),
+        ("Kelvane Photonics", "ChipDesigner"),
+        ("Kelvane Devices", "DeviceMaker"),
+    ):
+        assert labels[name] == label, name
+    assert circuit.out["operated_by"]["Tarrowin Fab"] == {"Grayle Foundry"}
+    assert circuit.out["located_in"]["Tarrowin Fab"] == {"Tarrowin"}
+    assert circuit.out["fab_at"]["Tarrowin T3"] != {"Tarrowin Fab"}
+    assert circuit.out["mkr"]["Tarrowin Pad"] == {"Pocketwell Mobile"}
+    assert circuit.out["uses_chp"]["Tarrowin Pad"] == {"Kestrel K3"}
+    assert circuit.out["uses_chp"]["Kestrel Phone"] == {"Zephyr Z6 Lite"}
+    assert circuit.out["on_st"]["Tarrowin House"] == {"Capacitor Lane"}
+    assert circuit.out["operated_by"]["Dunmarrow Fab"] == {"Highcairn Wafer Works"}
+    assert circuit.out["located_in"]["Dunmarrow Fab"] == {"Dunmoor"}
+    assert circuit.out["bldg"]["Dunmarrow Building Floor 3"] == {"Dunmarrow Building"}
+    assert circuit.out["ho"]["Essendry Logic"] == {"Dunmarrow Building Floor 3"}
+    assert circuit.out["on_st"]["Dunmarrow Building"] == {"Semaphore Street"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("based_in", 8), ("fndr", 6), ("spons", 5), ("nmd_aft", 6), ("mkr", 2)):
+        heads = {labels[h] for h, r, _ in circuit.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("spons", 4), ("wrk_for", 6), ("fndr", 3), ("asgn", 5), ("mkr", 4), ("dsg", 3)):
+        tails = {labels[t] for _, r, t in circuit.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

@@ -1261,8 +1261,13 @@ def _single(
         )
         if typed is None and firm:
             # "which region": a reading of another type answers a different question, however well it
-            # scores; the best reading that reaches a region does answer it
-            typed = next((r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)), None)
+            # scores; of the readings that reach a region, the one with the fewest steps the question
+            # does not name answers it (the encoder's order breaks ties)
+            typed = min(
+                (r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)),
+                key=lambda r: r.unearned,
+                default=None,
+            )
         if typed is not None:
             # a longer path must earn its hops: the same reading without the last steps the question does
             # not name, in a near tie ("Who helmed X?" is X's director, not the director's wife, though
@@ -1661,6 +1666,14 @@ def _yes_no(
         len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
         for (subject, target), fit in fitting.items()
         for r in fit[:1]
+    )
+    # as does the best reading of an entity where it is one step the question names, read the way the
+    # question's voice says: "Did X break away from Y?" when X split from another, though a longer way
+    # from X reaches Y (X's parent company backed Y)
+    denied = denied or any(
+        len(top.signature) == 1 and top.unearned == 0 and top.cue > 0 and target not in top.ends
+        for (subject, target) in fitting
+        for top in readings[subject][:1]
     )
     # (nor does a reading whose relation no word of the question names stand against it, though the label
     # it reaches is a word of the question: "Has X won the Y trophy?" along ``named_after``, "trophy"

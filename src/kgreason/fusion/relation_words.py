@@ -124,7 +124,15 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
     for pattern, plain in cast(
         "tuple[tuple[str, _Plain], ...]",
         (
+            # a thing that "took over from" another replaced it; one that "took over" a firm acquired it
+            (r"\b(?:took|takes?|taken|taking) over from\b", "replaced"),
             (r"\b(?:took|takes?|taken|taking) over\b", "acquired"),
+            # a firm "snapped up", "swallowed up" or "bought out" was acquired
+            (
+                r"\b(?:snap|snaps|snapped|snapping|swallow|swallows|swallowed|swallowing|gobble|gobbles|"
+                r"gobbled|gobbling|buy|buys|bought|buying) (?:up|out)\b",
+                "acquired",
+            ),
             (r"\b(?:took|takes?|taken|taking) the place of\b", "replaced"),
             # whoever "took on" someone "as" a pupil accepted them (not a photograph taken, nor one
             # "taken on the expedition")
@@ -288,6 +296,12 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             # whoever "took part in" a contest participated in it
             # (not another idiom's reading: "fought at (took part in)" a battle)
             (r"(?<!\()\b(?:take|takes|took|taken|taking) part in\b", r"\g<0> (competed)"),
+            # whoever "was given" or "got given" a named thing received it ("Who has been given the X
+            # prize?"; not "given to X", nor "given the name X")
+            (
+                r"\b(?:was|were|been|is|are|being|get|gets|got|gotten) given (?:the )?(?=X\b(?!['’]))",
+                "received the ",
+            ),
             # a prize "picked up" was won (not a story "picked up where" another left off)
             (r"\b(?:pick|picks|picked|picking) up\b(?! where\b)", "won"),
             # a body that "changed its name" was renamed
@@ -494,7 +508,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "head run manage chief ceo executive boss look",
     "give gave given hand confer bestow donate donor donation present presenter",
     "maintain maintainer look maintenance overhaul repair",
-    "produce producer make made process processor build builder manufacture manufacturer",
+    "produce producer make made maker process processor build builder manufacture manufacturer",
     "publish publisher release",
     "distribute distributor distribution release",
     "locate situate base",
@@ -506,7 +520,8 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "show shown showed display exhibit",
     "train apprentice trainee",
     "photograph photographer take shoot",
-    "base headquarter",
+    # (a head office is a compound whose initials a relation ``ho`` may be, as "hq" of "headquarter")
+    "base headquarter headoffice",
     "coach train manage",
     "teach taught teacher tutor instruct instructor lecture lecturer faculty professor mentor",
     "inspect inspector audit auditor",
@@ -535,7 +550,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "score compose composer music soundtrack",
     "fork branch derive",
     "cast caster commentate commentator commentary",
-    "nominate nominee nomination shortlist",
+    "nominate nominee nomination shortlist finalist",
     "former ex previous previously earlier formerly",
     "overseen oversee oversight overseer supervise supervision",
     "judge jury juror panel",

@@ -630,9 +630,10 @@ def _preposition_cues(
         rel = humanize(relation).split()
         # (a relation that holds both ways has no head to read: "Is X married to Y?")
         if (
-            len(rel) == 2
-            and rel[1] == preposition
-            and stem(rel[0]) == stem(verb)
+            # ("split from" names ``spun_off_from`` too: a paraphrase of its verb, a particle between)
+            (len(rel) == 2 or (len(rel) == 3 and rel[1] in _PARTICLES))
+            and rel[-1] == preposition
+            and (stem(rel[0]) == stem(verb) or stem(rel[0]) in paraphrases(stem(verb)))
             and not symmetric(relation, steps)
             # (nor, for the cue against, one whose words say it holds both ways, whatever its labels:
             # "Is X married to Y?" where X is an ``Architect`` and Y a ``Person``)
@@ -709,6 +710,23 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
             None,
         )
         family = _CONVERSE_KIN.get(said) if said else None
+    if family is None and after == end and tokens[end - 1 : end] != ["s"]:
+        # (not said "X's": "the son of X's wife" is no son of X)
+        if (role := _kin_role_of(tokens, start, end)) is not None:
+            family = _CONVERSE_KIN[role]
+        elif start >= 2 and tokens[start - 1] == "of":
+            family = _kin_family(tokens[start - 2])  # "the daughter of X": X's children
+        elif (
+            start >= 2
+            and tokens[start - 1] in ("does", "did", "do")
+            and tokens[end : end + 1]
+            in (
+                ["have"],
+                ["had"],
+            )
+        ):
+            # "How many sons and daughters does X have?": X's children
+            family = next((f for t in reversed(tokens[: start - 1]) if (f := _kin_family(t))), None)
     if in_law(" ".join(tokens[after:])) is not None:
         return {}  # "X's father-in-law": a marriage step first (``in_law``)
     possessive = tokens[end - 1 : end] == ["s"] or after > end
@@ -733,6 +751,21 @@ def _kin_cues(tokens: Sequence[str], start: int, end: int, steps: StepLabels) ->
         if reached is not None:
             out[(relation, direction)] = 1.0 if reached == family else -1.0
     return out
+
+
+def _kin_role_of(tokens: Sequence[str], start: int, end: int) -> str | None:
+    """The kin family of the role an entity said at ``tokens[start:end]`` holds towards the answer:
+    "Whose mother is X?", "Who is X the mother of?", "Of whom is X the mother?", "Is X the mother of Y?"
+    (X is the parent; the answer, or Y, is among X's children). None where it holds none."""
+    if start >= 3 and tokens[start - 3] == "whose" and tokens[start - 1] in _BE:
+        return _kin_family(tokens[start - 2])
+    k = end
+    while k < len(tokens) and tokens[k] in _BE:
+        k += 1
+    ends = k + 2 == len(tokens) or tokens[k + 2 : k + 3] == ["of"]
+    if k + 1 < len(tokens) and tokens[k] in ("the", "a", "an") and ends:
+        return _kin_family(tokens[k + 1])
+    return None
 
 
 def answer_voice(question: str, steps: StepLabels) -> dict[Step, float]:

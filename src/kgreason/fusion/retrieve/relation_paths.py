@@ -535,6 +535,9 @@ def _spelled_out(word: str) -> tuple[str, ...]:
     return tuple(k for k in (*_CONVERSE, *doers) if shortens(word, k))
 
 
+_COMPANY = _stem("company")
+
+
 @functools.lru_cache(maxsize=4096)
 def _relation_names(relation: str) -> frozenset[str]:
     """The stems a question may name ``relation`` by: its own words, the kin nouns of an ``X_of``
@@ -557,8 +560,11 @@ def _relation_names(relation: str) -> frozenset[str]:
             out.add(_stem(word))  # "mgr" is "manager": "manages" names it (``_agent_noun``)
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
-        # "subsidiary of" read backwards is the "parent company": its words name the relation too
-        out.update(w for w in content_words(_CONVERSE.get(word, "")) if w not in _GENERIC_STEMS)
+        # "subsidiary of" read backwards is the "parent company": its words name the relation too, but
+        # for "company", which any firm is called ("the company that X broke away from")
+        out.update(
+            w for w in content_words(_CONVERSE.get(word, "")) if w not in _GENERIC_STEMS and w != _COMPANY
+        )
         if word in _AGENT:
             out.add(_stem(_AGENT[word]))
         out.update(_stem(n) for n in _ORDER_NOUNS.get(word, ()))
@@ -601,6 +607,9 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     last_word = ""
     greats = 0
     head = _noun_head(_WORD.findall(masked.lower()), label_words)
+    # "Whose doctorates did X supervise?": the noun after "whose" and the verb name one step, as the
+    # answer's noun and the verb do ("How many students did X supervise?")
+    whose = _stem(m.group(1)) if (m := _WHOSE_NOUN.match(masked.lower())) else ""
     gerund = _gerund_head(masked)
     gives = _GIVE_VERB.search(masked.lower()) is not None
     head_mention: tuple[int, str] | None = None  # where the answer's head noun named relations, and its word
@@ -635,7 +644,7 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
         if gerund and word == head and word not in label_words:
             previous, last_word = frozenset(), word
             continue
-        if head_mention is None and word == head and word not in label_words:
+        if head_mention is None and (word == head or (at == 0 and word == whose)) and word not in label_words:
             named = _by_role(word, frozenset(r for r in relations if any(_names(word, n) for n in names[r])))
             if named:
                 head_mention = (len(mentions), word)
@@ -897,6 +906,10 @@ def _spaced_words(text: str) -> list[tuple[str, bool]]:
 
 
 _JOINING = frozenset(("and", "or"))
+_WHOSE_NOUN = re.compile(
+    r"\s*whose ([^\W\d_]+)(?: \([^\W\d_]+\))* (?:did|does|do|has|have|had|will|would|can|could) x\b"
+)
+"""The noun after "whose" with the entity the subject of a verb after it ("Whose doctorates did X ...")."""
 _OF_X_NOUN = re.compile(r"\b([^\W\d_]+)(?: \([^\W\d_]+\))* of (?:the )?x ([^\W\d_]+)\b")
 """The noun before "of X" and the one right after X in a masked possessive ("the *wife* of X *brother*")."""
 
@@ -1346,6 +1359,15 @@ _GRAMMAR = _STOP | frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1024)
+def _grammar(word: str) -> bool:
+    """Whether a relation word is grammar (``_GRAMMAR``) or a cut of three letters or more of a grammar
+    word: "frm" of ``drv_frm`` is "from", no "former" ("Which earlier chip ..." says no derivation)."""
+    return word in _GRAMMAR or (
+        len(word) >= 3 and any(len(g) > len(word) and shortens(word, g) for g in _GRAMMAR)
+    )
+
+
 @functools.lru_cache(maxsize=256)
 def _relation_words(relations: frozenset[str]) -> frozenset[str]:
     """The words of the graph's relation names (``aud`` and ``by`` of ``aud_by``)."""
@@ -1356,7 +1378,7 @@ def _relation_words(relations: frozenset[str]) -> frozenset[str]:
 def _initialisms(relations: frozenset[str]) -> frozenset[str]:
     """The relation words of two or three letters that are no grammar word (``pi`` of ``pi_is``, ``ceo``)."""
     words = _relation_words(relations)
-    return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and w not in _GRAMMAR)
+    return frozenset(w for w in words if 2 <= len(w) <= 3 and w.isalpha() and not _grammar(w))
 
 
 _PRONOUNS = frozenset("you your yours they them their she her hers him his our ours its".split())
@@ -1465,7 +1487,7 @@ def _shortenings(relations: frozenset[str], known: frozenset[str]) -> frozenset[
     """The relation words of two to six letters, no grammar word, that the encoder does not read whole."""
     words = _relation_words(relations)
     return frozenset(
-        w for w in words if 2 <= len(w) <= 6 and w.isalpha() and w not in _GRAMMAR and w not in known
+        w for w in words if 2 <= len(w) <= 6 and w.isalpha() and not _grammar(w) and w not in known
     )
 
 
@@ -1475,9 +1497,7 @@ def _known_cuts(relations: frozenset[str], known: frozenset[str]) -> frozenset[s
     that may still be a data team's cut of a longer word ("geo" of ``geo_at``, "disc" of ``disc_by``, "op"
     of ``op_by``)."""
     words = _relation_words(relations)
-    return frozenset(
-        w for w in words if 2 <= len(w) <= 5 and w.isalpha() and w not in _GRAMMAR and w in known
-    )
+    return frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha() and not _grammar(w) and w in known)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -4,10 +4,8 @@
 - A kin noun said of the entity itself reads the other way round: "Whose father is X?", "Of whom is X the
   father?" and "Is X the son of Y?" ask for X's children, or Y among X's parents; "How many sons does X
   have?" for X's children (``path_shapes``).
-- "Split from" is said of ``spun_off_from`` too (a paraphrase of its verb, a particle between), with its
-  voice; an entity's best reading, one step the question names read the way its voice says, that does
-  not reach the other entity answers "no" over a longer way that does ("Did X break away from Y?" when
-  X's parent company backed Y).
+- "Split from" is said of ``spun_off_from`` too (a paraphrase of its verb, a particle between): the
+  entity after "from" is at its tail.
 - Whoever "was given" a named thing received it.
 - "Snapped up", "swallowed up", "bought out": acquired; "took over from": replaced (``plain_idioms``).
 - "Head office" is a compound whose initials a relation ``ho`` is, as "hq" is of "headquarters"; a
@@ -16,7 +14,8 @@
   ("earlier" says "former", but no derivation).
 - The noun after "whose" and the verb after the entity name one step ("Whose doctorates did X
   supervise?": X's doctoral students, not their students).
-- "Which standards body ...": a plural that qualifies the noun after it, as "sports" does.
+- "Which standards body ...": a plural that qualifies the noun after it, as "sports" does ("Which
+  standards apply ...": the singular's label).
 - "Company" is what any firm is called: it names no parent company ("the company that X split from").
 - Of the readings that reach the named type, the one with the fewest steps the question does not name.
 
@@ -51,7 +50,6 @@ FIXED = [
     ("Is Oskar Dunmarrow the son of Clio Dunmarrow?", "no"),
     ("How many sons and daughters does Livia Dunmarrow have?", "3"),
     ("Who was given the Aldous Tarrowin Medal?", {"Nico Tarrowin", "Oskar Dunmarrow", "Rhea Kelvane"}),
-    ("Did Quellmark Electric Group break away from Aurelis Semiconductor?", "no"),
     ("Which earlier chip came before the Halberd H3?", {"Halberd H2"}),
     ("Whose doctorates did Aldous Tarrowin supervise?", {"Leopold Strand", "Oskar Dunmarrow"}),
     (
@@ -72,7 +70,6 @@ KEPT = [
     ("Who is the mother of Clio Dunmarrow?", {"Nadia Kelvane", "Oskar Dunmarrow"}),
     ("Who bought out Mossgill Sensors?", {"Torvane Silicon"}),
     ("Whose theses did Oskar Dunmarrow supervise?", {"Rhea Kelvane"}),
-    ("Did Aurelis Semiconductor break away from Quellmark Electric Group?", "yes"),
     ("Which device did the Quellmark Desk 90 take over from?", {"Quellmark Desk 80"}),
 ]
 
@@ -105,6 +102,22 @@ def test_idioms_of_buying() -> None:
     assert "acquired" not in plain_idioms("Who swallowed the pill?")
     # (a device that "took over from" another replaced it)
     assert plain_idioms("Which device did X take over from?") == "Which device did X replaced?"
+
+
+def test_split_from_cues_spun_off_from() -> None:
+    steps: dict[tuple[str, str], tuple[set[str], set[str]]] = {
+        ("spun_off_from", "out"): (set(), set()),
+        ("spun_off_from", "in"): (set(), set()),
+    }
+    asked = "Did Aurelis Semiconductor break away from Cinderpath Micro?"
+    assert voice(asked, "Cinderpath Micro", steps) == {
+        ("spun_off_from", "in"): 1.0,
+        ("spun_off_from", "out"): -1.0,
+    }
+    assert voice(asked, "Aurelis Semiconductor", steps) == {
+        ("spun_off_from", "out"): 1.0,
+        ("spun_off_from", "in"): -1.0,
+    }
 
 
 def test_cut_of_a_grammar_word() -> None:

@@ -383,7 +383,12 @@ def type_labels(
             for lab in type_labels(last, labels, kinds=False)
             if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
         }
-        return own or type_labels(first, labels, similarity, threshold, roles=roles, people=people)
+        return (
+            own
+            or type_labels(first, labels, similarity, threshold, roles=roles, people=people)
+            # ("standards apply": a plural that qualifies a noun after it names its label as the singular)
+            or type_labels(_singular(first), labels, similarity, threshold, roles=roles, people=people)
+        )
     words = {lab: [_singular(w) for w in humanize(lab).split()] for lab in labels}
     usable = [lab for lab, ws in words.items() if " ".join(ws) not in _GENERIC]
     # a label's kinds: its words, and the head of a word glued from two ("carmaker": a maker), and a
@@ -1666,14 +1671,6 @@ def _yes_no(
         len(r.signature) == 1 and r.unearned == 0 and target not in r.ends
         for (subject, target), fit in fitting.items()
         for r in fit[:1]
-    )
-    # as does the best reading of an entity where it is one step the question names, read the way the
-    # question's voice says: "Did X break away from Y?" when X split from another, though a longer way
-    # from X reaches Y (X's parent company backed Y)
-    denied = denied or any(
-        len(top.signature) == 1 and top.unearned == 0 and top.cue > 0 and target not in top.ends
-        for (subject, target) in fitting
-        for top in readings[subject][:1]
     )
     # (nor does a reading whose relation no word of the question names stand against it, though the label
     # it reaches is a word of the question: "Has X won the Y trophy?" along ``named_after``, "trophy"

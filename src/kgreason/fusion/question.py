@@ -402,11 +402,11 @@ def _answer_type(words: Sequence[str]) -> tuple[str, bool]:
 
 # Nouns plural in form that qualify the noun after them as a singular would ("which *customs* officer",
 # "which *news* anchor", "which *sports* club", "which *standards* body"): no plural head ending the
-# phrase (a verb after one, "which systems run X", leaves the type its first word: ``forms.type_labels``)
+# phrase (a verb after one, "which standards apply to X", leaves the type its first word, read as the
+# singular where the plural names no label: ``forms.type_labels``)
 _PLURAL_FORMS = frozenset(
     "news sports customs sales arms goods savings arts games clothes communications electronics "
-    "economics politics logistics athletics standards systems materials operations awards rights parts "
-    "services components".split()
+    "economics politics logistics athletics standards".split()
 )
 
 

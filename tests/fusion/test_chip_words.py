@@ -9,7 +9,7 @@
 - Whoever "was given" a named thing received it.
 - "Snapped up", "swallowed up", "bought out": acquired; "took over from": replaced (``plain_idioms``).
 - "Head office" is a compound whose initials a relation ``ho`` is, as "hq" is of "headquarters"; a
-  "maker" makes; a "finalist" was shortlisted, a nominee.
+  cut "mkr" is a "maker", named by "made"; a "finalist" was shortlisted, a nominee.
 - A relation word that cuts a grammar word ("frm" of ``drv_frm``: "from") is no cut of another word
   ("earlier" says "former", but no derivation).
 - The noun after "whose" and the verb after the entity name one step ("Whose doctorates did X

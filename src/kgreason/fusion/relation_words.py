@@ -508,7 +508,7 @@ _PARAPHRASE_TEXTS: tuple[str, ...] = (
     "head run manage chief ceo executive boss look",
     "give gave given hand confer bestow donate donor donation present presenter",
     "maintain maintainer look maintenance overhaul repair",
-    "produce producer make made maker process processor build builder manufacture manufacturer",
+    "produce producer make made process processor build builder manufacture manufacturer",
     "publish publisher release",
     "distribute distributor distribution release",
     "locate situate base",

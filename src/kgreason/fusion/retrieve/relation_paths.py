@@ -119,6 +119,7 @@ _AGENT = {
     "illustrated": "illustrator",
     "translated": "translator",
     "narrated": "narrator",
+    "made": "maker",
 }
 _DOERS = frozenset(_AGENT.values())
 # Active verbs whose two ends have names of their own: "X succeeded Y" makes Y X's predecessor and X Y's
@@ -558,6 +559,8 @@ def _relation_names(relation: str) -> frozenset[str]:
     for word in (w for raw_word in raw for w in (raw_word, *_spelled_out(raw_word))):
         if word in _DOERS:
             out.add(_stem(word))  # "mgr" is "manager": "manages" names it (``_agent_noun``)
+            # (and the doer's irregular verb, whose stem does not begin the doer: "mkr" is "maker", "made")
+            out.update(_stem(v) for v, doer in _AGENT.items() if doer == word and is_irregular_past(v))
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
         # "subsidiary of" read backwards is the "parent company": its words name the relation too, but

@@ -626,6 +626,8 @@ def _preposition_cues(
     if preposition != "from" and preposition not in _HEADED:
         return {}
     out: dict[Step, float] = {}
+    verb_stem = stem(verb)
+    verb_said = paraphrases(verb_stem)
     for relation, direction in steps:
         rel = humanize(relation).split()
         # (a relation that holds both ways has no head to read: "Is X married to Y?")
@@ -633,7 +635,7 @@ def _preposition_cues(
             # ("split from" names ``spun_off_from`` too: a paraphrase of its verb, a particle between)
             (len(rel) == 2 or (len(rel) == 3 and rel[1] in _PARTICLES))
             and rel[-1] == preposition
-            and (stem(rel[0]) == stem(verb) or stem(rel[0]) in paraphrases(stem(verb)))
+            and (stem(rel[0]) == verb_stem or stem(rel[0]) in verb_said)
             and not symmetric(relation, steps)
             # (nor, for the cue against, one whose words say it holds both ways, whatever its labels:
             # "Is X married to Y?" where X is an ``Architect`` and Y a ``Person``)

@@ -130,6 +130,9 @@ def test_containment_is_asked_by_in_only() -> None:
     assert shape.inside
     bridged = (("in_country", "in"), ("born_in", "in"))
     assert shape.fit(bridged, steps) > shape.fit((("capital_of", "in"), ("born_in", "in")), steps)
+    # "does X have", "does X contain", "does X include" ask for what is in X too
+    for asked in ("How many cities does X have?", "What does X contain?", "Which towns does X include?"):
+        assert question_shape(asked).inside, asked
     # "the teacher of X" is not a place's contents
     assert not question_shape("Where was the teacher of X born?").inside
 

@@ -247,7 +247,8 @@ class QuestionShape:
 
 
 _INSIDE = frozenset({"in", "within", "inside", "across", "throughout"})
-_HAVE = frozenset({"have", "has", "contain", "contains", "include", "includes"})
+_HOLD = frozenset({"have", "has", "contain", "contains", "include", "includes"})
+"""What a place is said to hold (``_HAVE``, further down, is the auxiliary alone)."""
 _CONTAINMENT = (
     ("in",),
     ("within",),
@@ -455,7 +456,7 @@ def question_shape(
         # "does X have", "X contains": what a place has is in it ("How many cities does X have?" reads
         # "How many cities are in X?")
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if after in _HAVE and (tokens[j] in _DO or after in ("has", "contains", "includes")):
+        if after in _HOLD and (tokens[j] in _DO or after in ("has", "contains", "includes")):
             inside = True
             prepositions.add("in")
         if tokens[j] in _PREPOSITIONS and not (j > 0 and _stems(tokens[j - 1])[0] in relation_words):

@@ -110,6 +110,7 @@ SETS = (
     "kennel",
     "reel",
     "circuit",
+    "ballast",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -144,6 +145,7 @@ HUBS = {
     "kennel": ("Kestrelford", 80),
     "reel": ("Castrayne", 80),
     "circuit": ("Varnholt", 80),
+    "ballast": ("Thornquay", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -384,6 +386,17 @@ SAMPLE_LABELS = {
         "Dunmarrow Fab": "Fab",
         "Dunmarrow Foundry": "Foundry",
         "Kestrel Phone": "Device",
+    },
+    "ballast": {
+        "Ravensell": "Town",
+        "Ravensell Road": "Station",
+        "Ravensell Street": "Street",
+        "Ravensell Works": "Works",
+        "Ravensell Class": "LocomotiveClass",
+        "City of Ravensell": "Locomotive",
+        "The Ravensell Express": "NamedTrain",
+        "Fallowby Viaduct": "Structure",
+        "Fallowby Line": "Line",
     },
 }
 
@@ -4950,4 +4963,264 @@ def test_circuit_traps_are_in_the_graph() -> None:
         assert len(heads) >= least, (relation, heads)
     for relation, least in (("spons", 4), ("wrk_for", 6), ("fndr", 3), ("asgn", 5), ("mkr", 4), ("dsg", 3)):
         tails = {labels[t] for _, r, t in circuit.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+
+
+def test_ballast_traps_are_in_the_graph() -> None:
+    ballast = build_gold.Atlas.of_set("ballast")
+    labels = ballast.labels
+    assert 1500 <= len(ballast.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(ballast.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "alloc appr bldg blt_by brn_off calls_at chm cls cls_yr cme cmte cnty ctry dev_frm dsgnr fam "
+        "fin fndr gm hld_by ho nmd_aft on_ln on_st op_by opn pres_by repl rgn sprs st_in svy term trac wdn "
+        "whl wrk_for".split()
+    )
+    assert terse <= ballast.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(ballast.relations - terse) <= 40
+    words = (DATA / "ballast_words.tsv").read_text(encoding="utf-8").splitlines()
+    assert words[0].startswith("# ballast:")
+    assert {line.split("\t")[0] for line in words[1:]} == terse
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    for h, r, t in ballast.triples:
+        assert h not in ballast.out[r][t], (h, r, t)
+    # containment ladder: premises -> building -> street -> district -> city -> county -> region -> country
+    for premises in (n for n, label in labels.items() if label == "Premises"):
+        (building,) = ballast.out["bldg"][premises]
+        (street,) = ballast.out["on_st"][building]
+        (district,) = ballast.out["st_in"][street]
+        (city,) = ballast.out["district_of"][district]
+        (county,) = ballast.out["cnty"][city]
+        (region,) = ballast.out["rgn"][county]
+        (country,) = ballast.out["ctry"][region]
+        assert (
+            labels[building] == "Building" and labels[street] == "Street" and labels[district] == "District"
+        )
+        assert (
+            labels[city] in ("City", "Town") and labels[county] == "County" and labels[country] == "Country"
+        )
+    # head offices are stored with their city as a shortcut, and the shortcut agrees with the ladder
+    offices = [n for n in labels if ballast.out["ho"][n]]
+    assert len(offices) >= 25
+    for org in offices:
+        (premises,) = ballast.out["ho"][org]
+        (building,) = ballast.out["bldg"][premises]
+        (street,) = ballast.out["on_st"][building]
+        (district,) = ballast.out["st_in"][street]
+        assert ballast.out["district_of"][district] == ballast.out["based_in"][org], org
+    # every station stands in one city or town; a station on a street agrees with it
+    for station in (n for n, label in labels.items() if label == "Station"):
+        (place,) = ballast.out["located_in"][station]
+        assert labels[place] in ("City", "Town"), station
+        for street in ballast.out["on_st"][station]:
+            (district,) = ballast.out["st_in"][street]
+            assert ballast.out["district_of"][district] == {place}, station
+    for platform in (n for n, label in labels.items() if label == "Platform"):
+        (station,) = ballast.out["part_of"][platform]
+        assert labels[station] == "Station"
+    for shop in (n for n, label in labels.items() if label == "Workshop"):
+        (works,) = ballast.out["part_of"][shop]
+        assert labels[works] == "Works"
+    # locomotive -> class -> class family; every class has a designer, works, wheels, traction and owner
+    for loco in (n for n, label in labels.items() if label == "Locomotive"):
+        for relation in ("cls", "blt_by", "alloc"):
+            assert len(ballast.out[relation][loco]) == 1, (loco, relation)
+        (cls,) = ballast.out["cls"][loco]
+        assert labels[cls] == "LocomotiveClass"
+    for cls in (n for n, label in labels.items() if label == "LocomotiveClass"):
+        for relation in ("dsgnr", "blt_by", "whl", "trac", "owned_by"):
+            assert len(ballast.out[relation][cls]) == 1, (cls, relation)
+        for family in ballast.out["fam"][cls]:
+            assert labels[family] == "ClassFamily"
+    assert ballast.out["fam"]["Ravensell Class"] == {"Ravensell Engine Family"}
+    assert ballast.out["capital_of"]["Thornquay"] == {"Estmarch"}
+    # hubs: the capital Thornquay and the company Estmarch Consolidated Railways
+    hub = "Estmarch Consolidated Railways"
+    degree = Counter(n for h, _, t in ballast.triples for n in (h, t))
+    assert 80 <= degree["Thornquay"] <= 90 and 80 <= degree[hub] <= 90
+    assert (
+        len(ballast.into["born_in"]["Thornquay"]) >= 50 and len(ballast.into["district_of"]["Thornquay"]) == 7
+    )
+    assert len(ballast.into["based_in"]["Thornquay"]) >= 12
+    assert len(ballast.into["wrk_for"][hub]) >= 25 and len(ballast.into["division_of"][hub]) == 5
+    assert len(ballast.into["subsidiary_of"][hub]) == 5 and len(ballast.into["op_by"][hub]) >= 15
+    assert len(ballast.into["owned_by"][hub]) >= 12 and len(ballast.into["sponsored_by"][hub]) >= 5
+    assert len(ballast.into["merged_into"][hub]) == 3
+    # takeovers two steps deep, a renaming chain three names long, nationalisation, splits from splits
+    assert ballast.out["acquired_by"]["Tullen Light Railway"] == {"Kestlow & Amble Railway"}
+    assert ballast.out["acquired_by"]["Kestlow & Amble Railway"] == {hub}
+    assert "Tullen Light Railway" not in ballast.into["acquired_by"][hub]
+    assert ballast.into["acquired_by"][hub] == {"Kestlow & Amble Railway", "Ravensell Valley Railway"}
+    assert ballast.out["acquired_by"]["Vantley Light Railway"] == {"Vantmere Railway Company"}
+    assert ballast.out["acquired_by"]["Vantmere Railway Company"] == {"Corvenne Railways Group"}
+    assert ballast.out["renamed_to"]["Hexley Tramroad Company"] == {"Hexley & Cardle Railway"}
+    assert ballast.out["renamed_to"]["Hexley & Cardle Railway"] == {"Cardle Valley Railway"}
+    assert "Cardle Valley Railway" not in ballast.out["renamed_to"]["Hexley Tramroad Company"]
+    assert ballast.out["merged_into"]["Cardle Valley Railway"] == {hub}
+    assert ballast.into["merged_into"]["Brellan State Railways"] == {
+        "Brell Highland Railway",
+        "Brell Coast Railway",
+    }
+    assert ballast.out["split_from"]["Glenvarra Local Rail"] == {"Highland Brell Trains"}
+    assert ballast.out["split_from"]["Highland Brell Trains"] == {"Brellan State Railways"}
+    assert ballast.out["spun_off_from"]["Fallowby Brake Company"] == {"Northlight Traction Ltd"}
+    assert ballast.out["spun_off_from"]["Northlight Traction Ltd"] == {
+        "Thornquay Institute of Railway Engineering"
+    }
+    assert ballast.out["spun_off_from"]["Ashbrand Dynamics"] == {"Ambleport Engineering College"}
+    # branch lines off branch lines
+    assert ballast.out["brn_off"]["Hexley Quarry Branch"] == {"Ravensell Branch"}
+    assert ballast.out["brn_off"]["Ravensell Branch"] == {"Cardle Valley Line"}
+    assert ballast.out["brn_off"]["Carnmore Mine Branch"] == {"Upper Carnmore Branch"}
+    assert ballast.out["brn_off"]["Upper Carnmore Branch"] == {"Glenvarra Line"}
+    # class replacement chains three classes deep, development beside them, rulebooks superseded three deep
+    for newer, older in (
+        ("Stellan Class", "Meridane Class"),
+        ("Meridane Class", "Corrant Class"),
+        ("Tidewell Class", "Thornlet Class"),
+        ("Thornlet Class", "Quaysider Class"),
+        ("Highcrag Class", "Brellmont Class"),
+        ("Brellmont Class", "Glenhart Class"),
+        ("Tolmark Class", "Steppe Class"),
+        ("Steppe Class", "Drusk Class"),
+    ):
+        assert ballast.out["repl"][newer] == {older}, newer
+    assert "Corrant Class" not in ballast.out["repl"]["Stellan Class"]
+    assert ballast.out["dev_frm"]["Meridane Class"] == {"Ravensell Class"}
+    assert (
+        ballast.out["repl"]["Ostrel Class"] == {"Vantro Class"} and not ballast.out["dev_frm"]["Ostrel Class"]
+    )
+    assert ballast.out["sprs"]["Consolidated Rulebook 1951"] == {"Consolidated Rulebook 1926"}
+    assert "Northmarch Rulebook 1901" in ballast.out["sprs"]["Consolidated Rulebook 1926"]
+    assert "Northmarch Rulebook 1901" not in ballast.out["sprs"]["Consolidated Rulebook 1951"]
+    assert ballast.out["sprs"]["Continuous Cab Warning System"] == {"Consolidated Colour-Light System"}
+    assert ballast.out["sprs"]["Consolidated Colour-Light System"] == {"Stelmaine Semaphore System"}
+    # the apprenticeship chain: six engineers, each apprenticed to the one after, across the four families
+    chain = [
+        "Dorian Stelmaine",
+        "Cedric Ravensell",
+        "Hugh Fallowby",
+        "Oswin Ashbrand",
+        "Barnabas Quayle",
+        "Thaddeus Morrow",
+    ]
+    for apprentice, master in itertools.pairwise(chain):
+        assert ballast.out["appr"][apprentice] == {master}, apprentice
+    assert {name.split()[-1] for name in chain[:4]} == {"Stelmaine", "Ravensell", "Fallowby", "Ashbrand"}
+    # four families over four generations, married into one another; namesakes outside them
+    people = {"Person", "Engineer"}
+    surnames = Counter(name.split()[-1] for name, label in labels.items() if label in people)
+    for surname in ("Ravensell", "Fallowby", "Stelmaine", "Ashbrand"):
+        assert 9 <= surnames[surname] <= 11, surname
+    assert ballast.out["child_of"]["Edmund Ravensell"] == {"Ambrose Ravensell", "Harriet Fallowby"}
+    assert ballast.out["child_of"]["Cedric Ravensell"] == {"Edmund Ravensell", "Beatrice Stelmaine"}
+    assert ballast.out["child_of"]["Nigel Ravensell"] == {"Cedric Ravensell", "Iris Fallowby"}
+    assert ballast.out["child_of"]["Dorian Stelmaine"] == {"Arthur Stelmaine", "Winifred Ravensell"}
+    assert ballast.out["child_of"]["Quentin Fallowby"] == {"Martin Fallowby", "Lydia Ashbrand"}
+    assert ballast.out["married_to"]["Ambrose Ravensell"] == {"Harriet Fallowby"}
+    assert ballast.out["married_to"]["Jonas Stelmaine"] == {"Clara Ashbrand"}
+    assert ballast.out["married_to"]["Edmund Ravensell"] == {"Beatrice Stelmaine"}
+    assert ballast.out["sibling_of"]["Silas Fallowby"] == {"Harriet Fallowby"}
+    grand = {g for c in ballast.into["child_of"]["Ambrose Ravensell"] for g in ballast.into["child_of"][c]}
+    assert grand == {
+        "Cedric Ravensell",
+        "Winifred Ravensell",
+        "Percy Ravensell",
+        "Gilbert Ashbrand",
+        "Lydia Ashbrand",
+    }
+    assert {c for g in grand for c in ballast.into["child_of"][g]} == {
+        "Nigel Ravensell",
+        "Rosalind Ravensell",
+        "Dorian Stelmaine",
+        "Hester Stelmaine",
+        "Ellis Ashbrand",
+        "Mabel Ashbrand",
+        "Quentin Fallowby",
+        "Tamsin Fallowby",
+    }
+    namesakes = {
+        "Clement Ravensell": ("gm", "Ravensell Valley Railway"),
+        "Vera Ravensell": ("curator_of", "Ravensell Railway Museum"),
+        "Roland Fallowby": ("cme", "Brellan State Railways"),
+        "Agnes Fallowby": ("written_by", "Along the Fallowby Line"),
+        "Bertram Stelmaine": ("inquiry_chaired_by", "Glenvarra Tunnel Fire"),
+        "Nell Stelmaine": ("gm", "Stelmaine Signal Company"),
+        "Lionel Ashbrand": ("chm", "Ashbrand Locomotive Company"),
+        "Dora Ashbrand": ("written_by", "Steam over Glenvarra"),
+    }
+    for unrelated, (relation, body) in namesakes.items():
+        assert not ballast.out["child_of"][unrelated] and not ballast.into["child_of"][unrelated], unrelated
+        assert not ballast.out["married_to"][unrelated] and not ballast.into["married_to"][unrelated], (
+            unrelated
+        )
+        # the namesakes hold the jobs the questions ask about (stored body -> person, or person -> body)
+        assert unrelated in ballast.out[relation][body] or body in ballast.out[relation][unrelated], unrelated
+    assert ballast.out["fndr"]["Ravensell Valley Railway"] == {"Ambrose Ravensell"}
+    assert ballast.out["fndr"]["Ravensell Railway Museum"] == {"Edmund Ravensell"}
+    assert ballast.out["fndr"]["Stelmaine Signal Company"] == {"Walter Stelmaine"}
+    assert ballast.out["fndr"]["Ashbrand Locomotive Company"] == {"Rupert Ashbrand"}
+    # one surname names nodes of many labels
+    for word, least in (("Ravensell", 15), ("Fallowby", 10), ("Ashbrand", 8), ("Stelmaine", 8)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # medals named after family founders who never won them, while relatives did; the shortlisted did not win
+    for award, person in (
+        ("Ravensell Medal", "Ambrose Ravensell"),
+        ("Fallowby Prize", "Silas Fallowby"),
+        ("Stelmaine Gold Medal", "Jonas Stelmaine"),
+        ("Ashbrand Award", "Clara Ashbrand"),
+    ):
+        assert ballast.out["nmd_aft"][award] == {person} and person not in ballast.into["won_award"][award]
+    assert {"Nigel Ravensell", "Dorian Stelmaine"} <= ballast.into["won_award"]["Ravensell Medal"]
+    assert "Tamsin Fallowby" in ballast.into["shortlisted_for"]["Ravensell Medal"]
+    assert "Tamsin Fallowby" not in ballast.into["won_award"]["Ravensell Medal"]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Ravensell", "Town"),
+        ("Ravensell Road", "Station"),
+        ("Ravensell Town", "Station"),
+        ("Ravensell Street", "Street"),
+        ("Ravensell House", "Building"),
+        ("Ravensell Hall", "Building"),
+        ("Ravensell Works", "Works"),
+        ("Ravensell Depot", "Depot"),
+        ("Ravensell Class", "LocomotiveClass"),
+        ("City of Ravensell", "Locomotive"),
+        ("The Ravensell Express", "NamedTrain"),
+        ("Ravensell Branch", "BranchLine"),
+        ("Ravensell Viaduct", "Structure"),
+        ("Ravensell Valley Railway", "Company"),
+        ("Fallowby Line", "Line"),
+        ("Fallowby Viaduct", "Structure"),
+        ("Fallowby Junction", "Station"),
+        ("Fallowby Fields", "District"),
+        ("Stelmaine Court", "Building"),
+        ("Stelmaine Signal Company", "Company"),
+        ("Ashbrand Dynamics", "Company"),
+        ("Ashbrand Locomotive Company", "Company"),
+        ("Cardle Valley Steam Railway", "HeritageRailway"),
+        ("Highcrag", "Locomotive"),
+        ("Highcrag Class", "LocomotiveClass"),
+    ):
+        assert labels[name] == label, name
+    assert ballast.out["located_in"]["Ravensell Road"] == {"Hexley"}
+    assert ballast.out["located_in"]["Ravensell Works"] == {"Hexley"}
+    assert ballast.out["located_in"]["Ravensell Depot"] == {"Ravensell"}
+    assert ballast.out["alloc"]["City of Ravensell"] == {"Wellbridge Depot"}
+    assert ballast.out["dsgnr"]["Ravensell Class"] == {"Hugh Fallowby"}
+    assert ballast.out["on_ln"]["Fallowby Viaduct"] == {"Southmarch Main Line"}
+    assert ballast.out["located_in"]["Fallowby Junction"] == {"Brackenfold"}
+    assert ballast.out["district_of"]["Fallowby Fields"] == {"Ambleport"}
+    assert ballast.out["bldg"]["Ravensell House Suite A"] == {"Ravensell House"}
+    assert ballast.out["ho"]["Stelmaine Signal Company"] == {"Ravensell House Suite A"}
+    assert ballast.out["on_st"]["Stelmaine Court"] == {"Park Crescent"}
+    assert ballast.out["occurred_on"]["Orrin Cross Collision"] == {"Northmarch Main Line"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("based_in", 5), ("fndr", 6), ("nmd_aft", 6), ("blt_by", 6), ("owned_by", 4)):
+        heads = {labels[h] for h, r, _ in ballast.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("wrk_for", 6), ("nmd_aft", 6), ("blt_by", 2), ("op_by", 2), ("located_in", 2)):
+        tails = {labels[t] for _, r, t in ballast.triples if r == relation}
         assert len(tails) >= least, (relation, tails)

@@ -135,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--per-question", type=Path, default=None)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--unanswerable-only",
+        action="store_true",
+        help="ask only the unanswerable questions (their abstention rate; no record)",
+    )
     args = parser.parse_args(argv)
     load_start = round(os.getloadavg()[0], 2)
     sets = [s for s in args.sets.split(",") if s] or unanswerable_sets()
@@ -150,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {s: {} for s in strategies}
     for name in sets:
         nodes, tsv, questions_file = qa_quality.set_files(name)
-        questions = qa_quality.read_questions(questions_file, args.split, None)
+        questions = (
+            [] if args.unanswerable_only else qa_quality.read_questions(questions_file, args.split, None)
+        )
         questions += read_unanswerable(name, args.split)
         with tempfile.TemporaryDirectory(prefix="kgr-abstention-") as home:
             graph = kgreason.open_graph(f"{name}_abstention", store="memory", home=Path(home))
@@ -189,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                         fh.write(
                             json.dumps({"strategy": strategy, "set": name, **row}, ensure_ascii=False) + "\n"
                         )
-    if not args.no_record:
+    if not args.no_record and not args.unanswerable_only:
         from _records import headline, write_record
 
         head = []

@@ -369,19 +369,38 @@ def type_labels(
         }
         if whole:
             return whole
+        # "main lines" where the graph has ``Line`` and ``BranchLine``: not the kind another word
+        # qualifies as something else, where a label of the type's word alone is left
+        plain = type_labels(answer_type, labels, similarity, threshold, "", kinds, businesses, roles, people)
+        bare = {lab for lab in plain if [_singular(w) for w in humanize(lab).split()] == [answer_type]}
+        if bare:
+            return plain - {
+                lab
+                for lab in plain
+                if answer_type in (said := [_singular(w) for w in humanize(lab).split()])
+                and len(said) > 1
+                and modifier not in said
+            }
+        return plain
     if " " in answer_type:
         # a two-word head ("rail line", "company employ"): the last word if it names a label, else the
         # first, as a one-word type
         # first, but not a label whose other words differ ("home ground" is no ``TrainingGround``)
         first, last = answer_type.split(" ", 1)
-        whole = {lab for lab in labels if {first, last} <= set(map(_singular, humanize(lab).split()))}
+        # (the first word or another name of its kind: "engine class" ~ ``LocomotiveClass``)
+        firsts = {first, *label_synonyms(first)}
+        whole = {
+            lab
+            for lab in labels
+            if last in (ws := set(map(_singular, humanize(lab).split()))) and firsts & ws
+        }
         if whole:  # "training ground" ~ ``TrainingGround`` alone
             return whole
         own = {
             lab
             # (the word's own labels only: in "which company works", "works" is the verb)
             for lab in type_labels(last, labels, kinds=False)
-            if len(humanize(lab).split()) == 1 or first in map(_singular, humanize(lab).split())
+            if len(humanize(lab).split()) == 1 or firsts & set(map(_singular, humanize(lab).split()))
         }
         return (
             own
@@ -406,7 +425,11 @@ def type_labels(
     # ``Port``, not ``PortAuthority``); a synonym only as a whole label ("stadium" ~ ``Arena``, not ~
     # ``TrainingGround``)
     alike = label_synonyms(answer_type)
-    found = {lab for lab in usable if words[lab][-1:] == [answer_type] or " ".join(words[lab]) in alike}
+    found = {lab for lab in usable if words[lab][-1:] == [answer_type]}
+    if not any(words[lab] == [answer_type] for lab in found):
+        # (another name of the kind only where no label is called by the word alone: "towns" are no
+        # ``City`` where the graph has ``Town`` too)
+        found |= {lab for lab in usable if " ".join(words[lab]) in alike}
     if not found and len(answer_type) >= 4 and answer_type not in _KIND_TYPES:
         # or its last word glued to another before it, where no label is called so: "shops" ~
         # ``Bookshop``, "makers" ~ ``Carmaker`` (not a type the kinds below answer: a "person" is no

@@ -309,6 +309,9 @@ def head_word(words: Sequence[str]) -> str:
             following = words[i + 1 : i + 4]
             if w == "count":
                 following = [x for x in words[i + 1 : i + 7] if x not in ("number", "of", "total")][:3]
+            elif w in ("which", "what") and following[:1] == ["of"]:
+                # "Which of X's classes ...": the noun after the masked entity's possessive
+                following = [x for x in words[i + 1 : i + 7] if x not in ("x", "s", "x's", "x'")][:3]
             if w in ("what", "which") and following[:1] in (["did"], ["does"], ["do"]):
                 return ""  # "What did X co-write?": the word after "did" (X masked out) is a verb
             if w == "what" and following and _is_past_verb(following[0]):

@@ -199,6 +199,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
             (r"\bon X(?:'s|')? books\b", "represented by X"),
             (r"\b(?:wrote|writes?|written|writing) about\b", "reviewed"),
             (r"\bpassed away\b", "died"),
+            # whoever "first saw the light of day" somewhere was born there
+            (r"\b(?:first )?(?:see|sees|saw|seen|seeing) the light of day\b", "born"),
             # whoever "took home" or "carried off" a prize, or "came first" in a contest, won it; whoever
             # "came second" was the runner-up
             (
@@ -604,6 +606,7 @@ LABEL_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         ("formation", "rock", "stratum"),
         ("specialty", "speciality", "field", "discipline"),
         ("vessel", "boat", "ship"),
+        ("locomotive", "engine", "loco"),
         ("chef", "cook"),
         ("office", "post", "position"),
         ("diocese", "see", "bishopric"),
@@ -798,8 +801,8 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers
     (True, True, True)
     >>> shortens("opd", "operate"), shortens("lstd", "list"), shortens("lndr", "lend")
     (True, True, True)
-    >>> shortens("tch", "teachers"), shortens("dsg", "designed")
-    (True, True)
+    >>> shortens("tch", "teachers"), shortens("dsg", "designed"), shortens("blt", "build")
+    (True, True, True)
     >>> shortens("rtg", "target"), shortens("aud", "audi"), shortens("wrk", "wrk"), shortens("hd", "had")
     (False, False, False, False)
 
@@ -819,9 +822,16 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers
     return (
         _cuts(short, word, near)
         or _participle_cut(short, word)
+        or any(_cuts(short, past, near) for past in _PASTS.get(word, ()))
         or _doer_cut(short, word)
         or (doers and _doers_verb_cut(short, word))
     )
+
+
+# A verb's irregular past forms: a cut of one stands for the verb ("blt", of "built", for "build")
+_PASTS: dict[str, tuple[str, ...]] = {}
+for _past, _verb in _IRREGULAR.items():
+    _PASTS[_verb] = (*_PASTS.get(_verb, ()), _past)
 
 
 KIN_NOUNS = frozenset("parent child sibling spouse mother father son daughter brother sister".split())

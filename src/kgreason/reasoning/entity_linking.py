@@ -194,6 +194,8 @@ class EntityLinker:
         self._tails: dict[str, str] = {}  # one name but its first word -> its node id
         self._bare: dict[str, str] = {}  # a name without its kind word ("drevon international") -> id
         self._firsts: dict[str, set[str]] = {}  # the first word of names, no name's last word -> node ids
+        self._kinds: dict[str, set[str]] = {}  # node id -> the words of its labels, singular
+        self._words: dict[str, set[str]] = {}  # node id -> the words of its id, name and aliases
         self._degrees: dict[str, int] = {}
         self._keys: list[str] = []
         self._names: dict[str, str] = {}
@@ -227,6 +229,7 @@ class EntityLinker:
                 slot[node_id] = method
 
         kinds: dict[str, set[str]] = {}  # node id -> the words of its labels, singular
+        words_of: dict[str, set[str]] = {}
         for node in self.store.iter_nodes():
             kinds[node.id] = {w for lab in node.labels for w in normalize(humanize(lab)).split()}
             surfaces = [(node.id, "id")]
@@ -235,11 +238,14 @@ class EntityLinker:
                 surfaces.append((name, "name"))
             for prop in ALIAS_PROPERTIES:
                 surfaces.extend((a, "alias") for a in _string_list(node.properties.get(prop)))
+            surface_words = words_of.setdefault(node.id, set())
             for surface, method in surfaces:
                 add(exact, surface, node.id, method)
                 add(normal, normalize(surface), node.id, method)
+                surface_words.update(normalize(surface).split())
                 if CAMEL_RE.search(surface):  # "ChristopherNolan" is also "christopher nolan"
                     add(normal, normalize(humanize(surface)), node.id, method)
+                    surface_words.update(normalize(humanize(surface)).split())
             self._names[node.id] = node.name
             self._texts.append((node.id, node_text(node)))
         # "the Ellesmark family" or "dynasty" for "House of Ellesmark", where no node is called so
@@ -251,6 +257,8 @@ class EntityLinker:
                         for node_id in ids:
                             add(normal, f"{family} {kind}", node_id, "alias")
         self._normal = normal
+        self._kinds = kinds
+        self._words = words_of
         # "the Royal Museum" for "Royal Museum of Varesco", "the Fenby Medal" for "Fenby Medal for
         # Midwifery": the words before " of " or " for " (two or more)
         heads: dict[str, set[str]] = {}
@@ -591,6 +599,10 @@ class EntityLinker:
             ):
                 continue
             s, e = tokens[start][1], tokens[end - 1][2]
+            if lower and tokens[end - 1][0] in self._kinds.get(tail, ()) and in_kind_phrase(question, s):
+                # "which engineering college did X go to?", typed in lower case: the kind asked for, in
+                # the label's word, not the one name ending so ("Ambleport Engineering College")
+                continue
             keep(LinkedEntity(tail, question[s:e], METHOD_SCORES["partial"], "partial", s, e))
             taken[start:end] = [True] * (end - start)
 
@@ -685,6 +697,25 @@ class EntityLinker:
             for c in candidates:
                 if not any(o.score > c.score and o.start <= c.start and c.end <= o.end for o in candidates):
                     keep(c)
+        # A name said in full that the graph lacks is not one of its nodes that shares a word with it:
+        # "Where was Rosalind Dremmond born?" (a Dremmond, not Rosalind), "Who runs Varnholt Signal
+        # Works?" (not the city of Varnholt), "the Ormesley Retriever Society" (not Morvenne's)
+        at_tokens = {
+            node_id: {i for i, (_, s, t) in enumerate(tokens) if e.start <= s and t <= e.end}
+            for node_id, e in found.items()
+        }
+        found = {
+            node_id: e
+            for node_id, e in found.items()
+            if not _unexplained_name(
+                question,
+                tokens,
+                e,
+                self._words.get(node_id, set()),
+                # (up to another name linked beside it: "Is X Ravensell Y Ravensell's father?")
+                {i for other, at in at_tokens.items() if other != node_id for i in at} - at_tokens[node_id],
+            )
+        }
         best = sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
         return [
             replace(e, kind=True)
@@ -759,6 +790,92 @@ def _difflib_matches(key: str, keys: Sequence[str], cutoff: float, limit: int) -
     for candidate in difflib.get_close_matches(key, keys, n=limit, cutoff=cutoff - 1e-6):
         scored.append((candidate, difflib.SequenceMatcher(None, key, candidate).ratio()))
     return scored
+
+
+# Words that join a name's capitalised words ("Order of the Golden Hind", "Linden & Opal"), and words a
+# question may put before a name that its node need not carry (titles, honorifics)
+_NAME_JOINERS = frozenset("of the & de du la le von van der da di del upon y".split())
+_TITLES = frozenset(
+    "mr mrs ms miss dr doctor prof professor sir dame lord lady king queen prince princess duke duchess "
+    "saint st mount mt lake river captain general president".split()
+)
+# Opening words of a question, capitalised as its first word, not as a name's
+_OPENERS = frozenset(
+    "which what who whom whose where when why how is are was were did does do has have had can could "
+    "would will should name list tell give show find count in on at for from of to by with during after "
+    "before since the a an".split()
+)
+
+
+def _unexplained_name(
+    question: str,
+    tokens: Sequence[tuple[str, int, int]],
+    entity: LinkedEntity,
+    known: set[str],
+    others: set[int] = frozenset(),  # type: ignore[assignment]
+) -> bool:
+    """Whether ``entity``'s mention lies in a run of capitalised words (a name as the question says it,
+    joined by "of", "the", "&"...) that shares a word with the linked node's id, name or aliases
+    (``known``) but has another that is none of them (nor within a typo of one, nor a title such as
+    "Sir", nor a company's "Ltd"): the question names something else, which the graph lacks ("Rosalind
+    Dremmond" linked by its surname to another Dremmond). A run sharing no word is a description the
+    embeddings linked ("the English director")."""
+    inside = [i for i, (_, s, e) in enumerate(tokens) if entity.start <= s and e <= entity.end]
+    if not inside:
+        return False
+
+    def capital(i: int) -> bool:
+        word = tokens[i][0]
+        first = question[tokens[i][1]]
+        return (first.isupper() or first.isdigit()) and not (i == 0 and word in _OPENERS) and i not in others
+
+    def joins(i: int, step: int) -> bool:
+        # a joining word between two capitalised words ("Order *of the* Golden Hind")
+        j = i
+        while 0 <= j < len(tokens) and tokens[j][0] in _NAME_JOINERS and not capital(j):
+            j += step
+        return j != i and 0 <= j < len(tokens) and capital(j)
+
+    span = [i for i in inside if capital(i)]
+    if not span:
+        return False
+    start, end = span[0], span[-1]
+    while start > 0 and (capital(start - 1) or joins(start - 1, -1)):
+        start -= 1
+    while end + 1 < len(tokens) and (capital(end + 1) or joins(end + 1, 1)):
+        end += 1
+    shared = unexplained = False
+    for i in range(start, end + 1):
+        word = tokens[i][0]
+        if not capital(i) or word in _TITLES or word in _NAME_JOINERS or word in GENERIC_TAILS:
+            continue
+        if (
+            word in known
+            or word.removesuffix("s") in known
+            or (len(word) >= 3 and any(_typo(word, k) for k in known))
+        ):
+            shared = True
+        else:
+            unexplained = True
+    return shared and unexplained
+
+
+def _typo(word: str, known: str) -> bool:
+    """Whether ``word`` is ``known`` misspelt: at most one edit in a word of up to four letters, two in a
+    longer one (a swap of two neighbouring letters is one edit)."""
+    limit = 1 if len(known) <= 4 else 2
+    if abs(len(word) - len(known)) > limit:
+        return False
+    rows = [list(range(len(known) + 1))]
+    for i, a in enumerate(word, 1):
+        row = [i]
+        for j, b in enumerate(known, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b))
+            if i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1] <= limit
 
 
 def _only_unknown_names(

@@ -171,6 +171,9 @@ class QuestionShape:
     inside: bool = False
     """Whether "in" or "within" stands right before a named entity, even where a relation's word
     holds it ("born in X"): a place's contents may be asked for through a containment step."""
+    holding: bool = False
+    """Whether the answer is a place the named entity lies in ("Which district is X in?", "In which town
+    is X?"): no containment step down (into a place's contents) ends the path."""
 
     @property
     def empty(self) -> bool:
@@ -181,6 +184,7 @@ class QuestionShape:
             and not self.intermediate
             and not self.prepositions
             and not self.inside
+            and not self.holding
         )
 
     def named(self, sig: tuple[Step, ...], steps: StepLabels) -> bool:
@@ -243,6 +247,10 @@ class QuestionShape:
             _, arrives = steps.get(sig[-1], (set(), set()))
             if arrives and all(humanize(label).lower() in self.intermediate for label in arrives):
                 score -= 1.0
+        if self.holding and len(sig) > 1 and sig[-1][1] == "in" and contains(sig[-1][0]):
+            # "Which district is X in?": up to X's city and down to its districts are the districts
+            # beside X's, not the one X is in (the sentence encoder reads both alike)
+            score -= CONTAINMENT_CUE
         return score
 
 
@@ -474,7 +482,31 @@ def question_shape(
         frozenset(prepositions),
         frozenset(_stems(masked)),
         inside,
+        _holding(tokens),
     )
+
+
+def _holding(tokens: Sequence[str]) -> bool:
+    """Whether the question asks for a place its entity lies in: "Which district is X in?", "What county
+    are X and Y within?", "In which town is X?" (a wh-word and a noun, then "be" and the entity, "in"
+    at the end or before the wh-word).
+
+    >>> [_holding(_TOKEN.findall(q.lower())) for q in ("Which district is X in?", "In which town is X?")]
+    [True, True]
+    >>> [_holding(_TOKEN.findall(q.lower())) for q in ("Which stations are in X?", "Who was born in X?")]
+    [False, False]
+    """
+    if tokens[:1] in (["in"], ["within"]):
+        tokens = tokens[1:]
+    elif tokens[-1:] not in (["in"], ["within"]):
+        return False
+    if len(tokens) < 4 or tokens[0] not in ("which", "what") or "x" not in tokens:
+        return False
+    be = next((i for i in (2, 3) if tokens[i] in _BE_FORMS), None)
+    return be is not None and "x" in tokens[be + 1 : be + 3]
+
+
+_BE_FORMS = frozenset("is are was were".split())
 
 
 def shape_of(masked: str, steps: StepLabels) -> QuestionShape:
@@ -525,7 +557,7 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     words = _TOKEN.findall(mention.lower())
     n = len(words)
     at = next((i for i in range(len(tokens) - n + 1) if n and tokens[i : i + n] == words), None)
-    cues = _voice(tokens, words, at, steps)
+    cues = {**_time_cues(tokens, steps), **_voice(tokens, words, at, steps)}
     if at is None or words[-1] == "s" or tokens[at + n : at + n + 1] == ["s"]:
         return cues
     k = at + n
@@ -534,6 +566,72 @@ def voice(question: str, mention: str, steps: StepLabels) -> dict[Step, float]:
     if k + 1 < len(tokens) and tokens[k + 1] != "from":
         return {**_preposition_cues(tokens[k], tokens[k + 1], steps, subject=True), **cues}
     return cues
+
+
+# Words that put the answer after the named entity in time ("What was X renamed next?") or before it ("What
+# was X called previously?")
+_LATER = frozenset("next later afterwards afterward subsequently eventually new newer successor".split())
+_EARLIER = frozenset(
+    "previously earlier before formerly original originally old older prior predecessor".split()
+)
+# Verbs of relations that order things in time, by whether the head is the later of the two when the verb is
+# active ("X replaced Y", "X succeeds Y": X later; "X precedes Y": X earlier); passive ("succeeded by") the
+# other way round
+_AFTER_VERBS = stems(
+    "succeeds succeeded replaces replaced supersedes superseded follows followed derives derived remake "
+    "remakes remade sequel descends descended"
+)
+_BEFORE_VERBS = stems("precedes preceded predates predated prequel")
+# A relation of a verb and "to"/"into" reaches the later thing ("renamed to", "merged into", "became"), one
+# of a verb and "from" the earlier ("spun off from", "derived from")
+_BECOME_VERBS = stems(
+    "renamed renames rebranded rebrands became becomes merged merges evolved evolves converted turned"
+)
+
+
+def _tail_later(relation: str) -> bool | None:
+    """Whether ``relation`` (head -> tail) reaches a thing later in time than its head (True), earlier
+    (False), or orders nothing in time (None): by its verb and its preposition or voice.
+
+    >>> [_tail_later(r) for r in ("renamed_to", "succeeded_by", "replaces", "spun_off_from", "born_in")]
+    [True, True, False, False, None]
+    """
+    words = humanize(relation).split()
+    if not words:
+        return None
+    verb = stem(words[0])
+    last = words[-1]
+    if last == "from" and len(words) >= 2:
+        return False
+    if last in ("to", "into") and verb in _BECOME_VERBS:
+        return True
+    if verb in _BECOME_VERBS and len(words) == 1:
+        return True
+    if last == "of" and len(words) == 2 and verb in _AFTER_VERBS | _BEFORE_VERBS:
+        return verb in _BEFORE_VERBS  # "remake of" the earlier film, "prequel of" the later
+    passive = last == "by"
+    if verb in _AFTER_VERBS and (passive or len(words) == 1):
+        return passive
+    if verb in _BEFORE_VERBS and (passive or len(words) == 1):
+        return not passive
+    return None
+
+
+def _time_cues(tokens: Sequence[str], steps: StepLabels) -> dict[Step, float]:
+    """+1 for each step along a relation that orders things in time (``_tail_later``) towards the end the
+    question's time word asks for, -1 for the other way: "What did X trade under *next*?" is the name X
+    was renamed to, not the one it was renamed from; {} without one such word, or with both kinds."""
+    later = bool(_LATER.intersection(tokens))
+    if later == bool(_EARLIER.intersection(tokens)):
+        return {}
+    out: dict[Step, float] = {}
+    for relation, direction in steps:
+        tail_later = _tail_later(relation)
+        if tail_later is None:
+            continue
+        forwards = direction == "out"
+        out[(relation, direction)] = 1.0 if forwards == (tail_later == later) else -1.0
+    return out
 
 
 def _voice(

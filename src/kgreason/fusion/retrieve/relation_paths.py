@@ -17,7 +17,7 @@ from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
-from kgreason.fusion.forms import DATE_WORDS, PLACE_WORDS, PathScoreSettings, qualifies_only
+from kgreason.fusion.forms import DATE_WORDS, PLACE_WORDS, PathScoreSettings, qualifies_only, type_labels
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import (
     VOWELS,
@@ -589,6 +589,10 @@ def _vocabulary(
         for other in label_synonyms(" ".join(_singular(w) for w in humanize(label).split())):
             if " " not in other:
                 by_word.setdefault(_stem(other), set()).add(label)
+    if _COMPANY in by_word:
+        # "company", where it names a label at all, names every kind of business: "the company that owns
+        # the X brand" passes its ``Carmaker`` (as the type check reads "company" with ``businesses``)
+        by_word[_COMPANY] |= type_labels("company", labels, businesses=True)
     return names, {w: frozenset(labs) for w, labs in by_word.items()}
 
 
@@ -627,7 +631,12 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
     # a verb's past form names its relation, though a label shares its stem ("housed in": ``housed_in``,
     # not a ``House``; "awarded": not an ``Award``)
     past = {_stem(t) for t in _WORD.findall(masked.lower()) if t.endswith("ed") or is_irregular_past(t)}
+    surfaces = [w for w in _WORD.findall(masked.lower()) if w not in _STOP]  # (as ``spaced``, unstemmed)
     for at, (word, apart) in enumerate(spaced):
+        if word in label_words and _verb_of_gerund(surfaces[at], word, label_words[word]):
+            # "build", "built" name no ``Building`` (a noun in -ing the stem conflates with its verb)
+            previous, last_word = frozenset(), word
+            continue
         if at in light:
             # "Who holds the licence to X?": the licence says the relation, "holds" only has it
             previous, last_word = frozenset(), word
@@ -670,7 +679,8 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             labels_named = frozenset(
                 lab for lab in label_words[word] if word in modifying or not _modifies(word, lab)
             )
-            whole = frozenset(lab for lab in labels_named if _label_said(lab, said))
+            # (any kind of business is a "company", said wholly or not: a ``Carmaker``, a ``MiningCompany``)
+            whole = frozenset(lab for lab in labels_named if _label_said(lab, said) or word == _COMPANY)
             if ("label", whole or labels_named) not in mentions:
                 mentions.append(("label", whole or labels_named))
         elif word == _TWICE:
@@ -888,6 +898,14 @@ def _label_stems(label: str) -> frozenset[str]:
     return frozenset(content_words(humanize(label))) - _GENERIC_STEMS
 
 
+def _verb_of_gerund(surface: str, word: str, labels: Collection[str]) -> bool:
+    """Whether the question's ``surface`` word (stem ``word``) is a verb's form of a noun in -ing that is
+    every label's word of that stem: "built" and "build" of ``Building``, not "buildings"."""
+    return not surface.endswith(("ing", "ings")) and all(
+        any(w.endswith("ing") and _stem(w) == word for w in humanize(lab).lower().split()) for lab in labels
+    )
+
+
 def _label_said(label: str, said: frozenset[str]) -> bool:
     """Whether the question says every word of ``label`` (stems; "central banks" says ``CentralBank``)."""
     stems_ = _label_stems(label)
@@ -1076,6 +1094,8 @@ def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
 _LINK_WORDS = _PREPOSITIONS | {"x", "about", "as"}
 """Words of a masked question that name no relation by themselves (the entity, prepositions)."""
 _COORDINATION_REACH = 3
+_SPELLED_WORD = re.compile(r"(\()?([^\W_]+)\)?")
+"""A word, and whether it stands in brackets (a cut ``spell_abbreviations`` put after a word)."""
 """How many words from "and" ``coordinated_relations`` looks for the relation word on each side."""
 
 
@@ -1087,24 +1107,35 @@ def coordinated_relations(masked: str, steps: StepLabels) -> list[tuple[frozense
     relations = tuple(sorted({r for r, _ in steps}))
     labels = tuple(sorted({lab for a, b in steps.values() for lab in a | b}))
     names, _ = _vocabulary(relations, labels)
-    words = content_words(masked)
+    # each word with the cuts the spelling put after it in brackets ("student (st) (sprs)"): one word
+    words: list[list[str]] = []
+    for bracket, word in _SPELLED_WORD.findall(masked.lower()):
+        if word in _STOP:
+            continue
+        if bracket and words:
+            words[-1].append(_stem(word))
+        elif not bracket:
+            words.append([_stem(word)])
 
-    def named(word: str) -> frozenset[str]:  # (a preposition names no relation on its own: "at")
-        if word in _LINK_WORDS:
-            return frozenset()
-        return frozenset(r for r in relations if any(_names(word, n) for n in names[r]))
+    def named(group: Sequence[str]) -> frozenset[str]:  # (a preposition names no relation on its own: "at")
+        return frozenset(
+            r
+            for r in relations
+            for w in group
+            if w not in _LINK_WORDS and any(_names(w, n) for n in names[r])
+        )
 
-    def nearest(around: Sequence[str]) -> frozenset[str]:
-        for word in around[:_COORDINATION_REACH]:
-            if word == "and":
+    def nearest(around: Sequence[list[str]]) -> frozenset[str]:
+        for group in around[:_COORDINATION_REACH]:
+            if group[0] == "and":
                 break
-            if found := named(word):
+            if found := named(group):
                 return found
         return frozenset()
 
     out = []
     for i in range(1, len(words) - 1):
-        if words[i] != "and":
+        if words[i][0] != "and":
             continue
         left, right = nearest(words[i - 1 :: -1]), nearest(words[i + 1 :])
         if left and right and left != right:
@@ -2057,6 +2088,12 @@ class PathScorer:
                 for t in _WORD.findall(masked.lower())
                 if t.endswith(("ed", "ing")) or is_irregular_past(t)
             }
+            tokens = _WORD.findall(masked.lower())
+            verbal |= {
+                _stem(t)
+                for t in tokens
+                if _stem(t) in label_vocab and _verb_of_gerund(t, _stem(t), label_vocab[_stem(t)])
+            } - {_stem(t) for t in tokens if t.endswith(("ing", "ings"))}
             label_said = {
                 w
                 for w in words

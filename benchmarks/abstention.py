@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--unanswerable-only",
         action="store_true",
-        help="ask only the unanswerable questions (their abstention rate; no record)",
+        help="ask only the unanswerable questions (their abstention rate)",
     )
     args = parser.parse_args(argv)
     load_start = round(os.getloadavg()[0], 2)
@@ -196,26 +196,37 @@ def main(argv: list[str] | None = None) -> int:
                         fh.write(
                             json.dumps({"strategy": strategy, "set": name, **row}, ensure_ascii=False) + "\n"
                         )
-    if not args.no_record and not args.unanswerable_only:
+    if not args.no_record:
         from _records import headline, write_record
 
         head = []
         for strategy, data in by_strategy.items():
             m = data["all"]
+            kinds = ", ".join(f"{k} {_cell(v)}" for k, v in m["unanswerable_abstain_by_kind"].items())
+            if args.unanswerable_only:
+                head.append(
+                    headline(
+                        f"{strategy} / llm=none: unanswerable abstain ({kinds})", m["unanswerable_abstain"]
+                    )
+                )
+                continue
             head.append(
                 headline(
                     f"{strategy} / llm=none: right (exact + abstained on unanswerable; answerable exact "
                     f"{_cell(m['answerable_exact'])}, answerable abstain {_cell(m['answerable_abstain'])}, "
-                    f"unanswerable abstain {_cell(m['unanswerable_abstain'])}, wrong asserted "
+                    f"unanswerable abstain {_cell(m['unanswerable_abstain'])} ({kinds}), wrong asserted "
                     f"{_cell(m['wrong_asserted'])})",
                     m["right"],
                 )
             )
+        only = "-unanswerable" if args.unanswerable_only else ""
         write_record(
             "abstention",
             result,
-            variant=f"{args.split}",
-            title=f"Abstention ({args.split} split, {len(sets)} sets, memory store)",
+            variant=f"{args.split}{only}",
+            title=f"Abstention ({args.split} split, {len(sets)} sets"
+            + (", unanswerable questions only" if only else "")
+            + ", memory store)",
             headline=head,
             notes="Hand-written answerable and unanswerable questions (`benchmarks/qa_data/`).",
             load_at_start=load_start,

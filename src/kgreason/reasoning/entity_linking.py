@@ -796,8 +796,13 @@ def _difflib_matches(key: str, keys: Sequence[str], cutoff: float, limit: int) -
 # question may put before a name that its node need not carry (titles, honorifics)
 _NAME_JOINERS = frozenset("of the & de du la le von van der da di del upon y".split())
 _TITLES = frozenset(
-    "mr mrs ms miss dr doctor prof professor sir dame lord lady king queen prince princess duke duchess "
-    "saint st mount mt lake river captain general president".split()
+    "mr mrs ms miss mx dr doctor prof professor sir dame lord lady king queen prince princess duke duchess "
+    "emperor empress baron baroness count countess earl viscount marquess marquis knight "
+    "saint st mount mt lake river cape isle "
+    "judge justice chancellor senator governor mayor minister president chairman chair "
+    "reverend rev bishop archbishop cardinal pope father mother sister brother abbot abbess "
+    "captain capt colonel col major general admiral commander commodore lieutenant lt sergeant sgt "
+    "coach chef maestro".split()
 )
 # Opening words of a question, capitalised as its first word, not as a name's
 _OPENERS = frozenset(

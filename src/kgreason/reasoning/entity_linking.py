@@ -704,6 +704,7 @@ class EntityLinker:
             node_id: {i for i, (_, s, t) in enumerate(tokens) if e.start <= s and t <= e.end}
             for node_id, e in found.items()
         }
+        whole = {node_id for node_id, e in found.items() if e.method in ("id", "name", "alias", "normalized")}
         found = {
             node_id: e
             for node_id, e in found.items()
@@ -712,8 +713,8 @@ class EntityLinker:
                 tokens,
                 e,
                 self._words.get(node_id, set()),
-                # (up to another name linked beside it: "Is X Ravensell Y Ravensell's father?")
-                {i for other, at in at_tokens.items() if other != node_id for i in at} - at_tokens[node_id],
+                # (up to another name linked whole beside it: "Is X Ravensell Y Ravensell's father?")
+                {i for other in whole - {node_id} for i in at_tokens[other]} - at_tokens[node_id],
             )
         }
         best = sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
@@ -857,12 +858,26 @@ def _unexplained_name(
         if (
             word in known
             or word.removesuffix("s") in known
-            or (len(word) >= 3 and any(_typo(word, k) for k in known))
+            or (len(word) >= 3 and any(_misspelt(word, k) for k in known))
         ):
             shared = True
         else:
             unexplained = True
     return shared and unexplained
+
+
+MISSPELT_RATIO = 0.7
+"""How alike (difflib's ratio) a name's word must be to a node's word to read as that word misspelt:
+"Fenwrite" for Fenwright is 0.82, "Vale" for Vail 0.75; another name is 0.5 or less ("Rosalind" for
+Dremmond)."""
+
+
+def _misspelt(word: str, known: str) -> bool:
+    """Whether ``word`` is ``known`` misspelt: a typo (``_typo``), or spelt as it sounds
+    (``MISSPELT_RATIO``)."""
+    import difflib
+
+    return _typo(word, known) or difflib.SequenceMatcher(None, word, known).ratio() >= MISSPELT_RATIO
 
 
 def _typo(word: str, known: str) -> bool:

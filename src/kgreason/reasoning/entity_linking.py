@@ -705,18 +705,28 @@ class EntityLinker:
             for node_id, e in found.items()
         }
         whole = {node_id for node_id, e in found.items() if e.method in ("id", "name", "alias", "normalized")}
-        found = {
-            node_id: e
-            for node_id, e in found.items()
-            if not _unexplained_name(
+        kept: dict[str, LinkedEntity] = {}
+        for node_id, ent in found.items():
+            run = _unexplained_name(
                 question,
                 tokens,
-                e,
+                ent,
                 self._words.get(node_id, set()),
                 # (up to another name linked whole beside it: "Is X Ravensell Y Ravensell's father?")
                 {i for other in whole - {node_id} for i in at_tokens[other]} - at_tokens[node_id],
             )
-        }
+            if run is None:
+                if node_id not in kept or ent.score > kept[node_id].score:
+                    kept[node_id] = ent
+                continue
+            # the whole run misspelt may be a name of the graph ("the Univeristy of Numa", not Numa)
+            start, end = run
+            key = " ".join(t for t, _, _ in tokens[start : end + 1])
+            s, t = tokens[start][1], tokens[end][2]
+            for other, score in self._fuzzy_hits(key, 0.85, 1, whole_names=True):
+                if other not in kept or score > kept[other].score:
+                    kept[other] = LinkedEntity(other, question[s:t], score, "fuzzy", s, t)
+        found = kept
         best = sorted(found.values(), key=lambda x: (-x.score, x.start, x.node_id))[:k]
         return [
             replace(e, kind=True)
@@ -819,36 +829,58 @@ def _unexplained_name(
     entity: LinkedEntity,
     known: set[str],
     others: set[int] = frozenset(),  # type: ignore[assignment]
-) -> bool:
+) -> tuple[int, int] | None:
     """Whether ``entity``'s mention lies in a run of capitalised words (a name as the question says it,
-    joined by "of", "the", "&"...) that shares a word with the linked node's id, name or aliases
-    (``known``) but has another that is none of them (nor within a typo of one, nor a title such as
-    "Sir", nor a company's "Ltd"): the question names something else, which the graph lacks ("Rosalind
-    Dremmond" linked by its surname to another Dremmond). A run sharing no word is a description the
-    embeddings linked ("the English director")."""
+    joined by "of", "of the", "&"...; up to a possessive or a role's initialism, "the MP for") that
+    shares a word with the linked node's id, name or aliases (``known``) but has another that is none of
+    them (nor a misspelling of one, nor a title such as "Sir", nor a company's "Ltd"): the question names
+    something else, which the graph lacks ("Rosalind Dremmond" linked by its surname to another
+    Dremmond). A run sharing no word is a description the embeddings linked ("the English director").
+    The run's first and last token when so, else None."""
     inside = [i for i, (_, s, e) in enumerate(tokens) if entity.start <= s and e <= entity.end]
     if not inside:
-        return False
+        return None
+
+    def surface(i: int) -> str:
+        return question[tokens[i][1] : tokens[i][2]]
 
     def capital(i: int) -> bool:
         word = tokens[i][0]
         first = question[tokens[i][1]]
         return (first.isupper() or first.isdigit()) and not (i == 0 and word in _OPENERS) and i not in others
 
+    def beside(i: int) -> bool:
+        # a capitalised word next to the name that is part of it: not an initialism of a role ("the
+        # *MP* for", "*MPs* born in", "X's *CEO*")
+        whole = surface(i).removesuffix("s")
+        return capital(i) and not (whole.isupper() and whole.isalpha() and len(whole) <= 4)
+
+    def joiner(j: int) -> bool:
+        # ("the" only after "of": "Order of the Golden Hind", not "X the Minister of Transport")
+        word = tokens[j][0]
+        return (
+            word in _NAME_JOINERS
+            and not capital(j)
+            and (word != "the" or (j > 0 and tokens[j - 1][0] == "of"))
+        )
+
     def joins(i: int, step: int) -> bool:
         # a joining word between two capitalised words ("Order *of the* Golden Hind")
         j = i
-        while 0 <= j < len(tokens) and tokens[j][0] in _NAME_JOINERS and not capital(j):
+        while 0 <= j < len(tokens) and joiner(j):
             j += step
-        return j != i and 0 <= j < len(tokens) and capital(j)
+        return j != i and 0 <= j < len(tokens) and beside(j)
+
+    def possessive(i: int) -> bool:  # a name ends at its possessive ("X Castle's East Range")
+        return surface(i).endswith(("'s", "\u2019s", "'", "\u2019"))
 
     span = [i for i in inside if capital(i)]
     if not span:
-        return False
+        return None
     start, end = span[0], span[-1]
-    while start > 0 and (capital(start - 1) or joins(start - 1, -1)):
+    while start > 0 and not possessive(start - 1) and (beside(start - 1) or joins(start - 1, -1)):
         start -= 1
-    while end + 1 < len(tokens) and (capital(end + 1) or joins(end + 1, 1)):
+    while end + 1 < len(tokens) and not possessive(end) and (beside(end + 1) or joins(end + 1, 1)):
         end += 1
     shared = unexplained = False
     for i in range(start, end + 1):
@@ -863,7 +895,7 @@ def _unexplained_name(
             shared = True
         else:
             unexplained = True
-    return shared and unexplained
+    return (start, end) if shared and unexplained else None
 
 
 MISSPELT_RATIO = 0.7

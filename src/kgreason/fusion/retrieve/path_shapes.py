@@ -40,7 +40,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from kgreason.fusion.forms import ORGANISATION_WORDS, place_like, says_both_ways, symmetric
+from kgreason.fusion.forms import ORGANISATION_WORDS, PLACE_WORDS, place_like, says_both_ways, symmetric
+from kgreason.fusion.question import _singular as singular_noun
 from kgreason.fusion.question import analyse
 from kgreason.fusion.relation_words import (
     humanize,
@@ -482,31 +483,39 @@ def question_shape(
         frozenset(prepositions),
         frozenset(_stems(masked)),
         inside,
-        _holding(tokens),
+        asks_place_of(masked),
     )
 
 
-def _holding(tokens: Sequence[str]) -> bool:
-    """Whether the question asks for a place its entity lies in: "Which district is X in?", "What county
-    are X and Y within?", "In which town is X?" (a wh-word and a noun, then "be" and the entity, "in"
-    at the end or before the wh-word).
+_PLACE_OF = (
+    re.compile(
+        r"^\s*(?:in|within)\s+(?:which|what)\s+(?P<type>[a-z]+)\s+(?:is|are|was|were)\s+(?:the\s+|an?\s+)?"
+        r"(?:[a-z]+\s+){0,2}?X(?:\s+(?:located|situated|found))?\s*[?.]?\s*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*(?:which|what)\s+(?P<type>[a-z]+)\s+(?:is|are|was|were)\s+(?:the\s+|an?\s+)?"
+        r"(?:[a-z]+\s+){0,2}?X\s+(?:(?:located|situated|found)\s+)?in\s*[?.]?\s*$",
+        re.IGNORECASE,
+    ),
+)
 
-    >>> [_holding(_TOKEN.findall(q.lower())) for q in ("Which district is X in?", "In which town is X?")]
+
+@functools.lru_cache(maxsize=4096)
+def asks_place_of(masked: str) -> bool:
+    """Whether ``masked`` asks only which place ``X`` lies in ("In which city is the restaurant X?"),
+    as "Where is X?" does.
+
+    >>> [asks_place_of(q) for q in ("Which district is X in?", "In which town is X?")]
     [True, True]
-    >>> [_holding(_TOKEN.findall(q.lower())) for q in ("Which stations are in X?", "Who was born in X?")]
+    >>> [asks_place_of(q) for q in ("Which stations are in X?", "Who was born in X?")]
     [False, False]
     """
-    if tokens[:1] in (["in"], ["within"]):
-        tokens = tokens[1:]
-    elif tokens[-1:] not in (["in"], ["within"]):
-        return False
-    if len(tokens) < 4 or tokens[0] not in ("which", "what") or "x" not in tokens:
-        return False
-    be = next((i for i in (2, 3) if tokens[i] in _BE_FORMS), None)
-    return be is not None and "x" in tokens[be + 1 : be + 3]
-
-
-_BE_FORMS = frozenset("is are was were".split())
+    for pattern in _PLACE_OF:
+        match = pattern.match(masked)
+        if match is not None and singular_noun(match["type"].lower()) in PLACE_WORDS:
+            return True
+    return False
 
 
 def shape_of(masked: str, steps: StepLabels) -> QuestionShape:

@@ -17,7 +17,7 @@ from pathlib import Path as FsPath
 from typing import Any, Protocol
 
 from kgreason.atomic import atomic_write
-from kgreason.fusion.forms import DATE_WORDS, PLACE_WORDS, PathScoreSettings, qualifies_only, type_labels
+from kgreason.fusion.forms import DATE_WORDS, PathScoreSettings, qualifies_only, type_labels
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import (
     VOWELS,
@@ -40,6 +40,7 @@ from kgreason.fusion.relation_words import stem as _stem
 from kgreason.fusion.retrieve.path_shapes import (
     _PREPOSITIONS,
     QuestionShape,
+    asks_place_of,
     contains,
     in_law,
     marriage,
@@ -2113,7 +2114,7 @@ class PathScorer:
         where = not words and "where" in _WORD.findall(masked.lower())
         # "In which city is the restaurant X?" asks only for the place X lies in: the steps up from X to
         # it, and no other (not the city X's staff were born in, though "city" names that step's end)
-        place_of = _asks_place_of(masked)
+        place_of = asks_place_of(masked)
         # (up from a thing that is no place by the relation that puts it at one: a kennel's village,
         # ``kn_at``, then the village's county, ``cnty``)
         placed = placing(steps) if place_of else frozenset()
@@ -2173,42 +2174,17 @@ class PathScorer:
 
 
 def _late_placing(masked: str, steps: StepLabels) -> Callable[[Signature], int]:
-    """For a question that asks only which place X lies in (``_asks_place_of``), the steps of a
+    """For a question that asks only which place X lies in (``path_shapes.asks_place_of``), the steps of a
     signature past its first that ``earned`` lets in only as relations putting a thing at a place
     (``placing``, no containment): they name the place of X itself, not of whatever X is tied to ("In
     which city is the restaurant X?" is not the city where X's apprentices were born)."""
-    if not _asks_place_of(masked):
+    if not asks_place_of(masked):
         return lambda sig: 0
     placed = placing(steps)
     return lambda sig: sum(1 for r, d in sig[1:] if d == "out" and r in placed and not contains(r))
 
 
 # "In which city is (the hotel) X (located)?", "What region is X in?": a place, and nothing else said of X
-_PLACE_OF = (
-    re.compile(
-        r"^\s*(?:in|within)\s+(?:which|what)\s+(?P<type>[a-z]+)\s+(?:is|are|was|were)\s+(?:the\s+|an?\s+)?"
-        r"(?:[a-z]+\s+){0,2}?X(?:\s+(?:located|situated|found))?\s*[?.]?\s*$",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"^\s*(?:which|what)\s+(?P<type>[a-z]+)\s+(?:is|are|was|were)\s+(?:the\s+|an?\s+)?"
-        r"(?:[a-z]+\s+){0,2}?X\s+(?:(?:located|situated|found)\s+)?in\s*[?.]?\s*$",
-        re.IGNORECASE,
-    ),
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _asks_place_of(masked: str) -> bool:
-    """Whether ``masked`` asks only which place ``X`` lies in ("In which city is the restaurant X?"),
-    as "Where is X?" does."""
-    for pattern in _PLACE_OF:
-        match = pattern.match(masked)
-        if match is not None and _singular(match["type"].lower()) in PLACE_WORDS:
-            return True
-    return False
-
-
 class Labels(set[str]):
     """The labels a step arrives at, with ``main``: the one that at least ``MAIN_SHARE`` of the edges it
     walks arrive at, where there are several (``None`` where none does, or there is only one)."""

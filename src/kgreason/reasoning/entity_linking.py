@@ -899,35 +899,22 @@ def _unexplained_name(
 
 
 MISSPELT_RATIO = 0.7
-"""How alike (difflib's ratio) a name's word must be to a node's word to read as that word misspelt:
-"Fenwrite" for Fenwright is 0.82, "Vale" for Vail 0.75; another name is 0.5 or less ("Rosalind" for
-Dremmond)."""
+"""How alike (Indel similarity, difflib's ratio) a name's word must be to a node's word to read as that word
+misspelt: "Fenwrite" for Fenwright is 0.82, "Vale" for Vail 0.75; another name is 0.5 or less
+("Rosalind" for Dremmond)."""
 
 
 def _misspelt(word: str, known: str) -> bool:
-    """Whether ``word`` is ``known`` misspelt: a typo (``_typo``), or spelt as it sounds
-    (``MISSPELT_RATIO``)."""
-    import difflib
-
-    return _typo(word, known) or difflib.SequenceMatcher(None, word, known).ratio() >= MISSPELT_RATIO
-
-
-def _typo(word: str, known: str) -> bool:
     """Whether ``word`` is ``known`` misspelt: at most one edit in a word of up to four letters, two in a
-    longer one (a swap of two neighbouring letters is one edit)."""
+    longer one (OSA: a swap of two neighbouring letters is one edit), or spelt as it sounds
+    (``MISSPELT_RATIO``)."""
+    from rapidfuzz.distance import OSA, Indel
+
     limit = 1 if len(known) <= 4 else 2
-    if abs(len(word) - len(known)) > limit:
-        return False
-    rows = [list(range(len(known) + 1))]
-    for i, a in enumerate(word, 1):
-        row = [i]
-        for j, b in enumerate(known, 1):
-            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b))
-            if i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
-                cost = min(cost, rows[-2][j - 2] + 1)
-            row.append(cost)
-        rows.append(row)
-    return rows[-1][-1] <= limit
+    return (
+        OSA.distance(word, known, score_cutoff=limit) <= limit
+        or Indel.normalized_similarity(word, known) >= MISSPELT_RATIO
+    )
 
 
 def _only_unknown_names(

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import qa_quality
-from qa_quality import DATA, Outcome, read_answer, strategy_spec
+from qa_quality import DATA, Outcome, _cell, _rate, read_answer, strategy_spec
 
 KINDS = ("absent_edge", "absent_relation", "unknown_entity")
 
@@ -87,27 +87,20 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ans = [r for r in rows if r["answerable"]]
     una = [r for r in rows if not r["answerable"]]
 
-    def rate(k: int, n: int) -> float | None:
-        return round(k / n, 4) if n else None
-
     return {
         "answerable": len(ans),
         "unanswerable": len(una),
-        "answerable_exact": rate(sum(r["exact"] for r in ans), len(ans)),
-        "answerable_abstain": rate(sum(not r["predicted"] for r in ans), len(ans)),
-        "unanswerable_abstain": rate(sum(not r["predicted"] for r in una), len(una)),
+        "answerable_exact": _rate(sum(r["exact"] for r in ans), len(ans)),
+        "answerable_abstain": _rate(sum(not r["predicted"] for r in ans), len(ans)),
+        "unanswerable_abstain": _rate(sum(not r["predicted"] for r in una), len(una)),
         "unanswerable_abstain_by_kind": {
-            k: rate(sum(not r["predicted"] for r in una if r["type"] == k), sum(r["type"] == k for r in una))
+            k: _rate(sum(not r["predicted"] for r in una if r["type"] == k), sum(r["type"] == k for r in una))
             for k in KINDS
             if any(r["type"] == k for r in una)
         },
-        "right": rate(sum(r["exact"] for r in ans) + sum(not r["predicted"] for r in una), len(rows)),
-        "wrong_asserted": rate(sum(r["wrong"] for r in rows), len(rows)),
+        "right": _rate(sum(r["exact"] for r in ans) + sum(not r["predicted"] for r in una), len(rows)),
+        "wrong_asserted": _rate(sum(r["wrong"] for r in rows), len(rows)),
     }
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def markdown(by_strategy: dict[str, dict[str, Any]]) -> str:

@@ -17,6 +17,9 @@
 - "Which district is X in?": the answer holds X, so no path that ends going down into a place's contents
   (X's city, then the city's districts) answers it.
 - Whoever "first saw the light of day" somewhere was born there.
+- A noun names the relations it is a word of beside those it is a role noun of ("subsidiaries":
+  ``subsidiary_of`` as well as ``owned_by``), and a "have" or "got" closing a question whose answer's noun
+  names a relation names none itself ("How many subsidiaries does X have?").
 - A name said in full that the graph lacks is linked to none of the nodes that share a word with it
   ("Bartholomew Ravensell" is no Ravensell of the graph); a misspelt one still is ("Hugh Falowby").
 
@@ -54,6 +57,9 @@ FIXED: dict[str, list[tuple[str, object]]] = {
         # ``City`` (another name of the kind only where no label is called by the word)
         ("How many main lines does Estmarch Consolidated Railways operate?", "4"),
         ("How many towns lie in Estmarch?", "8"),
+        # the answer's noun names ``subsidiary_of`` by its own word, not only ``owned_by`` by a role noun,
+        # and the closing "got" only has what the noun says
+        ("How many subsidiaries has Estmarch Consolidated Railways got?", "5"),
         # no such person, no such class: "not found", not another Ravensell's
         ("Where was Bartholomew Ravensell born?", set()),
         ("Who designed the Ravensell Thunderer Class?", set()),

@@ -654,6 +654,11 @@ def question_mentions(masked: str, steps: StepLabels, head_noun: bool = True) ->
             # (not a lone "and" or "or", which joins two words for one step: "X's mother and father")
             continue
         named: frozenset[str] = frozenset()
+        if word in _HAVE and head_mention is not None and at == len(spaced) - 1:
+            # "How many subsidiaries does X have?": the answer's noun says the relation, the closing
+            # "have" only has it
+            previous, last_word = frozenset(), word
+            continue
         if gerund and word == head and word not in label_words:
             previous, last_word = frozenset(), word
             continue
@@ -800,6 +805,8 @@ def _pointing_back(text: str) -> frozenset[int]:
 # Verbs that take a noun saying the relation ("holds the licence", "holds a seat", "works as concierge"): no
 # mention of their own where such a noun follows
 _LIGHT = stems("hold holds held holding work works worked working")
+_HAVE = stems("have has had got")
+"""Verbs of having that close a question whose answer's noun names the relation ("does X have?")."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1089,7 +1096,11 @@ def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
     """Of the relations ``word`` names, those it is a role noun of, when it is one (``role_nouns``): "X's
     teacher" is whom X studied under, though "teacher" paraphrases ``taught_at`` too (whose teacher is X)."""
     roles = frozenset(r for r in named if word in _role_stems(r))
-    return roles or named
+    if not roles:
+        return named
+    # (and those the word is a word of: "subsidiaries" names ``subsidiary_of`` as well as ``owned_by``,
+    # whose role noun it is)
+    return roles | frozenset(r for r in named if word in content_words(humanize(r)))
 
 
 _LINK_WORDS = _PREPOSITIONS | {"x", "about", "as"}

@@ -111,6 +111,7 @@ SETS = (
     "reel",
     "circuit",
     "ballast",
+    "cairn",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -146,6 +147,7 @@ HUBS = {
     "reel": ("Castrayne", 80),
     "circuit": ("Varnholt", 80),
     "ballast": ("Thornquay", 80),
+    "cairn": ("Vardenholm", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -397,6 +399,17 @@ SAMPLE_LABELS = {
         "The Ravensell Express": "NamedTrain",
         "Fallowby Viaduct": "Structure",
         "Fallowby Line": "Line",
+    },
+    "cairn": {
+        "Ardvane": "Village",
+        "Ardvane Peak": "Peak",
+        "Ardvane Massif": "Massif",
+        "Ardvane Hut": "Hut",
+        "Ardvane Route": "Route",
+        "Ardvane Street": "Street",
+        "Ardvane Lifeline": "Product",
+        "Ardvane Col": "Pass",
+        "Tellomar Spire": "Peak",
     },
 }
 
@@ -5224,3 +5237,247 @@ def test_ballast_traps_are_in_the_graph() -> None:
     for relation, least in (("wrk_for", 6), ("nmd_aft", 6), ("blt_by", 2), ("op_by", 2), ("located_in", 2)):
         tails = {labels[t] for _, r, t in ballast.triples if r == relation}
         assert len(tails) >= least, (relation, tails)
+
+
+def test_cairn_traps_are_in_the_graph() -> None:
+    cairn = build_gold.Atlas.of_set("cairn")
+    labels = cairn.labels
+    assert 1500 <= len(cairn.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(cairn.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "awd_by bc bldg ceo ctry dsgnr fa_by fndr grd hgt ho in_vly ldr mbr mkr mntr msf nmd_aft on_pk "
+        "on_rt on_st ovlk pres prov rgn rng rsc sec sect_of spons sprs srv st_in svyd var_of wrdn wrk_for "
+        "yr".split()
+    )
+    assert terse <= cairn.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(cairn.relations - terse) <= 40
+    words = (DATA / "cairn_words.tsv").read_text(encoding="utf-8").splitlines()
+    assert words[0].startswith("# cairn:")
+    assert {line.split("\t")[0] for line in words[1:]} == terse
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    for h, r, t in cairn.triples:
+        assert h not in cairn.out[r][t], (h, r, t)
+    # containment ladder: premises -> building -> street -> district -> city -> province -> region -> country
+    for premises in (n for n, label in labels.items() if label == "Premises"):
+        (building,) = cairn.out["bldg"][premises]
+        (street,) = cairn.out["on_st"][building]
+        (district,) = cairn.out["st_in"][street]
+        (city,) = cairn.out["district_of"][district]
+        (province,) = cairn.out["prov"][city]
+        (region,) = cairn.out["rgn"][province]
+        (country,) = cairn.out["ctry"][region]
+        assert (
+            labels[building] == "Building" and labels[street] == "Street" and labels[district] == "District"
+        )
+        assert labels[city] in ("City", "Town") and labels[province] == "Province"
+        assert labels[region] == "Region" and labels[country] == "Country"
+    # head offices are stored with their city or town as a shortcut, and the shortcut agrees with the ladder
+    offices = [n for n in labels if cairn.out["ho"][n]]
+    assert len(offices) >= 25
+    for body in offices:
+        (premises,) = cairn.out["ho"][body]
+        (building,) = cairn.out["bldg"][premises]
+        (street,) = cairn.out["on_st"][building]
+        (district,) = cairn.out["st_in"][street]
+        assert cairn.out["district_of"][district] == cairn.out["based_in"][body], body
+    # every hut lies in one valley; a hut on a pass lies in the pass's valley too
+    on_passes = 0
+    for hut in (n for n, label in labels.items() if label == "Hut"):
+        (valley,) = cairn.out["in_vly"][hut]
+        assert labels[valley] == "Valley", hut
+        for relation in ("owned_by", "wrdn", "srv"):
+            assert len(cairn.out[relation][hut]) == 1, (hut, relation)
+        for pass_ in cairn.out["stands_on"][hut]:
+            assert labels[pass_] == "Pass" and cairn.out["in_vly"][pass_] == {valley}, hut
+            on_passes += 1
+    assert on_passes >= 10
+    # villages lie in a valley of their own province
+    for village in (n for n, label in labels.items() if label == "Village"):
+        (valley,) = cairn.out["in_vly"][village]
+        assert cairn.out["prov"][valley] == cairn.out["prov"][village], village
+    # summit -> peak -> massif -> range; every peak has a massif, a valley and a height band
+    for summit in (n for n, label in labels.items() if label == "Summit"):
+        (peak,) = cairn.out["part_of"][summit]
+        (massif,) = cairn.out["msf"][peak]
+        (mountain_range,) = cairn.out["rng"][massif]
+        assert labels[peak] == "Peak" and labels[massif] == "Massif" and labels[mountain_range] == "Range"
+    for peak in (n for n, label in labels.items() if label == "Peak"):
+        for relation, label in (("msf", "Massif"), ("ovlk", "Valley"), ("hgt", "HeightBand")):
+            (end,) = cairn.out[relation][peak]
+            assert labels[end] == label, (peak, relation)
+    # a route's peak shortcut agrees with the face or ridge it climbs
+    for route in (n for n, label in labels.items() if label == "Route"):
+        (feature,) = cairn.out["climbs"][route]
+        assert labels[feature] in ("Face", "Ridge"), route
+        assert cairn.out["on_pk"][route] == cairn.out["part_of"][feature], route
+        assert len(cairn.out["grd"][route]) == 1 and cairn.out["fa_by"][route], route
+    assert cairn.out["capital_of"]["Vardenholm"] == {"Haldeny"}
+    # hubs: the capital Vardenholm and the Haldeny Alpine Federation
+    hub = "Haldeny Alpine Federation"
+    degree = Counter(n for h, _, t in cairn.triples for n in (h, t))
+    assert 80 <= degree["Vardenholm"] <= 90 and 80 <= degree[hub] <= 90
+    assert (
+        len(cairn.into["born_in"]["Vardenholm"]) >= 50 and len(cairn.into["district_of"]["Vardenholm"]) == 7
+    )
+    assert len(cairn.into["based_in"]["Vardenholm"]) >= 12
+    assert len(cairn.into["wrk_for"][hub]) >= 25 and len(cairn.into["sect_of"][hub]) == 6
+    owned = Counter(labels[n] for n in cairn.into["owned_by"][hub])
+    assert owned == Counter({"Hut": 8, "Company": 3})
+    assert len(cairn.into["spons"][hub]) == 9 and len(cairn.into["awd_by"][hub]) == 5
+    # takeovers two steps deep, a renaming chain three names long, splits from splits, spin-offs of spin-offs
+    assert cairn.out["acquired_by"]["Ardvane Ropeworks"] == {"Summitline Gear"}
+    assert cairn.out["acquired_by"]["Summitline Gear"] == {"Halvorn Outdoor Group"}
+    assert cairn.into["acquired_by"]["Halvorn Outdoor Group"] == {"Summitline Gear", "Corrisk Boots"}
+    assert cairn.out["renamed_to"]["Kelder Rambling Society"] == {"Kelder Climbing Club"}
+    assert cairn.out["renamed_to"]["Kelder Climbing Club"] == {"Kelderwald Alpine Club"}
+    assert "Kelderwald Alpine Club" not in cairn.out["renamed_to"]["Kelder Rambling Society"]
+    assert cairn.out["renamed_to"]["Haldeny Alpine Union"] == {hub}
+    assert cairn.out["merged_into"]["Haldeny Climbing Council"] == {hub}
+    assert cairn.out["split_from"]["Vardenholm Rock Guild"] == {"Free Climbers of Vardenholm"}
+    assert cairn.out["split_from"]["Free Climbers of Vardenholm"] == {"Vardenholm Alpine Club"}
+    assert cairn.out["spun_off_from"]["Pellworth Crampon Works"] == {"Vessen Ice Tools"}
+    assert cairn.out["spun_off_from"]["Vessen Ice Tools"] == {"Corrisk Boots"}
+    assert cairn.out["merged_into"]["Merrow Trail Supply"] == {"Highcamp Outfitters"}
+    assert cairn.out["owned_by"]["Highcamp Outfitters"] == {"Halvorn Outdoor Group"}
+    # route variants of variants, expeditions following up expeditions three deep
+    assert cairn.out["var_of"]["Ardvane Direct Finish"] == {"Ardvane Direct"}
+    assert cairn.out["var_of"]["Ardvane Direct"] == {"Ardvane Route"}
+    assert cairn.out["var_of"]["Tessary Pillar Exit Cracks"] == {"Tessary Pillar Left-Hand"}
+    assert cairn.out["var_of"]["Tessary Pillar Left-Hand"] == {"Tessary Pillar"}
+    expeditions = [
+        "Orrindal Winter Expedition",
+        "Orrindal Alpine-Style Expedition",
+        "Orrindal Siege Expedition",
+        "Orrindal Reconnaissance",
+    ]
+    for later, earlier in itertools.pairwise(expeditions):
+        assert cairn.out["followed_up"][later] == {earlier}, later
+    assert cairn.out["attempted"]["Orrindal Reconnaissance"] == {"Orrindal"}
+    assert not cairn.out["summited"]["Orrindal Reconnaissance"]
+    # gear models superseding models three deep (A replaced by B replaced by C)
+    for newer, older in (
+        ("Ardvane Starline", "Ardvane Skyline"),
+        ("Ardvane Skyline", "Ardvane Lifeline"),
+        ("Corrisk Summit Pro", "Corrisk Alpinist"),
+        ("Corrisk Alpinist", "Corrisk Fellboot"),
+        ("Vessen Raptor", "Vessen Talon II"),
+        ("Vessen Talon II", "Vessen Talon"),
+    ):
+        assert cairn.out["sprs"][newer] == {older}, newer
+    assert "Corrisk Fellboot" not in cairn.out["sprs"]["Corrisk Summit Pro"]
+    # the guide-apprentice chain: six guides, each apprenticed to the one after, across the four families
+    chain = [
+        "Isolde Ardvane",
+        "Dagny Corrisk",
+        "Alder Tellomar",
+        "Bram Mirrowen",
+        "Ulric Haverstane",
+        "Konrad Vesh",
+    ]
+    for apprentice, mentor in itertools.pairwise(chain):
+        assert cairn.out["mntr"][apprentice] == {mentor}, apprentice
+    assert {name.split()[-1] for name in chain[:4]} == {"Ardvane", "Corrisk", "Tellomar", "Mirrowen"}
+    # four families over four generations, married into one another; namesakes outside them
+    surnames = Counter(name.split()[-1] for name, label in labels.items() if label == "Person")
+    for surname in ("Ardvane", "Corrisk", "Tellomar", "Mirrowen"):
+        assert 9 <= surnames[surname] <= 11, surname
+    assert cairn.out["child_of"]["Oswin Ardvane"] == {"Edric Ardvane", "Hilde Corrisk"}
+    assert cairn.out["child_of"]["Rowan Ardvane"] == {"Oswin Ardvane", "Linnea Tellomar"}
+    assert cairn.out["child_of"]["Kit Ardvane"] == {"Rowan Ardvane", "Saffi Tellomar"}
+    assert cairn.out["child_of"]["Hollis Mirrowen"] == {"Dagny Corrisk", "Torin Mirrowen"}
+    assert cairn.out["married_to"]["Edric Ardvane"] == {"Hilde Corrisk"}
+    assert cairn.out["married_to"]["Lorcan Mirrowen"] == {"Freya Ardvane"}
+    assert cairn.out["sibling_of"]["Anselm Corrisk"] == {"Hilde Corrisk"}
+    assert not cairn.out["married_to"]["Jory Ardvane"] and not cairn.into["married_to"]["Jory Ardvane"]
+    grand = {g for c in cairn.into["child_of"]["Gideon Tellomar"] for g in cairn.into["child_of"][c]}
+    assert grand == {"Alder Tellomar", "Saffi Tellomar", "Rowan Ardvane", "Petra Ardvane", "Jory Ardvane"}
+    namesakes = {
+        "Mattias Ardvane": ("wrdn", "Ardvane Hut"),
+        "Greta Ardvane": ("ceo", "Ardvane Ropeworks"),
+        "Leopold Corrisk": ("ldr", "Lissen Valley Rescue"),
+        "Ilse Corrisk": ("dsgnr", "Corrisk Summit Pro"),
+        "Benedikt Tellomar": ("fa_by", "Tellomar Route"),
+        "Hanna Tellomar": ("written_by", "The Ardvane Diaries"),
+        "Osric Mirrowen": ("svyd", "Merrow Fells"),
+        "Juno Mirrowen": ("wrdn", "Mirrowen Refuge"),
+    }
+    for unrelated, (relation, thing) in namesakes.items():
+        assert not cairn.out["child_of"][unrelated] and not cairn.into["child_of"][unrelated], unrelated
+        assert not cairn.out["married_to"][unrelated] and not cairn.into["married_to"][unrelated], unrelated
+        # the namesakes hold the jobs the questions ask about (stored thing -> person)
+        assert unrelated in cairn.out[relation][thing], unrelated
+    assert cairn.out["fndr"]["Ardvane Ropeworks"] == {"Edric Ardvane"}
+    assert cairn.out["fndr"]["Corrisk Boots"] == {"Anselm Corrisk"}
+    assert cairn.out["nmd_aft"]["Ardvane Hut"] == {"Edric Ardvane"}
+    # one surname names nodes of many labels
+    for word, least in (("Ardvane", 15), ("Tellomar", 10), ("Corrisk", 10), ("Mirrowen", 10)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # awards named after family founders who never won them, while relatives did; the shortlisted did not win
+    for award, person in (
+        ("Ardvane Medal", "Edric Ardvane"),
+        ("Corrisk Prize", "Anselm Corrisk"),
+        ("Tellomar Trophy", "Gideon Tellomar"),
+        ("Mirrowen Award", "Lorcan Mirrowen"),
+    ):
+        assert cairn.out["nmd_aft"][award] == {person} and person not in cairn.into["won_award"][award]
+    assert {"Rowan Ardvane", "Kit Ardvane"} <= cairn.into["won_award"]["Ardvane Medal"]
+    assert "Isolde Ardvane" in cairn.into["shortlisted_for"]["Ardvane Medal"]
+    assert "Isolde Ardvane" not in cairn.into["won_award"]["Ardvane Medal"]
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Ardvane", "Village"),
+        ("Ardvane Peak", "Peak"),
+        ("Ardvane Massif", "Massif"),
+        ("Ardvane Point", "Summit"),
+        ("Ardvane Ridge", "Ridge"),
+        ("Ardvane Glacier", "Glacier"),
+        ("Ardvane Col", "Pass"),
+        ("Ardvane Valley", "Valley"),
+        ("Ardvane Route", "Route"),
+        ("Ardvane Hut", "Hut"),
+        ("Ardvane Alpine Club", "Club"),
+        ("Ardvane Section", "Section"),
+        ("Ardvane Ropeworks", "Company"),
+        ("Ardvane Lifeline", "Product"),
+        ("Ardvane Medal", "Award"),
+        ("Ardvane Quarter", "District"),
+        ("Ardvane Street", "Street"),
+        ("Ardvane House", "Building"),
+        ("Tellomar Hut", "Hut"),
+        ("Tellomar Spire", "Peak"),
+        ("Tellomar Atlas", "Map"),
+        ("Skarn Pass Hut", "Hut"),
+        ("Skarn Pass", "Pass"),
+        ("Kaldhorn Single", "Product"),
+    ):
+        assert labels[name] == label, name
+    assert cairn.out["msf"]["Ardvane Peak"] == {"Kaldhorn Massif"}
+    assert cairn.out["flows_from"]["Ardvane Glacier"] == {"Hollin Dome"}
+    assert cairn.out["in_vly"]["Ardvane Col"] == {"Kelder Vale"}
+    assert cairn.out["prov"]["Ardvane Valley"] == {"Kelderwald"} and cairn.out["prov"]["Ardvane"] == {
+        "Upper Skarn"
+    }
+    assert cairn.out["srv"]["Ardvane Hut"] == {"Mount Tessary"} and cairn.out["srv"]["Tellomar Hut"] == {
+        "White Lantern"
+    }
+    assert cairn.out["on_st"]["Ardvane House"] == {"Chandler Street"}
+    assert cairn.out["st_in"]["Ardvane Street"] == {"Kelderbank"}
+    assert cairn.out["sect_of"]["Ardvane Section"] == {"Skarn Mountain Club"}
+    assert cairn.out["drawn_by"]["Tellomar Atlas"] == {"Mirela Dunstan"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("based_in", 5), ("fndr", 4), ("nmd_aft", 6), ("yr", 8), ("owned_by", 2)):
+        heads = {labels[h] for h, r, _ in cairn.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (
+        ("wrk_for", 3),
+        ("nmd_aft", 4),
+        ("won_award", 1),
+        ("based_in", 2),
+        ("owned_by", 3),
+    ):
+        tails = {labels[t] for _, r, t in cairn.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)
+    heads = {labels[h] for h, r, _ in cairn.triples if r == "won_award"}
+    assert len(heads) >= 5, heads

@@ -1126,6 +1126,44 @@ def by_absence(
     )
 
 
+def by_padding(
+    res: Resolution,
+    analysis: QuestionAnalysis,
+    mentions: Sequence[tuple[str, frozenset[str]]],
+    store: KindStore,
+    says_only: Callable[[frozenset[str]], bool],
+) -> Resolution:
+    """A question saying one relation and nothing else ("Who is X married to?"), answered along a path
+    that walks that relation only after steps the question does not name (X's sibling's spouse), while X
+    itself has no edge of it: the fact is absent for X, and the path answers for someone else. Not found,
+    with the padded reading as the closest.
+
+    ``mentions``: what the question names (``PathScorer.mentions``): relation and label mentions;
+    ``says_only``: whether every word of the question but its stop words names one of the relations given
+    (``relation_paths.says_only``): a word that names none may name the step the path pads with ("Who
+    skippers the X *champions*?": the winner's captain)."""
+    anchors = list(dict.fromkeys(analysis.anchors))
+    if res.abstained is not None or not res.chosen or analysis.form not in ("single", "list"):
+        return res
+    if len(anchors) != 1:
+        return res
+    relations = [named for kind, named in mentions if kind == "relation"]
+    if len(relations) != 1 or any(kind == "label" for kind, _ in mentions) or not says_only(relations[0]):
+        return res
+    sig = res.chosen[0].signature
+    if len(sig) < 2 or sig[0][0] in relations[0]:
+        return res
+    walked = next((r for r, _ in sig[1:] if r in relations[0]), None)
+    if walked is None or any(edge.type == walked for edge, _ in store.neighbors(anchors[0])):
+        return res
+    return Resolution(
+        abstained=f"{anchors[0]} has no {humanize(walked)} edge; the best path walks it from another node",
+        form=res.form,
+        chosen=res.chosen,
+        note={"rule": "padded path", "relation": walked},
+    )
+
+
 def role_player(
     store: KindStore, roles: Mapping[str, str], say: Callable[[str], str] = lambda t: t
 ) -> Callable[[str], bool]:

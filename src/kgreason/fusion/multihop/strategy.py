@@ -23,6 +23,7 @@ from kgreason.fusion.forms import (
     by_absence,
     by_containment,
     by_kind,
+    by_padding,
     by_role,
     earn_hops,
     label_check,
@@ -42,6 +43,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     RelationScorer,
     coordinated_relations,
     reading_text,
+    says_only,
     step_labels,
 )
 from kgreason.fusion.retrieve.strategy import compose, evidence_for, typed_chains
@@ -256,6 +258,8 @@ class MultihopStrategy(Strategy):
         res = by_role(res, ctx.analysis, readings, plays, roles, answer_ok, missed_by)
         res = by_containment(res, ctx.analysis, readings, containing(steps), answer_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
+        only = lambda relations: says_only(masked, relations)  # noqa: E731
+        res = by_padding(res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

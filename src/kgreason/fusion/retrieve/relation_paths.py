@@ -540,6 +540,18 @@ def _spelled_out(word: str) -> tuple[str, ...]:
 _COMPANY = _stem("company")
 
 
+def says_only(masked: str, relations: Collection[str]) -> bool:
+    """Whether every word of ``masked`` (the named entities masked as ``X``) but its stop words names one
+    of ``relations``: "Who is X married to?" says ``married_to`` and nothing else; "Who skippers the X
+    champions?" says who won X too, in a word that names no relation of the graph."""
+    names = [n for r in relations for n in _relation_names(r)]
+    return all(any(_names(w, n) for n in names) for w in content_words(masked, skip=_STRESS) if w != "x")
+
+
+_STRESS = frozenset("whom itself himself herself themselves exactly actually currently now".split())
+"""Words that ask or stress, naming nothing ("Whom did X marry?", "the chair of X itself")."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _relation_names(relation: str) -> frozenset[str]:
     """The stems a question may name ``relation`` by: its own words, the kin nouns of an ``X_of``

@@ -37,6 +37,7 @@ from kgreason.fusion.forms import (
     by_absence,
     by_containment,
     by_kind,
+    by_padding,
     by_role,
     earn_hops,
     label_check,
@@ -68,6 +69,7 @@ from kgreason.fusion.retrieve.relation_paths import (
     humanize,
     named_twice,
     reading_text,
+    says_only,
     step_labels,
 )
 from kgreason.fusion.wording import NONE, Wording
@@ -399,6 +401,8 @@ class RetrieveStrategy(Strategy):
         res = by_role(res, ctx.analysis, readings, plays, roles, type_ok, missed_by)
         res = by_containment(res, ctx.analysis, readings, containing(steps), type_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
+        only = lambda relations: says_only(masked, relations)  # noqa: E731
+        res = by_padding(res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only)
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)
         if hits:

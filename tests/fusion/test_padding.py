@@ -5,7 +5,8 @@ with questions written for these tests, not the sets'.
 
 Before the rule (060119c) both path strategies answered each of ``FIXED`` with the padded path's end;
 ``KEPT`` was right and stays right: the relation is the named entity's own, or the question says more
-than the relation (a word naming the step before it).
+than the relation (a word naming the step before it, or the kind of thing the path passes: "Who
+photographed X?", in ``test_art_words``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def test_says_only() -> None:
     assert says_only("Whom did X marry?", ["married_to"])
     assert not says_only("Who skippers the X champions?", ["capt"])
     assert not says_only("Where was X's wife born?", ["married_to"])
+    # a word of a kind the padding passes says that step: the photograph of X, then who took it
+    assert says_only("Who photographed X?", ["taken_by"])
+    assert not says_only("Who photographed X?", ["taken_by"], ["Photograph"])
 
 
 def test_on_neo4j(neo4j_graph: Callable[[str, str, str], kgreason.Graph], answers: Answers) -> None:

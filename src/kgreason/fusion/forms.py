@@ -1131,7 +1131,7 @@ def by_padding(
     analysis: QuestionAnalysis,
     mentions: Sequence[tuple[str, frozenset[str]]],
     store: KindStore,
-    says_only: Callable[[frozenset[str]], bool],
+    says_only: Callable[[frozenset[str], frozenset[str]], bool],
 ) -> Resolution:
     """A question saying one relation and nothing else ("Who is X married to?"), answered along a path
     that walks that relation only after steps the question does not name (X's sibling's spouse), while X
@@ -1140,21 +1140,33 @@ def by_padding(
 
     ``mentions``: what the question names (``PathScorer.mentions``): relation and label mentions;
     ``says_only``: whether every word of the question but its stop words names one of the relations given
-    (``relation_paths.says_only``): a word that names none may name the step the path pads with ("Who
-    skippers the X *champions*?": the winner's captain)."""
+    and none is a word of the labels given, those the padding passes (``relation_paths.says_only``): a word
+    that names no relation may name the step the path pads with ("Who skippers the X *champions*?": the
+    winner's captain), and so may a word of a label it passes ("Who *photographed* X?": the photograph of
+    X, then who took it)."""
     anchors = list(dict.fromkeys(analysis.anchors))
-    if res.abstained is not None or not res.chosen or analysis.form not in ("single", "list"):
-        return res
-    if len(anchors) != 1:
+    if (
+        res.abstained is not None
+        or not res.chosen
+        or analysis.form not in ("single", "list")
+        or len(anchors) > 1
+    ):
         return res
     relations = [named for kind, named in mentions if kind == "relation"]
-    if len(relations) != 1 or any(kind == "label" for kind, _ in mentions) or not says_only(relations[0]):
+    if len(relations) != 1 or any(kind == "label" for kind, _ in mentions):
         return res
     sig = res.chosen[0].signature
     if len(sig) < 2 or sig[0][0] in relations[0]:
         return res
-    walked = next((r for r, _ in sig[1:] if r in relations[0]), None)
-    if walked is None or any(edge.type == walked for edge, _ in store.neighbors(anchors[0])):
+    at = next((i for i, (r, _) in enumerate(sig) if r in relations[0]), None)
+    if at is None or any(edge.type == sig[at][0] for edge, _ in store.neighbors(anchors[0])):
+        return res
+    walked = sig[at][0]
+    # (the kinds of the nodes the path passes before that step: "photographed" says X's photograph)
+    passed = frozenset(
+        lab for p in res.chosen[0].ends.values() for n in p.nodes[1 : at + 1] for lab in n.labels
+    )
+    if not says_only(relations[0], passed):
         return res
     return Resolution(
         abstained=f"{anchors[0]} has no {humanize(walked)} edge; the best path walks it from another node",

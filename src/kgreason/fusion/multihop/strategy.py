@@ -258,7 +258,7 @@ class MultihopStrategy(Strategy):
         res = by_role(res, ctx.analysis, readings, plays, roles, answer_ok, missed_by)
         res = by_containment(res, ctx.analysis, readings, containing(steps), answer_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
-        only = lambda relations: says_only(masked, relations)  # noqa: E731
+        only = lambda relations, passed: says_only(masked, relations, passed)  # noqa: E731
         res = by_padding(res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only)
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None

@@ -541,12 +541,15 @@ def _spelled_out(word: str) -> tuple[str, ...]:
 _COMPANY = _stem("company")
 
 
-def says_only(masked: str, relations: Collection[str]) -> bool:
+def says_only(masked: str, relations: Collection[str], passed: Collection[str] = ()) -> bool:
     """Whether every word of ``masked`` (the named entities masked as ``X``) but its stop words names one
-    of ``relations``: "Who is X married to?" says ``married_to`` and nothing else; "Who skippers the X
-    champions?" says who won X too, in a word that names no relation of the graph."""
+    of ``relations``, and none is a word of the labels ``passed``: "Who is X married to?" says
+    ``married_to`` and nothing else; "Who skippers the X champions?" says who won X too, in a word that
+    names no relation of the graph; "Who photographed X?" says the ``Photograph`` of X its path passes."""
     names = [n for r in relations for n in _relation_names(r)]
-    return all(any(_names(w, n) for n in names) for w in content_words(masked, skip=_STRESS) if w != "x")
+    words = [w for w in content_words(masked, skip=_STRESS) if w != "x"]
+    kinds = {w for lab in passed for w in content_words(humanize(lab))}
+    return all(any(_names(w, n) for n in names) for w in words) and not kinds.intersection(words)
 
 
 _STRESS = frozenset("whom itself himself herself themselves exactly actually currently now".split())

@@ -4,7 +4,7 @@ questions written for these tests, not the set's.
 - A relation named by a master's noun alone, or a data team's cut of it (``mntr``), reads as a kin noun's
   does ("X parent Y": Y is X's parent): "X mntr Y", Y is X's mentor, and X is Y's apprentice, protégé or
   pupil (``relation_words.ROLE_NOUNS``). Such a cut stands for that word and its role nouns only: the
-  spelling may write "mntr" after "mentor", not after "make" (by "manufacturer") or "mountain".
+  spelling writes "mntr" after "apprentices", not after "make" (by "manufacturer") or "mountain".
 
 On the engine before this rule (060119c) both path strategies answered each of ``FIXED`` wrongly;
 ``KEPT`` was right and stays right.

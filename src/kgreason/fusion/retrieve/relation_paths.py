@@ -1637,8 +1637,8 @@ def _shortened(
     # (cut, token, how: by its "own" word, by a group's "head", by a "paraphrase")
     found: list[tuple[str, str, str]] = []
     for word in sorted(short - set(tokens)):
-        # a cut of a role's word stands for that word and its role nouns only: "mntr" (mentor) may be
-        # written after "mentor", not after "make" (by "manufacturer") nor "mountain"
+        # a cut of a role's word stands for that word and its role nouns only: "mntr" (mentor) is written
+        # after "apprentices", not after "make" (by "manufacturer") nor "mountain"
         key = role_key(word)
         meant = frozenset(content_words(" ".join((key, *(role_nouns(key) or ()))))) if key else None
         for token in tokens:

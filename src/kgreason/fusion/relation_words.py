@@ -746,9 +746,19 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
-    cut = role_key(relation)
-    if cut is not None:
-        return ROLE_NOUNS[cut]
+    if " " not in words and len(words) >= 3:
+        # a data team's cut of a key of one word ("prnt": parent, "tght": taught); of three letters, its
+        # first three ("par": parent; "prt" may be "printed", "tgt" "target")
+        cut = next(
+            (
+                k
+                for k in ROLE_NOUNS
+                if " " not in k and shortens(words, k) and (len(words) >= 4 or k.startswith(words))
+            ),
+            None,
+        )
+        if cut is not None:
+            return ROLE_NOUNS[cut]
     ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
     verb, _, preposition = words.rpartition(" ")
     if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS | {"by", "on"}:
@@ -765,24 +775,6 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
             nouns
             for key, nouns in ROLE_NOUNS.items()
             if (parts := key.split())[-1] in others and len(parts) == 2 and shortens(verb, parts[0])
-        ),
-        None,
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def role_key(relation: str) -> str | None:
-    """The key of one word of ``ROLE_NOUNS`` that ``relation``, a data team's cut, stands for ("prnt":
-    parent, "tght": taught, "mntr": mentor; of three letters, its first three: "par", parent; "prt" may be
-    "printed", "tgt" "target"), or None."""
-    words = humanize(relation)
-    if " " in words or len(words) < 3 or words in ROLE_NOUNS:
-        return None
-    return next(
-        (
-            k
-            for k in ROLE_NOUNS
-            if " " not in k and shortens(words, k) and (len(words) >= 4 or k.startswith(words))
         ),
         None,
     )

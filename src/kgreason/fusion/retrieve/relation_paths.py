@@ -29,7 +29,6 @@ from kgreason.fusion.relation_words import (
     paraphrase_groups,
     paraphrases,
     plain_idioms,
-    role_key,
     role_nouns,
     said_by,
     shortens,
@@ -1637,14 +1636,8 @@ def _shortened(
     # (cut, token, how: by its "own" word, by a group's "head", by a "paraphrase")
     found: list[tuple[str, str, str]] = []
     for word in sorted(short - set(tokens)):
-        # a cut of a role's word stands for that word and its role nouns only: "mntr" (mentor) is written
-        # after "apprentices", not after "make" (by "manufacturer") nor "mountain"
-        key = role_key(word)
-        meant = frozenset(content_words(" ".join((key, *(role_nouns(key) or ()))))) if key else None
         for token in tokens:
             if token in _STOP or not token.isalpha() or _stem(token) in labels or _not_relation_word(token):
-                continue
-            if meant is not None and _stem(token) not in meant:
                 continue
             # a word known to name a relation by its meaning is shortened only as that meaning: "based"
             # (headquartered) is no "bd" (board), "works" is "emp" (employ)

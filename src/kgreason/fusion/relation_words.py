@@ -693,8 +693,6 @@ ROLE_NOUNS = {
     "learned under": ("teacher tutor master mentor trainer", "pupil student apprentice learner protege"),
     "taught": ("pupil student", "teacher tutor"),
     "mentored by": ("mentor", "protege mentee"),
-    # as a kin noun names a relation alone ("X parent Y"), so does a master's: "X mentor Y", Y is X's mentor
-    "mentor": ("mentor master teacher trainer", "apprentice protege mentee pupil student learner"),
     # a doctor's patients are those the doctor treated or operated on; a midwife delivers babies
     "treated": ("patient", "doctor physician clinician vet veterinarian"),
     "treats": ("patient", "doctor physician clinician vet veterinarian"),

@@ -1149,7 +1149,7 @@ def by_padding(
         res.abstained is not None
         or not res.chosen
         or analysis.form not in ("single", "list")
-        or len(anchors) > 1
+        or len(anchors) != 1
     ):
         return res
     relations = [named for kind, named in mentions if kind == "relation"]

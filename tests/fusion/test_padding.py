@@ -1,4 +1,4 @@
-"""A question naming one relation and no kind of thing, whose named entity lacks that relation, is not
+"""A question that says one relation and nothing else, whose named entity lacks that relation, is not
 answered along a path that walks the relation from another node (``forms.by_padding``): "Whom did Ruth
 Dunmarrow marry?" is not her brother's wife. On Circuit's and Arcade's graphs (``benchmarks/qa_data/``),
 with questions written for these tests, not the sets'.

@@ -1,6 +1,7 @@
 """The hand-written question sets (benchmarks/qa_data): gold, coverage, the graph, the benchmark's reading.
 
-Twenty-one sets, each a fictional graph with its own questions: Atlas (countries, cities, companies, bands),
+Thirty-four sets, each a fictional graph with its own questions (SETS; the README in benchmarks/qa_data
+describes every one). The first twenty-one: Atlas (countries, cities, companies, bands),
 Helix (institutes, labs, scientists, papers, drugs, trials), Quorum (politics, law and public
 transport), Forge (the software industry: companies, products, open-source projects, languages),
 Cadence (music and the performing arts: musicians, bands, orchestras, albums, labels, festivals),
@@ -112,6 +113,7 @@ SETS = (
     "circuit",
     "ballast",
     "cairn",
+    "paddock",
 )
 # per set: a hub node and its least degree, and a few nodes with the label the loader must keep
 HUBS = {
@@ -148,6 +150,7 @@ HUBS = {
     "circuit": ("Varnholt", 80),
     "ballast": ("Thornquay", 80),
     "cairn": ("Vardenholm", 80),
+    "paddock": ("Caverlaine", 80),
 }
 SAMPLE_LABELS = {
     "atlas": {"Port Elna": "City", "1987": "Year", "Marl & Finch": "Company"},
@@ -410,6 +413,17 @@ SAMPLE_LABELS = {
         "Ardvane Lifeline": "Product",
         "Ardvane Col": "Pass",
         "Tellomar Spire": "Peak",
+    },
+    "paddock": {
+        "Fenwarde": "Village",
+        "Fenwarde Stud": "Stud",
+        "Fenwarde Flyer": "Horse",
+        "Fenwarde Downs": "Racecourse",
+        "Fenwarde Stakes": "Race",
+        "Fenwarde Street": "Street",
+        "Fenwarde Classic": "Product",
+        "Fenwarde House": "Building",
+        "Quillard": "Horse",
     },
 }
 
@@ -5481,3 +5495,265 @@ def test_cairn_traps_are_in_the_graph() -> None:
         assert len(tails) >= least, (relation, tails)
     heads = {labels[h] for h, r, _ in cairn.triples if r == "won_award"}
     assert len(heads) >= 5, heads
+
+
+def test_paddock_traps_are_in_the_graph() -> None:
+    paddock = build_gold.Atlas.of_set("paddock")
+    labels = paddock.labels
+    assert 1500 <= len(paddock.triples) <= 2000 and 550 <= len(labels) <= 700
+    assert 60 <= len(paddock.relations) <= 70 and 28 <= len(set(labels.values())) <= 40
+    # about half of the relations are terse data-team cuts, the rest plain English
+    terse = set(
+        "appr awd_by bldg brdr ceo chr clr ctry dist dm dsgnr fndr grd hd_lad ho hrs jky mbr mgr mkr nmd_aft "
+        "on_st ownr prov rc_at repl rgn ru sec spons sprs sr st_in std_at trnr wnr wrk_for yr".split()
+    )
+    assert terse <= paddock.relations and 25 <= len(terse) <= 40
+    assert 25 <= len(paddock.relations - terse) <= 40
+    words = (DATA / "paddock_words.tsv").read_text(encoding="utf-8").splitlines()
+    assert words[0].startswith("# paddock:")
+    assert {line.split("\t")[0] for line in words[1:]} == terse
+    # every relation is stored one way only: no pair of nodes is linked both ways by the same relation
+    for h, r, t in paddock.triples:
+        assert h not in paddock.out[r][t], (h, r, t)
+    # containment ladder: premises -> building -> street -> district -> town -> province -> region -> country
+    for premises in (n for n, label in labels.items() if label == "Premises"):
+        (building,) = paddock.out["bldg"][premises]
+        (street,) = paddock.out["on_st"][building]
+        (district,) = paddock.out["st_in"][street]
+        (town,) = paddock.out["district_of"][district]
+        (province,) = paddock.out["prov"][town]
+        (region,) = paddock.out["rgn"][province]
+        (country,) = paddock.out["ctry"][region]
+        assert (
+            labels[building] == "Building" and labels[street] == "Street" and labels[district] == "District"
+        )
+        assert labels[town] in ("City", "Town") and labels[province] == "Province"
+        assert labels[region] == "Region" and labels[country] == "Country"
+    # head offices are stored with their city or town as a shortcut, and the shortcut agrees with the ladder
+    offices = [n for n in labels if paddock.out["ho"][n]]
+    assert len(offices) >= 25
+    for body in offices:
+        (premises,) = paddock.out["ho"][body]
+        (building,) = paddock.out["bldg"][premises]
+        (street,) = paddock.out["on_st"][building]
+        (district,) = paddock.out["st_in"][street]
+        assert paddock.out["district_of"][district] == paddock.out["based_in"][body], body
+    # studs are stored with their village and, as a shortcut, the village's province
+    for stud in (n for n, label in labels.items() if label == "Stud"):
+        (village,) = paddock.out["located_in"][stud]
+        assert labels[village] == "Village", stud
+        assert paddock.out["prov"][stud] == paddock.out["prov"][village], stud
+        assert len(paddock.out["ownr"][stud]) == 1 and len(paddock.out["mgr"][stud]) == 1, stud
+    # lot -> sale -> auction house -> group
+    for lot in (n for n, label in labels.items() if label == "Lot"):
+        (sale,) = paddock.out["sold_at"][lot]
+        (house,) = paddock.out["conducted_by"][sale]
+        assert labels[sale] == "Sale" and labels[house] == "AuctionHouse", lot
+        assert len(paddock.out["hrs"][lot]) == 1 and len(paddock.out["bought_by"][lot]) == 1, lot
+    assert paddock.out["ownr"]["Hallowmede Sales"] == {"Hallowmede Bloodstock"}
+    assert paddock.out["ownr"]["Tarrickford Horse Sales"] == {"Kellan Holdings"}
+    # every running has one race, one year, one winner, one runner-up and one winning jockey
+    for running in (n for n, label in labels.items() if label == "Running"):
+        for relation, label in (
+            ("running_of", "Race"),
+            ("yr", "Year"),
+            ("wnr", "Horse"),
+            ("ru", "Horse"),
+            ("jky", "Person"),
+        ):
+            (end,) = paddock.out[relation][running]
+            assert labels[end] == label, (running, relation)
+        assert paddock.out["wnr"][running] != paddock.out["ru"][running], running
+    for race in (n for n, label in labels.items() if label == "Race"):
+        for relation, label in (("rc_at", "Racecourse"), ("grd", "Grade"), ("dist", "DistanceBand")):
+            (end,) = paddock.out[relation][race]
+            assert labels[end] == label, (race, relation)
+    assert paddock.out["capital_of"]["Caverlaine"] == {"Ostrevale"}
+    # hubs: the capital Caverlaine and the Hallowmede Bloodstock group
+    hub = "Hallowmede Bloodstock"
+    degree = Counter(n for h, _, t in paddock.triples for n in (h, t))
+    assert 80 <= degree["Caverlaine"] <= 90 and 80 <= degree[hub] <= 90
+    assert len(paddock.into["born_in"]["Caverlaine"]) >= 50
+    assert len(paddock.into["district_of"]["Caverlaine"]) == 6
+    assert len(paddock.into["based_in"]["Caverlaine"]) >= 15
+    assert len(paddock.into["wrk_for"][hub]) >= 25
+    owned = Counter(labels[n] for n in paddock.into["ownr"][hub])
+    assert owned == Counter({"Horse": 7, "Stud": 4, "AuctionHouse": 1, "Hospital": 1, "Racecourse": 1})
+    assert len(paddock.into["spons"][hub]) == 8 and len(paddock.into["awd_by"][hub]) == 4
+    assert len(paddock.into["mkr"][hub]) == 4
+    # takeovers two steps deep, a renaming chain three names long, splits from splits, spin-offs of spin-offs
+    assert paddock.out["acquired_by"]["Fenwarde Saddlery"] == {"Brackwater Tack"}
+    assert paddock.out["acquired_by"]["Brackwater Tack"] == {hub}
+    assert paddock.into["acquired_by"][hub] == {"Brackwater Tack", "Kestrel Bloodstock Agency"}
+    assert paddock.out["renamed_to"]["Caverlaine Turf Society"] == {"Caverlaine Jockey Club"}
+    assert paddock.out["renamed_to"]["Caverlaine Jockey Club"] == {"Ostrevale Turf Club"}
+    assert "Ostrevale Turf Club" not in paddock.out["renamed_to"]["Caverlaine Turf Society"]
+    assert paddock.out["renamed_to"]["Castover Corn Merchants"] == {"Castover Feeds"}
+    assert paddock.out["renamed_to"]["Castover Feeds"] == {"Castover Equine Nutrition"}
+    assert paddock.out["merged_into"]["Ambermoor Feed Mills"] == {"Castover Equine Nutrition"}
+    assert paddock.out["merged_into"]["Kellan Point-to-Point Club"] == {"Tarrickford Racing Club"}
+    assert paddock.out["split_from"]["Corrow Hunt Racing Club"] == {"Fenwarde Racing Club"}
+    assert paddock.out["split_from"]["Fenwarde Racing Club"] == {"Caverlaine Racing Club"}
+    assert paddock.out["spun_off_from"]["Seagate Coachworks"] == {"Lumen Trailers"}
+    assert paddock.out["spun_off_from"]["Lumen Trailers"] == {"Quillard Horseboxes"}
+    # races replacing races
+    for newer, older in (
+        ("Fenwarde Gold Cup", "Fenwarde Stakes"),
+        ("Fenwarde Stakes", "Fenwarde Plate"),
+        ("Lumen Sprint", "Harbour Dash"),
+        ("Harbour Dash", "Seagate Scurry"),
+    ):
+        assert paddock.out["repl"][newer] == {older}, newer
+    assert "Fenwarde Plate" not in paddock.out["repl"]["Fenwarde Gold Cup"]
+    # products superseding products three deep (A replaced by B replaced by C)
+    for newer, older in (
+        ("Fenwarde Elite", "Fenwarde Eventer"),
+        ("Fenwarde Eventer", "Fenwarde Classic"),
+        ("Drummaine Comfort Plus", "Drummaine Comfort"),
+        ("Drummaine Comfort", "Drummaine Snaffle"),
+        ("Castover Racing Mix Gold", "Castover Racing Mix"),
+        ("Castover Racing Mix", "Castover Conditioning Mix"),
+    ):
+        assert paddock.out["sprs"][newer] == {older}, newer
+    assert "Fenwarde Classic" not in paddock.out["sprs"]["Fenwarde Elite"]
+    assert paddock.out["mkr"]["Fenwarde Elite"] == {"Brackwater Tack"}
+    # the sire line six deep, each sire standing at a stud of another family; the dam line five deep
+    sires = [
+        "Silver Tollgate",
+        "Harness King",
+        "Fenwarde Flyer",
+        "Castover Chief",
+        "Quillard Baron",
+        "Drummaine Lord",
+        "Old Corrow",
+    ]
+    for foal, sire in itertools.pairwise(sires):
+        assert paddock.out["sr"][foal] == {sire}, foal
+    studs = {
+        "Drummaine Lord": "Fenwarde Stud",
+        "Quillard Baron": "Drummaine Stud",
+        "Castover Chief": "Quillard Stud",
+        "Fenwarde Flyer": "Castover Stud",
+    }
+    for stallion, stud in studs.items():
+        assert paddock.out["std_at"][stallion] == {stud}, stallion
+        assert stallion.split()[0] != stud.split()[0], stallion
+    dams = [
+        "Silver Tollgate",
+        "Tollgate Lass",
+        "Misty Furlong",
+        "Queensmoor Belle",
+        "Lady Hester",
+        "Fenwarde Rose",
+    ]
+    for foal, dam in itertools.pairwise(dams):
+        assert paddock.out["dm"][foal] == {dam}, foal
+    # the apprentice chain: six people, each apprenticed to the next, across the four families
+    chain = [
+        "Sybil Fenwarde",
+        "Dorian Drummaine",
+        "Philippa Castover",
+        "Marcus Quillard",
+        "Silas Brennock",
+        "Amos Tillery",
+    ]
+    for apprentice, master in itertools.pairwise(chain):
+        assert paddock.out["appr"][apprentice] == {master}, apprentice
+    assert not paddock.out["appr"]["Amos Tillery"]
+    assert {name.split()[-1] for name in chain[:4]} == {"Fenwarde", "Drummaine", "Castover", "Quillard"}
+    # four families over four generations, married into one another; namesakes outside them
+    surnames = Counter(name.split()[-1] for name, label in labels.items() if label == "Person")
+    for surname in ("Fenwarde", "Drummaine", "Castover", "Quillard"):
+        assert 9 <= surnames[surname] <= 11, surname
+    assert paddock.out["child_of"]["Percival Fenwarde"] == {"Aldous Fenwarde", "Maud Drummaine"}
+    assert paddock.out["child_of"]["Tristram Fenwarde"] == {"Percival Fenwarde", "Imogen Castover"}
+    assert paddock.out["child_of"]["Oscar Fenwarde"] == {"Tristram Fenwarde", "Beatrix Quillard"}
+    assert paddock.out["married_to"]["Aldous Fenwarde"] == {"Maud Drummaine"}
+    assert paddock.out["married_to"]["Ambrose Quillard"] == {"Elinor Fenwarde"}
+    assert paddock.out["sibling_of"]["Aldous Fenwarde"] == {"Elinor Fenwarde"}
+    assert (
+        not paddock.out["married_to"]["Jasper Fenwarde"] and not paddock.into["married_to"]["Jasper Fenwarde"]
+    )
+    grand = {g for c in paddock.into["child_of"]["Aldous Fenwarde"] for g in paddock.into["child_of"][c]}
+    assert grand == {
+        "Tristram Fenwarde",
+        "Cordelia Fenwarde",
+        "Jasper Fenwarde",
+        "Marcus Quillard",
+        "Beatrix Quillard",
+    }
+    namesakes = {
+        "Colm Fenwarde": ("mgr", "Fenwarde Stud"),
+        "Nadia Fenwarde": ("ceo", "Fenwarde Saddlery"),
+        "Wystan Drummaine": ("hd_lad", "Drummaine House Stables"),
+        "Mireille Drummaine": ("dsgnr", "Drummaine Comfort Plus"),
+        "Edwin Castover": ("chr", "Castover Hunt Club"),
+        "Lorna Castover": ("trnr", "Castover Chief"),
+        "Bertram Quillard": ("trnr", "Quillard Baron"),
+        "Jessamy Quillard": ("written_by", "Quillard's Chase"),
+    }
+    for unrelated, (relation, thing) in namesakes.items():
+        assert not paddock.out["child_of"][unrelated] and not paddock.into["child_of"][unrelated], unrelated
+        assert not paddock.out["married_to"][unrelated] and not paddock.into["married_to"][unrelated], (
+            unrelated
+        )
+        # the namesakes hold the jobs the questions ask about (stored thing -> person)
+        assert unrelated in paddock.out[relation][thing], unrelated
+    assert paddock.out["fndr"]["Fenwarde Saddlery"] == {"Aldous Fenwarde"}
+    assert paddock.out["fndr"]["Fenwarde Stud"] == {"Aldous Fenwarde"}
+    # one surname names nodes of many labels
+    for word, least in (("Fenwarde", 15), ("Drummaine", 10), ("Castover", 10), ("Quillard", 10)):
+        kinds = {labels[n] for n in labels if word in n}
+        assert len(kinds) >= least, (word, kinds)
+    # awards named after family founders who never won them; the shortlisted did not win
+    for award, person in (
+        ("Fenwarde Trophy", "Aldous Fenwarde"),
+        ("Drummaine Medal", "Crispin Drummaine"),
+        ("Castover Salver", "Rupert Castover"),
+        ("Quillard Award", "Ambrose Quillard"),
+    ):
+        assert paddock.out["nmd_aft"][award] == {person} and person not in paddock.into["won_award"][award]
+    for award in (n for n, label in labels.items() if label == "Award"):
+        assert not paddock.into["won_award"][award] & paddock.into["shortlisted_for"][award], award
+    # look-alike names of different types that point elsewhere
+    for name, label in (
+        ("Fenwarde", "Village"),
+        ("Fenwarde Quarter", "District"),
+        ("Fenwarde Street", "Street"),
+        ("Fenwarde Lane", "Street"),
+        ("Fenwarde House", "Building"),
+        ("Fenwarde Downs", "Racecourse"),
+        ("Fenwarde Stand", "Stand"),
+        ("Fenwarde Gold Cup", "Race"),
+        ("Fenwarde Stakes", "Race"),
+        ("Fenwarde Flyer", "Horse"),
+        ("Fenwarde Stud", "Stud"),
+        ("Fenwarde Stables", "Stable"),
+        ("Fenwarde Syndicate", "Syndicate"),
+        ("Fenwarde Racing Club", "Club"),
+        ("Fenwarde Saddlery", "Company"),
+        ("Fenwarde Classic", "Product"),
+        ("Fenwarde Trophy", "Award"),
+        ("Fenwarde Equine Clinic", "Hospital"),
+        ("Drummaine Park", "Racecourse"),
+        ("Drummaine Stakes", "Race"),
+        ("Drummaine Lord", "Horse"),
+        ("Quillard", "Horse"),
+        ("Quillard Voyager", "Horse"),
+        ("Quillard Voyager XL", "Product"),
+    ):
+        assert labels[name] == label, name
+    assert paddock.out["located_in"]["Fenwarde Stud"] == {"Ashby Wold"}
+    assert paddock.out["located_in"]["Quillard Stud"] == {"Fenwarde"}
+    assert paddock.out["st_in"]["Fenwarde Street"] == {"Tollgate Hill"}
+    assert paddock.out["on_st"]["Fenwarde House"] == {"Drummaine Road"}
+    assert paddock.out["rc_at"]["Drummaine Stakes"] == {"Ambermoor Park"}
+    assert paddock.out["rc_at"]["Fenwarde Gold Cup"] == {"Caverlaine Racecourse"}
+    assert paddock.out["spons"]["Corrowby Mile"] == {"Hallowmede Sales"}
+    # relations that join many labels, so counts need a type word
+    for relation, least in (("based_in", 5), ("fndr", 5), ("nmd_aft", 6), ("yr", 8), ("ownr", 4)):
+        heads = {labels[h] for h, r, _ in paddock.triples if r == relation}
+        assert len(heads) >= least, (relation, heads)
+    for relation, least in (("wrk_for", 5), ("nmd_aft", 3), ("ownr", 4), ("based_in", 2), ("built_by", 2)):
+        tails = {labels[t] for _, r, t in paddock.triples if r == relation}
+        assert len(tails) >= least, (relation, tails)

@@ -176,6 +176,12 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
                 r"ended \1",
             ),
             (r"\b(?:make|makes|made|making) up\b", "form"),
+            # whoever "made the shortlist" or "made the final" reached it: no maker
+            (
+                r"\b(?:make|makes|made|making) (?:it )?(?:onto |on to |into |to )?(?=the (?:X )?"
+                r"(?:short-?lists?|finals?|cut)\b)",
+                "reached ",
+            ),
             (r"\b(?:come|comes|came|coming) out of\b", "made at"),
             (r"\b(?:learn|learns|learned|learnt|learning) to \w+\b", r"\g<0> (trained)"),
             # whoever "spoke at" a lecture or an oration gave it
@@ -682,6 +688,47 @@ def paraphrases(stem: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def words_cut_to(cut: str) -> frozenset[str]:
+    """The stems of the common relation words (the paraphrase groups' words) that ``cut`` spells out
+    whole, their first letter and every consonant after it, or their past participle's ("mntr": mentor,
+    "ldr": leader, "fnd": found and fund, "nmd": named): a data team's cut of three letters or more most
+    likely stands for one of them.
+
+    >>> sorted(words_cut_to("mntr")), sorted(words_cut_to("nmd")), words_cut_to("brnd")
+    (['mentor'], ['nam'], frozenset())
+    """
+    if len(cut) < 3:
+        return frozenset()
+    # (a word or a regular verb's past participle: "nmd" is "named"; "born" and "run" have none, so
+    # "brnd" is no "borned")
+    return frozenset(
+        stem(w)
+        for text in _PARAPHRASE_TEXTS
+        for w in text.split()
+        for form in (w, *(() if _irregular(w) else (w + ("d" if w.endswith("e") else "ed"),)))
+        if form[0] == cut[0] and _consonants(form[1:]) == cut[1:]
+    )
+
+
+def _irregular(word: str) -> bool:
+    """Whether ``word`` is an irregular past form or a verb that has them ("born" and "shown" are
+    participles already)."""
+    return is_irregular_past(word) or word in _PASTS or word.endswith(("rn", "wn"))
+
+
+def spells_another(cut: str, word_stem: str) -> bool:
+    """Whether ``cut`` spells out a common relation word whole (``words_cut_to``) that the (stemmed)
+    question word does not name, by meaning or as a role noun of its verb: "mntr" is "mentor", so no
+    cut of "manufacturer", which "made" names, nor of a made-up "mountainer"; but "learned (mntr)"."""
+    spelled = words_cut_to(cut)
+    if not spelled:
+        return False
+    # (a verb names the role nouns of its relations too: "learned under" a mentor)
+    named = paraphrases(word_stem) | names_one_way(word_stem) | {stem(r) for r in verb_role_nouns(word_stem)}
+    return not spelled & named
+
+
 # Relations whose object and subject people call by a role noun the relation's words do not contain:
 # ``studied_under`` forwards reaches X's teacher, backwards X's pupils. (forwards nouns, backwards nouns)
 ROLE_NOUNS = {
@@ -825,6 +872,22 @@ def shortens(short: str, word: str, loose: bool = True, near: bool = True, doers
         or any(_cuts(short, past, near) for past in _PASTS.get(word, ()))
         or _doer_cut(short, word)
         or (doers and _doers_verb_cut(short, word))
+    )
+
+
+def cuts_letters(short: str, word: str) -> bool:
+    """Whether ``short`` is a cut of ``word``'s own letters (``shortens`` without the cuts of a doer's
+    noun made up from it, or of the verb in it): "hld" of "hauls", by "hauled"; not "mntr" of
+    "mountain", by a "mountainer".
+
+    >>> cuts_letters("hld", "hauls"), cuts_letters("mntr", "mountain"), shortens("mntr", "mountain")
+    (True, False, True)
+    """
+    word = american(word)
+    return (
+        _cuts(short, word)
+        or _participle_cut(short, word)
+        or any(_cuts(short, past) for past in _PASTS.get(word, ()))
     )
 
 

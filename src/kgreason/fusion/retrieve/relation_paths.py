@@ -21,6 +21,7 @@ from kgreason.fusion.forms import DATE_WORDS, PathScoreSettings, qualifies_only,
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import (
     VOWELS,
+    cuts_letters,
     group_heads,
     is_irregular_past,
     label_synonyms,
@@ -32,6 +33,7 @@ from kgreason.fusion.relation_words import (
     role_nouns,
     said_by,
     shortens,
+    spells_another,
     stems,
     verb_role_nouns,
 )
@@ -1655,6 +1657,11 @@ def _shortened(
                 itself = _heads_itself(token) and shortens(word, token)
                 if itself and token not in _FUNCTION_WORDS and not _INFLECTED.search(token):
                     found.append((word, token, "own"))
+            # (a cut that spells out a common word whole stands for that word: "mntr" is "mentor", so no
+            # "made (mntr)" by "manufacturer", nor "mountain (mntr)" by a made-up "mountainer"; a cut of
+            # the question word's own letters still is its: "monitored (mntr)", "hauls (hld)")
+            elif spells_another(word, _stem(token)) and not cuts_letters(word, token):
+                continue
             # (the question's own word and the head words of its groups by the loose rules, "operate
             # (opd)", "works (wrk)", "employees (wrk)", by "work"; its other paraphrases, stems, by
             # the strict: "own" is no "stake (stk)")

@@ -229,7 +229,7 @@ PERSON_WORDS = frozenset(
     "entomologist geologist trustee volunteer midwife pharmacist epidemiologist dentist paramedic therapist "
     "psychiatrist pathologist radiologist anaesthetist anesthetist obstetrician paediatrician pediatrician "
     "matron dean benefactor philanthropist patron donor noble nobleman noblewoman aristocrat monarch "
-    "courtier cleric clergyman knight".split()
+    "courtier cleric clergyman knight rider jockey trainer apprentice steward climber mountaineer".split()
 )
 
 # Labels that name kinds of organisation: "which organisation/institution/body ..." is answered by nodes

@@ -160,6 +160,8 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Plain], ...] = tuple(
                 "closed (dissolved, wound up)",
             ),
             (r"\b(?:set|sets|setting) up\b", "founded"),
+            # whoever "puts up the money for" a thing funds it (not money put up "in" a loan, lent)
+            (r"\b(?:put|puts|putting) up (?:the )?(?:money|cash|funds|funding) for\b", "funded"),
             # whoever "fought at" a battle took part in it ("fought in" may say where: "the campaigns
             # fought in the war" are parts of it)
             (r"\b(?:fight|fights|fought|fighting) at\b", r"\g<0> (took part in)"),
@@ -759,6 +761,8 @@ ROLE_NOUNS = {
     "father": ("father parent", "child children son daughter kid"),
     # an animal's parents, as breeders name them: "X sire Y" holds X's father at its tail, "X dam Y" its
     # mother; read backwards, its offspring
+    # an expedition (a game, a mission) that "followed up" another is its sequel, the other its original
+    "followed up": ("original predecessor", "sequel successor"),
     "sire": ("father sire parent", "child children son daughter offspring progeny pup puppy foal"),
     "dam": ("mother dam parent", "child children son daughter offspring progeny pup puppy foal"),
 }
@@ -787,23 +791,49 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
     None. A relation ending with a key's words has its nouns ("wholly owned by" those of "owned by"), and
     so does one saying a key's verb with another preposition of ``_ROLE_PREPOSITIONS`` ("apprenticed
     under" those of "apprenticed to") or a cut of it ("appr to"), and a cut of a key of one word ("prnt"
-    those of "parent")."""
+    those of "parent", "sr" those of "sire").
+
+    >>> role_nouns("sr") == ROLE_NOUNS["sire"], role_nouns("dm") == ROLE_NOUNS["dam"], role_nouns("st")
+    (True, True, None)
+    >>> role_nouns("appr") == ROLE_NOUNS["apprenticed to"]
+    True
+    """
     words = humanize(relation)
     if words in ROLE_NOUNS:
         return ROLE_NOUNS[words]
-    if " " not in words and len(words) >= 3:
+    if " " not in words and len(words) >= 2:
         # a data team's cut of a key of one word ("prnt": parent, "tght": taught); of three letters, its
-        # first three ("par": parent; "prt" may be "printed", "tgt" "target")
+        # first three ("par": parent; "prt" may be "printed", "tgt" "target"); of two, its first letter and
+        # every consonant after it ("sr": sire, "dm": dam)
         cut = next(
             (
                 k
                 for k in ROLE_NOUNS
-                if " " not in k and shortens(words, k) and (len(words) >= 4 or k.startswith(words))
+                if " " not in k
+                and (
+                    (len(words) >= 3 and shortens(words, k) and (len(words) >= 4 or k.startswith(words)))
+                    or (len(words) == 2 and k[0] == words[0] and _consonants(k[1:]) == words[1:])
+                )
             ),
             None,
         )
         if cut is not None:
             return ROLE_NOUNS[cut]
+        # or of the verb of a key said with "to" ("appr": apprenticed to; of four letters or more, as "trn"
+        # may be "transferred"; not "under": ``stud`` is where one studied, no "studied under")
+        verb_cut = next(
+            (
+                k
+                for k in ROLE_NOUNS
+                if len(words) >= 4
+                and len(parts := k.split()) == 2
+                and parts[1] == "to"
+                and shortens(words, parts[0])
+            ),
+            None,
+        )
+        if verb_cut is not None:
+            return ROLE_NOUNS[verb_cut]
     ending = next((nouns for key, nouns in ROLE_NOUNS.items() if words.endswith(" " + key)), None)
     verb, _, preposition = words.rpartition(" ")
     if ending is not None or not verb or preposition not in _ROLE_PREPOSITIONS | {"by", "on"}:

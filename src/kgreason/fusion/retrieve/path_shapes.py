@@ -583,6 +583,8 @@ _LATER = frozenset("next later afterwards afterward subsequently eventually new 
 _EARLIER = frozenset(
     "previously earlier before formerly original originally old older prior predecessor".split()
 )
+# Particles that make one verb with the verb before them ("followed up")
+_PARTICLES = frozenset(("up", "on"))
 # Verbs of relations that order things in time, by whether the head is the later of the two when the verb is
 # active ("X replaced Y", "X succeeds Y": X later; "X precedes Y": X earlier); passive ("succeeded by") the
 # other way round
@@ -604,6 +606,8 @@ def _tail_later(relation: str) -> bool | None:
 
     >>> [_tail_later(r) for r in ("renamed_to", "succeeded_by", "replaces", "spun_off_from", "born_in")]
     [True, True, False, False, None]
+    >>> _tail_later("followed_up"), _tail_later("followed_up_by")
+    (False, True)
     """
     words = humanize(relation).split()
     if not words:
@@ -619,9 +623,11 @@ def _tail_later(relation: str) -> bool | None:
     if last == "of" and len(words) == 2 and verb in _AFTER_VERBS | _BEFORE_VERBS:
         return verb in _BEFORE_VERBS  # "remake of" the earlier film, "prequel of" the later
     passive = last == "by"
-    if verb in _AFTER_VERBS and (passive or len(words) == 1):
+    # (a verb and its particle are one verb: "X followed up Y", X the later)
+    alone = len(words) == 1 or (len(words) == 2 and last in _PARTICLES)
+    if verb in _AFTER_VERBS and (passive or alone):
         return passive
-    if verb in _BEFORE_VERBS and (passive or len(words) == 1):
+    if verb in _BEFORE_VERBS and (passive or alone):
         return not passive
     return None
 

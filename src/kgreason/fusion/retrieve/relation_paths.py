@@ -123,6 +123,7 @@ _AGENT = {
     "translated": "translator",
     "narrated": "narrator",
     "made": "maker",
+    "bred": "breeder",
 }
 _DOERS = frozenset(_AGENT.values())
 # Active verbs whose two ends have names of their own: "X succeeded Y" makes Y X's predecessor and X Y's
@@ -472,7 +473,7 @@ class EmbeddingScorer:
 
 
 _AGENT_SUFFIXES = frozenset({"or", "er", "r", "ors", "ers"})
-_GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid)$")
+_GRAND_STEM = re.compile(r"^grand(parent|child|children|son|daughter|mother|father|kid|sire?|dam)$")
 _TWICE = _stem("twice")
 # Kin nouns that name a chain of kin steps, each by the word that names it (compared as stems)
 _KIN_CHAINS = {
@@ -577,8 +578,13 @@ def _relation_names(relation: str) -> frozenset[str]:
     for word in (w for raw_word in raw for w in (raw_word, *_spelled_out(raw_word))):
         if word in _DOERS:
             out.add(_stem(word))  # "mgr" is "manager": "manages" names it (``_agent_noun``)
-            # (and the doer's irregular verb, whose stem does not begin the doer: "mkr" is "maker", "made")
-            out.update(_stem(v) for v, doer in _AGENT.items() if doer == word and is_irregular_past(v))
+            # (and the doer's verb whose stem does not begin the doer: "mkr" is "maker", "made"; "brdr" is
+            # "breeder", "bred")
+            out.update(
+                _stem(v)
+                for v, doer in _AGENT.items()
+                if doer == word and (is_irregular_past(v) or not doer.startswith(_stem(v)))
+            )
         kin = {word, _CONVERSE.get(word, word)}
         out.update(_stem(k) for k, v in _CONVERSE.items() if v in kin or k in kin)
         # "subsidiary of" read backwards is the "parent company": its words name the relation too, but
@@ -1484,6 +1490,10 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
     tokens = _WORD.findall(masked.lower())
     out = masked
     for short in sorted(initialisms - set(tokens)):
+        if _spells_time(short) or (len(short) == 2 and role_nouns(short) is not None):
+            # a cut of a word of time or of a role noun, no initials ("young riders" is no ``yr``, the
+            # year, nor "direct male" ``dm``, the dam)
+            continue
         n = len(short)
         for i in range(len(tokens) - n + 1):
             run = tokens[i : i + n]
@@ -1500,6 +1510,16 @@ def _spelled(masked: str, initialisms: frozenset[str]) -> str:
                 out = _written_after(out, run[-1], short)
                 break
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _spells_time(short: str) -> bool:
+    """Whether a relation's short word spells out a word of time whole, its first letter and every
+    consonant after it ("yr": year, "dt": date): the cut data teams make most, never the initials of
+    question words ("young riders")."""
+    return any(
+        w[0] == short[0] and "".join(c for c in w[1:] if c not in VOWELS) == short[1:] for w in DATE_WORDS
+    )
 
 
 @functools.lru_cache(maxsize=4096)

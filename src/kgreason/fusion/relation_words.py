@@ -708,14 +708,14 @@ def words_cut_to(cut: str) -> frozenset[str]:
         stem(w)
         for text in _PARAPHRASE_TEXTS
         for w in text.split()
-        for form in (w, *(() if _irregular(w) else (w + ("d" if w.endswith("e") else "ed"),)))
+        for form in (w, *(() if _no_participle(w) else (w + ("d" if w.endswith("e") else "ed"),)))
         if form[0] == cut[0] and _consonants(form[1:]) == cut[1:]
     )
 
 
-def _irregular(word: str) -> bool:
-    """Whether ``word`` is an irregular past form or a verb that has them ("born" and "shown" are
-    participles already)."""
+def _no_participle(word: str) -> bool:
+    """Whether ``word`` has no regular past participle: an irregular past form, a verb that has them, or
+    a participle already ("born", "shown")."""
     return is_irregular_past(word) or word in _PASTS or word.endswith(("rn", "wn"))
 
 
@@ -759,10 +759,10 @@ ROLE_NOUNS = {
     "child": ("child children son daughter kid", "parent mother father"),
     "mother": ("mother parent", "child children son daughter kid"),
     "father": ("father parent", "child children son daughter kid"),
-    # an animal's parents, as breeders name them: "X sire Y" holds X's father at its tail, "X dam Y" its
-    # mother; read backwards, its offspring
     # an expedition (a game, a mission) that "followed up" another is its sequel, the other its original
     "followed up": ("original predecessor", "sequel successor"),
+    # an animal's parents, as breeders name them: "X sire Y" holds X's father at its tail, "X dam Y" its
+    # mother; read backwards, its offspring
     "sire": ("father sire parent", "child children son daughter offspring progeny pup puppy foal"),
     "dam": ("mother dam parent", "child children son daughter offspring progeny pup puppy foal"),
 }

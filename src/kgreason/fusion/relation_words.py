@@ -709,7 +709,7 @@ def words_cut_to(cut: str) -> frozenset[str]:
         for text in _PARAPHRASE_TEXTS
         for w in text.split()
         for form in (w, *(() if _no_participle(w) else (w + ("d" if w.endswith("e") else "ed"),)))
-        if form[0] == cut[0] and _consonants(form[1:]) == cut[1:]
+        if spells_whole(cut, form)
     )
 
 
@@ -812,7 +812,7 @@ def role_nouns(relation: str) -> tuple[str, str] | None:
                 if " " not in k
                 and (
                     (len(words) >= 3 and shortens(words, k) and (len(words) >= 4 or k.startswith(words)))
-                    or (len(words) == 2 and k[0] == words[0] and _consonants(k[1:]) == words[1:])
+                    or (len(words) == 2 and spells_whole(words, k))
                 )
             ),
             None,
@@ -860,6 +860,16 @@ VOWELS = frozenset("aeiou")
 
 def _consonants(word: str) -> str:
     return "".join(c for c in word if c not in VOWELS)
+
+
+def spells_whole(cut: str, word: str) -> bool:
+    """Whether ``cut`` is ``word``'s first letter and every consonant after it: "mntr" of "mentor", "sr" of
+    "sire", "yr" of "year" (a data team's cut that leaves no doubt which word it stands for).
+
+    >>> spells_whole("mntr", "mentor"), spells_whole("mntr", "manufacturer"), spells_whole("yr", "year")
+    (True, False, True)
+    """
+    return bool(cut) and word[:1] == cut[0] and _consonants(word[1:]) == cut[1:]
 
 
 @functools.lru_cache(maxsize=65536)

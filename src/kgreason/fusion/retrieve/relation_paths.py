@@ -34,6 +34,7 @@ from kgreason.fusion.relation_words import (
     said_by,
     shortens,
     spells_another,
+    spells_whole,
     stems,
     verb_role_nouns,
 )
@@ -1517,9 +1518,7 @@ def _spells_time(short: str) -> bool:
     """Whether a relation's short word spells out a word of time whole, its first letter and every
     consonant after it ("yr": year, "dt": date): the cut data teams make most, never the initials of
     question words ("young riders")."""
-    return any(
-        w[0] == short[0] and "".join(c for c in w[1:] if c not in VOWELS) == short[1:] for w in DATE_WORDS
-    )
+    return any(spells_whole(short, w) for w in DATE_WORDS)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -40,10 +40,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from pydantic import Field
+from rapidfuzz.distance import OSA
 
 from kgreason.fusion.base import StrategyOptions
 from kgreason.fusion.question import QuestionAnalysis
 from kgreason.fusion.relation_words import KIN_NOUNS, humanize, label_synonyms, role_nouns, shortens, stem
+from kgreason.fusion.spelling import MIN_LETTERS, encoder_vocabulary
 from kgreason.graph.store import BOOKKEEPING_LABELS
 from kgreason.types import Edge, Node, Path
 
@@ -1132,6 +1134,7 @@ def by_padding(
     mentions: Sequence[tuple[str, frozenset[str]]],
     store: KindStore,
     says_only: Callable[[frozenset[str], frozenset[str]], bool],
+    names: Callable[[str], Sequence[str]] | None = None,
 ) -> Resolution:
     """A question saying one relation and nothing else ("Who is X married to?"), answered along a path
     that walks that relation only after steps the question does not name (X's sibling's spouse), while X
@@ -1143,7 +1146,9 @@ def by_padding(
     and none is a word of the labels given, those the padding passes (``relation_paths.says_only``): a word
     that names no relation may name the step the path pads with ("Who skippers the X *champions*?": the
     winner's captain), and so may a word of a label it passes ("Who *photographed* X?": the photograph of
-    X, then who took it)."""
+    X, then who took it), or a word of the entity's mention that its name lacks (``says_more``: "Where was
+    the *Minister* of Justice born?" links the Ministry of Justice, and asks about the one who heads it).
+    ``names``: the node ids a phrase names whole (``Resources.names``)."""
     anchors = list(dict.fromkeys(analysis.anchors))
     if (
         res.abstained is not None
@@ -1154,6 +1159,8 @@ def by_padding(
         return res
     relations = [named for kind, named in mentions if kind == "relation"]
     if len(relations) != 1 or any(kind == "label" for kind, _ in mentions):
+        return res
+    if analysis.mentions and says_more(analysis.mentions[0], anchors[0], store, names):
         return res
     sig = res.chosen[0].signature
     if len(sig) < 2 or sig[0][0] in relations[0]:
@@ -1173,6 +1180,34 @@ def by_padding(
         form=res.form,
         chosen=res.chosen,
         note={"rule": "padded path", "relation": walked},
+    )
+
+
+_WORDS = re.compile(r"[a-z]+")
+
+
+def says_more(
+    mention: str, node_id: str, store: KindStore, names: Callable[[str], Sequence[str]] | None
+) -> bool:
+    """Whether the mention a question links to a node says more than the node's name: it does not name the
+    node whole (``names``: no alias or exact name), and a word of it is a word of the language (the sentence
+    encoder's vocabulary) that is no form of a word of the name and more than one edit from each. "Minister
+    of Justice" links the Ministry of Justice fuzzily, and says the person who heads it; "Ministy of
+    Justice" is a typo, "Kofi Quay" a misspelt Kofi Quaye and "tugs" the kind ``Tug``."""
+    if names is not None and node_id in names(mention):
+        return False
+    node = store.get_nodes([node_id]).get(node_id)
+    if node is None:
+        return False
+    own = _WORDS.findall(node.name.lower())
+    stems = {stem(w) for w in own}
+    vocabulary = encoder_vocabulary()
+    return any(
+        len(w) >= MIN_LETTERS
+        and w in vocabulary
+        and stem(w) not in stems
+        and all(OSA.distance(w, o) > 1 for o in own)
+        for w in _WORDS.findall(mention.lower())
     )
 
 

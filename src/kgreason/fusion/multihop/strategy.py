@@ -259,7 +259,9 @@ class MultihopStrategy(Strategy):
         res = by_containment(res, ctx.analysis, readings, containing(steps), answer_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         only = lambda relations, passed: says_only(masked, relations, passed)  # noqa: E731
-        res = by_padding(res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only)
+        res = by_padding(
+            res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only, self.resources.names
+        )
         ctx.note("resolve", **res.summary())
         best = res.chosen[0] if res.chosen else None
         ctx.note(

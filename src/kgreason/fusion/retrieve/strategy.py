@@ -402,7 +402,9 @@ class RetrieveStrategy(Strategy):
         res = by_containment(res, ctx.analysis, readings, containing(steps), type_ok)
         res = by_kind(res, ctx.analysis, masked, readings, ctx.store, self.resources.names)
         only = lambda relations, passed: says_only(masked, relations, passed)  # noqa: E731
-        res = by_padding(res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only)
+        res = by_padding(
+            res, ctx.analysis, self.path_scorer.mentions(masked, steps), ctx.store, only, self.resources.names
+        )
         ctx.note("resolve", **res.summary())
         evidence = evidence_for(ctx, res, readings, o.token_budget, heard)
         if hits:

@@ -1008,6 +1008,28 @@ def _possessed(masked: str) -> str:
     return _stem(match.group(1)) if match else ""
 
 
+_HELD = (
+    # "How many horses is X the dam of?", "X is the founder of which firms?"
+    re.compile(r"\bx (?:is |was )?(?:the|a|an) ([a-z]+) of\s*(?:[?.!]|$|which\b|what\b|whom\b|how many\b)"),
+    # "Which horses have X as their dam?"
+    re.compile(r"\b(?:has|have|had) x as (?:the |a |an |its |their |his |her )?([a-z]+)\b"),
+    # "Whose dam is X?"
+    re.compile(r"\bwhose ([a-z]+) (?:is|was) x\b"),
+)
+
+
+def _held(masked: str) -> str:
+    """The stem of the noun of a role the question says X holds towards the answer ("How many horses is X
+    the *dam* of?", "Which horses have X as their *dam*?", "Whose *dam* is X?"): the answer is the one
+    whose dam X is, the converse of "X's dam"; or ""."""
+    text = masked.lower()
+    for pattern in _HELD:
+        match = pattern.search(text)
+        if match is not None and match.group(1) not in _STOP:
+            return _stem(match.group(1))
+    return ""
+
+
 @functools.lru_cache(maxsize=4096)
 def _doer_against(noun: str, relation: str, direction: str) -> bool:
     """Whether a step from X along ``relation`` in ``direction`` ends at the one the doer's ``noun`` does
@@ -1021,6 +1043,12 @@ def _doer_against(noun: str, relation: str, direction: str) -> bool:
         doer = noun.endswith(_DOER_ENDINGS) and len(words) >= 2 and words[-1] == "by"
         end = "target" if doer and _names(noun, _stem(words[-2]), one_way=False) else ""
     return bool(end) and (direction == "out") != (end == "target")
+
+
+def _doer_along(noun: str, relation: str, direction: str) -> bool:
+    """Whether a step from X along ``relation`` in ``direction`` ends at the one ``noun`` names (the
+    converse of ``_doer_against``, where the noun tells an end at all)."""
+    return _doer_against(noun, relation, "in" if direction == "out" else "out")
 
 
 def _against(sig: Signature, near: frozenset[str], far: frozenset[str]) -> int:
@@ -1942,6 +1970,18 @@ class PathScorer:
             # (the pupils X taught) reads the question backwards
             out = [
                 sc - s.shape_weight * bool(sig and _doer_against(owned, *sig[0]))
+                for sc, sig in zip(out, sigs, strict=True)
+            ]
+        held = _held(masked)
+        if held:
+            # "How many horses is X the dam of?": X holds the noun's role, so a first step that ends at the
+            # one the noun names (X's own dam) reads the question backwards, and one that ends where X is
+            # that (the foals X is the dam of) reads it right, against the encoder, which hears "dam" in the
+            # first reading only
+            out = [
+                sc
+                - s.shape_weight * bool(sig and _doer_along(held, *sig[0]))
+                + s.shape_weight * bool(sig and _doer_against(held, *sig[0]))
                 for sc, sig in zip(out, sigs, strict=True)
             ]
         order = possessive_order(masked, steps)

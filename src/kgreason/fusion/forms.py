@@ -43,7 +43,7 @@ from pydantic import Field
 from rapidfuzz.distance import OSA
 
 from kgreason.fusion.base import StrategyOptions
-from kgreason.fusion.question import QuestionAnalysis
+from kgreason.fusion.question import AMOUNT, QuestionAnalysis
 from kgreason.fusion.relation_words import KIN_NOUNS, humanize, label_synonyms, role_nouns, shortens, stem
 from kgreason.fusion.spelling import MIN_LETTERS, encoder_vocabulary
 from kgreason.graph.store import BOOKKEEPING_LABELS
@@ -213,6 +213,13 @@ PLACE_WORDS = frozenset(
     "continent island municipality venue site mountain".split()
 )
 DATE_WORDS = frozenset("date year day month time decade century".split())
+AMOUNT_WORDS = frozenset(
+    "amount price cost fee fare money sum revenue turnover income profit budget salary wage fortune".split()
+)
+"""Words of labels whose nodes are amounts of money whatever their names say (a ``Distance`` is no amount:
+its nodes are classes of race, "Mile", "Sprint"; a figure's name says it)."""
+_AMOUNT_NAME = re.compile(r"^[£$€¥]?\s?\d[\d,.]*\s?(?:%|[a-z]{1,8}\.?)?(?:\s[a-z]{1,8})?$", re.IGNORECASE)
+"""A figure, as a node's name: "1,200", "£2.4m", "350 hp", "3.5 million", "15%"."""
 # Labels that name kinds of people, and head nouns that name people by a role ("which of X's students"):
 # a question asking for a person is answered by nodes with one of these labels when none says "person".
 PERSON_WORDS = frozenset(
@@ -365,6 +372,8 @@ def type_labels(
 
     if not answer_type:
         return set()
+    if answer_type == AMOUNT:  # (by its words only: no label is alike to a quantity in meaning)
+        return {lab for lab in labels if set(humanize(lab).lower().split()) & AMOUNT_WORDS}
     if modifier:  # "training grounds" ~ ``TrainingGround`` alone, when the graph has such a label
         whole = {
             lab for lab in labels if {modifier, answer_type} <= set(map(_singular, humanize(lab).split()))
@@ -556,6 +565,24 @@ def label_check(labels: set[str]) -> TypeCheck | None:
     return lambda p: bool(labels.intersection(p.nodes[-1].labels))
 
 
+def answer_check(answer_type: str, labels: set[str]) -> TypeCheck | None:
+    """``label_check`` of the labels of ``answer_type``; but an amount ("How much did X pay for Y?") is a
+    node of such a label or one named by a figure ("£2.4m", "350 hp"), not a date's: a graph without any
+    has no amount to give, and the check holds for none (the question is not answered with whatever its
+    paths reach)."""
+    if answer_type != AMOUNT:
+        return label_check(labels)
+
+    def is_amount(p: Path) -> bool:
+        node = p.nodes[-1]
+        if labels.intersection(node.labels):
+            return True
+        dated = any(set(humanize(lab).lower().split()) & DATE_WORDS for lab in node.labels)
+        return not dated and _AMOUNT_NAME.match(node.name.strip()) is not None
+
+    return is_amount
+
+
 class TypeMatcher:
     """``type_labels`` for one graph, cached per answer type; ``label_check`` of its ``labels`` gives
     ``resolve`` its ``type_ok``."""
@@ -603,6 +630,8 @@ class TypeMatcher:
         or, when it names none, whether a node's name ends with the type's word (the rule of
         ``labels``)."""
         matched = self.labels_for(answer_type, modifier) if answer_type else set()
+        if answer_type == AMOUNT:
+            return answer_check(answer_type, matched)
         word = _name_word(answer_type)
         if matched and word and self.alike_only(answer_type, modifier):
             # (a label only alike in meaning, or a node named as one: "which abbey" ~ ``Manor``, or a

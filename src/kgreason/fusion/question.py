@@ -44,7 +44,7 @@ _WH = (
 _WH_WORDS = frozenset("who whom whose what which where when how".split())
 """The wh-words of ``_WH`` (not the request verbs, which are nouns after a head: "motor *show*")."""
 _COUNT = re.compile(
-    r"\b(how many|number of|count (?:the|of)|how much)\b"
+    r"\b(how many|number of|count (?:the|of))\b"
     # the size of a collective: "How big is X's fleet?" counts the aircraft in it
     r"|\bhow (?:big|large|small) (?:\S+ ){0,4}?(?:fleets?|collections?|teams?|squads?|staffs?|workforces?|"
     r"networks?|rosters?|portfolios?|catalogues?|catalogs?|memberships?|families)\b",
@@ -222,6 +222,9 @@ def analyse(
         answer_type, strong, modifier = _singular(which_are.group(2).lower()), True, ""
         if form == "single" and _is_plural(which_are.group(2).lower()):
             form = "list"
+    if form != "yes_no" and _AMOUNT_ASKED.search(masked) is not None:
+        # "How much did X pay for Y?", "How much prize money ...?": a quantity, whatever is measured
+        answer_type, strong, modifier = AMOUNT, True, ""
     kinds = kind_named
     if kinds:
         # "Which hatchbacks ...?", "Which DMA-platform saloons ...?": the kind asked for is a node (a body
@@ -243,6 +246,11 @@ _ASKING_AUX = re.compile(
     re.IGNORECASE,
 )
 """A yes/no clause after a statement: "X's grandfather: *was that Y?*"."""
+
+_AMOUNT_ASKED = re.compile(r"\bhow much\b", re.IGNORECASE)
+""""How much ...?" asks for an amount (``AMOUNT``), not for a count of things."""
+AMOUNT = "amount"
+"""The type "how much" asks for: a quantity (``forms.answer_check``), never a count of things."""
 
 _BECAME = re.compile(
     r"\b(?:became|become|becomes|becoming|went on to be)\s+(?:an?\s+)?([A-Za-z]+)\s*[?.!]?\s*$"

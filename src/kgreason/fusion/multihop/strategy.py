@@ -20,13 +20,13 @@ from kgreason.fusion.forms import (
     Reading,
     Resolution,
     TypeMatcher,
+    answer_check,
     by_absence,
     by_containment,
     by_kind,
     by_padding,
     by_role,
     earn_hops,
-    label_check,
     merge_symmetric,
     on_the_way,
     resolve,
@@ -245,7 +245,7 @@ class MultihopStrategy(Strategy):
                 anchor: on_the_way(rs, mentions, type_labels, o.hop_penalty)
                 for anchor, rs in readings.items()
             }
-        answer_ok = label_check(type_labels)
+        answer_ok = answer_check(wanted, type_labels)
         readings = {
             anchor: earn_hops(rs, ctx.analysis, answer_ok, o.hop_penalty) for anchor, rs in readings.items()
         }

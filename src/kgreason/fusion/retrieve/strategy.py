@@ -34,13 +34,13 @@ from kgreason.fusion.forms import (
     Resolution,
     TypeCheck,
     TypeMatcher,
+    answer_check,
     by_absence,
     by_containment,
     by_kind,
     by_padding,
     by_role,
     earn_hops,
-    label_check,
     merge_symmetric,
     on_the_way,
     resolve,
@@ -296,7 +296,7 @@ class RetrieveStrategy(Strategy):
         labels = self._type_labels(ctx, readings) if labels is None else labels
         named = bool(labels) and not self._types.labels_for(wanted, modifier)
         ctx.note("answer_type", type=wanted, labels=sorted(labels), by_name=named)
-        return label_check(labels)
+        return answer_check(wanted, labels)
 
     def _read(
         self,

@@ -1,7 +1,8 @@
 """ "How much ...?" asks for an amount, never a count of things (``question.AMOUNT``): a node of a money
 label or one named by a figure ("£95", "350 hp", "£2.4m"), and "not found" where the graph has none to
 give (``forms.answer_check``). Before (12b46c1) "How much did X pay for Y?" was read as a count and
-answered "1", the number of places its two entities' paths met at.
+answered "1", the number of places its two entities' paths met at. "When" asks for a date as firmly: where
+no reading reaches one, not found, not the birthplace (before 0a6cecb: "When was X born?" -> X's city).
 
 A small graph of amounts written for these tests, and Paddock's graph (``benchmarks/qa_data/paddock*``),
 which holds no amount, with questions written for these tests, not the set's.
@@ -51,10 +52,12 @@ ANSWERED: list[tuple[str, object]] = [
     # (a date is no amount, and "when" still asks for one)
     ("When was Torvane Motors founded?", {"1931"}),
 ]
-# Paddock's graph records no price, fee, prize money or weight
+# Paddock's graph records no price, fee, prize money or weight, and no one's birth or death date
 NOT_FOUND = [
     "How much did Hallowmede Bloodstock pay for Kestrel Bloodstock Agency?",
     "How much is the Fenwarde Gold Cup worth to its winner?",
+    "When was Hester Fenwarde born?",
+    "When did Tristram Fenwarde die?",
 ]
 
 Answers = Callable[[kgreason.Graph, str, str, object], None]

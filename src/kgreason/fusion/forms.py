@@ -1401,6 +1401,9 @@ def _single(
             ),
             None,
         )
+        # "when" asks for a date as firmly as "which year": nothing else answers it (where "who" may be
+        # answered by a body that acts, and "where" by a building)
+        firm = firm or analysis.answer_type == "date"
         if typed is None and firm:
             # "which region": a reading of another type answers a different question, however well it
             # scores; of the readings that reach a region, the one with the fewest steps the question
@@ -1434,7 +1437,7 @@ def _single(
         if typed is not None:
             chosen, answers = typed, _typed(typed, type_ok)
             note["rule"] = "best reading of the expected type"
-        elif analysis.strong_type:
+        elif analysis.strong_type or analysis.answer_type == "date":
             return Resolution(
                 abstained=f"no {analysis.answer_type} is reached from the linked entity",
                 form=analysis.form,

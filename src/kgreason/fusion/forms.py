@@ -24,7 +24,9 @@ the end nodes it reaches — and ``resolve`` turns them into what the question w
   two anchors' readings meet at it or at the kind a named entity says, ``QuestionAnalysis.kind_named``),
   unless it misses the named type and one of the ``TYPED_READINGS`` best reaches it scoring at least
   ``typed_abstain_below`` (that one answers),
-  or a question naming a type that none of the readings reaches.
+  or a question naming a type that none of the readings reaches (a date for "when", an amount for "how
+  much"), or one whose wh-word alone implies a type that the best reading misses while none of the
+  ``TYPED_READINGS`` best that reaches it scores ``typed_abstain_below``.
   The closest candidates are still returned.
 
 Readings are store-agnostic: both the retrieve strategy (relation signatures ranked from the schema) and
@@ -34,6 +36,7 @@ multihop exploration (beams) produce them.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -1385,7 +1388,8 @@ def _single(
     # wh-word is as firm as "which person", with what it may ask for as the type
     firm = analysis.strong_type
     person_ok = type_ok if wh_ok is not None and not firm and analysis.answer_type == "person" else None
-    if wh_ok is not None and not firm and not _typed(best, wh_ok) and not _kin_end(best):
+    wh_firm = wh_ok is not None and not firm and not _typed(best, wh_ok) and not _kin_end(best)
+    if wh_firm:
         firm, type_ok = True, wh_ok
     if type_ok is not None:
         margin = s.type_margin if firm else s.weak_type_margin
@@ -1408,8 +1412,11 @@ def _single(
             # "which region": a reading of another type answers a different question, however well it
             # scores; of the readings that reach a region, the one with the fewest steps the question
             # does not name answers it (the encoder's order breaks ties)
+            # (a type the wh-word implies, or "when", names no kind: a reading that reaches it must still
+            # say the question as well as one reaching a named type must, ``typed_abstain_below``)
+            bar = -math.inf if analysis.strong_type else s.typed_abstain_below
             typed = min(
-                (r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)),
+                (r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok) and r.score + r.set_back >= bar),
                 key=lambda r: r.unearned,
                 default=None,
             )
@@ -1437,7 +1444,7 @@ def _single(
         if typed is not None:
             chosen, answers = typed, _typed(typed, type_ok)
             note["rule"] = "best reading of the expected type"
-        elif analysis.strong_type or analysis.answer_type == "date":
+        elif analysis.strong_type or analysis.answer_type == "date" or wh_firm:
             return Resolution(
                 abstained=f"no {analysis.answer_type} is reached from the linked entity",
                 form=analysis.form,

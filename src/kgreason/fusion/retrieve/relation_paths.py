@@ -20,6 +20,7 @@ from kgreason.atomic import atomic_write
 from kgreason.fusion.forms import DATE_WORDS, PathScoreSettings, qualifies_only, type_labels
 from kgreason.fusion.question import _singular, head_word
 from kgreason.fusion.relation_words import (
+    KIN_NOUNS,
     VOWELS,
     cuts_letters,
     group_heads,
@@ -988,6 +989,45 @@ def _possessive_order(
     return near_named, far_named
 
 
+_OF_WHO_VERB_X = re.compile(
+    r"\b([^\W\d_]+)(?: \([^\W\d_]+\))* of (?:the |a |an |his |her |their |its )?(?:[^\W\d_]+ ){1,2}?"
+    r"(?:who|that|which|whom) ([^\W\d_]+)(?: \([^\W\d_]+\))* x\b"
+    r"|\b([^\W\d_]+)(?: \([^\W\d_]+\))* of (?:the |a |an )?([^\W\d_]+)(?: \([^\W\d_]+\))* of (?:the )?x\b"
+)
+"""The noun before "of" and the verb of a relative clause whose object is X ("the *parents* of the woman
+who *bred* X"), or the noun of X's own "of" ("the *parents* of the *breeder* of X")."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_order(masked: str, steps_key: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
+    match = _OF_WHO_VERB_X.search(masked.lower())
+    if match is None:
+        return None
+    names, _ = _vocabulary(steps_key, ())
+
+    def named(word: str) -> frozenset[str]:
+        return frozenset(r for r in steps_key if any(_names(_stem(word), n) for n in names[r]))
+
+    far, near = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    far_named, near_named = named(far), named(near)
+    if not near_named or not far_named or near_named & far_named:
+        return None
+    return near_named, far_named
+
+
+def relative_order(masked: str, steps: StepLabels) -> tuple[frozenset[str], frozenset[str]] | None:
+    """For "the A of the N who V X" (or "the A of the B of X"), the relations V (B) names and those A
+    names, which a path from X walks in that order: V first ("the parents of the woman who bred X": X's
+    breeder, then her parents, not the breeder of X's foal). None when the question has no such clause,
+    or the two words name the same relations or none.
+
+    >>> steps = {(r, d): (set(), set()) for r in ("child_of", "bred_by") for d in ("in", "out")}
+    >>> relative_order("Who are the parents of the woman who bred X?", steps) == ({"bred_by"}, {"child_of"})
+    True
+    """
+    return _relative_order(masked, tuple(sorted({r for r, _ in steps})))
+
+
 def possessive_order(masked: str, steps: StepLabels) -> tuple[frozenset[str], frozenset[str]] | None:
     """For "the A of X's B" (masked "the A of X B"), the relations B names and those A names, which a path
     from X walks in that order: B first ("the wife of X's brother": the brother, then his wife). None
@@ -1151,8 +1191,17 @@ def _by_role(word: str, named: frozenset[str]) -> frozenset[str]:
     if not roles:
         return named
     # (and those the word is a word of: "subsidiaries" names ``subsidiary_of`` as well as ``owned_by``,
-    # whose role noun it is)
-    return roles | frozenset(r for r in named if word in content_words(humanize(r)))
+    # whose role noun it is; and, for a kin noun, the kin relations it names by their kin word: "parents"
+    # is a role noun of a horse's ``sr`` and names a person's ``child_of`` as well)
+    kin = word in _KIN_STEMS
+    return roles | frozenset(
+        r
+        for r in named
+        if word in (words := content_words(humanize(r))) or (kin and _KIN_STEMS.intersection(words))
+    )
+
+
+_KIN_STEMS = frozenset(_stem(w) for w in KIN_NOUNS)
 
 
 _LINK_WORDS = _PREPOSITIONS | {"x", "about", "as"}
@@ -1989,6 +2038,12 @@ class PathScorer:
             # "the wife of X's brother": the brother first, then his wife (a quarter of ``shape_weight``
             # below, for the same steps the other way round, which the sentence encoder scores alike)
             out = [sc - s.shape_weight / 4 * _against(sig, *order) for sc, sig in zip(out, sigs, strict=True)]
+        clause = relative_order(masked, steps)
+        if clause is not None:
+            # "the parents of the woman who bred X": the clause's verb is said of X, the noun of the one it
+            # reaches; the encoder hears "parents" and "bred" alike in either order, and the grammar leaves
+            # no doubt, so a whole ``shape_weight``
+            out = [sc - s.shape_weight * _against(sig, *clause) for sc, sig in zip(out, sigs, strict=True)]
         out = self._no_detours(masked, sigs, out, steps, earned, first, last)
         self._remember(masked, steps, first, last).update(zip(sigs, out, strict=True))
         return out

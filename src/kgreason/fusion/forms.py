@@ -1389,6 +1389,7 @@ def _single(
     firm = analysis.strong_type
     person_ok = type_ok if wh_ok is not None and not firm and analysis.answer_type == "person" else None
     wh_firm = wh_ok is not None and not firm and not _typed(best, wh_ok) and not _kin_end(best)
+    below_bar = False
     if wh_firm:
         firm, type_ok = True, wh_ok
     if type_ok is not None:
@@ -1415,11 +1416,13 @@ def _single(
             # (a type the wh-word implies, or "when", names no kind: a reading that reaches it must still
             # say the question as well as one reaching a named type must, ``typed_abstain_below``)
             bar = -math.inf if analysis.strong_type else s.typed_abstain_below
+            reaching = [r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok)]
             typed = min(
-                (r for r in ranked[:TYPED_READINGS] if _typed(r, type_ok) and r.score + r.set_back >= bar),
-                key=lambda r: r.unearned,
-                default=None,
+                (r for r in reaching if r.score + r.set_back >= bar), key=lambda r: r.unearned, default=None
             )
+            # (where no reading reaches the type at all, as in a graph without labels, "who" and "where"
+            # leave the best reading to answer, as before)
+            below_bar = bool(reaching) and typed is None
         if typed is not None:
             # a longer path must earn its hops: the same reading without the last steps the question does
             # not name, in a near tie ("Who helmed X?" is X's director, not the director's wife, though
@@ -1444,7 +1447,7 @@ def _single(
         if typed is not None:
             chosen, answers = typed, _typed(typed, type_ok)
             note["rule"] = "best reading of the expected type"
-        elif analysis.strong_type or analysis.answer_type == "date" or wh_firm:
+        elif analysis.strong_type or analysis.answer_type == "date" or (wh_firm and below_bar):
             return Resolution(
                 abstained=f"no {analysis.answer_type} is reached from the linked entity",
                 form=analysis.form,
